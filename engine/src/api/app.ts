@@ -1,0 +1,44 @@
+import express, { type Express } from 'express';
+import type { Knex } from 'knex';
+import { notFound } from '../errors.js';
+import type { MetadataService } from '../metadata/metadata.service.js';
+import type { RecordsService } from '../records/records.service.js';
+import type { AuthService } from '../security/auth.service.js';
+import { authRouter, requireAuth } from './auth.router.js';
+import { metaRouter } from './meta.router.js';
+import { problemHandler } from './problem.js';
+import { recordsRouter } from './records.router.js';
+
+export interface AppServices {
+  knex: Knex;
+  auth: AuthService;
+  metadata: MetadataService;
+  records: RecordsService;
+  isReady: () => boolean;
+}
+
+export function buildApp(services: AppServices): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+
+  app.get('/health', (_req, res) => {
+    if (!services.isReady()) return void res.status(503).json({ status: 'starting' });
+    res.json({ status: 'ok', release: services.metadata.compiled.release });
+  });
+
+  app.use('/api/v1/auth', authRouter(services.auth));
+  app.use('/api', requireAuth(services.auth));
+  app.use('/api/v1/meta', metaRouter(services.metadata, services.knex));
+  app.use('/api/v1/records', recordsRouter(services.records));
+  app.use('/api', (req) => {
+    throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
+  });
+  app.use(problemHandler);
+  return app;
+}

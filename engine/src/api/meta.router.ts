@@ -1,0 +1,93 @@
+import { Router, type Request } from 'express';
+import { badRequest, notFound } from '../errors.js';
+import type { MetadataService } from '../metadata/metadata.service.js';
+import type { LayoutDef, ListViewDef, ObjectDef } from '../metadata/types.js';
+import type { AuthedRequest } from './context.js';
+
+const flag = (req: Request, name: string): boolean => {
+  const fromQuery = req.query[name];
+  const fromBody = (req.body as Record<string, unknown> | undefined)?.[name];
+  return fromQuery === 'true' || fromQuery === '1' || fromBody === true;
+};
+
+function releaseNumber(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw badRequest('a release number is a positive whole number', [{ field: 'n', code: 'type', message: 'expected 1, 2, 3…' }]);
+  return n;
+}
+
+export function metaRouter(metadata: MetadataService, knex: import('knex').Knex): Router {
+  const router = Router();
+  const { draft } = metadata;
+
+  router.get('/objects', async (_req, res) => {
+    res.json({ data: await draft.list(knex, 'object') });
+  });
+  router.post('/objects', async (req, res) => {
+    res.status(201).json(await draft.saveObject(knex, req.body as ObjectDef));
+  });
+  router.get('/objects/:apiName', async (req, res) => {
+    const obj = await draft.get(knex, 'object', req.params.apiName);
+    if (!obj) throw notFoundItem('object', req.params.apiName);
+    res.json(obj);
+  });
+  router.put('/objects/:apiName', async (req, res) => {
+    res.json(await draft.saveObject(knex, req.body as ObjectDef, req.params.apiName));
+  });
+  router.delete('/objects/:apiName', async (req, res) => {
+    await draft.deleteObject(knex, req.params.apiName);
+    res.status(204).end();
+  });
+
+  for (const [path, kind] of [['layouts', 'layout'], ['list-views', 'listView']] as const) {
+    router.get(`/${path}`, async (req, res) => {
+      const items = await draft.list(knex, kind);
+      const object = typeof req.query.object === 'string' ? req.query.object : undefined;
+      res.json({ data: object ? items.filter((i) => i.object === object) : items });
+    });
+    router.post(`/${path}`, async (req, res) => {
+      res.status(201).json(await draft.saveView(knex, kind, req.body as LayoutDef & ListViewDef));
+    });
+    router.get(`/${path}/:apiName`, async (req, res) => {
+      const item = await draft.get(knex, kind, req.params.apiName);
+      if (!item) throw notFoundItem(kind, req.params.apiName);
+      res.json(item);
+    });
+    router.put(`/${path}/:apiName`, async (req, res) => {
+      res.json(await draft.saveView(knex, kind, req.body as LayoutDef & ListViewDef, req.params.apiName));
+    });
+    router.delete(`/${path}/:apiName`, async (req, res) => {
+      await draft.deleteView(knex, kind, req.params.apiName);
+      res.status(204).end();
+    });
+  }
+
+  router.post('/publish', async (req, res) => {
+    const result = await metadata.publish({ dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).user?.id });
+    res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
+  });
+  router.get('/releases', async (_req, res) => {
+    res.json({ data: await metadata.publisher.list() });
+  });
+  router.get('/releases/:n', async (req, res) => {
+    res.json(await metadata.publisher.get(releaseNumber(req.params.n)));
+  });
+  router.post('/releases/:n/rollback', async (req, res) => {
+    const result = await metadata.rollback(releaseNumber(req.params.n), { dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).user?.id });
+    res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
+  });
+
+  router.get('/archive', async (_req, res) => {
+    res.json({ data: await metadata.listArchive() });
+  });
+  router.post('/archive/:n/restore', async (req, res) => {
+    res.json(await metadata.restoreArchived(releaseNumber(req.params.n)));
+  });
+  return router;
+}
+
+function withoutSteps<T extends { plan: { step: unknown }[] }>(result: T) {
+  return { ...result, plan: result.plan.map(({ step: _s, ...entry }) => entry) };
+}
+
+const notFoundItem = (kind: string, name: string) => notFound(`${kind} "${name}" does not exist`);

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { Problem } from '../errors.js';
+import type { RecordsService } from '../records/records.service.js';
+import { callerOf } from './context.js';
+
+function ifMatchVersion(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) throw new Problem(400, 'Bad request', 'If-Match must be the ETag of the record', [{ field: 'If-Match', code: 'format', message: 'expected "<version>"' }]);
+  return Number(match[1]);
+}
+
+export function recordsRouter(records: RecordsService): Router {
+  const router = Router();
+  router.get('/:object', async (req, res) => {
+    const { filter, sort, fields, limit, cursor } = req.query;
+    res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor }));
+  });
+  router.post('/:object', async (req, res) => {
+    const record = await records.create(req.params.object, req.body, callerOf(req));
+    res.status(201).location(`${req.baseUrl}/${req.params.object}/${record.id}`).set('ETag', `"${record.version}"`).json(record);
+  });
+  router.get('/:object/:id', async (req, res) => {
+    const record = await records.get(req.params.object, req.params.id);
+    res.set('ETag', `"${record.version}"`).json(record);
+  });
+  router.patch('/:object/:id', async (req, res) => {
+    const record = await records.update(req.params.object, req.params.id, req.body, callerOf(req), ifMatchVersion(req.get('If-Match')));
+    res.set('ETag', `"${record.version}"`).json(record);
+  });
+  router.delete('/:object/:id', async (req, res) => {
+    await records.delete(req.params.object, req.params.id, callerOf(req));
+    res.status(204).end();
+  });
+  return router;
+}

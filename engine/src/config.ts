@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+/** Settings read from the environment once, at start-up. Everything has a working default. */
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… to use an external PostgreSQL; unset means embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** The Postgres schema that holds the default tenant's metadata, records and audit. */
+  schema: string;
+  adminEmail: string;
+  adminPassword?: string;
+  /** How long a login token stays valid, in hours. */
+  sessionHours: number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: env.PORT ? Number(env.PORT) : 3000,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    // npm runs workspace scripts inside engine/; INIT_CWD is where the user typed the command.
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_DATA_DIR ?? 'data'),
+    schema: env.TESSERA_SCHEMA ?? 'tenant_default',
+    adminEmail: env.TESSERA_ADMIN_EMAIL ?? 'admin@tessera.local',
+    adminPassword: env.TESSERA_ADMIN_PASSWORD || undefined,
+    sessionHours: env.TESSERA_SESSION_HOURS ? Number(env.TESSERA_SESSION_HOURS) : 12,
+  };
+}

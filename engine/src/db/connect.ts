@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+
+/**
+ * One database handle for the whole engine. External PostgreSQL when a URL is given; otherwise
+ * embedded PGlite (PostgreSQL in WASM) served on a private unix socket, so the same `pg` driver,
+ * the same SQL and the same result parsing run in both modes.
+ *
+ * PGlite is a single connection, and its socket multiplexer deadlocks with several clients, so
+ * embedded mode uses a pool of exactly one. Code that holds a transaction must pass the
+ * transaction object down and never ask the pool for a second connection while it is open.
+ */
+export interface Database {
+  knex: Knex;
+  mode: 'postgres' | 'embedded';
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string;
+  /** Data folder for embedded mode; undefined keeps the embedded database in memory (tests). */
+  dataDir?: string;
+  /** Load an embedded database from a dump made by `dumpEmbedded` instead of creating one. */
+  loadDump?: Blob;
+  poolMax?: number;
+}
+
+// Dates stay as 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
+const DATE_OID = 1082;
+const types = {
+  getTypeParser(oid: number, format?: any) {
+    if (oid === DATE_OID) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export async function connect(options: ConnectOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const knex = knexFactory({
+      client: 'pg',
+      connection: { connectionString: options.databaseUrl, types } as any,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+    });
+    return { knex, mode: 'postgres', close: () => knex.destroy() };
+  }
+  return connectEmbedded(options);
+}
+
+async function connectEmbedded(options: ConnectOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { citext } = await import('@electric-sql/pglite/contrib/citext');
+
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDump,
+    extensions: { pg_trgm, citext },
+  });
+  // A private folder keeps the socket unreachable for other local users.
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-'));
+  fs.chmodSync(socketDir, 0o700);
+  const server = new PGLiteSocketServer({ db, path: path.join(socketDir, '.s.PGSQL.5432') });
+  await server.start();
+
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres', types } as any,
+    pool: { min: 1, max: 1 },
+    acquireConnectionTimeout: 120_000,
+  });
+  return {
+    knex,
+    mode: 'embedded',
+    async close() {
+      await knex.destroy();
+      await server.stop();
+      await db.close();
+      fs.rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+
+/**
+ * The engine's own tables, one set per tenant schema. Their names start with `_`, which no API
+ * name can, so they never collide with record tables. Migrations run in order, once each.
+ */
+const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) => Promise<void> }[] = [
+  {
+    name: '001_system_tables',
+    async up(trx, s) {
+      await trx.schema.withSchema(s).createTable('_users', (t) => {
+        t.uuid('id').primary();
+        t.text('email').notNullable().unique();
+        t.text('name').notNullable();
+        t.text('password_hash').notNullable();
+        t.boolean('is_admin').notNullable().defaultTo(false);
+        t.boolean('active').notNullable().defaultTo(true);
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+      await trx.schema.withSchema(s).createTable('_sessions', (t) => {
+        t.text('token_hash').primary();
+        t.uuid('user_id').notNullable().references('id').inTable(`${s}._users`).onDelete('CASCADE');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('expires_at', { useTz: true }).notNullable();
+      });
+      await trx.schema.withSchema(s).createTable('_meta_draft', (t) => {
+        t.text('kind').notNullable();
+        t.text('id').notNullable();
+        t.text('api_name').notNullable();
+        t.jsonb('definition').notNullable();
+        t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.primary(['kind', 'id']);
+        t.unique(['kind', 'api_name']);
+      });
+      await trx.schema.withSchema(s).createTable('_meta_releases', (t) => {
+        t.integer('n').primary();
+        t.text('kind').notNullable();
+        t.integer('source_release');
+        t.jsonb('snapshot').notNullable();
+        t.jsonb('diff').notNullable();
+        t.jsonb('plan').notNullable();
+        t.uuid('created_by');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+      await trx.schema.withSchema(s).createTable('_meta_archive', (t) => {
+        t.increments('n').primary();
+        t.text('kind').notNullable();
+        t.text('item_id').notNullable();
+        t.text('object_id').notNullable();
+        t.jsonb('definition').notNullable();
+        t.text('physical_table').notNullable();
+        t.jsonb('physical_columns');
+        t.integer('release').notNullable();
+        t.timestamp('archived_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('restored_at', { useTz: true });
+      });
+      // Used by the schema planner to count the rows a type change would lose. The type names
+      // come from field-type modules, never from input.
+      await trx.raw(`
+        create function ??._tessera_castable(v text, target text) returns boolean
+        language plpgsql immutable as $fn$
+        begin
+          execute format('select $1::%s', target) using v;
+          return true;
+        exception when others then
+          return false;
+        end $fn$`, [s]);
+      await trx.raw(`
+        create function ??._tessera_roundtrips(v text, target text, source text) returns boolean
+        language plpgsql immutable as $fn$
+        declare same boolean;
+        begin
+          execute format('select ($1::%s)::%s::%s = $1::%s', source, target, source, source) into same using v;
+          return coalesce(same, false);
+        exception when others then
+          return false;
+        end $fn$`, [s]);
+    },
+  },
+];
+
+export async function migrate(knex: Knex, schema: string): Promise<void> {
+  await knex.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:migrate:${schema}`]);
+    await trx.raw('create schema if not exists ??', [schema]);
+    await trx.raw('create extension if not exists pg_trgm');
+    await trx.raw('create table if not exists ??._migrations (name text primary key, applied_at timestamptz not null default now())', [schema]);
+    const done = new Set((await trx(`${schema}._migrations`).select('name')).map((r: { name: string }) => r.name));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.name)) continue;
+      await migration.up(trx, schema);
+      await trx(`${schema}._migrations`).insert({ name: migration.name });
+    }
+  });
+}

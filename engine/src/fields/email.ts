@@ -1,0 +1,14 @@
+import type { FieldTypeDef } from './field-type.js';
+import { first, one, TEXT_OPERATORS } from './shared.js';
+
+/** An e-mail address: text underneath, checked as an address and kept lower-case. */
+export const email: FieldTypeDef = {
+  columns: () => one('character varying(254)'),
+  settings: {},
+  valueSchema: () => ({ type: 'string', format: 'email', maxLength: 254 }),
+  operators: TEXT_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [String(v).toLowerCase()],
+  fromColumns: first,
+  widget: 'email',
+};

@@ -1,0 +1,44 @@
+import type { FieldDef } from '../metadata/types.js';
+
+/** A JSON Schema fragment (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
+
+export const FILTER_OPERATORS = [
+  'eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between',
+] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+/** One physical column of a field. Composite fields (address) have several, named by suffix. */
+export interface ColumnSpec {
+  /** '' for the field's own column, else the part name: the column is `<apiName>__<part>`. */
+  part: string;
+  /** The Postgres type exactly as format_type() prints it, so the planner can compare strings. */
+  sqlType: string;
+}
+
+/**
+ * Everything the engine knows about one field type. One module per type implements it, and
+ * fields/index.ts registers them in a Record<FieldType, FieldTypeDef> the compiler keeps complete.
+ */
+export interface FieldTypeDef {
+  /** The physical columns the field needs. */
+  columns(field: FieldDef): ColumnSpec[];
+  /** JSON Schema of the type's own settings (maxLength, values, target …), merged into field.schema.json. */
+  settings: Record<string, JsonSchema>;
+  /** Settings a field of this type must have. */
+  requiredSettings?: string[];
+  /** JSON Schema of a non-null value of this field, as the API reads and writes it. */
+  valueSchema(field: FieldDef): JsonSchema;
+  /** Filter operators the field accepts; the query compiler refuses others. */
+  operators: readonly FilterOperator[];
+  /** Whether lists can sort by it. */
+  sortable: boolean;
+  /** The engine fills it (autonumber): clients may not write it. */
+  readOnly?: boolean;
+  /** Column values, in the order of columns(), for a value that passed valueSchema. */
+  toColumns(value: unknown, field: FieldDef): unknown[];
+  /** The API value from the column values as the pg driver returns them. */
+  fromColumns(values: unknown[], field: FieldDef): unknown;
+  /** The runtime UI widget that edits it by default. */
+  widget: string;
+}

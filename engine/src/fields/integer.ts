@@ -1,0 +1,20 @@
+import type { FieldTypeDef } from './field-type.js';
+import { first, one, ORDERED_OPERATORS } from './shared.js';
+
+const INT4_MIN = -2147483648;
+const INT4_MAX = 2147483647;
+
+/** A whole number (Postgres integer). */
+export const integer: FieldTypeDef = {
+  columns: () => one('integer'),
+  settings: {
+    min: { type: 'integer', description: 'Smallest value accepted.' },
+    max: { type: 'integer', description: 'Largest value accepted.' },
+  },
+  valueSchema: (f) => ({ type: 'integer', minimum: f.min ?? INT4_MIN, maximum: f.max ?? INT4_MAX }),
+  operators: ORDERED_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [v],
+  fromColumns: first,
+  widget: 'integer',
+};

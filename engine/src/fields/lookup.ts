@@ -1,0 +1,26 @@
+import type { FieldTypeDef, JsonSchema } from './field-type.js';
+import { CHOICE_OPERATORS, first, one } from './shared.js';
+
+export const targetSetting: JsonSchema = {
+  type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'API name of the object this field points to.',
+};
+
+/** A reference to a record of another object: a uuid column with a foreign key. */
+export const lookup: FieldTypeDef = {
+  columns: () => one('uuid'),
+  settings: {
+    target: targetSetting,
+    onDelete: {
+      enum: ['restrict', 'setNull', 'cascade'], default: 'setNull',
+      description: 'When the referenced record is deleted: refuse (restrict), clear this field (setNull) or delete this record too (cascade).',
+    },
+    relationshipName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'Name of the related list on the target (defaults to this object’s plural).' },
+  },
+  requiredSettings: ['target'],
+  valueSchema: () => ({ type: 'string', format: 'uuid' }),
+  operators: CHOICE_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [v],
+  fromColumns: first,
+  widget: 'lookup',
+};

@@ -1,0 +1,19 @@
+import type { FieldTypeDef } from './field-type.js';
+import { targetSetting } from './lookup.js';
+import { CHOICE_OPERATORS, first, one } from './shared.js';
+
+/** A child's tie to its parent: always required, and the child is deleted with its parent. */
+export const masterDetail: FieldTypeDef = {
+  columns: () => one('uuid'),
+  settings: {
+    target: targetSetting,
+    relationshipName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'Name of the related list on the parent.' },
+  },
+  requiredSettings: ['target'],
+  valueSchema: () => ({ type: 'string', format: 'uuid' }),
+  operators: CHOICE_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [v],
+  fromColumns: first,
+  widget: 'lookup',
+};

@@ -1,0 +1,14 @@
+import type { FieldTypeDef } from './field-type.js';
+import { first, one, TEXT_OPERATORS } from './shared.js';
+
+/** A phone number as people write it: digits with + ( ) - . / spaces and an extension. */
+export const phone: FieldTypeDef = {
+  columns: () => one('character varying(40)'),
+  settings: {},
+  valueSchema: () => ({ type: 'string', maxLength: 40, pattern: '^[0-9+() ./#*,;xX-]*[0-9][0-9+() ./#*,;xX-]*$' }),
+  operators: TEXT_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [v],
+  fromColumns: first,
+  widget: 'phone',
+};

@@ -1,0 +1,38 @@
+import type { FieldTypeDef, JsonSchema } from './field-type.js';
+import { CHOICE_OPERATORS, first, one } from './shared.js';
+
+export const picklistValuesSetting: JsonSchema = {
+  type: 'array',
+  minItems: 1,
+  description: 'The choices, in display order.',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['value'],
+    properties: {
+      value: { type: 'string', minLength: 1, maxLength: 255, description: 'Stored value; stays stable when the label changes.' },
+      label: { $ref: 'label.schema.json', description: 'What people see; defaults to the value.' },
+      color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$', description: 'Colour of the badge and kanban column, as #rrggbb.' },
+    },
+  },
+};
+
+/** One choice from a list. Restricted (the default) refuses values that are not in the list. */
+export const picklist: FieldTypeDef = {
+  columns: () => one('character varying(255)'),
+  settings: {
+    values: picklistValuesSetting,
+    restricted: { type: 'boolean', default: true, description: 'Refuse values that are not in the list.' },
+    isStage: { type: 'boolean', default: false, description: 'Show the values as a path (sales stage, case status) on the record page and kanban.' },
+  },
+  requiredSettings: ['values'],
+  valueSchema: (f) =>
+    f.restricted === false
+      ? { type: 'string', maxLength: 255 }
+      : { type: 'string', enum: (f.values ?? []).map((v) => v.value) },
+  operators: CHOICE_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [v],
+  fromColumns: first,
+  widget: 'select',
+};

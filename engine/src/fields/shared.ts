@@ -1,0 +1,34 @@
+import type { FieldDef } from '../metadata/types.js';
+import type { ColumnSpec, FilterOperator, JsonSchema } from './field-type.js';
+
+/** Pieces several field types share. */
+
+export const one = (sqlType: string): ColumnSpec[] => [{ part: '', sqlType }];
+export const identity = (value: unknown) => value;
+export const first = (values: unknown[]) => values[0] ?? null;
+
+export const TEXT_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'in', 'nin', 'contains', 'startsWith', 'isNull'];
+export const LONG_TEXT_OPERATORS: readonly FilterOperator[] = ['contains', 'startsWith', 'isNull'];
+export const ORDERED_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'between', 'isNull'];
+export const CHOICE_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'in', 'nin', 'isNull'];
+
+export const maxLengthSetting = (defaultValue: number, limit: number): JsonSchema => ({
+  type: 'integer', minimum: 1, maximum: limit, default: defaultValue,
+  description: `Longest value accepted, in characters (default ${defaultValue}).`,
+});
+
+export const numericSettings = (precision: number, scale: number): Record<string, JsonSchema> => ({
+  precision: { type: 'integer', minimum: 1, maximum: 38, default: precision, description: `Total significant digits (default ${precision}).` },
+  scale: { type: 'integer', minimum: 0, maximum: 18, default: scale, description: `Digits after the decimal point (default ${scale}).` },
+});
+
+/** numeric(p,s) column type and the bounds a value must stay inside to fit it. */
+export function numericColumn(field: FieldDef, precision: number, scale: number) {
+  const p = field.precision ?? precision;
+  const s = Math.min(field.scale ?? scale, p);
+  const limit = 10 ** (p - s);
+  return { sqlType: `numeric(${p},${s})`, limit, scale: s };
+}
+
+/** numeric comes back from pg as a string, to keep its precision; the API speaks JSON numbers. */
+export const readNumber = (values: unknown[]) => (values[0] == null ? null : Number(values[0]));

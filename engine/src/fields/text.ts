@@ -1,0 +1,14 @@
+import type { FieldTypeDef } from './field-type.js';
+import { first, identity, maxLengthSetting, one, TEXT_OPERATORS } from './shared.js';
+
+/** A single line of text, stored as varchar so its length limit lives in the schema too. */
+export const text: FieldTypeDef = {
+  columns: (f) => one(`character varying(${f.maxLength ?? 255})`),
+  settings: { maxLength: maxLengthSetting(255, 10_000) },
+  valueSchema: (f) => ({ type: 'string', maxLength: f.maxLength ?? 255 }),
+  operators: TEXT_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [identity(v)],
+  fromColumns: first,
+  widget: 'text',
+};

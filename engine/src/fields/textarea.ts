@@ -1,0 +1,14 @@
+import type { FieldTypeDef } from './field-type.js';
+import { first, LONG_TEXT_OPERATORS, maxLengthSetting, one } from './shared.js';
+
+/** Several lines of plain text. */
+export const textarea: FieldTypeDef = {
+  columns: (f) => one(`character varying(${f.maxLength ?? 32_768})`),
+  settings: { maxLength: maxLengthSetting(32_768, 131_072) },
+  valueSchema: (f) => ({ type: 'string', maxLength: f.maxLength ?? 32_768 }),
+  operators: LONG_TEXT_OPERATORS,
+  sortable: false,
+  toColumns: (v) => [v],
+  fromColumns: first,
+  widget: 'textarea',
+};

@@ -1,0 +1,14 @@
+import type { FieldTypeDef } from './field-type.js';
+import { first, one, TEXT_OPERATORS } from './shared.js';
+
+/** A web address. Only http(s): a javascript: or data: link would run when someone clicks it. */
+export const url: FieldTypeDef = {
+  columns: () => one('character varying(2048)'),
+  settings: {},
+  valueSchema: () => ({ type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2048 }),
+  operators: TEXT_OPERATORS,
+  sortable: true,
+  toColumns: (v) => [v],
+  fromColumns: first,
+  widget: 'url',
+};

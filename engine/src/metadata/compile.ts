@@ -1,0 +1,72 @@
+import type { ValidateFunction } from 'ajv';
+import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
+import type { FieldTypeDef } from '../fields/field-type.js';
+import { desiredSchema } from '../schema/desired.js';
+import { newAjv } from './schemas.js';
+import type { FieldDef, MetadataSnapshot, ObjectDef, ValidationRuleDef } from './types.js';
+
+/**
+ * A release compiled once into what requests need: per object its table, column map, value
+ * validators and rules, frozen. Requests only read it; nothing is copied per request.
+ */
+
+export interface CompiledField {
+  def: FieldDef;
+  type: FieldTypeDef;
+  /** Physical columns, in the order of type.columns(). */
+  columns: string[];
+  /** Validates a non-null value. */
+  validate: ValidateFunction;
+}
+
+export interface CompiledObject {
+  def: ObjectDef;
+  table: string;
+  fields: ReadonlyMap<string, CompiledField>;
+  rules: readonly ValidationRuleDef[];
+  /** Unique-constraint name → field apiName, to turn a 23505 into a field error. */
+  uniqueConstraints: ReadonlyMap<string, string>;
+  /** Lookups from other objects that point here, for delete behaviour. */
+  referencedBy: { object: string; field: FieldDef }[];
+}
+
+export interface CompiledMetadata {
+  release: number;
+  snapshot: MetadataSnapshot;
+  objects: ReadonlyMap<string, CompiledObject>;
+}
+
+export function compile(release: number, snapshot: MetadataSnapshot): CompiledMetadata {
+  const ajv = newAjv();
+  const tables = new Map(desiredSchema(snapshot).map((t) => [t.objectId, t]));
+  const objects = new Map<string, CompiledObject>();
+  for (const def of snapshot.objects) {
+    const fields = new Map<string, CompiledField>();
+    for (const field of def.fields) {
+      const type = FIELD_TYPE_DEFS[field.type];
+      fields.set(field.apiName, Object.freeze({
+        def: field,
+        type,
+        columns: type.columns(field).map((c) => columnName(field, c)),
+        validate: ajv.compile(type.valueSchema(field)),
+      }));
+    }
+    const uniqueConstraints = new Map<string, string>();
+    for (const c of tables.get(def.id)!.constraints) if (c.kind === 'unique') uniqueConstraints.set(c.name, c.column);
+    objects.set(def.apiName, {
+      def,
+      table: def.apiName,
+      fields,
+      rules: (def.validationRules ?? []).filter((r) => r.active !== false),
+      uniqueConstraints,
+      referencedBy: [],
+    });
+  }
+  for (const obj of snapshot.objects) {
+    for (const field of obj.fields) {
+      if (field.target) objects.get(field.target)?.referencedBy.push({ object: obj.apiName, field });
+    }
+  }
+  for (const o of objects.values()) Object.freeze(o);
+  return Object.freeze({ release, snapshot, objects });
+}

@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import { conflict, notFound } from '../errors.js';
+import { compile, type CompiledMetadata } from './compile.js';
+import { Publisher, type PublishOptions, type PublishResult } from './publish.js';
+import { DraftStore } from './store.js';
+import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
+
+/**
+ * Holds the compiled current release and swaps it after every publish or rollback. Requests read
+ * `compiled` and never copy it.
+ */
+export class MetadataService {
+  readonly draft: DraftStore;
+  readonly publisher: Publisher;
+  private current: CompiledMetadata = compile(0, { objects: [], layouts: [], listViews: [] });
+
+  constructor(private readonly knex: Knex, readonly schema: string) {
+    this.draft = new DraftStore(schema);
+    this.publisher = new Publisher(knex, schema, this.draft);
+  }
+
+  get compiled(): CompiledMetadata {
+    return this.current;
+  }
+
+  async load(): Promise<void> {
+    const release = await this.publisher.current();
+    if (release && release.n !== this.current.release) this.current = compile(release.n, release.snapshot);
+  }
+
+  async publish(options: PublishOptions): Promise<PublishResult> {
+    const result = await this.publisher.publish(options);
+    if (!result.dryRun) await this.load();
+    return result;
+  }
+
+  async rollback(n: number, options: PublishOptions): Promise<PublishResult> {
+    const result = await this.publisher.rollback(n, options);
+    if (!result.dryRun) await this.load();
+    return result;
+  }
+
+  /** First start: an empty tenant gets the given snapshot (the core pack) as release 1. */
+  async installIfEmpty(snapshot: MetadataSnapshot): Promise<boolean> {
+    if (await this.publisher.current()) return false;
+    await this.knex.transaction((trx) => this.draft.replace(trx, snapshot));
+    await this.publish({ confirmLossy: false });
+    return true;
+  }
+
+  async listArchive() {
+    const rows = await this.knex(`${this.schema}._meta_archive`).whereNull('restored_at').orderBy('n', 'desc');
+    return rows.map((r: Record<string, any>) => ({
+      n: r.n, kind: r.kind, id: r.item_id, objectId: r.object_id, apiName: r.definition.apiName,
+      release: r.release, archivedAt: new Date(r.archived_at).toISOString(), definition: r.definition,
+    }));
+  }
+
+  /**
+   * Puts an archived field or object back into the draft. The next publish finds its archived
+   * table or column by id and renames it back, data and all.
+   */
+  async restoreArchived(n: number): Promise<{ kind: string; object: ObjectDef }> {
+    return this.knex.transaction(async (trx) => {
+      const row = await trx(`${this.schema}._meta_archive`).where({ n }).whereNull('restored_at').first();
+      if (!row) throw notFound(`archive entry ${n} does not exist or was already restored`);
+      const objects = await this.draft.list(trx, 'object');
+      let object: ObjectDef;
+      if (row.kind === 'object') {
+        object = row.definition as ObjectDef;
+        if (objects.some((o) => o.id === object.id || o.apiName === object.apiName)) {
+          throw conflict(`an object named "${object.apiName}" is already in the draft`, [{ field: 'apiName', code: 'duplicate', message: 'rename or delete it first' }]);
+        }
+      } else {
+        const field = row.definition as FieldDef;
+        const owner = objects.find((o) => o.id === row.object_id);
+        if (!owner) throw conflict('the object this field belonged to is not in the draft; restore the object first');
+        if (owner.fields.some((f) => f.id === field.id || f.apiName === field.apiName)) {
+          throw conflict(`${owner.apiName} already has a field named "${field.apiName}"`, [{ field: 'apiName', code: 'duplicate', message: 'rename or delete it first' }]);
+        }
+        object = { ...owner, fields: [...owner.fields, field] };
+      }
+      await trx(`${this.schema}._meta_draft`).insert({ kind: 'object', id: object.id, api_name: object.apiName, definition: JSON.stringify(object) })
+        .onConflict(['kind', 'id']).merge(['api_name', 'definition']);
+      await trx(`${this.schema}._meta_archive`).where({ n }).update({ restored_at: trx.fn.now() });
+      return { kind: row.kind, object };
+    });
+  }
+}

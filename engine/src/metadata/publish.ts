@@ -1,0 +1,202 @@
+import type { Knex } from 'knex';
+import { conflict, invalid, notFound, type FieldError } from '../errors.js';
+import { readCatalog } from '../schema/catalog.js';
+import { desiredSchema } from '../schema/desired.js';
+import { planSchema, RefusedTypeChange, type Step } from '../schema/plan.js';
+import { runSteps, type StepResult } from '../schema/apply.js';
+import { diffSnapshots, type MetadataChange } from './diff.js';
+import type { DraftStore } from './store.js';
+import type { MetadataSnapshot } from './types.js';
+import { validateSnapshot } from './validate.js';
+
+/**
+ * Draft → release. In one transaction under an advisory lock: validate the whole draft, diff it
+ * against the current release, plan the schema against the live catalog, run the plan, and write
+ * the release. Dry runs and refusals roll the transaction back, so they change nothing at all.
+ */
+
+export interface ReleaseSummary {
+  n: number;
+  kind: 'publish' | 'rollback';
+  sourceRelease: number | null;
+  createdAt: string;
+  createdBy: string | null;
+  changes: number;
+}
+
+export interface PublishOptions {
+  dryRun?: boolean;
+  confirmLossy?: boolean;
+  userId?: string | null;
+}
+
+export interface PublishResult {
+  release: number | null;
+  dryRun: boolean;
+  diff: MetadataChange[];
+  plan: PlanEntry[];
+}
+
+export interface PlanEntry {
+  op: Step['op'];
+  table: string;
+  column?: string;
+  description: string;
+  lossy: boolean;
+  rows?: number;
+  blocked?: string;
+  sql: string[];
+  step: Step;
+}
+
+class Rollback extends Error {
+  constructor(readonly result: PublishResult) {
+    super('rollback');
+  }
+}
+
+function describe(r: StepResult): PlanEntry {
+  const s = r.step;
+  const table = 'table' in s ? s.table : s.name;
+  const column = s.op === 'addColumn' || s.op === 'restoreColumn' ? s.column.name
+    : s.op === 'archiveColumn' || s.op === 'renameColumn' || s.op === 'alterColumnType' ? s.column
+    : s.op === 'addConstraint' ? s.constraint.column : undefined;
+  const text: Record<Step['op'], string> = {
+    dropConstraint: `drop constraint ${'name' in s ? s.name : ''} on ${table}`,
+    archiveColumn: `archive column ${table}.${column} (renamed out of the way, restorable)`,
+    archiveTable: `archive table ${table} (renamed out of the way, restorable)`,
+    createSequence: `create sequence ${table}`,
+    createTable: `create table ${table}`,
+    restoreTable: `restore archived table as ${table}`,
+    renameTable: `rename table ${'from' in s ? s.from : ''} to ${table}`,
+    addColumn: `add column ${table}.${column}`,
+    restoreColumn: `restore archived column as ${table}.${column}`,
+    renameColumn: `rename column ${table}.${'from' in s ? s.from : ''} to ${column}`,
+    alterColumnType: s.op === 'alterColumnType' ? `change ${table}.${column} from ${s.from} to ${s.to}` : '',
+    setAutonumberDefault: `set the autonumber format of ${table}.${column}`,
+    addConstraint: s.op === 'addConstraint' ? `add ${s.constraint.kind} ${s.constraint.name} on ${table}.${column}` : '',
+  };
+  return {
+    op: s.op, table, ...(column ? { column } : {}), description: text[s.op], lossy: r.lossy,
+    ...(r.rows !== undefined ? { rows: r.rows } : {}), ...(r.blocked ? { blocked: r.blocked } : {}), sql: r.sql, step: s,
+  };
+}
+
+export class Publisher {
+  constructor(private readonly knex: Knex, private readonly schema: string, private readonly draft: DraftStore) {}
+
+  private releases(db: Knex | Knex.Transaction) {
+    return db(`${this.schema}._meta_releases`);
+  }
+
+  async current(db: Knex | Knex.Transaction = this.knex): Promise<{ n: number; snapshot: MetadataSnapshot } | undefined> {
+    return this.releases(db).orderBy('n', 'desc').first('n', 'snapshot');
+  }
+
+  async list(): Promise<ReleaseSummary[]> {
+    const rows = await this.releases(this.knex).orderBy('n', 'desc')
+      .select('n', 'kind', 'source_release', 'created_at', 'created_by', this.knex.raw('jsonb_array_length(diff) as changes'));
+    return rows.map((r: Record<string, any>) => ({
+      n: r.n, kind: r.kind, sourceRelease: r.source_release, createdAt: new Date(r.created_at).toISOString(),
+      createdBy: r.created_by, changes: r.changes,
+    }));
+  }
+
+  async get(n: number) {
+    const row = await this.releases(this.knex).where({ n }).first();
+    if (!row) throw notFound(`release ${n} does not exist`);
+    return { n: row.n, kind: row.kind, sourceRelease: row.source_release, createdAt: new Date(row.created_at).toISOString(), snapshot: row.snapshot, diff: row.diff, plan: row.plan };
+  }
+
+  publish(options: PublishOptions): Promise<PublishResult> {
+    return this.run(options, async (trx) => this.draft.snapshot(trx), 'publish', null);
+  }
+
+  async rollback(n: number, options: PublishOptions): Promise<PublishResult> {
+    return this.run(options, async (trx) => {
+      const row = await this.releases(trx).where({ n }).first('snapshot');
+      if (!row) throw notFound(`release ${n} does not exist`);
+      await this.draft.replace(trx, row.snapshot);
+      return row.snapshot as MetadataSnapshot;
+    }, 'rollback', n);
+  }
+
+  private async run(
+    options: PublishOptions,
+    source: (trx: Knex.Transaction) => Promise<MetadataSnapshot>,
+    kind: 'publish' | 'rollback',
+    sourceRelease: number | null,
+  ): Promise<PublishResult> {
+    try {
+      return await this.knex.transaction(async (trx) => {
+        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
+        const snapshot = await source(trx);
+        const errors = validateSnapshot(snapshot);
+        if (errors.length) throw invalid('the draft metadata is not valid; nothing was published', errors);
+        const current = await this.current(trx);
+        const diff = diffSnapshots(current?.snapshot, snapshot);
+        let steps: Step[];
+        try {
+          steps = planSchema(desiredSchema(snapshot), await readCatalog(trx, this.schema));
+        } catch (e) {
+          if (!(e instanceof RefusedTypeChange)) throw e;
+          throw invalid(e.message, [{ field: `${e.table}.${e.column}`, code: 'typeChange', message: `cannot change from ${e.from} to ${e.to}; add a new field and copy the data instead` }]);
+        }
+        const plan = (await runSteps(trx, this.schema, steps, options.confirmLossy === true)).map(describe);
+        const result: PublishResult = { release: null, dryRun: options.dryRun === true, diff, plan };
+        const blocked = plan.filter((p) => p.blocked);
+        if (blocked.length) {
+          throw conflict('the data does not allow this change yet; nothing was published', blocked.map(stepError), { plan: plan.map(publicEntry), confirmable: false });
+        }
+        const lossy = plan.filter((p) => p.lossy);
+        if (lossy.length && !options.confirmLossy && !options.dryRun) {
+          throw conflict(
+            'this change would lose data; nothing was published. Send { "confirmLossy": true } to archive the affected data and go ahead',
+            lossy.map(stepError), { plan: plan.map(publicEntry), confirmable: true },
+          );
+        }
+        if (options.dryRun) throw new Rollback(result);
+        if (!diff.length && !plan.length && kind === 'publish' && current) return { ...result, release: current.n };
+        const n = (current?.n ?? 0) + 1;
+        await this.recordArchives(trx, plan, current?.snapshot, n);
+        await this.releases(trx).insert({
+          n, kind, source_release: sourceRelease, snapshot: JSON.stringify(snapshot), diff: JSON.stringify(diff),
+          plan: JSON.stringify(plan.map(publicEntry)), created_by: options.userId ?? null,
+        });
+        return { ...result, release: n };
+      });
+    } catch (e) {
+      if (e instanceof Rollback) return e.result;
+      throw e;
+    }
+  }
+
+  /** Keeps the definitions of archived fields and objects, so they can be restored. */
+  private async recordArchives(trx: Knex.Transaction, plan: PlanEntry[], previous: MetadataSnapshot | undefined, release: number) {
+    const rows: Record<string, unknown>[] = [];
+    for (const { step } of plan) {
+      const obj = previous?.objects.find((o) => 'objectId' in step && o.id === step.objectId);
+      if (!obj) continue;
+      if (step.op === 'archiveTable') {
+        rows.push({ kind: 'object', item_id: obj.id, object_id: obj.id, definition: JSON.stringify(obj), physical_table: step.archivedName, release });
+      } else if (step.op === 'archiveColumn') {
+        const field = obj.fields.find((f) => f.id === step.fieldId);
+        if (field && !rows.some((r) => r.item_id === field.id)) {
+          rows.push({ kind: 'field', item_id: field.id, object_id: obj.id, definition: JSON.stringify(field), physical_table: step.table, physical_columns: JSON.stringify([step.archivedName]), release });
+        }
+      }
+    }
+    if (rows.length) await trx(`${this.schema}._meta_archive`).insert(rows);
+  }
+}
+
+const publicEntry = ({ step: _s, ...entry }: PlanEntry) => entry;
+
+function stepError(p: PlanEntry): FieldError {
+  return {
+    field: p.column ? `${p.table}.${p.column}` : p.table,
+    code: p.blocked ? 'blocked' : 'lossy',
+    message: p.blocked ?? `${p.description}: ${p.rows} row(s) hold data that would be lost`,
+  };
+}
+

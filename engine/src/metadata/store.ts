@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+import { conflict, invalid, notFound, type FieldError } from '../errors.js';
+import { normalizeLayout, normalizeListView, normalizeObject } from './normalize.js';
+import type { LayoutDef, ListViewDef, MetadataKind, MetadataSnapshot, ObjectDef } from './types.js';
+import { validateLayout, validateListView, validateObject } from './validate.js';
+
+/**
+ * The draft: the working copy of the metadata that admins edit. Nothing here touches record
+ * tables; publishing (publish.ts) turns the draft into a release and the schema into its shape.
+ */
+
+type Db = Knex | Knex.Transaction;
+type ItemOf<K extends MetadataKind> = K extends 'object' ? ObjectDef : K extends 'layout' ? LayoutDef : ListViewDef;
+
+export class DraftStore {
+  constructor(private readonly schema: string) {}
+
+  private table(db: Db) {
+    return db(`${this.schema}._meta_draft`);
+  }
+
+  async list<K extends MetadataKind>(db: Db, kind: K): Promise<ItemOf<K>[]> {
+    const rows = await this.table(db).where({ kind }).orderBy('api_name').select('definition');
+    return rows.map((r: { definition: ItemOf<K> }) => r.definition);
+  }
+
+  async get<K extends MetadataKind>(db: Db, kind: K, apiName: string): Promise<ItemOf<K> | undefined> {
+    const row = await this.table(db).where({ kind, api_name: apiName }).first('definition');
+    return row?.definition;
+  }
+
+  async snapshot(db: Db): Promise<MetadataSnapshot> {
+    const rows: { kind: MetadataKind; definition: never }[] = await this.table(db).orderBy(['kind', 'api_name']).select('kind', 'definition');
+    const pick = (kind: MetadataKind) => rows.filter((r) => r.kind === kind).map((r) => r.definition);
+    return { objects: pick('object'), layouts: pick('layout'), listViews: pick('listView') };
+  }
+
+  private async objectsByName(db: Db): Promise<Map<string, ObjectDef>> {
+    return new Map((await this.list(db, 'object')).map((o) => [o.apiName, o]));
+  }
+
+  private async write(db: Db, kind: MetadataKind, item: { id: string; apiName: string }, replacing?: { id: string }) {
+    if (replacing) {
+      await this.table(db).where({ kind, id: replacing.id }).update({ api_name: item.apiName, definition: JSON.stringify(item), updated_at: db.fn.now() });
+    } else {
+      await this.table(db).insert({ kind, id: item.id, api_name: item.apiName, definition: JSON.stringify(item) });
+    }
+  }
+
+  /** Saves an object into the draft: create when `existingName` is undefined, else replace it. */
+  async saveObject(db: Knex, input: ObjectDef, existingName?: string): Promise<ObjectDef> {
+    return db.transaction(async (trx) => {
+      const objects = await this.objectsByName(trx);
+      const existing = existingName === undefined ? undefined : objects.get(existingName);
+      if (existingName !== undefined && !existing) throw notFound(`object "${existingName}" does not exist`);
+      const obj = normalizeObject(input, existing);
+      const errors = validateObject(obj);
+      if (errors.length) throw invalid(`object "${String(input?.apiName)}" is not valid`, errors);
+      const clash = objects.get(obj.apiName);
+      if (clash && clash.id !== obj.id) {
+        throw conflict(`an object named "${obj.apiName}" already exists`, [{ field: '/apiName', code: 'duplicate', message: 'already used by another object' }]);
+      }
+      if (existing && existing.id !== obj.id) throw invalid('the id of an object cannot change', [{ field: '/id', code: 'const', message: `must stay ${existing.id}` }]);
+      if (existing) objects.delete(existing.apiName);
+      objects.set(obj.apiName, obj);
+      const refErrors: FieldError[] = [];
+      obj.fields.forEach((f, i) => {
+        if ((f.type === 'lookup' || f.type === 'masterDetail') && !objects.has(f.target!)) {
+          refErrors.push({ field: `/fields/${i}/target`, code: 'reference', message: `target object "${f.target}" does not exist` });
+        }
+      });
+      if (refErrors.length) throw invalid(`object "${obj.apiName}" refers to objects that do not exist`, refErrors);
+      await this.write(trx, 'object', obj, existing);
+      return obj;
+    });
+  }
+
+  async deleteObject(db: Knex, apiName: string): Promise<void> {
+    await db.transaction(async (trx) => {
+      const objects = await this.objectsByName(trx);
+      const obj = objects.get(apiName);
+      if (!obj) throw notFound(`object "${apiName}" does not exist`);
+      const referrers: FieldError[] = [];
+      for (const other of objects.values()) {
+        if (other.id === obj.id) continue;
+        other.fields.forEach((f) => {
+          if (f.target === apiName) referrers.push({ field: `${other.apiName}.${f.apiName}`, code: 'reference', message: `${other.apiName}.${f.apiName} points at ${apiName}` });
+        });
+      }
+      if (referrers.length) throw conflict(`other objects point at "${apiName}"; delete or change those fields first`, referrers);
+      // Its layouts and list views go with it.
+      for (const kind of ['layout', 'listView'] as const) {
+        const items = await this.list(trx, kind);
+        const ids = items.filter((i) => i.object === apiName).map((i) => i.id);
+        if (ids.length) await this.table(trx).where({ kind }).whereIn('id', ids).delete();
+      }
+      await this.table(trx).where({ kind: 'object', id: obj.id }).delete();
+    });
+  }
+
+  async saveView<K extends 'layout' | 'listView'>(db: Knex, kind: K, input: ItemOf<K>, existingName?: string): Promise<ItemOf<K>> {
+    return db.transaction(async (trx) => {
+      const existing = existingName === undefined ? undefined : await this.get(trx, kind, existingName);
+      if (existingName !== undefined && !existing) throw notFound(`${kind} "${existingName}" does not exist`);
+      const objects = await this.objectsByName(trx);
+      const item = (kind === 'layout'
+        ? normalizeLayout(input as LayoutDef, existing as LayoutDef | undefined)
+        : normalizeListView(input as ListViewDef, existing as ListViewDef | undefined)) as ItemOf<K>;
+      const errors = kind === 'layout' ? validateLayout(item as LayoutDef, objects) : validateListView(item as ListViewDef, objects);
+      if (errors.length) throw invalid(`${kind} "${String(input?.apiName)}" is not valid`, errors);
+      const clash = await this.get(trx, kind, item.apiName);
+      if (clash && clash.id !== item.id) throw conflict(`a ${kind} named "${item.apiName}" already exists`, [{ field: '/apiName', code: 'duplicate', message: 'already used' }]);
+      await this.write(trx, kind, item, existing);
+      return item;
+    });
+  }
+
+  async deleteView(db: Knex, kind: 'layout' | 'listView', apiName: string): Promise<void> {
+    const n = await this.table(db).where({ kind, api_name: apiName }).delete();
+    if (!n) throw notFound(`${kind} "${apiName}" does not exist`);
+  }
+
+  /** Makes the draft equal to a snapshot (rollback, pack install). */
+  async replace(trx: Knex.Transaction, snapshot: MetadataSnapshot): Promise<void> {
+    await this.table(trx).delete();
+    const rows = [
+      ...snapshot.objects.map((o) => ({ kind: 'object', id: o.id, api_name: o.apiName, definition: JSON.stringify(o) })),
+      ...snapshot.layouts.map((o) => ({ kind: 'layout', id: o.id, api_name: o.apiName, definition: JSON.stringify(o) })),
+      ...snapshot.listViews.map((o) => ({ kind: 'listView', id: o.id, api_name: o.apiName, definition: JSON.stringify(o) })),
+    ];
+    if (rows.length) await this.table(trx).insert(rows);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The meta-model as TypeScript types. The JSON Schemas in metadata/schemas are the contract
+ * for documents coming in; these types describe the same documents once validated.
+ */
+
+/** A label is one string, or one string per locale ("en", "zh-CN"). */
+export type Label = string | Record<string, string>;
+
+export const FIELD_TYPES = [
+  'text', 'textarea', 'richtext', 'email', 'phone', 'url',
+  'integer', 'number', 'currency', 'percent', 'boolean',
+  'date', 'datetime', 'time',
+  'picklist', 'multipicklist',
+  'lookup', 'masterDetail', 'autonumber',
+  'json', 'address', 'geolocation',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export interface PicklistValue {
+  value: string;
+  label?: Label;
+  color?: string;
+}
+
+export type OnDelete = 'restrict' | 'setNull' | 'cascade';
+
+export interface FieldDef {
+  id: string;
+  apiName: string;
+  type: FieldType;
+  label: Label;
+  required?: boolean;
+  unique?: boolean;
+  default?: unknown;
+  helpText?: Label;
+  description?: string;
+  searchable?: boolean;
+  // type options; each field module reads only its own
+  maxLength?: number;
+  precision?: number;
+  scale?: number;
+  min?: number;
+  max?: number;
+  values?: PicklistValue[];
+  restricted?: boolean;
+  isStage?: boolean;
+  target?: string;
+  onDelete?: OnDelete;
+  relationshipName?: string;
+  format?: string;
+  startAt?: number;
+}
+
+export interface ValidationRuleDef {
+  id: string;
+  apiName: string;
+  condition: unknown;
+  message: Label;
+  errorField?: string;
+  active?: boolean;
+  description?: string;
+}
+
+export interface ObjectDef {
+  id: string;
+  apiName: string;
+  label: Label;
+  pluralLabel: Label;
+  nameField: string;
+  description?: string;
+  icon?: string;
+  fields: FieldDef[];
+  validationRules?: ValidationRuleDef[];
+}
+
+export interface LayoutSection {
+  id: string;
+  label?: Label;
+  columns?: 1 | 2;
+  fields: string[];
+}
+
+export interface LayoutDef {
+  id: string;
+  apiName: string;
+  object: string;
+  label: Label;
+  highlights?: string[];
+  sections: LayoutSection[];
+  relatedLists?: { id: string; object: string; field: string; label?: Label; columns: string[] }[];
+}
+
+export interface ListViewDef {
+  id: string;
+  apiName: string;
+  object: string;
+  label: Label;
+  columns: string[];
+  filter?: unknown;
+  sort?: string;
+  visibility?: 'shared' | 'private';
+}
+
+/** Every kind of item the metadata store versions. */
+export type MetadataKind = 'object' | 'layout' | 'listView';
+
+/** The whole published configuration, as one release holds it. */
+export interface MetadataSnapshot {
+  objects: ObjectDef[];
+  layouts: LayoutDef[];
+  listViews: ListViewDef[];
+}

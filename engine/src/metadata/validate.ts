@@ -1,0 +1,178 @@
+import type { ErrorObject } from 'ajv';
+import { FIELD_TYPE_DEFS } from '../fields/index.js';
+import type { FieldError } from '../errors.js';
+import { checkLogic } from '../rules/json-logic.js';
+import { newAjv, metaValidator, type SchemaName } from './schemas.js';
+import { checkApiName } from './identifiers.js';
+import type { FieldDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } from './types.js';
+
+/**
+ * Metadata validation in two passes: the JSON Schema (shape, with JSON-pointer paths), then the
+ * rules a schema cannot say (reserved names, duplicates, references, rule expressions).
+ */
+
+const NAME_FIELD_TYPES = new Set(['text', 'email', 'phone', 'url', 'autonumber', 'picklist']);
+const MAX_FIELDS = 500;
+
+function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
+  const validate = metaValidator(name);
+  if (validate(doc)) return [];
+  return (validate.errors ?? [])
+    // if/then wrappers repeat the real error underneath them.
+    .filter((e: ErrorObject) => e.keyword !== 'if')
+    .map((e: ErrorObject) => ({
+      field: e.instancePath || '/',
+      code: e.keyword,
+      message: e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties'
+        ? `unknown property "${(e.params as { unevaluatedProperty?: string; additionalProperty?: string }).unevaluatedProperty ?? (e.params as { additionalProperty?: string }).additionalProperty}"`
+        : (e.message ?? 'is invalid'),
+    }));
+}
+
+function nameErrors(path: string, name: unknown): FieldError[] {
+  const problem = checkApiName(name);
+  return problem ? [{ field: path, code: problem.code, message: problem.message }] : [];
+}
+
+const defaultCheckAjv = newAjv();
+
+function fieldErrors(field: FieldDef, path: string): FieldError[] {
+  const errors = nameErrors(`${path}/apiName`, field.apiName);
+  const def = FIELD_TYPE_DEFS[field.type];
+  if (field.type === 'picklist' || field.type === 'multipicklist') {
+    const seen = new Set<string>();
+    (field.values ?? []).forEach((v, i) => {
+      if (seen.has(v.value)) errors.push({ field: `${path}/values/${i}/value`, code: 'duplicate', message: `value "${v.value}" is listed twice` });
+      seen.add(v.value);
+    });
+  }
+  if (field.type === 'autonumber' && field.default !== undefined) {
+    errors.push({ field: `${path}/default`, code: 'readOnly', message: 'an autonumber field cannot have a default' });
+  }
+  if (field.default !== undefined && field.default !== null && !def.readOnly) {
+    const check = defaultCheckAjv.compile(def.valueSchema(field));
+    if (!check(field.default)) {
+      errors.push({ field: `${path}/default`, code: 'type', message: `default is not a valid ${field.type} value: ${check.errors?.[0]?.message ?? ''}`.trim() });
+    }
+  }
+  if (field.type === 'number' || field.type === 'currency' || field.type === 'percent') {
+    if (field.scale !== undefined && field.precision !== undefined && field.scale > field.precision) {
+      errors.push({ field: `${path}/scale`, code: 'maximum', message: 'scale cannot exceed precision' });
+    }
+  }
+  return errors;
+}
+
+export function validateObject(obj: ObjectDef): FieldError[] {
+  const shape = schemaErrors('object', obj);
+  if (shape.length) return shape;
+  const errors: FieldError[] = [...nameErrors('/apiName', obj.apiName)];
+  if (obj.fields.length > MAX_FIELDS) errors.push({ field: '/fields', code: 'maxItems', message: `an object holds at most ${MAX_FIELDS} fields` });
+  const byName = new Map<string, FieldDef>();
+  const ids = new Set<string>();
+  obj.fields.forEach((field, i) => {
+    const path = `/fields/${i}`;
+    errors.push(...fieldErrors(field, path));
+    if (byName.has(field.apiName)) errors.push({ field: `${path}/apiName`, code: 'duplicate', message: `field "${field.apiName}" is defined twice` });
+    if (ids.has(field.id)) errors.push({ field: `${path}/id`, code: 'duplicate', message: `field id "${field.id}" is used twice` });
+    byName.set(field.apiName, field);
+    ids.add(field.id);
+  });
+  const nameField = byName.get(obj.nameField);
+  if (!nameField) {
+    errors.push({ field: '/nameField', code: 'reference', message: `nameField "${obj.nameField}" is not a field of this object` });
+  } else if (!NAME_FIELD_TYPES.has(nameField.type)) {
+    errors.push({ field: '/nameField', code: 'type', message: `nameField must be a text, e-mail, phone, url, autonumber or picklist field, not ${nameField.type}` });
+  }
+  const ruleNames = new Set<string>();
+  (obj.validationRules ?? []).forEach((rule, i) => {
+    const path = `/validationRules/${i}`;
+    errors.push(...nameErrors(`${path}/apiName`, rule.apiName));
+    if (ruleNames.has(rule.apiName)) errors.push({ field: `${path}/apiName`, code: 'duplicate', message: `rule "${rule.apiName}" is defined twice` });
+    ruleNames.add(rule.apiName);
+    const logic = checkLogic(rule.condition);
+    for (const e of logic.errors) errors.push({ field: `${path}/condition${e.path}`, code: 'logic', message: e.message });
+    for (const name of logic.vars) {
+      if (!byName.has(name) && !['id', 'owner_id', 'created_at', 'updated_at'].includes(name)) {
+        errors.push({ field: `${path}/condition`, code: 'reference', message: `condition reads "${name}", which is not a field of this object` });
+      }
+    }
+    if (rule.errorField && !byName.has(rule.errorField)) {
+      errors.push({ field: `${path}/errorField`, code: 'reference', message: `errorField "${rule.errorField}" is not a field of this object` });
+    }
+  });
+  return errors;
+}
+
+function viewFieldErrors(path: string, names: string[], object: ObjectDef, objects: Map<string, ObjectDef>): FieldError[] {
+  const errors: FieldError[] = [];
+  names.forEach((name, i) => {
+    const [head, tail] = name.split('.');
+    const field = object.fields.find((f) => f.apiName === head);
+    if (!field) {
+      errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${head}" is not a field of ${object.apiName}` });
+    } else if (tail !== undefined) {
+      const target = field.target ? objects.get(field.target) : undefined;
+      if (!target || !target.fields.some((f) => f.apiName === tail)) {
+        errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${name}" does not name a field through a lookup` });
+      }
+    }
+  });
+  return errors;
+}
+
+export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef>): FieldError[] {
+  const shape = schemaErrors('layout', layout);
+  if (shape.length) return shape;
+  const errors = nameErrors('/apiName', layout.apiName);
+  const object = objects.get(layout.object);
+  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${layout.object}" does not exist` }];
+  errors.push(...viewFieldErrors('/highlights', layout.highlights ?? [], object, objects));
+  layout.sections.forEach((s, i) => errors.push(...viewFieldErrors(`/sections/${i}/fields`, s.fields, object, objects)));
+  (layout.relatedLists ?? []).forEach((r, i) => {
+    const child = objects.get(r.object);
+    const link = child?.fields.find((f) => f.apiName === r.field);
+    if (!child || !link || link.target !== layout.object) {
+      errors.push({ field: `/relatedLists/${i}`, code: 'reference', message: `${r.object}.${r.field} is not a lookup to ${layout.object}` });
+    } else {
+      errors.push(...viewFieldErrors(`/relatedLists/${i}/columns`, r.columns, child, objects));
+    }
+  });
+  return errors;
+}
+
+export function validateListView(view: ListViewDef, objects: Map<string, ObjectDef>): FieldError[] {
+  const shape = schemaErrors('list-view', view);
+  if (shape.length) return shape;
+  const errors = nameErrors('/apiName', view.apiName);
+  const object = objects.get(view.object);
+  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
+  errors.push(...viewFieldErrors('/columns', view.columns, object, objects));
+  return errors;
+}
+
+/** Checks that span items: lookup targets exist, ids are unique, views point at real fields. */
+export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
+  const errors: FieldError[] = [];
+  const objects = new Map(snapshot.objects.map((o) => [o.apiName, o]));
+  const fieldIds = new Map<string, string>();
+  for (const obj of snapshot.objects) {
+    const at = `/objects/${obj.apiName}`;
+    for (const e of validateObject(obj)) errors.push({ ...e, field: at + e.field });
+    obj.fields.forEach((f, i) => {
+      const owner = fieldIds.get(f.id);
+      if (owner) errors.push({ field: `${at}/fields/${i}/id`, code: 'duplicate', message: `field id "${f.id}" is already used by ${owner}` });
+      fieldIds.set(f.id, `${obj.apiName}.${f.apiName}`);
+      if ((f.type === 'lookup' || f.type === 'masterDetail') && !objects.has(f.target!)) {
+        errors.push({ field: `${at}/fields/${i}/target`, code: 'reference', message: `target object "${f.target}" does not exist` });
+      }
+    });
+  }
+  for (const layout of snapshot.layouts) {
+    for (const e of validateLayout(layout, objects)) errors.push({ ...e, field: `/layouts/${layout.apiName}${e.field}` });
+  }
+  for (const view of snapshot.listViews) {
+    for (const e of validateListView(view, objects)) errors.push({ ...e, field: `/listViews/${view.apiName}${e.field}` });
+  }
+  return errors;
+}

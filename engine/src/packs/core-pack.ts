@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { invalid } from '../errors.js';
+import { metaValidator } from '../metadata/schemas.js';
+import type { LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
+
+/** Reads a pack folder (pack.json and the files it lists) into a metadata snapshot. */
+
+export const CORE_PACK_DIR = fileURLToPath(new URL('../../../metadata/core/', import.meta.url));
+
+export interface PackManifest {
+  namespace: string;
+  name: string;
+  version: string;
+  objects?: string[];
+  layouts?: string[];
+  listViews?: string[];
+}
+
+export function readPack(dir: string): { manifest: PackManifest; snapshot: MetadataSnapshot } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'pack.json'), 'utf8')) as PackManifest;
+  const validate = metaValidator('pack');
+  if (!validate(manifest)) {
+    throw invalid(`pack.json in ${dir} is not valid`, (validate.errors ?? []).map((e) => ({ field: e.instancePath || '/', code: e.keyword, message: e.message ?? '' })));
+  }
+  const load = <T>(files: string[] | undefined): T[] =>
+    (files ?? []).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T);
+  return {
+    manifest,
+    snapshot: { objects: load<ObjectDef>(manifest.objects), layouts: load<LayoutDef>(manifest.layouts), listViews: load<ListViewDef>(manifest.listViews) },
+  };
+}

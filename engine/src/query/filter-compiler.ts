@@ -1,0 +1,73 @@
+import type { Knex } from 'knex';
+import type { CompiledField } from '../metadata/compile.js';
+import { isSystem, type FilterNode, type SystemField } from './filter-parser.js';
+
+/**
+ * Stage 2: a checked filter tree → knex where-clauses. Column names come from compiled metadata
+ * and go in as identifiers; every value is a binding.
+ */
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function bindValue(field: CompiledField | SystemField, value: unknown): unknown {
+  if (isSystem(field)) return value;
+  if (field.def.type === 'multipicklist') return value;
+  return field.type.toColumns(value, field.def)[0];
+}
+
+export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: string): void {
+  const col = (name: string) => `${alias}.${name}`;
+  switch (node.kind) {
+    case 'and':
+      qb.where((sub) => node.items.forEach((item) => sub.andWhere((inner) => applyFilter(inner, item, alias))));
+      return;
+    case 'or':
+      qb.where((sub) => node.items.forEach((item) => sub.orWhere((inner) => applyFilter(inner, item, alias))));
+      return;
+    case 'not':
+      qb.whereNot((sub) => applyFilter(sub, node.item, alias));
+      return;
+    case 'cond':
+      break;
+  }
+  const { field, op, value } = node;
+  const columns = field.columns.map(col);
+  const c = columns[0]!;
+  const multi = !isSystem(field) && field.def.type === 'multipicklist';
+  switch (op) {
+    case 'isNull':
+      if (value) columns.forEach((x) => qb.whereNull(x));
+      else qb.where((sub) => columns.forEach((x) => sub.orWhereNotNull(x)));
+      return;
+    case 'eq':
+      qb.where(c, bindValue(field, value) as Knex.Value);
+      return;
+    case 'ne':
+      qb.whereRaw('?? is distinct from ?', [c, bindValue(field, value) as Knex.Value]);
+      return;
+    case 'gt': qb.where(c, '>', bindValue(field, value) as Knex.Value); return;
+    case 'gte': qb.where(c, '>=', bindValue(field, value) as Knex.Value); return;
+    case 'lt': qb.where(c, '<', bindValue(field, value) as Knex.Value); return;
+    case 'lte': qb.where(c, '<=', bindValue(field, value) as Knex.Value); return;
+    case 'between': {
+      const [low, high] = value as unknown[];
+      qb.whereBetween(c, [bindValue(field, low) as Knex.Value, bindValue(field, high) as Knex.Value]);
+      return;
+    }
+    case 'in':
+      if (multi) qb.whereRaw('?? && ?::text[]', [c, value as string[]]);
+      else qb.whereIn(c, (value as unknown[]).map((v) => bindValue(field, v)) as Knex.Value[]);
+      return;
+    case 'nin':
+      if (multi) qb.where((sub) => sub.whereNull(c).orWhereRaw('not (?? && ?::text[])', [c, value as string[]]));
+      else qb.where((sub) => sub.whereNull(c).orWhereNotIn(c, (value as unknown[]).map((v) => bindValue(field, v)) as Knex.Value[]));
+      return;
+    case 'contains':
+      if (multi) qb.whereRaw('?? @> ?::text[]', [c, value as string[]]);
+      else qb.whereRaw("?? ilike ? escape '\\'", [c, `%${escapeLike(value as string)}%`]);
+      return;
+    case 'startsWith':
+      qb.whereRaw("?? ilike ? escape '\\'", [c, `${escapeLike(value as string)}%`]);
+      return;
+  }
+}

@@ -1,0 +1,149 @@
+import { badRequest, type FieldError } from '../errors.js';
+import type { FilterOperator } from '../fields/field-type.js';
+import { FILTER_OPERATORS } from '../fields/field-type.js';
+import type { CompiledField, CompiledObject } from '../metadata/compile.js';
+
+/**
+ * Stage 1 of a list request: the filter JSON → a checked tree. Every field name is looked up in
+ * the compiled object, every operator in the field type's list, every value checked against the
+ * field's JSON Schema. What comes out can only name real columns and carry typed values.
+ *
+ *   filter   := { "and": [filter…] } | { "or": [filter…] } | { "not": filter } | { field: cond, … }
+ *   cond     := { op: value, … } | value            (a bare value means eq)
+ */
+
+export type FilterNode =
+  | { kind: 'and' | 'or'; items: FilterNode[] }
+  | { kind: 'not'; item: FilterNode }
+  | { kind: 'cond'; field: CompiledField | SystemField; op: FilterOperator; value: unknown };
+
+/** System columns can be filtered and sorted like fields. */
+export interface SystemField {
+  system: true;
+  name: string;
+  columns: [string];
+  kind: 'uuid' | 'datetime' | 'integer';
+}
+
+export const SYSTEM_FIELDS: Record<string, SystemField> = Object.fromEntries(
+  ([['id', 'uuid'], ['owner_id', 'uuid'], ['created_by', 'uuid'], ['updated_by', 'uuid'], ['created_at', 'datetime'], ['updated_at', 'datetime'], ['version', 'integer']] as const)
+    .map(([name, kind]) => [name, { system: true, name, columns: [name], kind }]),
+);
+const SYSTEM_OPERATORS: Record<SystemField['kind'], readonly FilterOperator[]> = {
+  uuid: ['eq', 'ne', 'in', 'nin', 'isNull'],
+  datetime: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'between', 'isNull'],
+  integer: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'between'],
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const MAX_DEPTH = 12;
+const MAX_CONDITIONS = 200;
+const MAX_IN_VALUES = 1000;
+
+export const isSystem = (f: CompiledField | SystemField): f is SystemField => 'system' in f;
+const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function lookupField(object: CompiledObject, name: string): CompiledField | SystemField | undefined {
+  if (own(SYSTEM_FIELDS, name)) return SYSTEM_FIELDS[name];
+  return object.fields.get(name);
+}
+
+function fail(path: string, code: string, message: string): never {
+  throw badRequest(`filter is not valid: ${message}`, [{ field: path, code, message }] as FieldError[]);
+}
+
+function checkScalar(field: CompiledField | SystemField, value: unknown, path: string): void {
+  if (isSystem(field)) {
+    const ok = field.kind === 'uuid' ? typeof value === 'string' && UUID.test(value)
+      : field.kind === 'integer' ? Number.isSafeInteger(value)
+      : typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    if (!ok) fail(path, 'type', `${field.name} needs a ${field.kind} value`);
+    return;
+  }
+  // multipicklist operators take single choices
+  const check = field.def.type === 'multipicklist' ? (v: unknown) => field.validate([v]) : field.validate;
+  if (!check(value)) fail(path, 'type', `${JSON.stringify(value)} is not a valid ${field.def.type} value for ${field.def.apiName}`);
+}
+
+export function parseFilter(object: CompiledObject, input: unknown): FilterNode | undefined {
+  if (input === undefined || input === null || input === '') return undefined;
+  let raw = input;
+  if (typeof input === 'string') {
+    try {
+      raw = JSON.parse(input);
+    } catch {
+      fail('filter', 'json', 'filter must be JSON');
+    }
+  }
+  let conditions = 0;
+  const walk = (node: unknown, path: string, depth: number): FilterNode => {
+    if (depth > MAX_DEPTH) fail(path, 'depth', `filter is nested deeper than ${MAX_DEPTH} levels`);
+    if (!isPlainObject(node)) fail(path, 'type', 'a filter is a JSON object');
+    const keys = Object.keys(node);
+    if (keys.length === 0) fail(path, 'empty', 'a filter object needs at least one key');
+    const items: FilterNode[] = [];
+    for (const key of keys) {
+      const value = node[key];
+      const at = `${path}/${key}`;
+      if (key === 'and' || key === 'or') {
+        if (!Array.isArray(value) || value.length === 0) fail(at, 'type', `"${key}" takes a non-empty array of filters`);
+        items.push({ kind: key, items: value.map((v, i) => walk(v, `${at}/${i}`, depth + 1)) });
+      } else if (key === 'not') {
+        items.push({ kind: 'not', item: walk(value, at, depth + 1) });
+      } else {
+        const field = lookupField(object, key);
+        if (!field) fail(at, 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
+        const conds = isPlainObject(value) ? value : { eq: value };
+        for (const op of Object.keys(conds)) {
+          if (++conditions > MAX_CONDITIONS) fail(at, 'size', `a filter holds at most ${MAX_CONDITIONS} conditions`);
+          items.push(condition(field, op, conds[op], `${at}/${op}`));
+        }
+      }
+    }
+    return items.length === 1 ? items[0]! : { kind: 'and', items };
+  };
+  return walk(raw, '', 0);
+}
+
+function condition(field: CompiledField | SystemField, op: string, value: unknown, path: string): FilterNode {
+  const name = isSystem(field) ? field.name : field.def.apiName;
+  const allowed = isSystem(field) ? SYSTEM_OPERATORS[field.kind] : field.type.operators;
+  if (!(FILTER_OPERATORS as readonly string[]).includes(op)) fail(path, 'unknownOperator', `"${op}" is not a filter operator`);
+  if (!allowed.includes(op as FilterOperator)) {
+    fail(path, 'operator', `operator "${op}" does not apply to ${name} (use ${allowed.join(', ')})`);
+  }
+  const operator = op as FilterOperator;
+  switch (operator) {
+    case 'isNull':
+      if (typeof value !== 'boolean') fail(path, 'type', 'isNull takes true or false');
+      break;
+    case 'in':
+    case 'nin':
+      if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES) {
+        fail(path, 'type', `${op} takes an array of 1 to ${MAX_IN_VALUES} values`);
+      }
+      value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`));
+      break;
+    case 'between':
+      if (!Array.isArray(value) || value.length !== 2) fail(path, 'type', 'between takes [low, high]');
+      value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`));
+      break;
+    case 'contains':
+      if (!isSystem(field) && field.def.type === 'multipicklist') {
+        if (!Array.isArray(value) || value.length === 0) fail(path, 'type', 'contains on a multipicklist takes an array of values');
+        value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`));
+      } else if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
+        fail(path, 'type', `${op} takes a string of 1 to 255 characters`);
+      }
+      break;
+    case 'startsWith':
+      if (typeof value !== 'string' || value.length === 0 || value.length > 255) fail(path, 'type', `${op} takes a string of 1 to 255 characters`);
+      break;
+    default:
+      if (value === null) fail(path, 'type', `use isNull to match empty values`);
+      checkScalar(field, value, path);
+  }
+  return { kind: 'cond', field, op: operator, value };
+}

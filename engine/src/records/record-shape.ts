@@ -1,0 +1,36 @@
+import type { CompiledObject } from '../metadata/compile.js';
+import type { Label } from '../metadata/types.js';
+
+/** Row ↔ API record. A record is keyed by field apiName plus the system fields. */
+
+export const SYSTEM_OUTPUT = ['id', 'version', 'owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by'] as const;
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+
+export function toRecord(object: CompiledObject, row: Record<string, unknown>, only?: ReadonlySet<string>): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const key of SYSTEM_OUTPUT) record[key] = iso(row[key]);
+  for (const [name, field] of object.fields) {
+    if (only && !only.has(name)) continue;
+    record[name] = field.type.fromColumns(field.columns.map((c) => row[c]), field.def);
+  }
+  return record;
+}
+
+/** The columns a select needs for the given fields (all when `only` is undefined). */
+export function selectColumns(object: CompiledObject, alias?: string, only?: ReadonlySet<string>): string[] {
+  const cols: string[] = [...SYSTEM_OUTPUT];
+  for (const [name, field] of object.fields) {
+    if (only && !only.has(name)) continue;
+    cols.push(...field.columns);
+  }
+  return alias ? cols.map((c) => `${alias}.${c}`) : cols;
+}
+
+/** A label in the caller's language: exact locale, then its language, then English, then any. */
+export function localize(label: Label | undefined, locale: string): string {
+  if (label === undefined) return '';
+  if (typeof label === 'string') return label;
+  const language = locale.split('-')[0]!;
+  return label[locale] ?? Object.entries(label).find(([k]) => k.split('-')[0] === language)?.[1] ?? label.en ?? Object.values(label)[0] ?? '';
+}

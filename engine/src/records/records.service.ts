@@ -1,0 +1,257 @@
+import type { Knex } from 'knex';
+import { badRequest, conflict, invalid, notFound, Problem, type FieldError } from '../errors.js';
+import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import { uuidv7 } from '../metadata/ids.js';
+import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
+import { parseFilter } from '../query/filter-parser.js';
+import { applyFilter } from '../query/filter-compiler.js';
+import { applyKeyset, applySort, decodeCursor, encodeCursor, parseSort } from '../query/keyset.js';
+import { evaluate, truthy } from '../rules/json-logic.js';
+import { localize, selectColumns, toRecord } from './record-shape.js';
+
+/**
+ * The one records service. REST, and later bulk, import, workflows and the UI, all write through
+ * here: coercion, required/type/length/picklist checks, lookup targets, validation rules, then a
+ * single INSERT/UPDATE. A refused write writes nothing.
+ */
+
+export interface Caller {
+  userId: string;
+  locale: string;
+}
+
+export interface ListQuery {
+  filter?: unknown;
+  sort?: unknown;
+  fields?: unknown;
+  limit?: unknown;
+  cursor?: unknown;
+}
+
+type Row = Record<string, unknown>;
+const ALIAS = 'r';
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class RecordsService {
+  constructor(private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata) {}
+
+  object(name: string): CompiledObject {
+    const object = this.metadata().objects.get(name);
+    if (!object) throw notFound(`object "${name}" does not exist`);
+    return object;
+  }
+
+  private table(object: CompiledObject, db: Knex | Knex.Transaction = this.knex, alias?: string) {
+    return db(`${this.schema}.${object.table}${alias ? ` as ${alias}` : ''}`);
+  }
+
+  async list(objectName: string, query: ListQuery): Promise<{ data: Row[]; nextCursor: string | null }> {
+    const object = this.object(objectName);
+    const limit = parseLimit(query.limit);
+    const only = parseFields(object, query.fields);
+    const filter = parseFilter(object, query.filter);
+    const sort = parseSort(object, query.sort);
+    const after = decodeCursor(sort, query.cursor);
+    const qb = this.table(object, this.knex, ALIAS).select(selectColumns(object, ALIAS, only)).whereNull(`${ALIAS}.deleted_at`);
+    // The cursor needs the sort values even when `fields` leaves them out.
+    if (only) qb.select(sort.map((k) => `${ALIAS}.${k.column}`));
+    if (filter) applyFilter(qb, filter, ALIAS);
+    if (after) applyKeyset(qb, sort, after, ALIAS);
+    applySort(qb, sort, ALIAS);
+    const rows: Row[] = await qb.limit(limit + 1);
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    return {
+      data: page.map((row) => toRecord(object, row, only)),
+      nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
+    };
+  }
+
+  async get(objectName: string, id: string, db: Knex | Knex.Transaction = this.knex): Promise<Row> {
+    const object = this.object(objectName);
+    const row = await this.findRow(object, id, db);
+    return toRecord(object, row);
+  }
+
+  private async findRow(object: CompiledObject, id: string, db: Knex | Knex.Transaction, lock = false): Promise<Row> {
+    if (typeof id !== 'string' || !UUID.test(id)) throw notFound(`${object.def.apiName} ${id} does not exist`);
+    const qb = this.table(object, db, ALIAS).select(selectColumns(object, ALIAS)).where(`${ALIAS}.id`, id).whereNull(`${ALIAS}.deleted_at`).first();
+    if (lock) qb.forUpdate();
+    const row = await qb;
+    if (!row) throw notFound(`${object.def.apiName} ${id} does not exist`);
+    return row;
+  }
+
+  async create(objectName: string, body: unknown, caller: Caller): Promise<Row> {
+    const object = this.object(objectName);
+    const values = this.checkBody(object, body, 'create', caller);
+    return this.knex.transaction(async (trx) => {
+      await this.checkLookups(object, values, trx);
+      const columns = this.toColumns(object, values);
+      const id = uuidv7();
+      const row = { ...columns, id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId };
+      try {
+        const [inserted] = await this.table(object, trx).insert(row).returning(selectColumns(object));
+        return toRecord(object, inserted);
+      } catch (e) {
+        throw this.translateDbError(object, e);
+      }
+    });
+  }
+
+  async update(objectName: string, id: string, body: unknown, caller: Caller, ifMatch?: number): Promise<Row> {
+    const object = this.object(objectName);
+    return this.knex.transaction(async (trx) => {
+      const current = await this.findRow(object, id, trx, true);
+      if (ifMatch !== undefined && current.version !== ifMatch) {
+        throw new Problem(412, 'Precondition failed', `the record changed since version ${ifMatch}; it is now at version ${current.version}`, [{ field: 'If-Match', code: 'stale', message: 'reload the record and try again' }]);
+      }
+      const existing = toRecord(object, current);
+      const values = this.checkBody(object, body, 'update', caller, existing);
+      await this.checkLookups(object, values, trx);
+      const columns = this.toColumns(object, values);
+      try {
+        const [updated] = await this.table(object, trx).where({ id }).update({
+          ...columns, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
+        }).returning(selectColumns(object));
+        return toRecord(object, updated);
+      } catch (e) {
+        throw this.translateDbError(object, e);
+      }
+    });
+  }
+
+  async delete(objectName: string, id: string, caller: Caller): Promise<void> {
+    const object = this.object(objectName);
+    await this.knex.transaction(async (trx) => {
+      await this.findRow(object, id, trx, true);
+      await this.softDelete(object, [id], caller, trx, 0);
+    });
+  }
+
+  /** Soft delete with the lookup rules of the objects that point here: restrict, setNull, cascade. */
+  private async softDelete(object: CompiledObject, ids: string[], caller: Caller, trx: Knex.Transaction, depth: number): Promise<void> {
+    if (depth > 10) throw conflict('delete cascades more than 10 levels deep; delete the children first');
+    for (const ref of object.referencedBy) {
+      const child = this.metadata().objects.get(ref.object)!;
+      const column = ref.field.apiName;
+      const rule = ref.field.type === 'masterDetail' ? 'cascade' : (ref.field.onDelete ?? 'setNull');
+      const children = this.table(child, trx).whereIn(column, ids).whereNull('deleted_at');
+      if (rule === 'restrict') {
+        const blocking = await children.clone().count<{ n: string }[]>({ n: '*' }).first();
+        if (Number(blocking?.n) > 0) {
+          throw conflict(`${blocking?.n} ${child.def.apiName} record(s) point at this record through ${column}; nothing was deleted`,
+            [{ field: `${child.def.apiName}.${column}`, code: 'restrict', message: 'delete or re-point those records first' }]);
+        }
+      } else if (rule === 'setNull') {
+        await children.clone().update({ [column]: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId });
+      } else {
+        const childIds = (await children.clone().select('id')).map((r: { id: string }) => r.id);
+        if (childIds.length) await this.softDelete(child, childIds, caller, trx, depth + 1);
+      }
+    }
+    await this.table(object, trx).whereIn('id', ids).update({ deleted_at: trx.fn.now(), version: trx.raw('version + 1'), updated_by: caller.userId });
+  }
+
+  /** Checks a request body against the object: names, types, required, read-only, rules. */
+  private checkBody(object: CompiledObject, body: unknown, mode: 'create' | 'update', caller: Caller, existing?: Row): Map<string, unknown> {
+    if (!isPlainObject(body)) throw badRequest('the body must be a JSON object of field values', [{ field: '/', code: 'type', message: 'expected an object' }]);
+    const errors: FieldError[] = [];
+    const values = new Map<string, unknown>();
+    for (const key of Object.keys(body)) {
+      const field = object.fields.get(key);
+      if ((SYSTEM_COLUMNS as readonly string[]).includes(key)) {
+        errors.push({ field: key, code: 'readOnly', message: `${key} is set by the system` });
+      } else if (!field) {
+        errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a field of ${object.def.apiName}` });
+      } else if (field.type.readOnly) {
+        errors.push({ field: key, code: 'readOnly', message: `${key} is filled in by the system` });
+      } else {
+        const value = body[key];
+        if (value !== null && !field.validate(value)) {
+          const e = field.validate.errors?.[0];
+          errors.push({ field: key, code: e?.keyword ?? 'type', message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}` });
+        } else {
+          values.set(key, value === '' && field.def.type !== 'text' ? null : value);
+        }
+      }
+    }
+    if (mode === 'create') {
+      for (const [name, field] of object.fields) {
+        if (!values.has(name) && field.def.default !== undefined && !field.type.readOnly) values.set(name, structuredClone(field.def.default));
+      }
+    }
+    for (const [name, field] of object.fields) {
+      if (!field.def.required || field.type.readOnly) continue;
+      const value = values.has(name) ? values.get(name) : existing?.[name];
+      if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
+        if (!errors.some((e) => e.field === name)) errors.push({ field: name, code: 'required', message: `${name} is required` });
+      }
+    }
+    if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
+    const merged = { ...(existing ?? {}), ...Object.fromEntries(values) };
+    for (const rule of object.rules) {
+      if (truthy(evaluate(rule.condition, merged))) {
+        errors.push({ field: rule.errorField ?? '', code: 'validationRule', rule: rule.apiName, message: localize(rule.message, caller.locale) });
+      }
+    }
+    if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
+    return values;
+  }
+
+  private async checkLookups(object: CompiledObject, values: Map<string, unknown>, trx: Knex.Transaction): Promise<void> {
+    const errors: FieldError[] = [];
+    for (const [name, value] of values) {
+      const field = object.fields.get(name)!;
+      if (value === null || (field.def.type !== 'lookup' && field.def.type !== 'masterDetail')) continue;
+      const target = this.metadata().objects.get(field.def.target!)!;
+      const found = await this.table(target, trx).where({ id: value }).whereNull('deleted_at').first('id');
+      if (!found) errors.push({ field: name, code: 'reference', message: `no ${target.def.apiName} with id ${String(value)}` });
+    }
+    if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
+  }
+
+  private toColumns(object: CompiledObject, values: Map<string, unknown>): Row {
+    const row: Row = {};
+    for (const [name, value] of values) {
+      const field = object.fields.get(name)!;
+      const cols = value === null ? field.columns.map(() => null) : field.type.toColumns(value, field.def);
+      field.columns.forEach((c, i) => (row[c] = cols[i] ?? null));
+    }
+    return row;
+  }
+
+  private translateDbError(object: CompiledObject, e: unknown): unknown {
+    const err = e as { code?: string; constraint?: string };
+    if (err.code === '23505' && err.constraint) {
+      const field = object.uniqueConstraints.get(err.constraint);
+      if (field) return invalid(`the ${object.def.apiName} was not saved`, [{ field, code: 'unique', message: `another ${object.def.apiName} already has this ${field}` }]);
+    }
+    if (err.code === '23503') return invalid(`the ${object.def.apiName} was not saved`, [{ field: '', code: 'reference', message: 'a referenced record does not exist' }]);
+    return e;
+  }
+}
+
+function parseLimit(input: unknown): number {
+  if (input === undefined || input === '') return DEFAULT_LIMIT;
+  const n = Number(input);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+    throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT}`, [{ field: 'limit', code: 'range', message: `1 to ${MAX_LIMIT}` }]);
+  }
+  return n;
+}
+
+function parseFields(object: CompiledObject, input: unknown): Set<string> | undefined {
+  if (input === undefined || input === '') return undefined;
+  if (typeof input !== 'string') throw badRequest('fields must be a comma-separated list', [{ field: 'fields', code: 'type', message: 'expected a string' }]);
+  const names = new Set(input.split(','));
+  for (const name of names) {
+    if (!object.fields.has(name)) {
+      throw badRequest(`"${name}" is not a field of ${object.def.apiName}`, [{ field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
+    }
+  }
+  return names;
+}

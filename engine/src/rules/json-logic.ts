@@ -1,0 +1,75 @@
+import jsonLogic from 'json-logic-js';
+
+/**
+ * json-logic, fenced in. Expressions come from metadata that admins write, so before one is saved
+ * it must use only the operations below (never `method`, which calls arbitrary JS methods), stay
+ * within a depth and size budget, and name only fields the object has.
+ */
+const ALLOWED = new Set([
+  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
+  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'in', 'cat', 'substr',
+  'merge', 'map', 'filter', 'reduce', 'all', 'none', 'some',
+]);
+const MAX_DEPTH = 32;
+const MAX_NODES = 500;
+
+jsonLogic.rm_operation('method');
+
+export interface LogicCheck {
+  errors: { path: string; message: string }[];
+  /** The top-level field names the expression reads through `var`. */
+  vars: Set<string>;
+}
+
+export function checkLogic(expression: unknown): LogicCheck {
+  const errors: LogicCheck['errors'] = [];
+  const vars = new Set<string>();
+  let nodes = 0;
+  // Inside map/filter/reduce/all/some/none, `var` refers to the current element, not the record.
+  const walk = (node: unknown, path: string, depth: number, scoped: boolean): void => {
+    if (++nodes > MAX_NODES) {
+      if (nodes === MAX_NODES + 1) errors.push({ path, message: `expression is larger than ${MAX_NODES} nodes` });
+      return;
+    }
+    if (depth > MAX_DEPTH) {
+      errors.push({ path, message: `expression is nested deeper than ${MAX_DEPTH} levels` });
+      return;
+    }
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${path}/${i}`, depth + 1, scoped));
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const keys = Object.keys(node);
+    if (keys.length !== 1) {
+      errors.push({ path, message: 'an operation is an object with exactly one key' });
+      return;
+    }
+    const op = keys[0]!;
+    if (!ALLOWED.has(op)) {
+      errors.push({ path, message: `operation "${op}" is not allowed` });
+      return;
+    }
+    const args = (node as Record<string, unknown>)[op];
+    if (op === 'var' && !scoped) {
+      const name = Array.isArray(args) ? args[0] : args;
+      if (typeof name === 'string' && name !== '') vars.add(name.split('.')[0]!);
+      else if (typeof name !== 'number') errors.push({ path, message: 'var needs a field name' });
+    }
+    const iterating = ['map', 'filter', 'reduce', 'all', 'none', 'some'].includes(op);
+    if (iterating && Array.isArray(args)) {
+      args.forEach((arg, i) => walk(arg, `${path}/${op}/${i}`, depth + 1, scoped || i > 0));
+    } else {
+      walk(args, `${path}/${op}`, depth + 1, scoped);
+    }
+  };
+  walk(expression, '', 0, false);
+  return { errors, vars };
+}
+
+/** Evaluates an expression that passed checkLogic. */
+export function evaluate(expression: unknown, data: Record<string, unknown>): unknown {
+  return jsonLogic.apply(expression as jsonLogic.RulesLogic, data);
+}
+
+export const truthy = (value: unknown): boolean => jsonLogic.truthy(value);

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import type { Knex } from 'knex';
+
+/**
+ * The live schema as the planner sees it: Tessera's tables and columns, each tagged by the
+ * metadata id in its comment (`tessera:{"o":…}` on tables, `tessera:{"f":…,"p":…}` on columns).
+ * Archived tables and columns keep their tag with "archived": true, so they can be restored.
+ */
+
+export interface CatalogColumn {
+  name: string;
+  sqlType: string;
+  fieldId?: string;
+  part: string;
+  archived: boolean;
+  autonumberHash?: string;
+}
+
+export interface CatalogTable {
+  name: string;
+  objectId: string;
+  archived: boolean;
+  columns: CatalogColumn[];
+  constraints: Set<string>;
+}
+
+export interface Catalog {
+  tables: CatalogTable[];
+  sequences: Set<string>;
+}
+
+const sql = (file: string) => fs.readFileSync(new URL(file, import.meta.url), 'utf8');
+const TABLES_SQL = sql('./catalog.sql');
+const CONSTRAINTS_SQL = sql('./catalog-constraints.sql');
+const SEQUENCES_SQL = sql('./catalog-sequences.sql');
+
+export const TAG = 'tessera:';
+
+function parseTag(comment: string | null): Record<string, unknown> | undefined {
+  if (!comment?.startsWith(TAG)) return undefined;
+  try {
+    return JSON.parse(comment.slice(TAG.length));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readCatalog(db: Knex | Knex.Transaction, schema: string): Promise<Catalog> {
+  const rows = (await db.raw(TABLES_SQL, [schema])).rows as {
+    table_name: string; table_comment: string; column_name: string; sql_type: string; column_comment: string | null;
+  }[];
+  const tables = new Map<string, CatalogTable>();
+  for (const row of rows) {
+    let table = tables.get(row.table_name);
+    if (!table) {
+      const tag = parseTag(row.table_comment);
+      if (!tag || typeof tag.o !== 'string') continue;
+      table = { name: row.table_name, objectId: tag.o, archived: tag.archived === true, columns: [], constraints: new Set() };
+      tables.set(row.table_name, table);
+    }
+    const tag = parseTag(row.column_comment);
+    table.columns.push({
+      name: row.column_name,
+      sqlType: row.sql_type,
+      fieldId: typeof tag?.f === 'string' ? tag.f : undefined,
+      part: typeof tag?.p === 'string' ? tag.p : '',
+      archived: tag?.archived === true,
+      autonumberHash: typeof tag?.a === 'string' ? tag.a : undefined,
+    });
+  }
+  for (const row of (await db.raw(CONSTRAINTS_SQL, [schema, schema])).rows as { table_name: string; name: string }[]) {
+    tables.get(row.table_name)?.constraints.add(row.name);
+  }
+  const sequences = new Set(((await db.raw(SEQUENCES_SQL, [schema])).rows as { name: string }[]).map((r) => r.name));
+  return { tables: [...tables.values()], sequences };
+}

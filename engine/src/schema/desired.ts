@@ -1,0 +1,70 @@
+import { parseAutonumberFormat } from '../fields/autonumber.js';
+import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
+import { shortHash } from '../metadata/ids.js';
+import type { FieldDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
+
+/**
+ * Stage 1 of the planner: metadata → the physical schema it asks for. Pure: no database.
+ * Physical objects carry the metadata ids they come from (in comments, see catalog.ts), which is
+ * how a renamed field is recognised as the same column.
+ */
+
+export interface DesiredColumn {
+  name: string;
+  sqlType: string;
+  fieldId: string;
+  part: string;
+  /** For autonumber columns: the sequence and format that make up the column default. */
+  autonumber?: { sequence: string; prefix: string; digits: number; suffix: string; startAt: number; hash: string };
+}
+
+export interface DesiredConstraint {
+  name: string;
+  kind: 'unique' | 'index' | 'fk';
+  column: string;
+  references?: { table: string; onDelete: 'RESTRICT' | 'SET NULL' | 'CASCADE' };
+}
+
+export interface DesiredTable {
+  objectId: string;
+  name: string;
+  columns: DesiredColumn[];
+  constraints: DesiredConstraint[];
+}
+
+const ON_DELETE = { restrict: 'RESTRICT', setNull: 'SET NULL', cascade: 'CASCADE' } as const;
+
+function fieldColumns(field: FieldDef): DesiredColumn[] {
+  return FIELD_TYPE_DEFS[field.type].columns(field).map((c) => {
+    const column: DesiredColumn = { name: columnName(field, c), sqlType: c.sqlType, fieldId: field.id, part: c.part };
+    if (field.type === 'autonumber') {
+      const format = parseAutonumberFormat(field);
+      column.autonumber = { sequence: `tsr_seq_${shortHash(field.id, 16)}`, ...format, hash: shortHash(JSON.stringify(format), 8) };
+    }
+    return column;
+  });
+}
+
+function fieldConstraints(field: FieldDef, objects: Map<string, ObjectDef>): DesiredConstraint[] {
+  const out: DesiredConstraint[] = [];
+  const name = (kind: string, spec: string) => `tsr_${shortHash(`${kind}:${field.id}:${spec}`, 16)}_${kind}`;
+  if (field.unique) out.push({ name: name('uq', ''), kind: 'unique', column: field.apiName });
+  if (field.type === 'lookup' || field.type === 'masterDetail') {
+    const target = objects.get(field.target!)!;
+    const onDelete = field.type === 'masterDetail' ? 'CASCADE' : ON_DELETE[field.onDelete ?? 'setNull'];
+    out.push({ name: name('fk', `${target.id}:${onDelete}`), kind: 'fk', column: field.apiName, references: { table: target.apiName, onDelete } });
+    // Related lists and delete checks look children up by this column.
+    if (!field.unique) out.push({ name: name('ix', ''), kind: 'index', column: field.apiName });
+  }
+  return out;
+}
+
+export function desiredSchema(snapshot: MetadataSnapshot): DesiredTable[] {
+  const objects = new Map(snapshot.objects.map((o) => [o.apiName, o]));
+  return snapshot.objects.map((obj) => ({
+    objectId: obj.id,
+    name: obj.apiName,
+    columns: obj.fields.flatMap(fieldColumns),
+    constraints: obj.fields.flatMap((f) => fieldConstraints(f, objects)),
+  }));
+}

@@ -1,0 +1,134 @@
+import { shortHash } from '../metadata/ids.js';
+import type { Catalog, CatalogColumn, CatalogTable } from './catalog.js';
+import type { DesiredColumn, DesiredConstraint, DesiredTable } from './desired.js';
+import { classifyTypeChange, type TypeChange } from './type-change.js';
+
+/**
+ * Stage 2 of the planner: desired schema vs live catalog → ordered steps. Pure: the same inputs
+ * always give the same plan, so it can be shown (dry run), reviewed and tested without a database.
+ * Nothing is ever dropped: deleted tables and columns are archived (renamed and tagged) and come
+ * back by id when the metadata asks for them again.
+ */
+
+export type Step =
+  | { op: 'dropConstraint'; table: string; name: string }
+  | { op: 'archiveColumn'; table: string; column: string; archivedName: string; fieldId: string; part: string; objectId: string }
+  | { op: 'archiveTable'; table: string; archivedName: string; objectId: string }
+  | { op: 'createSequence'; name: string; startAt: number }
+  | { op: 'createTable'; table: string; objectId: string; columns: DesiredColumn[] }
+  | { op: 'restoreTable'; from: string; table: string; objectId: string }
+  | { op: 'renameTable'; from: string; table: string }
+  | { op: 'addColumn'; table: string; column: DesiredColumn; backfillAutonumber: boolean }
+  | { op: 'restoreColumn'; table: string; from: string; column: DesiredColumn }
+  | { op: 'renameColumn'; table: string; from: string; column: string }
+  | { op: 'alterColumnType'; table: string; column: string; from: string; to: string; change: TypeChange; fieldId: string; part: string }
+  | { op: 'setAutonumberDefault'; table: string; column: DesiredColumn }
+  | { op: 'addConstraint'; table: string; constraint: DesiredConstraint };
+
+export type StepOp = Step['op'];
+
+/** Steps whose safety depends on the data: the planner's assess stage counts the affected rows. */
+export const DATA_DEPENDENT: ReadonlySet<StepOp> = new Set(['archiveColumn', 'archiveTable', 'alterColumnType', 'addConstraint']);
+
+const ORDER: StepOp[] = [
+  'dropConstraint', 'archiveColumn', 'archiveTable', 'createSequence', 'restoreTable', 'renameTable', 'createTable',
+  'restoreColumn', 'renameColumn', 'addColumn', 'alterColumnType', 'setAutonumberDefault', 'addConstraint',
+];
+
+export class RefusedTypeChange extends Error {
+  constructor(readonly table: string, readonly column: string, readonly from: string, readonly to: string) {
+    super(`${table}.${column} cannot change from ${from} to ${to}`);
+  }
+}
+
+function archiveName(kind: 'table' | 'column', id: string, stamp: number): string {
+  return `_arc_${stamp.toString(36)}_${shortHash(`${kind}:${id}`, 8)}`;
+}
+
+const liveColumn = (table: CatalogTable, c: DesiredColumn): CatalogColumn | undefined =>
+  table.columns.find((x) => !x.archived && x.fieldId === c.fieldId && x.part === c.part);
+const archivedColumn = (tables: CatalogTable[], c: DesiredColumn): { table: CatalogTable; column: CatalogColumn } | undefined => {
+  for (const table of tables) {
+    const column = table.columns.findLast((x) => x.archived && x.fieldId === c.fieldId && x.part === c.part);
+    if (column) return { table, column };
+  }
+  return undefined;
+};
+
+export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: number = Date.now()): Step[] {
+  const steps: Step[] = [];
+  const live = catalog.tables.filter((t) => !t.archived);
+  const desiredIds = new Set(desired.map((t) => t.objectId));
+
+  for (const table of live) {
+    if (!desiredIds.has(table.objectId)) {
+      for (const name of table.constraints) steps.push({ op: 'dropConstraint', table: table.name, name });
+      steps.push({ op: 'archiveTable', table: table.name, archivedName: archiveName('table', table.objectId, stamp), objectId: table.objectId });
+    }
+  }
+
+  for (const want of desired) {
+    const sequences = want.columns.flatMap((c) => (c.autonumber && !catalog.sequences.has(c.autonumber.sequence) ? [c.autonumber] : []));
+    for (const s of sequences) steps.push({ op: 'createSequence', name: s.sequence, startAt: s.startAt });
+
+    let table = live.find((t) => t.objectId === want.objectId);
+    if (!table) {
+      table = catalog.tables.findLast((t) => t.archived && t.objectId === want.objectId);
+      if (table) {
+        steps.push({ op: 'restoreTable', from: table.name, table: want.name, objectId: want.objectId });
+      } else {
+        steps.push({ op: 'createTable', table: want.name, objectId: want.objectId, columns: want.columns });
+        for (const constraint of want.constraints) steps.push({ op: 'addConstraint', table: want.name, constraint });
+        continue;
+      }
+    } else if (table.name !== want.name) {
+      steps.push({ op: 'renameTable', from: table.name, table: want.name });
+    }
+
+    const wantedFieldIds = new Set(want.columns.map((c) => `${c.fieldId}/${c.part}`));
+    for (const column of table.columns) {
+      if (column.fieldId && !column.archived && !wantedFieldIds.has(`${column.fieldId}/${column.part}`)) {
+        steps.push({
+          op: 'archiveColumn', table: table.name, column: column.name, fieldId: column.fieldId, part: column.part, objectId: want.objectId,
+          archivedName: archiveName('column', `${column.fieldId}/${column.part}`, stamp),
+        });
+      }
+    }
+    for (const column of want.columns) {
+      let current = liveColumn(table, column);
+      if (!current) {
+        const archived = archivedColumn([table], column);
+        if (archived) {
+          steps.push({ op: 'restoreColumn', table: want.name, from: archived.column.name, column });
+          current = { ...archived.column, name: column.name };
+        } else {
+          steps.push({ op: 'addColumn', table: want.name, column, backfillAutonumber: !!column.autonumber });
+          continue;
+        }
+      } else if (current.name !== column.name) {
+        steps.push({ op: 'renameColumn', table: want.name, from: current.name, column: column.name });
+      }
+      const change = classifyTypeChange(current.sqlType, column.sqlType);
+      if (change === 'refuse') throw new RefusedTypeChange(want.name, column.name, current.sqlType, column.sqlType);
+      if (change !== 'same') {
+        steps.push({ op: 'alterColumnType', table: want.name, column: column.name, from: current.sqlType, to: column.sqlType, change, fieldId: column.fieldId, part: column.part });
+      }
+      if (column.autonumber && current.autonumberHash !== column.autonumber.hash) {
+        steps.push({ op: 'setAutonumberDefault', table: want.name, column });
+      }
+    }
+
+    const wantedConstraints = new Set(want.constraints.map((c) => c.name));
+    for (const name of table.constraints) {
+      if (!wantedConstraints.has(name)) steps.push({ op: 'dropConstraint', table: table.name, name });
+    }
+    for (const constraint of want.constraints) {
+      if (!table.constraints.has(constraint.name)) steps.push({ op: 'addConstraint', table: want.name, constraint });
+    }
+  }
+  // A constraint is dropped through the table's name at the time it is dropped (before renames).
+  return steps
+    .map((step, i) => ({ step, i }))
+    .sort((a, b) => ORDER.indexOf(a.step.op) - ORDER.indexOf(b.step.op) || a.i - b.i)
+    .map(({ step }) => step);
+}
