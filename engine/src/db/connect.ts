@@ -16,6 +16,8 @@ import pg from 'pg';
 export interface Database {
   knex: Knex;
   mode: 'postgres' | 'embedded';
+  /** Embedded only: the whole database as a tarball, to clone test databases from. */
+  dump?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,10 @@ async function connectEmbedded(options: ConnectOptions): Promise<Database> {
   return {
     knex,
     mode: 'embedded',
+    dump: async () => {
+      // The one connection may be idle in the pool; PGlite serialises the dump with it.
+      return (await db.dumpDataDir('none')) as Blob;
+    },
     async close() {
       await knex.destroy();
       await server.stop();

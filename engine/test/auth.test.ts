@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN } from './support/admin.js';
+import { startTestEngine, type TestEngine } from './support/test-engine.js';
+
+let t: TestEngine;
+beforeAll(async () => {
+  t = await startTestEngine();
+});
+afterAll(() => t?.close());
+
+describe('authentication', () => {
+  it('answers /health without a token once ready', async () => {
+    const res = await fetch(`${t.url}/health`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).status).toBe('ok');
+  });
+
+  it('logs in with the right password and refuses a wrong one', async () => {
+    const ok = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    expect(ok.status).toBe(200);
+    expect(typeof (await ok.json()).token).toBe('string');
+    for (const body of [{ ...ADMIN, password: 'wrong' }, { email: 'nobody@example.test', password: ADMIN.password }, { email: ADMIN.email }]) {
+      const bad = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
+  it('refuses every /api route without a valid bearer token', async () => {
+    for (const [method, path] of [['GET', '/api/v1/meta/objects'], ['GET', '/api/v1/records/account'], ['POST', '/api/v1/meta/publish'], ['GET', '/api/v1/nothing']]) {
+      for (const authorization of [undefined, 'Bearer not-a-token', `Basic ${Buffer.from('a:b').toString('base64')}`]) {
+        const res = await fetch(t.url + path, { method, headers: authorization ? { authorization } : {} });
+        expect(res.status, `${method} ${path} with ${authorization}`).toBe(401);
+        const body = await res.json();
+        expect(body.status).toBe(401);
+      }
+    }
+  });
+
+  it('revokes the token on logout', async () => {
+    const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const { token } = await login.json();
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${t.url}/api/v1/auth/me`, { headers })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/v1/auth/logout`, { method: 'POST', headers })).status).toBe(204);
+    expect((await fetch(`${t.url}/api/v1/auth/me`, { headers })).status).toBe(401);
+  });
+});

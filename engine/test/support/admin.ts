@@ -1,0 +1,2 @@
+/** The administrator every test engine starts with. */
+export const ADMIN = { email: 'admin@example.test', password: 'correct horse battery staple' };

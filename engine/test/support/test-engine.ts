@@ -1,0 +1,91 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import knexFactory from 'knex';
+import { inject } from 'vitest';
+import { startEngine, type Engine } from '../../src/engine.js';
+import type { ConnectOptions } from '../../src/db/connect.js';
+import { ADMIN } from './admin.js';
+
+/**
+ * A real engine for a test file: real HTTP on 127.0.0.1, real database. With DATABASE_URL set it
+ * runs on PostgreSQL in a schema of its own; otherwise on embedded PGlite cloned from the
+ * template the global setup built (or in a data folder, for restart tests).
+ */
+
+export const ON_POSTGRES = !!process.env.DATABASE_URL;
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestEngine {
+  engine: Engine;
+  url: string;
+  schema: string;
+  token: string;
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** Runs SQL straight against the database, to check what is (not) written. */
+  sql<T = any>(text: string, bindings?: readonly unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface TestEngineOptions {
+  /** Embedded only: keep data in this folder (for restart tests) instead of cloning the template. */
+  dataDir?: string;
+  /** Reuse a schema (PostgreSQL restart tests). */
+  schema?: string;
+  keepSchema?: boolean;
+}
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
+  const schema = options.schema ?? (ON_POSTGRES ? `test_${crypto.randomBytes(6).toString('hex')}` : 'tenant_default');
+  let database: ConnectOptions;
+  if (ON_POSTGRES) database = { databaseUrl: process.env.DATABASE_URL };
+  else if (options.dataDir) database = { dataDir: options.dataDir };
+  else database = { loadDump: new Blob([fs.readFileSync(inject('pgliteTemplate'))]) };
+
+  const engine = await startEngine({
+    port: 0, host: '127.0.0.1', schema, sessionHours: 1,
+    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database,
+  });
+  const url = engine.url;
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+  const login = await api('POST', '/api/v1/auth/login', ADMIN);
+  if (login.status !== 200) throw new Error(`test login failed: ${JSON.stringify(login.body)}`);
+  const token = login.body.token as string;
+  return {
+    engine, url, schema, token,
+    api: (method, path, body, headers = {}) => api(method, path, body, { authorization: `Bearer ${token}`, ...headers }),
+    sql: async (text, bindings = []) => (await engine.db.knex.raw(text, bindings as any)).rows,
+    async close() {
+      await engine.close();
+      if (ON_POSTGRES && !options.keepSchema) {
+        const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
+        await admin.raw('drop schema if exists ?? cascade', [schema]);
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+/** Reads a corpus file from engine/test/corpus (a copy of the team corpus, plus our own cases): one case a line, # comments skipped. */
+export function corpus(name: string): string[] {
+  const file = new URL(`../corpus/${name}`, import.meta.url);
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+}
