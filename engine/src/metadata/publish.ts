@@ -3,7 +3,7 @@ import { conflict, invalid, notFound, type FieldError } from '../errors.js';
 import { readCatalog } from '../schema/catalog.js';
 import { desiredSchema } from '../schema/desired.js';
 import { planSchema, RefusedTypeChange, type Step } from '../schema/plan.js';
-import { runSteps, type StepResult } from '../schema/apply.js';
+import { runSteps, StepFailed, type StepResult } from '../schema/apply.js';
 import { diffSnapshots, type MetadataChange } from './diff.js';
 import type { DraftStore } from './store.js';
 import type { MetadataSnapshot } from './types.js';
@@ -142,7 +142,17 @@ export class Publisher {
           if (!(e instanceof RefusedTypeChange)) throw e;
           throw invalid(e.message, [{ field: `${e.table}.${e.column}`, code: 'typeChange', message: `cannot change from ${e.from} to ${e.to}; add a new field and copy the data instead` }]);
         }
-        const plan = (await runSteps(trx, this.schema, steps, options.confirmLossy === true)).map(describe);
+        let plan: PlanEntry[];
+        try {
+          plan = (await runSteps(trx, this.schema, steps, options.confirmLossy === true)).map(describe);
+        } catch (e) {
+          if (!(e instanceof StepFailed)) throw e;
+          const entry = describe({ step: e.step, lossy: false, sql: [] });
+          const why = e.sqlState === '42P07' || e.sqlState === '42701'
+            ? `something named ${entry.column ?? entry.table} already exists in the database and is not managed by Tessera`
+            : `the database refused it (SQLSTATE ${e.sqlState ?? 'unknown'})`;
+          throw conflict(`could not ${entry.description}: ${why}; nothing was published`, [{ field: entry.column ? `${entry.table}.${entry.column}` : entry.table, code: 'schemaStep', message: why }]);
+        }
         const result: PublishResult = { release: null, dryRun: options.dryRun === true, diff, plan };
         const blocked = plan.filter((p) => p.blocked);
         if (blocked.length) {

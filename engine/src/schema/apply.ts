@@ -28,11 +28,28 @@ async function count(trx: Knex.Transaction, sql: string, bindings: readonly Knex
 
 const q = (schema: string, name: string) => `${schema}.${name}`;
 
+/** A step the database refused; the transaction it ran in is rolled back by the caller. */
+export class StepFailed extends Error {
+  constructor(readonly step: Step, readonly sqlState: string | undefined) {
+    super(`schema step ${step.op} failed (${sqlState ?? 'unknown'})`);
+  }
+}
+
 export async function runSteps(trx: Knex.Transaction, schema: string, steps: Step[], confirmLossy: boolean): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const step of steps) {
+    try {
+      results.push(await runStep(trx, schema, step, confirmLossy));
+    } catch (e) {
+      throw new StepFailed(step, (e as { code?: string }).code);
+    }
+  }
+  return results;
+}
+
+async function runStep(trx: Knex.Transaction, schema: string, step: Step, confirmLossy: boolean): Promise<StepResult> {
+  {
     const result: StepResult = { step, lossy: false, sql: [] };
-    results.push(result);
     const run = async (statements: Statement[]) => {
       for (const s of statements) {
         const raw = trx.raw(s.sql, s.bindings);
@@ -121,8 +138,8 @@ export async function runSteps(trx: Knex.Transaction, schema: string, steps: Ste
         break;
       }
     }
+    return result;
   }
-  return results;
 }
 
 async function alterColumnType(

@@ -91,7 +91,7 @@ export function alterType(schema: string, table: string, column: string, to: str
   return st(`alter table ?? alter column ?? type ${sqlType(to)} using ${cast}`, q(schema, table), column, column);
 }
 
-/** Copies an archived column's values into its replacement, keeping only those that convert. */
+/** Copies an archived column's values into its replacement: converted, truncated or rounded to fit; NULL where they cannot. */
 export function copyConverted(schema: string, table: string, from: string, to: string, type: string, via: 'direct' | 'text'): Statement {
   const cast = via === 'direct' ? `??::${sqlType(type)}` : `??::text::${sqlType(type)}`;
   return st(

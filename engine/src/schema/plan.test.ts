@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { Catalog, CatalogTable } from './catalog.js';
+import { desiredSchema } from './desired.js';
+import { planSchema, RefusedTypeChange } from './plan.js';
+import { classifyTypeChange } from './type-change.js';
+import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
+
+const widget = (fields: ObjectDef['fields'], apiName = 'widget'): ObjectDef => ({
+  id: 'obj_widget', apiName, label: 'Widget', pluralLabel: 'Widgets', nameField: 'name', fields,
+});
+const name = { id: 'f_name', apiName: 'name', type: 'text' as const, label: 'Name' };
+const snap = (...objects: ObjectDef[]): MetadataSnapshot => ({ objects, layouts: [], listViews: [] });
+
+/** The catalog that applying `snapshot` would leave behind. */
+function catalogOf(snapshot: MetadataSnapshot): Catalog {
+  const tables: CatalogTable[] = desiredSchema(snapshot).map((t) => ({
+    name: t.name, objectId: t.objectId, archived: false,
+    columns: t.columns.map((c) => ({ name: c.name, sqlType: c.sqlType, fieldId: c.fieldId, part: c.part, archived: false, autonumberHash: c.autonumber?.hash })),
+    constraints: new Set(t.constraints.map((c) => c.name)),
+  }));
+  return { tables, sequences: new Set() };
+}
+
+describe('schema planner (pure)', () => {
+  it('plans nothing when the catalog already matches', () => {
+    const s = snap(widget([name]));
+    expect(planSchema(desiredSchema(s), catalogOf(s))).toEqual([]);
+  });
+
+  it('creates a table for a new object with every field column', () => {
+    const steps = planSchema(desiredSchema(snap(widget([name, { id: 'f_addr', apiName: 'addr', type: 'address', label: 'A' }]))), { tables: [], sequences: new Set() });
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ op: 'createTable', table: 'widget' });
+    expect((steps[0] as { columns: { name: string }[] }).columns.map((c) => c.name)).toEqual(['name', 'addr__street', 'addr__city', 'addr__state', 'addr__postal_code', 'addr__country']);
+  });
+
+  it('renames a column when the field id stays and the apiName changes — never drop + add', () => {
+    const before = snap(widget([name]));
+    const after = snap(widget([{ ...name, apiName: 'title' }]));
+    const steps = planSchema(desiredSchema(after), catalogOf(before));
+    expect(steps).toEqual([{ op: 'renameColumn', table: 'widget', from: 'name', column: 'title' }]);
+  });
+
+  it('renames a table when the object id stays', () => {
+    const steps = planSchema(desiredSchema(snap(widget([name], 'gadget'))), catalogOf(snap(widget([name]))));
+    expect(steps).toEqual([{ op: 'renameTable', from: 'widget', table: 'gadget' }]);
+  });
+
+  it('archives a deleted field instead of dropping it, and restores it by id later', () => {
+    const extra = { id: 'f_note', apiName: 'note', type: 'text' as const, label: 'Note' };
+    const withNote = snap(widget([name, extra]));
+    const steps = planSchema(desiredSchema(snap(widget([name]))), catalogOf(withNote), 1_000);
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ op: 'archiveColumn', table: 'widget', column: 'note', fieldId: 'f_note' });
+    const archivedName = (steps[0] as { archivedName: string }).archivedName;
+    expect(archivedName).toMatch(/^_arc_/);
+    // the catalog after archiving: the column renamed and tagged archived
+    const archived = catalogOf(withNote);
+    archived.tables[0]!.columns = archived.tables[0]!.columns.map((c) => (c.fieldId === 'f_note' ? { ...c, name: archivedName, archived: true } : c));
+    expect(planSchema(desiredSchema(withNote), archived)).toEqual([
+      expect.objectContaining({ op: 'restoreColumn', table: 'widget', from: archivedName }),
+    ]);
+  });
+
+  it('orders steps so that constraints go before archives and foreign keys come last', () => {
+    const account = { id: 'obj_acc', apiName: 'acc', label: 'A', pluralLabel: 'As', nameField: 'name', fields: [{ ...name, id: 'f_acc_name' }] };
+    const link = { id: 'f_link', apiName: 'acc', type: 'lookup' as const, label: 'Acc', target: 'acc' };
+    const steps = planSchema(desiredSchema(snap(account, widget([name, link]))), { tables: [], sequences: new Set() });
+    const ops = steps.map((s) => s.op);
+    expect(ops.indexOf('addConstraint')).toBeGreaterThan(ops.lastIndexOf('createTable'));
+    const removal = planSchema(desiredSchema(snap(account, widget([name]))), catalogOf(snap(account, widget([name, link]))));
+    expect(removal.map((s) => s.op)).toEqual(['dropConstraint', 'dropConstraint', 'archiveColumn']);
+  });
+
+  it('classifies type changes by what they do to the data', () => {
+    expect(classifyTypeChange('character varying(50)', 'character varying(100)')).toBe('widen');
+    expect(classifyTypeChange('character varying(100)', 'character varying(50)')).toBe('narrow');
+    expect(classifyTypeChange('numeric(18,2)', 'numeric(20,2)')).toBe('widen');
+    expect(classifyTypeChange('numeric(18,2)', 'numeric(18,0)')).toBe('narrow');
+    expect(classifyTypeChange('integer', 'numeric(18,0)')).toBe('widen');
+    expect(classifyTypeChange('numeric(18,0)', 'integer')).toBe('narrow');
+    expect(classifyTypeChange('character varying(255)', 'numeric(18,2)')).toBe('convert');
+    expect(classifyTypeChange('date', 'timestamp with time zone')).toBe('widen');
+    expect(classifyTypeChange('timestamp with time zone', 'date')).toBe('narrow');
+    expect(classifyTypeChange('uuid', 'date')).toBe('refuse');
+  });
+
+  it('refuses a type change that has no sensible conversion', () => {
+    const before = snap(widget([name, { id: 'f_when', apiName: 'happened', type: 'date', label: 'When' }]));
+    const after = snap(widget([name, { id: 'f_when', apiName: 'happened', type: 'geolocation', label: 'When' }]));
+    // geolocation has other parts; a date → boolean change is the refused case
+    expect(() => planSchema(desiredSchema(snap(widget([name, { id: 'f_when', apiName: 'happened', type: 'boolean', label: 'W' }]))), catalogOf(before))).toThrow(RefusedTypeChange);
+    expect(planSchema(desiredSchema(after), catalogOf(before)).map((s) => s.op)).toEqual(['archiveColumn', 'addColumn', 'addColumn']);
+  });
+});
