@@ -8,7 +8,9 @@ export const datetime: FieldTypeDef = {
   valueSchema: () => ({ type: 'string', format: 'date-time' }),
   operators: ORDERED_OPERATORS,
   sortable: true,
-  toColumns: (v) => [v],
+  // Kept to the millisecond, the precision the API reads back in: a value with microseconds could
+  // otherwise never be found again by filtering on the value a client read.
+  toColumns: (v) => [String(v).replace(/(\.\d{3})\d+/, '$1')],
   fromColumns: ([v]) => (v instanceof Date ? v.toISOString() : (v ?? null)),
   widget: 'datetime',
 };

@@ -32,3 +32,29 @@ export function numericColumn(field: FieldDef, precision: number, scale: number)
 
 /** numeric comes back from pg as a string, to keep its precision; the API speaks JSON numbers. */
 export const readNumber = (values: unknown[]) => (values[0] == null ? null : Number(values[0]));
+
+// NUL, and UTF-16 surrogates without their partner, have no UTF-8 form: Postgres refuses the first
+// in text and jsonb, the driver silently turns the second into U+FFFD in text and jsonb refuses it.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Where a value holds text Postgres cannot store (JSON-pointer path inside the value, '' for the
+ * value itself), or undefined when every string and object key in it can be stored as written.
+ * Walks with a stack, not recursion: a JSON body can nest deeper than the call stack.
+ */
+export function unstorableText(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (UNSTORABLE.test(item)) return path;
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        if (UNSTORABLE.test(key)) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
 import { normalizeLayout, normalizeListView, normalizeObject } from './normalize.js';
+import { followObjectChange } from './references.js';
 import type { LayoutDef, ListViewDef, MetadataKind, MetadataSnapshot, ObjectDef } from './types.js';
 import { validateLayout, validateListView, validateObject } from './validate.js';
 
@@ -71,8 +72,21 @@ export class DraftStore {
       });
       if (refErrors.length) throw invalid(`object "${obj.apiName}" refers to objects that do not exist`, refErrors);
       await this.write(trx, 'object', obj, existing);
+      await this.updateDependents(trx, existing, obj);
       return obj;
     });
+  }
+
+  /** Layouts, list views and other objects' lookups follow renamed and deleted fields. */
+  private async updateDependents(trx: Knex.Transaction, before: ObjectDef | undefined, after: ObjectDef): Promise<void> {
+    const current = { objects: (await this.list(trx, 'object')).filter((o) => o.id !== after.id), layouts: await this.list(trx, 'layout'), listViews: await this.list(trx, 'listView') };
+    const next = followObjectChange(current, before, after);
+    const kinds = [['object', current.objects, next.objects], ['layout', current.layouts, next.layouts], ['listView', current.listViews, next.listViews]] as const;
+    for (const [kind, was, now] of kinds) {
+      for (let i = 0; i < now.length; i++) {
+        if (JSON.stringify(was[i]) !== JSON.stringify(now[i])) await this.write(trx, kind, now[i]!, was[i]);
+      }
+    }
   }
 
   async deleteObject(db: Knex, apiName: string): Promise<void> {

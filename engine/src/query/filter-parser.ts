@@ -1,6 +1,7 @@
 import { badRequest, type FieldError } from '../errors.js';
 import type { FilterOperator } from '../fields/field-type.js';
 import { FILTER_OPERATORS } from '../fields/field-type.js';
+import { unstorableText } from '../fields/shared.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 
 /**
@@ -54,7 +55,12 @@ function fail(path: string, code: string, message: string): never {
   throw badRequest(`filter is not valid: ${message}`, [{ field: path, code, message }] as FieldError[]);
 }
 
+function checkText(value: unknown, path: string): void {
+  if (unstorableText(value) !== undefined) fail(path, 'invalidCharacter', 'a NUL character or a lone UTF-16 surrogate can never match stored text');
+}
+
 function checkScalar(field: CompiledField | SystemField, value: unknown, path: string): void {
+  checkText(value, path);
   if (isSystem(field)) {
     const ok = field.kind === 'uuid' ? typeof value === 'string' && UUID.test(value)
       : field.kind === 'integer' ? Number.isSafeInteger(value)
@@ -136,10 +142,13 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
         value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`));
       } else if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
         fail(path, 'type', `${op} takes a string of 1 to 255 characters`);
+      } else {
+        checkText(value, path);
       }
       break;
     case 'startsWith':
       if (typeof value !== 'string' || value.length === 0 || value.length > 255) fail(path, 'type', `${op} takes a string of 1 to 255 characters`);
+      checkText(value, path);
       break;
     default:
       if (value === null) fail(path, 'type', `use isNull to match empty values`);

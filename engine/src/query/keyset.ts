@@ -8,7 +8,13 @@ import { isSystem, lookupField, type SystemField } from './filter-parser.js';
  * boundary stays put while rows are inserted. Postgres' default null order is kept (NULLS LAST
  * ascending, NULLS FIRST descending) so a plain index on the sort columns can serve the query;
  * the keyset condition below handles null values explicitly.
+ *
+ * The cursor carries each sort value in Postgres' own text form (selected as `_k0`, `_k1` …),
+ * never as the API value: timestamptz keeps microseconds that a JS Date drops, and a cursor
+ * value one microsecond short of the row's would hand that row out again on the next page.
  */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SortKey {
   column: string;
@@ -36,17 +42,26 @@ export function parseSort(object: CompiledObject, input: unknown): SortKey[] {
   return keys;
 }
 
+/** Column alias of the i-th sort value in its exact text form; `_` cannot start an API name. */
+const sortValueAlias = (i: number) => `_k${i}`;
+
+/** Selects the sort values losslessly (as text) for the next page's cursor. */
+export function selectSortValues(knex: Knex, qb: Knex.QueryBuilder, keys: SortKey[], alias: string): void {
+  qb.select(keys.map((k, i) => knex.raw('??::text as ??', [`${alias}.${k.column}`, sortValueAlias(i)])));
+}
+
 export function encodeCursor(keys: SortKey[], row: Record<string, unknown>): string {
-  const values = keys.map((k) => {
-    const v = row[k.column];
-    return v instanceof Date ? v.toISOString() : v ?? null;
-  });
+  const values = keys.map((_k, i) => row[sortValueAlias(i)] ?? null);
   return Buffer.from(JSON.stringify({ s: keys.map((k) => (k.desc ? '-' : '') + k.column).join(','), v: values })).toString('base64url');
 }
 
+/** The answer to a cursor that was not made by encodeCursor for this sort. */
+export const cursorRefused = () =>
+  badRequest('cursor is not valid for this query', [{ field: 'cursor', code: 'cursor', message: 'use the nextCursor of the previous page, with the same sort' }]);
+
 export function decodeCursor(keys: SortKey[], cursor: unknown): unknown[] | undefined {
   if (cursor === undefined || cursor === '') return undefined;
-  const refuse = () => badRequest('cursor is not valid for this query', [{ field: 'cursor', code: 'cursor', message: 'use the nextCursor of the previous page, with the same sort' }]);
+  const refuse = cursorRefused;
   if (typeof cursor !== 'string' || cursor.length > 4000) throw refuse();
   let parsed: { s?: unknown; v?: unknown };
   try {
@@ -56,7 +71,10 @@ export function decodeCursor(keys: SortKey[], cursor: unknown): unknown[] | unde
   }
   const signature = keys.map((k) => (k.desc ? '-' : '') + k.column).join(',');
   if (parsed?.s !== signature || !Array.isArray(parsed.v) || parsed.v.length !== keys.length) throw refuse();
-  if (parsed.v.some((v) => v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) throw refuse();
+  // encodeCursor writes text or null only. A value of the wrong type for its column (a tampered
+  // cursor) can still get past here; the records service answers Postgres' refusal with a 400.
+  if (parsed.v.some((v) => v !== null && (typeof v !== 'string' || v.includes('\u0000')))) throw refuse();
+  if (keys[keys.length - 1]?.column === 'id' && !UUID.test(String(parsed.v[parsed.v.length - 1]))) throw refuse();
   return parsed.v;
 }
 

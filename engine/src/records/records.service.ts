@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound, Problem, type FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import { unstorableText } from '../fields/shared.js';
 import { uuidv7 } from '../metadata/ids.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { applyFilter } from '../query/filter-compiler.js';
-import { applyKeyset, applySort, decodeCursor, encodeCursor, parseSort } from '../query/keyset.js';
+import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
 import { localize, selectColumns, toRecord } from './record-shape.js';
 
@@ -56,12 +57,20 @@ export class RecordsService {
     const sort = parseSort(object, query.sort);
     const after = decodeCursor(sort, query.cursor);
     const qb = this.table(object, this.knex, ALIAS).select(selectColumns(object, ALIAS, only)).whereNull(`${ALIAS}.deleted_at`);
-    // The cursor needs the sort values even when `fields` leaves them out.
-    if (only) qb.select(sort.map((k) => `${ALIAS}.${k.column}`));
+    // The cursor needs the exact sort values, also when `fields` leaves them out.
+    selectSortValues(this.knex, qb, sort, ALIAS);
     if (filter) applyFilter(qb, filter, ALIAS);
     if (after) applyKeyset(qb, sort, after, ALIAS);
     applySort(qb, sort, ALIAS);
-    const rows: Row[] = await qb.limit(limit + 1);
+    let rows: Row[];
+    try {
+      rows = await qb.limit(limit + 1);
+    } catch (e) {
+      // Filter values are checked against the field types before they get here, so a data
+      // exception (class 22: bad date, uuid, number …) can only come from a tampered cursor.
+      if (after && /^22/.test(String((e as { code?: unknown }).code))) throw cursorRefused();
+      throw e;
+    }
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     return {
@@ -171,7 +180,10 @@ export class RecordsService {
         errors.push({ field: key, code: 'readOnly', message: `${key} is filled in by the system` });
       } else {
         const value = body[key];
-        if (value !== null && !field.validate(value)) {
+        const badText = unstorableText(value);
+        if (badText !== undefined) {
+          errors.push({ field: key, code: 'invalidCharacter', message: `${key} holds a NUL character or a lone UTF-16 surrogate${badText ? ` (at ${badText})` : ''}, which cannot be stored` });
+        } else if (value !== null && !field.validate(value)) {
           const e = field.validate.errors?.[0];
           errors.push({ field: key, code: e?.keyword ?? 'type', message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}` });
         } else {
