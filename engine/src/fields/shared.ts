@@ -1,5 +1,5 @@
 import type { FieldDef } from '../metadata/types.js';
-import type { ColumnSpec, FilterOperator, JsonSchema } from './field-type.js';
+import type { ColumnSpec, FieldTypeDef, FilterOperator, JsonSchema } from './field-type.js';
 
 /** Pieces several field types share. */
 
@@ -57,4 +57,21 @@ export function unstorableText(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** number, currency and percent differ only in their default precision and scale, and widget. */
+export function decimalType(precision: number, scale: number, widget: string): FieldTypeDef {
+  return {
+    columns: (f) => one(numericColumn(f, precision, scale).sqlType),
+    settings: numericSettings(precision, scale),
+    valueSchema: (f) => {
+      const { limit } = numericColumn(f, precision, scale);
+      return { type: 'number', exclusiveMinimum: -limit, exclusiveMaximum: limit };
+    },
+    operators: ORDERED_OPERATORS,
+    sortable: true,
+    toColumns: (v) => [v],
+    fromColumns: readNumber,
+    widget,
+  };
 }
