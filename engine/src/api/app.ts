@@ -6,6 +6,7 @@ import type { RecordsService } from '../records/records.service.js';
 import type { AuthService } from '../security/auth.service.js';
 import { authRouter, requireAuth } from './auth.router.js';
 import { metaRouter } from './meta.router.js';
+import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
 import { recordsRouter } from './records.router.js';
 
@@ -33,6 +34,8 @@ export function buildApp(services: AppServices): Express {
   });
 
   app.use('/api/v1/auth', authRouter(services.auth));
+  // Public: the OpenAPI document and its Swagger UI describe metadata shapes, never records.
+  app.use(openApiRouter(services.metadata));
   app.use('/api', requireAuth(services.auth));
   app.use('/api/v1/meta', metaRouter(services.metadata, services.knex));
   app.use('/api/v1/records', recordsRouter(services.records));
