@@ -20,7 +20,7 @@ export interface DesiredColumn {
 
 export interface DesiredConstraint {
   name: string;
-  kind: 'unique' | 'index' | 'fk';
+  kind: 'unique' | 'index' | 'search' | 'fk';
   column: string;
   references?: { table: string; onDelete: 'RESTRICT' | 'SET NULL' | 'CASCADE' };
 }
@@ -31,6 +31,9 @@ export interface DesiredTable {
   columns: DesiredColumn[];
   constraints: DesiredConstraint[];
 }
+
+/** Single-column text types global search can match. */
+export const SEARCHABLE_TYPES = new Set(['text', 'email', 'phone', 'url', 'autonumber', 'picklist']);
 
 const ON_DELETE = { restrict: 'RESTRICT', setNull: 'SET NULL', cascade: 'CASCADE' } as const;
 
@@ -56,6 +59,8 @@ function fieldConstraints(field: FieldDef, objects: Map<string, ObjectDef>): Des
     // Related lists and delete checks look children up by this column.
     if (!field.unique) out.push({ name: name('ix', ''), kind: 'index', column: field.apiName });
   }
+  // Global search matches substrings; a trigram index keeps that fast on big tables.
+  if (field.searchable && SEARCHABLE_TYPES.has(field.type)) out.push({ name: name('tg', ''), kind: 'search', column: field.apiName });
   return out;
 }
 
