@@ -9,6 +9,7 @@ import { metaRouter } from './meta.router.js';
 import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
 import { recordsRouter } from './records.router.js';
+import { searchRouter } from './search.router.js';
 
 export interface AppServices {
   knex: Knex;
@@ -39,6 +40,7 @@ export function buildApp(services: AppServices): Express {
   app.use('/api', requireAuth(services.auth));
   app.use('/api/v1/meta', metaRouter(services.metadata, services.knex));
   app.use('/api/v1/records', recordsRouter(services.records));
+  app.use('/api/v1/search', searchRouter(services.knex, services.metadata));
   app.use('/api', (req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });

@@ -1,0 +1,57 @@
+import type { Knex } from 'knex';
+import { badRequest } from '../errors.js';
+import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import { SEARCHABLE_TYPES } from '../schema/desired.js';
+
+/**
+ * Global search: every object's searchable text fields matched by substring (served by the
+ * trigram indexes the planner creates), best matches per object, in one UNION ALL statement.
+ */
+
+export interface SearchHit {
+  object: string;
+  id: string;
+  name: string | null;
+  score: number;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function searchableColumns(object: CompiledObject): string[] {
+  return [...object.fields.values()].filter((f) => f.def.searchable && SEARCHABLE_TYPES.has(f.def.type)).map((f) => f.columns[0]!);
+}
+
+export async function search(
+  knex: Knex, schema: string, compiled: CompiledMetadata,
+  input: { q?: unknown; objects?: unknown; limit?: unknown },
+): Promise<SearchHit[]> {
+  const q = typeof input.q === 'string' ? input.q.trim() : '';
+  if (q.length < 2 || q.length > 100) throw badRequest('q must be 2 to 100 characters', [{ field: 'q', code: 'length', message: '2 to 100 characters' }]);
+  const perObject = input.limit === undefined ? 5 : Number(input.limit);
+  if (!Number.isInteger(perObject) || perObject < 1 || perObject > 50) throw badRequest('limit must be 1 to 50', [{ field: 'limit', code: 'range', message: '1 to 50' }]);
+  let objects = [...compiled.objects.values()];
+  if (typeof input.objects === 'string' && input.objects !== '') {
+    const wanted = input.objects.split(',');
+    for (const name of wanted) if (!compiled.objects.has(name)) throw badRequest(`"${name}" is not an object`, [{ field: 'objects', code: 'unknownObject', message: `"${name}" is not an object` }]);
+    objects = objects.filter((o) => wanted.includes(o.def.apiName));
+  }
+  const pattern = `%${escapeLike(q)}%`;
+  const parts: Knex.QueryBuilder[] = [];
+  for (const object of objects) {
+    const columns = searchableColumns(object);
+    if (!columns.length) continue;
+    const nameColumn = object.fields.get(object.def.nameField)?.columns[0] ?? columns[0]!;
+    const score = columns.length === 1
+      ? knex.raw('similarity(??::text, ?)', [`r.${columns[0]}`, q])
+      : knex.raw(`greatest(${columns.map(() => 'similarity(??::text, ?)').join(', ')})`, columns.flatMap((c) => [`r.${c}`, q]));
+    parts.push(knex(`${schema}.${object.table} as r`)
+      .select(knex.raw('? as object', [object.def.apiName]), 'r.id', knex.raw('??::text as name', [`r.${nameColumn}`]), knex.raw('(?)::real as score', [score]))
+      .whereNull('r.deleted_at')
+      .where((w) => columns.forEach((c) => w.orWhereRaw("?? ilike ? escape '\\'", [`r.${c}`, pattern])))
+      .orderBy('score', 'desc')
+      .limit(perObject));
+  }
+  if (!parts.length) return [];
+  const rows = await knex.unionAll(parts, true);
+  return rows.map((r: SearchHit) => ({ object: r.object, id: r.id, name: r.name, score: Number(r.score) }));
+}
