@@ -16,6 +16,10 @@ export function recordsRouter(records: RecordsService): Router {
     const { filter, sort, fields, limit, cursor } = req.query;
     res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor }));
   });
+  router.get('/:object/aggregate', async (req, res) => {
+    const { groupBy, metrics, filter } = req.query;
+    res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter }) });
+  });
   router.post('/:object', async (req, res) => {
     const record = await records.create(req.params.object, req.body, callerOf(req));
     res.status(201).location(`${req.baseUrl}/${req.params.object}/${record.id}`).set('ETag', `"${record.version}"`).json(record);

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound, Problem, type FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import { unstorableText } from '../fields/shared.js';
+import { unstorableValue } from '../fields/shared.js';
 import { uuidv7 } from '../metadata/ids.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import { parseFilter } from '../query/filter-parser.js';
+import { aggregate } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
 import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
@@ -77,6 +78,10 @@ export class RecordsService {
       data: page.map((row) => toRecord(object, row, only)),
       nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
     };
+  }
+
+  aggregate(objectName: string, query: { groupBy?: unknown; metrics?: unknown; filter?: unknown }) {
+    return aggregate(this.knex, this.schema, this.object(objectName), query);
   }
 
   async get(objectName: string, id: string, db: Knex | Knex.Transaction = this.knex): Promise<Row> {
@@ -180,9 +185,9 @@ export class RecordsService {
         errors.push({ field: key, code: 'readOnly', message: `${key} is filled in by the system` });
       } else {
         const value = body[key];
-        const badText = unstorableText(value);
-        if (badText !== undefined) {
-          errors.push({ field: key, code: 'invalidCharacter', message: `${key} holds a NUL character or a lone UTF-16 surrogate${badText ? ` (at ${badText})` : ''}, which cannot be stored` });
+        const unstorable = unstorableValue(value);
+        if (unstorable) {
+          errors.push({ field: key, code: unstorable.code, message: `${key} ${unstorable.message}${unstorable.path ? ` (at ${unstorable.path})` : ''}` });
         } else if (value !== null && !field.validate(value)) {
           const e = field.validate.errors?.[0];
           errors.push({ field: key, code: e?.keyword ?? 'type', message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}` });
