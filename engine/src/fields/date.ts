@@ -5,7 +5,8 @@ import { first, one, ORDERED_OPERATORS } from './shared.js';
 export const date: FieldTypeDef = {
   columns: () => one('date'),
   settings: {},
-  valueSchema: () => ({ type: 'string', format: 'date' }),
+  // Postgres has no year 0, which the format allows.
+  valueSchema: () => ({ type: 'string', format: 'date', pattern: '^(?!0000)' }),
   operators: ORDERED_OPERATORS,
   sortable: true,
   toColumns: (v) => [v],

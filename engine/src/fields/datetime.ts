@@ -5,7 +5,8 @@ import { one, ORDERED_OPERATORS } from './shared.js';
 export const datetime: FieldTypeDef = {
   columns: () => one('timestamp with time zone'),
   settings: {},
-  valueSchema: () => ({ type: 'string', format: 'date-time' }),
+  // Postgres has no year 0, which the format allows.
+  valueSchema: () => ({ type: 'string', format: 'date-time', pattern: '^(?!0000)' }),
   operators: ORDERED_OPERATORS,
   sortable: true,
   // Kept to the millisecond, the precision the API reads back in: a value with microseconds could

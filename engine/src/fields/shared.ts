@@ -37,22 +37,33 @@ export const readNumber = (values: unknown[]) => (values[0] == null ? null : Num
 // in text and jsonb, the driver silently turns the second into U+FFFD in text and jsonb refuses it.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Deepest nesting a value may have; far deeper and serialising it overflows the call stack. */
+export const MAX_VALUE_DEPTH = 100;
+
+export interface ValueProblem {
+  /** JSON pointer inside the value ('' for the value itself). */
+  path: string;
+  code: 'invalidCharacter' | 'maxDepth';
+  message: string;
+}
+
 /**
- * Where a value holds text Postgres cannot store (JSON-pointer path inside the value, '' for the
- * value itself), or undefined when every string and object key in it can be stored as written.
- * Walks with a stack, not recursion: a JSON body can nest deeper than the call stack.
+ * Why a value cannot be stored whatever its field type (text Postgres cannot hold, nesting too
+ * deep), or undefined. Walks with a stack, not recursion: a JSON body can nest deeper than the
+ * call stack.
  */
-export function unstorableText(value: unknown): string | undefined {
-  const stack: [unknown, string][] = [[value, '']];
+export function unstorableValue(value: unknown): ValueProblem | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 0]];
   while (stack.length) {
-    const [item, path] = stack.pop()!;
+    const [item, path, depth] = stack.pop()!;
     if (typeof item === 'string') {
-      if (UNSTORABLE.test(item)) return path;
+      if (UNSTORABLE.test(item)) return { path, code: 'invalidCharacter', message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored' };
     } else if (item !== null && typeof item === 'object') {
+      if (depth >= MAX_VALUE_DEPTH) return { path, code: 'maxDepth', message: `nests deeper than ${MAX_VALUE_DEPTH} levels` };
       for (const [key, child] of Object.entries(item)) {
         const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        if (UNSTORABLE.test(key)) return at;
-        stack.push([child, at]);
+        if (UNSTORABLE.test(key)) return { path: at, code: 'invalidCharacter', message: 'has a key holding a NUL character or a lone UTF-16 surrogate, which cannot be stored' };
+        stack.push([child, at, depth + 1]);
       }
     }
   }
@@ -65,8 +76,10 @@ export function decimalType(precision: number, scale: number, widget: string): F
     columns: (f) => one(numericColumn(f, precision, scale).sqlType),
     settings: numericSettings(precision, scale),
     valueSchema: (f) => {
-      const { limit } = numericColumn(f, precision, scale);
-      return { type: 'number', exclusiveMinimum: -limit, exclusiveMaximum: limit };
+      // Postgres rounds to the scale first: with numeric(5,2), 999.995 becomes 1000.00 and overflows.
+      const { limit, scale: s } = numericColumn(f, precision, scale);
+      const bound = limit - 0.5 * 10 ** -s;
+      return { type: 'number', exclusiveMinimum: -bound, exclusiveMaximum: bound };
     },
     operators: ORDERED_OPERATORS,
     sortable: true,

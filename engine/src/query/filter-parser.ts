@@ -1,7 +1,7 @@
 import { badRequest, type FieldError } from '../errors.js';
 import type { FilterOperator } from '../fields/field-type.js';
 import { FILTER_OPERATORS } from '../fields/field-type.js';
-import { unstorableText } from '../fields/shared.js';
+import { unstorableValue } from '../fields/shared.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 
 /**
@@ -56,15 +56,30 @@ function fail(path: string, code: string, message: string): never {
 }
 
 function checkText(value: unknown, path: string): void {
-  if (unstorableText(value) !== undefined) fail(path, 'invalidCharacter', 'a NUL character or a lone UTF-16 surrogate can never match stored text');
+  const problem = unstorableValue(value);
+  if (problem) fail(path + problem.path, problem.code, `the value ${problem.message}, so it can never match`);
+}
+
+const INT4 = { min: -2147483648, max: 2147483647 };
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
+
+/** A date or RFC 3339 date-time Postgres will take: a real calendar day in years 1 to 9999. */
+function isTimestamp(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m = TIMESTAMP.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+  return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 60);
 }
 
 function checkScalar(field: CompiledField | SystemField, value: unknown, path: string): void {
   checkText(value, path);
   if (isSystem(field)) {
     const ok = field.kind === 'uuid' ? typeof value === 'string' && UUID.test(value)
-      : field.kind === 'integer' ? Number.isSafeInteger(value)
-      : typeof value === 'string' && !Number.isNaN(Date.parse(value));
+      : field.kind === 'integer' ? Number.isInteger(value) && (value as number) >= INT4.min && (value as number) <= INT4.max
+      : isTimestamp(value);
     if (!ok) fail(path, 'type', `${field.name} needs a ${field.kind} value`);
     return;
   }
