@@ -13,8 +13,8 @@ function ifMatchVersion(header: string | undefined): number | undefined {
 export function recordsRouter(records: RecordsService): Router {
   const router = Router();
   router.get('/:object', async (req, res) => {
-    const { filter, sort, fields, limit, cursor } = req.query;
-    res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor }));
+    const { filter, sort, fields, limit, cursor, deleted } = req.query;
+    res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted }));
   });
   router.get('/:object/aggregate', async (req, res) => {
     const { groupBy, metrics, filter } = req.query;
@@ -34,6 +34,14 @@ export function recordsRouter(records: RecordsService): Router {
   });
   router.delete('/:object/:id', async (req, res) => {
     await records.delete(req.params.object, req.params.id, callerOf(req));
+    res.status(204).end();
+  });
+  router.post('/:object/:id/restore', async (req, res) => {
+    const record = await records.restore(req.params.object, req.params.id, callerOf(req));
+    res.set('ETag', `"${record.version}"`).json(record);
+  });
+  router.post('/:object/:id/purge', async (req, res) => {
+    await records.purge(req.params.object, req.params.id);
     res.status(204).end();
   });
   return router;

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { FIELD_TYPE_DEFS } from '../fields/index.js';
+import { unstorableValue } from '../fields/shared.js';
 import type { FieldError } from '../errors.js';
 import { checkLogic } from '../rules/json-logic.js';
 import { newAjv, metaValidator, type SchemaName } from './schemas.js';
@@ -15,6 +16,9 @@ const NAME_FIELD_TYPES = new Set(['text', 'email', 'phone', 'url', 'autonumber',
 const MAX_FIELDS = 500;
 
 function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
+  // Text Postgres cannot store (NUL, lone surrogates) would fail deep inside a transaction.
+  const unstorable = unstorableValue(doc);
+  if (unstorable) return [{ field: unstorable.path || '/', code: unstorable.code, message: unstorable.message }];
   const validate = metaValidator(name);
   if (validate(doc)) return [];
   return (validate.errors ?? [])

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { badRequest } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import { unstorableValue } from '../fields/shared.js';
 import { SEARCHABLE_TYPES } from '../schema/desired.js';
 
 /**
@@ -26,6 +27,7 @@ export async function search(
   input: { q?: unknown; objects?: unknown; limit?: unknown },
 ): Promise<SearchHit[]> {
   const q = typeof input.q === 'string' ? input.q.trim() : '';
+  if (unstorableValue(q)) throw badRequest('q holds characters that cannot be searched', [{ field: 'q', code: 'invalidCharacter', message: 'no NUL characters or lone surrogates' }]);
   if (q.length < 2 || q.length > 100) throw badRequest('q must be 2 to 100 characters', [{ field: 'q', code: 'length', message: '2 to 100 characters' }]);
   const perObject = input.limit === undefined ? 5 : Number(input.limit);
   if (!Number.isInteger(perObject) || perObject < 1 || perObject > 50) throw badRequest('limit must be 1 to 50', [{ field: 'limit', code: 'range', message: '1 to 50' }]);

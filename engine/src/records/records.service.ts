@@ -23,6 +23,8 @@ export interface Caller {
 }
 
 export interface ListQuery {
+  /** 'only' lists the recycle bin instead of live records. */
+  deleted?: unknown;
   filter?: unknown;
   sort?: unknown;
   fields?: unknown;
@@ -57,7 +59,10 @@ export class RecordsService {
     const filter = parseFilter(object, query.filter);
     const sort = parseSort(object, query.sort);
     const after = decodeCursor(sort, query.cursor);
-    const qb = this.table(object, this.knex, ALIAS).select(selectColumns(object, ALIAS, only)).whereNull(`${ALIAS}.deleted_at`);
+    if (query.deleted !== undefined && query.deleted !== 'only') throw badRequest('deleted takes only the value "only"', [{ field: 'deleted', code: 'enum', message: 'use deleted=only to list the recycle bin' }]);
+    const qb = this.table(object, this.knex, ALIAS).select(selectColumns(object, ALIAS, only));
+    if (query.deleted === 'only') qb.whereNotNull(`${ALIAS}.deleted_at`);
+    else qb.whereNull(`${ALIAS}.deleted_at`);
     // The cursor needs the exact sort values, also when `fields` leaves them out.
     selectSortValues(this.knex, qb, sort, ALIAS);
     if (filter) applyFilter(qb, filter, ALIAS);
@@ -90,9 +95,11 @@ export class RecordsService {
     return toRecord(object, row);
   }
 
-  private async findRow(object: CompiledObject, id: string, db: Knex | Knex.Transaction, lock = false): Promise<Row> {
+  private async findRow(object: CompiledObject, id: string, db: Knex | Knex.Transaction, lock = false, inBin = false): Promise<Row> {
     if (typeof id !== 'string' || !UUID.test(id)) throw notFound(`${object.def.apiName} ${id} does not exist`);
-    const qb = this.table(object, db, ALIAS).select(selectColumns(object, ALIAS)).where(`${ALIAS}.id`, id).whereNull(`${ALIAS}.deleted_at`).first();
+    const qb = this.table(object, db, ALIAS).select([...selectColumns(object, ALIAS), `${ALIAS}.deleted_at`]).where(`${ALIAS}.id`, id).first();
+    if (inBin) qb.whereNotNull(`${ALIAS}.deleted_at`);
+    else qb.whereNull(`${ALIAS}.deleted_at`);
     if (lock) qb.forUpdate();
     const row = await qb;
     if (!row) throw notFound(`${object.def.apiName} ${id} does not exist`);
@@ -143,6 +150,58 @@ export class RecordsService {
     await this.knex.transaction(async (trx) => {
       await this.findRow(object, id, trx, true);
       await this.softDelete(object, [id], caller, trx, 0);
+    });
+  }
+
+  /**
+   * Brings a record back from the recycle bin, with the children its delete cascaded to (they
+   * share its deleted_at: one transaction, one now()). Refused while a parent it needs is deleted.
+   */
+  async restore(objectName: string, id: string, caller: Caller): Promise<Row> {
+    const object = this.object(objectName);
+    return this.knex.transaction(async (trx) => {
+      const row = await this.findRow(object, id, trx, true, true);
+      const values = new Map<string, unknown>();
+      for (const [name, field] of object.fields) {
+        if (field.def.type === 'lookup' || field.def.type === 'masterDetail') values.set(name, row[field.columns[0]!] ?? null);
+      }
+      // As text: a JS Date would drop the microseconds the cascade's children are matched by.
+      const [{ stamp }] = await this.table(object, trx).where({ id }).select(trx.raw('deleted_at::text as stamp'));
+      try {
+        await this.checkLookups(object, values, trx);
+        await this.undelete(object, [id], stamp, caller, trx, 0);
+      } catch (e) {
+        throw this.translateDbError(object, e);
+      }
+      return toRecord(object, await this.findRow(object, id, trx));
+    });
+  }
+
+  private async undelete(object: CompiledObject, ids: string[], stamp: string, caller: Caller, trx: Knex.Transaction, depth: number): Promise<void> {
+    await this.table(object, trx).whereIn('id', ids).update({ deleted_at: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId });
+    if (depth >= 10) return;
+    for (const ref of object.referencedBy) {
+      if (ref.field.type !== 'masterDetail' && ref.field.onDelete !== 'cascade') continue;
+      const child = this.metadata().objects.get(ref.object)!;
+      const childIds = (await this.table(child, trx).whereIn(ref.field.apiName, ids).where('deleted_at', trx.raw('?::timestamptz', [stamp])).select('id'))
+        .map((r: { id: string }) => r.id);
+      if (childIds.length) await this.undelete(child, childIds, stamp, caller, trx, depth + 1);
+    }
+  }
+
+  /** Deletes a record in the recycle bin for good. The database's foreign keys handle what pointed at it. */
+  async purge(objectName: string, id: string): Promise<void> {
+    const object = this.object(objectName);
+    await this.knex.transaction(async (trx) => {
+      await this.findRow(object, id, trx, true, true);
+      try {
+        await this.table(object, trx).where({ id }).delete();
+      } catch (e) {
+        if ((e as { code?: string }).code === '23503') {
+          throw conflict(`other records still point at this ${object.def.apiName}; nothing was purged`, [{ field: 'id', code: 'restrict', message: 'purge or re-point them first' }]);
+        }
+        throw e;
+      }
     });
   }
 

@@ -118,7 +118,7 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
       case 'addConstraint': {
         const c = step.constraint;
         if (c.kind === 'unique') {
-          const dupes = await count(trx, 'select ?? from ?? where ?? is not null group by ?? having count(*) > 1', [c.column, q(schema, step.table), c.column, c.column]);
+          const dupes = await count(trx, 'select ?? from ?? where ?? is not null and deleted_at is null group by ?? having count(*) > 1', [c.column, q(schema, step.table), c.column, c.column]);
           if (dupes > 0) {
             result.blocked = `${dupes} value(s) of ${step.table}.${c.column} occur more than once`;
             result.rows = dupes;

@@ -101,11 +101,12 @@ export function copyConverted(schema: string, table: string, from: string, to: s
 }
 
 export function dropConstraint(schema: string, table: string, name: string): Statement {
-  return /_(ix|tg)$/.test(name) ? st('drop index ??', q(schema, name)) : st('alter table ?? drop constraint ??', q(schema, table), name);
+  return /_(ix|tg|uq)$/.test(name) ? st('drop index ??', q(schema, name)) : st('alter table ?? drop constraint ??', q(schema, table), name);
 }
 
 export function addConstraint(schema: string, table: string, c: DesiredConstraint): Statement {
-  if (c.kind === 'unique') return st('alter table ?? add constraint ?? unique (??)', q(schema, table), c.name, c.column);
+  // Records in the recycle bin do not hold on to their unique values; restoring one re-checks.
+  if (c.kind === 'unique') return st('create unique index ?? on ?? (??) where deleted_at is null', c.name, q(schema, table), c.column);
   if (c.kind === 'index') return st('create index ?? on ?? (??)', c.name, q(schema, table), c.column);
   if (c.kind === 'search') return st('create index ?? on ?? using gin (?? gin_trgm_ops)', c.name, q(schema, table), c.column);
   const onDelete = { RESTRICT: 'restrict', 'SET NULL': 'set null', CASCADE: 'cascade' }[c.references!.onDelete];
