@@ -27,7 +27,10 @@ export function buildApp(services: AppServices): Express {
     res.set('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+  const json = (limit: string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
+  // Bulk requests carry up to 10,000 records; everything else stays small.
+  app.use('/api/v1/records/:object/bulk', json('25mb'));
+  app.use(json('2mb'));
 
   app.get('/health', (_req, res) => {
     if (!services.isReady()) return void res.status(503).json({ status: 'starting' });

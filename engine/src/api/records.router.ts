@@ -20,6 +20,15 @@ export function recordsRouter(records: RecordsService): Router {
     const { groupBy, metrics, filter } = req.query;
     res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter }) });
   });
+  router.post('/:object/bulk', async (req, res) => {
+    const key = req.get('Idempotency-Key');
+    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+      throw new Problem(400, 'Bad request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [{ field: 'Idempotency-Key', code: 'format', message: 'for example a UUID' }]);
+    }
+    const { result, replayed } = await records.bulk(req.params.object, req.body, callerOf(req), key);
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.json(result);
+  });
   router.post('/:object', async (req, res) => {
     const record = await records.create(req.params.object, req.body, callerOf(req));
     res.status(201).location(`${req.baseUrl}/${req.params.object}/${record.id}`).set('ETag', `"${record.version}"`).json(record);

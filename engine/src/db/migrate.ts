@@ -77,6 +77,21 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
         end $fn$`, [s]);
     },
   },
+  {
+    name: '002_idempotency',
+    async up(trx, s) {
+      // A retried request with the same Idempotency-Key gets the first answer back, written
+      // in the same transaction as the records it created.
+      await trx.schema.withSchema(s).createTable('_idempotency', (t) => {
+        t.uuid('user_id').notNullable();
+        t.text('key').notNullable();
+        t.text('request_hash').notNullable();
+        t.jsonb('response').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.primary(['user_id', 'key']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -34,3 +34,14 @@ export function localize(label: Label | undefined, locale: string): string {
   const language = locale.split('-')[0]!;
   return label[locale] ?? Object.entries(label).find(([k]) => k.split('-')[0] === language)?.[1] ?? label.en ?? Object.values(label)[0] ?? '';
 }
+
+/** Column values for validated field values (composite fields fill several columns). */
+export function toColumnValues(object: CompiledObject, values: Map<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [name, value] of values) {
+    const field = object.fields.get(name)!;
+    const cols = value === null ? field.columns.map(() => null) : field.type.toColumns(value, field.def);
+    field.columns.forEach((c, i) => (row[c] = cols[i] ?? null));
+  }
+  return row;
+}

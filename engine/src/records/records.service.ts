@@ -1,15 +1,16 @@
 import type { Knex } from 'knex';
-import { badRequest, conflict, invalid, notFound, Problem, type FieldError } from '../errors.js';
+import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import { unstorableValue } from '../fields/shared.js';
 import { uuidv7 } from '../metadata/ids.js';
-import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { aggregate } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
 import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
-import { evaluate, truthy } from '../rules/json-logic.js';
-import { localize, selectColumns, toRecord } from './record-shape.js';
+import { missingReferences } from './lookups.js';
+import { BulkWriter, parseBulkRequest } from './bulk.js';
+import { translateDbError } from './db-errors.js';
+import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
+import { validateBody } from './record-validator.js';
 
 /**
  * The one records service. REST, and later bulk, import, workflows and the UI, all write through
@@ -85,6 +86,12 @@ export class RecordsService {
     };
   }
 
+  /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
+  bulk(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
+    const object = this.object(objectName);
+    return new BulkWriter(this.knex, this.schema, this.metadata).run(object, parseBulkRequest(object, body), caller, idempotencyKey);
+  }
+
   aggregate(objectName: string, query: { groupBy?: unknown; metrics?: unknown; filter?: unknown }) {
     return aggregate(this.knex, this.schema, this.object(objectName), query);
   }
@@ -111,14 +118,14 @@ export class RecordsService {
     const values = this.checkBody(object, body, 'create', caller);
     return this.knex.transaction(async (trx) => {
       await this.checkLookups(object, values, trx);
-      const columns = this.toColumns(object, values);
+      const columns = toColumnValues(object, values);
       const id = uuidv7();
       const row = { ...columns, id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId };
       try {
         const [inserted] = await this.table(object, trx).insert(row).returning(selectColumns(object));
         return toRecord(object, inserted);
       } catch (e) {
-        throw this.translateDbError(object, e);
+        throw translateDbError(object, e);
       }
     });
   }
@@ -133,14 +140,14 @@ export class RecordsService {
       const existing = toRecord(object, current);
       const values = this.checkBody(object, body, 'update', caller, existing);
       await this.checkLookups(object, values, trx);
-      const columns = this.toColumns(object, values);
+      const columns = toColumnValues(object, values);
       try {
         const [updated] = await this.table(object, trx).where({ id }).update({
           ...columns, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
         }).returning(selectColumns(object));
         return toRecord(object, updated);
       } catch (e) {
-        throw this.translateDbError(object, e);
+        throw translateDbError(object, e);
       }
     });
   }
@@ -171,7 +178,7 @@ export class RecordsService {
         await this.checkLookups(object, values, trx);
         await this.undelete(object, [id], stamp, caller, trx, 0);
       } catch (e) {
-        throw this.translateDbError(object, e);
+        throw translateDbError(object, e);
       }
       return toRecord(object, await this.findRow(object, id, trx));
     });
@@ -229,85 +236,16 @@ export class RecordsService {
     await this.table(object, trx).whereIn('id', ids).update({ deleted_at: trx.fn.now(), version: trx.raw('version + 1'), updated_by: caller.userId });
   }
 
-  /** Checks a request body against the object: names, types, required, read-only, rules. */
+  private async checkLookups(object: CompiledObject, values: Map<string, unknown>, trx: Knex.Transaction): Promise<void> {
+    const [errors] = await missingReferences(trx, this.schema, this.metadata(), object, [values]);
+    if (errors!.length) throw invalid(`the ${object.def.apiName} was not saved`, errors!);
+  }
+
   private checkBody(object: CompiledObject, body: unknown, mode: 'create' | 'update', caller: Caller, existing?: Row): Map<string, unknown> {
     if (!isPlainObject(body)) throw badRequest('the body must be a JSON object of field values', [{ field: '/', code: 'type', message: 'expected an object' }]);
-    const errors: FieldError[] = [];
-    const values = new Map<string, unknown>();
-    for (const key of Object.keys(body)) {
-      const field = object.fields.get(key);
-      if ((SYSTEM_COLUMNS as readonly string[]).includes(key)) {
-        errors.push({ field: key, code: 'readOnly', message: `${key} is set by the system` });
-      } else if (!field) {
-        errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a field of ${object.def.apiName}` });
-      } else if (field.type.readOnly) {
-        errors.push({ field: key, code: 'readOnly', message: `${key} is filled in by the system` });
-      } else {
-        const value = body[key];
-        const unstorable = unstorableValue(value);
-        if (unstorable) {
-          errors.push({ field: key, code: unstorable.code, message: `${key} ${unstorable.message}${unstorable.path ? ` (at ${unstorable.path})` : ''}` });
-        } else if (value !== null && !field.validate(value)) {
-          const e = field.validate.errors?.[0];
-          errors.push({ field: key, code: e?.keyword ?? 'type', message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}` });
-        } else {
-          values.set(key, value === '' && field.def.type !== 'text' ? null : value);
-        }
-      }
-    }
-    if (mode === 'create') {
-      for (const [name, field] of object.fields) {
-        if (!values.has(name) && field.def.default !== undefined && !field.type.readOnly) values.set(name, structuredClone(field.def.default));
-      }
-    }
-    for (const [name, field] of object.fields) {
-      if (!field.def.required || field.type.readOnly) continue;
-      const value = values.has(name) ? values.get(name) : existing?.[name];
-      if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
-        if (!errors.some((e) => e.field === name)) errors.push({ field: name, code: 'required', message: `${name} is required` });
-      }
-    }
-    if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
-    const merged = { ...(existing ?? {}), ...Object.fromEntries(values) };
-    for (const rule of object.rules) {
-      if (truthy(evaluate(rule.condition, merged))) {
-        errors.push({ field: rule.errorField ?? '', code: 'validationRule', rule: rule.apiName, message: localize(rule.message, caller.locale) });
-      }
-    }
+    const { values, errors } = validateBody(object, body, mode, caller.locale, existing);
     if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
     return values;
-  }
-
-  private async checkLookups(object: CompiledObject, values: Map<string, unknown>, trx: Knex.Transaction): Promise<void> {
-    const errors: FieldError[] = [];
-    for (const [name, value] of values) {
-      const field = object.fields.get(name)!;
-      if (value === null || (field.def.type !== 'lookup' && field.def.type !== 'masterDetail')) continue;
-      const target = this.metadata().objects.get(field.def.target!)!;
-      const found = await this.table(target, trx).where({ id: value }).whereNull('deleted_at').first('id');
-      if (!found) errors.push({ field: name, code: 'reference', message: `no ${target.def.apiName} with id ${String(value)}` });
-    }
-    if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
-  }
-
-  private toColumns(object: CompiledObject, values: Map<string, unknown>): Row {
-    const row: Row = {};
-    for (const [name, value] of values) {
-      const field = object.fields.get(name)!;
-      const cols = value === null ? field.columns.map(() => null) : field.type.toColumns(value, field.def);
-      field.columns.forEach((c, i) => (row[c] = cols[i] ?? null));
-    }
-    return row;
-  }
-
-  private translateDbError(object: CompiledObject, e: unknown): unknown {
-    const err = e as { code?: string; constraint?: string };
-    if (err.code === '23505' && err.constraint) {
-      const field = object.uniqueConstraints.get(err.constraint);
-      if (field) return invalid(`the ${object.def.apiName} was not saved`, [{ field, code: 'unique', message: `another ${object.def.apiName} already has this ${field}` }]);
-    }
-    if (err.code === '23503') return invalid(`the ${object.def.apiName} was not saved`, [{ field: '', code: 'reference', message: 'a referenced record does not exist' }]);
-    return e;
   }
 }
 

@@ -1,0 +1,174 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { badRequest, invalid, Problem, type FieldError } from '../errors.js';
+import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import { uuidv7 } from '../metadata/ids.js';
+import { missingReferences } from './lookups.js';
+import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
+import { validateBody } from './record-validator.js';
+import type { Caller } from './records.service.js';
+
+/**
+ * Bulk create and upsert, up to 10,000 records a request, through the same checks as single
+ * writes (validateBody, missingReferences). All-or-none by default: every row is checked before
+ * anything is written, and one bad row refuses the whole request with each bad row's index.
+ * With allOrNone: false, good rows are written and bad ones reported row by row.
+ */
+
+export const MAX_BULK = 10_000;
+const CHUNK = 500;
+
+export interface BulkRequest {
+  records: Record<string, unknown>[];
+  upsertOn?: string;
+  allOrNone: boolean;
+}
+
+export type BulkRowResult = { index: number; ok: true; id: string; created: boolean } | { index: number; ok: false; errors: FieldError[] };
+export interface BulkResult {
+  created: number;
+  updated: number;
+  failed: number;
+  results: BulkRowResult[];
+}
+
+type Row = Record<string, unknown>;
+const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseBulkRequest(object: CompiledObject, body: unknown): BulkRequest {
+  if (!isPlainObject(body) || !Array.isArray(body.records)) {
+    throw badRequest('the body must be { "records": [...] }', [{ field: '/records', code: 'type', message: 'expected an array of records' }]);
+  }
+  const { records, upsertOn, allOrNone } = body;
+  if (records.length === 0 || records.length > MAX_BULK) {
+    throw badRequest(`send 1 to ${MAX_BULK} records`, [{ field: '/records', code: 'size', message: `1 to ${MAX_BULK} records` }]);
+  }
+  const notObject = records.findIndex((r) => !isPlainObject(r));
+  if (notObject >= 0) throw badRequest('every record must be a JSON object', [{ field: `/records/${notObject}`, code: 'type', message: 'expected an object', index: notObject }]);
+  const unknownKey = Object.keys(body).find((k) => !['records', 'upsertOn', 'allOrNone'].includes(k));
+  if (unknownKey) throw badRequest(`unknown property "${unknownKey}"`, [{ field: `/${unknownKey}`, code: 'unknownProperty', message: 'use records, upsertOn and allOrNone' }]);
+  if (allOrNone !== undefined && typeof allOrNone !== 'boolean') throw badRequest('allOrNone is true or false', [{ field: '/allOrNone', code: 'type', message: 'expected a boolean' }]);
+  if (upsertOn !== undefined) {
+    const field = typeof upsertOn === 'string' ? object.fields.get(upsertOn) : undefined;
+    if (!field || !field.def.unique || field.columns.length !== 1) {
+      throw badRequest('upsertOn must name a unique field', [{ field: '/upsertOn', code: 'notUnique', message: `${String(upsertOn)} is not a unique field of ${object.def.apiName}` }]);
+    }
+  }
+  return { records: records as Row[], ...(upsertOn ? { upsertOn: upsertOn as string } : {}), allOrNone: allOrNone !== false };
+}
+
+const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+
+export class BulkWriter {
+  constructor(private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata) {}
+
+  private table(object: CompiledObject, db: Knex | Knex.Transaction) {
+    return db(`${this.schema}.${object.table}`);
+  }
+
+  async run(object: CompiledObject, request: BulkRequest, caller: Caller, idempotencyKey?: string): Promise<{ result: BulkResult; replayed: boolean }> {
+    const hash = crypto.createHash('sha256').update(JSON.stringify({ o: object.def.apiName, r: request })).digest('hex');
+    return this.knex.transaction(async (trx) => {
+      if (idempotencyKey !== undefined) {
+        const previous = await trx(`${this.schema}._idempotency`).where({ user_id: caller.userId, key: idempotencyKey }).first('request_hash', 'response');
+        if (previous) {
+          if (previous.request_hash !== hash) {
+            throw new Problem(422, 'Idempotency key reused', 'this Idempotency-Key was used for a different request', [{ field: 'Idempotency-Key', code: 'reused', message: 'use a new key for a new request' }]);
+          }
+          return { result: previous.response as BulkResult, replayed: true };
+        }
+      }
+      const result = await this.write(trx, object, request, caller);
+      if (idempotencyKey !== undefined) {
+        await trx(`${this.schema}._idempotency`).insert({ user_id: caller.userId, key: idempotencyKey, request_hash: hash, response: JSON.stringify(result) });
+      }
+      return { result, replayed: false };
+    });
+  }
+
+  private async write(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller): Promise<BulkResult> {
+    const { records, upsertOn } = request;
+    const errors: FieldError[][] = records.map(() => []);
+    const existing = upsertOn ? await this.findExisting(trx, object, records, upsertOn, errors) : new Map<number, Row>();
+    const checked = records.map((body, i) => {
+      const current = existing.get(i);
+      const { values, errors: rowErrors } = validateBody(object, body, current ? 'update' : 'create', caller.locale, current ? toRecord(object, current) : undefined);
+      errors[i]!.push(...rowErrors);
+      return values;
+    });
+    (await missingReferences(trx, this.schema, this.metadata(), object, checked)).forEach((e, i) => errors[i]!.push(...e));
+    await this.checkUnique(trx, object, checked, existing, errors);
+
+    const bad = errors.flatMap((e, index) => e.map((err) => ({ ...err, index })));
+    if (bad.length && request.allOrNone) {
+      throw invalid(`${new Set(bad.map((e) => e.index)).size} of ${records.length} records are not valid; nothing was saved`, bad);
+    }
+    const results: BulkRowResult[] = records.map((_, index) => ({ index, ok: false, errors: errors[index]! }));
+    const inserts: { index: number; row: Row }[] = [];
+    for (const [index, values] of checked.entries()) {
+      if (errors[index]!.length) continue;
+      const current = existing.get(index);
+      if (current) {
+        await this.table(object, trx).where({ id: current.id }).update({
+          ...toColumnValues(object, values), version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
+        });
+        results[index] = { index, ok: true, id: current.id as string, created: false };
+      } else {
+        const id = uuidv7();
+        inserts.push({ index, row: { ...toColumnValues(object, values), id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId } });
+        results[index] = { index, ok: true, id, created: true };
+      }
+    }
+    // Rows may lack optional columns; knex fills a multi-row insert's gaps with DEFAULT.
+    for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
+    const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
+    return { created: ok.filter((r) => r.created).length, updated: ok.filter((r) => !r.created).length, failed: results.length - ok.length, results };
+  }
+
+  /** Live records matched by the upsert key, by row index; duplicate or missing keys are row errors. */
+  private async findExisting(trx: Knex.Transaction, object: CompiledObject, records: Row[], upsertOn: string, errors: FieldError[][]): Promise<Map<number, Row>> {
+    const field = object.fields.get(upsertOn)!;
+    const seen = new Map<unknown, number>();
+    records.forEach((r, i) => {
+      const key = r[upsertOn];
+      if (key === undefined || key === null || key === '') errors[i]!.push({ field: upsertOn, code: 'required', message: `${upsertOn} is needed to upsert` });
+      else if (!field.validate(key)) errors[i]!.push({ field: upsertOn, code: 'type', message: `${upsertOn} is not a valid ${field.def.type}` });
+      else if (seen.has(key)) errors[i]!.push({ field: upsertOn, code: 'duplicate', message: `row ${seen.get(key)} has the same ${upsertOn}` });
+      else seen.set(key, i);
+    });
+    const byKey = new Map<unknown, Row>();
+    for (const keys of chunks([...seen.keys()], 1000)) {
+      const rows: Row[] = await this.table(object, trx).select(selectColumns(object)).whereIn(field.columns[0]!, keys as Knex.Value[]).whereNull('deleted_at').forUpdate();
+      for (const row of rows) byKey.set(row[field.columns[0]!], row);
+    }
+    const existing = new Map<number, Row>();
+    for (const [key, index] of seen) {
+      const row = byKey.get(field.type.toColumns(key, field.def)[0]);
+      if (row) existing.set(index, row);
+    }
+    return existing;
+  }
+
+  /** Unique fields: clashes with live records and between rows of the request, found before writing. */
+  private async checkUnique(trx: Knex.Transaction, object: CompiledObject, rows: Map<string, unknown>[], existing: Map<number, Row>, errors: FieldError[][]) {
+    for (const field of object.fields.values()) {
+      if (!field.def.unique) continue;
+      const column = field.columns[0]!;
+      const owners = new Map<unknown, number>();
+      rows.forEach((values, i) => {
+        const v = values.get(field.def.apiName);
+        if (v === undefined || v === null) return;
+        const stored = field.type.toColumns(v, field.def)[0];
+        if (owners.has(stored)) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `row ${owners.get(stored)} has the same ${field.def.apiName}` });
+        else owners.set(stored, i);
+      });
+      for (const values of chunks([...owners.keys()], 1000)) {
+        const taken: Row[] = await this.table(object, trx).select('id', column).whereIn(column, values as Knex.Value[]).whereNull('deleted_at');
+        for (const row of taken) {
+          const i = owners.get(row[column])!;
+          if (existing.get(i)?.id !== row.id) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `another ${object.def.apiName} already has this ${field.def.apiName}` });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+import type { FieldError } from '../errors.js';
+import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+
+/**
+ * Checks that every lookup value points at a live record of its target, for any number of rows
+ * at once: one query per target object, not one per value. Returns the errors of each row.
+ */
+export async function missingReferences(
+  trx: Knex.Transaction, schema: string, metadata: CompiledMetadata, object: CompiledObject, rows: Map<string, unknown>[],
+): Promise<FieldError[][]> {
+  const errors: FieldError[][] = rows.map(() => []);
+  const wanted = new Map<string, Set<string>>();
+  for (const values of rows) {
+    for (const [name, value] of values) {
+      const field = object.fields.get(name)!;
+      if (value === null || value === undefined || !field.def.target) continue;
+      const ids = wanted.get(field.def.target) ?? new Set<string>();
+      ids.add(value as string);
+      wanted.set(field.def.target, ids);
+    }
+  }
+  const found = new Map<string, Set<string>>();
+  for (const [target, ids] of wanted) {
+    const table = metadata.objects.get(target)!.table;
+    const rowsFound = await trx(`${schema}.${table}`).whereIn('id', [...ids]).whereNull('deleted_at').select('id');
+    found.set(target, new Set(rowsFound.map((r: { id: string }) => r.id)));
+  }
+  rows.forEach((values, i) => {
+    for (const [name, value] of values) {
+      const target = object.fields.get(name)!.def.target;
+      if (value === null || value === undefined || !target) continue;
+      if (!found.get(target)!.has(value as string)) errors[i]!.push({ field: name, code: 'reference', message: `no ${target} with id ${String(value)}` });
+    }
+  });
+  return errors;
+}

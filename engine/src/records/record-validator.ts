@@ -1,0 +1,61 @@
+import { unstorableValue } from '../fields/shared.js';
+import type { FieldError } from '../errors.js';
+import type { CompiledObject } from '../metadata/compile.js';
+import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
+import { evaluate, truthy } from '../rules/json-logic.js';
+import { localize } from './record-shape.js';
+
+/**
+ * Checks one record body against its object, without touching the database: names, read-only
+ * and system fields, values against each field's JSON Schema, defaults (on create), required
+ * fields, then the validation rules on the record as it would be saved. Returns the values to
+ * write and every error found, so bulk requests can report each row.
+ */
+export function validateBody(
+  object: CompiledObject, body: Record<string, unknown>, mode: 'create' | 'update', locale: string, existing?: Record<string, unknown>,
+): { values: Map<string, unknown>; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const values = new Map<string, unknown>();
+  for (const key of Object.keys(body)) {
+    const field = object.fields.get(key);
+    if ((SYSTEM_COLUMNS as readonly string[]).includes(key)) {
+      errors.push({ field: key, code: 'readOnly', message: `${key} is set by the system` });
+    } else if (!field) {
+      errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a field of ${object.def.apiName}` });
+    } else if (field.type.readOnly) {
+      errors.push({ field: key, code: 'readOnly', message: `${key} is filled in by the system` });
+    } else {
+      const value = body[key];
+      const unstorable = unstorableValue(value);
+      if (unstorable) {
+        errors.push({ field: key, code: unstorable.code, message: `${key} ${unstorable.message}${unstorable.path ? ` (at ${unstorable.path})` : ''}` });
+      } else if (value !== null && !field.validate(value)) {
+        const e = field.validate.errors?.[0];
+        errors.push({ field: key, code: e?.keyword ?? 'type', message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}` });
+      } else {
+        values.set(key, value === '' && field.def.type !== 'text' ? null : value);
+      }
+    }
+  }
+  if (mode === 'create') {
+    for (const [name, field] of object.fields) {
+      if (!values.has(name) && field.def.default !== undefined && !field.type.readOnly) values.set(name, structuredClone(field.def.default));
+    }
+  }
+  for (const [name, field] of object.fields) {
+    if (!field.def.required || field.type.readOnly) continue;
+    const value = values.has(name) ? values.get(name) : existing?.[name];
+    if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
+      if (!errors.some((e) => e.field === name)) errors.push({ field: name, code: 'required', message: `${name} is required` });
+    }
+  }
+  // Rules see the record as it would be saved, so they only run on values that passed the checks.
+  if (errors.length) return { values, errors };
+  const merged = { ...(existing ?? {}), ...Object.fromEntries(values) };
+  for (const rule of object.rules) {
+    if (truthy(evaluate(rule.condition, merged))) {
+      errors.push({ field: rule.errorField ?? '', code: 'validationRule', rule: rule.apiName, message: localize(rule.message, locale) });
+    }
+  }
+  return { values, errors };
+}
