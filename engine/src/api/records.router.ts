@@ -13,8 +13,8 @@ function ifMatchVersion(header: string | undefined): number | undefined {
 export function recordsRouter(records: RecordsService): Router {
   const router = Router();
   router.get('/:object', async (req, res) => {
-    const { filter, sort, fields, limit, cursor, deleted } = req.query;
-    res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted }));
+    const { filter, sort, fields, limit, cursor, deleted, count } = req.query;
+    res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count }));
   });
   router.get('/:object/aggregate', async (req, res) => {
     const { groupBy, metrics, filter } = req.query;

@@ -16,7 +16,6 @@ function bindValue(field: CompiledField | SystemField, value: unknown): unknown 
 }
 
 export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: string): void {
-  const col = (name: string) => `${alias}.${name}`;
   switch (node.kind) {
     case 'and':
       qb.where((sub) => node.items.forEach((item) => sub.andWhere((inner) => applyFilter(inner, item, alias))));
@@ -31,7 +30,8 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
       break;
   }
   const { field, op, value } = node;
-  const columns = field.columns.map(col);
+  // Conditions through a lookup (`account.industry`) read the joined row.
+  const columns = field.columns.map((name) => `${node.alias ?? alias}.${name}`);
   const c = columns[0]!;
   const multi = !isSystem(field) && field.def.type === 'multipicklist';
   switch (op) {

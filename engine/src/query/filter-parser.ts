@@ -16,7 +16,7 @@ import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 export type FilterNode =
   | { kind: 'and' | 'or'; items: FilterNode[] }
   | { kind: 'not'; item: FilterNode }
-  | { kind: 'cond'; field: CompiledField | SystemField; op: FilterOperator; value: unknown };
+  | { kind: 'cond'; field: CompiledField | SystemField; op: FilterOperator; value: unknown; alias?: string };
 
 /** System columns can be filtered and sorted like fields. */
 export interface SystemField {
@@ -88,7 +88,14 @@ function checkScalar(field: CompiledField | SystemField, value: unknown, path: s
   if (!check(value)) fail(path, 'type', `${JSON.stringify(value)} is not a valid ${field.def.type} value for ${field.def.apiName}`);
 }
 
-export function parseFilter(object: CompiledObject, input: unknown): FilterNode | undefined {
+/** Resolves a field name or a lookup path (`account.industry`); see paths.ts. */
+export type ResolvePath = (path: string) => { field: CompiledField | SystemField; alias?: string } | undefined;
+
+export function parseFilter(object: CompiledObject, input: unknown, resolve?: ResolvePath): FilterNode | undefined {
+  const find: ResolvePath = resolve ?? ((name) => {
+    const field = lookupField(object, name);
+    return field && { field };
+  });
   if (input === undefined || input === null || input === '') return undefined;
   let raw = input;
   if (typeof input === 'string') {
@@ -114,12 +121,14 @@ export function parseFilter(object: CompiledObject, input: unknown): FilterNode 
       } else if (key === 'not') {
         items.push({ kind: 'not', item: walk(value, at, depth + 1) });
       } else {
-        const field = lookupField(object, key);
+        const resolved = find(key);
+        const field = resolved?.field;
         if (!field) fail(at, 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
         const conds = isPlainObject(value) ? value : { eq: value };
         for (const op of Object.keys(conds)) {
           if (++conditions > MAX_CONDITIONS) fail(at, 'size', `a filter holds at most ${MAX_CONDITIONS} conditions`);
-          items.push(condition(field, op, conds[op], `${at}/${op}`));
+          const node = condition(field, op, conds[op], `${at}/${op}`);
+          items.push(resolved.alias ? { ...node, alias: resolved.alias } as FilterNode : node);
         }
       }
     }

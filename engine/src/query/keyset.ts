@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { badRequest } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
-import { isSystem, lookupField, type SystemField } from './filter-parser.js';
+import { isSystem, lookupField, type ResolvePath, type SystemField } from './filter-parser.js';
 
 /**
  * Sorting and keyset pagination. The cursor holds the last row's sort values and id, so a page
@@ -19,26 +19,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface SortKey {
   column: string;
   desc: boolean;
+  /** Set for a sort through a lookup (`account.name`): the join's alias. */
+  alias?: string;
 }
 
-export function parseSort(object: CompiledObject, input: unknown): SortKey[] {
+const keyName = (k: SortKey) => (k.alias ? `${k.alias}.${k.column}` : k.column);
+
+export function parseSort(object: CompiledObject, input: unknown, resolve?: ResolvePath): SortKey[] {
   const keys: SortKey[] = [];
   if (input !== undefined && input !== '') {
     if (typeof input !== 'string' || input.length > 500) throw badRequest('sort must be a list like -amount,name', [{ field: 'sort', code: 'type', message: 'sort must be a string' }]);
     for (const part of input.split(',')) {
       const desc = part.startsWith('-');
       const name = desc ? part.slice(1) : part;
-      const field: CompiledField | SystemField | undefined = lookupField(object, name);
+      const own = lookupField(object, name);
+      const resolved: ReturnType<ResolvePath> = resolve ? resolve(name) : own && { field: own };
+      const field: CompiledField | SystemField | undefined = resolved?.field;
       if (!field) throw badRequest(`cannot sort by "${name}"`, [{ field: 'sort', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
       if (!isSystem(field) && !field.type.sortable) {
         throw badRequest(`cannot sort by "${name}"`, [{ field: 'sort', code: 'notSortable', message: `${field.def.type} fields cannot be sorted` }]);
       }
-      if (keys.some((k) => k.column === field.columns[0])) continue;
-      keys.push({ column: field.columns[0]!, desc });
+      const key: SortKey = { column: field.columns[0]!, desc, ...(resolved?.alias ? { alias: resolved.alias } : {}) };
+      if (keys.some((k) => keyName(k) === keyName(key))) continue;
+      keys.push(key);
     }
   }
   // Newest first by default: ids are UUIDv7, so they order by creation time.
-  if (!keys.some((k) => k.column === 'id')) keys.push({ column: 'id', desc: keys[0]?.desc ?? true });
+  if (!keys.some((k) => k.column === 'id' && !k.alias)) keys.push({ column: 'id', desc: keys[0]?.desc ?? true });
   return keys;
 }
 
@@ -47,12 +54,12 @@ const sortValueAlias = (i: number) => `_k${i}`;
 
 /** Selects the sort values losslessly (as text) for the next page's cursor. */
 export function selectSortValues(knex: Knex, qb: Knex.QueryBuilder, keys: SortKey[], alias: string): void {
-  qb.select(keys.map((k, i) => knex.raw('??::text as ??', [`${alias}.${k.column}`, sortValueAlias(i)])));
+  qb.select(keys.map((k, i) => knex.raw('??::text as ??', [`${k.alias ?? alias}.${k.column}`, sortValueAlias(i)])));
 }
 
 export function encodeCursor(keys: SortKey[], row: Record<string, unknown>): string {
   const values = keys.map((_k, i) => row[sortValueAlias(i)] ?? null);
-  return Buffer.from(JSON.stringify({ s: keys.map((k) => (k.desc ? '-' : '') + k.column).join(','), v: values })).toString('base64url');
+  return Buffer.from(JSON.stringify({ s: keys.map((k) => (k.desc ? '-' : '') + keyName(k)).join(','), v: values })).toString('base64url');
 }
 
 /** The answer to a cursor that was not made by encodeCursor for this sort. */
@@ -69,18 +76,18 @@ export function decodeCursor(keys: SortKey[], cursor: unknown): unknown[] | unde
   } catch {
     throw refuse();
   }
-  const signature = keys.map((k) => (k.desc ? '-' : '') + k.column).join(',');
+  const signature = keys.map((k) => (k.desc ? '-' : '') + keyName(k)).join(',');
   if (parsed?.s !== signature || !Array.isArray(parsed.v) || parsed.v.length !== keys.length) throw refuse();
   // encodeCursor writes text or null only. A value of the wrong type for its column (a tampered
   // cursor) can still get past here; the records service answers Postgres' refusal with a 400.
   if (parsed.v.some((v) => v !== null && (typeof v !== 'string' || v.includes('\u0000')))) throw refuse();
-  if (keys[keys.length - 1]?.column === 'id' && !UUID.test(String(parsed.v[parsed.v.length - 1]))) throw refuse();
+  if (keys[keys.length - 1]?.column === 'id' && !keys[keys.length - 1]?.alias && !UUID.test(String(parsed.v[parsed.v.length - 1]))) throw refuse();
   return parsed.v;
 }
 
 /** Rows strictly after the cursor position, in the sort order. */
 export function applyKeyset(qb: Knex.QueryBuilder, keys: SortKey[], values: unknown[], alias: string): void {
-  const col = (k: SortKey) => `${alias}.${k.column}`;
+  const col = (k: SortKey) => `${k.alias ?? alias}.${k.column}`;
   qb.where((outer) => {
     keys.forEach((key, i) => {
       outer.orWhere((branch) => {
@@ -106,5 +113,5 @@ export function applyKeyset(qb: Knex.QueryBuilder, keys: SortKey[], values: unkn
 }
 
 export function applySort(qb: Knex.QueryBuilder, keys: SortKey[], alias: string): void {
-  for (const k of keys) qb.orderBy(`${alias}.${k.column}`, k.desc ? 'desc' : 'asc');
+  for (const k of keys) qb.orderBy(`${k.alias ?? alias}.${k.column}`, k.desc ? 'desc' : 'asc');
 }

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
-import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
 import { parseFilter } from '../query/filter-parser.js';
+import { PathResolver, type Join } from '../query/paths.js';
 import { aggregate } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
 import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
@@ -24,6 +25,8 @@ export interface Caller {
 }
 
 export interface ListQuery {
+  /** exact or estimated: also answer how many rows match. */
+  count?: unknown;
   /** 'only' lists the recycle bin instead of live records. */
   deleted?: unknown;
   filter?: unknown;
@@ -53,20 +56,29 @@ export class RecordsService {
     return db(`${this.schema}.${object.table}${alias ? ` as ${alias}` : ''}`);
   }
 
-  async list(objectName: string, query: ListQuery): Promise<{ data: Row[]; nextCursor: string | null }> {
+  async list(objectName: string, query: ListQuery): Promise<{ data: Row[]; nextCursor: string | null; count?: number; countType?: 'exact' | 'estimated' }> {
     const object = this.object(objectName);
     const limit = parseLimit(query.limit);
-    const only = parseFields(object, query.fields);
-    const filter = parseFilter(object, query.filter);
-    const sort = parseSort(object, query.sort);
+    const paths = new PathResolver(object, this.metadata().objects);
+    const resolve = (path: string) => paths.resolve(path);
+    const { own: only, expand } = parseFields(paths, query.fields);
+    const filter = parseFilter(object, query.filter, resolve);
+    const sort = parseSort(object, query.sort, resolve);
     const after = decodeCursor(sort, query.cursor);
     if (query.deleted !== undefined && query.deleted !== 'only') throw badRequest('deleted takes only the value "only"', [{ field: 'deleted', code: 'enum', message: 'use deleted=only to list the recycle bin' }]);
-    const qb = this.table(object, this.knex, ALIAS).select(selectColumns(object, ALIAS, only));
-    if (query.deleted === 'only') qb.whereNotNull(`${ALIAS}.deleted_at`);
-    else qb.whereNull(`${ALIAS}.deleted_at`);
+    if (query.count !== undefined && query.count !== 'exact' && query.count !== 'estimated') throw badRequest('count is exact or estimated', [{ field: 'count', code: 'enum', message: 'use count=exact or count=estimated' }]);
+    // The rows the request is about: joins, recycle-bin state and filter, shared by page and count.
+    const base = this.table(object, this.knex, ALIAS);
+    paths.applyJoins(base, this.schema, ALIAS);
+    if (query.deleted === 'only') base.whereNotNull(`${ALIAS}.deleted_at`);
+    else base.whereNull(`${ALIAS}.deleted_at`);
+    if (filter) applyFilter(base, filter, ALIAS);
+    const qb = base.clone().select(selectColumns(object, ALIAS, only));
     // The cursor needs the exact sort values, also when `fields` leaves them out.
     selectSortValues(this.knex, qb, sort, ALIAS);
-    if (filter) applyFilter(qb, filter, ALIAS);
+    for (const { join, fields } of expand.values()) {
+      for (const column of fields.flatMap((f) => f.columns)) qb.select(this.knex.raw('?? as ??', [`${join.alias}.${column}`, expandedAlias(join, column)]));
+    }
     if (after) applyKeyset(qb, sort, after, ALIAS);
     applySort(qb, sort, ALIAS);
     let rows: Row[];
@@ -80,10 +92,33 @@ export class RecordsService {
     }
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
+    const count = query.count === undefined ? undefined : await this.count(base, query.count);
     return {
-      data: page.map((row) => toRecord(object, row, only)),
+      ...(count === undefined ? {} : { count, countType: query.count as 'exact' | 'estimated' }),
+      data: page.map((row) => {
+        const record = toRecord(object, row, only);
+        // An expanded lookup comes back as { id, …its fields } in place of the bare id.
+        for (const [name, { join, fields }] of expand) {
+          if (record[name] == null) continue;
+          const nested: Row = { id: record[name] };
+          for (const f of fields) nested[f.def.apiName] = f.type.fromColumns(f.columns.map((c) => row[expandedAlias(join, c)]), f.def);
+          record[name] = nested;
+        }
+        return record;
+      }),
       nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
     };
+  }
+
+  /** exact: a second statement; estimated: the planner's row estimate, cheap on any table size. */
+  private async count(base: Knex.QueryBuilder, kind: unknown): Promise<number> {
+    if (kind === 'exact') {
+      const row = await base.clone().count<{ n: string }[]>({ n: '*' }).first();
+      return Number(row?.n ?? 0);
+    }
+    const { sql, bindings } = base.clone().select(this.knex.raw('1')).toSQL();
+    const plan = await this.knex.raw('explain (format json) ' + sql, bindings);
+    return Math.round(Number(plan.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
   }
 
   /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
@@ -258,14 +293,37 @@ function parseLimit(input: unknown): number {
   return n;
 }
 
-function parseFields(object: CompiledObject, input: unknown): Set<string> | undefined {
-  if (input === undefined || input === '') return undefined;
-  if (typeof input !== 'string') throw badRequest('fields must be a comma-separated list', [{ field: 'fields', code: 'type', message: 'expected a string' }]);
-  const names = new Set(input.split(','));
-  for (const name of names) {
-    if (!object.fields.has(name)) {
-      throw badRequest(`"${name}" is not a field of ${object.def.apiName}`, [{ field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
-    }
-  }
-  return names;
+interface FieldSelection {
+  /** Own fields to return; undefined means all. */
+  own?: Set<string>;
+  /** Lookup → fields of its target to return nested (`fields=account.name`). */
+  expand: Map<string, { join: Join; fields: CompiledField[] }>;
 }
+
+function parseFields(paths: PathResolver, input: unknown): FieldSelection {
+  const expand: FieldSelection['expand'] = new Map();
+  if (input === undefined || input === '') return { expand };
+  if (typeof input !== 'string') throw badRequest('fields must be a comma-separated list', [{ field: 'fields', code: 'type', message: 'expected a string' }]);
+  const object = paths.object;
+  const own = new Set<string>();
+  const refuse = (name: string) => badRequest(`"${name}" is not a field of ${object.def.apiName}`, [{ field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
+  for (const name of new Set(input.split(','))) {
+    const [head, tail, ...rest] = name.split('.');
+    if (tail === undefined) {
+      if (!object.fields.has(name)) throw refuse(name);
+      own.add(name);
+      continue;
+    }
+    const join = rest.length === 0 ? paths.join(head!) : undefined;
+    const target = join?.target.fields.get(tail);
+    if (!join || !target) throw refuse(name);
+    own.add(head!);
+    const entry = expand.get(head!) ?? { join, fields: [] };
+    if (!entry.fields.includes(target)) entry.fields.push(target);
+    expand.set(head!, entry);
+  }
+  return { own, expand };
+}
+
+/** Column alias of an expanded field's column: `_j0__name`. */
+const expandedAlias = (join: Join, column: string) => `${join.alias}__${column}`;
