@@ -1,11 +1,18 @@
 import type { Knex } from 'knex';
 import type { CompiledField } from '../metadata/compile.js';
+import { dateLiteralRange, isDateLiteral, rangeValues } from './date-literals.js';
 import { isSystem, type FilterNode, type SystemField } from './filter-parser.js';
 
 /**
  * Stage 2: a checked filter tree → knex where-clauses. Column names come from compiled metadata
  * and go in as identifiers; every value is a binding.
  */
+
+/** Bind values of a date literal's range for the column's kind (date or timestamptz). */
+function literalBounds(field: CompiledField | SystemField, literal: string): [string, string] {
+  const kind = !isSystem(field) && field.def.type === 'date' ? 'date' : 'datetime';
+  return rangeValues(dateLiteralRange(literal), kind);
+}
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -34,24 +41,46 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
   const columns = field.columns.map((name) => `${node.alias ?? alias}.${name}`);
   const c = columns[0]!;
   const multi = !isSystem(field) && field.def.type === 'multipicklist';
+  // "this_quarter" on a date field is a range; on a text field it is just text.
+  const temporal = isSystem(field) ? field.kind === 'datetime' : field.def.type === 'date' || field.def.type === 'datetime';
+  const lit = (v: unknown): v is string => temporal && isDateLiteral(v);
   switch (op) {
     case 'isNull':
       if (value) columns.forEach((x) => qb.whereNull(x));
       else qb.where((sub) => columns.forEach((x) => sub.orWhereNotNull(x)));
       return;
     case 'eq':
-      qb.where(c, bindValue(field, value) as Knex.Value);
+      if (lit(value)) {
+        const [start, end] = literalBounds(field, value);
+        qb.where(c, '>=', start).andWhere(c, '<', end);
+      } else qb.where(c, bindValue(field, value) as Knex.Value);
       return;
     case 'ne':
-      qb.whereRaw('?? is distinct from ?', [c, bindValue(field, value) as Knex.Value]);
+      if (lit(value)) {
+        const [start, end] = literalBounds(field, value);
+        qb.where((sub) => sub.whereNull(c).orWhere(c, '<', start).orWhere(c, '>=', end));
+      } else qb.whereRaw('?? is distinct from ?', [c, bindValue(field, value) as Knex.Value]);
       return;
-    case 'gt': qb.where(c, '>', bindValue(field, value) as Knex.Value); return;
-    case 'gte': qb.where(c, '>=', bindValue(field, value) as Knex.Value); return;
-    case 'lt': qb.where(c, '<', bindValue(field, value) as Knex.Value); return;
-    case 'lte': qb.where(c, '<=', bindValue(field, value) as Knex.Value); return;
+    // A date literal is a range: after it means from its end, up to it means before its end.
+    case 'gt':
+      if (lit(value)) qb.where(c, '>=', literalBounds(field, value)[1]);
+      else qb.where(c, '>', bindValue(field, value) as Knex.Value);
+      return;
+    case 'gte': qb.where(c, '>=', lit(value) ? literalBounds(field, value)[0] : bindValue(field, value) as Knex.Value); return;
+    case 'lt': qb.where(c, '<', lit(value) ? literalBounds(field, value)[0] : bindValue(field, value) as Knex.Value); return;
+    case 'lte':
+      if (lit(value)) qb.where(c, '<', literalBounds(field, value)[1]);
+      else qb.where(c, '<=', bindValue(field, value) as Knex.Value);
+      return;
     case 'between': {
       const [low, high] = value as unknown[];
-      qb.whereBetween(c, [bindValue(field, low) as Knex.Value, bindValue(field, high) as Knex.Value]);
+      if (lit(low) || lit(high)) {
+        qb.where(c, '>=', lit(low) ? literalBounds(field, low)[0] : bindValue(field, low) as Knex.Value);
+        if (lit(high)) qb.where(c, '<', literalBounds(field, high)[1]);
+        else qb.where(c, '<=', bindValue(field, high) as Knex.Value);
+      } else {
+        qb.whereBetween(c, [bindValue(field, low) as Knex.Value, bindValue(field, high) as Knex.Value]);
+      }
       return;
     }
     case 'in':

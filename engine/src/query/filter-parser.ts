@@ -1,4 +1,5 @@
 import { badRequest, type FieldError } from '../errors.js';
+import { isDateLiteral } from './date-literals.js';
 import type { FilterOperator } from '../fields/field-type.js';
 import { FILTER_OPERATORS } from '../fields/field-type.js';
 import { unstorableValue } from '../fields/shared.js';
@@ -74,15 +75,17 @@ function isTimestamp(value: unknown): boolean {
   return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 60);
 }
 
-function checkScalar(field: CompiledField | SystemField, value: unknown, path: string): void {
+function checkScalar(field: CompiledField | SystemField, value: unknown, path: string, literalOk = false): void {
   checkText(value, path);
   if (isSystem(field)) {
+    if (field.kind === 'datetime' && literalOk && isDateLiteral(value)) return;
     const ok = field.kind === 'uuid' ? typeof value === 'string' && UUID.test(value)
       : field.kind === 'integer' ? Number.isInteger(value) && (value as number) >= INT4.min && (value as number) <= INT4.max
       : isTimestamp(value);
     if (!ok) fail(path, 'type', `${field.name} needs a ${field.kind} value`);
     return;
   }
+  if (isDateLiteral(value) && (field.def.type === 'date' || field.def.type === 'datetime') && literalOk) return;
   // multipicklist operators take single choices
   const check = field.def.type === 'multipicklist' ? (v: unknown) => field.validate([v]) : field.validate;
   if (!check(value)) fail(path, 'type', `${JSON.stringify(value)} is not a valid ${field.def.type} value for ${field.def.apiName}`);
@@ -158,7 +161,7 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
       break;
     case 'between':
       if (!Array.isArray(value) || value.length !== 2) fail(path, 'type', 'between takes [low, high]');
-      value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`));
+      value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`, true));
       break;
     case 'contains':
       if (!isSystem(field) && field.def.type === 'multipicklist') {
@@ -176,7 +179,7 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
       break;
     default:
       if (value === null) fail(path, 'type', `use isNull to match empty values`);
-      checkScalar(field, value, path);
+      checkScalar(field, value, path, true);
   }
   return { kind: 'cond', field, op: operator, value };
 }
