@@ -31,6 +31,8 @@ export interface FieldTypeDef {
   valueSchema(field: FieldDef): JsonSchema;
   /** Filter operators the field accepts; the query compiler refuses others. */
   operators: readonly FilterOperator[];
+  /** Narrows `operators` for one field, where they depend on its settings (a formula's return type). */
+  operatorsFor?(field: FieldDef): readonly FilterOperator[];
   /** Whether lists can sort by it. */
   sortable: boolean;
   /** The engine fills it (autonumber): clients may not write it. */

@@ -7,6 +7,7 @@ import { date } from './date.js';
 import { datetime } from './datetime.js';
 import { email } from './email.js';
 import type { ColumnSpec, FieldTypeDef } from './field-type.js';
+import { formula } from './formula.js';
 import { geolocation } from './geolocation.js';
 import { integer } from './integer.js';
 import { json } from './json.js';
@@ -18,6 +19,7 @@ import { percent } from './percent.js';
 import { phone } from './phone.js';
 import { picklist } from './picklist.js';
 import { richtext } from './richtext.js';
+import { rollup } from './rollup.js';
 import { text } from './text.js';
 import { textarea } from './textarea.js';
 import { time } from './time.js';
@@ -31,6 +33,7 @@ export const FIELD_TYPE_DEFS: Record<FieldType, FieldTypeDef> = {
   picklist, multipicklist,
   lookup, masterDetail, autonumber,
   json, address, geolocation,
+  formula, rollup,
 };
 
 export function fieldType(field: Pick<FieldDef, 'type'>): FieldTypeDef {

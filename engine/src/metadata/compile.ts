@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
-import type { FieldTypeDef } from '../fields/field-type.js';
+import type { FieldTypeDef, FilterOperator } from '../fields/field-type.js';
 import { desiredSchema } from '../schema/desired.js';
 import { newAjv } from './schemas.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef, ValidationRuleDef } from './types.js';
@@ -17,6 +17,8 @@ export interface CompiledField {
   columns: string[];
   /** Validates a non-null value. */
   validate: ValidateFunction;
+  /** The filter operators this field accepts. */
+  operators: readonly FilterOperator[];
 }
 
 export interface CompiledObject {
@@ -49,6 +51,7 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
         type,
         columns: type.columns(field).map((c) => columnName(field, c)),
         validate: ajv.compile(type.valueSchema(field)),
+        operators: type.operatorsFor?.(field) ?? type.operators,
       }));
     }
     const uniqueConstraints = new Map<string, string>();

@@ -4,6 +4,8 @@ import { readCatalog } from '../schema/catalog.js';
 import { desiredSchema } from '../schema/desired.js';
 import { planSchema, RefusedTypeChange, type Step } from '../schema/plan.js';
 import { runSteps, StepFailed, type StepResult } from '../schema/apply.js';
+import { refreshRollups } from '../records/rollups.js';
+import { compile } from './compile.js';
 import { diffSnapshots, type MetadataChange } from './diff.js';
 import type { DraftStore } from './store.js';
 import type { MetadataSnapshot } from './types.js';
@@ -58,8 +60,8 @@ class Rollback extends Error {
 function describe(r: StepResult): PlanEntry {
   const s = r.step;
   const table = 'table' in s ? s.table : s.name;
-  const column = s.op === 'addColumn' || s.op === 'restoreColumn' ? s.column.name
-    : s.op === 'archiveColumn' || s.op === 'renameColumn' || s.op === 'alterColumnType' ? s.column
+  const column = s.op === 'addColumn' || s.op === 'restoreColumn' || s.op === 'replaceFormula' ? s.column.name
+    : s.op === 'archiveColumn' || s.op === 'renameColumn' || s.op === 'alterColumnType' || s.op === 'dropFormula' ? s.column
     : s.op === 'addConstraint' ? s.constraint.column : undefined;
   const text: Record<Step['op'], string> = {
     dropConstraint: `drop constraint ${'name' in s ? s.name : ''} on ${table}`,
@@ -75,6 +77,8 @@ function describe(r: StepResult): PlanEntry {
     alterColumnType: s.op === 'alterColumnType' ? `change ${table}.${column} from ${s.from} to ${s.to}` : '',
     setAutonumberDefault: `set the autonumber format of ${table}.${column}`,
     addConstraint: s.op === 'addConstraint' ? `add ${s.constraint.kind} ${s.constraint.name} on ${table}.${column}` : '',
+    replaceFormula: `recompute formula ${table}.${column}`,
+    dropFormula: `keep the last values of former formula ${table}.${column}`,
   };
   return {
     op: s.op, table, ...(column ? { column } : {}), description: text[s.op], lossy: r.lossy,
@@ -165,6 +169,7 @@ export class Publisher {
             lossy.map(stepError), { plan: plan.map(publicEntry), confirmable: true },
           );
         }
+        await this.refreshPublishedRollups(trx, snapshot, diff);
         if (options.dryRun) throw new Rollback(result);
         if (!diff.length && !plan.length && kind === 'publish' && current) return { ...result, release: current.n };
         const n = (current?.n ?? 0) + 1;
@@ -179,6 +184,15 @@ export class Publisher {
       if (e instanceof Rollback) return e.result;
       throw e;
     }
+  }
+
+  /** New or changed rollup fields are computed for every parent as part of the publish. */
+  private async refreshPublishedRollups(trx: Knex.Transaction, snapshot: MetadataSnapshot, diff: MetadataChange[]) {
+    const changed = new Set(diff.filter((c) => c.kind === 'field' && c.change !== 'removed').map((c) => c.id));
+    const children = new Set(snapshot.objects.flatMap((o) => o.fields).filter((f) => f.type === 'rollup' && changed.has(f.id)).map((f) => f.child!));
+    if (!children.size) return;
+    const compiled = compile(0, snapshot);
+    for (const child of children) await refreshRollups(trx, this.schema, compiled, compiled.objects.get(child)!, undefined);
   }
 
   /** Keeps the definitions of archived fields and objects, so they can be restored. */

@@ -13,6 +13,7 @@ export const FIELD_TYPES = [
   'picklist', 'multipicklist',
   'lookup', 'masterDetail', 'autonumber',
   'json', 'address', 'geolocation',
+  'formula', 'rollup',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -49,7 +50,18 @@ export interface FieldDef {
   relationshipName?: string;
   format?: string;
   startAt?: number;
+  /** formula: json-logic over the record's own fields, computed by the database. */
+  expression?: unknown;
+  returnType?: FormulaReturnType;
+  /** rollup: aggregate of the child records that point here through relationField. */
+  child?: string;
+  relationField?: string;
+  aggregate?: 'count' | 'sum' | 'min' | 'max';
+  field?: string;
+  filter?: unknown;
 }
+
+export type FormulaReturnType = 'text' | 'number' | 'currency' | 'percent' | 'boolean' | 'date' | 'datetime';
 
 export interface ValidationRuleDef {
   id: string;

@@ -1,7 +1,10 @@
 import type { ErrorObject } from 'ajv';
 import { FIELD_TYPE_DEFS } from '../fields/index.js';
 import { unstorableValue } from '../fields/shared.js';
-import type { FieldError } from '../errors.js';
+import { Problem, type FieldError } from '../errors.js';
+import { parseFilter } from '../query/filter-parser.js';
+import { compile } from './compile.js';
+import { compileFormula } from '../rules/formula-sql.js';
 import { checkLogic } from '../rules/json-logic.js';
 import { newAjv, metaValidator, type SchemaName } from './schemas.js';
 import { checkApiName } from './identifiers.js';
@@ -59,6 +62,9 @@ function fieldErrors(field: FieldDef, path: string): FieldError[] {
       errors.push({ field: `${path}/default`, code: 'type', message: `default is not a valid ${field.type} value: ${check.errors?.[0]?.message ?? ''}`.trim() });
     }
   }
+  if (field.type === 'formula' && field.default !== undefined) {
+    errors.push({ field: `${path}/default`, code: 'readOnly', message: 'a formula field is computed; it cannot have a default' });
+  }
   if (field.type === 'number' || field.type === 'currency' || field.type === 'percent') {
     if (field.scale !== undefined && field.precision !== undefined && field.scale > field.precision) {
       errors.push({ field: `${path}/scale`, code: 'maximum', message: 'scale cannot exceed precision' });
@@ -74,9 +80,15 @@ export function validateObject(obj: ObjectDef): FieldError[] {
   if (obj.fields.length > MAX_FIELDS) errors.push({ field: '/fields', code: 'maxItems', message: `an object holds at most ${MAX_FIELDS} fields` });
   const byName = new Map<string, FieldDef>();
   const ids = new Set<string>();
+  const fieldsByName = new Map(obj.fields.map((f) => [f.apiName, f]));
   obj.fields.forEach((field, i) => {
     const path = `/fields/${i}`;
     errors.push(...fieldErrors(field, path));
+    if (field.type === 'formula') {
+      for (const e of compileFormula(field.expression, fieldsByName, field.returnType ?? 'text').errors) {
+        errors.push({ field: `${path}/expression${e.path}`, code: 'formula', message: e.message });
+      }
+    }
     if (byName.has(field.apiName)) errors.push({ field: `${path}/apiName`, code: 'duplicate', message: `field "${field.apiName}" is defined twice` });
     if (ids.has(field.id)) errors.push({ field: `${path}/id`, code: 'duplicate', message: `field id "${field.id}" is used twice` });
     byName.set(field.apiName, field);
@@ -170,13 +182,50 @@ export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
       if ((f.type === 'lookup' || f.type === 'masterDetail') && !objects.has(f.target!)) {
         errors.push({ field: `${at}/fields/${i}/target`, code: 'reference', message: `target object "${f.target}" does not exist` });
       }
+      if (f.type === 'rollup') errors.push(...rollupErrors(f, obj, objects, `${at}/fields/${i}`));
     });
   }
+  if (!errors.length) errors.push(...rollupFilterErrors(snapshot));
   for (const layout of snapshot.layouts) {
     for (const e of validateLayout(layout, objects)) errors.push({ ...e, field: `/layouts/${layout.apiName}${e.field}` });
   }
   for (const view of snapshot.listViews) {
     for (const e of validateListView(view, objects)) errors.push({ ...e, field: `/listViews/${view.apiName}${e.field}` });
+  }
+  return errors;
+}
+
+const NUMERIC_TYPES = new Set(['integer', 'number', 'currency', 'percent']);
+
+function rollupErrors(f: FieldDef, parent: ObjectDef, objects: Map<string, ObjectDef>, path: string): FieldError[] {
+  const child = objects.get(f.child!);
+  if (!child) return [{ field: `${path}/child`, code: 'reference', message: `child object "${f.child}" does not exist` }];
+  const relation = child.fields.find((x) => x.apiName === f.relationField);
+  if (!relation || (relation.type !== 'lookup' && relation.type !== 'masterDetail') || relation.target !== parent.apiName) {
+    return [{ field: `${path}/relationField`, code: 'reference', message: `${f.child}.${f.relationField} is not a lookup to ${parent.apiName}` }];
+  }
+  if (f.aggregate === 'count') return f.field ? [{ field: `${path}/field`, code: 'unexpected', message: 'count takes no field' }] : [];
+  const summed = child.fields.find((x) => x.apiName === f.field);
+  if (!summed) return [{ field: `${path}/field`, code: 'reference', message: `"${f.field}" is not a field of ${f.child}` }];
+  const result = f.returnType ?? 'number';
+  const ok = f.aggregate === 'sum' ? NUMERIC_TYPES.has(summed.type) && result === 'number'
+    : result === 'number' ? NUMERIC_TYPES.has(summed.type) : summed.type === result;
+  return ok ? [] : [{ field: `${path}/field`, code: 'type', message: `${f.aggregate} of a ${summed.type} field does not give a ${result}` }];
+}
+
+/** A rollup's filter is checked like a list filter on the child object. */
+function rollupFilterErrors(snapshot: MetadataSnapshot): FieldError[] {
+  const rollups = snapshot.objects.flatMap((o) => o.fields.map((f, i) => ({ o, f, i }))).filter(({ f }) => f.type === 'rollup' && f.filter !== undefined);
+  if (!rollups.length) return [];
+  const compiled = compile(0, snapshot);
+  const errors: FieldError[] = [];
+  for (const { o, f, i } of rollups) {
+    try {
+      parseFilter(compiled.objects.get(f.child!)!, f.filter);
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      for (const err of e.errors) errors.push({ ...err, field: `/objects/${o.apiName}/fields/${i}/filter${err.field}` });
+    }
   }
   return errors;
 }

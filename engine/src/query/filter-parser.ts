@@ -142,7 +142,7 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
 
 function condition(field: CompiledField | SystemField, op: string, value: unknown, path: string): FilterNode {
   const name = isSystem(field) ? field.name : field.def.apiName;
-  const allowed = isSystem(field) ? SYSTEM_OPERATORS[field.kind] : field.type.operators;
+  const allowed = isSystem(field) ? SYSTEM_OPERATORS[field.kind] : field.operators;
   if (!(FILTER_OPERATORS as readonly string[]).includes(op)) fail(path, 'unknownOperator', `"${op}" is not a filter operator`);
   if (!allowed.includes(op as FilterOperator)) {
     fail(path, 'operator', `operator "${op}" does not apply to ${name} (use ${allowed.join(', ')})`);

@@ -4,6 +4,7 @@ import { badRequest, invalid, Problem, type FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
 import { missingReferences } from './lookups.js';
+import { refreshRollups } from './rollups.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
 import type { Caller } from './records.service.js';
@@ -25,6 +26,14 @@ export interface BulkRequest {
 }
 
 export type BulkRowResult = { index: number; ok: true; id: string; created: boolean } | { index: number; ok: false; errors: FieldError[] };
+export interface BulkCheck {
+  /** Row index → the live record its upsert key matched. */
+  existing: Map<number, Record<string, unknown>>;
+  /** Each row's checked values, defaults applied. */
+  checked: Map<string, unknown>[];
+  /** Each row's errors; empty for a good row. */
+  errors: FieldError[][];
+}
 export interface BulkResult {
   created: number;
   updated: number;
@@ -48,13 +57,16 @@ export function parseBulkRequest(object: CompiledObject, body: unknown): BulkReq
   const unknownKey = Object.keys(body).find((k) => !['records', 'upsertOn', 'allOrNone'].includes(k));
   if (unknownKey) throw badRequest(`unknown property "${unknownKey}"`, [{ field: `/${unknownKey}`, code: 'unknownProperty', message: 'use records, upsertOn and allOrNone' }]);
   if (allOrNone !== undefined && typeof allOrNone !== 'boolean') throw badRequest('allOrNone is true or false', [{ field: '/allOrNone', code: 'type', message: 'expected a boolean' }]);
-  if (upsertOn !== undefined) {
-    const field = typeof upsertOn === 'string' ? object.fields.get(upsertOn) : undefined;
-    if (!field || !field.def.unique || field.columns.length !== 1) {
-      throw badRequest('upsertOn must name a unique field', [{ field: '/upsertOn', code: 'notUnique', message: `${String(upsertOn)} is not a unique field of ${object.def.apiName}` }]);
-    }
-  }
+  if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, '/upsertOn');
   return { records: records as Row[], ...(upsertOn ? { upsertOn: upsertOn as string } : {}), allOrNone: allOrNone !== false };
+}
+
+/** Upserts match on one unique, single-column field; `where` names the parameter in the 400. */
+export function checkUpsertOn(object: CompiledObject, upsertOn: unknown, where: string): asserts upsertOn is string {
+  const field = typeof upsertOn === 'string' ? object.fields.get(upsertOn) : undefined;
+  if (!field || !field.def.unique || field.columns.length !== 1) {
+    throw badRequest('upsertOn must name a unique field', [{ field: where, code: 'notUnique', message: `${String(upsertOn)} is not a unique field of ${object.def.apiName}` }]);
+  }
 }
 
 const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
@@ -86,7 +98,12 @@ export class BulkWriter {
     });
   }
 
-  private async write(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller): Promise<BulkResult> {
+  /**
+   * Checks every row of a request against its object and the database, in the caller's
+   * transaction, and writes nothing: each row's errors, its checked values, and the live record
+   * its upsert key matched. CSV import checks a whole file this way before writing any of it.
+   */
+  async check(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller): Promise<BulkCheck> {
     const { records, upsertOn } = request;
     const errors: FieldError[][] = records.map(() => []);
     const existing = upsertOn ? await this.findExisting(trx, object, records, upsertOn, errors) : new Map<number, Row>();
@@ -98,6 +115,16 @@ export class BulkWriter {
     });
     (await missingReferences(trx, this.schema, this.metadata(), object, checked)).forEach((e, i) => errors[i]!.push(...e));
     await this.checkUnique(trx, object, checked, existing, errors);
+    return { existing, checked, errors };
+  }
+
+  /**
+   * Checks and writes one request in the caller's transaction, so several requests can share one
+   * (CSV import writes an all-or-none file batch after batch in a single transaction).
+   */
+  async write(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller): Promise<BulkResult> {
+    const { records } = request;
+    const { existing, checked, errors } = await this.check(trx, object, request, caller);
 
     const bad = errors.flatMap((e, index) => e.map((err) => ({ ...err, index })));
     if (bad.length && request.allOrNone) {
@@ -105,13 +132,15 @@ export class BulkWriter {
     }
     const results: BulkRowResult[] = records.map((_, index) => ({ index, ok: false, errors: errors[index]! }));
     const inserts: { index: number; row: Row }[] = [];
+    const touched: Row[] = [];
     for (const [index, values] of checked.entries()) {
       if (errors[index]!.length) continue;
       const current = existing.get(index);
       if (current) {
-        await this.table(object, trx).where({ id: current.id }).update({
+        const [updated] = await this.table(object, trx).where({ id: current.id }).update({
           ...toColumnValues(object, values), version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
-        });
+        }).returning('*');
+        touched.push(current, updated);
         results[index] = { index, ok: true, id: current.id as string, created: false };
       } else {
         const id = uuidv7();
@@ -121,6 +150,7 @@ export class BulkWriter {
     }
     // Rows may lack optional columns; knex fills a multi-row insert's gaps with DEFAULT.
     for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
+    await refreshRollups(trx, this.schema, this.metadata(), object, [...touched, ...inserts.map((i) => i.row)]);
     const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
     return { created: ok.filter((r) => r.created).length, updated: ok.filter((r) => !r.created).length, failed: results.length - ok.length, results };
   }

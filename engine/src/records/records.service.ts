@@ -8,6 +8,7 @@ import { aggregate } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
 import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
 import { missingReferences } from './lookups.js';
+import { refreshRollups } from './rollups.js';
 import { BulkWriter, parseBulkRequest } from './bulk.js';
 import { translateDbError } from './db-errors.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
@@ -158,6 +159,7 @@ export class RecordsService {
       const row = { ...columns, id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId };
       try {
         const [inserted] = await this.table(object, trx).insert(row).returning(selectColumns(object));
+        await this.touchRollups(trx, object, [inserted]);
         return toRecord(object, inserted);
       } catch (e) {
         throw translateDbError(object, e);
@@ -180,6 +182,7 @@ export class RecordsService {
         const [updated] = await this.table(object, trx).where({ id }).update({
           ...columns, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
         }).returning(selectColumns(object));
+        await this.touchRollups(trx, object, [current, updated]);
         return toRecord(object, updated);
       } catch (e) {
         throw translateDbError(object, e);
@@ -220,7 +223,8 @@ export class RecordsService {
   }
 
   private async undelete(object: CompiledObject, ids: string[], stamp: string, caller: Caller, trx: Knex.Transaction, depth: number): Promise<void> {
-    await this.table(object, trx).whereIn('id', ids).update({ deleted_at: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId });
+    const restored = await this.table(object, trx).whereIn('id', ids).update({ deleted_at: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId }).returning('*');
+    await this.touchRollups(trx, object, restored);
     if (depth >= 10) return;
     for (const ref of object.referencedBy) {
       if (ref.field.type !== 'masterDetail' && ref.field.onDelete !== 'cascade') continue;
@@ -235,9 +239,10 @@ export class RecordsService {
   async purge(objectName: string, id: string): Promise<void> {
     const object = this.object(objectName);
     await this.knex.transaction(async (trx) => {
-      await this.findRow(object, id, trx, true, true);
+      const row = await this.findRow(object, id, trx, true, true);
       try {
         await this.table(object, trx).where({ id }).delete();
+        await this.touchRollups(trx, object, [row]);
       } catch (e) {
         if ((e as { code?: string }).code === '23503') {
           throw conflict(`other records still point at this ${object.def.apiName}; nothing was purged`, [{ field: 'id', code: 'restrict', message: 'purge or re-point them first' }]);
@@ -268,7 +273,13 @@ export class RecordsService {
         if (childIds.length) await this.softDelete(child, childIds, caller, trx, depth + 1);
       }
     }
-    await this.table(object, trx).whereIn('id', ids).update({ deleted_at: trx.fn.now(), version: trx.raw('version + 1'), updated_by: caller.userId });
+    const deleted = await this.table(object, trx).whereIn('id', ids).update({ deleted_at: trx.fn.now(), version: trx.raw('version + 1'), updated_by: caller.userId }).returning('*');
+    await this.touchRollups(trx, object, deleted);
+  }
+
+  /** Parents summarising these child rows (before and after a change) get their rollups recomputed. */
+  private touchRollups(trx: Knex.Transaction, object: CompiledObject, rows: Row[]): Promise<void> {
+    return refreshRollups(trx, this.schema, this.metadata(), object, rows);
   }
 
   private async checkLookups(object: CompiledObject, values: Map<string, unknown>, trx: Knex.Transaction): Promise<void> {

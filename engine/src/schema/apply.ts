@@ -100,7 +100,7 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
       case 'restoreColumn':
         await run([
           ddl.renameColumn(schema, step.table, step.from, step.column.name),
-          ddl.commentColumn(schema, step.table, step.column.name, ddl.columnTag({ fieldId: step.column.fieldId, part: step.column.part })),
+          ddl.commentColumn(schema, step.table, step.column.name, ddl.columnTag(ddl.tagOf(step.column))),
         ]);
         break;
       case 'renameColumn':
@@ -114,6 +114,12 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
           ddl.autonumberDefault(schema, step.table, step.column),
           ddl.commentColumn(schema, step.table, step.column.name, ddl.columnTag({ fieldId: step.column.fieldId, part: step.column.part, autonumberHash: step.column.autonumber!.hash })),
         ]);
+        break;
+      case 'replaceFormula':
+        await run([ddl.dropColumn(schema, step.table, step.column.name), ...ddl.addColumn(schema, step.table, step.column)]);
+        break;
+      case 'dropFormula':
+        await run([ddl.dropExpression(schema, step.table, step.column)]);
         break;
       case 'addConstraint': {
         const c = step.constraint;

@@ -14,6 +14,8 @@ export interface CatalogColumn {
   part: string;
   archived: boolean;
   autonumberHash?: string;
+  /** Hash of a formula column's generation expression. */
+  generatedHash?: string;
 }
 
 export interface CatalogTable {
@@ -66,6 +68,7 @@ export async function readCatalog(db: Knex | Knex.Transaction, schema: string): 
       part: typeof tag?.p === 'string' ? tag.p : '',
       archived: tag?.archived === true,
       autonumberHash: typeof tag?.a === 'string' ? tag.a : undefined,
+      generatedHash: typeof tag?.g === 'string' ? tag.g : undefined,
     });
   }
   for (const row of (await db.raw(CONSTRAINTS_SQL, [schema, schema])).rows as { table_name: string; name: string }[]) {

@@ -31,10 +31,16 @@ const st = (sql: string, ...bindings: Knex.RawBinding[]): Statement => ({ sql, b
 const q = (schema: string, name: string) => `${schema}.${name}`;
 
 export const tableTag = (objectId: string, archived = false) => TAG + JSON.stringify({ o: objectId, ...(archived ? { archived } : {}) });
-export function columnTag(c: { fieldId: string; part: string; autonumberHash?: string }, archived = false, was?: string) {
-  return TAG + JSON.stringify({ f: c.fieldId, p: c.part, ...(c.autonumberHash ? { a: c.autonumberHash } : {}), ...(archived ? { archived, was } : {}) });
+export function columnTag(c: { fieldId: string; part: string; autonumberHash?: string; generatedHash?: string }, archived = false, was?: string) {
+  return TAG + JSON.stringify({
+    f: c.fieldId, p: c.part, ...(c.autonumberHash ? { a: c.autonumberHash } : {}), ...(c.generatedHash && !archived ? { g: c.generatedHash } : {}), ...(archived ? { archived, was } : {}),
+  });
 }
-const tagOf = (c: DesiredColumn) => ({ fieldId: c.fieldId, part: c.part, autonumberHash: c.autonumber?.hash });
+export const tagOf = (c: DesiredColumn) => ({ fieldId: c.fieldId, part: c.part, autonumberHash: c.autonumber?.hash, generatedHash: c.generated?.hash });
+
+/** Column type, plus the generation clause of a formula column (its SQL comes from formula-sql.ts). */
+// knex reads every ? as a binding, also inside a formula's text literal: \? keeps it a character.
+const columnSql = (c: DesiredColumn) => `${sqlType(c.sqlType)}${c.generated ? ` generated always as (${c.generated.sql.replace(/\?/g, '\\?')}) stored` : ''}`;
 
 export const commentTable = (schema: string, table: string, tag: string) => st(`comment on table ?? is ${literal(tag)}`, q(schema, table));
 export const commentColumn = (schema: string, table: string, column: string, tag: string) =>
@@ -46,9 +52,9 @@ const SYSTEM_COLUMNS_SQL = `id uuid primary key, owner_id uuid not null,
   version integer not null default 1, deleted_at timestamptz`;
 
 export function createTable(schema: string, table: string, objectId: string, columns: DesiredColumn[]): Statement[] {
-  const columnSql = columns.map((c) => `, ?? ${sqlType(c.sqlType)}`).join('');
+  const columnsSql = columns.map((c) => `, ?? ${columnSql(c)}`).join('');
   return [
-    st(`create table ?? (${SYSTEM_COLUMNS_SQL}${columnSql})`, q(schema, table), ...columns.map((c) => c.name)),
+    st(`create table ?? (${SYSTEM_COLUMNS_SQL}${columnsSql})`, q(schema, table), ...columns.map((c) => c.name)),
     commentTable(schema, table, tableTag(objectId)),
     ...columns.map((c) => commentColumn(schema, table, c.name, columnTag(tagOf(c)))),
     ...columns.flatMap((c) => (c.autonumber ? [autonumberDefault(schema, table, c)] : [])),
@@ -58,7 +64,7 @@ export function createTable(schema: string, table: string, objectId: string, col
 export function addColumn(schema: string, table: string, column: DesiredColumn): Statement[] {
   // No default and nullable: Postgres only touches the catalog, however many rows the table has.
   return [
-    st(`alter table ?? add column ?? ${sqlType(column.sqlType)}`, q(schema, table), column.name),
+    st(`alter table ?? add column ?? ${columnSql(column)}`, q(schema, table), column.name),
     commentColumn(schema, table, column.name, columnTag(tagOf(column))),
   ];
 }
@@ -79,6 +85,9 @@ export function backfillAutonumber(schema: string, table: string, column: Desire
     q(schema, table), column.name, q(schema, table),
   );
 }
+
+export const dropColumn = (schema: string, table: string, column: string) => st('alter table ?? drop column ??', q(schema, table), column);
+export const dropExpression = (schema: string, table: string, column: string) => st('alter table ?? alter column ?? drop expression', q(schema, table), column);
 
 export const createSequence = (schema: string, name: string, startAt: number) =>
   st(`create sequence ?? start with ${integerLiteral(startAt)} minvalue 0`, q(schema, name));

@@ -2,6 +2,7 @@ import { parseAutonumberFormat } from '../fields/autonumber.js';
 import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
 import { shortHash } from '../metadata/ids.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
+import { compileFormula } from '../rules/formula-sql.js';
 
 /**
  * Stage 1 of the planner: metadata → the physical schema it asks for. Pure: no database.
@@ -14,6 +15,8 @@ export interface DesiredColumn {
   sqlType: string;
   fieldId: string;
   part: string;
+  /** For formula columns: the SQL expression of the generated column, and its hash. */
+  generated?: { sql: string; hash: string };
   /** For autonumber columns: the sequence and format that make up the column default. */
   autonumber?: { sequence: string; prefix: string; digits: number; suffix: string; startAt: number; hash: string };
 }
@@ -37,9 +40,15 @@ export const SEARCHABLE_TYPES = new Set(['text', 'email', 'phone', 'url', 'auton
 
 const ON_DELETE = { restrict: 'RESTRICT', setNull: 'SET NULL', cascade: 'CASCADE' } as const;
 
-function fieldColumns(field: FieldDef): DesiredColumn[] {
+function fieldColumns(field: FieldDef, fields: ReadonlyMap<string, FieldDef>): DesiredColumn[] {
   return FIELD_TYPE_DEFS[field.type].columns(field).map((c) => {
     const column: DesiredColumn = { name: columnName(field, c), sqlType: c.sqlType, fieldId: field.id, part: c.part };
+    if (field.type === 'formula') {
+      const { sql, errors } = compileFormula(field.expression, fields, field.returnType ?? 'text');
+      // validate.ts refuses such formulas when they are saved; reaching here is a bug
+      if (!sql) throw new Error(`formula ${field.apiName} does not compile: ${errors[0]?.message}`);
+      column.generated = { sql, hash: shortHash(sql, 12) };
+    }
     if (field.type === 'autonumber') {
       const format = parseAutonumberFormat(field);
       column.autonumber = { sequence: `tsr_seq_${shortHash(field.id, 16)}`, ...format, hash: shortHash(JSON.stringify(format), 8) };
@@ -69,7 +78,7 @@ export function desiredSchema(snapshot: MetadataSnapshot): DesiredTable[] {
   return snapshot.objects.map((obj) => ({
     objectId: obj.id,
     name: obj.apiName,
-    columns: obj.fields.flatMap(fieldColumns),
+    columns: obj.fields.flatMap((f) => fieldColumns(f, new Map(obj.fields.map((x) => [x.apiName, x])))),
     constraints: obj.fields.flatMap((f) => fieldConstraints(f, objects)),
   }));
 }

@@ -23,6 +23,8 @@ export type Step =
   | { op: 'renameColumn'; table: string; from: string; column: string }
   | { op: 'alterColumnType'; table: string; column: string; from: string; to: string; change: TypeChange; fieldId: string; part: string }
   | { op: 'setAutonumberDefault'; table: string; column: DesiredColumn }
+  | { op: 'replaceFormula'; table: string; column: DesiredColumn; wasGenerated: boolean }
+  | { op: 'dropFormula'; table: string; column: string }
   | { op: 'addConstraint'; table: string; constraint: DesiredConstraint };
 
 export type StepOp = Step['op'];
@@ -32,7 +34,7 @@ export const DATA_DEPENDENT: ReadonlySet<StepOp> = new Set(['archiveColumn', 'ar
 
 const ORDER: StepOp[] = [
   'dropConstraint', 'archiveColumn', 'archiveTable', 'createSequence', 'restoreTable', 'renameTable', 'createTable',
-  'restoreColumn', 'renameColumn', 'addColumn', 'alterColumnType', 'setAutonumberDefault', 'addConstraint',
+  'restoreColumn', 'renameColumn', 'dropFormula', 'addColumn', 'alterColumnType', 'setAutonumberDefault', 'replaceFormula', 'addConstraint',
 ];
 
 export class RefusedTypeChange extends Error {
@@ -107,6 +109,22 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
         }
       } else if (current.name !== column.name) {
         steps.push({ op: 'renameColumn', table: want.name, from: current.name, column: column.name });
+      }
+      if (column.generated || current.generatedHash) {
+        // A formula's values are derived: a new expression just replaces the column. A regular
+        // column turning into a formula keeps its data archived; a formula turning into a
+        // regular field keeps its last values.
+        if (column.generated && current.generatedHash !== column.generated.hash) {
+          if (!current.generatedHash) {
+            steps.push({ op: 'archiveColumn', table: table.name, column: current.name, fieldId: column.fieldId, part: column.part, objectId: want.objectId, archivedName: archiveName('column', `${column.fieldId}/${column.part}/f`, stamp) });
+            steps.push({ op: 'addColumn', table: want.name, column, backfillAutonumber: false });
+          } else {
+            steps.push({ op: 'replaceFormula', table: want.name, column, wasGenerated: true });
+          }
+          continue;
+        }
+        if (!column.generated) steps.push({ op: 'dropFormula', table: want.name, column: column.name });
+        else continue;
       }
       const change = classifyTypeChange(current.sqlType, column.sqlType);
       if (change === 'refuse') throw new RefusedTypeChange(want.name, column.name, current.sqlType, column.sqlType);
