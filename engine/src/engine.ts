@@ -6,6 +6,7 @@ import { connect, type ConnectOptions, type Database } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { MetadataService } from './metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from './packs/core-pack.js';
+import { CurrencyService } from './records/currencies.js';
 import { RecordsService } from './records/records.service.js';
 import { AuthService, generatePassword } from './security/auth.service.js';
 
@@ -39,8 +40,9 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   const db = await connect(options.database);
   const metadata = new MetadataService(db.knex, options.schema);
   const auth = new AuthService(db.knex, options.schema, options.sessionHours);
-  const records = new RecordsService(db.knex, options.schema, () => metadata.compiled);
-  const app = buildApp({ knex: db.knex, auth, metadata, records, isReady: () => ready });
+  const currencies = new CurrencyService(db.knex, options.schema);
+  const records = new RecordsService(db.knex, options.schema, () => metadata.compiled, currencies);
+  const app = buildApp({ knex: db.knex, auth, metadata, records, currencies, isReady: () => ready });
   const server = http.createServer(app);
   try {
     await migrate(db.knex, options.schema);
@@ -55,6 +57,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
       log('installed the core CRM pack as release 1');
     }
     await metadata.load();
+    await currencies.load();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, resolve);

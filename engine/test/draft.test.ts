@@ -38,7 +38,8 @@ describe('editing the draft', () => {
 
     const published = await t.api('POST', '/api/v1/meta/publish');
     expect(published.status).toBe(201);
-    expect(published.body.plan.map((s: { op: string }) => s.op)).toEqual(['renameColumn']);
+    // the amount and its currency code: both columns follow the field
+    expect(published.body.plan.map((s: { op: string; column: string }) => `${s.op} ${s.column}`)).toEqual(['renameColumn deal_value', 'renameColumn deal_value__currency']);
     expect((await t.api('GET', `/api/v1/records/opportunity/${created.body.id}`)).body.deal_value).toBe(990);
   });
 

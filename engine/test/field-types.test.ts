@@ -332,6 +332,9 @@ const SPECS: Record<ContractType, Spec> = {
     patch: () => ({ from: '2020-01-01T00:00:00Z', to: '2021-06-01T12:00:00-05:00', read: '2021-06-01T17:00:00.000Z' }),
     invalid: () => [
       { value: '2024-03-10 15:30', code: 'format' },
+      // valid RFC 3339, refused by Postgres: caught by the format, not by the database
+      { value: '2024-01-01T00:00:00+20:00', code: 'format' },
+      { value: '2024-01-01T23:59:60.5Z', code: 'format' },
       { value: 'yesterday', code: 'format' },
       { value: '2024-03-10', code: 'format' },
       { value: '0000-06-01T00:00:00Z', code: 'pattern' },
@@ -414,6 +417,7 @@ const SPECS: Record<ContractType, Spec> = {
     patch: ({ t1, t2 }) => ({ from: t1, to: t2 }),
     invalid: () => [
       { value: 'not-a-uuid', code: 'format' },
+      { value: 'urn:uuid:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', code: 'format' },
       { value: '00000000-0000-4000-8000-000000000000', code: 'reference' },
     ],
   },
@@ -431,6 +435,7 @@ const SPECS: Record<ContractType, Spec> = {
     patch: ({ t1, t3 }) => ({ from: t1, to: t3 }),
     invalid: () => [
       { value: 'not-a-uuid', code: 'format' },
+      { value: 'urn:uuid:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', code: 'format' },
       { value: '00000000-0000-4000-8000-000000000000', code: 'reference' },
       { value: null, code: 'required' },
     ],

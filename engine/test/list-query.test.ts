@@ -31,7 +31,7 @@ describe('list queries through lookups', () => {
       ['Delta', { id: accounts.Clinic, name: 'Clinic', industry: 'healthcare' }],
       ['Epsilon', null],
     ]);
-    expect(Object.keys(res.body.data[0]).sort()).toEqual(['account', 'amount', 'created_at', 'created_by', 'id', 'name', 'owner_id', 'updated_at', 'updated_by', 'version']);
+    expect(Object.keys(res.body.data[0]).sort()).toEqual(['account', 'amount', 'amount__currency', 'created_at', 'created_by', 'id', 'name', 'owner_id', 'updated_at', 'updated_by', 'version']);
   });
 
   it('filters through a lookup path', async () => {

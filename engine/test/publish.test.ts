@@ -86,7 +86,7 @@ describe('publish', () => {
     const def = (await t.api('GET', '/api/v1/meta/objects/project')).body;
     expect((await t.api('PUT', '/api/v1/meta/objects/project', { ...def, fields: renamed })).status).toBe(200);
     const dry = await t.api('POST', '/api/v1/meta/publish', { dryRun: true });
-    expect(dry.body.plan.map((s: { op: string }) => s.op)).toEqual(['renameColumn']);
+    expect(dry.body.plan.map((s: { op: string; column: string }) => `${s.op} ${s.column}`)).toEqual(['renameColumn approved_budget', 'renameColumn approved_budget__currency']);
     expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
     const list = await t.api('GET', '/api/v1/records/project');
     expect(list.body.data[0].approved_budget).toBe(1500.5);

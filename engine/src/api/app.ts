@@ -2,9 +2,14 @@ import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import { notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
+import { CsvExporter } from '../records/csv-export.js';
+import { ImportJobs } from '../records/import-jobs.js';
+import type { CurrencyService } from '../records/currencies.js';
 import type { RecordsService } from '../records/records.service.js';
 import type { AuthService } from '../security/auth.service.js';
 import { authRouter, requireAuth } from './auth.router.js';
+import { currenciesRouter } from './currencies.router.js';
+import { csvRouter, importJobsRouter } from './import.router.js';
 import { metaRouter } from './meta.router.js';
 import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
@@ -16,6 +21,7 @@ export interface AppServices {
   auth: AuthService;
   metadata: MetadataService;
   records: RecordsService;
+  currencies: CurrencyService;
   isReady: () => boolean;
 }
 
@@ -42,8 +48,14 @@ export function buildApp(services: AppServices): Express {
   app.use(openApiRouter(services.metadata));
   app.use('/api', requireAuth(services.auth));
   app.use('/api/v1/meta', metaRouter(services.metadata, services.knex));
+  // CSV export/import first: `/:object/export` would otherwise be read as a record id.
+  const compiled = () => services.metadata.compiled;
+  const imports = new ImportJobs(services.knex, services.metadata.schema, compiled, () => services.currencies.corporate);
+  app.use('/api/v1/records', csvRouter(new CsvExporter(services.knex, services.metadata.schema, compiled), imports));
+  app.use('/api/v1/imports', importJobsRouter(imports));
   app.use('/api/v1/records', recordsRouter(services.records));
   app.use('/api/v1/search', searchRouter(services.knex, services.metadata));
+  app.use('/api/v1/currencies', currenciesRouter(services.currencies));
   app.use('/api', (req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });

@@ -126,7 +126,11 @@ describe('buildOpenApi on the core pack', () => {
     // stage is required but has a default; name and close_date must be sent
     expect(input.required.sort()).toEqual(['close_date', 'name']);
     expect(input.properties.stage).toMatchObject({ type: 'string', default: 'prospecting' });
-    expect(input.properties.amount.type).toEqual(['number', 'null']);
+    // an amount is written as a number, or with its currency code
+    expect(input.properties.amount.anyOf).toEqual([
+      { anyOf: [expect.objectContaining({ type: 'number' }), expect.objectContaining({ type: 'object', required: ['amount'] })] },
+      { type: 'null' },
+    ]);
     expect(input.properties.id).toBeUndefined();
     expect(input.properties.version).toBeUndefined();
 

@@ -82,8 +82,8 @@ function describeField(field: CompiledField): string {
  * becomes a type array; anything with an enum or a const (which would also have to list null)
  * becomes anyOf.
  */
-function fieldProperty(field: CompiledField, nullable: boolean, withDefault: boolean): JsonSchema {
-  const value = field.type.valueSchema(field.def);
+function fieldProperty(field: CompiledField, nullable: boolean, withDefault: boolean, read = false): JsonSchema {
+  const value = (read && field.type.readSchema?.(field.def)) || field.type.valueSchema(field.def);
   const annotations: JsonSchema = { title: english(field.def.label), description: describeField(field) };
   if (field.type.readOnly) annotations.readOnly = true;
   if (withDefault && field.def.default !== undefined) annotations.default = field.def.default;
@@ -96,7 +96,10 @@ function fieldProperty(field: CompiledField, nullable: boolean, withDefault: boo
 
 function recordSchema(object: CompiledObject): JsonSchema {
   const properties: Record<string, JsonSchema> = { ...SYSTEM_FIELD_SCHEMAS };
-  for (const [name, field] of object.fields) properties[name] = fieldProperty(field, true, false);
+  for (const [name, field] of object.fields) {
+    properties[name] = fieldProperty(field, true, false, true);
+    for (const [key, companion] of Object.entries(field.type.companions ?? {})) properties[`${name}__${key}`] = companion.schema;
+  }
   return {
     type: 'object',
     title: english(object.def.label),

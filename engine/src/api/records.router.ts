@@ -17,8 +17,8 @@ export function recordsRouter(records: RecordsService): Router {
     res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count }));
   });
   router.get('/:object/aggregate', async (req, res) => {
-    const { groupBy, metrics, filter } = req.query;
-    res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter }) });
+    const { groupBy, metrics, filter, currency, rateDate } = req.query;
+    res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter, currency, rateDate }) });
   });
   router.post('/:object/bulk', async (req, res) => {
     const key = req.get('Idempotency-Key');

@@ -92,6 +92,56 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '003_import_jobs',
+    async up(trx, s) {
+      // A CSV import runs in the background after its request; clients poll this row.
+      await trx.schema.withSchema(s).createTable('_import_jobs', (t) => {
+        t.uuid('id').primary();
+        t.text('object').notNullable();
+        t.text('status').notNullable();
+        t.text('phase');
+        t.text('mode').notNullable();
+        t.text('upsert_on');
+        t.jsonb('headers').notNullable();
+        t.integer('rows_total');
+        t.integer('rows_processed').notNullable().defaultTo(0);
+        t.integer('rows_created').notNullable().defaultTo(0);
+        t.integer('rows_updated').notNullable().defaultTo(0);
+        t.integer('rows_failed').notNullable().defaultTo(0);
+        t.text('error');
+        t.uuid('created_by').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('finished_at', { useTz: true });
+      });
+      // The rows an import refused, with their cells, for the error report.
+      await trx.schema.withSchema(s).createTable('_import_errors', (t) => {
+        t.uuid('job_id').notNullable().references('id').inTable(`${s}._import_jobs`).onDelete('CASCADE');
+        t.integer('row').notNullable();
+        t.jsonb('errors').notNullable();
+        t.jsonb('cells').notNullable();
+        t.primary(['job_id', 'row']);
+      });
+    },
+  },
+  {
+    name: '004_currencies',
+    async up(trx, s) {
+      // Tenant settings (the corporate currency) and dated exchange rates: `rate` units of
+      // `currency` buy one unit of the corporate currency, from `start_date` until the next rate.
+      await trx.schema.withSchema(s).createTable('_settings', (t) => {
+        t.text('key').primary();
+        t.jsonb('value').notNullable();
+      });
+      await trx.schema.withSchema(s).createTable('_exchange_rates', (t) => {
+        t.specificType('currency', 'character(3)').notNullable();
+        t.date('start_date').notNullable();
+        t.decimal('rate', 24, 10).notNullable();
+        t.primary(['currency', 'start_date']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

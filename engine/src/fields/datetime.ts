@@ -5,7 +5,8 @@ import { one, ORDERED_OPERATORS } from './shared.js';
 export const datetime: FieldTypeDef = {
   columns: () => one('timestamp with time zone'),
   settings: {},
-  // Postgres has no year 0, which the format allows.
+  // Postgres has no year 0, which the format allows. (Our date-time format is narrowed to what
+  // Postgres takes in metadata/schemas.ts: seconds to 59, offsets to ±15:59.)
   valueSchema: () => ({ type: 'string', format: 'date-time', pattern: '^(?!0000)' }),
   operators: ORDERED_OPERATORS,
   sortable: true,

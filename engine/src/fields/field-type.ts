@@ -41,6 +41,10 @@ export interface FieldTypeDef {
   toColumns(value: unknown, field: FieldDef): unknown[];
   /** The API value from the column values as the pg driver returns them. */
   fromColumns(values: unknown[], field: FieldDef): unknown;
+  /** JSON Schema of a value as reads answer it, where it differs from what writes accept. */
+  readSchema?(field: FieldDef): JsonSchema;
+  /** Values read beside the field's own, as `<apiName>__<key>` (a currency's ISO code). */
+  companions?: Record<string, { read: (values: unknown[], field: FieldDef) => unknown; schema: JsonSchema }>;
   /** The runtime UI widget that edits it by default. */
   widget: string;
 }

@@ -1,6 +1,9 @@
 import type { FieldTypeDef, JsonSchema } from './field-type.js';
 import { CHOICE_OPERATORS, first, one } from './shared.js';
 
+/** A record id (our uuid format refuses the urn:uuid: prefix Postgres does not take; see metadata/schemas.ts). */
+export const UUID_VALUE: JsonSchema = { type: 'string', format: 'uuid' };
+
 export const targetSetting: JsonSchema = {
   type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'API name of the object this field points to.',
 };
@@ -17,7 +20,7 @@ export const lookup: FieldTypeDef = {
     relationshipName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'Name of the related list on the target (defaults to this object’s plural).' },
   },
   requiredSettings: ['target'],
-  valueSchema: () => ({ type: 'string', format: 'uuid' }),
+  valueSchema: () => UUID_VALUE,
   operators: CHOICE_OPERATORS,
   sortable: true,
   toColumns: (v) => [v],

@@ -1,5 +1,5 @@
 import type { FieldTypeDef } from './field-type.js';
-import { targetSetting } from './lookup.js';
+import { targetSetting, UUID_VALUE } from './lookup.js';
 import { CHOICE_OPERATORS, first, one } from './shared.js';
 
 /** A child's tie to its parent: always required, and the child is deleted with its parent. */
@@ -10,7 +10,7 @@ export const masterDetail: FieldTypeDef = {
     relationshipName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'Name of the related list on the parent.' },
   },
   requiredSettings: ['target'],
-  valueSchema: () => ({ type: 'string', format: 'uuid' }),
+  valueSchema: () => UUID_VALUE,
   operators: CHOICE_OPERATORS,
   sortable: true,
   toColumns: (v) => [v],

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { buildFieldSchema } from './field-schema.js';
 
 /**
@@ -10,9 +11,18 @@ import { buildFieldSchema } from './field-schema.js';
  */
 const SCHEMA_DIR = fileURLToPath(new URL('../../../metadata/schemas/', import.meta.url));
 
+// The standard formats, narrowed to what Postgres accepts, so a value that passes validation
+// never fails in the database: date-times with seconds to 59 and offsets to ±15:59, and bare
+// uuids (the standard format also takes a urn:uuid: prefix).
+const PG_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:[0-5]\d(\.\d+)?([Zz]|[+-](0\d|1[0-5]):[0-5]\d)$/;
+const PG_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  const standardDateTime = fullFormats['date-time'] as { validate: (s: string) => boolean };
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => standardDateTime.validate(s) && PG_DATE_TIME.test(s) });
+  ajv.addFormat('uuid', { type: 'string', validate: (s: string) => PG_UUID.test(s) });
   return ajv;
 }
 

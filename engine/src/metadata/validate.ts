@@ -5,7 +5,7 @@ import { Problem, type FieldError } from '../errors.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { compile } from './compile.js';
 import { compileFormula } from '../rules/formula-sql.js';
-import { checkLogic } from '../rules/json-logic.js';
+import { checkLogic, isFormulaDefault } from '../rules/json-logic.js';
 import { newAjv, metaValidator, type SchemaName } from './schemas.js';
 import { checkApiName } from './identifiers.js';
 import type { FieldDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } from './types.js';
@@ -56,7 +56,9 @@ function fieldErrors(field: FieldDef, path: string): FieldError[] {
   if (field.type === 'autonumber' && field.default !== undefined) {
     errors.push({ field: `${path}/default`, code: 'readOnly', message: 'an autonumber field cannot have a default' });
   }
-  if (field.default !== undefined && field.default !== null && !def.readOnly) {
+  if (isFormulaDefault(field.default) && field.type !== 'json') {
+    for (const e of checkLogic(field.default.formula).errors) errors.push({ field: `${path}/default/formula${e.path}`, code: 'logic', message: e.message });
+  } else if (field.default !== undefined && field.default !== null && !def.readOnly) {
     const check = defaultCheckAjv.compile(def.valueSchema(field));
     if (!check(field.default)) {
       errors.push({ field: `${path}/default`, code: 'type', message: `default is not a valid ${field.type} value: ${check.errors?.[0]?.message ?? ''}`.trim() });

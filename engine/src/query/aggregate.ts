@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { badRequest } from '../errors.js';
+import { badRequest, Problem } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import { applyFilter } from './filter-compiler.js';
 import { parseFilter } from './filter-parser.js';
@@ -57,15 +57,24 @@ function parseMetrics(object: CompiledObject, input: unknown): Metric[] {
   });
 }
 
-export async function aggregate(
-  knex: Knex, schema: string, object: CompiledObject,
-  input: { groupBy?: unknown; metrics?: unknown; filter?: unknown },
-): Promise<Record<string, unknown>[]> {
+export interface AggregateInput {
+  groupBy?: unknown;
+  metrics?: unknown;
+  filter?: unknown;
+  /** 'corporate' converts currency metrics to the corporate currency. */
+  currency?: unknown;
+  /** The date field whose value picks each record's exchange rate (default created_at). */
+  rateDate?: unknown;
+}
+
+export async function aggregate(knex: Knex, schema: string, object: CompiledObject, input: AggregateInput, corporate: string): Promise<Record<string, unknown>[]> {
   const groups = parseGroups(object, input.groupBy);
   const metrics = parseMetrics(object, input.metrics);
   const filter = parseFilter(object, input.filter);
+  const convert = parseConversion(object, input, metrics);
   const qb = knex(`${schema}.${object.table} as r`).whereNull('r.deleted_at');
   if (filter) applyFilter(qb, filter, 'r');
+  if (convert) await checkRates(knex, schema, qb, metrics, convert.dateColumn, corporate);
   groups.forEach((g, i) => {
     const column = `r.${g.field.columns[0]}`;
     const expr = !g.bucket ? knex.raw('??', [column])
@@ -75,9 +84,11 @@ export async function aggregate(
     qb.select(knex.raw('? as ??', [expr, `g${i}`])).groupByRaw(String(i + 1)).orderByRaw(`${i + 1} nulls last`);
   });
   metrics.forEach((m, i) => {
-    qb.select(m.fn === 'count'
-      ? knex.raw('count(*)::bigint as ??', [`m${i}`])
-      : knex.raw(AGGREGATE_SQL[m.fn] + " as ??", [`r.${m.field!.columns[0]}`, `m${i}`]));
+    if (m.fn === 'count') qb.select(knex.raw('count(*)::bigint as ??', [`m${i}`]));
+    else if (convert && m.field!.def.type === 'currency') {
+      const value = inCorporate(knex, schema, m.field!, convert.dateColumn, corporate);
+      qb.select(knex.raw(AGGREGATE_SQL[m.fn].replace('??', '?') + ' as ??', [value, `m${i}`]));
+    } else qb.select(knex.raw(AGGREGATE_SQL[m.fn] + ' as ??', [`r.${m.field!.columns[0]}`, `m${i}`]));
   });
   const rows: Record<string, unknown>[] = await qb.limit(MAX_GROUPS);
   return rows.map((row) => {
@@ -92,4 +103,48 @@ export async function aggregate(
     });
     return out;
   });
+}
+
+function parseConversion(object: CompiledObject, input: AggregateInput, metrics: Metric[]): { dateColumn: string } | undefined {
+  if (input.currency === undefined || input.currency === '') {
+    if (input.rateDate !== undefined) throw refuse('rateDate', 'unexpected', 'rateDate goes with currency=corporate');
+    return undefined;
+  }
+  if (input.currency !== 'corporate') throw refuse('currency', 'enum', 'currency takes the value "corporate"');
+  if (!metrics.some((m) => m.field?.def.type === 'currency')) throw refuse('currency', 'noCurrencyMetric', 'no metric is over a currency field');
+  if (input.rateDate === undefined || input.rateDate === '') return { dateColumn: 'created_at' };
+  const field = typeof input.rateDate === 'string' ? object.fields.get(input.rateDate) : undefined;
+  if (!field || (field.def.type !== 'date' && field.def.type !== 'datetime')) throw refuse('rateDate', 'type', 'rateDate names a date or datetime field');
+  return { dateColumn: field.columns[0]! };
+}
+
+/** The rate of a row: the latest one starting on or before its date (today when it has none). */
+function rateSql(knex: Knex, schema: string, codeColumn: string, dateColumn: string) {
+  return knex.raw(
+    '(select x.rate from ?? x where x.currency = ?? and x.start_date <= coalesce(??::date, current_date) order by x.start_date desc limit 1)',
+    [`${schema}._exchange_rates`, codeColumn, dateColumn],
+  );
+}
+
+/** A currency field's amount in the corporate currency. */
+function inCorporate(knex: Knex, schema: string, field: CompiledField, dateColumn: string, corporate: string) {
+  const [amount, code] = field.columns.map((c) => `r.${c}`) as [string, string];
+  return knex.raw('(case when coalesce(??, ?) = ? then ?? else ?? / ? end)', [code, corporate, corporate, amount, amount, rateSql(knex, schema, code, `r.${dateColumn}`)]);
+}
+
+/** Converting without a rate would drop rows from the totals silently: refuse, naming the currencies. */
+async function checkRates(knex: Knex, schema: string, rows: Knex.QueryBuilder, metrics: Metric[], dateColumn: string, corporate: string) {
+  const missing = new Set<string>();
+  for (const m of metrics) {
+    if (m.field?.def.type !== 'currency') continue;
+    const [amount, code] = m.field.columns.map((c) => `r.${c}`) as [string, string];
+    const found = await rows.clone().distinct(knex.raw('?? as code', [code]))
+      .whereNotNull(amount).whereNotNull(code).whereNot(code, corporate)
+      .whereRaw('? is null', [rateSql(knex, schema, code, `r.${dateColumn}`)]);
+    for (const r of found as { code: string }[]) missing.add(r.code);
+  }
+  if (missing.size) {
+    const list = [...missing].sort().join(', ');
+    throw new Problem(422, 'Missing exchange rates', `no exchange rate to ${corporate} for ${list} on some records' dates`, [...missing].sort().map((c) => ({ field: 'currency', code: 'missingRate', message: `add a rate for ${c} (POST /api/v1/currencies/rates)` })));
+  }
 }

@@ -10,7 +10,14 @@ export type DateRange = { start: Date; end: Date };
 const PERIODS = ['week', 'month', 'quarter', 'year'] as const;
 const LITERAL = /^(today|yesterday|tomorrow|(this|last|next)_(week|month|quarter|year)|(last|next)_n_(days|weeks|months|years):(\d{1,4}))$/;
 
-export const isDateLiteral = (value: unknown): value is string => typeof value === 'string' && LITERAL.test(value);
+/** Most units a last_n/next_n literal may span, so every range stays inside years 1 to 9999. */
+const MAX_N = { days: 36_500, weeks: 5_200, months: 1_200, years: 100 } as const;
+
+export const isDateLiteral = (value: unknown): value is string => {
+  if (typeof value !== 'string') return false;
+  const m = LITERAL.exec(value);
+  return !!m && (m[5] === undefined || Number(m[6]) <= MAX_N[m[5] as keyof typeof MAX_N]);
+};
 
 const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d));
 

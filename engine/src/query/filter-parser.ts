@@ -62,7 +62,8 @@ function checkText(value: unknown, path: string): void {
 }
 
 const INT4 = { min: -2147483648, max: 2147483647 };
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
+// Offsets to ±15:59 and seconds to 59: what Postgres accepts.
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](?:0\d|1[0-5]):[0-5]\d))?$/;
 
 /** A date or RFC 3339 date-time Postgres will take: a real calendar day in years 1 to 9999. */
 function isTimestamp(value: unknown): boolean {
@@ -72,7 +73,7 @@ function isTimestamp(value: unknown): boolean {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (year < 1 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
-  return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 60);
+  return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 59);
 }
 
 function checkScalar(field: CompiledField | SystemField, value: unknown, path: string, literalOk = false): void {
@@ -128,6 +129,8 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
         const field = resolved?.field;
         if (!field) fail(at, 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
         const conds = isPlainObject(value) ? value : { eq: value };
+        // knex would drop an empty group from the SQL, turning {"not": {"amount": {}}} into "everything"
+        if (Object.keys(conds).length === 0) fail(at, 'empty', `"${key}" needs at least one operator`);
         for (const op of Object.keys(conds)) {
           if (++conditions > MAX_CONDITIONS) fail(at, 'size', `a filter holds at most ${MAX_CONDITIONS} conditions`);
           const node = condition(field, op, conds[op], `${at}/${op}`);

@@ -72,7 +72,12 @@ export function checkUpsertOn(object: CompiledObject, upsertOn: unknown, where: 
 const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 
 export class BulkWriter {
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly metadata: () => CompiledMetadata,
+    private readonly corporateCurrency: () => string,
+  ) {}
 
   private table(object: CompiledObject, db: Knex | Knex.Transaction) {
     return db(`${this.schema}.${object.table}`);
@@ -138,13 +143,13 @@ export class BulkWriter {
       const current = existing.get(index);
       if (current) {
         const [updated] = await this.table(object, trx).where({ id: current.id }).update({
-          ...toColumnValues(object, values), version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
+          ...toColumnValues(object, values, this.corporateCurrency()), version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
         }).returning('*');
         touched.push(current, updated);
         results[index] = { index, ok: true, id: current.id as string, created: false };
       } else {
         const id = uuidv7();
-        inserts.push({ index, row: { ...toColumnValues(object, values), id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId } });
+        inserts.push({ index, row: { ...toColumnValues(object, values, this.corporateCurrency()), id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId } });
         results[index] = { index, ok: true, id, created: true };
       }
     }

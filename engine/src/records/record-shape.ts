@@ -12,7 +12,9 @@ export function toRecord(object: CompiledObject, row: Record<string, unknown>, o
   for (const key of SYSTEM_OUTPUT) record[key] = iso(row[key]);
   for (const [name, field] of object.fields) {
     if (only && !only.has(name)) continue;
-    record[name] = field.type.fromColumns(field.columns.map((c) => row[c]), field.def);
+    const values = field.columns.map((c) => row[c]);
+    record[name] = field.type.fromColumns(values, field.def);
+    for (const [key, companion] of Object.entries(field.type.companions ?? {})) record[`${name}__${key}`] = companion.read(values, field.def);
   }
   return record;
 }
@@ -35,12 +37,16 @@ export function localize(label: Label | undefined, locale: string): string {
   return label[locale] ?? Object.entries(label).find(([k]) => k.split('-')[0] === language)?.[1] ?? label.en ?? Object.values(label)[0] ?? '';
 }
 
-/** Column values for validated field values (composite fields fill several columns). */
-export function toColumnValues(object: CompiledObject, values: Map<string, unknown>): Record<string, unknown> {
+/**
+ * Column values for validated field values (composite fields fill several columns). An amount
+ * written without a currency code is stored with the corporate currency's.
+ */
+export function toColumnValues(object: CompiledObject, values: Map<string, unknown>, corporate: string): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const [name, value] of values) {
     const field = object.fields.get(name)!;
     const cols = value === null ? field.columns.map(() => null) : field.type.toColumns(value, field.def);
+    if (field.def.type === 'currency' && cols[0] != null && cols[1] == null) cols[1] = corporate;
     field.columns.forEach((c, i) => (row[c] = cols[i] ?? null));
   }
   return row;

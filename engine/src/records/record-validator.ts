@@ -2,7 +2,7 @@ import { unstorableValue } from '../fields/shared.js';
 import type { FieldError } from '../errors.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
-import { evaluate, truthy } from '../rules/json-logic.js';
+import { evaluate, isFormulaDefault, truthy } from '../rules/json-logic.js';
 import { localize } from './record-shape.js';
 
 /**
@@ -38,8 +38,18 @@ export function validateBody(
     }
   }
   if (mode === 'create') {
+    const given = Object.fromEntries(values);
     for (const [name, field] of object.fields) {
-      if (!values.has(name) && field.def.default !== undefined && !field.type.readOnly) values.set(name, structuredClone(field.def.default));
+      if (values.has(name) || field.def.default === undefined || field.type.readOnly) continue;
+      if (!isFormulaDefault(field.def.default) || field.def.type === 'json') {
+        values.set(name, structuredClone(field.def.default));
+        continue;
+      }
+      // A computed default sees the values sent with the record, and must fit the field like any value.
+      const value = evaluate(field.def.default.formula, given) ?? null;
+      if (value !== null && !field.validate(value)) {
+        errors.push({ field: name, code: 'default', message: `the default of ${name} computed ${JSON.stringify(value)}, which is not a valid ${field.def.type}` });
+      } else values.set(name, value);
     }
   }
   for (const [name, field] of object.fields) {

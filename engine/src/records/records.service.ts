@@ -4,9 +4,10 @@ import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadat
 import { uuidv7 } from '../metadata/ids.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { PathResolver, type Join } from '../query/paths.js';
-import { aggregate } from '../query/aggregate.js';
+import { aggregate, type AggregateInput } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
 import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
+import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
 import { BulkWriter, parseBulkRequest } from './bulk.js';
@@ -45,7 +46,12 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RecordsService {
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly metadata: () => CompiledMetadata,
+    private readonly currencies: Pick<CurrencyService, 'corporate'>,
+  ) {}
 
   object(name: string): CompiledObject {
     const object = this.metadata().objects.get(name);
@@ -125,11 +131,11 @@ export class RecordsService {
   /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
   bulk(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
-    return new BulkWriter(this.knex, this.schema, this.metadata).run(object, parseBulkRequest(object, body), caller, idempotencyKey);
+    return new BulkWriter(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(object, parseBulkRequest(object, body), caller, idempotencyKey);
   }
 
-  aggregate(objectName: string, query: { groupBy?: unknown; metrics?: unknown; filter?: unknown }) {
-    return aggregate(this.knex, this.schema, this.object(objectName), query);
+  aggregate(objectName: string, query: AggregateInput) {
+    return aggregate(this.knex, this.schema, this.object(objectName), query, this.currencies.corporate);
   }
 
   async get(objectName: string, id: string, db: Knex | Knex.Transaction = this.knex): Promise<Row> {
@@ -154,7 +160,7 @@ export class RecordsService {
     const values = this.checkBody(object, body, 'create', caller);
     return this.knex.transaction(async (trx) => {
       await this.checkLookups(object, values, trx);
-      const columns = toColumnValues(object, values);
+      const columns = toColumnValues(object, values, this.currencies.corporate);
       const id = uuidv7();
       const row = { ...columns, id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId };
       try {
@@ -177,7 +183,7 @@ export class RecordsService {
       const existing = toRecord(object, current);
       const values = this.checkBody(object, body, 'update', caller, existing);
       await this.checkLookups(object, values, trx);
-      const columns = toColumnValues(object, values);
+      const columns = toColumnValues(object, values, this.currencies.corporate);
       try {
         const [updated] = await this.table(object, trx).where({ id }).update({
           ...columns, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,

@@ -6,6 +6,7 @@ import jsonLogic from 'json-logic-js';
  * within a depth and size budget, and name only fields the object has.
  */
 const ALLOWED = new Set([
+  'today', 'now', 'add_days',
   'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
   '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'in', 'cat', 'substr',
   'merge', 'map', 'filter', 'reduce', 'all', 'none', 'some',
@@ -14,6 +15,19 @@ const MAX_DEPTH = 32;
 const MAX_NODES = 500;
 
 jsonLogic.rm_operation('method');
+// Date helpers for defaults and rules: today's date (UTC, YYYY-MM-DD), the current instant, and
+// a date moved by whole days.
+jsonLogic.add_operation('today', () => new Date().toISOString().slice(0, 10));
+jsonLogic.add_operation('now', () => new Date().toISOString());
+jsonLogic.add_operation('add_days', (date: unknown, days: unknown) => {
+  const base = typeof date === 'string' ? Date.parse(date.length === 10 ? `${date}T00:00:00Z` : date) : NaN;
+  if (Number.isNaN(base) || typeof days !== 'number' || !Number.isFinite(days)) return null;
+  return new Date(base + Math.trunc(days) * 86_400_000).toISOString().slice(0, 10);
+});
+
+/** A default given as { "formula": <json-logic> } is computed for each new record. */
+export const isFormulaDefault = (value: unknown): value is { formula: unknown } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && 'formula' in value;
 
 export interface LogicCheck {
   errors: { path: string; message: string }[];

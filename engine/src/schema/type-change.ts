@@ -22,7 +22,7 @@ export function parseType(sqlType: string): ParsedType {
   const a = m[2] === undefined ? undefined : Number(m[2]);
   const b = m[3] === undefined ? undefined : Number(m[3]);
   if (m[4]) return { family: 'array', base };
-  if (base === 'character varying' || base === 'text') return { family: 'string', base, a };
+  if (base === 'character varying' || base === 'character' || base === 'text') return { family: 'string', base, a };
   if (base === 'numeric' || base === 'integer' || base === 'double precision' || base === 'bigint') return { family: 'number', base, a, b };
   if (base === 'date' || base === 'timestamp with time zone') return { family: 'temporal', base };
   if (base === 'time without time zone') return { family: 'time', base };

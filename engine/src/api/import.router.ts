@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Response } from 'express';
+import { Problem } from '../errors.js';
+import type { CsvExporter } from '../records/csv-export.js';
+import type { ImportJob, ImportJobs } from '../records/import-jobs.js';
+import { callerOf } from './context.js';
+
+/**
+ * CSV in and out. Mounted at /api/v1/records before the records router, so `export` and `import`
+ * are not taken for record ids; job status lives under /api/v1/imports.
+ */
+
+const IMPORTS = '/api/v1/imports';
+
+/** The job as the API shows it, with the link to its error report once it has one. */
+const jobBody = (job: ImportJob) => ({ ...job, errorReportUrl: job.rowsFailed > 0 ? `${IMPORTS}/${job.id}/errors.csv` : null });
+
+/**
+ * Streams CSV chunks with backpressure (pipeline waits for 'drain'). A client that goes away
+ * stops the reads; a failure after the first byte can only cut the response short.
+ */
+async function sendCsv(res: Response, filename: string, chunks: AsyncGenerator<string>): Promise<void> {
+  res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${filename}"`);
+  try {
+    await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 }), res);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    if (!res.headersSent) throw e;
+    console.error(e);
+    res.destroy();
+  }
+}
+
+export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
+  const router = Router();
+  router.get('/:object/export', async (req, res) => {
+    const { format, filter, sort, fields } = req.query;
+    const file = exporter.export(req.params.object, { format, filter, sort, fields });
+    await sendCsv(res, file.filename, file.chunks);
+  });
+  router.post('/:object/import', async (req, res) => {
+    if (!req.is('text/csv')) {
+      throw new Problem(415, 'Unsupported media type', 'send the file as the body with Content-Type: text/csv', [{ field: 'Content-Type', code: 'type', message: 'expected text/csv' }]);
+    }
+    const charset = /charset=([^;]+)/i.exec(req.get('content-type') ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new Problem(415, 'Unsupported media type', 'CSV files are read as UTF-8', [{ field: 'Content-Type', code: 'charset', message: 'save the file as UTF-8' }]);
+    }
+    const { mode, upsertOn, mapping } = req.query;
+    const length = req.get('content-length');
+    const job = await imports.start(req.params.object, { body: req, ...(length !== undefined ? { length: Number(length) } : {}) }, { mode, upsertOn, mapping }, callerOf(req));
+    res.status(202).location(`${IMPORTS}/${job.id}`).json(jobBody(job));
+  });
+  return router;
+}
+
+export function importJobsRouter(imports: ImportJobs): Router {
+  const router = Router();
+  router.get('/:id', async (req, res) => {
+    res.json(jobBody(await imports.get(req.params.id)));
+  });
+  router.get('/:id/errors.csv', async (req, res) => {
+    const report = await imports.errorReport(req.params.id);
+    await sendCsv(res, report.filename, report.chunks);
+  });
+  return router;
+}
