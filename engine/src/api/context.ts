@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { unauthorized } from '../errors.js';
-import type { Caller } from '../records/records.service.js';
+import type { Caller } from '../records/caller.js';
 import type { SessionUser } from '../security/auth.service.js';
 
 /** What the auth middleware attaches to a request. */

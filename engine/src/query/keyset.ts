@@ -21,7 +21,11 @@ export interface SortKey {
   desc: boolean;
   /** Set for a sort through a lookup (`account.name`): the join's alias. */
   alias?: string;
+  /** The column can never be null (id, created_at …): the keyset needs no null branch, so an index serves it. */
+  notNull?: boolean;
 }
+
+const NOT_NULL_SYSTEM = new Set(['id', 'owner_id', 'created_at', 'updated_at', 'version']);
 
 const keyName = (k: SortKey) => (k.alias ? `${k.alias}.${k.column}` : k.column);
 
@@ -39,13 +43,14 @@ export function parseSort(object: CompiledObject, input: unknown, resolve?: Reso
       if (!isSystem(field) && !field.type.sortable) {
         throw badRequest(`cannot sort by "${name}"`, [{ field: 'sort', code: 'notSortable', message: `${field.def.type} fields cannot be sorted` }]);
       }
-      const key: SortKey = { column: field.columns[0]!, desc, ...(resolved?.alias ? { alias: resolved.alias } : {}) };
+      const notNull = isSystem(field) && !resolved?.alias && NOT_NULL_SYSTEM.has(field.name);
+      const key: SortKey = { column: field.columns[0]!, desc, ...(resolved?.alias ? { alias: resolved.alias } : {}), ...(notNull ? { notNull } : {}) };
       if (keys.some((k) => keyName(k) === keyName(key))) continue;
       keys.push(key);
     }
   }
   // Newest first by default: ids are UUIDv7, so they order by creation time.
-  if (!keys.some((k) => k.column === 'id' && !k.alias)) keys.push({ column: 'id', desc: keys[0]?.desc ?? true });
+  if (!keys.some((k) => k.column === 'id' && !k.alias)) keys.push({ column: 'id', desc: keys[0]?.desc ?? true, notNull: true });
   return keys;
 }
 

@@ -7,7 +7,7 @@ import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
-import type { Caller } from './records.service.js';
+import type { Caller } from './caller.js';
 
 /**
  * Bulk create and upsert, up to 10,000 records a request, through the same checks as single
@@ -18,6 +18,7 @@ import type { Caller } from './records.service.js';
 
 export const MAX_BULK = 10_000;
 const CHUNK = 500;
+const ANALYZE_AFTER = 5_000;
 
 export interface BulkRequest {
   records: Record<string, unknown>[];
@@ -155,6 +156,9 @@ export class BulkWriter {
     }
     // Rows may lack optional columns; knex fills a multi-row insert's gaps with DEFAULT.
     for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
+    // Embedded PGlite has no autovacuum: without fresh statistics the planner takes a table that
+    // just grew by thousands of rows for empty and stops using its indexes.
+    if (inserts.length >= ANALYZE_AFTER) await trx.raw('analyze ??', [`${this.schema}.${object.table}`]);
     await refreshRollups(trx, this.schema, this.metadata(), object, [...touched, ...inserts.map((i) => i.row)]);
     const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
     return { created: ok.filter((r) => r.created).length, updated: ok.filter((r) => !r.created).length, failed: results.length - ok.length, results };

@@ -13,7 +13,7 @@ import { csvLine, numberCell, textCell } from './csv.js';
 import { coerceRow, mapHeaders, parseMapping, type ImportColumn } from './csv-import.js';
 import { translateDbError } from './db-errors.js';
 import { validateBody } from './record-validator.js';
-import type { Caller } from './records.service.js';
+import type { Caller } from './caller.js';
 
 /**
  * CSV import as a background job. The request only stores the upload in a private temp folder,

@@ -7,6 +7,7 @@ import { PathResolver, type Join } from '../query/paths.js';
 import { aggregate, type AggregateInput } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
 import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
+import type { Caller } from './caller.js';
 import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
@@ -20,11 +21,6 @@ import { validateBody } from './record-validator.js';
  * here: coercion, required/type/length/picklist checks, lookup targets, validation rules, then a
  * single INSERT/UPDATE. A refused write writes nothing.
  */
-
-export interface Caller {
-  userId: string;
-  locale: string;
-}
 
 export interface ListQuery {
   /** exact or estimated: also answer how many rows match. */
@@ -344,3 +340,4 @@ function parseFields(paths: PathResolver, input: unknown): FieldSelection {
 
 /** Column alias of an expanded field's column: `_j0__name`. */
 const expandedAlias = (join: Join, column: string) => `${join.alias}__${column}`;
+
