@@ -14,7 +14,10 @@ export function recordsRouter(records: RecordsService): Router {
   const router = Router();
   router.get('/:object', async (req, res) => {
     const { filter, sort, fields, limit, cursor, deleted, count } = req.query;
-    res.json(await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count }));
+    const page = await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count });
+    // The records are JSON already (built by Postgres); only the envelope is assembled here.
+    const tail = { nextCursor: page.nextCursor, ...(page.count === undefined ? {} : { count: page.count, countType: page.countType }) };
+    res.type('application/json').send(`{"data":[${page.records.join(',')}],${JSON.stringify(tail).slice(1)}`);
   });
   router.get('/:object/aggregate', async (req, res) => {
     const { groupBy, metrics, filter, currency, rateDate } = req.query;

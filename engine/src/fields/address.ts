@@ -22,5 +22,9 @@ export const address: FieldTypeDef = {
   toColumns: (v) => PARTS.map((p) => (v as Record<string, unknown>)[p.key] ?? null),
   fromColumns: (values) =>
     values.every((v) => v == null) ? null : Object.fromEntries(PARTS.map((p, i) => [p.key, values[i] ?? null])),
+  jsonSql: (cols) => ({
+    sql: `case when ${cols.map(() => '?? is null').join(' and ')} then null else json_build_object(${PARTS.map(() => '?::text, ??').join(', ')}) end`,
+    bindings: [...cols, ...PARTS.flatMap((p, i) => [p.key, cols[i]])],
+  }),
   widget: 'address',
 };

@@ -30,6 +30,6 @@ export const currency: FieldTypeDef = {
   fromColumns: (values) => readNumber(values),
   readSchema: (f) => amount.valueSchema(f),
   companions: {
-    currency: { read: (values) => values[1] ?? null, schema: { type: ['string', 'null'], pattern: ISO_CURRENCY, readOnly: true, description: 'ISO 4217 code of the amount beside it.' } },
+    currency: { read: (values) => values[1] ?? null, jsonSql: (cols) => ({ sql: '??', bindings: [cols[1]] }), schema: { type: ['string', 'null'], pattern: ISO_CURRENCY, readOnly: true, description: 'ISO 4217 code of the amount beside it.' } },
   },
 };

@@ -1,5 +1,5 @@
 import type { FieldTypeDef } from './field-type.js';
-import { one, ORDERED_OPERATORS } from './shared.js';
+import { one, ORDERED_OPERATORS, timestampJson } from './shared.js';
 
 /** An instant (timestamptz): written with any offset, always read back in UTC. */
 export const datetime: FieldTypeDef = {
@@ -14,5 +14,6 @@ export const datetime: FieldTypeDef = {
   // otherwise never be found again by filtering on the value a client read.
   toColumns: (v) => [String(v).replace(/(\.\d{3})\d+/, '$1')],
   fromColumns: ([v]) => (v instanceof Date ? v.toISOString() : (v ?? null)),
+  jsonSql: ([col]) => timestampJson(col!),
   widget: 'datetime',
 };

@@ -3,6 +3,12 @@ import type { FieldDef } from '../metadata/types.js';
 /** A JSON Schema fragment (draft 2020-12). */
 export type JsonSchema = Record<string, unknown>;
 
+/** SQL text with `??` (identifier) and `?` (value) placeholders, and what to bind to them. */
+export interface SqlFragment {
+  sql: string;
+  bindings: unknown[];
+}
+
 export const FILTER_OPERATORS = [
   'eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between',
 ] as const;
@@ -41,10 +47,16 @@ export interface FieldTypeDef {
   toColumns(value: unknown, field: FieldDef): unknown[];
   /** The API value from the column values as the pg driver returns them. */
   fromColumns(values: unknown[], field: FieldDef): unknown;
+  /**
+   * The value as JSON, built in SQL for lists (so rows go from Postgres to the client without
+   * being decoded and re-encoded in JS). `cols` are the field's qualified columns, to be bound
+   * with `??`; it must give exactly what fromColumns gives. Default: the first column as is.
+   */
+  jsonSql?(cols: string[], field: FieldDef): SqlFragment;
   /** JSON Schema of a value as reads answer it, where it differs from what writes accept. */
   readSchema?(field: FieldDef): JsonSchema;
   /** Values read beside the field's own, as `<apiName>__<key>` (a currency's ISO code). */
-  companions?: Record<string, { read: (values: unknown[], field: FieldDef) => unknown; schema: JsonSchema }>;
+  companions?: Record<string, { read: (values: unknown[], field: FieldDef) => unknown; schema: JsonSchema; jsonSql: (cols: string[]) => SqlFragment }>;
   /** The runtime UI widget that edits it by default. */
   widget: string;
 }

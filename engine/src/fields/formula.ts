@@ -1,7 +1,7 @@
 import type { FieldDef } from '../metadata/types.js';
 import { RETURN_SQL_TYPES } from '../rules/formula-sql.js';
 import type { FieldTypeDef, FilterOperator, JsonSchema } from './field-type.js';
-import { first, ORDERED_OPERATORS, one, TEXT_OPERATORS } from './shared.js';
+import { first, ORDERED_OPERATORS, one, TEXT_OPERATORS, timestampJson } from './shared.js';
 
 const RETURN_TYPES = ['text', 'number', 'currency', 'percent', 'boolean', 'date', 'datetime'] as const;
 
@@ -42,5 +42,6 @@ export const formula: FieldTypeDef = {
     if (t === 'datetime') return v instanceof Date ? v.toISOString() : v;
     return first([v]);
   },
+  jsonSql: ([col], f) => (returnType(f) === 'datetime' ? timestampJson(col!) : { sql: '??', bindings: [col] }),
   widget: 'readonly',
 };

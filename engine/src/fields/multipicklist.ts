@@ -15,5 +15,6 @@ export const multipicklist: FieldTypeDef = {
   sortable: false,
   toColumns: (v) => [(v as string[]).length === 0 ? null : v],
   fromColumns: ([v]) => v ?? [],
+  jsonSql: ([col]) => ({ sql: "coalesce(to_json(??), '[]'::json)", bindings: [col] }),
   widget: 'multiselect',
 };

@@ -1,6 +1,6 @@
 import type { FieldDef } from '../metadata/types.js';
 import type { FieldTypeDef } from './field-type.js';
-import { first, one, ORDERED_OPERATORS, readNumber } from './shared.js';
+import { first, one, ORDERED_OPERATORS, readNumber, timestampJson } from './shared.js';
 
 const RESULT_SQL = { number: 'numeric', date: 'date', datetime: 'timestamp with time zone' } as const;
 const resultType = (f: FieldDef) => (f.returnType === 'date' || f.returnType === 'datetime' ? f.returnType : 'number');
@@ -32,6 +32,11 @@ export const rollup: FieldTypeDef = {
     if (t === 'number') return values[0] == null && (f.aggregate === 'count' || f.aggregate === 'sum') ? 0 : readNumber(values);
     const v = values[0];
     return t === 'datetime' && v instanceof Date ? v.toISOString() : first(values);
+  },
+  jsonSql: ([col], f) => {
+    const t = resultType(f);
+    if (t === 'datetime') return timestampJson(col!);
+    return t === 'number' && (f.aggregate === 'count' || f.aggregate === 'sum') ? { sql: 'coalesce(??, 0)', bindings: [col] } : { sql: '??', bindings: [col] };
   },
   widget: 'readonly',
 };

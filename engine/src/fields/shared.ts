@@ -1,5 +1,5 @@
 import type { FieldDef } from '../metadata/types.js';
-import type { ColumnSpec, FieldTypeDef, FilterOperator, JsonSchema } from './field-type.js';
+import type { ColumnSpec, FieldTypeDef, FilterOperator, JsonSchema, SqlFragment } from './field-type.js';
 
 /** Pieces several field types share. */
 
@@ -88,3 +88,7 @@ export function decimalType(precision: number, scale: number, widget: string): F
     widget,
   };
 }
+
+/** Timestamps as JSON the way JS prints them (toISOString): UTC, milliseconds, Z. */
+export const ISO_UTC_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
+export const timestampJson = (col: string): SqlFragment => ({ sql: "to_char(?? at time zone 'UTC', ?)", bindings: [col, ISO_UTC_FORMAT] });

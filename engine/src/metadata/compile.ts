@@ -30,6 +30,8 @@ export interface CompiledObject {
   uniqueConstraints: ReadonlyMap<string, string>;
   /** Lookups from other objects that point here, for delete behaviour. */
   referencedBy: { object: string; field: FieldDef }[];
+  /** Rollup fields of other objects that summarise this one: writes here must refresh them. */
+  summarisedBy: { parent: string; field: FieldDef }[];
 }
 
 export interface CompiledMetadata {
@@ -63,11 +65,13 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
       rules: (def.validationRules ?? []).filter((r) => r.active !== false),
       uniqueConstraints,
       referencedBy: [],
+      summarisedBy: [],
     });
   }
   for (const obj of snapshot.objects) {
     for (const field of obj.fields) {
       if (field.target) objects.get(field.target)?.referencedBy.push({ object: obj.apiName, field });
+      if (field.type === 'rollup') objects.get(field.child!)?.summarisedBy.push({ parent: obj.apiName, field });
     }
   }
   for (const o of objects.values()) Object.freeze(o);

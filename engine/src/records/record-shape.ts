@@ -1,4 +1,6 @@
-import type { CompiledObject } from '../metadata/compile.js';
+import type { SqlFragment } from '../fields/field-type.js';
+import { timestampJson } from '../fields/shared.js';
+import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import type { Label } from '../metadata/types.js';
 
 /** Row ↔ API record. A record is keyed by field apiName plus the system fields. */
@@ -50,4 +52,55 @@ export function toColumnValues(object: CompiledObject, values: Map<string, unkno
     field.columns.forEach((c, i) => (row[c] = cols[i] ?? null));
   }
   return row;
+}
+
+/** Pairs per json_build_object call: Postgres takes at most 100 arguments. */
+const PAIRS_PER_CALL = 50;
+
+function fieldJson(field: CompiledField, alias: string): SqlFragment {
+  const cols = field.columns.map((c) => `${alias}.${c}`);
+  return field.type.jsonSql?.(cols, field.def) ?? { sql: '??', bindings: [cols[0]] };
+}
+
+/** A lookup returned with some fields of its target: `{ id, …fields }`, or null. */
+export interface Expansion {
+  alias: string;
+  fields: CompiledField[];
+}
+
+/**
+ * The SQL that renders a row as the same JSON record toRecord() gives, so a list page goes from
+ * Postgres to the client as text. Objects with more than 50 keys are built in jsonb pieces.
+ */
+export function recordJsonSql(object: CompiledObject, alias: string, only?: ReadonlySet<string>, expand = new Map<string, Expansion>()): SqlFragment {
+  const pairs: SqlFragment[] = [];
+  const pair = (key: string, value: SqlFragment) => pairs.push({ sql: `?::text, ${value.sql}`, bindings: [key, ...value.bindings] });
+  for (const key of SYSTEM_OUTPUT) {
+    const col = `${alias}.${key}`;
+    pair(key, key === 'created_at' || key === 'updated_at' ? timestampJson(col) : { sql: '??', bindings: [col] });
+  }
+  for (const [name, field] of object.fields) {
+    if (only && !only.has(name)) continue;
+    const nested = expand.get(name);
+    if (nested) {
+      const inner = [{ sql: "'id', ??", bindings: [`${alias}.${field.columns[0]}`] as unknown[] }, ...nested.fields.map((f) => {
+        const v = fieldJson(f, nested.alias);
+        return { sql: `?::text, ${v.sql}`, bindings: [f.def.apiName, ...v.bindings] };
+      })];
+      pair(name, {
+        sql: `case when ?? is null then null else json_build_object(${inner.map((p) => p.sql).join(', ')}) end`,
+        bindings: [`${alias}.${field.columns[0]}`, ...inner.flatMap((p) => p.bindings)],
+      });
+    } else {
+      pair(name, fieldJson(field, alias));
+    }
+    const cols = field.columns.map((c) => `${alias}.${c}`);
+    for (const [key, companion] of Object.entries(field.type.companions ?? {})) pair(`${name}__${key}`, companion.jsonSql(cols));
+  }
+  const calls: SqlFragment[] = [];
+  for (let i = 0; i < pairs.length; i += PAIRS_PER_CALL) {
+    const chunk = pairs.slice(i, i + PAIRS_PER_CALL);
+    calls.push({ sql: `${pairs.length > PAIRS_PER_CALL ? 'jsonb' : 'json'}_build_object(${chunk.map((p) => p.sql).join(', ')})`, bindings: chunk.flatMap((p) => p.bindings) });
+  }
+  return { sql: `(${calls.map((c) => c.sql).join(' || ')})::text`, bindings: calls.flatMap((c) => c.bindings) };
 }

@@ -13,7 +13,7 @@ import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
 import { BulkWriter, parseBulkRequest } from './bulk.js';
 import { translateDbError } from './db-errors.js';
-import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
+import { recordJsonSql, selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
 
 /**
@@ -21,6 +21,14 @@ import { validateBody } from './record-validator.js';
  * here: coercion, required/type/length/picklist checks, lookup targets, validation rules, then a
  * single INSERT/UPDATE. A refused write writes nothing.
  */
+
+export interface ListPage {
+  /** Each record as JSON text, in order. */
+  records: string[];
+  nextCursor: string | null;
+  count?: number;
+  countType?: 'exact' | 'estimated';
+}
 
 export interface ListQuery {
   /** exact or estimated: also answer how many rows match. */
@@ -59,7 +67,8 @@ export class RecordsService {
     return db(`${this.schema}.${object.table}${alias ? ` as ${alias}` : ''}`);
   }
 
-  async list(objectName: string, query: ListQuery): Promise<{ data: Row[]; nextCursor: string | null; count?: number; countType?: 'exact' | 'estimated' }> {
+  /** One page of records. Each record arrives as JSON text built by Postgres (recordJsonSql). */
+  async list(objectName: string, query: ListQuery): Promise<ListPage> {
     const object = this.object(objectName);
     const limit = parseLimit(query.limit);
     const paths = new PathResolver(object, this.metadata().objects);
@@ -76,12 +85,10 @@ export class RecordsService {
     if (query.deleted === 'only') base.whereNotNull(`${ALIAS}.deleted_at`);
     else base.whereNull(`${ALIAS}.deleted_at`);
     if (filter) applyFilter(base, filter, ALIAS);
-    const qb = base.clone().select(selectColumns(object, ALIAS, only));
+    const json = recordJsonSql(object, ALIAS, only, new Map([...expand].map(([name, e]) => [name, { alias: e.join.alias, fields: e.fields }])));
+    const qb = base.clone().select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]));
     // The cursor needs the exact sort values, also when `fields` leaves them out.
     selectSortValues(this.knex, qb, sort, ALIAS);
-    for (const { join, fields } of expand.values()) {
-      for (const column of fields.flatMap((f) => f.columns)) qb.select(this.knex.raw('?? as ??', [`${join.alias}.${column}`, expandedAlias(join, column)]));
-    }
     if (after) applyKeyset(qb, sort, after, ALIAS);
     applySort(qb, sort, ALIAS);
     let rows: Row[];
@@ -98,17 +105,7 @@ export class RecordsService {
     const count = query.count === undefined ? undefined : await this.count(base, query.count);
     return {
       ...(count === undefined ? {} : { count, countType: query.count as 'exact' | 'estimated' }),
-      data: page.map((row) => {
-        const record = toRecord(object, row, only);
-        // An expanded lookup comes back as { id, …its fields } in place of the bare id.
-        for (const [name, { join, fields }] of expand) {
-          if (record[name] == null) continue;
-          const nested: Row = { id: record[name] };
-          for (const f of fields) nested[f.def.apiName] = f.type.fromColumns(f.columns.map((c) => row[expandedAlias(join, c)]), f.def);
-          record[name] = nested;
-        }
-        return record;
-      }),
+      records: page.map((row) => row._json as string),
       nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
     };
   }
@@ -154,18 +151,23 @@ export class RecordsService {
   async create(objectName: string, body: unknown, caller: Caller): Promise<Row> {
     const object = this.object(objectName);
     const values = this.checkBody(object, body, 'create', caller);
-    return this.knex.transaction(async (trx) => {
-      await this.checkLookups(object, values, trx);
-      const columns = toColumnValues(object, values, this.currencies.corporate);
-      const id = uuidv7();
-      const row = { ...columns, id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId };
+    const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId };
+    const insert = async (db: Knex | Knex.Transaction) => {
       try {
-        const [inserted] = await this.table(object, trx).insert(row).returning(selectColumns(object));
-        await this.touchRollups(trx, object, [inserted]);
-        return toRecord(object, inserted);
+        const [inserted] = await this.table(object, db).insert(row).returning(selectColumns(object));
+        return inserted as Row;
       } catch (e) {
         throw translateDbError(object, e);
       }
+    };
+    // Nothing to check in other tables and nothing to refresh: one INSERT is already atomic.
+    const pointsElsewhere = [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
+    if (!pointsElsewhere && object.summarisedBy.length === 0) return toRecord(object, await insert(this.knex));
+    return this.knex.transaction(async (trx) => {
+      await this.checkLookups(object, values, trx);
+      const inserted = await insert(trx);
+      await this.touchRollups(trx, object, [inserted]);
+      return toRecord(object, inserted);
     });
   }
 
@@ -337,7 +339,4 @@ function parseFields(paths: PathResolver, input: unknown): FieldSelection {
   }
   return { own, expand };
 }
-
-/** Column alias of an expanded field's column: `_j0__name`. */
-const expandedAlias = (join: Join, column: string) => `${join.alias}__${column}`;
 

@@ -19,17 +19,11 @@ export interface RollupOnChild {
   relationColumn: string;
 }
 
-/** The rollups that summarise `child`, found once per release. */
+/** The rollups that summarise `child` (compiled once per release). */
 export function rollupsOver(metadata: CompiledMetadata, child: CompiledObject): RollupOnChild[] {
-  const out: RollupOnChild[] = [];
-  for (const parent of metadata.objects.values()) {
-    for (const { def } of parent.fields.values()) {
-      if (def.type === 'rollup' && def.child === child.def.apiName) {
-        out.push({ parent, field: def, relationColumn: child.fields.get(def.relationField!)!.columns[0]! });
-      }
-    }
-  }
-  return out;
+  return child.summarisedBy.map(({ parent, field }) => ({
+    parent: metadata.objects.get(parent)!, field, relationColumn: child.fields.get(field.relationField!)!.columns[0]!,
+  }));
 }
 
 /**

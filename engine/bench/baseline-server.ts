@@ -1,0 +1,158 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import pg from 'pg';
+import { uuidv7 } from '../src/metadata/ids.js';
+import { amountCurrency, REGIONS, STAGES } from './seed.js';
+
+/**
+ * What a developer would write by hand for the same two endpoints: express + a pg Pool, one SQL
+ * statement per request, the JSON built by Postgres and passed through untouched, the checks
+ * written out in JS. It answers with exactly the JSON Tessera's records API gives for `deal`.
+ */
+
+export interface Baseline {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface BaselineOptions {
+  databaseUrl: string;
+  schema: string;
+  /** The whole Authorization header a request must carry. */
+  authorization: string;
+  /** Same as Tessera's knex pool on PostgreSQL (db/connect.ts). */
+  poolMax: number;
+  ownerId: string;
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * One deal as Tessera's API shows it: system fields, then the fields; timestamps as JS
+ * toISOString() prints them. `withCurrency`: the table has the ISO code column that newer
+ * currency fields keep beside the amount, and the API shows it as `amount__currency`.
+ */
+const RECORD_JSON = (t: string, withCurrency: boolean) => `json_build_object(
+  'id', ${t}.id, 'version', ${t}.version, 'owner_id', ${t}.owner_id,
+  'created_at', to_char(${t}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'created_by', ${t}.created_by,
+  'updated_at', to_char(${t}.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'updated_by', ${t}.updated_by,
+  'name', ${t}.name, 'stage', ${t}.stage, 'amount', ${t}.amount::float8, ${withCurrency ? `'amount__currency', ${t}.amount__currency, ` : ''}
+  'close_date', ${t}.close_date, 'region', ${t}.region)`;
+
+/** Tessera's keyset cursor for sort -amount (id breaks ties): base64url of {"s":…,"v":[amount::text, id::text]}. */
+const CURSOR = (t: string) => `translate(encode(convert_to(
+  '{"s":"-amount,-id","v":[' || coalesce(to_json(${t}.amount::text)::text, 'null') || ',' || to_json(${t}.id::text)::text || ']}', 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
+
+/** $1 stages, $2 minimum amount, $3 page size. Reads one row more than the page to know whether there is a next one. */
+const listSql = (schema: string, withCurrency: boolean) => `
+select json_build_object(
+  'data', coalesce(json_agg(${RECORD_JSON('p', withCurrency)} order by p.n) filter (where p.n <= $3), '[]'::json),
+  'nextCursor', case when count(*) > $3 then max(case when p.n = $3 then ${CURSOR('p')} end) end
+)::text as body
+from (
+  select d.*, row_number() over (order by d.amount desc, d.id desc) as n
+  from ${ident(schema)}.deal d
+  where d.deleted_at is null and d.stage = any($1::text[]) and d.amount >= $2
+  order by d.amount desc, d.id desc
+  limit $3::int + 1
+) p`;
+
+const createSql = (schema: string, withCurrency: boolean) => `
+insert into ${ident(schema)}.deal as d (id, owner_id, created_by, updated_by, name, stage, amount, close_date, region${withCurrency ? ', amount__currency' : ''})
+values ($1, $2, $2, $2, $3, $4, $5, $6, $7${withCurrency ? ', $8' : ''})
+returning ${RECORD_JSON('d', withCurrency)}::text as body`;
+
+const STAGE_SET = new Set<string>(STAGES);
+const REGION_SET = new Set<string>(REGIONS);
+const AMOUNT_BOUND = 1e16 - 0.005; // numeric(18,2)
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isDate(value: unknown): boolean {
+  const m = typeof value === 'string' ? DATE.exec(value) : null;
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+interface FieldError { field: string; code: string; message: string }
+
+/** The deal's field checks and its two validation rules, by hand. */
+function checkDeal(body: unknown): { values?: unknown[]; errors: FieldError[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { errors: [{ field: '/', code: 'type', message: 'expected an object' }] };
+  const b = body as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  for (const key of Object.keys(b)) {
+    if (!['name', 'stage', 'amount', 'close_date', 'region'].includes(key)) errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a field of deal` });
+  }
+  const { name, stage = 'prospecting', amount = null, close_date: closeDate = null, region = null } = b;
+  if (typeof name !== 'string' || name === '' || [...name].length > 255) errors.push({ field: 'name', code: 'required', message: 'name is required (up to 255 characters)' });
+  if (typeof stage !== 'string' || !STAGE_SET.has(stage)) errors.push({ field: 'stage', code: 'enum', message: 'stage must be one of the stages' });
+  if (amount !== null && (typeof amount !== 'number' || !(Math.abs(amount) < AMOUNT_BOUND))) errors.push({ field: 'amount', code: 'type', message: 'amount must be a number' });
+  if (closeDate !== null && !isDate(closeDate)) errors.push({ field: 'close_date', code: 'format', message: 'close_date must be YYYY-MM-DD' });
+  if (region !== null && (typeof region !== 'string' || !REGION_SET.has(region))) errors.push({ field: 'region', code: 'enum', message: 'region must be one of the regions' });
+  if (errors.length) return { errors };
+  if (typeof amount === 'number' && amount < 0) errors.push({ field: 'amount', code: 'validationRule', message: 'Amount cannot be negative' });
+  if (stage === 'won' && !closeDate) errors.push({ field: 'close_date', code: 'validationRule', message: 'A won deal needs a close date' });
+  return errors.length ? { errors } : { values: [name, stage, amount, closeDate, region], errors };
+}
+
+export async function startBaseline(options: BaselineOptions): Promise<Baseline> {
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax });
+  pool.on('error', (e) => console.error('baseline pool:', e.message));
+  const currency = await amountCurrency(pool, options.schema);
+  const withCurrency = currency !== null;
+  const list = { name: 'baseline-list', text: listSql(options.schema, withCurrency) };
+  const create = { name: 'baseline-create', text: createSql(options.schema, withCurrency) };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    // A token compare, where Tessera looks the session up in the database on every request.
+    if (req.headers.authorization !== options.authorization) return void res.status(401).json({ status: 401, title: 'Unauthorized' });
+    next();
+  });
+
+  app.get('/list', async (req, res) => {
+    const stages = typeof req.query.stages === 'string' ? req.query.stages.split(',') : [];
+    const minAmount = Number(req.query.minAmount);
+    const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
+    if (!stages.length || stages.some((s) => !STAGE_SET.has(s)) || !Number.isFinite(minAmount) || !Number.isInteger(limit) || limit < 1 || limit > 500) {
+      return void res.status(400).json({ status: 400, title: 'Bad request' });
+    }
+    const { rows } = await pool.query({ ...list, values: [stages, minAmount, limit] });
+    res.type('application/json').send(rows[0].body);
+  });
+
+  app.post('/create', express.json({ limit: '2mb' }), async (req, res) => {
+    const { values, errors } = checkDeal(req.body);
+    if (!values) return void res.status(422).json({ status: 422, title: 'Validation failed', errors });
+    const id = uuidv7();
+    // An amount is stored with the corporate currency's code, as Tessera does.
+    const code = withCurrency ? [values[2] === null ? null : currency] : [];
+    const { rows } = await pool.query({ ...create, values: [id, options.ownerId, ...values, ...code] });
+    res.status(201).location(`/create/${id}`).type('application/json').send(rows[0].body);
+  });
+
+  app.use(((err, _req, res, _next) => {
+    console.error('baseline:', err);
+    res.status(500).json({ status: 500, title: 'Internal error' });
+  }) as express.ErrorRequestHandler);
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The load generator. It runs in a child process of its own, so its CPU does not share an event
+ * loop with the servers under test: a fixed number of workers, each sending one request at a
+ * time over a keep-alive connection, for a fixed duration. Latency is measured from sending the
+ * request to the last byte of the answer.
+ */
+
+export interface LoadTarget {
+  /** Base URL, http://127.0.0.1:<port>. */
+  url: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Any other status counts as an error. */
+  expectStatus: number;
+}
+
+export interface RoundResult {
+  requests: number;
+  errors: number;
+  /** First unexpected answer, for the report. */
+  firstError?: string;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+interface RunMessage {
+  target: LoadTarget;
+  concurrency: number;
+  durationMs: number;
+}
+
+const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
+
+/** One round: `concurrency` closed loops against one target until the time is up. */
+async function runRound({ target, concurrency, durationMs }: RunMessage): Promise<RoundResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const { hostname, port } = new URL(target.url);
+  const headers = { ...target.headers, ...(target.body !== undefined ? { 'content-length': String(Buffer.byteLength(target.body)) } : {}) };
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const deadline = started + durationMs;
+
+  const once = () => new Promise<void>((resolve) => {
+    const t0 = performance.now();
+    const req = http.request({ agent, hostname, port, method: target.method, path: target.path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        latencies.push(performance.now() - t0);
+        if (res.statusCode !== target.expectStatus) {
+          errors++;
+          firstError ??= `${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`;
+        }
+        resolve();
+      });
+    });
+    req.on('error', (e) => {
+      errors++;
+      firstError ??= String(e);
+      resolve();
+    });
+    req.end(target.body);
+  });
+
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < deadline) await once();
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const sorted = Float64Array.from(latencies).sort();
+  return { requests: latencies.length, errors, firstError, seconds, rps: latencies.length / seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+}
+
+/** The parent's handle on the load process. */
+export class LoadGenerator {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(): LoadGenerator {
+    // The child inherits tsx's loader flags from process.execArgv.
+    const child = fork(fileURLToPath(import.meta.url), ['--load-worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new LoadGenerator(child);
+  }
+
+  run(target: LoadTarget, concurrency: number, durationMs: number): Promise<RoundResult> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
+      this.child.once('exit', onExit);
+      this.child.once('message', (result) => {
+        this.child.off('exit', onExit);
+        resolve(result as RoundResult);
+      });
+      this.child.send({ target, concurrency, durationMs } satisfies RunMessage);
+    });
+  }
+
+  stop(): void {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+if (process.argv.includes('--load-worker') && process.send) {
+  process.on('message', (message) => {
+    void runRound(message as RunMessage).then((result) => process.send!(result));
+  });
+  process.on('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,71 @@
+import inspector from 'node:inspector/promises';
+
+/**
+ * Where a server's CPU goes: a V8 CPU profile of this process while `during` runs, summed by self
+ * time per area (a package under node_modules, a folder of engine/src, Node internals, garbage
+ * collection, idle) and per function. Only the servers run in this process; load comes from a
+ * child process.
+ */
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function area(url: string, fn: string): string {
+  if (fn === '(garbage collector)' || fn === '(idle)' || fn === '(program)') return fn;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (pkg) return pkg[1]!;
+  const src = /engine\/(src\/[^/]+|bench)\//.exec(url);
+  if (src) return src[1]!;
+  if (url.startsWith('node:') || url === '') return 'node internals';
+  return url.replace(/^file:\/\/.*\//, '');
+}
+
+export async function profileCpu<T>(during: () => Promise<T>): Promise<{ result: T; busySeconds: number; report: string }> {
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  let result: T;
+  try {
+    result = await during();
+  } catch (e) {
+    await session.post('Profiler.stop');
+    session.disconnect();
+    throw e;
+  }
+  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
+  session.disconnect();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const areas = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id)!;
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const a = area(url, functionName);
+    areas.set(a, (areas.get(a) ?? 0) + dt);
+    const f = `${functionName || '(anonymous)'} ${a}:${lineNumber + 1}`;
+    functions.set(f, (functions.get(f) ?? 0) + dt);
+  });
+  const busy = total - (areas.get('(idle)') ?? 0);
+  const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
+  const top = (m: Map<string, number>, n: number) => [...m].filter(([k]) => k !== '(idle)' && !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, n);
+  const lines = [
+    `  CPU busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s sampled (${((100 * busy) / total).toFixed(0)}% of one core); self time by area:`,
+    ...top(areas, 14).map(([k, us]) => `    ${pct(us)}  ${k}`),
+    '  top functions by self time:',
+    ...top(functions, 15).map(([k, us]) => `    ${pct(us)}  ${k}`),
+  ];
+  return { result, busySeconds: busy / 1e6, report: lines.join('\n') };
+}
