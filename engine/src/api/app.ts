@@ -38,6 +38,11 @@ export function buildApp(services: AppServices): Express {
   app.use('/api/v1/records/:object/bulk', json('25mb'));
   app.use(json('2mb'));
 
+  // Until the runtime UI is served here, the root says where to go.
+  app.get('/', (_req, res) => {
+    res.json({ name: 'Tessera', api: '/api/v1', docs: '/api/docs', openapi: '/api/v1/openapi.json', health: '/health' });
+  });
+
   app.get('/health', (_req, res) => {
     if (!services.isReady()) return void res.status(503).json({ status: 'starting' });
     res.json({ status: 'ok', release: services.metadata.compiled.release });
@@ -58,6 +63,9 @@ export function buildApp(services: AppServices): Express {
   app.use('/api/v1/currencies', currenciesRouter(services.currencies));
   app.use('/api', (req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
+  });
+  app.use((req) => {
+    throw notFound(`nothing at ${req.method} ${req.path}`);
   });
   app.use(problemHandler);
   return app;
