@@ -15,6 +15,15 @@ describe('authentication', () => {
     expect((await res.json()).status).toBe('ok');
   });
 
+  it('says at / where the API and its docs are, and answers problem+json for unknown paths', async () => {
+    const root = await fetch(`${t.url}/`);
+    expect(root.status).toBe(200);
+    expect(await root.json()).toMatchObject({ docs: '/api/docs', health: '/health' });
+    const missing = await fetch(`${t.url}/no/such/page`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('logs in with the right password and refuses a wrong one', async () => {
     const ok = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     expect(ok.status).toBe(200);
