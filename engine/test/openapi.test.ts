@@ -1,6 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEngine, type TestEngine } from './support/test-engine.js';
+import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -62,6 +64,75 @@ describe('GET /api/v1/openapi.json', () => {
   it('leaves the rest of /api behind the token', async () => {
     expect((await fetch(`${t.url}/api/v1/meta/objects`)).status).toBe(401);
     expect((await fetch(`${t.url}/api/v1/openapi.yaml`)).status).toBe(401);
+  });
+});
+
+describe('the document against what the server answers', () => {
+  /** Checks a response's status and body against the schema the document gives for that answer. */
+  async function answers() {
+    const { doc } = await getSpec();
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    ajv.addSchema({ $id: 'https://tessera.test/openapi.json', components: { schemas: doc.components.schemas } });
+    return (res: ApiResponse, status: number, method: string, path: string) => {
+      expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(status);
+      const op = doc.paths[path][method];
+      const documented = op.responses[String(res.status)];
+      expect(documented, `${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`).toBeDefined();
+      const component = documented.$ref ? doc.components.responses[documented.$ref.split('/').pop()] : documented;
+      const [type, media] = Object.entries(component.content ?? {})[0] ?? [];
+      if (!type) return expect(res.body ?? '').toBe('');
+      expect(res.headers.get('content-type'), `${method} ${path}`).toContain(type);
+      if (type === 'text/csv') return;
+      const ref = (media as { schema: { $ref?: string } }).schema.$ref!;
+      const validate = ajv.getSchema(`https://tessera.test/openapi.json${ref}`)!;
+      expect(validate(res.body), `${method} ${path} ${res.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+  }
+
+  it('answers bulk, list, aggregate, recycle bin, CSV, search and currencies as documented', async () => {
+    const expectDocumented = await answers();
+    const records = '/api/v1/records/opportunity';
+    const account = await t.api('POST', '/api/v1/records/account', { name: 'Documented Inc' });
+    expectDocumented(account, 201, 'post', '/api/v1/records/account');
+
+    const deal = { name: 'Documented deal', close_date: '2026-03-01', account: account.body.id, amount: { amount: 10, currency: 'EUR' } };
+    const bulk = await t.api('POST', `${records}/bulk`, { records: [deal, deal] }, { 'idempotency-key': 'openapi-1' });
+    expectDocumented(bulk, 200, 'post', `${records}/bulk`);
+    const replayed = await t.api('POST', `${records}/bulk`, { records: [deal, deal] }, { 'idempotency-key': 'openapi-1' });
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    const refused = await t.api('POST', `${records}/bulk`, { records: [deal, { close_date: 'soon' }] });
+    expectDocumented(refused, 422, 'post', `${records}/bulk`);
+    expect(refused.body.errors[0].index).toBe(1);
+
+    const list = await t.api('GET', `${records}?fields=name,amount,account.name&count=exact`);
+    expectDocumented(list, 200, 'get', records);
+    expect(list.body.data[0].account).toEqual({ id: account.body.id, name: 'Documented Inc' });
+    expectDocumented(await t.api('GET', `${records}/aggregate?groupBy=stage,close_date:month&metrics=count,sum:amount,max:close_date`), 200, 'get', `${records}/aggregate`);
+    // no EUR rate yet
+    expectDocumented(await t.api('GET', `${records}/aggregate?metrics=sum:amount&currency=corporate`), 422, 'get', `${records}/aggregate`);
+
+    const [first, second] = bulk.body.results.map((r: { id: string }) => r.id);
+    expect((await t.api('DELETE', `${records}/${first}`)).status).toBe(204);
+    expectDocumented(await t.api('GET', `${records}?deleted=only&count=estimated`), 200, 'get', records);
+    expectDocumented(await t.api('POST', `${records}/${first}/restore`), 200, 'post', `${records}/{id}/restore`);
+    expect((await t.api('DELETE', `${records}/${second}`)).status).toBe(204);
+    expectDocumented(await t.api('POST', `${records}/${second}/purge`), 204, 'post', `${records}/{id}/purge`);
+    expectDocumented(await t.api('POST', `${records}/${second}/purge`), 404, 'post', `${records}/{id}/purge`);
+
+    expectDocumented(await t.api('GET', `${records}/export?fields=id,name,account.name`), 200, 'get', `${records}/export`);
+    const started = await t.api('POST', `${records}/import`, 'name,close_date\r\nImported,2026-04-01\r\n', { 'content-type': 'text/csv' });
+    expectDocumented(started, 202, 'post', `${records}/import`);
+    expect(started.headers.get('location')).toBe(`/api/v1/imports/${started.body.id}`);
+    expectDocumented(await t.api('POST', `${records}/import`, 'name\r\n', { 'content-type': 'text/plain' }), 415, 'post', `${records}/import`);
+    expectDocumented(await t.api('GET', `/api/v1/imports/${started.body.id}`), 200, 'get', '/api/v1/imports/{id}');
+    expectDocumented(await t.api('GET', `/api/v1/imports/${started.body.id}/errors.csv`), 200, 'get', '/api/v1/imports/{id}/errors.csv');
+
+    expectDocumented(await t.api('GET', '/api/v1/search?q=documented&objects=account,opportunity'), 200, 'get', '/api/v1/search');
+    expectDocumented(await t.api('POST', '/api/v1/currencies/rates', { currency: 'EUR', startDate: '2026-01-01', rate: 0.9 }), 201, 'post', '/api/v1/currencies/rates');
+    expectDocumented(await t.api('GET', '/api/v1/currencies'), 200, 'get', '/api/v1/currencies');
+    // rates exist, stated against USD
+    expectDocumented(await t.api('PUT', '/api/v1/currencies/corporate', { currency: 'EUR' }), 409, 'put', '/api/v1/currencies/corporate');
   });
 });
 

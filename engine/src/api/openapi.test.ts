@@ -1,8 +1,16 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../metadata/compile.js';
+import { Problem } from '../errors.js';
+import { compile, type CompiledMetadata } from '../metadata/compile.js';
 import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
+import { aggregate } from '../query/aggregate.js';
+import { parseSort } from '../query/keyset.js';
+import { PathResolver } from '../query/paths.js';
+import { CsvExporter } from '../records/csv-export.js';
+import { RecordsService } from '../records/records.service.js';
+import { SYSTEM_OUTPUT } from '../records/record-shape.js';
 import { buildOpenApi } from './openapi.js';
 
 const CORE_OBJECTS = ['account', 'contact', 'lead', 'opportunity', 'activity', 'support_case', 'product'];
@@ -113,7 +121,13 @@ describe('buildOpenApi on the core pack', () => {
     expect(record.properties.stage.anyOf).toContainEqual({ type: 'null' });
     expect(record.properties.amount.type).toEqual(['number', 'null']);
     expect(record.properties.amount.title).toBe('Amount');
-    expect(record.properties.account).toMatchObject({ type: ['string', 'null'], format: 'uuid' });
+    // a lookup reads as the id, or as { id, … } when `fields` names the target's fields
+    expect(record.properties.account.anyOf).toEqual([
+      { type: 'string', format: 'uuid' }, { $ref: '#/components/schemas/AccountExpanded' }, { type: 'null' },
+    ]);
+    expect(doc.components.schemas.AccountExpanded).toMatchObject({ required: ['id'], properties: { id: { format: 'uuid' }, name: { type: ['string', 'null'] } } });
+    // an amount reads as a number, with its currency code beside it
+    expect(record.properties.amount__currency).toMatchObject({ type: ['string', 'null'], pattern: '^[A-Z]{3}$', readOnly: true });
     for (const system of ['id', 'version', 'owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by']) {
       expect(record.properties[system].readOnly, system).toBe(true);
       expect(record.required).toContain(system);
@@ -171,19 +185,231 @@ describe('buildOpenApi on the core pack', () => {
     expect(doc.components.parameters.IfMatch).toMatchObject({ in: 'header', name: 'If-Match', required: false });
     expect(item.delete.responses['204']).toBeDefined();
   });
+
+  it('has the bulk, aggregate, recycle-bin and CSV paths for every core object', () => {
+    for (const name of CORE_OBJECTS) {
+      const base = `/api/v1/records/${name}`;
+      for (const [path, method] of [
+        ['/bulk', 'post'], ['/aggregate', 'get'], ['/{id}/restore', 'post'], ['/{id}/purge', 'post'], ['/export', 'get'], ['/import', 'post'],
+      ] as const) {
+        expect(Object.keys(doc.paths[base + path] ?? {}).filter((k) => METHODS.includes(k)), `${base}${path}`).toEqual([method]);
+      }
+    }
+    for (const [path, method] of [
+      ['/api/v1/imports/{id}', 'get'], ['/api/v1/imports/{id}/errors.csv', 'get'], ['/api/v1/search', 'get'],
+      ['/api/v1/currencies', 'get'], ['/api/v1/currencies/corporate', 'put'], ['/api/v1/currencies/rates', 'post'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+  });
+
+  it('describes bulk writes: create rows, upsert rows where a unique field exists, a result per row', () => {
+    const bulk = doc.paths['/api/v1/records/opportunity/bulk'].post;
+    expect(bulk.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
+    expect(bulk.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OpportunityBulkRequest' });
+    expect(bulk.responses['200'].headers['Idempotent-Replayed']).toEqual({ $ref: '#/components/headers/IdempotentReplayed' });
+    expect(bulk.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/BulkResult' });
+    expect(Object.keys(bulk.responses).sort()).toEqual(['200', '400', '401', '413', '422']);
+    expect(bulk.responses['422'].description).toContain('index');
+
+    // no unique field on opportunity: create rows only
+    const opportunities = doc.components.schemas.OpportunityBulkRequest;
+    expect(opportunities).toMatchObject({ required: ['records'], additionalProperties: false });
+    expect(opportunities.properties.records).toMatchObject({ minItems: 1, maxItems: 10000, items: { $ref: '#/components/schemas/OpportunityInput' } });
+    expect(opportunities.properties.upsertOn).toBeUndefined();
+    // product_code is unique: its rows may also be upserts, which are changes with the key
+    const [create, upsert] = doc.components.schemas.ProductBulkRequest.oneOf;
+    expect(create.properties.records.items).toEqual({ $ref: '#/components/schemas/ProductInput' });
+    expect(upsert.required).toEqual(['records', 'upsertOn']);
+    expect(upsert.properties.upsertOn.enum).toEqual(['product_code']);
+    expect(upsert.properties.records.items).toEqual({ $ref: '#/components/schemas/ProductPatch' });
+
+    expect(doc.components.schemas.BulkResult.required).toEqual(['created', 'updated', 'failed', 'results']);
+    const [written, refused] = doc.components.schemas.BulkRowResult.oneOf;
+    expect(written.required).toEqual(['index', 'ok', 'id', 'created']);
+    expect(refused.properties.errors.items).toEqual({ $ref: '#/components/schemas/FieldError' });
+    expect(doc.components.schemas.FieldError.properties.index).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
+  it('lists with counts and the recycle bin, and restores and purges from it', () => {
+    const list = doc.paths['/api/v1/records/opportunity'].get;
+    const param = (name: string) => list.parameters.find((p: Doc) => p.name === name);
+    expect(param('count').schema).toEqual({ enum: ['exact', 'estimated'] });
+    expect(param('deleted').schema).toEqual({ enum: ['only'] });
+    const page = doc.components.schemas.OpportunityList;
+    expect(page.required).toEqual(['data', 'nextCursor']);
+    expect(page.properties.count.type).toBe('integer');
+    expect(page.properties.countType.enum).toEqual(['exact', 'estimated']);
+
+    const restore = doc.paths['/api/v1/records/opportunity/{id}/restore'];
+    expect(restore.parameters).toEqual([{ $ref: '#/components/parameters/RecordId' }]);
+    expect(restore.post.responses['200'].headers.ETag).toBeDefined();
+    expect(Object.keys(restore.post.responses).sort()).toEqual(['200', '401', '404', '422']);
+    const purge = doc.paths['/api/v1/records/opportunity/{id}/purge'].post;
+    expect(Object.keys(purge.responses).sort()).toEqual(['204', '401', '404', '409']);
+  });
+
+  it('takes lookup paths in sort and fields', () => {
+    const list = doc.paths['/api/v1/records/opportunity'].get;
+    const pattern = (name: string) => new RegExp(list.parameters.find((p: Doc) => p.name === name).schema.pattern);
+    expect(pattern('sort').test('account.name,-primary_contact.created_at')).toBe(true);
+    expect(pattern('sort').test('account.description')).toBe(false);
+    expect(pattern('fields').test('name,account.name,account.industry')).toBe(true);
+    expect(pattern('fields').test('account.created_at')).toBe(false);
+    expect(pattern('fields').test('account.name.x')).toBe(false);
+    expect(list.parameters.find((p: Doc) => p.name === 'filter').description).toContain('`account.<field>`');
+    expect(doc.components.schemas.Filter.description).toContain('last_n_days:30');
+  });
+
+  it('describes aggregates per object', () => {
+    const op = doc.paths['/api/v1/records/opportunity/aggregate'].get;
+    const param = (name: string) => op.parameters.find((p: Doc) => p.name === name);
+    expect(op.parameters.map((p: Doc) => p.name)).toEqual(['groupBy', 'metrics', 'currency', 'rateDate', 'filter']);
+    expect(param('currency').schema).toEqual({ enum: ['corporate'] });
+    expect(param('rateDate').schema).toEqual({ enum: ['close_date'] });
+    expect(op.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AggregateResult' });
+    expect(op.responses['422']).toBeDefined(); // a missing exchange rate
+    // no currency field on contact: nothing to convert
+    const contact = doc.paths['/api/v1/records/contact/aggregate'].get;
+    expect(contact.parameters.map((p: Doc) => p.name)).toEqual(['groupBy', 'metrics', 'filter']);
+    expect(contact.responses['422']).toBeUndefined();
+  });
+
+  it('describes CSV export and import, and the import job', () => {
+    const exported = doc.paths['/api/v1/records/account/export'].get;
+    expect(exported.parameters.map((p: Doc) => p.name)).toEqual(['format', 'filter', 'sort', 'fields']);
+    expect(Object.keys(exported.responses['200'].content)).toEqual(['text/csv']);
+    expect(new RegExp(exported.parameters[3].schema.pattern).test('id,name,parent_account.name')).toBe(true);
+
+    const imported = doc.paths['/api/v1/records/product/import'].post;
+    expect(Object.keys(imported.requestBody.content)).toEqual(['text/csv']);
+    expect(imported.parameters.map((p: Doc) => p.name)).toEqual(['mode', 'upsertOn', 'mapping']);
+    expect(imported.parameters[1].schema.enum).toEqual(['product_code']);
+    expect(imported.parameters[2].content['application/json'].schema.additionalProperties.enum).toEqual(expect.arrayContaining(['list_price', 'list_price__currency', null]));
+    expect(imported.responses['202'].headers.Location).toBeDefined();
+    expect(imported.responses['202'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ImportJob' });
+    expect(Object.keys(imported.responses).sort()).toEqual(['202', '400', '401', '413', '415']);
+    // no unique field, no upsert
+    expect(doc.paths['/api/v1/records/account/import'].post.parameters.map((p: Doc) => p.name)).toEqual(['mode', 'mapping']);
+
+    const job = doc.components.schemas.ImportJob;
+    expect(job.properties.status.enum).toEqual(['queued', 'running', 'completed', 'failed']);
+    expect(job.properties.errorReportUrl.type).toEqual(['string', 'null']);
+    expect(Object.keys(doc.paths['/api/v1/imports/{id}/errors.csv'].get.responses['200'].content)).toEqual(['text/csv']);
+    expect(doc.paths['/api/v1/imports/{id}'].get.responses['404']).toBeDefined();
+  });
+
+  it('describes search and currencies', () => {
+    const search = doc.paths['/api/v1/search'].get;
+    expect(search.parameters.find((p: Doc) => p.name === 'q')).toMatchObject({ required: true, schema: { minLength: 2, maxLength: 100 } });
+    expect(new RegExp(search.parameters.find((p: Doc) => p.name === 'objects').schema.pattern).test('account,support_case')).toBe(true);
+    const group = doc.components.schemas.SearchResults.properties.data.items;
+    expect(group.required).toEqual(['object', 'records']);
+    expect(group.properties.records.items.required).toEqual(['id', 'name', 'score']);
+
+    expect(doc.paths['/api/v1/currencies'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CurrencySettings' });
+    expect(doc.paths['/api/v1/currencies/corporate'].put.responses['409']).toBeDefined();
+    const rates = doc.paths['/api/v1/currencies/rates'].post;
+    expect(rates.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ExchangeRate' });
+    expect(rates.responses['201']).toBeDefined();
+    expect(doc.components.schemas.ExchangeRate.required).toEqual(['currency', 'startDate', 'rate']);
+  });
+});
+
+/** Field types and settings the core pack does not have: formulas, rollups, unique fields, times, json. */
+const gadget: ObjectDef = {
+  id: 'x.gadget', apiName: 'gadget', label: 'Gadget', pluralLabel: 'Gadgets', nameField: 'name',
+  fields: [
+    { id: 'x.gadget.name', apiName: 'name', type: 'text', label: 'Name', required: true, helpText: { en: 'What it is called', 'zh-CN': '名称' } },
+    { id: 'x.gadget.tags', apiName: 'tags', type: 'multipicklist', label: 'Tags', values: [{ value: 'red' }, { value: 'blue' }] },
+    { id: 'x.gadget.spec', apiName: 'spec', type: 'json', label: 'Spec' },
+    { id: 'x.gadget.where', apiName: 'where_at', type: 'geolocation', label: 'Where' },
+    { id: 'x.gadget.notes', apiName: 'notes', type: 'richtext', label: 'Notes' },
+    { id: 'x.gadget.code', apiName: 'code', type: 'text', label: 'Code', unique: true },
+    { id: 'x.gadget.serial', apiName: 'serial', type: 'integer', label: 'Serial', unique: true },
+    { id: 'x.gadget.price', apiName: 'price', type: 'currency', label: 'Price' },
+    { id: 'x.gadget.qty', apiName: 'qty', type: 'integer', label: 'Quantity' },
+    { id: 'x.gadget.score', apiName: 'score', type: 'formula', label: 'Score', returnType: 'number', expression: { '*': [{ var: 'qty' }, 2] } },
+    { id: 'x.gadget.made', apiName: 'made', type: 'date', label: 'Made' },
+    { id: 'x.gadget.opens', apiName: 'opens', type: 'time', label: 'Opens' },
+    { id: 'x.gadget.parts', apiName: 'part_count', type: 'rollup', label: 'Parts', child: 'part', relationField: 'gadget', aggregate: 'count' },
+  ],
+};
+const part: ObjectDef = {
+  id: 'x.part', apiName: 'part', label: 'Part', pluralLabel: 'Parts', nameField: 'name',
+  fields: [
+    { id: 'x.part.name', apiName: 'name', type: 'text', label: 'Name' },
+    { id: 'x.part.gadget', apiName: 'gadget', type: 'masterDetail', label: 'Gadget', target: 'gadget', required: true },
+    { id: 'x.part.weight', apiName: 'weight', type: 'number', label: 'Weight' },
+  ],
+};
+const gadgets: MetadataSnapshot = { objects: [gadget, part], layouts: [], listViews: [] };
+
+/** Throws where the server would first touch the database: a request that gets there passed its checks. */
+const NO_SQL = new Error('reached SQL');
+const noDatabase = (() => {
+  throw NO_SQL;
+}) as unknown as Knex;
+
+/** Whether the server takes a request: true when it gets as far as SQL, false on its 400. */
+async function serverTakes(request: () => unknown): Promise<boolean> {
+  try {
+    await request();
+    return true;
+  } catch (e) {
+    if (e === NO_SQL) return true;
+    if (e instanceof Problem && e.status === 400) return false;
+    throw e;
+  }
+}
+
+/**
+ * Every name a parameter could be given, right or wrong: fields, system fields, buckets and paths
+ * through every lookup (and through fields that are not lookups).
+ */
+function candidates(compiled: CompiledMetadata, apiName: string): { paths: string[]; groups: string[]; metrics: string[] } {
+  const object = compiled.objects.get(apiName)!;
+  const own = ['id', 'deleted_at', ...SYSTEM_OUTPUT, ...object.fields.keys()];
+  const paths = [...own, ...[...object.fields.keys()].flatMap((name) => {
+    const target = compiled.objects.get(object.fields.get(name)!.def.target ?? '');
+    return [...SYSTEM_OUTPUT, ...(target?.fields.keys() ?? ['name'])].map((n) => `${name}.${n}`);
+  })];
+  return {
+    paths,
+    groups: [...own, ...own.flatMap((n) => [`${n}:month`, `${n}:decade`])],
+    metrics: ['count', 'count:id', 'median:id', ...own.flatMap((n) => ['sum', 'avg', 'min', 'max'].map((fn) => `${fn}:${n}`))],
+  };
+}
+
+describe('the parameter patterns take exactly what the server takes', () => {
+  const metadata = [core, gadgets].map((snapshot) => ({ compiled: compile(1, snapshot), doc: build(snapshot) }));
+  const cases = metadata.flatMap(({ compiled }) => [...compiled.objects.keys()].map((name) => [name, compiled] as const));
+
+  it.each(cases)('%s', async (name, compiled) => {
+    const doc = metadata.find((m) => m.compiled === compiled)!.doc;
+    const object = compiled.objects.get(name)!;
+    const records = new RecordsService(noDatabase, 'x', () => compiled, { corporate: 'USD' });
+    const exporter = new CsvExporter(noDatabase, 'x', () => compiled);
+    const resolver = new PathResolver(object, compiled.objects);
+    const pattern = (op: Doc, param: string) => new RegExp(op.parameters.find((p: Doc) => p.name === param).schema.pattern);
+    const list = doc.paths[`/api/v1/records/${name}`].get;
+    const exported = doc.paths[`/api/v1/records/${name}/export`].get;
+    const aggregated = doc.paths[`/api/v1/records/${name}/aggregate`].get;
+    const { paths, groups, metrics } = candidates(compiled, name);
+    const checks: [string, RegExp, string[], (value: string) => unknown][] = [
+      ['list sort', pattern(list, 'sort'), paths.flatMap((p) => [p, `-${p}`]), (v) => parseSort(object, v, (p) => resolver.resolve(p))],
+      ['list fields', pattern(list, 'fields'), paths, (v) => records.list(name, { fields: v })],
+      ['export fields', pattern(exported, 'fields'), paths, (v) => exporter.export(name, { fields: v })],
+      ['groupBy', pattern(aggregated, 'groupBy'), groups, (v) => aggregate(noDatabase, 'x', object, { groupBy: v }, 'USD')],
+      ['metrics', pattern(aggregated, 'metrics'), metrics, (v) => aggregate(noDatabase, 'x', object, { metrics: v }, 'USD')],
+    ];
+    for (const [what, documented, values, request] of checks) {
+      for (const value of values) expect(documented.test(value), `${name} ${what}: ${value}`).toBe(await serverTakes(() => request(value)));
+    }
+  });
 });
 
 describe('buildOpenApi on other metadata', () => {
-  const gadget: ObjectDef = {
-    id: 'x.gadget', apiName: 'gadget', label: 'Gadget', pluralLabel: 'Gadgets', nameField: 'name',
-    fields: [
-      { id: 'x.gadget.name', apiName: 'name', type: 'text', label: 'Name', required: true, helpText: { en: 'What it is called', 'zh-CN': '名称' } },
-      { id: 'x.gadget.tags', apiName: 'tags', type: 'multipicklist', label: 'Tags', values: [{ value: 'red' }, { value: 'blue' }] },
-      { id: 'x.gadget.spec', apiName: 'spec', type: 'json', label: 'Spec' },
-      { id: 'x.gadget.where', apiName: 'where_at', type: 'geolocation', label: 'Where' },
-      { id: 'x.gadget.notes', apiName: 'notes', type: 'richtext', label: 'Notes' },
-    ],
-  };
   // a_1 and a1 would share the schema stem A1
   const clash = (apiName: string): ObjectDef => ({
     id: `x.${apiName}`, apiName, label: 'Same', pluralLabel: 'Same', nameField: 'name',
@@ -191,7 +417,7 @@ describe('buildOpenApi on other metadata', () => {
   });
 
   it('stays valid with every kind of value schema and with clashing names', async () => {
-    const doc = build({ objects: [gadget, clash('a_1'), clash('a1')], layouts: [], listViews: [] }, 7);
+    const doc = build({ objects: [gadget, part, clash('a_1'), clash('a1')], layouts: [], listViews: [] }, 7);
     await expectValid(doc);
     expect(doc.info.version).toBe('7');
     expect(doc.components.schemas.GadgetRecord.properties.name.description).toBe('What it is called');
@@ -204,6 +430,45 @@ describe('buildOpenApi on other metadata', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const tags = (doc.tags as Doc[]).map((t) => t.name);
     expect(new Set(tags).size).toBe(tags.length);
+  });
+
+  it('reads formulas, rollups and currency codes, and takes none of them in writes', async () => {
+    const doc = build(gadgets);
+    await expectValid(doc);
+    const { GadgetRecord: record, GadgetInput: input, GadgetPatch: patch } = doc.components.schemas;
+    for (const computed of ['score', 'part_count']) {
+      expect(record.properties[computed].readOnly, computed).toBe(true);
+      expect(input.properties[computed], computed).toBeUndefined();
+      expect(patch.properties[computed], computed).toBeUndefined();
+    }
+    expect(record.properties.score.type).toEqual(['number', 'null']);
+    expect(record.properties.price.type).toEqual(['number', 'null']);
+    expect(record.properties.price__currency.readOnly).toBe(true);
+    expect(input.properties.price__currency).toBeUndefined();
+    // a formula takes the operators of what it returns: a number has no contains
+    const filter = doc.paths['/api/v1/records/gadget'].get.parameters.find((p: Doc) => p.name === 'filter');
+    expect(filter.description).toContain('`score` (eq, ne, gt, gte, lt, lte, in, nin, between, isNull)');
+    // a master-detail parent expands like a lookup's
+    expect(doc.components.schemas.PartRecord.properties.gadget.anyOf).toContainEqual({ $ref: '#/components/schemas/GadgetExpanded' });
+    expect(doc.components.schemas.PartExpanded).toBeUndefined(); // nothing points at parts
+    // both unique fields can key an upsert
+    expect(doc.components.schemas.GadgetBulkRequest.oneOf[1].properties.upsertOn.enum).toEqual(['code', 'serial']);
+    const aggregated = doc.paths['/api/v1/records/gadget/aggregate'].get;
+    expect(aggregated.parameters.find((p: Doc) => p.name === 'rateDate').schema.enum).toEqual(['made']);
+  });
+
+  it('gives a formula default no schema default, and a literal one its value', () => {
+    const withDefaults: ObjectDef = {
+      ...gadget,
+      fields: [
+        ...gadget.fields.filter((f) => f.apiName !== 'part_count'),
+        { id: 'x.gadget.label', apiName: 'shelf_label', type: 'text', label: 'Label', default: { formula: { cat: ['#', { var: 'name' }] } } },
+        { id: 'x.gadget.colour', apiName: 'colour', type: 'text', label: 'Colour', default: 'grey' },
+      ],
+    };
+    const input = build({ objects: [withDefaults], layouts: [], listViews: [] }).components.schemas.GadgetInput;
+    expect(input.properties.shelf_label.default).toBeUndefined();
+    expect(input.properties.colour.default).toBe('grey');
   });
 
   it('is valid with no objects at all (before the core pack is installed)', async () => {

@@ -13,9 +13,10 @@ import { parseFilter } from './filter-parser.js';
  */
 
 const BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const;
-const GROUPABLE = new Set(['text', 'email', 'phone', 'url', 'picklist', 'boolean', 'lookup', 'masterDetail', 'integer', 'autonumber', 'date', 'datetime']);
-const NUMERIC = new Set(['integer', 'number', 'currency', 'percent']);
-const ORDERED = new Set([...NUMERIC, 'date', 'datetime', 'time']);
+/** Field types that can be grouped by, summed or averaged, and min/max'ed (also documented in OpenAPI). */
+export const GROUPABLE: ReadonlySet<string> = new Set(['text', 'email', 'phone', 'url', 'picklist', 'boolean', 'lookup', 'masterDetail', 'integer', 'autonumber', 'date', 'datetime']);
+export const NUMERIC: ReadonlySet<string> = new Set(['integer', 'number', 'currency', 'percent']);
+export const ORDERED: ReadonlySet<string> = new Set([...NUMERIC, 'date', 'datetime', 'time']);
 const MAX_GROUPS = 2000;
 const AGGREGATE_SQL = { sum: 'sum(??)', avg: 'avg(??)', min: 'min(??)', max: 'max(??)' } as const;
 

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { JsonSchema } from '../../fields/field-type.js';
+import { buildFieldSchema } from '../../metadata/field-schema.js';
+import { ref } from './operation.js';
+
+/**
+ * The metadata API's schemas: the definitions the draft holds (the meta-model's own JSON
+ * Schemas, the ones the server validates with) and releases, their diffs and plans.
+ */
+
+const SCHEMA_DIR = fileURLToPath(new URL('../../../../metadata/schemas/', import.meta.url));
+
+/** Meta-model schema files and the component each becomes. */
+const META_SCHEMAS = {
+  'label.schema.json': 'Label',
+  'object.schema.json': 'ObjectDefinition',
+  'field.schema.json': 'FieldDefinition',
+  'validation-rule.schema.json': 'ValidationRuleDefinition',
+  'layout.schema.json': 'LayoutDefinition',
+  'list-view.schema.json': 'ListViewDefinition',
+} as const;
+
+/** Points the meta-model's file references ("label.schema.json") at components; drops $id and $schema. */
+function localRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(localRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$id' || key === '$schema') continue;
+    if (key === '$ref' && typeof value === 'string' && value in META_SCHEMAS) {
+      out[key] = `#/components/schemas/${META_SCHEMAS[value as keyof typeof META_SCHEMAS]}`;
+    } else {
+      out[key] = localRefs(value);
+    }
+  }
+  return out;
+}
+
+let metaSchemaCache: Record<string, JsonSchema> | undefined;
+
+/**
+ * The metadata documents' JSON Schemas, the same ones the server validates with: files from
+ * metadata/schemas, and field.schema.json from code (like metadata/schemas.ts). They do not
+ * change while the server runs, so they are read once.
+ */
+export function metaSchemas(): Record<string, JsonSchema> {
+  if (metaSchemaCache) return metaSchemaCache;
+  const out: Record<string, JsonSchema> = {};
+  for (const [file, name] of Object.entries(META_SCHEMAS)) {
+    const schema = file === 'field.schema.json' ? buildFieldSchema() : JSON.parse(fs.readFileSync(SCHEMA_DIR + file, 'utf8'));
+    out[name] = localRefs(schema) as JsonSchema;
+  }
+  return (metaSchemaCache = out);
+}
+
+export const releaseSchemas: Record<string, JsonSchema> = {
+  MetadataChange: {
+    type: 'object',
+    required: ['kind', 'id', 'apiName', 'change'],
+    properties: {
+      kind: { enum: ['object', 'field', 'validationRule', 'layout', 'listView'] },
+      id: { type: 'string' },
+      apiName: { type: 'string' },
+      object: { type: 'string', description: 'The object a field or rule belongs to.' },
+      change: { enum: ['added', 'removed', 'changed', 'renamed'] },
+      from: { type: 'string', description: 'The previous apiName of a renamed item.' },
+    },
+  },
+  PlanStep: {
+    type: 'object',
+    description: 'One step of the schema change a publish makes.',
+    required: ['op', 'table', 'description', 'lossy', 'sql'],
+    properties: {
+      op: { type: 'string', description: 'What the step does: createTable, addColumn, renameColumn, archiveColumn, …' },
+      table: { type: 'string' },
+      column: { type: 'string' },
+      description: { type: 'string' },
+      lossy: { type: 'boolean', description: 'The step can lose data; publishing it needs confirmLossy.' },
+      rows: { type: 'integer', description: 'How many rows the step affects, where counted.' },
+      blocked: { type: 'string', description: 'Why the data does not allow the step yet.' },
+      sql: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  PublishResult: {
+    type: 'object',
+    required: ['release', 'dryRun', 'diff', 'plan'],
+    properties: {
+      release: { type: ['integer', 'null'], description: 'The new release number; null on a dry run.' },
+      dryRun: { type: 'boolean' },
+      diff: { type: 'array', items: ref('MetadataChange') },
+      plan: { type: 'array', items: ref('PlanStep') },
+    },
+  },
+  PublishOptions: {
+    type: 'object',
+    properties: {
+      confirmLossy: { type: 'boolean', default: false, description: 'Accept steps that archive data (a deleted field or object, a narrower type).' },
+      dryRun: { type: 'boolean', default: false, description: 'Answer the plan without applying it.' },
+    },
+  },
+  ReleaseSummary: {
+    type: 'object',
+    required: ['n', 'kind', 'sourceRelease', 'createdAt', 'createdBy', 'changes'],
+    properties: {
+      n: { type: 'integer', minimum: 1 },
+      kind: { enum: ['publish', 'rollback'] },
+      sourceRelease: { type: ['integer', 'null'], description: 'The release a rollback re-applied.' },
+      createdAt: { type: 'string', format: 'date-time' },
+      createdBy: { type: ['string', 'null'], format: 'uuid' },
+      changes: { type: 'integer', minimum: 0 },
+    },
+  },
+  Release: {
+    type: 'object',
+    required: ['n', 'kind', 'createdAt', 'snapshot', 'diff', 'plan'],
+    properties: {
+      n: { type: 'integer', minimum: 1 },
+      kind: { enum: ['publish', 'rollback'] },
+      sourceRelease: { type: ['integer', 'null'] },
+      createdAt: { type: 'string', format: 'date-time' },
+      snapshot: {
+        type: 'object',
+        description: 'The whole configuration of the release.',
+        properties: {
+          objects: { type: 'array', items: ref('ObjectDefinition') },
+          layouts: { type: 'array', items: ref('LayoutDefinition') },
+          listViews: { type: 'array', items: ref('ListViewDefinition') },
+        },
+      },
+      diff: { type: 'array', items: ref('MetadataChange') },
+      plan: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  ArchiveEntry: {
+    type: 'object',
+    required: ['n', 'kind', 'id', 'apiName', 'release', 'archivedAt', 'definition'],
+    properties: {
+      n: { type: 'integer', minimum: 1 },
+      kind: { enum: ['object', 'field'] },
+      id: { type: 'string' },
+      objectId: { type: ['string', 'null'] },
+      apiName: { type: 'string' },
+      release: { type: 'integer' },
+      archivedAt: { type: 'string', format: 'date-time' },
+      definition: { type: 'object' },
+    },
+  },
+};
