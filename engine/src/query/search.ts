@@ -43,9 +43,9 @@ export async function search(
     const columns = searchableColumns(object);
     if (!columns.length) continue;
     const nameColumn = object.fields.get(object.def.nameField)?.columns[0] ?? columns[0]!;
-    const score = columns.length === 1
-      ? knex.raw('similarity(??::text, ?)', [`r.${columns[0]}`, q])
-      : knex.raw(`greatest(${columns.map(() => 'similarity(??::text, ?)').join(', ')})`, columns.flatMap((c) => [`r.${c}`, q]));
+    const similarities = columns.map((c) => knex.raw('similarity(??::text, ?)', [`r.${c}`, q]));
+    // greatest(?, ?, …): one placeholder per column, each bound to its similarity() above
+    const score = similarities.length === 1 ? similarities[0]! : knex.raw('greatest(' + similarities.map(() => '?').join(', ') + ')', similarities);
     parts.push(knex(`${schema}.${object.table} as r`)
       .select(knex.raw('? as object', [object.def.apiName]), 'r.id', knex.raw('??::text as name', [`r.${nameColumn}`]), knex.raw('(?)::real as score', [score]))
       .whereNull('r.deleted_at')
