@@ -1,12 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { runImport, type ImportResult, type ImportTask } from './import.js';
 
 /**
  * The load generator. It runs in a child process of its own, so its CPU does not share an event
  * loop with the servers under test: a fixed number of workers, each sending one request at a
  * time over a keep-alive connection, for a fixed duration. Latency is measured from sending the
- * request to the last byte of the answer.
+ * request to the last byte of the answer. It is also the client of the import workload: it
+ * uploads the CSV file to Tessera and polls the job, or streams it into COPY (import.ts).
  */
 
 export interface LoadTarget {
@@ -36,6 +38,8 @@ interface RunMessage {
   concurrency: number;
   durationMs: number;
 }
+type WorkerMessage = { kind: 'load'; run: RunMessage } | { kind: 'import'; task: ImportTask };
+type WorkerReply = { ok: true; result: unknown } | { ok: false; error: string };
 
 const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
 
@@ -92,14 +96,25 @@ export class LoadGenerator {
   }
 
   run(target: LoadTarget, concurrency: number, durationMs: number): Promise<RoundResult> {
+    return this.ask({ kind: 'load', run: { target, concurrency, durationMs } }) as Promise<RoundResult>;
+  }
+
+  /** One import, from the load process; rejects when it fails or writes the wrong row count. */
+  importFile(task: ImportTask): Promise<ImportResult> {
+    return this.ask({ kind: 'import', task }) as Promise<ImportResult>;
+  }
+
+  private ask(message: WorkerMessage): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
       this.child.once('exit', onExit);
-      this.child.once('message', (result) => {
+      this.child.once('message', (reply) => {
         this.child.off('exit', onExit);
-        resolve(result as RoundResult);
+        const r = reply as WorkerReply;
+        if (r.ok) resolve(r.result);
+        else reject(new Error(r.error));
       });
-      this.child.send({ target, concurrency, durationMs } satisfies RunMessage);
+      this.child.send(message);
     });
   }
 
@@ -110,7 +125,12 @@ export class LoadGenerator {
 
 if (process.argv.includes('--load-worker') && process.send) {
   process.on('message', (message) => {
-    void runRound(message as RunMessage).then((result) => process.send!(result));
+    const m = message as WorkerMessage;
+    const work: Promise<unknown> = m.kind === 'load' ? runRound(m.run) : runImport(m.task);
+    void work.then(
+      (result) => process.send!({ ok: true, result } satisfies WorkerReply),
+      (e: unknown) => process.send!({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
+    );
   });
   process.on('disconnect', () => process.exit(0));
 }

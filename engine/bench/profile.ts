@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 
 /**
@@ -28,7 +29,8 @@ function area(url: string, fn: string): string {
   return url.replace(/^file:\/\/.*\//, '');
 }
 
-export async function profileCpu<T>(during: () => Promise<T>): Promise<{ result: T; busySeconds: number; report: string }> {
+/** `saveAs`: also write the raw profile there (a .cpuprofile file DevTools opens). */
+export async function profileCpu<T>(during: () => Promise<T>, saveAs?: string): Promise<{ result: T; busySeconds: number; report: string }> {
   const session = new inspector.Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -44,6 +46,7 @@ export async function profileCpu<T>(during: () => Promise<T>): Promise<{ result:
   }
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
   session.disconnect();
+  if (saveAs) await fs.promises.writeFile(saveAs, JSON.stringify(profile));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -68,4 +71,39 @@ export async function profileCpu<T>(during: () => Promise<T>): Promise<{ result:
     ...top(functions, 15).map(([k, us]) => `    ${pct(us)}  ${k}`),
   ];
   return { result, busySeconds: busy / 1e6, report: lines.join('\n') };
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL server's processes, when it runs on this machine and
+ * /proc shows them (undefined otherwise): user + system time of every `postgres` process on this
+ * machine, plus that of the backends that have already exited, which the postmaster has
+ * collected. Includes background work (WAL writer, checkpointer, autovacuum) that happens to run
+ * meanwhile, and any other PostgreSQL server on the machine.
+ */
+export async function postgresCpuSeconds(): Promise<number | undefined> {
+  const TICKS = 100; // USER_HZ on Linux
+  let entries: string[];
+  try {
+    entries = (await fs.promises.readdir('/proc')).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  let found = false;
+  for (const pid of entries) {
+    let stat: string;
+    try {
+      stat = await fs.promises.readFile(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(')');
+    if (stat.slice(open + 1, close) !== 'postgres') continue;
+    // Fields after the name: state is field 3, utime..cstime are fields 14..17.
+    const fields = stat.slice(close + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    found = true;
+  }
+  return found ? ticks / TICKS : undefined;
 }

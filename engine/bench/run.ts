@@ -1,15 +1,20 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { startEngine, type Engine } from '../src/engine.js';
 import { startBaseline, type Baseline } from './baseline-server.js';
 import { LoadGenerator, type LoadTarget, type RoundResult } from './load.js';
-import { profileCpu } from './profile.js';
-import { createDealObject, createIndexes, INDEXES, seedDeals } from './seed.js';
+import { copySql, generateDeals, importedRows, resetTable, writeCopyCsv, writeTesseraCsv, type ImportResult } from './import.js';
+import { postgresCpuSeconds, profileCpu } from './profile.js';
+import { amountCurrency, createDealObject, createIndexes, INDEXES, seedDeals } from './seed.js';
 
 /**
  * `npm run bench`: Tessera's records API against a hand-written express + pg server on the same
- * PostgreSQL table, for a filtered, sorted list and for a create. See README.md.
+ * PostgreSQL table, for a filtered, sorted list and for a create; and Tessera's CSV import
+ * against a raw COPY of the same rows. See README.md.
  */
 
 const env = (name: string, fallback: number) => {
@@ -23,9 +28,16 @@ const ROUNDS = Math.round(env('BENCH_ROUNDS', 5));
 const ROUND_MS = env('BENCH_SECONDS', 5) * 1000;
 const WARMUP_MS = env('BENCH_WARMUP_SECONDS', 3) * 1000;
 const CONCURRENCY = Math.round(env('BENCH_CONCURRENCY', 16));
+const IMPORT_ROWS = Math.round(env('BENCH_IMPORT_ROWS', 100_000));
+const IMPORT_ROUNDS = Math.round(env('BENCH_IMPORT_ROUNDS', 3));
+const IMPORT_POLL_MS = 50;
+const IMPORT_TIMEOUT_MS = 5 * 60_000; // one import, either side
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'list,create,import').split(',').map((w) => w.trim()).filter(Boolean));
+for (const w of WORKLOADS) if (!['list', 'create', 'import'].includes(w)) throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (list, create, import)`);
 const POOL_MAX = 10; // Tessera's knex pool on PostgreSQL (db/connect.ts)
 const TIME_LIMIT_MS = 20 * 60_000;
-const TARGETS = { list: 0.9, create: 0.7 } as const;
+const TARGETS = { list: 0.9, create: 0.7, import: 0.5 } as const;
 
 const SCHEMA = `bench_${crypto.randomBytes(5).toString('hex')}`;
 const ADMIN = { email: 'bench@example.test', password: crypto.randomBytes(18).toString('base64url') };
@@ -50,6 +62,8 @@ let engine: Engine | undefined;
 let baseline: Baseline | undefined;
 let loader: LoadGenerator | undefined;
 let cleaning: Promise<void> | undefined;
+let tmpDir: string | undefined;
+let importDb: pg.Client | undefined;
 
 /** Stops everything this run started and drops its schema; safe to call twice. */
 function cleanup(): Promise<void> {
@@ -57,6 +71,8 @@ function cleanup(): Promise<void> {
     loader?.stop();
     await baseline?.close().catch((e) => console.error('closing the baseline:', e));
     await engine?.close().catch((e) => console.error('closing the engine:', e));
+    await importDb?.end().catch(() => {});
+    if (tmpDir) await fs.promises.rm(tmpDir, { recursive: true, force: true }).catch((e) => console.error(`removing ${tmpDir}:`, e));
     const admin = new pg.Client({ connectionString: DATABASE_URL });
     try {
       await admin.connect();
@@ -97,6 +113,7 @@ function differences(a: unknown, b: unknown, path = '$', out: string[] = []): st
 
 async function main() {
   log(`bench: ${ROWS.toLocaleString('en')} rows, ${ROUNDS} rounds × ${ROUND_MS / 1000} s per side and workload, concurrency ${CONCURRENCY}, pool ${POOL_MAX}, schema ${SCHEMA}`);
+  if (WORKLOADS.has('import')) log(`import: ${IMPORT_ROWS.toLocaleString('en')} rows, ${IMPORT_ROUNDS} rounds per side`);
 
   // 1. Tessera, in this process, exactly as `npm start` wires it.
   engine = await startEngine({
@@ -174,7 +191,7 @@ async function main() {
   // 6. Load: warm-up, then rounds alternating sides, medians of each.
   loader = LoadGenerator.start();
   const tHeaders = { authorization, accept: 'application/json' };
-  const workloads: { name: 'list' | 'create'; tessera: LoadTarget; baseline: LoadTarget }[] = [
+  const allWorkloads: { name: 'list' | 'create'; tessera: LoadTarget; baseline: LoadTarget }[] = [
     {
       name: 'list',
       tessera: { url: tessera, method: 'GET', path: TESSERA_LIST, headers: tHeaders, expectStatus: 200 },
@@ -186,6 +203,7 @@ async function main() {
       baseline: { url: baseline.url, method: 'POST', path: '/create', headers: { ...tHeaders, 'content-type': 'application/json' }, body: CREATE_BODY, expectStatus: 201 },
     },
   ];
+  const workloads = allWorkloads.filter((w) => WORKLOADS.has(w.name));
   const summary: string[] = [];
   for (const w of workloads) {
     const results: Record<'tessera' | 'baseline', RoundResult[]> = { tessera: [], baseline: [] };
@@ -221,18 +239,135 @@ async function main() {
     );
   }
 
+  // 7. CSV import against COPY, whole files, fewer and longer rounds.
+  let profileImport: (() => Promise<void>) | undefined;
+  if (WORKLOADS.has('import')) {
+    profileImport = await importWorkload(loader, tessera, authorization, ownerId, summary);
+    if (!profileImport) return;
+  }
+
   // Optional: where each server's CPU goes, one more round per side and workload under the profiler.
   if (process.env.BENCH_PROFILE) {
     for (const w of workloads) {
       for (const side of ['tessera', 'baseline'] as const) {
-        const { result, busySeconds, report } = await profileCpu(() => loader!.run(w[side], CONCURRENCY, ROUND_MS));
+        const { result, busySeconds, report } = await profileCpu(() => loader!.run(w[side], CONCURRENCY, ROUND_MS), profileFile(w.name, side));
         log(`profile: ${w.name} ${side}, ${result.rps.toFixed(0)} req/s under the profiler, ${((1000 * busySeconds) / result.requests).toFixed(2)} ms of server CPU per request\n${report}`);
       }
     }
+    await profileImport?.();
   }
 
-  log(`\nmedians of ${ROUNDS} rounds, ${ROWS.toLocaleString('en')} rows, concurrency ${CONCURRENCY}:`);
+  log(`\nmedians of ${ROUNDS} rounds (import: ${IMPORT_ROUNDS} of ${IMPORT_ROWS.toLocaleString('en')} rows), ${ROWS.toLocaleString('en')} rows, concurrency ${CONCURRENCY}:`);
   for (const line of summary) log(line);
+}
+
+/** Where BENCH_PROFILE_DIR wants a profile saved, if it does. */
+const profileFile = (workload: string, side: string) => (PROFILE_DIR ? path.join(PROFILE_DIR, `${workload}-${side}.cpuprofile`) : undefined);
+
+const phaseText = (phases: { name: string; seconds: number }[]) => phases.length ? ` (${phases.map((p) => `${p.name} ${p.seconds.toFixed(2)} s`).join(', ')})` : '';
+
+/**
+ * The import workload: the same deals as a CSV file, imported through Tessera (upload, job,
+ * polls) or COPYed straight into the table. Before every round the imported rows are deleted and
+ * the table vacuumed, so each round starts from the same table; after it, the rows written are
+ * counted and digested, and must be exactly the file's, alike on both sides. Adds its lines to
+ * `summary`; returns a function that profiles one more Tessera import (BENCH_PROFILE), or
+ * undefined when the sides did not import alike (the run then exits 1).
+ */
+async function importWorkload(loader: LoadGenerator, tessera: string, authorization: string, ownerId: string, summary: string[]): Promise<(() => Promise<void>) | undefined> {
+  tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tessera-bench-'));
+  const tesseraFile = path.join(tmpDir, 'deals.csv');
+  const copyFile = path.join(tmpDir, 'deals-copy.csv');
+  const deals = generateDeals(IMPORT_ROWS);
+  const bytes = await writeTesseraCsv(tesseraFile, deals);
+  const db = new pg.Client({ connectionString: DATABASE_URL, statement_timeout: 10 * 60_000 });
+  importDb = db;
+  await db.connect();
+  const currency = await amountCurrency(db, SCHEMA);
+  log(`import file: ${IMPORT_ROWS.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB (name, stage, amount, close_date, region)`);
+
+  const tesseraTask = { kind: 'tessera', url: tessera, object: 'deal', authorization, file: tesseraFile, rows: IMPORT_ROWS, pollMs: IMPORT_POLL_MS, timeoutMs: IMPORT_TIMEOUT_MS } as const;
+  let startRows: number | undefined;
+  let digest: string | undefined;
+  let noCheckpoint = false;
+  /** Resets the table, writes the baseline's file (fresh ids), then imports; none of that but the import is timed. */
+  const prepare = async (side: 'tessera' | 'baseline') => {
+    const reset = await resetTable(db, SCHEMA);
+    if (!reset.checkpoint && !noCheckpoint) {
+      noCheckpoint = true;
+      log('import: CHECKPOINT refused (not a superuser or pg_checkpoint); rounds may pay for earlier WAL');
+    }
+    if (startRows !== undefined && reset.rows !== startRows) throw new Error(`import: the table has ${reset.rows} rows before a round, ${startRows} before the first`);
+    startRows = reset.rows;
+    if (side === 'tessera') return () => loader.importFile(tesseraTask);
+    const { columns } = await writeCopyCsv(copyFile, deals, ownerId, currency);
+    const task = { kind: 'copy', databaseUrl: DATABASE_URL, sql: copySql(SCHEMA, columns), file: copyFile, rows: IMPORT_ROWS, timeoutMs: IMPORT_TIMEOUT_MS } as const;
+    return () => loader.importFile(task);
+  };
+  /** Exactly the file's rows, once each, and the same values as every other round. */
+  const check = async (side: 'tessera' | 'baseline') => {
+    const written = await importedRows(db, SCHEMA, currency !== null);
+    const { rows } = await db.query(`select count(*)::int as n from "${SCHEMA}".deal`);
+    if (written.rows !== IMPORT_ROWS || rows[0].n !== startRows! + IMPORT_ROWS) {
+      throw new Error(`import ${side}: ${written.rows} imported rows (table grew by ${rows[0].n - startRows!}), expected ${IMPORT_ROWS}`);
+    }
+    digest ??= written.digest!;
+    return written.digest === digest;
+  };
+  const round = async (side: 'tessera' | 'baseline') => {
+    const run = await prepare(side);
+    const r = await run();
+    if (!(await check(side))) throw new Error(`import ${side}: the rows written differ from the first round's (ids and timestamps aside)`);
+    return r;
+  };
+
+  // Warm-up, which also checks both sides write the same rows.
+  const warmTessera = await round('tessera');
+  const warm = await prepare('baseline').then((run) => run());
+  if (!(await check('baseline'))) {
+    console.error('the imported rows differ between tessera and COPY (ids and timestamps aside)');
+    process.exitCode = 1;
+    return undefined;
+  }
+  log(`imported rows are identical on both sides (ids and timestamps aside); warm-up tessera ${warmTessera.seconds.toFixed(2)} s${phaseText(warmTessera.phases)}, COPY ${warm.seconds.toFixed(2)} s`);
+
+  const results: Record<'tessera' | 'baseline', ImportResult[]> = { tessera: [], baseline: [] };
+  for (let i = 0; i < IMPORT_ROUNDS; i++) {
+    for (const side of i % 2 ? (['baseline', 'tessera'] as const) : (['tessera', 'baseline'] as const)) {
+      const r = await round(side);
+      results[side].push(r);
+      log(`  import round ${i + 1} ${side.padEnd(8)} ${(r.rows / r.seconds).toFixed(0).padStart(7)} rows/s  ${r.seconds.toFixed(2).padStart(6)} s${phaseText(r.phases)}`);
+    }
+  }
+  const rowsPerSecond = (side: 'tessera' | 'baseline') => median(results[side].map((r) => r.rows / r.seconds));
+  const seconds = (side: 'tessera' | 'baseline') => median(results[side].map((r) => r.seconds));
+  const phases = results.tessera[0]!.phases.map((p, i) => ({ name: p.name, seconds: median(results.tessera.map((r) => r.phases[i]!.seconds)) }));
+  const ratio = rowsPerSecond('tessera') / rowsPerSecond('baseline');
+  const pairs = results.tessera.map((r, i) => r.rows / r.seconds / (results.baseline[i]!.rows / results.baseline[i]!.seconds));
+  summary.push(
+    `import tessera  ${rowsPerSecond('tessera').toFixed(0).padStart(7)} rows/s  ${seconds('tessera').toFixed(2).padStart(6)} s${phaseText(phases)}`,
+    `import baseline ${rowsPerSecond('baseline').toFixed(0).padStart(7)} rows/s  ${seconds('baseline').toFixed(2).padStart(6)} s (COPY)`,
+    `BENCH import ratio=${ratio.toFixed(3)} (target >= ${TARGETS.import}: ${ratio >= TARGETS.import ? 'met' : 'NOT met'})`,
+    `       per-round-pair ratios ${pairs.map((r) => r.toFixed(2)).join(', ')}; their median ${median(pairs).toFixed(3)}`,
+  );
+
+  // One more import per side: Tessera's under the CPU profiler, and the PostgreSQL server's CPU for both.
+  return async () => {
+    const pgCpu = (before: number | undefined, after: number | undefined) =>
+      before === undefined || after === undefined ? 'PostgreSQL CPU not readable from /proc' : `PostgreSQL CPU ${(after - before).toFixed(2)} s`;
+    const tesseraRun = await prepare('tessera');
+    const t0 = await postgresCpuSeconds();
+    const { result, busySeconds, report } = await profileCpu(tesseraRun, profileFile('import', 'tessera'));
+    const t1 = await postgresCpuSeconds();
+    await check('tessera');
+    log(`profile: import tessera, ${(result.rows / result.seconds).toFixed(0)} rows/s under the profiler, ${result.seconds.toFixed(2)} s${phaseText(result.phases)}; ${busySeconds.toFixed(2)} s of server CPU (${((1e6 * busySeconds) / result.rows).toFixed(1)} µs per row), ${pgCpu(t0, t1)}\n${report}`);
+    const copyRun = await prepare('baseline');
+    const c0 = await postgresCpuSeconds();
+    const copy = await copyRun();
+    const c1 = await postgresCpuSeconds();
+    await check('baseline');
+    log(`profile: import baseline, ${(copy.rows / copy.seconds).toFixed(0)} rows/s, ${copy.seconds.toFixed(2)} s, ${pgCpu(c0, c1)}; COPY runs inside PostgreSQL, none of it in this process`);
+  };
 }
 
 const watchdog = setTimeout(() => {
