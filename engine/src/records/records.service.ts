@@ -85,15 +85,22 @@ export class RecordsService {
     if (query.deleted === 'only') base.whereNotNull(`${ALIAS}.deleted_at`);
     else base.whereNull(`${ALIAS}.deleted_at`);
     if (filter) applyFilter(base, filter, ALIAS);
+    // The page is chosen first (ids, sort values), and only its rows are rendered as JSON: were
+    // the JSON in the same select, a sort no index serves would render every matching row.
+    const pageQb = base.clone().select(`${ALIAS}.id as _id`);
+    selectSortValues(this.knex, pageQb, sort, ALIAS); // exact text values for the cursor: _k0, _k1 …
+    sort.forEach((k, i) => pageQb.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`));
+    if (after) applyKeyset(pageQb, sort, after, ALIAS);
+    applySort(pageQb, sort, ALIAS);
+    pageQb.limit(limit + 1);
     const json = recordJsonSql(object, ALIAS, only, new Map([...expand].map(([name, e]) => [name, { alias: e.join.alias, fields: e.fields }])));
-    const qb = base.clone().select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]));
-    // The cursor needs the exact sort values, also when `fields` leaves them out.
-    selectSortValues(this.knex, qb, sort, ALIAS);
-    if (after) applyKeyset(qb, sort, after, ALIAS);
-    applySort(qb, sort, ALIAS);
+    const qb = this.knex.from(pageQb.as('_p')).join(`${this.schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
+    paths.applyJoins(qb, this.schema, ALIAS);
+    qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `_p._k${i}`));
+    sort.forEach((k, i) => qb.orderBy(`_p._s${i}`, k.desc ? 'desc' : 'asc'));
     let rows: Row[];
     try {
-      rows = await qb.limit(limit + 1);
+      rows = await qb;
     } catch (e) {
       // Filter values are checked against the field types before they get here, so a data
       // exception (class 22: bad date, uuid, number …) can only come from a tampered cursor.
