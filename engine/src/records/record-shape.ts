@@ -9,11 +9,10 @@ export const SYSTEM_OUTPUT = ['id', 'version', 'owner_id', 'created_at', 'create
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
 
-export function toRecord(object: CompiledObject, row: Record<string, unknown>, only?: ReadonlySet<string>): Record<string, unknown> {
+export function toRecord(object: CompiledObject, row: Record<string, unknown>): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (const key of SYSTEM_OUTPUT) record[key] = iso(row[key]);
   for (const [name, field] of object.fields) {
-    if (only && !only.has(name)) continue;
     const values = field.columns.map((c) => row[c]);
     record[name] = field.type.fromColumns(values, field.def);
     for (const [key, companion] of Object.entries(field.type.companions ?? {})) record[`${name}__${key}`] = companion.read(values, field.def);
