@@ -13,6 +13,8 @@ export interface Config {
   adminPassword?: string;
   /** How long a login token stays valid, in hours. */
   sessionHours: number;
+  /** Browser origins allowed to call the API (CORS), from TESSERA_CORS_ORIGINS; none by default. */
+  corsOrigins: string[];
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -26,5 +28,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: env.TESSERA_ADMIN_EMAIL ?? 'admin@tessera.local',
     adminPassword: env.TESSERA_ADMIN_PASSWORD || undefined,
     sessionHours: env.TESSERA_SESSION_HOURS ? Number(env.TESSERA_SESSION_HOURS) : 12,
+    corsOrigins: (env.TESSERA_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
   };
 }

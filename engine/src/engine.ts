@@ -25,7 +25,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'> {
+export interface StartOptions extends Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>, Partial<Pick<Config, 'corsOrigins'>> {
   port: number;
   host: string;
   database: ConnectOptions;
@@ -42,7 +42,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   const auth = new AuthService(db.knex, options.schema, options.sessionHours);
   const currencies = new CurrencyService(db.knex, options.schema);
   const records = new RecordsService(db.knex, options.schema, () => metadata.compiled, currencies);
-  const app = buildApp({ knex: db.knex, auth, metadata, records, currencies, isReady: () => ready });
+  const app = buildApp({ knex: db.knex, auth, metadata, records, currencies, corsOrigins: options.corsOrigins ?? [], isReady: () => ready });
   const server = http.createServer(app);
   try {
     await migrate(db.knex, options.schema);

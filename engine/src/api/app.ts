@@ -15,6 +15,7 @@ import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
 import { recordsRouter } from './records.router.js';
 import { searchRouter } from './search.router.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppServices {
   knex: Knex;
@@ -22,6 +23,8 @@ export interface AppServices {
   metadata: MetadataService;
   records: RecordsService;
   currencies: CurrencyService;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: readonly string[];
   isReady: () => boolean;
 }
 
@@ -29,10 +32,7 @@ export function buildApp(services: AppServices): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use((_req, res, next) => {
-    res.set('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  app.use(securityHeaders(services.corsOrigins ?? []));
   const json = (limit: string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
   // Bulk requests carry up to 10,000 records; everything else stays small.
   app.use('/api/v1/records/:object/bulk', json('25mb'));

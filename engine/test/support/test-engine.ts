@@ -37,6 +37,8 @@ export interface TestEngineOptions {
   /** Reuse a schema (PostgreSQL restart tests). */
   schema?: string;
   keepSchema?: boolean;
+  /** Browser origins allowed by CORS. */
+  corsOrigins?: string[];
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -48,7 +50,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 
   const engine = await startEngine({
     port: 0, host: '127.0.0.1', schema, sessionHours: 1,
-    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database,
+    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database, corsOrigins: options.corsOrigins ?? [],
   });
   const url = engine.url;
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
