@@ -68,14 +68,8 @@ export class CsvExporter {
       }
       selectSortValues(knex, qb, sort, ALIAS);
       if (filter) applyFilter(qb, filter, ALIAS);
-      if (after) {
-        applyKeyset(qb, sort, after, ALIAS);
-        // applyKeyset allows for null sort values (`id > $1 or id is null`), which keeps Postgres
-        // from using the primary key as an index condition: every batch would rescan from the
-        // start. id is never null, so when it leads the sort this bound is equivalent, and indexed.
-        const first = sort[0]!;
-        if (first.column === 'id' && !first.alias) qb.where(`${ALIAS}.id`, first.desc ? '<' : '>', after[0] as string);
-      }
+      // Non-null sort columns such as id get a plain bound, so the index serves every batch.
+      if (after) applyKeyset(qb, sort, after, ALIAS);
       applySort(qb, sort, ALIAS);
       return qb.limit(BATCH) as Promise<Record<string, unknown>[]>;
     };
