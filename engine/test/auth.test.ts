@@ -54,4 +54,30 @@ describe('authentication', () => {
     expect((await fetch(`${t.url}/api/v1/auth/logout`, { method: 'POST', headers })).status).toBe(204);
     expect((await fetch(`${t.url}/api/v1/auth/me`, { headers })).status).toBe(401);
   });
+
+  it('gives the browser an httpOnly SameSite=Strict cookie that works only with the CSRF header', async () => {
+    const login = await fetch(`${t.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const setCookie = login.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^tessera_session=[\w-]+;/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    const cookie = setCookie.split(';')[0]!;
+    const withHeader = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
+    expect(withHeader.status).toBe(200);
+    expect((await withHeader.json()).email).toBe(ADMIN.email);
+
+    // A cross-site form post carries the cookie but cannot add the header: refused, nothing written.
+    const before = await t.sql(`select count(*)::int as n from ${t.schema}._meta_draft`);
+    const forged = await fetch(`${t.url}/api/v1/meta/objects`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ apiName: 'forged', label: 'F', pluralLabel: 'F', nameField: 'name', fields: [{ apiName: 'name', type: 'text', label: 'N' }] }) });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('content-type')).toContain('application/problem+json');
+    expect((await forged.json()).errors[0].field).toBe('X-Requested-With');
+    expect(await t.sql(`select count(*)::int as n from ${t.schema}._meta_draft`)).toEqual(before);
+
+    const logout = await fetch(`${t.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toMatch(/tessera_session=;.*Expires=Thu, 01 Jan 1970/);
+    const after = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
+    expect(after.status).toBe(401);
+  });
 });

@@ -1,17 +1,30 @@
-import { Router, type RequestHandler } from 'express';
-import { unauthorized } from '../errors.js';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Problem, unauthorized } from '../errors.js';
 import type { AuthService } from '../security/auth.service.js';
 import { bearerToken, type AuthedRequest } from './context.js';
+
+/**
+ * Login, logout and the session check every /api route goes through. API clients send a bearer
+ * token; the UI gets the same token as an httpOnly SameSite=Strict cookie that scripts cannot
+ * read. A cookie is sent by the browser on its own, so cookie-authenticated requests must also
+ * carry `X-Requested-With: XMLHttpRequest`: a header another site's page cannot add without a
+ * CORS preflight that this server refuses (CSRF guard).
+ */
+
+export const SESSION_COOKIE = 'tessera_session';
+const CSRF_HEADER = 'x-requested-with';
 
 export function authRouter(auth: AuthService): Router {
   const router = Router();
   router.post('/login', async (req, res) => {
     const { email, password } = (req.body ?? {}) as Record<string, unknown>;
     const session = await auth.login(email, password);
+    setSessionCookie(req, res, session.token, new Date(session.expiresAt));
     res.json(session);
   });
   router.post('/logout', requireAuth(auth), async (req, res) => {
-    await auth.logout(bearerToken(req)!);
+    await auth.logout(sessionToken(req)!);
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     res.status(204).end();
   });
   router.get('/me', requireAuth(auth), (req, res) => {
@@ -20,10 +33,35 @@ export function authRouter(auth: AuthService): Router {
   return router;
 }
 
-/** Every /api route but login: a valid, unexpired bearer token of an active user. */
+function setSessionCookie(req: Request, res: Response, token: string, expires: Date) {
+  res.cookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: req.secure, expires });
+}
+
+/** The bearer token, or the session cookie when the request carries the CSRF header. */
+export function sessionToken(req: Request): string | undefined {
+  const bearer = bearerToken(req);
+  if (bearer) return bearer;
+  const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+  if (cookie === undefined) return undefined;
+  if (req.headers[CSRF_HEADER] !== 'XMLHttpRequest') {
+    throw new Problem(403, 'Forbidden', 'a request signed in by cookie must send X-Requested-With: XMLHttpRequest', [{ field: 'X-Requested-With', code: 'csrf', message: 'add the header, or send Authorization: Bearer <token>' }]);
+  }
+  return cookie;
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/** Every /api route but login: a valid, unexpired session of an active user. */
 export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
-    const token = bearerToken(req);
+    const token = sessionToken(req);
     if (!token) throw unauthorized('send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)');
     (req as AuthedRequest).user = await auth.authenticate(token);
     next();
