@@ -1,11 +1,25 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_CSP } from '../src/api/security-headers.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
+
+// A stand-in for runtime-ui/dist, so these tests do not depend on a UI build.
+const uiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-'));
+fs.mkdirSync(path.join(uiDir, 'assets'));
+fs.writeFileSync(path.join(uiDir, 'index.html'), '<!doctype html><title>Tessera</title><script type="module" src="/assets/index-abc123.js"></script>');
+fs.writeFileSync(path.join(uiDir, 'assets', 'index-abc123.js'), 'console.log("ui")');
+process.env.TESSERA_UI_DIR = uiDir;
 
 let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine({ corsOrigins: ['https://crm.example.test'] });
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  fs.rmSync(uiDir, { recursive: true, force: true });
+});
 
 describe('security headers and CORS', () => {
   it('sends nosniff, no framing and a CSP that loads nothing on API answers', async () => {
@@ -37,5 +51,52 @@ describe('security headers and CORS', () => {
     const res = await t.api('POST', '/api/v1/records/account', JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024) }), { 'content-type': 'application/json' });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('runtime UI', () => {
+  const page = (p: string) => fetch(t.url + p, { headers: { accept: 'text/html,application/xhtml+xml' } });
+
+  it('serves the page to browsers at / and at client-side routes, revalidated on every load', async () => {
+    for (const p of ['/', '/o/account', '/o/opportunity/01a2096e-6c8d-75a5-b004-4f9a4b976567']) {
+      const res = await page(p);
+      expect(res.status, p).toBe(200);
+      expect(res.headers.get('content-type'), p).toContain('text/html');
+      expect(res.headers.get('cache-control'), p).toBe('no-cache');
+      expect(await res.text(), p).toContain('/assets/index-abc123.js');
+    }
+  });
+
+  it('gives UI pages a CSP that allows own scripts and inline styles only, and forbids framing', async () => {
+    const res = await page('/o/account');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toBe(UI_CSP);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/https?:/);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('caches hashed assets for a year; a missing asset is a 404, never the page', async () => {
+    const asset = await fetch(`${t.url}/assets/index-abc123.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const missing = await page('/assets/index-gone999.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('keeps API answers as they were: JSON, the strict CSP, no page for unknown API paths', async () => {
+    const api = await t.api('GET', '/api/v1/nothing', undefined, { accept: 'text/html' });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    const root = await fetch(`${t.url}/`);
+    expect(await root.json()).toMatchObject({ api: '/api/v1', docs: '/api/docs' });
+    const unknown = await fetch(`${t.url}/no/such/page`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
   });
 });

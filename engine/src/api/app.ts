@@ -16,6 +16,7 @@ import { problemHandler } from './problem.js';
 import { recordsRouter } from './records.router.js';
 import { searchRouter } from './search.router.js';
 import { securityHeaders } from './security-headers.js';
+import { uiRouter } from './ui.router.js';
 
 export interface AppServices {
   knex: Knex;
@@ -38,11 +39,6 @@ export function buildApp(services: AppServices): Express {
   app.use('/api/v1/records/:object/bulk', json('25mb'));
   app.use(json('2mb'));
 
-  // Until the runtime UI is served here, the root says where to go.
-  app.get('/', (_req, res) => {
-    res.json({ name: 'Tessera', api: '/api/v1', docs: '/api/docs', openapi: '/api/v1/openapi.json', health: '/health' });
-  });
-
   app.get('/health', (_req, res) => {
     if (!services.isReady()) return void res.status(503).json({ status: 'starting' });
     res.json({ status: 'ok', release: services.metadata.compiled.release });
@@ -64,6 +60,9 @@ export function buildApp(services: AppServices): Express {
   app.use('/api', (req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });
+  // The runtime UI (and the JSON root for non-browser clients), after every API route so API
+  // requests never touch the file system.
+  app.use(uiRouter());
   app.use((req) => {
     throw notFound(`nothing at ${req.method} ${req.path}`);
   });

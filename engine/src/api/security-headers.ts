@@ -5,6 +5,27 @@ import type { RequestHandler } from 'express';
  * framed by nobody. The docs page gets only the framing rule (its own script and styles come from
  * this server). No CORS unless origins are configured (TESSERA_CORS_ORIGINS), and then only those.
  */
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The runtime UI's pages and assets: scripts, fonts, images and API calls from this server only,
+ * no plugins, no framing, forms post only here. Styles allow 'unsafe-inline' because Ant Design
+ * writes its CSS-in-JS into <style> elements at run time; scripts stay strict (no inline, no
+ * eval), which is what stops injected markup from running. Images may be data:/blob: URLs
+ * (antd's icons and ECharts' "save as image").
+ */
+export const UI_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function cspFor(path: string): string {
+  if (path.startsWith('/api/docs')) return "frame-ancestors 'none'";
+  if (path === '/api' || path.startsWith('/api/') || path === '/health') return API_CSP;
+  return UI_CSP;
+}
 export function securityHeaders(corsOrigins: readonly string[]): RequestHandler {
   const allowed = new Set(corsOrigins);
   return (req, res, next) => {
@@ -12,7 +33,7 @@ export function securityHeaders(corsOrigins: readonly string[]): RequestHandler 
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': req.path.startsWith('/api/docs') ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'",
+      'Content-Security-Policy': cspFor(req.path),
     });
     const origin = req.headers.origin;
     if (origin && allowed.has(origin)) {
