@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express';
 import { badRequest, notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
-import type { LayoutDef, ListViewDef, ObjectDef } from '../metadata/types.js';
+import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
+import type { ObjectDef } from '../metadata/types.js';
 import type { AuthedRequest } from './context.js';
 
 const flag = (req: Request, name: string): boolean => {
@@ -39,14 +40,14 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
     res.status(204).end();
   });
 
-  for (const [path, kind] of [['layouts', 'layout'], ['list-views', 'listView']] as const) {
+  for (const { path, kind } of ITEM_SPECS) {
     router.get(`/${path}`, async (req, res) => {
       const items = await draft.list(knex, kind);
       const object = typeof req.query.object === 'string' ? req.query.object : undefined;
       res.json({ data: object ? items.filter((i) => i.object === object) : items });
     });
     router.post(`/${path}`, async (req, res) => {
-      res.status(201).json(await draft.saveView(knex, kind, req.body as LayoutDef & ListViewDef));
+      res.status(201).json(await draft.saveItem(knex, kind, req.body as MetaItem));
     });
     router.get(`/${path}/:apiName`, async (req, res) => {
       const item = await draft.get(knex, kind, req.params.apiName);
@@ -54,10 +55,10 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
       res.json(item);
     });
     router.put(`/${path}/:apiName`, async (req, res) => {
-      res.json(await draft.saveView(knex, kind, req.body as LayoutDef & ListViewDef, req.params.apiName));
+      res.json(await draft.saveItem(knex, kind, req.body as MetaItem, req.params.apiName));
     });
     router.delete(`/${path}/:apiName`, async (req, res) => {
-      await draft.deleteView(knex, kind, req.params.apiName);
+      await draft.deleteItem(knex, kind, req.params.apiName);
       res.status(204).end();
     });
   }

@@ -1,8 +1,9 @@
-import type { MetadataSnapshot } from './types.js';
+import { ITEM_SPECS, itemsOf } from './kinds.js';
+import type { ItemKind, MetadataSnapshot } from './types.js';
 
 /** What changed between two releases, item by item, by stable id. Pure. */
 export interface MetadataChange {
-  kind: 'object' | 'field' | 'validationRule' | 'layout' | 'listView';
+  kind: 'object' | 'field' | 'validationRule' | ItemKind;
   id: string;
   apiName: string;
   object?: string;
@@ -44,7 +45,6 @@ export function diffSnapshots(before: MetadataSnapshot | undefined, after: Metad
     changes.push(...compare('field', old?.fields ?? [], obj.fields, obj.apiName));
     changes.push(...compare('validationRule', old?.validationRules ?? [], obj.validationRules ?? [], obj.apiName));
   }
-  changes.push(...compare('layout', prev.layouts, after.layouts));
-  changes.push(...compare('listView', prev.listViews, after.listViews));
+  for (const spec of ITEM_SPECS) changes.push(...compare(spec.kind, itemsOf(prev, spec.kind), itemsOf(after, spec.kind)));
   return changes;
 }

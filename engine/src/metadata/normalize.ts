@@ -23,6 +23,10 @@ export function normalizeObject(input: ObjectDef, existing?: ObjectDef): ObjectD
     const rules = new Map((existing?.validationRules ?? []).map((r) => [r.apiName, r]));
     obj.validationRules = obj.validationRules.map((r) => (r && typeof r === 'object' ? { ...r, id: r.id ?? rules.get(r.apiName)?.id ?? newItemId('rul') } : r));
   }
+  if (obj.sharing && typeof obj.sharing === 'object' && Array.isArray(obj.sharing.rules)) {
+    const rules = new Map((existing?.sharing?.rules ?? []).map((r) => [r.apiName, r]));
+    obj.sharing.rules = obj.sharing.rules.map((r) => (r && typeof r === 'object' ? { ...r, id: r.id ?? rules.get(r.apiName)?.id ?? newItemId('shr') } : r));
+  }
   return obj;
 }
 

@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
-import { normalizeLayout, normalizeListView, normalizeObject } from './normalize.js';
+import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
+import { normalizeObject } from './normalize.js';
 import { followObjectChange } from './references.js';
-import type { LayoutDef, ListViewDef, MetadataKind, MetadataSnapshot, ObjectDef } from './types.js';
-import { validateLayout, validateListView, validateObject } from './validate.js';
+import { securityContextOf } from './security-items.js';
+import type { ItemKind, LayoutDef, ListViewDef, MetadataKind, MetadataSnapshot, ObjectDef, PermissionSetDef } from './types.js';
+import { validateObject } from './validate.js';
 
 /**
  * The draft: the working copy of the metadata that admins edit. Nothing here touches record
@@ -11,7 +13,7 @@ import { validateLayout, validateListView, validateObject } from './validate.js'
  */
 
 type Db = Knex | Knex.Transaction;
-type ItemOf<K extends MetadataKind> = K extends 'object' ? ObjectDef : K extends 'layout' ? LayoutDef : ListViewDef;
+type ItemOf<K extends MetadataKind> = K extends 'object' ? ObjectDef : K extends 'layout' ? LayoutDef : K extends 'listView' ? ListViewDef : MetaItem;
 
 export class DraftStore {
   constructor(private readonly schema: string) {}
@@ -33,7 +35,9 @@ export class DraftStore {
   async snapshot(db: Db): Promise<MetadataSnapshot> {
     const rows: { kind: MetadataKind; definition: never }[] = await this.table(db).orderBy(['kind', 'api_name']).select('kind', 'definition');
     const pick = (kind: MetadataKind) => rows.filter((r) => r.kind === kind).map((r) => r.definition);
-    return { objects: pick('object'), layouts: pick('layout'), listViews: pick('listView') };
+    const snapshot: MetadataSnapshot = { objects: pick('object'), layouts: [], listViews: [] };
+    for (const spec of ITEM_SPECS) snapshot[spec.key] = pick(spec.kind);
+    return snapshot;
   }
 
   private async objectsByName(db: Db): Promise<Map<string, ObjectDef>> {
@@ -108,28 +112,34 @@ export class DraftStore {
         const ids = items.filter((i) => i.object === apiName).map((i) => i.id);
         if (ids.length) await this.table(trx).where({ kind }).whereIn('id', ids).delete();
       }
+      // Permission sets stop granting it (they would no longer validate).
+      for (const set of (await this.list(trx, 'permissionSet')) as PermissionSetDef[]) {
+        const next = withoutObject(set, apiName);
+        if (next !== set) await this.write(trx, 'permissionSet', next, set);
+      }
       await this.table(trx).where({ kind: 'object', id: obj.id }).delete();
     });
   }
 
-  async saveView<K extends 'layout' | 'listView'>(db: Knex, kind: K, input: ItemOf<K>, existingName?: string): Promise<ItemOf<K>> {
+  /** Saves a layout, list view, role, group or permission set: create when `existingName` is undefined, else replace it. */
+  async saveItem(db: Knex, kind: ItemKind, input: MetaItem, existingName?: string): Promise<MetaItem> {
+    const spec = ITEM_KINDS[kind];
     return db.transaction(async (trx) => {
       const existing = existingName === undefined ? undefined : await this.get(trx, kind, existingName);
       if (existingName !== undefined && !existing) throw notFound(`${kind} "${existingName}" does not exist`);
-      const objects = await this.objectsByName(trx);
-      const item = (kind === 'layout'
-        ? normalizeLayout(input as LayoutDef, existing as LayoutDef | undefined)
-        : normalizeListView(input as ListViewDef, existing as ListViewDef | undefined)) as ItemOf<K>;
-      const errors = kind === 'layout' ? validateLayout(item as LayoutDef, objects) : validateListView(item as ListViewDef, objects);
+      const snapshot = await this.snapshot(trx);
+      const item = spec.normalize(input, existing);
+      const errors = validateItem(kind, item, securityContextOf(snapshot));
       if (errors.length) throw invalid(`${kind} "${String(input?.apiName)}" is not valid`, errors);
       const clash = await this.get(trx, kind, item.apiName);
       if (clash && clash.id !== item.id) throw conflict(`a ${kind} named "${item.apiName}" already exists`, [{ field: '/apiName', code: 'duplicate', message: 'already used' }]);
+      if (existing && existing.id !== item.id) throw invalid(`the id of a ${kind} cannot change`, [{ field: '/id', code: 'const', message: `must stay ${existing.id}` }]);
       await this.write(trx, kind, item, existing);
       return item;
     });
   }
 
-  async deleteView(db: Knex, kind: 'layout' | 'listView', apiName: string): Promise<void> {
+  async deleteItem(db: Knex, kind: ItemKind, apiName: string): Promise<void> {
     const n = await this.table(db).where({ kind, api_name: apiName }).delete();
     if (!n) throw notFound(`${kind} "${apiName}" does not exist`);
   }
@@ -137,11 +147,18 @@ export class DraftStore {
   /** Makes the draft equal to a snapshot (rollback, pack install). */
   async replace(trx: Knex.Transaction, snapshot: MetadataSnapshot): Promise<void> {
     await this.table(trx).delete();
+    const row = (kind: MetadataKind, o: { id: string; apiName: string }) => ({ kind, id: o.id, api_name: o.apiName, definition: JSON.stringify(o) });
     const rows = [
-      ...snapshot.objects.map((o) => ({ kind: 'object', id: o.id, api_name: o.apiName, definition: JSON.stringify(o) })),
-      ...snapshot.layouts.map((o) => ({ kind: 'layout', id: o.id, api_name: o.apiName, definition: JSON.stringify(o) })),
-      ...snapshot.listViews.map((o) => ({ kind: 'listView', id: o.id, api_name: o.apiName, definition: JSON.stringify(o) })),
+      ...snapshot.objects.map((o) => row('object', o)),
+      ...ITEM_SPECS.flatMap((spec) => itemsOf(snapshot, spec.kind).map((o) => row(spec.kind, o))),
     ];
     if (rows.length) await this.table(trx).insert(rows);
   }
+}
+
+function withoutObject(set: PermissionSetDef, object: string): PermissionSetDef {
+  const fields = Object.entries(set.fields ?? {}).filter(([path]) => !path.startsWith(`${object}.`));
+  if (!set.objects?.[object] && fields.length === Object.keys(set.fields ?? {}).length) return set;
+  const { [object]: _gone, ...objects } = set.objects ?? {};
+  return { ...set, objects, fields: Object.fromEntries(fields) };
 }

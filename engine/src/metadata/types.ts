@@ -83,6 +83,67 @@ export interface ObjectDef {
   icon?: string;
   fields: FieldDef[];
   validationRules?: ValidationRuleDef[];
+  sharing?: SharingDef;
+}
+
+/** Org-wide default and criteria sharing rules of one object (security, issue #4). */
+export interface SharingDef {
+  default: 'private' | 'read' | 'readWrite';
+  rules?: SharingRuleDef[];
+}
+
+export interface SharingRuleDef {
+  id?: string;
+  apiName: string;
+  /** json-logic over the record's own fields, compiled to SQL like a formula. */
+  criteria: unknown;
+  role?: string;
+  roleAndSubordinates?: string;
+  group?: string;
+  access: 'read' | 'edit';
+}
+
+export interface RoleDef {
+  id: string;
+  apiName: string;
+  label: Label;
+  parent?: string;
+  description?: string;
+}
+
+export interface GroupDef {
+  id: string;
+  apiName: string;
+  label: Label;
+  description?: string;
+}
+
+export interface ObjectPermissions {
+  read?: boolean;
+  create?: boolean;
+  edit?: boolean;
+  delete?: boolean;
+  viewAll?: boolean;
+  modifyAll?: boolean;
+}
+
+export interface FieldPermissions {
+  read?: boolean;
+  edit?: boolean;
+}
+
+export const SYSTEM_PERMISSIONS = ['manageMetadata', 'manageUsers', 'importData', 'exportData', 'apiAccess'] as const;
+export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
+
+export interface PermissionSetDef {
+  id: string;
+  apiName: string;
+  label: Label;
+  description?: string;
+  objects?: Record<string, ObjectPermissions>;
+  /** "object.field" → access. */
+  fields?: Record<string, FieldPermissions>;
+  system?: SystemPermission[];
 }
 
 export interface LayoutSection {
@@ -114,11 +175,16 @@ export interface ListViewDef {
 }
 
 /** Every kind of item the metadata store versions. */
-export type MetadataKind = 'object' | 'layout' | 'listView';
+export type MetadataKind = 'object' | ItemKind;
+/** The kinds other than objects; see kinds.ts. */
+export type ItemKind = 'layout' | 'listView' | 'role' | 'group' | 'permissionSet';
 
-/** The whole published configuration, as one release holds it. */
+/** The whole published configuration, as one release holds it. Releases made before a kind existed lack it. */
 export interface MetadataSnapshot {
   objects: ObjectDef[];
   layouts: LayoutDef[];
   listViews: ListViewDef[];
+  roles?: RoleDef[];
+  groups?: GroupDef[];
+  permissionSets?: PermissionSetDef[];
 }

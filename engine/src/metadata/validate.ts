@@ -8,6 +8,8 @@ import { compileFormula } from '../rules/formula-sql.js';
 import { checkLogic, isFormulaDefault } from '../rules/json-logic.js';
 import { newAjv, metaValidator, type SchemaName } from './schemas.js';
 import { checkApiName } from './identifiers.js';
+import { ITEM_SPECS, itemsOf, validateItem } from './kinds.js';
+import { securityContextOf, sharingErrors } from './security-items.js';
 import type { FieldDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } from './types.js';
 
 /**
@@ -18,7 +20,7 @@ import type { FieldDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } fr
 const NAME_FIELD_TYPES = new Set(['text', 'email', 'phone', 'url', 'autonumber', 'picklist']);
 const MAX_FIELDS = 500;
 
-function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
+export function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
   // Text Postgres cannot store (NUL, lone surrogates) would fail deep inside a transaction.
   const unstorable = unstorableValue(doc);
   if (unstorable) return [{ field: unstorable.path || '/', code: unstorable.code, message: unstorable.message }];
@@ -36,7 +38,7 @@ function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
     }));
 }
 
-function nameErrors(path: string, name: unknown): FieldError[] {
+export function nameErrors(path: string, name: unknown): FieldError[] {
   const problem = checkApiName(name);
   return problem ? [{ field: path, code: problem.code, message: problem.message }] : [];
 }
@@ -119,6 +121,7 @@ export function validateObject(obj: ObjectDef): FieldError[] {
       errors.push({ field: `${path}/errorField`, code: 'reference', message: `errorField "${rule.errorField}" is not a field of this object` });
     }
   });
+  errors.push(...sharingErrors(obj));
   return errors;
 }
 
@@ -139,10 +142,9 @@ function viewFieldErrors(path: string, names: string[], object: ObjectDef, objec
   return errors;
 }
 
+/** Checks of a layout beyond its schema and name (kinds.ts runs those). */
 export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef>): FieldError[] {
-  const shape = schemaErrors('layout', layout);
-  if (shape.length) return shape;
-  const errors = nameErrors('/apiName', layout.apiName);
+  const errors: FieldError[] = [];
   const object = objects.get(layout.object);
   if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${layout.object}" does not exist` }];
   errors.push(...viewFieldErrors('/highlights', layout.highlights ?? [], object, objects));
@@ -159,10 +161,9 @@ export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef
   return errors;
 }
 
+/** Checks of a list view beyond its schema and name (kinds.ts runs those). */
 export function validateListView(view: ListViewDef, objects: Map<string, ObjectDef>): FieldError[] {
-  const shape = schemaErrors('list-view', view);
-  if (shape.length) return shape;
-  const errors = nameErrors('/apiName', view.apiName);
+  const errors: FieldError[] = [];
   const object = objects.get(view.object);
   if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
   errors.push(...viewFieldErrors('/columns', view.columns, object, objects));
@@ -188,11 +189,17 @@ export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
     });
   }
   if (!errors.length) errors.push(...rollupFilterErrors(snapshot));
-  for (const layout of snapshot.layouts) {
-    for (const e of validateLayout(layout, objects)) errors.push({ ...e, field: `/layouts/${layout.apiName}${e.field}` });
+  const ctx = securityContextOf(snapshot);
+  for (const obj of snapshot.objects) {
+    for (const e of sharingErrors(obj, ctx)) if (e.code === 'reference') errors.push({ ...e, field: `/objects/${obj.apiName}${e.field}` });
   }
-  for (const view of snapshot.listViews) {
-    for (const e of validateListView(view, objects)) errors.push({ ...e, field: `/listViews/${view.apiName}${e.field}` });
+  for (const spec of ITEM_SPECS) {
+    const names = new Set<string>();
+    for (const item of itemsOf(snapshot, spec.kind)) {
+      if (names.has(item.apiName)) errors.push({ field: `/${spec.key}/${item.apiName}`, code: 'duplicate', message: `two ${spec.kind}s are named "${item.apiName}"` });
+      names.add(item.apiName);
+      for (const e of validateItem(spec.kind, item, ctx)) errors.push({ ...e, field: `/${spec.key}/${item.apiName}${e.field}` });
+    }
   }
   return errors;
 }

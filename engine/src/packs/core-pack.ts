@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../errors.js';
 import { metaValidator } from '../metadata/schemas.js';
-import type { LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
+import type { GroupDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef, PermissionSetDef, RoleDef } from '../metadata/types.js';
 
 /** Reads a pack folder (pack.json and the files it lists) into a metadata snapshot. */
 
@@ -16,6 +16,9 @@ export interface PackManifest {
   objects?: string[];
   layouts?: string[];
   listViews?: string[];
+  roles?: string[];
+  groups?: string[];
+  permissionSets?: string[];
 }
 
 export function readPack(dir: string): { manifest: PackManifest; snapshot: MetadataSnapshot } {
@@ -28,6 +31,9 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: Metad
     (files ?? []).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T);
   return {
     manifest,
-    snapshot: { objects: load<ObjectDef>(manifest.objects), layouts: load<LayoutDef>(manifest.layouts), listViews: load<ListViewDef>(manifest.listViews) },
+    snapshot: {
+      objects: load<ObjectDef>(manifest.objects), layouts: load<LayoutDef>(manifest.layouts), listViews: load<ListViewDef>(manifest.listViews),
+      roles: load<RoleDef>(manifest.roles), groups: load<GroupDef>(manifest.groups), permissionSets: load<PermissionSetDef>(manifest.permissionSets),
+    },
   };
 }
