@@ -37,7 +37,7 @@ describe('publish', () => {
     const dry = await t.api('POST', '/api/v1/meta/publish?dryRun=true');
     expect(dry.status).toBe(200);
     expect(dry.body.dryRun).toBe(true);
-    expect(dry.body.plan.map((s: { op: string }) => s.op)).toEqual(['createTable']);
+    expect(dry.body.plan.map((s: { op: string }) => s.op)).toEqual(['createTable', 'addConstraint']);
     expect(dry.body.plan[0].sql.join('\n')).toContain('create table');
     expect(await columns('project')).toEqual([]);
     expect(await releaseCount()).toBe(releases);

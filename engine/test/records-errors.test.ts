@@ -159,7 +159,8 @@ describe('creating records', () => {
     for (const key of SYSTEM_FIELDS) {
       const value = key === 'version' ? 7 : key.endsWith('_at') ? '2020-01-01T00:00:00Z' : MISSING_ID;
       const res = await create(DEAL, { name: 'sys', [key]: value });
-      expectProblem(res, 422, [{ field: key, code: 'readOnly' }]);
+      // owner_id is the one system field a caller with modifyAll may set: to an active user only.
+      expectProblem(res, 422, [{ field: key, code: key === 'owner_id' ? 'reference' : 'readOnly' }]);
     }
     expect(await rows(DEAL)).toBe(before);
     expect(await rows(DEAL, `id = '${MISSING_ID}'`)).toBe(0);
@@ -268,7 +269,8 @@ describe('updating records', () => {
       [{ colour: 'red' }, 422, [{ field: 'colour', code: 'unknownField' }]],
       [{ version: 99 }, 422, [{ field: 'version', code: 'readOnly' }]],
       [{ id: other.id }, 422, [{ field: 'id', code: 'readOnly' }]],
-      [{ owner_id: other.id }, 422, [{ field: 'owner_id', code: 'readOnly' }]],
+      [{ owner_id: other.id }, 422, [{ field: 'owner_id', code: 'reference' }]],
+      [{ owner_id: 'me' }, 422, [{ field: 'owner_id', code: 'format' }]],
       [[{ name: 'array' }], 400, [{ field: '/', code: 'type' }]],
     ];
     for (const [body, status, errors] of cases) {

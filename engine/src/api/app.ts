@@ -44,10 +44,10 @@ export function buildApp(services: AppServices): Express {
     res.json({ status: 'ok', release: services.metadata.compiled.release });
   });
 
-  app.use('/api/v1/auth', authRouter(services.auth));
+  app.use('/api/v1/auth', authRouter(services.auth, () => services.metadata.compiled));
   // Public: the OpenAPI document and its Swagger UI describe metadata shapes, never records.
   app.use(openApiRouter(services.metadata));
-  app.use('/api', requireAuth(services.auth));
+  app.use('/api', requireAuth(services.auth, () => services.metadata.compiled));
   app.use('/api/v1/meta', metaRouter(services.metadata, services.knex));
   // CSV export/import first: `/:object/export` would otherwise be read as a record id.
   const compiled = () => services.metadata.compiled;

@@ -1,7 +1,10 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { Problem, unauthorized } from '../errors.js';
 import type { AuthService } from '../security/auth.service.js';
-import { bearerToken, type AuthedRequest } from './context.js';
+import type { CompiledMetadata } from '../metadata/compile.js';
+import { Access } from '../security/access.js';
+import { describeAccess } from '../security/describe.js';
+import { accessOf, bearerToken, type AuthedRequest } from './context.js';
 
 /**
  * Login, logout and the session check every /api route goes through. API clients send a bearer
@@ -14,21 +17,22 @@ import { bearerToken, type AuthedRequest } from './context.js';
 export const SESSION_COOKIE = 'tessera_session';
 const CSRF_HEADER = 'x-requested-with';
 
-export function authRouter(auth: AuthService): Router {
+export function authRouter(auth: AuthService, compiled: () => CompiledMetadata): Router {
   const router = Router();
+  const signedIn = requireAuth(auth, compiled);
   router.post('/login', async (req, res) => {
     const { email, password } = (req.body ?? {}) as Record<string, unknown>;
     const session = await auth.login(email, password);
     setSessionCookie(req, res, session.token, new Date(session.expiresAt));
     res.json(session);
   });
-  router.post('/logout', requireAuth(auth), async (req, res) => {
-    await auth.logout(sessionToken(req)!);
+  router.post('/logout', signedIn, async (req, res) => {
+    await auth.logout(sessionToken(req)!.token);
     res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     res.status(204).end();
   });
-  router.get('/me', requireAuth(auth), (req, res) => {
-    res.json((req as AuthedRequest).user);
+  router.get('/me', signedIn, (req, res) => {
+    res.json(describeAccess(accessOf(req), compiled()));
   });
   return router;
 }
@@ -38,15 +42,15 @@ function setSessionCookie(req: Request, res: Response, token: string, expires: D
 }
 
 /** The bearer token, or the session cookie when the request carries the CSRF header. */
-export function sessionToken(req: Request): string | undefined {
+export function sessionToken(req: Request): { token: string; cookie: boolean } | undefined {
   const bearer = bearerToken(req);
-  if (bearer) return bearer;
+  if (bearer) return { token: bearer, cookie: false };
   const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
   if (cookie === undefined) return undefined;
   if (req.headers[CSRF_HEADER] !== 'XMLHttpRequest') {
     throw new Problem(403, 'Forbidden', 'a request signed in by cookie must send X-Requested-With: XMLHttpRequest', [{ field: 'X-Requested-With', code: 'csrf', message: 'add the header, or send Authorization: Bearer <token>' }]);
   }
-  return cookie;
+  return { token: cookie, cookie: true };
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {
@@ -58,12 +62,19 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
-/** Every /api route but login: a valid, unexpired session of an active user. */
-export function requireAuth(auth: AuthService): RequestHandler {
+/**
+ * Every /api route but login: a valid, unexpired session of an active user, whose grants are
+ * attached to the request. Bearer tokens (integrations) also need the apiAccess permission; the
+ * UI's cookie session does not.
+ */
+export function requireAuth(auth: AuthService, compiled: () => CompiledMetadata): RequestHandler {
   return async (req, _res, next) => {
-    const token = sessionToken(req);
-    if (!token) throw unauthorized('send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)');
-    (req as AuthedRequest).user = await auth.authenticate(token);
+    const session = sessionToken(req);
+    if (!session) throw unauthorized('send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)');
+    const user = await auth.authenticate(session.token);
+    const access = new Access(user, compiled());
+    if (!session.cookie) access.requireSystem('apiAccess');
+    Object.assign(req as AuthedRequest, { user, access, viaCookie: session.cookie });
     next();
   };
 }

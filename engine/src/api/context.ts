@@ -1,17 +1,26 @@
 import type { Request } from 'express';
 import { unauthorized } from '../errors.js';
 import type { Caller } from '../records/caller.js';
-import type { SessionUser } from '../security/auth.service.js';
+import type { Access } from '../security/access.js';
+import type { Principal } from '../security/principal.js';
 
 /** What the auth middleware attaches to a request. */
 export interface AuthedRequest extends Request {
-  user?: SessionUser;
+  user?: Principal;
+  access?: Access;
+  /** Signed in by the UI's session cookie rather than a bearer token. */
+  viaCookie?: boolean;
+}
+
+export function accessOf(req: Request): Access {
+  const access = (req as AuthedRequest).access;
+  if (!access) throw unauthorized('log in first');
+  return access;
 }
 
 export function callerOf(req: Request): Caller {
-  const user = (req as AuthedRequest).user;
-  if (!user) throw unauthorized('log in first');
-  return { userId: user.id, locale: localeOf(req) };
+  const access = accessOf(req);
+  return { userId: access.userId, locale: localeOf(req), access, via: (req as AuthedRequest).viaCookie ? 'ui' : 'api' };
 }
 
 /** The caller's preferred language from Accept-Language: en or zh-CN. */

@@ -4,7 +4,7 @@ import { Router, type Response } from 'express';
 import { Problem } from '../errors.js';
 import type { CsvExporter } from '../records/csv-export.js';
 import type { ImportJob, ImportJobs } from '../records/import-jobs.js';
-import { callerOf } from './context.js';
+import { accessOf, callerOf } from './context.js';
 
 /**
  * CSV in and out. Mounted at /api/v1/records before the records router, so `export` and `import`
@@ -36,7 +36,7 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
   const router = Router();
   router.get('/:object/export', async (req, res) => {
     const { format, filter, sort, fields } = req.query;
-    const file = exporter.export(req.params.object, { format, filter, sort, fields });
+    const file = exporter.export(req.params.object, { format, filter, sort, fields }, accessOf(req));
     await sendCsv(res, file.filename, file.chunks);
   });
   router.post('/:object/import', async (req, res) => {

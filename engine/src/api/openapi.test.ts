@@ -1,11 +1,11 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
+import { Access } from '../security/access.js';
 import { Problem } from '../errors.js';
 import { compile, type CompiledMetadata } from '../metadata/compile.js';
 import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
-import { aggregate } from '../query/aggregate.js';
 import { parseSort } from '../query/keyset.js';
 import { PathResolver } from '../query/paths.js';
 import { CsvExporter } from '../records/csv-export.js';
@@ -391,6 +391,8 @@ describe('the parameter patterns take exactly what the server takes', () => {
     const records = new RecordsService(noDatabase, 'x', () => compiled, { corporate: 'USD' });
     const exporter = new CsvExporter(noDatabase, 'x', () => compiled);
     const resolver = new PathResolver(object, compiled.objects);
+    const principal = { id: '00000000-0000-7000-8000-000000000000', email: 'a@b.test', name: 'A', isAdmin: true, role: null, permissionSets: [], groups: [], via: 'session' as const };
+    const admin = { userId: principal.id, locale: 'en', via: 'api' as const, access: new Access(principal, compiled) };
     const pattern = (op: Doc, param: string) => new RegExp(op.parameters.find((p: Doc) => p.name === param).schema.pattern);
     const list = doc.paths[`/api/v1/records/${name}`].get;
     const exported = doc.paths[`/api/v1/records/${name}/export`].get;
@@ -398,10 +400,10 @@ describe('the parameter patterns take exactly what the server takes', () => {
     const { paths, groups, metrics } = candidates(compiled, name);
     const checks: [string, RegExp, string[], (value: string) => unknown][] = [
       ['list sort', pattern(list, 'sort'), paths.flatMap((p) => [p, `-${p}`]), (v) => parseSort(object, v, (p) => resolver.resolve(p))],
-      ['list fields', pattern(list, 'fields'), paths, (v) => records.list(name, { fields: v })],
-      ['export fields', pattern(exported, 'fields'), paths, (v) => exporter.export(name, { fields: v })],
-      ['groupBy', pattern(aggregated, 'groupBy'), groups, (v) => aggregate(noDatabase, 'x', object, { groupBy: v }, 'USD')],
-      ['metrics', pattern(aggregated, 'metrics'), metrics, (v) => aggregate(noDatabase, 'x', object, { metrics: v }, 'USD')],
+      ['list fields', pattern(list, 'fields'), paths, (v) => records.list(name, { fields: v }, admin)],
+      ['export fields', pattern(exported, 'fields'), paths, (v) => exporter.export(name, { fields: v }, admin.access)],
+      ['groupBy', pattern(aggregated, 'groupBy'), groups, (v) => records.aggregate(name, { groupBy: v }, admin)],
+      ['metrics', pattern(aggregated, 'metrics'), metrics, (v) => records.aggregate(name, { metrics: v }, admin)],
     ];
     for (const [what, documented, values, request] of checks) {
       for (const value of values) expect(documented.test(value), `${name} ${what}: ${value}`).toBe(await serverTakes(() => request(value)));

@@ -14,14 +14,14 @@ export function recordsRouter(records: RecordsService): Router {
   const router = Router();
   router.get('/:object', async (req, res) => {
     const { filter, sort, fields, limit, cursor, deleted, count } = req.query;
-    const page = await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count });
+    const page = await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count }, callerOf(req));
     // The records are JSON already (built by Postgres); only the envelope is assembled here.
     const tail = { nextCursor: page.nextCursor, ...(page.count === undefined ? {} : { count: page.count, countType: page.countType }) };
     res.type('application/json').send(`{"data":[${page.records.join(',')}],${JSON.stringify(tail).slice(1)}`);
   });
   router.get('/:object/aggregate', async (req, res) => {
     const { groupBy, metrics, filter, currency, rateDate } = req.query;
-    res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter, currency, rateDate }) });
+    res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter, currency, rateDate }, callerOf(req)) });
   });
   router.post('/:object/bulk', async (req, res) => {
     const key = req.get('Idempotency-Key');
@@ -37,8 +37,11 @@ export function recordsRouter(records: RecordsService): Router {
     res.status(201).location(`${req.baseUrl}/${req.params.object}/${record.id}`).set('ETag', `"${record.version}"`).json(record);
   });
   router.get('/:object/:id', async (req, res) => {
-    const record = await records.get(req.params.object, req.params.id);
+    const record = await records.get(req.params.object, req.params.id, callerOf(req));
     res.set('ETag', `"${record.version}"`).json(record);
+  });
+  router.get('/:object/:id/history', async (req, res) => {
+    res.json({ data: await records.history(req.params.object, req.params.id, callerOf(req)) });
   });
   router.patch('/:object/:id', async (req, res) => {
     const record = await records.update(req.params.object, req.params.id, req.body, callerOf(req), ifMatchVersion(req.get('If-Match')));
@@ -53,7 +56,7 @@ export function recordsRouter(records: RecordsService): Router {
     res.set('ETag', `"${record.version}"`).json(record);
   });
   router.post('/:object/:id/purge', async (req, res) => {
-    await records.purge(req.params.object, req.params.id);
+    await records.purge(req.params.object, req.params.id, callerOf(req));
     res.status(204).end();
   });
   return router;

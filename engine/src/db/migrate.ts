@@ -142,6 +142,82 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '005_security',
+    async up(trx, s) {
+      // Grants live on the user row, so the one query that checks a session also loads them:
+      // a removed permission or a deactivation counts from the very next request.
+      await trx.schema.withSchema(s).alterTable('_users', (t) => {
+        t.text('role');
+        t.specificType('permission_sets', 'text[]').notNullable().defaultTo('{}');
+        t.integer('failed_logins').notNullable().defaultTo(0);
+        t.timestamp('locked_until', { useTz: true });
+        t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.index(['role']);
+      });
+      // Named API tokens are sessions with a name; the UI's cookie and login tokens have none.
+      await trx.schema.withSchema(s).alterTable('_sessions', (t) => {
+        t.uuid('id');
+        t.text('name');
+        t.index(['user_id']);
+      });
+      await trx.schema.withSchema(s).createTable('_group_members', (t) => {
+        t.text('group_name').notNullable();
+        t.uuid('user_id').notNullable().references('id').inTable(`${s}._users`).onDelete('CASCADE');
+        t.primary(['group_name', 'user_id']);
+        t.index(['user_id']);
+      });
+      // Manual shares: one record of one object with one user or one group.
+      await trx.schema.withSchema(s).createTable('_record_shares', (t) => {
+        t.uuid('id').primary();
+        t.text('object_id').notNullable();
+        t.uuid('record_id').notNullable();
+        t.uuid('user_id').references('id').inTable(`${s}._users`).onDelete('CASCADE');
+        t.text('group_name');
+        t.text('access').notNullable();
+        t.uuid('created_by');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.index(['record_id', 'object_id']);
+        t.index(['user_id', 'object_id', 'record_id']);
+        t.index(['group_name', 'object_id', 'record_id']);
+      });
+      // Field history: who changed what, when, and through which path. Written in the same
+      // transaction as the change; the API can read it and nothing else.
+      await trx.schema.withSchema(s).createTable('_field_history', (t) => {
+        t.bigIncrements('seq').primary();
+        t.text('object_id').notNullable();
+        t.uuid('record_id').notNullable();
+        t.text('event').notNullable();
+        t.text('field');
+        t.jsonb('old_value');
+        t.jsonb('new_value');
+        t.uuid('user_id');
+        t.text('via').notNullable();
+        t.timestamp('at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.index(['record_id', 'seq']);
+      });
+      await trx.schema.withSchema(s).createTable('_setup_audit', (t) => {
+        t.bigIncrements('seq').primary();
+        t.uuid('user_id');
+        t.text('action').notNullable();
+        t.text('target').notNullable();
+        t.jsonb('detail');
+        t.timestamp('at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+    },
+  },
+  {
+    name: '006_import_progress',
+    async up(trx, s) {
+      // Import progress is the share of the file read (no counting pass); updated_at is the
+      // running job's heartbeat.
+      await trx.schema.withSchema(s).alterTable('_import_jobs', (t) => {
+        t.bigInteger('bytes_total');
+        t.bigInteger('bytes_processed').notNullable().defaultTo(0);
+        t.index(['status', 'updated_at']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -38,6 +38,10 @@ export interface CompiledMetadata {
   release: number;
   snapshot: MetadataSnapshot;
   objects: ReadonlyMap<string, CompiledObject>;
+  security: {
+    /** Role → the roles below it, at any depth: a manager sees what these roles' users own. */
+    below: ReadonlyMap<string, string[]>;
+  };
 }
 
 export function compile(release: number, snapshot: MetadataSnapshot): CompiledMetadata {
@@ -75,5 +79,21 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
     }
   }
   for (const o of objects.values()) Object.freeze(o);
-  return Object.freeze({ release, snapshot, objects });
+  return Object.freeze({ release, snapshot, objects, security: { below: rolesBelow(snapshot) } });
+}
+
+/** Each role → every role under it, at any depth (the hierarchy has no cycles: validate.ts). */
+function rolesBelow(snapshot: MetadataSnapshot): Map<string, string[]> {
+  const children = new Map<string, string[]>();
+  for (const role of snapshot.roles ?? []) {
+    if (role.parent !== undefined) children.set(role.parent, [...(children.get(role.parent) ?? []), role.apiName]);
+  }
+  const below = new Map<string, string[]>();
+  const walk = (name: string, depth: number): string[] => {
+    if (depth > 100) return [];
+    const direct = children.get(name) ?? [];
+    return [...direct, ...direct.flatMap((c) => walk(c, depth + 1))];
+  };
+  for (const role of snapshot.roles ?? []) below.set(role.apiName, walk(role.apiName, 0));
+  return below;
 }

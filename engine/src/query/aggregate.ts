@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { badRequest, Problem } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
+import type { SqlFragment } from '../fields/field-type.js';
 import { applyFilter } from './filter-compiler.js';
+import type { ResolvedPath } from './paths.js';
 import { parseFilter } from './filter-parser.js';
 
 /**
@@ -68,12 +70,25 @@ export interface AggregateInput {
   rateDate?: unknown;
 }
 
-export async function aggregate(knex: Knex, schema: string, object: CompiledObject, input: AggregateInput, corporate: string): Promise<Record<string, unknown>[]> {
+/** What the caller may aggregate: readable fields only, over the records they may see. */
+export interface AggregateScope {
+  /** Throws (403) when the caller may not read the field. */
+  checkField(name: string, param: string): void;
+  /** Filter paths, checked the same way. */
+  resolve(path: string): ResolvedPath | undefined;
+  /** Record access, as a condition on alias r; null when every record is visible. */
+  restrict: SqlFragment | null;
+}
+
+export async function aggregate(knex: Knex, schema: string, object: CompiledObject, input: AggregateInput, corporate: string, scope: AggregateScope): Promise<Record<string, unknown>[]> {
   const groups = parseGroups(object, input.groupBy);
   const metrics = parseMetrics(object, input.metrics);
-  const filter = parseFilter(object, input.filter);
+  for (const g of groups) scope.checkField(g.field.def.apiName, 'groupBy');
+  for (const m of metrics) if (m.field) scope.checkField(m.field.def.apiName, 'metrics');
+  const filter = parseFilter(object, input.filter, scope.resolve);
   const convert = parseConversion(object, input, metrics);
   const qb = knex(`${schema}.${object.table} as r`).whereNull('r.deleted_at');
+  if (scope.restrict) qb.whereRaw(scope.restrict.sql, scope.restrict.bindings as Knex.RawBinding[]);
   if (filter) applyFilter(qb, filter, 'r');
   if (convert) await checkRates(knex, schema, qb, metrics, convert.dateColumn, corporate);
   groups.forEach((g, i) => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import { lookupField, type SystemField } from './filter-parser.js';
 
@@ -48,10 +49,16 @@ export class PathResolver {
     return join;
   }
 
-  applyJoins(qb: Knex.QueryBuilder, schema: string, alias: string): void {
+  /**
+   * LEFT JOINs for the lookups used. `visible` narrows each join to the target records the
+   * caller may see (record access), so a hidden parent reads as no parent.
+   */
+  applyJoins(qb: Knex.QueryBuilder, schema: string, alias: string, visible?: (join: Join) => SqlFragment | null): void {
     for (const j of this.joins.values()) {
+      const condition = visible?.(j);
       qb.leftJoin(`${schema}.${j.target.table} as ${j.alias}`, (on) => {
         on.on(`${j.alias}.id`, '=', `${alias}.${j.lookup.columns[0]}`).andOnNull(`${j.alias}.deleted_at`);
+        if (condition) on.andOn(qb.client.raw(condition.sql, condition.bindings));
       });
     }
   }

@@ -8,6 +8,8 @@ import { refreshRollups } from './rollups.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
 import type { Caller } from './caller.js';
+import { recordChanges, recordEvents } from './history.js';
+import { recordAccessSql } from '../security/record-access.js';
 
 /**
  * Bulk create and upsert, up to 10,000 records a request, through the same checks as single
@@ -43,6 +45,12 @@ export interface BulkResult {
 }
 
 type Row = Record<string, unknown>;
+/**
+ * Writes new rows (system and field columns; a column a row lacks is NULL, which is its default:
+ * only system and read-only columns have other defaults). It may return before the database has
+ * taken them if its own flush, awaited before commit, reports any failure.
+ */
+export type RowInserter = (trx: Knex.Transaction, object: CompiledObject, rows: Row[]) => Promise<void>;
 const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseBulkRequest(object: CompiledObject, body: unknown): BulkRequest {
@@ -111,8 +119,9 @@ export class BulkWriter {
    */
   async check(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller): Promise<BulkCheck> {
     const { records, upsertOn } = request;
+    checkBulkAccess(object, request, caller);
     const errors: FieldError[][] = records.map(() => []);
-    const existing = upsertOn ? await this.findExisting(trx, object, records, upsertOn, errors) : new Map<number, Row>();
+    const existing = upsertOn ? await this.findExisting(trx, object, records, upsertOn, errors, caller) : new Map<number, Row>();
     const checked = records.map((body, i) => {
       const current = existing.get(i);
       const { values, errors: rowErrors } = validateBody(object, body, current ? 'update' : 'create', caller.locale, current ? toRecord(object, current) : undefined);
@@ -127,8 +136,9 @@ export class BulkWriter {
   /**
    * Checks and writes one request in the caller's transaction, so several requests can share one
    * (CSV import writes an all-or-none file batch after batch in a single transaction).
+   * `insertRows` replaces the multi-row INSERTs of new rows (CSV import sends them with COPY).
    */
-  async write(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller): Promise<BulkResult> {
+  async write(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller, insertRows?: RowInserter): Promise<BulkResult> {
     const { records } = request;
     const { existing, checked, errors } = await this.check(trx, object, request, caller);
 
@@ -139,6 +149,7 @@ export class BulkWriter {
     const results: BulkRowResult[] = records.map((_, index) => ({ index, ok: false, errors: errors[index]! }));
     const inserts: { index: number; row: Row }[] = [];
     const touched: Row[] = [];
+    const changes: [Row, Row][] = [];
     for (const [index, values] of checked.entries()) {
       if (errors[index]!.length) continue;
       const current = existing.get(index);
@@ -147,6 +158,7 @@ export class BulkWriter {
           ...toColumnValues(object, values, this.corporateCurrency()), version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
         }).returning('*');
         touched.push(current, updated);
+        changes.push([current, updated]);
         results[index] = { index, ok: true, id: current.id as string, created: false };
       } else {
         const id = uuidv7();
@@ -155,17 +167,21 @@ export class BulkWriter {
       }
     }
     // Rows may lack optional columns; knex fills a multi-row insert's gaps with DEFAULT.
-    for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
+    if (insertRows) await insertRows(trx, object, inserts.map((i) => i.row));
+    else for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
     // Embedded PGlite has no autovacuum: without fresh statistics the planner takes a table that
     // just grew by thousands of rows for empty and stops using its indexes.
     if (inserts.length >= ANALYZE_AFTER) await trx.raw('analyze ??', [`${this.schema}.${object.table}`]);
     await refreshRollups(trx, this.schema, this.metadata(), object, [...touched, ...inserts.map((i) => i.row)]);
+    await recordEvents(trx, this.schema, object, inserts.map((i) => i.row.id as string), 'created', caller);
+    for (const [before, after] of changes) await recordChanges(trx, this.schema, object, toRecord(object, before), toRecord(object, after), caller);
     const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
     return { created: ok.filter((r) => r.created).length, updated: ok.filter((r) => !r.created).length, failed: results.length - ok.length, results };
   }
 
   /** Live records matched by the upsert key, by row index; duplicate or missing keys are row errors. */
-  private async findExisting(trx: Knex.Transaction, object: CompiledObject, records: Row[], upsertOn: string, errors: FieldError[][]): Promise<Map<number, Row>> {
+  private async findExisting(trx: Knex.Transaction, object: CompiledObject, records: Row[], upsertOn: string, errors: FieldError[][], caller: Caller): Promise<Map<number, Row>> {
+    const editable = recordAccessSql(caller.access, object, this.schema, object.table, 'edit');
     const field = object.fields.get(upsertOn)!;
     const seen = new Map<unknown, number>();
     records.forEach((r, i) => {
@@ -177,13 +193,16 @@ export class BulkWriter {
     });
     const byKey = new Map<unknown, Row>();
     for (const keys of chunks([...seen.keys()], 1000)) {
-      const rows: Row[] = await this.table(object, trx).select(selectColumns(object)).whereIn(field.columns[0]!, keys as Knex.Value[]).whereNull('deleted_at').forUpdate();
+      const rows: Row[] = await this.table(object, trx).select(selectColumns(object))
+        .select(editable ? trx.raw(`${editable.sql} as _can_edit`, editable.bindings as Knex.RawBinding[]) : trx.raw('true as _can_edit'))
+        .whereIn(field.columns[0]!, keys as Knex.Value[]).whereNull('deleted_at').forUpdate();
       for (const row of rows) byKey.set(row[field.columns[0]!], row);
     }
     const existing = new Map<number, Row>();
     for (const [key, index] of seen) {
       const row = byKey.get(field.type.toColumns(key, field.def)[0]);
-      if (row) existing.set(index, row);
+      if (row && !row._can_edit) errors[index]!.push({ field: upsertOn, code: 'recordAccess', message: `you may not change the ${object.def.apiName} with this ${upsertOn}` });
+      else if (row) existing.set(index, row);
     }
     return existing;
   }
@@ -209,5 +228,25 @@ export class BulkWriter {
         }
       }
     }
+  }
+}
+
+/**
+ * Object and field permissions of a whole request, before any row is looked at: creating needs
+ * create, upserting also edit, and no row may carry a field the caller cannot edit (403 naming
+ * the field and the first row that has it; nothing is written).
+ */
+function checkBulkAccess(object: CompiledObject, request: BulkRequest, caller: Caller): void {
+  caller.access.require(object, 'create');
+  if (request.upsertOn) caller.access.require(object, 'edit');
+  const denied = new Map<string, number>();
+  request.records.forEach((body, index) => {
+    for (const key of Object.keys(body)) {
+      if (!denied.has(key) && object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key)) denied.set(key, index);
+    }
+  });
+  if (denied.size) {
+    throw new Problem(403, 'Forbidden', `you may not edit ${[...denied.keys()].join(', ')}; nothing was saved`,
+      [...denied].map(([field, index]) => ({ field, index, code: 'fieldPermission', message: `no edit access to ${object.def.apiName}.${field}` })));
   }
 }

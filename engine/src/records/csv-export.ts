@@ -7,6 +7,9 @@ import { applyKeyset, applySort, decodeCursor, encodeCursor, parseSort, selectSo
 import { PathResolver, type Join } from '../query/paths.js';
 import { csvKind, csvLine, numberCell, textCell } from './csv.js';
 import { selectColumns } from './record-shape.js';
+import type { Access } from '../security/access.js';
+import { guardedResolver } from '../security/field-guard.js';
+import { recordAccessSql } from '../security/record-access.js';
 
 /**
  * CSV export of a list: the same filter and sort as GET /records/{object}, read in keyset batches
@@ -45,15 +48,18 @@ export class CsvExporter {
   constructor(private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata) {}
 
   /** Checks the request (400 before anything is sent) and returns the file to stream. */
-  export(objectName: string, query: ExportQuery): CsvExport {
+  export(objectName: string, query: ExportQuery, access: Access): CsvExport {
     const object = this.metadata().objects.get(objectName);
     if (!object) throw notFound(`object "${objectName}" does not exist`);
+    access.requireSystem('exportData');
+    access.require(object, 'read');
     if (query.format !== undefined && query.format !== 'csv') {
       throw badRequest('format must be csv', [{ field: 'format', code: 'enum', message: 'the only export format is csv' }]);
     }
     const paths = new PathResolver(object, this.metadata().objects);
-    const resolve = (path: string) => paths.resolve(path);
-    const fields = exportFields(paths, query.fields);
+    const resolve = guardedResolver(paths, access);
+    const fields = exportFields(paths, query.fields, resolve, access);
+    const restrict = recordAccessSql(access, object, this.schema, ALIAS, 'read');
     const filter = parseFilter(object, query.filter, resolve);
     // Without a sort, oldest first: ids are UUIDv7, so that is the order records were created in.
     const sort = parseSort(object, query.sort === undefined || query.sort === '' ? 'id' : query.sort, resolve);
@@ -62,7 +68,8 @@ export class CsvExporter {
 
     const batch = (after: unknown[] | undefined) => {
       const qb = knex(`${this.schema}.${object.table} as ${ALIAS}`).select(selectColumns(object, ALIAS, only)).whereNull(`${ALIAS}.deleted_at`);
-      paths.applyJoins(qb, this.schema, ALIAS);
+      paths.applyJoins(qb, this.schema, ALIAS, (j) => recordAccessSql(access, j.target, this.schema, j.alias, 'read'));
+      if (restrict) qb.whereRaw(restrict.sql, restrict.bindings as Knex.RawBinding[]);
       for (const f of fields) {
         if (f.join) for (const c of f.field.columns) qb.select(knex.raw('?? as ??', [`${f.join.alias}.${c}`, joinedAlias(f.join, c)]));
       }
@@ -92,12 +99,15 @@ export class CsvExporter {
 const joinedAlias = (join: Join, column: string) => `${join.alias}__${column}`;
 
 /** `fields` as for lists: own fields, and `lookup.field` one level through a lookup; all own fields when absent. */
-function exportFields(paths: PathResolver, input: unknown): ExportField[] {
+function exportFields(paths: PathResolver, input: unknown, resolve: (path: string) => unknown, access: Access): ExportField[] {
   const object = paths.object;
-  if (input === undefined || input === '') return [...object.fields.values()].map((field) => ({ field, header: field.def.apiName }));
+  if (input === undefined || input === '') {
+    return [...object.fields.values()].filter((f) => access.canReadField(object.def.apiName, f.def.apiName)).map((field) => ({ field, header: field.def.apiName }));
+  }
   if (typeof input !== 'string') throw badRequest('fields must be a comma-separated list', [{ field: 'fields', code: 'type', message: 'expected a string' }]);
   const refuse = (name: string) => badRequest(`"${name}" is not a field of ${object.def.apiName}`, [{ field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
   return [...new Set(input.split(','))].filter((name) => name !== 'id').map((name) => {
+    resolve(name); // field-level security (403)
     const [head, tail, ...rest] = name.split('.');
     if (tail === undefined) {
       const field = object.fields.get(name);

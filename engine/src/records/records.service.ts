@@ -15,6 +15,10 @@ import { BulkWriter, parseBulkRequest } from './bulk.js';
 import { translateDbError } from './db-errors.js';
 import { recordJsonSql, selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
+import { insertWithHistory, readHistory, recordChanges, recordEvents } from './history.js';
+import { forbidden, type Access } from '../security/access.js';
+import { guardedResolver, redact } from '../security/field-guard.js';
+import { recordAccessSql, type RecordMode } from '../security/record-access.js';
 
 /**
  * The one records service. REST, and later bulk, import, workflows and the UI, all write through
@@ -68,12 +72,17 @@ export class RecordsService {
   }
 
   /** One page of records. Each record arrives as JSON text built by Postgres (recordJsonSql). */
-  async list(objectName: string, query: ListQuery): Promise<ListPage> {
+  async list(objectName: string, query: ListQuery, caller: Caller): Promise<ListPage> {
     const object = this.object(objectName);
+    const { access } = caller;
+    access.require(object, 'read');
     const limit = parseLimit(query.limit);
     const paths = new PathResolver(object, this.metadata().objects);
-    const resolve = (path: string) => paths.resolve(path);
-    const { own: only, expand } = parseFields(paths, query.fields);
+    const resolve = guardedResolver(paths, access);
+    const fields = parseFields(paths, query.fields, resolve);
+    const { expand } = fields;
+    const only = fields.own ?? (access.isAdmin ? undefined : access.readableFields(object));
+    const visibleJoin = (j: Join) => recordAccessSql(access, j.target, this.schema, j.alias, 'read');
     const filter = parseFilter(object, query.filter, resolve);
     const sort = parseSort(object, query.sort, resolve);
     const after = decodeCursor(sort, query.cursor);
@@ -81,9 +90,10 @@ export class RecordsService {
     if (query.count !== undefined && query.count !== 'exact' && query.count !== 'estimated') throw badRequest('count is exact or estimated', [{ field: 'count', code: 'enum', message: 'use count=exact or count=estimated' }]);
     // The rows the request is about: joins, recycle-bin state and filter, shared by page and count.
     const base = this.table(object, this.knex, ALIAS);
-    paths.applyJoins(base, this.schema, ALIAS);
+    paths.applyJoins(base, this.schema, ALIAS, visibleJoin);
     if (query.deleted === 'only') base.whereNotNull(`${ALIAS}.deleted_at`);
     else base.whereNull(`${ALIAS}.deleted_at`);
+    this.restrict(base, object, access, 'read');
     if (filter) applyFilter(base, filter, ALIAS);
     // The page is chosen first (ids, sort values), and only its rows are rendered as JSON: were
     // the JSON in the same select, a sort no index serves would render every matching row.
@@ -95,7 +105,7 @@ export class RecordsService {
     pageQb.limit(limit + 1);
     const json = recordJsonSql(object, ALIAS, only, new Map([...expand].map(([name, e]) => [name, { alias: e.join.alias, fields: e.fields }])));
     const qb = this.knex.from(pageQb.as('_p')).join(`${this.schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
-    paths.applyJoins(qb, this.schema, ALIAS);
+    paths.applyJoins(qb, this.schema, ALIAS, visibleJoin);
     qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `_p._k${i}`));
     sort.forEach((k, i) => qb.orderBy(`_p._s${i}`, k.desc ? 'desc' : 'asc'));
     let rows: Row[];
@@ -131,70 +141,118 @@ export class RecordsService {
   /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
   bulk(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
-    return new BulkWriter(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(object, parseBulkRequest(object, body), caller, idempotencyKey);
+    return new BulkWriter(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(object, parseBulkRequest(object, body), { ...caller, via: 'bulk' }, idempotencyKey);
   }
 
-  aggregate(objectName: string, query: AggregateInput) {
-    return aggregate(this.knex, this.schema, this.object(objectName), query, this.currencies.corporate);
-  }
-
-  async get(objectName: string, id: string, db: Knex | Knex.Transaction = this.knex): Promise<Row> {
+  aggregate(objectName: string, query: AggregateInput, caller: Caller) {
     const object = this.object(objectName);
-    const row = await this.findRow(object, id, db);
-    return toRecord(object, row);
+    const { access } = caller;
+    access.require(object, 'read');
+    const guarded = guardedResolver(new PathResolver(object, this.metadata().objects), access);
+    return aggregate(this.knex, this.schema, object, query, this.currencies.corporate, {
+      checkField: (name) => guarded(name),
+      // Aggregates filter on the object's own fields (no joins).
+      resolve: (path) => (path.includes('.') ? undefined : guarded(path)),
+      restrict: recordAccessSql(access, object, this.schema, 'r', 'read'),
+    });
   }
 
-  private async findRow(object: CompiledObject, id: string, db: Knex | Knex.Transaction, lock = false, inBin = false): Promise<Row> {
+  /** Adds the caller's record access (mode) to a query on alias r. */
+  private restrict(qb: Knex.QueryBuilder, object: CompiledObject, access: Access, mode: RecordMode): void {
+    const condition = recordAccessSql(access, object, this.schema, ALIAS, mode);
+    if (condition) qb.whereRaw(condition.sql, condition.bindings as Knex.RawBinding[]);
+  }
+
+  async get(objectName: string, id: string, caller: Caller): Promise<Row> {
+    const object = this.object(objectName);
+    caller.access.require(object, 'read');
+    const row = await this.findRow(object, id, this.knex, { access: caller.access });
+    return redact(object, toRecord(object, row), caller.access);
+  }
+
+  /** A record's field history, newest first; needs read access to the record. */
+  async history(objectName: string, id: string, caller: Caller) {
+    const object = this.object(objectName);
+    caller.access.require(object, 'read');
+    await this.findRow(object, id, this.knex, { access: caller.access });
+    return readHistory(this.knex, this.schema, object, id, caller.access);
+  }
+
+  /**
+   * One record the caller can see (404 otherwise: a hidden record and a missing one look alike).
+   * With `need`, the caller must also have that access to it (403: they can see it, so saying
+   * so reveals nothing). `lock` takes the row lock a write needs.
+   */
+  private async findRow(object: CompiledObject, id: string, db: Knex | Knex.Transaction, options: { access: Access; need?: 'edit' | 'full'; lock?: boolean; inBin?: boolean }): Promise<Row> {
     if (typeof id !== 'string' || !UUID.test(id)) throw notFound(`${object.def.apiName} ${id} does not exist`);
     const qb = this.table(object, db, ALIAS).select([...selectColumns(object, ALIAS), `${ALIAS}.deleted_at`]).where(`${ALIAS}.id`, id).first();
-    if (inBin) qb.whereNotNull(`${ALIAS}.deleted_at`);
+    if (options.inBin) qb.whereNotNull(`${ALIAS}.deleted_at`);
     else qb.whereNull(`${ALIAS}.deleted_at`);
-    if (lock) qb.forUpdate();
+    this.restrict(qb, object, options.access, 'read');
+    for (const mode of ['edit', 'full'] as const) {
+      const condition = recordAccessSql(options.access, object, this.schema, ALIAS, mode);
+      qb.select(condition ? db.raw(`${condition.sql} as ??`, [...condition.bindings as Knex.RawBinding[], `_can_${mode}`]) : db.raw('true as ??', [`_can_${mode}`]));
+    }
+    if (options.lock) qb.forUpdate();
     const row = await qb;
     if (!row) throw notFound(`${object.def.apiName} ${id} does not exist`);
+    if (options.need && !row[`_can_${options.need}`]) {
+      throw forbidden(`you can see this ${object.def.apiName} but not ${options.need === 'edit' ? 'change' : 'delete, share or transfer'} it`, 'id', 'recordAccess', options.need === 'edit' ? 'read-only access to this record' : 'only its owner, their managers or users with modifyAll may');
+    }
     return row;
   }
 
   async create(objectName: string, body: unknown, caller: Caller): Promise<Row> {
     const object = this.object(objectName);
-    const values = this.checkBody(object, body, 'create', caller);
-    const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId };
+    caller.access.require(object, 'create');
+    const { fields, owner } = this.splitOwner(object, body, caller, 'create');
+    const values = this.checkBody(object, fields, 'create', caller);
+    const ownerId = owner ?? caller.userId;
+    const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: ownerId, created_by: caller.userId, updated_by: caller.userId };
     const insert = async (db: Knex | Knex.Transaction) => {
       try {
-        const [inserted] = await this.table(object, db).insert(row).returning(selectColumns(object));
-        return inserted as Row;
+        const { rows } = await insertWithHistory(db, this.schema, object, this.table(object, db).insert(row).returning(selectColumns(object)), caller);
+        return rows[0] as Row;
       } catch (e) {
         throw translateDbError(object, e);
       }
     };
-    // Nothing to check in other tables and nothing to refresh: one INSERT is already atomic.
-    const pointsElsewhere = [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
-    if (!pointsElsewhere && object.summarisedBy.length === 0) return toRecord(object, await insert(this.knex));
+    const done = (inserted: Row) => redact(object, toRecord(object, inserted), caller.access);
+    // Nothing to check in other tables and nothing to refresh: one statement (the INSERT and its
+    // history entry) is already atomic.
+    const pointsElsewhere = owner !== undefined || [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
+    if (!pointsElsewhere && object.summarisedBy.length === 0) return done(await insert(this.knex));
     return this.knex.transaction(async (trx) => {
+      if (owner !== undefined) await this.checkOwner(trx, owner);
       await this.checkLookups(object, values, trx);
       const inserted = await insert(trx);
       await this.touchRollups(trx, object, [inserted]);
-      return toRecord(object, inserted);
+      return done(inserted);
     });
   }
 
   async update(objectName: string, id: string, body: unknown, caller: Caller, ifMatch?: number): Promise<Row> {
     const object = this.object(objectName);
+    caller.access.require(object, 'edit');
+    const { fields, owner } = this.splitOwner(object, body, caller, 'update');
     return this.knex.transaction(async (trx) => {
-      const current = await this.findRow(object, id, trx, true);
+      const current = await this.findRow(object, id, trx, { access: caller.access, need: owner === undefined ? 'edit' : 'full', lock: true });
       if (ifMatch !== undefined && current.version !== ifMatch) {
         throw new Problem(412, 'Precondition failed', `the record changed since version ${ifMatch}; it is now at version ${current.version}`, [{ field: 'If-Match', code: 'stale', message: 'reload the record and try again' }]);
       }
       const existing = toRecord(object, current);
-      const values = this.checkBody(object, body, 'update', caller, existing);
+      const values = this.checkBody(object, fields, 'update', caller, existing);
       await this.checkLookups(object, values, trx);
+      if (owner !== undefined) await this.checkOwner(trx, owner);
       const columns = toColumnValues(object, values, this.currencies.corporate);
       try {
         const [updated] = await this.table(object, trx).where({ id }).update({
-          ...columns, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
+          ...columns, ...(owner === undefined ? {} : { owner_id: owner }), version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
         }).returning(selectColumns(object));
         await this.touchRollups(trx, object, [current, updated]);
-        return toRecord(object, updated);
+        const record = toRecord(object, updated);
+        await recordChanges(trx, this.schema, object, existing, record, caller);
+        return redact(object, record, caller.access);
       } catch (e) {
         throw translateDbError(object, e);
       }
@@ -203,8 +261,9 @@ export class RecordsService {
 
   async delete(objectName: string, id: string, caller: Caller): Promise<void> {
     const object = this.object(objectName);
+    caller.access.require(object, 'delete');
     await this.knex.transaction(async (trx) => {
-      await this.findRow(object, id, trx, true);
+      await this.findRow(object, id, trx, { access: caller.access, need: 'full', lock: true });
       await this.softDelete(object, [id], caller, trx, 0);
     });
   }
@@ -215,8 +274,9 @@ export class RecordsService {
    */
   async restore(objectName: string, id: string, caller: Caller): Promise<Row> {
     const object = this.object(objectName);
+    caller.access.require(object, 'delete');
     return this.knex.transaction(async (trx) => {
-      const row = await this.findRow(object, id, trx, true, true);
+      const row = await this.findRow(object, id, trx, { access: caller.access, need: 'full', lock: true, inBin: true });
       const values = new Map<string, unknown>();
       for (const [name, field] of object.fields) {
         if (field.def.type === 'lookup' || field.def.type === 'masterDetail') values.set(name, row[field.columns[0]!] ?? null);
@@ -229,13 +289,14 @@ export class RecordsService {
       } catch (e) {
         throw translateDbError(object, e);
       }
-      return toRecord(object, await this.findRow(object, id, trx));
+      return redact(object, toRecord(object, await this.findRow(object, id, trx, { access: caller.access })), caller.access);
     });
   }
 
   private async undelete(object: CompiledObject, ids: string[], stamp: string, caller: Caller, trx: Knex.Transaction, depth: number): Promise<void> {
     const restored = await this.table(object, trx).whereIn('id', ids).update({ deleted_at: null, version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId }).returning('*');
     await this.touchRollups(trx, object, restored);
+    await recordEvents(trx, this.schema, object, ids, 'restored', caller);
     if (depth >= 10) return;
     for (const ref of object.referencedBy) {
       if (ref.field.type !== 'masterDetail' && ref.field.onDelete !== 'cascade') continue;
@@ -247,13 +308,15 @@ export class RecordsService {
   }
 
   /** Deletes a record in the recycle bin for good. The database's foreign keys handle what pointed at it. */
-  async purge(objectName: string, id: string): Promise<void> {
+  async purge(objectName: string, id: string, caller: Caller): Promise<void> {
     const object = this.object(objectName);
+    caller.access.require(object, 'delete');
     await this.knex.transaction(async (trx) => {
-      const row = await this.findRow(object, id, trx, true, true);
+      const row = await this.findRow(object, id, trx, { access: caller.access, need: 'full', lock: true, inBin: true });
       try {
         await this.table(object, trx).where({ id }).delete();
         await this.touchRollups(trx, object, [row]);
+        await recordEvents(trx, this.schema, object, [id], 'purged', caller);
       } catch (e) {
         if ((e as { code?: string }).code === '23503') {
           throw conflict(`other records still point at this ${object.def.apiName}; nothing was purged`, [{ field: 'id', code: 'restrict', message: 'purge or re-point them first' }]);
@@ -286,6 +349,7 @@ export class RecordsService {
     }
     const deleted = await this.table(object, trx).whereIn('id', ids).update({ deleted_at: trx.fn.now(), version: trx.raw('version + 1'), updated_by: caller.userId }).returning('*');
     await this.touchRollups(trx, object, deleted);
+    await recordEvents(trx, this.schema, object, ids, 'deleted', caller);
   }
 
   /** Parents summarising these child rows (before and after a change) get their rollups recomputed. */
@@ -298,8 +362,31 @@ export class RecordsService {
     if (errors!.length) throw invalid(`the ${object.def.apiName} was not saved`, errors!);
   }
 
+  /**
+   * owner_id is the one system field a body may carry: setting it on create needs modifyAll,
+   * changing it (transfer) needs full access to the record — checked where the record is read.
+   */
+  private splitOwner(object: CompiledObject, body: unknown, caller: Caller, mode: 'create' | 'update'): { fields: unknown; owner?: string } {
+    if (!isPlainObject(body) || !Object.hasOwn(body, 'owner_id')) return { fields: body };
+    const { owner_id: owner, ...fields } = body;
+    if (typeof owner !== 'string' || !UUID.test(owner)) throw invalid(`the ${object.def.apiName} was not saved`, [{ field: 'owner_id', code: 'format', message: 'owner_id is the id of a user' }]);
+    if (mode === 'create' && !caller.access.object(object.def.apiName).modifyAll) {
+      throw forbidden(`you may not create ${object.def.apiName} records for someone else`, 'owner_id', 'transfer', 'needs modifyAll on the object');
+    }
+    return { fields, owner };
+  }
+
+  private async checkOwner(trx: Knex.Transaction, owner: string): Promise<void> {
+    const user = await trx(`${this.schema}._users`).where({ id: owner, active: true }).first('id');
+    if (!user) throw invalid('the new owner is not an active user', [{ field: 'owner_id', code: 'reference', message: `no active user ${owner}` }]);
+  }
+
   private checkBody(object: CompiledObject, body: unknown, mode: 'create' | 'update', caller: Caller, existing?: Row): Map<string, unknown> {
     if (!isPlainObject(body)) throw badRequest('the body must be a JSON object of field values', [{ field: '/', code: 'type', message: 'expected an object' }]);
+    const denied = Object.keys(body).filter((key) => object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key));
+    if (denied.length) {
+      throw new Problem(403, 'Forbidden', `you may not edit ${denied.join(', ')}; nothing was saved`, denied.map((field) => ({ field, code: 'fieldPermission', message: `no edit access to ${object.def.apiName}.${field}` })));
+    }
     const { values, errors } = validateBody(object, body, mode, caller.locale, existing);
     if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
     return values;
@@ -322,7 +409,7 @@ interface FieldSelection {
   expand: Map<string, { join: Join; fields: CompiledField[] }>;
 }
 
-function parseFields(paths: PathResolver, input: unknown): FieldSelection {
+function parseFields(paths: PathResolver, input: unknown, resolve: (path: string) => unknown): FieldSelection {
   const expand: FieldSelection['expand'] = new Map();
   if (input === undefined || input === '') return { expand };
   if (typeof input !== 'string') throw badRequest('fields must be a comma-separated list', [{ field: 'fields', code: 'type', message: 'expected a string' }]);
@@ -330,6 +417,7 @@ function parseFields(paths: PathResolver, input: unknown): FieldSelection {
   const own = new Set<string>();
   const refuse = (name: string) => badRequest(`"${name}" is not a field of ${object.def.apiName}`, [{ field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
   for (const name of new Set(input.split(','))) {
+    resolve(name); // field-level security: naming a field the caller cannot read is refused (403)
     const [head, tail, ...rest] = name.split('.');
     if (tail === undefined) {
       if (!object.fields.has(name)) throw refuse(name);

@@ -47,9 +47,15 @@ const COMPARE: Record<string, string> = { '==': '=', '===': '=', '!=': '<>', '!=
 const ARITHMETIC: Record<string, string> = { '+': '+', '-': '-', '*': '*', '/': '/', '%': '%' };
 const MAX_DEPTH = 32;
 
-export function compileFormula(expression: unknown, fields: ReadonlyMap<string, FieldDef>, returnType: FormulaReturnType): { sql?: string; errors: FormulaError[] } {
+/** Which fields a formula may read, and the table alias to qualify them with (none in a generated column). */
+interface Scope {
+  fields: ReadonlyMap<string, FieldDef>;
+  alias?: string;
+}
+
+export function compileFormula(expression: unknown, fields: ReadonlyMap<string, FieldDef>, returnType: FormulaReturnType, alias?: string): { sql?: string; errors: FormulaError[] } {
   try {
-    const body = compile(expression, '', fields, 0);
+    const body = compile(expression, '', { fields, alias }, 0);
     const want = RETURN_KINDS[returnType];
     if (body.kind !== 'null' && body.kind !== want && !(want === 'timestamp' && body.kind === 'date')) {
       throw new FormulaFailure('', `the expression gives ${body.kind}, but returnType ${returnType} needs ${want}`);
@@ -61,7 +67,7 @@ export function compileFormula(expression: unknown, fields: ReadonlyMap<string, 
   }
 }
 
-function compile(node: unknown, path: string, fields: ReadonlyMap<string, FieldDef>, depth: number): Compiled {
+function compile(node: unknown, path: string, scope: Scope, depth: number): Compiled {
   if (depth > MAX_DEPTH) throw new FormulaFailure(path, `nested deeper than ${MAX_DEPTH} levels`);
   if (node === null) return { sql: 'null', kind: 'null' };
   if (typeof node === 'number') {
@@ -80,7 +86,7 @@ function compile(node: unknown, path: string, fields: ReadonlyMap<string, FieldD
   const raw = (node as Record<string, unknown>)[op];
   const args = Array.isArray(raw) ? raw : [raw];
   const at = `${path}/${op}`;
-  const sub = (i: number) => compile(args[i], `${at}/${i}`, fields, depth + 1);
+  const sub = (i: number) => compile(args[i], `${at}/${i}`, scope, depth + 1);
   const all = () => args.map((_, i) => sub(i));
   const expect = (c: Compiled, kinds: Kind[], i: number): string => {
     if (c.kind !== 'null' && !kinds.includes(c.kind)) throw new FormulaFailure(`${at}/${i}`, `"${op}" needs ${kinds.join(' or ')}, not ${c.kind}`);
@@ -90,11 +96,11 @@ function compile(node: unknown, path: string, fields: ReadonlyMap<string, FieldD
   if (op === 'var') {
     const name = args[0];
     if (typeof name !== 'string') throw new FormulaFailure(at, 'var needs a field name');
-    const field = fields.get(name);
+    const field = scope.fields.get(name);
     const kind = field && FIELD_KINDS[field.type];
     if (!field) throw new FormulaFailure(at, `"${name}" is not a field of this object`);
     if (!kind) throw new FormulaFailure(at, `${field.type} fields cannot be used in formulas`);
-    return { sql: quoteIdent(field.apiName), kind };
+    return { sql: (scope.alias ? `${quoteIdent(scope.alias)}.` : '') + quoteIdent(field.apiName), kind };
   }
   if (op in ARITHMETIC) {
     if (args.length < 1 || ((op === '-' || op === '/' || op === '%') && args.length > 2)) throw new FormulaFailure(at, `"${op}" takes ${op === '-' ? '1 or 2' : 'at least 1'} arguments`);
@@ -159,7 +165,7 @@ function compile(node: unknown, path: string, fields: ReadonlyMap<string, FieldD
   if (op === 'in') {
     const needle = sub(0);
     if (Array.isArray(args[1])) {
-      const options = (args[1] as unknown[]).map((v, i) => compile(v, `${at}/1/${i}`, fields, depth + 2));
+      const options = (args[1] as unknown[]).map((v, i) => compile(v, `${at}/1/${i}`, scope, depth + 2));
       options.forEach((o, i) => {
         if (o.kind !== needle.kind) throw new FormulaFailure(`${at}/1/${i}`, `list values must be ${needle.kind}`);
       });

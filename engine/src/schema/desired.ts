@@ -79,6 +79,10 @@ export function desiredSchema(snapshot: MetadataSnapshot): DesiredTable[] {
     objectId: obj.id,
     name: obj.apiName,
     columns: obj.fields.flatMap((f) => fieldColumns(f, new Map(obj.fields.map((x) => [x.apiName, x])))),
-    constraints: obj.fields.flatMap((f) => fieldConstraints(f, objects)),
+    constraints: [
+      // Private sharing lists "records I or my subordinates own": served by this index.
+      { name: `tsr_${shortHash(`ix:${obj.id}:owner_id`, 16)}_ix`, kind: 'index' as const, column: 'owner_id' },
+      ...obj.fields.flatMap((f) => fieldConstraints(f, objects)),
+    ],
   }));
 }

@@ -29,8 +29,10 @@ describe('schema planner (pure)', () => {
 
   it('creates a table for a new object with every field column', () => {
     const steps = planSchema(desiredSchema(snap(widget([name, { id: 'f_addr', apiName: 'addr', type: 'address', label: 'A' }]))), { tables: [], sequences: new Set() });
-    expect(steps).toHaveLength(1);
+    // The table, then its owner_id index (private sharing lists by owner).
+    expect(steps.map((s) => s.op)).toEqual(['createTable', 'addConstraint']);
     expect(steps[0]).toMatchObject({ op: 'createTable', table: 'widget' });
+    expect(steps[1]).toMatchObject({ op: 'addConstraint', constraint: { kind: 'index', column: 'owner_id' } });
     expect((steps[0] as { columns: { name: string }[] }).columns.map((c) => c.name)).toEqual(['name', 'addr__street', 'addr__city', 'addr__state', 'addr__postal_code', 'addr__country']);
   });
 

@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { unauthorized } from '../errors.js';
 import { uuidv7 } from '../metadata/ids.js';
+import type { Principal } from './principal.js';
 
 /**
  * Users and bearer sessions. Tokens are random 256-bit values; only their SHA-256 is stored, so a
@@ -52,15 +53,23 @@ export class AuthService {
     return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, name: user.name, isAdmin: user.is_admin } };
   }
 
-  async authenticate(token: string): Promise<SessionUser> {
-    const row = await this.knex(`${this.schema}._sessions as s`)
-      .join(`${this.schema}._users as u`, 'u.id', 's.user_id')
-      .where('s.token_hash', sha256(token))
-      .andWhere('s.expires_at', '>', this.knex.fn.now())
-      .andWhere('u.active', true)
-      .first('u.id', 'u.email', 'u.name', 'u.is_admin');
+  /**
+   * The session's user with every grant, in one statement: the user row (role, permission sets,
+   * active), their groups, and whether the token is a named API token. Nothing is cached, so a
+   * revoked session, a deactivation or a removed grant counts from the very next request.
+   */
+  async authenticate(token: string): Promise<Principal> {
+    const { rows } = await this.knex.raw(`
+      select u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, s.name as token_name,
+             array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups
+      from ??._sessions s join ??._users u on u.id = s.user_id
+      where s.token_hash = ? and s.expires_at > now() and u.active`, [this.schema, this.schema, this.schema, sha256(token)]);
+    const row = rows[0];
     if (!row) throw unauthorized('the token is missing, expired or revoked');
-    return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin };
+    return {
+      id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, role: row.role ?? null,
+      permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via: row.token_name === null ? 'session' : 'token',
+    };
   }
 
   async logout(token: string): Promise<void> {

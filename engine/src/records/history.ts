@@ -1,0 +1,78 @@
+import type { Knex } from 'knex';
+import type { CompiledObject } from '../metadata/compile.js';
+import type { Access } from '../security/access.js';
+import type { Caller } from './caller.js';
+
+/**
+ * Field history: every record change leaves entries in _field_history in the transaction of the
+ * change itself — created, one `updated` entry per changed field (old → new), deleted, restored,
+ * purged — with who made it and through which path (api, ui, bulk, import). Only ever appended.
+ */
+
+export type HistoryEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'purged';
+type Row = Record<string, unknown>;
+
+const historyTable = (schema: string) => `${schema}._field_history`;
+
+/** One entry per record for events without field detail (created, deleted, restored, purged). */
+export async function recordEvents(db: Knex | Knex.Transaction, schema: string, object: CompiledObject, ids: readonly string[], event: HistoryEvent, caller: Caller): Promise<void> {
+  if (!ids.length) return;
+  await db.raw(`insert into ?? (object_id, record_id, event, user_id, via) select ?, unnest(?::uuid[]), ?, ?, ?`,
+    [historyTable(schema), object.def.id, pgArray(ids), event, caller.userId, caller.via]);
+}
+
+/** The INSERT … RETURNING of one new record, with its `created` entry, as one statement. */
+export function insertWithHistory(db: Knex | Knex.Transaction, schema: string, object: CompiledObject, insert: Knex.QueryBuilder, caller: Caller): Knex.Raw {
+  return db.raw(`with ins as (?), h as (insert into ?? (object_id, record_id, event, user_id, via) select ?, id, 'created', ?, ? from ins) select * from ins`,
+    [insert, historyTable(schema), object.def.id, caller.userId, caller.via]);
+}
+
+/** `updated` entries for the fields whose value differs between two API records. */
+export async function recordChanges(db: Knex.Transaction, schema: string, object: CompiledObject, before: Row, after: Row, caller: Caller): Promise<void> {
+  const rows = [];
+  for (const name of object.fields.keys()) {
+    const field = object.fields.get(name)!;
+    // Computed fields change because others did; their history says nothing new.
+    if (field.type.readOnly) continue;
+    const keys = [name, ...Object.keys(field.type.companions ?? {}).map((k) => `${name}__${k}`)];
+    for (const key of keys) {
+      const was = before[key] ?? null;
+      const now = after[key] ?? null;
+      if (JSON.stringify(was) === JSON.stringify(now)) continue;
+      rows.push({ object_id: object.def.id, record_id: after.id, event: 'updated', field: key, old_value: JSON.stringify(was), new_value: JSON.stringify(now), user_id: caller.userId, via: caller.via });
+    }
+  }
+  if (before.owner_id !== after.owner_id) {
+    rows.push({ object_id: object.def.id, record_id: after.id, event: 'updated', field: 'owner_id', old_value: JSON.stringify(before.owner_id), new_value: JSON.stringify(after.owner_id), user_id: caller.userId, via: caller.via });
+  }
+  if (rows.length) await db(historyTable(schema)).insert(rows);
+}
+
+export interface HistoryEntry {
+  at: string;
+  event: HistoryEvent;
+  field: string | null;
+  oldValue: unknown;
+  newValue: unknown;
+  userId: string | null;
+  userName: string | null;
+  via: string;
+}
+
+/** A record's history, newest first, without the fields the reader may not read. */
+export async function readHistory(knex: Knex, schema: string, object: CompiledObject, id: string, access: Access, limit = 200): Promise<HistoryEntry[]> {
+  const rows = await knex(`${historyTable(schema)} as h`)
+    .leftJoin(`${schema}._users as u`, 'u.id', 'h.user_id')
+    .where({ 'h.record_id': id, 'h.object_id': object.def.id })
+    .orderBy('h.seq', 'desc').limit(limit)
+    .select('h.at', 'h.event', 'h.field', 'h.old_value', 'h.new_value', 'h.user_id', 'u.name as user_name', 'h.via');
+  return rows
+    .filter((r: Row) => r.field === null || r.field === 'owner_id' || access.canReadField(object.def.apiName, String(r.field).split('__')[0]!))
+    .map((r: Row) => ({
+      at: new Date(r.at as string).toISOString(), event: r.event as HistoryEvent, field: (r.field as string | null) ?? null,
+      oldValue: r.old_value ?? null, newValue: r.new_value ?? null, userId: (r.user_id as string | null) ?? null, userName: (r.user_name as string | null) ?? null, via: r.via as string,
+    }));
+}
+
+/** A Postgres array literal of uuids, bound as one value (knex would spread a JS array). */
+const pgArray = (ids: readonly string[]) => `{${ids.join(',')}}`;

@@ -1,0 +1,85 @@
+import { Problem } from '../errors.js';
+import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import type { SharingRuleDef, SystemPermission } from '../metadata/types.js';
+import { grantsFor, NO_OBJECT_ACCESS, type Grants, type ObjectGrant } from './grants.js';
+import type { Principal } from './principal.js';
+
+/**
+ * What one caller may do, for one request: object and field permissions from their permission
+ * sets, system permissions, and the facts record sharing needs (their role's subordinates, the
+ * sharing rules that reach them). Everything that reads or writes records asks this object.
+ */
+
+export type ObjectAction = 'read' | 'create' | 'edit' | 'delete';
+
+const ALL: ObjectGrant = Object.freeze({ read: true, create: true, edit: true, delete: true, viewAll: true, modifyAll: true });
+
+export const forbidden = (detail: string, field: string, code: string, message: string) => new Problem(403, 'Forbidden', detail, [{ field, code, message }]);
+
+export class Access {
+  private readonly grants: Grants;
+
+  constructor(readonly principal: Principal, private readonly compiled: CompiledMetadata) {
+    this.grants = grantsFor(compiled, principal.permissionSets);
+  }
+
+  get userId(): string {
+    return this.principal.id;
+  }
+
+  get isAdmin(): boolean {
+    return this.principal.isAdmin;
+  }
+
+  hasSystem(permission: SystemPermission): boolean {
+    return this.isAdmin || this.grants.system.has(permission);
+  }
+
+  requireSystem(permission: SystemPermission): void {
+    if (!this.hasSystem(permission)) throw forbidden(`this needs the ${permission} permission`, permission, 'systemPermission', `ask an admin for a permission set with ${permission}`);
+  }
+
+  object(name: string): ObjectGrant {
+    return this.isAdmin ? ALL : (this.grants.objects.get(name) ?? NO_OBJECT_ACCESS);
+  }
+
+  can(object: string, action: ObjectAction): boolean {
+    return this.object(object)[action];
+  }
+
+  require(object: CompiledObject, action: ObjectAction): void {
+    const name = object.def.apiName;
+    if (!this.can(name, action)) throw forbidden(`you may not ${action} ${name} records`, name, 'objectPermission', `no ${action} permission on ${name}`);
+  }
+
+  canReadField(object: string, field: string): boolean {
+    if (this.isAdmin) return true;
+    return this.grants.fields.get(object)?.get(field)?.read ?? false;
+  }
+
+  canEditField(object: string, field: string): boolean {
+    if (this.isAdmin) return true;
+    return this.grants.fields.get(object)?.get(field)?.edit ?? false;
+  }
+
+  /** The object's fields this caller may read, in definition order. */
+  readableFields(object: CompiledObject): Set<string> {
+    return new Set([...object.fields.keys()].filter((f) => this.canReadField(object.def.apiName, f)));
+  }
+
+  /** Roles below the caller's, whose users' records the caller sees as their managers. */
+  subordinateRoles(): string[] {
+    return this.principal.role ? (this.compiled.security.below.get(this.principal.role) ?? []) : [];
+  }
+
+  /** The object's criteria sharing rules that share records with this caller. */
+  sharingRules(object: CompiledObject): SharingRuleDef[] {
+    const { role, groups } = this.principal;
+    return (object.def.sharing?.rules ?? []).filter((rule) => {
+      if (rule.group !== undefined) return groups.includes(rule.group);
+      if (rule.role !== undefined) return role === rule.role;
+      if (rule.roleAndSubordinates !== undefined && role) return role === rule.roleAndSubordinates || (this.compiled.security.below.get(rule.roleAndSubordinates) ?? []).includes(role);
+      return false;
+    });
+  }
+}
