@@ -178,8 +178,6 @@ async function tesseraImport(task: Extract<ImportTask, { kind: 'tessera' }>): Pr
     { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-length': String(size) }, fs.createReadStream(task.file, { highWaterMark: 256 * 1024 }));
   const uploaded = performance.now();
   if (started.status !== 202) throw new Error(`tessera import: ${started.status} ${JSON.stringify(started.json).slice(0, 500)}`);
-  // When each phase was first seen running (a phase shorter than a poll may go unseen).
-  const seen = new Map<string, number>();
   let job = started.json;
   let polls = 0;
   const maxPolls = Math.ceil(task.timeoutMs / task.pollMs);
@@ -189,20 +187,14 @@ async function tesseraImport(task: Extract<ImportTask, { kind: 'tessera' }>): Pr
     const r = await send(`${task.url}/api/v1/imports/${started.json.id}`, 'GET', headers);
     if (r.status !== 200) throw new Error(`tessera import status: ${r.status} ${JSON.stringify(r.json).slice(0, 500)}`);
     job = r.json;
-    if (job.phase && !seen.has(job.phase)) seen.set(job.phase, performance.now());
   }
   const done = performance.now();
   if (job.status !== 'completed') throw new Error(`tessera import failed: ${job.error} (${job.rowsFailed} rows failed)`);
   if (job.rowsCreated !== task.rows || job.rowsTotal !== task.rows) throw new Error(`tessera import: ${job.rowsCreated} rows created of ${job.rowsTotal}, expected ${task.rows}`);
-  // A phase runs from the first poll that saw it (or a later one) to the first poll that saw the next.
-  const firstSeen = (names: string[]) => names.map((n) => seen.get(n)).find((m) => m !== undefined) ?? done;
-  const validating = firstSeen(['validating', 'writing']);
-  const writing = firstSeen(['writing']);
+  // One pass: the job reads, checks and writes the file in one go, so there is one phase after the upload.
   const phases = [
     { name: 'upload', seconds: (uploaded - t0) / 1000 },
-    { name: 'counting', seconds: (validating - uploaded) / 1000 },
-    { name: 'validating', seconds: (writing - validating) / 1000 },
-    { name: 'writing', seconds: (done - writing) / 1000 },
+    { name: 'job', seconds: (done - uploaded) / 1000 },
   ];
   return { rows: job.rowsCreated, seconds: (done - t0) / 1000, phases, polls };
 }

@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { MetadataService } from './metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from './packs/core-pack.js';
 import { CurrencyService } from './records/currencies.js';
+import { ImportJobs } from './records/import-jobs.js';
 import { RecordsService } from './records/records.service.js';
 import { AuthService, generatePassword } from './security/auth.service.js';
 
@@ -19,6 +20,7 @@ export interface Engine {
   db: Database;
   metadata: MetadataService;
   records: RecordsService;
+  imports: ImportJobs;
   auth: AuthService;
   server: http.Server;
   url: string;
@@ -42,7 +44,8 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   const auth = new AuthService(db.knex, options.schema, options.sessionHours);
   const currencies = new CurrencyService(db.knex, options.schema);
   const records = new RecordsService(db.knex, options.schema, () => metadata.compiled, currencies);
-  const app = buildApp({ knex: db.knex, auth, metadata, records, currencies, corsOrigins: options.corsOrigins ?? [], isReady: () => ready });
+  const imports = new ImportJobs(db.knex, options.schema, () => metadata.compiled, () => currencies.corporate);
+  const app = buildApp({ knex: db.knex, auth, metadata, records, imports, currencies, corsOrigins: options.corsOrigins ?? [], isReady: () => ready });
   const server = http.createServer(app);
   try {
     await migrate(db.knex, options.schema);
@@ -58,12 +61,14 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     }
     await metadata.load();
     await currencies.load();
+    await imports.recover();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, resolve);
     });
   } catch (e) {
     server.close();
+    await imports.close();
     await db.close();
     throw e;
   }
@@ -71,11 +76,12 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? 'localhost' : address.address;
   return {
-    db, metadata, records, auth, server,
+    db, metadata, records, imports, auth, server,
     url: `http://${host}:${address.port}`,
     async close() {
       ready = false;
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await imports.close();
       await db.close();
     },
   };

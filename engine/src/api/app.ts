@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { CsvExporter } from '../records/csv-export.js';
-import { ImportJobs } from '../records/import-jobs.js';
+import type { ImportJobs } from '../records/import-jobs.js';
 import type { CurrencyService } from '../records/currencies.js';
 import type { RecordsService } from '../records/records.service.js';
 import type { AuthService } from '../security/auth.service.js';
@@ -23,6 +23,7 @@ export interface AppServices {
   auth: AuthService;
   metadata: MetadataService;
   records: RecordsService;
+  imports: ImportJobs;
   currencies: CurrencyService;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
@@ -51,9 +52,8 @@ export function buildApp(services: AppServices): Express {
   app.use('/api/v1/meta', metaRouter(services.metadata, services.knex));
   // CSV export/import first: `/:object/export` would otherwise be read as a record id.
   const compiled = () => services.metadata.compiled;
-  const imports = new ImportJobs(services.knex, services.metadata.schema, compiled, () => services.currencies.corporate);
-  app.use('/api/v1/records', csvRouter(new CsvExporter(services.knex, services.metadata.schema, compiled), imports));
-  app.use('/api/v1/imports', importJobsRouter(imports));
+  app.use('/api/v1/records', csvRouter(new CsvExporter(services.knex, services.metadata.schema, compiled), services.imports));
+  app.use('/api/v1/imports', importJobsRouter(services.imports));
   app.use('/api/v1/records', recordsRouter(services.records));
   app.use('/api/v1/search', searchRouter(services.knex, services.metadata));
   app.use('/api/v1/currencies', currenciesRouter(services.currencies));

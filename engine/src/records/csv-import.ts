@@ -126,12 +126,28 @@ const DATETIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Z
 const TRUE = new Set(['true', 'yes', '1']);
 const FALSE = new Set(['false', 'no', '0']);
 
+/** A picklist's exact values, then its values and labels folded, each to the value (built once per field definition). */
+const choices = new WeakMap<object, { exact: Set<string>; folded: Map<string, string> }>();
+
 /** A picklist choice from its value, or (case-insensitively) the value or a label in any locale. */
 function choice(field: CompiledField, text: string): string {
-  const values = field.def.values ?? [];
-  if (values.some((v) => v.value === text)) return text;
-  const wanted = fold(text);
-  return values.find((v) => fold(v.value) === wanted || labels(v.label).some((l) => fold(l) === wanted))?.value ?? text;
+  let known = choices.get(field.def);
+  if (!known) {
+    const values = field.def.values ?? [];
+    const folded = new Map<string, string>();
+    // The first value a folded text names wins, as a search through the list in order would find.
+    for (const v of values) for (const t of [v.value, ...labels(v.label)]) if (!folded.has(fold(t))) folded.set(fold(t), v.value);
+    known = { exact: new Set(values.map((v) => v.value)), folded };
+    choices.set(field.def, known);
+  }
+  if (known.exact.has(text)) return text;
+  return known.folded.get(fold(text)) ?? text;
+}
+
+const ABSENT: CellResult = Object.freeze({ absent: true });
+// A function declaration, not a closure per call: it runs for every cell of a large file.
+function fail(name: string, code: string, message: string): CellResult {
+  return { error: { field: name, code, message: `${name} ${message}` } };
 }
 
 /**
@@ -145,26 +161,25 @@ export function coerceCell(field: CompiledField, raw: string): CellResult {
   const kind = csvKind(field.def);
   const name = field.def.apiName;
   const trimmed = text.trim();
-  if (trimmed === '') return { absent: true };
-  const fail = (code: string, message: string): CellResult => ({ error: { field: name, code, message: `${name} ${message}` } });
+  if (trimmed === '') return ABSENT;
   switch (kind) {
     case 'text':
       if (field.def.type === 'picklist') return { value: choice(field, trimmed) };
       // Spaces are part of free text; around an email, a phone number or an id they are noise.
       return { value: field.def.type === 'text' || field.def.type === 'textarea' || field.def.type === 'richtext' ? text : trimmed };
     case 'integer':
-      return INTEGER.test(trimmed) ? { value: Number(trimmed) } : fail('type', `must be a whole number, not "${trimmed}"`);
+      return INTEGER.test(trimmed) ? { value: Number(trimmed) } : fail(name, 'type', `must be a whole number, not "${trimmed}"`);
     case 'decimal':
-      return DECIMAL.test(trimmed) ? { value: Number(trimmed) } : fail('type', `must be a number written with a "." for decimals and no thousands separators, not "${trimmed}"`);
+      return DECIMAL.test(trimmed) ? { value: Number(trimmed) } : fail(name, 'type', `must be a number written with a "." for decimals and no thousands separators, not "${trimmed}"`);
     case 'boolean': {
       const word = trimmed.toLowerCase();
-      return TRUE.has(word) ? { value: true } : FALSE.has(word) ? { value: false } : fail('type', `must be true/false, yes/no or 1/0, not "${trimmed}"`);
+      return TRUE.has(word) ? { value: true } : FALSE.has(word) ? { value: false } : fail(name, 'type', `must be true/false, yes/no or 1/0, not "${trimmed}"`);
     }
     case 'date':
-      return DATE.test(trimmed) ? { value: trimmed } : fail('format', `must be a date written YYYY-MM-DD, not "${trimmed}"`);
+      return DATE.test(trimmed) ? { value: trimmed } : fail(name, 'format', `must be a date written YYYY-MM-DD, not "${trimmed}"`);
     case 'datetime': {
       const m = DATETIME.exec(trimmed);
-      if (!m) return fail('format', `must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z, not "${trimmed}"`);
+      if (!m) return fail(name, 'format', `must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z, not "${trimmed}"`);
       // Without a zone the time is taken as UTC; the API stores instants.
       const seconds = m[2]!.length === 5 ? `${m[2]}:00` : m[2];
       const zone = m[3] === undefined ? 'Z' : /^[+-]\d{4}$/.test(m[3]) ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3];
@@ -176,7 +191,7 @@ export function coerceCell(field: CompiledField, raw: string): CellResult {
       try {
         return { value: JSON.parse(text) };
       } catch {
-        return fail('json', 'must be JSON text, for example {"city": "Lyon"}');
+        return fail(name, 'json', 'must be JSON text, for example {"city": "Lyon"}');
       }
   }
 }

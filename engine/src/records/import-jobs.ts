@@ -9,6 +9,7 @@ import { badRequest, notFound, Problem, type FieldError } from '../errors.js';
 import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
 import { BulkWriter, checkUpsertOn, type BulkRequest } from './bulk.js';
+import { RowWriter, serverIsPGlite } from './copy-writer.js';
 import { csvLine, numberCell, textCell } from './csv.js';
 import { coerceRow, mapHeaders, parseMapping, type ImportColumn } from './csv-import.js';
 import { translateDbError } from './db-errors.js';
@@ -18,27 +19,34 @@ import type { Caller } from './caller.js';
 /**
  * CSV import as a background job. The request only stores the upload in a private temp folder,
  * reads its header row (an unknown header is a 400 before any job exists) and records the job;
- * the 202 goes out and the job runs in this process, in batches of 1,000 rows, every batch
- * through BulkWriter: the same checks and writes as POST …/bulk, nothing around them.
+ * the 202 goes out and the job runs in this process, reading the file once, in batches, every
+ * batch through BulkWriter (the same checks, rollups and writes as POST …/bulk, nothing around
+ * them) with its new rows sent by COPY (copy-writer.ts). Each row is checked once.
  *
- *   allOrNone (default)  pass 1 checks every row (no writes); a bad row fails the job with the
- *                        error report and nothing is written. Pass 2 writes all rows in ONE
- *                        transaction, which also marks the job completed.
+ *   allOrNone (default)  every batch is checked and written in ONE transaction, which also marks
+ *                        the job completed. The first bad row rolls it back; the rest of the file
+ *                        is then only checked, batch by batch, so the error report is complete.
  *   skipBadRows          each batch is checked and its good rows written in its own transaction,
  *                        with the batch's error rows and the job's progress.
  *
- * Only one connection is used at a time (PGlite has one): the file is read between queries, and
- * pass 2 runs every statement on its transaction. While pass 2 is open, other requests on an
- * embedded database wait for it, as they do for a bulk request.
+ * Progress is the share of the file's bytes read, kept in memory for polls and, where a second
+ * connection is to be had (PostgreSQL), written to the job row about once a second while the
+ * transaction is open; that write is also the job's heartbeat. Embedded PGlite has one
+ * connection, so there a poll waits for an allOrNone transaction as it waits for a bulk request.
  *
  * Unique fields (and the upsert key) are also checked between rows of the file, not only within
  * a batch; the keys seen are kept in memory for the length of the job.
+ *
+ * Housekeeping (`recover` on start, then every minute): a job left queued or running by a process
+ * that stopped is marked failed (at once on embedded PGlite, where no other process can be running
+ * it; after STALE_MS without a heartbeat on PostgreSQL), finished jobs are deleted with their
+ * error rows after the retention period, and temp folders of finished jobs are removed.
  */
 
 export type ImportMode = 'allOrNone' | 'skipBadRows';
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
-/** What a running job is doing: counting rows, checking them (allOrNone pass 1), writing them. */
-export type ImportPhase = 'counting' | 'validating' | 'writing';
+/** What a running job is doing: writing rows, or (allOrNone, after a bad row) only checking the rest. */
+export type ImportPhase = 'writing' | 'validating';
 
 export interface ImportJob {
   id: string;
@@ -47,13 +55,17 @@ export interface ImportJob {
   phase: ImportPhase | null;
   mode: ImportMode;
   upsertOn: string | null;
-  /** Data rows in the file (the header row not counted); null until counted. */
+  /** Data rows in the file (the header row not counted); null until the whole file is read. */
   rowsTotal: number | null;
   /** Rows read and checked (and, in skipBadRows, written) so far. */
   rowsProcessed: number;
   rowsCreated: number;
   rowsUpdated: number;
   rowsFailed: number;
+  /** The uploaded file's size; progress is bytesProcessed / bytesTotal. */
+  bytesTotal: number | null;
+  /** Bytes of the file read so far. */
+  bytesProcessed: number;
   /** Why the job failed when no single row is to blame (an unreadable file, say). */
   error: string | null;
   createdAt: string;
@@ -73,13 +85,32 @@ export interface Upload {
   length?: number;
 }
 
+export interface ImportHousekeeping {
+  /** Finished jobs and their error reports are deleted this long after they finished. */
+  retentionMs?: number;
+  /** PostgreSQL: a queued or running job without a heartbeat for this long is taken as orphaned. */
+  staleMs?: number;
+  /** How often housekeeping runs; 0 turns the timer off (it still runs from `recover`). */
+  intervalMs?: number;
+}
+
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
-const BATCH = 1000;
+/** Rows a batch holds at most; a batch is also cut once its cells reach BATCH_CHARS. */
+const BATCH = 2000;
+const BATCH_CHARS = 4_000_000;
 /** Imports writing at least this many rows refresh the table's planner statistics when done. */
 const ANALYZE_AFTER = 10_000;
 /** A record longer than this is a broken file (an unclosed quote swallowing the rest), not data. */
 const MAX_RECORD_CHARS = 8_000_000;
+/** How often a job open in one transaction writes its progress (and heartbeat) to its row. */
+const HEARTBEAT_MS = 1000;
+const REPORT_BATCH = 1000;
+const DAY_MS = 86_400_000;
+const DEFAULT_HOUSEKEEPING: Required<ImportHousekeeping> = { retentionMs: 7 * DAY_MS, staleMs: 2 * 60_000, intervalMs: 60_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Temp folders are named after their job, so housekeeping can tell whose they are. */
+const TEMP_PREFIX = 'tessera-import-';
+const TEMP_DIR = /^tessera-import-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-/;
 
 interface CsvRow {
   /** The row number a spreadsheet shows: the header is row 1. */
@@ -88,6 +119,11 @@ interface CsvRow {
 }
 interface BadRow extends CsvRow {
   errors: FieldError[];
+}
+interface Batch {
+  rows: CsvRow[];
+  /** Bytes of the file read once this batch is. */
+  bytes: number;
 }
 /** What a run needs besides the job row. */
 interface Run {
@@ -103,15 +139,38 @@ interface Run {
   committed?: boolean;
   /** Records created or updated so far. */
   written: number;
+  /** The live progress polls see before it reaches the job row. */
+  phase: ImportPhase;
+  rowsProcessed: number;
+  bytesProcessed: number;
+  /** When progress was last written to the job row. */
+  beatAt: number;
 }
 
 type Row = Record<string, unknown>;
 
+/** Thrown inside the allOrNone transaction to roll it back once a row is found bad. */
+class RowsRefused {
+  constructor(readonly batch: Batch, readonly bad: BadRow[], readonly unchecked: (CsvRow & { body: Row })[]) {}
+}
+/** Thrown by a run when the engine is shutting down. */
+class Stopping extends Error {}
+
 export class ImportJobs {
   private readonly writer: BulkWriter;
+  private readonly housekeeping: Required<ImportHousekeeping>;
+  /** Jobs running in this process, by id. */
+  private readonly live = new Map<string, { run: Run; done: Promise<void> }>();
+  private server?: Promise<{ pglite: boolean }>;
+  private timer?: NodeJS.Timeout;
+  private closing = false;
 
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata, corporateCurrency: () => string) {
+  constructor(
+    private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata, corporateCurrency: () => string,
+    housekeeping: ImportHousekeeping = {},
+  ) {
     this.writer = new BulkWriter(knex, schema, metadata, corporateCurrency);
+    this.housekeeping = { ...DEFAULT_HOUSEKEEPING, ...housekeeping };
   }
 
   private get jobs() {
@@ -120,6 +179,12 @@ export class ImportJobs {
 
   private get errorRows() {
     return `${this.schema}._import_errors`;
+  }
+
+  /** Embedded PGlite takes no COPY FROM STDIN and has one connection; asked once. */
+  private pglite(): Promise<boolean> {
+    this.server ??= serverIsPGlite(this.knex).then((pglite) => ({ pglite }));
+    return this.server.then((s) => s.pglite);
   }
 
   /** Stores the upload, checks its header row, records the job and starts it; the job's first state. */
@@ -131,13 +196,15 @@ export class ImportJobs {
     if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, 'upsertOn');
     const mapping = parseMapping(options.mapping);
     if (upload.length !== undefined && upload.length > MAX_IMPORT_BYTES) throw tooLarge();
+    if (this.closing) throw new Problem(503, 'Service unavailable', 'the server is shutting down; send the file again in a moment');
 
-    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tessera-import-'));
+    const id = uuidv7();
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${id}-`));
     const file = path.join(dir, 'upload.csv');
     let run: Run;
     let job: ImportJob;
     try {
-      await saveUpload(upload.body, file);
+      const bytes = await saveUpload(upload.body, file);
       const headers = await readHeader(file);
       if (!headers || headers.every((h) => h.trim() === '')) {
         throw badRequest('the file has no header row; its first line must name the columns', [{ field: '/', code: 'noHeader', message: 'the first line names the fields, for example name,amount' }]);
@@ -146,24 +213,39 @@ export class ImportJobs {
       if (upsertOn !== undefined && !columns.some((c) => c.field?.def.apiName === upsertOn)) {
         throw badRequest(`upsertOn is ${upsertOn}, but no column of the file fills it`, [{ field: 'upsertOn', code: 'missingColumn', message: `add a ${upsertOn} column, or map one to it` }]);
       }
-      const id = uuidv7();
       const [row] = await this.knex(this.jobs).insert({
-        id, object: object.def.apiName, status: 'queued', mode, upsert_on: upsertOn ?? null, headers: JSON.stringify(headers), created_by: caller.userId,
+        id, object: object.def.apiName, status: 'queued', mode, upsert_on: upsertOn ?? null, headers: JSON.stringify(headers), created_by: caller.userId, bytes_total: bytes,
       }).returning('*');
       job = toJob(row);
-      run = { id, object, mode, ...(upsertOn !== undefined ? { upsertOn } : {}), columns, headerCount: headers.length, file, caller, written: 0 };
+      run = {
+        id, object, mode, ...(upsertOn !== undefined ? { upsertOn } : {}), columns, headerCount: headers.length, file, caller: { ...caller, via: 'import' }, written: 0,
+        phase: 'writing', rowsProcessed: 0, bytesProcessed: 0, beatAt: 0,
+      };
     } catch (e) {
       await fs.promises.rm(dir, { recursive: true, force: true });
       throw e;
     }
-    setImmediate(() => void this.run(run).finally(() => fs.promises.rm(dir, { recursive: true, force: true })).catch((e) => console.error(e)));
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run(run))
+      .catch((e) => console.error(e))
+      .finally(() => fs.promises.rm(dir, { recursive: true, force: true }).catch((e) => console.error(e)))
+      .finally(() => this.live.delete(id));
+    this.live.set(id, { run, done });
     return job;
   }
 
   async get(id: string): Promise<ImportJob> {
     const row = UUID.test(id) ? await this.knex(this.jobs).where({ id }).first() : undefined;
     if (!row) throw notFound(`import ${id} does not exist`);
-    return toJob(row);
+    const job = toJob(row);
+    // A running job's progress may be ahead of its row (allOrNone writes the row at commit).
+    const run = this.live.get(id)?.run;
+    if (run && job.status === 'running') {
+      job.phase = run.phase;
+      job.rowsProcessed = Math.max(job.rowsProcessed, run.rowsProcessed);
+      job.bytesProcessed = Math.max(job.bytesProcessed, run.bytesProcessed);
+    }
+    return job;
   }
 
   /**
@@ -184,7 +266,7 @@ export class ImportJobs {
       yield csvLine(['row', 'fields', 'errors', ...headers, ...extra].map(textCell));
       let after = 0;
       for (;;) {
-        const rows: { row: number; errors: FieldError[]; cells: string[] }[] = await knex(table).where({ job_id: id }).where('row', '>', after).orderBy('row').limit(BATCH).select('row', 'errors', 'cells');
+        const rows: { row: number; errors: FieldError[]; cells: string[] }[] = await knex(table).where({ job_id: id }).where('row', '>', after).orderBy('row').limit(REPORT_BATCH).select('row', 'errors', 'cells');
         if (rows.length) {
           yield rows.map((r) => csvLine([
             numberCell(r.row),
@@ -193,7 +275,7 @@ export class ImportJobs {
             ...Array.from({ length: width }, (_, i) => textCell(r.cells[i] ?? '')),
           ])).join('');
         }
-        if (rows.length < BATCH) return;
+        if (rows.length < REPORT_BATCH) return;
         after = rows[rows.length - 1]!.row;
       }
     }
@@ -202,114 +284,153 @@ export class ImportJobs {
 
   private async run(run: Run): Promise<void> {
     try {
-      await this.progress(run.id, { status: 'running', phase: 'counting' });
-      const total = await countRows(run.file);
-      await this.progress(run.id, { rows_total: total, phase: run.mode === 'allOrNone' ? 'validating' : 'writing' });
+      if (this.closing) throw new Stopping();
+      await this.progress(run.id, { status: 'running', phase: 'writing' });
       if (run.mode === 'skipBadRows') await this.writeEachBatch(run);
-      else if (await this.checkAll(run)) await this.writeAll(run, total);
+      else await this.writeAllOrNone(run);
     } catch (e) {
       let message = 'the import stopped on an error on our side';
-      if (e instanceof CsvError) message = `the file is not valid CSV: ${e.message}`;
+      if (e instanceof Stopping) message = 'the server stopped during the import';
+      else if (e instanceof CsvError) message = `the file is not valid CSV: ${e.message}`;
       else if (e instanceof Problem) message = e.detail;
       else console.error(e);
       const stopped = run.committed ? '; the rows before it were imported' : '; nothing was imported';
-      await this.progress(run.id, { status: 'failed', phase: null, error: message + stopped, finished_at: this.knex.fn.now() }).catch((err) => console.error(err));
+      await this.progress(run.id, {
+        status: 'failed', phase: null, error: message + stopped, finished_at: this.knex.fn.now(), rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed,
+      }).catch((err) => console.error(err));
     }
   }
 
   /** skipBadRows: each batch in its own transaction, with its error rows and the job's counts. */
   private async writeEachBatch(run: Run): Promise<void> {
     const keys = new KeysSeen(run);
+    const rows = new RowWriter(this.schema, (await this.pglite()) ? 'insert' : 'copy');
     for await (const batch of readBatches(run.file)) {
-      const { good, bad } = prepare(run, batch, keys);
+      if (this.closing) throw new Stopping();
+      const { good, bad } = prepare(run, batch.rows, keys);
       await this.knex.transaction(async (trx) => {
         let created = 0;
         let updated = 0;
         if (good.length) {
-          const result = await this.writer.write(trx, run.object, request(run, good, false), run.caller);
+          const result = await this.writer.write(trx, run.object, request(run, good, false), run.caller, rows.insert);
+          await rows.flush();
           created = result.created;
           updated = result.updated;
           for (const r of result.results) if (!r.ok) bad.push({ ...good[r.index]!, errors: r.errors });
         }
         await this.saveErrors(trx, run.id, bad);
-        await this.count(trx, run.id, { rows_processed: batch.length, rows_created: created, rows_updated: updated, rows_failed: bad.length });
+        await this.count(trx, run.id, { rows_processed: batch.rows.length, rows_created: created, rows_updated: updated, rows_failed: bad.length }, batch.bytes);
         run.written += created + updated;
       });
       run.committed = true;
+      this.advance(run, batch);
     }
-    await this.progress(run.id, { status: 'completed', phase: null, finished_at: this.knex.fn.now() });
+    await this.progress(run.id, { status: 'completed', phase: null, rows_total: run.rowsProcessed, finished_at: this.knex.fn.now() });
     await this.analyze(run.object, run.written);
   }
 
-  /** allOrNone pass 1: checks every row, writes none; true when all are good. */
-  private async checkAll(run: Run): Promise<boolean> {
+  /**
+   * allOrNone: one pass over the file, every batch checked and written in one transaction that
+   * also completes the job. A bad row rolls it back, and the rest of the file is only checked.
+   */
+  private async writeAllOrNone(run: Run): Promise<void> {
     const keys = new KeysSeen(run);
+    const pglite = await this.pglite();
+    const rows = new RowWriter(this.schema, pglite ? 'insert' : 'copy');
+    const batches = readBatches(run.file);
+    let refused: RowsRefused | undefined;
+    try {
+      await this.knex.transaction(async (trx) => {
+        let created = 0;
+        let updated = 0;
+        for await (const batch of batches) {
+          if (this.closing) throw new Stopping();
+          const { good, bad } = prepare(run, batch.rows, keys);
+          if (bad.length) throw new RowsRefused(batch, bad, good);
+          if (good.length) {
+            try {
+              // The next batch is read and checked while PostgreSQL takes this one's COPY.
+              const result = await this.writer.write(trx, run.object, request(run, good, true), run.caller, rows.insert);
+              created += result.created;
+              updated += result.updated;
+            } catch (e) {
+              if (e instanceof Problem && e.status === 422 && e.errors.some((x) => x.index !== undefined)) throw new RowsRefused(batch, byRow(good, e.errors), []);
+              throw e;
+            }
+          }
+          this.advance(run, batch);
+          // A second connection writes progress while the transaction is open (not on PGlite's one).
+          if (!pglite && Date.now() - run.beatAt >= HEARTBEAT_MS) await this.beat(run);
+        }
+        await rows.flush();
+        run.written = created + updated;
+        await trx(this.jobs).where({ id: run.id }).update({
+          status: 'completed', phase: null, rows_total: run.rowsProcessed, rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed,
+          rows_created: created, rows_updated: updated, updated_at: trx.fn.now(), finished_at: trx.fn.now(),
+        });
+      });
+    } catch (e) {
+      if (e instanceof RowsRefused) refused = e;
+      else await this.failOnWrite(run, e);
+    }
+    if (refused) await this.checkRest(run, refused, batches, keys);
+    else await this.analyze(run.object, run.written);
+  }
+
+  /**
+   * A write the checks let through but the database refused (another request took a unique
+   * value, a lookup target was deleted meanwhile): the transaction is rolled back and the job
+   * fails with the database's reason. Anything else is an error on our side.
+   */
+  private async failOnWrite(run: Run, e: unknown): Promise<void> {
+    const problem = translateDbError(run.object, e);
+    if (!(problem instanceof Problem) || problem.status !== 422) throw e;
+    await this.progress(run.id, {
+      status: 'failed', phase: null, finished_at: this.knex.fn.now(), rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed,
+      error: `the rows could not be written (${problem.errors.map((x) => x.message).join('; ') || problem.detail}); nothing was imported`,
+    });
+  }
+
+  /** allOrNone after a bad row: nothing is written; the rest of the file is checked for the report. */
+  private async checkRest(run: Run, refused: RowsRefused, batches: AsyncGenerator<Batch>, keys: KeysSeen): Promise<void> {
+    run.phase = 'validating';
     let failed = 0;
-    for await (const batch of readBatches(run.file)) {
-      const { good, bad } = prepare(run, batch, keys);
+    const check = async (batch: Batch, good: (CsvRow & { body: Row })[], bad: BadRow[], first: boolean) => {
       await this.knex.transaction(async (trx) => {
         if (good.length) {
           const { errors } = await this.writer.check(trx, run.object, request(run, good, false), run.caller);
           errors.forEach((e, i) => e.length && bad.push({ ...good[i]!, errors: e }));
         }
+        bad.sort((a, b) => a.row - b.row);
         await this.saveErrors(trx, run.id, bad);
-        await this.count(trx, run.id, { rows_processed: batch.length, rows_failed: bad.length });
+        // The first call also sets the counts of the batches written (and rolled back) before.
+        if (first) await trx(this.jobs).where({ id: run.id }).update({ phase: 'validating', rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed });
+        await this.count(trx, run.id, { rows_processed: batch.rows.length, rows_failed: bad.length }, batch.bytes);
       });
       failed += bad.length;
+      this.advance(run, batch);
+    };
+    await check(refused.batch, refused.unchecked, refused.bad, true);
+    for await (const batch of batches) {
+      if (this.closing) throw new Stopping();
+      const { good, bad } = prepare(run, batch.rows, keys);
+      await check(batch, good, bad, false);
     }
-    if (failed === 0) return true;
     await this.progress(run.id, {
-      status: 'failed', phase: null, finished_at: this.knex.fn.now(),
+      status: 'failed', phase: null, rows_total: run.rowsProcessed, finished_at: this.knex.fn.now(),
       error: `${failed} row${failed > 1 ? 's are' : ' is'} not valid; nothing was imported (see the error report)`,
     });
-    return false;
   }
 
-  /** allOrNone pass 2: every row in one transaction, which also completes the job. */
-  private async writeAll(run: Run, total: number): Promise<void> {
-    await this.progress(run.id, { phase: 'writing' });
-    let current: CsvRow[] = [];
-    try {
-      await this.knex.transaction(async (trx) => {
-        let created = 0;
-        let updated = 0;
-        for await (const batch of readBatches(run.file)) {
-          const { good, bad } = prepare(run, batch);
-          if (bad.length) throw new Problem(409, 'Conflict', 'the file changed between checking and writing');
-          current = good;
-          if (!good.length) continue;
-          const result = await this.writer.write(trx, run.object, request(run, good, true), run.caller);
-          created += result.created;
-          updated += result.updated;
-        }
-        run.written = created + updated;
-        await trx(this.jobs).where({ id: run.id }).update({
-          status: 'completed', phase: null, rows_processed: total, rows_created: created, rows_updated: updated,
-          updated_at: trx.fn.now(), finished_at: trx.fn.now(),
-        });
-      });
-      await this.analyze(run.object, run.written);
-    } catch (e) {
-      // Rows that turned bad after pass 1 (another write took a unique value, a lookup target was
-      // deleted): the transaction is rolled back, and the rows go to the error report.
-      const problem = translateDbError(run.object, e);
-      if (!(problem instanceof Problem) || problem.status !== 422) throw e;
-      const byRow = new Map<number, BadRow>();
-      for (const { index, ...error } of problem.errors) {
-        const source = current[index ?? -1];
-        if (!source) continue;
-        const entry = byRow.get(source.row) ?? { ...source, errors: [] };
-        entry.errors.push(error);
-        byRow.set(source.row, entry);
-      }
-      await this.knex.transaction(async (trx) => {
-        await this.saveErrors(trx, run.id, [...byRow.values()]);
-        await trx(this.jobs).where({ id: run.id }).update({
-          status: 'failed', phase: null, rows_failed: byRow.size, updated_at: trx.fn.now(), finished_at: trx.fn.now(),
-          error: `the rows could not be written (${problem.errors.map((x) => x.message).join('; ') || problem.detail}); nothing was imported`,
-        });
-      });
-    }
+  private advance(run: Run, batch: Batch): void {
+    run.rowsProcessed += batch.rows.length;
+    run.bytesProcessed = batch.bytes;
+  }
+
+  /** Progress and heartbeat, outside the job's transaction. */
+  private async beat(run: Run): Promise<void> {
+    run.beatAt = Date.now();
+    await this.progress(run.id, { rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed });
   }
 
   /**
@@ -331,8 +452,9 @@ export class ImportJobs {
     })));
   }
 
-  private async count(trx: Knex.Transaction, id: string, by: Record<string, number>): Promise<void> {
-    const update: Record<string, unknown> = { updated_at: trx.fn.now() };
+  /** Adds to the job's counts; `bytes` is how far into the file the job has read. */
+  private async count(trx: Knex.Transaction, id: string, by: Record<string, number>, bytes: number): Promise<void> {
+    const update: Record<string, unknown> = { updated_at: trx.fn.now(), bytes_processed: bytes };
     for (const [column, n] of Object.entries(by)) update[column] = trx.raw('?? + ?', [column, n]);
     await trx(this.jobs).where({ id }).update(update);
   }
@@ -340,6 +462,69 @@ export class ImportJobs {
   private async progress(id: string, values: Row): Promise<void> {
     await this.knex(this.jobs).where({ id }).update({ ...values, updated_at: this.knex.fn.now() });
   }
+
+  /** On start: housekeeping once, then every `intervalMs`. */
+  async recover(): Promise<void> {
+    await this.sweep();
+    if (this.housekeeping.intervalMs > 0 && !this.closing) {
+      this.timer = setInterval(() => void this.sweep().catch((e) => console.error(e)), this.housekeeping.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Marks orphaned jobs failed, deletes finished jobs past the retention period (their error rows
+   * go with them) and removes the temp folders of jobs that are no longer running. `now` is for
+   * tests. Returns what it did.
+   */
+  async sweep(now = new Date()): Promise<{ orphaned: number; expired: number; folders: number }> {
+    const pglite = await this.pglite();
+    const mine = [...this.live.keys()];
+    const stale = new Date(now.getTime() - this.housekeeping.staleMs);
+    const orphans = this.knex(this.jobs).whereIn('status', ['queued', 'running']).whereNotIn('id', mine);
+    // One process owns an embedded database: a job it is not running is running nowhere.
+    if (!pglite) orphans.where('updated_at', '<', stale);
+    const orphaned = await orphans.update({
+      status: 'failed', phase: null, finished_at: now, updated_at: now,
+      error: this.knex.raw("'the server stopped during the import; ' || case when rows_created + rows_updated > 0 and mode = 'skipBadRows' then 'the rows before it were imported' else 'nothing was imported' end"),
+    });
+    const folders = await this.removeTempFolders(mine);
+    const expired = await this.knex(this.jobs).whereIn('status', ['completed', 'failed']).where('finished_at', '<', new Date(now.getTime() - this.housekeeping.retentionMs)).delete();
+    return { orphaned, expired, folders };
+  }
+
+  /** Temp folders of this database's jobs that are not running; folders of unknown jobs may be another server's. */
+  private async removeTempFolders(running: string[]): Promise<number> {
+    const byJob = new Map<string, string>();
+    for (const name of await fs.promises.readdir(os.tmpdir()).catch(() => [] as string[])) {
+      const id = TEMP_DIR.exec(name)?.[1];
+      if (id && !running.includes(id)) byJob.set(id, name);
+    }
+    if (!byJob.size) return 0;
+    const finished: { id: string }[] = await this.knex(this.jobs).whereIn('id', [...byJob.keys()]).whereIn('status', ['completed', 'failed']).select('id');
+    for (const { id } of finished) await fs.promises.rm(path.join(os.tmpdir(), byJob.get(id)!), { recursive: true, force: true });
+    return finished.length;
+  }
+
+  /** Stops housekeeping and the running jobs (each rolls back and is marked failed); before the database closes. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.live.values()].map((j) => j.done));
+  }
+}
+
+/** The errors a BulkWriter refusal gives by row index, as the file's rows. */
+function byRow(good: CsvRow[], errors: FieldError[]): BadRow[] {
+  const rows = new Map<number, BadRow>();
+  for (const { index, ...error } of errors) {
+    const source = good[index ?? -1];
+    if (!source) continue;
+    const entry = rows.get(source.row) ?? { row: source.row, cells: source.cells, errors: [] };
+    entry.errors.push(error);
+    rows.set(source.row, entry);
+  }
+  return [...rows.values()];
 }
 
 function parseMode(input: unknown): ImportMode {
@@ -353,8 +538,8 @@ const tooLarge = () => new Problem(413, 'Payload too large', `a CSV import holds
 /** NUL cannot be stored in jsonb; the report shows U+FFFD in its place. */
 const storable = (text: string) => text.replace(/\u0000/g, '\ufffd');
 
-/** Streams the request body to the file, refusing it past MAX_IMPORT_BYTES. */
-async function saveUpload(body: Readable, file: string): Promise<void> {
+/** Streams the request body to the file, refusing it past MAX_IMPORT_BYTES; the file's size. */
+async function saveUpload(body: Readable, file: string): Promise<number> {
   let size = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -368,52 +553,58 @@ async function saveUpload(body: Readable, file: string): Promise<void> {
     if (e instanceof Problem) throw e;
     throw badRequest('the upload was interrupted', [{ field: '/', code: 'body', message: 'send the file again' }]);
   }
+  return size;
 }
 
-/** The records of a CSV file, one array of cells each; the first is the header row. */
-async function* readRecords(file: string): AsyncGenerator<string[]> {
-  const source = fs.createReadStream(file);
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS });
+const csvParser = () => parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS });
+
+async function readHeader(file: string): Promise<string[] | undefined> {
+  const source = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+  const parser = csvParser();
   source.on('error', (e) => parser.destroy(e));
   source.pipe(parser);
   try {
-    for await (const record of parser) yield record as string[];
+    for await (const record of parser) return record as string[];
+  } catch (e) {
+    if (e instanceof CsvError) throw badRequest(`the file is not valid CSV: ${e.message}`, [{ field: '/', code: 'csv', message: e.message }]);
+    throw e;
   } finally {
     source.destroy();
     parser.destroy();
   }
-}
-
-async function readHeader(file: string): Promise<string[] | undefined> {
-  try {
-    for await (const record of readRecords(file)) return record;
-  } catch (e) {
-    if (e instanceof CsvError) throw badRequest(`the file is not valid CSV: ${e.message}`, [{ field: '/', code: 'csv', message: e.message }]);
-    throw e;
-  }
   return undefined;
 }
 
-async function countRows(file: string): Promise<number> {
-  let n = -1;
-  for await (const _record of readRecords(file)) n++;
-  return Math.max(n, 0);
-}
-
-/** The data rows in batches of BATCH, numbered as a spreadsheet numbers them. */
-async function* readBatches(file: string): AsyncGenerator<CsvRow[]> {
-  let batch: CsvRow[] = [];
+/**
+ * The data rows in batches of at most BATCH rows or BATCH_CHARS characters, numbered as a
+ * spreadsheet numbers them, each with how far into the file the parser has read.
+ */
+async function* readBatches(file: string): AsyncGenerator<Batch> {
+  const source = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  const parser = csvParser();
+  source.on('error', (e) => parser.destroy(e));
+  source.pipe(parser);
+  let rows: CsvRow[] = [];
+  let chars = 0;
   let row = 0;
-  for await (const cells of readRecords(file)) {
-    row++;
-    if (row === 1) continue;
-    batch.push({ row, cells });
-    if (batch.length === BATCH) {
-      yield batch;
-      batch = [];
+  try {
+    for await (const record of parser) {
+      const cells = record as string[];
+      row++;
+      if (row === 1) continue;
+      rows.push({ row, cells });
+      for (let i = 0; i < cells.length; i++) chars += cells[i]!.length;
+      if (rows.length === BATCH || chars >= BATCH_CHARS) {
+        yield { rows, bytes: parser.info.bytes };
+        rows = [];
+        chars = 0;
+      }
     }
+    if (rows.length) yield { rows, bytes: parser.info.bytes };
+  } finally {
+    source.destroy();
+    parser.destroy();
   }
-  if (batch.length) yield batch;
 }
 
 const request = (run: Run, good: (CsvRow & { body: Row })[], allOrNone: boolean): BulkRequest =>
@@ -488,6 +679,8 @@ function toJob(row: Row): ImportJob {
     rowsCreated: row.rows_created as number,
     rowsUpdated: row.rows_updated as number,
     rowsFailed: row.rows_failed as number,
+    bytesTotal: row.bytes_total == null ? null : Number(row.bytes_total),
+    bytesProcessed: Number(row.bytes_processed ?? 0),
     error: (row.error as string | null) ?? null,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
