@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { badRequest, notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
+import { runtimeView } from '../metadata/runtime-view.js';
 import type { ObjectDef } from '../metadata/types.js';
 import type { AuthedRequest } from './context.js';
 
@@ -20,6 +21,15 @@ function releaseNumber(text: string): number {
 export function metaRouter(metadata: MetadataService, knex: import('knex').Knex): Router {
   const router = Router();
   const { draft } = metadata;
+
+  // The current release as the runtime UI draws it (the draft endpoints below are for admins).
+  // The release number is its ETag: a page load revalidates and usually gets a 304.
+  router.get('/runtime', (req, res) => {
+    const view = runtimeView(metadata.compiled);
+    res.set('ETag', `"release-${view.release}"`).set('Cache-Control', 'private, no-cache');
+    if (req.fresh) return void res.status(304).end();
+    res.json(view);
+  });
 
   router.get('/objects', async (_req, res) => {
     res.json({ data: await draft.list(knex, 'object') });

@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.js';
+import { dashboardErrors, normalizeDashboard } from './dashboard-items.js';
 import { newItemId } from './ids.js';
 import { normalizeLayout, normalizeListView } from './normalize.js';
 import type { SchemaName } from './schemas.js';
@@ -19,7 +20,7 @@ export interface MetaItem {
   object?: string;
 }
 
-export type ItemKey = 'layouts' | 'listViews' | 'roles' | 'groups' | 'permissionSets';
+export type ItemKey = 'layouts' | 'listViews' | 'dashboards' | 'roles' | 'groups' | 'permissionSets';
 
 export interface ItemSpec {
   kind: ItemKind;
@@ -51,6 +52,11 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
     kind: 'listView', path: 'list-views', key: 'listViews', schema: 'list-view',
     normalize: (i, e) => normalizeListView(i as never, e as never),
     check: (i, ctx) => validateListView(i as never, objectsMap(ctx)),
+  },
+  dashboard: {
+    kind: 'dashboard', path: 'dashboards', key: 'dashboards', schema: 'dashboard',
+    normalize: (i, e) => normalizeDashboard(i as never, e as never),
+    check: (i, ctx) => dashboardErrors(i as never, ctx.objects),
   },
   role: { kind: 'role', path: 'roles', key: 'roles', schema: 'role', normalize: withId('role'), check: (i, ctx) => roleErrors(i as never, ctx) },
   group: { kind: 'group', path: 'groups', key: 'groups', schema: 'group', normalize: withId('grp'), check: () => [] },

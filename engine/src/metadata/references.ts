@@ -1,8 +1,9 @@
-import type { LayoutDef, ListViewDef, ObjectDef } from './types.js';
+import type { DashboardDef, LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
 /**
  * When an object is saved, the items that name it or its fields follow: a renamed field is
- * renamed in layouts, list views and lookups elsewhere; a deleted field leaves them. This is what
+ * renamed in layouts, list views, dashboards and lookups elsewhere; a deleted field leaves them
+ * (a dashboard widget that measured, grouped or filtered by it goes with it). This is what
  * lets an admin rename or delete a field in one step, as in Salesforce. Pure.
  */
 
@@ -10,6 +11,7 @@ export interface Dependents {
   objects: ObjectDef[];
   layouts: LayoutDef[];
   listViews: ListViewDef[];
+  dashboards?: DashboardDef[];
 }
 
 function renameMap(before: ObjectDef, after: ObjectDef): { renamed: Map<string, string>; removed: Set<string> } {
@@ -87,5 +89,40 @@ export function followObjectChange(deps: Dependents, before: ObjectDef | undefin
     if (v.filter !== undefined) next.filter = renameFilterKeys(v.filter, renamed);
     return next;
   });
-  return { objects, layouts, listViews };
+  const dashboards = deps.dashboards?.map((d) => followInDashboard(d, own, after.apiName, renamed, removed));
+  return { objects, layouts, listViews, ...(dashboards ? { dashboards } : {}) };
+}
+
+/** `sum:amount`, `close_date:month`: the field part renamed. */
+const renamePart = (text: string, at: 0 | 1, renamed: Map<string, string>) => {
+  const parts = text.split(':');
+  if (parts[at] === undefined) return text;
+  parts[at] = renamed.get(parts[at]) ?? parts[at];
+  return parts.join(':');
+};
+
+function filterKeys(filter: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(filter)) filter.forEach((f) => filterKeys(f, out));
+  else if (filter && typeof filter === 'object') {
+    for (const [k, v] of Object.entries(filter)) {
+      if (k === 'and' || k === 'or' || k === 'not') filterKeys(v, out);
+      else out.add(k.split('.')[0]!);
+    }
+  }
+  return out;
+}
+
+function followInDashboard(d: DashboardDef, own: (object: string) => boolean, newName: string, renamed: Map<string, string>, removed: Set<string>): DashboardDef {
+  if (!d.widgets.some((w) => own(w.object))) return d;
+  const widgets = d.widgets.flatMap((w) => {
+    if (!own(w.object)) return [w];
+    const used = [w.metric.split(':')[1], w.groupBy?.split(':')[0], w.dateField, ...filterKeys(w.filter)];
+    if (used.some((name) => name !== undefined && removed.has(name))) return [];
+    const next = { ...w, object: newName, metric: renamePart(w.metric, 1, renamed) };
+    if (w.groupBy) next.groupBy = renamePart(w.groupBy, 0, renamed);
+    if (w.dateField) next.dateField = renamed.get(w.dateField) ?? w.dateField;
+    if (w.filter !== undefined) next.filter = renameFilterKeys(w.filter, renamed);
+    return [next];
+  });
+  return { ...d, widgets };
 }

@@ -4,7 +4,7 @@ import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './
 import { normalizeObject } from './normalize.js';
 import { followObjectChange } from './references.js';
 import { securityContextOf } from './security-items.js';
-import type { ItemKind, LayoutDef, ListViewDef, MetadataKind, MetadataSnapshot, ObjectDef, PermissionSetDef } from './types.js';
+import type { DashboardDef, ItemKind, LayoutDef, ListViewDef, MetadataKind, MetadataSnapshot, ObjectDef, PermissionSetDef } from './types.js';
 import { validateObject } from './validate.js';
 
 /**
@@ -83,9 +83,12 @@ export class DraftStore {
 
   /** Layouts, list views and other objects' lookups follow renamed and deleted fields. */
   private async updateDependents(trx: Knex.Transaction, before: ObjectDef | undefined, after: ObjectDef): Promise<void> {
-    const current = { objects: (await this.list(trx, 'object')).filter((o) => o.id !== after.id), layouts: await this.list(trx, 'layout'), listViews: await this.list(trx, 'listView') };
+    const current = {
+      objects: (await this.list(trx, 'object')).filter((o) => o.id !== after.id), layouts: await this.list(trx, 'layout'), listViews: await this.list(trx, 'listView'),
+      dashboards: (await this.list(trx, 'dashboard')) as unknown as DashboardDef[],
+    };
     const next = followObjectChange(current, before, after);
-    const kinds = [['object', current.objects, next.objects], ['layout', current.layouts, next.layouts], ['listView', current.listViews, next.listViews]] as const;
+    const kinds = [['object', current.objects, next.objects], ['layout', current.layouts, next.layouts], ['listView', current.listViews, next.listViews], ['dashboard', current.dashboards, next.dashboards ?? []]] as const;
     for (const [kind, was, now] of kinds) {
       for (let i = 0; i < now.length; i++) {
         if (JSON.stringify(was[i]) !== JSON.stringify(now[i])) await this.write(trx, kind, now[i]!, was[i]);
@@ -111,6 +114,13 @@ export class DraftStore {
         const items = await this.list(trx, kind);
         const ids = items.filter((i) => i.object === apiName).map((i) => i.id);
         if (ids.length) await this.table(trx).where({ kind }).whereIn('id', ids).delete();
+      }
+      // Dashboards lose the widgets over it.
+      for (const dashboard of (await this.list(trx, 'dashboard')) as unknown as DashboardDef[]) {
+        if (dashboard.widgets.some((w) => w.object === apiName)) {
+          const kept: DashboardDef = { ...dashboard, widgets: dashboard.widgets.filter((w) => w.object !== apiName) };
+          await this.write(trx, 'dashboard', kept, dashboard);
+        }
       }
       // Permission sets stop granting it (they would no longer validate).
       for (const set of (await this.list(trx, 'permissionSet')) as PermissionSetDef[]) {

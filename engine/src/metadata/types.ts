@@ -174,16 +174,42 @@ export interface ListViewDef {
   visibility?: 'shared' | 'private';
 }
 
+/** One key figure or chart of a dashboard, over the aggregate API. */
+export interface DashboardWidgetDef {
+  id: string;
+  type: 'metric' | 'bar' | 'line' | 'pie' | 'funnel';
+  label: Label;
+  object: string;
+  /** count, or sum|avg|min|max:<field>. */
+  metric: string;
+  /** <field> or <date field>:<bucket>; required for every type but metric. */
+  groupBy?: string;
+  filter?: unknown;
+  /** The date field the dashboard's period filter applies to. */
+  dateField?: string;
+  span?: 1 | 2;
+}
+
+export interface DashboardDef {
+  id: string;
+  apiName: string;
+  label: Label;
+  description?: Label;
+  dateFilter?: { label?: Label; default?: string };
+  widgets: DashboardWidgetDef[];
+}
+
 /** Every kind of item the metadata store versions. */
 export type MetadataKind = 'object' | ItemKind;
 /** The kinds other than objects; see kinds.ts. */
-export type ItemKind = 'layout' | 'listView' | 'role' | 'group' | 'permissionSet';
+export type ItemKind = 'layout' | 'listView' | 'dashboard' | 'role' | 'group' | 'permissionSet';
 
 /** The whole published configuration, as one release holds it. Releases made before a kind existed lack it. */
 export interface MetadataSnapshot {
   objects: ObjectDef[];
   layouts: LayoutDef[];
   listViews: ListViewDef[];
+  dashboards?: DashboardDef[];
   roles?: RoleDef[];
   groups?: GroupDef[];
   permissionSets?: PermissionSetDef[];

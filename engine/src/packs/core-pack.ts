@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../errors.js';
 import { metaValidator } from '../metadata/schemas.js';
-import type { GroupDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef, PermissionSetDef, RoleDef } from '../metadata/types.js';
+import type { DashboardDef, GroupDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef, PermissionSetDef, RoleDef } from '../metadata/types.js';
 
 /** Reads a pack folder (pack.json and the files it lists) into a metadata snapshot. */
 
@@ -16,6 +16,7 @@ export interface PackManifest {
   objects?: string[];
   layouts?: string[];
   listViews?: string[];
+  dashboards?: string[];
   roles?: string[];
   groups?: string[];
   permissionSets?: string[];
@@ -33,6 +34,7 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: Metad
     manifest,
     snapshot: {
       objects: load<ObjectDef>(manifest.objects), layouts: load<LayoutDef>(manifest.layouts), listViews: load<ListViewDef>(manifest.listViews),
+      dashboards: load<DashboardDef>(manifest.dashboards),
       roles: load<RoleDef>(manifest.roles), groups: load<GroupDef>(manifest.groups), permissionSets: load<PermissionSetDef>(manifest.permissionSets),
     },
   };

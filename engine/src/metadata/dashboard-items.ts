@@ -1,0 +1,70 @@
+import { Problem, type FieldError } from '../errors.js';
+import { GROUPABLE, NUMERIC, ORDERED } from '../query/aggregate.js';
+import { parseFilter } from '../query/filter-parser.js';
+import { compile } from './compile.js';
+import { newItemId } from './ids.js';
+import type { DashboardDef, ObjectDef } from './types.js';
+
+/**
+ * Dashboards: what a JSON Schema cannot check about them. Every widget must be an aggregate the
+ * records API would answer (object, metric, groupBy and filter as GET …/aggregate takes them), so a
+ * published dashboard never draws an error. The shape is checked by dashboard.schema.json.
+ */
+
+const BUCKETED = new Set(['date', 'datetime']);
+
+export function normalizeDashboard(input: DashboardDef, existing?: DashboardDef): DashboardDef {
+  const dashboard: DashboardDef = structuredClone(input);
+  dashboard.id ??= existing?.id ?? newItemId('dsh');
+  if (Array.isArray(dashboard.widgets)) {
+    dashboard.widgets = dashboard.widgets.map((w) => (w && typeof w === 'object' ? { ...w, id: w.id ?? newItemId('wdg') } : w));
+  }
+  return dashboard;
+}
+
+export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
+  const errors: FieldError[] = [];
+  let compiled: ReturnType<typeof compile> | undefined;
+  dashboard.widgets.forEach((w, i) => {
+    const at = `/widgets/${i}`;
+    const err = (path: string, code: string, message: string) => errors.push({ field: `${at}${path}`, code, message });
+    const object = objects.get(w.object);
+    if (!object) return err('/object', 'reference', `object "${w.object}" does not exist`);
+    const field = (name: string) => object.fields.find((f) => f.apiName === name);
+
+    const [fn, metricField] = w.metric.split(':');
+    if (metricField !== undefined) {
+      const f = field(metricField);
+      if (!f) err('/metric', 'reference', `"${metricField}" is not a field of ${w.object}`);
+      else if (!(fn === 'sum' || fn === 'avg' ? NUMERIC : ORDERED).has(f.type)) err('/metric', 'type', `${fn} does not apply to ${f.type} fields`);
+    }
+
+    if (w.groupBy === undefined) {
+      if (w.type !== 'metric') err('/groupBy', 'required', `a ${w.type} chart needs groupBy`);
+    } else {
+      const [name, bucket] = w.groupBy.split(':');
+      const f = field(name!);
+      if (!f) err('/groupBy', 'reference', `"${name}" is not a field of ${w.object}`);
+      else if (!GROUPABLE.has(f.type)) err('/groupBy', 'type', `${f.type} fields cannot be grouped`);
+      else if (bucket !== undefined && !BUCKETED.has(f.type)) err('/groupBy', 'bucket', 'only date fields take a bucket');
+    }
+
+    if (w.dateField !== undefined) {
+      const f = field(w.dateField);
+      if (!f) err('/dateField', 'reference', `"${w.dateField}" is not a field of ${w.object}`);
+      else if (!BUCKETED.has(f.type)) err('/dateField', 'type', 'the period filter applies to a date or date-time field');
+    }
+
+    if (w.filter !== undefined) {
+      // Checked exactly as the aggregate API will parse it, against the same compiled object.
+      compiled ??= compile(0, { objects: [...objects.values()], layouts: [], listViews: [] });
+      try {
+        parseFilter(compiled.objects.get(w.object)!, w.filter);
+      } catch (e) {
+        if (!(e instanceof Problem)) throw e;
+        for (const fe of e.errors) err(`/filter${fe.field.startsWith('/') ? fe.field : ''}`, fe.code, fe.message);
+      }
+    }
+  });
+  return errors;
+}

@@ -1,0 +1,45 @@
+import type { CompiledMetadata } from './compile.js';
+import type { FieldDef } from './types.js';
+
+/**
+ * What the runtime UI needs of the current release to draw its screens: objects and fields with
+ * what the engine allows on each (filter operators, sorting, read-only, default widget), layouts,
+ * list views and dashboards. Rule conditions, formula expressions and sharing settings stay on
+ * the server. Built once per release and shared by every request (never copied per request).
+ */
+
+const READ_ONLY_TYPES = new Set(['autonumber', 'formula', 'rollup']);
+const SERVER_ONLY: readonly (keyof FieldDef)[] = ['expression', 'filter', 'description'];
+
+export interface RuntimeView {
+  release: number;
+  objects: unknown[];
+  layouts: unknown[];
+  listViews: unknown[];
+  dashboards: unknown[];
+}
+
+const views = new WeakMap<CompiledMetadata, RuntimeView>();
+
+export function runtimeView(compiled: CompiledMetadata): RuntimeView {
+  const cached = views.get(compiled);
+  if (cached) return cached;
+  const { snapshot } = compiled;
+  const view: RuntimeView = Object.freeze({
+    release: compiled.release,
+    objects: [...compiled.objects.values()].map(({ def, fields }) => ({
+      id: def.id, apiName: def.apiName, label: def.label, pluralLabel: def.pluralLabel, nameField: def.nameField,
+      ...(def.icon ? { icon: def.icon } : {}),
+      fields: [...fields.values()].map((f) => {
+        const shown: Record<string, unknown> = { ...f.def };
+        for (const key of SERVER_ONLY) delete shown[key];
+        return { ...shown, operators: f.operators, sortable: f.type.sortable, readOnly: !!f.type.readOnly || READ_ONLY_TYPES.has(f.def.type), widget: f.type.widget };
+      }),
+    })),
+    layouts: snapshot.layouts,
+    listViews: snapshot.listViews,
+    dashboards: snapshot.dashboards ?? [],
+  });
+  views.set(compiled, view);
+  return view;
+}
