@@ -16,6 +16,12 @@ import { problemHandler } from './problem.js';
 import { recordsRouter } from './records.router.js';
 import { searchRouter } from './search.router.js';
 import { securityHeaders } from './security-headers.js';
+import { SetupAudit } from '../security/setup-audit.js';
+import { SharesService } from '../security/shares.service.js';
+import { UsersService } from '../security/users.service.js';
+import { metaGuard } from './meta-guard.js';
+import { sharingRouter } from './sharing.router.js';
+import { setupAuditRouter, usersRouter } from './users.router.js';
 import { uiRouter } from './ui.router.js';
 
 export interface AppServices {
@@ -45,16 +51,22 @@ export function buildApp(services: AppServices): Express {
     res.json({ status: 'ok', release: services.metadata.compiled.release });
   });
 
-  app.use('/api/v1/auth', authRouter(services.auth, () => services.metadata.compiled));
+  const compiled = () => services.metadata.compiled;
+  const { knex } = services;
+  const { schema } = services.metadata;
+  const audit = new SetupAudit(knex, schema);
+  app.use('/api/v1/auth', authRouter(services.auth, compiled, audit));
   // Public: the OpenAPI document and its Swagger UI describe metadata shapes, never records.
   app.use(openApiRouter(services.metadata));
-  app.use('/api', requireAuth(services.auth, () => services.metadata.compiled));
-  app.use('/api/v1/meta', metaRouter(services.metadata, services.knex));
+  app.use('/api', requireAuth(services.auth, compiled));
+  app.use('/api/v1/meta', metaGuard(compiled, audit), metaRouter(services.metadata, services.knex));
+  app.use('/api/v1/users', usersRouter(new UsersService(knex, schema, compiled, audit)));
+  app.use('/api/v1/setup-audit', setupAuditRouter(audit));
   // CSV export/import first: `/:object/export` would otherwise be read as a record id.
-  const compiled = () => services.metadata.compiled;
   app.use('/api/v1/records', csvRouter(new CsvExporter(services.knex, services.metadata.schema, compiled), services.imports));
   app.use('/api/v1/imports', importJobsRouter(services.imports));
   app.use('/api/v1/records', recordsRouter(services.records));
+  app.use('/api/v1/records', sharingRouter({ knex, metadata: services.metadata, records: services.records, auth: services.auth, shares: new SharesService(knex, schema, compiled, services.records) }));
   app.use('/api/v1/search', searchRouter(services.knex, services.metadata));
   app.use('/api/v1/currencies', currenciesRouter(services.currencies));
   app.use('/api', (req) => {

@@ -4,6 +4,7 @@ import type { AuthService } from '../security/auth.service.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import { Access } from '../security/access.js';
 import { describeAccess } from '../security/describe.js';
+import type { SetupAudit } from '../security/setup-audit.js';
 import { accessOf, bearerToken, type AuthedRequest } from './context.js';
 
 /**
@@ -17,12 +18,12 @@ import { accessOf, bearerToken, type AuthedRequest } from './context.js';
 export const SESSION_COOKIE = 'tessera_session';
 const CSRF_HEADER = 'x-requested-with';
 
-export function authRouter(auth: AuthService, compiled: () => CompiledMetadata): Router {
+export function authRouter(auth: AuthService, compiled: () => CompiledMetadata, audit: SetupAudit): Router {
   const router = Router();
   const signedIn = requireAuth(auth, compiled);
   router.post('/login', async (req, res) => {
     const { email, password } = (req.body ?? {}) as Record<string, unknown>;
-    const session = await auth.login(email, password);
+    const session = await auth.login(email, password, req.ip);
     setSessionCookie(req, res, session.token, new Date(session.expiresAt));
     res.json(session);
   });
@@ -33,6 +34,23 @@ export function authRouter(auth: AuthService, compiled: () => CompiledMetadata):
   });
   router.get('/me', signedIn, (req, res) => {
     res.json(describeAccess(accessOf(req), compiled()));
+  });
+  // Named API tokens for integrations: the token is shown once, only its hash is kept.
+  router.get('/tokens', signedIn, async (req, res) => {
+    res.json({ data: await auth.listTokens(accessOf(req).userId) });
+  });
+  router.post('/tokens', signedIn, async (req, res) => {
+    const access = accessOf(req);
+    access.requireSystem('apiAccess');
+    const token = await auth.createToken(access.userId, (req.body ?? {}) as { name?: unknown; days?: unknown });
+    await audit.record(auth.db, access.userId, 'token.create', token.id, { name: token.name, expiresAt: token.expiresAt });
+    res.status(201).json(token);
+  });
+  router.delete('/tokens/:id', signedIn, async (req, res) => {
+    const access = accessOf(req);
+    await auth.revokeToken(access.userId, String(req.params.id));
+    await audit.record(auth.db, access.userId, 'token.revoke', String(req.params.id));
+    res.status(204).end();
   });
   return router;
 }

@@ -4,6 +4,7 @@ import { Router, type Response } from 'express';
 import { Problem } from '../errors.js';
 import type { CsvExporter } from '../records/csv-export.js';
 import type { ImportJob, ImportJobs } from '../records/import-jobs.js';
+import { forbidden } from '../security/access.js';
 import { accessOf, callerOf } from './context.js';
 
 /**
@@ -40,6 +41,12 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
     await sendCsv(res, file.filename, file.chunks);
   });
   router.post('/:object/import', async (req, res) => {
+    // Before the upload is read: importing needs importData and create (upserts also edit).
+    const access = accessOf(req);
+    access.requireSystem('importData');
+    if (!access.can(req.params.object, 'create') || (req.query.upsertOn !== undefined && !access.can(req.params.object, 'edit'))) {
+      throw forbidden(`you may not import ${req.params.object} records`, req.params.object, 'objectPermission', 'needs create (and edit to upsert) on the object');
+    }
     if (!req.is('text/csv')) {
       throw new Problem(415, 'Unsupported media type', 'send the file as the body with Content-Type: text/csv', [{ field: 'Content-Type', code: 'type', message: 'expected text/csv' }]);
     }

@@ -6,6 +6,7 @@ import { Problem } from '../errors.js';
  * with a bare 500: never SQL, stack traces or internal names.
  */
 export function sendProblem(res: Response, p: Problem): void {
+  if (p.status === 429 && typeof p.extra.retryAfter === 'number') res.set('Retry-After', String(p.extra.retryAfter));
   res.status(p.status).type('application/problem+json').send(JSON.stringify({
     type: `https://tessera.dev/problems/${p.status}`,
     title: p.title,

@@ -170,6 +170,14 @@ export class RecordsService {
     return redact(object, toRecord(object, row), caller.access);
   }
 
+  /** The object of a record the caller can see (404) and has `need` access to (403). */
+  async requireRecord(objectName: string, id: string, caller: Caller, need?: 'edit' | 'full'): Promise<CompiledObject> {
+    const object = this.object(objectName);
+    caller.access.require(object, 'read');
+    await this.findRow(object, id, this.knex, { access: caller.access, ...(need ? { need } : {}) });
+    return object;
+  }
+
   /** A record's field history, newest first; needs read access to the record. */
   async history(objectName: string, id: string, caller: Caller) {
     const object = this.object(objectName);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
-import { unauthorized } from '../errors.js';
+import { invalid, notFound, Problem, unauthorized } from '../errors.js';
 import { uuidv7 } from '../metadata/ids.js';
 import type { Principal } from './principal.js';
 
@@ -23,8 +23,44 @@ const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest
 // Verifying against this keeps the response time of an unknown e-mail equal to a wrong password.
 const DUMMY_HASH = hash('tessera-timing-equaliser');
 
+const LOCK_AFTER = 5;
+const LOCK_MINUTES = 15;
+const IP_LIMIT = 20;
+const IP_WINDOW_MS = 15 * 60_000;
+
+const tooManyAttempts = (detail: string, until: Date) =>
+  new Problem(429, 'Too many requests', detail, [{ field: 'email', code: 'locked', message: `try again after ${until.toISOString()}` }], { retryAfter: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) });
+
+/** Failed logins per client address in a sliding window, kept in memory (per process). */
+class IpLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  check(ip: string): void {
+    const recent = this.recent(ip);
+    if (recent.length >= IP_LIMIT) throw tooManyAttempts('too many failed logins from this address', new Date(recent[0]! + IP_WINDOW_MS));
+  }
+
+  fail(ip: string): void {
+    this.failures.set(ip, [...this.recent(ip), Date.now()]);
+  }
+
+  private recent(ip: string): number[] {
+    const since = Date.now() - IP_WINDOW_MS;
+    const kept = (this.failures.get(ip) ?? []).filter((t) => t > since);
+    if (kept.length) this.failures.set(ip, kept);
+    else this.failures.delete(ip);
+    return kept;
+  }
+}
+
 export class AuthService {
+  private readonly ipLimiter = new IpLimiter();
+
   constructor(private readonly knex: Knex, private readonly schema: string, private readonly sessionHours: number) {}
+
+  get db(): Knex {
+    return this.knex;
+  }
 
   private users(db: Knex | Knex.Transaction = this.knex) {
     return db(`${this.schema}._users`);
@@ -42,15 +78,58 @@ export class AuthService {
     return { id, email, name: input.name, isAdmin: input.isAdmin ?? false };
   }
 
-  async login(email: unknown, password: unknown): Promise<{ token: string; expiresAt: string; user: SessionUser }> {
+  /**
+   * Password login. Failed attempts are limited per account (LOCK_AFTER failures lock it for
+   * LOCK_MINUTES; the lock is in the database, so every engine process honours it) and per
+   * client address (IP_LIMIT failures per window, per process); both answer 429 with Retry-After.
+   */
+  async login(email: unknown, password: unknown, ip = 'unknown'): Promise<{ token: string; expiresAt: string; user: { id: string; email: string; name: string; isAdmin: boolean } }> {
+    this.ipLimiter.check(ip);
     if (typeof email !== 'string' || typeof password !== 'string') throw unauthorized('e-mail or password is wrong');
     const user = await this.users().where({ email: email.trim().toLowerCase() }).first();
+    if (user?.locked_until && new Date(user.locked_until) > new Date()) {
+      throw tooManyAttempts('this account is locked after repeated failed logins', new Date(user.locked_until));
+    }
     const ok = user ? await verify(user.password_hash, password) : (await verify(await DUMMY_HASH, password), false);
-    if (!user || !ok || !user.active) throw unauthorized('e-mail or password is wrong');
+    if (!user || !ok || !user.active) {
+      this.ipLimiter.fail(ip);
+      if (user) await this.knex.raw(`update ?? set failed_logins = case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end,
+        locked_until = case when failed_logins + 1 >= ? then now() + make_interval(mins => ?) else locked_until end where id = ?`,
+      [`${this.schema}._users`, LOCK_AFTER, LOCK_AFTER, LOCK_MINUTES, user.id]);
+      throw unauthorized('e-mail or password is wrong');
+    }
+    if (user.failed_logins > 0 || user.locked_until) await this.users().where({ id: user.id }).update({ failed_logins: 0, locked_until: null });
+    const { token, expiresAt } = await this.issue(user.id, this.sessionHours * 3600_000);
+    return { token, expiresAt, user: { id: user.id, email: user.email, name: user.name, isAdmin: user.is_admin } };
+  }
+
+  private async issue(userId: string, lifetimeMs: number, name?: string): Promise<{ id: string; token: string; expiresAt: string }> {
     const token = crypto.randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.sessionHours * 3600_000);
-    await this.knex(`${this.schema}._sessions`).insert({ token_hash: sha256(token), user_id: user.id, expires_at: expiresAt });
-    return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, name: user.name, isAdmin: user.is_admin } };
+    const expiresAt = new Date(Date.now() + lifetimeMs);
+    const id = uuidv7();
+    await this.knex(`${this.schema}._sessions`).insert({ id, token_hash: sha256(token), user_id: userId, expires_at: expiresAt, name: name ?? null });
+    return { id, token, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** A named API token for an integration, shown once; it lasts `days` (1 to 366, default 90). */
+  async createToken(userId: string, input: { name?: unknown; days?: unknown }): Promise<{ id: string; name: string; token: string; expiresAt: string }> {
+    const errors = [];
+    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100) errors.push({ field: 'name', code: 'format', message: 'a name of 1 to 100 characters, such as "ERP sync"' });
+    const days = input.days === undefined ? 90 : input.days;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 366) errors.push({ field: 'days', code: 'range', message: 'a whole number of days from 1 to 366' });
+    if (errors.length) throw invalid('the token was not created', errors);
+    const name = (input.name as string).trim();
+    return { name, ...(await this.issue(userId, (days as number) * 86_400_000, name)) };
+  }
+
+  async listTokens(userId: string): Promise<{ id: string; name: string; createdAt: string; expiresAt: string }[]> {
+    const rows = await this.knex(`${this.schema}._sessions`).where({ user_id: userId }).whereNotNull('name').orderBy('created_at').select('id', 'name', 'created_at', 'expires_at');
+    return rows.map((r: Record<string, string>) => ({ id: r.id!, name: r.name!, createdAt: new Date(r.created_at!).toISOString(), expiresAt: new Date(r.expires_at!).toISOString() }));
+  }
+
+  async revokeToken(userId: string, id: string): Promise<void> {
+    const n = /^[0-9a-f-]{36}$/i.test(id) ? await this.knex(`${this.schema}._sessions`).where({ user_id: userId, id }).whereNotNull('name').delete() : 0;
+    if (!n) throw notFound(`token ${id} does not exist`);
   }
 
   /**
@@ -70,6 +149,18 @@ export class AuthService {
       id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, role: row.role ?? null,
       permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via: row.token_name === null ? 'session' : 'token',
     };
+  }
+
+  /** A user's principal without a session (access explanations). Inactive users have no access at all. */
+  async principalOf(userId: string): Promise<Principal | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined;
+    const { rows } = await this.knex.raw(`
+      select u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, u.active,
+             array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups
+      from ??._users u where u.id = ?`, [this.schema, this.schema, userId]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin && row.active, role: row.role ?? null, permissionSets: row.active ? row.permission_sets : [], groups: row.active ? row.groups : [], via: 'session' };
   }
 
   async logout(token: string): Promise<void> {

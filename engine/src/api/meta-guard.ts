@@ -1,0 +1,50 @@
+import type { RequestHandler } from 'express';
+import { Problem } from '../errors.js';
+import type { CompiledMetadata } from '../metadata/compile.js';
+import type { PermissionSetDef } from '../metadata/types.js';
+import { forbidden } from '../security/access.js';
+import { grantsBeyond } from '../security/grant-check.js';
+import type { SetupAudit } from '../security/setup-audit.js';
+import { accessOf } from './context.js';
+
+/**
+ * In front of /api/v1/meta: everyone signed in may read metadata (the UI draws itself from it);
+ * changing it needs manageMetadata, and the security kinds (roles, groups, permission sets) need
+ * manageUsers. A permission set may grant only what its author holds, and a user manager who is
+ * not an admin edits only the roles below their own. Every change that succeeds is written to
+ * the setup audit before its answer is sent.
+ */
+
+const SECURITY_PATHS = new Set(['roles', 'groups', 'permission-sets']);
+
+export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const access = accessOf(req);
+    const [segment = '', name] = req.path.split('/').filter(Boolean);
+    access.requireSystem(SECURITY_PATHS.has(segment) ? 'manageUsers' : 'manageMetadata');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (segment === 'permission-sets' && req.method !== 'DELETE') {
+      const errors = grantsBeyond(access, body as unknown as PermissionSetDef, compiled());
+      if (errors.length) throw new Problem(403, 'Forbidden', 'a permission set can grant only what you hold; nothing was saved', errors);
+    }
+    if (segment === 'roles' && !access.isAdmin) {
+      const below = access.subordinateRoles();
+      const touched = [name, typeof body.apiName === 'string' ? body.apiName : undefined].filter((r): r is string => r !== undefined);
+      const parent = typeof body.parent === 'string' ? body.parent : undefined;
+      if (touched.some((r) => !below.includes(r)) || (parent !== undefined && parent !== access.principal.role && !below.includes(parent))) {
+        throw forbidden('you may change only the roles below your own', 'parent', 'roleHierarchy', 'ask an admin to change roles at or above yours');
+      }
+    }
+    // Audit on success, before the answer leaves: a client that sees 2xx finds the entry.
+    const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
+    res.end = ((...args: unknown[]) => {
+      if (res.statusCode >= 400) return end(...args);
+      const target = [segment, name].filter(Boolean).join('/') || '/';
+      audit.record(audit.db, access.userId, `meta.${req.method.toLowerCase()}`, target, { apiName: body.apiName ?? name ?? null, status: res.statusCode })
+        .then(() => end(...args), (e: unknown) => { console.error(e); end(...args); });
+      return res;
+    }) as typeof res.end;
+    next();
+  };
+}

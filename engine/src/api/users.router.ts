@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import { badRequest } from '../errors.js';
+import type { SetupAudit } from '../security/setup-audit.js';
+import type { UsersService } from '../security/users.service.js';
+import { accessOf } from './context.js';
+
+/** /api/v1/users: people and their grants. /api/v1/setup-audit: who changed setup, read-only. */
+export function usersRouter(users: UsersService): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    res.json({ data: await users.list(accessOf(req), { q: req.query.q, limit: req.query.limit }) });
+  });
+  router.post('/', async (req, res) => {
+    const user = await users.create(req.body, accessOf(req));
+    res.status(201).location(`${req.baseUrl}/${user.id}`).json(user);
+  });
+  router.get('/:id', async (req, res) => {
+    res.json(await users.get(req.params.id, accessOf(req)));
+  });
+  router.patch('/:id', async (req, res) => {
+    res.json(await users.update(req.params.id, req.body, accessOf(req)));
+  });
+  return router;
+}
+
+export function setupAuditRouter(audit: SetupAudit): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    accessOf(req).requireSystem('manageUsers');
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    const before = req.query.before === undefined ? undefined : Number(req.query.before);
+    const bad = !Number.isInteger(limit) || limit < 1 || limit > 500 || (before !== undefined && !Number.isInteger(before));
+    if (bad) throw badRequest('limit is 1 to 500 and before a sequence number', [{ field: 'limit', code: 'range', message: 'limit 1 to 500; before a whole number' }]);
+    res.json({ data: await audit.list(limit, before) });
+  });
+  return router;
+}
