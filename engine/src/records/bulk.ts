@@ -47,10 +47,11 @@ export interface BulkResult {
 type Row = Record<string, unknown>;
 /**
  * Writes new rows (system and field columns; a column a row lacks is NULL, which is its default:
- * only system and read-only columns have other defaults). It may return before the database has
- * taken them if its own flush, awaited before commit, reports any failure.
+ * only system and read-only columns have other defaults) and their `created` history entries.
+ * It may return before the database has taken them if its own flush, awaited before commit,
+ * reports any failure.
  */
-export type RowInserter = (trx: Knex.Transaction, object: CompiledObject, rows: Row[]) => Promise<void>;
+export type RowInserter = (trx: Knex.Transaction, object: CompiledObject, rows: Row[], caller: Caller) => Promise<void>;
 const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseBulkRequest(object: CompiledObject, body: unknown): BulkRequest {
@@ -167,13 +168,15 @@ export class BulkWriter {
       }
     }
     // Rows may lack optional columns; knex fills a multi-row insert's gaps with DEFAULT.
-    if (insertRows) await insertRows(trx, object, inserts.map((i) => i.row));
-    else for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
+    if (insertRows) await insertRows(trx, object, inserts.map((i) => i.row), caller);
+    else {
+      for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
+      await recordEvents(trx, this.schema, object, inserts.map((i) => i.row.id as string), 'created', caller);
+    }
     // Embedded PGlite has no autovacuum: without fresh statistics the planner takes a table that
     // just grew by thousands of rows for empty and stops using its indexes.
     if (inserts.length >= ANALYZE_AFTER) await trx.raw('analyze ??', [`${this.schema}.${object.table}`]);
     await refreshRollups(trx, this.schema, this.metadata(), object, [...touched, ...inserts.map((i) => i.row)]);
-    await recordEvents(trx, this.schema, object, inserts.map((i) => i.row.id as string), 'created', caller);
     for (const [before, after] of changes) await recordChanges(trx, this.schema, object, toRecord(object, before), toRecord(object, after), caller);
     const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
     return { created: ok.filter((r) => r.created).length, updated: ok.filter((r) => !r.created).length, failed: results.length - ok.length, results };

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CompiledObject } from '../metadata/compile.js';
+import type { Caller } from './caller.js';
+import { recordEvents } from './history.js';
 
 /**
  * New rows of a CSV import, sent to their table in one statement a batch: `COPY … FROM STDIN` on
@@ -11,10 +13,10 @@ import type { CompiledObject } from '../metadata/compile.js';
  * text with the column type's input function, so the rows stored are the ones the bulk path's
  * parameterised INSERT stores.
  *
- * Statements are pipelined: `insert` queues the statement on the transaction's connection and
- * returns, so the next batch is parsed and checked while PostgreSQL takes this one; node-postgres
- * runs any later query of the transaction after it. At most one statement is in flight, and its
- * failure comes out of the next `insert` or out of `flush`, which must be awaited before commit.
+ * Each batch's rows are followed by their `created` field-history entries (history.ts). When
+ * pipelined, `insert` returns once the statements are sent, so the next batch is read and checked
+ * while PostgreSQL takes this one; one batch is in flight at a time, and its failure comes out of
+ * the next `insert` or out of `flush`, which must be awaited before commit.
  */
 
 type Row = Record<string, unknown>;
@@ -84,30 +86,30 @@ export class RowWriter {
   private inFlight: Promise<void> | undefined;
   private failure: unknown;
 
-  constructor(private readonly schema: string, private readonly method: RowWriteMethod) {}
+  /**
+   * `pipelined`: `insert` returns once its statements are sent, and they finish while the caller
+   * reads and checks the next batch. Only for writes that send no other statement meanwhile (no
+   * lookups, unique fields, upserts or rollups to query): the connection runs one statement at
+   * a time, and node-postgres' queue for a second one is deprecated.
+   */
+  constructor(private readonly schema: string, private readonly method: RowWriteMethod, private readonly pipelined: boolean) {}
 
-  /** Sends the rows' statement once the one before it is done, and returns; a BulkWriter RowInserter. */
-  readonly insert = async (trx: Knex.Transaction, object: CompiledObject, rows: Row[]): Promise<void> => {
+  /** The rows' statement, then their `created` history entries; a BulkWriter RowInserter. */
+  readonly insert = async (trx: Knex.Transaction, object: CompiledObject, rows: Row[], caller: Caller): Promise<void> => {
     if (!rows.length) return;
     await this.settle();
     const columns = columnsOf(object);
     for (const row of rows) for (const key in row) if (!columns.known.has(key)) throw new Error(`${object.table} has no writable column ${key}`);
-    // The transaction's own connection (knex hands it out without a second checkout); the
-    // statement is sent before this function returns, so later queries queue up behind it.
+    // The transaction's own connection: knex hands it out without a second checkout.
     const connection = await (trx.client as { acquireConnection(): Promise<pg.Client> }).acquireConnection();
-    if (this.method === 'copy') {
-      const { sent, done } = this.copy(connection, object, columns.names, rows);
-      this.inFlight = done.catch((e) => {
+    const ids = rows.map((row) => row.id as string);
+    const statement = this.method === 'copy' ? this.copy(connection, object, columns.names, rows) : this.insertSelect(connection, object, columns, rows);
+    this.inFlight = statement
+      .then(() => recordEvents(trx, this.schema, object, ids, 'created', caller))
+      .catch((e) => {
         this.failure ??= e;
       });
-      // Wait until the rows are on the socket (COPY's data goes out once PostgreSQL has answered
-      // the statement), so PostgreSQL reads them while this process checks the next batch.
-      await Promise.race([sent, this.inFlight]);
-    } else {
-      this.inFlight = this.insertSelect(connection, object, columns, rows).catch((e) => {
-        this.failure ??= e;
-      });
-    }
+    if (!this.pipelined) await this.settle();
   };
 
   /** Waits for the last statement; throws the first failure. */
@@ -125,7 +127,7 @@ export class RowWriter {
     return `${pg.escapeIdentifier(this.schema)}.${pg.escapeIdentifier(object.table)}`;
   }
 
-  private copy(connection: pg.Client, object: CompiledObject, columns: string[], rows: Row[]): { sent: Promise<void>; done: Promise<void> } {
+  private copy(connection: pg.Client, object: CompiledObject, columns: string[], rows: Row[]): Promise<void> {
     let text = '';
     for (const row of rows) {
       let line = copyCell(row[columns[0]!]);
@@ -137,9 +139,9 @@ export class RowWriter {
       stream.on('finish', resolve);
       stream.on('error', reject);
     });
-    const sent = new Promise<void>((resolve) => stream.write(text, () => resolve()));
-    stream.end();
-    return { sent, done };
+    // Buffered until PostgreSQL answers the COPY, then written to the socket as it takes it.
+    stream.end(text);
+    return done;
   }
 
   /**

@@ -149,7 +149,10 @@ interface Run {
 
 type Row = Record<string, unknown>;
 
-/** Thrown inside the allOrNone transaction to roll it back once a row is found bad. */
+/**
+ * Thrown inside the allOrNone transaction to roll it back once a row is found bad: the batch,
+ * its bad rows, and its rows still to check.
+ */
 class RowsRefused {
   constructor(readonly batch: Batch, readonly bad: BadRow[], readonly unchecked: (CsvRow & { body: Row })[]) {}
 }
@@ -304,7 +307,7 @@ export class ImportJobs {
   /** skipBadRows: each batch in its own transaction, with its error rows and the job's counts. */
   private async writeEachBatch(run: Run): Promise<void> {
     const keys = new KeysSeen(run);
-    const rows = new RowWriter(this.schema, (await this.pglite()) ? 'insert' : 'copy');
+    const rows = this.rowWriter(run, await this.pglite());
     for await (const batch of readBatches(run.file)) {
       if (this.closing) throw new Stopping();
       const { good, bad } = prepare(run, batch.rows, keys);
@@ -336,33 +339,40 @@ export class ImportJobs {
   private async writeAllOrNone(run: Run): Promise<void> {
     const keys = new KeysSeen(run);
     const pglite = await this.pglite();
-    const rows = new RowWriter(this.schema, pglite ? 'insert' : 'copy');
+    const rows = this.rowWriter(run, pglite);
+    // Iterated by hand: leaving a for-await loop would close the file the rest is checked from.
     const batches = readBatches(run.file);
     let refused: RowsRefused | undefined;
     try {
       await this.knex.transaction(async (trx) => {
         let created = 0;
         let updated = 0;
-        for await (const batch of batches) {
-          if (this.closing) throw new Stopping();
-          const { good, bad } = prepare(run, batch.rows, keys);
-          if (bad.length) throw new RowsRefused(batch, bad, good);
-          if (good.length) {
-            try {
-              // The next batch is read and checked while PostgreSQL takes this one's COPY.
-              const result = await this.writer.write(trx, run.object, request(run, good, true), run.caller, rows.insert);
-              created += result.created;
-              updated += result.updated;
-            } catch (e) {
-              if (e instanceof Problem && e.status === 422 && e.errors.some((x) => x.index !== undefined)) throw new RowsRefused(batch, byRow(good, e.errors), []);
-              throw e;
+        try {
+          for (let next = await batches.next(); !next.done; next = await batches.next()) {
+            const batch = next.value;
+            if (this.closing) throw new Stopping();
+            const { good, bad } = prepare(run, batch.rows, keys);
+            if (bad.length) throw new RowsRefused(batch, bad, good);
+            if (good.length) {
+              try {
+                const result = await this.writer.write(trx, run.object, request(run, good, true), run.caller, rows.insert);
+                created += result.created;
+                updated += result.updated;
+              } catch (e) {
+                if (e instanceof Problem && e.status === 422 && e.errors.some((x) => x.index !== undefined)) throw new RowsRefused(batch, byRow(good, e.errors), []);
+                throw e;
+              }
             }
+            this.advance(run, batch);
+            // A second connection writes progress while the transaction is open (not on PGlite's one).
+            if (!pglite && Date.now() - run.beatAt >= HEARTBEAT_MS) await this.beat(run);
           }
-          this.advance(run, batch);
-          // A second connection writes progress while the transaction is open (not on PGlite's one).
-          if (!pglite && Date.now() - run.beatAt >= HEARTBEAT_MS) await this.beat(run);
+          await rows.flush();
+        } catch (e) {
+          // Nothing may be left running on the connection when the ROLLBACK is sent.
+          await rows.flush().catch(() => undefined);
+          throw e;
         }
-        await rows.flush();
         run.written = created + updated;
         await trx(this.jobs).where({ id: run.id }).update({
           status: 'completed', phase: null, rows_total: run.rowsProcessed, rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed,
@@ -371,10 +381,24 @@ export class ImportJobs {
       });
     } catch (e) {
       if (e instanceof RowsRefused) refused = e;
-      else await this.failOnWrite(run, e);
+      else {
+        await batches.return(undefined);
+        await this.failOnWrite(run, e);
+      }
     }
     if (refused) await this.checkRest(run, refused, batches, keys);
     else await this.analyze(run.object, run.written);
+  }
+
+  /**
+   * COPY where the database takes it. Pipelined (the next batch checked while this one is
+   * written) when checking and writing a batch sends no statement but the insert and its
+   * history: no lookups or unique fields to look up, no upsert, no rollups over the object.
+   */
+  private rowWriter(run: Run, pglite: boolean): RowWriter {
+    const fields = [...run.object.fields.values()];
+    const quiet = run.upsertOn === undefined && run.object.summarisedBy.length === 0 && !fields.some((f) => f.def.target !== undefined || f.def.unique);
+    return new RowWriter(this.schema, pglite ? 'insert' : 'copy', !pglite && quiet);
   }
 
   /**

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm run dev`: the engine restarting on change (tsx watch, port 3000) and Vite's dev server
+// with hot reload (http://127.0.0.1:5173, handing /api to the engine). Ctrl+C stops both.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ui = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const repo = path.dirname(ui);
+const vite = createRequire(path.join(ui, 'package.json')).resolve('vite/bin/vite.js');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const children = [
+  spawn(npm, ['run', 'dev', '-w', 'engine'], { cwd: repo, stdio: 'inherit' }),
+  spawn(process.execPath, [vite], { cwd: ui, stdio: 'inherit' }),
+];
+console.log('tessera dev: open http://127.0.0.1:5173 (hot reload); the API runs on http://localhost:3000');
+let stopping = false;
+const stop = (code) => {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  process.exitCode = code;
+};
+for (const child of children) child.on('exit', (code) => stop(code ?? 0));
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));

@@ -1,0 +1,111 @@
+import { requestJson } from './http';
+
+/**
+ * The published metadata as the engine hands it to the UI (GET /api/v1/meta/runtime): the
+ * current release's objects with, per field, what the engine allows (filter operators, sort,
+ * read-only, default widget), plus layouts, list views and dashboards.
+ */
+
+export type Label = string | Record<string, string>;
+
+export type FieldType =
+  | 'text' | 'textarea' | 'richtext' | 'email' | 'phone' | 'url'
+  | 'integer' | 'number' | 'currency' | 'percent' | 'boolean'
+  | 'date' | 'datetime' | 'time'
+  | 'picklist' | 'multipicklist'
+  | 'lookup' | 'masterDetail' | 'autonumber'
+  | 'json' | 'address' | 'geolocation'
+  | 'formula' | 'rollup';
+
+export type FilterOperator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'contains' | 'startsWith' | 'isNull' | 'between';
+
+export interface PicklistValue {
+  value: string;
+  label?: Label;
+  color?: string;
+}
+
+export interface FieldMeta {
+  id: string;
+  apiName: string;
+  type: FieldType;
+  label: Label;
+  required?: boolean;
+  default?: unknown;
+  helpText?: Label;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  scale?: number;
+  values?: PicklistValue[];
+  isStage?: boolean;
+  target?: string;
+  returnType?: string;
+  operators: FilterOperator[];
+  sortable: boolean;
+  readOnly: boolean;
+  widget: string;
+}
+
+export interface ObjectMeta {
+  id: string;
+  apiName: string;
+  label: Label;
+  pluralLabel: Label;
+  nameField: string;
+  icon?: string;
+  fields: FieldMeta[];
+}
+
+export interface LayoutMeta {
+  id: string;
+  apiName: string;
+  object: string;
+  highlights?: string[];
+  sections: { id: string; label?: Label; columns?: 1 | 2; fields: string[] }[];
+  relatedLists?: { id: string; object: string; field: string; label?: Label; columns: string[] }[];
+}
+
+export interface ListViewMeta {
+  id: string;
+  apiName: string;
+  object: string;
+  label: Label;
+  columns: string[];
+  filter?: unknown;
+  sort?: string;
+  visibility?: 'shared' | 'private';
+}
+
+export type WidgetType = 'metric' | 'bar' | 'line' | 'pie' | 'funnel';
+
+export interface DashboardWidgetMeta {
+  id: string;
+  type: WidgetType;
+  label: Label;
+  object: string;
+  metric: string;
+  groupBy?: string;
+  filter?: unknown;
+  dateField?: string;
+  span?: number;
+}
+
+export interface DashboardMeta {
+  id: string;
+  apiName: string;
+  label: Label;
+  description?: Label;
+  dateFilter?: { label?: Label; default?: string };
+  widgets: DashboardWidgetMeta[];
+}
+
+export interface RuntimeMetadata {
+  release: number;
+  objects: ObjectMeta[];
+  layouts: LayoutMeta[];
+  listViews: ListViewMeta[];
+  dashboards: DashboardMeta[];
+}
+
+export const fetchRuntimeMetadata = () => requestJson<RuntimeMetadata>('/meta/runtime');

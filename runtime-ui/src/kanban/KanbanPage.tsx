@@ -1,0 +1,119 @@
+import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import { UnorderedListOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Select, Space, Spin, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { ApiError } from '../api/api-error';
+import { aggregate, listRecords, updateRecord, type RecordData, type RecordPage } from '../api/records.api';
+import { formatCurrency, formatNumber, picklistLabel } from '../fields/format';
+import { labelOf } from '../i18n/label';
+import { requestFields } from '../list/columns';
+import { useMeta } from '../metadata/use-metadata';
+import { NotFound } from '../shell/NotFound';
+import { KanbanCard } from './KanbanCard';
+import { KanbanColumn } from './KanbanColumn';
+
+const NONE = '__none';
+const LIMIT = 500;
+
+/**
+ * Records as cards in one column per value of a picklist (?by=stage). Dropping a card in another
+ * column saves the new value with If-Match; the card moves at once and goes back if the engine
+ * refuses (a validation rule, a stale version), with the engine's message.
+ */
+export default function KanbanPage() {
+  const { object = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const meta = useMeta();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const obj = meta.object(object);
+  const picklists = meta.picklists(object);
+  const by = picklists.find((f) => f.apiName === params.get('by')) ?? picklists[0];
+  const money = obj?.fields.find((f) => f.type === 'currency') ?? obj?.fields.find((f) => f.type === 'number');
+  const details = [money, ...(obj?.fields.filter((f) => f.type === 'lookup').slice(0, 1) ?? [])].filter((f): f is NonNullable<typeof f> => !!f);
+  const fields = obj && by ? requestFields(meta, object, [obj.nameField, by.apiName, ...details.map((f) => f.apiName)]) : '';
+  const listKey = ['records', object, 'kanban', by?.apiName, fields];
+
+  const records = useQuery({
+    queryKey: listKey,
+    queryFn: ({ signal }) => listRecords(object, { fields, limit: LIMIT, sort: money ? `-${money.apiName}` : undefined }, signal),
+    enabled: !!by,
+  });
+  const totals = useQuery({
+    queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName],
+    queryFn: () => aggregate(object, { groupBy: by!.apiName, metrics: money ? `count,sum:${money.apiName}` : 'count' }),
+    enabled: !!by,
+  });
+
+  const move = useMutation({
+    mutationFn: ({ record, value }: { record: RecordData; value: string | null }) => updateRecord(object, record.id, { [by!.apiName]: value }, record.version),
+    onMutate: async ({ record, value }) => {
+      await queryClient.cancelQueries({ queryKey: listKey });
+      const before = queryClient.getQueryData<RecordPage>(listKey);
+      queryClient.setQueryData<RecordPage>(listKey, (page) => page && { ...page, data: page.data.map((r) => (r.id === record.id ? { ...r, [by!.apiName]: value } : r)) });
+      return { before };
+    },
+    onError: (e: ApiError, _vars, context) => {
+      // The card goes back where it was, and the engine says why.
+      if (context?.before) queryClient.setQueryData(listKey, context.before);
+      message.error(e.status === 412 ? t('record.stale') : e.display);
+    },
+    onSuccess: (saved, { value }) => {
+      queryClient.setQueryData<RecordPage>(listKey, (page) => page && { ...page, data: page.data.map((r) => (r.id === saved.id ? { ...r, version: saved.version } : r)) });
+      message.success(t('kanban.moved', { stage: value ? picklistLabel(by!, value, i18n.language) : t('kanban.none') }));
+      void queryClient.invalidateQueries({ queryKey: ['records', object], predicate: (q) => q.queryKey[2] !== 'kanban' });
+      void queryClient.invalidateQueries({ queryKey: ['history', object, saved.id] });
+    },
+  });
+
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
+  if (!obj) return <NotFound />;
+  if (!by) return <NotFound detail={t('kanban.empty')} />;
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    if (!over) return;
+    const record = (active.data.current as { record: RecordData }).record;
+    const value = over.id === NONE ? null : String(over.id);
+    if ((record[by.apiName] ?? null) === value) return;
+    move.mutate({ record, value });
+  };
+  const columns = [...(by.values ?? []).map((v) => ({ id: v.value, title: labelOf(v.label, i18n.language, v.value), color: v.color })),
+    ...(by.required ? [] : [{ id: NONE, title: t('kanban.none'), color: undefined }])];
+  const rows = records.data?.data ?? [];
+  const summary = (id: string) => {
+    const row = totals.data?.data.find((r) => (r[by.apiName] ?? NONE) === id);
+    const count = Number(row?.count ?? 0);
+    const sum = money ? Number(row?.[`sum:${money.apiName}`] ?? 0) : undefined;
+    return `${formatNumber(count, i18n.language)}${sum !== undefined ? ` · ${money?.type === 'currency' ? formatCurrency(sum, null, i18n.language) : formatNumber(sum, i18n.language)}` : ''}`;
+  };
+
+  return (
+    <div className="tessera-page">
+      <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
+        <Space wrap>
+          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>{labelOf(obj.pluralLabel, i18n.language)} · {t('kanban.title')}</Typography.Title>
+          <Select aria-label={t('kanban.groupBy')} value={by.apiName} style={{ minWidth: 160 }} onChange={(v) => setParams({ by: v }, { replace: true })}
+            options={picklists.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) }))} />
+        </Space>
+        <Link to={`/o/${object}`}><Button icon={<UnorderedListOutlined />}>{labelOf(obj.pluralLabel, i18n.language)}</Button></Link>
+      </Space>
+      <Typography.Text type="secondary">{t('kanban.dragHint')}{money ? ` · ${t('kanban.total')}: ${labelOf(money.label, i18n.language)}` : ''}</Typography.Text>
+      {records.isPending ? <Spin style={{ display: 'block', margin: 48 }} /> : (
+        <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+          <div className="tessera-kanban" style={{ marginTop: 8 }}>
+            {columns.map((c) => (
+              <KanbanColumn key={c.id} id={c.id} title={c.title} color={c.color} summary={summary(c.id)}>
+                {rows.filter((r) => (r[by.apiName] ?? NONE) === c.id).map((r) => (
+                  <KanbanCard key={r.id} object={object} record={r} nameField={obj.nameField} details={details} moveLabel={t('kanban.dragHint')} />
+                ))}
+              </KanbanColumn>
+            ))}
+          </div>
+        </DndContext>
+      )}
+    </div>
+  );
+}

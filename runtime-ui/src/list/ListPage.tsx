@@ -1,0 +1,133 @@
+import { AppstoreOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Select, Space, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { ApiError } from '../api/api-error';
+import { downloadExport } from '../api/records.api';
+import { labelOf } from '../i18n/label';
+import { useMeta } from '../metadata/use-metadata';
+import { NotFound } from '../shell/NotFound';
+import { BulkActions } from './BulkActions';
+import { ColumnChooser } from './ColumnChooser';
+import { availableColumns, columnTitle, requestFields } from './columns';
+import { FilterBuilder } from './FilterBuilder';
+import { combineFilters, countConditions, emptyGroup, toApiFilter, type FilterGroup } from './filter-model';
+import { ImportModal } from './ImportModal';
+import { saveColumns, savedColumns } from './list-preferences';
+import { RecordTable } from './RecordTable';
+import { useRecordPages } from './use-record-pages';
+
+/** A list view: the saved views of the object, the user's filter, sort and columns on top. */
+export default function ListPage() {
+  const { object = '' } = useParams();
+  const meta = useMeta();
+  const obj = meta.object(object);
+  if (!obj) return <NotFound />;
+  return <ObjectList key={object} object={object} />;
+}
+
+function ObjectList({ object }: { object: string }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const meta = useMeta();
+  const obj = meta.object(object)!;
+  const [params, setParams] = useSearchParams();
+  const views = meta.listViews(object);
+  const view = views.find((v) => v.apiName === params.get('view')) ?? views[0];
+  const viewKey = view?.apiName ?? '_all';
+  const defaultColumns = useMemo(
+    () => (view?.columns ?? [obj.nameField, ...obj.fields.filter((f) => f.apiName !== obj.nameField).slice(0, 5).map((f) => f.apiName)]).filter((c) => meta.path(object, c)),
+    [view, obj, meta, object],
+  );
+  const [columns, setColumns] = useState<string[]>(() => savedColumns(object, viewKey) ?? defaultColumns);
+  const [filterTree, setFilterTree] = useState<FilterGroup>(() => emptyGroup());
+  const [showFilter, setShowFilter] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [importing, setImporting] = useState(false);
+  useEffect(() => setColumns(savedColumns(object, viewKey) ?? defaultColumns), [object, viewKey, defaultColumns]);
+
+  const sort = params.get('sort') ?? view?.sort;
+  const filter = combineFilters(view?.filter, toApiFilter(filterTree));
+  const fields = requestFields(meta, object, columns);
+  const list = useRecordPages(object, { filter, sort, fields });
+  const selectedRows = list.rows.filter((r) => selected.includes(r.id));
+
+  const setParam = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value === undefined) next.delete(key);
+    else next.set(key, value);
+    if (key === 'view') next.delete('sort');
+    setParams(next, { replace: true });
+  };
+  const chooseColumns = (next: string[] | undefined) => {
+    saveColumns(object, viewKey, next);
+    setColumns(next ?? defaultColumns);
+  };
+  const columnLabel = (path: string) => columnTitle(meta, object, path, i18n.language);
+  const exportCsv = async () => {
+    try {
+      await downloadExport(object, { filter, sort, fields: columns.filter((c) => !c.includes('.')).join(',') });
+    } catch (e) {
+      message.error((e as ApiError).display);
+    }
+  };
+  const conditions = countConditions(filterTree);
+
+  return (
+    <div className="tessera-page">
+      <Space wrap style={{ justifyContent: 'space-between', width: '100%', marginBottom: 12 }}>
+        <Space wrap align="center">
+          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>{labelOf(obj.pluralLabel, i18n.language)}</Typography.Title>
+          {views.length > 0 && (
+            <Select aria-label={t('list.view')} value={view?.apiName} onChange={(v) => setParam('view', v)} style={{ minWidth: 180 }} data-testid="view-picker"
+              options={views.map((v) => ({ value: v.apiName, label: labelOf(v.label, i18n.language) }))} />
+          )}
+          <Typography.Text type="secondary" data-testid="list-count">
+            {list.total !== undefined ? t('list.count', { count: list.total }) : ''}
+          </Typography.Text>
+        </Space>
+        <Space wrap>
+          <Badge count={conditions} size="small">
+            <Button icon={<FilterOutlined />} onClick={() => setShowFilter(!showFilter)} aria-expanded={showFilter} data-testid="toggle-filter">{t('filter.title')}</Button>
+          </Badge>
+          <ColumnChooser all={availableColumns(meta, object)} chosen={columns} labelOf={columnLabel} onChange={chooseColumns} onReset={() => chooseColumns(undefined)} />
+          {meta.picklists(object).length > 0 && (
+            <Link to={`/o/${object}/kanban`}><Button icon={<AppstoreOutlined />}>{t('kanban.title')}</Button></Link>
+          )}
+          {meta.can(object, 'create') && <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>{t('import.button')}</Button>}
+          <Button icon={<DownloadOutlined />} onClick={exportCsv}>{t('list.export')}</Button>
+          {meta.can(object, 'create') && (
+            <Link to={`/o/${object}/new`}><Button type="primary" icon={<PlusOutlined />}>{t('common.new')}</Button></Link>
+          )}
+        </Space>
+      </Space>
+      {showFilter && (
+        <div style={{ marginBottom: 12 }}>
+          <FilterBuilder object={object} value={filterTree} onChange={setFilterTree} />
+        </div>
+      )}
+      {list.error && <Typography.Text type="danger" role="alert">{(list.error as ApiError).display}</Typography.Text>}
+      {selected.length > 0 && (
+        <div style={{ marginBottom: 8 }}>
+          <BulkActions object={object} selected={selectedRows} onDone={() => setSelected([])} />
+        </div>
+      )}
+      <RecordTable
+        object={object}
+        columns={columns}
+        rows={list.rows}
+        loading={list.isPending || (list.isFetching && !list.isFetchingNextPage && list.rows.length === 0)}
+        sort={sort}
+        onSort={(s) => setParam('sort', s)}
+        selected={selected}
+        onSelect={setSelected}
+        onNearEnd={() => {
+          if (list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+        }}
+      />
+      {list.isFetchingNextPage && <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>}
+      <ImportModal object={object} open={importing} onClose={() => setImporting(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import type { SessionUser } from '../api/auth.api';
+import type { DashboardMeta, FieldMeta, LayoutMeta, ListViewMeta, ObjectMeta, RuntimeMetadata } from '../api/metadata.api';
+
+/**
+ * The published metadata indexed for the screens, trimmed to what the user may see: objects
+ * they cannot read disappear, fields they cannot read disappear, fields they cannot edit become
+ * read-only. Built once per metadata release and user; screens only read it.
+ */
+export class MetadataIndex {
+  readonly objects: ObjectMeta[];
+  private readonly byName: Map<string, ObjectMeta>;
+  private readonly fieldMaps = new Map<string, Map<string, FieldMeta>>();
+
+  constructor(readonly raw: RuntimeMetadata, private readonly user: SessionUser | undefined) {
+    const objectPerms = user?.permissions?.objects;
+    const fieldPerms = user?.permissions?.fields;
+    this.objects = raw.objects
+      .filter((o) => !objectPerms || objectPerms[o.apiName]?.read !== false)
+      .map((o) => ({
+        ...o,
+        fields: o.fields
+          .filter((f) => fieldPerms?.[`${o.apiName}.${f.apiName}`]?.read !== false)
+          .map((f) => (fieldPerms?.[`${o.apiName}.${f.apiName}`]?.edit === false ? { ...f, readOnly: true } : f)),
+      }));
+    this.byName = new Map(this.objects.map((o) => [o.apiName, o]));
+    for (const o of this.objects) this.fieldMaps.set(o.apiName, new Map(o.fields.map((f) => [f.apiName, f])));
+  }
+
+  object(apiName: string): ObjectMeta | undefined {
+    return this.byName.get(apiName);
+  }
+
+  field(object: string, apiName: string): FieldMeta | undefined {
+    return this.fieldMaps.get(object)?.get(apiName);
+  }
+
+  /** `account.name` on opportunity: the lookup field and the target's field. */
+  path(object: string, path: string): { field: FieldMeta; through?: FieldMeta } | undefined {
+    const [head, tail] = path.split('.');
+    const first = this.field(object, head!);
+    if (!first) return undefined;
+    if (tail === undefined) return { field: first };
+    const target = first.target ? this.field(first.target, tail) : undefined;
+    return target ? { field: target, through: first } : undefined;
+  }
+
+  can(object: string, action: 'read' | 'create' | 'edit' | 'delete'): boolean {
+    if (!this.byName.has(object)) return false;
+    return this.user?.permissions?.objects?.[object]?.[action] !== false;
+  }
+
+  layout(object: string): LayoutMeta | undefined {
+    return this.raw.layouts.find((l) => l.object === object);
+  }
+
+  listViews(object: string): ListViewMeta[] {
+    return this.raw.listViews.filter((v) => v.object === object);
+  }
+
+  get dashboards(): DashboardMeta[] {
+    return this.raw.dashboards.filter((d) => d.widgets.every((w) => this.byName.has(w.object)));
+  }
+
+  /** Picklists a kanban can group by (stage paths first). */
+  picklists(object: string): FieldMeta[] {
+    const fields = this.object(object)?.fields.filter((f) => f.type === 'picklist') ?? [];
+    return [...fields].sort((a, b) => Number(!!b.isStage) - Number(!!a.isStage));
+  }
+}

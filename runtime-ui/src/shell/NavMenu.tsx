@@ -1,0 +1,41 @@
+import { DashboardOutlined, DatabaseOutlined } from '@ant-design/icons';
+import { Menu } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router';
+import { labelOf } from '../i18n/label';
+import { useMeta } from '../metadata/use-metadata';
+
+/** One entry per object the user may read, and one per dashboard: all from metadata. */
+export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
+  const { t, i18n } = useTranslation();
+  const meta = useMeta();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const selected = /^\/(o\/[^/]+|dashboards\/[^/]+)/.exec(pathname)?.[0] ?? pathname;
+  const items = [
+    ...(meta.dashboards.length ? [{
+      type: 'group' as const,
+      label: t('nav.dashboards'),
+      children: meta.dashboards.map((d) => ({ key: `/dashboards/${d.apiName}`, icon: <DashboardOutlined />, label: labelOf(d.label, i18n.language) })),
+    }] : []),
+    {
+      type: 'group' as const,
+      label: t('nav.objects'),
+      children: meta.objects.map((o) => ({ key: `/o/${o.apiName}`, icon: <DatabaseOutlined />, label: labelOf(o.pluralLabel, i18n.language) })),
+    },
+  ];
+  return (
+    <nav aria-label={t('nav.main')}>
+      <Menu
+        mode="inline"
+        selectedKeys={[selected]}
+        items={items}
+        onClick={({ key }) => {
+          navigate(key);
+          onNavigate?.();
+        }}
+        style={{ borderInlineEnd: 0 }}
+      />
+    </nav>
+  );
+}
