@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { Problem } from '../errors.js';
 import type { CsvExporter } from '../records/csv-export.js';
 import type { ImportJob, ImportJobs } from '../records/import-jobs.js';
@@ -62,13 +62,19 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
   return router;
 }
 
+/** An import is its author's (and admins'): its error report holds the rows of the file. */
+const readerOf = (req: Request) => {
+  const access = accessOf(req);
+  return access.isAdmin ? undefined : access.userId;
+};
+
 export function importJobsRouter(imports: ImportJobs): Router {
   const router = Router();
   router.get('/:id', async (req, res) => {
-    res.json(jobBody(await imports.get(req.params.id)));
+    res.json(jobBody(await imports.get(req.params.id, readerOf(req))));
   });
   router.get('/:id/errors.csv', async (req, res) => {
-    const report = await imports.errorReport(req.params.id);
+    const report = await imports.errorReport(req.params.id, readerOf(req));
     await sendCsv(res, report.filename, report.chunks);
   });
   return router;

@@ -129,7 +129,7 @@ export class BulkWriter {
       errors[i]!.push(...rowErrors);
       return values;
     });
-    (await missingReferences(trx, this.schema, this.metadata(), object, checked)).forEach((e, i) => errors[i]!.push(...e));
+    (await missingReferences(trx, this.schema, this.metadata(), object, checked, caller.access)).forEach((e, i) => errors[i]!.push(...e));
     await this.checkUnique(trx, object, checked, existing, errors);
     return { existing, checked, errors };
   }

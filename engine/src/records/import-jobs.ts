@@ -237,8 +237,9 @@ export class ImportJobs {
     return job;
   }
 
-  async get(id: string): Promise<ImportJob> {
-    const row = UUID.test(id) ? await this.knex(this.jobs).where({ id }).first() : undefined;
+  /** A job by id; with `createdBy`, only that user's job (another's reads as missing). */
+  async get(id: string, createdBy?: string): Promise<ImportJob> {
+    const row = UUID.test(id) ? await this.knex(this.jobs).where({ id, ...(createdBy ? { created_by: createdBy } : {}) }).first() : undefined;
     if (!row) throw notFound(`import ${id} does not exist`);
     const job = toJob(row);
     // A running job's progress may be ahead of its row (allOrNone writes the row at commit).
@@ -255,8 +256,8 @@ export class ImportJobs {
    * The rows the job refused, as CSV: row number, the fields at fault, the messages, then the
    * row's own cells under the file's own headers, so it can be fixed and imported again.
    */
-  async errorReport(id: string): Promise<{ filename: string; chunks: AsyncGenerator<string> }> {
-    const job = UUID.test(id) ? await this.knex(this.jobs).where({ id }).first('headers') : undefined;
+  async errorReport(id: string, createdBy?: string): Promise<{ filename: string; chunks: AsyncGenerator<string> }> {
+    const job = UUID.test(id) ? await this.knex(this.jobs).where({ id, ...(createdBy ? { created_by: createdBy } : {}) }).first('headers') : undefined;
     if (!job) throw notFound(`import ${id} does not exist`);
     const knex = this.knex;
     const table = this.errorRows;

@@ -1,13 +1,17 @@
 import type { Knex } from 'knex';
 import type { FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import type { Access } from '../security/access.js';
+import { recordAccessSql } from '../security/record-access.js';
 
 /**
  * Checks that every lookup value points at a live record of its target, for any number of rows
  * at once: one query per target object, not one per value. Returns the errors of each row.
+ * With `access`, a record the writer cannot read counts as missing: pointing at it would confirm
+ * that it exists (and would hang the writer's record under it).
  */
 export async function missingReferences(
-  trx: Knex.Transaction, schema: string, metadata: CompiledMetadata, object: CompiledObject, rows: Map<string, unknown>[],
+  trx: Knex.Transaction, schema: string, metadata: CompiledMetadata, object: CompiledObject, rows: Map<string, unknown>[], access?: Access,
 ): Promise<FieldError[][]> {
   const errors: FieldError[][] = rows.map(() => []);
   const wanted = new Map<string, Set<string>>();
@@ -22,8 +26,11 @@ export async function missingReferences(
   }
   const found = new Map<string, Set<string>>();
   for (const [target, ids] of wanted) {
-    const table = metadata.objects.get(target)!.table;
-    const rowsFound = await trx(`${schema}.${table}`).whereIn('id', [...ids]).whereNull('deleted_at').select('id');
+    const targetObject = metadata.objects.get(target)!;
+    const qb = trx(`${schema}.${targetObject.table} as r`).whereIn('r.id', [...ids]).whereNull('r.deleted_at').select('r.id');
+    const visible = access && recordAccessSql(access, targetObject, schema, 'r', 'read');
+    if (visible) qb.whereRaw(visible.sql, visible.bindings as Knex.RawBinding[]);
+    const rowsFound = await qb;
     found.set(target, new Set(rowsFound.map((r: { id: string }) => r.id)));
   }
   rows.forEach((values, i) => {

@@ -232,7 +232,7 @@ export class RecordsService {
     if (!pointsElsewhere && object.summarisedBy.length === 0) return done(await insert(this.knex));
     return this.knex.transaction(async (trx) => {
       if (owner !== undefined) await this.checkOwner(trx, owner);
-      await this.checkLookups(object, values, trx);
+      await this.checkLookups(object, values, trx, caller.access);
       const inserted = await insert(trx);
       await this.touchRollups(trx, object, [inserted]);
       return done(inserted);
@@ -250,7 +250,7 @@ export class RecordsService {
       }
       const existing = toRecord(object, current);
       const values = this.checkBody(object, fields, 'update', caller, existing);
-      await this.checkLookups(object, values, trx);
+      await this.checkLookups(object, values, trx, caller.access);
       if (owner !== undefined) await this.checkOwner(trx, owner);
       const columns = toColumnValues(object, values, this.currencies.corporate);
       try {
@@ -365,8 +365,9 @@ export class RecordsService {
     return refreshRollups(trx, this.schema, this.metadata(), object, rows);
   }
 
-  private async checkLookups(object: CompiledObject, values: Map<string, unknown>, trx: Knex.Transaction): Promise<void> {
-    const [errors] = await missingReferences(trx, this.schema, this.metadata(), object, [values]);
+  /** Lookup values must point at live records; with `access`, at records that caller can see. */
+  private async checkLookups(object: CompiledObject, values: Map<string, unknown>, trx: Knex.Transaction, access?: Access): Promise<void> {
+    const [errors] = await missingReferences(trx, this.schema, this.metadata(), object, [values], access);
     if (errors!.length) throw invalid(`the ${object.def.apiName} was not saved`, errors!);
   }
 
