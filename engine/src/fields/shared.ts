@@ -53,6 +53,10 @@ export interface ValueProblem {
  * call stack.
  */
 export function unstorableValue(value: unknown): ValueProblem | undefined {
+  // Most values are flat: no stack for them (every cell of a CSV import comes through here).
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'string' && UNSTORABLE.test(value) ? { path: '', code: 'invalidCharacter', message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored' } : undefined;
+  }
   const stack: [unknown, string, number][] = [[value, '', 0]];
   while (stack.length) {
     const [item, path, depth] = stack.pop()!;

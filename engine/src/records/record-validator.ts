@@ -38,7 +38,8 @@ export function validateBody(
     }
   }
   if (mode === 'create') {
-    const given = Object.fromEntries(values);
+    // Only computed defaults read it (CSV import validates every row of a file here).
+    const given = hasComputedDefault(object) ? Object.fromEntries(values) : {};
     for (const [name, field] of object.fields) {
       if (values.has(name) || field.def.default === undefined || field.type.readOnly) continue;
       if (!isFormulaDefault(field.def.default) || field.def.type === 'json') {
@@ -60,12 +61,17 @@ export function validateBody(
     }
   }
   // Rules see the record as it would be saved, so they only run on values that passed the checks.
-  if (errors.length) return { values, errors };
-  const merged = { ...(existing ?? {}), ...Object.fromEntries(values) };
+  if (errors.length || !object.rules.length) return { values, errors };
+  const merged = existing ? { ...existing, ...Object.fromEntries(values) } : Object.fromEntries(values);
   for (const rule of object.rules) {
     if (truthy(evaluate(rule.condition, merged))) {
       errors.push({ field: rule.errorField ?? '', code: 'validationRule', rule: rule.apiName, message: localize(rule.message, locale) });
     }
   }
   return { values, errors };
+}
+
+function hasComputedDefault(object: CompiledObject): boolean {
+  for (const field of object.fields.values()) if (field.def.default !== undefined && isFormulaDefault(field.def.default) && field.def.type !== 'json') return true;
+  return false;
 }
