@@ -85,6 +85,8 @@ export async function aggregate(knex: Knex, schema: string, object: CompiledObje
   const metrics = parseMetrics(object, input.metrics);
   for (const g of groups) scope.checkField(g.field.def.apiName, 'groupBy');
   for (const m of metrics) if (m.field) scope.checkField(m.field.def.apiName, 'metrics');
+  // The rate date picks each row's rate, so the totals would tell its values.
+  if (typeof input.rateDate === 'string' && input.rateDate !== '') scope.checkField(input.rateDate, 'rateDate');
   const filter = parseFilter(object, input.filter, scope.resolve);
   const convert = parseConversion(object, input, metrics);
   const qb = knex(`${schema}.${object.table} as r`).whereNull('r.deleted_at');

@@ -213,6 +213,11 @@ export class ImportJobs {
         throw badRequest('the file has no header row; its first line must name the columns', [{ field: '/', code: 'noHeader', message: 'the first line names the fields, for example name,amount' }]);
       }
       const columns = mapHeaders(object, headers, mapping);
+      // Field-level security before any row is read: a column the importer may not edit refuses the file.
+      const denied = [...new Set(columns.flatMap((c) => (c.field && !caller.access.canEditField(object.def.apiName, c.field.def.apiName) ? [c.field.def.apiName] : [])))];
+      if (denied.length) {
+        throw new Problem(403, 'Forbidden', `you may not edit ${denied.join(', ')}; nothing was imported`, denied.map((field) => ({ field, code: 'fieldPermission', message: `no edit access to ${object.def.apiName}.${field}` })));
+      }
       if (upsertOn !== undefined && !columns.some((c) => c.field?.def.apiName === upsertOn)) {
         throw badRequest(`upsertOn is ${upsertOn}, but no column of the file fills it`, [{ field: 'upsertOn', code: 'missingColumn', message: `add a ${upsertOn} column, or map one to it` }]);
       }
