@@ -56,7 +56,8 @@ class IpLimiter {
 export class AuthService {
   private readonly ipLimiter = new IpLimiter();
 
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly sessionHours: number) {}
+  /** tokenPrefix names the tenant in its tokens ("acme."), so requests find the tenant that issued them. */
+  constructor(private readonly knex: Knex, private readonly schema: string, private readonly sessionHours: number, private readonly tokenPrefix = '') {}
 
   get db(): Knex {
     return this.knex;
@@ -104,7 +105,7 @@ export class AuthService {
   }
 
   private async issue(userId: string, lifetimeMs: number, name?: string): Promise<{ id: string; token: string; expiresAt: string }> {
-    const token = crypto.randomBytes(32).toString('base64url');
+    const token = this.tokenPrefix + crypto.randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + lifetimeMs);
     const id = uuidv7();
     await this.knex(`${this.schema}._sessions`).insert({ id, token_hash: sha256(token), user_id: userId, expires_at: expiresAt, name: name ?? null });

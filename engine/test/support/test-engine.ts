@@ -79,7 +79,9 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
       await engine.close();
       if (ON_POSTGRES && !options.keepSchema) {
         const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
-        await admin.raw('drop schema if exists ?? cascade', [schema]);
+        // The tenant's schema and those of the tenants it created (<schema>__name).
+        const { rows } = await admin.raw("select nspname from pg_namespace where nspname = ? or nspname like ? escape '!'", [schema, `${schema.replace(/_/g, '!_')}!_!_%`]);
+        for (const { nspname } of rows) await admin.raw('drop schema if exists ?? cascade', [nspname]);
         await admin.destroy();
       }
     },

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { notFound } from '../errors.js';
+import { CsvExporter } from '../records/csv-export.js';
+import { SharesService } from '../security/shares.service.js';
+import { UsersService } from '../security/users.service.js';
+import type { TenantRegistry } from '../tenants/registry.js';
+import type { Tenant } from '../tenants/tenant.js';
+import { authRouter, requireAuth } from './auth.router.js';
+import { currenciesRouter } from './currencies.router.js';
+import { csvRouter, importJobsRouter } from './import.router.js';
+import { metaGuard } from './meta-guard.js';
+import { metaRouter } from './meta.router.js';
+import { recordsRouter } from './records.router.js';
+import { searchRouter } from './search.router.js';
+import { sharingRouter } from './sharing.router.js';
+import { tenantsRouter } from './tenants.router.js';
+import { setupAuditRouter, usersRouter } from './users.router.js';
+
+/**
+ * Everything under /api for one tenant, built from that tenant's services only. The host app
+ * (app.ts) picks the tenant of each request and hands the request to this router.
+ */
+export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
+  const api = Router();
+  const { metadata, records, auth, imports, currencies, audit } = tenant;
+  const knex = auth.db;
+  const { schema } = metadata;
+  const compiled = () => metadata.compiled;
+  api.use('/v1/auth', authRouter(auth, compiled, audit));
+  api.use(requireAuth(auth, compiled));
+  api.use('/v1/meta', metaGuard(compiled, audit), metaRouter(metadata, knex));
+  api.use('/v1/users', usersRouter(new UsersService(knex, schema, compiled, audit)));
+  api.use('/v1/setup-audit', setupAuditRouter(audit));
+  // Only the default tenant's admins manage tenants.
+  if (registry) api.use('/v1/tenants', tenantsRouter(registry, audit));
+  // CSV export/import first: `/:object/export` would otherwise be read as a record id.
+  api.use('/v1/records', csvRouter(new CsvExporter(knex, schema, compiled), imports));
+  api.use('/v1/imports', importJobsRouter(imports));
+  api.use('/v1/records', recordsRouter(records));
+  api.use('/v1/records', sharingRouter({ knex, metadata, records, auth, shares: new SharesService(knex, schema, compiled, records) }));
+  api.use('/v1/search', searchRouter(knex, metadata));
+  api.use('/v1/currencies', currenciesRouter(currencies));
+  api.use((req) => {
+    throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
+  });
+  return api;
+}

@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+import { conflict, invalid } from '../errors.js';
+import { checkApiName } from '../metadata/identifiers.js';
+import { generatePassword } from '../security/auth.service.js';
+import { openTenant, type Tenant } from './tenant.js';
+
+/**
+ * The tenants this engine serves. The default tenant lives in the configured schema and keeps a
+ * list of the others (_tenants); tenant `acme` lives in schema `<default>__acme`, and its tokens
+ * start with `acme.` so each request is routed to the one schema whose sessions can know it.
+ * Tenants are opened on first use and kept open.
+ */
+
+export const DEFAULT_TENANT = 'default';
+const NAME = /^[a-z][a-z0-9_]{1,29}$/;
+
+export interface RegistryOptions {
+  defaultSchema: string;
+  sessionHours: number;
+  installCore: boolean;
+  admin: { email: string; password?: string };
+  log: (line: string) => void;
+}
+
+export class TenantRegistry {
+  private readonly open = new Map<string, Promise<Tenant>>();
+
+  constructor(private readonly knex: Knex, private readonly options: RegistryOptions) {}
+
+  private get table() {
+    return `${this.options.defaultSchema}._tenants`;
+  }
+
+  /** Opens the default tenant (first start: creates its admin and installs the core pack). */
+  async start(): Promise<Tenant> {
+    const tenant = await this.get(DEFAULT_TENANT);
+    await this.knex.raw('create table if not exists ?? (name text primary key, schema text not null unique, created_at timestamptz not null default now())', [this.table]);
+    return tenant;
+  }
+
+  schemaOf(name: string): string {
+    return name === DEFAULT_TENANT ? this.options.defaultSchema : `${this.options.defaultSchema}__${name}`;
+  }
+
+  /** The tenant, opened on first use; undefined when there is no such tenant. */
+  async find(name: string): Promise<Tenant | undefined> {
+    if (name !== DEFAULT_TENANT) {
+      if (!NAME.test(name)) return undefined;
+      if (!this.open.has(name) && !(await this.knex(this.table).where({ name }).first('name'))) return undefined;
+    }
+    return this.get(name);
+  }
+
+  private get(name: string, admin = this.options.admin): Promise<Tenant> {
+    let tenant = this.open.get(name);
+    if (!tenant) {
+      tenant = openTenant(this.knex, {
+        name, schema: this.schemaOf(name), sessionHours: this.options.sessionHours, tokenPrefix: name === DEFAULT_TENANT ? '' : `${name}.`,
+        admin, installCore: this.options.installCore, log: this.options.log,
+      });
+      this.open.set(name, tenant);
+      tenant.catch(() => this.open.delete(name));
+    }
+    return tenant;
+  }
+
+  /** A new tenant with its own schema, first admin and the core pack. */
+  async create(input: { name?: unknown; adminEmail?: unknown; adminPassword?: unknown }): Promise<{ tenant: Tenant; adminEmail: string; adminPassword?: string }> {
+    const name = input.name;
+    const problem = checkApiName(name);
+    if (typeof name !== 'string' || !NAME.test(name) || problem || name === DEFAULT_TENANT) {
+      throw invalid('the tenant was not created', [{ field: 'name', code: 'format', message: problem?.message ?? '2 to 30 lower-case letters, digits and _, starting with a letter; not "default"' }]);
+    }
+    if (typeof input.adminEmail !== 'string' || !/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(input.adminEmail)) throw invalid('the tenant was not created', [{ field: 'adminEmail', code: 'format', message: 'the e-mail of the tenant\'s first admin' }]);
+    if (input.adminPassword !== undefined && (typeof input.adminPassword !== 'string' || input.adminPassword.length < 10)) {
+      throw invalid('the tenant was not created', [{ field: 'adminPassword', code: 'format', message: 'at least 10 characters, or leave it out to get a generated one' }]);
+    }
+    const generated = input.adminPassword === undefined ? generatePassword() : undefined;
+    const schema = this.schemaOf(name);
+    const inserted = await this.knex(this.table).insert({ name, schema }).onConflict('name').ignore().returning('name');
+    if (!inserted.length) throw conflict(`tenant "${name}" exists`, [{ field: 'name', code: 'unique', message: 'choose another name' }]);
+    try {
+      const tenant = await this.get(name, { email: input.adminEmail.trim().toLowerCase(), password: (input.adminPassword as string | undefined) ?? generated });
+      return { tenant, adminEmail: input.adminEmail.trim().toLowerCase(), ...(generated ? { adminPassword: generated } : {}) };
+    } catch (e) {
+      await this.knex(this.table).where({ name }).delete();
+      await this.knex.raw('drop schema if exists ?? cascade', [schema]);
+      throw e;
+    }
+  }
+
+  async list(): Promise<{ name: string; schema: string; createdAt: string | null }[]> {
+    const rows = await this.knex(this.table).orderBy('name').select('name', 'schema', 'created_at');
+    const others = rows.map((r: Record<string, string>) => ({ name: r.name!, schema: r.schema!, createdAt: new Date(r.created_at!).toISOString() }));
+    return [{ name: DEFAULT_TENANT, schema: this.options.defaultSchema, createdAt: null }, ...others];
+  }
+
+  /** The tenant a token belongs to: `acme.<random>` → acme; no prefix → the default tenant. */
+  static nameInToken(token: string): string {
+    const dot = token.indexOf('.');
+    return dot < 0 ? DEFAULT_TENANT : token.slice(0, dot);
+  }
+
+  async close(): Promise<void> {
+    for (const tenant of this.open.values()) await tenant.then((t) => t.imports.close(), () => undefined);
+  }
+}
