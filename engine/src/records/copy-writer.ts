@@ -13,10 +13,10 @@ import { recordEvents } from './history.js';
  * text with the column type's input function, so the rows stored are the ones the bulk path's
  * parameterised INSERT stores.
  *
- * Each batch's rows are followed by their `created` field-history entries (history.ts). When
- * pipelined, `insert` returns once the statements are sent, so the next batch is read and checked
- * while PostgreSQL takes this one; one batch is in flight at a time, and its failure comes out of
- * the next `insert` or out of `flush`, which must be awaited before commit.
+ * The rows' `created` field-history entries (history.ts) follow HISTORY_BATCH records at a time,
+ * and at `flush`, which must be awaited before commit. When pipelined, `insert` returns once
+ * PostgreSQL has the batch, so the next one is read and checked while it stores this one; one
+ * batch is in flight at a time, and its failure comes out of the next `insert` or `flush`.
  */
 
 type Row = Record<string, unknown>;
@@ -82,39 +82,67 @@ export async function serverIsPGlite(knex: Knex): Promise<boolean> {
   return String(rows[0].version).includes('PGlite');
 }
 
+/** `created` history entries are written this many records at a time (one statement, not one a batch). */
+const HISTORY_BATCH = 20_000;
+
 export class RowWriter {
   private inFlight: Promise<void> | undefined;
   private failure: unknown;
+  /** Records written whose `created` history entries are still to be written. */
+  private history: { trx: Knex.Transaction; object: CompiledObject; caller: Caller; ids: string[] } | undefined;
 
   /**
-   * `pipelined`: `insert` returns once its statements are sent, and they finish while the caller
-   * reads and checks the next batch. Only for writes that send no other statement meanwhile (no
-   * lookups, unique fields, upserts or rollups to query): the connection runs one statement at
-   * a time, and node-postgres' queue for a second one is deprecated.
+   * `pipelined`: `insert` returns once PostgreSQL has the rows, and they are stored while the
+   * caller reads and checks the next batch. Only for writes that send no other statement
+   * meanwhile (no lookups, unique fields, upserts or rollups to query): the connection runs one
+   * statement at a time, and node-postgres' queue for a second one is deprecated.
    */
   constructor(private readonly schema: string, private readonly method: RowWriteMethod, private readonly pipelined: boolean) {}
 
-  /** The rows' statement, then their `created` history entries; a BulkWriter RowInserter. */
+  /** The rows' statement; their `created` history entries follow, in bulk; a BulkWriter RowInserter. */
   readonly insert = async (trx: Knex.Transaction, object: CompiledObject, rows: Row[], caller: Caller): Promise<void> => {
     if (!rows.length) return;
     await this.settle();
     const columns = columnsOf(object);
     for (const row of rows) for (const key in row) if (!columns.known.has(key)) throw new Error(`${object.table} has no writable column ${key}`);
+    if (this.history && (this.history.trx !== trx || this.history.object !== object || this.history.caller !== caller)) await this.writeHistory();
+    this.history ??= { trx, object, caller, ids: [] };
+    for (const row of rows) this.history.ids.push(row.id as string);
     // The transaction's own connection: knex hands it out without a second checkout.
     const connection = await (trx.client as { acquireConnection(): Promise<pg.Client> }).acquireConnection();
-    const ids = rows.map((row) => row.id as string);
-    const statement = this.method === 'copy' ? this.copy(connection, object, columns.names, rows) : this.insertSelect(connection, object, columns, rows);
-    this.inFlight = statement
-      .then(() => recordEvents(trx, this.schema, object, ids, 'created', caller))
-      .catch((e) => {
-        this.failure ??= e;
-      });
-    if (!this.pipelined) await this.settle();
+    let statement: Promise<void>;
+    if (this.method === 'copy') {
+      const copy = this.copy(connection, object, columns.names, rows);
+      statement = copy.done;
+      // Once PostgreSQL has answered the COPY, the rows are on their way; it stores them while
+      // this process goes on (without the wait they could sit here until the event loop turns).
+      await Promise.race([copy.accepted, copy.done.catch(() => undefined)]);
+    } else {
+      statement = this.insertSelect(connection, object, columns, rows);
+    }
+    this.inFlight = statement.catch((e) => {
+      this.failure ??= e;
+    });
+    if (!this.pipelined || this.history.ids.length >= HISTORY_BATCH) await this.settle();
+    if (this.history.ids.length >= HISTORY_BATCH) await this.writeHistory();
   };
 
-  /** Waits for the last statement; throws the first failure. */
+  /** Waits for the last statement and writes the history entries still due; throws the first failure. */
   async flush(): Promise<void> {
     await this.settle();
+    await this.writeHistory();
+  }
+
+  /** After a failure: waits for what is still running, writes nothing more. */
+  async abandon(): Promise<void> {
+    this.history = undefined;
+    await this.settle().catch(() => undefined);
+  }
+
+  private async writeHistory(): Promise<void> {
+    const due = this.history;
+    this.history = undefined;
+    if (due?.ids.length) await recordEvents(due.trx, this.schema, due.object, due.ids, 'created', due.caller);
   }
 
   private async settle(): Promise<void> {
@@ -127,21 +155,31 @@ export class RowWriter {
     return `${pg.escapeIdentifier(this.schema)}.${pg.escapeIdentifier(object.table)}`;
   }
 
-  private copy(connection: pg.Client, object: CompiledObject, columns: string[], rows: Row[]): Promise<void> {
+  private copy(connection: pg.Client, object: CompiledObject, columns: string[], rows: Row[]): { accepted: Promise<void>; done: Promise<void> } {
     let text = '';
     for (const row of rows) {
       let line = copyCell(row[columns[0]!]);
       for (let i = 1; i < columns.length; i++) line += '\t' + copyCell(row[columns[i]!]);
       text += line + '\n';
     }
-    const stream = connection.query(copyFrom(`copy ${this.table(object)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) from stdin`));
+    const stream = copyFrom(`copy ${this.table(object)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) from stdin`);
+    // node-postgres calls handleCopyInResponse when PostgreSQL is ready for the data; the stream
+    // then writes what it holds to the socket.
+    const submittable = stream as unknown as { handleCopyInResponse(connection: unknown): void };
+    const accepted = new Promise<void>((resolve) => {
+      const handle = submittable.handleCopyInResponse.bind(stream);
+      submittable.handleCopyInResponse = (c) => {
+        handle(c);
+        resolve();
+      };
+    });
     const done = new Promise<void>((resolve, reject) => {
       stream.on('finish', resolve);
       stream.on('error', reject);
     });
-    // Buffered until PostgreSQL answers the COPY, then written to the socket as it takes it.
+    connection.query(stream);
     stream.end(text);
-    return done;
+    return { accepted, done };
   }
 
   /**

@@ -321,8 +321,8 @@ export class ImportJobs {
         let created = 0;
         let updated = 0;
         if (good.length) {
-          const result = await this.writer.write(trx, run.object, request(run, good, false), run.caller, rows.insert);
-          await rows.flush();
+          const result = await this.writer.write(trx, run.object, request(run, good, false), run.caller, rows.insert)
+            .then(async (r) => (await rows.flush(), r), async (e) => { await rows.abandon(); throw e; });
           created = result.created;
           updated = result.updated;
           for (const r of result.results) if (!r.ok) bad.push({ ...good[r.index]!, errors: r.errors });
@@ -376,7 +376,7 @@ export class ImportJobs {
           await rows.flush();
         } catch (e) {
           // Nothing may be left running on the connection when the ROLLBACK is sent.
-          await rows.flush().catch(() => undefined);
+          await rows.abandon();
           throw e;
         }
         run.written = created + updated;
