@@ -21,7 +21,8 @@ export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit): 
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const access = accessOf(req);
-    const [segment = '', name] = req.path.split('/').filter(Boolean);
+    // Routes match without regard to case (/Permission-Sets reaches the permission sets), so must this.
+    const [segment = '', name] = req.path.toLowerCase().split('/').filter(Boolean);
     access.requireSystem(SECURITY_PATHS.has(segment) ? 'manageUsers' : 'manageMetadata');
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (segment === 'permission-sets' && req.method !== 'DELETE') {
@@ -30,7 +31,10 @@ export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit): 
     }
     if (segment === 'roles' && !access.isAdmin) {
       const below = access.subordinateRoles();
-      const touched = [name, typeof body.apiName === 'string' ? body.apiName : undefined].filter((r): r is string => r !== undefined);
+      // A new role (POST of a name no published role has) is not below anyone yet: its parent decides.
+      const published = new Set((compiled().snapshot.roles ?? []).map((r) => r.apiName));
+      const created = req.method === 'POST' && typeof body.apiName === 'string' && !published.has(body.apiName) ? body.apiName : undefined;
+      const touched = [name, typeof body.apiName === 'string' && body.apiName !== created ? body.apiName : undefined].filter((r): r is string => r !== undefined);
       const parent = typeof body.parent === 'string' ? body.parent : undefined;
       if (touched.some((r) => !below.includes(r)) || (parent !== undefined && parent !== access.principal.role && !below.includes(parent))) {
         throw forbidden('you may change only the roles below your own', 'parent', 'roleHierarchy', 'ask an admin to change roles at or above yours');

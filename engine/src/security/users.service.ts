@@ -88,6 +88,7 @@ export class UsersService {
     return this.knex.transaction(async (trx) => {
       const current = await this.find(trx, id, true);
       if (current.is_admin && !access.isAdmin) throw forbidden('only an admin changes an admin', 'id', 'adminTarget', 'ask an admin');
+      if (!self) this.checkTarget(current, (await this.groupsOf([id], trx)).get(id) ?? [], access);
       if (self && body.password !== undefined) {
         const ok = typeof body.currentPassword === 'string' && (await verify(current.password_hash as string, body.currentPassword));
         if (!ok) throw invalid('the password was not changed', [{ field: 'currentPassword', code: 'mismatch', message: 'give your current password to set a new one' }]);
@@ -189,7 +190,25 @@ export class UsersService {
     if (body.role != null && !access.subordinateRoles().includes(body.role)) {
       errors.push({ field: 'role', code: 'grantBeyondOwn', message: 'you can give only roles below your own' });
     }
+    // Groups receive shares and sharing rules: membership is a grant like any other.
+    if (body.groups?.some((g) => !access.principal.groups.includes(g))) {
+      errors.push({ field: 'groups', code: 'grantBeyondOwn', message: 'you can add users only to groups you belong to' });
+    }
     if (errors.length) throw new Problem(403, 'Forbidden', 'you cannot grant more than you hold; nothing was saved', errors);
+  }
+
+  /**
+   * A user manager who is not an admin changes only users whose grants they could have given:
+   * setting the password or e-mail of a user who holds more would let them sign in as that user.
+   */
+  private checkTarget(target: Row, groups: string[], access: Access): void {
+    if (access.isAdmin) return;
+    const compiled = this.compiled();
+    const sets = (compiled.snapshot.permissionSets ?? []).filter((s) => (target.permission_sets as string[] ?? []).includes(s.apiName));
+    const beyond = sets.some((set) => grantsBeyond(access, set, compiled).length > 0)
+      || (target.role != null && !access.subordinateRoles().includes(target.role as string))
+      || groups.some((g) => !access.principal.groups.includes(g));
+    if (beyond) throw forbidden('this user holds grants you do not; only someone who holds them (or an admin) changes this user', 'id', 'grantBeyondOwn', 'ask an admin');
   }
 }
 
