@@ -11,7 +11,6 @@ import { startTestEngine, type TestEngine } from './support/test-engine.js';
  */
 
 const OBJ = 'esc_obj';
-const R = '/api/v1/records';
 const USERS = '/api/v1/users';
 const META = '/api/v1/meta';
 
