@@ -144,7 +144,7 @@ describe('bearer needs apiAccess, cookie needs the CSRF header', () => {
 
   it('a cookie request without X-Requested-With: XMLHttpRequest is 403 and writes nothing', async () => {
     const before = await t.sql('select count(*)::int as n from ??.account', [t.schema]);
-    for (const headers of [{ cookie }, { cookie, 'x-requested-with': 'fetch' }, { cookie, 'x-requested-with': 'xmlhttprequest ' }]) {
+    for (const headers of [{ cookie }, { cookie, 'x-requested-with': 'fetch' }, { cookie, 'x-requested-with': 'xmlhttprequest ' }] as Record<string, string>[]) {
       expectProblem(await send('GET', ME, undefined, headers), 403, [{ field: 'X-Requested-With', code: 'csrf' }]);
       expectProblem(await send('POST', '/api/v1/records/account', { name: 'csrf' }, headers), 403, [{ field: 'X-Requested-With', code: 'csrf' }]);
     }
