@@ -39,7 +39,8 @@ function asText(value: unknown): string | null {
 
 /** A cell of COPY's text format: \N for null, backslash escapes for the four special characters. */
 function copyCell(value: unknown): string {
-  const text = asText(value);
+  // Strings and numbers are most cells; prepareValue would give the same text for them.
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : asText(value);
   if (text === null) return '\\N';
   return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
 }

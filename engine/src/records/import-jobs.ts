@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { badRequest, notFound, Problem, type FieldError } from '../errors.js';
 import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
-import { BulkWriter, checkUpsertOn, type BulkRequest } from './bulk.js';
+import { BulkWriter, checkUpsertOn, type BulkRequest, type BulkResult } from './bulk.js';
 import { RowWriter, serverIsPGlite } from './copy-writer.js';
 import { csvLine, numberCell, textCell } from './csv.js';
 import { coerceRow, mapHeaders, parseMapping, type ImportColumn } from './csv-import.js';
@@ -321,8 +321,14 @@ export class ImportJobs {
         let created = 0;
         let updated = 0;
         if (good.length) {
-          const result = await this.writer.write(trx, run.object, request(run, good, false), run.caller, rows.insert)
-            .then(async (r) => (await rows.flush(), r), async (e) => { await rows.abandon(); throw e; });
+          let result: BulkResult;
+          try {
+            result = await this.writer.write(trx, run.object, request(run, good, false), run.caller, rows.insert);
+            await rows.flush();
+          } catch (e) {
+            await rows.abandon();
+            throw e;
+          }
           created = result.created;
           updated = result.updated;
           for (const r of result.results) if (!r.ok) bad.push({ ...good[r.index]!, errors: r.errors });
@@ -607,29 +613,42 @@ async function readHeader(file: string): Promise<string[] | undefined> {
 
 /**
  * The data rows in batches of at most BATCH rows or BATCH_CHARS characters, numbered as a
- * spreadsheet numbers them, each with how far into the file the parser has read.
+ * spreadsheet numbers them, each with how far into the file the parser has read. The parser is
+ * fed the file a chunk at a time and hands each record to `on_record`, which keeps it and lets
+ * none through the parser's own stream: a stream event and a promise per record cost more than
+ * parsing it.
  */
 async function* readBatches(file: string): AsyncGenerator<Batch> {
-  const source = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-  const parser = csvParser();
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
   let rows: CsvRow[] = [];
   let chars = 0;
   let row = 0;
-  try {
-    for await (const record of parser) {
-      const cells = record as string[];
-      row++;
-      if (row === 1) continue;
-      rows.push({ row, cells });
-      for (let i = 0; i < cells.length; i++) chars += cells[i]!.length;
+  const ready: Batch[] = [];
+  const parser = parse({
+    bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS,
+    on_record: (record: string[]) => {
+      if (++row === 1) return null;
+      rows.push({ row, cells: record });
+      for (let i = 0; i < record.length; i++) chars += record[i]!.length;
       if (rows.length === BATCH || chars >= BATCH_CHARS) {
-        yield { rows, bytes: parser.info.bytes };
+        ready.push({ rows, bytes: parser.info.bytes });
         rows = [];
         chars = 0;
       }
+      return null;
+    },
+  });
+  parser.on('error', () => undefined); // reported through the write and end callbacks below
+  const source = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  try {
+    for await (const chunk of source) {
+      await new Promise<void>((resolve, reject) => parser.write(chunk, (e) => (e ? reject(e) : resolve())));
+      while (ready.length) yield ready.shift()!;
     }
+    await new Promise<void>((resolve, reject) => {
+      parser.once('error', reject);
+      parser.end(() => resolve());
+    });
+    while (ready.length) yield ready.shift()!;
     if (rows.length) yield { rows, bytes: parser.info.bytes };
   } finally {
     source.destroy();
