@@ -42,7 +42,10 @@ export function authRouter(auth: AuthService, compiled: () => CompiledMetadata, 
   router.post('/tokens', signedIn, async (req, res) => {
     const access = accessOf(req);
     access.requireSystem('apiAccess');
-    const token = await auth.createToken(access.userId, (req.body ?? {}) as { name?: unknown; days?: unknown });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const unknown = Object.keys(body).filter((k) => k !== 'name' && k !== 'days');
+    if (unknown.length) throw new Problem(400, 'Bad request', 'the body has properties tokens do not have', unknown.map((field) => ({ field, code: 'unknownField', message: 'a token has a name and days' })));
+    const token = await auth.createToken(access.userId, body);
     await audit.record(auth.db, access.userId, 'token.create', token.id, { name: token.name, expiresAt: token.expiresAt });
     res.status(201).json(token);
   });

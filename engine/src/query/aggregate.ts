@@ -31,9 +31,9 @@ function parseGroups(object: CompiledObject, input: unknown): Group[] {
   if (input === undefined || input === '') return [];
   if (typeof input !== 'string') throw refuse('groupBy', 'type', 'groupBy is a comma-separated list');
   const groups = input.split(',').map((key): Group => {
-    const [name, bucket] = key.split(':');
+    const [name, bucket, ...rest] = key.split(':');
     const field = object.fields.get(name!);
-    if (!field) throw refuse('groupBy', 'unknownField', `"${name}" is not a field of ${object.def.apiName}`);
+    if (!field || rest.length) throw refuse('groupBy', 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
     if (!GROUPABLE.has(field.def.type)) throw refuse('groupBy', 'notGroupable', `${field.def.type} fields cannot be grouped`);
     const isDate = field.def.type === 'date' || field.def.type === 'datetime';
     if (bucket !== undefined && (!isDate || !(BUCKETS as readonly string[]).includes(bucket))) {
@@ -49,9 +49,10 @@ function parseMetrics(object: CompiledObject, input: unknown): Metric[] {
   const text = input === undefined || input === '' ? 'count' : input;
   if (typeof text !== 'string') throw refuse('metrics', 'type', 'metrics is a comma-separated list');
   return [...new Set(text.split(','))].map((key): Metric => {
-    const [fn, name] = key.split(':');
+    const [fn, name, ...rest] = key.split(':');
     if (fn === 'count' && name === undefined) return { key, fn };
-    if (!['sum', 'avg', 'min', 'max'].includes(fn!) || !name) throw refuse('metrics', 'unknownMetric', `"${key}": use count, sum:field, avg:field, min:field or max:field`);
+    // The key comes back as a property name of every row: nothing may ride along after the field.
+    if (!['sum', 'avg', 'min', 'max'].includes(fn!) || !name || rest.length) throw refuse('metrics', 'unknownMetric', `"${key}": use count, sum:field, avg:field, min:field or max:field`);
     const field = object.fields.get(name);
     if (!field) throw refuse('metrics', 'unknownField', `"${name}" is not a field of ${object.def.apiName}`);
     const allowed = fn === 'sum' || fn === 'avg' ? NUMERIC : ORDERED;
