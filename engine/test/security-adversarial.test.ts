@@ -100,7 +100,7 @@ describe('SQL injection and hostile identifiers', () => {
       const requests: [string, string, unknown?][] = [
         ...lists.map((params): [string, string] => ['GET', `${R}/${ITEM}?${q(params)}`]),
         ...lists.filter((params) => !params.cursor).map((params): [string, string] => ['GET', `${R}/${ITEM}/export?${q(params)}`]),
-        ...[{ groupBy: bad, metrics: 'count' }, { metrics: bad }, { metrics: `sum:${bad}` }, { metrics: 'count', filter: JSON.stringify({ [bad]: 1 }) }]
+        ...([{ groupBy: bad, metrics: 'count' }, { metrics: bad }, { metrics: `sum:${bad}` }, { metrics: 'count', filter: JSON.stringify({ [bad]: 1 }) }] as Record<string, string>[])
           .map((params): [string, string] => ['GET', `${R}/${ITEM}/aggregate?${q(params)}`]),
         ['POST', `${R}/${ITEM}/bulk`, { upsertOn: bad, records: [{ name: 'x' }] }],
         ['POST', `${R}/${ITEM}`, { [bad]: 'x' }],
