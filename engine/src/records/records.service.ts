@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
 import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
+import { runQuery } from '../db/prepared.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { PathResolver, type Join } from '../query/paths.js';
 import { aggregate, type AggregateInput } from '../query/aggregate.js';
@@ -110,7 +111,7 @@ export class RecordsService {
     sort.forEach((k, i) => qb.orderBy(`_p._s${i}`, k.desc ? 'desc' : 'asc'));
     let rows: Row[];
     try {
-      rows = await qb;
+      rows = await runQuery<Row>(this.knex, qb);
     } catch (e) {
       // Filter values are checked against the field types before they get here, so a data
       // exception (class 22: bad date, uuid, number …) can only come from a tampered cursor.
@@ -219,7 +220,9 @@ export class RecordsService {
     const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: ownerId, created_by: caller.userId, updated_by: caller.userId };
     const insert = async (db: Knex | Knex.Transaction) => {
       try {
-        const { rows } = await insertWithHistory(db, this.schema, object, this.table(object, db).insert(row).returning(selectColumns(object)), caller);
+        const statement = insertWithHistory(db, this.schema, object, this.table(object, db).insert(row).returning(selectColumns(object)), caller);
+        // Outside a transaction the INSERT is a prepared statement (same text for every create).
+        const rows = db === this.knex ? await runQuery<Row>(this.knex, statement) : (await statement).rows;
         return rows[0] as Row;
       } catch (e) {
         throw translateDbError(object, e);

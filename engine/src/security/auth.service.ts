@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { invalid, notFound, Problem, unauthorized } from '../errors.js';
+import { runQuery } from '../db/prepared.js';
 import { uuidv7 } from '../metadata/ids.js';
 import type { Principal } from './principal.js';
 
@@ -139,7 +140,7 @@ export class AuthService {
    * revoked session, a deactivation or a removed grant counts from the very next request.
    */
   async authenticate(token: string): Promise<Principal> {
-    const { rows } = await this.knex.raw(`
+    const rows = await runQuery<Record<string, any>>(this.knex, `
       select u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, s.name as token_name,
              array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups
       from ??._sessions s join ??._users u on u.id = s.user_id

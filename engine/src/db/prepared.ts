@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { shortHash } from '../metadata/ids.js';
+
+/**
+ * Hot statements as named prepared statements: Postgres parses and plans a statement the first
+ * time a connection sees it, then only binds and executes it (knex sends every statement
+ * unnamed, so it is parsed and planned on every request). Only statements that come back often
+ * get a name — the session check, and list pages of the same shape — and at most MAX_NAMED
+ * texts per process, so an endless variety of filters cannot fill the server's memory with
+ * prepared statements.
+ */
+
+const MAX_NAMED = 500;
+const NAME_AFTER = 3;
+const seen = new Map<string, number>();
+// A publish that changes a column's type changes what a prepared statement returns, which
+// Postgres refuses (0A000 "cached plan must not change result type"); a new generation of names
+// prepares every statement afresh.
+let generation = 0;
+
+function nameFor(text: string): string | undefined {
+  const count = (seen.get(text) ?? 0) + 1;
+  if (count > NAME_AFTER) return `tsr_${generation}_${shortHash(text, 20)}`;
+  if (seen.size < MAX_NAMED || seen.has(text)) seen.set(text, count);
+  return undefined;
+}
+
+/** Runs a knex query (or `?`-SQL with bindings) as a prepared statement once it is common. Outside transactions only. */
+export async function runQuery<T = Record<string, unknown>>(knex: Knex, sql: Knex.QueryBuilder | Knex.Raw | string, bindings: readonly unknown[] = []): Promise<T[]> {
+  const native = (typeof sql === 'string' ? knex.raw(sql, bindings as Knex.RawBinding[]) : sql).toSQL().toNative();
+  const name = nameFor(native.sql);
+  // As knex's own queries do, so statement counters (the bench) see these too.
+  knex.emit('query', { sql: native.sql, bindings: native.bindings, ...(name ? { prepared: name } : {}) });
+  const client = (await knex.client.acquireConnection()) as pg.Client;
+  try {
+    try {
+      const result = await client.query<T & pg.QueryResultRow>({ text: native.sql, values: native.bindings as unknown[], ...(name ? { name } : {}) });
+      return result.rows;
+    } catch (e) {
+      if (!name || (e as { code?: string }).code !== '0A000') throw e;
+      generation++;
+      return (await client.query<T & pg.QueryResultRow>({ text: native.sql, values: native.bindings as unknown[] })).rows;
+    }
+  } finally {
+    await knex.client.releaseConnection(client);
+  }
+}
