@@ -1,17 +1,23 @@
 import type { JsonSchema } from '../fields/field-type.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
+import { authPaths } from './openapi/auth-paths.js';
 import { bulkPaths, importJobPaths } from './openapi/bulk-paths.js';
 import { fixedPaths } from './openapi/fixed-paths.js';
-import { aggregateSchemas, authSchemas, bulkSchemas, currencySchemas, filterSchemas, importSchemas, problemSchemas, searchSchemas } from './openapi/fixed-schemas.js';
+import { aggregateSchemas, bulkSchemas, currencySchemas, filterSchemas, importSchemas, problemSchemas, searchSchemas } from './openapi/fixed-schemas.js';
+import { metaPaths } from './openapi/meta-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
 import { english, problemResponseComponents, type Paths } from './openapi/operation.js';
 import { recordPaths, type ObjectNames } from './openapi/record-paths.js';
 import { objectSchemas } from './openapi/record-schemas.js';
+import { setupAuditPaths, tenantPaths, userPaths } from './openapi/security-paths.js';
+import { authSchemas, sharingSchemas, tenantSchemas, userSchemas } from './openapi/security-schemas.js';
+import { sharingPaths } from './openapi/sharing-paths.js';
 
 /**
  * The OpenAPI 3.1 document of one release, built from its compiled metadata: every published
  * object gets its record schemas and paths (CRUD, recycle bin, aggregates, bulk, CSV export and
- * import), next to the fixed auth, metadata, import job, search and currency endpoints.
+ * import, history, shares and access), next to the fixed auth, user, setup audit, tenant,
+ * metadata, import job, search and currency endpoints.
  * Deterministic for a given release, so callers cache it per release number. The parts are in
  * ./openapi/.
  */
@@ -25,8 +31,11 @@ export type OpenApiDocument = Record<string, unknown>;
 
 /** Tags of the fixed paths; an object whose plural label is one of them gets its apiName added. */
 const FIXED_TAGS = [
-  { name: 'Auth', description: 'Log in and out.' },
-  { name: 'Metadata', description: 'Objects, layouts and list views in the draft; publish, releases and rollback.' },
+  { name: 'Auth', description: 'Log in and out, the signed-in user\'s permissions, and named API tokens.' },
+  { name: 'Users', description: 'Users, their role, permission sets and groups.' },
+  { name: 'Setup audit', description: 'Who changed metadata, users, tokens and tenants, and when.' },
+  { name: 'Tenants', description: 'Tenants of this engine, each in a PostgreSQL schema of its own (default tenant\'s admins only).' },
+  { name: 'Metadata', description: 'Objects, layouts, list views, dashboards, roles, groups and permission sets in the draft; publish, releases and rollback.' },
   { name: 'System', description: 'Health and this document.' },
   { name: 'Imports', description: 'CSV import jobs: progress and the report of refused rows.' },
   { name: 'Search', description: 'Search across objects.' },
@@ -62,7 +71,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
   for (const object of objects) {
     const objectNames = names.get(object.def.apiName)!;
     Object.assign(schemas, objectSchemas(object, objectNames.stem, stems));
-    Object.assign(paths, recordPaths(object, compiled.objects, objectNames), bulkPaths(object, compiled.objects, objectNames));
+    Object.assign(paths, recordPaths(object, compiled.objects, objectNames), bulkPaths(object, compiled.objects, objectNames), sharingPaths(object, objectNames));
   }
 
   return {
@@ -74,23 +83,40 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       description: [
         `The records and metadata API of this Tessera tenant, generated from metadata release ${compiled.release}: publishing changes it.`,
         '',
-        'Log in with `POST /api/v1/auth/login` and send the token as `Authorization: Bearer <token>`.',
+        'Log in with `POST /api/v1/auth/login` and send the token as `Authorization: Bearer <token>` (the user needs the apiAccess permission),',
+        'or create a named API token for an integration with `POST /api/v1/auth/tokens`. Browsers may use the `tessera_session` cookie the login sets instead,',
+        'sending `X-Requested-With: XMLHttpRequest` with every request.',
+        '',
+        'What a caller may do comes from their permission sets (deny by default), their role and the records shared with them:',
+        'a record they may not see answers 404, an action they may not take 403 with `errors[].code` saying why.',
         'Every 4xx answer is `application/problem+json` naming each field and rule that failed.',
+        '',
+        'This document describes the default tenant\'s release; other tenants have the same fixed paths and their own objects.',
       ].join('\n'),
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     tags: [
       ...FIXED_TAGS,
       ...objects.map(({ def }) => ({ name: names.get(def.apiName)!.tag, ...(def.description ? { description: def.description } : {}) })),
     ],
-    paths: { ...fixedPaths(objects.map((o) => o.def.apiName)), ...importJobPaths(), ...paths },
+    paths: {
+      ...fixedPaths(objects.map((o) => o.def.apiName)), ...authPaths(), ...userPaths(), ...setupAuditPaths(), ...tenantPaths(), ...metaPaths(),
+      ...importJobPaths(), ...paths,
+    },
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/auth/login.' },
+        bearerAuth: {
+          type: 'http', scheme: 'bearer',
+          description: 'The token from POST /api/v1/auth/login, or a named API token (POST /api/v1/auth/tokens). Needs the apiAccess system permission.',
+        },
+        sessionCookie: {
+          type: 'apiKey', in: 'cookie', name: 'tessera_session',
+          description: 'The httpOnly, SameSite=Strict cookie POST /api/v1/auth/login sets, for the UI. Every request signed in by it must also send `X-Requested-With: XMLHttpRequest` (403 `csrf` otherwise); it does not need apiAccess. POST /api/v1/auth/logout clears it.',
+        },
       },
       schemas: {
-        ...problemSchemas, ...filterSchemas, ...authSchemas, ...releaseSchemas, ...metaSchemas(),
+        ...problemSchemas, ...filterSchemas, ...authSchemas, ...userSchemas(compiled.snapshot), ...tenantSchemas, ...sharingSchemas(compiled.snapshot), ...releaseSchemas, ...metaSchemas(),
         ...bulkSchemas, ...aggregateSchemas, ...importSchemas, ...searchSchemas, ...currencySchemas, ...schemas,
       },
       parameters: {

@@ -1,7 +1,7 @@
 import type { CompiledObject } from '../../metadata/compile.js';
 import { MAX_BULK } from '../../records/bulk.js';
 import { MAX_IMPORT_BYTES } from '../../records/import-jobs.js';
-import { english, headerRef, json, parameterRef, problemResponses, ref, type Operation, type Paths } from './operation.js';
+import { english, forbidden, headerRef, json, parameterRef, problemResponses, ref, type Operation, type Paths } from './operation.js';
 import { fieldsParameter, filterParameter, sortParameter } from './record-parameters.js';
 import type { ObjectNames } from './record-paths.js';
 import { upsertKeys } from './record-schemas.js';
@@ -49,6 +49,7 @@ export function bulkPaths(object: CompiledObject, objects: ReadonlyMap<string, C
       ...problemResponses(
         ['BadRequest', `The body is not { records: [1 to ${MAX_BULK}] }, upsertOn is not a unique field, or the Idempotency-Key is malformed.`],
         'Unauthorized',
+        forbidden(['objectPermission', 'fieldPermission']),
         ['PayloadTooLarge', 'The body is over 25 MB.'],
         ['ValidationFailed', 'allOrNone: some rows are not valid, and nothing was written; each error has the `index` of its row. Or the Idempotency-Key was used before for a different body.'],
       ),
@@ -68,7 +69,7 @@ export function bulkPaths(object: CompiledObject, objects: ReadonlyMap<string, C
     ],
     responses: {
       200: csvFile(`The ${plural.toLowerCase()} as UTF-8 CSV with a header row.`),
-      ...problemResponses('BadRequest', 'Unauthorized'),
+      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission'], ['exportData'])),
     },
   };
 
@@ -111,6 +112,7 @@ export function bulkPaths(object: CompiledObject, objects: ReadonlyMap<string, C
       ...problemResponses(
         ['BadRequest', 'No header row, a header that matches no field, a bad mapping, or a file that is not CSV; no job was started.'],
         'Unauthorized',
+        forbidden(['objectPermission', 'fieldPermission'], ['importData']),
         ['PayloadTooLarge', `The file is over ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`],
         ['UnsupportedMediaType', 'The body is not text/csv in UTF-8.'],
       ),
@@ -126,6 +128,7 @@ export function bulkPaths(object: CompiledObject, objects: ReadonlyMap<string, C
 
 export function importJobPaths(): Paths {
   const tags = ['Imports'];
+  const mine = ['NotFound', 'No such job, or another user\'s: a job and its report are its author\'s (and admins\').'] as const;
   const id = [{ name: 'id', in: 'path', required: true, description: 'Import job id.', schema: { type: 'string', format: 'uuid' } }];
   return {
     '/api/v1/imports/{id}': {
@@ -133,7 +136,7 @@ export function importJobPaths(): Paths {
       get: {
         operationId: 'getImportJob', summary: 'Get an import job', tags,
         description: 'Its state and counts so far; poll it until `status` is completed or failed.',
-        responses: { 200: { description: 'The job.', content: json(ref('ImportJob')) }, ...problemResponses('Unauthorized', 'NotFound') },
+        responses: { 200: { description: 'The job.', content: json(ref('ImportJob')) }, ...problemResponses('Unauthorized', forbidden(), mine) },
       },
     },
     '/api/v1/imports/{id}/errors.csv': {
@@ -141,7 +144,7 @@ export function importJobPaths(): Paths {
       get: {
         operationId: 'getImportErrorReport', summary: 'Download the rows an import refused', tags,
         description: 'One line per refused row: its row number in the file, the fields at fault, the messages, then the row\'s own cells under the file\'s headers, to fix and import again.',
-        responses: { 200: csvFile('The error report as UTF-8 CSV; only the header row when no row was refused.'), ...problemResponses('Unauthorized', 'NotFound') },
+        responses: { 200: csvFile('The error report as UTF-8 CSV; only the header row when no row was refused.'), ...problemResponses('Unauthorized', forbidden(), mine) },
       },
     },
   };

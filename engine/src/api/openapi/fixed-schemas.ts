@@ -3,8 +3,9 @@ import { ISO_CURRENCY } from '../../fields/currency.js';
 import { ref } from './operation.js';
 
 /**
- * Schemas the same for every release: problems, the filter language, sessions, and the answers
- * of bulk writes, aggregates, import jobs, search and currencies.
+ * Schemas the same for every release: problems, the filter language, and the answers of bulk
+ * writes, aggregates, import jobs, search and currencies. Security schemas are in
+ * security-schemas.ts.
  */
 
 const MAX_IN_VALUES = 1000;
@@ -20,6 +21,7 @@ export const problemSchemas: Record<string, JsonSchema> = {
       status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status code.' },
       detail: { type: 'string', description: 'What went wrong in this case, for people.' },
       errors: { type: 'array', items: ref('FieldError'), description: 'One entry per field or rule that failed.' },
+      retryAfter: { type: 'integer', minimum: 1, description: 'On a 429: seconds until a login may be tried again, as in the Retry-After header.' },
     },
   },
   FieldError: {
@@ -27,7 +29,7 @@ export const problemSchemas: Record<string, JsonSchema> = {
     required: ['field', 'code', 'message'],
     properties: {
       field: { type: 'string', description: 'The field apiName or JSON pointer the error is about; "" for the whole record.' },
-      code: { type: 'string', description: 'What failed, for programs: required, type, enum, maxLength, unique, readOnly, unknownField, validationRule, …' },
+      code: { type: 'string', description: 'What failed, for programs: required, type, enum, maxLength, unique, readOnly, unknownField, validationRule, …; on a 403 objectPermission, fieldPermission, recordAccess, systemPermission, grantBeyondOwn, csrf, …; on a 429 locked.' },
       message: { type: 'string', description: 'What failed, for people, in the caller\'s language where a translation exists.' },
       rule: { type: 'string', description: 'The apiName of the validation rule that refused the value.' },
       index: { type: 'integer', minimum: 0, description: 'The row of a bulk request the error belongs to.' },
@@ -85,36 +87,6 @@ export const filterSchemas: Record<string, JsonSchema> = {
       },
       { type: ['string', 'number', 'boolean'], description: 'The same as {"eq": value}.' },
     ],
-  },
-};
-
-export const authSchemas: Record<string, JsonSchema> = {
-  LoginRequest: {
-    type: 'object',
-    required: ['email', 'password'],
-    properties: {
-      email: { type: 'string', format: 'email' },
-      password: { type: 'string', format: 'password' },
-    },
-  },
-  User: {
-    type: 'object',
-    required: ['id', 'email', 'name', 'isAdmin'],
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      email: { type: 'string', format: 'email' },
-      name: { type: 'string' },
-      isAdmin: { type: 'boolean' },
-    },
-  },
-  Session: {
-    type: 'object',
-    required: ['token', 'expiresAt', 'user'],
-    properties: {
-      token: { type: 'string', description: 'Send it as `Authorization: Bearer <token>`.' },
-      expiresAt: { type: 'string', format: 'date-time' },
-      user: ref('User'),
-    },
   },
 };
 

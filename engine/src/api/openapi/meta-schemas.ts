@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { JsonSchema } from '../../fields/field-type.js';
 import { buildFieldSchema } from '../../metadata/field-schema.js';
+import { ITEM_SPECS } from '../../metadata/kinds.js';
 import { ref } from './operation.js';
 
 /**
@@ -19,6 +20,10 @@ const META_SCHEMAS = {
   'validation-rule.schema.json': 'ValidationRuleDefinition',
   'layout.schema.json': 'LayoutDefinition',
   'list-view.schema.json': 'ListViewDefinition',
+  'dashboard.schema.json': 'DashboardDefinition',
+  'role.schema.json': 'RoleDefinition',
+  'group.schema.json': 'GroupDefinition',
+  'permission-set.schema.json': 'PermissionSetDefinition',
 } as const;
 
 /** Points the meta-model's file references ("label.schema.json") at components; drops $id and $schema. */
@@ -59,7 +64,7 @@ export const releaseSchemas: Record<string, JsonSchema> = {
     type: 'object',
     required: ['kind', 'id', 'apiName', 'change'],
     properties: {
-      kind: { enum: ['object', 'field', 'validationRule', 'layout', 'listView'] },
+      kind: { enum: ['object', 'field', 'validationRule', ...ITEM_SPECS.map((s) => s.kind)] },
       id: { type: 'string' },
       apiName: { type: 'string' },
       object: { type: 'string', description: 'The object a field or rule belongs to.' },
@@ -126,10 +131,51 @@ export const releaseSchemas: Record<string, JsonSchema> = {
           objects: { type: 'array', items: ref('ObjectDefinition') },
           layouts: { type: 'array', items: ref('LayoutDefinition') },
           listViews: { type: 'array', items: ref('ListViewDefinition') },
+          dashboards: { type: 'array', items: ref('DashboardDefinition') },
+          roles: { type: 'array', items: ref('RoleDefinition') },
+          groups: { type: 'array', items: ref('GroupDefinition') },
+          permissionSets: { type: 'array', items: ref('PermissionSetDefinition') },
         },
       },
       diff: { type: 'array', items: ref('MetadataChange') },
       plan: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  RuntimeMetadata: {
+    type: 'object',
+    description: 'The published release as the runtime UI draws it. Fields carry what the engine allows on them; rule conditions, formula expressions, descriptions and sharing settings are left out.',
+    required: ['release', 'objects', 'layouts', 'listViews', 'dashboards'],
+    properties: {
+      release: { type: 'integer', minimum: 0 },
+      objects: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id', 'apiName', 'label', 'pluralLabel', 'nameField', 'fields'],
+          properties: {
+            id: { type: 'string' }, apiName: { type: 'string' }, label: ref('Label'), pluralLabel: ref('Label'), nameField: { type: 'string' }, icon: { type: 'string' },
+            fields: {
+              type: 'array',
+              items: {
+                type: 'object',
+                description: 'The field\'s definition, and what the engine allows on it.',
+                required: ['apiName', 'type', 'operators', 'sortable', 'readOnly', 'widget'],
+                properties: {
+                  apiName: { type: 'string' },
+                  type: { type: 'string' },
+                  operators: { type: 'array', items: { type: 'string' }, description: 'The filter operators it takes.' },
+                  sortable: { type: 'boolean' },
+                  readOnly: { type: 'boolean' },
+                  widget: { type: 'string', description: 'The default widget of its type.' },
+                },
+              },
+            },
+          },
+        },
+      },
+      layouts: { type: 'array', items: ref('LayoutDefinition') },
+      listViews: { type: 'array', items: ref('ListViewDefinition') },
+      dashboards: { type: 'array', items: ref('DashboardDefinition') },
     },
   },
   ArchiveEntry: {

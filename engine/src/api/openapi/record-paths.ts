@@ -1,5 +1,5 @@
 import type { CompiledObject } from '../../metadata/compile.js';
-import { english, headerRef, json, parameterRef, problemResponses, ref, type Operation, type Paths } from './operation.js';
+import { english, forbidden, headerRef, json, parameterRef, problemResponses, ref, type Operation, type Paths } from './operation.js';
 import { aggregateParameters, DEFAULT_LIMIT, fieldsParameter, filterParameter, MAX_LIMIT, sortParameter } from './record-parameters.js';
 
 /**
@@ -13,6 +13,9 @@ export interface ObjectNames {
   /** Its tag, unique in the document. */
   tag: string;
 }
+
+/** A record the caller may not see answers like one that does not exist. */
+const hidden = ['NotFound', 'No such record, or one you cannot see: the two answer alike.'] as const;
 
 export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string, CompiledObject>, { stem, tag }: ObjectNames): Paths {
   const { def } = object;
@@ -52,18 +55,19 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
     ],
     responses: {
       200: { description: `A page of ${plural.toLowerCase()}.`, content: json(ref(`${stem}List`)) },
-      ...problemResponses('BadRequest', 'Unauthorized'),
+      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission'])),
     },
   };
 
   const create: Operation = {
     operationId: `create${stem}Record`,
     summary: `Create ${label}`,
+    description: 'You own the new record, unless the body names another `owner_id`, which needs modifyAll on the object.',
     tags: [tag],
     requestBody: { required: true, content: json(ref(`${stem}Input`)) },
     responses: {
       201: { description: `The new ${label}.`, headers: { ...etag, Location: headerRef('Location') }, content: json(ref(`${stem}Record`)) },
-      ...problemResponses('BadRequest', 'Unauthorized', 'ValidationFailed'),
+      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission', 'transfer']), 'ValidationFailed'),
     },
   };
 
@@ -77,7 +81,7 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
     parameters: [...aggregateParams, filterParameter(object, objects, false)],
     responses: {
       200: { description: 'One row per group, ordered by the group values.', content: json(ref('AggregateResult')) },
-      ...problemResponses('BadRequest', 'Unauthorized', ...(aggregateParams.some((p) => p.name === 'currency') ? [missingRate] : [])),
+      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission']), ...(aggregateParams.some((p) => p.name === 'currency') ? [missingRate] : [])),
     },
   };
 
@@ -87,20 +91,20 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
     tags: [tag],
     responses: {
       200: { description: `The ${label}.`, headers: etag, content: json(ref(`${stem}Record`)) },
-      ...problemResponses('Unauthorized', 'NotFound'),
+      ...problemResponses('Unauthorized', forbidden(['objectPermission']), hidden),
     },
   };
 
   const update: Operation = {
     operationId: `update${stem}Record`,
     summary: `Update ${label}`,
-    description: 'Changes the fields in the body. Send `If-Match` with the ETag you read to refuse the change when someone else saved in between.',
+    description: 'Changes the fields in the body. Send `If-Match` with the ETag you read to refuse the change when someone else saved in between. A new `owner_id` transfers the record, which needs full access to it (owner, above the owner in the role hierarchy, or modifyAll).',
     tags: [tag],
     parameters: [parameterRef('IfMatch')],
     requestBody: { required: true, content: json(ref(`${stem}Patch`)) },
     responses: {
       200: { description: `The changed ${label}.`, headers: etag, content: json(ref(`${stem}Record`)) },
-      ...problemResponses('BadRequest', 'Unauthorized', 'NotFound', 'PreconditionFailed', 'ValidationFailed'),
+      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission', 'recordAccess']), hidden, 'PreconditionFailed', 'ValidationFailed'),
     },
   };
 
@@ -111,7 +115,7 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
     tags: [tag],
     responses: {
       204: { description: 'Deleted.' },
-      ...problemResponses('Unauthorized', 'NotFound', 'Conflict'),
+      ...problemResponses('Unauthorized', forbidden(['objectPermission', 'recordAccess']), hidden, 'Conflict'),
     },
   };
 
@@ -124,7 +128,8 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
       200: { description: `The restored ${label}.`, headers: etag, content: json(ref(`${stem}Record`)) },
       ...problemResponses(
         'Unauthorized',
-        ['NotFound', 'No such record in the recycle bin.'],
+        forbidden(['objectPermission', 'recordAccess']),
+        ['NotFound', 'No such record in the recycle bin, or one you cannot see.'],
         ['ValidationFailed', 'A record it points to is deleted, or a unique value is taken; nothing was restored.'],
       ),
     },
@@ -139,7 +144,8 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
       204: { description: 'Gone for good.' },
       ...problemResponses(
         'Unauthorized',
-        ['NotFound', 'No such record in the recycle bin.'],
+        forbidden(['objectPermission', 'recordAccess']),
+        ['NotFound', 'No such record in the recycle bin, or one you cannot see.'],
         ['Conflict', 'Other records still point at it; nothing was purged.'],
       ),
     },

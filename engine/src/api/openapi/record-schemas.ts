@@ -107,9 +107,16 @@ function expandedSchema(object: CompiledObject): JsonSchema {
   };
 }
 
-/** The body of a create (`forCreate`) or of a partial update: writable fields only. */
+/** The body of a create (`forCreate`) or of a partial update: writable fields, and owner_id. */
 function inputSchema(object: CompiledObject, forCreate: boolean): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
+  const properties: Record<string, JsonSchema> = {
+    owner_id: {
+      ...UUID,
+      description: forCreate
+        ? 'Another active user to own the new record (needs modifyAll on the object); you by default. Not taken in bulk rows.'
+        : 'An active user to transfer the record to (needs full access to it: owner, above the owner in the role hierarchy, or modifyAll). Not taken in bulk rows.',
+    },
+  };
   const required: string[] = [];
   for (const [name, field] of object.fields) {
     if (field.type.readOnly) continue;
@@ -153,7 +160,9 @@ function bulkRequestSchema(object: CompiledObject, stem: string): JsonSchema {
     type: 'boolean', default: true,
     description: 'true: one bad row refuses the request (422, each error with its row\'s `index`) and nothing is written. false: good rows are written, bad ones reported in `results`.',
   };
-  const records = (items: string, description: string): JsonSchema => ({ type: 'array', minItems: 1, maxItems: MAX_BULK, items: ref(items), description });
+  // Bulk rows are field values only: owner_id is refused there (422), so rows are owned by the caller.
+  const row = (items: string): JsonSchema => ({ ...ref(items), not: { required: ['owner_id'] } });
+  const records = (items: string, description: string): JsonSchema => ({ type: 'array', minItems: 1, maxItems: MAX_BULK, items: row(items), description });
   const create: JsonSchema = {
     type: 'object',
     title: `Create ${plural}`,

@@ -1,0 +1,166 @@
+import { ITEM_KINDS } from '../../metadata/kinds.js';
+import type { ItemKind } from '../../metadata/types.js';
+import { forbidden, json, problemResponses, ref, type ForbiddenCode, type Paths } from './operation.js';
+
+/**
+ * The metadata API: objects and the other kinds in the draft (one entry per kind of kinds.ts, so
+ * a new kind fails to compile here until it is documented), publish, releases, the archive, and
+ * the current release as the runtime UI reads it.
+ */
+
+interface KindDoc {
+  /** The component of its definition (meta-schemas.ts). */
+  schema: string;
+  one: string;
+  many: string;
+  /** The system permission changing it needs (api/meta-guard.ts). */
+  permission: 'manageMetadata' | 'manageUsers';
+  /** Further reasons a change is refused with 403. */
+  refusals: Exclude<ForbiddenCode, 'csrf' | 'systemPermission'>[];
+  /** Items belong to one object, and the list can be narrowed to it. */
+  byObject: boolean;
+}
+
+export const KIND_DOCS: Record<'object' | ItemKind, KindDoc> = {
+  object: { schema: 'ObjectDefinition', one: 'object', many: 'objects', permission: 'manageMetadata', refusals: [], byObject: false },
+  layout: { schema: 'LayoutDefinition', one: 'layout', many: 'layouts', permission: 'manageMetadata', refusals: [], byObject: true },
+  listView: { schema: 'ListViewDefinition', one: 'list view', many: 'list views', permission: 'manageMetadata', refusals: [], byObject: true },
+  dashboard: { schema: 'DashboardDefinition', one: 'dashboard', many: 'dashboards', permission: 'manageMetadata', refusals: [], byObject: false },
+  role: { schema: 'RoleDefinition', one: 'role', many: 'roles', permission: 'manageUsers', refusals: ['roleHierarchy'], byObject: false },
+  group: { schema: 'GroupDefinition', one: 'group', many: 'groups', permission: 'manageUsers', refusals: [], byObject: false },
+  permissionSet: { schema: 'PermissionSetDefinition', one: 'permission set', many: 'permission sets', permission: 'manageUsers', refusals: ['grantBeyondOwn'], byObject: false },
+};
+
+/** The URL segment of each kind under /api/v1/meta. */
+export const kindPath = (kind: 'object' | ItemKind) => (kind === 'object' ? 'objects' : ITEM_KINDS[kind].path);
+
+function kindPaths(kind: 'object' | ItemKind): Paths {
+  const { schema, one, many, permission, refusals, byObject } = KIND_DOCS[kind];
+  const tags = ['Metadata'];
+  const segment = kindPath(kind);
+  const a = /^[aeiou]/.test(one) ? 'an' : 'a';
+  const nameParam = { name: 'apiName', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' } };
+  const refused = forbidden(refusals, [permission]);
+  const read = forbidden();
+  return {
+    [`/api/v1/meta/${segment}`]: {
+      get: {
+        operationId: `list${schema}s`, summary: `List ${many} in the draft`, tags,
+        ...(byObject ? { parameters: [{ name: 'object', in: 'query', required: false, description: 'Only those of this object.', schema: { type: 'string' } }] } : {}),
+        responses: {
+          200: { description: `The draft's ${many}.`, content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref(schema) } } }) },
+          ...problemResponses('Unauthorized', read),
+        },
+      },
+      post: {
+        operationId: `create${schema}`, summary: `Add ${a} ${one} to the draft`, tags,
+        description: `Nothing is live until the draft is published. The server assigns missing ids. Needs ${permission}.`,
+        requestBody: { required: true, content: json(ref(schema)) },
+        responses: {
+          201: { description: `The stored ${one}, with ids.`, content: json(ref(schema)) },
+          ...problemResponses('BadRequest', 'Unauthorized', refused, 'Conflict', 'ValidationFailed'),
+        },
+      },
+    },
+    [`/api/v1/meta/${segment}/{apiName}`]: {
+      parameters: [nameParam],
+      get: {
+        operationId: `get${schema}`, summary: `Get ${a} ${one} from the draft`, tags,
+        responses: { 200: { description: `The ${one}.`, content: json(ref(schema)) }, ...problemResponses('Unauthorized', read, 'NotFound') },
+      },
+      put: {
+        operationId: `replace${schema}`, summary: `Replace ${a} ${one} in the draft`, tags,
+        description: `The body is the whole definition. Keep the ids: a changed apiName with the same id is a rename, not a new item. Needs ${permission}.`,
+        requestBody: { required: true, content: json(ref(schema)) },
+        responses: {
+          200: { description: `The stored ${one}.`, content: json(ref(schema)) },
+          ...problemResponses('BadRequest', 'Unauthorized', refused, 'NotFound', 'Conflict', 'ValidationFailed'),
+        },
+      },
+      delete: {
+        operationId: `delete${schema}`, summary: `Delete ${a} ${one} from the draft`, tags,
+        description: `Needs ${permission}.`,
+        responses: { 204: { description: 'Deleted from the draft.' }, ...problemResponses('Unauthorized', refused, 'NotFound', 'Conflict') },
+      },
+    },
+  };
+}
+
+export function metaPaths(): Paths {
+  const tags = ['Metadata'];
+  const releaseParam = { name: 'n', in: 'path', required: true, description: 'Release number.', schema: { type: 'integer', minimum: 1 } };
+  const dryRunParam = { name: 'dryRun', in: 'query', required: false, description: 'Answer the plan without applying it.', schema: { type: 'boolean', default: false } };
+  const publishOutcome = {
+    200: { description: 'Dry run: the diff and the plan, nothing applied.', content: json(ref('PublishResult')) },
+    201: { description: 'Published: the new release, its diff and the plan that was applied.', content: json(ref('PublishResult')) },
+  };
+  const manage = forbidden([], ['manageMetadata']);
+  const read = forbidden();
+  return {
+    '/api/v1/meta/runtime': {
+      get: {
+        operationId: 'getRuntimeMetadata', summary: 'The current release as the UI draws it', tags,
+        description: 'Objects and fields with what the engine allows on each (filter operators, sorting, read-only, default widget), layouts, list views and dashboards of the published release; rule conditions, formulas and sharing settings stay on the server. The ETag is the release: send it as If-None-Match to get 304 until the next publish.',
+        responses: {
+          200: { description: 'The current release.', headers: { ETag: { description: '"release-<n>"', schema: { type: 'string' } } }, content: json(ref('RuntimeMetadata')) },
+          304: { description: 'The release has not changed since the ETag sent.' },
+          ...problemResponses('Unauthorized', read),
+        },
+      },
+    },
+    ...Object.keys(KIND_DOCS).reduce<Paths>((paths, kind) => Object.assign(paths, kindPaths(kind as keyof typeof KIND_DOCS)), {}),
+    '/api/v1/meta/publish': {
+      post: {
+        operationId: 'publish', summary: 'Publish the draft', tags,
+        description: 'Turns the draft into a numbered release and changes the tables to match, in one transaction. A plan with lossy steps is refused (409) unless confirmLossy is true. Needs manageMetadata.',
+        parameters: [dryRunParam],
+        requestBody: { required: false, content: json(ref('PublishOptions')) },
+        responses: { ...publishOutcome, ...problemResponses('BadRequest', 'Unauthorized', manage, 'Conflict', 'ValidationFailed') },
+      },
+    },
+    '/api/v1/meta/releases': {
+      get: {
+        operationId: 'listReleases', summary: 'List releases', tags,
+        responses: {
+          200: { description: 'Every release, newest first.', content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('ReleaseSummary') } } }) },
+          ...problemResponses('Unauthorized', read),
+        },
+      },
+    },
+    '/api/v1/meta/releases/{n}': {
+      get: {
+        operationId: 'getRelease', summary: 'Get a release', tags, parameters: [releaseParam],
+        responses: { 200: { description: 'The release with its snapshot, diff and plan.', content: json(ref('Release')) }, ...problemResponses('BadRequest', 'Unauthorized', read, 'NotFound') },
+      },
+    },
+    '/api/v1/meta/releases/{n}/rollback': {
+      post: {
+        operationId: 'rollbackRelease', summary: 'Roll back to a release', tags,
+        description: 'Re-applies an earlier release as a new release. Needs manageMetadata.',
+        parameters: [releaseParam, dryRunParam],
+        requestBody: { required: false, content: json(ref('PublishOptions')) },
+        responses: { ...publishOutcome, ...problemResponses('BadRequest', 'Unauthorized', manage, 'NotFound', 'Conflict', 'ValidationFailed') },
+      },
+    },
+    '/api/v1/meta/archive': {
+      get: {
+        operationId: 'listArchive', summary: 'List archived fields and objects', tags,
+        responses: {
+          200: { description: 'Archived items that can be restored.', content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('ArchiveEntry') } } }) },
+          ...problemResponses('Unauthorized', read),
+        },
+      },
+    },
+    '/api/v1/meta/archive/{n}/restore': {
+      post: {
+        operationId: 'restoreArchived', summary: 'Restore an archived field or object into the draft', tags,
+        description: 'Needs manageMetadata.',
+        parameters: [{ ...releaseParam, description: 'Archive entry number.' }],
+        responses: {
+          200: { description: 'The object as it now stands in the draft; the next publish brings the data back.', content: json({ type: 'object', required: ['kind', 'object'], properties: { kind: { enum: ['object', 'field'] }, object: ref('ObjectDefinition') } }) },
+          ...problemResponses('BadRequest', 'Unauthorized', manage, 'NotFound', 'Conflict'),
+        },
+      },
+    },
+  };
+}
