@@ -614,19 +614,18 @@ async function readHeader(file: string): Promise<string[] | undefined> {
 /**
  * The data rows in batches of at most BATCH rows or BATCH_CHARS characters, numbered as a
  * spreadsheet numbers them, each with how far into the file the parser has read. The parser is
- * fed the file a chunk at a time and hands each record to `on_record`, which keeps it and lets
- * none through the parser's own stream: a stream event and a promise per record cost more than
- * parsing it.
+ * fed the file a chunk at a time and its records are read straight from its buffer: iterating
+ * the stream would cost a promise per record, more than parsing it.
  */
 async function* readBatches(file: string): AsyncGenerator<Batch> {
   let rows: CsvRow[] = [];
   let chars = 0;
   let row = 0;
   const ready: Batch[] = [];
-  const parser = parse({
-    bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS,
-    on_record: (record: string[]) => {
-      if (++row === 1) return null;
+  const parser = csvParser();
+  const take = () => {
+    for (let record: string[] | null; (record = parser.read() as string[] | null) !== null;) {
+      if (++row === 1) continue;
       rows.push({ row, cells: record });
       for (let i = 0; i < record.length; i++) chars += record[i]!.length;
       if (rows.length === BATCH || chars >= BATCH_CHARS) {
@@ -634,20 +633,24 @@ async function* readBatches(file: string): AsyncGenerator<Batch> {
         rows = [];
         chars = 0;
       }
-      return null;
-    },
-  });
-  parser.on('error', () => undefined); // reported through the write and end callbacks below
+    }
+  };
+  let failure: unknown;
+  parser.on('error', (e) => (failure ??= e));
   const source = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
   try {
     for await (const chunk of source) {
-      await new Promise<void>((resolve, reject) => parser.write(chunk, (e) => (e ? reject(e) : resolve())));
+      // The parser works synchronously in write(); its callback waits until its buffer is read.
+      const written = new Promise<void>((resolve) => parser.write(chunk, () => resolve()));
+      take();
+      await written;
+      take();
+      if (failure !== undefined) throw failure;
       while (ready.length) yield ready.shift()!;
     }
-    await new Promise<void>((resolve, reject) => {
-      parser.once('error', reject);
-      parser.end(() => resolve());
-    });
+    await new Promise<void>((resolve) => parser.end(() => resolve()));
+    take();
+    if (failure !== undefined) throw failure;
     while (ready.length) yield ready.shift()!;
     if (rows.length) yield { rows, bytes: parser.info.bytes };
   } finally {
