@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Problem } from '../errors.js';
 import { compile } from '../metadata/compile.js';
@@ -185,6 +186,26 @@ describe('coerceCell', () => {
     expect(value(coerceCell(f('stage'), 'lost'))).toBe('lost');
     expect(value(coerceCell(f('tags'), 'hot;big'))).toEqual(['hot', 'big']);
     expect(value(coerceCell(f('tags'), ' Hot ; 大 ;hot;'))).toEqual(['hot', 'big']);
+  });
+
+  it('reads a choice as the first value (in order) whose value or any label folds to the text, as a search would', () => {
+    // Values and labels drawn from a small alphabet, so they collide often and across values.
+    const word = fc.stringMatching(/^[aAbB ]{1,3}$/);
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.record({ value: word, label: fc.option(fc.oneof(word, fc.record({ en: word, 'zh-CN': word })), { nil: undefined }) }), { selector: (v) => v.value, minLength: 1, maxLength: 4 }),
+      word,
+      (values, text) => {
+        const defs = values.map((v) => (v.label === undefined ? { value: v.value } : { value: v.value, label: v.label }));
+        const object = compile(1, { objects: [{ ...OWNER, fields: [field('name', 'text', 'Name'), field('pick', 'picklist', 'Pick', { values: defs })] }], layouts: [], listViews: [] }).objects.get('owner')!;
+        const fold = (t: string) => t.trim().toLowerCase();
+        const labels = (l: unknown): string[] => (l === undefined ? [] : typeof l === 'string' ? [l] : Object.values(l as Record<string, string>));
+        const trimmed = text.trim();
+        const expected = trimmed === '' ? undefined : defs.some((v) => v.value === trimmed) ? trimmed
+          : (defs.find((v) => fold(v.value) === fold(trimmed) || labels(v.label).some((l) => fold(l) === fold(trimmed)))?.value ?? trimmed);
+        const result = coerceCell(object.fields.get('pick')!, text);
+        expect('value' in result ? result.value : undefined).toBe(expected);
+      },
+    ), { numRuns: 300 });
   });
 
   it('reads address, geolocation and json from JSON text', () => {
