@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN } from './support/admin.js';
 import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 let t: TestEngine;
@@ -84,8 +85,11 @@ describe('the document against what the server answers', () => {
       if (!type) return expect(res.body ?? '').toBe('');
       expect(res.headers.get('content-type'), `${method} ${path}`).toContain(type);
       if (type === 'text/csv') return;
-      const ref = (media as { schema: { $ref?: string } }).schema.$ref!;
-      const validate = ajv.getSchema(`https://tessera.test/openapi.json${ref}`)!;
+      // a component by $ref, or an inline schema (a `{ data: [...] }` page) whose $refs point into the document
+      const schema = (media as { schema: { $ref?: string } }).schema;
+      const validate = schema.$ref
+        ? ajv.getSchema(`https://tessera.test/openapi.json${schema.$ref}`)!
+        : ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"https://tessera.test/openapi.json#/components/')));
       expect(validate(res.body), `${method} ${path} ${res.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
     };
   }
@@ -133,6 +137,95 @@ describe('the document against what the server answers', () => {
     expectDocumented(await t.api('GET', '/api/v1/currencies'), 200, 'get', '/api/v1/currencies');
     // rates exist, stated against USD
     expectDocumented(await t.api('PUT', '/api/v1/currencies/corporate', { currency: 'EUR' }), 409, 'put', '/api/v1/currencies/corporate');
+  });
+  it('answers sessions, API tokens, users, setup audit, tenants, history, shares and access as documented', async () => {
+    const expectDocumented = await answers();
+    const as = (token: string) => (method: string, path: string, body?: unknown) =>
+      t.api(method, path, body, { authorization: `Bearer ${token}` });
+    const login = async (email: string, password = 'a-long-password') => {
+      const res = await t.api('POST', '/api/v1/auth/login', { email, password });
+      expectDocumented(res, 200, 'post', '/api/v1/auth/login');
+      return res;
+    };
+
+    const admin = await login(ADMIN.email, ADMIN.password);
+    expect(admin.headers.get('set-cookie')).toMatch(/^tessera_session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
+    expectDocumented(await t.api('GET', '/api/v1/auth/me'), 200, 'get', '/api/v1/auth/me');
+    // the cookie alone is not enough: the CSRF header must come with it
+    const cookie = admin.headers.get('set-cookie')!.split(';')[0]!;
+    const bare = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie } });
+    expectDocumented({ status: bare.status, body: await bare.json(), headers: bare.headers }, 403, 'get', '/api/v1/auth/me');
+
+    const created = await t.api('POST', '/api/v1/auth/tokens', { name: 'Documented sync', days: 7 });
+    expectDocumented(created, 201, 'post', '/api/v1/auth/tokens');
+    expectDocumented(await t.api('POST', '/api/v1/auth/tokens', { name: ' ', days: 400 }), 422, 'post', '/api/v1/auth/tokens');
+    expectDocumented(await t.api('GET', '/api/v1/auth/tokens'), 200, 'get', '/api/v1/auth/tokens');
+    expectDocumented(await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`), 204, 'delete', '/api/v1/auth/tokens/{id}');
+    expectDocumented(await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`), 404, 'delete', '/api/v1/auth/tokens/{id}');
+
+    const rep = { email: 'documented.rep@example.test', password: 'a-long-password', name: 'Documented Rep', role: 'sales_rep', permissionSets: ['sales_user', 'api_user'] };
+    const user = await t.api('POST', '/api/v1/users', rep);
+    expectDocumented(user, 201, 'post', '/api/v1/users');
+    expectDocumented(await t.api('POST', '/api/v1/users', rep), 409, 'post', '/api/v1/users');
+    expectDocumented(await t.api('POST', '/api/v1/users', { ...rep, email: 'other@example.test', role: 'emperor' }), 422, 'post', '/api/v1/users');
+    expectDocumented(await t.api('POST', '/api/v1/users', { ...rep, password_hash: 'x' }), 400, 'post', '/api/v1/users');
+    expectDocumented(await t.api('GET', '/api/v1/users?q=documented&limit=5'), 200, 'get', '/api/v1/users');
+    expectDocumented(await t.api('GET', '/api/v1/users?limit=501'), 400, 'get', '/api/v1/users');
+    expectDocumented(await t.api('PATCH', `/api/v1/users/${user.body.id}`, { name: 'Documented Rep Jr' }), 200, 'patch', '/api/v1/users/{id}');
+    expectDocumented(await t.api('GET', '/api/v1/users/00000000-0000-7000-8000-000000000000'), 404, 'get', '/api/v1/users/{id}');
+
+    const repApi = as((await login(rep.email)).body.token);
+    expectDocumented(await repApi('GET', `/api/v1/users/${admin.body.user.id}`), 200, 'get', '/api/v1/users/{id}');
+    expectDocumented(await repApi('POST', '/api/v1/users', { ...rep, email: 'x@example.test' }), 403, 'post', '/api/v1/users');
+    expectDocumented(await repApi('PATCH', `/api/v1/users/${user.body.id}`, { role: null }), 403, 'patch', '/api/v1/users/{id}');
+    expectDocumented(await repApi('POST', '/api/v1/meta/groups', { apiName: 'documented', label: 'Documented' }), 403, 'post', '/api/v1/meta/groups');
+    expectDocumented(await repApi('GET', '/api/v1/meta/roles'), 200, 'get', '/api/v1/meta/roles');
+    const runtime = await repApi('GET', '/api/v1/meta/runtime');
+    expectDocumented(runtime, 200, 'get', '/api/v1/meta/runtime');
+    expectDocumented(await t.api('GET', '/api/v1/meta/runtime', undefined, { 'if-none-match': runtime.headers.get('etag')!, 'cache-control': 'max-age=0' }), 304, 'get', '/api/v1/meta/runtime');
+
+    const records = '/api/v1/records/opportunity';
+    const deal = await repApi('POST', records, { name: 'Documented share', close_date: '2026-05-01' });
+    const item = `${records}/${deal.body.id}`;
+    expectDocumented(await repApi('PATCH', item, { amount: 5 }), 200, 'patch', `${records}/{id}`);
+    expectDocumented(await repApi('GET', `${item}/history`), 200, 'get', `${records}/{id}/history`);
+    expectDocumented(await repApi('POST', records, { name: 'x', close_date: '2026-05-01', owner_id: admin.body.user.id }), 403, 'post', records);
+    const share = await repApi('POST', `${item}/shares`, { group: 'support_team', access: 'edit' });
+    expectDocumented(share, 201, 'post', `${records}/{id}/shares`);
+    expectDocumented(await repApi('POST', `${item}/shares`, { group: 'support_team', userId: admin.body.user.id, access: 'read' }), 422, 'post', `${records}/{id}/shares`);
+    expectDocumented(await repApi('POST', `${item}/shares`, { group: 'support_team', access: 'read', note: 'x' }), 400, 'post', `${records}/{id}/shares`);
+    expectDocumented(await repApi('GET', `${item}/shares`), 200, 'get', `${records}/{id}/shares`);
+    expectDocumented(await t.api('GET', `${item}/access?user=${user.body.id}`), 200, 'get', `${records}/{id}/access`);
+    expectDocumented(await repApi('GET', `${item}/access?user=${admin.body.user.id}`), 403, 'get', `${records}/{id}/access`);
+    expectDocumented(await t.api('GET', `${item}/access?user=00000000-0000-7000-8000-000000000000`), 404, 'get', `${records}/{id}/access`);
+    expectDocumented(await repApi('DELETE', `${item}/shares/${share.body.id}`), 204, 'delete', `${records}/{id}/shares/{shareId}`);
+    expectDocumented(await repApi('DELETE', `${item}/shares/${share.body.id}`), 404, 'delete', `${records}/{id}/shares/{shareId}`);
+    // another rep's private record: not found, not forbidden
+    const peer = await t.api('POST', '/api/v1/users', { ...rep, email: 'documented.peer@example.test' });
+    const peerApi = as((await login(peer.body.email)).body.token);
+    expectDocumented(await peerApi('GET', item), 404, 'get', `${records}/{id}`);
+    expectDocumented(await peerApi('GET', `${item}/history`), 404, 'get', `${records}/{id}/history`);
+
+    expectDocumented(await t.api('GET', '/api/v1/setup-audit?limit=3'), 200, 'get', '/api/v1/setup-audit');
+    expectDocumented(await t.api('GET', '/api/v1/setup-audit?limit=0'), 400, 'get', '/api/v1/setup-audit');
+    expectDocumented(await repApi('GET', '/api/v1/setup-audit'), 403, 'get', '/api/v1/setup-audit');
+
+    expectDocumented(await t.api('GET', '/api/v1/tenants'), 200, 'get', '/api/v1/tenants');
+    expectDocumented(await t.api('POST', '/api/v1/tenants', { name: 'Bad Name', adminEmail: 'boss@example.test' }), 422, 'post', '/api/v1/tenants');
+    expectDocumented(await repApi('GET', '/api/v1/tenants'), 403, 'get', '/api/v1/tenants');
+    const tenant = await t.api('POST', '/api/v1/tenants', { name: 'documented', adminEmail: 'boss@documented.test' });
+    expectDocumented(tenant, 201, 'post', '/api/v1/tenants');
+    expectDocumented(await t.api('POST', '/api/v1/tenants', { name: 'documented', adminEmail: 'boss@documented.test' }), 409, 'post', '/api/v1/tenants');
+    const boss = await t.api('POST', '/api/v1/auth/login', { tenant: 'documented', email: 'boss@documented.test', password: tenant.body.adminPassword });
+    expectDocumented(boss, 200, 'post', '/api/v1/auth/login');
+    expect(boss.body.token).toMatch(/^documented\./);
+    expectDocumented(await as(boss.body.token)('GET', '/api/v1/tenants'), 404, 'get', '/api/v1/tenants');
+
+    // five failures lock the account: the right password is then refused too, with Retry-After
+    for (let i = 0; i < 5; i++) expectDocumented(await t.api('POST', '/api/v1/auth/login', { email: peer.body.email, password: 'wrong' }), 401, 'post', '/api/v1/auth/login');
+    const locked = await t.api('POST', '/api/v1/auth/login', { email: peer.body.email, password: 'a-long-password' });
+    expectDocumented(locked, 429, 'post', '/api/v1/auth/login');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
