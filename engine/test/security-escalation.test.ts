@@ -220,4 +220,22 @@ describe('permission-set and role metadata', () => {
     expect(below.status, JSON.stringify(below.body)).toBe(201);
     expect((await t.api('DELETE', `${META}/roles/esc_new`)).status).toBe(204);
   });
+
+  it('a metadata manager cannot roll back to a release that gave them more (undoing a revocation)', async () => {
+    await publish(t, { permissionSets: [{ apiName: 'esc_wset', label: 'W set', objects: { [OBJ]: { modifyAll: true } }, system: ['manageMetadata'] }] });
+    const generous = (await t.api('GET', `${META}/releases`)).body.data[0].n as number;
+    const w2 = await createUser(t, { name: 'W2', permissionSets: ['esc_wset'] });
+    await publish(t, { permissionSets: [{ apiName: 'esc_wset', label: 'W set', system: ['manageMetadata'] }] });
+    expect((await w2.api('GET', '/api/v1/auth/me')).body.permissions.objects[OBJ]).toBeUndefined();
+    const before = await setup();
+    for (const query of ['', '?dryRun=true']) {
+      expectProblem(await w2.api('POST', `${META}/releases/${generous}/rollback${query}`, { confirmLossy: true }), 403, [{ field: 'n', code: 'securityRollback' }]);
+    }
+    expect(await setup()).toBe(before);
+    expect((await w2.api('GET', '/api/v1/auth/me')).body.permissions.objects[OBJ]).toBeUndefined();
+    // A rollback that leaves roles, groups and permission sets as they are stays theirs to make.
+    const current = (await t.api('GET', `${META}/releases`)).body.data[0].n as number;
+    const same = await w2.api('POST', `${META}/releases/${current}/rollback`, { confirmLossy: true });
+    expect(same.status, JSON.stringify(same.body)).toBe(201);
+  });
 });

@@ -3,8 +3,9 @@ import { badRequest, notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { runtimeView } from '../metadata/runtime-view.js';
-import type { ObjectDef } from '../metadata/types.js';
-import type { AuthedRequest } from './context.js';
+import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
+import { forbidden, type Access } from '../security/access.js';
+import { accessOf, type AuthedRequest } from './context.js';
 
 const flag = (req: Request, name: string): boolean => {
   const fromQuery = req.query[name];
@@ -84,7 +85,9 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
     res.json(await metadata.publisher.get(releaseNumber(req.params.n)));
   });
   router.post('/releases/:n/rollback', async (req, res) => {
-    const result = await metadata.rollback(releaseNumber(req.params.n), { dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).user?.id });
+    const n = releaseNumber(req.params.n);
+    await refuseSecurityRollback(metadata, n, accessOf(req));
+    const result = await metadata.rollback(n, { dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).user?.id });
     res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
   });
 
@@ -95,6 +98,19 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
     res.json(await metadata.restoreArchived(releaseNumber(req.params.n)));
   });
   return router;
+}
+
+/**
+ * A rollback publishes an old release's roles, groups and permission sets with the metadata, past
+ * the checks that saving them has (manageUsers, only grants one holds): a metadata manager could
+ * undo the revocation of their own grants. Such a rollback is an admin's to make.
+ */
+async function refuseSecurityRollback(metadata: MetadataService, n: number, access: Access): Promise<void> {
+  if (access.isAdmin) return;
+  const target = (await metadata.publisher.get(n)).snapshot as MetadataSnapshot;
+  const current = metadata.compiled.snapshot;
+  const changes = (['roles', 'groups', 'permissionSets'] as const).some((key) => JSON.stringify(target[key] ?? []) !== JSON.stringify(current[key] ?? []));
+  if (changes) throw forbidden(`release ${n} has other roles, groups or permission sets than the current one; only an admin rolls back to it`, 'n', 'securityRollback', 'ask an admin, or change the metadata and publish');
 }
 
 function withoutSteps<T extends { plan: { step: unknown }[] }>(result: T) {
