@@ -1,5 +1,7 @@
 import type { Request } from 'express';
-import { unauthorized } from '../errors.js';
+import { Problem, unauthorized } from '../errors.js';
+import type { SqlFragment } from '../fields/field-type.js';
+import { SessionUnverified } from '../records/caller.js';
 import type { Caller } from '../records/caller.js';
 import type { Access } from '../security/access.js';
 import type { Principal } from '../security/principal.js';
@@ -10,10 +12,14 @@ export interface AuthedRequest extends Request {
   access?: Access;
   /** Signed in by the UI's session cookie rather than a bearer token. */
   viaCookie?: boolean;
+  /** Set while the session is only presumed (auth.router.ts): the statement must check it. */
+  pending?: { guard: SqlFragment; recheck: () => Promise<void> };
 }
 
 export function accessOf(req: Request): Access {
-  const access = (req as AuthedRequest).access;
+  const { access, pending } = req as AuthedRequest;
+  // A presumed session reaching a handler that does not check it in its statement: fail closed.
+  if (pending) throw new Error(`unchecked session reached ${req.method} ${req.originalUrl}`);
   if (!access) throw unauthorized('log in first');
   return access;
 }
@@ -21,6 +27,25 @@ export function accessOf(req: Request): Access {
 export function callerOf(req: Request): Caller {
   const access = accessOf(req);
   return { userId: access.userId, locale: localeOf(req), access, via: (req as AuthedRequest).viaCookie ? 'ui' : 'api' };
+}
+
+/**
+ * Runs a list page or a create with a presumed session whose check rides in the statement. When
+ * the session changed (the statement did nothing) or the presumed grants refused the request,
+ * the session is checked in full and the call is made again with the grants it really has.
+ */
+export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promise<T>): Promise<T> {
+  const authed = req as AuthedRequest;
+  const pending = authed.pending;
+  if (!pending) return run(callerOf(req));
+  try {
+    const access = authed.access!;
+    return await run({ userId: access.userId, locale: localeOf(req), access, via: authed.viaCookie ? 'ui' : 'api', sessionGuard: pending.guard });
+  } catch (e) {
+    if (!(e instanceof SessionUnverified) && !(e instanceof Problem && (e.status === 401 || e.status === 403))) throw e;
+  }
+  await pending.recheck();
+  return run(callerOf(req));
 }
 
 /** The caller's preferred language from Accept-Language: en or zh-CN. */

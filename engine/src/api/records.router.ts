@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { Problem } from '../errors.js';
 import type { RecordsService } from '../records/records.service.js';
-import { callerOf } from './context.js';
+import { callerOf, fusedCall } from './context.js';
 
 function ifMatchVersion(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -14,7 +14,7 @@ export function recordsRouter(records: RecordsService): Router {
   const router = Router();
   router.get('/:object', async (req, res) => {
     const { filter, sort, fields, limit, cursor, deleted, count } = req.query;
-    const page = await records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count }, callerOf(req));
+    const page = await fusedCall(req, (caller) => records.list(req.params.object, { filter, sort, fields, limit, cursor, deleted, count }, caller));
     // The records are JSON already (built by Postgres); only the envelope is assembled here.
     const tail = { nextCursor: page.nextCursor, ...(page.count === undefined ? {} : { count: page.count, countType: page.countType }) };
     res.type('application/json').send(`{"data":[${page.records.join(',')}],${JSON.stringify(tail).slice(1)}`);
@@ -33,7 +33,7 @@ export function recordsRouter(records: RecordsService): Router {
     res.json(result);
   });
   router.post('/:object', async (req, res) => {
-    const record = await records.create(req.params.object, req.body, callerOf(req));
+    const record = await fusedCall(req, (caller) => records.create(req.params.object, req.body, caller));
     res.status(201).location(`${req.baseUrl}/${req.params.object}/${record.id}`).set('ETag', `"${record.version}"`).json(record);
   });
   router.get('/:object/:id', async (req, res) => {

@@ -8,7 +8,7 @@ import { PathResolver, type Join } from '../query/paths.js';
 import { aggregate, type AggregateInput } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
 import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
-import type { Caller } from './caller.js';
+import { SessionUnverified, type Caller } from './caller.js';
 import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
@@ -102,6 +102,7 @@ export class RecordsService {
     selectSortValues(this.knex, pageQb, sort, ALIAS); // exact text values for the cursor: _k0, _k1 …
     sort.forEach((k, i) => pageQb.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`));
     if (after) applyKeyset(pageQb, sort, after, ALIAS);
+    if (caller.sessionGuard) pageQb.whereRaw(caller.sessionGuard.sql, caller.sessionGuard.bindings as Knex.RawBinding[]);
     applySort(pageQb, sort, ALIAS);
     pageQb.limit(limit + 1);
     const json = recordJsonSql(object, ALIAS, only, new Map([...expand].map(([name, e]) => [name, { alias: e.join.alias, fields: e.fields }])));
@@ -118,6 +119,8 @@ export class RecordsService {
       if (after && /^22/.test(String((e as { code?: unknown }).code))) throw cursorRefused();
       throw e;
     }
+    // No rows: an empty page, or a presumed session that no longer holds; only a full check tells.
+    if (caller.sessionGuard && rows.length === 0) throw new SessionUnverified();
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const count = query.count === undefined ? undefined : await this.count(base, query.count);
@@ -217,7 +220,11 @@ export class RecordsService {
     const { fields, owner } = this.splitOwner(object, body, caller, 'create');
     const values = this.checkBody(object, fields, 'create', caller);
     const ownerId = owner ?? caller.userId;
-    const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: ownerId, created_by: caller.userId, updated_by: caller.userId };
+    const guard = caller.sessionGuard;
+    // A presumed session: the owner is the caller only while the session holds, else NULL, which
+    // the NOT NULL owner column refuses — the INSERT and the session check are one statement.
+    const ownerValue = guard ? this.knex.raw(`(case when ${guard.sql} then ?::uuid end)`, [...guard.bindings, ownerId] as Knex.RawBinding[]) : ownerId;
+    const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: ownerValue, created_by: caller.userId, updated_by: caller.userId };
     const insert = async (db: Knex | Knex.Transaction) => {
       try {
         const statement = insertWithHistory(db, this.schema, object, this.table(object, db).insert(row).returning(selectColumns(object)), caller);
@@ -225,6 +232,7 @@ export class RecordsService {
         const rows = db === this.knex ? await runQuery<Row>(this.knex, statement) : (await statement).rows;
         return rows[0] as Row;
       } catch (e) {
+        if (guard && (e as { code?: string; column?: string }).code === '23502' && (e as { column?: string }).column === 'owner_id') throw new SessionUnverified();
         throw translateDbError(object, e);
       }
     };
@@ -233,6 +241,7 @@ export class RecordsService {
     // history entry) is already atomic.
     const pointsElsewhere = owner !== undefined || [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
     if (!pointsElsewhere && object.summarisedBy.length === 0) return done(await insert(this.knex));
+    if (guard) throw new SessionUnverified(); // several statements: check the session first
     return this.knex.transaction(async (trx) => {
       if (owner !== undefined) await this.checkOwner(trx, owner);
       await this.checkLookups(object, values, trx, caller.access);

@@ -54,8 +54,29 @@ class IpLimiter {
   }
 }
 
+/** Principals of recently seen tokens, by token hash: only ever a guess, checked by the statement that uses it. */
+class RecentSessions {
+  private readonly entries = new Map<string, Principal>();
+  constructor(private readonly max = 10_000) {}
+
+  get(hash: string): Principal | undefined {
+    return this.entries.get(hash);
+  }
+
+  set(hash: string, principal: Principal): void {
+    this.entries.delete(hash);
+    this.entries.set(hash, principal);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(hash: string): void {
+    this.entries.delete(hash);
+  }
+}
+
 export class AuthService {
   private readonly ipLimiter = new IpLimiter();
+  private readonly recent = new RecentSessions();
 
   /** tokenPrefix names the tenant in its tokens ("acme."), so requests find the tenant that issued them. */
   constructor(private readonly knex: Knex, private readonly schema: string, private readonly sessionHours: number, private readonly tokenPrefix = '') {}
@@ -146,10 +167,39 @@ export class AuthService {
       from ??._sessions s join ??._users u on u.id = s.user_id
       where s.token_hash = ? and s.expires_at > now() and u.active`, [this.schema, this.schema, this.schema, sha256(token)]);
     const row = rows[0];
-    if (!row) throw unauthorized('the token is missing, expired or revoked');
-    return {
+    const hash = sha256(token);
+    if (!row) {
+      this.recent.delete(hash);
+      throw unauthorized('the token is missing, expired or revoked');
+    }
+    const principal: Principal = {
       id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, role: row.role ?? null,
       permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via: row.token_name === null ? 'session' : 'token',
+    };
+    this.recent.set(hash, principal);
+    return principal;
+  }
+
+  /** The principal this token had on its last request, if this process saw it: a guess to be verified. */
+  recentPrincipal(token: string): Principal | undefined {
+    return this.recent.get(sha256(token));
+  }
+
+  /**
+   * A SQL condition that holds only while the token is a live session of an active user whose
+   * grants are exactly those of `principal`. A list page or a create built from a recent
+   * principal carries it, so the one statement both checks the session and does the work: if
+   * anything changed — logout, deactivation, a removed permission set, a new role — the
+   * statement returns or writes nothing, and the request is redone after a full session check.
+   */
+  sessionGuard(token: string, principal: Principal): { sql: string; bindings: unknown[] } {
+    return {
+      sql: `exists (select 1 from ??._sessions s join ??._users u on u.id = s.user_id
+        where s.token_hash = ? and s.expires_at > now() and u.active and u.id = ? and u.is_admin = ?
+          and u.role is not distinct from ?::text and to_jsonb(u.permission_sets) = ?::jsonb and (s.name is null) = ?
+          and to_jsonb(array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1)) = ?::jsonb)`,
+      bindings: [this.schema, this.schema, sha256(token), principal.id, principal.isAdmin, principal.role, JSON.stringify(principal.permissionSets),
+        principal.via === 'session', this.schema, JSON.stringify(principal.groups)],
     };
   }
 
