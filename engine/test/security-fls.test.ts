@@ -172,6 +172,16 @@ describe('field-level security: reads', () => {
     expect(all).toEqual(expect.arrayContaining(['secret', 'cost', 'salary']));
   });
 
+  it('a lookup path into an object the caller may not read is 403, and export and import need their system permissions', async () => {
+    for (const params of [{ fields: 'code,acct.name' }, { filter: JSON.stringify({ 'acct.name': 'Acme' }) }, { sort: 'acct.name' }] as Record<string, string>[]) {
+      expectProblem(await nameless.api('GET', `${R}/${DEAL}?${q(params)}`), 403, [{ field: 'acct.name', code: 'objectPermission' }]);
+    }
+    expectProblem(await nameless.api('GET', `${R}/${DEAL}/export`), 403, [{ field: 'exportData', code: 'systemPermission' }]);
+    const jobs = await snapshot(t, '_import_jobs');
+    expectProblem(await nameless.api('POST', `${R}/${DEAL}/import`, 'code\nX-1\n', { 'content-type': 'text/csv' }), 403, [{ field: 'importData', code: 'systemPermission' }]);
+    expect(await snapshot(t, '_import_jobs')).toBe(jobs);
+  });
+
   it('/auth/me tells the UI which fields it may show and edit', async () => {
     const me = await l.api('GET', '/api/v1/auth/me');
     expect(me.body.permissions.fields[DEAL]).toMatchObject({ secret: { read: false, edit: false }, salary: { read: true, edit: false }, name: { read: true, edit: true } });
