@@ -216,6 +216,7 @@ describe('buildOpenApi on the core pack', () => {
     expect(codes('/api/v1/users', 'post')).toEqual(expect.arrayContaining(['grantBeyondOwn', 'adminOnly']));
     expect(codes('/api/v1/users/{id}', 'patch')).toEqual(expect.arrayContaining(['ownGrants', 'adminTarget', 'grantBeyondOwn']));
     expect(codes('/api/v1/tenants', 'post')).toContain('platformAdmin');
+    expect(codes('/api/v1/meta/releases/{n}/rollback', 'post')).toContain('securityRollback');
     expect(doc.paths[`${record}/export`].get.responses['403'].description).toContain('exportData');
     expect(doc.paths[`${record}/import`].post.responses['403'].description).toContain('importData');
     expect(doc.paths['/api/v1/setup-audit'].get.responses['403'].description).toContain('manageUsers');

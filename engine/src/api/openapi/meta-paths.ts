@@ -136,10 +136,10 @@ export function metaPaths(): Paths {
     '/api/v1/meta/releases/{n}/rollback': {
       post: {
         operationId: 'rollbackRelease', summary: 'Roll back to a release', tags,
-        description: 'Re-applies an earlier release as a new release. Needs manageMetadata.',
+        description: 'Re-applies an earlier release as a new release. Needs manageMetadata; a release with other roles, groups or permission sets than the current one only an admin rolls back to.',
         parameters: [releaseParam, dryRunParam],
         requestBody: { required: false, content: json(ref('PublishOptions')) },
-        responses: { ...publishOutcome, ...problemResponses('BadRequest', 'Unauthorized', manage, 'NotFound', 'Conflict', 'ValidationFailed') },
+        responses: { ...publishOutcome, ...problemResponses('BadRequest', 'Unauthorized', forbidden(['securityRollback'], ['manageMetadata']), 'NotFound', 'Conflict', 'ValidationFailed') },
       },
     },
     '/api/v1/meta/archive': {

@@ -84,6 +84,7 @@ export const FORBIDDEN_CODES = {
   adminTarget: 'only an admin changes an admin',
   roleHierarchy: 'a user manager who is not an admin changes only the roles below their own, and may place a role only under their own role or one below it',
   platformAdmin: 'only an admin of the default tenant manages tenants',
+  securityRollback: 'the release rolled back to has other roles, groups or permission sets than the current one: only an admin rolls back to it',
 } as const;
 export type ForbiddenCode = keyof typeof FORBIDDEN_CODES;
 
