@@ -116,7 +116,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
         },
       },
       schemas: {
-        ...problemSchemas, ...filterSchemas, ...authSchemas, ...userSchemas(compiled.snapshot), ...tenantSchemas, ...sharingSchemas(compiled.snapshot), ...releaseSchemas, ...metaSchemas(),
+        ...problemSchemas, ...filterSchemas, ...authSchemas, ...userSchemas, ...tenantSchemas, ...sharingSchemas, ...releaseSchemas, ...metaSchemas(),
         ...bulkSchemas, ...aggregateSchemas, ...importSchemas, ...searchSchemas, ...currencySchemas, ...schemas,
       },
       parameters: {

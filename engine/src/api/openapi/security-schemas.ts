@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../../fields/field-type.js';
-import { SYSTEM_PERMISSIONS, type MetadataSnapshot } from '../../metadata/types.js';
+import { SYSTEM_PERMISSIONS } from '../../metadata/types.js';
 import { ref } from './operation.js';
 
 /**
@@ -19,8 +19,9 @@ export const MAX_USER_LIMIT = 500;
 
 const systemPermission: JsonSchema = { enum: [...SYSTEM_PERMISSIONS] };
 const names = (description: string): JsonSchema => ({ type: 'array', items: { type: 'string', pattern: API_NAME }, description });
-/** The apiNames of a published kind, as an enum; none yet is an enum no value meets. */
-const published = (items: { apiName: string }[] | undefined): JsonSchema => ({ enum: (items ?? []).map((i) => i.apiName) });
+// Which roles, groups and permission sets exist is not listed here: the document is public, and
+// the names of a tenant's roles and groups say how it is organised. They are described instead.
+
 
 export const authSchemas: Record<string, JsonSchema> = {
   LoginRequest: {
@@ -116,14 +117,14 @@ export const authSchemas: Record<string, JsonSchema> = {
   },
 };
 
-const grantProperties = (snapshot: MetadataSnapshot): Record<string, JsonSchema> => ({
-  role: { enum: [...published(snapshot.roles).enum as string[], null], description: 'A published role, or null for none. Only a role below your own, unless you are an admin.' },
-  permissionSets: { type: 'array', items: published(snapshot.permissionSets), description: 'Published permission sets. Only sets whose every grant you hold yourself, unless you are an admin.' },
-  groups: { type: 'array', items: published(snapshot.groups), description: 'Published groups. Only groups you belong to yourself, unless you are an admin.' },
+const grantProperties: Record<string, JsonSchema> = {
+  role: { type: ['string', 'null'], pattern: API_NAME, description: 'A published role (GET /api/v1/meta/roles), or null for none; another name is refused (422). Only a role below your own, unless you are an admin.' },
+  permissionSets: names('Published permission sets (GET /api/v1/meta/permission-sets); another name is refused (422). Only sets whose every grant you hold yourself, unless you are an admin.'),
+  groups: names('Published groups (GET /api/v1/meta/groups); another name is refused (422). Only groups you belong to yourself, unless you are an admin.'),
   active: { type: 'boolean', description: 'false: the user can no longer log in, and every session and API token they have ends at once.' },
   isAdmin: { type: 'boolean', description: 'The superuser flag; only an admin gives or takes it.' },
-});
-const userInput = (snapshot: MetadataSnapshot, forCreate: boolean): JsonSchema => ({
+};
+const userInput = (forCreate: boolean): JsonSchema => ({
   type: 'object',
   ...(forCreate ? { required: ['email', 'password', 'name'] } : {}),
   additionalProperties: false,
@@ -135,12 +136,11 @@ const userInput = (snapshot: MetadataSnapshot, forCreate: boolean): JsonSchema =
     password: { type: 'string', format: 'password', minLength: 10, maxLength: 200, description: forCreate ? 'Hashed with argon2; never answered.' : 'A new password ends every session and API token of the user.' },
     ...(forCreate ? {} : { currentPassword: { type: 'string', format: 'password', description: 'Needed to change your own password.' } }),
     name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S', description: 'Stored trimmed.' },
-    ...grantProperties(snapshot),
+    ...grantProperties,
   },
 });
 
-/** Users and the setup audit; the grants a user can be given are those of the release. */
-export const userSchemas = (snapshot: MetadataSnapshot): Record<string, JsonSchema> => ({
+export const userSchemas: Record<string, JsonSchema> = {
   UserAccount: {
     type: 'object',
     description: 'A user. Everyone signed in may look users up (owner pickers); grants and dates are answered only to holders of manageUsers and to the user themselves.',
@@ -158,8 +158,8 @@ export const userSchemas = (snapshot: MetadataSnapshot): Record<string, JsonSche
       updatedAt: DATE_TIME,
     },
   },
-  NewUser: userInput(snapshot, true),
-  UserChanges: userInput(snapshot, false),
+  NewUser: userInput(true),
+  UserChanges: userInput(false),
   AuditEntry: {
     type: 'object',
     description: 'One setup change. The trail is append-only: no API changes or deletes it.',
@@ -177,7 +177,7 @@ export const userSchemas = (snapshot: MetadataSnapshot): Record<string, JsonSche
       detail: { description: 'What was sent, without passwords (a password change reads "changed"); null when there is nothing more to say.' },
     },
   },
-});
+};
 
 export const tenantSchemas: Record<string, JsonSchema> = {
   Tenant: {
@@ -212,8 +212,7 @@ export const tenantSchemas: Record<string, JsonSchema> = {
 
 const GRANT_REASONS = ['admin', 'modifyAll', 'viewAll', 'orgWideDefault', 'owner', 'roleHierarchy', 'manualShare', 'sharingRule'];
 
-/** History, shares and access; a share's group is one of the release's. */
-export const sharingSchemas = (snapshot: MetadataSnapshot): Record<string, JsonSchema> => ({
+export const sharingSchemas: Record<string, JsonSchema> = {
   HistoryEntry: {
     type: 'object',
     description: 'One change of a record, written in the transaction of the change. Entries of fields the reader may not read are left out.',
@@ -249,7 +248,7 @@ export const sharingSchemas = (snapshot: MetadataSnapshot): Record<string, JsonS
     additionalProperties: false,
     properties: {
       userId: UUID,
-      group: { ...published(snapshot.groups), description: 'A published group.' },
+      group: { type: 'string', pattern: API_NAME, description: 'A published group (GET /api/v1/meta/groups); another name is refused (422).' },
       access: { enum: ['read', 'edit'], description: 'read: see the record; edit: see and change it.' },
     },
     oneOf: [{ required: ['userId'], title: 'With a user' }, { required: ['group'], title: 'With a group' }],
@@ -281,4 +280,4 @@ export const sharingSchemas = (snapshot: MetadataSnapshot): Record<string, JsonS
       },
     },
   },
-});
+};
