@@ -11,6 +11,7 @@ import { uuidv7 } from '../metadata/ids.js';
 import { BulkWriter, checkUpsertOn, type BulkRequest, type BulkResult } from './bulk.js';
 import { RowWriter, serverIsPGlite } from './copy-writer.js';
 import { csvLine, numberCell, textCell } from './csv.js';
+import { CsvRecordReader, CsvSyntaxError } from './csv-reader.js';
 import { coerceRow, mapHeaders, parseMapping, type ImportColumn } from './csv-import.js';
 import { translateDbError } from './db-errors.js';
 import { validateBody } from './record-validator.js';
@@ -300,7 +301,7 @@ export class ImportJobs {
     } catch (e) {
       let message = 'the import stopped on an error on our side';
       if (e instanceof Stopping) message = 'the server stopped during the import';
-      else if (e instanceof CsvError) message = `the file is not valid CSV: ${e.message}`;
+      else if (e instanceof CsvError || e instanceof CsvSyntaxError) message = `the file is not valid CSV: ${e.message}`;
       else if (e instanceof Problem) message = e.detail;
       else console.error(e);
       const stopped = run.committed ? '; the rows before it were imported' : '; nothing was imported';
@@ -613,49 +614,34 @@ async function readHeader(file: string): Promise<string[] | undefined> {
 
 /**
  * The data rows in batches of at most BATCH rows or BATCH_CHARS characters, numbered as a
- * spreadsheet numbers them, each with how far into the file the parser has read. The parser is
- * fed the file a chunk at a time and its records are read straight from its buffer: iterating
- * the stream would cost a promise per record, more than parsing it.
+ * spreadsheet numbers them, each with how far into the file the reader has read.
  */
 async function* readBatches(file: string): AsyncGenerator<Batch> {
   let rows: CsvRow[] = [];
   let chars = 0;
   let row = 0;
-  const ready: Batch[] = [];
-  const parser = csvParser();
-  const take = () => {
-    for (let record: string[] | null; (record = parser.read() as string[] | null) !== null;) {
-      if (++row === 1) continue;
-      rows.push({ row, cells: record });
-      for (let i = 0; i < record.length; i++) chars += record[i]!.length;
-      if (rows.length === BATCH || chars >= BATCH_CHARS) {
-        ready.push({ rows, bytes: parser.info.bytes });
-        rows = [];
-        chars = 0;
-      }
-    }
-  };
-  let failure: unknown;
-  parser.on('error', (e) => (failure ??= e));
+  const reader = new CsvRecordReader(MAX_RECORD_CHARS);
   const source = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
   try {
-    for await (const chunk of source) {
-      // The parser works synchronously in write(); its callback waits until its buffer is read.
-      const written = new Promise<void>((resolve) => parser.write(chunk, () => resolve()));
-      take();
-      await written;
-      take();
-      if (failure !== undefined) throw failure;
-      while (ready.length) yield ready.shift()!;
+    const chunks: AsyncIterator<Buffer> = source[Symbol.asyncIterator]();
+    for (;;) {
+      const chunk = await chunks.next();
+      const records = chunk.done ? reader.end() : reader.push(chunk.value);
+      for (const cells of records) {
+        if (++row === 1) continue;
+        rows.push({ row, cells });
+        for (let i = 0; i < cells.length; i++) chars += cells[i]!.length;
+        if (rows.length === BATCH || chars >= BATCH_CHARS) {
+          yield { rows, bytes: reader.bytes };
+          rows = [];
+          chars = 0;
+        }
+      }
+      if (chunk.done) break;
     }
-    await new Promise<void>((resolve) => parser.end(() => resolve()));
-    take();
-    if (failure !== undefined) throw failure;
-    while (ready.length) yield ready.shift()!;
-    if (rows.length) yield { rows, bytes: parser.info.bytes };
+    if (rows.length) yield { rows, bytes: reader.bytes };
   } finally {
     source.destroy();
-    parser.destroy();
   }
 }
 
