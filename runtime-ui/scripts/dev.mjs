@@ -2,13 +2,15 @@
 // `npm run dev`: the engine restarting on change (tsx watch, port 3000) and Vite's dev server
 // with hot reload (http://127.0.0.1:5173, handing /api to the engine). Ctrl+C stops both.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ui = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const repo = path.dirname(ui);
-const vite = createRequire(path.join(ui, 'package.json')).resolve('vite/bin/vite.js');
+const vitePackage = createRequire(path.join(ui, 'package.json')).resolve('vite/package.json');
+const vite = path.join(path.dirname(vitePackage), JSON.parse(fs.readFileSync(vitePackage, 'utf8')).bin.vite);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const children = [

@@ -23,8 +23,10 @@ const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
 if (builtAt > Math.max(...sources.map(newest))) process.exit(0);
 
 console.log(builtAt ? 'runtime-ui: sources changed, rebuilding the UI…' : 'runtime-ui: building the UI (first start)…');
-const vite = createRequire(path.join(root, 'package.json')).resolve('vite/bin/vite.js');
-const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const vitePackage = createRequire(path.join(root, 'package.json')).resolve('vite/package.json');
+const vite = path.join(path.dirname(vitePackage), JSON.parse(fs.readFileSync(vitePackage, 'utf8')).bin.vite);
+// NODE_ENV from the caller (a test runner sets 'test') would make React and Ant Design ship their development builds.
+const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 if (result.status !== 0) {
   console.error('runtime-ui: the UI build failed; the engine still starts, but / serves only the API pointer.');
   process.exit(0);

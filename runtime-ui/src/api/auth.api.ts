@@ -17,9 +17,11 @@ export interface SessionUser {
   email: string;
   name: string;
   isAdmin: boolean;
+  /** Objects the user may read or create (others are absent); per object, its fields. */
   permissions?: {
     objects?: Record<string, ObjectPermission>;
-    fields?: Record<string, FieldPermission>;
+    fields?: Record<string, Record<string, FieldPermission>>;
+    system?: string[];
   };
 }
 

@@ -1,9 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
 import { Col, Row, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { fetchCurrencies } from '../api/records.api';
+import { useCorporateCurrency } from '../fields/use-corporate-currency';
 import { labelOf } from '../i18n/label';
 import { DATE_LITERALS } from '../list/FilterValueInput';
 import { useMeta } from '../metadata/use-metadata';
@@ -17,7 +16,7 @@ export default function DashboardPage() {
   const meta = useMeta();
   const dashboard = meta.dashboards.find((d) => d.apiName === apiName);
   const [period, setPeriod] = useState(dashboard?.dateFilter?.default ?? 'all');
-  const currencies = useQuery({ queryKey: ['currencies'], queryFn: fetchCurrencies, staleTime: 5 * 60_000 });
+  const corporate = useCorporateCurrency();
   if (!dashboard) return <NotFound />;
   const periods = ['all', ...DATE_LITERALS, ...(DATE_LITERALS.includes(period) || period === 'all' ? [] : [period])];
   const filterLabel = labelOf(dashboard.dateFilter?.label, i18n.language, t('dashboard.period'));
@@ -37,7 +36,7 @@ export default function DashboardPage() {
       <Row gutter={[12, 12]}>
         {dashboard.widgets.map((w) => (
           <Col key={w.id} xs={24} md={w.type === 'metric' ? 8 : (w.span ?? 1) === 2 ? 24 : 12}>
-            <DashboardWidget widget={w} period={period} corporate={currencies.data?.corporate} />
+            <DashboardWidget widget={w} period={period} corporate={corporate} />
           </Col>
         ))}
       </Row>

@@ -1,9 +1,9 @@
-import { Tag } from 'antd';
 import DOMPurify from 'dompurify';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { FieldMeta } from '../api/metadata.api';
 import { picklistLabel, valueText } from './format';
+import { PicklistTag } from './PicklistTag';
 
 /**
  * A value as a person reads it: picklists as coloured tags, lookups as links to the record,
@@ -16,10 +16,10 @@ export function FieldValue({ field, value, record }: { field: FieldMeta; value: 
   switch (field.type) {
     case 'picklist': {
       const color = field.values?.find((v) => v.value === value)?.color;
-      return <Tag color={color}>{picklistLabel(field, String(value), lng)}</Tag>;
+      return <PicklistTag color={color}>{picklistLabel(field, String(value), lng)}</PicklistTag>;
     }
     case 'multipicklist':
-      return <>{(value as string[]).map((v) => <Tag key={v} color={field.values?.find((x) => x.value === v)?.color}>{picklistLabel(field, v, lng)}</Tag>)}</>;
+      return <>{(value as string[]).map((v) => <PicklistTag key={v} color={field.values?.find((x) => x.value === v)?.color}>{picklistLabel(field, v, lng)}</PicklistTag>)}</>;
     case 'lookup':
     case 'masterDetail': {
       const id = typeof value === 'object' ? (value as { id: string }).id : String(value);

@@ -27,7 +27,7 @@ const text = (format?: string): FieldUi => ({
   filterInput: 'text', inlineEdit: true,
   formSchema: (f) => ({ type: 'string', ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...(format ? { format } : {}) }),
 });
-const computed = (filterInput: FilterInputKind): FieldUi => ({ filterInput, inlineEdit: false, formSchema: () => ({}), widget: 'readonlyValue' });
+const computed = (filterInput: FilterInputKind): FieldUi => ({ filterInput, inlineEdit: false, formSchema: () => ({}), field: 'readonlyValue' });
 const numeric = (type: 'number' | 'integer'): FieldUi => ({
   filterInput: 'number', inlineEdit: true,
   formSchema: (f) => ({ type, ...(f.min !== undefined ? { minimum: f.min } : {}), ...(f.max !== undefined ? { maximum: f.max } : {}) }),
@@ -38,7 +38,7 @@ export const FIELD_UI: Record<FieldType, FieldUi> = {
   text: text(),
   email: { ...text('email'), widget: 'email' },
   phone: text(),
-  url: { ...text(), widget: 'url' },
+  url: { ...text(), widget: 'uri' },
   textarea: { ...text(), filterInput: 'text', inlineEdit: false, widget: 'textarea' },
   richtext: { ...text(), inlineEdit: false, widget: 'richtext' },
   integer: numeric('integer'),
@@ -72,7 +72,7 @@ export const FIELD_UI: Record<FieldType, FieldUi> = {
   autonumber: computed('text'),
   formula: computed('none'),
   rollup: computed('number'),
-  json: { filterInput: 'none', inlineEdit: false, formSchema: () => ({}), widget: 'json' },
+  json: { filterInput: 'none', inlineEdit: false, formSchema: () => ({}), field: 'json' },
   address: {
     filterInput: 'none', inlineEdit: false,
     formSchema: () => ({

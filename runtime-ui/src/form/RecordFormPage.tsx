@@ -20,7 +20,7 @@ export default function RecordFormPage() {
   const obj = meta.object(object);
   const record = useRecord(object, id);
   const [dirty, setDirty] = useState(false);
-  const blocker = useUnsavedWarning(dirty);
+  const { blocker, release } = useUnsavedWarning(dirty);
   const prefill = useMemo(() => {
     const values: Record<string, unknown> = {};
     for (const [key, value] of params) if (obj?.fields.some((f) => f.apiName === key && !f.readOnly)) values[key] = value;
@@ -48,8 +48,8 @@ export default function RecordFormPage() {
           onCancel={back}
           onSaved={(saved) => {
             setDirty(false);
-            // Let the state settle before navigating, or the blocker would still see unsaved changes.
-            setTimeout(() => navigate(`/o/${object}/${saved.id}`, { replace: true }), 0);
+            release();
+            navigate(`/o/${object}/${saved.id}`, { replace: true });
           }}
         />
       )}

@@ -1,18 +1,20 @@
 import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
 import { UnorderedListOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Select, Space, Spin, Typography } from 'antd';
+import { App, Select, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
 import { aggregate, listRecords, updateRecord, type RecordData, type RecordPage } from '../api/records.api';
 import { formatCurrency, formatNumber, picklistLabel } from '../fields/format';
 import { labelOf } from '../i18n/label';
+import { useCorporateCurrency } from '../fields/use-corporate-currency';
 import { requestFields } from '../list/columns';
 import { useMeta } from '../metadata/use-metadata';
 import { NotFound } from '../shell/NotFound';
 import { KanbanCard } from './KanbanCard';
 import { KanbanColumn } from './KanbanColumn';
+import { LinkButton } from '../shell/LinkButton';
 
 const NONE = '__none';
 const LIMIT = 500;
@@ -44,7 +46,8 @@ export default function KanbanPage() {
   });
   const totals = useQuery({
     queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName],
-    queryFn: () => aggregate(object, { groupBy: by!.apiName, metrics: money ? `count,sum:${money.apiName}` : 'count' }),
+    // Sums in the corporate currency, converted at the tenant's rates (amounts may be in several).
+    queryFn: () => aggregate(object, { groupBy: by!.apiName, metrics: money ? `count,sum:${money.apiName}` : 'count', ...(money?.type === 'currency' ? { currency: 'corporate' as const } : {}) }),
     enabled: !!by,
   });
 
@@ -69,6 +72,7 @@ export default function KanbanPage() {
     },
   });
 
+  const corporate = useCorporateCurrency();
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
   if (!obj) return <NotFound />;
   if (!by) return <NotFound detail={t('kanban.empty')} />;
@@ -87,7 +91,7 @@ export default function KanbanPage() {
     const row = totals.data?.data.find((r) => (r[by.apiName] ?? NONE) === id);
     const count = Number(row?.count ?? 0);
     const sum = money ? Number(row?.[`sum:${money.apiName}`] ?? 0) : undefined;
-    return `${formatNumber(count, i18n.language)}${sum !== undefined ? ` · ${money?.type === 'currency' ? formatCurrency(sum, null, i18n.language) : formatNumber(sum, i18n.language)}` : ''}`;
+    return `${formatNumber(count, i18n.language)}${sum !== undefined ? ` · ${money?.type === 'currency' ? formatCurrency(sum, corporate, i18n.language) : formatNumber(sum, i18n.language)}` : ''}`;
   };
 
   return (
@@ -98,7 +102,7 @@ export default function KanbanPage() {
           <Select aria-label={t('kanban.groupBy')} value={by.apiName} style={{ minWidth: 160 }} onChange={(v) => setParams({ by: v }, { replace: true })}
             options={picklists.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) }))} />
         </Space>
-        <Link to={`/o/${object}`}><Button icon={<UnorderedListOutlined />}>{labelOf(obj.pluralLabel, i18n.language)}</Button></Link>
+        <LinkButton to={`/o/${object}`} icon={<UnorderedListOutlined />}>{labelOf(obj.pluralLabel, i18n.language)}</LinkButton>
       </Space>
       <Typography.Text type="secondary">{t('kanban.dragHint')}{money ? ` · ${t('kanban.total')}: ${labelOf(money.label, i18n.language)}` : ''}</Typography.Text>
       {records.isPending ? <Spin style={{ display: 'block', margin: 48 }} /> : (

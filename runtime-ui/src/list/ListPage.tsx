@@ -2,7 +2,7 @@ import { AppstoreOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, Uploa
 import { App, Badge, Button, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
 import { downloadExport } from '../api/records.api';
 import { labelOf } from '../i18n/label';
@@ -17,6 +17,7 @@ import { ImportModal } from './ImportModal';
 import { saveColumns, savedColumns } from './list-preferences';
 import { RecordTable } from './RecordTable';
 import { useRecordPages } from './use-record-pages';
+import { LinkButton } from '../shell/LinkButton';
 
 /** A list view: the saved views of the object, the user's filter, sort and columns on top. */
 export default function ListPage() {
@@ -93,12 +94,12 @@ function ObjectList({ object }: { object: string }) {
           </Badge>
           <ColumnChooser all={availableColumns(meta, object)} chosen={columns} labelOf={columnLabel} onChange={chooseColumns} onReset={() => chooseColumns(undefined)} />
           {meta.picklists(object).length > 0 && (
-            <Link to={`/o/${object}/kanban`}><Button icon={<AppstoreOutlined />}>{t('kanban.title')}</Button></Link>
+            <LinkButton to={`/o/${object}/kanban`} icon={<AppstoreOutlined />}>{t('kanban.title')}</LinkButton>
           )}
           {meta.can(object, 'create') && <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>{t('import.button')}</Button>}
           <Button icon={<DownloadOutlined />} onClick={exportCsv}>{t('list.export')}</Button>
           {meta.can(object, 'create') && (
-            <Link to={`/o/${object}/new`}><Button type="primary" icon={<PlusOutlined />}>{t('common.new')}</Button></Link>
+            <LinkButton to={`/o/${object}/new`} type="primary" icon={<PlusOutlined />}>{t('common.new')}</LinkButton>
           )}
         </Space>
       </Space>

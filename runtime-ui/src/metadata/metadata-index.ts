@@ -14,13 +14,15 @@ export class MetadataIndex {
   constructor(readonly raw: RuntimeMetadata, private readonly user: SessionUser | undefined) {
     const objectPerms = user?.permissions?.objects;
     const fieldPerms = user?.permissions?.fields;
+    // /auth/me lists only the objects the user may read or create; without permissions (an
+    // engine that does not say) everything is shown and the engine still refuses what it must.
     this.objects = raw.objects
-      .filter((o) => !objectPerms || objectPerms[o.apiName]?.read !== false)
+      .filter((o) => !objectPerms || objectPerms[o.apiName]?.read === true)
       .map((o) => ({
         ...o,
         fields: o.fields
-          .filter((f) => fieldPerms?.[`${o.apiName}.${f.apiName}`]?.read !== false)
-          .map((f) => (fieldPerms?.[`${o.apiName}.${f.apiName}`]?.edit === false ? { ...f, readOnly: true } : f)),
+          .filter((f) => fieldPerms?.[o.apiName]?.[f.apiName]?.read !== false)
+          .map((f) => (fieldPerms?.[o.apiName]?.[f.apiName]?.edit === false ? { ...f, readOnly: true } : f)),
       }));
     this.byName = new Map(this.objects.map((o) => [o.apiName, o]));
     for (const o of this.objects) this.fieldMaps.set(o.apiName, new Map(o.fields.map((f) => [f.apiName, f])));
@@ -46,7 +48,8 @@ export class MetadataIndex {
 
   can(object: string, action: 'read' | 'create' | 'edit' | 'delete'): boolean {
     if (!this.byName.has(object)) return false;
-    return this.user?.permissions?.objects?.[object]?.[action] !== false;
+    const grants = this.user?.permissions?.objects;
+    return grants ? grants[object]?.[action] === true : true;
   }
 
   layout(object: string): LayoutMeta | undefined {

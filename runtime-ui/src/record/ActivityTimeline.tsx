@@ -17,7 +17,7 @@ export function ActivityTimeline({ object, recordId }: { object: string; recordI
   const filter = object === 'contact' ? { or: [linked, { contact: { eq: recordId } }] } : linked;
   const activities = useQuery({
     queryKey: ['records', 'activity', 'timeline', object, recordId],
-    queryFn: ({ signal }) => listRecords('activity', { filter, fields: 'subject,activity_type,status,due_date,description,created_at', limit: 50 }, signal),
+    queryFn: ({ signal }) => listRecords('activity', { filter, fields: 'subject,activity_type,status,due_date,description', limit: 50 }, signal),
     enabled: !!meta.object('activity'),
   });
   const type = meta.field('activity', 'activity_type');

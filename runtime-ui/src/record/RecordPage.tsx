@@ -18,6 +18,7 @@ import { RecordSections } from './RecordSections';
 import { RelatedList } from './RelatedList';
 import { StagePath } from './StagePath';
 import { useRecord } from './use-record';
+import { LinkButton } from '../shell/LinkButton';
 
 /** A record page built from the object's layout: highlights, stage path, sections, related lists, activity, history. */
 export default function RecordPage() {
@@ -64,7 +65,7 @@ export default function RecordPage() {
             <Typography.Title level={2} style={{ margin: 0, fontSize: 22 }} className="tessera-wrap" data-testid="record-title">{name}</Typography.Title>
           </div>
           <Space wrap>
-            {canEdit && <Link to={`/o/${object}/${id}/edit`}><Button icon={<EditOutlined />}>{t('common.edit')}</Button></Link>}
+            {canEdit && <LinkButton to={`/o/${object}/${id}/edit`} icon={<EditOutlined />}>{t('common.edit')}</LinkButton>}
             {meta.can(object, 'delete') && (
               <Popconfirm title={t('record.confirmDelete')} onConfirm={remove} okButtonProps={{ danger: true }}>
                 <Button danger icon={<DeleteOutlined />}>{t('common.delete')}</Button>

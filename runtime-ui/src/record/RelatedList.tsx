@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Table } from 'antd';
+import { Card, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { LayoutMeta } from '../api/metadata.api';
@@ -9,6 +9,7 @@ import { FieldValue } from '../fields/FieldValue';
 import { labelOf } from '../i18n/label';
 import { requestFields } from '../list/columns';
 import { useMeta } from '../metadata/use-metadata';
+import { LinkButton } from '../shell/LinkButton';
 
 type RelatedListMeta = NonNullable<LayoutMeta['relatedLists']>[number];
 
@@ -31,7 +32,7 @@ export function RelatedList({ parentId, related }: { parentId: string; related: 
       title={`${title}${rows.data?.count !== undefined ? ` (${rows.data.count})` : ''}`}
       style={{ marginBottom: 12 }}
       extra={meta.can(related.object, 'create') && (
-        <Link to={`/o/${related.object}/new?${related.field}=${parentId}`}><Button size="small" icon={<PlusOutlined />}>{t('common.new')}</Button></Link>
+        <LinkButton to={`/o/${related.object}/new?${related.field}=${parentId}`} size="small" icon={<PlusOutlined />}>{t('common.new')}</LinkButton>
       )}
     >
       <Table<RecordData>

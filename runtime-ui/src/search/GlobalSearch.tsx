@@ -1,4 +1,4 @@
-import { ClockCircleOutlined, FileTextOutlined } from '@ant-design/icons';
+import { ClockCircleOutlined, FileTextOutlined, SearchOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Empty, Input, Modal, Spin, Typography } from 'antd';
 import { useState } from 'react';
@@ -32,9 +32,12 @@ export function GlobalSearch({ open, onClose }: { open: boolean; onClose: () => 
     staleTime: 10_000,
   });
 
-  const searching = q.length >= 2;
+  // Results only for what is typed now: while the query settles, nothing is offered, so Enter
+  // never opens a result of an older query (or a recent item).
+  const searching = text.trim().length >= 2;
+  const settled = searching && q === text.trim() && !isFetching;
   const hits: Hit[] = searching
-    ? (data?.data ?? []).filter((g) => meta.object(g.object)).flatMap((g) => g.records.map((r) => ({ object: g.object, id: r.id, name: r.name ?? r.id })))
+    ? (settled ? data?.data ?? [] : []).filter((g) => meta.object(g.object)).flatMap((g) => g.records.map((r) => ({ object: g.object, id: r.id, name: r.name ?? r.id })))
     : recent.filter((r) => meta.object(r.object));
 
   const go = (hit: Hit) => {
@@ -52,8 +55,10 @@ export function GlobalSearch({ open, onClose }: { open: boolean; onClose: () => 
 
   return (
     <Modal open={open} onCancel={onClose} footer={null} title={t('search.title')} destroyOnHidden width={560}>
-      <Input.Search
+      <Input
         autoFocus
+        prefix={<SearchOutlined />}
+        allowClear
         value={text}
         onChange={(e) => {
           setText(e.target.value);
@@ -65,10 +70,10 @@ export function GlobalSearch({ open, onClose }: { open: boolean; onClose: () => 
         data-testid="search-input"
       />
       <Typography.Text type="secondary" style={{ display: 'block', margin: '12px 0 4px' }}>
-        {searching ? t('search.results') : t('search.recent')} {isFetching && <Spin size="small" />}
+        {searching ? t('search.results') : t('search.recent')} {searching && !settled && <Spin size="small" />}
       </Typography.Text>
       {hits.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={searching ? t('search.none') : t('search.noRecent')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={searching ? (settled ? t('search.none') : t('common.loading')) : t('search.noRecent')} />
       ) : (
         <ul role="listbox" aria-label={searching ? t('search.results') : t('search.recent')} style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="search-results">
           {hits.map((hit, i) => (

@@ -38,7 +38,7 @@ export function AppShell() {
         {!wide && <Button type="text" icon={<MenuOutlined />} aria-label={t('shell.openMenu')} onClick={() => setDrawerOpen(true)} />}
         <Link to="/" style={{ fontWeight: 600, fontSize: 18, color: 'inherit' }}>Tessera</Link>
         <div style={{ flex: 1 }} />
-        <Button icon={<SearchOutlined />} onClick={() => setSearchOpen(true)} aria-label={t('search.open')} data-testid="open-search">
+        <Button icon={<SearchOutlined />} onClick={() => setSearchOpen(true)} aria-label={screens.md ? undefined : t('search.open')} title={t('search.open')} data-testid="open-search">
           {screens.md ? t('search.button') : null}
         </Button>
         <LanguageSwitch />

@@ -1,8 +1,8 @@
-import { Button, Result } from 'antd';
+import { Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { LinkButton } from './LinkButton';
 
 export function NotFound({ detail }: { detail?: string }) {
   const { t } = useTranslation();
-  return <Result status="404" title={t('common.notFound')} subTitle={detail} extra={<Link to="/"><Button type="primary">{t('common.home')}</Button></Link>} />;
+  return <Result status="404" title={t('common.notFound')} subTitle={detail} extra={<LinkButton to="/" type="primary">{t('common.home')}</LinkButton>} />;
 }

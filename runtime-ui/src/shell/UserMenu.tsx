@@ -27,7 +27,7 @@ export function UserMenu() {
         ],
       }}
     >
-      <Button type="text" icon={<UserOutlined />} aria-label={t('shell.userMenu')}>
+      <Button type="text" icon={<UserOutlined />} aria-label={`${t('shell.userMenu')}: ${user?.name ?? ''}`}>
         <span className="tessera-hide-xs">{user?.name}</span>
       </Button>
     </Dropdown>

@@ -3,16 +3,16 @@ import { AddressField } from './AddressField';
 import { CurrencyField } from './CurrencyField';
 import { DateTimeWidget } from './DateTimeWidget';
 import { DateWidget } from './DateWidget';
-import { JsonWidget } from './JsonWidget';
+import { JsonField } from './JsonField';
 import { LookupWidget } from './LookupWidget';
 import { MultiPicklistWidget } from './MultiPicklistWidget';
 import { NumberWidget } from './NumberWidget';
 import { PicklistWidget } from './PicklistWidget';
-import { ReadonlyValueWidget } from './ReadonlyValueWidget';
+import { ReadonlyValueField } from './ReadonlyValueField';
 import { RichTextWidget } from './RichTextWidget';
 import { TimeWidget } from './TimeWidget';
 
-/** The widget ids FIELD_UI names (fields/field-ui.ts), beside rjsf's own (text, textarea, email, url, checkbox). */
+/** The widget ids FIELD_UI names (fields/field-ui.ts), beside rjsf's own (text, textarea, email, uri, checkbox). */
 export const widgets: RegistryWidgetsType = {
   picklist: PicklistWidget,
   multipicklist: MultiPicklistWidget,
@@ -22,11 +22,11 @@ export const widgets: RegistryWidgetsType = {
   tesseraTime: TimeWidget,
   tesseraNumber: NumberWidget,
   richtext: RichTextWidget,
-  json: JsonWidget,
-  readonlyValue: ReadonlyValueWidget,
 };
 
 export const fields: RegistryFieldsType = {
   currency: CurrencyField,
   address: AddressField,
+  json: JsonField,
+  readonlyValue: ReadonlyValueField,
 };
