@@ -24,6 +24,8 @@ export interface BaselineOptions {
   /** Same as Tessera's knex pool on PostgreSQL (db/connect.ts). */
   poolMax: number;
   ownerId: string;
+  /** The user of /list_private: their Authorization header, and the id whose deals they see. */
+  privateUser?: { authorization: string; id: string };
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -45,7 +47,8 @@ const CURSOR = (t: string) => `translate(encode(convert_to(
   '{"s":"-amount,-id","v":[' || coalesce(to_json(${t}.amount::text)::text, 'null') || ',' || to_json(${t}.id::text)::text || ']}', 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 
 /** $1 stages, $2 minimum amount, $3 page size. Reads one row more than the page to know whether there is a next one. */
-const listSql = (schema: string, withCurrency: boolean) => `
+/** `owned`: only the deals of user $4 (the hand-written private list). */
+const listSql = (schema: string, withCurrency: boolean, owned = false) => `
 select json_build_object(
   'data', coalesce(json_agg(${RECORD_JSON('p', withCurrency)} order by p.n) filter (where p.n <= $3), '[]'::json),
   'nextCursor', case when count(*) > $3 then max(case when p.n = $3 then ${CURSOR('p')} end) end
@@ -53,7 +56,7 @@ select json_build_object(
 from (
   select d.*, row_number() over (order by d.amount desc, d.id desc) as n
   from ${ident(schema)}.deal d
-  where d.deleted_at is null and d.stage = any($1::text[]) and d.amount >= $2
+  where d.deleted_at is null and d.stage = any($1::text[]) and d.amount >= $2${owned ? ' and d.owner_id = $4' : ''}
   order by d.amount desc, d.id desc
   limit $3::int + 1
 ) p`;
@@ -104,25 +107,30 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   const currency = await amountCurrency(pool, options.schema);
   const withCurrency = currency !== null;
   const list = { name: 'baseline-list', text: listSql(options.schema, withCurrency) };
+  const listOwned = { name: 'baseline-list-owned', text: listSql(options.schema, withCurrency, true) };
   const create = { name: 'baseline-create', text: createSql(options.schema, withCurrency) };
 
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
-    // A token compare, where Tessera looks the session up in the database on every request.
-    if (req.headers.authorization !== options.authorization) return void res.status(401).json({ status: 401, title: 'Unauthorized' });
+    // A token compare, where Tessera checks the session in the database on every request.
+    const asPrivate = req.path === '/list_private' && options.privateUser && req.headers.authorization === options.privateUser.authorization;
+    if (req.headers.authorization !== options.authorization && !asPrivate) return void res.status(401).json({ status: 401, title: 'Unauthorized' });
     next();
   });
 
-  app.get('/list', async (req, res) => {
+  app.get(['/list', '/list_private'], async (req, res) => {
     const stages = typeof req.query.stages === 'string' ? req.query.stages.split(',') : [];
     const minAmount = Number(req.query.minAmount);
     const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
     if (!stages.length || stages.some((s) => !STAGE_SET.has(s)) || !Number.isFinite(minAmount) || !Number.isInteger(limit) || limit < 1 || limit > 500) {
       return void res.status(400).json({ status: 400, title: 'Bad request' });
     }
-    const { rows } = await pool.query({ ...list, values: [stages, minAmount, limit] });
+    const owner = req.path === '/list_private' ? options.privateUser?.id : undefined;
+    const { rows } = owner
+      ? await pool.query({ ...listOwned, values: [stages, minAmount, limit, owner] })
+      : await pool.query({ ...list, values: [stages, minAmount, limit] });
     res.type('application/json').send(rows[0].body);
   });
 

@@ -9,7 +9,7 @@ import { startBaseline, type Baseline } from './baseline-server.js';
 import { LoadGenerator, type LoadTarget, type RoundResult } from './load.js';
 import { copySql, generateDeals, importedRows, resetTable, writeCopyCsv, writeTesseraCsv, type ImportResult } from './import.js';
 import { postgresCpuSeconds, profileCpu } from './profile.js';
-import { amountCurrency, createDealObject, createIndexes, INDEXES, seedDeals } from './seed.js';
+import { amountCurrency, assignOwner, createDealObject, createIndexes, INDEXES, seedDeals } from './seed.js';
 
 /**
  * `npm run bench`: Tessera's records API against a hand-written express + pg server on the same
@@ -33,11 +33,11 @@ const IMPORT_ROUNDS = Math.round(env('BENCH_IMPORT_ROUNDS', 3));
 const IMPORT_POLL_MS = 50;
 const IMPORT_TIMEOUT_MS = 5 * 60_000; // one import, either side
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
-const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'list,create,import').split(',').map((w) => w.trim()).filter(Boolean));
-for (const w of WORKLOADS) if (!['list', 'create', 'import'].includes(w)) throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (list, create, import)`);
+const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'list,list_private,create,import').split(',').map((w) => w.trim()).filter(Boolean));
+for (const w of WORKLOADS) if (!['list', 'list_private', 'create', 'import'].includes(w)) throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (list, list_private, create, import)`);
 const POOL_MAX = 10; // Tessera's knex pool on PostgreSQL (db/connect.ts)
 const TIME_LIMIT_MS = 20 * 60_000;
-const TARGETS = { list: 0.9, create: 0.7, import: 0.5 } as const;
+const TARGETS: Record<'list' | 'list_private' | 'create' | 'import', number | undefined> = { list: 0.9, list_private: undefined, create: 0.7, import: 0.5 };
 
 const SCHEMA = `bench_${crypto.randomBytes(5).toString('hex')}`;
 const ADMIN = { email: 'bench@example.test', password: crypto.randomBytes(18).toString('base64url') };
@@ -48,6 +48,9 @@ const LIST_MIN_AMOUNT = 50_000;
 const LIST_FILTER = JSON.stringify({ and: [{ stage: { in: LIST_STAGES } }, { amount: { gte: LIST_MIN_AMOUNT } }] });
 const TESSERA_LIST = `/api/v1/records/deal?filter=${encodeURIComponent(LIST_FILTER)}&sort=-amount&limit=50`;
 const BASELINE_LIST = `/list?stages=${LIST_STAGES.join(',')}&minAmount=${LIST_MIN_AMOUNT}&limit=50`;
+// The same list for a user who owns 1% of the deals and may see only those (private sharing).
+const BASELINE_PRIVATE_LIST = BASELINE_LIST.replace('/list?', '/list_private?');
+const REP = { email: 'rep@example.test', password: crypto.randomBytes(18).toString('base64url') };
 // The create workload: a won deal, so both validation rules are evaluated and pass.
 const CREATE_BODY = JSON.stringify({ name: 'Bench deal', stage: 'won', amount: 12_345.5, close_date: '2026-03-31', region: 'emea' });
 
@@ -130,7 +133,12 @@ async function main() {
 
   // 2. The custom object, through the metadata API.
   await createDealObject(api);
-  log('created and published the object "deal" (5 fields, 2 validation rules)');
+  log('created and published the object "deal" (5 fields, 2 validation rules, private sharing) and the permission set deal_reader');
+  const repUser = await api('POST', '/api/v1/users', { ...REP, name: 'Bench rep', permissionSets: ['deal_reader', 'api_user'] });
+  if (repUser.status !== 201) throw new Error(`creating the rep failed: ${JSON.stringify(repUser.body)}`);
+  const repLogin = await request(tessera, 'POST', '/api/v1/auth/login', { 'content-type': 'application/json' }, JSON.stringify(REP));
+  if (repLogin.status !== 200) throw new Error(`rep login failed: ${JSON.stringify(repLogin.body)}`);
+  const rep = { id: repUser.body.id as string, authorization: `Bearer ${repLogin.body.token}` };
 
   // 3. Rows straight into its table, then the indexes both sides share.
   const admin = new pg.Client({ connectionString: DATABASE_URL, statement_timeout: 10 * 60_000 });
@@ -138,7 +146,8 @@ async function main() {
   try {
     let t0 = performance.now();
     await seedDeals(admin, SCHEMA, ROWS, ownerId);
-    log(`seeded ${ROWS.toLocaleString('en')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const owned = await assignOwner(admin, SCHEMA, rep.id);
+    log(`seeded ${ROWS.toLocaleString('en')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; the rep owns ${owned.toLocaleString('en')} of them (${((100 * owned) / ROWS).toFixed(2)}%)`);
     t0 = performance.now();
     await createIndexes(admin, SCHEMA);
     log(`indexes ${INDEXES.map(([, cols]) => cols).join(', ')} + vacuum analyze in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -147,7 +156,7 @@ async function main() {
   }
 
   // 4. The hand-written server, on the same database, pool size and indexes.
-  baseline = await startBaseline({ databaseUrl: DATABASE_URL, schema: SCHEMA, authorization, poolMax: POOL_MAX, ownerId });
+  baseline = await startBaseline({ databaseUrl: DATABASE_URL, schema: SCHEMA, authorization, poolMax: POOL_MAX, ownerId, privateUser: rep });
 
   // 5a. Both sides must give the same answer before their speed means anything.
   const tList = await api('GET', TESSERA_LIST);
@@ -160,6 +169,15 @@ async function main() {
     return;
   }
   log(`list answers are identical (${tList.body.data.length} records, nextCursor ${tList.body.nextCursor ? 'set' : 'null'})`);
+  const tPrivate = await request(tessera, 'GET', TESSERA_LIST, { authorization: rep.authorization });
+  const bPrivate = await request(baseline.url, 'GET', BASELINE_PRIVATE_LIST, { authorization: rep.authorization });
+  const privateDiff = tPrivate.status === 200 && bPrivate.status === 200 ? differences(tPrivate.body, bPrivate.body) : [`status: tessera ${tPrivate.status} ${JSON.stringify(tPrivate.body)} vs baseline ${bPrivate.status}`];
+  if (privateDiff.length || !tPrivate.body.data.length || tPrivate.body.data.some((d: { owner_id: string }) => d.owner_id !== rep.id)) {
+    console.error(`the private list answers differ or are not the rep's own:\n  ${privateDiff.join('\n  ')}`);
+    process.exitCode = 1;
+    return;
+  }
+  log(`private list answers are identical (${tPrivate.body.data.length} records, all the rep's own)`);
   const tCreate = await api('POST', '/api/v1/records/deal', JSON.parse(CREATE_BODY));
   const bCreate = await request(baseline.url, 'POST', '/create', { authorization, 'content-type': 'application/json' }, CREATE_BODY);
   const comparable = (r: Record<string, unknown>) => ({ ...r, id: typeof r.id, created_at: typeof r.created_at, updated_at: typeof r.updated_at });
@@ -179,23 +197,32 @@ async function main() {
   const listStatements = statements.splice(0);
   await api('POST', '/api/v1/records/deal', JSON.parse(CREATE_BODY));
   const createStatements = statements.splice(0);
+  await request(tessera, 'GET', TESSERA_LIST, { authorization: rep.authorization });
+  const privateStatements = statements.splice(0);
   engine.db.knex.off('query', onQuery);
   log(`SQL statements per request — tessera list: ${listStatements.length}, create: ${createStatements.length} (${createStatements.map((s) => s.sql.split(' ')[0]).join(', ')}); baseline: 1 and 1`);
-  const listQuery = listStatements.find((s) => s.sql.includes('."deal"'));
-  if (listQuery) {
+  for (const [what, run] of [['list', listStatements], ['private list', privateStatements]] as const) {
+    const listQuery = run.find((s) => s.sql.includes('."deal"'));
+    if (!listQuery) continue;
     const { rows } = await engine.db.knex.raw(`explain (analyze, costs off) ${listQuery.sql.replace(/\$\d+/g, '?')}`, listQuery.bindings as any[]);
     const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']);
-    log(`tessera list plan: ${plan.filter((l: string) => /Scan|Sort|Limit|Execution/.test(l)).map((l: string) => l.trim()).join(' | ')}`);
+    log(`tessera ${what} plan: ${plan.filter((l: string) => /Scan|Sort|Limit|Execution/.test(l)).map((l: string) => l.trim()).join(' | ')}`);
   }
 
   // 6. Load: warm-up, then rounds alternating sides, medians of each.
   loader = LoadGenerator.start();
   const tHeaders = { authorization, accept: 'application/json' };
-  const allWorkloads: { name: 'list' | 'create'; tessera: LoadTarget; baseline: LoadTarget }[] = [
+  const repHeaders = { authorization: rep.authorization, accept: 'application/json' };
+  const allWorkloads: { name: 'list' | 'list_private' | 'create'; tessera: LoadTarget; baseline: LoadTarget }[] = [
     {
       name: 'list',
       tessera: { url: tessera, method: 'GET', path: TESSERA_LIST, headers: tHeaders, expectStatus: 200 },
       baseline: { url: baseline.url, method: 'GET', path: BASELINE_LIST, headers: tHeaders, expectStatus: 200 },
+    },
+    {
+      name: 'list_private',
+      tessera: { url: tessera, method: 'GET', path: TESSERA_LIST, headers: repHeaders, expectStatus: 200 },
+      baseline: { url: baseline.url, method: 'GET', path: BASELINE_PRIVATE_LIST, headers: repHeaders, expectStatus: 200 },
     },
     {
       name: 'create',
@@ -205,6 +232,7 @@ async function main() {
   ];
   const workloads = allWorkloads.filter((w) => WORKLOADS.has(w.name));
   const summary: string[] = [];
+  const tesseraRps = new Map<string, number>();
   for (const w of workloads) {
     const results: Record<'tessera' | 'baseline', RoundResult[]> = { tessera: [], baseline: [] };
     const round = async (side: 'tessera' | 'baseline', durationMs: number) => {
@@ -230,10 +258,12 @@ async function main() {
     const ratio = t.rps / b.rps;
     const pairs = results.tessera.map((r, i) => r.rps / results.baseline[i]!.rps);
     const target = TARGETS[w.name];
+    tesseraRps.set(w.name, t.rps);
+    const admin = w.name === 'list_private' && tesseraRps.has('list') ? `; the admin's unrestricted list: ${tesseraRps.get('list')!.toFixed(0)} req/s, so the rep lists at ${(t.rps / tesseraRps.get('list')!).toFixed(2)}× the admin's speed` : '';
     summary.push(
       `${w.name.padEnd(6)} tessera  ${t.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(t.p50)}  p99 ${ms(t.p99)}`,
-      `${w.name.padEnd(6)} baseline ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}`,
-      `BENCH ${w.name} ratio=${ratio.toFixed(3)} (target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'})`,
+      `${w.name.padEnd(6)} ${w.name === 'list_private' ? 'hand-written' : 'baseline'} ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}`,
+      `BENCH ${w.name} ratio=${ratio.toFixed(3)} (${target === undefined ? `no target${admin}` : `target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'}`})`,
       // Rounds run back to back in pairs, so a pair's ratio is less exposed to other load on the machine.
       `       per-round-pair ratios ${pairs.map((r) => r.toFixed(2)).join(', ')}; their median ${median(pairs).toFixed(3)}`,
     );
@@ -347,7 +377,7 @@ async function importWorkload(loader: LoadGenerator, tessera: string, authorizat
   summary.push(
     `import tessera  ${rowsPerSecond('tessera').toFixed(0).padStart(7)} rows/s  ${seconds('tessera').toFixed(2).padStart(6)} s${phaseText(phases)}`,
     `import baseline ${rowsPerSecond('baseline').toFixed(0).padStart(7)} rows/s  ${seconds('baseline').toFixed(2).padStart(6)} s (COPY)`,
-    `BENCH import ratio=${ratio.toFixed(3)} (target >= ${TARGETS.import}: ${ratio >= TARGETS.import ? 'met' : 'NOT met'})`,
+    `BENCH import ratio=${ratio.toFixed(3)} (target >= ${TARGETS.import}: ${ratio >= TARGETS.import! ? 'met' : 'NOT met'})`,
     `       per-round-pair ratios ${pairs.map((r) => r.toFixed(2)).join(', ')}; their median ${median(pairs).toFixed(3)}`,
   );
 

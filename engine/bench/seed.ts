@@ -20,6 +20,8 @@ export const DEAL = {
     { apiName: 'close_date', type: 'date', label: 'Close date' },
     { apiName: 'region', type: 'picklist', label: 'Region', values: REGIONS.map((value) => ({ value })) },
   ],
+  // Private: a user without viewAll sees the deals they own (list_private workload); the admin sees all.
+  sharing: { default: 'private' },
   // json-logic; true means the record is not valid
   validationRules: [
     { apiName: 'amount_not_negative', condition: { '<': [{ var: 'amount' }, 0] }, message: 'Amount cannot be negative', errorField: 'amount' },
@@ -45,10 +47,15 @@ export async function amountCurrency(db: pg.Client | pg.Pool, schema: string): P
 
 type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
-/** Draft and publish `deal` through the metadata API. */
+/** Reads deals, nothing more; with api_user it may call the API with a bearer token. */
+export const DEAL_READER = { apiName: 'deal_reader', label: 'Deal reader', objects: { deal: { read: true } } };
+
+/** Draft and publish `deal` (and the deal_reader permission set) through the metadata API. */
 export async function createDealObject(api: Api): Promise<void> {
   const saved = await api('POST', '/api/v1/meta/objects', DEAL);
   if (saved.status !== 201) throw new Error(`saving the deal object failed: ${saved.status} ${JSON.stringify(saved.body)}`);
+  const set = await api('POST', '/api/v1/meta/permission-sets', DEAL_READER);
+  if (set.status !== 201) throw new Error(`saving the deal_reader permission set failed: ${set.status} ${JSON.stringify(set.body)}`);
   const published = await api('POST', '/api/v1/meta/publish');
   if (published.status !== 201) throw new Error(`publishing failed: ${published.status} ${JSON.stringify(published.body)}`);
 }
@@ -94,4 +101,13 @@ export const INDEXES = [
 export async function createIndexes(client: pg.Client, schema: string): Promise<void> {
   for (const [name, columns] of INDEXES) await client.query(`create index ${ident(name)} on ${ident(schema)}.deal ${columns}`);
   await client.query(`vacuum analyze ${ident(schema)}.deal`);
+}
+
+/**
+ * Gives `userId` about 1% of the deals (those whose id hashes to 0 mod 100): the rows a private
+ * list of that user sees. Runs before the indexes and VACUUM ANALYZE.
+ */
+export async function assignOwner(client: pg.Client, schema: string, userId: string): Promise<number> {
+  const { rowCount } = await client.query(`update ${ident(schema)}.deal set owner_id = $1 where abs(hashtext(id::text)) % 100 = 0`, [userId]);
+  return rowCount ?? 0;
 }

@@ -96,7 +96,10 @@ export interface ImportHousekeeping {
 }
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
-/** Rows a batch holds at most; a batch is also cut once its cells reach BATCH_CHARS. */
+/**
+ * Rows a batch holds at most; a batch is also cut once its cells reach BATCH_CHARS. Below
+ * BulkWriter's ANALYZE threshold (5,000), so a pipelined batch sends no ANALYZE of its own.
+ */
 const BATCH = 2000;
 const BATCH_CHARS = 4_000_000;
 /** Imports writing at least this many rows refresh the table's planner statistics when done. */
@@ -378,7 +381,7 @@ export class ImportJobs {
             }
             this.advance(run, batch);
             // A second connection writes progress while the transaction is open (not on PGlite's one).
-            if (!pglite && Date.now() - run.beatAt >= HEARTBEAT_MS) await this.beat(run);
+            if (this.secondConnection(pglite) && Date.now() - run.beatAt >= HEARTBEAT_MS) await this.beat(run);
           }
           await rows.flush();
         } catch (e) {
@@ -462,6 +465,12 @@ export class ImportJobs {
   private advance(run: Run, batch: Batch): void {
     run.rowsProcessed += batch.rows.length;
     run.bytesProcessed = batch.bytes;
+  }
+
+  /** Whether a query can run beside the job's transaction: not on PGlite, nor with a pool of one. */
+  private secondConnection(pglite: boolean): boolean {
+    const pool = (this.knex.client as { config?: { pool?: { max?: number } } }).config?.pool;
+    return !pglite && (pool?.max ?? 10) > 1;
   }
 
   /** Progress and heartbeat, outside the job's transaction. */

@@ -19,7 +19,7 @@ import { validateBody } from './record-validator.js';
 import { insertWithHistory, readHistory, recordChanges, recordEvents } from './history.js';
 import { forbidden, type Access } from '../security/access.js';
 import { guardedResolver, redact } from '../security/field-guard.js';
-import { recordAccessSql, type RecordMode } from '../security/record-access.js';
+import { recordAccessArms, recordAccessSql, type RecordMode } from '../security/record-access.js';
 
 /**
  * The one records service. REST, and later bulk, import, workflows and the UI, all write through
@@ -94,17 +94,28 @@ export class RecordsService {
     paths.applyJoins(base, this.schema, ALIAS, visibleJoin);
     if (query.deleted === 'only') base.whereNotNull(`${ALIAS}.deleted_at`);
     else base.whereNull(`${ALIAS}.deleted_at`);
-    this.restrict(base, object, access, 'read');
     if (filter) applyFilter(base, filter, ALIAS);
+    // Record access: each way the caller may see records (own, subordinates', shared, rules) is
+    // one branch of the same statement, so each is planned with its own index; UNION makes a
+    // record seen two ways one row. A single way (or none to check) needs no UNION.
+    const arms = recordAccessArms(access, object, this.schema, ALIAS, 'read');
+    const branches = (arms ?? [undefined]).map((arm) => (arm ? base.clone().whereRaw(arm.sql, arm.bindings as Knex.RawBinding[]) : base.clone()));
     // The page is chosen first (ids, sort values), and only its rows are rendered as JSON: were
     // the JSON in the same select, a sort no index serves would render every matching row.
-    const pageQb = base.clone().select(`${ALIAS}.id as _id`);
-    selectSortValues(this.knex, pageQb, sort, ALIAS); // exact text values for the cursor: _k0, _k1 …
-    sort.forEach((k, i) => pageQb.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`));
-    if (after) applyKeyset(pageQb, sort, after, ALIAS);
+    const pageOf = (q: Knex.QueryBuilder) => {
+      q.select(`${ALIAS}.id as _id`);
+      selectSortValues(this.knex, q, sort, ALIAS); // exact text values for the cursor: _k0, _k1 …
+      sort.forEach((k, i) => q.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`));
+      if (after) applyKeyset(q, sort, after, ALIAS);
+      applySort(q, sort, ALIAS);
+      return q.limit(limit + 1);
+    };
+    const pageQb: Knex.QueryBuilder = branches.length === 1 ? pageOf(branches[0]!.clone()) : this.knex.select('*').from(this.knex.union(branches.map((b) => pageOf(b.clone())), true).as('_u'));
+    if (branches.length > 1) {
+      sort.forEach((k, i) => pageQb.orderBy(`_u._s${i}`, k.desc ? 'desc' : 'asc'));
+      pageQb.limit(limit + 1);
+    }
     if (caller.sessionGuard) pageQb.whereRaw(caller.sessionGuard.sql, caller.sessionGuard.bindings as Knex.RawBinding[]);
-    applySort(pageQb, sort, ALIAS);
-    pageQb.limit(limit + 1);
     const json = recordJsonSql(object, ALIAS, only, new Map([...expand].map(([name, e]) => [name, { alias: e.join.alias, fields: e.fields }])));
     const qb = this.knex.from(pageQb.as('_p')).join(`${this.schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
     paths.applyJoins(qb, this.schema, ALIAS, visibleJoin);
@@ -123,7 +134,8 @@ export class RecordsService {
     if (caller.sessionGuard && rows.length === 0) throw new SessionUnverified();
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    const count = query.count === undefined ? undefined : await this.count(base, query.count);
+    const counted = branches.length === 1 ? branches[0]! : this.knex.from(this.knex.union(branches.map((b) => b.clone().select(`${ALIAS}.id`)), true).as('_c'));
+    const count = query.count === undefined ? undefined : await this.count(counted, query.count);
     return {
       ...(count === undefined ? {} : { count, countType: query.count as 'exact' | 'estimated' }),
       records: page.map((row) => row._json as string),
