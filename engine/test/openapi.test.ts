@@ -159,6 +159,7 @@ describe('the document against what the server answers', () => {
     const created = await t.api('POST', '/api/v1/auth/tokens', { name: 'Documented sync', days: 7 });
     expectDocumented(created, 201, 'post', '/api/v1/auth/tokens');
     expectDocumented(await t.api('POST', '/api/v1/auth/tokens', { name: ' ', days: 400 }), 422, 'post', '/api/v1/auth/tokens');
+    expectDocumented(await t.api('POST', '/api/v1/auth/tokens', { name: 'x', scope: 'all' }), 400, 'post', '/api/v1/auth/tokens');
     expectDocumented(await t.api('GET', '/api/v1/auth/tokens'), 200, 'get', '/api/v1/auth/tokens');
     expectDocumented(await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`), 204, 'delete', '/api/v1/auth/tokens/{id}');
     expectDocumented(await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`), 404, 'delete', '/api/v1/auth/tokens/{id}');

@@ -59,7 +59,7 @@ export function authPaths(): Paths {
         requestBody: { required: true, content: json(ref('NewApiToken')) },
         responses: {
           201: { description: 'The token, with its secret.', content: json(ref('CreatedApiToken')) },
-          ...problemResponses(['BadRequest', 'The body is not JSON.'], 'Unauthorized', forbidden([], ['apiAccess with the session cookie too']), ['ValidationFailed', 'The name or days are not valid; nothing was created.']),
+          ...problemResponses(['BadRequest', 'The body is not JSON, or has properties other than name and days.'], 'Unauthorized', forbidden([], ['apiAccess with the session cookie too']), ['ValidationFailed', 'The name or days are not valid; nothing was created.']),
         },
       },
     },

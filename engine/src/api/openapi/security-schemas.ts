@@ -100,6 +100,7 @@ export const authSchemas: Record<string, JsonSchema> = {
   NewApiToken: {
     type: 'object',
     required: ['name'],
+    additionalProperties: false,
     properties: {
       name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S', description: 'What the token is for, such as "ERP sync"; stored trimmed.' },
       days: { type: 'integer', minimum: 1, maximum: 366, default: 90, description: 'How long the token lasts.' },
