@@ -183,7 +183,7 @@ describe('a day in Tessera', () => {
   it('switches to Chinese: UI strings, Ant Design and metadata labels', async () => {
     await page.goto(url + '/o/opportunity');
     await page.getByTestId('language-switch').click();
-    await chooseOption(page, '简体中文');
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
     const nav = page.getByRole('navigation', { name: '主导航' });
     await nav.getByText('业务机会', { exact: true }).waitFor();
     await page.getByRole('columnheader', { name: '业务机会名称' }).waitFor();
@@ -198,7 +198,7 @@ describe('a day in Tessera', () => {
     await page.getByTestId('widget-bar').first().locator('canvas').waitFor();
     await shot(page, '09-dashboard-zh-CN');
     await page.getByTestId('language-switch').click();
-    await chooseOption(page, 'English');
+    await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByText('Pipeline by stage').waitFor();
   });
 

@@ -1,8 +1,6 @@
 import { createBrowserRouter } from 'react-router';
-import { LoginPage } from '../auth/LoginPage';
 import { AppShell } from '../shell/AppShell';
 import { HomeRedirect } from '../shell/HomeRedirect';
-import { NotFound } from '../shell/NotFound';
 import { RouteError } from '../shell/RouteError';
 
 /**
@@ -12,7 +10,7 @@ import { RouteError } from '../shell/RouteError';
 const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
 
 export const router = createBrowserRouter([
-  { path: '/login', element: <LoginPage /> },
+  { path: '/login', lazy: page(() => import('../auth/LoginPage')) },
   {
     path: '/',
     element: <AppShell />,
@@ -25,7 +23,7 @@ export const router = createBrowserRouter([
       { path: 'o/:object/:id', lazy: page(() => import('../record/RecordPage')) },
       { path: 'o/:object/:id/edit', lazy: page(() => import('../form/RecordFormPage')) },
       { path: 'dashboards/:apiName', lazy: page(() => import('../dashboard/DashboardPage')) },
-      { path: '*', element: <NotFound /> },
+      { path: '*', lazy: async () => ({ Component: (await import('../shell/NotFound')).NotFound }) },
     ],
   },
 ]);

@@ -9,7 +9,7 @@ import { LanguageSwitch } from '../shell/LanguageSwitch';
 import { useSession } from './use-session';
 
 /** Sign in; the engine answers with an httpOnly session cookie, so nothing is stored here. */
-export function LoginPage() {
+export default function LoginPage() {
   const { t } = useTranslation();
   const { user } = useSession();
   const queryClient = useQueryClient();

@@ -18,7 +18,7 @@ export const en = {
     results: 'Results', recent: 'Recent items', none: 'No record matches', noRecent: 'Records you open show here',
   },
   list: {
-    view: 'List view', count: '{{count}} records', count_one: '{{count}} record', empty: 'No records', export: 'Export CSV', editCell: 'Edit value',
+    view: 'List view', count: '{{n}} records', count_one: '{{n}} record', empty: 'No records', export: 'Export CSV', editCell: 'Edit value',
   },
   filter: {
     title: 'Filter', combine: 'Match', and: 'All (and)', or: 'Any (or)', addCondition: 'Condition', addGroup: 'Group',

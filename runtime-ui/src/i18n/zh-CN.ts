@@ -20,7 +20,7 @@ export const zhCN: Messages = {
     results: '搜索结果', recent: '最近访问', none: '没有匹配的记录', noRecent: '您打开过的记录会显示在这里',
   },
   list: {
-    view: '列表视图', count: '{{count}} 条记录', count_one: '{{count}} 条记录', empty: '没有记录', export: '导出 CSV', editCell: '编辑此值',
+    view: '列表视图', count: '{{n}} 条记录', count_one: '{{n}} 条记录', empty: '没有记录', export: '导出 CSV', editCell: '编辑此值',
   },
   filter: {
     title: '筛选', combine: '匹配', and: '全部 (且)', or: '任一 (或)', addCondition: '条件', addGroup: '条件组',

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
 import { downloadExport } from '../api/records.api';
+import { formatNumber } from '../fields/format';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 import { NotFound } from '../shell/NotFound';
@@ -85,7 +86,7 @@ function ObjectList({ object }: { object: string }) {
               options={views.map((v) => ({ value: v.apiName, label: labelOf(v.label, i18n.language) }))} />
           )}
           <Typography.Text type="secondary" data-testid="list-count">
-            {list.total !== undefined ? t('list.count', { count: list.total }) : ''}
+            {list.total !== undefined ? t('list.count', { count: list.total, n: formatNumber(list.total, i18n.language) }) : ''}
           </Typography.Text>
         </Space>
         <Space wrap>
@@ -114,6 +115,7 @@ function ObjectList({ object }: { object: string }) {
           <BulkActions object={object} selected={selectedRows} onDone={() => setSelected([])} />
         </div>
       )}
+      <div data-testid="list-loaded" data-loaded={list.rows.length} data-more={list.hasNextPage ? 'yes' : 'no'} hidden />
       <RecordTable
         object={object}
         columns={columns}

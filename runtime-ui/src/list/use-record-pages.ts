@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { listRecords, type RecordData } from '../api/records.api';
 
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = 200;
 
 /**
  * A list read page by page with the engine's keyset cursors: each page starts after the last row

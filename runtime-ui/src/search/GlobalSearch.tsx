@@ -17,7 +17,7 @@ interface Hit {
 }
 
 /** Ctrl/Cmd+K: search every object's searchable fields; before typing, the recent items. */
-export function GlobalSearch({ open, onClose }: { open: boolean; onClose: () => void }) {
+export default function GlobalSearch({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const meta = useMeta();
   const navigate = useNavigate();

@@ -1,14 +1,17 @@
 import { MenuOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Drawer, Grid, Layout, Result, Spin } from 'antd';
-import { Suspense, useState } from 'react';
+import { Alert, Button, Grid, Layout, Spin } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, useLocation } from 'react-router';
 import { useSession } from '../auth/use-session';
 import { useMetadata } from '../metadata/use-metadata';
-import { GlobalSearch } from '../search/GlobalSearch';
 import { useSearchHotkey } from '../search/use-search-hotkey';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NavMenu } from './NavMenu';
+
+// Only phones open the drawer, and search is opened on demand: neither is part of the first load.
+const NavDrawer = lazy(() => import('./NavDrawer'));
+const GlobalSearch = lazy(() => import('../search/GlobalSearch'));
 import { UserMenu } from './UserMenu';
 
 /**
@@ -28,7 +31,7 @@ export function AppShell() {
   if (loading) return <Spin fullscreen />;
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (!meta) return <Spin fullscreen />;
-  if (!meta.objects.length) return <Result status="403" title={t('shell.noObjects')} />;
+  if (!meta.objects.length) return <Alert type="warning" showIcon title={t('shell.noObjects')} style={{ margin: 24 }} />;
 
   const wide = screens.lg === true;
   return (
@@ -56,12 +59,10 @@ export function AppShell() {
           </Suspense>
         </Layout.Content>
       </Layout>
-      {!wide && (
-        <Drawer placement="left" open={drawerOpen} onClose={() => setDrawerOpen(false)} size={260} title="Tessera" styles={{ body: { padding: 0 } }}>
-          <NavMenu onNavigate={() => setDrawerOpen(false)} />
-        </Drawer>
-      )}
-      <GlobalSearch open={searchOpen} onClose={() => setSearchOpen(false)} />
+      <Suspense fallback={null}>
+        {!wide && drawerOpen && <NavDrawer onClose={() => setDrawerOpen(false)} />}
+        {searchOpen && <GlobalSearch open onClose={() => setSearchOpen(false)} />}
+      </Suspense>
     </Layout>
   );
 }

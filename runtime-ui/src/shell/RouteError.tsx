@@ -1,4 +1,4 @@
-import { Button, Result } from 'antd';
+import { Alert, Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useRouteError } from 'react-router';
 
@@ -7,11 +7,9 @@ export function RouteError() {
   const { t } = useTranslation();
   const error = useRouteError() as Error | undefined;
   return (
-    <Result
-      status="error"
-      title={t('common.error')}
-      subTitle={error?.message}
-      extra={<Button type="primary" onClick={() => window.location.reload()}>{t('common.reload')}</Button>}
-    />
+    <div className="tessera-page">
+      <Alert type="error" showIcon title={t('common.error')} description={error?.message}
+        action={<Button onClick={() => window.location.reload()}>{t('common.reload')}</Button>} />
+    </div>
   );
 }
