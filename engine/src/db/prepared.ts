@@ -28,7 +28,11 @@ function nameFor(text: string): string | undefined {
 
 /** Runs a knex query (or `?`-SQL with bindings) as a prepared statement once it is common. Outside transactions only. */
 export async function runQuery<T = Record<string, unknown>>(knex: Knex, sql: Knex.QueryBuilder | Knex.Raw | string, bindings: readonly unknown[] = []): Promise<T[]> {
-  const native = (typeof sql === 'string' ? knex.raw(sql, bindings as Knex.RawBinding[]) : sql).toSQL().toNative();
+  return runNative<T>(knex, (typeof sql === 'string' ? knex.raw(sql, bindings as Knex.RawBinding[]) : sql).toSQL().toNative());
+}
+
+/** The same for SQL already in Postgres' own form ($1, $2 …), as toSQL().toNative() gives it. */
+export async function runNative<T = Record<string, unknown>>(knex: Knex, native: Knex.SqlNative): Promise<T[]> {
   const name = nameFor(native.sql);
   // As knex's own queries do, so statement counters (the bench) see these too.
   knex.emit('query', { sql: native.sql, bindings: native.bindings, ...(name ? { prepared: name } : {}) });

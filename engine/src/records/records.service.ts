@@ -2,12 +2,13 @@ import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
 import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
-import { runQuery } from '../db/prepared.js';
+import { runNative, runQuery } from '../db/prepared.js';
+import { LruMap } from '../db/lru.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { PathResolver, type Join } from '../query/paths.js';
 import { aggregate, type AggregateInput } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
-import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
+import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues, type SortKey } from '../query/keyset.js';
 import { SessionUnverified, type Caller } from './caller.js';
 import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
@@ -49,12 +50,32 @@ export interface ListQuery {
 
 type Row = Record<string, unknown>;
 const ALIAS = 'r';
+
+/** A list request made into its statement; see RecordsService.list. */
+interface ListPlan {
+  native: Knex.SqlNative;
+  sort: SortKey[];
+  limit: number;
+  hasCursor: boolean;
+  /** The rows a count counts (the filtered, visible records, no page). */
+  counted: Knex.QueryBuilder;
+}
+
+/** Everything a list statement depends on: request, release, day, and who asks with which grants. */
+function planKey(object: CompiledObject, release: number, query: ListQuery, caller: Caller): string {
+  const p = caller.access.principal;
+  const { filter, sort, fields, limit, cursor, deleted } = query;
+  return JSON.stringify([object.def.apiName, release, new Date().toISOString().slice(0, 10), filter, sort, fields, limit, cursor, deleted,
+    p.id, p.isAdmin, p.role, p.permissionSets, p.groups, caller.sessionGuard?.bindings ?? null]);
+}
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RecordsService {
+  private readonly listPlans = new LruMap<string, ListPlan>(1000);
+
   constructor(
     private readonly knex: Knex,
     private readonly schema: string,
@@ -75,8 +96,40 @@ export class RecordsService {
   /** One page of records. Each record arrives as JSON text built by Postgres (recordJsonSql). */
   async list(objectName: string, query: ListQuery, caller: Caller): Promise<ListPage> {
     const object = this.object(objectName);
+    caller.access.require(object, 'read');
+    // The same request from the same caller, on the same release and day (relative dates), is
+    // the same statement: reuse it rather than parse, check and build it again. Counts are not.
+    const key = query.count === undefined ? planKey(object, this.metadata().release, query, caller) : undefined;
+    let plan = key === undefined ? undefined : this.listPlans.get(key);
+    if (!plan) {
+      plan = this.planList(object, query, caller);
+      if (key !== undefined) this.listPlans.set(key, plan);
+    }
+    const { sort, limit } = plan;
+    let rows: Row[];
+    try {
+      rows = await runNative<Row>(this.knex, plan.native);
+    } catch (e) {
+      // Filter values are checked against the field types before they get here, so a data
+      // exception (class 22: bad date, uuid, number …) can only come from a tampered cursor.
+      if (plan.hasCursor && /^22/.test(String((e as { code?: unknown }).code))) throw cursorRefused();
+      throw e;
+    }
+    // No rows: an empty page, or a presumed session that no longer holds; only a full check tells.
+    if (caller.sessionGuard && rows.length === 0) throw new SessionUnverified();
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const count = query.count === undefined ? undefined : await this.count(plan.counted, query.count);
+    return {
+      ...(count === undefined ? {} : { count, countType: query.count as 'exact' | 'estimated' }),
+      records: page.map((row) => row._json as string),
+      nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
+    };
+  }
+
+  /** Parses and checks a list request and builds its one statement (and the rows a count counts). */
+  private planList(object: CompiledObject, query: ListQuery, caller: Caller): ListPlan {
     const { access } = caller;
-    access.require(object, 'read');
     const limit = parseLimit(query.limit);
     const paths = new PathResolver(object, this.metadata().objects);
     const resolve = guardedResolver(paths, access);
@@ -121,26 +174,8 @@ export class RecordsService {
     paths.applyJoins(qb, this.schema, ALIAS, visibleJoin);
     qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `_p._k${i}`));
     sort.forEach((k, i) => qb.orderBy(`_p._s${i}`, k.desc ? 'desc' : 'asc'));
-    let rows: Row[];
-    try {
-      rows = await runQuery<Row>(this.knex, qb);
-    } catch (e) {
-      // Filter values are checked against the field types before they get here, so a data
-      // exception (class 22: bad date, uuid, number …) can only come from a tampered cursor.
-      if (after && /^22/.test(String((e as { code?: unknown }).code))) throw cursorRefused();
-      throw e;
-    }
-    // No rows: an empty page, or a presumed session that no longer holds; only a full check tells.
-    if (caller.sessionGuard && rows.length === 0) throw new SessionUnverified();
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
     const counted = branches.length === 1 ? branches[0]! : this.knex.from(this.knex.union(branches.map((b) => b.clone().select(`${ALIAS}.id`)), true).as('_c'));
-    const count = query.count === undefined ? undefined : await this.count(counted, query.count);
-    return {
-      ...(count === undefined ? {} : { count, countType: query.count as 'exact' | 'estimated' }),
-      records: page.map((row) => row._json as string),
-      nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
-    };
+    return { native: qb.toSQL().toNative(), sort, limit, hasCursor: after !== undefined, counted };
   }
 
   /** exact: a second statement; estimated: the planner's row estimate, cheap on any table size. */
