@@ -110,6 +110,21 @@ describe('a day in Tessera', () => {
     await expectAccessible(page);
   });
 
+  it('hands the selected records to another owner in one go', async () => {
+    const rep = await api<{ id: string }>(page, 'POST', '/api/v1/users', { email: 'rep@example.test', password: 'a long enough password 1', name: 'Riley Rep', role: 'sales_rep', permissionSets: ['sales_user'] });
+    expect(rep.status).toBe(201);
+    // The filtered list still shows Robot fleet and Beta rollout; select both.
+    await page.getByRole('checkbox', { name: /select all/i }).check();
+    await page.getByTestId('bulk-actions').getByText('2 selected').waitFor();
+    await page.getByRole('button', { name: 'Change owner' }).click();
+    await page.getByRole('combobox', { name: 'New owner' }).fill('Riley');
+    await chooseOption(page, 'Riley Rep <rep@example.test>');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('Transferred 2 records').waitFor();
+    const owners = await api<{ data: { owner_id: string }[] }>(page, 'GET', '/api/v1/records/opportunity?filter={"amount":{"gte":1000}}');
+    expect(owners.body.data.map((r) => r.owner_id)).toEqual([rep.body.id, rep.body.id]);
+  });
+
   it('drags the opportunity on the kanban; a validation rule that refuses sends the card back', async () => {
     // Wide enough that every stage column is on screen, so the mouse can reach them all.
     await page.setViewportSize({ width: 2200, height: 900 });

@@ -171,6 +171,8 @@ export interface ListViewDef {
   columns: string[];
   filter?: unknown;
   sort?: string;
+  /** Roles for whom this view opens first. */
+  defaultFor?: string[];
   visibility?: 'shared' | 'private';
 }
 

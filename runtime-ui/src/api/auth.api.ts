@@ -17,6 +17,8 @@ export interface SessionUser {
   email: string;
   name: string;
   isAdmin: boolean;
+  /** API name of the user's role, if any. */
+  role?: string | null;
   /** Objects the user may read or create (others are absent); per object, its fields. */
   permissions?: {
     objects?: Record<string, ObjectPermission>;

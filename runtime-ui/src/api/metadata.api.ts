@@ -74,6 +74,8 @@ export interface ListViewMeta {
   columns: string[];
   filter?: unknown;
   sort?: string;
+  /** Roles for whom this view opens first. */
+  defaultFor?: string[];
   visibility?: 'shared' | 'private';
 }
 

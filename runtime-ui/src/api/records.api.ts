@@ -98,3 +98,11 @@ export interface Currencies {
   rates: unknown[];
 }
 export const fetchCurrencies = () => requestJson<Currencies>('/currencies');
+
+export interface UserSummary {
+  id: string;
+  name: string;
+  email: string;
+  active?: boolean;
+}
+export const searchUsers = (q: string, signal?: AbortSignal) => requestJson<{ data: UserSummary[] }>('/users' + query({ q, limit: 20 }), { signal });

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { DashboardWidgetMeta } from '../api/metadata.api';
 import type { ApiError } from '../api/api-error';
 import { aggregate } from '../api/records.api';
-import { formatCurrency, formatNumber, valueText } from '../fields/format';
+import { formatCompact, formatCurrency, formatNumber, valueText } from '../fields/format';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 import { chartOption } from './chart-option';
@@ -54,7 +54,7 @@ export function DashboardWidget({ widget, period, corporate }: { widget: Dashboa
     }
     body = points.length === 0
       ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noData')} />
-      : <Suspense fallback={<Skeleton active />}><EChart option={chartOption(widget.type, points, format)} label={title} /></Suspense>;
+      : <Suspense fallback={<Skeleton active />}><EChart option={chartOption(widget.type, points, format, (n) => formatCompact(n, lng, money ? corporate : null))} label={title} /></Suspense>;
   }
   return <Card title={title} size="small" style={{ height: '100%' }} data-testid={`widget-${widget.type}`}>{body}</Card>;
 }

@@ -1,7 +1,7 @@
 import type { WidgetType } from '../api/metadata.api';
 
 /** ECharts options for the four chart types from grouped numbers. Pure, so it is tested alone. */
-export function chartOption(type: Exclude<WidgetType, 'metric'>, points: { name: string; value: number }[], format: (n: number) => string): Record<string, unknown> {
+export function chartOption(type: Exclude<WidgetType, 'metric'>, points: { name: string; value: number }[], format: (n: number) => string, axisFormat: (n: number) => string = format): Record<string, unknown> {
   const tooltip = { trigger: type === 'bar' || type === 'line' ? 'axis' : 'item', valueFormatter: (v: number) => format(v) };
   if (type === 'pie' || type === 'funnel') {
     return {
@@ -19,7 +19,7 @@ export function chartOption(type: Exclude<WidgetType, 'metric'>, points: { name:
     tooltip,
     grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: points.map((p) => p.name), axisLabel: { interval: 0, rotate: points.length > 5 ? 30 : 0 } },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => format(v) } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => axisFormat(v) } },
     series: [{ type, data: points.map((p) => p.value), ...(type === 'line' ? { smooth: true, areaStyle: { opacity: 0.15 } } : { barMaxWidth: 48 }) }],
   };
 }

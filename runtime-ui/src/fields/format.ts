@@ -17,6 +17,11 @@ export function formatCurrency(value: number, currency: string | null | undefine
   }
 }
 
+/** Short numbers for chart axes: 80K, 1.2M, or ¥80K. */
+export function formatCompact(value: number, lng: string, currency?: string | null): string {
+  return new Intl.NumberFormat(lng, { notation: 'compact', maximumFractionDigits: 1, ...(currency ? { style: 'currency', currency } : {}) }).format(value);
+}
+
 export const formatDate = (value: string) => dayjs(value).format('L');
 export const formatDateTime = (value: string) => dayjs(value).format('L LT');
 

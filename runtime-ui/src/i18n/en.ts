@@ -39,7 +39,8 @@ export const en = {
   bulk: {
     selected: '{{count}} selected', update: 'Update field', delete: 'Delete', updateTitle: 'Update {{count}} records',
     field: 'Field', newValue: 'New value', apply: 'Apply', confirmDelete: 'Delete {{count}} records?',
-    updated: 'Updated', deleted: 'Deleted', done: '{{verb}} {{count}} records', partial: '{{verb}} {{ok}}, {{failed}} failed: {{reason}}',
+    updated: 'Updated', deleted: 'Deleted', transferred: 'Transferred',
+    changeOwner: 'Change owner', changeOwnerTitle: 'Change the owner of {{count}} records', newOwner: 'New owner', done: '{{verb}} {{count}} records', partial: '{{verb}} {{ok}}, {{failed}} failed: {{reason}}',
   },
   import: {
     button: 'Import', title: 'Import {{object}} from CSV', drop: 'Click or drop a CSV file (UTF-8) here',

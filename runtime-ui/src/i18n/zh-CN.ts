@@ -41,7 +41,8 @@ export const zhCN: Messages = {
   bulk: {
     selected: '已选 {{count}} 条', update: '批量更新', delete: '删除', updateTitle: '更新 {{count}} 条记录',
     field: '字段', newValue: '新值', apply: '应用', confirmDelete: '删除 {{count}} 条记录？',
-    updated: '已更新', deleted: '已删除', done: '{{verb}} {{count}} 条记录', partial: '{{verb}} {{ok}} 条，{{failed}} 条失败：{{reason}}',
+    updated: '已更新', deleted: '已删除', transferred: '已转移',
+    changeOwner: '更改所有人', changeOwnerTitle: '更改 {{count}} 条记录的所有人', newOwner: '新所有人', done: '{{verb}} {{count}} 条记录', partial: '{{verb}} {{ok}} 条，{{failed}} 条失败：{{reason}}',
   },
   import: {
     button: '导入', title: '从 CSV 导入{{object}}', drop: '点击或拖入 CSV 文件（UTF-8）',

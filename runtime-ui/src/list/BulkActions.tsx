@@ -1,4 +1,4 @@
-import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Modal, Popconfirm, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import type { ApiError } from '../api/api-error';
 import { deleteRecord, updateRecord, type RecordData } from '../api/records.api';
 import { FIELD_UI } from '../fields/field-ui';
 import { InlineEditor } from '../fields/InlineEditor';
+import { UserSelect } from '../fields/UserSelect';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 import { runBatch } from './run-batch';
@@ -17,7 +18,7 @@ interface Props {
   onDone: () => void;
 }
 
-/** Mass update of one field and mass delete of the selected rows, each row with its own If-Match. */
+/** Mass update of one field, change of owner and mass delete of the selected rows, each row with its own If-Match. */
 export function BulkActions({ object, selected, onDone }: Props) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
@@ -27,6 +28,8 @@ export function BulkActions({ object, selected, onDone }: Props) {
   const [fieldName, setFieldName] = useState<string>();
   const [value, setValue] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [owning, setOwning] = useState(false);
+  const [owner, setOwner] = useState<string>();
   const editable = (meta.object(object)?.fields ?? []).filter((f) => FIELD_UI[f.type].inlineEdit && !f.readOnly);
   const field = fieldName ? meta.field(object, fieldName) : undefined;
 
@@ -45,6 +48,15 @@ export function BulkActions({ object, selected, onDone }: Props) {
     setOpen(false);
     finish(t('bulk.updated'), result);
   };
+  // The engine checks the right to transfer (full access to the record) and that the new owner is active.
+  const transfer = async () => {
+    if (!owner) return;
+    setBusy(true);
+    const result = await runBatch(selected, (r) => updateRecord(object, r.id, { owner_id: owner }, r.version));
+    setBusy(false);
+    setOwning(false);
+    finish(t('bulk.transferred'), result);
+  };
   const remove = async () => {
     setBusy(true);
     const result = await runBatch(selected, (r) => deleteRecord(object, r.id));
@@ -56,6 +68,7 @@ export function BulkActions({ object, selected, onDone }: Props) {
     <Space wrap data-testid="bulk-actions">
       <Typography.Text strong>{t('bulk.selected', { count: selected.length })}</Typography.Text>
       {meta.can(object, 'edit') && <Button icon={<EditOutlined />} onClick={() => setOpen(true)}>{t('bulk.update')}</Button>}
+      {meta.can(object, 'edit') && <Button icon={<UserSwitchOutlined />} onClick={() => setOwning(true)}>{t('bulk.changeOwner')}</Button>}
       {meta.can(object, 'delete') && (
         <Popconfirm title={t('bulk.confirmDelete', { count: selected.length })} onConfirm={remove} okButtonProps={{ danger: true }}>
           <Button danger icon={<DeleteOutlined />} loading={busy}>{t('common.delete')}</Button>
@@ -72,6 +85,13 @@ export function BulkActions({ object, selected, onDone }: Props) {
               <InlineEditor key={field.apiName} field={field} value={value} onChange={setValue} onCommit={update} onCancel={() => setOpen(false)} />
             </Form.Item>
           )}
+        </Form>
+      </Modal>
+      <Modal open={owning} title={t('bulk.changeOwnerTitle', { count: selected.length })} onCancel={() => setOwning(false)} onOk={transfer} okButtonProps={{ disabled: !owner, loading: busy }} okText={t('bulk.apply')}>
+        <Form layout="vertical">
+          <Form.Item label={t('bulk.newOwner')}>
+            <UserSelect value={owner} onChange={setOwner} ariaLabel={t('bulk.newOwner')} />
+          </Form.Item>
         </Form>
       </Modal>
     </Space>

@@ -36,7 +36,7 @@ function ObjectList({ object }: { object: string }) {
   const obj = meta.object(object)!;
   const [params, setParams] = useSearchParams();
   const views = meta.listViews(object);
-  const view = views.find((v) => v.apiName === params.get('view')) ?? views[0];
+  const view = views.find((v) => v.apiName === params.get('view')) ?? meta.defaultListView(object);
   const viewKey = view?.apiName ?? '_all';
   const defaultColumns = useMemo(
     () => (view?.columns ?? [obj.nameField, ...obj.fields.filter((f) => f.apiName !== obj.nameField).slice(0, 5).map((f) => f.apiName)]).filter((c) => meta.path(object, c)),

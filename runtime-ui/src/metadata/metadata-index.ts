@@ -60,6 +60,13 @@ export class MetadataIndex {
     return this.raw.listViews.filter((v) => v.object === object);
   }
 
+  /** The view a list opens with: the one marked default for the user's role, else the first. */
+  defaultListView(object: string): ListViewMeta | undefined {
+    const views = this.listViews(object);
+    const role = this.user?.role;
+    return (role ? views.find((v) => v.defaultFor?.includes(role)) : undefined) ?? views[0];
+  }
+
   get dashboards(): DashboardMeta[] {
     return this.raw.dashboards.filter((d) => d.widgets.every((w) => this.byName.has(w.object)));
   }
