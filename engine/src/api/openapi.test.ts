@@ -642,7 +642,7 @@ describe('the security endpoints document exactly what the server takes', () => 
     for (const body of bodies) expect(tenant(body), JSON.stringify(body)).toBe(await takes(() => registry.create(body)));
   });
 
-  it('metadata: each kind needs the system permission the document names', () => {
+  it('metadata: each kind needs the system permission the document names', async () => {
     const guard = metaGuard(() => compiled, {} as SetupAudit);
     const nobody = new Access(principal(false), compiled);
     for (const [kind, { permission }] of Object.entries(KIND_DOCS)) {
@@ -650,7 +650,7 @@ describe('the security endpoints document exactly what the server takes', () => 
         const req = { method, path: `/${kindPath(kind as keyof typeof KIND_DOCS)}/x`, body: {}, access: nobody } as unknown as Request;
         let refused: unknown;
         try {
-          guard(req, {} as Response, () => undefined);
+          await guard(req, {} as Response, () => undefined);
         } catch (e) {
           refused = e;
         }
