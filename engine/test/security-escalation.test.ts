@@ -221,6 +221,25 @@ describe('permission-set and role metadata', () => {
     expect((await t.api('DELETE', `${META}/roles/esc_new`)).status).toBe(204);
   });
 
+  it('a metadata manager cannot open an object\'s records by changing its sharing; other changes go through', async () => {
+    const name = 'esc_shared';
+    const def = { apiName: name, label: 'S', pluralLabel: 'S', nameField: 'name', fields: [{ apiName: 'name', type: 'text', label: 'N' }] };
+    const before = await snapshot(t, '_meta_draft');
+    for (const sharing of [{ default: 'readWrite' }, { default: 'private', rules: [{ apiName: 'all', criteria: true, group: 'esc_g', access: 'edit' }] }]) {
+      expectProblem(await w.api('POST', `${META}/objects`, { ...def, sharing }), 403, [{ field: 'sharing', code: 'systemPermission' }]);
+    }
+    expect(await snapshot(t, '_meta_draft')).toBe(before);
+    // Without sharing (private by default) the metadata manager may create and change it…
+    expect((await w.api('POST', `${META}/objects`, def)).status).toBe(201);
+    expect((await w.api('PUT', `${META}/objects/${name}`, { ...def, label: 'Renamed' })).status).toBe(200);
+    expectProblem(await w.api('PUT', `${META}/objects/${name}`, { ...def, sharing: { default: 'read' } }), 403, [{ field: 'sharing', code: 'systemPermission' }]);
+    // …and once a user manager set sharing, keeping it unchanged is fine, dropping it is not.
+    expect((await t.api('PUT', `${META}/objects/${name}`, { ...def, sharing: { default: 'read' } })).status).toBe(200);
+    expect((await w.api('PUT', `${META}/objects/${name}`, { ...def, label: 'Again', sharing: { default: 'read' } })).status).toBe(200);
+    expectProblem(await w.api('PUT', `${META}/objects/${name}`, def), 403, [{ field: 'sharing', code: 'systemPermission' }]);
+    expect((await t.api('GET', `${META}/objects/${name}`)).body.sharing).toEqual({ default: 'read' });
+  });
+
   it('a metadata manager cannot roll back to a release that gave them more (undoing a revocation)', async () => {
     await publish(t, { permissionSets: [{ apiName: 'esc_wset', label: 'W set', objects: { [OBJ]: { modifyAll: true } }, system: ['manageMetadata'] }] });
     const generous = (await t.api('GET', `${META}/releases`)).body.data[0].n as number;

@@ -180,6 +180,14 @@ describe('failed logins', () => {
     expectProblem(await login(t, user.email), 429);
   });
 
+  it('lock an e-mail that has no account the same way, so a 429 does not reveal which accounts exist', async () => {
+    const nobody = `nobody-${Date.now()}@example.test`;
+    for (let i = 0; i < 5; i++) expectProblem(await login(t, nobody, `guess ${i}`), 401);
+    const locked = await login(t, nobody, 'guess 6');
+    expectProblem(locked, 429, [{ field: 'email', code: 'locked' }]);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+  });
+
   it('refuse an address after 20 failures across accounts, whatever X-Forwarded-For says', async () => {
     const user = await createUser(t, { name: 'Victim' });
     let refused: Awaited<ReturnType<typeof login>> | undefined;

@@ -11,14 +11,15 @@ import { accessOf } from './context.js';
  * In front of /api/v1/meta: everyone signed in may read metadata (the UI draws itself from it);
  * changing it needs manageMetadata, and the security kinds (roles, groups, permission sets) need
  * manageUsers. A permission set may grant only what its author holds, and a user manager who is
- * not an admin edits only the roles below their own. Every change that succeeds is written to
+ * not an admin edits only the roles below their own; an object's sharing needs manageUsers
+ * too. Every change that succeeds is written to
  * the setup audit before its answer is sent.
  */
 
 const SECURITY_PATHS = new Set(['roles', 'groups', 'permission-sets']);
 
-export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit): RequestHandler {
-  return (req, res, next) => {
+export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit, draftSharing?: (object: string) => Promise<unknown>): RequestHandler {
+  return async (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const access = accessOf(req);
     // Routes match without regard to case (/Permission-Sets reaches the permission sets), so must this.
@@ -28,6 +29,14 @@ export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit): 
     if (segment === 'permission-sets' && req.method !== 'DELETE') {
       const errors = grantsBeyond(access, body as unknown as PermissionSetDef, compiled());
       if (errors.length) throw new Problem(403, 'Forbidden', 'a permission set can grant only what you hold; nothing was saved', errors);
+    }
+    // An object's sharing (org-wide default, criteria rules) decides who sees its records: a
+    // security setting, so changing it needs manageUsers like the other security metadata.
+    if (segment === 'objects' && req.method !== 'DELETE' && !access.hasSystem('manageUsers') && draftSharing) {
+      const current = req.method === 'PUT' && name ? await draftSharing(name) : undefined;
+      if (JSON.stringify(body.sharing ?? null) !== JSON.stringify(current ?? null)) {
+        throw forbidden('changing who sees an object\'s records needs the manageUsers permission; nothing was saved', 'sharing', 'systemPermission', 'leave sharing as it is, or ask a user manager');
+      }
     }
     if (segment === 'roles' && !access.isAdmin) {
       const below = access.subordinateRoles();

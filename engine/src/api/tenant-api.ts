@@ -28,7 +28,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   const compiled = () => metadata.compiled;
   api.use('/v1/auth', authRouter(auth, compiled, audit));
   api.use(requireAuth(auth, compiled));
-  api.use('/v1/meta', metaGuard(compiled, audit), metaRouter(metadata, knex));
+  api.use('/v1/meta', metaGuard(compiled, audit, async (name) => (await metadata.draft.get(knex, 'object', name))?.sharing), metaRouter(metadata, knex));
   api.use('/v1/users', usersRouter(new UsersService(knex, schema, compiled, audit)));
   api.use('/v1/setup-audit', setupAuditRouter(audit));
   // Only the default tenant's admins manage tenants.

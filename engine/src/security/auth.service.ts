@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { invalid, notFound, Problem, unauthorized } from '../errors.js';
+import { LruMap } from '../db/lru.js';
 import { runQuery } from '../db/prepared.js';
 import { uuidv7 } from '../metadata/ids.js';
 import type { Principal } from './principal.js';
@@ -54,29 +55,26 @@ class IpLimiter {
   }
 }
 
-/** Principals of recently seen tokens, by token hash: only ever a guess, checked by the statement that uses it. */
-class RecentSessions {
-  private readonly entries = new Map<string, Principal>();
-  constructor(private readonly max = 10_000) {}
+/** Failed logins for e-mails that have no account, counted like an account's (per process, bounded). */
+class UnknownAccounts {
+  private readonly failures = new LruMap<string, { count: number; until?: Date }>(10_000);
 
-  get(hash: string): Principal | undefined {
-    return this.entries.get(hash);
+  lockedUntil(email: string): Date | undefined {
+    return this.failures.get(email)?.until;
   }
 
-  set(hash: string, principal: Principal): void {
-    this.entries.delete(hash);
-    this.entries.set(hash, principal);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  delete(hash: string): void {
-    this.entries.delete(hash);
+  fail(email: string): void {
+    const entry = this.failures.get(email);
+    const count = (entry?.until && entry.until < new Date() ? 0 : (entry?.count ?? 0)) + 1;
+    this.failures.set(email, count >= LOCK_AFTER ? { count: 0, until: new Date(Date.now() + LOCK_MINUTES * 60_000) } : { count });
   }
 }
 
 export class AuthService {
   private readonly ipLimiter = new IpLimiter();
-  private readonly recent = new RecentSessions();
+  private readonly unknownAccounts = new UnknownAccounts();
+  /** Principals of recently seen tokens, by token hash: only ever a guess, checked by the statement that uses it. */
+  private readonly recent = new LruMap<string, Principal>(10_000);
 
   /** tokenPrefix names the tenant in its tokens ("acme."), so requests find the tenant that issued them. */
   constructor(private readonly knex: Knex, private readonly schema: string, private readonly sessionHours: number, private readonly tokenPrefix = '') {}
@@ -109,13 +107,15 @@ export class AuthService {
   async login(email: unknown, password: unknown, ip = 'unknown'): Promise<{ token: string; expiresAt: string; user: { id: string; email: string; name: string; isAdmin: boolean } }> {
     this.ipLimiter.check(ip);
     if (typeof email !== 'string' || typeof password !== 'string') throw unauthorized('e-mail or password is wrong');
-    const user = await this.users().where({ email: email.trim().toLowerCase() }).first();
-    if (user?.locked_until && new Date(user.locked_until) > new Date()) {
-      throw tooManyAttempts('this account is locked after repeated failed logins', new Date(user.locked_until));
-    }
+    const address = email.trim().toLowerCase();
+    const user = await this.users().where({ email: address }).first();
+    // An e-mail nobody has locks like an account does, so a 429 does not reveal which exist.
+    const lockedUntil = user ? (user.locked_until ? new Date(user.locked_until) : undefined) : this.unknownAccounts.lockedUntil(address);
+    if (lockedUntil && lockedUntil > new Date()) throw tooManyAttempts('this account is locked after repeated failed logins', lockedUntil);
     const ok = user ? await verify(user.password_hash, password) : (await verify(await DUMMY_HASH, password), false);
     if (!user || !ok || !user.active) {
       this.ipLimiter.fail(ip);
+      if (!user) this.unknownAccounts.fail(address);
       if (user) await this.knex.raw(`update ?? set failed_logins = case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end,
         locked_until = case when failed_logins + 1 >= ? then now() + make_interval(mins => ?) else locked_until end where id = ?`,
       [`${this.schema}._users`, LOCK_AFTER, LOCK_AFTER, LOCK_MINUTES, user.id]);
