@@ -45,6 +45,8 @@ async function createTenant(args: string[]) {
     const tenants = new TenantRegistry(db.knex, { defaultSchema: config.schema, sessionHours: config.sessionHours, installCore: true, admin: { email: config.adminEmail, ...(config.adminPassword ? { password: config.adminPassword } : {}) }, log: (l) => console.log(`tessera: ${l}`) });
     await tenants.start();
     const created = await tenants.create({ name, adminEmail: flag('--admin-email') ?? config.adminEmail, adminPassword: flag('--admin-password') });
+    const main = await tenants.find('default');
+    await main!.audit.record(db.knex, null, 'tenant.create', name, { adminEmail: created.adminEmail, via: 'cli' });
     console.log(`tessera: created tenant ${name} (schema ${created.tenant.schema}); admin ${created.adminEmail}${created.adminPassword ? ` with password: ${created.adminPassword}   (shown once)` : ''}`);
     console.log(`tessera: log in with POST /api/v1/auth/login {"tenant":"${name}","email":…,"password":…}`);
     await tenants.close();

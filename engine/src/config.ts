@@ -15,6 +15,12 @@ export interface Config {
   sessionHours: number;
   /** Browser origins allowed to call the API (CORS), from TESSERA_CORS_ORIGINS; none by default. */
   corsOrigins: string[];
+  /**
+   * Behind a reverse proxy: which proxies to believe about the client address and TLS
+   * (express's "trust proxy", e.g. "loopback" or "1"), from TESSERA_TRUST_PROXY. Unset: none, so
+   * X-Forwarded-For cannot move a client out of its login rate limit.
+   */
+  trustProxy?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,5 +35,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.TESSERA_ADMIN_PASSWORD || undefined,
     sessionHours: env.TESSERA_SESSION_HOURS ? Number(env.TESSERA_SESSION_HOURS) : 12,
     corsOrigins: (env.TESSERA_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    trustProxy: env.TESSERA_TRUST_PROXY || undefined,
   };
 }

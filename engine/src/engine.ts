@@ -28,7 +28,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>, Partial<Pick<Config, 'corsOrigins'>> {
+export interface StartOptions extends Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>, Partial<Pick<Config, 'corsOrigins' | 'trustProxy'>> {
   port: number;
   host: string;
   database: ConnectOptions;
@@ -49,7 +49,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   let main: Tenant;
   try {
     main = await tenants.start();
-    server = http.createServer(buildApp({ tenants, main, corsOrigins: options.corsOrigins ?? [], isReady: () => ready }));
+    server = http.createServer(buildApp({ tenants, main, corsOrigins: options.corsOrigins ?? [], ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), isReady: () => ready }));
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(options.port, options.host, resolve);

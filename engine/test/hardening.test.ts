@@ -100,3 +100,22 @@ describe('runtime UI', () => {
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
   });
 });
+
+describe('behind a reverse proxy (TESSERA_TRUST_PROXY)', () => {
+  it('rate-limits failed logins per client address the trusted proxy names, not per proxy', async () => {
+    const proxied = await startTestEngine({ trustProxy: 'loopback' });
+    try {
+      const attempt = (client: string) => fetch(`${proxied.url}/api/v1/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ email: `x-${Math.random()}@example.test`, password: 'wrong password' }),
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 21; i++) statuses.push((await attempt('203.0.113.5')).status);
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses[20]).toBe(429);
+      // Another client behind the same proxy is not locked out.
+      expect((await attempt('203.0.113.6')).status).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+});

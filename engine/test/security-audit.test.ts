@@ -153,6 +153,14 @@ describe('setup audit', () => {
     for (const secret of ['first password!', 'second password!', token.body.token]) expect(text).not.toContain(secret);
   });
 
+  it('records currency settings: the corporate currency and each exchange rate', async () => {
+    expect((await t.api('POST', '/api/v1/currencies/rates', { currency: 'EUR', startDate: '2026-01-01', rate: 0.9 })).status).toBe(201);
+    expect((await t.api('PUT', '/api/v1/currencies/corporate', { currency: 'USD' })).status).toBe(200);
+    const [corporate, rate] = await audit(2);
+    expect(corporate).toMatchObject({ action: 'currency.corporate', target: 'USD' });
+    expect(rate).toMatchObject({ action: 'currency.rate', target: 'EUR', detail: { currency: 'EUR', rate: 0.9 } });
+  });
+
   it('refused setup changes leave no entry', async () => {
     const before = await snapshot(t, '_setup_audit');
     expectProblem(await h.api('POST', '/api/v1/meta/groups', { apiName: 'aud_nope', label: 'No' }), 403, [{ field: 'manageUsers', code: 'systemPermission' }]);

@@ -15,6 +15,8 @@ export interface AppHost {
   main: Tenant;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: readonly string[];
+  /** express "trust proxy" (config.ts); unset trusts no proxy. */
+  trustProxy?: string;
   isReady: () => boolean;
 }
 
@@ -22,6 +24,8 @@ export function buildApp(host: AppHost): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Client address (login rate limits) and https (Secure cookies) from a proxy only when configured.
+  if (host.trustProxy) app.set('trust proxy', /^\d+$/.test(host.trustProxy) ? Number(host.trustProxy) : host.trustProxy);
   app.use(securityHeaders(host.corsOrigins ?? []));
   const json = (limit: string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
   // Bulk requests carry up to 10,000 records; everything else stays small.

@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import type { CurrencyService } from '../records/currencies.js';
+import type { SetupAudit } from '../security/setup-audit.js';
 import { accessOf } from './context.js';
 
 /** GET /api/v1/currencies; PUT /api/v1/currencies/corporate { currency }; POST /api/v1/currencies/rates { currency, startDate, rate }. */
-export function currenciesRouter(currencies: CurrencyService): Router {
+export function currenciesRouter(currencies: CurrencyService, audit: SetupAudit): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
     res.json({ corporate: currencies.corporate, rates: await currencies.rates() });
@@ -14,10 +15,14 @@ export function currenciesRouter(currencies: CurrencyService): Router {
     next();
   });
   router.put('/corporate', async (req, res) => {
-    res.json({ corporate: await currencies.setCorporate((req.body as { currency?: unknown } | undefined)?.currency) });
+    const corporate = await currencies.setCorporate((req.body as { currency?: unknown } | undefined)?.currency);
+    await audit.record(audit.db, accessOf(req).userId, 'currency.corporate', corporate);
+    res.json({ corporate });
   });
   router.post('/rates', async (req, res) => {
-    res.status(201).json(await currencies.setRate(req.body));
+    const rate = await currencies.setRate(req.body);
+    await audit.record(audit.db, accessOf(req).userId, 'currency.rate', String((rate as { currency?: unknown }).currency ?? ''), rate);
+    res.status(201).json(rate);
   });
   return router;
 }

@@ -39,7 +39,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use('/v1/records', recordsRouter(records));
   api.use('/v1/records', sharingRouter({ knex, metadata, records, auth, shares: new SharesService(knex, schema, compiled, records) }));
   api.use('/v1/search', searchRouter(knex, metadata));
-  api.use('/v1/currencies', currenciesRouter(currencies));
+  api.use('/v1/currencies', currenciesRouter(currencies, audit));
   api.use((req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });

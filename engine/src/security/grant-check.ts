@@ -26,9 +26,10 @@ export function grantsBeyond(granter: Access, set: PermissionSetDef, compiled: C
     if (!granter.hasSystem(p)) errors.push({ field: `${at}/system`, code: 'grantBeyondOwn', message: `you do not hold ${p}, so you cannot grant it` });
   }
   // Unlisted fields follow the set's object access: granting object read grants every field read.
+  // (Objects already refused above are not repeated field by field.)
   for (const [object, flags] of Object.entries(set.objects ?? {})) {
     const target = compiled.objects.get(object);
-    if (!target) continue;
+    if (!target || errors.some((e) => e.field.startsWith(`${at}/objects/${object}/`))) continue;
     for (const field of target.fields.keys()) {
       if (set.fields?.[`${object}.${field}`]) continue;
       const read = !!(flags.read || flags.edit || flags.delete || flags.viewAll || flags.modifyAll);

@@ -39,6 +39,8 @@ export interface TestEngineOptions {
   keepSchema?: boolean;
   /** Browser origins allowed by CORS. */
   corsOrigins?: string[];
+  /** express "trust proxy" (TESSERA_TRUST_PROXY). */
+  trustProxy?: string;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -50,7 +52,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 
   const engine = await startEngine({
     port: 0, host: '127.0.0.1', schema, sessionHours: 1,
-    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database, corsOrigins: options.corsOrigins ?? [],
+    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database, corsOrigins: options.corsOrigins ?? [], ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const url = engine.url;
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
