@@ -5,7 +5,8 @@ import { normalizeLayout, normalizeListView } from './normalize.js';
 import type { SchemaName } from './schemas.js';
 import { permissionSetErrors, roleErrors, type SecurityContext } from './security-items.js';
 import type { ItemKind, MetadataSnapshot } from './types.js';
-import { nameErrors, schemaErrors, validateLayout, validateListView } from './validate.js';
+import { nameErrors, schemaErrors } from './shape-checks.js';
+import { validateLayout, validateListView } from './view-items.js';
 
 /**
  * The metadata kinds other than objects, in one table: where their API lives, which key of a

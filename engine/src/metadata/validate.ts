@@ -1,16 +1,14 @@
-import type { ErrorObject } from 'ajv';
 import { FIELD_TYPE_DEFS } from '../fields/index.js';
-import { unstorableValue } from '../fields/shared.js';
 import { Problem, type FieldError } from '../errors.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { compile } from './compile.js';
 import { compileFormula } from '../rules/formula-sql.js';
 import { checkLogic, isFormulaDefault } from '../rules/json-logic.js';
-import { newAjv, metaValidator, type SchemaName } from './schemas.js';
-import { checkApiName } from './identifiers.js';
+import { newAjv } from './schemas.js';
+import { nameErrors, schemaErrors } from './shape-checks.js';
 import { ITEM_SPECS, itemsOf, validateItem } from './kinds.js';
 import { securityContextOf, sharingErrors } from './security-items.js';
-import type { FieldDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } from './types.js';
+import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
 
 /**
  * Metadata validation in two passes: the JSON Schema (shape, with JSON-pointer paths), then the
@@ -19,29 +17,6 @@ import type { FieldDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef } fr
 
 const NAME_FIELD_TYPES = new Set(['text', 'email', 'phone', 'url', 'autonumber', 'picklist']);
 const MAX_FIELDS = 500;
-
-export function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
-  // Text Postgres cannot store (NUL, lone surrogates) would fail deep inside a transaction.
-  const unstorable = unstorableValue(doc);
-  if (unstorable) return [{ field: unstorable.path || '/', code: unstorable.code, message: unstorable.message }];
-  const validate = metaValidator(name);
-  if (validate(doc)) return [];
-  return (validate.errors ?? [])
-    // if/then wrappers repeat the real error underneath them.
-    .filter((e: ErrorObject) => e.keyword !== 'if')
-    .map((e: ErrorObject) => ({
-      field: e.instancePath || '/',
-      code: e.keyword,
-      message: e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties'
-        ? `unknown property "${(e.params as { unevaluatedProperty?: string; additionalProperty?: string }).unevaluatedProperty ?? (e.params as { additionalProperty?: string }).additionalProperty}"`
-        : (e.message ?? 'is invalid'),
-    }));
-}
-
-export function nameErrors(path: string, name: unknown): FieldError[] {
-  const problem = checkApiName(name);
-  return problem ? [{ field: path, code: problem.code, message: problem.message }] : [];
-}
 
 const defaultCheckAjv = newAjv();
 
@@ -122,51 +97,6 @@ export function validateObject(obj: ObjectDef): FieldError[] {
     }
   });
   errors.push(...sharingErrors(obj));
-  return errors;
-}
-
-function viewFieldErrors(path: string, names: string[], object: ObjectDef, objects: Map<string, ObjectDef>): FieldError[] {
-  const errors: FieldError[] = [];
-  names.forEach((name, i) => {
-    const [head, tail] = name.split('.');
-    const field = object.fields.find((f) => f.apiName === head);
-    if (!field) {
-      errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${head}" is not a field of ${object.apiName}` });
-    } else if (tail !== undefined) {
-      const target = field.target ? objects.get(field.target) : undefined;
-      if (!target || !target.fields.some((f) => f.apiName === tail)) {
-        errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${name}" does not name a field through a lookup` });
-      }
-    }
-  });
-  return errors;
-}
-
-/** Checks of a layout beyond its schema and name (kinds.ts runs those). */
-export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef>): FieldError[] {
-  const errors: FieldError[] = [];
-  const object = objects.get(layout.object);
-  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${layout.object}" does not exist` }];
-  errors.push(...viewFieldErrors('/highlights', layout.highlights ?? [], object, objects));
-  layout.sections.forEach((s, i) => errors.push(...viewFieldErrors(`/sections/${i}/fields`, s.fields, object, objects)));
-  (layout.relatedLists ?? []).forEach((r, i) => {
-    const child = objects.get(r.object);
-    const link = child?.fields.find((f) => f.apiName === r.field);
-    if (!child || !link || link.target !== layout.object) {
-      errors.push({ field: `/relatedLists/${i}`, code: 'reference', message: `${r.object}.${r.field} is not a lookup to ${layout.object}` });
-    } else {
-      errors.push(...viewFieldErrors(`/relatedLists/${i}/columns`, r.columns, child, objects));
-    }
-  });
-  return errors;
-}
-
-/** Checks of a list view beyond its schema and name (kinds.ts runs those). */
-export function validateListView(view: ListViewDef, objects: Map<string, ObjectDef>): FieldError[] {
-  const errors: FieldError[] = [];
-  const object = objects.get(view.object);
-  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
-  errors.push(...viewFieldErrors('/columns', view.columns, object, objects));
   return errors;
 }
 

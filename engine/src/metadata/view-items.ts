@@ -1,0 +1,49 @@
+import type { FieldError } from '../errors.js';
+import type { LayoutDef, ListViewDef, ObjectDef } from './types.js';
+
+/** Checks of layouts and list views that span items: the object and the fields they show exist. */
+
+function viewFieldErrors(path: string, names: string[], object: ObjectDef, objects: Map<string, ObjectDef>): FieldError[] {
+  const errors: FieldError[] = [];
+  names.forEach((name, i) => {
+    const [head, tail] = name.split('.');
+    const field = object.fields.find((f) => f.apiName === head);
+    if (!field) {
+      errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${head}" is not a field of ${object.apiName}` });
+    } else if (tail !== undefined) {
+      const target = field.target ? objects.get(field.target) : undefined;
+      if (!target || !target.fields.some((f) => f.apiName === tail)) {
+        errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${name}" does not name a field through a lookup` });
+      }
+    }
+  });
+  return errors;
+}
+
+/** Checks of a layout beyond its schema and name (kinds.ts runs those). */
+export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef>): FieldError[] {
+  const errors: FieldError[] = [];
+  const object = objects.get(layout.object);
+  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${layout.object}" does not exist` }];
+  errors.push(...viewFieldErrors('/highlights', layout.highlights ?? [], object, objects));
+  layout.sections.forEach((s, i) => errors.push(...viewFieldErrors(`/sections/${i}/fields`, s.fields, object, objects)));
+  (layout.relatedLists ?? []).forEach((r, i) => {
+    const child = objects.get(r.object);
+    const link = child?.fields.find((f) => f.apiName === r.field);
+    if (!child || !link || link.target !== layout.object) {
+      errors.push({ field: `/relatedLists/${i}`, code: 'reference', message: `${r.object}.${r.field} is not a lookup to ${layout.object}` });
+    } else {
+      errors.push(...viewFieldErrors(`/relatedLists/${i}/columns`, r.columns, child, objects));
+    }
+  });
+  return errors;
+}
+
+/** Checks of a list view beyond its schema and name (kinds.ts runs those). */
+export function validateListView(view: ListViewDef, objects: Map<string, ObjectDef>): FieldError[] {
+  const errors: FieldError[] = [];
+  const object = objects.get(view.object);
+  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
+  errors.push(...viewFieldErrors('/columns', view.columns, object, objects));
+  return errors;
+}
