@@ -28,15 +28,26 @@ describe('performance', () => {
     const { page } = await openPage(browser, { width: 1280, height: 900 });
     page.setDefaultTimeout(30_000);
     await login(page, url, admin);
-    const records = Array.from({ length: 10_000 }, (_, i) => ({ name: `Bulk ${String(i).padStart(5, '0')}`, amount: i, close_date: '2027-01-01' }));
-    const bulk = await api<{ results?: unknown[] }>(page, 'POST', '/api/v1/records/opportunity/bulk', { records });
+    // An object of its own, published now: the other suite's records stay apart, and the UI shows
+    // an object that did not exist when the page was built.
+    const object = {
+      apiName: 'shipment', label: { en: 'Shipment', 'zh-CN': '货运' }, pluralLabel: { en: 'Shipments', 'zh-CN': '货运' }, nameField: 'name',
+      fields: [
+        { id: 'shipment.name', apiName: 'name', type: 'text', label: 'Name', required: true },
+        { id: 'shipment.weight', apiName: 'weight', type: 'number', label: 'Weight' },
+      ],
+    };
+    expect((await api(page, 'POST', '/api/v1/meta/objects', object)).status).toBe(201);
+    expect((await api(page, 'POST', '/api/v1/meta/publish')).status).toBe(201);
+    const records = Array.from({ length: 10_000 }, (_, i) => ({ name: `Bulk ${String(i).padStart(5, '0')}`, weight: i }));
+    const bulk = await api(page, 'POST', '/api/v1/records/shipment/bulk', { records });
     expect(bulk.status).toBe(200);
 
-    await page.goto(`${url}/o/opportunity?sort=-amount`);
-    // 10,000 here, plus whatever the other suite created before (files share the engine).
-    await page.getByTestId('list-count').getByText(/^10,0\d\d records$/).waitFor();
+    await page.goto(`${url}/o/shipment?sort=-weight`);
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByText('Shipments').waitFor();
+    await page.getByTestId('list-count').getByText('10,000 records').waitFor();
     const started = Date.now();
-    const body = page.locator('[data-testid="record-table"] .ant-table-tbody-virtual-holder, [data-testid="record-table"] .ant-table-body').first();
+    const body = page.locator('[data-testid="record-table"] .ant-table-tbody-virtual-holder').first();
     for (;;) {
       const loaded = Number(await page.getByTestId('list-loaded').getAttribute('data-loaded'));
       if ((await page.getByTestId('list-loaded').getAttribute('data-more')) === 'no') break;
@@ -46,24 +57,26 @@ describe('performance', () => {
     await body.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     await page.locator('[data-testid="record-table"] .ant-table-row', { hasText: 'Bulk 00000' }).waitFor();
     metrics.scrollTo10000thRecordMs = Date.now() - started;
-    expect(Number(await page.getByTestId('list-loaded').getAttribute('data-loaded'))).toBeGreaterThanOrEqual(10_000);
+    expect(Number(await page.getByTestId('list-loaded').getAttribute('data-loaded'))).toBe(10_000);
     // Virtual rows: the DOM holds a screenful, not 10,000 rows.
     expect(await page.locator('[data-testid="record-table"] .ant-table-row').count()).toBeLessThan(100);
     await page.context().close();
   });
 
-  it('shows a usable list page quickly on a cold load', async () => {
+  it('shows a usable list page (the 10,000 shipments) quickly on a cold load', async () => {
     const { page, problems } = await openPage(browser, { width: 1280, height: 900 });
     await login(page, url, admin);
-    await page.context().clearCookies().catch(() => undefined);
-    await login(page, url, admin);
-    // A new tab on the list: HTML, JS, session, metadata and the first page of rows.
-    const tab = await page.context().newPage();
-    await tab.goto(`${url}/o/opportunity`);
+    // A fresh browser profile holding only the session cookie: nothing cached, so the time
+    // covers the HTML, every script, the session check, the metadata and the first rows.
+    const cold = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await cold.addCookies(await page.context().cookies());
+    const tab = await cold.newPage();
+    await tab.goto(`${url}/o/shipment`);
     await tab.locator('[data-testid="record-table"] .ant-table-row').first().waitFor();
     metrics.usableListMs = Math.round(await tab.evaluate(() => performance.now()));
     expect(metrics.usableListMs).toBeLessThan(10_000);
     expect(problems).toEqual([]);
+    await cold.close();
     await page.context().close();
   });
 });

@@ -47,6 +47,9 @@ export async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   // Park the pointer so no hover tooltip covers the picture.
   await page.mouse.move(0, page.viewportSize()!.height - 1);
+  // A picture of the page at rest: no request in flight, no fade or slide still running.
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   await page.screenshot({ path: file });
   return file;
 }

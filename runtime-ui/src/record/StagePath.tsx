@@ -32,6 +32,9 @@ export function StagePath({ object, record, field, editable }: { object: string;
       <Steps
         size="small"
         type="navigation"
+        // Stays one row on phones too, scrolling sideways inside its own box.
+        responsive={false}
+        style={{ minWidth: values.length * 130 }}
         current={current}
         status={lost ? 'error' : undefined}
         onChange={editable && !move.isPending ? (i) => i !== current && move.mutate(values[i]!.value) : undefined}
