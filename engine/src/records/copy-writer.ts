@@ -105,7 +105,9 @@ export class RowWriter {
     if (!rows.length) return;
     await this.settle();
     const columns = columnsOf(object);
-    for (const row of rows) for (const key in row) if (!columns.known.has(key)) throw new Error(`${object.table} has no writable column ${key}`);
+    // Every row comes from the same code (toColumnValues and the system columns): a column this
+    // writer does not know would show in the first row, and is refused rather than dropped.
+    for (const key of Object.keys(rows[0]!)) if (!columns.known.has(key)) throw new Error(`${object.table} has no writable column ${key}`);
     if (this.history && (this.history.trx !== trx || this.history.object !== object || this.history.caller !== caller)) await this.writeHistory();
     this.history ??= { trx, object, caller, ids: [] };
     for (const row of rows) this.history.ids.push(row.id as string);
@@ -157,12 +159,16 @@ export class RowWriter {
   }
 
   private copy(connection: pg.Client, object: CompiledObject, columns: string[], rows: Row[]): { accepted: Promise<void>; done: Promise<void> } {
-    let text = '';
-    for (const row of rows) {
-      let line = copyCell(row[columns[0]!]);
-      for (let i = 1; i < columns.length; i++) line += '\t' + copyCell(row[columns[i]!]);
-      text += line + '\n';
+    // Joined, not concatenated: a concatenation leaves two string pieces per cell to collect.
+    const cells = new Array<string>(columns.length);
+    const lines = new Array<string>(rows.length + 1);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      for (let i = 0; i < columns.length; i++) cells[i] = copyCell(row[columns[i]!]);
+      lines[r] = cells.join('\t');
     }
+    lines[rows.length] = '';
+    const text = lines.join('\n');
     const stream = copyFrom(`copy ${this.table(object)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) from stdin`);
     // node-postgres calls handleCopyInResponse when PostgreSQL is ready for the data; the stream
     // then writes what it holds to the socket.
