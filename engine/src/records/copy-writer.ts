@@ -123,11 +123,14 @@ export class RowWriter {
     } else {
       statement = this.insertSelect(connection, object, columns, rows);
     }
-    this.inFlight = statement.catch((e) => {
-      this.failure ??= e;
-    });
-    if (!this.pipelined || this.history.ids.length >= HISTORY_BATCH) await this.settle();
-    if (this.history.ids.length >= HISTORY_BATCH) await this.writeHistory();
+    // A full history batch follows the rows in the same chain, so PostgreSQL goes on to it alone.
+    const history = this.history.ids.length >= HISTORY_BATCH ? this.takeHistory() : undefined;
+    this.inFlight = statement
+      .then(() => history && recordEvents(history.trx, this.schema, history.object, history.ids, 'created', history.caller))
+      .catch((e) => {
+        this.failure ??= e;
+      });
+    if (!this.pipelined) await this.settle();
   };
 
   /** Waits for the last statement and writes the history entries still due; throws the first failure. */
@@ -142,9 +145,14 @@ export class RowWriter {
     await this.settle().catch(() => undefined);
   }
 
-  private async writeHistory(): Promise<void> {
+  private takeHistory() {
     const due = this.history;
     this.history = undefined;
+    return due;
+  }
+
+  private async writeHistory(): Promise<void> {
+    const due = this.takeHistory();
     if (due?.ids.length) await recordEvents(due.trx, this.schema, due.object, due.ids, 'created', due.caller);
   }
 
