@@ -237,6 +237,24 @@ describe('a day in Tessera', () => {
     await page.waitForURL(/\/o\/opportunity$/);
   });
 
+  it('shows a sales rep only the actions their permission sets grant', async () => {
+    const rep = await openPage(browser);
+    rep.page.setDefaultTimeout(15_000);
+    await login(rep.page, url, { email: 'rep@example.test', password: 'a long enough password 1' });
+    // Products: read only. Accounts: create and edit, but not delete.
+    await rep.page.goto(url + '/o/product');
+    await rep.page.getByRole('button', { name: 'Filter' }).waitFor();
+    expect(await rep.page.getByRole('link', { name: 'New' }).count()).toBe(0);
+    expect(await rep.page.getByRole('button', { name: 'Import' }).count()).toBe(0);
+    await rep.page.goto(url + '/o/account');
+    await rep.page.getByRole('link', { name: 'New' }).waitFor();
+    await rep.page.getByRole('link', { name: 'Acme Robotics' }).click();
+    await rep.page.getByRole('link', { name: 'Edit' }).waitFor();
+    expect(await rep.page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    expect(rep.problems).toEqual([]);
+    await rep.page.context().close();
+  });
+
   it('switches to Chinese: UI strings, Ant Design and metadata labels', async () => {
     await page.goto(url + '/o/opportunity');
     await page.getByTestId('language-switch').click();

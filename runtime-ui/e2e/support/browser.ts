@@ -49,7 +49,8 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.mouse.move(0, page.viewportSize()!.height - 1);
   // A picture of the page at rest: no request in flight, no fade or slide still running.
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  // (Endless ones, a spinner or a caret, never finish and do not count.)
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
   await page.screenshot({ path: file });
   return file;
 }
