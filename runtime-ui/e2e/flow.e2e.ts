@@ -110,6 +110,21 @@ describe('a day in Tessera', () => {
     await expectAccessible(page);
   });
 
+  it('saves the filter and sort as a private view and opens it again', async () => {
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Big deals');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByText('View saved').waitFor();
+    const saved = new URL(page.url()).searchParams.get('view')!;
+    expect(saved).toMatch(/^my_/);
+    await page.goto(url + '/o/opportunity');
+    await page.getByTestId('list-count').getByText('3 records').waitFor();
+    await page.goto(`${url}/o/opportunity?view=${saved}`);
+    await page.getByTestId('view-picker').getByText('Big deals').waitFor();
+    await page.getByTestId('list-count').getByText('2 records').waitFor();
+    await waitForRows(page, ['Robot fleet', 'Beta rollout']);
+  });
+
   it('hands the selected records to another owner in one go', async () => {
     const rep = await api<{ id: string }>(page, 'POST', '/api/v1/users', { email: 'rep@example.test', password: 'a long enough password 1', name: 'Riley Rep', role: 'sales_rep', permissionSets: ['sales_user'] });
     expect(rep.status).toBe(201);

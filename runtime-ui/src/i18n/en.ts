@@ -35,6 +35,7 @@ export const en = {
     last_month: 'Last month', this_quarter: 'This quarter', last_quarter: 'Last quarter', this_year: 'This year',
     last_year: 'Last year', last_n_days_30: 'Last 30 days', next_n_days_30: 'Next 30 days', all: 'All time',
   },
+  views: { shared: 'Shared views', mine: 'My views', save: 'Save view', saveTitle: 'Save as my view', name: 'Name', delete: 'Delete my view', saved: 'View saved' },
   columns: { title: 'Columns', reset: 'Back to the view’s columns', drag: 'Drag {{name}}' },
   bulk: {
     selected: '{{count}} selected', update: 'Update field', delete: 'Delete', updateTitle: 'Update {{count}} records',

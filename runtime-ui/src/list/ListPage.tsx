@@ -1,4 +1,4 @@
-import { AppstoreOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { App, Badge, Button, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import type { ApiError } from '../api/api-error';
 import { downloadExport } from '../api/records.api';
 import { formatNumber } from '../fields/format';
 import { labelOf } from '../i18n/label';
+import { useSession } from '../auth/use-session';
 import { useMeta } from '../metadata/use-metadata';
 import { NotFound } from '../shell/NotFound';
 import { BulkActions } from './BulkActions';
@@ -16,6 +17,8 @@ import { FilterBuilder } from './FilterBuilder';
 import { combineFilters, countConditions, emptyGroup, toApiFilter, type FilterGroup } from './filter-model';
 import { ImportModal } from './ImportModal';
 import { saveColumns, savedColumns } from './list-preferences';
+import { loadMyViews, saveMyViews, type MyView } from './my-views';
+import { SaveViewButton } from './SaveViewButton';
 import { RecordTable } from './RecordTable';
 import { useRecordPages } from './use-record-pages';
 import { LinkButton } from '../shell/LinkButton';
@@ -35,21 +38,27 @@ function ObjectList({ object }: { object: string }) {
   const meta = useMeta();
   const obj = meta.object(object)!;
   const [params, setParams] = useSearchParams();
+  const { user } = useSession();
+  const userId = user?.id ?? 'anonymous';
+  const [myViews, setMyViews] = useState<MyView[]>(() => loadMyViews(userId, object));
   const views = meta.listViews(object);
-  const view = views.find((v) => v.apiName === params.get('view')) ?? meta.defaultListView(object);
-  const viewKey = view?.apiName ?? '_all';
+  const myView = myViews.find((v) => v.id === params.get('view'));
+  const view = myView ? undefined : views.find((v) => v.apiName === params.get('view')) ?? meta.defaultListView(object);
+  const viewKey = myView?.id ?? view?.apiName ?? '_all';
   const defaultColumns = useMemo(
     () => (view?.columns ?? [obj.nameField, ...obj.fields.filter((f) => f.apiName !== obj.nameField).slice(0, 5).map((f) => f.apiName)]).filter((c) => meta.path(object, c)),
     [view, obj, meta, object],
   );
-  const [columns, setColumns] = useState<string[]>(() => savedColumns(object, viewKey) ?? defaultColumns);
-  const [filterTree, setFilterTree] = useState<FilterGroup>(() => emptyGroup());
+  const [columns, setColumns] = useState<string[]>(() => myView?.columns ?? savedColumns(object, viewKey) ?? defaultColumns);
+  const [filterTree, setFilterTree] = useState<FilterGroup>(() => myView?.filter ?? emptyGroup());
   const [showFilter, setShowFilter] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
   const [importing, setImporting] = useState(false);
-  useEffect(() => setColumns(savedColumns(object, viewKey) ?? defaultColumns), [object, viewKey, defaultColumns]);
+  useEffect(() => setColumns(myView?.columns ?? savedColumns(object, viewKey) ?? defaultColumns), [object, viewKey, defaultColumns]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Choosing another view replaces the filter with the view's (only then: not on every re-render).
+  useEffect(() => setFilterTree(myView?.filter ?? emptyGroup()), [object, viewKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const sort = params.get('sort') ?? view?.sort;
+  const sort = params.get('sort') ?? myView?.sort ?? view?.sort;
   const filter = combineFilters(view?.filter, toApiFilter(filterTree));
   const fields = requestFields(meta, object, columns);
   const list = useRecordPages(object, { filter, sort, fields });
@@ -61,6 +70,20 @@ function ObjectList({ object }: { object: string }) {
     else next.set(key, value);
     if (key === 'view') next.delete('sort');
     setParams(next, { replace: true });
+  };
+  const saveMyView = (label: string) => {
+    const created: MyView = { id: `my_${Date.now().toString(36)}`, label, filter: filterTree, ...(sort ? { sort } : {}), columns };
+    const next = [...myViews, created];
+    saveMyViews(userId, object, next);
+    setMyViews(next);
+    setParam('view', created.id);
+    message.success(t('views.saved'));
+  };
+  const deleteMyView = () => {
+    const next = myViews.filter((v) => v.id !== myView?.id);
+    saveMyViews(userId, object, next);
+    setMyViews(next);
+    setParam('view', undefined);
   };
   const chooseColumns = (next: string[] | undefined) => {
     saveColumns(object, viewKey, next);
@@ -81,10 +104,14 @@ function ObjectList({ object }: { object: string }) {
       <Space wrap style={{ justifyContent: 'space-between', width: '100%', marginBottom: 12 }}>
         <Space wrap align="center">
           <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>{labelOf(obj.pluralLabel, i18n.language)}</Typography.Title>
-          {views.length > 0 && (
-            <Select aria-label={t('list.view')} value={view?.apiName} onChange={(v) => setParam('view', v)} style={{ minWidth: 180 }} data-testid="view-picker"
-              options={views.map((v) => ({ value: v.apiName, label: labelOf(v.label, i18n.language) }))} />
+          {views.length + myViews.length > 0 && (
+            <Select aria-label={t('list.view')} value={myView?.id ?? view?.apiName} onChange={(v) => setParam('view', v)} style={{ minWidth: 180 }} data-testid="view-picker"
+              options={[
+                { label: t('views.shared'), options: views.map((v) => ({ value: v.apiName, label: labelOf(v.label, i18n.language) })) },
+                ...(myViews.length ? [{ label: t('views.mine'), options: myViews.map((v) => ({ value: v.id, label: v.label })) }] : []),
+              ]} />
           )}
+          {myView && <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('views.delete')} onClick={deleteMyView} />}
           <Typography.Text type="secondary" data-testid="list-count">
             {list.total !== undefined ? t('list.count', { count: list.total, n: formatNumber(list.total, i18n.language) }) : ''}
           </Typography.Text>
@@ -93,6 +120,7 @@ function ObjectList({ object }: { object: string }) {
           <Badge count={conditions} size="small">
             <Button icon={<FilterOutlined />} onClick={() => setShowFilter(!showFilter)} aria-expanded={showFilter} data-testid="toggle-filter">{t('filter.title')}</Button>
           </Badge>
+          <SaveViewButton onSave={saveMyView} />
           <ColumnChooser all={availableColumns(meta, object)} chosen={columns} labelOf={columnLabel} onChange={chooseColumns} onReset={() => chooseColumns(undefined)} />
           {meta.picklists(object).length > 0 && (
             <LinkButton to={`/o/${object}/kanban`} icon={<AppstoreOutlined />}>{t('kanban.title')}</LinkButton>
