@@ -8,8 +8,8 @@ import type { SetupAudit } from '../security/setup-audit.js';
 import { accessOf } from './context.js';
 
 /**
- * In front of /api/v1/meta: everyone signed in may read metadata (the UI draws itself from it);
- * changing it needs manageMetadata, and the security kinds (roles, groups, permission sets) need
+ * In front of /api/v1/meta: everyone signed in may read the published runtime view (the UI
+ * draws itself from it); reading the draft and releases, and changing them, needs manageMetadata, and the security kinds (roles, groups, permission sets) need
  * manageUsers. A permission set may grant only what its author holds, and a user manager who is
  * not an admin edits only the roles below their own; an object's sharing needs manageUsers
  * too. Every change that succeeds is written to
@@ -20,10 +20,18 @@ const SECURITY_PATHS = new Set(['roles', 'groups', 'permission-sets']);
 
 export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit, draftSharing?: (object: string) => Promise<unknown>): RequestHandler {
   return async (req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') return next();
     const access = accessOf(req);
     // Routes match without regard to case (/Permission-Sets reaches the permission sets), so must this.
     const [segment = '', name] = req.path.toLowerCase().split('/').filter(Boolean);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // Everyone signed in reads the published view the UI draws (trimmed to their grants); the
+      // draft, releases and archive (rules, sharing, roles, permission sets) are for those who
+      // manage metadata or users.
+      if (segment !== 'runtime' && !access.hasSystem('manageMetadata') && !access.hasSystem('manageUsers')) {
+        throw forbidden('reading the metadata draft and releases needs manageMetadata or manageUsers', segment || 'meta', 'systemPermission', 'GET /api/v1/meta/runtime has what the screens need');
+      }
+      return next();
+    }
     access.requireSystem(SECURITY_PATHS.has(segment) ? 'manageUsers' : 'manageMetadata');
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (segment === 'permission-sets' && req.method !== 'DELETE') {

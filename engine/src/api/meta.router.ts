@@ -2,7 +2,8 @@ import { Router, type Request } from 'express';
 import { badRequest, notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
-import { runtimeView } from '../metadata/runtime-view.js';
+import { shortHash } from '../metadata/ids.js';
+import { accessKey, runtimeViewFor } from '../metadata/runtime-view.js';
 import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
 import { accessOf, type AuthedRequest } from './context.js';
@@ -26,8 +27,10 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
   // The current release as the runtime UI draws it (the draft endpoints below are for admins).
   // The release number is its ETag: a page load revalidates and usually gets a 304.
   router.get('/runtime', (req, res) => {
-    const view = runtimeView(metadata.compiled);
-    res.set('ETag', `"release-${view.release}"`).set('Cache-Control', 'private, no-cache');
+    const access = accessOf(req);
+    const view = runtimeViewFor(metadata.compiled, access);
+    // The grants are part of the tag: a user given more sees it on the next load.
+    res.set('ETag', `"release-${view.release}-${shortHash(accessKey(access), 10)}"`).set('Cache-Control', 'private, no-cache');
     if (req.fresh) return void res.status(304).end();
     res.json(view);
   });

@@ -41,7 +41,8 @@ function kindPaths(kind: 'object' | ItemKind): Paths {
   const a = /^[aeiou]/.test(one) ? 'an' : 'a';
   const nameParam = { name: 'apiName', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' } };
   const refused = forbidden(refusals, [permission]);
-  const read = forbidden();
+  // The draft is read by those who manage metadata or users; everyone else reads /meta/runtime.
+  const read = forbidden([], ['manageMetadata', 'manageUsers']);
   return {
     [`/api/v1/meta/${segment}`]: {
       get: {
@@ -95,16 +96,17 @@ export function metaPaths(): Paths {
     201: { description: 'Published: the new release, its diff and the plan that was applied.', content: json(ref('PublishResult')) },
   };
   const manage = forbidden([], ['manageMetadata']);
-  const read = forbidden();
+  const read = forbidden([], ['manageMetadata', 'manageUsers']);
+  const anyone = forbidden();
   return {
     '/api/v1/meta/runtime': {
       get: {
         operationId: 'getRuntimeMetadata', summary: 'The current release as the UI draws it', tags,
-        description: 'Objects and fields with what the engine allows on each (filter operators, sorting, read-only, default widget), layouts, list views and dashboards of the published release; rule conditions, formulas and sharing settings stay on the server. The ETag is the release: send it as If-None-Match to get 304 until the next publish.',
+        description: 'Objects and fields with what the engine allows on each (filter operators, sorting, read-only, default widget), layouts, list views and dashboards of the published release, trimmed to the caller: only objects they may read or create, only fields they may read, and the views and dashboard widgets of those. Rule conditions, formulas and sharing settings stay on the server. The ETag names the release and the caller\'s grants: send it as If-None-Match to get 304 until either changes.',
         responses: {
-          200: { description: 'The current release.', headers: { ETag: { description: '"release-<n>"', schema: { type: 'string' } } }, content: json(ref('RuntimeMetadata')) },
-          304: { description: 'The release has not changed since the ETag sent.' },
-          ...problemResponses('Unauthorized', read),
+          200: { description: 'The current release as this caller may see it.', headers: { ETag: { description: '"release-<n>-<grants>"', schema: { type: 'string' } } }, content: json(ref('RuntimeMetadata')) },
+          304: { description: 'Neither the release nor the caller\'s grants changed since the ETag sent.' },
+          ...problemResponses('Unauthorized', anyone),
         },
       },
     },
