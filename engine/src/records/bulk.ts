@@ -198,7 +198,7 @@ export class BulkWriter {
     const byKey = new Map<unknown, Row>();
     for (const keys of chunks([...seen.keys()], 1000)) {
       const rows: Row[] = await this.table(object, trx).select(selectColumns(object))
-        .select(editable ? trx.raw(`${editable.sql} as _can_edit`, editable.bindings as Knex.RawBinding[]) : trx.raw('true as _can_edit'))
+        .select(trx.raw('? as _can_edit', [editable ? trx.raw(editable.sql, editable.bindings as Knex.RawBinding[]) : true]))
         .whereIn(field.columns[0]!, keys as Knex.Value[]).whereNull('deleted_at').forUpdate();
       for (const row of rows) byKey.set(row[field.columns[0]!], row);
     }

@@ -250,7 +250,7 @@ export class RecordsService {
     this.restrict(qb, object, options.access, 'read');
     for (const mode of ['edit', 'full'] as const) {
       const condition = recordAccessSql(options.access, object, this.schema, ALIAS, mode);
-      qb.select(condition ? db.raw(`${condition.sql} as ??`, [...condition.bindings as Knex.RawBinding[], `_can_${mode}`]) : db.raw('true as ??', [`_can_${mode}`]));
+      qb.select(db.raw('? as ??', [condition ? db.raw(condition.sql, condition.bindings as Knex.RawBinding[]) : true, `_can_${mode}`]));
     }
     if (options.lock) qb.forUpdate();
     const row = await qb;
@@ -270,7 +270,7 @@ export class RecordsService {
     const guard = caller.sessionGuard;
     // A presumed session: the owner is the caller only while the session holds, else NULL, which
     // the NOT NULL owner column refuses — the INSERT and the session check are one statement.
-    const ownerValue = guard ? this.knex.raw(`(case when ${guard.sql} then ?::uuid end)`, [...guard.bindings, ownerId] as Knex.RawBinding[]) : ownerId;
+    const ownerValue = guard ? this.knex.raw('(case when ? then ?::uuid end)', [this.knex.raw(guard.sql, guard.bindings as Knex.RawBinding[]), ownerId]) : ownerId;
     const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: ownerValue, created_by: caller.userId, updated_by: caller.userId };
     const insert = async (db: Knex | Knex.Transaction) => {
       try {

@@ -35,7 +35,7 @@ export async function explainAccess(
   const { knex, schema } = deps;
   const flag = (mode: 'read' | 'edit' | 'full') => {
     const c = recordAccessSql(access, object, schema, 'r', mode);
-    return c ? knex.raw(`(${c.sql}) as ??`, [...c.bindings, `can_${mode}`] as Knex.RawBinding[]) : knex.raw('true as ??', [`can_${mode}`]);
+    return knex.raw('? as ??', [c ? knex.raw(c.sql, c.bindings as Knex.RawBinding[]) : true, `can_${mode}`]);
   };
   const row = await knex(`${schema}.${object.table} as r`).where('r.id', id)
     .leftJoin(`${schema}._users as o`, 'o.id', 'r.owner_id')
@@ -56,7 +56,9 @@ export async function explainAccess(
   for (const rule of access.sharingRules(object)) {
     const { sql } = compileFormula(rule.criteria, fields, 'boolean', 'r');
     if (!sql) continue;
-    const hit = await knex(`${schema}.${object.table} as r`).where('r.id', id).first(knex.raw(`coalesce(${sql.replace(/\?/g, '\\?')}, false) as hit`));
+    // The rule's SQL is compiled from metadata (identifiers quoted, literals escaped); \? keeps its
+    // question marks characters rather than knex bindings.
+    const hit = await knex(`${schema}.${object.table} as r`).where('r.id', id).first(knex.raw('coalesce(?, false) as hit', [knex.raw(sql.replace(/\?/g, '\\?'))]));
     if (hit?.hit) grants.push({ access: rule.access, reason: 'sharingRule', detail: rule.apiName });
   }
   return {
