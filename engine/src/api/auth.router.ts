@@ -105,11 +105,11 @@ export function requireAuth(auth: AuthService, compiled: () => CompiledMetadata)
       if (!session.cookie) access.requireSystem('apiAccess');
       Object.assign(req as AuthedRequest, { user, access, viaCookie: session.cookie, pending: undefined });
     };
-    const recent = (req.method === 'GET' || req.method === 'POST') && FUSED_ROUTE.test(req.path) ? auth.recentPrincipal(session.token) : undefined;
+    const recent = (req.method === 'GET' || req.method === 'POST') && FUSED_ROUTE.test(req.path) ? auth.recentSession(session.token) : undefined;
     if (recent) {
-      const access = new Access(recent, compiled());
+      const access = new Access(recent.principal, compiled());
       if (session.cookie || access.hasSystem('apiAccess')) {
-        Object.assign(req as AuthedRequest, { user: recent, access, viaCookie: session.cookie, pending: { guard: auth.sessionGuard(session.token, recent), recheck: check } });
+        Object.assign(req as AuthedRequest, { user: recent.principal, access, viaCookie: session.cookie, pending: { guard: recent.guard, recheck: check } });
         return next();
       }
     }

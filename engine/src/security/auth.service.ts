@@ -70,6 +70,15 @@ class UnknownAccounts {
   }
 }
 
+/** The user row and groups a principal is made of; `??` is the schema of _group_members. */
+const PRINCIPAL_COLUMNS = `u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets,
+  array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups`;
+
+const toPrincipal = (row: Record<string, any>, via: Principal['via']): Principal => ({
+  id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, role: row.role ?? null,
+  permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via,
+});
+
 export class AuthService {
   private readonly ipLimiter = new IpLimiter();
   private readonly unknownAccounts = new UnknownAccounts();
@@ -161,44 +170,43 @@ export class AuthService {
    * revoked session, a deactivation or a removed grant counts from the very next request.
    */
   async authenticate(token: string): Promise<Principal> {
-    const rows = await runQuery<Record<string, any>>(this.knex, `
-      select u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, s.name as token_name,
-             array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups
-      from ??._sessions s join ??._users u on u.id = s.user_id
-      where s.token_hash = ? and s.expires_at > now() and u.active`, [this.schema, this.schema, this.schema, sha256(token)]);
-    const row = rows[0];
     const hash = sha256(token);
+    const rows = await runQuery<Record<string, any>>(this.knex, `
+      select ${PRINCIPAL_COLUMNS}, s.name as token_name
+      from ??._sessions s join ??._users u on u.id = s.user_id
+      where s.token_hash = ? and s.expires_at > now() and u.active`, [this.schema, this.schema, this.schema, hash]);
+    const row = rows[0];
     if (!row) {
       this.recent.delete(hash);
       throw unauthorized('the token is missing, expired or revoked');
     }
-    const principal: Principal = {
-      id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, role: row.role ?? null,
-      permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via: row.token_name === null ? 'session' : 'token',
-    };
+    const principal = toPrincipal(row, row.token_name === null ? 'session' : 'token');
     this.recent.set(hash, principal);
     return principal;
   }
 
-  /** The principal this token had on its last request, if this process saw it: a guess to be verified. */
-  recentPrincipal(token: string): Principal | undefined {
-    return this.recent.get(sha256(token));
-  }
 
   /**
-   * A SQL condition that holds only while the token is a live session of an active user whose
-   * grants are exactly those of `principal`. A list page or a create built from a recent
-   * principal carries it, so the one statement both checks the session and does the work: if
-   * anything changed — logout, deactivation, a removed permission set, a new role — the
-   * statement returns or writes nothing, and the request is redone after a full session check.
+   * The principal this token had on its last request, if this process saw it — a guess — with a
+   * SQL condition that holds only while the token is a live session of an active user whose
+   * grants are exactly those. A list page or a create built from the guess carries the condition,
+   * so the one statement both checks the session and does the work: if anything changed —
+   * logout, deactivation, a removed permission set, a new role — the statement returns or writes
+   * nothing, and the request is redone after a full session check.
    */
-  sessionGuard(token: string, principal: Principal): { sql: string; bindings: unknown[] } {
+  recentSession(token: string): { principal: Principal; guard: { sql: string; bindings: unknown[] } } | undefined {
+    const hash = sha256(token);
+    const principal = this.recent.get(hash);
+    return principal && { principal, guard: this.sessionGuard(hash, principal) };
+  }
+
+  private sessionGuard(hash: string, principal: Principal): { sql: string; bindings: unknown[] } {
     return {
       sql: `exists (select 1 from ??._sessions s join ??._users u on u.id = s.user_id
         where s.token_hash = ? and s.expires_at > now() and u.active and u.id = ? and u.is_admin = ?
           and u.role is not distinct from ?::text and to_jsonb(u.permission_sets) = ?::jsonb and (s.name is null) = ?
           and to_jsonb(array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1)) = ?::jsonb)`,
-      bindings: [this.schema, this.schema, sha256(token), principal.id, principal.isAdmin, principal.role, JSON.stringify(principal.permissionSets),
+      bindings: [this.schema, this.schema, hash, principal.id, principal.isAdmin, principal.role, JSON.stringify(principal.permissionSets),
         principal.via === 'session', this.schema, JSON.stringify(principal.groups)],
     };
   }
@@ -206,14 +214,13 @@ export class AuthService {
   /** A user's principal without a session (access explanations). Inactive users have no access at all. */
   async principalOf(userId: string): Promise<Principal | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined;
-    const { rows } = await this.knex.raw(`
-      select u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, u.active,
-             array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups
-      from ??._users u where u.id = ?`, [this.schema, this.schema, userId]);
+    const { rows } = await this.knex.raw(`select ${PRINCIPAL_COLUMNS}, u.active from ??._users u where u.id = ?`, [this.schema, this.schema, userId]);
     const row = rows[0];
     if (!row) return undefined;
-    return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin && row.active, role: row.role ?? null, permissionSets: row.active ? row.permission_sets : [], groups: row.active ? row.groups : [], via: 'session' };
+    const principal = toPrincipal(row, 'session');
+    return row.active ? principal : { ...principal, isAdmin: false, permissionSets: [], groups: [] };
   }
+
 
   async logout(token: string): Promise<void> {
     await this.knex(`${this.schema}._sessions`).where({ token_hash: sha256(token) }).delete();
