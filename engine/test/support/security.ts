@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'vitest';
-import type { ApiResponse, TestEngine } from './test-engine.js';
+import { request, type ApiResponse, type TestEngine } from './test-engine.js';
 
 /**
  * Users with chosen grants for the security suites: publish roles, groups, permission sets and
@@ -32,21 +32,7 @@ export const PASSWORD = 'a long test password';
 
 /** A plain request with no credentials of its own (login, probes with hand-made headers). */
 export function bare(t: TestEngine): Api {
-  return async (method, path, body, headers = {}) => {
-    const res = await fetch(t.url + path, {
-      method,
-      headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  return (method, path, body, headers = {}) => request(t.url, method, path, body, headers);
 }
 
 /** An api that signs every request with this bearer token. */

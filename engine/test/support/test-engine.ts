@@ -55,21 +55,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     adminEmail: ADMIN.email, adminPassword: ADMIN.password, database, corsOrigins: options.corsOrigins ?? [], ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const url = engine.url;
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(url + path, {
-      method,
-      headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(url, method, path, body, headers);
   const login = await api('POST', '/api/v1/auth/login', ADMIN);
   if (login.status !== 200) throw new Error(`test login failed: ${JSON.stringify(login.body)}`);
   const token = login.body.token as string;
@@ -88,6 +74,23 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
       }
     },
   };
+}
+
+/** One HTTP request to a test engine: a JSON body is sent as JSON, the answer parsed when it is JSON. */
+export async function request(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed as any, headers: res.headers };
 }
 
 /** Reads a corpus file from engine/test/corpus (a copy of the team corpus, plus our own cases): one case a line, # comments skipped. */
