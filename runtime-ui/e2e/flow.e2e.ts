@@ -263,6 +263,9 @@ describe('a day in Tessera', () => {
     expect(await rep.page.getByRole('button', { name: 'Import' }).count()).toBe(0);
     await rep.page.goto(url + '/o/account');
     await rep.page.getByRole('link', { name: 'New' }).waitFor();
+    // CSV import and export need the importData and exportData system permissions, which sales_user lacks.
+    expect(await rep.page.getByRole('button', { name: 'Import' }).count()).toBe(0);
+    expect(await rep.page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
     await rep.page.getByRole('link', { name: 'Acme Robotics' }).click();
     await rep.page.getByRole('link', { name: 'Edit' }).waitFor();
     expect(await rep.page.getByRole('button', { name: 'Delete' }).count()).toBe(0);

@@ -125,8 +125,8 @@ function ObjectList({ object }: { object: string }) {
           {meta.picklists(object).length > 0 && (
             <LinkButton to={`/o/${object}/kanban`} icon={<AppstoreOutlined />}>{t('kanban.title')}</LinkButton>
           )}
-          {meta.can(object, 'create') && <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>{t('import.button')}</Button>}
-          <Button icon={<DownloadOutlined />} onClick={exportCsv}>{t('list.export')}</Button>
+          {meta.can(object, 'create') && meta.hasSystem('importData') && <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>{t('import.button')}</Button>}
+          {meta.hasSystem('exportData') && <Button icon={<DownloadOutlined />} onClick={exportCsv}>{t('list.export')}</Button>}
           {meta.can(object, 'create') && (
             <LinkButton to={`/o/${object}/new`} type="primary" icon={<PlusOutlined />}>{t('common.new')}</LinkButton>
           )}

@@ -42,4 +42,10 @@ describe('metadata as one user sees it', () => {
     expect(new MetadataIndex(raw, user({ role: 'sales_rep' })).defaultListView('account')!.apiName).toBe('my_accounts');
     expect(new MetadataIndex(raw, user({ role: 'ceo' })).defaultListView('account')!.apiName).toBe('all_accounts');
   });
+
+  it('knows the system permissions /auth/me lists (import and export buttons follow them)', () => {
+    const meta = new MetadataIndex(raw, user({ permissions: { objects: {}, fields: {}, system: ['exportData'] } }));
+    expect([meta.hasSystem('exportData'), meta.hasSystem('importData')]).toEqual([true, false]);
+    expect(new MetadataIndex(raw, user({})).hasSystem('importData')).toBe(true);
+  });
 });

@@ -52,6 +52,12 @@ export class MetadataIndex {
     return grants ? grants[object]?.[action] === true : true;
   }
 
+  /** A system permission (importData, exportData …) as /auth/me lists it; without permissions, assumed (the engine enforces it). */
+  hasSystem(permission: string): boolean {
+    const system = this.user?.permissions?.system;
+    return system ? system.includes(permission) : true;
+  }
+
   layout(object: string): LayoutMeta | undefined {
     return this.raw.layouts.find((l) => l.object === object);
   }
