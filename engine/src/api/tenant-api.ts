@@ -5,6 +5,7 @@ import { SharesService } from '../security/shares.service.js';
 import { UsersService } from '../security/users.service.js';
 import type { TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { UserViewsService } from '../views/user-views.service.js';
 import { authRouter, requireAuth } from './auth.router.js';
 import { currenciesRouter } from './currencies.router.js';
 import { csvRouter, importJobsRouter } from './import.router.js';
@@ -15,6 +16,7 @@ import { searchRouter } from './search.router.js';
 import { sharingRouter } from './sharing.router.js';
 import { tenantsRouter } from './tenants.router.js';
 import { setupAuditRouter, usersRouter } from './users.router.js';
+import { viewsRouter } from './views.router.js';
 
 /**
  * Everything under /api for one tenant, built from that tenant's services only. The host app
@@ -39,6 +41,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use('/v1/records', recordsRouter(records));
   api.use('/v1/records', sharingRouter({ knex, metadata, records, auth, shares: new SharesService(knex, schema, compiled, records) }));
   api.use('/v1/search', searchRouter(knex, metadata));
+  api.use('/v1/views', viewsRouter(new UserViewsService(knex, schema, compiled)));
   api.use('/v1/currencies', currenciesRouter(currencies, audit));
   api.use((req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);

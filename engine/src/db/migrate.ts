@@ -218,6 +218,24 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '007_user_views',
+    async up(trx, s) {
+      // A user's private list views (engine/src/views). Keyed by the object's stable id, so a
+      // renamed object keeps its views; the definition names fields and remembers their ids.
+      await trx.schema.withSchema(s).createTable('_user_views', (t) => {
+        t.uuid('id').primary();
+        t.uuid('user_id').notNullable().references('id').inTable(`${s}._users`).onDelete('CASCADE');
+        t.text('object_id').notNullable();
+        t.text('label').notNullable();
+        t.jsonb('definition').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+      // One name per view in a user's picker; also the index the picker's query reads.
+      await trx.raw('create unique index ?? on ??.?? (user_id, object_id, lower(label))', ['_user_views_label', s, '_user_views']);
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {
