@@ -3,6 +3,7 @@ import { notFound, unauthorized } from '../errors.js';
 import { DEFAULT_TENANT, TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { sessionToken } from './auth.router.js';
+import { hotRoutes } from './hot-routes.js';
 import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
 import { securityHeaders } from './security-headers.js';
@@ -41,10 +42,22 @@ export function buildApp(host: AppHost): Express {
   app.use(openApiRouter(host.main.metadata));
   // Every other /api request belongs to one tenant: the one named at login, or the one whose
   // prefix its token carries. Its own router, built from its own services, answers it.
-  app.use('/api', async (req, res, next) => {
-    const name = tenantOf(req);
-    const tenant = await host.tenants.find(name);
+  const tenantFor = async (req: Request): Promise<Tenant> => {
+    const tenant = await host.tenants.find(tenantOf(req));
     if (!tenant) throw unauthorized(isLogin(req) ? 'e-mail or password is wrong' : 'the token is missing, expired or revoked');
+    return tenant;
+  };
+  // The two hottest requests on flat routes of their own (hot-routes.ts).
+  app.get('/api/v1/records/:object', async (req, res) => {
+    const tenant = await tenantFor(req);
+    await (tenant.hot ??= hotRoutes(tenant)).list(req, res);
+  });
+  app.post('/api/v1/records/:object', async (req, res) => {
+    const tenant = await tenantFor(req);
+    await (tenant.hot ??= hotRoutes(tenant)).create(req, res);
+  });
+  app.use('/api', async (req, res, next) => {
+    const tenant = await tenantFor(req);
     tenant.api ??= tenantApi(tenant, tenant.name === DEFAULT_TENANT ? host.tenants : undefined);
     tenant.api(req, res, next);
   });

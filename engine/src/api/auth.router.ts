@@ -87,16 +87,24 @@ function readCookie(header: string | undefined, name: string): string | undefine
  * Every /api route but login: a valid, unexpired session of an active user, whose grants are
  * attached to the request. Bearer tokens (integrations) also need the apiAccess permission; the
  * UI's cookie session does not.
- *
- * A list page or a single create (the API's hottest requests) from a token this process has seen
- * skips the separate session query: it goes ahead with the token's last known principal and the
- * statement that does the work carries the session check itself (AuthService.sessionGuard). The
- * handler must opt in (fusedCall); anything else that meets an unchecked session fails closed.
  */
-const FUSED_ROUTE = /^\/v1\/records\/[^/]+\/?$/;
-
 export function requireAuth(auth: AuthService, compiled: () => CompiledMetadata): RequestHandler {
+  const check = signIn(auth, compiled);
   return async (req, _res, next) => {
+    await check(req, false);
+    next();
+  };
+}
+
+/**
+ * requireAuth's check as a function. `fused`: the request is a list page or a single create (the
+ * API's hottest requests, hot-routes.ts); from a token this process has seen, it skips the
+ * separate session query and goes ahead with the token's last known principal, and the statement
+ * that does the work carries the session check itself (AuthService.sessionGuard). The handler
+ * must opt in (fusedCall); anything else that meets an unchecked session fails closed.
+ */
+export function signIn(auth: AuthService, compiled: () => CompiledMetadata): (req: Request, fused: boolean) => Promise<void> {
+  return async (req, fused) => {
     const session = sessionToken(req);
     if (!session) throw unauthorized('send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)');
     const check = async () => {
@@ -105,15 +113,14 @@ export function requireAuth(auth: AuthService, compiled: () => CompiledMetadata)
       if (!session.cookie) access.requireSystem('apiAccess');
       Object.assign(req as AuthedRequest, { user, access, viaCookie: session.cookie, pending: undefined });
     };
-    const recent = (req.method === 'GET' || req.method === 'POST') && FUSED_ROUTE.test(req.path) ? auth.recentSession(session.token) : undefined;
+    const recent = fused ? auth.recentSession(session.token) : undefined;
     if (recent) {
       const access = new Access(recent.principal, compiled());
       if (session.cookie || access.hasSystem('apiAccess')) {
         Object.assign(req as AuthedRequest, { user: recent.principal, access, viaCookie: session.cookie, pending: { guard: recent.guard, recheck: check } });
-        return next();
+        return;
       }
     }
     await check();
-    next();
   };
 }

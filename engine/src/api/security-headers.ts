@@ -29,12 +29,11 @@ function cspFor(path: string): string {
 export function securityHeaders(corsOrigins: readonly string[]): RequestHandler {
   const allowed = new Set(corsOrigins);
   return (req, res, next) => {
-    res.set({
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': cspFor(req.path),
-    });
+    // setHeader, not res.set: these are plain strings, and this runs on every request.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Content-Security-Policy', cspFor(req.path));
     const origin = req.headers.origin;
     if (origin && allowed.has(origin)) {
       res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });

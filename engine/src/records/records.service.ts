@@ -153,27 +153,32 @@ export class RecordsService {
     // record seen two ways one row. A single way (or none to check) needs no UNION.
     const arms = recordAccessArms(access, object, this.schema, ALIAS, 'read');
     const branches = (arms ?? [undefined]).map((arm) => (arm ? base.clone().whereRaw(arm.sql, arm.bindings as Knex.RawBinding[]) : base.clone()));
-    // The page is chosen first (ids, sort values), and only its rows are rendered as JSON: were
-    // the JSON in the same select, a sort no index serves would render every matching row.
+    // The page is chosen first, and only its rows are rendered as JSON: were the JSON in the same
+    // select, a sort no index serves would render every matching row. One branch picks whole rows
+    // (the outer select renders them as they are); several pick ids and sort values, which UNION
+    // compares, and the page's rows are read again by id.
+    const single = branches.length === 1;
     const pageOf = (q: Knex.QueryBuilder) => {
-      q.select(`${ALIAS}.id as _id`);
+      q.select(single ? `${ALIAS}.*` : `${ALIAS}.id as _id`);
       selectSortValues(this.knex, q, sort, ALIAS); // exact text values for the cursor: _k0, _k1 …
       sort.forEach((k, i) => q.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`));
       if (after) applyKeyset(q, sort, after, ALIAS);
       applySort(q, sort, ALIAS);
       return q.limit(limit + 1);
     };
-    const pageQb: Knex.QueryBuilder = branches.length === 1 ? pageOf(branches[0]!.clone()) : this.knex.select('*').from(this.knex.union(branches.map((b) => pageOf(b.clone())), true).as('_u'));
-    if (branches.length > 1) {
+    const pageQb: Knex.QueryBuilder = single ? pageOf(branches[0]!.clone()) : this.knex.select('*').from(this.knex.union(branches.map((b) => pageOf(b.clone())), true).as('_u'));
+    if (!single) {
       sort.forEach((k, i) => pageQb.orderBy(`_u._s${i}`, k.desc ? 'desc' : 'asc'));
       pageQb.limit(limit + 1);
     }
     if (caller.sessionGuard) pageQb.whereRaw(caller.sessionGuard.sql, caller.sessionGuard.bindings as Knex.RawBinding[]);
     const json = recordJsonSql(object, ALIAS, only, new Map([...expand].map(([name, e]) => [name, { alias: e.join.alias, fields: e.fields }])));
-    const qb = this.knex.from(pageQb.as('_p')).join(`${this.schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
+    const page = single ? ALIAS : '_p';
+    const qb = this.knex.from(pageQb.as(page));
+    if (!single) qb.join(`${this.schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
     paths.applyJoins(qb, this.schema, ALIAS, visibleJoin);
-    qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `_p._k${i}`));
-    sort.forEach((k, i) => qb.orderBy(`_p._s${i}`, k.desc ? 'desc' : 'asc'));
+    qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `${page}._k${i}`));
+    sort.forEach((k, i) => qb.orderBy(`${page}._s${i}`, k.desc ? 'desc' : 'asc'));
     const counted = branches.length === 1 ? branches[0]! : this.knex.from(this.knex.union(branches.map((b) => b.clone().select(`${ALIAS}.id`)), true).as('_c'));
     return { native: qb.toSQL().toNative(), sort, limit, hasCursor: after !== undefined, counted };
   }

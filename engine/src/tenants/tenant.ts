@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Knex } from 'knex';
+import type { HotRoutes } from '../api/hot-routes.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
@@ -26,6 +27,8 @@ export interface Tenant {
   audit: SetupAudit;
   /** The tenant's /api router, built once (api/tenant-api.ts). */
   api?: Router;
+  /** Its list page and create handlers on the host's flat routes (api/hot-routes.ts). */
+  hot?: HotRoutes;
 }
 
 export interface OpenOptions {

@@ -1,0 +1,38 @@
+import type { Request, Response } from 'express';
+import type { Tenant } from '../tenants/tenant.js';
+import { signIn } from './auth.router.js';
+import { fusedCall } from './context.js';
+
+/**
+ * A list page and a single create: the requests integrations and the UI make most. The host app
+ * (app.ts) routes them here from one flat route each, rather than down the tenant's nested
+ * routers, whose prefix matching ran on every request; and their session check rides in the
+ * statement that does the work (signIn's `fused`). Everything else about them is what every API
+ * route has: the tenant of the token, the same session rules, problem+json errors.
+ */
+
+export interface HotRoutes {
+  list(req: Request, res: Response): Promise<void>;
+  create(req: Request, res: Response): Promise<void>;
+}
+
+export function hotRoutes(tenant: Tenant): HotRoutes {
+  const { records } = tenant;
+  const check = signIn(tenant.auth, () => tenant.metadata.compiled);
+  return {
+    async list(req, res) {
+      await check(req, true);
+      const { filter, sort, fields, limit, cursor, deleted, count } = req.query;
+      const page = await fusedCall(req, (caller) => records.list(String(req.params.object), { filter, sort, fields, limit, cursor, deleted, count }, caller));
+      // The records are JSON already (built by Postgres); only the envelope is assembled here.
+      const tail = { nextCursor: page.nextCursor, ...(page.count === undefined ? {} : { count: page.count, countType: page.countType }) };
+      res.type('application/json').send(`{"data":[${page.records.join(',')}],${JSON.stringify(tail).slice(1)}`);
+    },
+    async create(req, res) {
+      await check(req, true);
+      const object = String(req.params.object);
+      const record = await fusedCall(req, (caller) => records.create(object, req.body, caller));
+      res.status(201).location(`/api/v1/records/${object}/${record.id}`).set('ETag', `"${record.version}"`).json(record);
+    },
+  };
+}
