@@ -1,6 +1,9 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectNoLeak, expectProblem, publish, snapshot, type TestUser } from './support/security.js';
-import { startTestEngine, type TestEngine } from './support/test-engine.js';
+import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 /**
  * Saved list views of one's own (/api/v1/views/{object}): stored per user on the server, checked
@@ -322,5 +325,41 @@ describe('a saved view outlives changes to the metadata and grants under it', ()
     const [row] = await t.sql('select object_id from ??.?? where id = ?', [t.schema, '_user_views', view.id]);
     expect(row.object_id).toBe(def.id);
     expectProblem(await user.api('GET', `${V}/${OBJ}`), 404);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the saved-view paths, and the answers match it', async () => {
+    const doc = await (await fetch(`${t.url}/api/v1/openapi.json`)).json();
+    const result = await new Validator().validate(doc);
+    expect(result.valid, JSON.stringify(result.errors, null, 2)).toBe(true);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    ajv.addSchema({ $id: 'https://tessera.test/openapi.json', components: { schemas: doc.components.schemas } });
+    const documented = (res: ApiResponse, status: number, method: string, path: string) => {
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      const answer = doc.paths[path][method].responses[String(status)];
+      expect(answer, `${method} ${path} ${status}`).toBeDefined();
+      const component = answer.$ref ? doc.components.responses[answer.$ref.split('/').pop()] : answer;
+      const [type, media] = Object.entries(component.content ?? {})[0] ?? [];
+      if (!type) return expect(res.body ?? '').toBe('');
+      expect(res.headers.get('content-type')).toContain(type);
+      const schema = JSON.parse(JSON.stringify((media as { schema: unknown }).schema).replaceAll('"#/components/', '"https://tessera.test/openapi.json#/components/'));
+      const validate = ajv.compile(schema);
+      expect(validate(res.body), `${method} ${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+    const list = `/api/v1/views/{object}`;
+    const one = `/api/v1/views/{object}/{id}`;
+    const created = await b.api('POST', `${V}/${DEAL}`, { label: 'Documented', columns: ['name', 'acct.name'], filter: { amount: { gt: 1 } }, sort: null });
+    documented(created, 201, 'post', list);
+    documented(await b.api('GET', `${V}/${DEAL}`), 200, 'get', list);
+    documented(await b.api('GET', `${V}/${DEAL}/${created.body.id}`), 200, 'get', one);
+    documented(await b.api('PATCH', `${V}/${DEAL}/${created.body.id}`, { filter: null }), 200, 'patch', one);
+    documented(await b.api('POST', `${V}/${DEAL}`, { label: 'x', columns: ['name'], shade: 1 }), 400, 'post', list);
+    documented(await b.api('POST', `${V}/${DEAL}`, { label: 'x', columns: ['secret'] }), 403, 'post', list);
+    documented(await b.api('POST', `${V}/${DEAL}`, { label: 'documented', columns: ['name'] }), 409, 'post', list);
+    documented(await a.api('DELETE', `${V}/${DEAL}/${created.body.id}`), 404, 'delete', one);
+    documented(await b.api('DELETE', `${V}/${DEAL}/${created.body.id}`), 204, 'delete', one);
+    expect(doc.paths[list].parameters[0].schema.enum).toContain(DEAL);
   });
 });

@@ -12,12 +12,13 @@ import { objectSchemas } from './openapi/record-schemas.js';
 import { setupAuditPaths, tenantPaths, userPaths } from './openapi/security-paths.js';
 import { authSchemas, sharingSchemas, tenantSchemas, userSchemas } from './openapi/security-schemas.js';
 import { sharingPaths } from './openapi/sharing-paths.js';
+import { viewPaths, viewSchemas, VIEWS_TAG } from './openapi/view-paths.js';
 
 /**
  * The OpenAPI 3.1 document of one release, built from its compiled metadata: every published
  * object gets its record schemas and paths (CRUD, recycle bin, aggregates, bulk, CSV export and
  * import, history, shares and access), next to the fixed auth, user, setup audit, tenant,
- * metadata, import job, search and currency endpoints.
+ * metadata, import job, search, currency and saved-view endpoints.
  * Deterministic for a given release, so callers cache it per release number. The parts are in
  * ./openapi/.
  */
@@ -40,6 +41,7 @@ const FIXED_TAGS = [
   { name: 'Imports', description: 'CSV import jobs: progress and the report of refused rows.' },
   { name: 'Search', description: 'Search across objects.' },
   { name: 'Currencies', description: 'The corporate currency and dated exchange rates.' },
+  VIEWS_TAG,
 ];
 
 /** support_case → SupportCase: the stem of the object's schema names and operationIds. */
@@ -102,7 +104,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
     ],
     paths: {
       ...fixedPaths(objects.map((o) => o.def.apiName)), ...authPaths(), ...userPaths(), ...setupAuditPaths(), ...tenantPaths(), ...metaPaths(),
-      ...importJobPaths(), ...paths,
+      ...importJobPaths(), ...viewPaths(objects.map((o) => o.def.apiName)), ...paths,
     },
     components: {
       securitySchemes: {
@@ -117,7 +119,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       },
       schemas: {
         ...problemSchemas, ...filterSchemas, ...authSchemas, ...userSchemas, ...tenantSchemas, ...sharingSchemas, ...releaseSchemas, ...metaSchemas(),
-        ...bulkSchemas, ...aggregateSchemas, ...importSchemas, ...searchSchemas, ...currencySchemas, ...schemas,
+        ...bulkSchemas, ...aggregateSchemas, ...importSchemas, ...searchSchemas, ...currencySchemas, ...viewSchemas, ...schemas,
       },
       parameters: {
         RecordId: { name: 'id', in: 'path', required: true, description: 'Record id.', schema: { type: 'string', format: 'uuid' } },
