@@ -76,7 +76,9 @@ function describe(r: StepResult): PlanEntry {
     renameColumn: `rename column ${table}.${'from' in s ? s.from : ''} to ${column}`,
     alterColumnType: s.op === 'alterColumnType' ? `change ${table}.${column} from ${s.from} to ${s.to}` : '',
     setAutonumberDefault: `set the autonumber format of ${table}.${column}`,
-    addConstraint: s.op === 'addConstraint' ? `add ${s.constraint.kind} ${s.constraint.name} on ${table}.${column}` : '',
+    addConstraint: s.op !== 'addConstraint' ? ''
+      : s.constraint.keys ? `add index ${s.constraint.name} on ${table} (${s.constraint.keys.map((k) => k.column + (k.desc ? ' desc' : '')).join(', ')})`
+      : `add ${s.constraint.kind} ${s.constraint.name} on ${table}.${column}`,
     replaceFormula: `recompute formula ${table}.${column}`,
     dropFormula: `keep the last values of former formula ${table}.${column}`,
   };

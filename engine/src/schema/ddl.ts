@@ -116,7 +116,10 @@ export function dropConstraint(schema: string, table: string, name: string): Sta
 export function addConstraint(schema: string, table: string, c: DesiredConstraint): Statement {
   // Records in the recycle bin do not hold on to their unique values; restoring one re-checks.
   if (c.kind === 'unique') return st('create unique index ?? on ?? (??) where deleted_at is null', c.name, q(schema, table), c.column);
-  if (c.kind === 'index') return st('create index ?? on ?? (??)', c.name, q(schema, table), c.column);
+  if (c.kind === 'index') {
+    const keys = c.keys ?? [{ column: c.column }];
+    return st(`create index ?? on ?? (${keys.map((k) => (k.desc ? '?? desc' : '??')).join(', ')})`, c.name, q(schema, table), ...keys.map((k) => k.column));
+  }
   if (c.kind === 'search') return st('create index ?? on ?? using gin (?? gin_trgm_ops)', c.name, q(schema, table), c.column);
   const onDelete = { RESTRICT: 'restrict', 'SET NULL': 'set null', CASCADE: 'cascade' }[c.references!.onDelete];
   return st(`alter table ?? add constraint ?? foreign key (??) references ?? (id) on delete ${onDelete}`,

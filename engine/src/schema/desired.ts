@@ -3,6 +3,7 @@ import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
 import { shortHash } from '../metadata/ids.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { compileFormula } from '../rules/formula-sql.js';
+import { ownerIndexes } from './list-indexes.js';
 
 /**
  * Stage 1 of the planner: metadata → the physical schema it asks for. Pure: no database.
@@ -21,10 +22,19 @@ export interface DesiredColumn {
   autonumber?: { sequence: string; prefix: string; digits: number; suffix: string; startAt: number; hash: string };
 }
 
+/** One key column of an index; descending only where the order it serves mixes directions. */
+export interface IndexKey {
+  column: string;
+  desc?: boolean;
+}
+
 export interface DesiredConstraint {
   name: string;
   kind: 'unique' | 'index' | 'search' | 'fk';
+  /** The column it is on; for an index over several columns, the first of `keys`. */
   column: string;
+  /** kind 'index' over several columns: its keys in order (list-indexes.ts). */
+  keys?: IndexKey[];
   references?: { table: string; onDelete: 'RESTRICT' | 'SET NULL' | 'CASCADE' };
 }
 
@@ -75,14 +85,13 @@ function fieldConstraints(field: FieldDef, objects: Map<string, ObjectDef>): Des
 
 export function desiredSchema(snapshot: MetadataSnapshot): DesiredTable[] {
   const objects = new Map(snapshot.objects.map((o) => [o.apiName, o]));
-  return snapshot.objects.map((obj) => ({
-    objectId: obj.id,
-    name: obj.apiName,
-    columns: obj.fields.flatMap((f) => fieldColumns(f, new Map(obj.fields.map((x) => [x.apiName, x])))),
-    constraints: [
-      // Private sharing lists "records I or my subordinates own": served by this index.
-      { name: `tsr_${shortHash(`ix:${obj.id}:owner_id`, 16)}_ix`, kind: 'index' as const, column: 'owner_id' },
-      ...obj.fields.flatMap((f) => fieldConstraints(f, objects)),
-    ],
-  }));
+  return snapshot.objects.map((obj) => {
+    const columns = obj.fields.flatMap((f) => fieldColumns(f, new Map(obj.fields.map((x) => [x.apiName, x]))));
+    return {
+      objectId: obj.id,
+      name: obj.apiName,
+      columns,
+      constraints: [...ownerIndexes(obj, columns, snapshot.listViews ?? []), ...obj.fields.flatMap((f) => fieldConstraints(f, objects))],
+    };
+  });
 }

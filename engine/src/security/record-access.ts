@@ -14,8 +14,9 @@ import type { Access } from './access.js';
  * - edit: as read, with readWrite as the only opening default and only edit shares and rules.
  * - full (delete, share, transfer): owner, above the owner in the hierarchy, or modifyAll.
  *
- * The owner conditions use the owner_id index every object table has; shares use
- * _record_shares(user_id | group_name, object_id, record_id).
+ * The owner conditions use the owner index every object table has: (owner_id, id) on private
+ * objects, beside one (owner_id, <sort>, id) per list-view sort (schema/list-indexes.ts), owner_id
+ * alone on the others; shares use _record_shares(user_id | group_name, object_id, record_id).
  */
 
 export type RecordMode = 'read' | 'edit' | 'full';
@@ -31,8 +32,10 @@ export function recordAccessSql(access: Access, object: CompiledObject, schema: 
  * The same condition as its alternatives (any one grants access), or null when every record
  * qualifies. Each is indexable on its own: the owner by the owner_id index, subordinates' and
  * shared records through `= any(array(subquery))`, which Postgres computes once and looks up in
- * the owner_id or primary-key index. Lists run one branch per alternative (records.service.ts),
- * so a user who owns 1% of a table is served from the owner_id index like a hand-written query.
+ * the owner or primary-key index. Lists run one branch per alternative (records.service.ts),
+ * each with its own ORDER BY and LIMIT, so the owner branch of a user who owns 1% of a table
+ * reads its page down the (owner_id, <sort>, id) index like a hand-written query: the page and
+ * one row more, not every record the user owns.
  */
 export function recordAccessArms(access: Access, object: CompiledObject, schema: string, alias: string, mode: RecordMode): SqlFragment[] | null {
   const grant = access.object(object.def.apiName);
