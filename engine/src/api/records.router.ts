@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { Problem } from '../errors.js';
 import type { RecordsService } from '../records/records.service.js';
 import { callerOf, fusedCall } from './context.js';
@@ -8,6 +8,14 @@ function ifMatchVersion(header: string | undefined): number | undefined {
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
   if (!match) throw new Problem(400, 'Bad request', 'If-Match must be the ETag of the record', [{ field: 'If-Match', code: 'format', message: 'expected "<version>"' }]);
   return Number(match[1]);
+}
+
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new Problem(400, 'Bad request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [{ field: 'Idempotency-Key', code: 'format', message: 'for example a UUID' }]);
+  }
+  return key;
 }
 
 export function recordsRouter(records: RecordsService): Router {
@@ -23,12 +31,19 @@ export function recordsRouter(records: RecordsService): Router {
     const { groupBy, metrics, filter, currency, rateDate } = req.query;
     res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter, currency, rateDate }, callerOf(req)) });
   });
+  // Bulk routes come before /:object/:id, which would otherwise take "bulk" for an id.
   router.post('/:object/bulk', async (req, res) => {
-    const key = req.get('Idempotency-Key');
-    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-      throw new Problem(400, 'Bad request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [{ field: 'Idempotency-Key', code: 'format', message: 'for example a UUID' }]);
-    }
-    const { result, replayed } = await records.bulk(req.params.object, req.body, callerOf(req), key);
+    const { result, replayed } = await records.bulk(req.params.object, req.body, callerOf(req), idempotencyKey(req));
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.json(result);
+  });
+  router.patch('/:object/bulk', async (req, res) => {
+    const { result, replayed } = await records.bulkUpdate(req.params.object, req.body, callerOf(req), idempotencyKey(req));
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.json(result);
+  });
+  router.post('/:object/bulk-delete', async (req, res) => {
+    const { result, replayed } = await records.bulkDelete(req.params.object, req.body, callerOf(req), idempotencyKey(req));
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.json(result);
   });

@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { badRequest, invalid, Problem, type FieldError } from '../errors.js';
+import { idempotent, requestHash } from './idempotency.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
 import { missingReferences } from './lookups.js';
@@ -8,7 +8,7 @@ import { refreshRollups } from './rollups.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
 import type { Caller } from './caller.js';
-import { recordChanges, recordEvents } from './history.js';
+import { recordEvents, recordManyChanges } from './history.js';
 import { recordAccessSql } from '../security/record-access.js';
 
 /**
@@ -28,7 +28,7 @@ export interface BulkRequest {
   allOrNone: boolean;
 }
 
-export type BulkRowResult = { index: number; ok: true; id: string; created: boolean } | { index: number; ok: false; errors: FieldError[] };
+export type BulkRowResult = { index: number; ok: true; id: string; created: boolean; version?: number } | { index: number; ok: false; errors: FieldError[] };
 export interface BulkCheck {
   /** Row index → the live record its upsert key matched. */
   existing: Map<number, Record<string, unknown>>;
@@ -52,7 +52,7 @@ type Row = Record<string, unknown>;
  * reports any failure.
  */
 export type RowInserter = (trx: Knex.Transaction, object: CompiledObject, rows: Row[], caller: Caller) => Promise<void>;
-const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseBulkRequest(object: CompiledObject, body: unknown): BulkRequest {
   if (!isPlainObject(body) || !Array.isArray(body.records)) {
@@ -79,7 +79,7 @@ export function checkUpsertOn(object: CompiledObject, upsertOn: unknown, where: 
   }
 }
 
-const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+export const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 
 export class BulkWriter {
   constructor(
@@ -94,23 +94,8 @@ export class BulkWriter {
   }
 
   async run(object: CompiledObject, request: BulkRequest, caller: Caller, idempotencyKey?: string): Promise<{ result: BulkResult; replayed: boolean }> {
-    const hash = crypto.createHash('sha256').update(JSON.stringify({ o: object.def.apiName, r: request })).digest('hex');
-    return this.knex.transaction(async (trx) => {
-      if (idempotencyKey !== undefined) {
-        const previous = await trx(`${this.schema}._idempotency`).where({ user_id: caller.userId, key: idempotencyKey }).first('request_hash', 'response');
-        if (previous) {
-          if (previous.request_hash !== hash) {
-            throw new Problem(422, 'Idempotency key reused', 'this Idempotency-Key was used for a different request', [{ field: 'Idempotency-Key', code: 'reused', message: 'use a new key for a new request' }]);
-          }
-          return { result: previous.response as BulkResult, replayed: true };
-        }
-      }
-      const result = await this.write(trx, object, request, caller);
-      if (idempotencyKey !== undefined) {
-        await trx(`${this.schema}._idempotency`).insert({ user_id: caller.userId, key: idempotencyKey, request_hash: hash, response: JSON.stringify(result) });
-      }
-      return { result, replayed: false };
-    });
+    const hash = requestHash({ o: object.def.apiName, r: request });
+    return this.knex.transaction((trx) => idempotent(trx, this.schema, caller.userId, idempotencyKey, hash, () => this.write(trx, object, request, caller)));
   }
 
   /**
@@ -130,7 +115,7 @@ export class BulkWriter {
       return values;
     });
     (await missingReferences(trx, this.schema, this.metadata(), object, checked, caller.access)).forEach((e, i) => errors[i]!.push(...e));
-    await this.checkUnique(trx, object, checked, existing, errors);
+    await uniqueClashes(trx, this.table(object, trx), object, checked, existing, errors);
     return { existing, checked, errors };
   }
 
@@ -178,7 +163,7 @@ export class BulkWriter {
     // just grew by thousands of rows for empty and stops using its indexes.
     if (inserts.length >= ANALYZE_AFTER) await trx.raw('analyze ??', [`${this.schema}.${object.table}`]);
     await refreshRollups(trx, this.schema, this.metadata(), object, [...touched, ...inserts.map((i) => i.row)]);
-    for (const [before, after] of changes) await recordChanges(trx, this.schema, object, toRecord(object, before), toRecord(object, after), caller);
+    await recordManyChanges(trx, this.schema, object, changes.map(([before, after]) => [toRecord(object, before), toRecord(object, after)]), caller);
     const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
     return { created: ok.filter((r) => r.created).length, updated: ok.filter((r) => !r.created).length, failed: results.length - ok.length, results };
   }
@@ -210,29 +195,6 @@ export class BulkWriter {
     }
     return existing;
   }
-
-  /** Unique fields: clashes with live records and between rows of the request, found before writing. */
-  private async checkUnique(trx: Knex.Transaction, object: CompiledObject, rows: Map<string, unknown>[], existing: Map<number, Row>, errors: FieldError[][]) {
-    for (const field of object.fields.values()) {
-      if (!field.def.unique) continue;
-      const column = field.columns[0]!;
-      const owners = new Map<unknown, number>();
-      rows.forEach((values, i) => {
-        const v = values.get(field.def.apiName);
-        if (v === undefined || v === null) return;
-        const stored = field.type.toColumns(v, field.def)[0];
-        if (owners.has(stored)) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `row ${owners.get(stored)} has the same ${field.def.apiName}` });
-        else owners.set(stored, i);
-      });
-      for (const values of chunks([...owners.keys()], 1000)) {
-        const taken: Row[] = await this.table(object, trx).select('id', column).whereIn(column, values as Knex.Value[]).whereNull('deleted_at');
-        for (const row of taken) {
-          const i = owners.get(row[column])!;
-          if (existing.get(i)?.id !== row.id) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `another ${object.def.apiName} already has this ${field.def.apiName}` });
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -243,8 +205,13 @@ export class BulkWriter {
 function checkBulkAccess(object: CompiledObject, request: BulkRequest, caller: Caller): void {
   caller.access.require(object, 'create');
   if (request.upsertOn) caller.access.require(object, 'edit');
+  refuseUneditableFields(object, request.records, caller);
+}
+
+/** Field-level security of a bulk request: a field the caller may not edit, in any row, refuses all of it (403). */
+export function refuseUneditableFields(object: CompiledObject, records: Row[], caller: Caller): void {
   const denied = new Map<string, number>();
-  request.records.forEach((body, index) => {
+  records.forEach((body, index) => {
     for (const key of Object.keys(body)) {
       if (!denied.has(key) && object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key)) denied.set(key, index);
     }
@@ -252,5 +219,31 @@ function checkBulkAccess(object: CompiledObject, request: BulkRequest, caller: C
   if (denied.size) {
     throw new Problem(403, 'Forbidden', `you may not edit ${[...denied.keys()].join(', ')}; nothing was saved`,
       [...denied].map(([field, index]) => ({ field, index, code: 'fieldPermission', message: `no edit access to ${object.def.apiName}.${field}` })));
+  }
+}
+
+/**
+ * Unique fields: clashes with live records and between rows of a request, found before writing.
+ * `existing` maps a row to the record it changes, which may keep its own value.
+ */
+export async function uniqueClashes(trx: Knex.Transaction, table: Knex.QueryBuilder, object: CompiledObject, rows: Map<string, unknown>[], existing: Map<number, Row>, errors: FieldError[][]): Promise<void> {
+  for (const field of object.fields.values()) {
+    if (!field.def.unique) continue;
+    const column = field.columns[0]!;
+    const owners = new Map<unknown, number>();
+    rows.forEach((values, i) => {
+      const v = values.get(field.def.apiName);
+      if (v === undefined || v === null) return;
+      const stored = field.type.toColumns(v, field.def)[0];
+      if (owners.has(stored)) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `row ${owners.get(stored)} has the same ${field.def.apiName}` });
+      else owners.set(stored, i);
+    });
+    for (const values of chunks([...owners.keys()], 1000)) {
+      const taken: Row[] = await table.clone().select('id', column).whereIn(column, values as Knex.Value[]).whereNull('deleted_at');
+      for (const row of taken) {
+        const i = owners.get(row[column])!;
+        if (existing.get(i)?.id !== row.id) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `another ${object.def.apiName} already has this ${field.def.apiName}` });
+      }
+    }
   }
 }

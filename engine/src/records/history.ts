@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import type { Access } from '../security/access.js';
 import type { Caller } from './caller.js';
@@ -21,14 +22,31 @@ export async function recordEvents(db: Knex | Knex.Transaction, schema: string, 
     [historyTable(schema), object.def.id, pgArray(ids), event, caller.userId, caller.via]);
 }
 
-/** The INSERT … RETURNING of one new record, with its `created` entry, as one statement. */
-export function insertWithHistory(db: Knex | Knex.Transaction, schema: string, object: CompiledObject, insert: Knex.QueryBuilder, caller: Caller): Knex.Raw {
-  return db.raw(`with ins as (?), h as (insert into ?? (object_id, record_id, event, user_id, via) select ?, id, 'created', ?, ? from ins) select * from ins`,
-    [insert, historyTable(schema), object.def.id, caller.userId, caller.via]);
+/**
+ * One new record's INSERT (`insert into … returning …`) with its `created` entry, as one
+ * statement answering `select` over the inserted row `ins`. Flat `?`/`??` SQL (fragments are
+ * SQL text, never input), so nativeOf converts each shape of it once.
+ */
+export function insertWithHistory(schema: string, object: CompiledObject, insert: SqlFragment, select: SqlFragment, caller: Caller): SqlFragment {
+  return {
+    sql: `with ins as (${insert.sql}), h as (insert into ?? (object_id, record_id, event, user_id, via) select ?, id, 'created', ?, ? from ins) select ${select.sql} from ins`,
+    bindings: [...insert.bindings, historyTable(schema), object.def.id, caller.userId, caller.via, ...select.bindings],
+  };
 }
 
 /** `updated` entries for the fields whose value differs between two API records. */
 export async function recordChanges(db: Knex.Transaction, schema: string, object: CompiledObject, before: Row, after: Row, caller: Caller): Promise<void> {
+  await recordManyChanges(db, schema, object, [[before, after]], caller);
+}
+
+/** The same for many records at once, in multi-row INSERTs: a bulk update writes thousands. */
+export async function recordManyChanges(db: Knex.Transaction, schema: string, object: CompiledObject, pairs: [before: Row, after: Row][], caller: Caller): Promise<void> {
+  const rows = pairs.flatMap(([before, after]) => changeEntries(object, before, after, caller));
+  // 8 values a row: 1,000 rows stay far below Postgres' 65,535 parameters a statement.
+  for (let i = 0; i < rows.length; i += 1000) await db(historyTable(schema)).insert(rows.slice(i, i + 1000));
+}
+
+function changeEntries(object: CompiledObject, before: Row, after: Row, caller: Caller): Row[] {
   const rows = [];
   for (const name of object.fields.keys()) {
     const field = object.fields.get(name)!;
@@ -45,7 +63,7 @@ export async function recordChanges(db: Knex.Transaction, schema: string, object
   if (before.owner_id !== after.owner_id) {
     rows.push({ object_id: object.def.id, record_id: after.id, event: 'updated', field: 'owner_id', old_value: JSON.stringify(before.owner_id), new_value: JSON.stringify(after.owner_id), user_id: caller.userId, via: caller.via });
   }
-  if (rows.length) await db(historyTable(schema)).insert(rows);
+  return rows;
 }
 
 export interface HistoryEntry {

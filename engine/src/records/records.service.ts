@@ -14,6 +14,8 @@ import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
 import { BulkWriter, parseBulkRequest } from './bulk.js';
+import { BulkUpdater, parseBulkUpdate } from './bulk-update.js';
+import { BulkDeleter, parseBulkDelete, type SoftDelete } from './bulk-delete.js';
 import { translateDbError } from './db-errors.js';
 import { recordJsonSql, selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
@@ -198,6 +200,19 @@ export class RecordsService {
   bulk(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
     return new BulkWriter(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(object, parseBulkRequest(object, body), { ...caller, via: 'bulk' }, idempotencyKey);
+  }
+
+  /** Bulk update by id; see bulk-update.ts. */
+  bulkUpdate(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
+    const object = this.object(objectName);
+    return new BulkUpdater(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(object, parseBulkUpdate(body), { ...caller, via: 'bulk' }, idempotencyKey);
+  }
+
+  /** Bulk delete to the recycle bin, each record as delete() would; see bulk-delete.ts. */
+  bulkDelete(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
+    const object = this.object(objectName);
+    const softDelete: SoftDelete = (trx, target, ids, who) => this.softDelete(target, ids, who, trx, 0);
+    return new BulkDeleter(this.knex, this.schema, softDelete).run(object, parseBulkDelete(body), { ...caller, via: 'bulk' }, idempotencyKey);
   }
 
   aggregate(objectName: string, query: AggregateInput, caller: Caller) {
