@@ -221,8 +221,9 @@ describe('bulk update by id', () => {
       expect(JSON.stringify(res.body)).not.toContain('Private');
       expectNoLeak(res, t.schema);
     }
-    // Transferring needs full access: B may read the shared deal, A owns it. With edit access
-    // but not full (an edit share), the refusal names owner_id.
+    expect(await stored()).toBe(before);
+    // Transferring needs full access (owner, above the owner, modifyAll): with an edit share the
+    // refusal names owner_id.
     expect((await a.api('POST', `${R}/${DEAL}/${hidden!.id}/shares`, { userId: b.id, access: 'edit' })).status).toBe(201);
     const snap = await stored();
     const transfer = await update(b.api, { records: [{ id: hidden!.id, owner_id: b.id }] });
