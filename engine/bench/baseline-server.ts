@@ -47,7 +47,7 @@ const CURSOR = (t: string) => `translate(encode(convert_to(
   '{"s":"-amount,-id","v":[' || coalesce(to_json(${t}.amount::text)::text, 'null') || ',' || to_json(${t}.id::text)::text || ']}', 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 
 /** $1 stages, $2 minimum amount, $3 page size. Reads one row more than the page to know whether there is a next one. */
-/** `owned`: only the deals of user $4 (the hand-written private list). */
+/** `owned`: only the deals of user $4 (the hand-written private list), read down the (owner_id, amount, id) index the engine built for the deal list view. */
 const listSql = (schema: string, withCurrency: boolean, owned = false) => `
 select json_build_object(
   'data', coalesce(json_agg(${RECORD_JSON('p', withCurrency)} order by p.n) filter (where p.n <= $3), '[]'::json),

@@ -9,7 +9,7 @@ import { startBaseline, type Baseline } from './baseline-server.js';
 import { LoadGenerator, type LoadTarget, type RoundResult } from './load.js';
 import { copySql, generateDeals, importedRows, resetTable, writeCopyCsv, writeTesseraCsv, type ImportResult } from './import.js';
 import { postgresCpuSeconds, profileCpu } from './profile.js';
-import { amountCurrency, assignOwner, createDealObject, createIndexes, INDEXES, seedDeals } from './seed.js';
+import { amountCurrency, assignOwner, createDealObject, createIndexes, DEAL_VIEW, INDEXES, indexesOn, publishDealView, seedDeals, VIEW_INDEX } from './seed.js';
 
 /**
  * `npm run bench`: Tessera's records API against a hand-written express + pg server on the same
@@ -149,6 +149,12 @@ async function main() {
     const owned = await assignOwner(admin, SCHEMA, rep.id);
     log(`seeded ${ROWS.toLocaleString('en')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; the rep owns ${owned.toLocaleString('en')} of them (${((100 * owned) / ROWS).toFixed(2)}%)`);
     t0 = performance.now();
+    await publishDealView(api);
+    // The engine's index is the only one on these columns: the seed must not build it again.
+    const viewIndexes = await indexesOn(admin, SCHEMA, VIEW_INDEX);
+    if (viewIndexes.length !== 1) throw new Error(`expected one index on deal ${VIEW_INDEX} after publishing the list view, found ${viewIndexes.length}`);
+    log(`list view ${DEAL_VIEW.apiName} (sort ${DEAL_VIEW.sort}) published in ${((performance.now() - t0) / 1000).toFixed(1)} s; the engine built ${viewIndexes[0]} ${VIEW_INDEX} on the seeded rows`);
+    t0 = performance.now();
     await createIndexes(admin, SCHEMA);
     log(`indexes ${INDEXES.map(([, cols]) => cols).join(', ')} + vacuum analyze in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
@@ -259,11 +265,13 @@ async function main() {
     const pairs = results.tessera.map((r, i) => r.rps / results.baseline[i]!.rps);
     const target = TARGETS[w.name];
     tesseraRps.set(w.name, t.rps);
-    const admin = w.name === 'list_private' && tesseraRps.has('list') ? `; the admin's unrestricted list: ${tesseraRps.get('list')!.toFixed(0)} req/s, so the rep lists at ${(t.rps / tesseraRps.get('list')!).toFixed(2)}× the admin's speed` : '';
+    // The rep against the admin, both on Tessera (issue #4: a user who sees 1% lists as fast as an admin).
+    const repAdmin = w.name === 'list_private' && tesseraRps.has('list') ? t.rps / tesseraRps.get('list')! : undefined;
+    const admin = repAdmin === undefined ? '' : `; the admin's unrestricted list: ${tesseraRps.get('list')!.toFixed(0)} req/s`;
     summary.push(
       `${w.name.padEnd(6)} tessera  ${t.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(t.p50)}  p99 ${ms(t.p99)}`,
       `${w.name.padEnd(6)} ${w.name === 'list_private' ? 'hand-written' : 'baseline'} ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}`,
-      `BENCH ${w.name} ratio=${ratio.toFixed(3)} (${target === undefined ? `no target${admin}` : `target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'}`})`,
+      `BENCH ${w.name} ratio=${ratio.toFixed(3)}${repAdmin === undefined ? '' : ` rep/admin=${repAdmin.toFixed(3)}`} (${target === undefined ? `no target${admin}` : `target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'}`})`,
       // Rounds run back to back in pairs, so a pair's ratio is less exposed to other load on the machine.
       `       per-round-pair ratios ${pairs.map((r) => r.toFixed(2)).join(', ')}; their median ${median(pairs).toFixed(3)}`,
     );

@@ -61,6 +61,32 @@ export async function createDealObject(api: Api): Promise<void> {
 }
 
 /**
+ * The view the list workloads read: deals by amount, highest first. On a private object each
+ * list-view sort gets an (owner_id, <sort>, id) index from the engine (schema/list-indexes.ts),
+ * so the rep's own deals are read down (owner_id, amount, id) as the admin's are down (amount, id).
+ */
+export const DEAL_VIEW = { apiName: 'deal_pipeline', object: 'deal', label: 'Pipeline', columns: ['name', 'stage', 'amount', 'close_date', 'region'], sort: '-amount' };
+/** The columns of the index the engine builds for DEAL_VIEW, as pg_indexes prints them. */
+export const VIEW_INDEX = '(owner_id, amount, id)';
+
+/**
+ * Saves and publishes DEAL_VIEW. Run after the rows are in: the publish builds the view's index
+ * on the whole table, as it would for an admin adding the view to a live object.
+ */
+export async function publishDealView(api: Api): Promise<void> {
+  const saved = await api('POST', '/api/v1/meta/list-views', DEAL_VIEW);
+  if (saved.status !== 201) throw new Error(`saving the deal list view failed: ${saved.status} ${JSON.stringify(saved.body)}`);
+  const published = await api('POST', '/api/v1/meta/publish');
+  if (published.status !== 201) throw new Error(`publishing the list view failed: ${published.status} ${JSON.stringify(published.body)}`);
+}
+
+/** Names of the indexes on deal with exactly these columns, e.g. "(owner_id, amount, id)". */
+export async function indexesOn(client: pg.Client, schema: string, columns: string): Promise<string[]> {
+  const { rows } = await client.query(`select indexname, indexdef from pg_indexes where schemaname = $1 and tablename = 'deal'`, [schema]);
+  return rows.filter((r) => r.indexdef.endsWith(`USING btree ${columns}`)).map((r) => r.indexname as string);
+}
+
+/**
  * Rows with CRM-like shapes: most deals early in the funnel, amounts spread log-uniformly from
  * about 400 to 440,000 (2% unknown), close dates around today (missing on a third of open
  * deals, never on won ones, as the rule demands), regions weighted towards North America.
@@ -89,8 +115,10 @@ export async function seedDeals(client: pg.Client, schema: string, rows: number,
 }
 
 /**
- * The indexes both servers get. (amount, id) serves `order by amount desc, id desc` — the sort of
- * the list workload, id being Tessera's tie-break — read backwards until the filter is met;
+ * The indexes the seed adds; both servers read the same table, so they share them and the
+ * engine's own (the primary key, (owner_id, id), and DEAL_VIEW's (owner_id, amount, id), which
+ * the seed does not build again). (amount, id) serves `order by amount desc, id desc` — the sort
+ * of the list workload, id being Tessera's tie-break — read backwards until the filter is met;
  * (stage, amount) is the index the issue names, for stage-first plans.
  */
 export const INDEXES = [
