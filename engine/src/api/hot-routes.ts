@@ -32,7 +32,7 @@ export function hotRoutes(tenant: Tenant): HotRoutes {
       await check(req, true);
       const object = String(req.params.object);
       const record = await fusedCall(req, (caller) => records.create(object, req.body, caller));
-      res.status(201).location(`/api/v1/records/${object}/${record.id}`).set('ETag', `"${record.version}"`).json(record);
+      res.status(201).location(`/api/v1/records/${object}/${record.id}`).set('ETag', `"${record.version}"`).type('application/json').send(record.json);
     },
   };
 }

@@ -50,3 +50,29 @@ export async function runNative<T = Record<string, unknown>>(knex: Knex, native:
     await knex.client.releaseConnection(client);
   }
 }
+
+const NATIVE_MAX = 500;
+const natives = new Map<string, string>();
+
+/**
+ * knex.raw(sql, bindings).toSQL().toNative() for `?`/`??` SQL built the same way on every
+ * request: knex converts each text (with its identifiers) once, and later calls only pick the
+ * values (`?`) out of the bindings, in order. A text knex converts any other way (an array value
+ * expands to a list, say) is converted afresh every time.
+ */
+export function nativeOf(knex: Knex, sql: string, bindings: readonly unknown[]): Knex.SqlNative {
+  const values: unknown[] = [];
+  const identifiers: unknown[] = [];
+  let i = 0;
+  for (const mark of sql.match(/\\\?|\?\??/g) ?? []) {
+    if (mark === '\\?') continue; // a literal question mark
+    (mark === '?' ? values : identifiers).push(bindings[i++]);
+  }
+  const key = `${sql}\u0000${JSON.stringify(identifiers)}`;
+  const known = i === bindings.length ? natives.get(key) : undefined;
+  if (known) return { sql: known, bindings: values as Knex.SqlNative['bindings'] };
+  const native = knex.raw(sql, bindings as Knex.RawBinding[]).toSQL().toNative();
+  const same = i === bindings.length && values.length === native.bindings.length && values.every((v, n) => native.bindings[n] === v);
+  if (same && natives.size < NATIVE_MAX) natives.set(key, native.sql);
+  return native;
+}

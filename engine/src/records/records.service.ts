@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
+import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
-import { runNative, runQuery } from '../db/prepared.js';
+import { nativeOf, runNative } from '../db/prepared.js';
 import { LruMap } from '../db/lru.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { PathResolver, type Join } from '../query/paths.js';
@@ -18,8 +19,9 @@ import { BulkUpdater, parseBulkUpdate } from './bulk-update.js';
 import { BulkDeleter, parseBulkDelete, type SoftDelete } from './bulk-delete.js';
 import { translateDbError } from './db-errors.js';
 import { recordJsonSql, selectColumns, toColumnValues, toRecord } from './record-shape.js';
+import { insertStatement } from './insert-statement.js';
 import { validateBody } from './record-validator.js';
-import { insertWithHistory, readHistory, recordChanges, recordEvents } from './history.js';
+import { readHistory, recordChanges, recordEvents } from './history.js';
 import { forbidden, type Access } from '../security/access.js';
 import { guardedResolver, redact } from '../security/field-guard.js';
 import { recordAccessArms, recordAccessSql, type RecordMode } from '../security/record-access.js';
@@ -29,6 +31,14 @@ import { recordAccessArms, recordAccessSql, type RecordMode } from '../security/
  * here: coercion, required/type/length/picklist checks, lookup targets, validation rules, then a
  * single INSERT/UPDATE. A refused write writes nothing.
  */
+
+export interface CreatedRecord {
+  id: string;
+  /** The record's ETag. */
+  version: number;
+  /** The record as JSON text, with the fields its creator may read. */
+  json: string;
+}
 
 export interface ListPage {
   /** Each record as JSON text, in order. */
@@ -225,6 +235,13 @@ export class RecordsService {
       // Aggregates filter on the object's own fields (no joins).
       resolve: (path) => (path.includes('.') ? undefined : guarded(path)),
       restrict: recordAccessSql(access, object, this.schema, 'r', 'read'),
+      // A lookup group's name: the target's name field, if the caller may read it, on records they may see.
+      label: (lookup, alias) => {
+        const target = this.metadata().objects.get(lookup.def.target!);
+        const name = target?.fields.get(target.def.nameField);
+        if (!target || !name || !access.can(target.def.apiName, 'read') || !access.canReadField(target.def.apiName, name.def.apiName)) return null;
+        return { table: target.table, nameColumn: name.columns[0]!, restrict: recordAccessSql(access, target, this.schema, alias, 'read') };
+      },
     });
   }
 
@@ -281,7 +298,8 @@ export class RecordsService {
     return row;
   }
 
-  async create(objectName: string, body: unknown, caller: Caller): Promise<Row> {
+  /** A new record: its id, version (the ETag) and JSON as GET and list pages show it to the caller. */
+  async create(objectName: string, body: unknown, caller: Caller): Promise<CreatedRecord> {
     const object = this.object(objectName);
     caller.access.require(object, 'create');
     const { fields, owner } = this.splitOwner(object, body, caller, 'create');
@@ -290,29 +308,32 @@ export class RecordsService {
     const guard = caller.sessionGuard;
     // A presumed session: the owner is the caller only while the session holds, else NULL, which
     // the NOT NULL owner column refuses — the INSERT and the session check are one statement.
-    const ownerValue = guard ? this.knex.raw('(case when ? then ?::uuid end)', [this.knex.raw(guard.sql, guard.bindings as Knex.RawBinding[]), ownerId]) : ownerId;
-    const row = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), owner_id: ownerValue, created_by: caller.userId, updated_by: caller.userId };
-    const insert = async (db: Knex | Knex.Transaction) => {
+    const ownerValue: SqlFragment = guard ? { sql: `(case when ${guard.sql} then ?::uuid end)`, bindings: [...guard.bindings, ownerId] } : { sql: '?', bindings: [ownerId] };
+    const columns = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), created_by: caller.userId, updated_by: caller.userId };
+    // The answer is the record as JSON built by Postgres, like a list page's, with the fields the
+    // caller may read; `withRow` also returns its columns, for the rollups refreshed after it.
+    const only = caller.access.isAdmin ? undefined : caller.access.readableFields(object);
+    const insert = async (db: Knex | Knex.Transaction, withRow: boolean): Promise<Row> => {
+      const statement = insertStatement(this.schema, object, columns, ownerValue, only, withRow, caller);
       try {
-        const statement = insertWithHistory(db, this.schema, object, this.table(object, db).insert(row).returning(selectColumns(object)), caller);
         // Outside a transaction the INSERT is a prepared statement (same text for every create).
-        const rows = db === this.knex ? await runQuery<Row>(this.knex, statement) : (await statement).rows;
+        const rows = db === this.knex ? await runNative<Row>(this.knex, nativeOf(this.knex, statement.sql, statement.bindings)) : (await db.raw(statement.sql, statement.bindings as Knex.RawBinding[])).rows;
         return rows[0] as Row;
       } catch (e) {
         if (guard && (e as { code?: string; column?: string }).code === '23502' && (e as { column?: string }).column === 'owner_id') throw new SessionUnverified();
         throw translateDbError(object, e);
       }
     };
-    const done = (inserted: Row) => redact(object, toRecord(object, inserted), caller.access);
+    const done = (inserted: Row): CreatedRecord => ({ id: columns.id, version: Number(inserted._version), json: inserted._json as string });
     // Nothing to check in other tables and nothing to refresh: one statement (the INSERT and its
     // history entry) is already atomic.
     const pointsElsewhere = owner !== undefined || [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
-    if (!pointsElsewhere && object.summarisedBy.length === 0) return done(await insert(this.knex));
+    if (!pointsElsewhere && object.summarisedBy.length === 0) return done(await insert(this.knex, false));
     if (guard) throw new SessionUnverified(); // several statements: check the session first
     return this.knex.transaction(async (trx) => {
       if (owner !== undefined) await this.checkOwner(trx, owner);
       await this.checkLookups(object, values, trx, caller.access);
-      const inserted = await insert(trx);
+      const inserted = await insert(trx, true);
       await this.touchRollups(trx, object, [inserted]);
       return done(inserted);
     });
