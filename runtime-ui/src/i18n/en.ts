@@ -35,7 +35,11 @@ export const en = {
     last_month: 'Last month', this_quarter: 'This quarter', last_quarter: 'Last quarter', this_year: 'This year',
     last_year: 'Last year', last_n_days_30: 'Last 30 days', next_n_days_30: 'Next 30 days', all: 'All time',
   },
-  views: { shared: 'Shared views', mine: 'My views', save: 'Save view', saveTitle: 'Save as my view', name: 'Name', delete: 'Delete my view', saved: 'View saved' },
+  views: {
+    shared: 'Shared views', mine: 'My views', save: 'Save view', saveTitle: 'Save as my view', name: 'Name', delete: 'Delete my view', saved: 'View saved',
+    actions: 'View actions', update: 'Save changes to “{{label}}”', updated: 'View updated', rename: 'Rename…', renameTitle: 'Rename view', renamed: 'View renamed',
+    confirmDelete: 'Delete the view “{{label}}”?', deleted: 'View deleted', dropped: '{{count}} parts no longer apply', dropped_one: '1 part no longer applies',
+  },
   columns: { title: 'Columns', reset: 'Back to the view’s columns', drag: 'Drag {{name}}' },
   bulk: {
     selected: '{{count}} selected', update: 'Update field', delete: 'Delete', updateTitle: 'Update {{count}} records',

@@ -37,7 +37,11 @@ export const zhCN: Messages = {
     last_month: '上月', this_quarter: '本季度', last_quarter: '上季度', this_year: '今年',
     last_year: '去年', last_n_days_30: '最近 30 天', next_n_days_30: '未来 30 天', all: '全部时间',
   },
-  views: { shared: '共享视图', mine: '我的视图', save: '保存视图', saveTitle: '另存为我的视图', name: '名称', delete: '删除我的视图', saved: '视图已保存' },
+  views: {
+    shared: '共享视图', mine: '我的视图', save: '保存视图', saveTitle: '另存为我的视图', name: '名称', delete: '删除我的视图', saved: '视图已保存',
+    actions: '视图操作', update: '将更改保存到“{{label}}”', updated: '视图已更新', rename: '重命名…', renameTitle: '重命名视图', renamed: '视图已重命名',
+    confirmDelete: '删除视图“{{label}}”？', deleted: '视图已删除', dropped: '{{count}} 项已不再适用', dropped_one: '{{count}} 项已不再适用',
+  },
   columns: { title: '列', reset: '恢复视图的列', drag: '拖动 {{name}}' },
   bulk: {
     selected: '已选 {{count}} 条', update: '批量更新', delete: '删除', updateTitle: '更新 {{count}} 条记录',

@@ -1,5 +1,5 @@
-import { AppstoreOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Select, Space, Typography } from 'antd';
+import { AppstoreOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Select, Space, Spin, Tooltip, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
@@ -17,8 +17,8 @@ import { FilterBuilder } from './FilterBuilder';
 import { combineFilters, countConditions, emptyGroup, toApiFilter, type FilterGroup } from './filter-model';
 import { ImportModal } from './ImportModal';
 import { saveColumns, savedColumns } from './list-preferences';
-import { loadMyViews, saveMyViews, type MyView } from './my-views';
-import { SaveViewButton } from './SaveViewButton';
+import { isMyViewKey, useMyViews } from './my-views';
+import { MyViewMenu, SaveViewButton } from './SaveViewButton';
 import { RecordTable } from './RecordTable';
 import { useRecordPages } from './use-record-pages';
 import { LinkButton } from '../shell/LinkButton';
@@ -27,39 +27,43 @@ import { LinkButton } from '../shell/LinkButton';
 export default function ListPage() {
   const { object = '' } = useParams();
   const meta = useMeta();
+  const { user } = useSession();
+  const [params] = useSearchParams();
+  const mine = useMyViews(user?.id, object);
   const obj = meta.object(object);
   if (!obj) return <NotFound />;
-  return <ObjectList key={object} object={object} />;
+  // A private view named in the URL is applied from the first request: wait for it (it is stored on the server).
+  if (isMyViewKey(params.get('view')) && mine.isPending) return <Spin style={{ display: 'block', margin: 48 }} />;
+  return <ObjectList key={object} object={object} mine={mine} />;
 }
 
-function ObjectList({ object }: { object: string }) {
+function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof useMyViews> }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const meta = useMeta();
   const obj = meta.object(object)!;
   const [params, setParams] = useSearchParams();
-  const { user } = useSession();
-  const userId = user?.id ?? 'anonymous';
-  const [myViews, setMyViews] = useState<MyView[]>(() => loadMyViews(userId, object));
+  const myViews = mine.views;
   const views = meta.listViews(object);
-  const myView = myViews.find((v) => v.id === params.get('view'));
+  const myView = myViews.find((v) => v.key === params.get('view'));
   const view = myView ? undefined : views.find((v) => v.apiName === params.get('view')) ?? meta.defaultListView(object);
-  const viewKey = myView?.id ?? view?.apiName ?? '_all';
+  const viewKey = myView?.key ?? view?.apiName ?? '_all';
+  const myColumns = myView?.columns.length ? myView.columns : undefined;
   const defaultColumns = useMemo(
     () => (view?.columns ?? [obj.nameField, ...obj.fields.filter((f) => f.apiName !== obj.nameField).slice(0, 5).map((f) => f.apiName)]).filter((c) => meta.path(object, c)),
     [view, obj, meta, object],
   );
-  const [columns, setColumns] = useState<string[]>(() => myView?.columns ?? savedColumns(object, viewKey) ?? defaultColumns);
+  const [columns, setColumns] = useState<string[]>(() => myColumns ?? savedColumns(object, viewKey) ?? defaultColumns);
   const [filterTree, setFilterTree] = useState<FilterGroup>(() => myView?.filter ?? emptyGroup());
   const [showFilter, setShowFilter] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
   const [importing, setImporting] = useState(false);
-  useEffect(() => setColumns(myView?.columns ?? savedColumns(object, viewKey) ?? defaultColumns), [object, viewKey, defaultColumns]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setColumns(myColumns ?? savedColumns(object, viewKey) ?? defaultColumns), [object, viewKey, defaultColumns]); // eslint-disable-line react-hooks/exhaustive-deps
   // Choosing another view replaces the filter with the view's (only then: not on every re-render).
   useEffect(() => setFilterTree(myView?.filter ?? emptyGroup()), [object, viewKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const sort = params.get('sort') ?? myView?.sort ?? view?.sort;
-  const filter = combineFilters(view?.filter, toApiFilter(filterTree));
+  const filter = combineFilters(view?.filter ?? myView?.baseFilter, toApiFilter(filterTree));
   const fields = requestFields(meta, object, columns);
   const list = useRecordPages(object, { filter, sort, fields });
   const selectedRows = list.rows.filter((r) => selected.includes(r.id));
@@ -71,19 +75,12 @@ function ObjectList({ object }: { object: string }) {
     if (key === 'view') next.delete('sort');
     setParams(next, { replace: true });
   };
-  const saveMyView = (label: string) => {
-    const created: MyView = { id: `my_${Date.now().toString(36)}`, label, filter: filterTree, ...(sort ? { sort } : {}), columns };
-    const next = [...myViews, created];
-    saveMyViews(userId, object, next);
-    setMyViews(next);
-    setParam('view', created.id);
+  // A private view keeps what the list shows now: the view's filter (shared or not) with the user's, sort, columns.
+  const listState = () => ({ columns, filter, ...(sort ? { sort } : {}) });
+  const saveMyView = async (label: string) => {
+    const created = await mine.create(label, listState());
+    setParam('view', created.key);
     message.success(t('views.saved'));
-  };
-  const deleteMyView = () => {
-    const next = myViews.filter((v) => v.id !== myView?.id);
-    saveMyViews(userId, object, next);
-    setMyViews(next);
-    setParam('view', undefined);
   };
   const chooseColumns = (next: string[] | undefined) => {
     saveColumns(object, viewKey, next);
@@ -105,13 +102,26 @@ function ObjectList({ object }: { object: string }) {
         <Space wrap align="center">
           <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>{labelOf(obj.pluralLabel, i18n.language)}</Typography.Title>
           {views.length + myViews.length > 0 && (
-            <Select aria-label={t('list.view')} value={myView?.id ?? view?.apiName} onChange={(v) => setParam('view', v)} style={{ minWidth: 180 }} data-testid="view-picker"
+            <Select aria-label={t('list.view')} value={myView?.key ?? view?.apiName} onChange={(v) => setParam('view', v)} style={{ minWidth: 180 }} data-testid="view-picker"
               options={[
                 { label: t('views.shared'), options: views.map((v) => ({ value: v.apiName, label: labelOf(v.label, i18n.language) })) },
-                ...(myViews.length ? [{ label: t('views.mine'), options: myViews.map((v) => ({ value: v.id, label: v.label })) }] : []),
+                ...(myViews.length ? [{ label: t('views.mine'), options: myViews.map((v) => ({ value: v.key, label: v.label })) }] : []),
               ]} />
           )}
-          {myView && <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('views.delete')} onClick={deleteMyView} />}
+          {myView && (
+            <MyViewMenu key={myView.id} label={myView.label}
+              onUpdate={() => mine.update(myView.id, listState())}
+              onRename={(label) => mine.rename(myView.id, label)}
+              onDelete={async () => {
+                await mine.remove(myView.id);
+                setParam('view', undefined);
+              }} />
+          )}
+          {myView && myView.dropped.length > 0 && (
+            <Tooltip title={myView.dropped.map((d) => d.message).join('; ')}>
+              <Typography.Text type="warning" data-testid="view-dropped" tabIndex={0}><WarningOutlined /> {t('views.dropped', { count: myView.dropped.length })}</Typography.Text>
+            </Tooltip>
+          )}
           <Typography.Text type="secondary" data-testid="list-count">
             {list.total !== undefined ? t('list.count', { count: list.total, n: formatNumber(list.total, i18n.language) }) : ''}
           </Typography.Text>
