@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, publish, type TestUser } from './support/security.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
 
 let t: TestEngine;
@@ -60,5 +61,74 @@ describe('aggregates', () => {
       expect(res.status, query).toBe(400);
       expect(res.body.errors[0], query).toMatchObject({ field, code });
     }
+  });
+});
+
+describe('lookup groups with the name of the record they point to', () => {
+  const ACCT = 'agl_acct';
+  const DEAL = 'agl_deal';
+  let rep: TestUser;
+  let nameless: TestUser;
+  const ids: Record<string, string> = {};
+  const byAccount = async (api = t.api) => {
+    const res = await api('GET', `/api/v1/records/${DEAL}/aggregate?groupBy=acct&metrics=count,sum:amount`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.data as Record<string, unknown>[];
+  };
+
+  beforeAll(async () => {
+    await publish(t, {
+      objects: [
+        { apiName: ACCT, label: 'Account', pluralLabel: 'Accounts', nameField: 'name', sharing: { default: 'private' }, fields: [{ apiName: 'name', type: 'text', label: 'Name' }] },
+        {
+          apiName: DEAL, label: 'Deal', pluralLabel: 'Deals', nameField: 'name', sharing: { default: 'read' },
+          fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'amount', type: 'number', label: 'Amount' }, { apiName: 'acct', type: 'lookup', label: 'Account', target: ACCT }],
+        },
+      ],
+      permissionSets: [
+        { apiName: 'agl_rep', label: 'Rep', objects: { [ACCT]: { read: true, create: true, edit: true }, [DEAL]: { read: true, create: true, edit: true } } },
+        { apiName: 'agl_nameless', label: 'Nameless', objects: { [ACCT]: { read: true, viewAll: true }, [DEAL]: { read: true } }, fields: { [`${ACCT}.name`]: { read: false, edit: false } } },
+      ],
+    });
+    [rep, nameless] = await Promise.all([createUser(t, { name: 'Rep', permissionSets: ['agl_rep'] }), createUser(t, { name: 'Nameless', permissionSets: ['agl_nameless'] })]);
+    const made = async (api: typeof t.api, object: string, body: Record<string, unknown>) => {
+      const res = await api('POST', `/api/v1/records/${object}`, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+    ids.acme = await made(t.api, ACCT, { name: 'Acme Holdings' });
+    ids.globex = await made(rep.api, ACCT, { name: 'Globex' });
+    ids.gone = await made(t.api, ACCT, { name: 'Gone Ltd' });
+    for (const [name, amount, acct] of [['a1', 10, ids.acme], ['a2', 5, ids.acme], ['g1', 7, ids.globex], ['x1', 1, ids.gone], ['none', 2, null]] as const) {
+      await made(t.api, DEAL, { name, amount, acct });
+    }
+    expect((await t.api('DELETE', `/api/v1/records/${ACCT}/${ids.gone}`)).status).toBe(204);
+  });
+
+  it('answers the name beside each key, from the same statement', async () => {
+    const rows = await byAccount();
+    const find = (id: string | null) => rows.find((r) => r.acct === id);
+    expect(find(ids.acme!)).toEqual({ acct: ids.acme, 'acct:label': 'Acme Holdings', count: 2, 'sum:amount': 15 });
+    expect(find(ids.globex!)).toEqual({ acct: ids.globex, 'acct:label': 'Globex', count: 1, 'sum:amount': 7 });
+    // Deals without an account (one lost it when its account was deleted) group under null.
+    expect(find(null)).toEqual({ acct: null, 'acct:label': null, count: 2, 'sum:amount': 3 });
+    expect(rows).toHaveLength(3);
+    // Two groups, one a lookup: each lookup key gets its label.
+    const two = await t.api('GET', `/api/v1/records/${DEAL}/aggregate?groupBy=name,acct&metrics=count`);
+    expect(two.body.data.find((r: Record<string, unknown>) => r.name === 'a1')).toEqual({ name: 'a1', acct: ids.acme, 'acct:label': 'Acme Holdings', count: 1 });
+  });
+
+  it('shows no name for an account the caller cannot see: the counts stay, the name does not leak', async () => {
+    const rows = await byAccount(rep.api);
+    expect(rows.find((r) => r.acct === ids.acme)).toEqual({ acct: ids.acme, 'acct:label': null, count: 2, 'sum:amount': 15 });
+    expect(rows.find((r) => r.acct === ids.globex)).toEqual({ acct: ids.globex, 'acct:label': 'Globex', count: 1, 'sum:amount': 7 });
+    expect(JSON.stringify(rows)).not.toContain('Acme');
+  });
+
+  it('shows no name when the caller may not read the name field', async () => {
+    const rows = await byAccount(nameless.api);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row['acct:label']).toBeNull();
+    expect(JSON.stringify(rows)).not.toMatch(/Acme|Globex/);
   });
 });

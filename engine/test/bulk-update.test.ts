@@ -1,6 +1,8 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectNoLeak, expectProblem, publish, snapshot, type Api, type TestUser } from './support/security.js';
-import { startTestEngine, type TestEngine } from './support/test-engine.js';
+import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 /**
  * Bulk update by id (PATCH /records/{object}/bulk) and bulk delete (POST …/bulk-delete): each
@@ -332,5 +334,34 @@ describe('bulk delete', () => {
     expect(second.body).toEqual(first.body);
     // Without the key, the retry finds the record gone.
     expect((await remove(a.api, { ids: [d1!.id] })).body.errors[0]).toMatchObject({ index: 0, code: 'notFound' });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes what bulk update and delete answer, row results and refusals alike', async () => {
+    const doc = (await t.api('GET', '/api/v1/openapi.json')).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    ajv.addSchema({ $id: 'https://tessera.test/openapi.json', components: { schemas: doc.components.schemas } });
+    const documented = (res: ApiResponse, method: string, path: string) => {
+      const answer = doc.paths[path][method].responses[String(res.status)];
+      expect(answer, `${method} ${path} ${res.status}`).toBeDefined();
+      const schema = answer.$ref ? doc.components.responses[answer.$ref.split('/').pop()].content['application/problem+json'].schema : answer.content['application/json'].schema;
+      const validate = ajv.getSchema(`https://tessera.test/openapi.json${schema.$ref}`)!;
+      expect(validate(res.body), JSON.stringify(validate.errors)).toBe(true);
+    };
+    const bulk = `${R}/${DEAL}/bulk`;
+    const [d1, d2] = await deals(a.api, 2, 'Documented');
+    documented(await update(a.api, { allOrNone: false, records: [{ id: d1!.id, amount: 3, version: 1 }, { id: MISSING, amount: 1 }] }), 'patch', bulk);
+    documented(await update(a.api, { records: [{ id: d1!.id, amount: 4, version: 1 }] }), 'patch', bulk);
+    documented(await update(reader.api, { records: [{ id: d1!.id, amount: 4 }] }), 'patch', bulk);
+    documented(await remove(a.api, { allOrNone: false, ids: [d2!.id, MISSING] }), 'post', `${R}/${DEAL}/bulk-delete`);
+    documented(await remove(a.api, { ids: [MISSING] }), 'post', `${R}/${DEAL}/bulk-delete`);
+    documented(await remove(a.api, { ids: [] }), 'post', `${R}/${DEAL}/bulk-delete`);
+    // the request bodies sent above are what the document describes
+    const request = (name: string) => ajv.getSchema(`https://tessera.test/openapi.json#/components/schemas/${name}`)!;
+    expect(request('BuDealBulkUpdateRequest')({ records: [{ id: d1!.id, version: 2, owner_id: b.id, amount: 1 }], allOrNone: false })).toBe(true);
+    expect(request('BuDealBulkUpdateRequest')({ records: [{ amount: 1 }] })).toBe(false);
+    expect(request('BulkDeleteRequest')({ ids: [d1!.id], allOrNone: true })).toBe(true);
   });
 });

@@ -302,10 +302,10 @@ describe('buildOpenApi on the core pack', () => {
   it('has the bulk, aggregate, recycle-bin and CSV paths for every core object', () => {
     for (const name of CORE_OBJECTS) {
       const base = `/api/v1/records/${name}`;
-      for (const [path, method] of [
-        ['/bulk', 'post'], ['/aggregate', 'get'], ['/{id}/restore', 'post'], ['/{id}/purge', 'post'], ['/export', 'get'], ['/import', 'post'],
+      for (const [path, methods] of [
+        ['/bulk', ['post', 'patch']], ['/bulk-delete', ['post']], ['/aggregate', ['get']], ['/{id}/restore', ['post']], ['/{id}/purge', ['post']], ['/export', ['get']], ['/import', ['post']],
       ] as const) {
-        expect(Object.keys(doc.paths[base + path] ?? {}).filter((k) => METHODS.includes(k)), `${base}${path}`).toEqual([method]);
+        expect(Object.keys(doc.paths[base + path] ?? {}).filter((k) => METHODS.includes(k)), `${base}${path}`).toEqual(methods);
       }
     }
     for (const [path, method] of [
@@ -343,6 +343,26 @@ describe('buildOpenApi on the core pack', () => {
     expect(written.required).toEqual(['index', 'ok', 'id', 'created']);
     expect(refused.properties.errors.items).toEqual({ $ref: '#/components/schemas/FieldError' });
     expect(doc.components.schemas.FieldError.properties.index).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
+  it('describes bulk updates and deletes by id: a row per record, all or none, a result per row', () => {
+    const update = doc.paths['/api/v1/records/opportunity/bulk'].patch;
+    expect(update.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
+    expect(update.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/OpportunityBulkUpdateRequest' });
+    expect(update.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/BulkResult' });
+    expect(Object.keys(update.responses).sort()).toEqual(['200', '400', '401', '403', '413', '422']);
+    expect(update.responses['422'].description).toMatch(/notFound.*stale/);
+    const rows = doc.components.schemas.OpportunityBulkUpdateRequest.properties.records;
+    expect(rows).toMatchObject({ minItems: 1, maxItems: 10000, items: { required: ['id'], additionalProperties: false } });
+    // the changes of a single PATCH, owner_id included, plus id and version
+    expect(Object.keys(rows.items.properties)).toEqual(['id', 'version', ...Object.keys(doc.components.schemas.OpportunityPatch.properties)]);
+    expect(rows.items.properties.owner_id).toBeDefined();
+
+    const remove = doc.paths['/api/v1/records/opportunity/bulk-delete'].post;
+    expect(remove.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/BulkDeleteRequest' });
+    expect(remove.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/BulkDeleteResult' });
+    expect(remove.responses['422'].description).toContain('restrict');
+    expect(doc.components.schemas.BulkDeleteRequest).toMatchObject({ required: ['ids'], additionalProperties: false, properties: { ids: { maxItems: 10000 } } });
   });
 
   it('lists with counts and the recycle bin, and restores and purges from it', () => {

@@ -12,6 +12,11 @@ import { parseFilter } from './filter-parser.js';
  *
  *   ?groupBy=stage,close_date:month&metrics=count,sum:amount&filter={…}
  *   → { data: [{ "stage": "won", "close_date:month": "2026-11-01", "count": 3, "sum:amount": 1200 }] }
+ *
+ * A lookup group also answers the name of the record it points to, joined in the same statement
+ * under the caller's record access (a record they cannot see has no name, as in a list):
+ *
+ *   ?groupBy=account → { data: [{ "account": "0190…", "account:label": "Acme", "count": 3 }] }
  */
 
 const BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -79,6 +84,17 @@ export interface AggregateScope {
   resolve(path: string): ResolvedPath | undefined;
   /** Record access, as a condition on alias r; null when every record is visible. */
   restrict: SqlFragment | null;
+  /**
+   * Where a lookup's target keeps its name, with the caller's record access to it as a condition
+   * on `alias`; null when the caller may not read the target or its name field.
+   */
+  label(lookup: CompiledField, alias: string): LabelSource | null;
+}
+
+export interface LabelSource {
+  table: string;
+  nameColumn: string;
+  restrict: SqlFragment | null;
 }
 
 export async function aggregate(knex: Knex, schema: string, object: CompiledObject, input: AggregateInput, corporate: string, scope: AggregateScope): Promise<Record<string, unknown>[]> {
@@ -109,12 +125,15 @@ export async function aggregate(knex: Knex, schema: string, object: CompiledObje
       qb.select(knex.raw(AGGREGATE_SQL[m.fn].replace('??', '?') + ' as ??', [value, `m${i}`]));
     } else qb.select(knex.raw(AGGREGATE_SQL[m.fn] + ' as ??', [`r.${m.field!.columns[0]}`, `m${i}`]));
   });
+  // After the groups and metrics, whose places the GROUP BY and ORDER BY above count on.
+  const labelled = groups.map((g, i) => (g.field.def.target ? joinLabel(knex, schema, qb, g.field, i, scope) : false));
   const rows: Record<string, unknown>[] = await qb.limit(MAX_GROUPS);
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     groups.forEach((g, i) => {
       const v = row[`g${i}`];
       out[g.key] = g.bucket ? v : g.field.type.fromColumns([v], g.field.def);
+      if (g.field.def.target) out[`${g.key}:label`] = labelled[i] ? (row[`l${i}`] ?? null) : null;
     });
     metrics.forEach((m, i) => {
       const v = row[`m${i}`];
@@ -122,6 +141,24 @@ export async function aggregate(knex: Knex, schema: string, object: CompiledObje
     });
     return out;
   });
+}
+
+/**
+ * Joins the target of lookup group i (alias _l<i>, on its id, live and visible to the caller)
+ * and selects its name as l<i>, grouped with the key: one name per key, as the join is on the
+ * target's primary key. False when the caller may not read the name: the label stays null.
+ */
+function joinLabel(knex: Knex, schema: string, qb: Knex.QueryBuilder, lookup: CompiledField, i: number, scope: AggregateScope): boolean {
+  const alias = `_l${i}`;
+  const source = scope.label(lookup, alias);
+  if (!source) return false;
+  qb.leftJoin(`${schema}.${source.table} as ${alias}`, (on) => {
+    on.on(`${alias}.id`, '=', `r.${lookup.columns[0]}`).andOnNull(`${alias}.deleted_at`);
+    if (source.restrict) on.andOn(knex.raw(source.restrict.sql, source.restrict.bindings as Knex.RawBinding[]));
+  });
+  const name = `${alias}.${source.nameColumn}`;
+  qb.select(knex.raw('??::text as ??', [name, `l${i}`])).groupBy(name);
+  return true;
 }
 
 function parseConversion(object: CompiledObject, input: AggregateInput, metrics: Metric[]): { dateColumn: string } | undefined {

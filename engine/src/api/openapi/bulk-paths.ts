@@ -7,8 +7,8 @@ import type { ObjectNames } from './record-paths.js';
 import { upsertKeys } from './record-schemas.js';
 
 /**
- * Many records at once: bulk JSON writes, CSV export, CSV import as a background job, and the
- * job's status and error report.
+ * Many records at once: bulk JSON writes (create or upsert, update by id, delete by id), CSV
+ * export, CSV import as a background job, and the job's status and error report.
  */
 
 const csvFile = (description: string) => ({
@@ -52,6 +52,63 @@ export function bulkPaths(object: CompiledObject, objects: ReadonlyMap<string, C
         forbidden(['objectPermission', 'fieldPermission']),
         ['PayloadTooLarge', 'The body is over 25 MB.'],
         ['ValidationFailed', 'allOrNone: some rows are not valid, and nothing was written; each error has the `index` of its row. Or the Idempotency-Key was used before for a different body.'],
+      ),
+    },
+  };
+
+  const bulkUpdate: Operation = {
+    operationId: `bulkUpdate${stem}Records`,
+    summary: `Update ${plural} by id in bulk`,
+    description: [
+      `Up to ${MAX_BULK.toLocaleString('en')} records in one transaction, each row \`{ id, version?, owner_id?, …fields }\` checked as a single PATCH would check it`,
+      '(edit access to the record, full access to change owner_id, field permissions, values, validation rules, lookups, unique fields) before any row is written.',
+      'A record the caller cannot see is refused as `notFound`, like a missing one; `version` acts as If-Match (`stale`).',
+      'Field history entries say `via: bulk`; rollups over the records are refreshed.',
+      'Send an `Idempotency-Key` to retry safely.',
+    ].join(' '),
+    tags: [tag],
+    parameters: [parameterRef('IdempotencyKey')],
+    requestBody: { required: true, content: json(ref(`${stem}BulkUpdateRequest`)) },
+    responses: {
+      200: {
+        description: 'What was changed, row by row, with each record\'s new version.',
+        headers: { 'Idempotent-Replayed': headerRef('IdempotentReplayed') },
+        content: json(ref('BulkResult')),
+      },
+      ...problemResponses(
+        ['BadRequest', `The body is not { records: [1 to ${MAX_BULK}] }, or the Idempotency-Key is malformed.`],
+        'Unauthorized',
+        forbidden(['objectPermission', 'fieldPermission']),
+        ['PayloadTooLarge', 'The body is over 25 MB.'],
+        ['ValidationFailed', 'allOrNone: some rows cannot be written, and nothing was; each error has the `index` of its row and a code: the field checks of a single update, or `notFound`, `recordAccess`, `stale`, `duplicate` (the same id twice). Or the Idempotency-Key was used before for a different body.'],
+      ),
+    },
+  };
+
+  const bulkDelete: Operation = {
+    operationId: `bulkDelete${stem}Records`,
+    summary: `Delete ${plural} by id in bulk`,
+    description: [
+      `Moves up to ${MAX_BULK.toLocaleString('en')} records to the recycle bin in one transaction, each as a single DELETE would:`,
+      'full access to the record (owner, above the owner in the role hierarchy, or modifyAll), masterDetail children deleted with it,',
+      'records pointing at it through a lookup cleared (setNull) or holding it (restrict). A record the caller cannot see is refused as `notFound`.',
+      'Send an `Idempotency-Key` to retry safely.',
+    ].join(' '),
+    tags: [tag],
+    parameters: [parameterRef('IdempotencyKey')],
+    requestBody: { required: true, content: json(ref('BulkDeleteRequest')) },
+    responses: {
+      200: {
+        description: 'What was deleted, id by id.',
+        headers: { 'Idempotent-Replayed': headerRef('IdempotentReplayed') },
+        content: json(ref('BulkDeleteResult')),
+      },
+      ...problemResponses(
+        ['BadRequest', `The body is not { ids: [1 to ${MAX_BULK}] }, or the Idempotency-Key is malformed.`],
+        'Unauthorized',
+        forbidden(['objectPermission']),
+        ['PayloadTooLarge', 'The body is over 25 MB.'],
+        ['ValidationFailed', 'allOrNone: some records cannot be deleted, and none was; each error has the `index` of its id and a code: `notFound`, `recordAccess`, `duplicate`, `format`, or `restrict` on the lookup that holds the record. Or the Idempotency-Key was used before for a different body.'],
       ),
     },
   };
@@ -120,7 +177,8 @@ export function bulkPaths(object: CompiledObject, objects: ReadonlyMap<string, C
   };
 
   return {
-    [`${base}/bulk`]: { post: bulk },
+    [`${base}/bulk`]: { post: bulk, patch: bulkUpdate },
+    [`${base}/bulk-delete`]: { post: bulkDelete },
     [`${base}/export`]: { get: exportCsv },
     [`${base}/import`]: { post: importCsv },
   };

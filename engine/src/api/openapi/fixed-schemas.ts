@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../../fields/field-type.js';
 import { ISO_CURRENCY } from '../../fields/currency.js';
+import { MAX_BULK } from '../../records/bulk.js';
 import { ref } from './operation.js';
 
 /**
@@ -97,7 +98,7 @@ export const bulkSchemas: Record<string, JsonSchema> = {
     required: ['created', 'updated', 'failed', 'results'],
     properties: {
       created: { type: 'integer', minimum: 0, description: 'Records created.' },
-      updated: { type: 'integer', minimum: 0, description: 'Records an upsert matched and changed.' },
+      updated: { type: 'integer', minimum: 0, description: 'Records an upsert matched, or an update by id named, and changed.' },
       failed: { type: 'integer', minimum: 0, description: 'Rows refused (only with allOrNone: false).' },
       results: { type: 'array', items: ref('BulkRowResult'), description: 'One per row, in the order sent.' },
     },
@@ -112,7 +113,8 @@ export const bulkSchemas: Record<string, JsonSchema> = {
           index: { type: 'integer', minimum: 0, description: 'The row\'s position in `records`.' },
           ok: { const: true },
           id: { type: 'string', format: 'uuid', description: 'The id of the record written.' },
-          created: { type: 'boolean', description: 'true: a new record; false: an upsert changed an existing one.' },
+          created: { type: 'boolean', description: 'true: a new record; false: an upsert or an update by id changed an existing one.' },
+          version: { type: 'integer', minimum: 1, description: 'Update by id: the record\'s version after the change (its new ETag).' },
         },
       },
       {
@@ -127,6 +129,39 @@ export const bulkSchemas: Record<string, JsonSchema> = {
       },
     ],
   },
+  BulkDeleteRequest: {
+    type: 'object',
+    required: ['ids'],
+    properties: {
+      ids: { type: 'array', minItems: 1, maxItems: MAX_BULK, items: { type: 'string', format: 'uuid' }, description: 'The records to move to the recycle bin.' },
+      allOrNone: {
+        type: 'boolean', default: true,
+        description: 'true: one id that cannot be deleted refuses the request (422, each error with its row\'s `index`) and nothing is deleted. false: the others are deleted, the refused ones reported in `results`.',
+      },
+    },
+    additionalProperties: false,
+  },
+  BulkDeleteResult: {
+    type: 'object',
+    description: 'What a bulk delete did. With allOrNone (the default) a request that answers at all deleted every record.',
+    required: ['deleted', 'failed', 'results'],
+    properties: {
+      deleted: { type: 'integer', minimum: 0, description: 'Records moved to the recycle bin (their masterDetail children with them).' },
+      failed: { type: 'integer', minimum: 0, description: 'Ids refused (only with allOrNone: false).' },
+      results: {
+        type: 'array', description: 'One per id, in the order sent.',
+        items: {
+          oneOf: [
+            { type: 'object', title: 'Deleted', required: ['index', 'ok', 'id'], properties: { index: { type: 'integer', minimum: 0 }, ok: { const: true }, id: { type: 'string', format: 'uuid' } } },
+            {
+              type: 'object', title: 'Refused', required: ['index', 'ok', 'errors'],
+              properties: { index: { type: 'integer', minimum: 0 }, ok: { const: false }, errors: { type: 'array', items: ref('FieldError'), description: 'Why the record was not deleted: notFound, recordAccess, duplicate, restrict.' } },
+            },
+          ],
+        },
+      },
+    },
+  },
 };
 
 export const aggregateSchemas: Record<string, JsonSchema> = {
@@ -140,7 +175,7 @@ export const aggregateSchemas: Record<string, JsonSchema> = {
         description: 'One row per group (a single row without groupBy).',
         items: {
           type: 'object',
-          description: 'Each group key and each metric, under the name it was asked by: `{ "stage": "proposal", "close_date:month": "2026-11-01", "count": 3, "sum:amount": 1200 }`. A date bucket is its first day.',
+          description: 'Each group key and each metric, under the name it was asked by: `{ "stage": "proposal", "close_date:month": "2026-11-01", "count": 3, "sum:amount": 1200 }`. A date bucket is its first day. A lookup group also has `<field>:label`, the name of the record it points to (`{ "account": "0190…", "account:label": "Acme", "count": 3 }`); null when the caller may not see that record or read its name.',
           additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
         },
       },

@@ -116,7 +116,7 @@ export function aggregateParameters(object: CompiledObject): JsonSchema[] {
   const parameters: JsonSchema[] = [
     {
       name: 'groupBy', in: 'query', required: false,
-      description: `One or two fields to group by, comma-separated; a date field may take a bucket (\`:${BUCKETS.join('`, `:')}\`), answered as the bucket's first day. Without it, one row of totals. Groupable: ${groupable.join(', ') || 'none'}.`,
+      description: `One or two fields to group by, comma-separated; a date field may take a bucket (\`:${BUCKETS.join('`, `:')}\`), answered as the bucket's first day. A lookup also answers \`<field>:label\`, the name of the record it points to (null where the caller may not see it). Without it, one row of totals. Groupable: ${groupable.join(', ') || 'none'}.`,
       schema: group.length ? { type: 'string', pattern: `^${anyOf(group)}(?:,${anyOf(group)})?$` } : { type: 'string', maxLength: 0 },
     },
     {

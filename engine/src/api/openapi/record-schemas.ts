@@ -114,7 +114,7 @@ function inputSchema(object: CompiledObject, forCreate: boolean): JsonSchema {
       ...UUID,
       description: forCreate
         ? 'Another active user to own the new record (needs modifyAll on the object); you by default. Not taken in bulk rows.'
-        : 'An active user to transfer the record to (needs full access to it: owner, above the owner in the role hierarchy, or modifyAll). Not taken in bulk rows.',
+        : 'An active user to transfer the record to (needs full access to it: owner, above the owner in the role hierarchy, or modifyAll). Taken in bulk updates by id, not in bulk create or upsert rows.',
     },
   };
   const required: string[] = [];
@@ -186,6 +186,39 @@ function bulkRequestSchema(object: CompiledObject, stem: string): JsonSchema {
   return { oneOf: [create, upsert] };
 }
 
+/**
+ * A bulk update names each record by id: a row is the partial-update body plus `id`, and
+ * `version` to refuse the row if the record changed since it was read.
+ */
+function bulkUpdateRequestSchema(object: CompiledObject): JsonSchema {
+  const patch = inputSchema(object, false);
+  return {
+    type: 'object',
+    title: `Update ${english(object.def.pluralLabel)}`,
+    required: ['records'],
+    properties: {
+      records: {
+        type: 'array', minItems: 1, maxItems: MAX_BULK, description: 'The changes, one row per record; each record at most once.',
+        items: {
+          ...patch,
+          title: `${english(object.def.label)} changes, by id`,
+          required: ['id'],
+          properties: {
+            id: { ...UUID, description: 'The record to change. One the caller cannot see is refused as `notFound`, exactly like a missing one.' },
+            version: { type: 'integer', minimum: 1, description: 'As If-Match: the row is refused (`stale`) unless the record is still at this version.' },
+            ...(patch.properties as Record<string, JsonSchema>),
+          },
+        },
+      },
+      allOrNone: {
+        type: 'boolean', default: true,
+        description: 'true: one bad row refuses the request (422, each error with its row\'s `index`) and nothing is written. false: good rows are written, bad ones reported in `results`.',
+      },
+    },
+    additionalProperties: false,
+  };
+}
+
 /** Every schema component of one object, keyed by name. */
 export function objectSchemas(object: CompiledObject, stem: string, stems: Stems): Record<string, JsonSchema> {
   return {
@@ -194,6 +227,7 @@ export function objectSchemas(object: CompiledObject, stem: string, stems: Stems
     [`${stem}Patch`]: inputSchema(object, false),
     [`${stem}List`]: listSchema(stem),
     [`${stem}BulkRequest`]: bulkRequestSchema(object, stem),
+    [`${stem}BulkUpdateRequest`]: bulkUpdateRequestSchema(object),
     // Only targets of a lookup are ever expanded.
     ...(object.referencedBy.length ? { [`${stem}Expanded`]: expandedSchema(object) } : {}),
   };
