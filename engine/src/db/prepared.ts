@@ -13,17 +13,22 @@ import { shortHash } from '../metadata/ids.js';
 
 const MAX_NAMED = 500;
 const NAME_AFTER = 3;
-const seen = new Map<string, number>();
+const seen = new Map<string, { count: number; name?: string; generation?: number }>();
 // A publish that changes a column's type changes what a prepared statement returns, which
 // Postgres refuses (0A000 "cached plan must not change result type"); a new generation of names
 // prepares every statement afresh.
 let generation = 0;
 
 function nameFor(text: string): string | undefined {
-  const count = (seen.get(text) ?? 0) + 1;
-  if (count > NAME_AFTER) return `tsr_${generation}_${shortHash(text, 20)}`;
-  if (seen.size < MAX_NAMED || seen.has(text)) seen.set(text, count);
-  return undefined;
+  let entry = seen.get(text);
+  if (!entry) {
+    if (seen.size >= MAX_NAMED) return undefined;
+    seen.set(text, (entry = { count: 0 }));
+  }
+  if (++entry.count <= NAME_AFTER) return undefined;
+  // Hashing a long text on every request costs more than remembering its name.
+  if (entry.generation !== generation) Object.assign(entry, { name: `tsr_${generation}_${shortHash(text, 20)}`, generation });
+  return entry.name;
 }
 
 /** Runs a knex query (or `?`-SQL with bindings) as a prepared statement once it is common. Outside transactions only. */

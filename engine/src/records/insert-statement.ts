@@ -12,13 +12,24 @@ import { recordJsonSql } from './record-shape.js';
  * (nativeOf) and prepared once (runNative). Identifiers come from metadata (`??`), values are
  * bound (`?`).
  */
+// Compiled objects are frozen per release: their JSON rendering, per set of readable fields, is too.
+const rendered = new WeakMap<CompiledObject, Map<string, SqlFragment>>();
+function jsonOf(object: CompiledObject, only: ReadonlySet<string> | undefined): SqlFragment {
+  let byFields = rendered.get(object);
+  if (!byFields) rendered.set(object, (byFields = new Map()));
+  const key = only ? [...only].join(',') : '*';
+  let json = byFields.get(key);
+  if (!json) byFields.set(key, (json = recordJsonSql(object, 'ins', only)));
+  return json;
+}
+
 export function insertStatement(schema: string, object: CompiledObject, columns: Record<string, unknown>, owner: SqlFragment, only: ReadonlySet<string> | undefined, withRow: boolean, caller: Caller): SqlFragment {
   const names = Object.keys(columns).sort();
   const insert: SqlFragment = {
     sql: `insert into ?? (${names.map(() => '??').join(', ')}, owner_id) values (${names.map(() => '?').join(', ')}, ${owner.sql}) returning *`,
     bindings: [`${schema}.${object.table}`, ...names, ...names.map((n) => columns[n]), ...owner.bindings],
   };
-  const json = recordJsonSql(object, 'ins', only);
+  const json = jsonOf(object, only);
   const select: SqlFragment = { sql: `${json.sql} as _json, ins.version as _version${withRow ? ', ins.*' : ''}`, bindings: json.bindings };
   return insertWithHistory(schema, object, insert, select, caller);
 }
