@@ -115,6 +115,16 @@ export function applyKeyset(qb: Knex.QueryBuilder, keys: SortKey[], values: unkn
       });
     });
   });
+  // The same condition says the first key cannot go back past the cursor's value. Postgres uses
+  // that (not the OR chain) as an index bound, so page 200 starts reading where page 199 ended
+  // instead of at the top of the range. Nulls sort first when descending and last when
+  // ascending, so it is a bound only for descending keys, or ascending ones without nulls.
+  const [first] = keys;
+  const start = values[0];
+  if (first && start !== null) {
+    if (first.desc) qb.where(col(first), '<=', start as Knex.Value);
+    else if (first.notNull) qb.where(col(first), '>=', start as Knex.Value);
+  }
 }
 
 export function applySort(qb: Knex.QueryBuilder, keys: SortKey[], alias: string): void {
