@@ -29,6 +29,22 @@ export function buildApp(host: AppHost): Express {
   if (host.trustProxy) app.set('trust proxy', /^\d+$/.test(host.trustProxy) ? Number(host.trustProxy) : host.trustProxy);
   app.use(securityHeaders(host.corsOrigins ?? []));
   const json = (limit: string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
+  // Every /api request but the docs belongs to one tenant: the one named at login, or the one
+  // whose prefix its token carries. Its own services (and router) answer it.
+  const tenantFor = async (req: Request): Promise<Tenant> => {
+    const tenant = await host.tenants.find(tenantOf(req));
+    if (!tenant) throw unauthorized(isLogin(req) ? 'e-mail or password is wrong' : 'the token is missing, expired or revoked');
+    return tenant;
+  };
+  // The two hottest requests first, on flat routes of their own (hot-routes.ts).
+  app.get('/api/v1/records/:object', async (req, res) => {
+    const tenant = await tenantFor(req);
+    await (tenant.hot ??= hotRoutes(tenant)).list(req, res);
+  });
+  app.post('/api/v1/records/:object', json('2mb'), async (req, res) => {
+    const tenant = await tenantFor(req);
+    await (tenant.hot ??= hotRoutes(tenant)).create(req, res);
+  });
   // Bulk requests carry up to 10,000 records; everything else stays small.
   app.use('/api/v1/records/:object/bulk', json('25mb'));
   app.use(json('2mb'));
@@ -40,22 +56,7 @@ export function buildApp(host: AppHost): Express {
 
   // Public: the OpenAPI document and its Swagger UI describe metadata shapes, never records.
   app.use(openApiRouter(host.main.metadata));
-  // Every other /api request belongs to one tenant: the one named at login, or the one whose
-  // prefix its token carries. Its own router, built from its own services, answers it.
-  const tenantFor = async (req: Request): Promise<Tenant> => {
-    const tenant = await host.tenants.find(tenantOf(req));
-    if (!tenant) throw unauthorized(isLogin(req) ? 'e-mail or password is wrong' : 'the token is missing, expired or revoked');
-    return tenant;
-  };
-  // The two hottest requests on flat routes of their own (hot-routes.ts).
-  app.get('/api/v1/records/:object', async (req, res) => {
-    const tenant = await tenantFor(req);
-    await (tenant.hot ??= hotRoutes(tenant)).list(req, res);
-  });
-  app.post('/api/v1/records/:object', async (req, res) => {
-    const tenant = await tenantFor(req);
-    await (tenant.hot ??= hotRoutes(tenant)).create(req, res);
-  });
+  // Its own router for every other /api request of a tenant.
   app.use('/api', async (req, res, next) => {
     const tenant = await tenantFor(req);
     tenant.api ??= tenantApi(tenant, tenant.name === DEFAULT_TENANT ? host.tenants : undefined);
