@@ -1,3 +1,4 @@
+import type { FieldProblem } from './api-error';
 import { download, query, request, requestJson } from './http';
 
 /** A record as the API answers it: system columns plus one key per field. */
@@ -34,6 +35,31 @@ export const updateRecord = (object: string, id: string, values: Record<string, 
 
 export const deleteRecord = (object: string, id: string) => requestJson<void>(`${base(object)}/${id}`, { method: 'DELETE' });
 
+/** One row of a bulk answer: written (with the record's new version), or refused with the engine's reasons. */
+export interface BulkRowResult {
+  index: number;
+  ok: boolean;
+  id?: string;
+  version?: number;
+  errors?: FieldProblem[];
+}
+
+/** A retried chunk with the same Idempotency-Key is done once (a lost answer, not a lost write). */
+const bulkHeaders = (idempotencyKey?: string): Record<string, string> => (idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {});
+
+/** Changes many records by id in one request: `{ id, version?, …changes }` rows, each checked as a PATCH with If-Match would be. */
+export const bulkUpdateRecords = (object: string, records: ({ id: string; version?: number } & Record<string, unknown>)[], options: { allOrNone: boolean; idempotencyKey?: string }) =>
+  requestJson<{ updated: number; failed: number; results: BulkRowResult[] }>(`${base(object)}/bulk`, {
+    method: 'PATCH', body: { records, allOrNone: options.allOrNone }, headers: bulkHeaders(options.idempotencyKey),
+  });
+
+/** Moves many records to the recycle bin in one request, each as a single delete would. */
+export const bulkDeleteRecords = (object: string, ids: string[], options: { allOrNone: boolean; idempotencyKey?: string }) =>
+  requestJson<{ deleted: number; failed: number; results: BulkRowResult[] }>(`${base(object)}/bulk-delete`, {
+    method: 'POST', body: { ids, allOrNone: options.allOrNone }, headers: bulkHeaders(options.idempotencyKey),
+  });
+
+/** One group: its keys and metrics by the names asked for; a lookup key also has `<key>:label`, the record's name (null when hidden). */
 export interface AggregateRow {
   [key: string]: unknown;
 }

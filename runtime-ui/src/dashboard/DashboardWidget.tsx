@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Empty, Skeleton, Statistic } from 'antd';
-import dayjs from 'dayjs';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DashboardWidgetMeta } from '../api/metadata.api';
@@ -10,6 +9,7 @@ import { formatCompact, formatCurrency, formatNumber, valueText } from '../field
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 import { chartOption } from './chart-option';
+import { groupName } from './group-name';
 import { widgetFilter } from './widget-filter';
 
 // ECharts is loaded with the first chart, never with the app.
@@ -23,8 +23,8 @@ export function DashboardWidget({ widget, period, corporate }: { widget: Dashboa
   const [fn, metricFieldName] = widget.metric.split(':');
   const metricField = metricFieldName ? meta.field(widget.object, metricFieldName) : undefined;
   const money = metricField?.type === 'currency';
-  const [groupName, bucket] = (widget.groupBy ?? '').split(':');
-  const groupField = groupName ? meta.field(widget.object, groupName) : undefined;
+  const groupFieldName = (widget.groupBy ?? '').split(':')[0];
+  const groupField = groupFieldName ? meta.field(widget.object, groupFieldName) : undefined;
   const filter = widgetFilter(widget.filter, widget.dateField, period);
   const result = useQuery({
     queryKey: ['records', widget.object, 'aggregate', widget.id, widget.metric, widget.groupBy, filter],
@@ -40,13 +40,8 @@ export function DashboardWidget({ widget, period, corporate }: { widget: Dashboa
     const value = Number(result.data.data[0]?.[widget.metric] ?? 0);
     body = <Statistic value={value} formatter={(v) => format(Number(v))} />;
   } else {
-    const points = result.data.data.map((row) => {
-      const raw = row[widget.groupBy!];
-      const name = raw === null || raw === undefined ? t('kanban.none')
-        : bucket ? dayjs(String(raw)).format(bucket === 'year' ? 'YYYY' : bucket === 'month' || bucket === 'quarter' ? 'YYYY-MM' : 'L')
-        : groupField ? valueText(groupField, raw, lng) : String(raw);
-      return { name, value: Number(row[widget.metric] ?? 0) };
-    });
+    const words = { none: t('kanban.none'), unnamed: t('record.untitled') };
+    const points = result.data.data.map((row) => ({ name: groupName(row, widget.groupBy!, groupField, lng, words), value: Number(row[widget.metric] ?? 0) }));
     // A funnel reads top-down in the picklist's order; the aggregate answers in value order.
     if (groupField?.type === 'picklist' && groupField.values) {
       const order = groupField.values.map((v) => valueText(groupField, v.value, lng));
@@ -54,7 +49,7 @@ export function DashboardWidget({ widget, period, corporate }: { widget: Dashboa
     }
     body = points.length === 0
       ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noData')} />
-      : <Suspense fallback={<Skeleton active />}><EChart option={chartOption(widget.type, points, format, (n) => formatCompact(n, lng, money ? corporate : null))} label={title} /></Suspense>;
+      : <Suspense fallback={<Skeleton active />}><EChart option={chartOption(widget.type, points, format, (n) => formatCompact(n, lng, money ? corporate : null))} label={title} summary={points.map((p) => `${p.name}: ${format(p.value)}`).join('; ')} /></Suspense>;
   }
   return <Card title={title} size="small" style={{ height: '100%' }} data-testid={`widget-${widget.type}`}>{body}</Card>;
 }

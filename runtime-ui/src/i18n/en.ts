@@ -46,6 +46,9 @@ export const en = {
     field: 'Field', newValue: 'New value', apply: 'Apply', confirmDelete: 'Delete {{count}} records?',
     updated: 'Updated', deleted: 'Deleted', transferred: 'Transferred',
     changeOwner: 'Change owner', changeOwnerTitle: 'Change the owner of {{count}} records', newOwner: 'New owner', done: '{{verb}} {{count}} records', partial: '{{verb}} {{ok}}, {{failed}} failed: {{reason}}',
+    partialTitle: '{{verb}} {{ok}} records; {{failed}} not changed', partialNote: 'Records you may not change, or that someone changed meanwhile, are skipped and listed; the others are saved.',
+    deleteNote: 'They go to the recycle bin. Records you may not delete are skipped and listed; the others are deleted.',
+    working: 'Working…', progress: '{{done}} of {{total}} records', record: 'Record', reason: 'Why not',
   },
   import: {
     button: 'Import', title: 'Import {{object}} from CSV', drop: 'Click or drop a CSV file (UTF-8) here',
@@ -77,7 +80,7 @@ export const en = {
     min: 'must be at least {{min}}', max: 'must be at most {{max}}', email: 'is not an e-mail address', format: 'has the wrong format',
   },
   kanban: {
-    title: 'Kanban', groupBy: 'Group by', moved: 'Moved to {{stage}}', total: 'Total', empty: 'None', none: 'No value', dragHint: 'Drag cards between columns',
+    title: 'Kanban', groupBy: 'Group by', moved: 'Moved to {{stage}}', total: 'Total', empty: 'None', none: 'No value', dragHint: 'Drag cards between columns', loadMore: 'Load more', shown: '{{shown}} of {{total}} shown',
   },
   dashboard: { period: 'Period', noData: 'No data', error: 'This chart could not be loaded', count: 'Count' },
 };

@@ -48,6 +48,9 @@ export const zhCN: Messages = {
     field: '字段', newValue: '新值', apply: '应用', confirmDelete: '删除 {{count}} 条记录？',
     updated: '已更新', deleted: '已删除', transferred: '已转移',
     changeOwner: '更改所有人', changeOwnerTitle: '更改 {{count}} 条记录的所有人', newOwner: '新所有人', done: '{{verb}} {{count}} 条记录', partial: '{{verb}} {{ok}} 条，{{failed}} 条失败：{{reason}}',
+    partialTitle: '{{verb}} {{ok}} 条记录；{{failed}} 条未更改', partialNote: '无权更改或在此期间已被他人修改的记录会被跳过并列出，其余记录照常保存。',
+    deleteNote: '记录会进入回收站。无权删除的记录会被跳过并列出，其余记录照常删除。',
+    working: '处理中…', progress: '已处理 {{done}} / {{total}} 条记录', record: '记录', reason: '原因',
   },
   import: {
     button: '导入', title: '从 CSV 导入{{object}}', drop: '点击或拖入 CSV 文件（UTF-8）',
@@ -79,7 +82,7 @@ export const zhCN: Messages = {
     min: '不能小于 {{min}}', max: '不能大于 {{max}}', email: '不是有效的邮箱地址', format: '格式不正确',
   },
   kanban: {
-    title: '看板', groupBy: '分组依据', moved: '已移至 {{stage}}', total: '合计', empty: '无', none: '无值', dragHint: '在列之间拖动卡片',
+    title: '看板', groupBy: '分组依据', moved: '已移至 {{stage}}', total: '合计', empty: '无', none: '无值', dragHint: '在列之间拖动卡片', loadMore: '加载更多', shown: '已显示 {{shown}} / {{total}}',
   },
   dashboard: { period: '时间段', noData: '暂无数据', error: '此图表无法加载', count: '数量' },
 };

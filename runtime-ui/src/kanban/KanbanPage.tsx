@@ -1,11 +1,11 @@
 import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
 import { UnorderedListOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Select, Space, Spin, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { App, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
-import { aggregate, listRecords, updateRecord, type RecordData, type RecordPage } from '../api/records.api';
+import { aggregate, updateRecord, type RecordData, type RecordPage } from '../api/records.api';
 import { formatCurrency, formatNumber, picklistLabel } from '../fields/format';
 import { labelOf } from '../i18n/label';
 import { useCorporateCurrency } from '../fields/use-corporate-currency';
@@ -15,14 +15,16 @@ import { NotFound } from '../shell/NotFound';
 import { KanbanCard } from './KanbanCard';
 import { KanbanColumn } from './KanbanColumn';
 import { LinkButton } from '../shell/LinkButton';
+import { columnKey, columnOf, NONE, withCard, withCardOnTop, withoutCard, type ColumnQuery } from './kanban-columns';
 
-const NONE = '__none';
-const LIMIT = 500;
+type Pages = InfiniteData<RecordPage>;
 
 /**
- * Records as cards in one column per value of a picklist (?by=stage). Dropping a card in another
- * column saves the new value with If-Match; the card moves at once and goes back if the engine
- * refuses (a validation rule, a stale version), with the engine's message.
+ * Records as cards in one column per value of a picklist (?by=stage). Each column loads its own
+ * cards page by page (kanban-columns.ts); counts and totals come from the aggregate API, so they
+ * are right however many cards are loaded. Dropping a card in another column saves the new value
+ * with If-Match; the card moves at once and goes back if the engine refuses (a validation rule, a
+ * stale version), with the engine's message.
  */
 export default function KanbanPage() {
   const { object = '' } = useParams();
@@ -37,13 +39,8 @@ export default function KanbanPage() {
   const money = obj?.fields.find((f) => f.type === 'currency') ?? obj?.fields.find((f) => f.type === 'number');
   const details = [money, ...(obj?.fields.filter((f) => f.type === 'lookup').slice(0, 1) ?? [])].filter((f): f is NonNullable<typeof f> => !!f);
   const fields = obj && by ? requestFields(meta, object, [obj.nameField, by.apiName, ...details.map((f) => f.apiName)]) : '';
-  const listKey = ['records', object, 'kanban', by?.apiName, fields];
+  const columnQuery: ColumnQuery = { object, by: by?.apiName ?? '', fields, sort: money ? `-${money.apiName}` : undefined };
 
-  const records = useQuery({
-    queryKey: listKey,
-    queryFn: ({ signal }) => listRecords(object, { fields, limit: LIMIT, sort: money ? `-${money.apiName}` : undefined }, signal),
-    enabled: !!by,
-  });
   const totals = useQuery({
     queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName],
     // Sums in the corporate currency, converted at the tenant's rates (amounts may be in several).
@@ -52,21 +49,28 @@ export default function KanbanPage() {
   });
 
   const move = useMutation({
-    mutationFn: ({ record, value }: { record: RecordData; value: string | null }) => updateRecord(object, record.id, { [by!.apiName]: value }, record.version),
-    onMutate: async ({ record, value }) => {
-      await queryClient.cancelQueries({ queryKey: listKey });
-      const before = queryClient.getQueryData<RecordPage>(listKey);
-      queryClient.setQueryData<RecordPage>(listKey, (page) => page && { ...page, data: page.data.map((r) => (r.id === record.id ? { ...r, [by!.apiName]: value } : r)) });
-      return { before };
+    mutationFn: ({ record, to }: { record: RecordData; from: string; to: string }) => updateRecord(object, record.id, { [by!.apiName]: to === NONE ? null : to }, record.version),
+    onMutate: async ({ record, from, to }) => {
+      const fromKey = columnKey(columnQuery, from);
+      const toKey = columnKey(columnQuery, to);
+      await Promise.all([queryClient.cancelQueries({ queryKey: fromKey }), queryClient.cancelQueries({ queryKey: toKey })]);
+      const before = { from: queryClient.getQueryData<Pages>(fromKey), to: queryClient.getQueryData<Pages>(toKey) };
+      queryClient.setQueryData<Pages>(fromKey, (pages) => withoutCard(pages, record.id));
+      queryClient.setQueryData<Pages>(toKey, (pages) => withCardOnTop(pages, { ...record, [by!.apiName]: to === NONE ? null : to }));
+      return { before, fromKey, toKey };
     },
     onError: (e: ApiError, _vars, context) => {
       // The card goes back where it was, and the engine says why.
-      if (context?.before) queryClient.setQueryData(listKey, context.before);
+      if (context) {
+        queryClient.setQueryData(context.fromKey, context.before.from);
+        queryClient.setQueryData(context.toKey, context.before.to);
+      }
       message.error(e.status === 412 ? t('record.stale') : e.display);
     },
-    onSuccess: (saved, { value }) => {
-      queryClient.setQueryData<RecordPage>(listKey, (page) => page && { ...page, data: page.data.map((r) => (r.id === saved.id ? { ...r, version: saved.version } : r)) });
-      message.success(t('kanban.moved', { stage: value ? picklistLabel(by!, value, i18n.language) : t('kanban.none') }));
+    onSuccess: (saved, { to }, context) => {
+      queryClient.setQueryData<Pages>(context.toKey, (pages) => withCard(pages, saved.id, { version: saved.version }));
+      message.success(t('kanban.moved', { stage: to === NONE ? t('kanban.none') : picklistLabel(by!, to, i18n.language) }));
+      // Totals and other lists change; the columns keep the card where it was dropped.
       void queryClient.invalidateQueries({ queryKey: ['records', object], predicate: (q) => q.queryKey[2] !== 'kanban' });
       void queryClient.invalidateQueries({ queryKey: ['history', object, saved.id] });
     },
@@ -80,15 +84,16 @@ export default function KanbanPage() {
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     if (!over) return;
     const record = (active.data.current as { record: RecordData }).record;
-    const value = over.id === NONE ? null : String(over.id);
-    if ((record[by.apiName] ?? null) === value) return;
-    move.mutate({ record, value });
+    const from = columnOf(record, by.apiName);
+    const to = String(over.id);
+    if (from === to) return;
+    move.mutate({ record, from, to });
   };
   const columns = [...(by.values ?? []).map((v) => ({ id: v.value, title: labelOf(v.label, i18n.language, v.value), color: v.color })),
     ...(by.required ? [] : [{ id: NONE, title: t('kanban.none'), color: undefined }])];
-  const rows = records.data?.data ?? [];
+  const totalsOf = (id: string) => totals.data?.data.find((r) => (r[by.apiName] ?? NONE) === id);
   const summary = (id: string) => {
-    const row = totals.data?.data.find((r) => (r[by.apiName] ?? NONE) === id);
+    const row = totalsOf(id);
     const count = Number(row?.count ?? 0);
     const sum = money ? Number(row?.[`sum:${money.apiName}`] ?? 0) : undefined;
     return `${formatNumber(count, i18n.language)}${sum !== undefined ? ` · ${money?.type === 'currency' ? formatCurrency(sum, corporate, i18n.language) : formatNumber(sum, i18n.language)}` : ''}`;
@@ -105,19 +110,15 @@ export default function KanbanPage() {
         <LinkButton to={`/o/${object}`} icon={<UnorderedListOutlined />}>{labelOf(obj.pluralLabel, i18n.language)}</LinkButton>
       </Space>
       <Typography.Text type="secondary">{t('kanban.dragHint')}{money ? ` · ${t('kanban.total')}: ${labelOf(money.label, i18n.language)}` : ''}</Typography.Text>
-      {records.isPending ? <Spin style={{ display: 'block', margin: 48 }} /> : (
-        <DndContext sensors={sensors} onDragEnd={onDragEnd}>
-          <div className="tessera-kanban" style={{ marginTop: 8 }}>
-            {columns.map((c) => (
-              <KanbanColumn key={c.id} id={c.id} title={c.title} color={c.color} summary={summary(c.id)}>
-                {rows.filter((r) => (r[by.apiName] ?? NONE) === c.id).map((r) => (
-                  <KanbanCard key={r.id} object={object} record={r} nameField={obj.nameField} details={details} moveLabel={t('kanban.dragHint')} />
-                ))}
-              </KanbanColumn>
-            ))}
-          </div>
-        </DndContext>
-      )}
+      <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+        <div className="tessera-kanban" style={{ marginTop: 8 }}>
+          {columns.map((c) => (
+            <KanbanColumn key={c.id} query={columnQuery} id={c.id} title={c.title} color={c.color} summary={summary(c.id)}
+              count={totals.data ? Number(totalsOf(c.id)?.count ?? 0) : undefined}
+              card={(r) => <KanbanCard key={r.id} object={object} record={r} nameField={obj.nameField} details={details} moveLabel={t('kanban.dragHint')} />} />
+          ))}
+        </div>
+      </DndContext>
     </div>
   );
 }
