@@ -1,7 +1,7 @@
 import { Problem, type FieldError } from '../errors.js';
 import { GROUPABLE, NUMERIC, ORDERED } from '../query/aggregate.js';
 import { parseFilter } from '../query/filter-parser.js';
-import { compile } from './compile.js';
+import { compiledDraftObjects } from './compiled-draft.js';
 import { newItemId } from './ids.js';
 import type { DashboardDef, ObjectDef } from './types.js';
 
@@ -24,7 +24,6 @@ export function normalizeDashboard(input: DashboardDef, existing?: DashboardDef)
 
 export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
   const errors: FieldError[] = [];
-  let compiled: ReturnType<typeof compile> | undefined;
   dashboard.widgets.forEach((w, i) => {
     const at = `/widgets/${i}`;
     const err = (path: string, code: string, message: string) => errors.push({ field: `${at}${path}`, code, message });
@@ -57,9 +56,10 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
 
     if (w.filter !== undefined) {
       // Checked exactly as the aggregate API will parse it, against the same compiled object.
-      compiled ??= compile(0, { objects: [...objects.values()], layouts: [], listViews: [] });
+      const compiled = compiledDraftObjects(objects, [w.object]).get(w.object);
+      if (!compiled) return err('/object', 'invalid', `object "${w.object}" is not valid itself, so the filter cannot be checked`);
       try {
-        parseFilter(compiled.objects.get(w.object)!, w.filter);
+        parseFilter(compiled, w.filter);
       } catch (e) {
         if (!(e instanceof Problem)) throw e;
         for (const fe of e.errors) err(`/filter${fe.field.startsWith('/') ? fe.field : ''}`, fe.code, fe.message);

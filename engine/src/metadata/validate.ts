@@ -2,6 +2,7 @@ import { FIELD_TYPE_DEFS } from '../fields/index.js';
 import { Problem, type FieldError } from '../errors.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { compile } from './compile.js';
+import { compiledDraftObjects } from './compiled-draft.js';
 import { compileFormula } from '../rules/formula-sql.js';
 import { checkLogic, isFormulaDefault } from '../rules/json-logic.js';
 import { newAjv } from './schemas.js';
@@ -120,6 +121,9 @@ export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
   }
   if (!errors.length) errors.push(...rollupFilterErrors(snapshot));
   const ctx = securityContextOf(snapshot);
+  // List view sorts and filters and dashboard filters are parsed against compiled objects: one
+  // compile of the whole draft for all of them costs less than a part per item (compiled-draft.ts).
+  compiledDraftObjects(ctx.objects, ctx.objects.keys());
   for (const obj of snapshot.objects) {
     for (const e of sharingErrors(obj, ctx)) if (e.code === 'reference') errors.push({ ...e, field: `/objects/${obj.apiName}${e.field}` });
   }

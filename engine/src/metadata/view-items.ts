@@ -1,9 +1,13 @@
-import type { FieldError } from '../errors.js';
+import { Problem, type FieldError } from '../errors.js';
+import { parseFilter } from '../query/filter-parser.js';
+import { parseSort } from '../query/keyset.js';
+import { PathResolver } from '../query/paths.js';
+import { compiledDraftObjects } from './compiled-draft.js';
 import type { LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
 /** Checks of layouts and list views that span items: the object and the fields they show exist. */
 
-function viewFieldErrors(path: string, names: string[], object: ObjectDef, objects: Map<string, ObjectDef>): FieldError[] {
+function viewFieldErrors(path: string, names: string[], object: ObjectDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
   const errors: FieldError[] = [];
   names.forEach((name, i) => {
     const [head, tail] = name.split('.');
@@ -40,10 +44,39 @@ export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef
 }
 
 /** Checks of a list view beyond its schema and name (kinds.ts runs those). */
-export function validateListView(view: ListViewDef, objects: Map<string, ObjectDef>): FieldError[] {
-  const errors: FieldError[] = [];
+export function validateListView(view: ListViewDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
   const object = objects.get(view.object);
-  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
-  errors.push(...viewFieldErrors('/columns', view.columns, object, objects));
+  if (!object) return [{ field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
+  const errors = viewFieldErrors('/columns', view.columns, object, objects);
+  if (view.sort === undefined && view.filter === undefined) return errors;
+  // Sort and filter go through the list API's own parsers, paths through lookups included, so a
+  // view that saves is a view every user can open (field permissions aside: they are per user).
+  const compiled = compiledDraftObjects(objects, [object.apiName, ...object.fields.flatMap((f) => (f.target ? [f.target] : []))]);
+  const own = compiled.get(object.apiName);
+  if (!own) return [...errors, { field: '/object', code: 'invalid', message: `object "${view.object}" is not valid itself, so the sort and filter cannot be checked` }];
+  const paths = new PathResolver(own, compiled);
+  const resolve = (path: string) => paths.resolve(path);
+  if (view.sort !== undefined) {
+    const sort = view.sort;
+    const whole = parserErrors(() => parseSort(own, sort, resolve), () => '/sort');
+    // The parser stops at the first bad key; one key at a time names them all.
+    const each = whole.length ? sort.split(',').flatMap((key) => parserErrors(() => parseSort(own, key, resolve), () => '/sort')) : [];
+    errors.push(...(each.length ? each : whole));
+  }
+  if (view.filter !== undefined) {
+    errors.push(...parserErrors(() => parseFilter(own, view.filter, resolve), (field) => `/filter${field.startsWith('/') ? field : ''}`));
+  }
   return errors;
+}
+
+/** The field errors of a parser's 400, each placed inside the view by `at`. */
+function parserErrors(parse: () => unknown, at: (field: string) => string): FieldError[] {
+  try {
+    parse();
+    return [];
+  } catch (e) {
+    if (!(e instanceof Problem)) throw e;
+    const errors = e.errors.length ? e.errors : [{ field: '', code: 'invalid', message: e.detail }];
+    return errors.map((err) => ({ ...err, field: at(err.field) }));
+  }
 }
