@@ -26,7 +26,7 @@ export function hotRoutes(tenant: Tenant): HotRoutes {
       const page = await fusedCall(req, (caller) => records.list(String(req.params.object), { filter, sort, fields, limit, cursor, deleted, count }, caller));
       // The records are JSON already (built by Postgres); only the envelope is assembled here.
       const tail = { nextCursor: page.nextCursor, ...(page.count === undefined ? {} : { count: page.count, countType: page.countType }) };
-      res.type('application/json').send(`{"data":[${page.records.join(',')}],${JSON.stringify(tail).slice(1)}`);
+      res.type('application/json').send(`{"data":[${page.records}],${JSON.stringify(tail).slice(1)}`);
     },
     async create(req, res) {
       await check(req, true);

@@ -55,7 +55,7 @@ export function parseSort(object: CompiledObject, input: unknown, resolve?: Reso
 }
 
 /** Column alias of the i-th sort value in its exact text form; `_` cannot start an API name. */
-const sortValueAlias = (i: number) => `_k${i}`;
+export const sortValueAlias = (i: number) => `_k${i}`;
 
 /** Selects the sort values losslessly (as text) for the next page's cursor. */
 export function selectSortValues(knex: Knex, qb: Knex.QueryBuilder, keys: SortKey[], alias: string): void {

@@ -9,7 +9,7 @@ import { parseFilter } from '../query/filter-parser.js';
 import { PathResolver, type Join } from '../query/paths.js';
 import { aggregate, type AggregateInput } from '../query/aggregate.js';
 import { applyFilter } from '../query/filter-compiler.js';
-import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues, type SortKey } from '../query/keyset.js';
+import { applyKeyset, applySort, cursorRefused, decodeCursor, encodeCursor, parseSort, selectSortValues, sortValueAlias, type SortKey } from '../query/keyset.js';
 import { SessionUnverified, type Caller } from './caller.js';
 import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
@@ -41,8 +41,8 @@ export interface CreatedRecord {
 }
 
 export interface ListPage {
-  /** Each record as JSON text, in order. */
-  records: string[];
+  /** The records as JSON texts joined by commas, in order: the inside of a JSON array. */
+  records: string;
   nextCursor: string | null;
   count?: number;
   countType?: 'exact' | 'estimated';
@@ -118,9 +118,10 @@ export class RecordsService {
       if (key !== undefined) this.listPlans.set(key, plan);
     }
     const { sort, limit } = plan;
-    let rows: Row[];
+    let page: { data: string | null; rows: number; keys: string | null };
     try {
-      rows = await runNative<Row>(this.knex, plan.native);
+      // An aggregate without GROUP BY: always exactly one row.
+      page = (await runNative<typeof page>(this.knex, plan.native))[0]!;
     } catch (e) {
       // Filter values are checked against the field types before they get here, so a data
       // exception (class 22: bad date, uuid, number …) can only come from a tampered cursor.
@@ -128,14 +129,14 @@ export class RecordsService {
       throw e;
     }
     // No rows: an empty page, or a presumed session that no longer holds; only a full check tells.
-    if (caller.sessionGuard && rows.length === 0) throw new SessionUnverified();
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
+    if (caller.sessionGuard && !page.rows) throw new SessionUnverified();
     const count = query.count === undefined ? undefined : await this.count(plan.counted, query.count);
+    // One more row than the page: there is a next page, after the page's last record.
+    const last = page.rows > limit ? (JSON.parse(page.keys!) as unknown[]) : undefined;
     return {
       ...(count === undefined ? {} : { count, countType: query.count as 'exact' | 'estimated' }),
-      records: page.map((row) => row._json as string),
-      nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
+      records: page.data ?? '',
+      nextCursor: last ? encodeCursor(sort, Object.fromEntries(last.map((v, i) => [sortValueAlias(i), v]))) : null,
     };
   }
 
@@ -189,10 +190,18 @@ export class RecordsService {
     const qb = this.knex.from(pageQb.as(page));
     if (!single) qb.join(`${this.schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
     paths.applyJoins(qb, this.schema, ALIAS, visibleJoin);
-    qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `${page}._k${i}`));
-    sort.forEach((k, i) => qb.orderBy(`${page}._s${i}`, k.desc ? 'desc' : 'asc'));
+    const order = { sql: sort.map((k) => `?? ${k.desc ? 'desc' : 'asc'}`).join(', '), bindings: sort.map((_k, i) => `${page}._s${i}`) };
+    qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `${page}._k${i}`),
+      this.knex.raw(`row_number() over (order by ${order.sql}) as _n`, order.bindings));
+    // One row answers the request: the page's records as JSON text joined in order, how many rows
+    // the page query found (one more than the page: there is a next page) and the sort values of
+    // the page's last record, for the cursor. Postgres does the joining, not 51 rows through pg.
+    const answer = this.knex.from(qb.as('_r')).select(
+      this.knex.raw("string_agg(_r._json, ',' order by _r._n) filter (where _r._n <= ?) as data", [limit]),
+      this.knex.raw('count(*)::int as rows'),
+      this.knex.raw(`max(json_build_array(${sort.map(() => '??').join(', ')})::text) filter (where _r._n = ?) as keys`, [...sort.map((_k, i) => `_r._k${i}`), limit]));
     const counted = branches.length === 1 ? branches[0]! : this.knex.from(this.knex.union(branches.map((b) => b.clone().select(`${ALIAS}.id`)), true).as('_c'));
-    return { native: qb.toSQL().toNative(), sort, limit, hasCursor: after !== undefined, counted };
+    return { native: answer.toSQL().toNative(), sort, limit, hasCursor: after !== undefined, counted };
   }
 
   /** exact: a second statement; estimated: the planner's row estimate, cheap on any table size. */
