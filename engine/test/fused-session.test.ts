@@ -68,6 +68,31 @@ describe('a list page or create with a recently seen token', () => {
     expect((await names())?.sort()).toEqual(['Manager deal', 'Rep deal']);
   });
 
+  it('loses what a group gave and what the admin flag gave on the next page', async () => {
+    // Records shared with a group: the member sees them while a member, not a request later.
+    const owner = await createUser(t, { name: 'Group sharer', permissionSets: ['sales_user'] });
+    const member = await createUser(t, { name: 'Group member', permissionSets: ['sales_user'] });
+    const shared = await owner.api('POST', '/api/v1/records/opportunity', { name: 'Group deal', close_date: '2030-01-01', stage: 'prospecting' });
+    expect(shared.status).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/groups', { apiName: 'deal_desk', label: 'Deal desk' })).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
+    expect((await t.api('PATCH', `/api/v1/users/${member.id}`, { groups: ['deal_desk'] })).status).toBe(200);
+    expect((await owner.api('POST', `/api/v1/records/opportunity/${shared.body.id}/shares`, { group: 'deal_desk', access: 'read' })).status).toBe(201);
+    const seen = async () => (await member.api('GET', '/api/v1/records/opportunity')).body.data?.map((r: { name: string }) => r.name);
+    expect(await seen()).toContain('Group deal');
+    expect(await seen()).toContain('Group deal'); // now from the fused statement
+    expect((await t.api('PATCH', `/api/v1/users/${member.id}`, { groups: [] })).status).toBe(200);
+    expect(await seen()).not.toContain('Group deal');
+
+    // An admin flag taken away in the database: the next list runs with no grants.
+    const admin = await createUser(t, { name: 'Short admin', permissionSets: ['api_user'] });
+    await t.sql(`update ${t.schema}._users set is_admin = true where id = ?`, [admin.id]);
+    expect((await admin.api('GET', '/api/v1/records/opportunity')).status).toBe(200);
+    expect((await admin.api('GET', '/api/v1/records/opportunity')).status).toBe(200);
+    await t.sql(`update ${t.schema}._users set is_admin = false where id = ?`, [admin.id]);
+    expect((await admin.api('GET', '/api/v1/records/opportunity')).status).toBe(403);
+  });
+
   it('refuses a deactivated user, a logged-out token and a deleted session on the next request, writing nothing', async () => {
     const user = await createUser(t, { name: 'Leaver', permissionSets: ['sales_user'] });
     expect((await user.api('GET', '/api/v1/records/account')).status).toBe(200);

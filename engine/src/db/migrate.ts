@@ -236,6 +236,36 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       await trx.raw('create unique index ?? on ??.?? (user_id, object_id, lower(label))', ['_user_views_label', s, '_user_views']);
     },
   },
+  {
+    name: '008_grants_stamp',
+    async up(trx, s) {
+      // A number that changes whenever anything a user's access is made of changes (admin flag,
+      // active, role, permission sets, groups), kept by the database itself whatever writes the
+      // change. A statement that carries its own session check (fused, auth.service.ts) compares
+      // this one number instead of each grant.
+      await trx.raw('alter table ??._users add column grants_stamp bigint not null default 0', [s]);
+      await trx.raw(`create function ??.tsr_user_grants_changed() returns trigger language plpgsql as $fn$
+        begin
+          if new.is_admin is distinct from old.is_admin or new.active is distinct from old.active
+            or new.role is distinct from old.role or new.permission_sets is distinct from old.permission_sets then
+            new.grants_stamp := old.grants_stamp + 1;
+          end if;
+          return new;
+        end $fn$`, [s]);
+      await trx.raw('create trigger tsr_user_grants_changed before update on ??._users for each row execute function ??.tsr_user_grants_changed()', [s, s]);
+      await trx.raw(`create function ??.tsr_group_members_changed() returns trigger language plpgsql as $fn$
+        begin
+          if tg_op <> 'INSERT' then
+            execute format('update %I._users set grants_stamp = grants_stamp + 1 where id = $1', tg_table_schema) using old.user_id;
+          end if;
+          if tg_op <> 'DELETE' then
+            execute format('update %I._users set grants_stamp = grants_stamp + 1 where id = $1', tg_table_schema) using new.user_id;
+          end if;
+          return null;
+        end $fn$`, [s]);
+      await trx.raw('create trigger tsr_group_members_changed after insert or update or delete on ??._group_members for each row execute function ??.tsr_group_members_changed()', [s, s]);
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -71,12 +71,12 @@ class UnknownAccounts {
 }
 
 /** The user row and groups a principal is made of; `??` is the schema of _group_members. */
-const PRINCIPAL_COLUMNS = `u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets,
+const PRINCIPAL_COLUMNS = `u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, u.grants_stamp,
   array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups`;
 
 const toPrincipal = (row: Record<string, any>, via: Principal['via']): Principal => ({
   id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, role: row.role ?? null,
-  permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via,
+  permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via, grantsStamp: String(row.grants_stamp),
 });
 
 export class AuthService {
@@ -202,12 +202,10 @@ export class AuthService {
 
   private sessionGuard(hash: string, principal: Principal): { sql: string; bindings: unknown[] } {
     return {
+      // grants_stamp changes with any grant of the user (migration 008, kept by triggers).
       sql: `exists (select 1 from ??._sessions s join ??._users u on u.id = s.user_id
-        where s.token_hash = ? and s.expires_at > now() and u.active and u.id = ? and u.is_admin = ?
-          and u.role is not distinct from ?::text and to_jsonb(u.permission_sets) = ?::jsonb and (s.name is null) = ?
-          and to_jsonb(array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1)) = ?::jsonb)`,
-      bindings: [this.schema, this.schema, hash, principal.id, principal.isAdmin, principal.role, JSON.stringify(principal.permissionSets),
-        principal.via === 'session', this.schema, JSON.stringify(principal.groups)],
+        where s.token_hash = ? and s.expires_at > now() and u.active and u.id = ? and u.grants_stamp = ?::bigint and (s.name is null) = ?)`,
+      bindings: [this.schema, this.schema, hash, principal.id, principal.grantsStamp, principal.via === 'session'],
     };
   }
 

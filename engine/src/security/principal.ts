@@ -13,4 +13,6 @@ export interface Principal {
   groups: string[];
   /** How the request signed in: a login session (UI cookie or login token) or a named API token. */
   via: 'session' | 'token';
+  /** Changes whenever any of the user's grants does (_users.grants_stamp); set on principals read from the database. */
+  grantsStamp?: string;
 }
