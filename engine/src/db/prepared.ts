@@ -56,28 +56,28 @@ export async function runNative<T = Record<string, unknown>>(knex: Knex, native:
   }
 }
 
-const NATIVE_MAX = 500;
-const natives = new Map<string, string>();
+/** A `?`/`??` text in Postgres' form, and which of its bindings are the values, in order. */
+export interface NativeShape {
+  sql: string;
+  valueAt: number[];
+}
 
 /**
- * knex.raw(sql, bindings).toSQL().toNative() for `?`/`??` SQL built the same way on every
- * request: knex converts each text (with its identifiers) once, and later calls only pick the
- * values (`?`) out of the bindings, in order. A text knex converts any other way (an array value
- * expands to a list, say) is converted afresh every time.
+ * The shape of a `?`/`??` text: knex converts it once, and `valuesOf` picks the values (`?`)
+ * out of any later bindings of the same text and identifiers. Undefined when knex converts
+ * it some other way (an array value expands to a list, say): such a text is not reusable.
  */
-export function nativeOf(knex: Knex, sql: string, bindings: readonly unknown[]): Knex.SqlNative {
-  const values: unknown[] = [];
-  const identifiers: unknown[] = [];
+export function nativeShape(knex: Knex, sql: string, bindings: readonly unknown[]): NativeShape | undefined {
+  const valueAt: number[] = [];
   let i = 0;
   for (const mark of sql.match(/\\\?|\?\??/g) ?? []) {
     if (mark === '\\?') continue; // a literal question mark
-    (mark === '?' ? values : identifiers).push(bindings[i++]);
+    if (mark === '?') valueAt.push(i);
+    i++;
   }
-  const key = `${sql}\u0000${JSON.stringify(identifiers)}`;
-  const known = i === bindings.length ? natives.get(key) : undefined;
-  if (known) return { sql: known, bindings: values as Knex.SqlNative['bindings'] };
   const native = knex.raw(sql, bindings as Knex.RawBinding[]).toSQL().toNative();
-  const same = i === bindings.length && values.length === native.bindings.length && values.every((v, n) => native.bindings[n] === v);
-  if (same && natives.size < NATIVE_MAX) natives.set(key, native.sql);
-  return native;
+  const same = i === bindings.length && valueAt.length === native.bindings.length && valueAt.every((at, n) => native.bindings[n] === bindings[at]);
+  return same ? { sql: native.sql, valueAt } : undefined;
 }
+
+export const valuesOf = (shape: NativeShape, bindings: readonly unknown[]): Knex.SqlNative => ({ sql: shape.sql, bindings: shape.valueAt.map((at) => bindings[at]) as Knex.SqlNative['bindings'] });

@@ -25,7 +25,7 @@ export async function recordEvents(db: Knex | Knex.Transaction, schema: string, 
 /**
  * One new record's INSERT (`insert into … returning …`) with its `created` entry, as one
  * statement answering `select` over the inserted row `ins`. Flat `?`/`??` SQL (fragments are
- * SQL text, never input), so nativeOf converts each shape of it once.
+ * SQL text, never input), so its text can be converted once per shape (insert-statement.ts).
  */
 export function insertWithHistory(schema: string, object: CompiledObject, insert: SqlFragment, select: SqlFragment, caller: Caller): SqlFragment {
   return {

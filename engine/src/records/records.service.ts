@@ -3,7 +3,7 @@ import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
 import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../metadata/ids.js';
-import { nativeOf, runNative } from '../db/prepared.js';
+import { runNative } from '../db/prepared.js';
 import { LruMap } from '../db/lru.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { PathResolver, type Join } from '../query/paths.js';
@@ -19,7 +19,7 @@ import { BulkUpdater, parseBulkUpdate } from './bulk-update.js';
 import { BulkDeleter, parseBulkDelete, type SoftDelete } from './bulk-delete.js';
 import { translateDbError } from './db-errors.js';
 import { recordJsonSql, selectColumns, toColumnValues, toRecord } from './record-shape.js';
-import { insertStatement } from './insert-statement.js';
+import { insertStatement, nativeInsert } from './insert-statement.js';
 import { validateBody } from './record-validator.js';
 import { readHistory, recordChanges, recordEvents } from './history.js';
 import { forbidden, type Access } from '../security/access.js';
@@ -320,14 +320,14 @@ export class RecordsService {
     const ownerValue: SqlFragment = guard ? { sql: `(case when ${guard.sql} then ?::uuid end)`, bindings: [...guard.bindings, ownerId] } : { sql: '?', bindings: [ownerId] };
     const columns = { ...toColumnValues(object, values, this.currencies.corporate), id: uuidv7(), created_by: caller.userId, updated_by: caller.userId };
     // The answer is the record as JSON built by Postgres, like a list page's, with the fields the
-    // caller may read; `withRow` also returns its columns, for the rollups refreshed after it.
+    // caller may read; in a transaction also its columns, for the rollups refreshed after it.
     const only = caller.access.isAdmin ? undefined : caller.access.readableFields(object);
-    const insert = async (db: Knex | Knex.Transaction, withRow: boolean): Promise<Row> => {
-      const statement = insertStatement(this.schema, object, columns, ownerValue, only, withRow, caller);
+    const insert = async (db: Knex | Knex.Transaction): Promise<Row> => {
       try {
         // Outside a transaction the INSERT is a prepared statement (same text for every create).
-        const rows = db === this.knex ? await runNative<Row>(this.knex, nativeOf(this.knex, statement.sql, statement.bindings)) : (await db.raw(statement.sql, statement.bindings as Knex.RawBinding[])).rows;
-        return rows[0] as Row;
+        if (db === this.knex) return (await runNative<Row>(this.knex, nativeInsert(this.knex, this.schema, object, columns, ownerValue, only, caller)))[0]!;
+        const statement = insertStatement(this.schema, object, columns, ownerValue, only, true, caller);
+        return (await db.raw(statement.sql, statement.bindings as Knex.RawBinding[])).rows[0] as Row;
       } catch (e) {
         if (guard && (e as { code?: string; column?: string }).code === '23502' && (e as { column?: string }).column === 'owner_id') throw new SessionUnverified();
         throw translateDbError(object, e);
@@ -337,12 +337,12 @@ export class RecordsService {
     // Nothing to check in other tables and nothing to refresh: one statement (the INSERT and its
     // history entry) is already atomic.
     const pointsElsewhere = owner !== undefined || [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
-    if (!pointsElsewhere && object.summarisedBy.length === 0) return done(await insert(this.knex, false));
+    if (!pointsElsewhere && object.summarisedBy.length === 0) return done(await insert(this.knex));
     if (guard) throw new SessionUnverified(); // several statements: check the session first
     return this.knex.transaction(async (trx) => {
       if (owner !== undefined) await this.checkOwner(trx, owner);
       await this.checkLookups(object, values, trx, caller.access);
-      const inserted = await insert(trx, true);
+      const inserted = await insert(trx);
       await this.touchRollups(trx, object, [inserted]);
       return done(inserted);
     });
