@@ -74,6 +74,16 @@ describe('bulk', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('answers two requests sent together with the same Idempotency-Key once, the other a replay', async () => {
+    const before = await count();
+    const body = { records: [{ name: 'Together', product_code: 'TOGETHER-1' }] };
+    const answers = await Promise.all([bulk(body, { 'idempotency-key': 'together-7' }), bulk(body, { 'idempotency-key': 'together-7' })]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+    expect(answers[0]!.body).toEqual(answers[1]!.body);
+    expect(await count()).toBe(before + 1);
+  });
+
   it('refuses malformed bulk bodies with 400', async () => {
     for (const [body, field] of [[[], '/records'], [{ records: [] }, '/records'], [{ records: [1] }, '/records/0'], [{ records: [{}], extra: 1 }, '/extra'], [{ records: [{}], allOrNone: 'no' }, '/allOrNone']] as const) {
       const res = await bulk(body);

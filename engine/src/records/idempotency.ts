@@ -15,6 +15,10 @@ export async function idempotent<T>(
   trx: Knex.Transaction, schema: string, userId: string, key: string | undefined, hash: string, work: () => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   if (key !== undefined) {
+    // Two requests with the same key at the same moment: the second waits here until the first
+    // commits, then finds its answer (instead of both doing the work, or the second failing on
+    // the key's uniqueness).
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?), hashtext(?))', [`${schema}:${userId}`, key]);
     const previous = await trx(`${schema}._idempotency`).where({ user_id: userId, key }).first('request_hash', 'response');
     if (previous) {
       if (previous.request_hash !== hash) {
