@@ -45,7 +45,7 @@ export const en = {
     selected: '{{count}} selected', update: 'Update field', delete: 'Delete', updateTitle: 'Update {{count}} records',
     field: 'Field', newValue: 'New value', apply: 'Apply', confirmDelete: 'Delete {{count}} records?',
     updated: 'Updated', deleted: 'Deleted', transferred: 'Transferred',
-    changeOwner: 'Change owner', changeOwnerTitle: 'Change the owner of {{count}} records', newOwner: 'New owner', done: '{{verb}} {{count}} records', partial: '{{verb}} {{ok}}, {{failed}} failed: {{reason}}',
+    changeOwner: 'Change owner', changeOwnerTitle: 'Change the owner of {{count}} records', newOwner: 'New owner', done: '{{verb}} {{count}} records',
     partialTitle: '{{verb}} {{ok}} records; {{failed}} not changed', partialNote: 'Records you may not change, or that someone changed meanwhile, are skipped and listed; the others are saved.',
     deleteNote: 'They go to the recycle bin. Records you may not delete are skipped and listed; the others are deleted.',
     working: 'Working…', progress: '{{done}} of {{total}} records', record: 'Record', reason: 'Why not',

@@ -47,7 +47,7 @@ export const zhCN: Messages = {
     selected: '已选 {{count}} 条', update: '批量更新', delete: '删除', updateTitle: '更新 {{count}} 条记录',
     field: '字段', newValue: '新值', apply: '应用', confirmDelete: '删除 {{count}} 条记录？',
     updated: '已更新', deleted: '已删除', transferred: '已转移',
-    changeOwner: '更改所有人', changeOwnerTitle: '更改 {{count}} 条记录的所有人', newOwner: '新所有人', done: '{{verb}} {{count}} 条记录', partial: '{{verb}} {{ok}} 条，{{failed}} 条失败：{{reason}}',
+    changeOwner: '更改所有人', changeOwnerTitle: '更改 {{count}} 条记录的所有人', newOwner: '新所有人', done: '{{verb}} {{count}} 条记录',
     partialTitle: '{{verb}} {{ok}} 条记录；{{failed}} 条未更改', partialNote: '无权更改或在此期间已被他人修改的记录会被跳过并列出，其余记录照常保存。',
     deleteNote: '记录会进入回收站。无权删除的记录会被跳过并列出，其余记录照常删除。',
     working: '处理中…', progress: '已处理 {{done}} / {{total}} 条记录', record: '记录', reason: '原因',
