@@ -23,7 +23,8 @@ export interface CatalogTable {
   objectId: string;
   archived: boolean;
   columns: CatalogColumn[];
-  constraints: Set<string>;
+  /** Tessera's constraints and indexes by name → the column their first key is on. */
+  constraints: Map<string, string | null>;
 }
 
 export interface Catalog {
@@ -57,7 +58,7 @@ export async function readCatalog(db: Knex | Knex.Transaction, schema: string): 
     if (!table) {
       const tag = parseTag(row.table_comment);
       if (!tag || typeof tag.o !== 'string') continue;
-      table = { name: row.table_name, objectId: tag.o, archived: tag.archived === true, columns: [], constraints: new Set() };
+      table = { name: row.table_name, objectId: tag.o, archived: tag.archived === true, columns: [], constraints: new Map() };
       tables.set(row.table_name, table);
     }
     const tag = parseTag(row.column_comment);
@@ -71,8 +72,8 @@ export async function readCatalog(db: Knex | Knex.Transaction, schema: string): 
       generatedHash: typeof tag?.g === 'string' ? tag.g : undefined,
     });
   }
-  for (const row of (await db.raw(CONSTRAINTS_SQL, [schema, schema])).rows as { table_name: string; name: string }[]) {
-    tables.get(row.table_name)?.constraints.add(row.name);
+  for (const row of (await db.raw(CONSTRAINTS_SQL, [schema, schema])).rows as { table_name: string; name: string; column_name: string | null }[]) {
+    tables.get(row.table_name)?.constraints.set(row.name, row.column_name);
   }
   const sequences = new Set(((await db.raw(SEQUENCES_SQL, [schema])).rows as { name: string }[]).map((r) => r.name));
   return { tables: [...tables.values()], sequences };

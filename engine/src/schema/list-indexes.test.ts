@@ -42,7 +42,7 @@ function catalogOf(s: MetadataSnapshot): Catalog {
     tables: desiredSchema(s).map((t) => ({
       name: t.name, objectId: t.objectId, archived: false,
       columns: t.columns.map((c) => ({ name: c.name, sqlType: c.sqlType, fieldId: c.fieldId, part: c.part, archived: false, generatedHash: c.generated?.hash })),
-      constraints: new Set(t.constraints.map((c) => c.name)),
+      constraints: new Map(t.constraints.map((c) => [c.name, c.column])),
     })),
   };
 }

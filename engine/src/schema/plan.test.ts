@@ -16,7 +16,7 @@ function catalogOf(snapshot: MetadataSnapshot): Catalog {
   const tables: CatalogTable[] = desiredSchema(snapshot).map((t) => ({
     name: t.name, objectId: t.objectId, archived: false,
     columns: t.columns.map((c) => ({ name: c.name, sqlType: c.sqlType, fieldId: c.fieldId, part: c.part, archived: false, autonumberHash: c.autonumber?.hash })),
-    constraints: new Set(t.constraints.map((c) => c.name)),
+    constraints: new Map(t.constraints.map((c) => [c.name, c.column])),
   }));
   return { tables, sequences: new Set() };
 }
@@ -72,6 +72,36 @@ describe('schema planner (pure)', () => {
     expect(ops.indexOf('addConstraint')).toBeGreaterThan(ops.lastIndexOf('createTable'));
     const removal = planSchema(desiredSchema(snap(account, widget([name]))), catalogOf(snap(account, widget([name, link]))));
     expect(removal.map((s) => s.op)).toEqual(['dropConstraint', 'dropConstraint', 'archiveColumn']);
+  });
+
+  it('rebuilds the indexes of a column a lossy change may replace, and leaves widened columns alone', () => {
+    const code = { id: 'f_code', apiName: 'code', type: 'text' as const, label: 'Code', unique: true, searchable: true, maxLength: 40 };
+    const before = snap(widget([name, code]));
+    const [uq, tg] = desiredSchema(before)[0]!.constraints.filter((c) => c.column === 'code');
+    // apply.ts may archive the narrowed column: its indexes are dropped first and built on the new one last.
+    const narrowed = planSchema(desiredSchema(snap(widget([name, { ...code, maxLength: 10 }]))), catalogOf(before));
+    expect(narrowed.map((s) => `${s.op} ${'name' in s ? s.name : 'constraint' in s ? s.constraint.name : s.op === 'alterColumnType' ? s.column : ''}`)).toEqual([
+      `dropConstraint ${uq!.name}`, `dropConstraint ${tg!.name}`, 'alterColumnType code', `addConstraint ${uq!.name}`, `addConstraint ${tg!.name}`,
+    ]);
+    // Renamed and narrowed: the indexes keep their names, rebuilt on the column's new name.
+    const both = planSchema(desiredSchema(snap(widget([name, { ...code, apiName: 'sku', maxLength: 10 }]))), catalogOf(before));
+    expect(both.filter((s) => s.op === 'addConstraint')).toEqual([expect.objectContaining({ constraint: expect.objectContaining({ name: uq!.name, column: 'sku' }) }), expect.anything()]);
+    // A widened column keeps its indexes in place (ALTER TYPE carries them).
+    expect(planSchema(desiredSchema(snap(widget([name, { ...code, maxLength: 80 }]))), catalogOf(before)).map((s) => s.op)).toEqual(['alterColumnType']);
+  });
+
+  it('moves a constraint found on an archived column back onto the live one', () => {
+    const code = { id: 'f_code', apiName: 'code', type: 'text' as const, label: 'Code', unique: true };
+    const s = snap(widget([name, code]));
+    const uq = desiredSchema(s)[0]!.constraints.find((c) => c.kind === 'unique')!;
+    // What a lossy change left behind before indexes were rebuilt: the unique index on the archived column.
+    const broken = catalogOf(s);
+    broken.tables[0]!.columns.push({ name: '_arc_x_code', sqlType: 'character varying(400)', fieldId: 'f_code', part: '', archived: true });
+    broken.tables[0]!.constraints.set(uq.name, '_arc_x_code');
+    expect(planSchema(desiredSchema(s), broken)).toEqual([
+      { op: 'dropConstraint', table: 'widget', name: uq.name },
+      { op: 'addConstraint', table: 'widget', constraint: uq },
+    ]);
   });
 
   it('classifies type changes by what they do to the data', () => {

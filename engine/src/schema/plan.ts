@@ -64,7 +64,7 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
 
   for (const table of live) {
     if (!desiredIds.has(table.objectId)) {
-      for (const name of table.constraints) steps.push({ op: 'dropConstraint', table: table.name, name });
+      for (const name of table.constraints.keys()) steps.push({ op: 'dropConstraint', table: table.name, name });
       steps.push({ op: 'archiveTable', table: table.name, archivedName: archiveName('table', table.objectId, stamp), objectId: table.objectId });
     }
   }
@@ -87,6 +87,9 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
       steps.push({ op: 'renameTable', from: table.name, table: want.name });
     }
 
+    // Columns a lossy change may replace: apply.ts archives the old column when values would
+    // change, and its indexes go with it (see rebuilt() below).
+    const replaceable = new Set<string>();
     const wantedFieldIds = new Set(want.columns.map((c) => `${c.fieldId}/${c.part}`));
     for (const column of table.columns) {
       if (column.fieldId && !column.archived && !wantedFieldIds.has(`${column.fieldId}/${column.part}`)) {
@@ -129,6 +132,7 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
       const change = classifyTypeChange(current.sqlType, column.sqlType);
       if (change === 'refuse') throw new RefusedTypeChange(want.name, column.name, current.sqlType, column.sqlType);
       if (change !== 'same') {
+        if (change !== 'widen') replaceable.add(column.name);
         steps.push({ op: 'alterColumnType', table: want.name, column: column.name, from: current.sqlType, to: column.sqlType, change, fieldId: column.fieldId, part: column.part });
       }
       if (column.autonumber && current.autonumberHash !== column.autonumber.hash) {
@@ -136,12 +140,21 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
       }
     }
 
+    // Constraint names say what they enforce, not which physical column holds them. So one that
+    // exists is rebuilt when its column may be replaced in this plan (an index cannot move to the
+    // new column; a narrow that turns out safe rewrites the table and its indexes anyway), or when
+    // it already sits on an archived column (left there by a lossy change before this rule).
+    const archivedNames = new Set(table.columns.filter((c) => c.archived).map((c) => c.name));
+    const rebuilt = (c: DesiredConstraint) =>
+      (c.keys?.map((k) => k.column) ?? [c.column]).some((column) => replaceable.has(column)) || archivedNames.has(table.constraints.get(c.name) ?? '');
     const wantedConstraints = new Set(want.constraints.map((c) => c.name));
-    for (const name of table.constraints) {
+    for (const name of table.constraints.keys()) {
       if (!wantedConstraints.has(name)) steps.push({ op: 'dropConstraint', table: table.name, name });
     }
     for (const constraint of want.constraints) {
-      if (!table.constraints.has(constraint.name)) steps.push({ op: 'addConstraint', table: want.name, constraint });
+      const exists = table.constraints.has(constraint.name);
+      if (exists && rebuilt(constraint)) steps.push({ op: 'dropConstraint', table: table.name, name: constraint.name });
+      if (!exists || rebuilt(constraint)) steps.push({ op: 'addConstraint', table: want.name, constraint });
     }
   }
   // A constraint is dropped through the table's name at the time it is dropped (before renames).
