@@ -190,16 +190,15 @@ export class RecordsService {
     const qb = this.knex.from(pageQb.as(page));
     if (!single) qb.join(`${this.schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
     paths.applyJoins(qb, this.schema, ALIAS, visibleJoin);
-    const order = { sql: sort.map((k) => `?? ${k.desc ? 'desc' : 'asc'}`).join(', '), bindings: sort.map((_k, i) => `${page}._s${i}`) };
-    qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `${page}._k${i}`),
-      this.knex.raw(`row_number() over (order by ${order.sql}) as _n`, order.bindings));
+    qb.select(this.knex.raw('? as _json', [this.knex.raw(json.sql, json.bindings as Knex.RawBinding[])]), ...sort.map((_k, i) => `${page}._k${i}`))
+      .rowNumber('_n', (w) => sort.forEach((k, i) => w.orderBy(`${page}._s${i}`, k.desc ? 'desc' : 'asc')));
     // One row answers the request: the page's records as JSON text joined in order, how many rows
     // the page query found (one more than the page: there is a next page) and the sort values of
     // the page's last record, for the cursor. Postgres does the joining, not 51 rows through pg.
     const answer = this.knex.from(qb.as('_r')).select(
       this.knex.raw("string_agg(_r._json, ',' order by _r._n) filter (where _r._n <= ?) as data", [limit]),
       this.knex.raw('count(*)::int as rows'),
-      this.knex.raw(`max(json_build_array(${sort.map(() => '??').join(', ')})::text) filter (where _r._n = ?) as keys`, [...sort.map((_k, i) => `_r._k${i}`), limit]));
+      this.knex.raw('max(json_build_array(??)::text) filter (where _r._n = ?) as keys', [sort.map((_k, i) => `_r._k${i}`), limit]));
     const counted = branches.length === 1 ? branches[0]! : this.knex.from(this.knex.union(branches.map((b) => b.clone().select(`${ALIAS}.id`)), true).as('_c'));
     return { native: answer.toSQL().toNative(), sort, limit, hasCursor: after !== undefined, counted };
   }

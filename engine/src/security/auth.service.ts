@@ -164,6 +164,10 @@ export class AuthService {
     if (!n) throw notFound(`token ${id} does not exist`);
   }
 
+  private principalColumns(): Knex.Raw {
+    return this.knex.raw(PRINCIPAL_COLUMNS, [this.schema]);
+  }
+
   /**
    * The session's user with every grant, in one statement: the user row (role, permission sets,
    * active), their groups, and whether the token is a named API token. Nothing is cached, so a
@@ -172,9 +176,9 @@ export class AuthService {
   async authenticate(token: string): Promise<Principal> {
     const hash = sha256(token);
     const rows = await runQuery<Record<string, any>>(this.knex, `
-      select ${PRINCIPAL_COLUMNS}, s.name as token_name
+      select ?, s.name as token_name
       from ??._sessions s join ??._users u on u.id = s.user_id
-      where s.token_hash = ? and s.expires_at > now() and u.active`, [this.schema, this.schema, this.schema, hash]);
+      where s.token_hash = ? and s.expires_at > now() and u.active`, [this.principalColumns(), this.schema, this.schema, hash]);
     const row = rows[0];
     if (!row) {
       this.recent.delete(hash);
@@ -212,7 +216,7 @@ export class AuthService {
   /** A user's principal without a session (access explanations). Inactive users have no access at all. */
   async principalOf(userId: string): Promise<Principal | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined;
-    const { rows } = await this.knex.raw(`select ${PRINCIPAL_COLUMNS}, u.active from ??._users u where u.id = ?`, [this.schema, this.schema, userId]);
+    const { rows } = await this.knex.raw('select ?, u.active from ??._users u where u.id = ?', [this.principalColumns(), this.schema, userId]);
     const row = rows[0];
     if (!row) return undefined;
     const principal = toPrincipal(row, 'session');
