@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { api, ARTIFACTS, axeViolations, fitsWidth, launch, login, openPage, shot, type Watched } from './support/browser';
+import { addCondition, api, ARTIFACTS, axeViolations, fitsWidth, launch, login, OPPORTUNITY_LINKS, openPage, selectOption, shot, waitForRows, type Watched } from './support/browser';
 
 /**
  * What a sales rep does in a day, in a real browser against a real engine: sign in, create an
@@ -18,14 +18,7 @@ let w: Watched;
 let page: Page;
 let opportunityId = '';
 
-// The name column links each row to its record page.
-const NAME_LINKS = '[data-testid="record-table"] .ant-table-row a[href^="/o/opportunity/"]';
-const rowNames = (p: Page) => p.locator(NAME_LINKS).allInnerTexts();
-const waitForRows = (p: Page, names: string[]) =>
-  p.waitForFunction(({ selector, expected }) => {
-    const cells = [...document.querySelectorAll(selector)].map((c) => (c as HTMLElement).innerText.trim());
-    return JSON.stringify(cells) === JSON.stringify(expected);
-  }, { selector: NAME_LINKS, expected: names });
+const rowNames = (p: Page) => p.locator(OPPORTUNITY_LINKS).allInnerTexts();
 
 beforeAll(async () => {
   browser = await launch();
@@ -63,7 +56,7 @@ describe('a day in Tessera', () => {
     await page.getByLabel('Opportunity Name').fill('Robot fleet');
     await page.getByLabel('Account', { exact: true }).click();
     await page.getByLabel('Account', { exact: true }).fill('Acme');
-    await chooseOption(page, 'Acme Robotics');
+    await selectOption(page, 'Acme Robotics').click();
     await page.getByLabel('Amount', { exact: true }).fill('-5');
     await page.getByLabel('Close Date').fill('2026-12-31');
     await page.getByLabel('Close Date').press('Enter');
@@ -95,14 +88,7 @@ describe('a day in Tessera', () => {
     await page.getByRole('columnheader', { name: 'Amount' }).click();
     await waitForRows(page, ['Robot fleet', 'Beta rollout', 'Gamma pilot']);
 
-    await page.getByTestId('toggle-filter').click();
-    await page.getByRole('button', { name: 'Condition' }).click();
-    await page.getByRole('combobox', { name: 'Field' }).click();
-    await page.getByRole('combobox', { name: 'Field' }).fill('Amount');
-    await page.getByRole('combobox', { name: 'Field' }).press('Enter');
-    await page.getByRole('combobox', { name: 'Operator' }).click();
-    await chooseOption(page, 'at least');
-    await page.getByTestId('filter-condition').getByLabel('Amount').fill('1000');
+    await addCondition(page, 'Amount', 'at least', '1000');
     await page.getByTestId('list-count').getByText('2 records').waitFor();
     await waitForRows(page, ['Robot fleet', 'Beta rollout']);
     expect(await rowNames(page)).not.toContain('Gamma pilot');
@@ -133,7 +119,7 @@ describe('a day in Tessera', () => {
     await page.getByTestId('bulk-actions').getByText('2 selected').waitFor();
     await page.getByRole('button', { name: 'Change owner' }).click();
     await page.getByRole('combobox', { name: 'New owner' }).fill('Riley');
-    await chooseOption(page, 'Riley Rep <rep@example.test>');
+    await selectOption(page, 'Riley Rep <rep@example.test>').click();
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('Transferred 2 records').waitFor();
     const owners = await api<{ data: { owner_id: string }[] }>(page, 'GET', '/api/v1/records/opportunity?filter={"amount":{"gte":1000}}');
@@ -326,11 +312,6 @@ async function drag(p: Page, card: ReturnType<Page['getByTestId']>, target: Retu
   await p.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 3 });
   await p.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 12 });
   await p.mouse.up();
-}
-
-/** Picks an entry of the open Ant Design select (its visible items; the role=option ones are for screen readers). */
-async function chooseOption(p: Page, text: string): Promise<void> {
-  await p.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${text}"]`).click();
 }
 
 async function expectAccessible(p: Page): Promise<void> {

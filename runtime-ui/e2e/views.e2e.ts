@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { api, axeViolations, launch, login, openPage, type Watched } from './support/browser';
+import { addCondition, api, axeViolations, launch, login, openPage, selectOption, waitForRows, type Watched } from './support/browser';
 
 /**
  * Private list views live on the server: a sales rep saves one, finds it again in a fresh browser
@@ -19,13 +19,6 @@ let second: Watched;
 let repAId = '';
 let savedKey = '';
 
-const NAME_LINKS = '[data-testid="record-table"] .ant-table-row a[href^="/o/opportunity/"]';
-const waitForRows = (p: Page, names: string[]) =>
-  p.waitForFunction(({ selector, expected }) => {
-    const cells = [...document.querySelectorAll(selector)].map((c) => (c as HTMLElement).innerText.trim());
-    return JSON.stringify(cells) === JSON.stringify(expected);
-  }, { selector: NAME_LINKS, expected: names });
-const option = (p: Page, label: string) => p.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
 type View = { id: string; label: string; filter?: unknown; sort?: string; columns: string[] };
 const myViews = async (p: Page) => (await api<{ data: View[] }>(p, 'GET', '/api/v1/views/opportunity')).body.data;
 
@@ -62,7 +55,7 @@ describe('private views on the server', () => {
       .toEqual([['Old local view', { amount: { lt: 1000 } }, ['name', 'amount']]]);
     await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), legacyKey)).toBeNull();
     await page.getByTestId('view-picker').click();
-    await option(page, 'Old local view').click();
+    await selectOption(page, 'Old local view').click();
     await waitForRows(page, ['Beta small']);
   });
 
@@ -70,14 +63,7 @@ describe('private views on the server', () => {
     const page = first.page;
     await page.goto(url + '/o/opportunity');
     await waitForRows(page, ['Alpha big', 'Beta small']);
-    await page.getByTestId('toggle-filter').click();
-    await page.getByRole('button', { name: 'Condition' }).click();
-    await page.getByRole('combobox', { name: 'Field' }).click();
-    await page.getByRole('combobox', { name: 'Field' }).fill('Amount');
-    await page.getByRole('combobox', { name: 'Field' }).press('Enter');
-    await page.getByRole('combobox', { name: 'Operator' }).click();
-    await option(page, 'at least').click();
-    await page.getByTestId('filter-condition').getByLabel('Amount').fill('1000');
+    await addCondition(page, 'Amount', 'at least', '1000');
     await waitForRows(page, ['Alpha big']);
 
     await page.getByRole('button', { name: 'Save view' }).click();
@@ -108,7 +94,7 @@ describe('private views on the server', () => {
     await page.goto(url + '/o/opportunity');
     await waitForRows(page, ['Alpha big', 'Beta small']);
     await page.getByTestId('view-picker').click();
-    await option(page, 'Big ones').click();
+    await selectOption(page, 'Big ones').click();
     await waitForRows(page, ['Alpha big']);
     expect(new URL(page.url()).searchParams.get('view')).toBe(savedKey);
     // Opened by its address, the list is drawn with the view from the start.
@@ -143,7 +129,7 @@ describe('private views on the server', () => {
     await page.getByTestId('list-loaded').waitFor({ state: 'attached' });
     await page.getByTestId('view-picker').getByText('Open Opportunities').waitFor();
     await page.getByTestId('view-picker').click();
-    await option(page, 'Open Opportunities').waitFor();
+    await selectOption(page, 'Open Opportunities').waitFor();
     expect(await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).not.toContain('Large deals');
     expect(await myViews(page)).toEqual([]);
     expect((await api(page, 'GET', `/api/v1/views/opportunity/${savedKey.slice(3)}`)).status).toBe(404);

@@ -85,3 +85,28 @@ export async function api<T = unknown>(page: Page, method: string, urlPath: stri
 export async function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
+
+// The name column of the opportunity list links each row to its record page.
+export const OPPORTUNITY_LINKS = '[data-testid="record-table"] .ant-table-row a[href^="/o/opportunity/"]';
+
+/** Waits until the opportunity list shows exactly these names, in this order. */
+export const waitForRows = (p: Page, names: string[]) =>
+  p.waitForFunction(({ selector, expected }) => {
+    const cells = [...document.querySelectorAll(selector)].map((c) => (c as HTMLElement).innerText.trim());
+    return JSON.stringify(cells) === JSON.stringify(expected);
+  }, { selector: OPPORTUNITY_LINKS, expected: names });
+
+/** An entry of the open Ant Design select (its visible items; the role=option ones are for screen readers). */
+export const selectOption = (p: Page, label: string) => p.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
+
+/** Opens the list's filter builder and adds one condition: field (by label), operator, value. */
+export async function addCondition(p: Page, field: string, operator: string, value: string): Promise<void> {
+  await p.getByTestId('toggle-filter').click();
+  await p.getByRole('button', { name: 'Condition' }).click();
+  await p.getByRole('combobox', { name: 'Field' }).click();
+  await p.getByRole('combobox', { name: 'Field' }).fill(field);
+  await p.getByRole('combobox', { name: 'Field' }).press('Enter');
+  await p.getByRole('combobox', { name: 'Operator' }).click();
+  await selectOption(p, operator).click();
+  await p.getByTestId('filter-condition').getByLabel(field).fill(value);
+}
