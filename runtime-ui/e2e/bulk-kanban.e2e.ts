@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { api, launch, login, openPage, shot, type Watched } from './support/browser';
+import { api, launch, login, openedDialog, openPage, shot, type Watched } from './support/browser';
 
 /**
  * Many records at once, in a real browser against a real engine: more than 500 opportunities
@@ -126,7 +126,7 @@ describe('many records at once', () => {
     await shot(page, 'bulk-owner-refused-row');
     // One request for all of them, not one a row.
     expect(requests.filter((r) => r.startsWith('PATCH'))).toEqual(['PATCH /api/v1/records/opportunity/bulk']);
-    await page.getByRole('dialog').locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
+    await (await openedDialog(page)).locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
     await page.getByTestId('bulk-actions').waitFor({ state: 'detached' });
 
     const filter = (owned: string) => encodeURIComponent(JSON.stringify({ and: [{ name: { startsWith: PREFIX } }, { owner_id: owned }] }));

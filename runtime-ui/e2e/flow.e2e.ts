@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addCondition, api, ARTIFACTS, axeViolations, fitsWidth, launch, login, OPPORTUNITY_LINKS, openPage, selectOption, shot, waitForRows, type Watched } from './support/browser';
+import { addCondition, api, ARTIFACTS, axeViolations, fitsWidth, launch, login, OPPORTUNITY_LINKS, openedDialog, openPage, pickMenuItem, pickOption, shot, waitForRows, type Watched } from './support/browser';
 
 /**
  * What a sales rep does in a day, in a real browser against a real engine: sign in, create an
@@ -56,7 +56,7 @@ describe('a day in Tessera', () => {
     await page.getByLabel('Opportunity Name').fill('Robot fleet');
     await page.getByLabel('Account', { exact: true }).click();
     await page.getByLabel('Account', { exact: true }).fill('Acme');
-    await selectOption(page, 'Acme Robotics').click();
+    await pickOption(page, 'Acme Robotics');
     await page.getByLabel('Amount', { exact: true }).fill('-5');
     await page.getByLabel('Close Date').fill('2026-12-31');
     await page.getByLabel('Close Date').press('Enter');
@@ -99,7 +99,7 @@ describe('a day in Tessera', () => {
   it('saves the filter and sort as a private view and opens it again', async () => {
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.getByRole('textbox', { name: 'Name' }).fill('Big deals');
-    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await (await openedDialog(page)).getByRole('button', { name: 'Save' }).click();
     await page.getByText('View saved').waitFor();
     const saved = new URL(page.url()).searchParams.get('view')!;
     expect(saved).toMatch(/^my_/);
@@ -119,7 +119,7 @@ describe('a day in Tessera', () => {
     await page.getByTestId('bulk-actions').getByText('2 selected').waitFor();
     await page.getByRole('button', { name: 'Change owner' }).click();
     await page.getByRole('combobox', { name: 'New owner' }).fill('Riley');
-    await selectOption(page, 'Riley Rep <rep@example.test>').click();
+    await pickOption(page, 'Riley Rep <rep@example.test>');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('Transferred 2 records').waitFor();
     const owners = await api<{ data: { owner_id: string }[] }>(page, 'GET', '/api/v1/records/opportunity?filter={"amount":{"gte":1000}}');
@@ -262,7 +262,7 @@ describe('a day in Tessera', () => {
   it('switches to Chinese: UI strings, Ant Design and metadata labels', async () => {
     await page.goto(url + '/o/opportunity');
     await page.getByTestId('language-switch').click();
-    await page.getByRole('menuitem', { name: '简体中文' }).click();
+    await pickMenuItem(page, '简体中文');
     const nav = page.getByRole('navigation', { name: '主导航' });
     await nav.getByText('业务机会', { exact: true }).waitFor();
     await page.getByRole('columnheader', { name: '业务机会名称' }).waitFor();
@@ -277,7 +277,7 @@ describe('a day in Tessera', () => {
     await page.getByTestId('widget-bar').first().locator('canvas').waitFor();
     await shot(page, '09-dashboard-zh-CN');
     await page.getByTestId('language-switch').click();
-    await page.getByRole('menuitem', { name: 'English' }).click();
+    await pickMenuItem(page, 'English');
     await page.getByText('Pipeline by stage').waitFor();
   });
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addCondition, api, axeViolations, launch, login, openPage, selectOption, waitForRows, type Watched } from './support/browser';
+import { addCondition, api, axeViolations, launch, login, openedDialog, openPage, pickMenuItem, pickOption, selectOption, waitForRows, type Watched } from './support/browser';
 
 /**
  * Private list views live on the server: a sales rep saves one, finds it again in a fresh browser
@@ -55,7 +55,7 @@ describe('private views on the server', () => {
       .toEqual([['Old local view', { amount: { lt: 1000 } }, ['name', 'amount']]]);
     await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), legacyKey)).toBeNull();
     await page.getByTestId('view-picker').click();
-    await selectOption(page, 'Old local view').click();
+    await pickOption(page, 'Old local view');
     await waitForRows(page, ['Beta small']);
   });
 
@@ -68,7 +68,7 @@ describe('private views on the server', () => {
 
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.getByRole('textbox', { name: 'Name' }).fill('Big ones');
-    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await (await openedDialog(page)).getByRole('button', { name: 'Save' }).click();
     await page.getByText('View saved').waitFor();
     savedKey = new URL(page.url()).searchParams.get('view')!;
     const saved = (await myViews(page)).find((v) => v.label === 'Big ones')!;
@@ -79,7 +79,7 @@ describe('private views on the server', () => {
     // A second view of the same name is refused, and the dialog says so.
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.getByRole('textbox', { name: 'Name' }).fill('big ones');
-    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await (await openedDialog(page)).getByRole('button', { name: 'Save' }).click();
     await page.getByRole('dialog').getByText('choose another name, or update that view').waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     expect((await myViews(page)).map((v) => v.label)).toEqual(['Big ones', 'Old local view']);
@@ -94,7 +94,7 @@ describe('private views on the server', () => {
     await page.goto(url + '/o/opportunity');
     await waitForRows(page, ['Alpha big', 'Beta small']);
     await page.getByTestId('view-picker').click();
-    await selectOption(page, 'Big ones').click();
+    await pickOption(page, 'Big ones');
     await waitForRows(page, ['Alpha big']);
     expect(new URL(page.url()).searchParams.get('view')).toBe(savedKey);
     // Opened by its address, the list is drawn with the view from the start.
@@ -105,15 +105,15 @@ describe('private views on the server', () => {
     expect(violations, violations.join('\n')).toEqual([]);
 
     await page.getByTestId('my-view-menu').click();
-    await page.getByRole('menuitem', { name: 'Rename…' }).click();
+    await pickMenuItem(page, 'Rename…');
     await page.getByRole('textbox', { name: 'Name' }).fill('Large deals');
-    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await (await openedDialog(page)).getByRole('button', { name: 'Save' }).click();
     await page.getByText('View renamed').waitFor();
     await page.getByTestId('view-picker').getByText('Large deals').waitFor();
 
     await page.getByRole('columnheader', { name: 'Opportunity Name' }).click();
     await page.getByTestId('my-view-menu').click();
-    await page.getByRole('menuitem', { name: 'Save changes to “Large deals”' }).click();
+    await pickMenuItem(page, 'Save changes to “Large deals”');
     await page.getByText('View updated').waitFor();
     const updated = (await myViews(page)).find((v) => v.label === 'Large deals')!;
     expect(updated.sort).toMatch(/^-?name$/);
@@ -140,8 +140,8 @@ describe('private views on the server', () => {
   it('deletes it', async () => {
     const page = second.page;
     await page.getByTestId('my-view-menu').click();
-    await page.getByRole('menuitem', { name: 'Delete my view' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await pickMenuItem(page, 'Delete my view');
+    await (await openedDialog(page)).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('View deleted').waitFor();
     expect(new URL(page.url()).searchParams.get('view')).toBeNull();
     expect((await myViews(page)).map((v) => v.label)).toEqual(['Old local view']);

@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['runtime-ui/e2e/**/*.e2e.ts'],
     globalSetup: ['runtime-ui/e2e/support/engine-setup.ts'],
+    setupFiles: ['runtime-ui/e2e/support/failure-shots.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
     fileParallelism: false,

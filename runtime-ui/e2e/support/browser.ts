@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium driven by playwright-core, and what the e2e tests do with pages. */
 
@@ -24,9 +24,14 @@ export interface Watched {
   problems: string[];
 }
 
+/** Pages still open, so a failed test can leave a picture of each (see failure-shots.ts). */
+export const openPages = new Set<Page>();
+
 export async function openPage(browser: Browser, viewport = { width: 1280, height: 860 }): Promise<Watched> {
   const context = await browser.newContext({ viewport, locale: 'en-US' });
   const page = await context.newPage();
+  openPages.add(page);
+  page.on('close', () => openPages.delete(page));
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -99,6 +104,38 @@ export const waitForRows = (p: Page, names: string[]) =>
 /** An entry of the open Ant Design select (its visible items; the role=option ones are for screen readers). */
 export const selectOption = (p: Page, label: string) => p.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
 
+/**
+ * Waits until no dialog, drop-down or menu is still zooming or sliding in. A click during the
+ * motion can press on one spot and release on another as the target moves, which is no click
+ * at all; typing does not wait for motion, so a click right after it could land mid-way.
+ */
+export async function whenStill(p: Page): Promise<void> {
+  // rc-motion names every stage of a motion (…-appear, …-appear-active, …-enter …) in the class.
+  await p.waitForFunction(() => [...document.querySelectorAll('[role="dialog"], .ant-select-dropdown, .ant-dropdown')].every((d) => !/-(appear|enter)\b/.test(d.className)));
+}
+
+/** The dialog on screen, once it has finished opening. */
+export async function openedDialog(p: Page): Promise<Locator> {
+  const dialog = p.getByRole('dialog');
+  await dialog.waitFor();
+  await whenStill(p);
+  return dialog;
+}
+
+/** Picks an item of the open drop-down menu once it has finished opening. */
+export async function pickMenuItem(p: Page, name: string): Promise<void> {
+  await p.getByRole('menuitem', { name }).waitFor();
+  await whenStill(p);
+  await p.getByRole('menuitem', { name }).click();
+}
+
+/** Picks an option of the open Ant Design select once its drop-down has finished opening. */
+export async function pickOption(p: Page, label: string): Promise<void> {
+  await selectOption(p, label).waitFor();
+  await whenStill(p);
+  await selectOption(p, label).click();
+}
+
 /** Opens the list's filter builder and adds one condition: field (by label), operator, value. */
 export async function addCondition(p: Page, field: string, operator: string, value: string): Promise<void> {
   await p.getByTestId('toggle-filter').click();
@@ -107,6 +144,6 @@ export async function addCondition(p: Page, field: string, operator: string, val
   await p.getByRole('combobox', { name: 'Field' }).fill(field);
   await p.getByRole('combobox', { name: 'Field' }).press('Enter');
   await p.getByRole('combobox', { name: 'Operator' }).click();
-  await selectOption(p, operator).click();
+  await pickOption(p, operator);
   await p.getByTestId('filter-condition').getByLabel(field).fill(value);
 }

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { ApiError, type FieldProblem } from '../api/api-error';
 import type { FilterOperator } from '../api/metadata.api';
 import { createSavedView, deleteSavedView, listSavedViews, updateSavedView, type SavedView, type SavedViewInput } from '../api/views.api';
@@ -90,15 +90,14 @@ export function useMyViews(userId: string | undefined, object: string) {
   const client = useQueryClient();
   const enabled = !!userId && !!object;
   const queryKey = useMemo(() => ['my-views', userId, object], [userId, object]);
-  const query = useQuery({ queryKey, queryFn: ({ signal }) => listSavedViews(object, signal), enabled, staleTime: 60_000 });
+  // The list is read only once this browser's older views have moved: a read racing the move
+  // would miss them, and refetching a first read still in flight only joins it.
+  const queryFn = async ({ signal }: { signal: AbortSignal }) => {
+    await migrateLegacyViews(userId!);
+    return listSavedViews(object, signal);
+  };
+  const query = useQuery({ queryKey, queryFn, enabled, staleTime: 60_000 });
   const views = useMemo(() => (query.data ?? []).map(toMyView), [query.data]);
-
-  useEffect(() => {
-    if (!userId) return;
-    void migrateLegacyViews(userId).then((objects) => {
-      for (const moved of objects) void client.invalidateQueries({ queryKey: ['my-views', userId, moved] });
-    });
-  }, [userId, client]);
 
   const put = (saved: SavedView) => client.setQueryData<SavedView[]>(queryKey, (old = []) => byLabel([...old.filter((v) => v.id !== saved.id), saved]));
   return {
@@ -135,28 +134,26 @@ interface LegacyView {
 }
 
 const legacyPrefix = (userId: string) => `tessera.views.${userId}.`;
-const migrations = new Map<string, Promise<string[]>>();
+const migrations = new Map<string, Promise<void>>();
 
 /**
  * Moves the views this browser still keeps for the user to the server, once per page load, and
  * forgets them here. A view the server refuses for good (its name is taken — most likely by
  * itself, moved from another tab —, its object or fields are gone) is dropped; one that failed
- * for a passing reason (network, 5xx, signed out) stays for the next load. Answers the objects
- * that got views.
+ * for a passing reason (network, 5xx, signed out) stays for the next load.
  */
-export function migrateLegacyViews(userId: string): Promise<string[]> {
+function migrateLegacyViews(userId: string): Promise<void> {
   let running = migrations.get(userId);
   if (!running) {
-    running = moveLegacyViews(userId).catch(() => []);
+    running = moveLegacyViews(userId).catch(() => undefined);
     migrations.set(userId, running);
   }
   return running;
 }
 
-async function moveLegacyViews(userId: string): Promise<string[]> {
+async function moveLegacyViews(userId: string): Promise<void> {
   const prefix = legacyPrefix(userId);
   const keys = Object.keys(localStorage).filter((k) => k.startsWith(prefix));
-  const moved: string[] = [];
   for (const key of keys) {
     const object = key.slice(prefix.length);
     let views: LegacyView[];
@@ -170,15 +167,13 @@ async function moveLegacyViews(userId: string): Promise<string[]> {
     for (const view of views) {
       try {
         await createSavedView(object, { label: view.label.trim().slice(0, 80) || 'View', columns: view.columns, filter: toApiFilter(view.filter) ?? null, sort: view.sort || null });
-        moved.push(object);
       } catch (e) {
         const status = e instanceof ApiError ? e.status : 0;
-        if (status === 401) return moved; // signed out: everything stays for next time
+        if (status === 401) return; // signed out: everything stays for next time
         if (status < 400 || status >= 500 || status === 429) kept.push(view);
       }
     }
     if (kept.length) localStorage.setItem(key, JSON.stringify(kept));
     else localStorage.removeItem(key);
   }
-  return [...new Set(moved)];
 }
