@@ -7,8 +7,8 @@ import { amountCurrency, REGIONS, STAGES } from './seed.js';
 
 /**
  * What a developer would write by hand for the same two endpoints: express + a pg Pool, one SQL
- * statement per request, the JSON built by Postgres and passed through untouched, the checks
- * written out in JS. It answers with exactly the JSON Tessera's records API gives for `deal`.
+ * statement per request, the records' JSON built by Postgres and passed through as text (a list
+ * page's envelope added in JS), the checks written out in JS. It answers with exactly the JSON Tessera's records API gives for `deal`.
  */
 
 export interface Baseline {
@@ -39,20 +39,26 @@ const RECORD_JSON = (t: string, withCurrency: boolean) => `json_build_object(
   'id', ${t}.id, 'version', ${t}.version, 'owner_id', ${t}.owner_id,
   'created_at', to_char(${t}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'created_by', ${t}.created_by,
   'updated_at', to_char(${t}.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'updated_by', ${t}.updated_by,
-  'name', ${t}.name, 'stage', ${t}.stage, 'amount', ${t}.amount::float8, ${withCurrency ? `'amount__currency', ${t}.amount__currency, ` : ''}
+  'name', ${t}.name, 'stage', ${t}.stage, 'amount', ${t}.amount, ${withCurrency ? `'amount__currency', ${t}.amount__currency, ` : ''}
   'close_date', ${t}.close_date, 'region', ${t}.region)`;
 
 /** Tessera's keyset cursor for sort -amount (id breaks ties): base64url of {"s":…,"v":[amount::text, id::text]}. */
 const CURSOR = (t: string) => `translate(encode(convert_to(
   '{"s":"-amount,-id","v":[' || coalesce(to_json(${t}.amount::text)::text, 'null') || ',' || to_json(${t}.id::text)::text || ']}', 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 
-/** $1 stages, $2 minimum amount, $3 page size. Reads one row more than the page to know whether there is a next one. */
-/** `owned`: only the deals of user $4 (the hand-written private list), read down the (owner_id, amount, id) index the engine built for the deal list view. */
-const listSql = (schema: string, withCurrency: boolean, owned = false) => `
-select json_build_object(
-  'data', coalesce(json_agg(${RECORD_JSON('p', withCurrency)} order by p.n) filter (where p.n <= $3), '[]'::json),
-  'nextCursor', case when count(*) > $3 then max(case when p.n = $3 then ${CURSOR('p')} end) end
-)::text as body
+/**
+ * $1 stages, $2 minimum amount, $3 page size; `owned`: only the deals of user $4 (the hand-written
+ * private list), read down the (owner_id, amount, id) index the engine built for the deal list
+ * view. Reads one row more than the page to know whether there is a next one. One row comes back:
+ * the page's records as JSON texts joined by commas (Postgres renders each record once and joins
+ * the texts; wrapping them in json_agg and an envelope object would copy the page twice more),
+ * how many rows the inner query found, and the cursor after the page's last record. Node adds
+ * the envelope.
+ */
+export const listSql = (schema: string, withCurrency: boolean, owned = false) => `
+select string_agg(${RECORD_JSON('p', withCurrency)}::text, ',' order by p.n) filter (where p.n <= $3) as data,
+  count(*)::int as found,
+  max(case when p.n = $3 then ${CURSOR('p')} end) as cursor
 from (
   select d.*, row_number() over (order by d.amount desc, d.id desc) as n
   from ${ident(schema)}.deal d
@@ -102,7 +108,9 @@ function checkDeal(body: unknown): { values?: unknown[]; errors: FieldError[] } 
 }
 
 export async function startBaseline(options: BaselineOptions): Promise<Baseline> {
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax });
+  // Idle connections live 30 s, as in Tessera's pool (knex's default). pg's own default, 10 s,
+  // closed them between this side's rounds, and each round paid for new backends warming up.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax, idleTimeoutMillis: 30_000 });
   pool.on('error', (e) => console.error('baseline pool:', e.message));
   const currency = await amountCurrency(pool, options.schema);
   const withCurrency = currency !== null;
@@ -131,7 +139,8 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
     const { rows } = owner
       ? await pool.query({ ...listOwned, values: [stages, minAmount, limit, owner] })
       : await pool.query({ ...list, values: [stages, minAmount, limit] });
-    res.type('application/json').send(rows[0].body);
+    const { data, found, cursor } = rows[0] as { data: string | null; found: number; cursor: string | null };
+    res.type('application/json').send(`{"data":[${data ?? ''}],"nextCursor":${found > limit ? JSON.stringify(cursor) : 'null'}}`);
   });
 
   app.post('/create', express.json({ limit: '2mb' }), async (req, res) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { startEngine, type Engine } from '../src/engine.js';
-import { startBaseline, type Baseline } from './baseline-server.js';
+import { listSql, startBaseline, type Baseline } from './baseline-server.js';
 import { LoadGenerator, type LoadTarget, type RoundResult } from './load.js';
 import { copySql, generateDeals, importedRows, resetTable, writeCopyCsv, writeTesseraCsv, type ImportResult } from './import.js';
 import { postgresCpuSeconds, profileCpu } from './profile.js';
@@ -210,9 +210,25 @@ async function main() {
   for (const [what, run] of [['list', listStatements], ['private list', privateStatements]] as const) {
     const listQuery = run.find((s) => s.sql.includes('."deal"'));
     if (!listQuery) continue;
+    if (process.env.BENCH_SHOW_SQL) log(`tessera ${what} statement: ${listQuery.sql}\n  bindings: ${JSON.stringify(listQuery.bindings)}`);
     const { rows } = await engine.db.knex.raw(`explain (analyze, costs off) ${listQuery.sql.replace(/\$\d+/g, '?')}`, listQuery.bindings as any[]);
     const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']);
-    log(`tessera ${what} plan: ${plan.filter((l: string) => /Scan|Sort|Limit|Execution/.test(l)).map((l: string) => l.trim()).join(' | ')}`);
+    log(`tessera ${what} plan: ${plan.filter((l: string) => /Scan|Sort|Limit|Execution|Cond|Filter/.test(l)).map((l: string) => l.trim()).join(' | ')}`);
+  }
+
+  // The hand-written statements' plans, which should read the same index the same way.
+  const explainer = new pg.Client({ connectionString: DATABASE_URL });
+  await explainer.connect();
+  try {
+    const withCurrency = (await amountCurrency(explainer, SCHEMA)) !== null;
+    for (const [what, owned, values] of [['list', false, [LIST_STAGES, LIST_MIN_AMOUNT, 50]], ['private list', true, [LIST_STAGES, LIST_MIN_AMOUNT, 50, rep.id]]] as const) {
+      const { rows } = await explainer.query(`explain (analyze, costs ${process.env.BENCH_SHOW_SQL ? 'on' : 'off'}) ${listSql(SCHEMA, withCurrency, owned)}`, [...values]);
+      if (process.env.BENCH_SHOW_SQL) log(rows.map((r) => r['QUERY PLAN']).join('\n'));
+      const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']!);
+      log(`baseline ${what} plan: ${plan.filter((l) => /Scan|Sort|Limit|Execution|Cond|Filter/.test(l)).map((l) => l.trim()).join(' | ')}`);
+    }
+  } finally {
+    await explainer.end();
   }
 
   // 6. Load: warm-up, then rounds alternating sides, medians of each.
@@ -240,11 +256,21 @@ async function main() {
   const summary: string[] = [];
   const tesseraRps = new Map<string, number>();
   for (const w of workloads) {
-    const results: Record<'tessera' | 'baseline', RoundResult[]> = { tessera: [], baseline: [] };
+    const results: Record<'tessera' | 'baseline', (RoundResult & { nodeMs: number; pgMs?: number })[]> = { tessera: [], baseline: [] };
+    // Each round also counts the CPU the servers spent on it: this process (where only the
+    // servers run) and PostgreSQL, per request. On a machine the sides share, the side that
+    // spends less of both per request is the faster one, and these say which half differs.
     const round = async (side: 'tessera' | 'baseline', durationMs: number) => {
+      const node0 = process.cpuUsage();
+      const pg0 = await postgresCpuSeconds();
       const r = await loader!.run(w[side], CONCURRENCY, durationMs);
+      const node = process.cpuUsage(node0);
+      const pg1 = await postgresCpuSeconds();
       if (r.errors) throw new Error(`${w.name} ${side}: ${r.errors} of ${r.requests} requests failed, first: ${r.firstError}`);
-      return r;
+      const nodeMs = (node.user + node.system) / 1000 / r.requests;
+      // A backend that exits mid-round leaves the count until the postmaster has collected it.
+      const pgMs = pg0 === undefined || pg1 === undefined || pg1 < pg0 ? undefined : ((pg1 - pg0) * 1000) / r.requests;
+      return { ...r, nodeMs, pgMs };
     };
     await round('tessera', WARMUP_MS);
     await round('baseline', WARMUP_MS);
@@ -253,12 +279,16 @@ async function main() {
       for (const side of i % 2 ? (['baseline', 'tessera'] as const) : (['tessera', 'baseline'] as const)) {
         const r = await round(side, ROUND_MS);
         results[side].push(r);
-        log(`  ${w.name} round ${i + 1} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}`);
+        log(`  ${w.name} round ${i + 1} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  CPU per request: ${cpuText(r.nodeMs, r.pgMs)}`);
       }
     }
-    const med = (side: 'tessera' | 'baseline') => ({
-      rps: median(results[side].map((r) => r.rps)), p50: median(results[side].map((r) => r.p50)), p99: median(results[side].map((r) => r.p99)),
-    });
+    const med = (side: 'tessera' | 'baseline') => {
+      const pgMs = results[side].map((r) => r.pgMs).filter((v) => v !== undefined);
+      return {
+        rps: median(results[side].map((r) => r.rps)), p50: median(results[side].map((r) => r.p50)), p99: median(results[side].map((r) => r.p99)),
+        nodeMs: median(results[side].map((r) => r.nodeMs)), pgMs: pgMs.length ? median(pgMs) : undefined,
+      };
+    };
     const t = med('tessera');
     const b = med('baseline');
     const ratio = t.rps / b.rps;
@@ -269,8 +299,8 @@ async function main() {
     const repAdmin = w.name === 'list_private' && tesseraRps.has('list') ? t.rps / tesseraRps.get('list')! : undefined;
     const admin = repAdmin === undefined ? '' : `; the admin's unrestricted list: ${tesseraRps.get('list')!.toFixed(0)} req/s`;
     summary.push(
-      `${w.name.padEnd(6)} tessera  ${t.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(t.p50)}  p99 ${ms(t.p99)}`,
-      `${w.name.padEnd(6)} ${w.name === 'list_private' ? 'hand-written' : 'baseline'} ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}`,
+      `${w.name.padEnd(6)} tessera  ${t.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(t.p50)}  p99 ${ms(t.p99)}  CPU per request: ${cpuText(t.nodeMs, t.pgMs)}`,
+      `${w.name.padEnd(6)} ${w.name === 'list_private' ? 'hand-written' : 'baseline'} ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}  CPU per request: ${cpuText(b.nodeMs, b.pgMs)}`,
       `BENCH ${w.name} ratio=${ratio.toFixed(3)}${repAdmin === undefined ? '' : ` rep/admin=${repAdmin.toFixed(3)}`} (${target === undefined ? `no target${admin}` : `target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'}`})`,
       // Rounds run back to back in pairs, so a pair's ratio is less exposed to other load on the machine.
       `       per-round-pair ratios ${pairs.map((r) => r.toFixed(2)).join(', ')}; their median ${median(pairs).toFixed(3)}`,
@@ -298,6 +328,8 @@ async function main() {
   log(`\nmedians of ${ROUNDS} rounds (import: ${IMPORT_ROUNDS} of ${IMPORT_ROWS.toLocaleString('en')} rows), ${ROWS.toLocaleString('en')} rows, concurrency ${CONCURRENCY}:`);
   for (const line of summary) log(line);
 }
+
+const cpuText = (nodeMs: number, pgMs: number | undefined) => `node ${nodeMs.toFixed(2)} ms + postgres ${pgMs === undefined ? '?' : `${pgMs.toFixed(2)} ms`}`;
 
 /** Where BENCH_PROFILE_DIR wants a profile saved, if it does. */
 const profileFile = (workload: string, side: string) => (PROFILE_DIR ? path.join(PROFILE_DIR, `${workload}-${side}.cpuprofile`) : undefined);
