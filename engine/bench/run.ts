@@ -212,8 +212,7 @@ async function main() {
     if (!listQuery) continue;
     if (process.env.BENCH_SHOW_SQL) log(`tessera ${what} statement: ${listQuery.sql}\n  bindings: ${JSON.stringify(listQuery.bindings)}`);
     const { rows } = await engine.db.knex.raw(`explain (analyze, costs off) ${listQuery.sql.replace(/\$\d+/g, '?')}`, listQuery.bindings as any[]);
-    const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']);
-    log(`tessera ${what} plan: ${plan.filter((l: string) => /Scan|Sort|Limit|Execution|Cond|Filter/.test(l)).map((l: string) => l.trim()).join(' | ')}`);
+    log(`tessera ${what} plan: ${planSummary(rows)}`);
   }
 
   // The hand-written statements' plans, which should read the same index the same way.
@@ -224,8 +223,7 @@ async function main() {
     for (const [what, owned, values] of [['list', false, [LIST_STAGES, LIST_MIN_AMOUNT, 50]], ['private list', true, [LIST_STAGES, LIST_MIN_AMOUNT, 50, rep.id]]] as const) {
       const { rows } = await explainer.query(`explain (analyze, costs ${process.env.BENCH_SHOW_SQL ? 'on' : 'off'}) ${listSql(SCHEMA, withCurrency, owned)}`, [...values]);
       if (process.env.BENCH_SHOW_SQL) log(rows.map((r) => r['QUERY PLAN']).join('\n'));
-      const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']!);
-      log(`baseline ${what} plan: ${plan.filter((l) => /Scan|Sort|Limit|Execution|Cond|Filter/.test(l)).map((l) => l.trim()).join(' | ')}`);
+      log(`baseline ${what} plan: ${planSummary(rows)}`);
     }
   } finally {
     await explainer.end();
@@ -328,6 +326,10 @@ async function main() {
   log(`\nmedians of ${ROUNDS} rounds (import: ${IMPORT_ROUNDS} of ${IMPORT_ROWS.toLocaleString('en')} rows), ${ROWS.toLocaleString('en')} rows, concurrency ${CONCURRENCY}:`);
   for (const line of summary) log(line);
 }
+
+/** An EXPLAIN's scans, sorts and limits with their conditions, on one line. */
+const planSummary = (rows: Record<string, string>[]) =>
+  rows.map((r) => r['QUERY PLAN']!).filter((l) => /Scan|Sort|Limit|Execution|Cond|Filter/.test(l)).map((l) => l.trim()).join(' | ');
 
 const cpuText = (nodeMs: number, pgMs: number | undefined) => `node ${nodeMs.toFixed(2)} ms + postgres ${pgMs === undefined ? '?' : `${pgMs.toFixed(2)} ms`}`;
 

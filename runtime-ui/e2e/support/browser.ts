@@ -122,19 +122,18 @@ export async function openedDialog(p: Page): Promise<Locator> {
   return dialog;
 }
 
-/** Picks an item of the open drop-down menu once it has finished opening. */
-export async function pickMenuItem(p: Page, name: string): Promise<void> {
-  await p.getByRole('menuitem', { name }).waitFor();
+/** Clicks an entry of a drop-down once it is there and the drop-down has finished opening. */
+async function clickWhenStill(p: Page, entry: Locator): Promise<void> {
+  await entry.waitFor();
   await whenStill(p);
-  await p.getByRole('menuitem', { name }).click();
+  await entry.click();
 }
 
-/** Picks an option of the open Ant Design select once its drop-down has finished opening. */
-export async function pickOption(p: Page, label: string): Promise<void> {
-  await selectOption(p, label).waitFor();
-  await whenStill(p);
-  await selectOption(p, label).click();
-}
+/** Picks an item of the open drop-down menu. */
+export const pickMenuItem = (p: Page, name: string) => clickWhenStill(p, p.getByRole('menuitem', { name }));
+
+/** Picks an option of the open Ant Design select. */
+export const pickOption = (p: Page, label: string) => clickWhenStill(p, selectOption(p, label));
 
 /** Opens the list's filter builder and adds one condition: field (by label), operator, value. */
 export async function addCondition(p: Page, field: string, operator: string, value: string): Promise<void> {
