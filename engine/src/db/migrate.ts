@@ -266,6 +266,23 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       await trx.raw('create trigger tsr_group_members_changed after insert or update or delete on ??._group_members for each row execute function ??.tsr_group_members_changed()', [s, s]);
     },
   },
+  {
+    name: '009_session_holds',
+    async up(trx, s) {
+      // The session check a list page or a create carries (auth.service.ts sessionGuard). Written
+      // into those statements, its two-table join was planned again with them on every request;
+      // a plpgsql function keeps its own plan for the connection's life, and the caller's planner
+      // sees one call with constant arguments, evaluated once per statement.
+      await trx.raw(`create function ??.tsr_session_holds(token_hash text, user_id uuid, grants_stamp bigint, named boolean)
+        returns boolean language plpgsql stable as $fn$
+        begin
+          return exists (select 1 from ??._sessions s join ??._users u on u.id = s.user_id
+            where s.token_hash = tsr_session_holds.token_hash and s.expires_at > now() and u.active
+              and u.id = tsr_session_holds.user_id and u.grants_stamp = tsr_session_holds.grants_stamp
+              and (s.name is null) = tsr_session_holds.named);
+        end $fn$`, [s, s, s]);
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

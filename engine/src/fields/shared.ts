@@ -95,4 +95,6 @@ export function decimalType(precision: number, scale: number, widget: string): F
 
 /** Timestamps as JSON the way JS prints them (toISOString): UTC, milliseconds, Z. */
 export const ISO_UTC_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
-export const timestampJson = (col: string): SqlFragment => ({ sql: "to_char(?? at time zone 'UTC', ?)", bindings: [col, ISO_UTC_FORMAT] });
+// The format is a constant of this file, written into the SQL: a bound copy per timestamp made
+// every list statement carry it again as parameters.
+export const timestampJson = (col: string): SqlFragment => ({ sql: `to_char(?? at time zone 'UTC', '${ISO_UTC_FORMAT}')`, bindings: [col] });

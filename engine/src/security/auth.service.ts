@@ -206,10 +206,10 @@ export class AuthService {
 
   private sessionGuard(hash: string, principal: Principal): { sql: string; bindings: unknown[] } {
     return {
-      // grants_stamp changes with any grant of the user (migration 008, kept by triggers).
-      sql: `exists (select 1 from ??._sessions s join ??._users u on u.id = s.user_id
-        where s.token_hash = ? and s.expires_at > now() and u.active and u.id = ? and u.grants_stamp = ?::bigint and (s.name is null) = ?)`,
-      bindings: [this.schema, this.schema, hash, principal.id, principal.grantsStamp, principal.via === 'session'],
+      // A live session of this active user, whose grants_stamp (migration 008, kept by triggers)
+      // still says these grants; the function is migration 009's.
+      sql: '??.tsr_session_holds(?, ?::uuid, ?::bigint, ?)',
+      bindings: [this.schema, hash, principal.id, principal.grantsStamp, principal.via === 'session'],
     };
   }
 
