@@ -111,13 +111,13 @@ export function signIn(auth: AuthService, compiled: () => CompiledMetadata): (re
       const user = await auth.authenticate(session.token);
       const access = new Access(user, compiled());
       if (!session.cookie) access.requireSystem('apiAccess');
-      Object.assign(req as AuthedRequest, { user, access, viaCookie: session.cookie, pending: undefined });
+      (req as AuthedRequest).signedIn = { user, access, viaCookie: session.cookie };
     };
     const recent = fused ? auth.recentSession(session.token) : undefined;
     if (recent) {
       const access = new Access(recent.principal, compiled());
       if (session.cookie || access.hasSystem('apiAccess')) {
-        Object.assign(req as AuthedRequest, { user: recent.principal, access, viaCookie: session.cookie, pending: { guard: recent.guard, recheck: check } });
+        (req as AuthedRequest).signedIn = { user: recent.principal, access, viaCookie: session.cookie, pending: { guard: recent.guard, recheck: check } };
         return;
       }
     }

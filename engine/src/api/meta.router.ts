@@ -78,7 +78,7 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
   }
 
   router.post('/publish', async (req, res) => {
-    const result = await metadata.publish({ dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).user?.id });
+    const result = await metadata.publish({ dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).signedIn?.user.id });
     res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
   });
   router.get('/releases', async (_req, res) => {
@@ -90,7 +90,7 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
   router.post('/releases/:n/rollback', async (req, res) => {
     const n = releaseNumber(req.params.n);
     await refuseSecurityRollback(metadata, n, accessOf(req));
-    const result = await metadata.rollback(n, { dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).user?.id });
+    const result = await metadata.rollback(n, { dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).signedIn?.user.id });
     res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
   });
 

@@ -614,7 +614,7 @@ describe('the security endpoints document exactly what the server takes', () => 
     const audit = { list: () => Promise.reject(NO_SQL) } as unknown as SetupAudit;
     const router = setupAuditRouter(audit);
     const ask = (query: Record<string, string>) => new Promise<unknown>((resolve) => {
-      const req = { method: 'GET', url: '/', query, access: admin } as unknown as Request;
+      const req = { method: 'GET', url: '/', query, signedIn: { user: admin.principal, access: admin, viaCookie: false } } as unknown as Request;
       router(req, {} as Response, (e?: unknown) => resolve(e));
     });
     const outcome = async (query: Record<string, string>) => {
@@ -667,7 +667,7 @@ describe('the security endpoints document exactly what the server takes', () => 
     const nobody = new Access(principal(false), compiled);
     for (const [kind, { permission }] of Object.entries(KIND_DOCS)) {
       for (const method of ['POST', 'PUT', 'DELETE']) {
-        const req = { method, path: `/${kindPath(kind as keyof typeof KIND_DOCS)}/x`, body: {}, access: nobody } as unknown as Request;
+        const req = { method, path: `/${kindPath(kind as keyof typeof KIND_DOCS)}/x`, body: {}, signedIn: { user: nobody.principal, access: nobody, viaCookie: false } } as unknown as Request;
         let refused: unknown;
         try {
           await guard(req, {} as Response, () => undefined);
