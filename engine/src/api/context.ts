@@ -25,17 +25,20 @@ export interface AuthedRequest extends Request {
   signedIn?: SignedIn;
 }
 
-export function accessOf(req: Request): Access {
+/** The request's checked sign-in. */
+function signedInOf(req: Request): SignedIn {
   const signedIn = (req as AuthedRequest).signedIn;
   // A presumed session reaching a handler that does not check it in its statement: fail closed.
   if (signedIn?.pending) throw new Error(`unchecked session reached ${req.method} ${req.originalUrl}`);
   if (!signedIn) throw unauthorized('log in first');
-  return signedIn.access;
+  return signedIn;
 }
 
+export const accessOf = (req: Request): Access => signedInOf(req).access;
+
 export function callerOf(req: Request): Caller {
-  const access = accessOf(req);
-  return { userId: access.userId, locale: localeOf(req), access, via: (req as AuthedRequest).signedIn!.viaCookie ? 'ui' : 'api' };
+  const { access, viaCookie } = signedInOf(req);
+  return { userId: access.userId, locale: localeOf(req), access, via: viaCookie ? 'ui' : 'api' };
 }
 
 /**
@@ -45,11 +48,10 @@ export function callerOf(req: Request): Caller {
  */
 export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promise<T>): Promise<T> {
   const signedIn = (req as AuthedRequest).signedIn;
-  const pending = signedIn?.pending;
-  if (!pending) return run(callerOf(req));
+  if (!signedIn?.pending) return run(callerOf(req));
+  const { access, viaCookie, pending } = signedIn;
   try {
-    const { access } = signedIn!;
-    return await run({ userId: access.userId, locale: localeOf(req), access, via: signedIn!.viaCookie ? 'ui' : 'api', sessionGuard: pending.guard });
+    return await run({ userId: access.userId, locale: localeOf(req), access, via: viaCookie ? 'ui' : 'api', sessionGuard: pending.guard });
   } catch (e) {
     if (!(e instanceof SessionUnverified) && !(e instanceof Problem && (e.status === 401 || e.status === 403))) throw e;
   }

@@ -68,10 +68,6 @@ export interface Expansion {
 }
 
 /**
- * The SQL that renders a row as the same JSON record toRecord() gives, so a list page goes from
- * Postgres to the client as text. Objects with more than 50 keys are built in jsonb pieces.
- */
-/**
  * A record's JSON key as an SQL literal. Keys are field API names (checked against
  * API_NAME_PATTERN when saved), system field names and `<field>__<companion>`: never input. As
  * literals they are part of the statement's text, which Postgres prepares once, rather than a
@@ -82,6 +78,10 @@ function keyLiteral(key: string): string {
   return `'${key}'`;
 }
 
+/**
+ * The SQL that renders a row as the same JSON record toRecord() gives, so a list page goes from
+ * Postgres to the client as text. Objects with more than 50 keys are built in jsonb pieces.
+ */
 export function recordJsonSql(object: CompiledObject, alias: string, only?: ReadonlySet<string>, expand = new Map<string, Expansion>()): SqlFragment {
   const pairs: SqlFragment[] = [];
   const pair = (key: string, value: SqlFragment) => pairs.push({ sql: `${keyLiteral(key)}, ${value.sql}`, bindings: value.bindings });
