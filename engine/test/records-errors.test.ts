@@ -413,7 +413,7 @@ describe('listing records', () => {
     expect(or.body.data.map((r: { id: string }) => r.id).sort()).toEqual([ids.l1, ids.l3].sort());
   });
 
-  const failing: [string, Record<string, string | number>, { field: string; code: string }][] = [
+  const failing: [string, Record<string, string | number>, { field: string; code: string; message?: unknown }][] = [
     ['an unknown field', { filter: '{"colour":{"eq":"red"}}' }, { field: '/colour', code: 'unknownField' }],
     ['an unknown field inside and/or/not', { filter: '{"and":[{"name":"x"},{"or":[{"not":{"colour":1}}]}]}' }, { field: '/and/1/or/0/not/colour', code: 'unknownField' }],
     ['an unknown operator', { filter: '{"amount":{"greater":5}}' }, { field: '/amount/greater', code: 'unknownOperator' }],
@@ -451,6 +451,7 @@ describe('listing records', () => {
     ['sort by an unknown second field', { sort: '-amount,colour' }, { field: 'sort', code: 'unknownField' }],
     ['sort with an empty part', { sort: 'name,' }, { field: 'sort', code: 'unknownField' }],
     ['fields naming an unknown field', { fields: 'name,colour' }, { field: 'fields', code: 'unknownField' }],
+    ['fields naming a system field, which always comes', { fields: 'name,created_at' }, { field: 'fields', code: 'unknownField', message: expect.stringContaining('system fields (id, version, owner_id, created_at') }],
     ['a cursor that is not base64 JSON', { cursor: 'not-a-cursor' }, { field: 'cursor', code: 'cursor' }],
     ['a cursor of JSON that is no cursor', { cursor: Buffer.from('{"hello":1}').toString('base64url') }, { field: 'cursor', code: 'cursor' }],
   ];

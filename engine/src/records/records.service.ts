@@ -18,7 +18,7 @@ import { BulkWriter, parseBulkRequest } from './bulk.js';
 import { BulkUpdater, parseBulkUpdate } from './bulk-update.js';
 import { BulkDeleter, parseBulkDelete, type SoftDelete } from './bulk-delete.js';
 import { translateDbError } from './db-errors.js';
-import { recordJsonSql, selectColumns, toColumnValues, toRecord } from './record-shape.js';
+import { recordJsonSql, selectColumns, SYSTEM_OUTPUT, toColumnValues, toRecord } from './record-shape.js';
 import { insertStatement, nativeInsert } from './insert-statement.js';
 import { validateBody } from './record-validator.js';
 import { readHistory, recordChanges, recordEvents } from './history.js';
@@ -532,7 +532,13 @@ function parseFields(paths: PathResolver, input: unknown, resolve: (path: string
   if (typeof input !== 'string') throw badRequest('fields must be a comma-separated list', [{ field: 'fields', code: 'type', message: 'expected a string' }]);
   const object = paths.object;
   const own = new Set<string>();
-  const refuse = (name: string) => badRequest(`"${name}" is not a field of ${object.def.apiName}`, [{ field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
+  const refuse = (name: string) => {
+    // Asking for created_at and the like is natural; say why it is not needed rather than "no such field".
+    const why = (SYSTEM_OUTPUT as readonly string[]).includes(name)
+      ? `"${name}" is a system field, and system fields (${SYSTEM_OUTPUT.join(', ')}) always come: leave it out of fields`
+      : `"${name}" is not a field of ${object.def.apiName}`;
+    return badRequest(why, [{ field: 'fields', code: 'unknownField', message: why }]);
+  };
   for (const name of new Set(input.split(','))) {
     resolve(name); // field-level security: naming a field the caller cannot read is refused (403)
     const [head, tail, ...rest] = name.split('.');
