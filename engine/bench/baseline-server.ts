@@ -8,7 +8,8 @@ import { amountCurrency, REGIONS, STAGES } from './seed.js';
 /**
  * What a developer would write by hand for the same two endpoints: express + a pg Pool, one SQL
  * statement per request, the records' JSON built by Postgres and passed through as text (a list
- * page's envelope added in JS), the checks written out in JS. It answers with exactly the JSON Tessera's records API gives for `deal`.
+ * page's envelope added in JS), the checks written out in JS. It answers with exactly the JSON Tessera's records API
+ * gives for `deal`.
  */
 
 export interface Baseline {
@@ -85,25 +86,38 @@ function isDate(value: unknown): boolean {
   return y >= 1 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-interface FieldError { field: string; code: string; message: string }
+interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
 
 /** The deal's field checks and its two validation rules, by hand. */
 function checkDeal(body: unknown): { values?: unknown[]; errors: FieldError[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { errors: [{ field: '/', code: 'type', message: 'expected an object' }] };
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { errors: [{ field: '/', code: 'type', message: 'expected an object' }] };
   const b = body as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const key of Object.keys(b)) {
-    if (!['name', 'stage', 'amount', 'close_date', 'region'].includes(key)) errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a field of deal` });
+    if (!['name', 'stage', 'amount', 'close_date', 'region'].includes(key))
+      errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a field of deal` });
   }
   const { name, stage = 'prospecting', amount = null, close_date: closeDate = null, region = null } = b;
-  if (typeof name !== 'string' || name === '' || [...name].length > 255) errors.push({ field: 'name', code: 'required', message: 'name is required (up to 255 characters)' });
-  if (typeof stage !== 'string' || !STAGE_SET.has(stage)) errors.push({ field: 'stage', code: 'enum', message: 'stage must be one of the stages' });
-  if (amount !== null && (typeof amount !== 'number' || !(Math.abs(amount) < AMOUNT_BOUND))) errors.push({ field: 'amount', code: 'type', message: 'amount must be a number' });
-  if (closeDate !== null && !isDate(closeDate)) errors.push({ field: 'close_date', code: 'format', message: 'close_date must be YYYY-MM-DD' });
-  if (region !== null && (typeof region !== 'string' || !REGION_SET.has(region))) errors.push({ field: 'region', code: 'enum', message: 'region must be one of the regions' });
+  if (typeof name !== 'string' || name === '' || [...name].length > 255)
+    errors.push({ field: 'name', code: 'required', message: 'name is required (up to 255 characters)' });
+  if (typeof stage !== 'string' || !STAGE_SET.has(stage))
+    errors.push({ field: 'stage', code: 'enum', message: 'stage must be one of the stages' });
+  if (amount !== null && (typeof amount !== 'number' || !(Math.abs(amount) < AMOUNT_BOUND)))
+    errors.push({ field: 'amount', code: 'type', message: 'amount must be a number' });
+  if (closeDate !== null && !isDate(closeDate))
+    errors.push({ field: 'close_date', code: 'format', message: 'close_date must be YYYY-MM-DD' });
+  if (region !== null && (typeof region !== 'string' || !REGION_SET.has(region)))
+    errors.push({ field: 'region', code: 'enum', message: 'region must be one of the regions' });
   if (errors.length) return { errors };
-  if (typeof amount === 'number' && amount < 0) errors.push({ field: 'amount', code: 'validationRule', message: 'Amount cannot be negative' });
-  if (stage === 'won' && !closeDate) errors.push({ field: 'close_date', code: 'validationRule', message: 'A won deal needs a close date' });
+  if (typeof amount === 'number' && amount < 0)
+    errors.push({ field: 'amount', code: 'validationRule', message: 'Amount cannot be negative' });
+  if (stage === 'won' && !closeDate)
+    errors.push({ field: 'close_date', code: 'validationRule', message: 'A won deal needs a close date' });
   return errors.length ? { errors } : { values: [name, stage, amount, closeDate, region], errors };
 }
 
@@ -123,8 +137,12 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   app.use((req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
     // A token compare, where Tessera checks the session in the database on every request.
-    const asPrivate = req.path === '/list_private' && options.privateUser && req.headers.authorization === options.privateUser.authorization;
-    if (req.headers.authorization !== options.authorization && !asPrivate) return void res.status(401).json({ status: 401, title: 'Unauthorized' });
+    const asPrivate =
+      req.path === '/list_private' &&
+      options.privateUser &&
+      req.headers.authorization === options.privateUser.authorization;
+    if (req.headers.authorization !== options.authorization && !asPrivate)
+      return void res.status(401).json({ status: 401, title: 'Unauthorized' });
     next();
   });
 
@@ -132,7 +150,14 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
     const stages = typeof req.query.stages === 'string' ? req.query.stages.split(',') : [];
     const minAmount = Number(req.query.minAmount);
     const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
-    if (!stages.length || stages.some((s) => !STAGE_SET.has(s)) || !Number.isFinite(minAmount) || !Number.isInteger(limit) || limit < 1 || limit > 500) {
+    if (
+      !stages.length ||
+      stages.some((s) => !STAGE_SET.has(s)) ||
+      !Number.isFinite(minAmount) ||
+      !Number.isInteger(limit) ||
+      limit < 1 ||
+      limit > 500
+    ) {
       return void res.status(400).json({ status: 400, title: 'Bad request' });
     }
     const owner = req.path === '/list_private' ? options.privateUser?.id : undefined;
@@ -140,7 +165,9 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
       ? await pool.query({ ...listOwned, values: [stages, minAmount, limit, owner] })
       : await pool.query({ ...list, values: [stages, minAmount, limit] });
     const { data, found, cursor } = rows[0] as { data: string | null; found: number; cursor: string | null };
-    res.type('application/json').send(`{"data":[${data ?? ''}],"nextCursor":${found > limit ? JSON.stringify(cursor) : 'null'}}`);
+    res
+      .type('application/json')
+      .send(`{"data":[${data ?? ''}],"nextCursor":${found > limit ? JSON.stringify(cursor) : 'null'}}`);
   });
 
   app.post('/create', express.json({ limit: '2mb' }), async (req, res) => {

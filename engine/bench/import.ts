@@ -38,7 +38,18 @@ function random(seed: number): () => number {
   };
 }
 
-const ACCOUNTS = ['Acme, Inc.', 'Globex', 'Initech', 'Umbrella Corp.', 'Stark Industries', 'Wayne Enterprises', 'Hooli', 'Vandelay Industries', 'Müller & Söhne GmbH', 'Dunder Mifflin'];
+const ACCOUNTS = [
+  'Acme, Inc.',
+  'Globex',
+  'Initech',
+  'Umbrella Corp.',
+  'Stark Industries',
+  'Wayne Enterprises',
+  'Hooli',
+  'Vandelay Industries',
+  'Müller & Söhne GmbH',
+  'Dunder Mifflin',
+];
 const KINDS = ['renewal', 'expansion', 'new logo', 'pilot', 'upsell', '"Phase 2" rollout'];
 const DAY_MS = 86_400_000;
 
@@ -55,22 +66,45 @@ export function generateDeals(count: number): DealRow[] {
   const rows: DealRow[] = [];
   for (let i = 1; i <= count; i++) {
     const [r1, r2, r3, r4, r5, r6, r7, r8] = [next(), next(), next(), next(), next(), next(), next(), next()];
-    const stage = r1 < 0.25 ? 'prospecting' : r1 < 0.43 ? 'qualification' : r1 < 0.57 ? 'discovery' : r1 < 0.69 ? 'proposal'
-      : r1 < 0.77 ? 'negotiation' : r1 < 0.82 ? 'commit' : r1 < 0.92 ? 'won' : 'lost';
+    const stage =
+      r1 < 0.25
+        ? 'prospecting'
+        : r1 < 0.43
+          ? 'qualification'
+          : r1 < 0.57
+            ? 'discovery'
+            : r1 < 0.69
+              ? 'proposal'
+              : r1 < 0.77
+                ? 'negotiation'
+                : r1 < 0.82
+                  ? 'commit'
+                  : r1 < 0.92
+                    ? 'won'
+                    : 'lost';
     rows.push({
       name: `${IMPORT_PREFIX}${String(i).padStart(6, '0')} ${ACCOUNTS[Math.floor(r7 * ACCOUNTS.length)]} ${KINDS[Math.floor(r8 * KINDS.length)]}`,
       stage,
       amount: r2 < 0.02 ? null : Math.exp(6 + r3 * 7).toFixed(2),
-      close_date: r1 >= 0.82 || r4 < 0.67 ? new Date(today + Math.round(r5 * 365 - 180) * DAY_MS).toISOString().slice(0, 10) : null,
+      close_date:
+        r1 >= 0.82 || r4 < 0.67
+          ? new Date(today + Math.round(r5 * 365 - 180) * DAY_MS).toISOString().slice(0, 10)
+          : null,
       region: r6 < 0.35 ? 'na' : r6 < 0.65 ? 'emea' : r6 < 0.85 ? 'apac' : r6 < 0.95 ? 'latam' : 'anz',
     });
   }
-  if (rows.some((r) => !(STAGES as readonly string[]).includes(r.stage) || !(REGIONS as readonly string[]).includes(r.region))) throw new Error("a generated stage or region is not one of deal's values");
+  if (
+    rows.some(
+      (r) => !(STAGES as readonly string[]).includes(r.stage) || !(REGIONS as readonly string[]).includes(r.region),
+    )
+  )
+    throw new Error("a generated stage or region is not one of deal's values");
   return rows;
 }
 
 /** RFC 4180 cell; null is an empty unquoted cell (absent for Tessera, NULL for COPY). */
-const cell = (value: string | null) => (value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const cell = (value: string | null) =>
+  value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
 async function writeLines(file: string, header: string[], lines: Iterable<(string | null)[]>): Promise<number> {
   const parts = [header.join(',')];
@@ -82,7 +116,11 @@ async function writeLines(file: string, header: string[], lines: Iterable<(strin
 
 /** What a user uploads: a header of field apiNames, then the values. Returns the file's size. */
 export function writeTesseraCsv(file: string, rows: DealRow[]): Promise<number> {
-  return writeLines(file, ['name', 'stage', 'amount', 'close_date', 'region'], rows.map((r) => [r.name, r.stage, r.amount, r.close_date, r.region]));
+  return writeLines(
+    file,
+    ['name', 'stage', 'amount', 'close_date', 'region'],
+    rows.map((r) => [r.name, r.stage, r.amount, r.close_date, r.region]),
+  );
 }
 
 /**
@@ -91,9 +129,36 @@ export function writeTesseraCsv(file: string, rows: DealRow[]): Promise<number> 
  * corporate currency's code beside each amount when the table keeps one. created_at, updated_at
  * and version come from the column defaults, as they do for Tessera's inserts.
  */
-export async function writeCopyCsv(file: string, rows: DealRow[], ownerId: string, currency: string | null): Promise<{ bytes: number; columns: string[] }> {
-  const columns = ['id', 'owner_id', 'created_by', 'updated_by', 'name', 'stage', 'amount', ...(currency !== null ? ['amount__currency'] : []), 'close_date', 'region'];
-  const lines = rows.map((r) => [uuidv7(), ownerId, ownerId, ownerId, r.name, r.stage, r.amount, ...(currency !== null ? [r.amount === null ? null : currency] : []), r.close_date, r.region]);
+export async function writeCopyCsv(
+  file: string,
+  rows: DealRow[],
+  ownerId: string,
+  currency: string | null,
+): Promise<{ bytes: number; columns: string[] }> {
+  const columns = [
+    'id',
+    'owner_id',
+    'created_by',
+    'updated_by',
+    'name',
+    'stage',
+    'amount',
+    ...(currency !== null ? ['amount__currency'] : []),
+    'close_date',
+    'region',
+  ];
+  const lines = rows.map((r) => [
+    uuidv7(),
+    ownerId,
+    ownerId,
+    ownerId,
+    r.name,
+    r.stage,
+    r.amount,
+    ...(currency !== null ? [r.amount === null ? null : currency] : []),
+    r.close_date,
+    r.region,
+  ]);
   return { bytes: await writeLines(file, columns, lines), columns };
 }
 
@@ -104,11 +169,18 @@ export const copySql = (schema: string, columns: string[]) =>
  * The imported rows, and a digest of everything but id and timestamps, so each round of each
  * side can be checked to have written exactly the same thing.
  */
-export async function importedRows(db: pg.Client, schema: string, withCurrency: boolean): Promise<{ rows: number; digest: string | null }> {
-  const { rows } = await db.query(`
+export async function importedRows(
+  db: pg.Client,
+  schema: string,
+  withCurrency: boolean,
+): Promise<{ rows: number; digest: string | null }> {
+  const { rows } = await db.query(
+    `
     select count(*)::int as rows, md5(string_agg(row(name, stage, amount, ${withCurrency ? 'amount__currency, ' : ''}close_date, region,
       owner_id, created_by, updated_by, version, deleted_at, created_at = updated_at)::text, E'\\n' order by name)) as digest
-    from ${ident(schema)}.deal where name like $1`, [`${IMPORT_PREFIX}%`]);
+    from ${ident(schema)}.deal where name like $1`,
+    [`${IMPORT_PREFIX}%`],
+  );
   return rows[0] as { rows: number; digest: string | null };
 }
 
@@ -121,7 +193,10 @@ export async function importedRows(db: pg.Client, schema: string, withCurrency: 
 export async function resetTable(db: pg.Client, schema: string): Promise<{ rows: number; checkpoint: boolean }> {
   await db.query(`delete from ${ident(schema)}.deal where name like $1`, [`${IMPORT_PREFIX}%`]);
   await db.query(`vacuum analyze ${ident(schema)}.deal`);
-  const checkpoint = await db.query('checkpoint').then(() => true, () => false);
+  const checkpoint = await db.query('checkpoint').then(
+    () => true,
+    () => false,
+  );
   const { rows } = await db.query(`select count(*)::int as n from ${ident(schema)}.deal`);
   return { rows: rows[0].n as number, checkpoint };
 }
@@ -129,7 +204,16 @@ export async function resetTable(db: pg.Client, schema: string): Promise<{ rows:
 // ---- the clients, run in the load process ----
 
 export type ImportTask =
-  | { kind: 'tessera'; url: string; object: string; authorization: string; file: string; rows: number; pollMs: number; timeoutMs: number }
+  | {
+      kind: 'tessera';
+      url: string;
+      object: string;
+      authorization: string;
+      file: string;
+      rows: number;
+      pollMs: number;
+      timeoutMs: number;
+    }
   | { kind: 'copy'; databaseUrl: string; sql: string; file: string; rows: number; timeoutMs: number };
 
 export interface ImportResult {
@@ -141,7 +225,12 @@ export interface ImportResult {
   polls: number;
 }
 
-function send(url: string, method: string, headers: Record<string, string>, body?: fs.ReadStream): Promise<{ status: number; json: any }> {
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: fs.ReadStream,
+): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -174,23 +263,31 @@ async function tesseraImport(task: Extract<ImportTask, { kind: 'tessera' }>): Pr
   const { size } = await fs.promises.stat(task.file);
   const headers = { authorization: task.authorization, accept: 'application/json' };
   const t0 = performance.now();
-  const started = await send(`${task.url}/api/v1/records/${task.object}/import?mode=allOrNone`, 'POST',
-    { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-length': String(size) }, fs.createReadStream(task.file, { highWaterMark: 256 * 1024 }));
+  const started = await send(
+    `${task.url}/api/v1/records/${task.object}/import?mode=allOrNone`,
+    'POST',
+    { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-length': String(size) },
+    fs.createReadStream(task.file, { highWaterMark: 256 * 1024 }),
+  );
   const uploaded = performance.now();
-  if (started.status !== 202) throw new Error(`tessera import: ${started.status} ${JSON.stringify(started.json).slice(0, 500)}`);
+  if (started.status !== 202)
+    throw new Error(`tessera import: ${started.status} ${JSON.stringify(started.json).slice(0, 500)}`);
   let job = started.json;
   let polls = 0;
   const maxPolls = Math.ceil(task.timeoutMs / task.pollMs);
   while (job.status !== 'completed' && job.status !== 'failed') {
-    if (++polls > maxPolls) throw new Error(`tessera import: not done after ${task.timeoutMs / 1000} s (${JSON.stringify(job)})`);
+    if (++polls > maxPolls)
+      throw new Error(`tessera import: not done after ${task.timeoutMs / 1000} s (${JSON.stringify(job)})`);
     await sleep(task.pollMs);
     const r = await send(`${task.url}/api/v1/imports/${started.json.id}`, 'GET', headers);
     if (r.status !== 200) throw new Error(`tessera import status: ${r.status} ${JSON.stringify(r.json).slice(0, 500)}`);
     job = r.json;
   }
   const done = performance.now();
-  if (job.status !== 'completed') throw new Error(`tessera import failed: ${job.error} (${job.rowsFailed} rows failed)`);
-  if (job.rowsCreated !== task.rows || job.rowsTotal !== task.rows) throw new Error(`tessera import: ${job.rowsCreated} rows created of ${job.rowsTotal}, expected ${task.rows}`);
+  if (job.status !== 'completed')
+    throw new Error(`tessera import failed: ${job.error} (${job.rowsFailed} rows failed)`);
+  if (job.rowsCreated !== task.rows || job.rowsTotal !== task.rows)
+    throw new Error(`tessera import: ${job.rowsCreated} rows created of ${job.rowsTotal}, expected ${task.rows}`);
   // One pass: the job reads, checks and writes the file in one go, so there is one phase after the upload.
   const phases = [
     { name: 'upload', seconds: (uploaded - t0) / 1000 },

@@ -41,48 +41,63 @@ interface RunMessage {
 type WorkerMessage = { kind: 'load'; run: RunMessage } | { kind: 'import'; task: ImportTask };
 type WorkerReply = { ok: true; result: unknown } | { ok: false; error: string };
 
-const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
 
 /** One round: `concurrency` closed loops against one target until the time is up. */
 async function runRound({ target, concurrency, durationMs }: RunMessage): Promise<RoundResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const { hostname, port } = new URL(target.url);
-  const headers = { ...target.headers, ...(target.body !== undefined ? { 'content-length': String(Buffer.byteLength(target.body)) } : {}) };
+  const headers = {
+    ...target.headers,
+    ...(target.body !== undefined ? { 'content-length': String(Buffer.byteLength(target.body)) } : {}),
+  };
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   const started = performance.now();
   const deadline = started + durationMs;
 
-  const once = () => new Promise<void>((resolve) => {
-    const t0 = performance.now();
-    const req = http.request({ agent, hostname, port, method: target.method, path: target.path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        latencies.push(performance.now() - t0);
-        if (res.statusCode !== target.expectStatus) {
-          errors++;
-          firstError ??= `${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`;
-        }
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.request({ agent, hostname, port, method: target.method, path: target.path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          latencies.push(performance.now() - t0);
+          if (res.statusCode !== target.expectStatus) {
+            errors++;
+            firstError ??= `${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`;
+          }
+          resolve();
+        });
+      });
+      req.on('error', (e) => {
+        errors++;
+        firstError ??= String(e);
         resolve();
       });
+      req.end(target.body);
     });
-    req.on('error', (e) => {
-      errors++;
-      firstError ??= String(e);
-      resolve();
-    });
-    req.end(target.body);
-  });
 
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) await once();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) await once();
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
-  return { requests: latencies.length, errors, firstError, seconds, rps: latencies.length / seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  return {
+    requests: latencies.length,
+    errors,
+    firstError,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+  };
 }
 
 /** The parent's handle on the load process. */
@@ -91,7 +106,9 @@ export class LoadGenerator {
 
   static start(): LoadGenerator {
     // The child inherits tsx's loader flags from process.execArgv.
-    const child = fork(fileURLToPath(import.meta.url), ['--load-worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--load-worker'], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return new LoadGenerator(child);
   }
 
@@ -129,7 +146,8 @@ if (process.argv.includes('--load-worker') && process.send) {
     const work: Promise<unknown> = m.kind === 'load' ? runRound(m.run) : runImport(m.task);
     void work.then(
       (result) => process.send!({ ok: true, result } satisfies WorkerReply),
-      (e: unknown) => process.send!({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
+      (e: unknown) =>
+        process.send!({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
     );
   });
   process.on('disconnect', () => process.exit(0));

@@ -30,7 +30,10 @@ function area(url: string, fn: string): string {
 }
 
 /** `saveAs`: also write the raw profile there (a .cpuprofile file DevTools opens). */
-export async function profileCpu<T>(during: () => Promise<T>, saveAs?: string): Promise<{ result: T; busySeconds: number; report: string }> {
+export async function profileCpu<T>(
+  during: () => Promise<T>,
+  saveAs?: string,
+): Promise<{ result: T; busySeconds: number; report: string }> {
   const session = new inspector.Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -63,7 +66,11 @@ export async function profileCpu<T>(during: () => Promise<T>, saveAs?: string): 
   });
   const busy = total - (areas.get('(idle)') ?? 0);
   const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
-  const top = (m: Map<string, number>, n: number) => [...m].filter(([k]) => k !== '(idle)' && !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, n);
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .filter(([k]) => k !== '(idle)' && !k.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n);
   const lines = [
     `  CPU busy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s sampled (${((100 * busy) / total).toFixed(0)}% of one core); self time by area:`,
     ...top(areas, 14).map(([k, us]) => `    ${pct(us)}  ${k}`),

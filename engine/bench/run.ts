@@ -7,9 +7,28 @@ import pg from 'pg';
 import { startEngine, type Engine } from '../src/engine.js';
 import { listSql, startBaseline, type Baseline } from './baseline-server.js';
 import { LoadGenerator, type LoadTarget, type RoundResult } from './load.js';
-import { copySql, generateDeals, importedRows, resetTable, writeCopyCsv, writeTesseraCsv, type ImportResult } from './import.js';
+import {
+  copySql,
+  generateDeals,
+  importedRows,
+  resetTable,
+  writeCopyCsv,
+  writeTesseraCsv,
+  type ImportResult,
+} from './import.js';
 import { postgresCpuSeconds, profileCpu } from './profile.js';
-import { amountCurrency, assignOwner, createDealObject, createIndexes, DEAL_VIEW, INDEXES, indexesOn, publishDealView, seedDeals, VIEW_INDEX } from './seed.js';
+import {
+  amountCurrency,
+  assignOwner,
+  createDealObject,
+  createIndexes,
+  DEAL_VIEW,
+  INDEXES,
+  indexesOn,
+  publishDealView,
+  seedDeals,
+  VIEW_INDEX,
+} from './seed.js';
 
 /**
  * `npm run bench`: Tessera's records API against a hand-written express + pg server on the same
@@ -33,11 +52,23 @@ const IMPORT_ROUNDS = Math.round(env('BENCH_IMPORT_ROUNDS', 3));
 const IMPORT_POLL_MS = 50;
 const IMPORT_TIMEOUT_MS = 5 * 60_000; // one import, either side
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
-const WORKLOADS = new Set((process.env.BENCH_WORKLOADS ?? 'list,list_private,create,import').split(',').map((w) => w.trim()).filter(Boolean));
-for (const w of WORKLOADS) if (!['list', 'list_private', 'create', 'import'].includes(w)) throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (list, list_private, create, import)`);
+const WORKLOADS = new Set(
+  (process.env.BENCH_WORKLOADS ?? 'list,list_private,create,import')
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean),
+);
+for (const w of WORKLOADS)
+  if (!['list', 'list_private', 'create', 'import'].includes(w))
+    throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (list, list_private, create, import)`);
 const POOL_MAX = 10; // Tessera's knex pool on PostgreSQL (db/connect.ts)
 const TIME_LIMIT_MS = 20 * 60_000;
-const TARGETS: Record<'list' | 'list_private' | 'create' | 'import', number | undefined> = { list: 0.9, list_private: undefined, create: 0.7, import: 0.5 };
+const TARGETS: Record<'list' | 'list_private' | 'create' | 'import', number | undefined> = {
+  list: 0.9,
+  list_private: undefined,
+  create: 0.7,
+  import: 0.5,
+};
 
 const SCHEMA = `bench_${crypto.randomBytes(5).toString('hex')}`;
 const ADMIN = { email: 'bench@example.test', password: crypto.randomBytes(18).toString('base64url') };
@@ -52,7 +83,13 @@ const BASELINE_LIST = `/list?stages=${LIST_STAGES.join(',')}&minAmount=${LIST_MI
 const BASELINE_PRIVATE_LIST = BASELINE_LIST.replace('/list?', '/list_private?');
 const REP = { email: 'rep@example.test', password: crypto.randomBytes(18).toString('base64url') };
 // The create workload: a won deal, so both validation rules are evaluated and pass.
-const CREATE_BODY = JSON.stringify({ name: 'Bench deal', stage: 'won', amount: 12_345.5, close_date: '2026-03-31', region: 'emea' });
+const CREATE_BODY = JSON.stringify({
+  name: 'Bench deal',
+  stage: 'won',
+  amount: 12_345.5,
+  close_date: '2026-03-31',
+  region: 'emea',
+});
 
 const log = (line: string) => console.log(line);
 const ms = (n: number) => `${n.toFixed(2)} ms`;
@@ -75,7 +112,10 @@ function cleanup(): Promise<void> {
     await baseline?.close().catch((e) => console.error('closing the baseline:', e));
     await engine?.close().catch((e) => console.error('closing the engine:', e));
     await importDb?.end().catch(() => {});
-    if (tmpDir) await fs.promises.rm(tmpDir, { recursive: true, force: true }).catch((e) => console.error(`removing ${tmpDir}:`, e));
+    if (tmpDir)
+      await fs.promises
+        .rm(tmpDir, { recursive: true, force: true })
+        .catch((e) => console.error(`removing ${tmpDir}:`, e));
     const admin = new pg.Client({ connectionString: DATABASE_URL });
     try {
       await admin.connect();
@@ -115,28 +155,61 @@ function differences(a: unknown, b: unknown, path = '$', out: string[] = []): st
 }
 
 async function main() {
-  log(`bench: ${ROWS.toLocaleString('en')} rows, ${ROUNDS} rounds × ${ROUND_MS / 1000} s per side and workload, concurrency ${CONCURRENCY}, pool ${POOL_MAX}, schema ${SCHEMA}`);
-  if (WORKLOADS.has('import')) log(`import: ${IMPORT_ROWS.toLocaleString('en')} rows, ${IMPORT_ROUNDS} rounds per side`);
+  log(
+    `bench: ${ROWS.toLocaleString('en')} rows, ${ROUNDS} rounds × ${ROUND_MS / 1000} s per side and workload, concurrency ${CONCURRENCY}, pool ${POOL_MAX}, schema ${SCHEMA}`,
+  );
+  if (WORKLOADS.has('import'))
+    log(`import: ${IMPORT_ROWS.toLocaleString('en')} rows, ${IMPORT_ROUNDS} rounds per side`);
 
   // 1. Tessera, in this process, exactly as `npm start` wires it.
   engine = await startEngine({
-    port: 0, host: '127.0.0.1', schema: SCHEMA, sessionHours: 2, installCore: true,
-    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database: { databaseUrl: DATABASE_URL, poolMax: POOL_MAX },
+    port: 0,
+    host: '127.0.0.1',
+    schema: SCHEMA,
+    sessionHours: 2,
+    installCore: true,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    database: { databaseUrl: DATABASE_URL, poolMax: POOL_MAX },
   });
   const tessera = engine.url;
-  const login = await request(tessera, 'POST', '/api/v1/auth/login', { 'content-type': 'application/json' }, JSON.stringify(ADMIN));
+  const login = await request(
+    tessera,
+    'POST',
+    '/api/v1/auth/login',
+    { 'content-type': 'application/json' },
+    JSON.stringify(ADMIN),
+  );
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
   const authorization = `Bearer ${login.body.token}`;
   const ownerId: string = login.body.user.id;
   const api = (method: string, path: string, body?: unknown) =>
-    request(tessera, method, path, { authorization, 'content-type': 'application/json' }, body === undefined ? undefined : JSON.stringify(body));
+    request(
+      tessera,
+      method,
+      path,
+      { authorization, 'content-type': 'application/json' },
+      body === undefined ? undefined : JSON.stringify(body),
+    );
 
   // 2. The custom object, through the metadata API.
   await createDealObject(api);
-  log('created and published the object "deal" (5 fields, 2 validation rules, private sharing) and the permission set deal_reader');
-  const repUser = await api('POST', '/api/v1/users', { ...REP, name: 'Bench rep', permissionSets: ['deal_reader', 'api_user'] });
+  log(
+    'created and published the object "deal" (5 fields, 2 validation rules, private sharing) and the permission set deal_reader',
+  );
+  const repUser = await api('POST', '/api/v1/users', {
+    ...REP,
+    name: 'Bench rep',
+    permissionSets: ['deal_reader', 'api_user'],
+  });
   if (repUser.status !== 201) throw new Error(`creating the rep failed: ${JSON.stringify(repUser.body)}`);
-  const repLogin = await request(tessera, 'POST', '/api/v1/auth/login', { 'content-type': 'application/json' }, JSON.stringify(REP));
+  const repLogin = await request(
+    tessera,
+    'POST',
+    '/api/v1/auth/login',
+    { 'content-type': 'application/json' },
+    JSON.stringify(REP),
+  );
   if (repLogin.status !== 200) throw new Error(`rep login failed: ${JSON.stringify(repLogin.body)}`);
   const rep = { id: repUser.body.id as string, authorization: `Bearer ${repLogin.body.token}` };
 
@@ -147,47 +220,87 @@ async function main() {
     let t0 = performance.now();
     await seedDeals(admin, SCHEMA, ROWS, ownerId);
     const owned = await assignOwner(admin, SCHEMA, rep.id);
-    log(`seeded ${ROWS.toLocaleString('en')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; the rep owns ${owned.toLocaleString('en')} of them (${((100 * owned) / ROWS).toFixed(2)}%)`);
+    log(
+      `seeded ${ROWS.toLocaleString('en')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; the rep owns ${owned.toLocaleString('en')} of them (${((100 * owned) / ROWS).toFixed(2)}%)`,
+    );
     t0 = performance.now();
     await publishDealView(api);
     // The engine's index is the only one on these columns: the seed must not build it again.
     const viewIndexes = await indexesOn(admin, SCHEMA, VIEW_INDEX);
-    if (viewIndexes.length !== 1) throw new Error(`expected one index on deal ${VIEW_INDEX} after publishing the list view, found ${viewIndexes.length}`);
-    log(`list view ${DEAL_VIEW.apiName} (sort ${DEAL_VIEW.sort}) published in ${((performance.now() - t0) / 1000).toFixed(1)} s; the engine built ${viewIndexes[0]} ${VIEW_INDEX} on the seeded rows`);
+    if (viewIndexes.length !== 1)
+      throw new Error(
+        `expected one index on deal ${VIEW_INDEX} after publishing the list view, found ${viewIndexes.length}`,
+      );
+    log(
+      `list view ${DEAL_VIEW.apiName} (sort ${DEAL_VIEW.sort}) published in ${((performance.now() - t0) / 1000).toFixed(1)} s; the engine built ${viewIndexes[0]} ${VIEW_INDEX} on the seeded rows`,
+    );
     t0 = performance.now();
     await createIndexes(admin, SCHEMA);
-    log(`indexes ${INDEXES.map(([, cols]) => cols).join(', ')} + vacuum analyze in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `indexes ${INDEXES.map(([, cols]) => cols).join(', ')} + vacuum analyze in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await admin.end();
   }
 
   // 4. The hand-written server, on the same database, pool size and indexes.
-  baseline = await startBaseline({ databaseUrl: DATABASE_URL, schema: SCHEMA, authorization, poolMax: POOL_MAX, ownerId, privateUser: rep });
+  baseline = await startBaseline({
+    databaseUrl: DATABASE_URL,
+    schema: SCHEMA,
+    authorization,
+    poolMax: POOL_MAX,
+    ownerId,
+    privateUser: rep,
+  });
 
   // 5a. Both sides must give the same answer before their speed means anything.
   const tList = await api('GET', TESSERA_LIST);
   const bList = await request(baseline.url, 'GET', BASELINE_LIST, { authorization });
-  if (tList.status !== 200 || bList.status !== 200) throw new Error(`list failed: tessera ${tList.status} ${JSON.stringify(tList.body)}; baseline ${bList.status}`);
+  if (tList.status !== 200 || bList.status !== 200)
+    throw new Error(`list failed: tessera ${tList.status} ${JSON.stringify(tList.body)}; baseline ${bList.status}`);
   const listDiff = differences(tList.body, bList.body);
   if (listDiff.length) {
     console.error(`the list answers differ:\n  ${listDiff.join('\n  ')}`);
     process.exitCode = 1;
     return;
   }
-  log(`list answers are identical (${tList.body.data.length} records, nextCursor ${tList.body.nextCursor ? 'set' : 'null'})`);
+  log(
+    `list answers are identical (${tList.body.data.length} records, nextCursor ${tList.body.nextCursor ? 'set' : 'null'})`,
+  );
   const tPrivate = await request(tessera, 'GET', TESSERA_LIST, { authorization: rep.authorization });
   const bPrivate = await request(baseline.url, 'GET', BASELINE_PRIVATE_LIST, { authorization: rep.authorization });
-  const privateDiff = tPrivate.status === 200 && bPrivate.status === 200 ? differences(tPrivate.body, bPrivate.body) : [`status: tessera ${tPrivate.status} ${JSON.stringify(tPrivate.body)} vs baseline ${bPrivate.status}`];
-  if (privateDiff.length || !tPrivate.body.data.length || tPrivate.body.data.some((d: { owner_id: string }) => d.owner_id !== rep.id)) {
+  const privateDiff =
+    tPrivate.status === 200 && bPrivate.status === 200
+      ? differences(tPrivate.body, bPrivate.body)
+      : [`status: tessera ${tPrivate.status} ${JSON.stringify(tPrivate.body)} vs baseline ${bPrivate.status}`];
+  if (
+    privateDiff.length ||
+    !tPrivate.body.data.length ||
+    tPrivate.body.data.some((d: { owner_id: string }) => d.owner_id !== rep.id)
+  ) {
     console.error(`the private list answers differ or are not the rep's own:\n  ${privateDiff.join('\n  ')}`);
     process.exitCode = 1;
     return;
   }
   log(`private list answers are identical (${tPrivate.body.data.length} records, all the rep's own)`);
   const tCreate = await api('POST', '/api/v1/records/deal', JSON.parse(CREATE_BODY));
-  const bCreate = await request(baseline.url, 'POST', '/create', { authorization, 'content-type': 'application/json' }, CREATE_BODY);
-  const comparable = (r: Record<string, unknown>) => ({ ...r, id: typeof r.id, created_at: typeof r.created_at, updated_at: typeof r.updated_at });
-  const createDiff = tCreate.status === 201 && bCreate.status === 201 ? differences(comparable(tCreate.body), comparable(bCreate.body)) : [`status: tessera ${tCreate.status} vs baseline ${bCreate.status}`];
+  const bCreate = await request(
+    baseline.url,
+    'POST',
+    '/create',
+    { authorization, 'content-type': 'application/json' },
+    CREATE_BODY,
+  );
+  const comparable = (r: Record<string, unknown>) => ({
+    ...r,
+    id: typeof r.id,
+    created_at: typeof r.created_at,
+    updated_at: typeof r.updated_at,
+  });
+  const createDiff =
+    tCreate.status === 201 && bCreate.status === 201
+      ? differences(comparable(tCreate.body), comparable(bCreate.body))
+      : [`status: tessera ${tCreate.status} vs baseline ${bCreate.status}`];
   if (createDiff.length) {
     console.error(`the create answers differ (ids and timestamps aside):\n  ${createDiff.join('\n  ')}`);
     process.exitCode = 1;
@@ -197,7 +310,8 @@ async function main() {
 
   // 5b. What each Tessera request costs in SQL statements, and the list plan.
   const statements: { sql: string; bindings: unknown[] }[] = [];
-  const onQuery = (q: { sql: string; bindings?: unknown[] }) => statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  const onQuery = (q: { sql: string; bindings?: unknown[] }) =>
+    statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
   engine.db.knex.on('query', onQuery);
   await api('GET', TESSERA_LIST);
   const listStatements = statements.splice(0);
@@ -206,12 +320,21 @@ async function main() {
   await request(tessera, 'GET', TESSERA_LIST, { authorization: rep.authorization });
   const privateStatements = statements.splice(0);
   engine.db.knex.off('query', onQuery);
-  log(`SQL statements per request — tessera list: ${listStatements.length}, create: ${createStatements.length} (${createStatements.map((s) => s.sql.split(' ')[0]).join(', ')}); baseline: 1 and 1`);
-  for (const [what, run] of [['list', listStatements], ['private list', privateStatements]] as const) {
+  log(
+    `SQL statements per request — tessera list: ${listStatements.length}, create: ${createStatements.length} (${createStatements.map((s) => s.sql.split(' ')[0]).join(', ')}); baseline: 1 and 1`,
+  );
+  for (const [what, run] of [
+    ['list', listStatements],
+    ['private list', privateStatements],
+  ] as const) {
     const listQuery = run.find((s) => s.sql.includes('."deal"'));
     if (!listQuery) continue;
-    if (process.env.BENCH_SHOW_SQL) log(`tessera ${what} statement: ${listQuery.sql}\n  bindings: ${JSON.stringify(listQuery.bindings)}`);
-    const { rows } = await engine.db.knex.raw(`explain (analyze, costs off) ${listQuery.sql.replace(/\$\d+/g, '?')}`, listQuery.bindings as any[]);
+    if (process.env.BENCH_SHOW_SQL)
+      log(`tessera ${what} statement: ${listQuery.sql}\n  bindings: ${JSON.stringify(listQuery.bindings)}`);
+    const { rows } = await engine.db.knex.raw(
+      `explain (analyze, costs off) ${listQuery.sql.replace(/\$\d+/g, '?')}`,
+      listQuery.bindings as any[],
+    );
     log(`tessera ${what} plan: ${planSummary(rows)}`);
   }
 
@@ -220,8 +343,14 @@ async function main() {
   await explainer.connect();
   try {
     const withCurrency = (await amountCurrency(explainer, SCHEMA)) !== null;
-    for (const [what, owned, values] of [['list', false, [LIST_STAGES, LIST_MIN_AMOUNT, 50]], ['private list', true, [LIST_STAGES, LIST_MIN_AMOUNT, 50, rep.id]]] as const) {
-      const { rows } = await explainer.query(`explain (analyze, costs ${process.env.BENCH_SHOW_SQL ? 'on' : 'off'}) ${listSql(SCHEMA, withCurrency, owned)}`, [...values]);
+    for (const [what, owned, values] of [
+      ['list', false, [LIST_STAGES, LIST_MIN_AMOUNT, 50]],
+      ['private list', true, [LIST_STAGES, LIST_MIN_AMOUNT, 50, rep.id]],
+    ] as const) {
+      const { rows } = await explainer.query(
+        `explain (analyze, costs ${process.env.BENCH_SHOW_SQL ? 'on' : 'off'}) ${listSql(SCHEMA, withCurrency, owned)}`,
+        [...values],
+      );
       if (process.env.BENCH_SHOW_SQL) log(rows.map((r) => r['QUERY PLAN']).join('\n'));
       log(`baseline ${what} plan: ${planSummary(rows)}`);
     }
@@ -242,19 +371,42 @@ async function main() {
     {
       name: 'list_private',
       tessera: { url: tessera, method: 'GET', path: TESSERA_LIST, headers: repHeaders, expectStatus: 200 },
-      baseline: { url: baseline.url, method: 'GET', path: BASELINE_PRIVATE_LIST, headers: repHeaders, expectStatus: 200 },
+      baseline: {
+        url: baseline.url,
+        method: 'GET',
+        path: BASELINE_PRIVATE_LIST,
+        headers: repHeaders,
+        expectStatus: 200,
+      },
     },
     {
       name: 'create',
-      tessera: { url: tessera, method: 'POST', path: '/api/v1/records/deal', headers: { ...tHeaders, 'content-type': 'application/json' }, body: CREATE_BODY, expectStatus: 201 },
-      baseline: { url: baseline.url, method: 'POST', path: '/create', headers: { ...tHeaders, 'content-type': 'application/json' }, body: CREATE_BODY, expectStatus: 201 },
+      tessera: {
+        url: tessera,
+        method: 'POST',
+        path: '/api/v1/records/deal',
+        headers: { ...tHeaders, 'content-type': 'application/json' },
+        body: CREATE_BODY,
+        expectStatus: 201,
+      },
+      baseline: {
+        url: baseline.url,
+        method: 'POST',
+        path: '/create',
+        headers: { ...tHeaders, 'content-type': 'application/json' },
+        body: CREATE_BODY,
+        expectStatus: 201,
+      },
     },
   ];
   const workloads = allWorkloads.filter((w) => WORKLOADS.has(w.name));
   const summary: string[] = [];
   const tesseraRps = new Map<string, number>();
   for (const w of workloads) {
-    const results: Record<'tessera' | 'baseline', (RoundResult & { nodeMs: number; pgMs?: number })[]> = { tessera: [], baseline: [] };
+    const results: Record<'tessera' | 'baseline', (RoundResult & { nodeMs: number; pgMs?: number })[]> = {
+      tessera: [],
+      baseline: [],
+    };
     // Each round also counts the CPU the servers spent on it: this process (where only the
     // servers run) and PostgreSQL, per request. On a machine the sides share, the side that
     // spends less of both per request is the faster one, and these say which half differs.
@@ -264,7 +416,8 @@ async function main() {
       const r = await loader!.run(w[side], CONCURRENCY, durationMs);
       const node = process.cpuUsage(node0);
       const pg1 = await postgresCpuSeconds();
-      if (r.errors) throw new Error(`${w.name} ${side}: ${r.errors} of ${r.requests} requests failed, first: ${r.firstError}`);
+      if (r.errors)
+        throw new Error(`${w.name} ${side}: ${r.errors} of ${r.requests} requests failed, first: ${r.firstError}`);
       const nodeMs = (node.user + node.system) / 1000 / r.requests;
       // A backend that exits mid-round leaves the count until the postmaster has collected it.
       const pgMs = pg0 === undefined || pg1 === undefined || pg1 < pg0 ? undefined : ((pg1 - pg0) * 1000) / r.requests;
@@ -277,14 +430,19 @@ async function main() {
       for (const side of i % 2 ? (['baseline', 'tessera'] as const) : (['tessera', 'baseline'] as const)) {
         const r = await round(side, ROUND_MS);
         results[side].push(r);
-        log(`  ${w.name} round ${i + 1} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  CPU per request: ${cpuText(r.nodeMs, r.pgMs)}`);
+        log(
+          `  ${w.name} round ${i + 1} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  CPU per request: ${cpuText(r.nodeMs, r.pgMs)}`,
+        );
       }
     }
     const med = (side: 'tessera' | 'baseline') => {
       const pgMs = results[side].map((r) => r.pgMs).filter((v) => v !== undefined);
       return {
-        rps: median(results[side].map((r) => r.rps)), p50: median(results[side].map((r) => r.p50)), p99: median(results[side].map((r) => r.p99)),
-        nodeMs: median(results[side].map((r) => r.nodeMs)), pgMs: pgMs.length ? median(pgMs) : undefined,
+        rps: median(results[side].map((r) => r.rps)),
+        p50: median(results[side].map((r) => r.p50)),
+        p99: median(results[side].map((r) => r.p99)),
+        nodeMs: median(results[side].map((r) => r.nodeMs)),
+        pgMs: pgMs.length ? median(pgMs) : undefined,
       };
     };
     const t = med('tessera');
@@ -295,7 +453,8 @@ async function main() {
     tesseraRps.set(w.name, t.rps);
     // The rep against the admin, both on Tessera (issue #4: a user who sees 1% lists as fast as an admin).
     const repAdmin = w.name === 'list_private' && tesseraRps.has('list') ? t.rps / tesseraRps.get('list')! : undefined;
-    const admin = repAdmin === undefined ? '' : `; the admin's unrestricted list: ${tesseraRps.get('list')!.toFixed(0)} req/s`;
+    const admin =
+      repAdmin === undefined ? '' : `; the admin's unrestricted list: ${tesseraRps.get('list')!.toFixed(0)} req/s`;
     summary.push(
       `${w.name.padEnd(6)} tessera  ${t.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(t.p50)}  p99 ${ms(t.p99)}  CPU per request: ${cpuText(t.nodeMs, t.pgMs)}`,
       `${w.name.padEnd(6)} ${w.name === 'list_private' ? 'hand-written' : 'baseline'} ${b.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(b.p50)}  p99 ${ms(b.p99)}  CPU per request: ${cpuText(b.nodeMs, b.pgMs)}`,
@@ -316,27 +475,41 @@ async function main() {
   if (process.env.BENCH_PROFILE) {
     for (const w of workloads) {
       for (const side of ['tessera', 'baseline'] as const) {
-        const { result, busySeconds, report } = await profileCpu(() => loader!.run(w[side], CONCURRENCY, ROUND_MS), profileFile(w.name, side));
-        log(`profile: ${w.name} ${side}, ${result.rps.toFixed(0)} req/s under the profiler, ${((1000 * busySeconds) / result.requests).toFixed(2)} ms of server CPU per request\n${report}`);
+        const { result, busySeconds, report } = await profileCpu(
+          () => loader!.run(w[side], CONCURRENCY, ROUND_MS),
+          profileFile(w.name, side),
+        );
+        log(
+          `profile: ${w.name} ${side}, ${result.rps.toFixed(0)} req/s under the profiler, ${((1000 * busySeconds) / result.requests).toFixed(2)} ms of server CPU per request\n${report}`,
+        );
       }
     }
     await profileImport?.();
   }
 
-  log(`\nmedians of ${ROUNDS} rounds (import: ${IMPORT_ROUNDS} of ${IMPORT_ROWS.toLocaleString('en')} rows), ${ROWS.toLocaleString('en')} rows, concurrency ${CONCURRENCY}:`);
+  log(
+    `\nmedians of ${ROUNDS} rounds (import: ${IMPORT_ROUNDS} of ${IMPORT_ROWS.toLocaleString('en')} rows), ${ROWS.toLocaleString('en')} rows, concurrency ${CONCURRENCY}:`,
+  );
   for (const line of summary) log(line);
 }
 
 /** An EXPLAIN's scans, sorts and limits with their conditions, on one line. */
 const planSummary = (rows: Record<string, string>[]) =>
-  rows.map((r) => r['QUERY PLAN']!).filter((l) => /Scan|Sort|Limit|Execution|Cond|Filter/.test(l)).map((l) => l.trim()).join(' | ');
+  rows
+    .map((r) => r['QUERY PLAN']!)
+    .filter((l) => /Scan|Sort|Limit|Execution|Cond|Filter/.test(l))
+    .map((l) => l.trim())
+    .join(' | ');
 
-const cpuText = (nodeMs: number, pgMs: number | undefined) => `node ${nodeMs.toFixed(2)} ms + postgres ${pgMs === undefined ? '?' : `${pgMs.toFixed(2)} ms`}`;
+const cpuText = (nodeMs: number, pgMs: number | undefined) =>
+  `node ${nodeMs.toFixed(2)} ms + postgres ${pgMs === undefined ? '?' : `${pgMs.toFixed(2)} ms`}`;
 
 /** Where BENCH_PROFILE_DIR wants a profile saved, if it does. */
-const profileFile = (workload: string, side: string) => (PROFILE_DIR ? path.join(PROFILE_DIR, `${workload}-${side}.cpuprofile`) : undefined);
+const profileFile = (workload: string, side: string) =>
+  PROFILE_DIR ? path.join(PROFILE_DIR, `${workload}-${side}.cpuprofile`) : undefined;
 
-const phaseText = (phases: { name: string; seconds: number }[]) => phases.length ? ` (${phases.map((p) => `${p.name} ${p.seconds.toFixed(2)} s`).join(', ')})` : '';
+const phaseText = (phases: { name: string; seconds: number }[]) =>
+  phases.length ? ` (${phases.map((p) => `${p.name} ${p.seconds.toFixed(2)} s`).join(', ')})` : '';
 
 /**
  * The import workload: the same deals as a CSV file, imported through Tessera (upload, job,
@@ -346,7 +519,13 @@ const phaseText = (phases: { name: string; seconds: number }[]) => phases.length
  * `summary`; returns a function that profiles one more Tessera import (BENCH_PROFILE), or
  * undefined when the sides did not import alike (the run then exits 1).
  */
-async function importWorkload(loader: LoadGenerator, tessera: string, authorization: string, ownerId: string, summary: string[]): Promise<(() => Promise<void>) | undefined> {
+async function importWorkload(
+  loader: LoadGenerator,
+  tessera: string,
+  authorization: string,
+  ownerId: string,
+  summary: string[],
+): Promise<(() => Promise<void>) | undefined> {
   tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tessera-bench-'));
   const tesseraFile = path.join(tmpDir, 'deals.csv');
   const copyFile = path.join(tmpDir, 'deals-copy.csv');
@@ -356,9 +535,20 @@ async function importWorkload(loader: LoadGenerator, tessera: string, authorizat
   importDb = db;
   await db.connect();
   const currency = await amountCurrency(db, SCHEMA);
-  log(`import file: ${IMPORT_ROWS.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB (name, stage, amount, close_date, region)`);
+  log(
+    `import file: ${IMPORT_ROWS.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB (name, stage, amount, close_date, region)`,
+  );
 
-  const tesseraTask = { kind: 'tessera', url: tessera, object: 'deal', authorization, file: tesseraFile, rows: IMPORT_ROWS, pollMs: IMPORT_POLL_MS, timeoutMs: IMPORT_TIMEOUT_MS } as const;
+  const tesseraTask = {
+    kind: 'tessera',
+    url: tessera,
+    object: 'deal',
+    authorization,
+    file: tesseraFile,
+    rows: IMPORT_ROWS,
+    pollMs: IMPORT_POLL_MS,
+    timeoutMs: IMPORT_TIMEOUT_MS,
+  } as const;
   let startRows: number | undefined;
   let digest: string | undefined;
   let noCheckpoint = false;
@@ -369,11 +559,19 @@ async function importWorkload(loader: LoadGenerator, tessera: string, authorizat
       noCheckpoint = true;
       log('import: CHECKPOINT refused (not a superuser or pg_checkpoint); rounds may pay for earlier WAL');
     }
-    if (startRows !== undefined && reset.rows !== startRows) throw new Error(`import: the table has ${reset.rows} rows before a round, ${startRows} before the first`);
+    if (startRows !== undefined && reset.rows !== startRows)
+      throw new Error(`import: the table has ${reset.rows} rows before a round, ${startRows} before the first`);
     startRows = reset.rows;
     if (side === 'tessera') return () => loader.importFile(tesseraTask);
     const { columns } = await writeCopyCsv(copyFile, deals, ownerId, currency);
-    const task = { kind: 'copy', databaseUrl: DATABASE_URL, sql: copySql(SCHEMA, columns), file: copyFile, rows: IMPORT_ROWS, timeoutMs: IMPORT_TIMEOUT_MS } as const;
+    const task = {
+      kind: 'copy',
+      databaseUrl: DATABASE_URL,
+      sql: copySql(SCHEMA, columns),
+      file: copyFile,
+      rows: IMPORT_ROWS,
+      timeoutMs: IMPORT_TIMEOUT_MS,
+    } as const;
     return () => loader.importFile(task);
   };
   /** Exactly the file's rows, once each, and the same values as every other round. */
@@ -381,7 +579,9 @@ async function importWorkload(loader: LoadGenerator, tessera: string, authorizat
     const written = await importedRows(db, SCHEMA, currency !== null);
     const { rows } = await db.query(`select count(*)::int as n from "${SCHEMA}".deal`);
     if (written.rows !== IMPORT_ROWS || rows[0].n !== startRows! + IMPORT_ROWS) {
-      throw new Error(`import ${side}: ${written.rows} imported rows (table grew by ${rows[0].n - startRows!}), expected ${IMPORT_ROWS}`);
+      throw new Error(
+        `import ${side}: ${written.rows} imported rows (table grew by ${rows[0].n - startRows!}), expected ${IMPORT_ROWS}`,
+      );
     }
     digest ??= written.digest!;
     return written.digest === digest;
@@ -389,7 +589,8 @@ async function importWorkload(loader: LoadGenerator, tessera: string, authorizat
   const round = async (side: 'tessera' | 'baseline') => {
     const run = await prepare(side);
     const r = await run();
-    if (!(await check(side))) throw new Error(`import ${side}: the rows written differ from the first round's (ids and timestamps aside)`);
+    if (!(await check(side)))
+      throw new Error(`import ${side}: the rows written differ from the first round's (ids and timestamps aside)`);
     return r;
   };
 
@@ -401,21 +602,30 @@ async function importWorkload(loader: LoadGenerator, tessera: string, authorizat
     process.exitCode = 1;
     return undefined;
   }
-  log(`imported rows are identical on both sides (ids and timestamps aside); warm-up tessera ${warmTessera.seconds.toFixed(2)} s${phaseText(warmTessera.phases)}, COPY ${warm.seconds.toFixed(2)} s`);
+  log(
+    `imported rows are identical on both sides (ids and timestamps aside); warm-up tessera ${warmTessera.seconds.toFixed(2)} s${phaseText(warmTessera.phases)}, COPY ${warm.seconds.toFixed(2)} s`,
+  );
 
   const results: Record<'tessera' | 'baseline', ImportResult[]> = { tessera: [], baseline: [] };
   for (let i = 0; i < IMPORT_ROUNDS; i++) {
     for (const side of i % 2 ? (['baseline', 'tessera'] as const) : (['tessera', 'baseline'] as const)) {
       const r = await round(side);
       results[side].push(r);
-      log(`  import round ${i + 1} ${side.padEnd(8)} ${(r.rows / r.seconds).toFixed(0).padStart(7)} rows/s  ${r.seconds.toFixed(2).padStart(6)} s${phaseText(r.phases)}`);
+      log(
+        `  import round ${i + 1} ${side.padEnd(8)} ${(r.rows / r.seconds).toFixed(0).padStart(7)} rows/s  ${r.seconds.toFixed(2).padStart(6)} s${phaseText(r.phases)}`,
+      );
     }
   }
   const rowsPerSecond = (side: 'tessera' | 'baseline') => median(results[side].map((r) => r.rows / r.seconds));
   const seconds = (side: 'tessera' | 'baseline') => median(results[side].map((r) => r.seconds));
-  const phases = results.tessera[0]!.phases.map((p, i) => ({ name: p.name, seconds: median(results.tessera.map((r) => r.phases[i]!.seconds)) }));
+  const phases = results.tessera[0]!.phases.map((p, i) => ({
+    name: p.name,
+    seconds: median(results.tessera.map((r) => r.phases[i]!.seconds)),
+  }));
   const ratio = rowsPerSecond('tessera') / rowsPerSecond('baseline');
-  const pairs = results.tessera.map((r, i) => r.rows / r.seconds / (results.baseline[i]!.rows / results.baseline[i]!.seconds));
+  const pairs = results.tessera.map(
+    (r, i) => r.rows / r.seconds / (results.baseline[i]!.rows / results.baseline[i]!.seconds),
+  );
   summary.push(
     `import tessera  ${rowsPerSecond('tessera').toFixed(0).padStart(7)} rows/s  ${seconds('tessera').toFixed(2).padStart(6)} s${phaseText(phases)}`,
     `import baseline ${rowsPerSecond('baseline').toFixed(0).padStart(7)} rows/s  ${seconds('baseline').toFixed(2).padStart(6)} s (COPY)`,
@@ -426,19 +636,25 @@ async function importWorkload(loader: LoadGenerator, tessera: string, authorizat
   // One more import per side: Tessera's under the CPU profiler, and the PostgreSQL server's CPU for both.
   return async () => {
     const pgCpu = (before: number | undefined, after: number | undefined) =>
-      before === undefined || after === undefined ? 'PostgreSQL CPU not readable from /proc' : `PostgreSQL CPU ${(after - before).toFixed(2)} s`;
+      before === undefined || after === undefined
+        ? 'PostgreSQL CPU not readable from /proc'
+        : `PostgreSQL CPU ${(after - before).toFixed(2)} s`;
     const tesseraRun = await prepare('tessera');
     const t0 = await postgresCpuSeconds();
     const { result, busySeconds, report } = await profileCpu(tesseraRun, profileFile('import', 'tessera'));
     const t1 = await postgresCpuSeconds();
     await check('tessera');
-    log(`profile: import tessera, ${(result.rows / result.seconds).toFixed(0)} rows/s under the profiler, ${result.seconds.toFixed(2)} s${phaseText(result.phases)}; ${busySeconds.toFixed(2)} s of server CPU (${((1e6 * busySeconds) / result.rows).toFixed(1)} µs per row), ${pgCpu(t0, t1)}\n${report}`);
+    log(
+      `profile: import tessera, ${(result.rows / result.seconds).toFixed(0)} rows/s under the profiler, ${result.seconds.toFixed(2)} s${phaseText(result.phases)}; ${busySeconds.toFixed(2)} s of server CPU (${((1e6 * busySeconds) / result.rows).toFixed(1)} µs per row), ${pgCpu(t0, t1)}\n${report}`,
+    );
     const copyRun = await prepare('baseline');
     const c0 = await postgresCpuSeconds();
     const copy = await copyRun();
     const c1 = await postgresCpuSeconds();
     await check('baseline');
-    log(`profile: import baseline, ${(copy.rows / copy.seconds).toFixed(0)} rows/s, ${copy.seconds.toFixed(2)} s, ${pgCpu(c0, c1)}; COPY runs inside PostgreSQL, none of it in this process`);
+    log(
+      `profile: import baseline, ${(copy.rows / copy.seconds).toFixed(0)} rows/s, ${copy.seconds.toFixed(2)} s, ${pgCpu(c0, c1)}; COPY runs inside PostgreSQL, none of it in this process`,
+    );
   };
 }
 

@@ -8,14 +8,34 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * both servers share.
  */
 
-export const STAGES = ['prospecting', 'qualification', 'discovery', 'proposal', 'negotiation', 'commit', 'won', 'lost'] as const;
+export const STAGES = [
+  'prospecting',
+  'qualification',
+  'discovery',
+  'proposal',
+  'negotiation',
+  'commit',
+  'won',
+  'lost',
+] as const;
 export const REGIONS = ['na', 'emea', 'apac', 'latam', 'anz'] as const;
 
 export const DEAL = {
-  apiName: 'deal', label: 'Deal', pluralLabel: 'Deals', nameField: 'name',
+  apiName: 'deal',
+  label: 'Deal',
+  pluralLabel: 'Deals',
+  nameField: 'name',
   fields: [
     { apiName: 'name', type: 'text', label: 'Name', required: true },
-    { apiName: 'stage', type: 'picklist', label: 'Stage', required: true, isStage: true, default: 'prospecting', values: STAGES.map((value) => ({ value })) },
+    {
+      apiName: 'stage',
+      type: 'picklist',
+      label: 'Stage',
+      required: true,
+      isStage: true,
+      default: 'prospecting',
+      values: STAGES.map((value) => ({ value })),
+    },
     { apiName: 'amount', type: 'currency', label: 'Amount' },
     { apiName: 'close_date', type: 'date', label: 'Close date' },
     { apiName: 'region', type: 'picklist', label: 'Region', values: REGIONS.map((value) => ({ value })) },
@@ -24,11 +44,17 @@ export const DEAL = {
   sharing: { default: 'private' },
   // json-logic; true means the record is not valid
   validationRules: [
-    { apiName: 'amount_not_negative', condition: { '<': [{ var: 'amount' }, 0] }, message: 'Amount cannot be negative', errorField: 'amount' },
+    {
+      apiName: 'amount_not_negative',
+      condition: { '<': [{ var: 'amount' }, 0] },
+      message: 'Amount cannot be negative',
+      errorField: 'amount',
+    },
     {
       apiName: 'won_needs_close_date',
       condition: { and: [{ '==': [{ var: 'stage' }, 'won'] }, { '!': [{ var: 'close_date' }] }] },
-      message: 'A won deal needs a close date', errorField: 'close_date',
+      message: 'A won deal needs a close date',
+      errorField: 'close_date',
     },
   ],
 };
@@ -39,9 +65,13 @@ export const DEAL = {
  */
 export async function amountCurrency(db: pg.Client | pg.Pool, schema: string): Promise<string | null> {
   const column = await db.query(
-    `select 1 from information_schema.columns where table_schema = $1 and table_name = 'deal' and column_name = 'amount__currency'`, [schema]);
+    `select 1 from information_schema.columns where table_schema = $1 and table_name = 'deal' and column_name = 'amount__currency'`,
+    [schema],
+  );
   if (!column.rowCount) return null;
-  const setting = await db.query(`select value #>> '{}' as code from ${ident(schema)}._settings where key = 'corporateCurrency'`);
+  const setting = await db.query(
+    `select value #>> '{}' as code from ${ident(schema)}._settings where key = 'corporateCurrency'`,
+  );
   return (setting.rows[0]?.code as string | undefined) ?? 'USD';
 }
 
@@ -53,11 +83,14 @@ export const DEAL_READER = { apiName: 'deal_reader', label: 'Deal reader', objec
 /** Draft and publish `deal` (and the deal_reader permission set) through the metadata API. */
 export async function createDealObject(api: Api): Promise<void> {
   const saved = await api('POST', '/api/v1/meta/objects', DEAL);
-  if (saved.status !== 201) throw new Error(`saving the deal object failed: ${saved.status} ${JSON.stringify(saved.body)}`);
+  if (saved.status !== 201)
+    throw new Error(`saving the deal object failed: ${saved.status} ${JSON.stringify(saved.body)}`);
   const set = await api('POST', '/api/v1/meta/permission-sets', DEAL_READER);
-  if (set.status !== 201) throw new Error(`saving the deal_reader permission set failed: ${set.status} ${JSON.stringify(set.body)}`);
+  if (set.status !== 201)
+    throw new Error(`saving the deal_reader permission set failed: ${set.status} ${JSON.stringify(set.body)}`);
   const published = await api('POST', '/api/v1/meta/publish');
-  if (published.status !== 201) throw new Error(`publishing failed: ${published.status} ${JSON.stringify(published.body)}`);
+  if (published.status !== 201)
+    throw new Error(`publishing failed: ${published.status} ${JSON.stringify(published.body)}`);
 }
 
 /**
@@ -65,7 +98,13 @@ export async function createDealObject(api: Api): Promise<void> {
  * list-view sort gets an (owner_id, <sort>, id) index from the engine (schema/list-indexes.ts),
  * so the rep's own deals are read down (owner_id, amount, id) as the admin's are down (amount, id).
  */
-export const DEAL_VIEW = { apiName: 'deal_pipeline', object: 'deal', label: 'Pipeline', columns: ['name', 'stage', 'amount', 'close_date', 'region'], sort: '-amount' };
+export const DEAL_VIEW = {
+  apiName: 'deal_pipeline',
+  object: 'deal',
+  label: 'Pipeline',
+  columns: ['name', 'stage', 'amount', 'close_date', 'region'],
+  sort: '-amount',
+};
 /** The columns of the index the engine builds for DEAL_VIEW, as pg_indexes prints them. */
 export const VIEW_INDEX = '(owner_id, amount, id)';
 
@@ -75,14 +114,19 @@ export const VIEW_INDEX = '(owner_id, amount, id)';
  */
 export async function publishDealView(api: Api): Promise<void> {
   const saved = await api('POST', '/api/v1/meta/list-views', DEAL_VIEW);
-  if (saved.status !== 201) throw new Error(`saving the deal list view failed: ${saved.status} ${JSON.stringify(saved.body)}`);
+  if (saved.status !== 201)
+    throw new Error(`saving the deal list view failed: ${saved.status} ${JSON.stringify(saved.body)}`);
   const published = await api('POST', '/api/v1/meta/publish');
-  if (published.status !== 201) throw new Error(`publishing the list view failed: ${published.status} ${JSON.stringify(published.body)}`);
+  if (published.status !== 201)
+    throw new Error(`publishing the list view failed: ${published.status} ${JSON.stringify(published.body)}`);
 }
 
 /** Names of the indexes on deal with exactly these columns, e.g. "(owner_id, amount, id)". */
 export async function indexesOn(client: pg.Client, schema: string, columns: string): Promise<string[]> {
-  const { rows } = await client.query(`select indexname, indexdef from pg_indexes where schemaname = $1 and tablename = 'deal'`, [schema]);
+  const { rows } = await client.query(
+    `select indexname, indexdef from pg_indexes where schemaname = $1 and tablename = 'deal'`,
+    [schema],
+  );
   return rows.filter((r) => r.indexdef.endsWith(`USING btree ${columns}`)).map((r) => r.indexname as string);
 }
 
@@ -111,7 +155,10 @@ from (
 
 export async function seedDeals(client: pg.Client, schema: string, rows: number, ownerId: string): Promise<void> {
   const currency = await amountCurrency(client, schema);
-  await client.query(seedSql(schema, currency !== null), currency === null ? [ownerId, rows] : [ownerId, rows, currency]);
+  await client.query(
+    seedSql(schema, currency !== null),
+    currency === null ? [ownerId, rows] : [ownerId, rows, currency],
+  );
 }
 
 /**
@@ -127,7 +174,8 @@ export const INDEXES = [
 ] as const;
 
 export async function createIndexes(client: pg.Client, schema: string): Promise<void> {
-  for (const [name, columns] of INDEXES) await client.query(`create index ${ident(name)} on ${ident(schema)}.deal ${columns}`);
+  for (const [name, columns] of INDEXES)
+    await client.query(`create index ${ident(name)} on ${ident(schema)}.deal ${columns}`);
   await client.query(`vacuum analyze ${ident(schema)}.deal`);
 }
 
@@ -136,6 +184,9 @@ export async function createIndexes(client: pg.Client, schema: string): Promise<
  * list of that user sees. Runs before the indexes and VACUUM ANALYZE.
  */
 export async function assignOwner(client: pg.Client, schema: string, userId: string): Promise<number> {
-  const { rowCount } = await client.query(`update ${ident(schema)}.deal set owner_id = $1 where abs(hashtext(id::text)) % 100 = 0`, [userId]);
+  const { rowCount } = await client.query(
+    `update ${ident(schema)}.deal set owner_id = $1 where abs(hashtext(id::text)) % 100 = 0`,
+    [userId],
+  );
   return rowCount ?? 0;
 }

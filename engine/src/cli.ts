@@ -42,12 +42,24 @@ async function createTenant(args: string[]) {
   const config = configFromEnv();
   const db = await connect(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   try {
-    const tenants = new TenantRegistry(db.knex, { defaultSchema: config.schema, sessionHours: config.sessionHours, installCore: true, admin: { email: config.adminEmail, ...(config.adminPassword ? { password: config.adminPassword } : {}) }, log: (l) => console.log(`tessera: ${l}`) });
+    const tenants = new TenantRegistry(db.knex, {
+      defaultSchema: config.schema,
+      sessionHours: config.sessionHours,
+      installCore: true,
+      admin: { email: config.adminEmail, ...(config.adminPassword ? { password: config.adminPassword } : {}) },
+      log: (l) => console.log(`tessera: ${l}`),
+    });
     await tenants.start();
-    const created = await tenants.create({ name, adminEmail: flag('--admin-email') ?? config.adminEmail, adminPassword: flag('--admin-password') });
+    const created = await tenants.create({
+      name,
+      adminEmail: flag('--admin-email') ?? config.adminEmail,
+      adminPassword: flag('--admin-password'),
+    });
     const main = await tenants.find('default');
     await main!.audit.record(db.knex, null, 'tenant.create', name, { adminEmail: created.adminEmail, via: 'cli' });
-    console.log(`tessera: created tenant ${name} (schema ${created.tenant.schema}); admin ${created.adminEmail}${created.adminPassword ? ` with password: ${created.adminPassword}   (shown once)` : ''}`);
+    console.log(
+      `tessera: created tenant ${name} (schema ${created.tenant.schema}); admin ${created.adminEmail}${created.adminPassword ? ` with password: ${created.adminPassword}   (shown once)` : ''}`,
+    );
     console.log(`tessera: log in with POST /api/v1/auth/login {"tenant":"${name}","email":…,"password":…}`);
     await tenants.close();
   } finally {
@@ -56,7 +68,12 @@ async function createTenant(args: string[]) {
 }
 
 const fail = (what: string) => (e: unknown) => {
-  const detail = e instanceof Problem ? `${e.detail}: ${e.errors.map((x) => `${x.field} ${x.message}`).join('; ')}` : e instanceof Error ? e.message : String(e);
+  const detail =
+    e instanceof Problem
+      ? `${e.detail}: ${e.errors.map((x) => `${x.field} ${x.message}`).join('; ')}`
+      : e instanceof Error
+        ? e.message
+        : String(e);
   console.error(`tessera: ${what}: ${detail}`);
   if (process.env.TESSERA_DEBUG) console.error(e);
   process.exit(1);

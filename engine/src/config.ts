@@ -34,7 +34,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: env.TESSERA_ADMIN_EMAIL ?? 'admin@tessera.local',
     adminPassword: env.TESSERA_ADMIN_PASSWORD || undefined,
     sessionHours: env.TESSERA_SESSION_HOURS ? Number(env.TESSERA_SESSION_HOURS) : 12,
-    corsOrigins: (env.TESSERA_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env.TESSERA_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     trustProxy: env.TESSERA_TRUST_PROXY || undefined,
   };
 }

@@ -28,7 +28,10 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>, Partial<Pick<Config, 'corsOrigins' | 'trustProxy'>> {
+export interface StartOptions
+  extends
+    Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>,
+    Partial<Pick<Config, 'corsOrigins' | 'trustProxy'>> {
   port: number;
   host: string;
   database: ConnectOptions;
@@ -42,14 +45,25 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   let ready = false;
   const db = await connect(options.database);
   const tenants = new TenantRegistry(db.knex, {
-    defaultSchema: options.schema, sessionHours: options.sessionHours, installCore: options.installCore !== false,
-    admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) }, log,
+    defaultSchema: options.schema,
+    sessionHours: options.sessionHours,
+    installCore: options.installCore !== false,
+    admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) },
+    log,
   });
   let server: http.Server | undefined;
   let main: Tenant;
   try {
     main = await tenants.start();
-    server = http.createServer(buildApp({ tenants, main, corsOrigins: options.corsOrigins ?? [], ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}), isReady: () => ready }));
+    server = http.createServer(
+      buildApp({
+        tenants,
+        main,
+        corsOrigins: options.corsOrigins ?? [],
+        ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+        isReady: () => ready,
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(options.port, options.host, resolve);
@@ -62,9 +76,20 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   }
   ready = true;
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? 'localhost' : address.address;
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? 'localhost'
+        : address.address;
   return {
-    db, tenants, metadata: main.metadata, records: main.records, imports: main.imports, auth: main.auth, server,
+    db,
+    tenants,
+    metadata: main.metadata,
+    records: main.records,
+    imports: main.imports,
+    auth: main.auth,
+    server,
     url: `http://${host}:${address.port}`,
     async close() {
       ready = false;

@@ -24,7 +24,8 @@ export class Problem extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors: FieldError[] = []) => new Problem(400, 'Bad request', detail, errors);
+export const badRequest = (detail: string, errors: FieldError[] = []) =>
+  new Problem(400, 'Bad request', detail, errors);
 export const invalid = (detail: string, errors: FieldError[]) => new Problem(422, 'Validation failed', detail, errors);
 export const notFound = (detail: string) => new Problem(404, 'Not found', detail);
 export const conflict = (detail: string, errors: FieldError[] = [], extra: Record<string, unknown> = {}) =>

@@ -45,7 +45,9 @@ describe('aggregates', () => {
   });
 
   it('totals without groupBy', async () => {
-    expect((await agg('metrics=count,sum:amount,min:amount')).body.data).toEqual([{ count: 5, 'sum:amount': 1425.5, 'min:amount': 75 }]);
+    expect((await agg('metrics=count,sum:amount,min:amount')).body.data).toEqual([
+      { count: 5, 'sum:amount': 1425.5, 'min:amount': 75 },
+    ]);
   });
 
   it('refuses unknown fields, metrics and buckets with 400', async () => {
@@ -79,18 +81,48 @@ describe('lookup groups with the name of the record they point to', () => {
   beforeAll(async () => {
     await publish(t, {
       objects: [
-        { apiName: ACCT, label: 'Account', pluralLabel: 'Accounts', nameField: 'name', sharing: { default: 'private' }, fields: [{ apiName: 'name', type: 'text', label: 'Name' }] },
         {
-          apiName: DEAL, label: 'Deal', pluralLabel: 'Deals', nameField: 'name', sharing: { default: 'read' },
-          fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'amount', type: 'number', label: 'Amount' }, { apiName: 'acct', type: 'lookup', label: 'Account', target: ACCT }],
+          apiName: ACCT,
+          label: 'Account',
+          pluralLabel: 'Accounts',
+          nameField: 'name',
+          sharing: { default: 'private' },
+          fields: [{ apiName: 'name', type: 'text', label: 'Name' }],
+        },
+        {
+          apiName: DEAL,
+          label: 'Deal',
+          pluralLabel: 'Deals',
+          nameField: 'name',
+          sharing: { default: 'read' },
+          fields: [
+            { apiName: 'name', type: 'text', label: 'Name' },
+            { apiName: 'amount', type: 'number', label: 'Amount' },
+            { apiName: 'acct', type: 'lookup', label: 'Account', target: ACCT },
+          ],
         },
       ],
       permissionSets: [
-        { apiName: 'agl_rep', label: 'Rep', objects: { [ACCT]: { read: true, create: true, edit: true }, [DEAL]: { read: true, create: true, edit: true } } },
-        { apiName: 'agl_nameless', label: 'Nameless', objects: { [ACCT]: { read: true, viewAll: true }, [DEAL]: { read: true } }, fields: { [`${ACCT}.name`]: { read: false, edit: false } } },
+        {
+          apiName: 'agl_rep',
+          label: 'Rep',
+          objects: {
+            [ACCT]: { read: true, create: true, edit: true },
+            [DEAL]: { read: true, create: true, edit: true },
+          },
+        },
+        {
+          apiName: 'agl_nameless',
+          label: 'Nameless',
+          objects: { [ACCT]: { read: true, viewAll: true }, [DEAL]: { read: true } },
+          fields: { [`${ACCT}.name`]: { read: false, edit: false } },
+        },
       ],
     });
-    [rep, nameless] = await Promise.all([createUser(t, { name: 'Rep', permissionSets: ['agl_rep'] }), createUser(t, { name: 'Nameless', permissionSets: ['agl_nameless'] })]);
+    [rep, nameless] = await Promise.all([
+      createUser(t, { name: 'Rep', permissionSets: ['agl_rep'] }),
+      createUser(t, { name: 'Nameless', permissionSets: ['agl_nameless'] }),
+    ]);
     const made = async (api: typeof t.api, object: string, body: Record<string, unknown>) => {
       const res = await api('POST', `/api/v1/records/${object}`, body);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -99,7 +131,13 @@ describe('lookup groups with the name of the record they point to', () => {
     ids.acme = await made(t.api, ACCT, { name: 'Acme Holdings' });
     ids.globex = await made(rep.api, ACCT, { name: 'Globex' });
     ids.gone = await made(t.api, ACCT, { name: 'Gone Ltd' });
-    for (const [name, amount, acct] of [['a1', 10, ids.acme], ['a2', 5, ids.acme], ['g1', 7, ids.globex], ['x1', 1, ids.gone], ['none', 2, null]] as const) {
+    for (const [name, amount, acct] of [
+      ['a1', 10, ids.acme],
+      ['a2', 5, ids.acme],
+      ['g1', 7, ids.globex],
+      ['x1', 1, ids.gone],
+      ['none', 2, null],
+    ] as const) {
       await made(t.api, DEAL, { name, amount, acct });
     }
     expect((await t.api('DELETE', `/api/v1/records/${ACCT}/${ids.gone}`)).status).toBe(204);
@@ -115,13 +153,28 @@ describe('lookup groups with the name of the record they point to', () => {
     expect(rows).toHaveLength(3);
     // Two groups, one a lookup: each lookup key gets its label.
     const two = await t.api('GET', `/api/v1/records/${DEAL}/aggregate?groupBy=name,acct&metrics=count`);
-    expect(two.body.data.find((r: Record<string, unknown>) => r.name === 'a1')).toEqual({ name: 'a1', acct: ids.acme, 'acct:label': 'Acme Holdings', count: 1 });
+    expect(two.body.data.find((r: Record<string, unknown>) => r.name === 'a1')).toEqual({
+      name: 'a1',
+      acct: ids.acme,
+      'acct:label': 'Acme Holdings',
+      count: 1,
+    });
   });
 
   it('shows no name for an account the caller cannot see: the counts stay, the name does not leak', async () => {
     const rows = await byAccount(rep.api);
-    expect(rows.find((r) => r.acct === ids.acme)).toEqual({ acct: ids.acme, 'acct:label': null, count: 2, 'sum:amount': 15 });
-    expect(rows.find((r) => r.acct === ids.globex)).toEqual({ acct: ids.globex, 'acct:label': 'Globex', count: 1, 'sum:amount': 7 });
+    expect(rows.find((r) => r.acct === ids.acme)).toEqual({
+      acct: ids.acme,
+      'acct:label': null,
+      count: 2,
+      'sum:amount': 15,
+    });
+    expect(rows.find((r) => r.acct === ids.globex)).toEqual({
+      acct: ids.globex,
+      'acct:label': 'Globex',
+      count: 1,
+      'sum:amount': 7,
+    });
     expect(JSON.stringify(rows)).not.toContain('Acme');
   });
 

@@ -1,7 +1,15 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectNoLeak, expectProblem, publish, snapshot, type Api, type TestUser } from './support/security.js';
+import {
+  createUser,
+  expectNoLeak,
+  expectProblem,
+  publish,
+  snapshot,
+  type Api,
+  type TestUser,
+} from './support/security.js';
 import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 /**
@@ -26,7 +34,12 @@ let m: TestUser;
 let reader: TestUser;
 let acct: string;
 
-const stored = async () => (await Promise.all([DEAL, ACCT, LINE, NOTE, HOLD, '_field_history', '_idempotency'].map((table) => snapshot(t, table)))).join('\n');
+const stored = async () =>
+  (
+    await Promise.all(
+      [DEAL, ACCT, LINE, NOTE, HOLD, '_field_history', '_idempotency'].map((table) => snapshot(t, table)),
+    )
+  ).join('\n');
 const made = async (api: Api, object: string, body: Record<string, unknown>) => {
   const res = await api('POST', `${R}/${object}`, body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -34,30 +47,56 @@ const made = async (api: Api, object: string, body: Record<string, unknown>) => 
 };
 /** n new deals of 100 each under the account, created in one bulk request. */
 const deals = async (api: Api, n: number, prefix: string): Promise<{ id: string; version: number }[]> => {
-  const res = await api('POST', `${R}/${DEAL}/bulk`, { records: Array.from({ length: n }, (_, i) => ({ name: `${prefix} ${i}`, amount: 100, acct })) });
+  const res = await api('POST', `${R}/${DEAL}/bulk`, {
+    records: Array.from({ length: n }, (_, i) => ({ name: `${prefix} ${i}`, amount: 100, acct })),
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.results.map((r: { id: string }) => ({ id: r.id, version: 1 }));
 };
 const get = async (id: string, object = DEAL) => (await t.api('GET', `${R}/${object}/${id}`)).body;
-const update = (api: Api, body: unknown, headers?: Record<string, string>) => api('PATCH', `${R}/${DEAL}/bulk`, body, headers);
-const remove = (api: Api, body: unknown, headers?: Record<string, string>) => api('POST', `${R}/${DEAL}/bulk-delete`, body, headers);
-const history = (id: string) => t.sql<{ event: string; field: string | null; old_value: unknown; new_value: unknown; via: string; user_id: string }>(
-  'select event, field, old_value, new_value, via, user_id from ?? where record_id = ? order by seq', [`${t.schema}._field_history`, id]);
+const update = (api: Api, body: unknown, headers?: Record<string, string>) =>
+  api('PATCH', `${R}/${DEAL}/bulk`, body, headers);
+const remove = (api: Api, body: unknown, headers?: Record<string, string>) =>
+  api('POST', `${R}/${DEAL}/bulk-delete`, body, headers);
+const history = (id: string) =>
+  t.sql<{ event: string; field: string | null; old_value: unknown; new_value: unknown; via: string; user_id: string }>(
+    'select event, field, old_value, new_value, via, user_id from ?? where record_id = ? order by seq',
+    [`${t.schema}._field_history`, id],
+  );
 
 beforeAll(async () => {
   t = await startTestEngine();
   await publish(t, {
-    roles: [{ apiName: 'bu_mgr', label: 'Manager' }, { apiName: 'bu_rep', label: 'Rep', parent: 'bu_mgr' }],
+    roles: [
+      { apiName: 'bu_mgr', label: 'Manager' },
+      { apiName: 'bu_rep', label: 'Rep', parent: 'bu_mgr' },
+    ],
     objects: [
       {
-        apiName: ACCT, label: 'Account', pluralLabel: 'Accounts', nameField: 'name', sharing: { default: 'read' },
+        apiName: ACCT,
+        label: 'Account',
+        pluralLabel: 'Accounts',
+        nameField: 'name',
+        sharing: { default: 'read' },
         fields: [
           { apiName: 'name', type: 'text', label: 'Name' },
-          { apiName: 'pipeline', type: 'rollup', label: 'Pipeline', child: DEAL, relationField: 'acct', aggregate: 'sum', field: 'amount' },
+          {
+            apiName: 'pipeline',
+            type: 'rollup',
+            label: 'Pipeline',
+            child: DEAL,
+            relationField: 'acct',
+            aggregate: 'sum',
+            field: 'amount',
+          },
         ],
       },
       {
-        apiName: DEAL, label: 'Deal', pluralLabel: 'Deals', nameField: 'name', sharing: { default: 'private' },
+        apiName: DEAL,
+        label: 'Deal',
+        pluralLabel: 'Deals',
+        nameField: 'name',
+        sharing: { default: 'private' },
         fields: [
           { apiName: 'name', type: 'text', label: 'Name', required: true },
           { apiName: 'code', type: 'text', label: 'Code', unique: true, maxLength: 40 },
@@ -65,25 +104,56 @@ beforeAll(async () => {
           { apiName: 'secret', type: 'text', label: 'Secret' },
           { apiName: 'acct', type: 'lookup', label: 'Account', target: ACCT },
         ],
-        validationRules: [{ apiName: 'no_negative', condition: { '<': [{ var: 'amount' }, 0] }, errorField: 'amount', message: 'Amount cannot be negative.' }],
+        validationRules: [
+          {
+            apiName: 'no_negative',
+            condition: { '<': [{ var: 'amount' }, 0] },
+            errorField: 'amount',
+            message: 'Amount cannot be negative.',
+          },
+        ],
       },
       {
-        apiName: LINE, label: 'Line', pluralLabel: 'Lines', nameField: 'name', sharing: { default: 'readWrite' },
-        fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'deal', type: 'masterDetail', label: 'Deal', target: DEAL }],
+        apiName: LINE,
+        label: 'Line',
+        pluralLabel: 'Lines',
+        nameField: 'name',
+        sharing: { default: 'readWrite' },
+        fields: [
+          { apiName: 'name', type: 'text', label: 'Name' },
+          { apiName: 'deal', type: 'masterDetail', label: 'Deal', target: DEAL },
+        ],
       },
       {
-        apiName: NOTE, label: 'Note', pluralLabel: 'Notes', nameField: 'name', sharing: { default: 'readWrite' },
-        fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'deal', type: 'lookup', label: 'Deal', target: DEAL, onDelete: 'setNull' }],
+        apiName: NOTE,
+        label: 'Note',
+        pluralLabel: 'Notes',
+        nameField: 'name',
+        sharing: { default: 'readWrite' },
+        fields: [
+          { apiName: 'name', type: 'text', label: 'Name' },
+          { apiName: 'deal', type: 'lookup', label: 'Deal', target: DEAL, onDelete: 'setNull' },
+        ],
       },
       {
-        apiName: HOLD, label: 'Hold', pluralLabel: 'Holds', nameField: 'name', sharing: { default: 'readWrite' },
-        fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'deal', type: 'lookup', label: 'Deal', target: DEAL, onDelete: 'restrict' }],
+        apiName: HOLD,
+        label: 'Hold',
+        pluralLabel: 'Holds',
+        nameField: 'name',
+        sharing: { default: 'readWrite' },
+        fields: [
+          { apiName: 'name', type: 'text', label: 'Name' },
+          { apiName: 'deal', type: 'lookup', label: 'Deal', target: DEAL, onDelete: 'restrict' },
+        ],
       },
     ],
     permissionSets: [
       {
-        apiName: 'bu_sales', label: 'Sales',
-        objects: Object.fromEntries([ACCT, DEAL, LINE, NOTE, HOLD].map((o) => [o, { read: true, create: true, edit: true, delete: true }])),
+        apiName: 'bu_sales',
+        label: 'Sales',
+        objects: Object.fromEntries(
+          [ACCT, DEAL, LINE, NOTE, HOLD].map((o) => [o, { read: true, create: true, edit: true, delete: true }]),
+        ),
         fields: { [`${DEAL}.secret`]: { read: true, edit: false } },
       },
       { apiName: 'bu_read', label: 'Read', objects: { [DEAL]: { read: true, viewAll: true } } },
@@ -103,17 +173,32 @@ describe('bulk update by id', () => {
   it('changes each record, with its history entries (via bulk), new versions and the rollups', async () => {
     const [d1, d2] = await deals(a.api, 2, 'Update');
     const pipeline = (await get(acct, ACCT)).pipeline as number;
-    const res = await update(a.api, { records: [{ id: d1!.id, amount: 150, version: d1!.version }, { id: d2!.id, name: 'Renamed', code: 'U-2' }] });
+    const res = await update(a.api, {
+      records: [
+        { id: d1!.id, amount: 150, version: d1!.version },
+        { id: d2!.id, name: 'Renamed', code: 'U-2' },
+      ],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({
-      created: 0, updated: 2, failed: 0,
-      results: [{ index: 0, ok: true, id: d1!.id, created: false, version: 2 }, { index: 1, ok: true, id: d2!.id, created: false, version: 2 }],
+      created: 0,
+      updated: 2,
+      failed: 0,
+      results: [
+        { index: 0, ok: true, id: d1!.id, created: false, version: 2 },
+        { index: 1, ok: true, id: d2!.id, created: false, version: 2 },
+      ],
     });
     expect(await get(d1!.id)).toMatchObject({ amount: 150, name: 'Update 0', version: 2, updated_by: a.id });
     expect(await get(d2!.id)).toMatchObject({ amount: 100, name: 'Renamed', code: 'U-2', version: 2 });
     expect((await get(acct, ACCT)).pipeline).toBe(pipeline + 50);
-    expect((await history(d1!.id)).slice(1)).toEqual([{ event: 'updated', field: 'amount', old_value: 100, new_value: 150, via: 'bulk', user_id: a.id }]);
-    expect((await history(d2!.id)).slice(1).map((h) => [h.field, h.old_value, h.new_value, h.via])).toEqual([['name', 'Update 1', 'Renamed', 'bulk'], ['code', null, 'U-2', 'bulk']]);
+    expect((await history(d1!.id)).slice(1)).toEqual([
+      { event: 'updated', field: 'amount', old_value: 100, new_value: 150, via: 'bulk', user_id: a.id },
+    ]);
+    expect((await history(d2!.id)).slice(1).map((h) => [h.field, h.old_value, h.new_value, h.via])).toEqual([
+      ['name', 'Update 1', 'Renamed', 'bulk'],
+      ['code', null, 'U-2', 'bulk'],
+    ]);
   });
 
   it('changes the owner of many records in one request, for a manager above their owner', async () => {
@@ -121,9 +206,14 @@ describe('bulk update by id', () => {
     const res = await update(m.api, { records: many.map((d) => ({ id: d.id, owner_id: b.id, version: d.version })) });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ updated: 300, failed: 0 });
-    const owners = await t.sql<{ owner_id: string; n: number }>('select owner_id, count(*)::int as n from ?? where name like ? group by owner_id', [`${t.schema}.${DEAL}`, 'Transfer %']);
+    const owners = await t.sql<{ owner_id: string; n: number }>(
+      'select owner_id, count(*)::int as n from ?? where name like ? group by owner_id',
+      [`${t.schema}.${DEAL}`, 'Transfer %'],
+    );
     expect(owners).toEqual([{ owner_id: b.id, n: 300 }]);
-    expect((await history(many[7]!.id)).slice(1)).toEqual([{ event: 'updated', field: 'owner_id', old_value: a.id, new_value: b.id, via: 'bulk', user_id: m.id }]);
+    expect((await history(many[7]!.id)).slice(1)).toEqual([
+      { event: 'updated', field: 'owner_id', old_value: a.id, new_value: b.id, via: 'bulk', user_id: m.id },
+    ]);
     // The records are B's now: B sees them, A (a peer of B) no longer does.
     expect((await b.api('GET', `${R}/${DEAL}/${many[0]!.id}`)).status).toBe(200);
     expect((await a.api('GET', `${R}/${DEAL}/${many[0]!.id}`)).status).toBe(404);
@@ -146,10 +236,22 @@ describe('bulk update by id', () => {
       ],
     });
     expectProblem(res, 422);
-    const errors = res.body.errors.map((e: { index: number; field: string; code: string }) => [e.index, e.field, e.code]);
-    expect(errors).toEqual(expect.arrayContaining([
-      [1, 'id', 'notFound'], [2, 'id', 'required'], [3, 'id', 'format'], [4, 'id', 'duplicate'], [5, 'version', 'stale'], [6, 'id', 'duplicate'], [7, 'amount', 'validationRule'],
-    ]));
+    const errors = res.body.errors.map((e: { index: number; field: string; code: string }) => [
+      e.index,
+      e.field,
+      e.code,
+    ]);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        [1, 'id', 'notFound'],
+        [2, 'id', 'required'],
+        [3, 'id', 'format'],
+        [4, 'id', 'duplicate'],
+        [5, 'version', 'stale'],
+        [6, 'id', 'duplicate'],
+        [7, 'amount', 'validationRule'],
+      ]),
+    );
     expect(errors.some(([index]: [number]) => index === 0)).toBe(false);
     expect(await stored()).toBe(before);
 
@@ -161,13 +263,31 @@ describe('bulk update by id', () => {
       ],
     });
     expectProblem(more, 422);
-    expect(more.body.errors.map((e: { index: number; field: string; code: string }) => [e.index, e.field, e.code])).toEqual(expect.arrayContaining([
-      [0, 'code', 'unique'], [1, 'acct', 'reference'], [2, 'owner_id', 'reference'],
-    ]));
-    const system = await update(a.api, { records: [{ id: d1!.id, created_at: '2000-01-01T00:00:00Z' }, { id: d2!.id, owner_id: 'someone' }, { id: d1!.id, version: 'x' }] });
-    expect(system.body.errors.map((e: { index: number; field: string; code: string }) => [e.index, e.field, e.code])).toEqual(expect.arrayContaining([
-      [0, 'created_at', 'readOnly'], [1, 'owner_id', 'format'], [2, 'id', 'duplicate'],
-    ]));
+    expect(
+      more.body.errors.map((e: { index: number; field: string; code: string }) => [e.index, e.field, e.code]),
+    ).toEqual(
+      expect.arrayContaining([
+        [0, 'code', 'unique'],
+        [1, 'acct', 'reference'],
+        [2, 'owner_id', 'reference'],
+      ]),
+    );
+    const system = await update(a.api, {
+      records: [
+        { id: d1!.id, created_at: '2000-01-01T00:00:00Z' },
+        { id: d2!.id, owner_id: 'someone' },
+        { id: d1!.id, version: 'x' },
+      ],
+    });
+    expect(
+      system.body.errors.map((e: { index: number; field: string; code: string }) => [e.index, e.field, e.code]),
+    ).toEqual(
+      expect.arrayContaining([
+        [0, 'created_at', 'readOnly'],
+        [1, 'owner_id', 'format'],
+        [2, 'id', 'duplicate'],
+      ]),
+    );
     const badVersion = await update(a.api, { records: [{ id: d1!.id, version: 0 }] });
     expectProblem(badVersion, 422, [{ field: 'version', code: 'type' }]);
     expect(await stored()).toBe(before);
@@ -175,7 +295,14 @@ describe('bulk update by id', () => {
 
   it('with allOrNone: false, writes the good rows and reports the bad ones', async () => {
     const [d1, d2] = await deals(a.api, 2, 'Partial');
-    const res = await update(a.api, { allOrNone: false, records: [{ id: d1!.id, amount: 5, version: d1!.version }, { id: d2!.id, amount: 6, version: d2!.version + 1 }, { id: MISSING, amount: 7 }] });
+    const res = await update(a.api, {
+      allOrNone: false,
+      records: [
+        { id: d1!.id, amount: 5, version: d1!.version },
+        { id: d2!.id, amount: 6, version: d2!.version + 1 },
+        { id: MISSING, amount: 7 },
+      ],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ updated: 1, failed: 2 });
     expect(res.body.results[1]).toMatchObject({ index: 1, ok: false, errors: [{ field: 'version', code: 'stale' }] });
@@ -186,8 +313,12 @@ describe('bulk update by id', () => {
 
   it('refuses malformed bodies with 400', async () => {
     for (const [body, field] of [
-      [[], '/records'], [{ records: [] }, '/records'], [{ records: [1] }, '/records/0'], [{ records: [{ id: MISSING }], upsertOn: 'code' }, '/upsertOn'],
-      [{ records: [{ id: MISSING }], allOrNone: 'no' }, '/allOrNone'], [{ records: Array.from({ length: 10_001 }, () => ({})) }, '/records'],
+      [[], '/records'],
+      [{ records: [] }, '/records'],
+      [{ records: [1] }, '/records/0'],
+      [{ records: [{ id: MISSING }], upsertOn: 'code' }, '/upsertOn'],
+      [{ records: [{ id: MISSING }], allOrNone: 'no' }, '/allOrNone'],
+      [{ records: Array.from({ length: 10_001 }, () => ({})) }, '/records'],
     ] as const) {
       const res = await update(a.api, body);
       expectProblem(res, 400);
@@ -198,8 +329,16 @@ describe('bulk update by id', () => {
   it('needs edit permission on the object, and edit permission on every field sent (403, nothing written)', async () => {
     const [d1] = await deals(a.api, 1, 'Permission');
     const before = await stored();
-    expectProblem(await update(reader.api, { records: [{ id: d1!.id, amount: 1 }] }), 403, [{ field: DEAL, code: 'objectPermission' }]);
-    const fls = await update(a.api, { allOrNone: false, records: [{ id: d1!.id, amount: 1 }, { id: d1!.id, secret: 'mine now' }] });
+    expectProblem(await update(reader.api, { records: [{ id: d1!.id, amount: 1 }] }), 403, [
+      { field: DEAL, code: 'objectPermission' },
+    ]);
+    const fls = await update(a.api, {
+      allOrNone: false,
+      records: [
+        { id: d1!.id, amount: 1 },
+        { id: d1!.id, secret: 'mine now' },
+      ],
+    });
     expectProblem(fls, 403, [{ field: 'secret', code: 'fieldPermission' }]);
     expect(fls.body.errors[0].index).toBe(1);
     expect(await stored()).toBe(before);
@@ -209,13 +348,33 @@ describe('bulk update by id', () => {
 
   it('IDOR: a rep cannot change records they cannot see (notFound, as for a missing id) or only read; nothing is written', async () => {
     const [hidden, shared] = await deals(a.api, 2, 'Private');
-    expect((await a.api('POST', `${R}/${DEAL}/${shared!.id}/shares`, { userId: b.id, access: 'read' })).status).toBe(201);
+    expect((await a.api('POST', `${R}/${DEAL}/${shared!.id}/shares`, { userId: b.id, access: 'read' })).status).toBe(
+      201,
+    );
     const before = await stored();
     for (const allOrNone of [true, false]) {
-      const res = await update(b.api, { allOrNone, records: [{ id: hidden!.id, name: 'pwned', amount: 0 }, { id: MISSING, name: 'pwned' }, { id: shared!.id, name: 'pwned' }] });
-      const errors = allOrNone ? (expectProblem(res, 422), res.body.errors) : res.body.results.flatMap((r: { index: number; errors: unknown[] }) => r.errors.map((e) => ({ ...(e as object), index: r.index })));
+      const res = await update(b.api, {
+        allOrNone,
+        records: [
+          { id: hidden!.id, name: 'pwned', amount: 0 },
+          { id: MISSING, name: 'pwned' },
+          { id: shared!.id, name: 'pwned' },
+        ],
+      });
+      const errors = allOrNone
+        ? (expectProblem(res, 422), res.body.errors)
+        : res.body.results.flatMap((r: { index: number; errors: unknown[] }) =>
+            r.errors.map((e) => ({ ...(e as object), index: r.index })),
+          );
       if (!allOrNone) expect(res.body).toMatchObject({ updated: 0, failed: 3 });
-      const of = (i: number) => errors.filter((e: { index: number }) => e.index === i).map((e: { field: string; code: string; message: string }) => ({ field: e.field, code: e.code, message: e.message }));
+      const of = (i: number) =>
+        errors
+          .filter((e: { index: number }) => e.index === i)
+          .map((e: { field: string; code: string; message: string }) => ({
+            field: e.field,
+            code: e.code,
+            message: e.message,
+          }));
       // A hidden record and a missing one read alike, but for the id each message repeats.
       expect(of(0)).toEqual([{ field: 'id', code: 'notFound', message: `no ${DEAL} ${hidden!.id}` }]);
       expect(of(1)).toEqual([{ field: 'id', code: 'notFound', message: `no ${DEAL} ${MISSING}` }]);
@@ -226,7 +385,9 @@ describe('bulk update by id', () => {
     expect(await stored()).toBe(before);
     // Transferring needs full access (owner, above the owner, modifyAll): with an edit share the
     // refusal names owner_id.
-    expect((await a.api('POST', `${R}/${DEAL}/${hidden!.id}/shares`, { userId: b.id, access: 'edit' })).status).toBe(201);
+    expect((await a.api('POST', `${R}/${DEAL}/${hidden!.id}/shares`, { userId: b.id, access: 'edit' })).status).toBe(
+      201,
+    );
     const snap = await stored();
     const transfer = await update(b.api, { records: [{ id: hidden!.id, owner_id: b.id }] });
     expectProblem(transfer, 422, [{ field: 'owner_id', code: 'recordAccess' }]);
@@ -244,8 +405,14 @@ describe('bulk update by id', () => {
     expect(second.body).toEqual(first.body);
     expect((await get(d1!.id)).version).toBe(2);
     const before = await stored();
-    expectProblem(await update(a.api, { records: [{ id: d1!.id, amount: 1 }] }, { 'idempotency-key': 'bulk-update-1' }), 422, [{ field: 'Idempotency-Key', code: 'reused' }]);
-    expectProblem(await remove(a.api, { ids: [d1!.id] }, { 'idempotency-key': 'bulk-update-1' }), 422, [{ field: 'Idempotency-Key', code: 'reused' }]);
+    expectProblem(
+      await update(a.api, { records: [{ id: d1!.id, amount: 1 }] }, { 'idempotency-key': 'bulk-update-1' }),
+      422,
+      [{ field: 'Idempotency-Key', code: 'reused' }],
+    );
+    expectProblem(await remove(a.api, { ids: [d1!.id] }, { 'idempotency-key': 'bulk-update-1' }), 422, [
+      { field: 'Idempotency-Key', code: 'reused' },
+    ]);
     expect(await stored()).toBe(before);
   });
 
@@ -264,7 +431,14 @@ describe('bulk delete', () => {
     const pipeline = (await get(acct, ACCT)).pipeline as number;
     const res = await remove(a.api, { ids: [d1!.id, d2!.id] });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toEqual({ deleted: 2, failed: 0, results: [{ index: 0, ok: true, id: d1!.id }, { index: 1, ok: true, id: d2!.id }] });
+    expect(res.body).toEqual({
+      deleted: 2,
+      failed: 0,
+      results: [
+        { index: 0, ok: true, id: d1!.id },
+        { index: 1, ok: true, id: d2!.id },
+      ],
+    });
     for (const id of [d1!.id, d2!.id]) expect((await a.api('GET', `${R}/${DEAL}/${id}`)).status).toBe(404);
     const bin = await a.api('GET', `${R}/${DEAL}?deleted=only&limit=500`);
     expect(bin.body.data.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([d1!.id, d2!.id]));
@@ -287,7 +461,14 @@ describe('bulk delete', () => {
     expect(await stored()).toBe(before);
     const partial = await remove(a.api, { allOrNone: false, ids: [free!.id, held!.id] });
     expect(partial.status).toBe(200);
-    expect(partial.body).toMatchObject({ deleted: 1, failed: 1, results: [{ index: 0, ok: true }, { index: 1, ok: false, errors: [{ code: 'restrict' }] }] });
+    expect(partial.body).toMatchObject({
+      deleted: 1,
+      failed: 1,
+      results: [
+        { index: 0, ok: true },
+        { index: 1, ok: false, errors: [{ code: 'restrict' }] },
+      ],
+    });
     expect((await a.api('GET', `${R}/${DEAL}/${free!.id}`)).status).toBe(404);
     expect((await a.api('GET', `${R}/${DEAL}/${held!.id}`)).status).toBe(200);
   });
@@ -297,11 +478,21 @@ describe('bulk delete', () => {
     const before = await stored();
     const res = await remove(a.api, { ids: [d1!.id, MISSING, d1!.id, 'nope', null] });
     expectProblem(res, 422);
-    expect(res.body.errors.map((e: { index: number; field: string; code: string }) => [e.index, e.field, e.code])).toEqual([
-      [1, 'id', 'notFound'], [2, 'id', 'duplicate'], [3, 'id', 'format'], [4, 'id', 'required'],
+    expect(
+      res.body.errors.map((e: { index: number; field: string; code: string }) => [e.index, e.field, e.code]),
+    ).toEqual([
+      [1, 'id', 'notFound'],
+      [2, 'id', 'duplicate'],
+      [3, 'id', 'format'],
+      [4, 'id', 'required'],
     ]);
     expect(await stored()).toBe(before);
-    for (const [body, field] of [[{}, '/ids'], [{ ids: [] }, '/ids'], [{ ids: [d1!.id], extra: 1 }, '/extra'], [{ ids: [d1!.id], allOrNone: 1 }, '/allOrNone']] as const) {
+    for (const [body, field] of [
+      [{}, '/ids'],
+      [{ ids: [] }, '/ids'],
+      [{ ids: [d1!.id], extra: 1 }, '/extra'],
+      [{ ids: [d1!.id], allOrNone: 1 }, '/allOrNone'],
+    ] as const) {
       const bad = await remove(a.api, body);
       expectProblem(bad, 400);
       expect(bad.body.errors[0].field).toBe(field);
@@ -311,10 +502,15 @@ describe('bulk delete', () => {
 
   it('IDOR: a rep cannot delete records they cannot see or may only edit; nothing is deleted', async () => {
     const [hidden, shared] = await deals(a.api, 2, 'Keep');
-    expect((await a.api('POST', `${R}/${DEAL}/${shared!.id}/shares`, { userId: b.id, access: 'edit' })).status).toBe(201);
+    expect((await a.api('POST', `${R}/${DEAL}/${shared!.id}/shares`, { userId: b.id, access: 'edit' })).status).toBe(
+      201,
+    );
     const before = await stored();
     const res = await remove(b.api, { ids: [hidden!.id, shared!.id] });
-    expectProblem(res, 422, [{ field: 'id', code: 'notFound' }, { field: 'id', code: 'recordAccess' }]);
+    expectProblem(res, 422, [
+      { field: 'id', code: 'notFound' },
+      { field: 'id', code: 'recordAccess' },
+    ]);
     expect(res.body.errors[0].message).toBe(`no ${DEAL} ${hidden!.id}`);
     const partial = await remove(b.api, { allOrNone: false, ids: [hidden!.id, shared!.id] });
     expect(partial.body).toMatchObject({ deleted: 0, failed: 2 });
@@ -346,13 +542,25 @@ describe('the OpenAPI document', () => {
     const documented = (res: ApiResponse, method: string, path: string) => {
       const answer = doc.paths[path][method].responses[String(res.status)];
       expect(answer, `${method} ${path} ${res.status}`).toBeDefined();
-      const schema = answer.$ref ? doc.components.responses[answer.$ref.split('/').pop()].content['application/problem+json'].schema : answer.content['application/json'].schema;
+      const schema = answer.$ref
+        ? doc.components.responses[answer.$ref.split('/').pop()].content['application/problem+json'].schema
+        : answer.content['application/json'].schema;
       const validate = ajv.getSchema(`https://tessera.test/openapi.json${schema.$ref}`)!;
       expect(validate(res.body), JSON.stringify(validate.errors)).toBe(true);
     };
     const bulk = `${R}/${DEAL}/bulk`;
     const [d1, d2] = await deals(a.api, 2, 'Documented');
-    documented(await update(a.api, { allOrNone: false, records: [{ id: d1!.id, amount: 3, version: 1 }, { id: MISSING, amount: 1 }] }), 'patch', bulk);
+    documented(
+      await update(a.api, {
+        allOrNone: false,
+        records: [
+          { id: d1!.id, amount: 3, version: 1 },
+          { id: MISSING, amount: 1 },
+        ],
+      }),
+      'patch',
+      bulk,
+    );
     documented(await update(a.api, { records: [{ id: d1!.id, amount: 4, version: 1 }] }), 'patch', bulk);
     documented(await update(reader.api, { records: [{ id: d1!.id, amount: 4 }] }), 'patch', bulk);
     documented(await remove(a.api, { allOrNone: false, ids: [d2!.id, MISSING] }), 'post', `${R}/${DEAL}/bulk-delete`);
@@ -360,7 +568,12 @@ describe('the OpenAPI document', () => {
     documented(await remove(a.api, { ids: [] }), 'post', `${R}/${DEAL}/bulk-delete`);
     // the request bodies sent above are what the document describes
     const request = (name: string) => ajv.getSchema(`https://tessera.test/openapi.json#/components/schemas/${name}`)!;
-    expect(request('BuDealBulkUpdateRequest')({ records: [{ id: d1!.id, version: 2, owner_id: b.id, amount: 1 }], allOrNone: false })).toBe(true);
+    expect(
+      request('BuDealBulkUpdateRequest')({
+        records: [{ id: d1!.id, version: 2, owner_id: b.id, amount: 1 }],
+        allOrNone: false,
+      }),
+    ).toBe(true);
     expect(request('BuDealBulkUpdateRequest')({ records: [{ amount: 1 }] })).toBe(false);
     expect(request('BulkDeleteRequest')({ ids: [d1!.id], allOrNone: true })).toBe(true);
   });

@@ -13,11 +13,21 @@ describe('concurrency', () => {
     expect(seed.status).toBe(201);
     const requests = Array.from({ length: 200 }, (_, i) => {
       switch (i % 5) {
-        case 0: return t.api('POST', '/api/v1/records/account', { name: `Account ${i}`, employees: i });
-        case 1: return t.api('GET', '/api/v1/records/account?limit=20&sort=-employees');
-        case 2: return t.api('PATCH', `/api/v1/records/account/${seed.body.id}`, { employees: i });
-        case 3: return t.api('GET', `/api/v1/records/account/${seed.body.id}`);
-        default: return t.api('POST', '/api/v1/records/opportunity', { name: `Deal ${i}`, close_date: '2027-03-01', amount: i, account: seed.body.id });
+        case 0:
+          return t.api('POST', '/api/v1/records/account', { name: `Account ${i}`, employees: i });
+        case 1:
+          return t.api('GET', '/api/v1/records/account?limit=20&sort=-employees');
+        case 2:
+          return t.api('PATCH', `/api/v1/records/account/${seed.body.id}`, { employees: i });
+        case 3:
+          return t.api('GET', `/api/v1/records/account/${seed.body.id}`);
+        default:
+          return t.api('POST', '/api/v1/records/opportunity', {
+            name: `Deal ${i}`,
+            close_date: '2027-03-01',
+            amount: i,
+            account: seed.body.id,
+          });
       }
     });
     const results = await Promise.all(requests);

@@ -12,7 +12,8 @@ const deal = async (amount: unknown, close_date: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 };
-const totals = (query: string) => t.api('GET', `/api/v1/records/opportunity/aggregate?metrics=count,sum:amount&${query}`);
+const totals = (query: string) =>
+  t.api('GET', `/api/v1/records/opportunity/aggregate?metrics=count,sum:amount&${query}`);
 
 describe('multi-currency', () => {
   it('keeps each amount with its ISO code; a bare number is in the corporate currency', async () => {
@@ -22,8 +23,15 @@ describe('multi-currency', () => {
     const eur = await deal({ amount: 200, currency: 'EUR' }, '2026-06-01');
     expect(eur).toMatchObject({ amount: 200, amount__currency: 'EUR' });
     const jpy = await deal({ amount: 30000, currency: 'JPY' }, '2027-02-01');
-    expect((await t.api('GET', `/api/v1/records/opportunity/${jpy.id}`)).body).toMatchObject({ amount: 30000, amount__currency: 'JPY' });
-    const bad = await t.api('POST', '/api/v1/records/opportunity', { name: 'x', close_date: '2026-01-01', amount: { amount: 5, currency: 'euro' } });
+    expect((await t.api('GET', `/api/v1/records/opportunity/${jpy.id}`)).body).toMatchObject({
+      amount: 30000,
+      amount__currency: 'JPY',
+    });
+    const bad = await t.api('POST', '/api/v1/records/opportunity', {
+      name: 'x',
+      close_date: '2026-01-01',
+      amount: { amount: 5, currency: 'euro' },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].field).toBe('amount');
   });
@@ -39,11 +47,14 @@ describe('multi-currency', () => {
       { currency: 'EUR', startDate: '2026-01-01', rate: 0.8 },
       { currency: 'JPY', startDate: '2026-01-01', rate: 150 },
       { currency: 'JPY', startDate: '2027-01-01', rate: 100 },
-    ]) expect((await t.api('POST', '/api/v1/currencies/rates', rate)).status).toBe(201);
+    ])
+      expect((await t.api('POST', '/api/v1/currencies/rates', rate)).status).toBe(201);
     // raw sum mixes currencies; the converted one does not
     expect((await totals('')).body.data).toEqual([{ count: 3, 'sum:amount': 30300 }]);
     // by close date: 100 USD + 200 EUR / 0.8 + 30000 JPY / 100 (the 2027 rate)
-    expect((await totals('currency=corporate&rateDate=close_date')).body.data).toEqual([{ count: 3, 'sum:amount': 650 }]);
+    expect((await totals('currency=corporate&rateDate=close_date')).body.data).toEqual([
+      { count: 3, 'sum:amount': 650 },
+    ]);
     // by creation date (today): the latest rate starting on or before today
     const byCreation = await totals('currency=corporate');
     expect(byCreation.status).toBe(200);

@@ -7,24 +7,37 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const layoutFields = (layout: { highlights?: string[]; sections: { fields: string[] }[] }) =>
-  [...(layout.highlights ?? []), ...layout.sections.flatMap((s) => s.fields)];
+const layoutFields = (layout: { highlights?: string[]; sections: { fields: string[] }[] }) => [
+  ...(layout.highlights ?? []),
+  ...layout.sections.flatMap((s) => s.fields),
+];
 
 describe('editing the draft', () => {
   it('lists the core pack objects, layouts and list views', async () => {
     const objects = (await t.api('GET', '/api/v1/meta/objects')).body.data.map((o: { apiName: string }) => o.apiName);
-    expect(objects).toEqual(expect.arrayContaining(['account', 'contact', 'lead', 'opportunity', 'activity', 'support_case', 'product']));
+    expect(objects).toEqual(
+      expect.arrayContaining(['account', 'contact', 'lead', 'opportunity', 'activity', 'support_case', 'product']),
+    );
     expect((await t.api('GET', '/api/v1/meta/layouts?object=account')).body.data).toHaveLength(1);
-    expect((await t.api('GET', '/api/v1/meta/list-views?object=opportunity')).body.data.length).toBeGreaterThanOrEqual(2);
+    expect((await t.api('GET', '/api/v1/meta/list-views?object=opportunity')).body.data.length).toBeGreaterThanOrEqual(
+      2,
+    );
   });
 
   it('renames a field everywhere it is named, and publishes it as a column rename', async () => {
     const opp = (await t.api('GET', '/api/v1/meta/objects/opportunity')).body;
-    const created = await t.api('POST', '/api/v1/records/opportunity', { name: 'Rename me', close_date: '2027-01-01', amount: 990 });
+    const created = await t.api('POST', '/api/v1/records/opportunity', {
+      name: 'Rename me',
+      close_date: '2027-01-01',
+      amount: 990,
+    });
     expect(created.status).toBe(201);
-    opp.fields = opp.fields.map((f: { apiName: string }) => (f.apiName === 'amount' ? { ...f, apiName: 'deal_value' } : f));
+    opp.fields = opp.fields.map((f: { apiName: string }) =>
+      f.apiName === 'amount' ? { ...f, apiName: 'deal_value' } : f,
+    );
     opp.validationRules = opp.validationRules.map((r: { condition: unknown; errorField?: string }) => ({
-      ...r, condition: JSON.parse(JSON.stringify(r.condition).replaceAll('"amount"', '"deal_value"')),
+      ...r,
+      condition: JSON.parse(JSON.stringify(r.condition).replaceAll('"amount"', '"deal_value"')),
       ...(r.errorField === 'amount' ? { errorField: 'deal_value' } : {}),
     }));
     expect((await t.api('PUT', '/api/v1/meta/objects/opportunity', opp)).status).toBe(200);
@@ -34,12 +47,20 @@ describe('editing the draft', () => {
     expect(layoutFields(layout)).not.toContain('amount');
     const views = (await t.api('GET', '/api/v1/meta/list-views?object=opportunity')).body.data;
     expect(views.some((v: { columns: string[] }) => v.columns.includes('deal_value'))).toBe(true);
-    expect(views.every((v: { columns: string[]; sort?: string }) => !v.columns.includes('amount') && !(v.sort ?? '').includes('amount'))).toBe(true);
+    expect(
+      views.every(
+        (v: { columns: string[]; sort?: string }) =>
+          !v.columns.includes('amount') && !(v.sort ?? '').includes('amount'),
+      ),
+    ).toBe(true);
 
     const published = await t.api('POST', '/api/v1/meta/publish');
     expect(published.status).toBe(201);
     // the amount and its currency code: both columns follow the field
-    expect(published.body.plan.map((s: { op: string; column: string }) => `${s.op} ${s.column}`)).toEqual(['renameColumn deal_value', 'renameColumn deal_value__currency']);
+    expect(published.body.plan.map((s: { op: string; column: string }) => `${s.op} ${s.column}`)).toEqual([
+      'renameColumn deal_value',
+      'renameColumn deal_value__currency',
+    ]);
     expect((await t.api('GET', `/api/v1/records/opportunity/${created.body.id}`)).body.deal_value).toBe(990);
   });
 
@@ -66,11 +87,23 @@ describe('editing the draft', () => {
   });
 
   it('refuses a duplicate object name and a lookup to an object that does not exist', async () => {
-    const dup = await t.api('POST', '/api/v1/meta/objects', { apiName: 'account', label: 'A', pluralLabel: 'As', nameField: 'n', fields: [{ apiName: 'n', type: 'text', label: 'N' }] });
+    const dup = await t.api('POST', '/api/v1/meta/objects', {
+      apiName: 'account',
+      label: 'A',
+      pluralLabel: 'As',
+      nameField: 'n',
+      fields: [{ apiName: 'n', type: 'text', label: 'N' }],
+    });
     expect(dup.status).toBe(409);
     const dangling = await t.api('POST', '/api/v1/meta/objects', {
-      apiName: 'orphan', label: 'O', pluralLabel: 'Os', nameField: 'n',
-      fields: [{ apiName: 'n', type: 'text', label: 'N' }, { apiName: 'parent', type: 'lookup', label: 'P', target: 'nowhere' }],
+      apiName: 'orphan',
+      label: 'O',
+      pluralLabel: 'Os',
+      nameField: 'n',
+      fields: [
+        { apiName: 'n', type: 'text', label: 'N' },
+        { apiName: 'parent', type: 'lookup', label: 'P', target: 'nowhere' },
+      ],
     });
     expect(dangling.status).toBe(422);
     expect(dangling.body.errors).toEqual([expect.objectContaining({ field: '/fields/1/target', code: 'reference' })]);
@@ -78,11 +111,27 @@ describe('editing the draft', () => {
   });
 
   it('refuses a validation rule that uses a forbidden operation or an unknown field', async () => {
-    const base = { apiName: 'ruled', label: 'R', pluralLabel: 'Rs', nameField: 'n', fields: [{ apiName: 'n', type: 'text', label: 'N' }] };
-    const method = await t.api('POST', '/api/v1/meta/objects', { ...base, validationRules: [{ apiName: 'evil', condition: { method: [{ var: 'n' }, 'toString'] }, message: 'x' }] });
+    const base = {
+      apiName: 'ruled',
+      label: 'R',
+      pluralLabel: 'Rs',
+      nameField: 'n',
+      fields: [{ apiName: 'n', type: 'text', label: 'N' }],
+    };
+    const method = await t.api('POST', '/api/v1/meta/objects', {
+      ...base,
+      validationRules: [{ apiName: 'evil', condition: { method: [{ var: 'n' }, 'toString'] }, message: 'x' }],
+    });
     expect(method.status).toBe(422);
-    expect(method.body.errors[0]).toMatchObject({ field: '/validationRules/0/condition', code: 'logic', message: expect.stringContaining('"method"') });
-    const unknown = await t.api('POST', '/api/v1/meta/objects', { ...base, validationRules: [{ apiName: 'ghost', condition: { '>': [{ var: 'missing_field' }, 1] }, message: 'x' }] });
+    expect(method.body.errors[0]).toMatchObject({
+      field: '/validationRules/0/condition',
+      code: 'logic',
+      message: expect.stringContaining('"method"'),
+    });
+    const unknown = await t.api('POST', '/api/v1/meta/objects', {
+      ...base,
+      validationRules: [{ apiName: 'ghost', condition: { '>': [{ var: 'missing_field' }, 1] }, message: 'x' }],
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors[0]).toMatchObject({ field: '/validationRules/0/condition', code: 'reference' });
   });

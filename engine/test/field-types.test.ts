@@ -56,7 +56,10 @@ const fieldName = (type: FieldType) => `f_${type.replace(/[A-Z]/g, (c) => `_${c.
  */
 type ComputedType = 'formula' | 'rollup';
 type ContractType = Exclude<FieldType, ComputedType>;
-const OWN_SUITES: Record<ComputedType, string> = { formula: 'formula-rollup.test.ts', rollup: 'formula-rollup.test.ts' };
+const OWN_SUITES: Record<ComputedType, string> = {
+  formula: 'formula-rollup.test.ts',
+  rollup: 'formula-rollup.test.ts',
+};
 const CONTRACT_TYPES = FIELD_TYPES.filter((t): t is ContractType => !(t in OWN_SUITES));
 
 const SPECS: Record<ContractType, Spec> = {
@@ -105,7 +108,11 @@ const SPECS: Record<ContractType, Spec> = {
   },
   richtext: {
     settings: { maxLength: 200 },
-    values: () => ({ a: '<p>Hello <b>world</b></p>', b: '<ul><li>one</li></ul><script>alert(1)</script>', c: undefined }),
+    values: () => ({
+      a: '<p>Hello <b>world</b></p>',
+      b: '<ul><li>one</li></ul><script>alert(1)</script>',
+      c: undefined,
+    }),
     ops: () => [
       { op: 'contains', value: 'WORLD', expect: ['a'] },
       { op: 'contains', value: '<li>', expect: ['b'] },
@@ -312,7 +319,12 @@ const SPECS: Record<ContractType, Spec> = {
       d: undefined,
       e: '1969-07-20T16:17:40-04:00',
     }),
-    read: { a: '2024-03-10T13:30:00.000Z', b: '2024-01-01T00:00:00.000Z', c: '2024-03-10T13:30:00.123Z', e: '1969-07-20T20:17:40.000Z' },
+    read: {
+      a: '2024-03-10T13:30:00.000Z',
+      b: '2024-01-01T00:00:00.000Z',
+      c: '2024-03-10T13:30:00.123Z',
+      e: '1969-07-20T20:17:40.000Z',
+    },
     ops: () => [
       { op: 'eq', value: '2024-03-10T13:30:00Z', expect: ['a'] },
       // the value as read back finds the record again
@@ -507,7 +519,12 @@ const SPECS: Record<ContractType, Spec> = {
     ],
   },
   geolocation: {
-    values: () => ({ a: { latitude: 48.8566, longitude: 2.3522 }, b: { latitude: -33.8688, longitude: 151.2093 }, c: undefined, d: { latitude: 0, longitude: 0 } }),
+    values: () => ({
+      a: { latitude: 48.8566, longitude: 2.3522 },
+      b: { latitude: -33.8688, longitude: 151.2093 },
+      c: undefined,
+      d: { latitude: 0, longitude: 0 },
+    }),
     ops: () => [
       { op: 'isNull', value: true, expect: ['c'] },
       { op: 'isNull', value: false, expect: ['a', 'b', 'd'] },
@@ -530,7 +547,8 @@ const created: { id: string; autonumber: unknown }[] = [];
 /** The body each create answered with, by id. */
 const createdBodies = new Map<string, Record<string, unknown>>();
 
-const widgetCount = async () => (await t.sql<{ n: number }>(`select count(*)::int as n from "${t.schema}".${WIDGET}`))[0]!.n;
+const widgetCount = async () =>
+  (await t.sql<{ n: number }>(`select count(*)::int as n from "${t.schema}".${WIDGET}`))[0]!.n;
 
 function bodyFor(type: ContractType, value: unknown, tag: string = type): Record<string, unknown> {
   const body: Record<string, unknown> = { tag };
@@ -596,12 +614,18 @@ function expectProblem(res: { status: number; headers: Headers; body: any }, sta
 beforeAll(async () => {
   t = await startTestEngine();
   const target = await t.api('POST', '/api/v1/meta/objects', {
-    apiName: TARGET, label: 'Contract target', pluralLabel: 'Contract targets', nameField: 'name',
+    apiName: TARGET,
+    label: 'Contract target',
+    pluralLabel: 'Contract targets',
+    nameField: 'name',
     fields: [{ apiName: 'name', type: 'text', label: 'Name' }],
   });
   if (target.status !== 201) throw new Error(JSON.stringify(target.body));
   const widget = await t.api('POST', '/api/v1/meta/objects', {
-    apiName: WIDGET, label: 'Widget', pluralLabel: 'Widgets', nameField: 'tag',
+    apiName: WIDGET,
+    label: 'Widget',
+    pluralLabel: 'Widgets',
+    nameField: 'tag',
     fields: [
       { apiName: 'tag', type: 'text', label: 'Tag' },
       ...CONTRACT_TYPES.map((type) => ({ apiName: fieldName(type), type, label: type, ...SPECS[type].settings })),
@@ -692,7 +716,10 @@ describe('field type contracts', () => {
             const expected = expectedOrder(type, desc);
             const whole = await list({ filter, sort, limit: 500 });
             expect(whole.status).toBe(200);
-            expect(whole.body.data.map((r: { id: string }) => r.id), sort).toEqual(expected);
+            expect(
+              whole.body.data.map((r: { id: string }) => r.id),
+              sort,
+            ).toEqual(expected);
 
             const paged: string[] = [];
             let cursor: string | undefined;
@@ -750,7 +777,9 @@ describe('field type contracts', () => {
         } else {
           expect(cleared.status).toBe(200);
           expect(cleared.body[name]).toStrictEqual(SPECS[type].empty ?? null);
-          expect((await t.api('GET', `${RECORDS}/${WIDGET}/${made.body.id}`)).body[name]).toStrictEqual(SPECS[type].empty ?? null);
+          expect((await t.api('GET', `${RECORDS}/${WIDGET}/${made.body.id}`)).body[name]).toStrictEqual(
+            SPECS[type].empty ?? null,
+          );
         }
       });
 
@@ -768,12 +797,20 @@ describe('field type contracts', () => {
           const res = await t.api('POST', `${RECORDS}/${WIDGET}`, body, { 'content-type': 'application/json' });
           expectProblem(res, 422);
           expect(res.body.errors[0].field, label).toBe(name);
-          expect(res.body.errors.map((e: { code: string }) => e.code), label).toContain(code);
+          expect(
+            res.body.errors.map((e: { code: string }) => e.code),
+            label,
+          ).toContain(code);
 
-          const patched = await t.api('PATCH', `${RECORDS}/${WIDGET}/${victim}`, `{"${name}":${json}}`, { 'content-type': 'application/json' });
+          const patched = await t.api('PATCH', `${RECORDS}/${WIDGET}/${victim}`, `{"${name}":${json}}`, {
+            'content-type': 'application/json',
+          });
           expectProblem(patched, 422);
           expect(patched.body.errors[0].field, label).toBe(name);
-          expect(patched.body.errors.map((e: { code: string }) => e.code), label).toContain(code);
+          expect(
+            patched.body.errors.map((e: { code: string }) => e.code),
+            label,
+          ).toContain(code);
         }
         expect(await widgetCount()).toBe(rows);
         const after = await t.api('GET', `${RECORDS}/${WIDGET}/${victim}`);

@@ -25,8 +25,12 @@ beforeAll(async () => {
   const stages = ['prospecting', 'proposal', 'closed_won', 'closed_lost'];
   for (let i = 0; i < 8; i++) {
     const res = await t.api('POST', '/api/v1/records/opportunity', {
-      name: `Deal ${i} ' OR 1=1 --`, stage: stages[i % 4], amount: i * 1250.5, close_date: `2026-0${1 + (i % 9)}-1${i}`,
-      account: i % 2 ? accountId : null, probability: i * 10,
+      name: `Deal ${i} ' OR 1=1 --`,
+      stage: stages[i % 4],
+      amount: i * 1250.5,
+      close_date: `2026-0${1 + (i % 9)}-1${i}`,
+      account: i % 2 ? accountId : null,
+      probability: i * 10,
     });
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
   }
@@ -37,7 +41,8 @@ const SQLI = corpus('sqli.txt');
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 
 /** Percent-encodes UTF-8 bytes; a lone surrogate becomes U+FFFD on the way, as any client would send it. */
-const encode = (text: string) => [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+const encode = (text: string) =>
+  [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 
 async function list(filter: string): Promise<ApiResponse> {
   return t.api('GET', `/api/v1/records/opportunity?filter=${encode(filter)}`);
@@ -52,35 +57,68 @@ function expectAnswered(res: ApiResponse, filter: string): void {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.status).toBe(400);
     expect(res.body.errors.length).toBeGreaterThan(0);
-    for (const e of res.body.errors) expect(e).toMatchObject({ field: expect.any(String), code: expect.any(String), message: expect.any(String) });
+    for (const e of res.body.errors)
+      expect(e).toMatchObject({ field: expect.any(String), code: expect.any(String), message: expect.any(String) });
   }
 }
 
-// Mostly values Postgres takes, and some just past what it takes (offsets beyond ±15:59, spans past year 9999): those must be 400s.
-const isoDate = fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true })
+// Mostly values Postgres takes, and some just past what it takes (offsets beyond ±15:59, spans past year 9999): those
+// must be 400s.
+const isoDate = fc
+  .date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
-const isoDateTime = fc.tuple(
-  fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }),
-  fc.constantFrom('Z', '+00:00', '+05:30', '-08:00', '+15:59', '-15:59', '+16:00', '-23:59'),
-).map(([d, zone]) => d.toISOString().replace('Z', zone));
+const isoDateTime = fc
+  .tuple(
+    fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }),
+    fc.constantFrom('Z', '+00:00', '+05:30', '-08:00', '+15:59', '-15:59', '+16:00', '-23:59'),
+  )
+  .map(([d, zone]) => d.toISOString().replace('Z', zone));
 const dateLiteral = fc.oneof(
   fc.constantFrom('today', 'yesterday', 'tomorrow', 'this_week', 'last_month', 'next_quarter', 'this_year'),
-  fc.tuple(fc.constantFrom('last_n', 'next_n'), fc.constantFrom('days', 'weeks', 'months', 'years'), fc.integer({ min: 0, max: 9999 })).map(([w, u, n]) => `${w}_${u}:${n}`),
+  fc
+    .tuple(
+      fc.constantFrom('last_n', 'next_n'),
+      fc.constantFrom('days', 'weeks', 'months', 'years'),
+      fc.integer({ min: 0, max: 9999 }),
+    )
+    .map(([w, u, n]) => `${w}_${u}:${n}`),
 );
-const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 10 }), fc.constantFrom(...SQLI));
-const number = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, 999.99, 1e15, -1e15, 2147483647));
+const text = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'grapheme', maxLength: 10 }),
+  fc.constantFrom(...SQLI),
+);
+const number = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(0, 999.99, 1e15, -1e15, 2147483647),
+);
 
 /** Values that are valid for the field most of the time, and hostile some of the time. */
 function valueFor(field: CompiledField | (typeof SYSTEM_FIELDS)[string]): fc.Arbitrary<unknown> {
   const type = 'system' in field ? field.kind : field.def.type;
-  const valid: fc.Arbitrary<unknown> = type === 'picklist' ? fc.constantFrom(...(('def' in field ? field.def.values : undefined) ?? []).map((v) => v.value))
-    : type === 'uuid' || type === 'lookup' ? fc.oneof(fc.uuid(), fc.constant(accountId), fc.uuid().map((u) => `urn:uuid:${u}`))
-    : type === 'integer' ? fc.integer({ min: -2147483648, max: 2147483647 })
-    : type === 'currency' || type === 'percent' ? fc.double({ min: -999, max: 999, noNaN: true })
-    : type === 'date' ? fc.oneof(isoDate, dateLiteral)
-    : type === 'datetime' ? fc.oneof(isoDate, isoDateTime, dateLiteral)
-    : text;
-  return fc.oneof({ weight: 8, arbitrary: valid }, { weight: 1, arbitrary: fc.oneof(text, number, fc.boolean(), fc.constant(null)) });
+  const valid: fc.Arbitrary<unknown> =
+    type === 'picklist'
+      ? fc.constantFrom(...(('def' in field ? field.def.values : undefined) ?? []).map((v) => v.value))
+      : type === 'uuid' || type === 'lookup'
+        ? fc.oneof(
+            fc.uuid(),
+            fc.constant(accountId),
+            fc.uuid().map((u) => `urn:uuid:${u}`),
+          )
+        : type === 'integer'
+          ? fc.integer({ min: -2147483648, max: 2147483647 })
+          : type === 'currency' || type === 'percent'
+            ? fc.double({ min: -999, max: 999, noNaN: true })
+            : type === 'date'
+              ? fc.oneof(isoDate, dateLiteral)
+              : type === 'datetime'
+                ? fc.oneof(isoDate, isoDateTime, dateLiteral)
+                : text;
+  return fc.oneof(
+    { weight: 8, arbitrary: valid },
+    { weight: 1, arbitrary: fc.oneof(text, number, fc.boolean(), fc.constant(null)) },
+  );
 }
 
 // What the parser lets each system column take (SYSTEM_OPERATORS in filter-parser.ts).
@@ -93,26 +131,64 @@ const SYSTEM_OPERATORS: Record<string, readonly string[]> = {
 function condition(field: CompiledField | (typeof SYSTEM_FIELDS)[string]): fc.Arbitrary<unknown> {
   const value = valueFor(field);
   const allowed = 'system' in field ? SYSTEM_OPERATORS[field.kind]! : field.type.operators;
-  const op = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...allowed) }, { weight: 1, arbitrary: fc.constantFrom(...FILTER_OPERATORS, 'like', '__proto__') });
+  const op = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...allowed) },
+    { weight: 1, arbitrary: fc.constantFrom(...FILTER_OPERATORS, 'like', '__proto__') },
+  );
   return fc.oneof(
     { weight: 1, arbitrary: value },
     {
       weight: 4,
-      arbitrary: fc.tuple(op, fc.array(value, { minLength: 1, maxLength: 3 }), fc.boolean())
-        .map(([op, values, flag]) => ({ [op]: op === 'isNull' ? flag : op === 'in' || op === 'nin' ? values : op === 'between' ? [values[0], values.at(-1)] : values[0] })),
+      arbitrary: fc
+        .tuple(op, fc.array(value, { minLength: 1, maxLength: 3 }), fc.boolean())
+        .map(([op, values, flag]) => ({
+          [op]:
+            op === 'isNull'
+              ? flag
+              : op === 'in' || op === 'nin'
+                ? values
+                : op === 'between'
+                  ? [values[0], values.at(-1)]
+                  : values[0],
+        })),
     },
   );
 }
 
 function structuredFilter(object: CompiledObject): fc.Arbitrary<unknown> {
   const fields = [...object.fields.values(), ...Object.values(SYSTEM_FIELDS)];
-  const named = fc.constantFrom(...fields).chain((field) => condition(field).map((c) => ['system' in field ? field.name : field.def.apiName, c] as const));
+  const named = fc
+    .constantFrom(...fields)
+    .chain((field) => condition(field).map((c) => ['system' in field ? field.name : field.def.apiName, c] as const));
   // Lookup paths one level deep (account.industry), and paths that are not.
-  const pathKey = fc.constantFrom('account.name', 'account.industry', 'account.annual_revenue', 'account.id', 'primary_contact.email',
-    'account.__proto__', 'account.account', 'stage.name', 'account.name.x', '.name', 'account.');
-  const path = fc.tuple(pathKey, fc.oneof(text, fc.record({ eq: text }), fc.record({ gte: number }), fc.constantFrom('technology', { in: ['technology', 'finance'] }, { isNull: true })));
+  const pathKey = fc.constantFrom(
+    'account.name',
+    'account.industry',
+    'account.annual_revenue',
+    'account.id',
+    'primary_contact.email',
+    'account.__proto__',
+    'account.account',
+    'stage.name',
+    'account.name.x',
+    '.name',
+    'account.',
+  );
+  const path = fc.tuple(
+    pathKey,
+    fc.oneof(
+      text,
+      fc.record({ eq: text }),
+      fc.record({ gte: number }),
+      fc.constantFrom('technology', { in: ['technology', 'finance'] }, { isNull: true }),
+    ),
+  );
   const junk = fc.tuple(fc.constantFrom(...SQLI, ...PROTOTYPE_KEYS, 'deleted_at', ''), fc.jsonValue({ maxDepth: 2 }));
-  const leaf = fc.array(fc.oneof({ weight: 12, arbitrary: named }, { weight: 3, arbitrary: path }, { weight: 1, arbitrary: junk }), { minLength: 1, maxLength: 2 })
+  const leaf = fc
+    .array(fc.oneof({ weight: 12, arbitrary: named }, { weight: 3, arbitrary: path }, { weight: 1, arbitrary: junk }), {
+      minLength: 1,
+      maxLength: 2,
+    })
     .map((entries) => Object.fromEntries(entries));
   const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
     tree: fc.oneof(
@@ -133,20 +209,42 @@ describe('GET /api/v1/records/opportunity?filter=… answers 200 or 400, never 5
       fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }).map((v) => JSON.stringify(v)),
       fc.anything({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'undefined'),
       fc.string({ maxLength: 40 }),
-      fc.constantFrom('{', 'null', '[]', '{}', '{"and":[]}', '{"__proto__":{"eq":1}}', '{"name":{"__proto__":"x"}}', '{"amount":{"eq":1e400}}', '{"name":"a\\u0000b"}', '{"name":"\\ud800"}'),
+      fc.constantFrom(
+        '{',
+        'null',
+        '[]',
+        '{}',
+        '{"and":[]}',
+        '{"__proto__":{"eq":1}}',
+        '{"name":{"__proto__":"x"}}',
+        '{"amount":{"eq":1e400}}',
+        '{"name":"a\\u0000b"}',
+        '{"name":"\\ud800"}',
+      ),
     );
-    await fc.assert(fc.asyncProperty(anyFilter, async (filter) => {
-      expectAnswered(await list(filter), filter);
-    }), { numRuns: 80 });
+    await fc.assert(
+      fc.asyncProperty(anyFilter, async (filter) => {
+        expectAnswered(await list(filter), filter);
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it('structured filters over opportunity fields, system fields, lookup paths and junk keys', async () => {
     let ok = 0;
-    await fc.assert(fc.asyncProperty(structuredFilter(opportunity).map((f) => JSON.stringify(f)).filter((f) => f.length < 4000), async (filter) => {
-      const res = await list(filter);
-      expectAnswered(res, filter);
-      if (res.status === 200) ok++;
-    }), { numRuns: 120 });
+    await fc.assert(
+      fc.asyncProperty(
+        structuredFilter(opportunity)
+          .map((f) => JSON.stringify(f))
+          .filter((f) => f.length < 4000),
+        async (filter) => {
+          const res = await list(filter);
+          expectAnswered(res, filter);
+          if (res.status === 200) ok++;
+        },
+      ),
+      { numRuns: 120 },
+    );
     // Many structured filters are valid: the property reached the database, not only the parser.
     expect(ok).toBeGreaterThan(20);
   });

@@ -5,11 +5,20 @@ let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine();
   const res = await t.api('POST', '/api/v1/meta/objects', {
-    apiName: 'follow_up', label: 'Follow-up', pluralLabel: 'Follow-ups', nameField: 'name',
+    apiName: 'follow_up',
+    label: 'Follow-up',
+    pluralLabel: 'Follow-ups',
+    nameField: 'name',
     fields: [
       { apiName: 'name', type: 'text', label: 'Name' },
       { apiName: 'due', type: 'date', label: 'Due', default: { formula: { add_days: [{ today: [] }, 30] } } },
-      { apiName: 'subject', type: 'text', label: 'Subject', maxLength: 12, default: { formula: { cat: ['Call ', { var: 'name' }] } } },
+      {
+        apiName: 'subject',
+        type: 'text',
+        label: 'Subject',
+        maxLength: 12,
+        default: { formula: { cat: ['Call ', { var: 'name' }] } },
+      },
     ],
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -37,8 +46,13 @@ describe('defaults computed by a formula', () => {
 
   it('refuses a default formula that uses a forbidden operation', async () => {
     const res = await t.api('POST', '/api/v1/meta/objects', {
-      apiName: 'bad_default', label: 'B', pluralLabel: 'Bs', nameField: 'name',
-      fields: [{ apiName: 'name', type: 'text', label: 'N', default: { formula: { method: [{ var: 'x' }, 'toString'] } } }],
+      apiName: 'bad_default',
+      label: 'B',
+      pluralLabel: 'Bs',
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'N', default: { formula: { method: [{ var: 'x' }, 'toString'] } } },
+      ],
     });
     expect(res.status).toBe(422);
     expect(res.body.errors[0]).toMatchObject({ field: '/fields/0/default/formula', code: 'logic' });

@@ -5,32 +5,94 @@ import { startTestEngine, type TestEngine } from './support/test-engine.js';
 
 let t: TestEngine;
 const account = {
-  apiName: 'fr_account', label: 'Account', pluralLabel: 'Accounts', nameField: 'name',
+  apiName: 'fr_account',
+  label: 'Account',
+  pluralLabel: 'Accounts',
+  nameField: 'name',
   fields: [
     { apiName: 'name', type: 'text', label: 'Name' },
-    { apiName: 'open_deals', type: 'rollup', label: 'Open deals', child: 'fr_deal', relationField: 'account', aggregate: 'count', filter: { status: { ne: 'lost' } } },
-    { apiName: 'pipeline', type: 'rollup', label: 'Pipeline', child: 'fr_deal', relationField: 'account', aggregate: 'sum', field: 'amount' },
-    { apiName: 'last_close', type: 'rollup', label: 'Last close', child: 'fr_deal', relationField: 'account', aggregate: 'max', field: 'close_date', returnType: 'date' },
+    {
+      apiName: 'open_deals',
+      type: 'rollup',
+      label: 'Open deals',
+      child: 'fr_deal',
+      relationField: 'account',
+      aggregate: 'count',
+      filter: { status: { ne: 'lost' } },
+    },
+    {
+      apiName: 'pipeline',
+      type: 'rollup',
+      label: 'Pipeline',
+      child: 'fr_deal',
+      relationField: 'account',
+      aggregate: 'sum',
+      field: 'amount',
+    },
+    {
+      apiName: 'last_close',
+      type: 'rollup',
+      label: 'Last close',
+      child: 'fr_deal',
+      relationField: 'account',
+      aggregate: 'max',
+      field: 'close_date',
+      returnType: 'date',
+    },
   ],
 };
 const deal = {
-  apiName: 'fr_deal', label: 'Deal', pluralLabel: 'Deals', nameField: 'name',
+  apiName: 'fr_deal',
+  label: 'Deal',
+  pluralLabel: 'Deals',
+  nameField: 'name',
   fields: [
     { apiName: 'name', type: 'text', label: 'Name' },
     { apiName: 'amount', type: 'currency', label: 'Amount' },
     { apiName: 'probability', type: 'percent', label: 'Probability' },
     { apiName: 'close_date', type: 'date', label: 'Close date' },
-    { apiName: 'status', type: 'picklist', label: 'Status', values: [{ value: 'open' }, { value: 'won' }, { value: 'lost' }], default: 'open' },
+    {
+      apiName: 'status',
+      type: 'picklist',
+      label: 'Status',
+      values: [{ value: 'open' }, { value: 'won' }, { value: 'lost' }],
+      default: 'open',
+    },
     { apiName: 'account', type: 'masterDetail', label: 'Account', target: 'fr_account' },
-    { apiName: 'weighted', type: 'formula', label: 'Weighted', returnType: 'currency', expression: { '/': [{ '*': [{ var: 'amount' }, { var: 'probability' }] }, 100] } },
-    { apiName: 'title', type: 'formula', label: 'Title', returnType: 'text', expression: { cat: [{ var: 'name' }, ' (', { var: 'status' }, ')?'] } },
-    { apiName: 'is_big', type: 'formula', label: 'Big?', returnType: 'boolean', expression: { '>=': [{ var: 'amount' }, 1000] } },
-    { apiName: 'tier', type: 'formula', label: 'Tier', returnType: 'text', expression: { if: [{ '>=': [{ var: 'amount' }, 5000] }, 'A', { '>=': [{ var: 'amount' }, 1000] }, 'B', 'C'] } },
+    {
+      apiName: 'weighted',
+      type: 'formula',
+      label: 'Weighted',
+      returnType: 'currency',
+      expression: { '/': [{ '*': [{ var: 'amount' }, { var: 'probability' }] }, 100] },
+    },
+    {
+      apiName: 'title',
+      type: 'formula',
+      label: 'Title',
+      returnType: 'text',
+      expression: { cat: [{ var: 'name' }, ' (', { var: 'status' }, ')?'] },
+    },
+    {
+      apiName: 'is_big',
+      type: 'formula',
+      label: 'Big?',
+      returnType: 'boolean',
+      expression: { '>=': [{ var: 'amount' }, 1000] },
+    },
+    {
+      apiName: 'tier',
+      type: 'formula',
+      label: 'Tier',
+      returnType: 'text',
+      expression: { if: [{ '>=': [{ var: 'amount' }, 5000] }, 'A', { '>=': [{ var: 'amount' }, 1000] }, 'B', 'C'] },
+    },
   ],
 };
 
 const accountRow = async (id: string) => (await t.api('GET', `/api/v1/records/fr_account/${id}`)).body;
-const newAccount = async (name: string) => (await t.api('POST', '/api/v1/records/fr_account', { name })).body.id as string;
+const newAccount = async (name: string) =>
+  (await t.api('POST', '/api/v1/records/fr_account', { name })).body.id as string;
 const newDeal = async (body: Record<string, unknown>) => {
   const res = await t.api('POST', '/api/v1/records/fr_deal', body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -61,10 +123,25 @@ describe('formula fields', () => {
 
   it('can be filtered and sorted like stored fields', async () => {
     const acc = await newAccount('F2');
-    for (const [name, amount] of [['s1', 100], ['s2', 1500], ['s3', 6000]] as const) await newDeal({ name, amount, probability: 50, account: acc });
-    const q = (filter: unknown, sort: string) => t.api('GET', `/api/v1/records/fr_deal?filter=${encodeURIComponent(JSON.stringify({ and: [{ account: acc }, filter] }))}&sort=${sort}`);
-    expect((await q({ weighted: { gte: 750 } }, '-weighted')).body.data.map((r: { name: string }) => r.name)).toEqual(['s3', 's2']);
-    expect((await q({ tier: { in: ['A', 'C'] } }, 'tier')).body.data.map((r: { name: string }) => r.name)).toEqual(['s3', 's1']);
+    for (const [name, amount] of [
+      ['s1', 100],
+      ['s2', 1500],
+      ['s3', 6000],
+    ] as const)
+      await newDeal({ name, amount, probability: 50, account: acc });
+    const q = (filter: unknown, sort: string) =>
+      t.api(
+        'GET',
+        `/api/v1/records/fr_deal?filter=${encodeURIComponent(JSON.stringify({ and: [{ account: acc }, filter] }))}&sort=${sort}`,
+      );
+    expect((await q({ weighted: { gte: 750 } }, '-weighted')).body.data.map((r: { name: string }) => r.name)).toEqual([
+      's3',
+      's2',
+    ]);
+    expect((await q({ tier: { in: ['A', 'C'] } }, 'tier')).body.data.map((r: { name: string }) => r.name)).toEqual([
+      's3',
+      's1',
+    ]);
     expect((await q({ is_big: true }, 'name')).body.data.map((r: { name: string }) => r.name)).toEqual(['s2', 's3']);
     // a numeric formula takes number operators only
     const bad = await q({ weighted: { contains: '5' } }, 'name');
@@ -83,20 +160,35 @@ describe('formula fields', () => {
 
   it('recomputes every record when its expression changes', async () => {
     const def = (await t.api('GET', '/api/v1/meta/objects/fr_deal')).body;
-    def.fields = def.fields.map((f: { apiName: string }) => (f.apiName === 'tier' ? { ...f, expression: { if: [{ var: 'is_big_unused' }, 'X', 'Y'] } } : f));
+    def.fields = def.fields.map((f: { apiName: string }) =>
+      f.apiName === 'tier' ? { ...f, expression: { if: [{ var: 'is_big_unused' }, 'X', 'Y'] } } : f,
+    );
     const refused = await t.api('PUT', '/api/v1/meta/objects/fr_deal', def);
     expect(refused.status).toBe(422);
-    def.fields = def.fields.map((f: { apiName: string }) => (f.apiName === 'tier' ? { ...f, expression: { if: [{ '>': [{ var: 'amount' }, 0] }, 'paid', 'free'] } } : f));
+    def.fields = def.fields.map((f: { apiName: string }) =>
+      f.apiName === 'tier' ? { ...f, expression: { if: [{ '>': [{ var: 'amount' }, 0] }, 'paid', 'free'] } } : f,
+    );
     expect((await t.api('PUT', '/api/v1/meta/objects/fr_deal', def)).status).toBe(200);
     const published = await t.api('POST', '/api/v1/meta/publish');
     expect(published.status).toBe(201);
     expect(published.body.plan.map((s: { op: string }) => s.op)).toEqual(['replaceFormula']);
-    const tiers = new Set((await t.api('GET', '/api/v1/records/fr_deal?limit=500')).body.data.map((r: { tier: string }) => r.tier));
+    const tiers = new Set(
+      (await t.api('GET', '/api/v1/records/fr_deal?limit=500')).body.data.map((r: { tier: string }) => r.tier),
+    );
     expect([...tiers].sort()).toEqual(['free', 'paid']);
   });
 
   it('refuses formulas that do not type-check, naming the path', async () => {
-    const base = { apiName: 'fr_bad', label: 'B', pluralLabel: 'Bs', nameField: 'name', fields: [{ apiName: 'name', type: 'text', label: 'N' }, { apiName: 'n', type: 'number', label: 'N' }] };
+    const base = {
+      apiName: 'fr_bad',
+      label: 'B',
+      pluralLabel: 'Bs',
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'N' },
+        { apiName: 'n', type: 'number', label: 'N' },
+      ],
+    };
     const cases: [unknown, string, string][] = [
       [{ '+': [{ var: 'name' }, 1] }, 'number', '/fields/2/expression/+/0'],
       [{ var: 'missing' }, 'text', '/fields/2/expression/var'],
@@ -105,7 +197,10 @@ describe('formula fields', () => {
       [{ if: [{ var: 'n' }, 'a', 'b'] }, 'text', '/fields/2/expression/if/0'],
     ];
     for (const [expression, returnType, path] of cases) {
-      const res = await t.api('POST', '/api/v1/meta/objects', { ...base, fields: [...base.fields, { apiName: 'f', type: 'formula', label: 'F', returnType, expression }] });
+      const res = await t.api('POST', '/api/v1/meta/objects', {
+        ...base,
+        fields: [...base.fields, { apiName: 'f', type: 'formula', label: 'F', returnType, expression }],
+      });
       expect(res.status, JSON.stringify(expression)).toBe(422);
       expect(res.body.errors[0], JSON.stringify(expression)).toMatchObject({ field: path, code: 'formula' });
     }
@@ -138,7 +233,9 @@ describe('rollup fields', () => {
 
   it('follow bulk writes', async () => {
     const a = await newAccount('R3');
-    const res = await t.api('POST', '/api/v1/records/fr_deal/bulk', { records: Array.from({ length: 50 }, (_, i) => ({ name: `b${i}`, amount: 10, account: a })) });
+    const res = await t.api('POST', '/api/v1/records/fr_deal/bulk', {
+      records: Array.from({ length: 50 }, (_, i) => ({ name: `b${i}`, amount: 10, account: a })),
+    });
     expect(res.status).toBe(200);
     expect(await accountRow(a)).toMatchObject({ open_deals: 50, pipeline: 500 });
   });
@@ -148,17 +245,34 @@ describe('rollup fields', () => {
     await newDeal({ name: 'x', amount: 70, account: a });
     await newDeal({ name: 'y', amount: 30, account: a });
     const def = (await t.api('GET', '/api/v1/meta/objects/fr_account')).body;
-    def.fields.push({ apiName: 'smallest', type: 'rollup', label: 'Smallest', child: 'fr_deal', relationField: 'account', aggregate: 'min', field: 'amount' });
+    def.fields.push({
+      apiName: 'smallest',
+      type: 'rollup',
+      label: 'Smallest',
+      child: 'fr_deal',
+      relationField: 'account',
+      aggregate: 'min',
+      field: 'amount',
+    });
     expect((await t.api('PUT', '/api/v1/meta/objects/fr_account', def)).status).toBe(200);
     expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
     expect(await accountRow(a)).toMatchObject({ smallest: 30, pipeline: 100 });
-    const sorted = await t.api('GET', `/api/v1/records/fr_account?filter=${encodeURIComponent(JSON.stringify({ pipeline: { gte: 100 } }))}&sort=-pipeline`);
+    const sorted = await t.api(
+      'GET',
+      `/api/v1/records/fr_account?filter=${encodeURIComponent(JSON.stringify({ pipeline: { gte: 100 } }))}&sort=-pipeline`,
+    );
     expect(sorted.status).toBe(200);
     expect(sorted.body.data[0].pipeline).toBeGreaterThanOrEqual(sorted.body.data[sorted.body.data.length - 1].pipeline);
   });
 
   it('refuses rollups that do not fit their child', async () => {
-    const base = { apiName: 'fr_parent', label: 'P', pluralLabel: 'Ps', nameField: 'name', fields: [{ apiName: 'name', type: 'text', label: 'N' }] };
+    const base = {
+      apiName: 'fr_parent',
+      label: 'P',
+      pluralLabel: 'Ps',
+      nameField: 'name',
+      fields: [{ apiName: 'name', type: 'text', label: 'N' }],
+    };
     expect((await t.api('POST', '/api/v1/meta/objects', base)).status).toBe(201);
     const cases: [Record<string, unknown>, string][] = [
       [{ child: 'nothing', relationField: 'account', aggregate: 'count' }, 'child'],
@@ -172,7 +286,21 @@ describe('rollup fields', () => {
       expect(res.status).toBe(422);
       expect(res.body.errors[0].field).toBe(`/objects/fr_parent/fields/1/${field}`);
     }
-    const sumOfText = { ...base, fields: [...base.fields, { apiName: 'r', type: 'rollup', label: 'R', child: 'fr_deal', relationField: 'account', aggregate: 'sum', field: 'name' }] };
+    const sumOfText = {
+      ...base,
+      fields: [
+        ...base.fields,
+        {
+          apiName: 'r',
+          type: 'rollup',
+          label: 'R',
+          child: 'fr_deal',
+          relationField: 'account',
+          aggregate: 'sum',
+          field: 'name',
+        },
+      ],
+    };
     expect((await t.api('PUT', '/api/v1/meta/objects/fr_parent', sumOfText)).status).toBe(200);
     expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(422);
     expect((await t.api('DELETE', '/api/v1/meta/objects/fr_parent')).status).toBe(204);

@@ -19,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const accountsNamed = async (name: string) => (await t.sql<{ n: number }>(`select count(*)::int as n from ${t.schema}.account where name = ?`, [name]))[0]!.n;
+const accountsNamed = async (name: string) =>
+  (await t.sql<{ n: number }>(`select count(*)::int as n from ${t.schema}.account where name = ?`, [name]))[0]!.n;
 const counted = async <T>(run: () => Promise<T>) => {
   statements.length = 0;
   const result = await run();
@@ -37,7 +38,9 @@ describe('a list page or create with a recently seen token', () => {
     expect(create.result.status).toBe(201);
     expect(create.statements).toBe(1);
     // An empty page cannot tell "no rows" from "session changed": it is checked in full.
-    const empty = await counted(() => rep.api('GET', `/api/v1/records/account?filter=${encodeURIComponent('{"name":"nobody by this name"}')}`));
+    const empty = await counted(() =>
+      rep.api('GET', `/api/v1/records/account?filter=${encodeURIComponent('{"name":"nobody by this name"}')}`),
+    );
     expect(empty.result.body.data).toEqual([]);
     expect(empty.statements).toBe(3);
   });
@@ -52,16 +55,27 @@ describe('a list page or create with a recently seen token', () => {
     expect(created.status).toBe(403);
     expect(await accountsNamed('After revoke')).toBe(0);
     // …and with the new ones once they are given back.
-    expect((await t.api('PATCH', `/api/v1/users/${rep.id}`, { permissionSets: ['sales_user', 'api_user'] })).status).toBe(200);
+    expect(
+      (await t.api('PATCH', `/api/v1/users/${rep.id}`, { permissionSets: ['sales_user', 'api_user'] })).status,
+    ).toBe(200);
     expect((await rep.api('GET', '/api/v1/records/account')).status).toBe(200);
   });
 
-  it('sees a new role\'s subordinates on the next page', async () => {
+  it("sees a new role's subordinates on the next page", async () => {
     const manager = await createUser(t, { name: 'Manager', permissionSets: ['sales_user'] });
-    const deal = await rep.api('POST', '/api/v1/records/opportunity', { name: 'Rep deal', close_date: '2030-01-01', stage: 'prospecting' });
+    const deal = await rep.api('POST', '/api/v1/records/opportunity', {
+      name: 'Rep deal',
+      close_date: '2030-01-01',
+      stage: 'prospecting',
+    });
     expect(deal.status).toBe(201);
-    const names = async () => (await manager.api('GET', '/api/v1/records/opportunity')).body.data?.map((r: { name: string }) => r.name);
-    await manager.api('POST', '/api/v1/records/opportunity', { name: 'Manager deal', close_date: '2030-01-01', stage: 'prospecting' });
+    const names = async () =>
+      (await manager.api('GET', '/api/v1/records/opportunity')).body.data?.map((r: { name: string }) => r.name);
+    await manager.api('POST', '/api/v1/records/opportunity', {
+      name: 'Manager deal',
+      close_date: '2030-01-01',
+      stage: 'prospecting',
+    });
     expect(await names()).toEqual(['Manager deal']);
     expect((await t.api('PATCH', `/api/v1/users/${rep.id}`, { role: 'sales_rep' })).status).toBe(200);
     expect((await t.api('PATCH', `/api/v1/users/${manager.id}`, { role: 'sales_manager' })).status).toBe(200);
@@ -72,13 +86,25 @@ describe('a list page or create with a recently seen token', () => {
     // Records shared with a group: the member sees them while a member, not a request later.
     const owner = await createUser(t, { name: 'Group sharer', permissionSets: ['sales_user'] });
     const member = await createUser(t, { name: 'Group member', permissionSets: ['sales_user'] });
-    const shared = await owner.api('POST', '/api/v1/records/opportunity', { name: 'Group deal', close_date: '2030-01-01', stage: 'prospecting' });
+    const shared = await owner.api('POST', '/api/v1/records/opportunity', {
+      name: 'Group deal',
+      close_date: '2030-01-01',
+      stage: 'prospecting',
+    });
     expect(shared.status).toBe(201);
     expect((await t.api('POST', '/api/v1/meta/groups', { apiName: 'deal_desk', label: 'Deal desk' })).status).toBe(201);
     expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
     expect((await t.api('PATCH', `/api/v1/users/${member.id}`, { groups: ['deal_desk'] })).status).toBe(200);
-    expect((await owner.api('POST', `/api/v1/records/opportunity/${shared.body.id}/shares`, { group: 'deal_desk', access: 'read' })).status).toBe(201);
-    const seen = async () => (await member.api('GET', '/api/v1/records/opportunity')).body.data?.map((r: { name: string }) => r.name);
+    expect(
+      (
+        await owner.api('POST', `/api/v1/records/opportunity/${shared.body.id}/shares`, {
+          group: 'deal_desk',
+          access: 'read',
+        })
+      ).status,
+    ).toBe(201);
+    const seen = async () =>
+      (await member.api('GET', '/api/v1/records/opportunity')).body.data?.map((r: { name: string }) => r.name);
     expect(await seen()).toContain('Group deal');
     expect(await seen()).toContain('Group deal'); // now from the fused statement
     expect((await t.api('PATCH', `/api/v1/users/${member.id}`, { groups: [] })).status).toBe(200);

@@ -8,7 +8,10 @@ import { startTestEngine, type TestEngine } from './support/test-engine.js';
 // A stand-in for runtime-ui/dist, so these tests do not depend on a UI build.
 const uiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-'));
 fs.mkdirSync(path.join(uiDir, 'assets'));
-fs.writeFileSync(path.join(uiDir, 'index.html'), '<!doctype html><title>Tessera</title><script type="module" src="/assets/index-abc123.js"></script>');
+fs.writeFileSync(
+  path.join(uiDir, 'index.html'),
+  '<!doctype html><title>Tessera</title><script type="module" src="/assets/index-abc123.js"></script>',
+);
 fs.writeFileSync(path.join(uiDir, 'assets', 'index-abc123.js'), 'console.log("ui")');
 process.env.TESSERA_UI_DIR = uiDir;
 
@@ -40,15 +43,23 @@ describe('security headers and CORS', () => {
     const other = await t.api('GET', '/api/v1/records/account', undefined, { origin: 'https://evil.example.test' });
     expect(other.status).toBe(200);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await fetch(`${t.url}/api/v1/records/account`, { method: 'OPTIONS', headers: { origin: 'https://crm.example.test', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${t.url}/api/v1/records/account`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://crm.example.test', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
-    const refused = await fetch(`${t.url}/api/v1/records/account`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' } });
+    const refused = await fetch(`${t.url}/api/v1/records/account`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'POST' },
+    });
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses an oversized body with 413 problem+json', async () => {
-    const res = await t.api('POST', '/api/v1/records/account', JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024) }), { 'content-type': 'application/json' });
+    const res = await t.api('POST', '/api/v1/records/account', JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024) }), {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
@@ -105,9 +116,12 @@ describe('behind a reverse proxy (TESSERA_TRUST_PROXY)', () => {
   it('rate-limits failed logins per client address the trusted proxy names, not per proxy', async () => {
     const proxied = await startTestEngine({ trustProxy: 'loopback' });
     try {
-      const attempt = (client: string) => fetch(`${proxied.url}/api/v1/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ email: `x-${Math.random()}@example.test`, password: 'wrong password' }),
-      });
+      const attempt = (client: string) =>
+        fetch(`${proxied.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+          body: JSON.stringify({ email: `x-${Math.random()}@example.test`, password: 'wrong password' }),
+        });
       const statuses: number[] = [];
       for (let i = 0; i < 21; i++) statuses.push((await attempt('203.0.113.5')).status);
       expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);

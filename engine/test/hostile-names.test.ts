@@ -18,36 +18,136 @@ order placing primary references returning select session_user some symmetric sy
 to trailing true union unique user using variadic when where window with
 authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull
 join left like natural notnull outer overlaps right similar tablesample verbose
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
 const GENERATED: unknown[] = [
   ...PG_RESERVED,
   // statements people reach for
-  'insert', 'update', 'delete', 'drop', 'alter', 'truncate', 'revoke', 'begin', 'commit', 'rollback',
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'alter',
+  'truncate',
+  'revoke',
+  'begin',
+  'commit',
+  'rollback',
   // PostgreSQL's own namespace and system columns
-  'pg_class', 'pg_attribute', 'pg_sleep', 'pg_x', 'pg_', 'information_schema',
-  'oid', 'tableoid', 'xmin', 'xmax', 'cmin', 'cmax', 'ctid',
+  'pg_class',
+  'pg_attribute',
+  'pg_sleep',
+  'pg_x',
+  'pg_',
+  'information_schema',
+  'oid',
+  'tableoid',
+  'xmin',
+  'xmax',
+  'cmin',
+  'cmax',
+  'ctid',
   // JavaScript prototype names
-  '__proto__', 'constructor', 'prototype', 'tostring', 'valueof', 'hasownproperty', 'isprototypeof',
-  'propertyisenumerable', 'tolocalestring', '__definegetter__', '__lookupsetter__', 'toString', 'valueOf',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'tostring',
+  'valueof',
+  'hasownproperty',
+  'isprototypeof',
+  'propertyisenumerable',
+  'tolocalestring',
+  '__definegetter__',
+  '__lookupsetter__',
+  'toString',
+  'valueOf',
   // every system column of a record table
-  'id', 'owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'deleted_at',
+  'id',
+  'owner_id',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'version',
+  'deleted_at',
   // double underscores name the parts of composite fields
-  'a__b', 'name__street', 'geo__latitude', 'x__', 'a___b',
+  'a__b',
+  'name__street',
+  'geo__latitude',
+  'x__',
+  'a___b',
   // upper case
-  'Name', 'NAME', 'nAme', 'camelCase', 'Id', 'SELECT',
+  'Name',
+  'NAME',
+  'nAme',
+  'camelCase',
+  'Id',
+  'SELECT',
   // too long: at most 40 characters
-  'a'.repeat(41), `x${'0'.repeat(40)}`, 'a'.repeat(1000),
+  'a'.repeat(41),
+  `x${'0'.repeat(40)}`,
+  'a'.repeat(1000),
   // unicode
-  'café', 'naïve', 'ｓelect', 'nam\u0435', 'na\u200bme', 'name\u0301', 'emoji😀', 'ǆ', '名字', 'İd', 'ａ',
+  'café',
+  'naïve',
+  'ｓelect',
+  'nam\u0435',
+  'na\u200bme',
+  'name\u0301',
+  'emoji😀',
+  'ǆ',
+  '名字',
+  'İd',
+  'ａ',
   // white space
-  ' name', 'name ', 'na me', '\tname', 'name\n', '\u00a0name', ' ',
+  ' name',
+  'name ',
+  'na me',
+  '\tname',
+  'name\n',
+  '\u00a0name',
+  ' ',
   // quotes and statement breaks
-  'na"me', "na'me", 'na`me', '"name"', "'name'", 'name;', 'name;drop table x', ';', '--', 'name--', '/*x*/',
+  'na"me',
+  "na'me",
+  'na`me',
+  '"name"',
+  "'name'",
+  'name;',
+  'name;drop table x',
+  ';',
+  '--',
+  'name--',
+  '/*x*/',
   // other punctuation and control characters
-  'a-b', 'a.b', 'a$b', 'a%b', 'a*b', 'a(b)', 'a\u0000b', '-name', '9lives', '_x', '?', '??', '$1',
+  'a-b',
+  'a.b',
+  'a$b',
+  'a%b',
+  'a*b',
+  'a(b)',
+  'a\u0000b',
+  '-name',
+  '9lives',
+  '_x',
+  '?',
+  '??',
+  '$1',
   // empty and not a string at all
-  '', 42, 0, -1, 1.5, true, false, null, {}, [], ['name'], { apiName: 'name' },
+  '',
+  42,
+  0,
+  -1,
+  1.5,
+  true,
+  false,
+  null,
+  {},
+  [],
+  ['name'],
+  { apiName: 'name' },
 ];
 
 const HOSTILE: unknown[] = (() => {
@@ -61,12 +161,21 @@ const HOSTILE: unknown[] = (() => {
 })();
 
 const objectNamed = (apiName: unknown) => ({
-  apiName, label: 'Hostile', pluralLabel: 'Hostiles', nameField: 'title',
+  apiName,
+  label: 'Hostile',
+  pluralLabel: 'Hostiles',
+  nameField: 'title',
   fields: [{ apiName: 'title', type: 'text', label: 'Title' }],
 });
 const objectWithField = (apiName: unknown) => ({
-  apiName: 'hn_holder', label: 'Holder', pluralLabel: 'Holders', nameField: 'title',
-  fields: [{ apiName, type: 'text', label: 'Hostile' }, { apiName: 'title', type: 'text', label: 'Title' }],
+  apiName: 'hn_holder',
+  label: 'Holder',
+  pluralLabel: 'Holders',
+  nameField: 'title',
+  fields: [
+    { apiName, type: 'text', label: 'Hostile' },
+    { apiName: 'title', type: 'text', label: 'Title' },
+  ],
 });
 
 let t: TestEngine;
@@ -74,7 +183,10 @@ let before: Awaited<ReturnType<typeof snapshot>>;
 const tried = new Set<string>();
 
 async function snapshot() {
-  const columns = await t.sql('select table_name, column_name from information_schema.columns where table_schema = ? order by 1, 2', [t.schema]);
+  const columns = await t.sql(
+    'select table_name, column_name from information_schema.columns where table_schema = ? order by 1, 2',
+    [t.schema],
+  );
   const relations = await t.sql(
     'select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ? order by 1, 2',
     [t.schema],
@@ -104,7 +216,8 @@ function expectRefused(res: { status: number; body: any; headers: Headers }, pat
   expect.soft(res.body?.status, label).toBe(res.status);
   expect.soft(res.body?.errors?.length, label).toBeGreaterThan(0);
   // the errors name the offending name and nothing else in the document
-  for (const e of res.body?.errors ?? []) expect.soft(e.field, `${label}: ${JSON.stringify(res.body.errors)}`).toBe(path);
+  for (const e of res.body?.errors ?? [])
+    expect.soft(e.field, `${label}: ${JSON.stringify(res.body.errors)}`).toBe(path);
 }
 
 describe('hostile api names', () => {

@@ -25,27 +25,61 @@ const KEYED = 'imp_keyed';
 const WIDE = 'imp_wide';
 
 const plain = {
-  apiName: PLAIN, label: 'Plain', pluralLabel: 'Plains', nameField: 'name',
+  apiName: PLAIN,
+  label: 'Plain',
+  pluralLabel: 'Plains',
+  nameField: 'name',
   fields: [
     { apiName: 'name', type: 'text', label: 'Name', required: true },
-    { apiName: 'stage', type: 'picklist', label: 'Stage', values: [{ value: 'open' }, { value: 'won' }, { value: 'lost' }] },
+    {
+      apiName: 'stage',
+      type: 'picklist',
+      label: 'Stage',
+      values: [{ value: 'open' }, { value: 'won' }, { value: 'lost' }],
+    },
     { apiName: 'amount', type: 'currency', label: 'Amount' },
     { apiName: 'close_date', type: 'date', label: 'Close date' },
   ],
   validationRules: [
-    { apiName: 'amount_not_negative', condition: { '<': [{ var: 'amount' }, 0] }, message: 'Amount cannot be negative', errorField: 'amount' },
+    {
+      apiName: 'amount_not_negative',
+      condition: { '<': [{ var: 'amount' }, 0] },
+      message: 'Amount cannot be negative',
+      errorField: 'amount',
+    },
   ],
 };
 const parent = {
-  apiName: PARENT, label: 'Parent', pluralLabel: 'Parents', nameField: 'name',
+  apiName: PARENT,
+  label: 'Parent',
+  pluralLabel: 'Parents',
+  nameField: 'name',
   fields: [
     { apiName: 'name', type: 'text', label: 'Name' },
-    { apiName: 'children', type: 'rollup', label: 'Children', child: KEYED, relationField: 'parent', aggregate: 'count' },
-    { apiName: 'total', type: 'rollup', label: 'Total', child: KEYED, relationField: 'parent', aggregate: 'sum', field: 'qty' },
+    {
+      apiName: 'children',
+      type: 'rollup',
+      label: 'Children',
+      child: KEYED,
+      relationField: 'parent',
+      aggregate: 'count',
+    },
+    {
+      apiName: 'total',
+      type: 'rollup',
+      label: 'Total',
+      child: KEYED,
+      relationField: 'parent',
+      aggregate: 'sum',
+      field: 'qty',
+    },
   ],
 };
 const keyed = {
-  apiName: KEYED, label: 'Keyed', pluralLabel: 'Keyeds', nameField: 'name',
+  apiName: KEYED,
+  label: 'Keyed',
+  pluralLabel: 'Keyeds',
+  nameField: 'name',
   fields: [
     { apiName: 'name', type: 'text', label: 'Name' },
     { apiName: 'code', type: 'text', label: 'Code', unique: true },
@@ -54,7 +88,10 @@ const keyed = {
   ],
 };
 const wide = {
-  apiName: WIDE, label: 'Wide', pluralLabel: 'Wides', nameField: 'title',
+  apiName: WIDE,
+  label: 'Wide',
+  pluralLabel: 'Wides',
+  nameField: 'title',
   fields: [
     { apiName: 'title', type: 'text', label: 'Title' },
     { apiName: 'notes', type: 'textarea', label: 'Notes' },
@@ -87,11 +124,26 @@ afterAll(() => t?.close());
 
 type Cell = string | number | null;
 /** RFC 4180 text of the rows; null is an empty cell. */
-const csv = (rows: Cell[][]) => rows.map((r) => r.map((c) => (c === null ? '' : /[",\r\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',')).join('\r\n') + '\r\n';
+const csv = (rows: Cell[][]) =>
+  rows
+    .map((r) =>
+      r
+        .map((c) => (c === null ? '' : /[",\r\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c)))
+        .join(','),
+    )
+    .join('\r\n') + '\r\n';
 const count = async (table: string, where = 'true', bindings: unknown[] = []) =>
-  (await t.sql(`select count(*)::int as n from ?? where deleted_at is null and ${where}`, [`${t.schema}.${table}`, ...bindings]))[0].n as number;
+  (
+    await t.sql(`select count(*)::int as n from ?? where deleted_at is null and ${where}`, [
+      `${t.schema}.${table}`,
+      ...bindings,
+    ])
+  )[0].n as number;
 const history = async (ids: string[]) =>
-  (await t.sql('select event, via, count(*)::int as n from ??._field_history where record_id = any(?::uuid[]) group by event, via', [t.schema, `{${ids.join(',')}}`]));
+  await t.sql(
+    'select event, via, count(*)::int as n from ??._field_history where record_id = any(?::uuid[]) group by event, via',
+    [t.schema, `{${ids.join(',')}}`],
+  );
 
 async function startImport(object: string, body: string, query = '') {
   const res = await t.api('POST', `${RECORDS}/${object}/import${query}`, body, { 'content-type': 'text/csv' });
@@ -111,7 +163,8 @@ async function finished(id: string) {
   throw new Error(`import ${id} did not finish`);
 }
 
-const runImport = async (object: string, body: string, query = '') => finished((await startImport(object, body, query)).id);
+const runImport = async (object: string, body: string, query = '') =>
+  finished((await startImport(object, body, query)).id);
 
 async function errorReport(id: string): Promise<Record<string, string>[]> {
   const res = await t.api('GET', `/api/v1/imports/${id}/errors.csv`);
@@ -121,7 +174,12 @@ async function errorReport(id: string): Promise<Record<string, string>[]> {
 
 /** n deals, a few thousand of them make several batches. */
 const plainRows = (n: number, prefix: string): Cell[][] =>
-  Array.from({ length: n }, (_, i) => [`${prefix} ${i}`, ['open', 'won', 'lost'][i % 3]!, i % 50 === 0 ? null : (i * 1.5).toFixed(2), i % 3 === 1 ? '2026-03-01' : null]);
+  Array.from({ length: n }, (_, i) => [
+    `${prefix} ${i}`,
+    ['open', 'won', 'lost'][i % 3]!,
+    i % 50 === 0 ? null : (i * 1.5).toFixed(2),
+    i % 3 === 1 ? '2026-03-01' : null,
+  ]);
 
 describe('CSV import, one pass', () => {
   it('writes a file of several batches all-or-none, with progress in bytes and created history', async () => {
@@ -129,12 +187,25 @@ describe('CSV import, one pass', () => {
     const job = await runImport(PLAIN, body);
     const bytes = Buffer.byteLength(body);
     expect(job).toMatchObject({
-      status: 'completed', phase: null, rowsTotal: 5500, rowsProcessed: 5500, rowsCreated: 5500, rowsFailed: 0, bytesTotal: bytes, bytesProcessed: bytes, error: null,
+      status: 'completed',
+      phase: null,
+      rowsTotal: 5500,
+      rowsProcessed: 5500,
+      rowsCreated: 5500,
+      rowsFailed: 0,
+      bytesTotal: bytes,
+      bytesProcessed: bytes,
+      error: null,
     });
     expect(await count(PLAIN, 'name like ?', ['OK %'])).toBe(5500);
-    const [row] = await t.sql('select stage, amount::text as amount, amount__currency as currency, close_date from ??.?? where name = ?', [t.schema, PLAIN, 'OK 4003']);
+    const [row] = await t.sql(
+      'select stage, amount::text as amount, amount__currency as currency, close_date from ??.?? where name = ?',
+      [t.schema, PLAIN, 'OK 4003'],
+    );
     expect(row).toEqual({ stage: 'won', amount: '6004.50', currency: 'USD', close_date: '2026-03-01' });
-    const ids = (await t.sql('select id from ??.?? where name like ?', [t.schema, PLAIN, 'OK %'])).map((r) => r.id as string);
+    const ids = (await t.sql('select id from ??.?? where name like ?', [t.schema, PLAIN, 'OK %'])).map(
+      (r) => r.id as string,
+    );
     expect(await history(ids)).toEqual([{ event: 'created', via: 'import', n: 5500 }]);
   });
 
@@ -147,12 +218,24 @@ describe('CSV import, one pass', () => {
     data[4999]![2] = '-5'; // row 5001, batch 3: the validation rule
     data[6999]![0] = null; // row 7001, batch 4: a required field
     const job = await runImport(PLAIN, csv([['name', 'stage', 'amount', 'close_date'], ...data]));
-    expect(job).toMatchObject({ status: 'failed', phase: null, rowsTotal: 7000, rowsProcessed: 7000, rowsCreated: 0, rowsFailed: 4 });
+    expect(job).toMatchObject({
+      status: 'failed',
+      phase: null,
+      rowsTotal: 7000,
+      rowsProcessed: 7000,
+      rowsCreated: 0,
+      rowsFailed: 4,
+    });
     expect(job.error).toBe('4 rows are not valid; nothing was imported (see the error report)');
     expect(await count(PLAIN)).toBe(before);
     expect((await t.sql('select count(*)::int as n from ??._field_history', [t.schema]))[0].n).toBe(historyBefore);
     const report = await errorReport(job.id);
-    expect(report.map((r) => [r.row, r.fields])).toEqual([['11', 'amount'], ['2501', 'stage'], ['5001', 'amount'], ['7001', 'name']]);
+    expect(report.map((r) => [r.row, r.fields])).toEqual([
+      ['11', 'amount'],
+      ['2501', 'stage'],
+      ['5001', 'amount'],
+      ['7001', 'name'],
+    ]);
     expect(report[2]!.errors).toBe('Amount cannot be negative');
     // The report neutralises cells a spreadsheet would run: the -5 comes back as '-5.
     expect(report[2]!.amount).toBe("'-5");
@@ -163,7 +246,13 @@ describe('CSV import, one pass', () => {
     data[0]![2] = 'x';
     data[3000]![2] = '-1';
     const job = await runImport(PLAIN, csv([['name', 'stage', 'amount', 'close_date'], ...data]), '?mode=skipBadRows');
-    expect(job).toMatchObject({ status: 'completed', rowsTotal: 4500, rowsProcessed: 4500, rowsCreated: 4498, rowsFailed: 2 });
+    expect(job).toMatchObject({
+      status: 'completed',
+      rowsTotal: 4500,
+      rowsProcessed: 4500,
+      rowsCreated: 4498,
+      rowsFailed: 2,
+    });
     expect(job.bytesProcessed).toBe(job.bytesTotal);
     expect(await count(PLAIN, 'name like ?', ['SKIP %'])).toBe(4498);
     expect((await errorReport(job.id)).map((r) => r.row)).toEqual(['2', '3002']);
@@ -176,7 +265,10 @@ describe('CSV import, one pass', () => {
     const job = await runImport(KEYED, csv([['name', 'code', 'qty', 'parent'], ...rows]));
     expect(job).toMatchObject({ status: 'completed', rowsCreated: 4200 });
     const parents = await t.sql('select name, children, total from ??.?? order by name', [t.schema, PARENT]);
-    expect(parents.map((p) => [p.name, Number(p.children), Number(p.total)])).toEqual([['A', 2100, 10500], ['B', 2100, 8400]]);
+    expect(parents.map((p) => [p.name, Number(p.children), Number(p.total)])).toEqual([
+      ['A', 2100, 10500],
+      ['B', 2100, 8400],
+    ]);
 
     // A missing parent and a code taken by an earlier row (another batch) or an existing record.
     const more: Cell[][] = Array.from({ length: 4100 }, (_, i) => [`More ${i}`, `M-${i}`, 1, a]);
@@ -186,9 +278,15 @@ describe('CSV import, one pass', () => {
     const failed = await runImport(KEYED, csv([['name', 'code', 'qty', 'parent'], ...more]));
     expect(failed).toMatchObject({ status: 'failed', rowsProcessed: 4100, rowsCreated: 0, rowsFailed: 3 });
     expect(await count(KEYED, 'code like ?', ['M-%'])).toBe(0);
-    expect(Number((await t.sql('select children from ??.?? where id = ?', [t.schema, PARENT, a]))[0].children)).toBe(2100);
+    expect(Number((await t.sql('select children from ??.?? where id = ?', [t.schema, PARENT, a]))[0].children)).toBe(
+      2100,
+    );
     const report = await errorReport(failed.id);
-    expect(report.map((r) => [r.row, r.fields])).toEqual([['7', 'parent'], ['2602', 'code'], ['4002', 'code']]);
+    expect(report.map((r) => [r.row, r.fields])).toEqual([
+      ['7', 'parent'],
+      ['2602', 'code'],
+      ['4002', 'code'],
+    ]);
     expect(report[1]!.errors).toContain('row 9 has the same code');
     expect(report[2]!.errors).toContain('already has this code');
   });
@@ -196,9 +294,20 @@ describe('CSV import, one pass', () => {
   it('stores exactly what the bulk path stores for the same values', async () => {
     const records = [
       {
-        title: 'tab\there, newline\nthere, CR\rthere', notes: 'back\\slash \\N and \\t literally, "quoted", 多字节 🎉', email: 'a@example.com', qty: -3, ratio: 1.25e-3,
-        price: { amount: 1080.25, currency: 'EUR' }, share: 12.5, active: false, due: '2026-03-01', seen_at: '2026-03-01T09:30:00.123Z', stage: 'won', tags: ['hot', 'big'],
-        addr: { street: '1 "Quay"\tFloor 2\nBack door \\ left', city: 'Lyon', postalCode: '69001', country: 'FR' }, geo: { latitude: 45.76, longitude: -4.84 },
+        title: 'tab\there, newline\nthere, CR\rthere',
+        notes: 'back\\slash \\N and \\t literally, "quoted", 多字节 🎉',
+        email: 'a@example.com',
+        qty: -3,
+        ratio: 1.25e-3,
+        price: { amount: 1080.25, currency: 'EUR' },
+        share: 12.5,
+        active: false,
+        due: '2026-03-01',
+        seen_at: '2026-03-01T09:30:00.123Z',
+        stage: 'won',
+        tags: ['hot', 'big'],
+        addr: { street: '1 "Quay"\tFloor 2\nBack door \\ left', city: 'Lyon', postalCode: '69001', country: 'FR' },
+        geo: { latitude: 45.76, longitude: -4.84 },
         extra: { list: [1, 'two', null, { 'three\t': '\\3' }], empty: {} },
       },
       { title: '=1+1', notes: '', qty: 0, price: 99.5, tags: [] },
@@ -207,13 +316,29 @@ describe('CSV import, one pass', () => {
     ];
     const bulk = await t.api('POST', `${RECORDS}/${WIDE}/bulk`, { records });
     expect(bulk.status, JSON.stringify(bulk.body)).toBe(200);
-    const exported = await fetch(`${t.url}${RECORDS}/${WIDE}/export?format=csv`, { headers: { authorization: `Bearer ${t.token}` } });
+    const exported = await fetch(`${t.url}${RECORDS}/${WIDE}/export?format=csv`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    });
     expect(exported.status).toBe(200);
     const job = await runImport(WIDE, await exported.text(), `?mapping=${encodeURIComponent('{"id":null}')}`);
     expect(job).toMatchObject({ status: 'completed', rowsCreated: records.length });
-    const columns = (await t.sql('select column_name from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position', [t.schema, WIDE]))
-      .map((c) => c.column_name as string).filter((c) => !['id', 'created_at', 'updated_at', 'version', 'deleted_at', 'owner_id', 'created_by', 'updated_by'].includes(c));
-    const rows = await t.sql(`select ${columns.map(() => '??::text').join(', ')}, created_at from ??.?? order by created_at, title`, [...columns, t.schema, WIDE]);
+    const columns = (
+      await t.sql(
+        'select column_name from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position',
+        [t.schema, WIDE],
+      )
+    )
+      .map((c) => c.column_name as string)
+      .filter(
+        (c) =>
+          !['id', 'created_at', 'updated_at', 'version', 'deleted_at', 'owner_id', 'created_by', 'updated_by'].includes(
+            c,
+          ),
+      );
+    const rows = await t.sql(
+      `select ${columns.map(() => '??::text').join(', ')}, created_at from ??.?? order by created_at, title`,
+      [...columns, t.schema, WIDE],
+    );
     const strip = ({ created_at: _c, ...rest }: Record<string, unknown>) => rest;
     const viaBulk = rows.slice(0, records.length).map(strip);
     const viaImport = rows.slice(records.length).map(strip);
@@ -226,12 +351,26 @@ describe('CSV import, one pass', () => {
 describe('import housekeeping', () => {
   const job = async (values: Record<string, unknown>) => {
     const id = (await t.sql('select gen_random_uuid() as id'))[0].id as string;
-    await t.sql(`insert into ??._import_jobs (id, object, status, mode, headers, created_by, created_at, updated_at, finished_at, rows_created)
+    await t.sql(
+      `insert into ??._import_jobs (id, object, status, mode, headers, created_by, created_at, updated_at, finished_at, rows_created)
       values (?, ?, ?, ?, '["name"]', (select id from ??._users limit 1), ?, ?, ?, ?)`,
-    [t.schema, id, PLAIN, values.status, values.mode ?? 'allOrNone', t.schema, values.at, values.at, values.finished ?? null, values.created ?? 0]);
+      [
+        t.schema,
+        id,
+        PLAIN,
+        values.status,
+        values.mode ?? 'allOrNone',
+        t.schema,
+        values.at,
+        values.at,
+        values.finished ?? null,
+        values.created ?? 0,
+      ],
+    );
     return id;
   };
-  const status = async (id: string) => (await t.sql('select status, error from ??._import_jobs where id = ?', [t.schema, id]))[0];
+  const status = async (id: string) =>
+    (await t.sql('select status, error from ??._import_jobs where id = ?', [t.schema, id]))[0];
 
   it('fails orphaned jobs and deletes finished ones after the retention period, with their reports and temp folders', async () => {
     const hourAgo = new Date(Date.now() - 3600_000);
@@ -239,18 +378,31 @@ describe('import housekeeping', () => {
     const orphan = await job({ status: 'running', at: hourAgo });
     const orphanSkip = await job({ status: 'running', mode: 'skipBadRows', at: hourAgo, created: 10 });
     const old = await job({ status: 'failed', at: weeksAgo, finished: weeksAgo });
-    await t.sql('insert into ??._import_errors (job_id, row, errors, cells) values (?, 2, \'[]\', \'[]\')', [t.schema, old]);
+    await t.sql("insert into ??._import_errors (job_id, row, errors, cells) values (?, 2, '[]', '[]')", [
+      t.schema,
+      old,
+    ]);
     const recent = await job({ status: 'completed', at: hourAgo, finished: hourAgo });
     const oldFolder = fs.mkdtempSync(path.join(os.tmpdir(), `tessera-import-${recent}-`));
-    const unknownFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-import-0190a1b2-0000-7000-8000-00000000abcd-'));
+    const unknownFolder = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'tessera-import-0190a1b2-0000-7000-8000-00000000abcd-'),
+    );
     try {
       const swept = await t.engine.imports.sweep();
       expect(swept.orphaned).toBeGreaterThanOrEqual(2);
       expect(swept.expired).toBeGreaterThanOrEqual(1);
-      expect(await status(orphan)).toEqual({ status: 'failed', error: 'the server stopped during the import; nothing was imported' });
-      expect(await status(orphanSkip)).toEqual({ status: 'failed', error: 'the server stopped during the import; the rows before it were imported' });
+      expect(await status(orphan)).toEqual({
+        status: 'failed',
+        error: 'the server stopped during the import; nothing was imported',
+      });
+      expect(await status(orphanSkip)).toEqual({
+        status: 'failed',
+        error: 'the server stopped during the import; the rows before it were imported',
+      });
       expect(await status(old)).toBeUndefined();
-      expect((await t.sql('select count(*)::int as n from ??._import_errors where job_id = ?', [t.schema, old]))[0].n).toBe(0);
+      expect(
+        (await t.sql('select count(*)::int as n from ??._import_errors where job_id = ?', [t.schema, old]))[0].n,
+      ).toBe(0);
       expect(await status(recent)).toEqual({ status: 'completed', error: null });
       expect(fs.existsSync(oldFolder)).toBe(false);
       // Not a job of this database: perhaps another server's, so it stays.
@@ -284,22 +436,40 @@ describe('import across a shutdown', () => {
     expect((await first.api('POST', '/api/v1/meta/publish')).status).toBe(201);
     // A job a crashed process left behind.
     const orphan = (await first.sql('select gen_random_uuid() as id'))[0].id as string;
-    await first.sql(`insert into ??._import_jobs (id, object, status, mode, headers, created_by, updated_at) values (?, ?, 'running', 'allOrNone', '[]', (select id from ??._users limit 1), now() - interval '1 hour')`,
-      [first.schema, orphan, PLAIN, first.schema]);
-    const started = await first.api('POST', `${RECORDS}/${PLAIN}/import`, csv([['name', 'stage', 'amount', 'close_date'], ...plainRows(20_000, 'STOP')]), { 'content-type': 'text/csv' });
+    await first.sql(
+      `insert into ??._import_jobs (id, object, status, mode, headers, created_by, updated_at) values (?, ?, 'running', 'allOrNone', '[]', (select id from ??._users limit 1), now() - interval '1 hour')`,
+      [first.schema, orphan, PLAIN, first.schema],
+    );
+    const started = await first.api(
+      'POST',
+      `${RECORDS}/${PLAIN}/import`,
+      csv([['name', 'stage', 'amount', 'close_date'], ...plainRows(20_000, 'STOP')]),
+      { 'content-type': 'text/csv' },
+    );
     expect(started.status).toBe(202);
     await first.close();
 
     const second = await startTestEngine({ dataDir: path.join(dir, 'data'), schema: first.schema });
     try {
       const interrupted = (await second.api('GET', `/api/v1/imports/${started.body.id}`)).body;
-      const written = await second.sql('select count(*)::int as n from ??.?? where name like ?', [second.schema, PLAIN, 'STOP %']);
+      const written = await second.sql('select count(*)::int as n from ??.?? where name like ?', [
+        second.schema,
+        PLAIN,
+        'STOP %',
+      ]);
       if (interrupted.status === 'completed') expect(written[0].n).toBe(20_000);
       else {
-        expect(interrupted).toMatchObject({ status: 'failed', rowsCreated: 0, error: 'the server stopped during the import; nothing was imported' });
+        expect(interrupted).toMatchObject({
+          status: 'failed',
+          rowsCreated: 0,
+          error: 'the server stopped during the import; nothing was imported',
+        });
         expect(written[0].n).toBe(0);
       }
-      expect((await second.api('GET', `/api/v1/imports/${orphan}`)).body).toMatchObject({ status: 'failed', error: 'the server stopped during the import; nothing was imported' });
+      expect((await second.api('GET', `/api/v1/imports/${orphan}`)).body).toMatchObject({
+        status: 'failed',
+        error: 'the server stopped during the import; nothing was imported',
+      });
     } finally {
       await second.close();
     }

@@ -18,7 +18,10 @@ let shared: string;
 
 /** Index definitions on the object's table, by name: "(owner_id, amount, id)". */
 async function indexes(): Promise<Map<string, string>> {
-  const rows = await t.sql<{ indexname: string; indexdef: string }>('select indexname, indexdef from pg_indexes where schemaname = ? and tablename = ?', [t.schema, OBJ]);
+  const rows = await t.sql<{ indexname: string; indexdef: string }>(
+    'select indexname, indexdef from pg_indexes where schemaname = ? and tablename = ?',
+    [t.schema, OBJ],
+  );
   return new Map(rows.map((r) => [r.indexname, r.indexdef.slice(r.indexdef.indexOf('('))]));
 }
 const columnsOf = async () => [...(await indexes()).values()].filter((d) => d.startsWith('(owner_id')).sort();
@@ -36,16 +39,30 @@ async function repList(sort: string): Promise<string[]> {
   return ids;
 }
 
-/** What the rep may see (own records and the one shared with them), in the order of `-amount` (nulls first, id breaking ties). */
+/**
+ * What the rep may see (own records and the one shared with them), in the order of `-amount` (nulls first, id breaking
+ * ties).
+ */
 async function expected(): Promise<string[]> {
   const rows = await t.sql<{ id: string }>(
-    `select id from ?? where deleted_at is null and (owner_id = ? or id = ?) order by amount desc, id desc`, [`${t.schema}.${OBJ}`, rep.id, shared]);
+    `select id from ?? where deleted_at is null and (owner_id = ? or id = ?) order by amount desc, id desc`,
+    [`${t.schema}.${OBJ}`, rep.id, shared],
+  );
   return rows.map((r) => r.id);
 }
 
 async function saveView(sort: string | undefined, method: 'POST' | 'PUT' = 'PUT') {
-  const view = { apiName: 'lix_pipeline', object: OBJ, label: 'Pipeline', columns: ['name', 'amount'], ...(sort ? { sort } : {}) };
-  const res = method === 'POST' ? await t.api('POST', '/api/v1/meta/list-views', view) : await t.api('PUT', '/api/v1/meta/list-views/lix_pipeline', view);
+  const view = {
+    apiName: 'lix_pipeline',
+    object: OBJ,
+    label: 'Pipeline',
+    columns: ['name', 'amount'],
+    ...(sort ? { sort } : {}),
+  };
+  const res =
+    method === 'POST'
+      ? await t.api('POST', '/api/v1/meta/list-views', view)
+      : await t.api('PUT', '/api/v1/meta/list-views/lix_pipeline', view);
   expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
   const published = await t.api('POST', '/api/v1/meta/publish');
   expect(published.status, JSON.stringify(published.body)).toBe(201);
@@ -55,25 +72,44 @@ async function saveView(sort: string | undefined, method: 'POST' | 'PUT' = 'PUT'
 beforeAll(async () => {
   t = await startTestEngine();
   await publish(t, {
-    objects: [{
-      apiName: OBJ, label: 'Deal', pluralLabel: 'Deals', nameField: 'name', sharing: { default: 'private' },
-      fields: [
-        { apiName: 'name', type: 'text', label: 'Name', required: true },
-        { apiName: 'amount', type: 'number', label: 'Amount' },
-        { apiName: 'close_date', type: 'date', label: 'Close date' },
-      ],
-    }],
-    permissionSets: [{ apiName: 'lix_rw', label: 'RW', objects: { [OBJ]: { read: true, create: true, edit: true, delete: true } } }],
+    objects: [
+      {
+        apiName: OBJ,
+        label: 'Deal',
+        pluralLabel: 'Deals',
+        nameField: 'name',
+        sharing: { default: 'private' },
+        fields: [
+          { apiName: 'name', type: 'text', label: 'Name', required: true },
+          { apiName: 'amount', type: 'number', label: 'Amount' },
+          { apiName: 'close_date', type: 'date', label: 'Close date' },
+        ],
+      },
+    ],
+    permissionSets: [
+      { apiName: 'lix_rw', label: 'RW', objects: { [OBJ]: { read: true, create: true, edit: true, delete: true } } },
+    ],
   });
-  [rep, other] = await Promise.all([createUser(t, { name: 'Rep', permissionSets: ['lix_rw'] }), createUser(t, { name: 'Other', permissionSets: ['lix_rw'] })]);
+  [rep, other] = await Promise.all([
+    createUser(t, { name: 'Rep', permissionSets: ['lix_rw'] }),
+    createUser(t, { name: 'Other', permissionSets: ['lix_rw'] }),
+  ]);
   // Ties and a missing amount, so the order and the cursor meet both.
-  for (const [who, amounts] of [[rep, [500, 500, null, 100, 900]], [other, [700, 500, null, 50]]] as const) {
+  for (const [who, amounts] of [
+    [rep, [500, 500, null, 100, 900]],
+    [other, [700, 500, null, 50]],
+  ] as const) {
     for (const [i, amount] of amounts.entries()) {
       const res = await who.api('POST', R, { name: `deal ${i}`, amount, close_date: `2026-0${i + 1}-15` });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
   }
-  shared = (await t.sql<{ id: string }>('select id from ?? where owner_id = ? and amount = 700', [`${t.schema}.${OBJ}`, other.id]))[0]!.id;
+  shared = (
+    await t.sql<{ id: string }>('select id from ?? where owner_id = ? and amount = 700', [
+      `${t.schema}.${OBJ}`,
+      other.id,
+    ])
+  )[0]!.id;
   expect((await other.api('POST', `${R}/${shared}/shares`, { userId: rep.id, access: 'read' })).status).toBe(201);
 }, 60_000);
 
@@ -126,13 +162,20 @@ describe('owner indexes of a private object', () => {
     await saveView('-amount', 'POST');
     const table = `${t.schema}.${OBJ}`;
     // 20,000 deals of someone else and 200 of the rep's: a branch that sorted all of the rep's would read 200 rows.
-    await t.sql(`insert into ?? (id, owner_id, name, amount) select gen_random_uuid(), ?, 'bulk ' || g, g % 1000 from generate_series(1, 20000) g`, [table, other.id]);
-    await t.sql(`insert into ?? (id, owner_id, name, amount) select gen_random_uuid(), ?, 'mine ' || g, g from generate_series(1, 200) g`, [table, rep.id]);
+    await t.sql(
+      `insert into ?? (id, owner_id, name, amount) select gen_random_uuid(), ?, 'bulk ' || g, g % 1000 from generate_series(1, 20000) g`,
+      [table, other.id],
+    );
+    await t.sql(
+      `insert into ?? (id, owner_id, name, amount) select gen_random_uuid(), ?, 'mine ' || g, g from generate_series(1, 200) g`,
+      [table, rep.id],
+    );
     await t.sql('analyze ??', [table]);
     const index = [...(await indexes())].find(([, d]) => d === '(owner_id, amount, id)')![0];
 
     const statements: { sql: string; bindings: unknown[] }[] = [];
-    const onQuery = (q: { sql: string; bindings?: unknown[] }) => statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    const onQuery = (q: { sql: string; bindings?: unknown[] }) =>
+      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
     t.engine.db.knex.on('query', onQuery);
     const page = await rep.api('GET', `${R}?sort=-amount&limit=10`);
     t.engine.db.knex.off('query', onQuery);
@@ -140,10 +183,19 @@ describe('owner indexes of a private object', () => {
     expect(page.body.data.map((r: { id: string }) => r.id)).toEqual((await expected()).slice(0, 10));
 
     const list = statements.find((s) => s.sql.includes(`"${OBJ}"`))!;
-    const [{ 'QUERY PLAN': [explained] }] = await t.sql(`explain (analyze, format json) ${list.sql.replace(/\$\d+/g, '?')}`, list.bindings);
+    const [
+      {
+        'QUERY PLAN': [explained],
+      },
+    ] = await t.sql(`explain (analyze, format json) ${list.sql.replace(/\$\d+/g, '?')}`, list.bindings);
     type PlanNode = { 'Node Type': string; 'Index Name'?: string; 'Actual Rows': number; Plans?: PlanNode[] };
     const path = (node: PlanNode, trail: PlanNode[] = []): PlanNode[] | undefined =>
-      node['Index Name'] === index ? [...trail, node] : node.Plans?.reduce<PlanNode[] | undefined>((found, child) => found ?? path(child, [...trail, node]), undefined);
+      node['Index Name'] === index
+        ? [...trail, node]
+        : node.Plans?.reduce<PlanNode[] | undefined>(
+            (found, child) => found ?? path(child, [...trail, node]),
+            undefined,
+          );
     const found = path(explained.Plan);
     expect(found, JSON.stringify(explained.Plan)).toBeDefined();
     const scan = found!.at(-1)!;

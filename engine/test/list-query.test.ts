@@ -5,20 +5,34 @@ let t: TestEngine;
 const accounts: Record<string, string> = {};
 beforeAll(async () => {
   t = await startTestEngine();
-  for (const [name, industry] of [['Acme', 'technology'], ['Bank of Zed', 'finance'], ['Clinic', 'healthcare']] as const) {
+  for (const [name, industry] of [
+    ['Acme', 'technology'],
+    ['Bank of Zed', 'finance'],
+    ['Clinic', 'healthcare'],
+  ] as const) {
     accounts[name] = (await t.api('POST', '/api/v1/records/account', { name, industry })).body.id;
   }
   const deals = [
-    ['Alpha', 'Acme', 500], ['Beta', 'Acme', 1500], ['Gamma', 'Bank of Zed', 2500], ['Delta', 'Clinic', 3500], ['Epsilon', null, 4500],
+    ['Alpha', 'Acme', 500],
+    ['Beta', 'Acme', 1500],
+    ['Gamma', 'Bank of Zed', 2500],
+    ['Delta', 'Clinic', 3500],
+    ['Epsilon', null, 4500],
   ] as const;
   for (const [name, account, amount] of deals) {
-    const res = await t.api('POST', '/api/v1/records/opportunity', { name, amount, close_date: '2027-01-01', ...(account ? { account: accounts[account] } : {}) });
+    const res = await t.api('POST', '/api/v1/records/opportunity', {
+      name,
+      amount,
+      close_date: '2027-01-01',
+      ...(account ? { account: accounts[account] } : {}),
+    });
     expect(res.status).toBe(201);
   }
 });
 afterAll(() => t?.close());
 
-const list = (params: Record<string, string>) => t.api('GET', `/api/v1/records/opportunity?${new URLSearchParams(params)}`);
+const list = (params: Record<string, string>) =>
+  t.api('GET', `/api/v1/records/opportunity?${new URLSearchParams(params)}`);
 
 describe('list queries through lookups', () => {
   it('returns lookups as nested objects when fields names them', async () => {
@@ -31,11 +45,26 @@ describe('list queries through lookups', () => {
       ['Delta', { id: accounts.Clinic, name: 'Clinic', industry: 'healthcare' }],
       ['Epsilon', null],
     ]);
-    expect(Object.keys(res.body.data[0]).sort()).toEqual(['account', 'amount', 'amount__currency', 'created_at', 'created_by', 'id', 'name', 'owner_id', 'updated_at', 'updated_by', 'version']);
+    expect(Object.keys(res.body.data[0]).sort()).toEqual([
+      'account',
+      'amount',
+      'amount__currency',
+      'created_at',
+      'created_by',
+      'id',
+      'name',
+      'owner_id',
+      'updated_at',
+      'updated_by',
+      'version',
+    ]);
   });
 
   it('filters through a lookup path', async () => {
-    const res = await list({ filter: JSON.stringify({ 'account.industry': { in: ['technology', 'healthcare'] }, amount: { gte: 1000 } }), sort: '-amount' });
+    const res = await list({
+      filter: JSON.stringify({ 'account.industry': { in: ['technology', 'healthcare'] }, amount: { gte: 1000 } }),
+      sort: '-amount',
+    });
     expect(res.body.data.map((r: { name: string }) => r.name)).toEqual(['Delta', 'Beta']);
     const none = await list({ filter: JSON.stringify({ 'account.name': { isNull: true } }) });
     expect(none.body.data.map((r: { name: string }) => r.name)).toEqual(['Epsilon']);
@@ -45,7 +74,11 @@ describe('list queries through lookups', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { data: { name: string }[]; nextCursor: string | null } } = await list({ sort: '-account.name,name', limit: '2', ...(cursor ? { cursor } : {}) });
+      const res: { body: { data: { name: string }[]; nextCursor: string | null } } = await list({
+        sort: '-account.name,name',
+        limit: '2',
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...res.body.data.map((r) => r.name));
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -65,9 +98,13 @@ describe('list queries through lookups', () => {
 
   it('refuses unknown paths, deeper paths and non-lookup paths with 400', async () => {
     for (const params of <Record<string, string>[]>[
-      { fields: 'account.nothing' }, { fields: 'name.length' }, { fields: 'account.parent_account.name' },
-      { filter: JSON.stringify({ 'account.nothing': 'x' }) }, { filter: JSON.stringify({ 'stage.name': 'x' }) },
-      { sort: 'account.nothing' }, { filter: JSON.stringify({ 'account.industry': { gt: 5 } }) },
+      { fields: 'account.nothing' },
+      { fields: 'name.length' },
+      { fields: 'account.parent_account.name' },
+      { filter: JSON.stringify({ 'account.nothing': 'x' }) },
+      { filter: JSON.stringify({ 'stage.name': 'x' }) },
+      { sort: 'account.nothing' },
+      { filter: JSON.stringify({ 'account.industry': { gt: 5 } }) },
     ]) {
       const res = await list(params);
       expect(res.status, JSON.stringify(params)).toBe(400);

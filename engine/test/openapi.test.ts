@@ -32,8 +32,11 @@ describe('GET /api/v1/openapi.json', () => {
     const { res } = await getSpec();
     const etag = res.headers.get('etag')!;
     expect(etag).toBeTruthy();
-    // fetch() adds `cache-control: no-cache` to a conditional request unless it has one, and no-cache means "send it anyway"
-    const again = await fetch(`${t.url}/api/v1/openapi.json`, { headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' } });
+    // fetch() adds `cache-control: no-cache` to a conditional request unless it has one, and no-cache means "send it
+    // anyway"
+    const again = await fetch(`${t.url}/api/v1/openapi.json`, {
+      headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' },
+    });
     expect(again.status).toBe(304);
   });
 
@@ -42,7 +45,10 @@ describe('GET /api/v1/openapi.json', () => {
     expect(before.doc.paths['/api/v1/records/gadget']).toBeUndefined();
 
     const created = await t.api('POST', '/api/v1/meta/objects', {
-      apiName: 'gadget', label: 'Gadget', pluralLabel: 'Gadgets', nameField: 'name',
+      apiName: 'gadget',
+      label: 'Gadget',
+      pluralLabel: 'Gadgets',
+      nameField: 'name',
       fields: [{ apiName: 'name', type: 'text', label: 'Name' }],
     });
     expect(created.status).toBe(201);
@@ -89,7 +95,11 @@ describe('the document against what the server answers', () => {
       const schema = (media as { schema: { $ref?: string } }).schema;
       const validate = schema.$ref
         ? ajv.getSchema(`https://tessera.test/openapi.json${schema.$ref}`)!
-        : ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"https://tessera.test/openapi.json#/components/')));
+        : ajv.compile(
+            JSON.parse(
+              JSON.stringify(schema).replaceAll('"#/components/', '"https://tessera.test/openapi.json#/components/'),
+            ),
+          );
       expect(validate(res.body), `${method} ${path} ${res.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
     };
   }
@@ -100,10 +110,20 @@ describe('the document against what the server answers', () => {
     const account = await t.api('POST', '/api/v1/records/account', { name: 'Documented Inc' });
     expectDocumented(account, 201, 'post', '/api/v1/records/account');
 
-    const deal = { name: 'Documented deal', close_date: '2026-03-01', account: account.body.id, amount: { amount: 10, currency: 'EUR' } };
+    const deal = {
+      name: 'Documented deal',
+      close_date: '2026-03-01',
+      account: account.body.id,
+      amount: { amount: 10, currency: 'EUR' },
+    };
     const bulk = await t.api('POST', `${records}/bulk`, { records: [deal, deal] }, { 'idempotency-key': 'openapi-1' });
     expectDocumented(bulk, 200, 'post', `${records}/bulk`);
-    const replayed = await t.api('POST', `${records}/bulk`, { records: [deal, deal] }, { 'idempotency-key': 'openapi-1' });
+    const replayed = await t.api(
+      'POST',
+      `${records}/bulk`,
+      { records: [deal, deal] },
+      { 'idempotency-key': 'openapi-1' },
+    );
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
     const refused = await t.api('POST', `${records}/bulk`, { records: [deal, { close_date: 'soon' }] });
     expectDocumented(refused, 422, 'post', `${records}/bulk`);
@@ -112,9 +132,19 @@ describe('the document against what the server answers', () => {
     const list = await t.api('GET', `${records}?fields=name,amount,account.name&count=exact`);
     expectDocumented(list, 200, 'get', records);
     expect(list.body.data[0].account).toEqual({ id: account.body.id, name: 'Documented Inc' });
-    expectDocumented(await t.api('GET', `${records}/aggregate?groupBy=stage,close_date:month&metrics=count,sum:amount,max:close_date`), 200, 'get', `${records}/aggregate`);
+    expectDocumented(
+      await t.api('GET', `${records}/aggregate?groupBy=stage,close_date:month&metrics=count,sum:amount,max:close_date`),
+      200,
+      'get',
+      `${records}/aggregate`,
+    );
     // no EUR rate yet
-    expectDocumented(await t.api('GET', `${records}/aggregate?metrics=sum:amount&currency=corporate`), 422, 'get', `${records}/aggregate`);
+    expectDocumented(
+      await t.api('GET', `${records}/aggregate?metrics=sum:amount&currency=corporate`),
+      422,
+      'get',
+      `${records}/aggregate`,
+    );
 
     const [first, second] = bulk.body.results.map((r: { id: string }) => r.id);
     expect((await t.api('DELETE', `${records}/${first}`)).status).toBe(204);
@@ -124,19 +154,51 @@ describe('the document against what the server answers', () => {
     expectDocumented(await t.api('POST', `${records}/${second}/purge`), 204, 'post', `${records}/{id}/purge`);
     expectDocumented(await t.api('POST', `${records}/${second}/purge`), 404, 'post', `${records}/{id}/purge`);
 
-    expectDocumented(await t.api('GET', `${records}/export?fields=id,name,account.name`), 200, 'get', `${records}/export`);
-    const started = await t.api('POST', `${records}/import`, 'name,close_date\r\nImported,2026-04-01\r\n', { 'content-type': 'text/csv' });
+    expectDocumented(
+      await t.api('GET', `${records}/export?fields=id,name,account.name`),
+      200,
+      'get',
+      `${records}/export`,
+    );
+    const started = await t.api('POST', `${records}/import`, 'name,close_date\r\nImported,2026-04-01\r\n', {
+      'content-type': 'text/csv',
+    });
     expectDocumented(started, 202, 'post', `${records}/import`);
     expect(started.headers.get('location')).toBe(`/api/v1/imports/${started.body.id}`);
-    expectDocumented(await t.api('POST', `${records}/import`, 'name\r\n', { 'content-type': 'text/plain' }), 415, 'post', `${records}/import`);
+    expectDocumented(
+      await t.api('POST', `${records}/import`, 'name\r\n', { 'content-type': 'text/plain' }),
+      415,
+      'post',
+      `${records}/import`,
+    );
     expectDocumented(await t.api('GET', `/api/v1/imports/${started.body.id}`), 200, 'get', '/api/v1/imports/{id}');
-    expectDocumented(await t.api('GET', `/api/v1/imports/${started.body.id}/errors.csv`), 200, 'get', '/api/v1/imports/{id}/errors.csv');
+    expectDocumented(
+      await t.api('GET', `/api/v1/imports/${started.body.id}/errors.csv`),
+      200,
+      'get',
+      '/api/v1/imports/{id}/errors.csv',
+    );
 
-    expectDocumented(await t.api('GET', '/api/v1/search?q=documented&objects=account,opportunity'), 200, 'get', '/api/v1/search');
-    expectDocumented(await t.api('POST', '/api/v1/currencies/rates', { currency: 'EUR', startDate: '2026-01-01', rate: 0.9 }), 201, 'post', '/api/v1/currencies/rates');
+    expectDocumented(
+      await t.api('GET', '/api/v1/search?q=documented&objects=account,opportunity'),
+      200,
+      'get',
+      '/api/v1/search',
+    );
+    expectDocumented(
+      await t.api('POST', '/api/v1/currencies/rates', { currency: 'EUR', startDate: '2026-01-01', rate: 0.9 }),
+      201,
+      'post',
+      '/api/v1/currencies/rates',
+    );
     expectDocumented(await t.api('GET', '/api/v1/currencies'), 200, 'get', '/api/v1/currencies');
     // rates exist, stated against USD
-    expectDocumented(await t.api('PUT', '/api/v1/currencies/corporate', { currency: 'EUR' }), 409, 'put', '/api/v1/currencies/corporate');
+    expectDocumented(
+      await t.api('PUT', '/api/v1/currencies/corporate', { currency: 'EUR' }),
+      409,
+      'put',
+      '/api/v1/currencies/corporate',
+    );
   });
   it('answers sessions, API tokens, users, setup audit, tenants, history, shares and access as documented', async () => {
     const expectDocumented = await answers();
@@ -149,62 +211,176 @@ describe('the document against what the server answers', () => {
     };
 
     const admin = await login(ADMIN.email, ADMIN.password);
-    expect(admin.headers.get('set-cookie')).toMatch(/^tessera_session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
+    expect(admin.headers.get('set-cookie')).toMatch(
+      /^tessera_session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Strict$/,
+    );
     expectDocumented(await t.api('GET', '/api/v1/auth/me'), 200, 'get', '/api/v1/auth/me');
     // the cookie alone is not enough: the CSRF header must come with it
     const cookie = admin.headers.get('set-cookie')!.split(';')[0]!;
     const bare = await fetch(`${t.url}/api/v1/auth/me`, { headers: { cookie } });
-    expectDocumented({ status: bare.status, body: await bare.json(), headers: bare.headers }, 403, 'get', '/api/v1/auth/me');
+    expectDocumented(
+      { status: bare.status, body: await bare.json(), headers: bare.headers },
+      403,
+      'get',
+      '/api/v1/auth/me',
+    );
 
     const created = await t.api('POST', '/api/v1/auth/tokens', { name: 'Documented sync', days: 7 });
     expectDocumented(created, 201, 'post', '/api/v1/auth/tokens');
-    expectDocumented(await t.api('POST', '/api/v1/auth/tokens', { name: ' ', days: 400 }), 422, 'post', '/api/v1/auth/tokens');
-    expectDocumented(await t.api('POST', '/api/v1/auth/tokens', { name: 'x', scope: 'all' }), 400, 'post', '/api/v1/auth/tokens');
+    expectDocumented(
+      await t.api('POST', '/api/v1/auth/tokens', { name: ' ', days: 400 }),
+      422,
+      'post',
+      '/api/v1/auth/tokens',
+    );
+    expectDocumented(
+      await t.api('POST', '/api/v1/auth/tokens', { name: 'x', scope: 'all' }),
+      400,
+      'post',
+      '/api/v1/auth/tokens',
+    );
     expectDocumented(await t.api('GET', '/api/v1/auth/tokens'), 200, 'get', '/api/v1/auth/tokens');
-    expectDocumented(await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`), 204, 'delete', '/api/v1/auth/tokens/{id}');
-    expectDocumented(await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`), 404, 'delete', '/api/v1/auth/tokens/{id}');
+    expectDocumented(
+      await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`),
+      204,
+      'delete',
+      '/api/v1/auth/tokens/{id}',
+    );
+    expectDocumented(
+      await t.api('DELETE', `/api/v1/auth/tokens/${created.body.id}`),
+      404,
+      'delete',
+      '/api/v1/auth/tokens/{id}',
+    );
 
-    const rep = { email: 'documented.rep@example.test', password: 'a-long-password', name: 'Documented Rep', role: 'sales_rep', permissionSets: ['sales_user', 'api_user'] };
+    const rep = {
+      email: 'documented.rep@example.test',
+      password: 'a-long-password',
+      name: 'Documented Rep',
+      role: 'sales_rep',
+      permissionSets: ['sales_user', 'api_user'],
+    };
     const user = await t.api('POST', '/api/v1/users', rep);
     expectDocumented(user, 201, 'post', '/api/v1/users');
     expectDocumented(await t.api('POST', '/api/v1/users', rep), 409, 'post', '/api/v1/users');
-    expectDocumented(await t.api('POST', '/api/v1/users', { ...rep, email: 'other@example.test', role: 'emperor' }), 422, 'post', '/api/v1/users');
-    expectDocumented(await t.api('POST', '/api/v1/users', { ...rep, password_hash: 'x' }), 400, 'post', '/api/v1/users');
+    expectDocumented(
+      await t.api('POST', '/api/v1/users', { ...rep, email: 'other@example.test', role: 'emperor' }),
+      422,
+      'post',
+      '/api/v1/users',
+    );
+    expectDocumented(
+      await t.api('POST', '/api/v1/users', { ...rep, password_hash: 'x' }),
+      400,
+      'post',
+      '/api/v1/users',
+    );
     expectDocumented(await t.api('GET', '/api/v1/users?q=documented&limit=5'), 200, 'get', '/api/v1/users');
     expectDocumented(await t.api('GET', '/api/v1/users?limit=501'), 400, 'get', '/api/v1/users');
-    expectDocumented(await t.api('PATCH', `/api/v1/users/${user.body.id}`, { name: 'Documented Rep Jr' }), 200, 'patch', '/api/v1/users/{id}');
-    expectDocumented(await t.api('GET', '/api/v1/users/00000000-0000-7000-8000-000000000000'), 404, 'get', '/api/v1/users/{id}');
+    expectDocumented(
+      await t.api('PATCH', `/api/v1/users/${user.body.id}`, { name: 'Documented Rep Jr' }),
+      200,
+      'patch',
+      '/api/v1/users/{id}',
+    );
+    expectDocumented(
+      await t.api('GET', '/api/v1/users/00000000-0000-7000-8000-000000000000'),
+      404,
+      'get',
+      '/api/v1/users/{id}',
+    );
 
     const repApi = as((await login(rep.email)).body.token);
     expectDocumented(await repApi('GET', `/api/v1/users/${admin.body.user.id}`), 200, 'get', '/api/v1/users/{id}');
-    expectDocumented(await repApi('POST', '/api/v1/users', { ...rep, email: 'x@example.test' }), 403, 'post', '/api/v1/users');
-    expectDocumented(await repApi('PATCH', `/api/v1/users/${user.body.id}`, { role: null }), 403, 'patch', '/api/v1/users/{id}');
-    expectDocumented(await repApi('POST', '/api/v1/meta/groups', { apiName: 'documented', label: 'Documented' }), 403, 'post', '/api/v1/meta/groups');
+    expectDocumented(
+      await repApi('POST', '/api/v1/users', { ...rep, email: 'x@example.test' }),
+      403,
+      'post',
+      '/api/v1/users',
+    );
+    expectDocumented(
+      await repApi('PATCH', `/api/v1/users/${user.body.id}`, { role: null }),
+      403,
+      'patch',
+      '/api/v1/users/{id}',
+    );
+    expectDocumented(
+      await repApi('POST', '/api/v1/meta/groups', { apiName: 'documented', label: 'Documented' }),
+      403,
+      'post',
+      '/api/v1/meta/groups',
+    );
     // The draft is for metadata and user managers; the runtime view (trimmed to the caller's grants) for all.
     expectDocumented(await repApi('GET', '/api/v1/meta/roles'), 403, 'get', '/api/v1/meta/roles');
     const runtime = await repApi('GET', '/api/v1/meta/runtime');
     expectDocumented(runtime, 200, 'get', '/api/v1/meta/runtime');
     const repToken = (await login(rep.email)).body.token;
-    expectDocumented(await t.api('GET', '/api/v1/meta/runtime', undefined, { authorization: `Bearer ${repToken}`, 'if-none-match': runtime.headers.get('etag')!, 'cache-control': 'max-age=0' }), 304, 'get', '/api/v1/meta/runtime');
+    expectDocumented(
+      await t.api('GET', '/api/v1/meta/runtime', undefined, {
+        authorization: `Bearer ${repToken}`,
+        'if-none-match': runtime.headers.get('etag')!,
+        'cache-control': 'max-age=0',
+      }),
+      304,
+      'get',
+      '/api/v1/meta/runtime',
+    );
     // The admin's view is another (untrimmed) one, with its own tag.
-    expect((await t.api('GET', '/api/v1/meta/runtime', undefined, { 'if-none-match': runtime.headers.get('etag')! })).status).toBe(200);
+    expect(
+      (await t.api('GET', '/api/v1/meta/runtime', undefined, { 'if-none-match': runtime.headers.get('etag')! })).status,
+    ).toBe(200);
 
     const records = '/api/v1/records/opportunity';
     const deal = await repApi('POST', records, { name: 'Documented share', close_date: '2026-05-01' });
     const item = `${records}/${deal.body.id}`;
     expectDocumented(await repApi('PATCH', item, { amount: 5 }), 200, 'patch', `${records}/{id}`);
     expectDocumented(await repApi('GET', `${item}/history`), 200, 'get', `${records}/{id}/history`);
-    expectDocumented(await repApi('POST', records, { name: 'x', close_date: '2026-05-01', owner_id: admin.body.user.id }), 403, 'post', records);
+    expectDocumented(
+      await repApi('POST', records, { name: 'x', close_date: '2026-05-01', owner_id: admin.body.user.id }),
+      403,
+      'post',
+      records,
+    );
     const share = await repApi('POST', `${item}/shares`, { group: 'support_team', access: 'edit' });
     expectDocumented(share, 201, 'post', `${records}/{id}/shares`);
-    expectDocumented(await repApi('POST', `${item}/shares`, { group: 'support_team', userId: admin.body.user.id, access: 'read' }), 422, 'post', `${records}/{id}/shares`);
-    expectDocumented(await repApi('POST', `${item}/shares`, { group: 'support_team', access: 'read', note: 'x' }), 400, 'post', `${records}/{id}/shares`);
+    expectDocumented(
+      await repApi('POST', `${item}/shares`, { group: 'support_team', userId: admin.body.user.id, access: 'read' }),
+      422,
+      'post',
+      `${records}/{id}/shares`,
+    );
+    expectDocumented(
+      await repApi('POST', `${item}/shares`, { group: 'support_team', access: 'read', note: 'x' }),
+      400,
+      'post',
+      `${records}/{id}/shares`,
+    );
     expectDocumented(await repApi('GET', `${item}/shares`), 200, 'get', `${records}/{id}/shares`);
     expectDocumented(await t.api('GET', `${item}/access?user=${user.body.id}`), 200, 'get', `${records}/{id}/access`);
-    expectDocumented(await repApi('GET', `${item}/access?user=${admin.body.user.id}`), 403, 'get', `${records}/{id}/access`);
-    expectDocumented(await t.api('GET', `${item}/access?user=00000000-0000-7000-8000-000000000000`), 404, 'get', `${records}/{id}/access`);
-    expectDocumented(await repApi('DELETE', `${item}/shares/${share.body.id}`), 204, 'delete', `${records}/{id}/shares/{shareId}`);
-    expectDocumented(await repApi('DELETE', `${item}/shares/${share.body.id}`), 404, 'delete', `${records}/{id}/shares/{shareId}`);
+    expectDocumented(
+      await repApi('GET', `${item}/access?user=${admin.body.user.id}`),
+      403,
+      'get',
+      `${records}/{id}/access`,
+    );
+    expectDocumented(
+      await t.api('GET', `${item}/access?user=00000000-0000-7000-8000-000000000000`),
+      404,
+      'get',
+      `${records}/{id}/access`,
+    );
+    expectDocumented(
+      await repApi('DELETE', `${item}/shares/${share.body.id}`),
+      204,
+      'delete',
+      `${records}/{id}/shares/{shareId}`,
+    );
+    expectDocumented(
+      await repApi('DELETE', `${item}/shares/${share.body.id}`),
+      404,
+      'delete',
+      `${records}/{id}/shares/{shareId}`,
+    );
     // another rep's private record: not found, not forbidden
     const peer = await t.api('POST', '/api/v1/users', { ...rep, email: 'documented.peer@example.test' });
     const peerApi = as((await login(peer.body.email)).body.token);
@@ -216,18 +392,38 @@ describe('the document against what the server answers', () => {
     expectDocumented(await repApi('GET', '/api/v1/setup-audit'), 403, 'get', '/api/v1/setup-audit');
 
     expectDocumented(await t.api('GET', '/api/v1/tenants'), 200, 'get', '/api/v1/tenants');
-    expectDocumented(await t.api('POST', '/api/v1/tenants', { name: 'Bad Name', adminEmail: 'boss@example.test' }), 422, 'post', '/api/v1/tenants');
+    expectDocumented(
+      await t.api('POST', '/api/v1/tenants', { name: 'Bad Name', adminEmail: 'boss@example.test' }),
+      422,
+      'post',
+      '/api/v1/tenants',
+    );
     expectDocumented(await repApi('GET', '/api/v1/tenants'), 403, 'get', '/api/v1/tenants');
     const tenant = await t.api('POST', '/api/v1/tenants', { name: 'documented', adminEmail: 'boss@documented.test' });
     expectDocumented(tenant, 201, 'post', '/api/v1/tenants');
-    expectDocumented(await t.api('POST', '/api/v1/tenants', { name: 'documented', adminEmail: 'boss@documented.test' }), 409, 'post', '/api/v1/tenants');
-    const boss = await t.api('POST', '/api/v1/auth/login', { tenant: 'documented', email: 'boss@documented.test', password: tenant.body.adminPassword });
+    expectDocumented(
+      await t.api('POST', '/api/v1/tenants', { name: 'documented', adminEmail: 'boss@documented.test' }),
+      409,
+      'post',
+      '/api/v1/tenants',
+    );
+    const boss = await t.api('POST', '/api/v1/auth/login', {
+      tenant: 'documented',
+      email: 'boss@documented.test',
+      password: tenant.body.adminPassword,
+    });
     expectDocumented(boss, 200, 'post', '/api/v1/auth/login');
     expect(boss.body.token).toMatch(/^documented\./);
     expectDocumented(await as(boss.body.token)('GET', '/api/v1/tenants'), 404, 'get', '/api/v1/tenants');
 
     // five failures lock the account: the right password is then refused too, with Retry-After
-    for (let i = 0; i < 5; i++) expectDocumented(await t.api('POST', '/api/v1/auth/login', { email: peer.body.email, password: 'wrong' }), 401, 'post', '/api/v1/auth/login');
+    for (let i = 0; i < 5; i++)
+      expectDocumented(
+        await t.api('POST', '/api/v1/auth/login', { email: peer.body.email, password: 'wrong' }),
+        401,
+        'post',
+        '/api/v1/auth/login',
+      );
     const locked = await t.api('POST', '/api/v1/auth/login', { email: peer.body.email, password: 'a-long-password' });
     expectDocumented(locked, 429, 'post', '/api/v1/auth/login');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -271,7 +467,13 @@ describe('GET /api/docs', () => {
   });
 
   it('serves only the assets the page uses', async () => {
-    for (const path of ['/api/docs/assets/package.json', '/api/docs/assets/index.html', '/api/docs/assets/swagger-initializer.js', '/api/docs/assets/../package.json', '/api/docs/assets/']) {
+    for (const path of [
+      '/api/docs/assets/package.json',
+      '/api/docs/assets/index.html',
+      '/api/docs/assets/swagger-initializer.js',
+      '/api/docs/assets/../package.json',
+      '/api/docs/assets/',
+    ]) {
       const res = await fetch(t.url + path);
       expect([401, 404], path).toContain(res.status);
       expect(res.headers.get('content-type'), path).toContain('application/problem+json');

@@ -13,8 +13,14 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const gauge = (precision: number, scale: number) => ({
-  apiName: 'gauge', label: 'Gauge', pluralLabel: 'Gauges', nameField: 'name',
-  fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'reading', type: 'number', label: 'Reading', precision, scale }],
+  apiName: 'gauge',
+  label: 'Gauge',
+  pluralLabel: 'Gauges',
+  nameField: 'name',
+  fields: [
+    { apiName: 'name', type: 'text', label: 'Name' },
+    { apiName: 'reading', type: 'number', label: 'Reading', precision, scale },
+  ],
 });
 
 describe('prepared statements', () => {

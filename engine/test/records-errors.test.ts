@@ -15,7 +15,16 @@ const DETAIL_CHILD = 'rerr_mchild';
 const GRANDCHILD = 'rerr_gchild';
 const RECORDS = '/api/v1/records';
 const MISSING_ID = '01900000-0000-7000-8000-000000000000';
-const SYSTEM_FIELDS = ['id', 'owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'deleted_at'];
+const SYSTEM_FIELDS = [
+  'id',
+  'owner_id',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'version',
+  'deleted_at',
+];
 
 let t: TestEngine;
 type Res = { status: number; body: any; headers: Headers };
@@ -27,9 +36,17 @@ const liveRows = (object: string) => rows(object, 'deleted_at is null');
 function expectProblem(res: Res, status: number, errors?: { field: string; code: string }[]) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   expect(Array.isArray(res.body.errors)).toBe(true);
-  if (errors) expect(res.body.errors.map((e: { field: string; code: string }) => ({ field: e.field, code: e.code }))).toEqual(errors);
+  if (errors)
+    expect(res.body.errors.map((e: { field: string; code: string }) => ({ field: e.field, code: e.code }))).toEqual(
+      errors,
+    );
 }
 
 async function create(object: string, body: unknown, headers?: Record<string, string>): Promise<Res> {
@@ -45,43 +62,81 @@ const list = (object: string, params: Record<string, string | number>) =>
   t.api('GET', `${RECORDS}/${object}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`);
 
 /** Sends a raw body, so it can hold what JSON.stringify would never produce. */
-const raw = (method: string, path: string, text: string, type = 'application/json') => t.api(method, path, text, { 'content-type': type });
+const raw = (method: string, path: string, text: string, type = 'application/json') =>
+  t.api(method, path, text, { 'content-type': type });
 
 beforeAll(async () => {
   t = await startTestEngine();
   const objects = [
     {
-      apiName: DEAL, label: 'Deal', pluralLabel: 'Deals', nameField: 'name',
+      apiName: DEAL,
+      label: 'Deal',
+      pluralLabel: 'Deals',
+      nameField: 'name',
       fields: [
         { apiName: 'name', type: 'text', label: 'Name', required: true, maxLength: 100 },
         { apiName: 'code', type: 'text', label: 'Code', unique: true, maxLength: 20 },
-        { apiName: 'stage', type: 'picklist', label: 'Stage', values: [{ value: 'open' }, { value: 'won' }, { value: 'lost' }] },
+        {
+          apiName: 'stage',
+          type: 'picklist',
+          label: 'Stage',
+          values: [{ value: 'open' }, { value: 'won' }, { value: 'lost' }],
+        },
         { apiName: 'amount', type: 'currency', label: 'Amount' },
         { apiName: 'partner', type: 'lookup', label: 'Partner', target: PARENT },
         { apiName: 'closes_on', type: 'date', label: 'Closes on' },
       ],
-      validationRules: [{
-        apiName: 'big_deal_needs_stage',
-        condition: { and: [{ '>': [{ var: 'amount' }, 1000] }, { '!': { var: 'stage' } }] },
-        message: { en: 'A deal over 1000 needs a stage', 'zh-CN': '超过 1000 的交易必须填写阶段' },
-        errorField: 'stage',
-      }],
+      validationRules: [
+        {
+          apiName: 'big_deal_needs_stage',
+          condition: { and: [{ '>': [{ var: 'amount' }, 1000] }, { '!': { var: 'stage' } }] },
+          message: { en: 'A deal over 1000 needs a stage', 'zh-CN': '超过 1000 的交易必须填写阶段' },
+          errorField: 'stage',
+        },
+      ],
     },
     {
-      apiName: PARENT, label: 'Parent', pluralLabel: 'Parents', nameField: 'name',
+      apiName: PARENT,
+      label: 'Parent',
+      pluralLabel: 'Parents',
+      nameField: 'name',
       fields: [{ apiName: 'name', type: 'text', label: 'Name' }],
     },
-    ...([[RESTRICT_CHILD, 'restrict'], [SETNULL_CHILD, 'setNull'], [CASCADE_CHILD, 'cascade']] as const).map(([apiName, onDelete]) => ({
-      apiName, label: apiName, pluralLabel: `${apiName}s`, nameField: 'name',
-      fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'parent', type: 'lookup', label: 'Parent', target: PARENT, onDelete }],
+    ...(
+      [
+        [RESTRICT_CHILD, 'restrict'],
+        [SETNULL_CHILD, 'setNull'],
+        [CASCADE_CHILD, 'cascade'],
+      ] as const
+    ).map(([apiName, onDelete]) => ({
+      apiName,
+      label: apiName,
+      pluralLabel: `${apiName}s`,
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'Name' },
+        { apiName: 'parent', type: 'lookup', label: 'Parent', target: PARENT, onDelete },
+      ],
     })),
     {
-      apiName: DETAIL_CHILD, label: 'Detail', pluralLabel: 'Details', nameField: 'name',
-      fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'parent', type: 'masterDetail', label: 'Parent', target: PARENT }],
+      apiName: DETAIL_CHILD,
+      label: 'Detail',
+      pluralLabel: 'Details',
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'Name' },
+        { apiName: 'parent', type: 'masterDetail', label: 'Parent', target: PARENT },
+      ],
     },
     {
-      apiName: GRANDCHILD, label: 'Grandchild', pluralLabel: 'Grandchildren', nameField: 'name',
-      fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'parent', type: 'masterDetail', label: 'Parent', target: CASCADE_CHILD }],
+      apiName: GRANDCHILD,
+      label: 'Grandchild',
+      pluralLabel: 'Grandchildren',
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'Name' },
+        { apiName: 'parent', type: 'masterDetail', label: 'Parent', target: CASCADE_CHILD },
+      ],
     },
   ];
   // The deal points at the parent, so the parent goes in first.
@@ -101,7 +156,14 @@ describe('creating records', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/api/v1/records/${DEAL}/${res.body.id}`);
     expect(res.headers.get('etag')).toBe('"1"');
-    expect(res.body).toMatchObject({ name: 'First deal', code: 'D-1', stage: 'open', amount: 250.5, version: 1, partner: null });
+    expect(res.body).toMatchObject({
+      name: 'First deal',
+      code: 'D-1',
+      stage: 'open',
+      amount: 250.5,
+      version: 1,
+      partner: null,
+    });
     expect(await rows(DEAL)).toBe(before + 1);
     expect((await get(DEAL, res.body.id)).body).toStrictEqual(res.body);
   });
@@ -112,13 +174,23 @@ describe('creating records', () => {
     ['a required field sent empty', () => ({ name: '' }), [{ field: 'name', code: 'required' }]],
     ['text longer than maxLength', () => ({ name: 'x'.repeat(101) }), [{ field: 'name', code: 'maxLength' }]],
     ['a picklist value not in the list', () => ({ name: 'p', stage: 'pending' }), [{ field: 'stage', code: 'enum' }]],
-    ['a lookup to a random uuid', () => ({ name: 'l', partner: MISSING_ID }), [{ field: 'partner', code: 'reference' }]],
+    [
+      'a lookup to a random uuid',
+      () => ({ name: 'l', partner: MISSING_ID }),
+      [{ field: 'partner', code: 'reference' }],
+    ],
     ['a lookup that is not a uuid', () => ({ name: 'l', partner: 'abc' }), [{ field: 'partner', code: 'format' }]],
     ['an unknown field', () => ({ name: 'u', colour: 'red' }), [{ field: 'colour', code: 'unknownField' }]],
     ['a wrong value type', () => ({ name: 'w', amount: '12' }), [{ field: 'amount', code: 'type' }]],
-    ['several mistakes at once', () => ({ stage: 'x', colour: 1 }), [
-      { field: 'stage', code: 'enum' }, { field: 'colour', code: 'unknownField' }, { field: 'name', code: 'required' },
-    ]],
+    [
+      'several mistakes at once',
+      () => ({ stage: 'x', colour: 1 }),
+      [
+        { field: 'stage', code: 'enum' },
+        { field: 'colour', code: 'unknownField' },
+        { field: 'name', code: 'required' },
+      ],
+    ],
   ];
   for (const [what, body, errors] of failing) {
     it(`failing: ${what} → 422, nothing written`, async () => {
@@ -217,7 +289,11 @@ describe('creating records', () => {
     for (const [language, message] of languages) {
       it(`failing: the rule answers in the caller's language (${language ?? 'no Accept-Language'}), nothing written`, async () => {
         const before = await rows(DEAL);
-        const res = await create(DEAL, { name: 'Big, no stage', amount: 5000 }, language ? { 'accept-language': language } : {});
+        const res = await create(
+          DEAL,
+          { name: 'Big, no stage', amount: 5000 },
+          language ? { 'accept-language': language } : {},
+        );
         expectProblem(res, 422, [{ field: 'stage', code: 'validationRule' }]);
         expect(res.body.errors[0]).toMatchObject({ rule: 'big_deal_needs_stage', message });
         expect(await rows(DEAL)).toBe(before);
@@ -226,7 +302,12 @@ describe('creating records', () => {
 
     it('failing: an update that breaks the rule → 422, the record is unchanged', async () => {
       const deal = await made(DEAL, { name: 'Small', amount: 10 });
-      const res = await t.api('PATCH', `${RECORDS}/${DEAL}/${deal.id}`, { amount: 2000 }, { 'accept-language': 'zh-CN' });
+      const res = await t.api(
+        'PATCH',
+        `${RECORDS}/${DEAL}/${deal.id}`,
+        { amount: 2000 },
+        { 'accept-language': 'zh-CN' },
+      );
       expectProblem(res, 422, [{ field: 'stage', code: 'validationRule' }]);
       expect(res.body.errors[0].message).toBe('超过 1000 的交易必须填写阶段');
       expect((await get(DEAL, deal.id)).body).toStrictEqual(deal);
@@ -240,7 +321,13 @@ describe('updating records', () => {
     const res = await t.api('PATCH', `${RECORDS}/${DEAL}/${deal.id}`, { name: 'Changed' });
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).toBe('"2"');
-    expect(res.body).toMatchObject({ name: 'Changed', stage: 'open', amount: 1, version: 2, created_at: deal.created_at });
+    expect(res.body).toMatchObject({
+      name: 'Changed',
+      stage: 'open',
+      amount: 1,
+      version: 2,
+      created_at: deal.created_at,
+    });
     const current = await t.api('PATCH', `${RECORDS}/${DEAL}/${deal.id}`, { stage: 'won' }, { 'if-match': '"2"' });
     expect(current.status).toBe(200);
     expect(current.body.version).toBe(3);
@@ -252,7 +339,12 @@ describe('updating records', () => {
     expect(updated.body.version).toBe(2);
     const stale = await t.api('PATCH', `${RECORDS}/${DEAL}/${deal.id}`, { name: 'Lost update' }, { 'if-match': '"1"' });
     expectProblem(stale, 412, [{ field: 'If-Match', code: 'stale' }]);
-    const bad = await t.api('PATCH', `${RECORDS}/${DEAL}/${deal.id}`, { name: 'Lost update' }, { 'if-match': 'yesterday' });
+    const bad = await t.api(
+      'PATCH',
+      `${RECORDS}/${DEAL}/${deal.id}`,
+      { name: 'Lost update' },
+      { 'if-match': 'yesterday' },
+    );
     expectProblem(bad, 400, [{ field: 'If-Match', code: 'format' }]);
     expect((await get(DEAL, deal.id)).body).toStrictEqual(updated.body);
   });
@@ -347,7 +439,9 @@ describe('deleting records', () => {
 
     // once the blocker points elsewhere the delete goes through
     const elsewhere = await made(PARENT, { name: 'Elsewhere' });
-    expect((await t.api('PATCH', `${RECORDS}/${RESTRICT_CHILD}/${blocker.id}`, { parent: elsewhere.id })).status).toBe(200);
+    expect((await t.api('PATCH', `${RECORDS}/${RESTRICT_CHILD}/${blocker.id}`, { parent: elsewhere.id })).status).toBe(
+      200,
+    );
     expect((await t.api('DELETE', `${RECORDS}/${PARENT}/${parent.id}`)).status).toBe(204);
   });
 
@@ -368,7 +462,11 @@ describe('deleting records', () => {
     expect(cleared.body.parent).toBeNull();
     expect(cleared.body.version).toBe(2);
     expect((await get(SETNULL_CHILD, untouched.id)).body).toStrictEqual(untouched);
-    for (const [object, id] of [[CASCADE_CHILD, cascaded.id], [GRANDCHILD, grandchild.id], [DETAIL_CHILD, detail.id]] as const) {
+    for (const [object, id] of [
+      [CASCADE_CHILD, cascaded.id],
+      [GRANDCHILD, grandchild.id],
+      [DETAIL_CHILD, detail.id],
+    ] as const) {
       expectProblem(await get(object, id), 404);
       expect(await rows(object, `id = '${id}' and deleted_at is not null`)).toBe(1);
     }
@@ -379,7 +477,9 @@ describe('deleting records', () => {
   it('failing: a masterDetail child without its parent → 422 required, nothing written', async () => {
     const before = await rows(DETAIL_CHILD);
     expectProblem(await create(DETAIL_CHILD, { name: 'orphan' }), 422, [{ field: 'parent', code: 'required' }]);
-    expectProblem(await create(DETAIL_CHILD, { name: 'orphan', parent: MISSING_ID }), 422, [{ field: 'parent', code: 'reference' }]);
+    expectProblem(await create(DETAIL_CHILD, { name: 'orphan', parent: MISSING_ID }), 422, [
+      { field: 'parent', code: 'reference' },
+    ]);
     expect(await rows(DETAIL_CHILD)).toBe(before);
   });
 });
@@ -388,14 +488,21 @@ describe('listing records', () => {
   let ids: Record<string, string>;
   beforeAll(async () => {
     ids = {};
-    for (const [key, amount, stage] of [['l1', 10, 'open'], ['l2', 2000, 'won'], ['l3', 500, 'lost'], ['l4', 1500, 'won']] as const) {
+    for (const [key, amount, stage] of [
+      ['l1', 10, 'open'],
+      ['l2', 2000, 'won'],
+      ['l3', 500, 'lost'],
+      ['l4', 1500, 'won'],
+    ] as const) {
       ids[key] = (await made(DEAL, { name: `list ${key}`, code: `LIST-${key}`, amount, stage })).id;
     }
   });
 
   it('successful: filter, sort, fields and limit', async () => {
     const res = await list(DEAL, {
-      filter: JSON.stringify({ and: [{ amount: { gte: 500 } }, { stage: { in: ['won', 'lost'] } }, { code: { startsWith: 'LIST-' } }] }),
+      filter: JSON.stringify({
+        and: [{ amount: { gte: 500 } }, { stage: { in: ['won', 'lost'] } }, { code: { startsWith: 'LIST-' } }],
+      }),
       sort: '-amount,name',
       fields: 'name,amount',
       limit: 10,
@@ -406,21 +513,51 @@ describe('listing records', () => {
     expect(res.body.data[0]).not.toHaveProperty('stage');
     expect(res.body.nextCursor).toBeNull();
     const recent = await list(DEAL, {
-      filter: JSON.stringify({ code: { startsWith: 'LIST-' }, created_at: { gte: '2000-01-01' }, updated_at: { lt: '9999-12-31T23:59:59.999+14:00' }, version: { in: [1, 2147483647] } }),
+      filter: JSON.stringify({
+        code: { startsWith: 'LIST-' },
+        created_at: { gte: '2000-01-01' },
+        updated_at: { lt: '9999-12-31T23:59:59.999+14:00' },
+        version: { in: [1, 2147483647] },
+      }),
     });
     expect(recent.body.data).toHaveLength(4);
-    const or = await list(DEAL, { filter: JSON.stringify({ code: { startsWith: 'LIST-' }, or: [{ amount: 10 }, { not: { stage: { ne: 'lost' } } }] }) });
+    const or = await list(DEAL, {
+      filter: JSON.stringify({
+        code: { startsWith: 'LIST-' },
+        or: [{ amount: 10 }, { not: { stage: { ne: 'lost' } } }],
+      }),
+    });
     expect(or.body.data.map((r: { id: string }) => r.id).sort()).toEqual([ids.l1, ids.l3].sort());
   });
 
   const failing: [string, Record<string, string | number>, { field: string; code: string; message?: unknown }][] = [
     ['an unknown field', { filter: '{"colour":{"eq":"red"}}' }, { field: '/colour', code: 'unknownField' }],
-    ['an unknown field inside and/or/not', { filter: '{"and":[{"name":"x"},{"or":[{"not":{"colour":1}}]}]}' }, { field: '/and/1/or/0/not/colour', code: 'unknownField' }],
-    ['an unknown operator', { filter: '{"amount":{"greater":5}}' }, { field: '/amount/greater', code: 'unknownOperator' }],
-    ['an operator the type does not allow', { filter: '{"stage":{"gt":"open"}}' }, { field: '/stage/gt', code: 'operator' }],
-    ['contains on a number', { filter: '{"amount":{"contains":"1"}}' }, { field: '/amount/contains', code: 'operator' }],
+    [
+      'an unknown field inside and/or/not',
+      { filter: '{"and":[{"name":"x"},{"or":[{"not":{"colour":1}}]}]}' },
+      { field: '/and/1/or/0/not/colour', code: 'unknownField' },
+    ],
+    [
+      'an unknown operator',
+      { filter: '{"amount":{"greater":5}}' },
+      { field: '/amount/greater', code: 'unknownOperator' },
+    ],
+    [
+      'an operator the type does not allow',
+      { filter: '{"stage":{"gt":"open"}}' },
+      { field: '/stage/gt', code: 'operator' },
+    ],
+    [
+      'contains on a number',
+      { filter: '{"amount":{"contains":"1"}}' },
+      { field: '/amount/contains', code: 'operator' },
+    ],
     ['a value of the wrong type', { filter: '{"amount":{"eq":"abc"}}' }, { field: '/amount/eq', code: 'type' }],
-    ['a picklist value not in the list', { filter: '{"stage":{"in":["open","nope"]}}' }, { field: '/stage/in/1', code: 'type' }],
+    [
+      'a picklist value not in the list',
+      { filter: '{"stage":{"in":["open","nope"]}}' },
+      { field: '/stage/in/1', code: 'type' },
+    ],
     ['in without an array', { filter: '{"stage":{"in":"open"}}' }, { field: '/stage/in', code: 'type' }],
     ['between with one value', { filter: '{"amount":{"between":[1]}}' }, { field: '/amount/between', code: 'type' }],
     ['isNull with a string', { filter: '{"name":{"isNull":"yes"}}' }, { field: '/name/isNull', code: 'type' }],
@@ -430,18 +567,54 @@ describe('listing records', () => {
     ['a filter that is an array', { filter: '[{"name":"x"}]' }, { field: '', code: 'type' }],
     ['an empty filter object', { filter: '{}' }, { field: '', code: 'empty' }],
     ['an empty and', { filter: '{"and":[]}' }, { field: '/and', code: 'type' }],
-    ['over-deep nesting', { filter: `${'{"not":'.repeat(20)}{"name":"x"}${'}'.repeat(20)}` }, { field: `${'/not'.repeat(13)}`, code: 'depth' }],
-    ['a date Postgres cannot hold (year 0)', { filter: '{"closes_on":{"lt":"0000-01-01"}}' }, { field: '/closes_on/lt', code: 'type' }],
+    [
+      'over-deep nesting',
+      { filter: `${'{"not":'.repeat(20)}{"name":"x"}${'}'.repeat(20)}` },
+      { field: `${'/not'.repeat(13)}`, code: 'depth' },
+    ],
+    [
+      'a date Postgres cannot hold (year 0)',
+      { filter: '{"closes_on":{"lt":"0000-01-01"}}' },
+      { field: '/closes_on/lt', code: 'type' },
+    ],
     ['a date that does not exist', { filter: '{"closes_on":"2024-02-30"}' }, { field: '/closes_on/eq', code: 'type' }],
-    ['created_at on a day that does not exist', { filter: '{"created_at":{"gt":"2024-02-30"}}' }, { field: '/created_at/gt', code: 'type' }],
+    [
+      'created_at on a day that does not exist',
+      { filter: '{"created_at":{"gt":"2024-02-30"}}' },
+      { field: '/created_at/gt', code: 'type' },
+    ],
     ['created_at as a bare number', { filter: '{"created_at":{"gt":"1"}}' }, { field: '/created_at/gt', code: 'type' }],
-    ['created_at without a time zone', { filter: '{"created_at":{"gt":"2024-01-01T10:00:00"}}' }, { field: '/created_at/gt', code: 'type' }],
-    ['created_at in year 0', { filter: '{"created_at":{"gt":"0000-01-01T00:00:00Z"}}' }, { field: '/created_at/gt', code: 'type' }],
-    ['created_at at hour 24', { filter: '{"created_at":{"between":["2024-01-01T00:00:00Z","2024-01-01T24:00:00Z"]}}' }, { field: '/created_at/between/1', code: 'type' }],
-    ['version beyond a Postgres integer', { filter: '{"version":{"gte":2147483648}}' }, { field: '/version/gte', code: 'type' }],
+    [
+      'created_at without a time zone',
+      { filter: '{"created_at":{"gt":"2024-01-01T10:00:00"}}' },
+      { field: '/created_at/gt', code: 'type' },
+    ],
+    [
+      'created_at in year 0',
+      { filter: '{"created_at":{"gt":"0000-01-01T00:00:00Z"}}' },
+      { field: '/created_at/gt', code: 'type' },
+    ],
+    [
+      'created_at at hour 24',
+      { filter: '{"created_at":{"between":["2024-01-01T00:00:00Z","2024-01-01T24:00:00Z"]}}' },
+      { field: '/created_at/between/1', code: 'type' },
+    ],
+    [
+      'version beyond a Postgres integer',
+      { filter: '{"version":{"gte":2147483648}}' },
+      { field: '/version/gte', code: 'type' },
+    ],
     ['version as a fraction', { filter: '{"version":{"in":[1,1.5]}}' }, { field: '/version/in/1', code: 'type' }],
-    ['a NUL character in a value', { filter: '{"name":{"eq":"a\\u0000b"}}' }, { field: '/name/eq', code: 'invalidCharacter' }],
-    ['a NUL character in contains', { filter: '{"name":{"contains":"a\\u0000"}}' }, { field: '/name/contains', code: 'invalidCharacter' }],
+    [
+      'a NUL character in a value',
+      { filter: '{"name":{"eq":"a\\u0000b"}}' },
+      { field: '/name/eq', code: 'invalidCharacter' },
+    ],
+    [
+      'a NUL character in contains',
+      { filter: '{"name":{"contains":"a\\u0000"}}' },
+      { field: '/name/contains', code: 'invalidCharacter' },
+    ],
     ['limit 0', { limit: 0 }, { field: 'limit', code: 'range' }],
     ['limit 501', { limit: 501 }, { field: 'limit', code: 'range' }],
     ['limit -1', { limit: -1 }, { field: 'limit', code: 'range' }],
@@ -451,9 +624,21 @@ describe('listing records', () => {
     ['sort by an unknown second field', { sort: '-amount,colour' }, { field: 'sort', code: 'unknownField' }],
     ['sort with an empty part', { sort: 'name,' }, { field: 'sort', code: 'unknownField' }],
     ['fields naming an unknown field', { fields: 'name,colour' }, { field: 'fields', code: 'unknownField' }],
-    ['fields naming a system field, which always comes', { fields: 'name,created_at' }, { field: 'fields', code: 'unknownField', message: expect.stringContaining('system fields (id, version, owner_id, created_at') }],
+    [
+      'fields naming a system field, which always comes',
+      { fields: 'name,created_at' },
+      {
+        field: 'fields',
+        code: 'unknownField',
+        message: expect.stringContaining('system fields (id, version, owner_id, created_at'),
+      },
+    ],
     ['a cursor that is not base64 JSON', { cursor: 'not-a-cursor' }, { field: 'cursor', code: 'cursor' }],
-    ['a cursor of JSON that is no cursor', { cursor: Buffer.from('{"hello":1}').toString('base64url') }, { field: 'cursor', code: 'cursor' }],
+    [
+      'a cursor of JSON that is no cursor',
+      { cursor: Buffer.from('{"hello":1}').toString('base64url') },
+      { field: 'cursor', code: 'cursor' },
+    ],
   ];
   for (const [what, params, error] of failing) {
     it(`failing: ${what} → 400 naming it, nothing written`, async () => {
@@ -508,9 +693,13 @@ describe('listing records', () => {
     for (let i = 0; i < 5; i++) await made(DEAL, { name: `paging ${i}`, code: `PAGE-${i}` });
     const filter = JSON.stringify({ code: { startsWith: 'PAGE-' } });
     const variants: Record<string, string>[] = [
-      { sort: 'created_at' }, { sort: '-created_at' }, { sort: 'updated_at' }, { sort: '-updated_at,name' },
+      { sort: 'created_at' },
+      { sort: '-created_at' },
+      { sort: 'updated_at' },
+      { sort: '-updated_at,name' },
       // the cursor is built from the sort values even when `fields` leaves them out
-      { sort: 'created_at', fields: 'code' }, { sort: '-amount,created_at', fields: 'name' },
+      { sort: 'created_at', fields: 'code' },
+      { sort: '-amount,created_at', fields: 'name' },
     ];
     for (const params of variants) {
       const sort = JSON.stringify(params);
@@ -567,14 +756,23 @@ describe('the SQL injection corpus', () => {
 
       const found = await list(DEAL, { filter: JSON.stringify({ name: { eq: line } }) });
       expect(found.status, line).toBe(200);
-      expect(found.body.data.map((r: { id: string }) => r.id), line).toEqual([res.body.id]);
+      expect(
+        found.body.data.map((r: { id: string }) => r.id),
+        line,
+      ).toEqual([res.body.id]);
 
       const bare = await list(DEAL, { filter: JSON.stringify({ name: line }) });
-      expect(bare.body.data.map((r: { id: string }) => r.id), line).toEqual([res.body.id]);
+      expect(
+        bare.body.data.map((r: { id: string }) => r.id),
+        line,
+      ).toEqual([res.body.id]);
 
       const containing = await list(DEAL, { filter: JSON.stringify({ name: { contains: line } }), limit: 500 });
       expect(containing.status, line).toBe(200);
-      expect(containing.body.data.map((r: { id: string }) => r.id), line).toContain(res.body.id);
+      expect(
+        containing.body.data.map((r: { id: string }) => r.id),
+        line,
+      ).toContain(res.body.id);
       for (const r of containing.body.data) expect(r.name.toLowerCase(), line).toContain(line.toLowerCase());
     }
     expect(await rows(DEAL)).toBe(before + lines.length);

@@ -5,26 +5,40 @@ let t: TestEngine;
 beforeAll(async () => {
   t = await startTestEngine();
   const objects = [
-    { apiName: 'album', label: 'Album', pluralLabel: 'Albums', nameField: 'title', fields: [
-      { apiName: 'title', type: 'text', label: 'Title' },
-      { apiName: 'catalog_no', type: 'text', label: 'Catalog no', unique: true },
-    ] },
-    { apiName: 'track', label: 'Track', pluralLabel: 'Tracks', nameField: 'title', fields: [
-      { apiName: 'title', type: 'text', label: 'Title' },
-      { apiName: 'album', type: 'masterDetail', label: 'Album', target: 'album' },
-    ] },
+    {
+      apiName: 'album',
+      label: 'Album',
+      pluralLabel: 'Albums',
+      nameField: 'title',
+      fields: [
+        { apiName: 'title', type: 'text', label: 'Title' },
+        { apiName: 'catalog_no', type: 'text', label: 'Catalog no', unique: true },
+      ],
+    },
+    {
+      apiName: 'track',
+      label: 'Track',
+      pluralLabel: 'Tracks',
+      nameField: 'title',
+      fields: [
+        { apiName: 'title', type: 'text', label: 'Title' },
+        { apiName: 'album', type: 'masterDetail', label: 'Album', target: 'album' },
+      ],
+    },
   ];
   for (const o of objects) expect((await t.api('POST', '/api/v1/meta/objects', o)).status).toBe(201);
   expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
 });
 afterAll(() => t?.close());
 
-const live = async (table: string) => (await t.sql('select count(*)::int as n from ?? where deleted_at is null', [`${t.schema}.${table}`]))[0].n;
+const live = async (table: string) =>
+  (await t.sql('select count(*)::int as n from ?? where deleted_at is null', [`${t.schema}.${table}`]))[0].n;
 
 describe('recycle bin', () => {
   it('deletes with the children, lists the bin, and restores parent and children together', async () => {
     const album = (await t.api('POST', '/api/v1/records/album', { title: 'Blue', catalog_no: 'B-1' })).body;
-    for (const title of ['One', 'Two']) expect((await t.api('POST', '/api/v1/records/track', { title, album: album.id })).status).toBe(201);
+    for (const title of ['One', 'Two'])
+      expect((await t.api('POST', '/api/v1/records/track', { title, album: album.id })).status).toBe(201);
     expect((await t.api('DELETE', `/api/v1/records/album/${album.id}`)).status).toBe(204);
     expect(await live('track')).toBe(0);
     expect((await t.api('GET', `/api/v1/records/album/${album.id}`)).status).toBe(404);

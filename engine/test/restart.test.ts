@@ -13,8 +13,14 @@ describe('restart', () => {
     // PostgreSQL: the same schema, opened by a second engine.
     const first = await startTestEngine({ dataDir: path.join(dir, 'data'), keepSchema: true });
     const def = {
-      apiName: 'visit', label: 'Visit', pluralLabel: 'Visits', nameField: 'title',
-      fields: [{ apiName: 'title', type: 'text', label: 'Title' }, { apiName: 'ref', type: 'autonumber', label: 'Ref', format: 'V-{000}' }],
+      apiName: 'visit',
+      label: 'Visit',
+      pluralLabel: 'Visits',
+      nameField: 'title',
+      fields: [
+        { apiName: 'title', type: 'text', label: 'Title' },
+        { apiName: 'ref', type: 'autonumber', label: 'Ref', format: 'V-{000}' },
+      ],
     };
     expect((await first.api('POST', '/api/v1/meta/objects', def)).status).toBe(201);
     expect((await first.api('POST', '/api/v1/meta/publish')).status).toBe(201);
@@ -25,7 +31,10 @@ describe('restart', () => {
 
     const second = await startTestEngine({ dataDir: path.join(dir, 'data'), schema: first.schema });
     try {
-      expect((await second.api('GET', `/api/v1/records/visit/${created.body.id}`)).body).toMatchObject({ title: 'Before restart', ref: 'V-001' });
+      expect((await second.api('GET', `/api/v1/records/visit/${created.body.id}`)).body).toMatchObject({
+        title: 'Before restart',
+        ref: 'V-001',
+      });
       expect((await second.api('GET', '/api/v1/meta/releases')).body.data).toEqual(releases);
       expect((await second.api('POST', '/api/v1/records/visit', { title: 'After restart' })).body.ref).toBe('V-002');
       // the core pack is installed once, not again on restart

@@ -14,14 +14,26 @@ const names = (items: { apiName: string }[]) => items.map((i) => i.apiName).sort
 
 describe('the runtime view', () => {
   it('shows a user only the objects, fields, views and dashboard widgets their grants reach', async () => {
-    await publish(t, { permissionSets: [{ apiName: 'rv_support', label: 'Support', objects: { support_case: { read: true, edit: true }, account: { read: true } }, fields: { 'account.annual_revenue': { read: false } } }] });
+    await publish(t, {
+      permissionSets: [
+        {
+          apiName: 'rv_support',
+          label: 'Support',
+          objects: { support_case: { read: true, edit: true }, account: { read: true } },
+          fields: { 'account.annual_revenue': { read: false } },
+        },
+      ],
+    });
     const agent = await createUser(t, { name: 'Agent', permissionSets: ['rv_support'] });
     const view = (await agent.api('GET', '/api/v1/meta/runtime')).body;
     expect(names(view.objects)).toEqual(['account', 'support_case']);
     const account = view.objects.find((o: { apiName: string }) => o.apiName === 'account');
     expect(account.fields.map((f: { apiName: string }) => f.apiName)).not.toContain('annual_revenue');
     expect(account.fields.map((f: { apiName: string }) => f.apiName)).toContain('name');
-    expect([...new Set(view.layouts.map((l: { object: string }) => l.object))].sort()).toEqual(['account', 'support_case']);
+    expect([...new Set(view.layouts.map((l: { object: string }) => l.object))].sort()).toEqual([
+      'account',
+      'support_case',
+    ]);
     expect(view.listViews.every((v: { object: string }) => ['account', 'support_case'].includes(v.object))).toBe(true);
     // The sales dashboard is all opportunities and activities: nothing of it is theirs to see.
     expect(view.dashboards).toEqual([]);

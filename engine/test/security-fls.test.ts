@@ -32,11 +32,22 @@ beforeAll(async () => {
   await publish(t, {
     objects: [
       {
-        apiName: ACCT, label: 'Account', pluralLabel: 'Accounts', nameField: 'name', sharing: { default: 'read' },
-        fields: [{ apiName: 'name', type: 'text', label: 'Name' }, { apiName: 'hidden_note', type: 'text', label: 'Hidden note' }],
+        apiName: ACCT,
+        label: 'Account',
+        pluralLabel: 'Accounts',
+        nameField: 'name',
+        sharing: { default: 'read' },
+        fields: [
+          { apiName: 'name', type: 'text', label: 'Name' },
+          { apiName: 'hidden_note', type: 'text', label: 'Hidden note' },
+        ],
       },
       {
-        apiName: DEAL, label: 'Deal', pluralLabel: 'Deals', nameField: 'name', sharing: { default: 'readWrite' },
+        apiName: DEAL,
+        label: 'Deal',
+        pluralLabel: 'Deals',
+        nameField: 'name',
+        sharing: { default: 'readWrite' },
         fields: [
           { apiName: 'name', type: 'text', label: 'Name', required: true, searchable: true },
           { apiName: 'code', type: 'text', label: 'Code', unique: true, searchable: true, maxLength: 40 },
@@ -50,17 +61,24 @@ beforeAll(async () => {
     ],
     permissionSets: [
       {
-        apiName: 'fls_limited', label: 'Limited',
+        apiName: 'fls_limited',
+        label: 'Limited',
         objects: { [DEAL]: { read: true, create: true, edit: true, delete: true }, [ACCT]: { read: true } },
         fields: {
-          [`${DEAL}.secret`]: { read: false, edit: false }, [`${DEAL}.cost`]: { read: false, edit: false }, [`${DEAL}.closed_on`]: { read: false, edit: false },
-          [`${DEAL}.salary`]: { read: true, edit: false }, [`${ACCT}.hidden_note`]: { read: false, edit: false },
+          [`${DEAL}.secret`]: { read: false, edit: false },
+          [`${DEAL}.cost`]: { read: false, edit: false },
+          [`${DEAL}.closed_on`]: { read: false, edit: false },
+          [`${DEAL}.salary`]: { read: true, edit: false },
+          [`${ACCT}.hidden_note`]: { read: false, edit: false },
         },
         system: ['importData', 'exportData'],
       },
       { apiName: 'fls_full', label: 'Full', objects: { [DEAL]: { read: true, edit: true } } },
       {
-        apiName: 'fls_nameless', label: 'Nameless', objects: { [DEAL]: { read: true } }, fields: { [`${DEAL}.name`]: { read: false, edit: false } },
+        apiName: 'fls_nameless',
+        label: 'Nameless',
+        objects: { [DEAL]: { read: true } },
+        fields: { [`${DEAL}.name`]: { read: false, edit: false } },
       },
     ],
   });
@@ -70,11 +88,21 @@ beforeAll(async () => {
     createUser(t, { name: 'Nameless', permissionSets: ['fls_nameless'] }),
   ]);
   acct = (await t.api('POST', `${R}/${ACCT}`, { name: 'Acme', hidden_note: HIDDEN })).body;
-  const res = await t.api('POST', `${R}/${DEAL}`, { name: 'Deal one', code: 'D-1', secret: HIDDEN, cost: 42, closed_on: '2024-05-01', salary: 1000, acct: acct.id });
+  const res = await t.api('POST', `${R}/${DEAL}`, {
+    name: 'Deal one',
+    code: 'D-1',
+    secret: HIDDEN,
+    cost: 42,
+    closed_on: '2024-05-01',
+    salary: 1000,
+    acct: acct.id,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   deal = res.body;
   // History entries for the hidden fields: an admin changes them.
-  expect((await t.api('PATCH', `${R}/${DEAL}/${deal.id}`, { secret: `${HIDDEN}2`, cost: 43, salary: 1100 })).status).toBe(200);
+  expect(
+    (await t.api('PATCH', `${R}/${DEAL}/${deal.id}`, { secret: `${HIDDEN}2`, cost: 43, salary: 1100 })).status,
+  ).toBe(200);
 });
 afterAll(() => t?.close());
 
@@ -120,7 +148,8 @@ describe('field-level security: reads', () => {
       }
     }
     // The same requests with the full set pass: the 403s above are field security, not syntax.
-    for (const [params] of cases.filter(([, field]) => !field.startsWith('acct.'))) expect((await both.api('GET', `${R}/${DEAL}?${q(params)}`)).status, JSON.stringify(params)).toBe(200);
+    for (const [params] of cases.filter(([, field]) => !field.startsWith('acct.')))
+      expect((await both.api('GET', `${R}/${DEAL}?${q(params)}`)).status, JSON.stringify(params)).toBe(200);
   });
 
   it('aggregates refuse unreadable fields in groupBy, metrics, filter and rateDate', async () => {
@@ -157,7 +186,9 @@ describe('field-level security: reads', () => {
     expect((await both.api('GET', `/api/v1/search?q=${HIDDEN}`)).body.data).toHaveLength(1);
     // A user who cannot read the name field finds the record by its code, without its name.
     const byCode = await nameless.api('GET', '/api/v1/search?q=D-1');
-    expect(byCode.body.data).toEqual([{ object: DEAL, records: [{ id: deal.id, name: null, score: expect.any(Number) }] }]);
+    expect(byCode.body.data).toEqual([
+      { object: DEAL, records: [{ id: deal.id, name: null, score: expect.any(Number) }] },
+    ]);
     expect((await nameless.api('GET', '/api/v1/search?q=Deal one')).body.data).toEqual([]);
   });
 
@@ -168,23 +199,41 @@ describe('field-level security: reads', () => {
     expect(fields).toEqual(expect.arrayContaining(['salary', null]));
     for (const hidden of ['secret', 'cost']) expect(fields).not.toContain(hidden);
     expect(JSON.stringify(res.body)).not.toContain(HIDDEN);
-    const all = (await both.api('GET', `${R}/${DEAL}/${deal.id}/history`)).body.data.map((e: { field: string | null }) => e.field);
+    const all = (await both.api('GET', `${R}/${DEAL}/${deal.id}/history`)).body.data.map(
+      (e: { field: string | null }) => e.field,
+    );
     expect(all).toEqual(expect.arrayContaining(['secret', 'cost', 'salary']));
   });
 
   it('a lookup path into an object the caller may not read is 403, and export and import need their system permissions', async () => {
-    for (const params of [{ fields: 'code,acct.name' }, { filter: JSON.stringify({ 'acct.name': 'Acme' }) }, { sort: 'acct.name' }] as Record<string, string>[]) {
-      expectProblem(await nameless.api('GET', `${R}/${DEAL}?${q(params)}`), 403, [{ field: 'acct.name', code: 'objectPermission' }]);
+    for (const params of [
+      { fields: 'code,acct.name' },
+      { filter: JSON.stringify({ 'acct.name': 'Acme' }) },
+      { sort: 'acct.name' },
+    ] as Record<string, string>[]) {
+      expectProblem(await nameless.api('GET', `${R}/${DEAL}?${q(params)}`), 403, [
+        { field: 'acct.name', code: 'objectPermission' },
+      ]);
     }
-    expectProblem(await nameless.api('GET', `${R}/${DEAL}/export`), 403, [{ field: 'exportData', code: 'systemPermission' }]);
+    expectProblem(await nameless.api('GET', `${R}/${DEAL}/export`), 403, [
+      { field: 'exportData', code: 'systemPermission' },
+    ]);
     const jobs = await snapshot(t, '_import_jobs');
-    expectProblem(await nameless.api('POST', `${R}/${DEAL}/import`, 'code\nX-1\n', { 'content-type': 'text/csv' }), 403, [{ field: 'importData', code: 'systemPermission' }]);
+    expectProblem(
+      await nameless.api('POST', `${R}/${DEAL}/import`, 'code\nX-1\n', { 'content-type': 'text/csv' }),
+      403,
+      [{ field: 'importData', code: 'systemPermission' }],
+    );
     expect(await snapshot(t, '_import_jobs')).toBe(jobs);
   });
 
   it('/auth/me tells the UI which fields it may show and edit', async () => {
     const me = await l.api('GET', '/api/v1/auth/me');
-    expect(me.body.permissions.fields[DEAL]).toMatchObject({ secret: { read: false, edit: false }, salary: { read: true, edit: false }, name: { read: true, edit: true } });
+    expect(me.body.permissions.fields[DEAL]).toMatchObject({
+      secret: { read: false, edit: false },
+      salary: { read: true, edit: false },
+      name: { read: true, edit: true },
+    });
   });
 });
 
@@ -199,7 +248,11 @@ describe('field-level security: writes', () => {
       ['PATCH', `${R}/${DEAL}/${deal.id}`, { closed_on: null }, ['closed_on']],
     ];
     for (const [method, path, body, fields] of cases) {
-      expectProblem(await l.api(method, path, body), 403, fields.map((field) => ({ field, code: 'fieldPermission' })));
+      expectProblem(
+        await l.api(method, path, body),
+        403,
+        fields.map((field) => ({ field, code: 'fieldPermission' })),
+      );
     }
     expect(await stored()).toBe(before);
   });
@@ -220,13 +273,19 @@ describe('field-level security: writes', () => {
 
   it('bulk create and upsert with an unwritable field: 403 naming field and row, nothing written', async () => {
     const before = await stored();
-    const res = await l.api('POST', `${R}/${DEAL}/bulk`, { records: [{ name: 'ok' }, { name: 'bad', secret: 'x' }, { name: 'bad too', salary: 3 }] });
+    const res = await l.api('POST', `${R}/${DEAL}/bulk`, {
+      records: [{ name: 'ok' }, { name: 'bad', secret: 'x' }, { name: 'bad too', salary: 3 }],
+    });
     expectProblem(res, 403);
     expect(res.body.errors).toEqual([
       expect.objectContaining({ field: 'secret', index: 1, code: 'fieldPermission' }),
       expect.objectContaining({ field: 'salary', index: 2, code: 'fieldPermission' }),
     ]);
-    const upsert = await l.api('POST', `${R}/${DEAL}/bulk`, { upsertOn: 'code', allOrNone: false, records: [{ code: 'D-1', cost: 0 }] });
+    const upsert = await l.api('POST', `${R}/${DEAL}/bulk`, {
+      upsertOn: 'code',
+      allOrNone: false,
+      records: [{ code: 'D-1', cost: 0 }],
+    });
     expectProblem(upsert, 403, [{ field: 'cost', code: 'fieldPermission' }]);
     expect(await stored()).toBe(before);
   });

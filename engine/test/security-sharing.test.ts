@@ -15,8 +15,18 @@ const OPEN = 'shr_open'; // readWrite
 const R = '/api/v1/records';
 
 let t: TestEngine;
-/** A (rep) reports to M (manager) who reports to Boss; P is in a sibling role; G is in the group; X has object rights only. */
-let a: TestUser, m: TestUser, boss: TestUser, p: TestUser, g: TestUser, x: TestUser, viewer: TestUser, modifier: TestUser;
+/**
+ * A (rep) reports to M (manager) who reports to Boss; P is in a sibling role; G is in the group; X has object rights
+ * only.
+ */
+let a: TestUser,
+  m: TestUser,
+  boss: TestUser,
+  p: TestUser,
+  g: TestUser,
+  x: TestUser,
+  viewer: TestUser,
+  modifier: TestUser;
 
 const fields = [
   { apiName: 'name', type: 'text', label: 'Name', required: true },
@@ -30,7 +40,8 @@ async function made(api: Api, object: string, body: Record<string, unknown>) {
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as Record<string, any>;
 }
-const status = async (api: Api, method: string, path: string, body?: unknown) => (await api(method, `${R}/${path}`, body)).status;
+const status = async (api: Api, method: string, path: string, body?: unknown) =>
+  (await api(method, `${R}/${path}`, body)).status;
 const sees = async (api: Api, object: string, id: string) => {
   const one = await api('GET', `${R}/${object}/${id}`);
   const list = await api('GET', `${R}/${object}?filter=${encodeURIComponent(JSON.stringify({ id }))}&count=exact`);
@@ -51,17 +62,33 @@ beforeAll(async () => {
     groups: [{ apiName: 'shr_team', label: 'Team' }],
     objects: [
       {
-        apiName: NOTE, label: 'Note', pluralLabel: 'Notes', nameField: 'name', fields,
+        apiName: NOTE,
+        label: 'Note',
+        pluralLabel: 'Notes',
+        nameField: 'name',
+        fields,
         sharing: {
           default: 'private',
           rules: [
-            { apiName: 'hot_to_peers', criteria: { '==': [{ var: 'stage' }, 'hot'] }, role: 'shr_peer', access: 'read' },
+            {
+              apiName: 'hot_to_peers',
+              criteria: { '==': [{ var: 'stage' }, 'hot'] },
+              role: 'shr_peer',
+              access: 'read',
+            },
             { apiName: 'big_to_team', criteria: { '>': [{ var: 'amount' }, 1000] }, group: 'shr_team', access: 'edit' },
           ],
         },
       },
       { apiName: PUB, label: 'Pub', pluralLabel: 'Pubs', nameField: 'name', fields, sharing: { default: 'read' } },
-      { apiName: OPEN, label: 'Open', pluralLabel: 'Opens', nameField: 'name', fields, sharing: { default: 'readWrite' } },
+      {
+        apiName: OPEN,
+        label: 'Open',
+        pluralLabel: 'Opens',
+        nameField: 'name',
+        fields,
+        sharing: { default: 'readWrite' },
+      },
     ],
     permissionSets: [
       { apiName: 'shr_rw', label: 'RW', objects: { [NOTE]: rw, [PUB]: rw, [OPEN]: rw } },
@@ -111,7 +138,9 @@ describe('org-wide defaults, viewAll and modifyAll', () => {
     const pub = await made(a.api, PUB, { name: 'public note' });
     const before = await snapshot(t, PUB);
     expect(await sees(x.api, PUB, pub.id)).toBe(true);
-    expectProblem(await x.api('PATCH', `${R}/${PUB}/${pub.id}`, { name: 'changed' }), 403, [{ field: 'id', code: 'recordAccess' }]);
+    expectProblem(await x.api('PATCH', `${R}/${PUB}/${pub.id}`, { name: 'changed' }), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
     expectProblem(await x.api('DELETE', `${R}/${PUB}/${pub.id}`), 403, [{ field: 'id', code: 'recordAccess' }]);
     expect(await snapshot(t, PUB)).toBe(before);
     // Without object read the default opens nothing.
@@ -123,15 +152,21 @@ describe('org-wide defaults, viewAll and modifyAll', () => {
     expect(await status(x.api, 'PATCH', `${OPEN}/${open.id}`, { name: 'edited by x' })).toBe(200);
     const before = await snapshot(t, OPEN);
     expectProblem(await x.api('DELETE', `${R}/${OPEN}/${open.id}`), 403, [{ field: 'id', code: 'recordAccess' }]);
-    expectProblem(await x.api('PATCH', `${R}/${OPEN}/${open.id}`, { owner_id: x.id }), 403, [{ field: 'id', code: 'recordAccess' }]);
-    expectProblem(await x.api('POST', `${R}/${OPEN}/${open.id}/shares`, { userId: p.id, access: 'edit' }), 403, [{ field: 'id', code: 'recordAccess' }]);
+    expectProblem(await x.api('PATCH', `${R}/${OPEN}/${open.id}`, { owner_id: x.id }), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
+    expectProblem(await x.api('POST', `${R}/${OPEN}/${open.id}/shares`, { userId: p.id, access: 'edit' }), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
     expect(await snapshot(t, OPEN)).toBe(before);
   });
 
   it('viewAll reads every record but edits none; modifyAll does everything', async () => {
     const note = await made(a.api, NOTE, { name: 'seen by all-viewers' });
     expect(await sees(viewer.api, NOTE, note.id)).toBe(true);
-    expectProblem(await viewer.api('PATCH', `${R}/${NOTE}/${note.id}`, { name: 'x' }), 403, [{ field: NOTE, code: 'objectPermission' }]);
+    expectProblem(await viewer.api('PATCH', `${R}/${NOTE}/${note.id}`, { name: 'x' }), 403, [
+      { field: NOTE, code: 'objectPermission' },
+    ]);
     expect(await sees(modifier.api, NOTE, note.id)).toBe(true);
     expect(await status(modifier.api, 'PATCH', `${NOTE}/${note.id}`, { name: 'modified', owner_id: x.id })).toBe(200);
     expect(await sees(x.api, NOTE, note.id)).toBe(true);
@@ -148,13 +183,19 @@ describe('manual shares', () => {
     expect(share.body).toMatchObject({ userId: x.id, group: null, access: 'read', createdBy: a.id });
     expect(await sees(x.api, NOTE, note.id)).toBe(true);
     const before = await snapshot(t, NOTE);
-    expectProblem(await x.api('PATCH', `${R}/${NOTE}/${note.id}`, { name: 'x' }), 403, [{ field: 'id', code: 'recordAccess' }]);
+    expectProblem(await x.api('PATCH', `${R}/${NOTE}/${note.id}`, { name: 'x' }), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
     expect(await snapshot(t, NOTE)).toBe(before);
 
     // The shared user cannot widen their own share, nor remove the owner's.
     const shares = await snapshot(t, '_record_shares');
-    expectProblem(await x.api('POST', `${R}/${NOTE}/${note.id}/shares`, { userId: x.id, access: 'edit' }), 403, [{ field: 'id', code: 'recordAccess' }]);
-    expectProblem(await x.api('DELETE', `${R}/${NOTE}/${note.id}/shares/${share.body.id}`), 403, [{ field: 'id', code: 'recordAccess' }]);
+    expectProblem(await x.api('POST', `${R}/${NOTE}/${note.id}/shares`, { userId: x.id, access: 'edit' }), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
+    expectProblem(await x.api('DELETE', `${R}/${NOTE}/${note.id}/shares/${share.body.id}`), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
     expect(await snapshot(t, '_record_shares')).toBe(shares);
     expect((await x.api('GET', `${R}/${NOTE}/${note.id}/shares`)).body.data).toHaveLength(1);
 
@@ -162,9 +203,12 @@ describe('manual shares', () => {
     expect(await status(x.api, 'PATCH', `${NOTE}/${note.id}`, { name: 'edited through a share' })).toBe(200);
     // Edit through a share is not full access: no delete, no transfer.
     expectProblem(await x.api('DELETE', `${R}/${NOTE}/${note.id}`), 403, [{ field: 'id', code: 'recordAccess' }]);
-    expectProblem(await x.api('PATCH', `${R}/${NOTE}/${note.id}`, { owner_id: x.id }), 403, [{ field: 'id', code: 'recordAccess' }]);
+    expectProblem(await x.api('PATCH', `${R}/${NOTE}/${note.id}`, { owner_id: x.id }), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
 
-    for (const s of [share.body, edit.body]) expect(await status(a.api, 'DELETE', `${NOTE}/${note.id}/shares/${s.id}`)).toBe(204);
+    for (const s of [share.body, edit.body])
+      expect(await status(a.api, 'DELETE', `${NOTE}/${note.id}/shares/${s.id}`)).toBe(204);
     expect(await sees(x.api, NOTE, note.id)).toBe(false);
     expectProblem(await x.api('PATCH', `${R}/${NOTE}/${note.id}`, { name: 'too late' }), 404);
   });
@@ -187,10 +231,15 @@ describe('manual shares', () => {
       [{ userId: x.id, group: 'shr_team', access: 'read' }, 422, [{ field: 'userId', code: 'oneOf' }]],
       [{ userId: x.id, access: 'owner' }, 422, [{ field: 'access', code: 'enum' }]],
       [{ group: 'nobody', access: 'read' }, 422, [{ field: 'group', code: 'reference' }]],
-      [{ userId: '01900000-0000-7000-8000-000000000000', access: 'read' }, 422, [{ field: 'userId', code: 'reference' }]],
+      [
+        { userId: '01900000-0000-7000-8000-000000000000', access: 'read' },
+        422,
+        [{ field: 'userId', code: 'reference' }],
+      ],
       [{ userId: x.id, access: 'read', createdBy: x.id }, 400, [{ field: 'createdBy', code: 'unknownField' }]],
     ];
-    for (const [body, code, errors] of cases) expectProblem(await a.api('POST', `${R}/${NOTE}/${note.id}/shares`, body), code, errors);
+    for (const [body, code, errors] of cases)
+      expectProblem(await a.api('POST', `${R}/${NOTE}/${note.id}/shares`, body), code, errors);
     expect(await snapshot(t, '_record_shares')).toBe(before);
   });
 });
@@ -201,7 +250,9 @@ describe('criteria sharing rules', () => {
     const big = await made(a.api, NOTE, { name: 'big deal', stage: 'cold', amount: 5000 });
     expect(await sees(p.api, NOTE, hot.id)).toBe(true);
     expect(await sees(p.api, NOTE, big.id)).toBe(false);
-    expectProblem(await p.api('PATCH', `${R}/${NOTE}/${hot.id}`, { name: 'x' }), 403, [{ field: 'id', code: 'recordAccess' }]);
+    expectProblem(await p.api('PATCH', `${R}/${NOTE}/${hot.id}`, { name: 'x' }), 403, [
+      { field: 'id', code: 'recordAccess' },
+    ]);
     expect(await sees(g.api, NOTE, big.id)).toBe(true);
     expect(await sees(g.api, NOTE, hot.id)).toBe(false);
     expect(await status(g.api, 'PATCH', `${NOTE}/${big.id}`, { name: 'big deal, edited by the team' })).toBe(200);
@@ -221,8 +272,16 @@ describe('revocation of object permissions', () => {
     const y = await createUser(t, { name: 'Y', permissionSets: ['shr_rw'] });
     const note = await made(y.api, NOTE, { name: 'own note' });
     expect((await t.api('PATCH', `/api/v1/users/${y.id}`, { permissionSets: ['api_user'] })).status).toBe(200);
-    for (const [method, path] of [['GET', NOTE], ['GET', `${NOTE}/${note.id}`], ['PATCH', `${NOTE}/${note.id}`], ['POST', NOTE], ['GET', `${NOTE}/aggregate?metrics=count`]] as const) {
-      expectProblem(await y.api(method, `${R}/${path}`, method === 'GET' ? undefined : { name: 'x' }), 403, [{ field: NOTE, code: 'objectPermission' }]);
+    for (const [method, path] of [
+      ['GET', NOTE],
+      ['GET', `${NOTE}/${note.id}`],
+      ['PATCH', `${NOTE}/${note.id}`],
+      ['POST', NOTE],
+      ['GET', `${NOTE}/aggregate?metrics=count`],
+    ] as const) {
+      expectProblem(await y.api(method, `${R}/${path}`, method === 'GET' ? undefined : { name: 'x' }), 403, [
+        { field: NOTE, code: 'objectPermission' },
+      ]);
     }
     const search = await y.api('GET', '/api/v1/search?q=own note');
     expect(search.body.data).toEqual([]);
@@ -232,8 +291,12 @@ describe('revocation of object permissions', () => {
 describe('owner transfer', () => {
   it('owner_id on create needs modifyAll; on update full access; the new owner must be an active user', async () => {
     const before = await snapshot(t, NOTE);
-    expectProblem(await a.api('POST', `${R}/${NOTE}`, { name: 'for x', owner_id: x.id }), 403, [{ field: 'owner_id', code: 'transfer' }]);
-    expectProblem(await a.api('POST', `${R}/${NOTE}`, { name: 'bad owner', owner_id: 'me' }), 422, [{ field: 'owner_id', code: 'format' }]);
+    expectProblem(await a.api('POST', `${R}/${NOTE}`, { name: 'for x', owner_id: x.id }), 403, [
+      { field: 'owner_id', code: 'transfer' },
+    ]);
+    expectProblem(await a.api('POST', `${R}/${NOTE}`, { name: 'bad owner', owner_id: 'me' }), 422, [
+      { field: 'owner_id', code: 'format' },
+    ]);
     expect(await snapshot(t, NOTE)).toBe(before);
     const byModifier = await modifier.api('POST', `${R}/${NOTE}`, { name: 'made for x', owner_id: x.id });
     expect(byModifier.status, JSON.stringify(byModifier.body)).toBe(201);
@@ -243,14 +306,22 @@ describe('owner transfer', () => {
     const inactive = await createUser(t, { name: 'Gone' });
     expect((await t.api('PATCH', `/api/v1/users/${inactive.id}`, { active: false })).status).toBe(200);
     const snap = await snapshot(t, NOTE);
-    expectProblem(await a.api('PATCH', `${R}/${NOTE}/${note.id}`, { owner_id: inactive.id }), 422, [{ field: 'owner_id', code: 'reference' }]);
+    expectProblem(await a.api('PATCH', `${R}/${NOTE}/${note.id}`, { owner_id: inactive.id }), 422, [
+      { field: 'owner_id', code: 'reference' },
+    ]);
     expect(await snapshot(t, NOTE)).toBe(snap);
     const moved = await a.api('PATCH', `${R}/${NOTE}/${note.id}`, { owner_id: x.id });
     expect(moved.status).toBe(200);
     expect(await sees(x.api, NOTE, note.id)).toBe(true);
     expect(await sees(a.api, NOTE, note.id)).toBe(false);
     const history = await x.api('GET', `${R}/${NOTE}/${note.id}/history`);
-    expect(history.body.data[0]).toMatchObject({ event: 'updated', field: 'owner_id', oldValue: a.id, newValue: x.id, userId: a.id });
+    expect(history.body.data[0]).toMatchObject({
+      event: 'updated',
+      field: 'owner_id',
+      oldValue: a.id,
+      newValue: x.id,
+      userId: a.id,
+    });
   });
 });
 
@@ -258,19 +329,51 @@ describe('access explanation', () => {
   it('says who may do what and why, from the same conditions the API enforces', async () => {
     const note = await made(a.api, NOTE, { name: 'explained', stage: 'hot' });
     expect(await status(a.api, 'POST', `${NOTE}/${note.id}/shares`, { userId: x.id, access: 'edit' })).toBe(201);
-    const explain = async (user: TestUser) => (await t.api('GET', `${R}/${NOTE}/${note.id}/access?user=${user.id}`)).body;
-    expect(await explain(a)).toMatchObject({ read: true, edit: true, delete: true, grants: [{ access: 'full', reason: 'owner' }] });
-    expect(await explain(m)).toMatchObject({ read: true, edit: true, delete: true, grants: [{ access: 'full', reason: 'roleHierarchy' }] });
-    expect(await explain(x)).toMatchObject({ read: true, edit: true, delete: false, grants: [{ access: 'edit', reason: 'manualShare' }] });
-    expect(await explain(p)).toMatchObject({ read: true, edit: false, delete: false, grants: [{ access: 'read', reason: 'sharingRule', detail: 'hot_to_peers' }] });
+    const explain = async (user: TestUser) =>
+      (await t.api('GET', `${R}/${NOTE}/${note.id}/access?user=${user.id}`)).body;
+    expect(await explain(a)).toMatchObject({
+      read: true,
+      edit: true,
+      delete: true,
+      grants: [{ access: 'full', reason: 'owner' }],
+    });
+    expect(await explain(m)).toMatchObject({
+      read: true,
+      edit: true,
+      delete: true,
+      grants: [{ access: 'full', reason: 'roleHierarchy' }],
+    });
+    expect(await explain(x)).toMatchObject({
+      read: true,
+      edit: true,
+      delete: false,
+      grants: [{ access: 'edit', reason: 'manualShare' }],
+    });
+    expect(await explain(p)).toMatchObject({
+      read: true,
+      edit: false,
+      delete: false,
+      grants: [{ access: 'read', reason: 'sharingRule', detail: 'hot_to_peers' }],
+    });
     expect(await explain(g)).toMatchObject({ read: false, edit: false, delete: false, grants: [] });
-    expect(await explain(viewer)).toMatchObject({ read: true, edit: false, delete: false, grants: [{ access: 'read', reason: 'viewAll' }] });
+    expect(await explain(viewer)).toMatchObject({
+      read: true,
+      edit: false,
+      delete: false,
+      grants: [{ access: 'read', reason: 'viewAll' }],
+    });
     // Each verdict agrees with what the API answers that user.
-    for (const who of [a, m, x, p, g, viewer]) expect(await sees(who.api, NOTE, note.id), who.email).toBe((await explain(who)).read);
+    for (const who of [a, m, x, p, g, viewer])
+      expect(await sees(who.api, NOTE, note.id), who.email).toBe((await explain(who)).read);
 
     // Without manageUsers a user may ask only about themselves.
-    expect((await x.api('GET', `${R}/${NOTE}/${note.id}/access`)).body).toMatchObject({ user: { id: x.id }, edit: true });
-    expectProblem(await x.api('GET', `${R}/${NOTE}/${note.id}/access?user=${a.id}`), 403, [{ field: 'manageUsers', code: 'systemPermission' }]);
+    expect((await x.api('GET', `${R}/${NOTE}/${note.id}/access`)).body).toMatchObject({
+      user: { id: x.id },
+      edit: true,
+    });
+    expectProblem(await x.api('GET', `${R}/${NOTE}/${note.id}/access?user=${a.id}`), 403, [
+      { field: 'manageUsers', code: 'systemPermission' },
+    ]);
     expectProblem(await t.api('GET', `${R}/${NOTE}/${note.id}/access?user=nobody`), 404);
   });
 });

@@ -18,7 +18,8 @@ type Def = { fields: { apiName: string; [k: string]: unknown }[]; [k: string]: u
 
 /** The indexes and constraints named tsr_… on a table, with the column each one's first key is on. */
 async function indexesOf(table: string): Promise<{ name: string; column: string; unique: boolean; method: string }[]> {
-  return t.sql(`
+  return t.sql(
+    `
     select i.relname as name, a.attname as column, x.indisunique as unique, am.amname as method
     from pg_index x
     join pg_class i on i.oid = x.indexrelid
@@ -27,16 +28,21 @@ async function indexesOf(table: string): Promise<{ name: string; column: string;
     join pg_am am on am.oid = i.relam
     join pg_attribute a on a.attrelid = c.oid and a.attnum = x.indkey[0]
     where n.nspname = ? and c.relname = ? and i.relname like 'tsr\\_%'
-    order by 1`, [t.schema, table]);
+    order by 1`,
+    [t.schema, table],
+  );
 }
 async function foreignKeysOf(table: string): Promise<{ name: string; column: string }[]> {
-  return t.sql(`
+  return t.sql(
+    `
     select con.conname as name, a.attname as column
     from pg_constraint con
     join pg_class c on c.oid = con.conrelid
     join pg_namespace n on n.oid = c.relnamespace
     join pg_attribute a on a.attrelid = c.oid and a.attnum = con.conkey[1]
-    where n.nspname = ? and c.relname = ? and con.contype = 'f'`, [t.schema, table]);
+    where n.nspname = ? and c.relname = ? and con.contype = 'f'`,
+    [t.schema, table],
+  );
 }
 
 async function changeFields(object: string, change: (f: Def['fields'][number]) => Def['fields'][number]) {
@@ -49,42 +55,66 @@ describe('indexes after a lossy column type change', () => {
   let parentId: string;
 
   it('publishes an object with a unique field, a searchable field and a lookup', async () => {
-    expect((await t.api('POST', '/api/v1/meta/objects', {
-      apiName: 'tci_parent', label: 'Parent', pluralLabel: 'Parents', nameField: 'name',
-      fields: [{ apiName: 'name', type: 'text', label: 'Name' }],
-    })).status).toBe(201);
-    expect((await t.api('POST', '/api/v1/meta/objects', {
-      apiName: 'tci_item', label: 'Item', pluralLabel: 'Items', nameField: 'name',
-      fields: [
-        { apiName: 'name', type: 'text', label: 'Name' },
-        { apiName: 'code', type: 'text', label: 'Code', unique: true, maxLength: 40 },
-        { apiName: 'title', type: 'text', label: 'Title', searchable: true, maxLength: 80 },
-        { apiName: 'parent', type: 'lookup', label: 'Parent', target: 'tci_parent' },
-        { apiName: 'ref', type: 'text', label: 'Reference', unique: true },
-      ],
-    })).status).toBe(201);
+    expect(
+      (
+        await t.api('POST', '/api/v1/meta/objects', {
+          apiName: 'tci_parent',
+          label: 'Parent',
+          pluralLabel: 'Parents',
+          nameField: 'name',
+          fields: [{ apiName: 'name', type: 'text', label: 'Name' }],
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await t.api('POST', '/api/v1/meta/objects', {
+          apiName: 'tci_item',
+          label: 'Item',
+          pluralLabel: 'Items',
+          nameField: 'name',
+          fields: [
+            { apiName: 'name', type: 'text', label: 'Name' },
+            { apiName: 'code', type: 'text', label: 'Code', unique: true, maxLength: 40 },
+            { apiName: 'title', type: 'text', label: 'Title', searchable: true, maxLength: 80 },
+            { apiName: 'parent', type: 'lookup', label: 'Parent', target: 'tci_parent' },
+            { apiName: 'ref', type: 'text', label: 'Reference', unique: true },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
     parentId = (await t.api('POST', '/api/v1/records/tci_parent', { name: 'P' })).body.id;
     const first = await t.api('POST', '/api/v1/records/tci_item', {
-      name: 'first', code: 'A-CODE-THAT-IS-LONGER-THAN-TEN', title: 'A title longer than twenty characters', parent: parentId, ref: '12',
+      name: 'first',
+      code: 'A-CODE-THAT-IS-LONGER-THAN-TEN',
+      title: 'A title longer than twenty characters',
+      parent: parentId,
+      ref: '12',
     });
     expect(first.status).toBe(201);
     const on = await indexesOf('tci_item');
-    expect(on).toEqual(expect.arrayContaining([
-      expect.objectContaining({ column: 'code', unique: true }),
-      expect.objectContaining({ column: 'title', method: 'gin' }),
-      expect.objectContaining({ column: 'parent', unique: false }),
-    ]));
+    expect(on).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ column: 'code', unique: true }),
+        expect.objectContaining({ column: 'title', method: 'gin' }),
+        expect.objectContaining({ column: 'parent', unique: false }),
+      ]),
+    );
   });
 
   it('narrowing a unique and a searchable text field lossily keeps their indexes on the new columns', async () => {
-    await changeFields('tci_item', (f) => (f.apiName === 'code' ? { ...f, maxLength: 10 } : f.apiName === 'title' ? { ...f, maxLength: 20 } : f));
+    await changeFields('tci_item', (f) =>
+      f.apiName === 'code' ? { ...f, maxLength: 10 } : f.apiName === 'title' ? { ...f, maxLength: 20 } : f,
+    );
     const refused = await t.api('POST', '/api/v1/meta/publish');
     expect(refused.status).toBe(409);
-    expect(refused.body.plan).toEqual(expect.arrayContaining([
-      expect.objectContaining({ op: 'alterColumnType', column: 'code', lossy: true, rows: 1 }),
-      expect.objectContaining({ op: 'alterColumnType', column: 'title', lossy: true, rows: 1 }),
-    ]));
+    expect(refused.body.plan).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ op: 'alterColumnType', column: 'code', lossy: true, rows: 1 }),
+        expect.objectContaining({ op: 'alterColumnType', column: 'title', lossy: true, rows: 1 }),
+      ]),
+    );
     const confirmed = await t.api('POST', '/api/v1/meta/publish', { confirmLossy: true });
     expect(confirmed.status).toBe(201);
 
@@ -100,11 +130,13 @@ describe('indexes after a lossy column type change', () => {
     const indexes = await indexesOf('tci_item');
     // Nothing is left on an archived column, and the live columns have theirs.
     expect(indexes.filter((i) => i.column.startsWith('_arc_'))).toEqual([]);
-    expect(indexes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ column: 'code', unique: true }),
-      expect.objectContaining({ column: 'title', method: 'gin' }),
-      expect.objectContaining({ column: 'parent', unique: false }),
-    ]));
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ column: 'code', unique: true }),
+        expect.objectContaining({ column: 'title', method: 'gin' }),
+        expect.objectContaining({ column: 'parent', unique: false }),
+      ]),
+    );
     expect(await foreignKeysOf('tci_item')).toEqual([expect.objectContaining({ column: 'parent' })]);
 
     // Search still finds the record by its shortened title, through the index on the new column.
@@ -116,10 +148,14 @@ describe('indexes after a lossy column type change', () => {
   it('converting a unique text field to an integer keeps it unique', async () => {
     // '12' converts, 'x' does not: the change is lossy.
     expect((await t.api('POST', '/api/v1/records/tci_item', { name: 'x', ref: 'x' })).status).toBe(201);
-    await changeFields('tci_item', (f) => (f.apiName === 'ref' ? { apiName: 'ref', id: f.id, type: 'integer', label: 'Reference', unique: true } : f));
+    await changeFields('tci_item', (f) =>
+      f.apiName === 'ref' ? { apiName: 'ref', id: f.id, type: 'integer', label: 'Reference', unique: true } : f,
+    );
     const refused = await t.api('POST', '/api/v1/meta/publish');
     expect(refused.status).toBe(409);
-    expect(refused.body.plan).toEqual(expect.arrayContaining([expect.objectContaining({ op: 'alterColumnType', column: 'ref', lossy: true, rows: 1 })]));
+    expect(refused.body.plan).toEqual(
+      expect.arrayContaining([expect.objectContaining({ op: 'alterColumnType', column: 'ref', lossy: true, rows: 1 })]),
+    );
     expect((await t.api('POST', '/api/v1/meta/publish', { confirmLossy: true })).status).toBe(201);
 
     const dup = await t.api('POST', '/api/v1/records/tci_item', { name: 'third', ref: 12 });
@@ -139,10 +175,16 @@ describe('indexes after a lossy column type change', () => {
     expect((await t.api('POST', '/api/v1/records/tci_item', { name: 'fifth', serial: 7 })).status).toBe(201);
     // By hand, what apply.ts did before the planner rebuilt indexes: archive, add, copy.
     const table = `${t.schema}.tci_item`;
-    const [{ tag }] = await t.sql(`select col_description(?::regclass, attnum) as tag from pg_attribute where attrelid = ?::regclass and attname = 'serial'`, [table, table]);
+    const [{ tag }] = await t.sql(
+      `select col_description(?::regclass, attnum) as tag from pg_attribute where attrelid = ?::regclass and attname = 'serial'`,
+      [table, table],
+    );
     const live = JSON.parse(tag.slice('tessera:'.length));
     await t.sql('alter table ?? rename column serial to _arc_old_serial', [table]);
-    const comment = (column: string, text: string) => { const c = commentColumn(t.schema, 'tci_item', column, text); return t.sql(c.sql, c.bindings); };
+    const comment = (column: string, text: string) => {
+      const c = commentColumn(t.schema, 'tci_item', column, text);
+      return t.sql(c.sql, c.bindings);
+    };
     await comment('_arc_old_serial', `tessera:${JSON.stringify({ ...live, archived: true, was: 'serial' })}`);
     await t.sql('alter table ?? add column serial integer', [table]);
     await comment('serial', tag);

@@ -30,17 +30,25 @@ beforeAll(async () => {
   page = w.page;
   page.setDefaultTimeout(30_000);
   await login(page, url, admin);
-  for (const [key, label] of [['kestrel', 'Kestrel Aviation'], ['osprey', 'Osprey Shipping']] as const) {
+  for (const [key, label] of [
+    ['kestrel', 'Kestrel Aviation'],
+    ['osprey', 'Osprey Shipping'],
+  ] as const) {
     const res = await api<{ id: string }>(page, 'POST', `${R}/account`, { name: label });
     expect(res.status).toBe(201);
     accounts[key] = res.body.id;
   }
   // Amounts above anything the other suites create, so these deals lead a list sorted by amount.
   const records = Array.from({ length: IN_PROSPECTING + IN_QUALIFICATION }, (_, i) => ({
-    name: name(i), stage: i < IN_PROSPECTING ? 'prospecting' : 'qualification', amount: 1_000_000 + i,
-    close_date: '2026-06-30', account: i % 3 ? accounts.kestrel : accounts.osprey,
+    name: name(i),
+    stage: i < IN_PROSPECTING ? 'prospecting' : 'qualification',
+    amount: 1_000_000 + i,
+    close_date: '2026-06-30',
+    account: i % 3 ? accounts.kestrel : accounts.osprey,
   }));
-  const bulk = await api<{ created: number; results: { id: string }[] }>(page, 'POST', `${R}/opportunity/bulk`, { records });
+  const bulk = await api<{ created: number; results: { id: string }[] }>(page, 'POST', `${R}/opportunity/bulk`, {
+    records,
+  });
   expect(bulk.status).toBe(200);
   expect(bulk.body.created).toBe(records.length);
   deals = bulk.body.results.map((r) => r.id);
@@ -48,9 +56,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (page && deals.length) {
-    const removed = await api<{ deleted: number }>(page, 'POST', `${R}/opportunity/bulk-delete`, { ids: deals, allOrNone: false });
+    const removed = await api<{ deleted: number }>(page, 'POST', `${R}/opportunity/bulk-delete`, {
+      ids: deals,
+      allOrNone: false,
+    });
     expect(removed.status).toBe(200);
-    await api(page, 'POST', `${R}/account/bulk-delete`, { ids: Object.values(accounts).filter(Boolean), allOrNone: false });
+    await api(page, 'POST', `${R}/account/bulk-delete`, {
+      ids: Object.values(accounts).filter(Boolean),
+      allOrNone: false,
+    });
     if ((await api(page, 'GET', '/api/v1/meta/dashboards/bulk_by_account')).status === 200) {
       await api(page, 'DELETE', '/api/v1/meta/dashboards/bulk_by_account');
       await api(page, 'POST', '/api/v1/meta/publish');
@@ -61,16 +75,25 @@ afterAll(async () => {
 
 describe('many records at once', () => {
   it('loads a kanban column past its first page, with the count and total of the whole column', async () => {
-    const totals = await api<{ data: Record<string, unknown>[] }>(page, 'GET', `${R}/opportunity/aggregate?groupBy=stage&metrics=count,sum:amount&currency=corporate`);
+    const totals = await api<{ data: Record<string, unknown>[] }>(
+      page,
+      'GET',
+      `${R}/opportunity/aggregate?groupBy=stage&metrics=count,sum:amount&currency=corporate`,
+    );
     const prospecting = totals.body.data.find((r) => r.stage === 'prospecting')!;
     const count = Number(prospecting.count);
     expect(count).toBeGreaterThanOrEqual(IN_PROSPECTING);
     const corporate = (await api<{ corporate: string }>(page, 'GET', '/api/v1/currencies')).body.corporate;
-    const money = new Intl.NumberFormat('en', { style: 'currency', currency: corporate }).format(Number(prospecting['sum:amount']));
+    const money = new Intl.NumberFormat('en', { style: 'currency', currency: corporate }).format(
+      Number(prospecting['sum:amount']),
+    );
 
     await page.goto(url + '/o/opportunity/kanban');
     const column = page.getByTestId('kanban-column-prospecting');
-    await page.getByTestId('kanban-total-prospecting').getByText(`${count.toLocaleString('en')} · ${money}`).waitFor();
+    await page
+      .getByTestId('kanban-total-prospecting')
+      .getByText(`${count.toLocaleString('en')} · ${money}`)
+      .waitFor();
     const shown = page.getByTestId('kanban-shown-prospecting');
     await shown.getByText(`50 of ${count.toLocaleString('en')} shown`).waitFor();
     // The smallest of the seeded deals sorts last: not on the first page.
@@ -80,7 +103,11 @@ describe('many records at once', () => {
     while (await more.count()) {
       const before = Number(await shown.getAttribute('data-shown'));
       await more.click();
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="kanban-shown-prospecting"]')?.getAttribute('data-shown')) > n, before);
+      await page.waitForFunction(
+        (n) =>
+          Number(document.querySelector('[data-testid="kanban-shown-prospecting"]')?.getAttribute('data-shown')) > n,
+        before,
+      );
     }
     expect(Number(await shown.getAttribute('data-shown'))).toBe(count);
     await last.scrollIntoViewIfNeeded();
@@ -90,17 +117,28 @@ describe('many records at once', () => {
   });
 
   it('changes the owner of every listed deal in one go, and lists the one the engine refused', async () => {
-    const owner = await api<{ id: string }>(page, 'POST', '/api/v1/users', { email: 'bulk-owner@example.test', password: 'a long enough password 2', name: 'Bailey Bulk', role: 'sales_rep', permissionSets: ['sales_user'] });
+    const owner = await api<{ id: string }>(page, 'POST', '/api/v1/users', {
+      email: 'bulk-owner@example.test',
+      password: 'a long enough password 2',
+      name: 'Bailey Bulk',
+      role: 'sales_rep',
+      permissionSets: ['sales_user'],
+    });
     expect(owner.status).toBe(201);
     await page.setViewportSize({ width: 1280, height: 860 });
     await page.goto(`${url}/o/opportunity?sort=-amount`);
     const loaded = page.getByTestId('list-loaded');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="list-loaded"]')?.getAttribute('data-loaded')) > 0);
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="list-loaded"]')?.getAttribute('data-loaded')) > 0,
+    );
     const body = page.locator('[data-testid="record-table"] .ant-table-tbody-virtual-holder').first();
     while ((await loaded.getAttribute('data-more')) !== 'no') {
       const before = Number(await loaded.getAttribute('data-loaded'));
       await body.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="list-loaded"]')!.getAttribute('data-loaded')) > n, before);
+      await page.waitForFunction(
+        (n) => Number(document.querySelector('[data-testid="list-loaded"]')!.getAttribute('data-loaded')) > n,
+        before,
+      );
     }
     const rows = Number(await loaded.getAttribute('data-loaded'));
     expect(rows).toBeGreaterThanOrEqual(deals.length);
@@ -113,7 +151,9 @@ describe('many records at once', () => {
     await page.getByRole('button', { name: 'Change owner' }).click();
     await page.getByText('are skipped and listed').waitFor();
     await page.getByRole('combobox', { name: 'New owner' }).fill('Bailey');
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="Bailey Bulk <bulk-owner@example.test>"]').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option[title="Bailey Bulk <bulk-owner@example.test>"]')
+      .click();
     const requests: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('/api/v1/records/opportunity/')) requests.push(`${r.method()} ${new URL(r.url()).pathname}`);
@@ -129,17 +169,36 @@ describe('many records at once', () => {
     await (await openedDialog(page)).locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
     await page.getByTestId('bulk-actions').waitFor({ state: 'detached' });
 
-    const filter = (owned: string) => encodeURIComponent(JSON.stringify({ and: [{ name: { startsWith: PREFIX } }, { owner_id: owned }] }));
-    const moved = await api<{ count: number }>(page, 'GET', `${R}/opportunity?filter=${filter(owner.body.id)}&count=exact&limit=1`);
+    const filter = (owned: string) =>
+      encodeURIComponent(JSON.stringify({ and: [{ name: { startsWith: PREFIX } }, { owner_id: owned }] }));
+    const moved = await api<{ count: number }>(
+      page,
+      'GET',
+      `${R}/opportunity?filter=${filter(owner.body.id)}&count=exact&limit=1`,
+    );
     expect(moved.body.count).toBe(deals.length - 1);
-    const kept = await api<{ data: { id: string }[] }>(page, 'GET', `${R}/opportunity?filter=${filter(await adminId())}`);
+    const kept = await api<{ data: { id: string }[] }>(
+      page,
+      'GET',
+      `${R}/opportunity?filter=${filter(await adminId())}`,
+    );
     expect(kept.body.data.map((r) => r.id)).toEqual([deals[7]]);
   });
 
   it('names the accounts on a chart grouped by account', async () => {
     const dashboard = {
-      apiName: 'bulk_by_account', label: 'Deals by account',
-      widgets: [{ type: 'bar', label: 'Pipeline by account', object: 'opportunity', metric: 'sum:amount', groupBy: 'account', filter: { name: { startsWith: PREFIX } } }],
+      apiName: 'bulk_by_account',
+      label: 'Deals by account',
+      widgets: [
+        {
+          type: 'bar',
+          label: 'Pipeline by account',
+          object: 'opportunity',
+          metric: 'sum:amount',
+          groupBy: 'account',
+          filter: { name: { startsWith: PREFIX } },
+        },
+      ],
     };
     expect((await api(page, 'POST', '/api/v1/meta/dashboards', dashboard)).status).toBe(201);
     expect((await api(page, 'POST', '/api/v1/meta/publish')).status).toBe(201);

@@ -2,7 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addCondition, api, ARTIFACTS, axeViolations, fitsWidth, launch, login, OPPORTUNITY_LINKS, openedDialog, openPage, pickMenuItem, pickOption, shot, waitForRows, type Watched } from './support/browser';
+import {
+  addCondition,
+  api,
+  ARTIFACTS,
+  axeViolations,
+  fitsWidth,
+  launch,
+  login,
+  OPPORTUNITY_LINKS,
+  openedDialog,
+  openPage,
+  pickMenuItem,
+  pickOption,
+  shot,
+  waitForRows,
+  type Watched,
+} from './support/browser';
 
 /**
  * What a sales rep does in a day, in a real browser against a real engine: sign in, create an
@@ -37,7 +53,8 @@ describe('a day in Tessera', () => {
     await shot(page, '01-login');
     await login(page, url, admin);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    for (const label of ['Accounts', 'Opportunities', 'Activities', 'Sales']) await nav.getByText(label, { exact: true }).waitFor();
+    for (const label of ['Accounts', 'Opportunities', 'Activities', 'Sales'])
+      await nav.getByText(label, { exact: true }).waitFor();
   });
 
   it('creates an account through the generated form', async () => {
@@ -78,8 +95,13 @@ describe('a day in Tessera', () => {
   });
 
   it('filters and sorts the list', async () => {
-    for (const [name, amount] of [['Beta rollout', 2000], ['Gamma pilot', 500]] as const) {
-      expect((await api(page, 'POST', '/api/v1/records/opportunity', { name, amount, close_date: '2026-11-30' })).status).toBe(201);
+    for (const [name, amount] of [
+      ['Beta rollout', 2000],
+      ['Gamma pilot', 500],
+    ] as const) {
+      expect(
+        (await api(page, 'POST', '/api/v1/records/opportunity', { name, amount, close_date: '2026-11-30' })).status,
+      ).toBe(201);
     }
     await page.goto(url + '/o/opportunity');
     await page.getByTestId('list-count').getByText('3 records').waitFor();
@@ -112,7 +134,13 @@ describe('a day in Tessera', () => {
   });
 
   it('hands the selected records to another owner in one go', async () => {
-    const rep = await api<{ id: string }>(page, 'POST', '/api/v1/users', { email: 'rep@example.test', password: 'a long enough password 1', name: 'Riley Rep', role: 'sales_rep', permissionSets: ['sales_user'] });
+    const rep = await api<{ id: string }>(page, 'POST', '/api/v1/users', {
+      email: 'rep@example.test',
+      password: 'a long enough password 1',
+      name: 'Riley Rep',
+      role: 'sales_rep',
+      permissionSets: ['sales_user'],
+    });
     expect(rep.status).toBe(201);
     // The filtered list still shows Robot fleet and Beta rollout; select both.
     await page.getByRole('checkbox', { name: /select all/i }).check();
@@ -122,7 +150,11 @@ describe('a day in Tessera', () => {
     await pickOption(page, 'Riley Rep <rep@example.test>');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('Transferred 2 records').waitFor();
-    const owners = await api<{ data: { owner_id: string }[] }>(page, 'GET', '/api/v1/records/opportunity?filter={"amount":{"gte":1000}}');
+    const owners = await api<{ data: { owner_id: string }[] }>(
+      page,
+      'GET',
+      '/api/v1/records/opportunity?filter={"amount":{"gte":1000}}',
+    );
     expect(owners.body.data.map((r) => r.owner_id)).toEqual([rep.body.id, rep.body.id]);
   });
 
@@ -135,14 +167,30 @@ describe('a day in Tessera', () => {
     await drag(page, card, page.getByTestId('kanban-column-qualification'));
     await page.getByText('Moved to Qualification').waitFor();
     await page.getByTestId('kanban-column-qualification').getByTestId(`kanban-card-${opportunityId}`).waitFor();
-    expect((await api<{ data: { stage: string }[] }>(page, 'GET', `/api/v1/records/opportunity?filter={"id":"${opportunityId}"}&fields=stage`)).body.data[0]!.stage).toBe('qualification');
+    expect(
+      (
+        await api<{ data: { stage: string }[] }>(
+          page,
+          'GET',
+          `/api/v1/records/opportunity?filter={"id":"${opportunityId}"}&fields=stage`,
+        )
+      ).body.data[0]!.stage,
+    ).toBe('qualification');
     await page.getByTestId('kanban-total-qualification').getByText('$75,000.00').waitFor();
     await shot(page, '06-kanban');
 
     // An admin adds a rule: a lost deal needs a reason. Dropping on "Closed Lost" is refused.
-    const opp = (await api<Record<string, unknown> & { validationRules: unknown[] }>(page, 'GET', '/api/v1/meta/objects/opportunity')).body;
+    const opp = (
+      await api<Record<string, unknown> & { validationRules: unknown[] }>(
+        page,
+        'GET',
+        '/api/v1/meta/objects/opportunity',
+      )
+    ).body;
     opp.validationRules.push({
-      apiName: 'lost_needs_reason', errorField: 'description', active: true,
+      apiName: 'lost_needs_reason',
+      errorField: 'description',
+      active: true,
       condition: { and: [{ '==': [{ var: 'stage' }, 'closed_lost'] }, { '!': [{ var: 'description' }] }] },
       message: { en: 'Say why the deal was lost.', 'zh-CN': '请说明丢单原因。' },
     });
@@ -174,7 +222,10 @@ describe('a day in Tessera', () => {
   it('finds records with Ctrl+K and remembers them as recent items', async () => {
     await page.keyboard.press('Control+k');
     await page.getByTestId('search-input').fill('Acme');
-    await page.getByRole('listbox', { name: 'Results' }).getByRole('option', { name: /Acme Robotics/ }).waitFor();
+    await page
+      .getByRole('listbox', { name: 'Results' })
+      .getByRole('option', { name: /Acme Robotics/ })
+      .waitFor();
     await page.keyboard.press('Enter');
     await page.getByTestId('record-title').getByText('Acme Robotics').waitFor();
     await page.keyboard.press('Control+k');
@@ -184,14 +235,23 @@ describe('a day in Tessera', () => {
 
   it('imports opportunities from CSV with column mapping and a progress bar', async () => {
     const csv = path.join(ARTIFACTS, 'import.csv');
-    fs.writeFileSync(csv, 'Opportunity Name,Amount,Close Date,Ignored\nDelta upgrade,1200,2026-10-01,x\nEpsilon renewal,800,2026-10-15,y\n');
+    fs.writeFileSync(
+      csv,
+      'Opportunity Name,Amount,Close Date,Ignored\nDelta upgrade,1200,2026-10-01,x\nEpsilon renewal,800,2026-10-15,y\n',
+    );
     await page.goto(url + '/o/opportunity');
     await page.getByRole('button', { name: 'Import' }).click();
     await page.locator('.ant-modal input[type=file]').setInputFiles(csv);
     await page.getByRole('combobox', { name: 'Field for column Ignored' }).waitFor();
     await page.getByTestId('import-start').click();
-    await page.getByTestId('import-progress').getByText(/Finished/).waitFor();
-    await page.getByTestId('import-progress').getByText(/2 created/).waitFor();
+    await page
+      .getByTestId('import-progress')
+      .getByText(/Finished/)
+      .waitFor();
+    await page
+      .getByTestId('import-progress')
+      .getByText(/2 created/)
+      .waitFor();
     await page.getByRole('button', { name: 'Close' }).last().click();
     await page.getByTestId('list-count').getByText('5 records').waitFor();
   });
@@ -211,7 +271,10 @@ describe('a day in Tessera', () => {
   it('creates a related record from the parent page, with the link back filled in', async () => {
     await page.keyboard.press('Control+k');
     await page.getByTestId('search-input').fill('Acme');
-    await page.getByRole('listbox', { name: 'Results' }).getByRole('option', { name: /Acme Robotics/ }).click();
+    await page
+      .getByRole('listbox', { name: 'Results' })
+      .getByRole('option', { name: /Acme Robotics/ })
+      .click();
     await page.getByRole('tab', { name: 'Related' }).click();
     const opportunities = page.locator('.ant-card', { has: page.getByText(/^Opportunities \(\d+\)$/) });
     await opportunities.getByRole('link', { name: 'New' }).click();
@@ -304,7 +367,11 @@ describe('a day in Tessera', () => {
   });
 });
 
-async function drag(p: Page, card: ReturnType<Page['getByTestId']>, target: ReturnType<Page['getByTestId']>): Promise<void> {
+async function drag(
+  p: Page,
+  card: ReturnType<Page['getByTestId']>,
+  target: ReturnType<Page['getByTestId']>,
+): Promise<void> {
   const from = (await card.boundingBox())!;
   const to = (await target.boundingBox())!;
   await p.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
@@ -316,7 +383,11 @@ async function drag(p: Page, card: ReturnType<Page['getByTestId']>, target: Retu
 
 async function expectAccessible(p: Page): Promise<void> {
   // Scan the page at rest: a select's popup list, while it animates closed, has no name of its own.
-  await p.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.ant-select-dropdown')].every((el) => el.offsetParent === null || el.getBoundingClientRect().height === 0));
+  await p.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLElement>('.ant-select-dropdown')].every(
+      (el) => el.offsetParent === null || el.getBoundingClientRect().height === 0,
+    ),
+  );
   const violations = await axeViolations(p);
   if (violations.length) throw new Error(`axe-core found serious or critical violations:\n${violations.join('\n')}`);
 }

@@ -31,7 +31,10 @@ describe('performance', () => {
     // An object of its own, published now: the other suite's records stay apart, and the UI shows
     // an object that did not exist when the page was built.
     const object = {
-      apiName: 'shipment', label: { en: 'Shipment', 'zh-CN': '货运' }, pluralLabel: { en: 'Shipments', 'zh-CN': '货运' }, nameField: 'name',
+      apiName: 'shipment',
+      label: { en: 'Shipment', 'zh-CN': '货运' },
+      pluralLabel: { en: 'Shipments', 'zh-CN': '货运' },
+      nameField: 'name',
       fields: [
         { id: 'shipment.name', apiName: 'name', type: 'text', label: 'Name', required: true },
         { id: 'shipment.weight', apiName: 'weight', type: 'number', label: 'Weight' },
@@ -39,7 +42,10 @@ describe('performance', () => {
     };
     expect((await api(page, 'POST', '/api/v1/meta/objects', object)).status).toBe(201);
     expect((await api(page, 'POST', '/api/v1/meta/publish')).status).toBe(201);
-    const records = Array.from({ length: 10_000 }, (_, i) => ({ name: `Bulk ${String(i).padStart(5, '0')}`, weight: i }));
+    const records = Array.from({ length: 10_000 }, (_, i) => ({
+      name: `Bulk ${String(i).padStart(5, '0')}`,
+      weight: i,
+    }));
     const bulk = await api(page, 'POST', '/api/v1/records/shipment/bulk', { records });
     expect(bulk.status).toBe(200);
 
@@ -52,7 +58,10 @@ describe('performance', () => {
       const loaded = Number(await page.getByTestId('list-loaded').getAttribute('data-loaded'));
       if ((await page.getByTestId('list-loaded').getAttribute('data-more')) === 'no') break;
       await body.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
-      await page.waitForFunction((before) => Number(document.querySelector('[data-testid="list-loaded"]')!.getAttribute('data-loaded')) > before, loaded);
+      await page.waitForFunction(
+        (before) => Number(document.querySelector('[data-testid="list-loaded"]')!.getAttribute('data-loaded')) > before,
+        loaded,
+      );
     }
     await body.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     await page.locator('[data-testid="record-table"] .ant-table-row', { hasText: 'Bulk 00000' }).waitFor();

@@ -1,6 +1,19 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addCondition, api, axeViolations, launch, login, openedDialog, openPage, pickMenuItem, pickOption, selectOption, waitForRows, type Watched } from './support/browser';
+import {
+  addCondition,
+  api,
+  axeViolations,
+  launch,
+  login,
+  openedDialog,
+  openPage,
+  pickMenuItem,
+  pickOption,
+  selectOption,
+  waitForRows,
+  type Watched,
+} from './support/browser';
 
 /**
  * Private list views live on the server: a sales rep saves one, finds it again in a fresh browser
@@ -26,8 +39,16 @@ beforeAll(async () => {
   browser = await launch();
   const setup = await openPage(browser);
   await login(setup.page, url, admin);
-  for (const [who, name] of [[repA, 'Avery Views'], [repB, 'Blake Views']] as const) {
-    const res = await api<{ id: string }>(setup.page, 'POST', '/api/v1/users', { ...who, name, role: 'sales_rep', permissionSets: ['sales_user'] });
+  for (const [who, name] of [
+    [repA, 'Avery Views'],
+    [repB, 'Blake Views'],
+  ] as const) {
+    const res = await api<{ id: string }>(setup.page, 'POST', '/api/v1/users', {
+      ...who,
+      name,
+      role: 'sales_rep',
+      permissionSets: ['sales_user'],
+    });
     expect(res.status).toBe(201);
     if (who === repA) repAId = res.body.id;
   }
@@ -43,15 +64,38 @@ describe('private views on the server', () => {
     const page = first.page;
     page.setDefaultTimeout(15_000);
     await login(page, url, repA);
-    for (const [name, amount] of [['Alpha big', 50_000], ['Beta small', 100]] as const) {
-      expect((await api(page, 'POST', '/api/v1/records/opportunity', { name, amount, close_date: '2026-11-30' })).status).toBe(201);
+    for (const [name, amount] of [
+      ['Alpha big', 50_000],
+      ['Beta small', 100],
+    ] as const) {
+      expect(
+        (await api(page, 'POST', '/api/v1/records/opportunity', { name, amount, close_date: '2026-11-30' })).status,
+      ).toBe(201);
     }
     const legacyKey = `tessera.views.${repAId}.opportunity`;
-    await page.evaluate((key) => localStorage.setItem(key, JSON.stringify([
-      { id: 'my_old1', label: 'Old local view', filter: { kind: 'group', id: 'g1', op: 'and', children: [{ kind: 'condition', id: 'c1', field: 'amount', operator: 'lt', value: 1000 }] }, columns: ['name', 'amount'] },
-    ])), legacyKey);
+    await page.evaluate(
+      (key) =>
+        localStorage.setItem(
+          key,
+          JSON.stringify([
+            {
+              id: 'my_old1',
+              label: 'Old local view',
+              filter: {
+                kind: 'group',
+                id: 'g1',
+                op: 'and',
+                children: [{ kind: 'condition', id: 'c1', field: 'amount', operator: 'lt', value: 1000 }],
+              },
+              columns: ['name', 'amount'],
+            },
+          ]),
+        ),
+      legacyKey,
+    );
     await page.goto(url + '/o/opportunity');
-    await expect.poll(async () => (await myViews(page)).map((v) => [v.label, v.filter, v.columns]), { timeout: 15_000 })
+    await expect
+      .poll(async () => (await myViews(page)).map((v) => [v.label, v.filter, v.columns]), { timeout: 15_000 })
       .toEqual([['Old local view', { amount: { lt: 1000 } }, ['name', 'amount']]]);
     await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), legacyKey)).toBeNull();
     await page.getByTestId('view-picker').click();
@@ -74,7 +118,9 @@ describe('private views on the server', () => {
     const saved = (await myViews(page)).find((v) => v.label === 'Big ones')!;
     expect(savedKey).toBe(`my_${saved.id}`);
     // What the list showed: the role's default view's filter and the condition added to it.
-    expect(saved.filter).toEqual({ and: [{ stage: { nin: ['closed_won', 'closed_lost'] } }, { amount: { gte: 1000 } }] });
+    expect(saved.filter).toEqual({
+      and: [{ stage: { nin: ['closed_won', 'closed_lost'] } }, { amount: { gte: 1000 } }],
+    });
     expect(saved.columns).toContain('amount');
     // A second view of the same name is refused, and the dialog says so.
     await page.getByRole('button', { name: 'Save view' }).click();
@@ -130,7 +176,9 @@ describe('private views on the server', () => {
     await page.getByTestId('view-picker').getByText('Open Opportunities').waitFor();
     await page.getByTestId('view-picker').click();
     await selectOption(page, 'Open Opportunities').waitFor();
-    expect(await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).not.toContain('Large deals');
+    expect(await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).not.toContain(
+      'Large deals',
+    );
     expect(await myViews(page)).toEqual([]);
     expect((await api(page, 'GET', `/api/v1/views/opportunity/${savedKey.slice(3)}`)).status).toBe(404);
     expect((await api(page, 'DELETE', `/api/v1/views/opportunity/${savedKey.slice(3)}`)).status).toBe(404);

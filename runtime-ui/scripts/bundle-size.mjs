@@ -18,4 +18,6 @@ for (const file of files) {
   gzip += zipped;
   console.log(`${(zipped / 1024).toFixed(1).padStart(7)} kB gzip  ${file}`);
 }
-console.log(`initial JS: ${(gzip / 1024).toFixed(1)} kB gzip (${(raw / 1024).toFixed(1)} kB raw) in ${files.length} files`);
+console.log(
+  `initial JS: ${(gzip / 1024).toFixed(1)} kB gzip (${(raw / 1024).toFixed(1)} kB raw) in ${files.length} files`,
+);

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const built = path.join(root, 'dist', 'index.html');
-const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((p) => path.join(root, p));
+const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((p) =>
+  path.join(root, p),
+);
 
 function newest(p) {
   if (!fs.existsSync(p)) return 0;
@@ -26,7 +28,11 @@ console.log(builtAt ? 'runtime-ui: sources changed, rebuilding the UI…' : 'run
 const vitePackage = createRequire(path.join(root, 'package.json')).resolve('vite/package.json');
 const vite = path.join(path.dirname(vitePackage), JSON.parse(fs.readFileSync(vitePackage, 'utf8')).bin.vite);
 // NODE_ENV from the caller (a test runner sets 'test') would make React and Ant Design ship their development builds.
-const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+});
 if (result.status !== 0) {
   console.error('runtime-ui: the UI build failed; the engine still starts, but / serves only the API pointer.');
   process.exit(0);

@@ -26,14 +26,16 @@ export function buildApp(host: AppHost): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // Client address (login rate limits) and https (Secure cookies) from a proxy only when configured.
-  if (host.trustProxy) app.set('trust proxy', /^\d+$/.test(host.trustProxy) ? Number(host.trustProxy) : host.trustProxy);
+  if (host.trustProxy)
+    app.set('trust proxy', /^\d+$/.test(host.trustProxy) ? Number(host.trustProxy) : host.trustProxy);
   app.use(securityHeaders(host.corsOrigins ?? []));
   const json = (limit: string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
   // Every /api request but the docs belongs to one tenant: the one named at login, or the one
   // whose prefix its token carries. Its own services (and router) answer it.
   const tenantFor = async (req: Request): Promise<Tenant> => {
     const tenant = await host.tenants.find(tenantOf(req));
-    if (!tenant) throw unauthorized(isLogin(req) ? 'e-mail or password is wrong' : 'the token is missing, expired or revoked');
+    if (!tenant)
+      throw unauthorized(isLogin(req) ? 'e-mail or password is wrong' : 'the token is missing, expired or revoked');
     return tenant;
   };
   // The two hottest requests first, on flat routes of their own (hot-routes.ts).

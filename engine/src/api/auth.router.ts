@@ -44,9 +44,18 @@ export function authRouter(auth: AuthService, compiled: () => CompiledMetadata, 
     access.requireSystem('apiAccess');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const unknown = Object.keys(body).filter((k) => k !== 'name' && k !== 'days');
-    if (unknown.length) throw new Problem(400, 'Bad request', 'the body has properties tokens do not have', unknown.map((field) => ({ field, code: 'unknownField', message: 'a token has a name and days' })));
+    if (unknown.length)
+      throw new Problem(
+        400,
+        'Bad request',
+        'the body has properties tokens do not have',
+        unknown.map((field) => ({ field, code: 'unknownField', message: 'a token has a name and days' })),
+      );
     const token = await auth.createToken(access.userId, body);
-    await audit.record(auth.db, access.userId, 'token.create', token.id, { name: token.name, expiresAt: token.expiresAt });
+    await audit.record(auth.db, access.userId, 'token.create', token.id, {
+      name: token.name,
+      expiresAt: token.expiresAt,
+    });
     res.status(201).json(token);
   });
   router.delete('/tokens/:id', signedIn, async (req, res) => {
@@ -69,7 +78,9 @@ export function sessionToken(req: Request): { token: string; cookie: boolean } |
   const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
   if (cookie === undefined) return undefined;
   if (req.headers[CSRF_HEADER] !== 'XMLHttpRequest') {
-    throw new Problem(403, 'Forbidden', 'a request signed in by cookie must send X-Requested-With: XMLHttpRequest', [{ field: 'X-Requested-With', code: 'csrf', message: 'add the header, or send Authorization: Bearer <token>' }]);
+    throw new Problem(403, 'Forbidden', 'a request signed in by cookie must send X-Requested-With: XMLHttpRequest', [
+      { field: 'X-Requested-With', code: 'csrf', message: 'add the header, or send Authorization: Bearer <token>' },
+    ]);
   }
   return { token: cookie, cookie: true };
 }
@@ -103,7 +114,10 @@ export function requireAuth(auth: AuthService, compiled: () => CompiledMetadata)
  * that does the work carries the session check itself (AuthService.sessionGuard). The handler
  * must opt in (fusedCall); anything else that meets an unchecked session fails closed.
  */
-export function signIn(auth: AuthService, compiled: () => CompiledMetadata): (req: Request, fused: boolean) => Promise<void> {
+export function signIn(
+  auth: AuthService,
+  compiled: () => CompiledMetadata,
+): (req: Request, fused: boolean) => Promise<void> {
   return async (req, fused) => {
     const session = sessionToken(req);
     if (!session) throw unauthorized('send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)');
@@ -117,7 +131,12 @@ export function signIn(auth: AuthService, compiled: () => CompiledMetadata): (re
     if (recent) {
       const access = new Access(recent.principal, compiled());
       if (session.cookie || access.hasSystem('apiAccess')) {
-        (req as AuthedRequest).signedIn = { user: recent.principal, access, viaCookie: session.cookie, pending: { guard: recent.guard, recheck: check } };
+        (req as AuthedRequest).signedIn = {
+          user: recent.principal,
+          access,
+          viaCookie: session.cookie,
+          pending: { guard: recent.guard, recheck: check },
+        };
         return;
       }
     }

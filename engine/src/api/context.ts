@@ -51,7 +51,13 @@ export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promis
   if (!signedIn?.pending) return run(callerOf(req));
   const { access, viaCookie, pending } = signedIn;
   try {
-    return await run({ userId: access.userId, locale: localeOf(req), access, via: viaCookie ? 'ui' : 'api', sessionGuard: pending.guard });
+    return await run({
+      userId: access.userId,
+      locale: localeOf(req),
+      access,
+      via: viaCookie ? 'ui' : 'api',
+      sessionGuard: pending.guard,
+    });
   } catch (e) {
     if (!(e instanceof SessionUnverified) && !(e instanceof Problem && (e.status === 401 || e.status === 403))) throw e;
   }

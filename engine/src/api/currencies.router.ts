@@ -3,7 +3,10 @@ import type { CurrencyService } from '../records/currencies.js';
 import type { SetupAudit } from '../security/setup-audit.js';
 import { accessOf } from './context.js';
 
-/** GET /api/v1/currencies; PUT /api/v1/currencies/corporate { currency }; POST /api/v1/currencies/rates { currency, startDate, rate }. */
+/**
+ * GET /api/v1/currencies; PUT /api/v1/currencies/corporate { currency }; POST /api/v1/currencies/rates { currency,
+ * startDate, rate }.
+ */
 export function currenciesRouter(currencies: CurrencyService, audit: SetupAudit): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
@@ -21,7 +24,13 @@ export function currenciesRouter(currencies: CurrencyService, audit: SetupAudit)
   });
   router.post('/rates', async (req, res) => {
     const rate = await currencies.setRate(req.body);
-    await audit.record(audit.db, accessOf(req).userId, 'currency.rate', String((rate as { currency?: unknown }).currency ?? ''), rate);
+    await audit.record(
+      audit.db,
+      accessOf(req).userId,
+      'currency.rate',
+      String((rate as { currency?: unknown }).currency ?? ''),
+      rate,
+    );
     res.status(201).json(rate);
   });
   return router;

@@ -23,16 +23,26 @@ export function hotRoutes(tenant: Tenant): HotRoutes {
     async list(req, res) {
       await check(req, true);
       const { filter, sort, fields, limit, cursor, deleted, count } = req.query;
-      const page = await fusedCall(req, (caller) => records.list(String(req.params.object), { filter, sort, fields, limit, cursor, deleted, count }, caller));
+      const page = await fusedCall(req, (caller) =>
+        records.list(String(req.params.object), { filter, sort, fields, limit, cursor, deleted, count }, caller),
+      );
       // The records are JSON already (built by Postgres); only the envelope is assembled here.
-      const tail = { nextCursor: page.nextCursor, ...(page.count === undefined ? {} : { count: page.count, countType: page.countType }) };
+      const tail = {
+        nextCursor: page.nextCursor,
+        ...(page.count === undefined ? {} : { count: page.count, countType: page.countType }),
+      };
       res.type('application/json').send(`{"data":[${page.records}],${JSON.stringify(tail).slice(1)}`);
     },
     async create(req, res) {
       await check(req, true);
       const object = String(req.params.object);
       const record = await fusedCall(req, (caller) => records.create(object, req.body, caller));
-      res.status(201).location(`/api/v1/records/${object}/${record.id}`).set('ETag', `"${record.version}"`).type('application/json').send(record.json);
+      res
+        .status(201)
+        .location(`/api/v1/records/${object}/${record.id}`)
+        .set('ETag', `"${record.version}"`)
+        .type('application/json')
+        .send(record.json);
     },
   };
 }

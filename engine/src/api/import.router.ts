@@ -15,7 +15,10 @@ import { accessOf, callerOf } from './context.js';
 const IMPORTS = '/api/v1/imports';
 
 /** The job as the API shows it, with the link to its error report once it has one. */
-const jobBody = (job: ImportJob) => ({ ...job, errorReportUrl: job.rowsFailed > 0 ? `${IMPORTS}/${job.id}/errors.csv` : null });
+const jobBody = (job: ImportJob) => ({
+  ...job,
+  errorReportUrl: job.rowsFailed > 0 ? `${IMPORTS}/${job.id}/errors.csv` : null,
+});
 
 /**
  * Streams CSV chunks with backpressure (pipeline waits for 'drain'). A client that goes away
@@ -44,19 +47,40 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
     // Before the upload is read: importing needs importData and create (upserts also edit).
     const access = accessOf(req);
     access.requireSystem('importData');
-    if (!access.can(req.params.object, 'create') || (req.query.upsertOn !== undefined && !access.can(req.params.object, 'edit'))) {
-      throw forbidden(`you may not import ${req.params.object} records`, req.params.object, 'objectPermission', 'needs create (and edit to upsert) on the object');
+    if (
+      !access.can(req.params.object, 'create') ||
+      (req.query.upsertOn !== undefined && !access.can(req.params.object, 'edit'))
+    ) {
+      throw forbidden(
+        `you may not import ${req.params.object} records`,
+        req.params.object,
+        'objectPermission',
+        'needs create (and edit to upsert) on the object',
+      );
     }
     if (!req.is('text/csv')) {
-      throw new Problem(415, 'Unsupported media type', 'send the file as the body with Content-Type: text/csv', [{ field: 'Content-Type', code: 'type', message: 'expected text/csv' }]);
+      throw new Problem(415, 'Unsupported media type', 'send the file as the body with Content-Type: text/csv', [
+        { field: 'Content-Type', code: 'type', message: 'expected text/csv' },
+      ]);
     }
-    const charset = /charset=([^;]+)/i.exec(req.get('content-type') ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
+    const charset = /charset=([^;]+)/i
+      .exec(req.get('content-type') ?? '')?.[1]
+      ?.trim()
+      .replace(/"/g, '')
+      .toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      throw new Problem(415, 'Unsupported media type', 'CSV files are read as UTF-8', [{ field: 'Content-Type', code: 'charset', message: 'save the file as UTF-8' }]);
+      throw new Problem(415, 'Unsupported media type', 'CSV files are read as UTF-8', [
+        { field: 'Content-Type', code: 'charset', message: 'save the file as UTF-8' },
+      ]);
     }
     const { mode, upsertOn, mapping } = req.query;
     const length = req.get('content-length');
-    const job = await imports.start(req.params.object, { body: req, ...(length !== undefined ? { length: Number(length) } : {}) }, { mode, upsertOn, mapping }, callerOf(req));
+    const job = await imports.start(
+      req.params.object,
+      { body: req, ...(length !== undefined ? { length: Number(length) } : {}) },
+      { mode, upsertOn, mapping },
+      callerOf(req),
+    );
     res.status(202).location(`${IMPORTS}/${job.id}`).json(jobBody(job));
   });
   return router;

@@ -9,7 +9,8 @@ import { accessOf } from './context.js';
 
 /**
  * In front of /api/v1/meta: everyone signed in may read the published runtime view (the UI
- * draws itself from it); reading the draft and releases, and changing them, needs manageMetadata, and the security kinds (roles, groups, permission sets) need
+ * draws itself from it); reading the draft and releases, and changing them, needs manageMetadata, and the security
+ * kinds (roles, groups, permission sets) need
  * manageUsers. A permission set may grant only what its author holds, and a user manager who is
  * not an admin edits only the roles below their own; an object's sharing needs manageUsers
  * too. Every change that succeeds is written to
@@ -18,7 +19,11 @@ import { accessOf } from './context.js';
 
 const SECURITY_PATHS = new Set(['roles', 'groups', 'permission-sets']);
 
-export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit, draftSharing?: (object: string) => Promise<unknown>): RequestHandler {
+export function metaGuard(
+  compiled: () => CompiledMetadata,
+  audit: SetupAudit,
+  draftSharing?: (object: string) => Promise<unknown>,
+): RequestHandler {
   return async (req, res, next) => {
     const access = accessOf(req);
     // Routes match without regard to case (/Permission-Sets reaches the permission sets), so must this.
@@ -28,7 +33,12 @@ export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit, d
       // draft, releases and archive (rules, sharing, roles, permission sets) are for those who
       // manage metadata or users.
       if (segment !== 'runtime' && !access.hasSystem('manageMetadata') && !access.hasSystem('manageUsers')) {
-        throw forbidden('reading the metadata draft and releases needs manageMetadata or manageUsers', segment || 'meta', 'systemPermission', 'GET /api/v1/meta/runtime has what the screens need');
+        throw forbidden(
+          'reading the metadata draft and releases needs manageMetadata or manageUsers',
+          segment || 'meta',
+          'systemPermission',
+          'GET /api/v1/meta/runtime has what the screens need',
+        );
       }
       return next();
     }
@@ -36,25 +46,45 @@ export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit, d
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (segment === 'permission-sets' && req.method !== 'DELETE') {
       const errors = grantsBeyond(access, body as unknown as PermissionSetDef, compiled());
-      if (errors.length) throw new Problem(403, 'Forbidden', 'a permission set can grant only what you hold; nothing was saved', errors);
+      if (errors.length)
+        throw new Problem(403, 'Forbidden', 'a permission set can grant only what you hold; nothing was saved', errors);
     }
     // An object's sharing (org-wide default, criteria rules) decides who sees its records: a
     // security setting, so changing it needs manageUsers like the other security metadata.
     if (segment === 'objects' && req.method !== 'DELETE' && !access.hasSystem('manageUsers') && draftSharing) {
       const current = req.method === 'PUT' && name ? await draftSharing(name) : undefined;
       if (JSON.stringify(body.sharing ?? null) !== JSON.stringify(current ?? null)) {
-        throw forbidden('changing who sees an object\'s records needs the manageUsers permission; nothing was saved', 'sharing', 'systemPermission', 'leave sharing as it is, or ask a user manager');
+        throw forbidden(
+          "changing who sees an object's records needs the manageUsers permission; nothing was saved",
+          'sharing',
+          'systemPermission',
+          'leave sharing as it is, or ask a user manager',
+        );
       }
     }
     if (segment === 'roles' && !access.isAdmin) {
       const below = access.subordinateRoles();
       // A new role (POST of a name no published role has) is not below anyone yet: its parent decides.
       const published = new Set((compiled().snapshot.roles ?? []).map((r) => r.apiName));
-      const created = req.method === 'POST' && typeof body.apiName === 'string' && !published.has(body.apiName) ? body.apiName : undefined;
-      const touched = [name, typeof body.apiName === 'string' && body.apiName !== created ? body.apiName : undefined].filter((r): r is string => r !== undefined);
+      const created =
+        req.method === 'POST' && typeof body.apiName === 'string' && !published.has(body.apiName)
+          ? body.apiName
+          : undefined;
+      const touched = [
+        name,
+        typeof body.apiName === 'string' && body.apiName !== created ? body.apiName : undefined,
+      ].filter((r): r is string => r !== undefined);
       const parent = typeof body.parent === 'string' ? body.parent : undefined;
-      if (touched.some((r) => !below.includes(r)) || (parent !== undefined && parent !== access.principal.role && !below.includes(parent))) {
-        throw forbidden('you may change only the roles below your own', 'parent', 'roleHierarchy', 'ask an admin to change roles at or above yours');
+      if (
+        touched.some((r) => !below.includes(r)) ||
+        (parent !== undefined && parent !== access.principal.role && !below.includes(parent))
+      ) {
+        throw forbidden(
+          'you may change only the roles below your own',
+          'parent',
+          'roleHierarchy',
+          'ask an admin to change roles at or above yours',
+        );
       }
     }
     // Audit on success, before the answer leaves: a client that sees 2xx finds the entry.
@@ -62,8 +92,18 @@ export function metaGuard(compiled: () => CompiledMetadata, audit: SetupAudit, d
     res.end = ((...args: unknown[]) => {
       if (res.statusCode >= 400) return end(...args);
       const target = [segment, name].filter(Boolean).join('/') || '/';
-      audit.record(audit.db, access.userId, `meta.${req.method.toLowerCase()}`, target, { apiName: body.apiName ?? name ?? null, status: res.statusCode })
-        .then(() => end(...args), (e: unknown) => { console.error(e); end(...args); });
+      audit
+        .record(audit.db, access.userId, `meta.${req.method.toLowerCase()}`, target, {
+          apiName: body.apiName ?? name ?? null,
+          status: res.statusCode,
+        })
+        .then(
+          () => end(...args),
+          (e: unknown) => {
+            console.error(e);
+            end(...args);
+          },
+        );
       return res;
     }) as typeof res.end;
     next();

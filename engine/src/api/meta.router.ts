@@ -16,7 +16,10 @@ const flag = (req: Request, name: string): boolean => {
 
 function releaseNumber(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw badRequest('a release number is a positive whole number', [{ field: 'n', code: 'type', message: 'expected 1, 2, 3…' }]);
+  if (!Number.isInteger(n) || n < 1)
+    throw badRequest('a release number is a positive whole number', [
+      { field: 'n', code: 'type', message: 'expected 1, 2, 3…' },
+    ]);
   return n;
 }
 
@@ -30,7 +33,9 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
     const access = accessOf(req);
     const view = runtimeViewFor(metadata.compiled, access);
     // The grants are part of the tag: a user given more sees it on the next load.
-    res.set('ETag', `"release-${view.release}-${shortHash(accessKey(access), 10)}"`).set('Cache-Control', 'private, no-cache');
+    res
+      .set('ETag', `"release-${view.release}-${shortHash(accessKey(access), 10)}"`)
+      .set('Cache-Control', 'private, no-cache');
     if (req.fresh) return void res.status(304).end();
     res.json(view);
   });
@@ -78,7 +83,11 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
   }
 
   router.post('/publish', async (req, res) => {
-    const result = await metadata.publish({ dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).signedIn?.user.id });
+    const result = await metadata.publish({
+      dryRun: flag(req, 'dryRun'),
+      confirmLossy: flag(req, 'confirmLossy'),
+      userId: (req as AuthedRequest).signedIn?.user.id,
+    });
     res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
   });
   router.get('/releases', async (_req, res) => {
@@ -90,7 +99,11 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
   router.post('/releases/:n/rollback', async (req, res) => {
     const n = releaseNumber(req.params.n);
     await refuseSecurityRollback(metadata, n, accessOf(req));
-    const result = await metadata.rollback(n, { dryRun: flag(req, 'dryRun'), confirmLossy: flag(req, 'confirmLossy'), userId: (req as AuthedRequest).signedIn?.user.id });
+    const result = await metadata.rollback(n, {
+      dryRun: flag(req, 'dryRun'),
+      confirmLossy: flag(req, 'confirmLossy'),
+      userId: (req as AuthedRequest).signedIn?.user.id,
+    });
     res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
   });
 
@@ -112,8 +125,16 @@ async function refuseSecurityRollback(metadata: MetadataService, n: number, acce
   if (access.isAdmin) return;
   const target = (await metadata.publisher.get(n)).snapshot as MetadataSnapshot;
   const current = metadata.compiled.snapshot;
-  const changes = (['roles', 'groups', 'permissionSets'] as const).some((key) => JSON.stringify(target[key] ?? []) !== JSON.stringify(current[key] ?? []));
-  if (changes) throw forbidden(`release ${n} has other roles, groups or permission sets than the current one; only an admin rolls back to it`, 'n', 'securityRollback', 'ask an admin, or change the metadata and publish');
+  const changes = (['roles', 'groups', 'permissionSets'] as const).some(
+    (key) => JSON.stringify(target[key] ?? []) !== JSON.stringify(current[key] ?? []),
+  );
+  if (changes)
+    throw forbidden(
+      `release ${n} has other roles, groups or permission sets than the current one; only an admin rolls back to it`,
+      'n',
+      'securityRollback',
+      'ask an admin, or change the metadata and publish',
+    );
 }
 
 function withoutSteps<T extends { plan: { step: unknown }[] }>(result: T) {

@@ -18,8 +18,12 @@ const ASSETS_PATH = `${DOCS_PATH}/assets`;
 const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 /** The files the page uses; the package also holds a demo index.html and initializer, not served. */
 const ASSETS = new Set([
-  '/swagger-ui.css', '/swagger-ui.css.map', '/swagger-ui-bundle.js', '/swagger-ui-bundle.js.map',
-  '/favicon-16x16.png', '/favicon-32x32.png',
+  '/swagger-ui.css',
+  '/swagger-ui.css.map',
+  '/swagger-ui-bundle.js',
+  '/swagger-ui-bundle.js.map',
+  '/favicon-16x16.png',
+  '/favicon-32x32.png',
 ]);
 
 const DOCS_HTML = `<!DOCTYPE html>
@@ -74,8 +78,12 @@ export function openApiRouter(metadata: { readonly compiled: CompiledMetadata },
     res.set('Cache-Control', 'no-cache').type('text/javascript').send(DOCS_INIT_JS);
   });
   const assets = express.static(swaggerUiDir, { index: false, redirect: false, fallthrough: true, maxAge: '1d' });
-  router.use(ASSETS_PATH, (req, res, next) => (ASSETS.has(req.path) ? assets(req, res, next) : next()), (req) => {
-    throw notFound(`no documentation asset ${req.path}`);
-  });
+  router.use(
+    ASSETS_PATH,
+    (req, res, next) => (ASSETS.has(req.path) ? assets(req, res, next) : next()),
+    (req) => {
+      throw notFound(`no documentation asset ${req.path}`);
+    },
+  );
   return router;
 }

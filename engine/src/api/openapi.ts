@@ -3,7 +3,15 @@ import type { CompiledMetadata } from '../metadata/compile.js';
 import { authPaths } from './openapi/auth-paths.js';
 import { bulkPaths, importJobPaths } from './openapi/bulk-paths.js';
 import { fixedPaths } from './openapi/fixed-paths.js';
-import { aggregateSchemas, bulkSchemas, currencySchemas, filterSchemas, importSchemas, problemSchemas, searchSchemas } from './openapi/fixed-schemas.js';
+import {
+  aggregateSchemas,
+  bulkSchemas,
+  currencySchemas,
+  filterSchemas,
+  importSchemas,
+  problemSchemas,
+  searchSchemas,
+} from './openapi/fixed-schemas.js';
 import { metaPaths } from './openapi/meta-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
 import { english, problemResponseComponents, type Paths } from './openapi/operation.js';
@@ -32,11 +40,18 @@ export type OpenApiDocument = Record<string, unknown>;
 
 /** Tags of the fixed paths; an object whose plural label is one of them gets its apiName added. */
 const FIXED_TAGS = [
-  { name: 'Auth', description: 'Log in and out, the signed-in user\'s permissions, and named API tokens.' },
+  { name: 'Auth', description: "Log in and out, the signed-in user's permissions, and named API tokens." },
   { name: 'Users', description: 'Users, their role, permission sets and groups.' },
   { name: 'Setup audit', description: 'Who changed metadata, users, tokens and tenants, and when.' },
-  { name: 'Tenants', description: 'Tenants of this engine, each in a PostgreSQL schema of its own (default tenant\'s admins only).' },
-  { name: 'Metadata', description: 'Objects, layouts, list views, dashboards, roles, groups and permission sets in the draft; publish, releases and rollback.' },
+  {
+    name: 'Tenants',
+    description: "Tenants of this engine, each in a PostgreSQL schema of its own (default tenant's admins only).",
+  },
+  {
+    name: 'Metadata',
+    description:
+      'Objects, layouts, list views, dashboards, roles, groups and permission sets in the draft; publish, releases and rollback.',
+  },
   { name: 'System', description: 'Health and this document.' },
   { name: 'Imports', description: 'CSV import jobs: progress and the report of refused rows.' },
   { name: 'Search', description: 'Search across objects.' },
@@ -46,12 +61,17 @@ const FIXED_TAGS = [
 
 /** support_case → SupportCase: the stem of the object's schema names and operationIds. */
 function pascal(apiName: string): string {
-  return apiName.split('_').map((s) => (s ? s[0]!.toUpperCase() + s.slice(1) : '')).join('');
+  return apiName
+    .split('_')
+    .map((s) => (s ? s[0]!.toUpperCase() + s.slice(1) : ''))
+    .join('');
 }
 
 export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions = {}): OpenApiDocument {
   // code-point order, not the locale's: the same metadata gives the same document everywhere
-  const objects = [...compiled.objects.values()].sort((a, b) => (a.def.apiName < b.def.apiName ? -1 : a.def.apiName > b.def.apiName ? 1 : 0));
+  const objects = [...compiled.objects.values()].sort((a, b) =>
+    a.def.apiName < b.def.apiName ? -1 : a.def.apiName > b.def.apiName ? 1 : 0,
+  );
 
   const names = new Map<string, ObjectNames>();
   const usedStems = new Set<string>();
@@ -73,7 +93,12 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
   for (const object of objects) {
     const objectNames = names.get(object.def.apiName)!;
     Object.assign(schemas, objectSchemas(object, objectNames.stem, stems));
-    Object.assign(paths, recordPaths(object, compiled.objects, objectNames), bulkPaths(object, compiled.objects, objectNames), sharingPaths(object, objectNames));
+    Object.assign(
+      paths,
+      recordPaths(object, compiled.objects, objectNames),
+      bulkPaths(object, compiled.objects, objectNames),
+      sharingPaths(object, objectNames),
+    );
   }
 
   return {
@@ -93,51 +118,98 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
         'a record they may not see answers 404, an action they may not take 403 with `errors[].code` saying why.',
         'Every 4xx answer is `application/problem+json` naming each field and rule that failed.',
         '',
-        'This document describes the default tenant\'s release; other tenants have the same fixed paths and their own objects.',
+        "This document describes the default tenant's release; other tenants have the same fixed paths and their own objects.",
       ].join('\n'),
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     tags: [
       ...FIXED_TAGS,
-      ...objects.map(({ def }) => ({ name: names.get(def.apiName)!.tag, ...(def.description ? { description: def.description } : {}) })),
+      ...objects.map(({ def }) => ({
+        name: names.get(def.apiName)!.tag,
+        ...(def.description ? { description: def.description } : {}),
+      })),
     ],
     paths: {
-      ...fixedPaths(objects.map((o) => o.def.apiName)), ...authPaths(), ...userPaths(), ...setupAuditPaths(), ...tenantPaths(), ...metaPaths(),
-      ...importJobPaths(), ...viewPaths(objects.map((o) => o.def.apiName)), ...paths,
+      ...fixedPaths(objects.map((o) => o.def.apiName)),
+      ...authPaths(),
+      ...userPaths(),
+      ...setupAuditPaths(),
+      ...tenantPaths(),
+      ...metaPaths(),
+      ...importJobPaths(),
+      ...viewPaths(objects.map((o) => o.def.apiName)),
+      ...paths,
     },
     components: {
       securitySchemes: {
         bearerAuth: {
-          type: 'http', scheme: 'bearer',
-          description: 'The token from POST /api/v1/auth/login, or a named API token (POST /api/v1/auth/tokens). Needs the apiAccess system permission.',
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The token from POST /api/v1/auth/login, or a named API token (POST /api/v1/auth/tokens). Needs the apiAccess system permission.',
         },
         sessionCookie: {
-          type: 'apiKey', in: 'cookie', name: 'tessera_session',
-          description: 'The httpOnly, SameSite=Strict cookie POST /api/v1/auth/login sets, for the UI. Every request signed in by it must also send `X-Requested-With: XMLHttpRequest` (403 `csrf` otherwise); it does not need apiAccess. POST /api/v1/auth/logout clears it.',
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'tessera_session',
+          description:
+            'The httpOnly, SameSite=Strict cookie POST /api/v1/auth/login sets, for the UI. Every request signed in by it must also send `X-Requested-With: XMLHttpRequest` (403 `csrf` otherwise); it does not need apiAccess. POST /api/v1/auth/logout clears it.',
         },
       },
       schemas: {
-        ...problemSchemas, ...filterSchemas, ...authSchemas, ...userSchemas, ...tenantSchemas, ...sharingSchemas, ...releaseSchemas, ...metaSchemas(),
-        ...bulkSchemas, ...aggregateSchemas, ...importSchemas, ...searchSchemas, ...currencySchemas, ...viewSchemas, ...schemas,
+        ...problemSchemas,
+        ...filterSchemas,
+        ...authSchemas,
+        ...userSchemas,
+        ...tenantSchemas,
+        ...sharingSchemas,
+        ...releaseSchemas,
+        ...metaSchemas(),
+        ...bulkSchemas,
+        ...aggregateSchemas,
+        ...importSchemas,
+        ...searchSchemas,
+        ...currencySchemas,
+        ...viewSchemas,
+        ...schemas,
       },
       parameters: {
-        RecordId: { name: 'id', in: 'path', required: true, description: 'Record id.', schema: { type: 'string', format: 'uuid' } },
+        RecordId: {
+          name: 'id',
+          in: 'path',
+          required: true,
+          description: 'Record id.',
+          schema: { type: 'string', format: 'uuid' },
+        },
         IfMatch: {
-          name: 'If-Match', in: 'header', required: false,
-          description: 'The ETag of the version you read, such as "3"; the update is refused with 412 when the record has changed since.',
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description:
+            'The ETag of the version you read, such as "3"; the update is refused with 412 when the record has changed since.',
           schema: { type: 'string', pattern: '^(W/)?"?[0-9]+"?$' },
         },
         IdempotencyKey: {
-          name: 'Idempotency-Key', in: 'header', required: false,
-          description: 'A key of your choice, such as a UUID, to retry a request safely: the same key with the same body answers the first result again (with Idempotent-Replayed) and writes nothing; with a different body it is refused with 422.',
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'A key of your choice, such as a UUID, to retry a request safely: the same key with the same body answers the first result again (with Idempotent-Replayed) and writes nothing; with a different body it is refused with 422.',
           schema: { type: 'string', pattern: '^[!-~]{1,200}$' },
         },
       },
       headers: {
-        ETag: { description: 'The record\'s version, quoted ("3"); send it back as If-Match.', schema: { type: 'string' } },
+        ETag: {
+          description: 'The record\'s version, quoted ("3"); send it back as If-Match.',
+          schema: { type: 'string' },
+        },
         Location: { description: 'URL of the new record.', schema: { type: 'string', format: 'uri-reference' } },
-        IdempotentReplayed: { description: '`true` when the answer is the stored one of an earlier request with the same Idempotency-Key; nothing was written this time.', schema: { const: 'true' } },
+        IdempotentReplayed: {
+          description:
+            '`true` when the answer is the stored one of an earlier request with the same Idempotency-Key; nothing was written this time.',
+          schema: { const: 'true' },
+        },
       },
       responses: problemResponseComponents(),
     },

@@ -6,14 +6,19 @@ import { callerOf } from './context.js';
 function ifMatchVersion(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw new Problem(400, 'Bad request', 'If-Match must be the ETag of the record', [{ field: 'If-Match', code: 'format', message: 'expected "<version>"' }]);
+  if (!match)
+    throw new Problem(400, 'Bad request', 'If-Match must be the ETag of the record', [
+      { field: 'If-Match', code: 'format', message: 'expected "<version>"' },
+    ]);
   return Number(match[1]);
 }
 
 function idempotencyKey(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new Problem(400, 'Bad request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [{ field: 'Idempotency-Key', code: 'format', message: 'for example a UUID' }]);
+    throw new Problem(400, 'Bad request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
+      { field: 'Idempotency-Key', code: 'format', message: 'for example a UUID' },
+    ]);
   }
   return key;
 }
@@ -23,7 +28,9 @@ export function recordsRouter(records: RecordsService): Router {
   // GET and POST /:object (a list page, a create) have flat routes of their own: hot-routes.ts.
   router.get('/:object/aggregate', async (req, res) => {
     const { groupBy, metrics, filter, currency, rateDate } = req.query;
-    res.json({ data: await records.aggregate(req.params.object, { groupBy, metrics, filter, currency, rateDate }, callerOf(req)) });
+    res.json({
+      data: await records.aggregate(req.params.object, { groupBy, metrics, filter, currency, rateDate }, callerOf(req)),
+    });
   });
   // Bulk routes come before /:object/:id, which would otherwise take "bulk" for an id.
   router.post('/:object/bulk', async (req, res) => {
@@ -32,12 +39,22 @@ export function recordsRouter(records: RecordsService): Router {
     res.json(result);
   });
   router.patch('/:object/bulk', async (req, res) => {
-    const { result, replayed } = await records.bulkUpdate(req.params.object, req.body, callerOf(req), idempotencyKey(req));
+    const { result, replayed } = await records.bulkUpdate(
+      req.params.object,
+      req.body,
+      callerOf(req),
+      idempotencyKey(req),
+    );
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.json(result);
   });
   router.post('/:object/bulk-delete', async (req, res) => {
-    const { result, replayed } = await records.bulkDelete(req.params.object, req.body, callerOf(req), idempotencyKey(req));
+    const { result, replayed } = await records.bulkDelete(
+      req.params.object,
+      req.body,
+      callerOf(req),
+      idempotencyKey(req),
+    );
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.json(result);
   });
@@ -49,7 +66,13 @@ export function recordsRouter(records: RecordsService): Router {
     res.json({ data: await records.history(req.params.object, req.params.id, callerOf(req)) });
   });
   router.patch('/:object/:id', async (req, res) => {
-    const record = await records.update(req.params.object, req.params.id, req.body, callerOf(req), ifMatchVersion(req.get('If-Match')));
+    const record = await records.update(
+      req.params.object,
+      req.params.id,
+      req.body,
+      callerOf(req),
+      ifMatchVersion(req.get('If-Match')),
+    );
     res.set('ETag', `"${record.version}"`).json(record);
   });
   router.delete('/:object/:id', async (req, res) => {

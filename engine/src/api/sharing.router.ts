@@ -8,7 +8,13 @@ import type { SharesService } from '../security/shares.service.js';
 import { callerOf } from './context.js';
 
 /** Under /api/v1/records: a record's manual shares, and who may do what with it and why. */
-export function sharingRouter(deps: { knex: Knex; metadata: MetadataService; records: RecordsService; auth: AuthService; shares: SharesService }): Router {
+export function sharingRouter(deps: {
+  knex: Knex;
+  metadata: MetadataService;
+  records: RecordsService;
+  auth: AuthService;
+  shares: SharesService;
+}): Router {
   const router = Router();
   const { shares } = deps;
   router.get('/:object/:id/shares', async (req, res) => {
@@ -23,8 +29,17 @@ export function sharingRouter(deps: { knex: Knex; metadata: MetadataService; rec
   });
   router.get('/:object/:id/access', async (req, res) => {
     const explained = await explainAccess(
-      { knex: deps.knex, schema: deps.metadata.schema, compiled: deps.metadata.compiled, records: deps.records, auth: deps.auth },
-      req.params.object, req.params.id, req.query.user, callerOf(req),
+      {
+        knex: deps.knex,
+        schema: deps.metadata.schema,
+        compiled: deps.metadata.compiled,
+        records: deps.records,
+        auth: deps.auth,
+      },
+      req.params.object,
+      req.params.id,
+      req.query.user,
+      callerOf(req),
     );
     res.json(explained);
   });

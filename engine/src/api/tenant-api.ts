@@ -30,7 +30,11 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   const compiled = () => metadata.compiled;
   api.use('/v1/auth', authRouter(auth, compiled, audit));
   api.use(requireAuth(auth, compiled));
-  api.use('/v1/meta', metaGuard(compiled, audit, async (name) => (await metadata.draft.get(knex, 'object', name))?.sharing), metaRouter(metadata, knex));
+  api.use(
+    '/v1/meta',
+    metaGuard(compiled, audit, async (name) => (await metadata.draft.get(knex, 'object', name))?.sharing),
+    metaRouter(metadata, knex),
+  );
   api.use('/v1/users', usersRouter(new UsersService(knex, schema, compiled, audit)));
   api.use('/v1/setup-audit', setupAuditRouter(audit));
   // Only the default tenant's admins manage tenants.
@@ -39,7 +43,10 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use('/v1/records', csvRouter(new CsvExporter(knex, schema, compiled), imports));
   api.use('/v1/imports', importJobsRouter(imports));
   api.use('/v1/records', recordsRouter(records));
-  api.use('/v1/records', sharingRouter({ knex, metadata, records, auth, shares: new SharesService(knex, schema, compiled, records) }));
+  api.use(
+    '/v1/records',
+    sharingRouter({ knex, metadata, records, auth, shares: new SharesService(knex, schema, compiled, records) }),
+  );
   api.use('/v1/search', searchRouter(knex, metadata));
   api.use('/v1/views', viewsRouter(new UserViewsService(knex, schema, compiled)));
   api.use('/v1/currencies', currenciesRouter(currencies, audit));

@@ -11,7 +11,13 @@ import { accessOf } from './context.js';
 export function tenantsRouter(registry: TenantRegistry, audit: SetupAudit): Router {
   const router = Router();
   router.use((req, _res, next) => {
-    if (!accessOf(req).isAdmin) throw forbidden('only an admin of the default tenant manages tenants', 'tenant', 'platformAdmin', 'ask a platform admin');
+    if (!accessOf(req).isAdmin)
+      throw forbidden(
+        'only an admin of the default tenant manages tenants',
+        'tenant',
+        'platformAdmin',
+        'ask a platform admin',
+      );
     next();
   });
   router.get('/', async (_req, res) => {
@@ -19,9 +25,20 @@ export function tenantsRouter(registry: TenantRegistry, audit: SetupAudit): Rout
   });
   router.post('/', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const created = await registry.create({ name: body.name, adminEmail: body.adminEmail, adminPassword: body.adminPassword });
-    await audit.record(audit.db, accessOf(req).userId, 'tenant.create', created.tenant.name, { adminEmail: created.adminEmail });
-    res.status(201).json({ name: created.tenant.name, schema: created.tenant.schema, adminEmail: created.adminEmail, ...(created.adminPassword ? { adminPassword: created.adminPassword } : {}) });
+    const created = await registry.create({
+      name: body.name,
+      adminEmail: body.adminEmail,
+      adminPassword: body.adminPassword,
+    });
+    await audit.record(audit.db, accessOf(req).userId, 'tenant.create', created.tenant.name, {
+      adminEmail: created.adminEmail,
+    });
+    res.status(201).json({
+      name: created.tenant.name,
+      schema: created.tenant.schema,
+      adminEmail: created.adminEmail,
+      ...(created.adminPassword ? { adminPassword: created.adminPassword } : {}),
+    });
   });
   return router;
 }

@@ -16,18 +16,29 @@ import express, { Router, type Request } from 'express';
 const DEFAULT_DIR = fileURLToPath(new URL('../../../runtime-ui/dist/', import.meta.url));
 const YEAR_SECONDS = 365 * 24 * 3600;
 
-const wantsHtml = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html');
+const wantsHtml = (req: Request) =>
+  (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html');
 
 /** `dir` defaults to TESSERA_UI_DIR, else runtime-ui/dist of this checkout. */
 export function uiRouter(dir = process.env.TESSERA_UI_DIR || DEFAULT_DIR): Router {
   const router = Router();
   const indexFile = path.join(dir, 'index.html');
 
-  router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: YEAR_SECONDS * 1000, index: false }));
+  router.use(
+    '/assets',
+    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: YEAR_SECONDS * 1000, index: false }),
+  );
 
   router.get('/', (req, res) => {
     if (wantsHtml(req) && fs.existsSync(indexFile)) return void sendIndex(res);
-    res.json({ name: 'Tessera', ui: '/', api: '/api/v1', docs: '/api/docs', openapi: '/api/v1/openapi.json', health: '/health' });
+    res.json({
+      name: 'Tessera',
+      ui: '/',
+      api: '/api/v1',
+      docs: '/api/docs',
+      openapi: '/api/v1/openapi.json',
+      health: '/health',
+    });
   });
 
   // Other files at the top of dist (favicon), then the client-side routes.

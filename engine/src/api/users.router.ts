@@ -29,8 +29,12 @@ export function setupAuditRouter(audit: SetupAudit): Router {
     accessOf(req).requireSystem('manageUsers');
     const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
     const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    const bad = !Number.isInteger(limit) || limit < 1 || limit > 500 || (before !== undefined && !Number.isInteger(before));
-    if (bad) throw badRequest('limit is 1 to 500 and before a sequence number', [{ field: 'limit', code: 'range', message: 'limit 1 to 500; before a whole number' }]);
+    const bad =
+      !Number.isInteger(limit) || limit < 1 || limit > 500 || (before !== undefined && !Number.isInteger(before));
+    if (bad)
+      throw badRequest('limit is 1 to 500 and before a sequence number', [
+        { field: 'limit', code: 'range', message: 'limit 1 to 500; before a whole number' },
+      ]);
     res.json({ data: await audit.list(limit, before) });
   });
   return router;

@@ -56,7 +56,8 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
       // Used by the schema planner to count the rows a type change would lose. The type names
       // come from field-type modules, never from input.
-      await trx.raw(`
+      await trx.raw(
+        `
         create function ??._tessera_castable(v text, target text) returns boolean
         language plpgsql immutable as $fn$
         begin
@@ -64,8 +65,11 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
           return true;
         exception when others then
           return false;
-        end $fn$`, [s]);
-      await trx.raw(`
+        end $fn$`,
+        [s],
+      );
+      await trx.raw(
+        `
         create function ??._tessera_roundtrips(v text, target text, source text) returns boolean
         language plpgsql immutable as $fn$
         declare same boolean;
@@ -74,7 +78,9 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
           return coalesce(same, false);
         exception when others then
           return false;
-        end $fn$`, [s]);
+        end $fn$`,
+        [s],
+      );
     },
   },
   {
@@ -233,7 +239,11 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
         t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
       });
       // One name per view in a user's picker; also the index the picker's query reads.
-      await trx.raw('create unique index ?? on ??.?? (user_id, object_id, lower(label))', ['_user_views_label', s, '_user_views']);
+      await trx.raw('create unique index ?? on ??.?? (user_id, object_id, lower(label))', [
+        '_user_views_label',
+        s,
+        '_user_views',
+      ]);
     },
   },
   {
@@ -244,16 +254,23 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       // change. A statement that carries its own session check (fused, auth.service.ts) compares
       // this one number instead of each grant.
       await trx.raw('alter table ??._users add column grants_stamp bigint not null default 0', [s]);
-      await trx.raw(`create function ??.tsr_user_grants_changed() returns trigger language plpgsql as $fn$
+      await trx.raw(
+        `create function ??.tsr_user_grants_changed() returns trigger language plpgsql as $fn$
         begin
           if new.is_admin is distinct from old.is_admin or new.active is distinct from old.active
             or new.role is distinct from old.role or new.permission_sets is distinct from old.permission_sets then
             new.grants_stamp := old.grants_stamp + 1;
           end if;
           return new;
-        end $fn$`, [s]);
-      await trx.raw('create trigger tsr_user_grants_changed before update on ??._users for each row execute function ??.tsr_user_grants_changed()', [s, s]);
-      await trx.raw(`create function ??.tsr_group_members_changed() returns trigger language plpgsql as $fn$
+        end $fn$`,
+        [s],
+      );
+      await trx.raw(
+        'create trigger tsr_user_grants_changed before update on ??._users for each row execute function ??.tsr_user_grants_changed()',
+        [s, s],
+      );
+      await trx.raw(
+        `create function ??.tsr_group_members_changed() returns trigger language plpgsql as $fn$
         begin
           if tg_op <> 'INSERT' then
             execute format('update %I._users set grants_stamp = grants_stamp + 1 where id = $1', tg_table_schema) using old.user_id;
@@ -262,8 +279,13 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
             execute format('update %I._users set grants_stamp = grants_stamp + 1 where id = $1', tg_table_schema) using new.user_id;
           end if;
           return null;
-        end $fn$`, [s]);
-      await trx.raw('create trigger tsr_group_members_changed after insert or update or delete on ??._group_members for each row execute function ??.tsr_group_members_changed()', [s, s]);
+        end $fn$`,
+        [s],
+      );
+      await trx.raw(
+        'create trigger tsr_group_members_changed after insert or update or delete on ??._group_members for each row execute function ??.tsr_group_members_changed()',
+        [s, s],
+      );
     },
   },
   {
@@ -273,14 +295,17 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       // into those statements, its two-table join was planned again with them on every request;
       // a plpgsql function keeps its own plan for the connection's life, and the caller's planner
       // sees one call with constant arguments, evaluated once per statement.
-      await trx.raw(`create function ??.tsr_session_holds(token_hash text, user_id uuid, grants_stamp bigint, named boolean)
+      await trx.raw(
+        `create function ??.tsr_session_holds(token_hash text, user_id uuid, grants_stamp bigint, named boolean)
         returns boolean language plpgsql stable as $fn$
         begin
           return exists (select 1 from ??._sessions s join ??._users u on u.id = s.user_id
             where s.token_hash = tsr_session_holds.token_hash and s.expires_at > now() and u.active
               and u.id = tsr_session_holds.user_id and u.grants_stamp = tsr_session_holds.grants_stamp
               and (s.name is null) = tsr_session_holds.named);
-        end $fn$`, [s, s, s]);
+        end $fn$`,
+        [s, s, s],
+      );
     },
   },
 ];
@@ -290,7 +315,10 @@ export async function migrate(knex: Knex, schema: string): Promise<void> {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:migrate:${schema}`]);
     await trx.raw('create schema if not exists ??', [schema]);
     await trx.raw('create extension if not exists pg_trgm');
-    await trx.raw('create table if not exists ??._migrations (name text primary key, applied_at timestamptz not null default now())', [schema]);
+    await trx.raw(
+      'create table if not exists ??._migrations (name text primary key, applied_at timestamptz not null default now())',
+      [schema],
+    );
     const done = new Set((await trx(`${schema}._migrations`).select('name')).map((r: { name: string }) => r.name));
     for (const migration of MIGRATIONS) {
       if (done.has(migration.name)) continue;

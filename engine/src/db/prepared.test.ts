@@ -4,13 +4,21 @@ import { nativeShape, valuesOf } from './prepared.js';
 
 // Only SQL generation: no connection is opened.
 const knex = knexFactory({ client: 'pg' });
-const viaKnex = (sql: string, bindings: unknown[]) => knex.raw(sql, bindings as never[]).toSQL().toNative();
+const viaKnex = (sql: string, bindings: unknown[]) =>
+  knex
+    .raw(sql, bindings as never[])
+    .toSQL()
+    .toNative();
 
 describe('nativeShape', () => {
   it('answers what knex answers for later bindings of the same text, each call with its own values', () => {
     const sql = 'insert into ?? (??, ??) values (?, ?) returning ??';
     const shape = nativeShape(knex, sql, ['s.deal', 'name', 'amount', 'a', 1, 'id'])!;
-    for (const values of [['a', 1], ['b', 2], [null, 3]]) {
+    for (const values of [
+      ['a', 1],
+      ['b', 2],
+      [null, 3],
+    ]) {
       const bindings = ['s.deal', 'name', 'amount', ...values, 'id'];
       expect(valuesOf(shape, bindings)).toEqual(viaKnex(sql, bindings));
     }

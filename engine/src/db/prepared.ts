@@ -27,13 +27,23 @@ function nameFor(text: string): string | undefined {
   }
   if (++entry.count <= NAME_AFTER) return undefined;
   // Hashing a long text on every request costs more than remembering its name.
-  if (entry.generation !== generation) Object.assign(entry, { name: `tsr_${generation}_${shortHash(text, 20)}`, generation });
+  if (entry.generation !== generation)
+    Object.assign(entry, { name: `tsr_${generation}_${shortHash(text, 20)}`, generation });
   return entry.name;
 }
 
-/** Runs a knex query (or `?`-SQL with bindings) as a prepared statement once it is common. Outside transactions only. */
-export async function runQuery<T = Record<string, unknown>>(knex: Knex, sql: Knex.QueryBuilder | Knex.Raw | string, bindings: readonly unknown[] = []): Promise<T[]> {
-  return runNative<T>(knex, (typeof sql === 'string' ? knex.raw(sql, bindings as Knex.RawBinding[]) : sql).toSQL().toNative());
+/**
+ * Runs a knex query (or `?`-SQL with bindings) as a prepared statement once it is common. Outside transactions only.
+ */
+export async function runQuery<T = Record<string, unknown>>(
+  knex: Knex,
+  sql: Knex.QueryBuilder | Knex.Raw | string,
+  bindings: readonly unknown[] = [],
+): Promise<T[]> {
+  return runNative<T>(
+    knex,
+    (typeof sql === 'string' ? knex.raw(sql, bindings as Knex.RawBinding[]) : sql).toSQL().toNative(),
+  );
 }
 
 /** The same for SQL already in Postgres' own form ($1, $2 …), as toSQL().toNative() gives it. */
@@ -44,12 +54,17 @@ export async function runNative<T = Record<string, unknown>>(knex: Knex, native:
   const client = (await knex.client.acquireConnection()) as pg.Client;
   try {
     try {
-      const result = await client.query<T & pg.QueryResultRow>({ text: native.sql, values: native.bindings as unknown[], ...(name ? { name } : {}) });
+      const result = await client.query<T & pg.QueryResultRow>({
+        text: native.sql,
+        values: native.bindings as unknown[],
+        ...(name ? { name } : {}),
+      });
       return result.rows;
     } catch (e) {
       if (!name || (e as { code?: string }).code !== '0A000') throw e;
       generation++;
-      return (await client.query<T & pg.QueryResultRow>({ text: native.sql, values: native.bindings as unknown[] })).rows;
+      return (await client.query<T & pg.QueryResultRow>({ text: native.sql, values: native.bindings as unknown[] }))
+        .rows;
     }
   } finally {
     await knex.client.releaseConnection(client);
@@ -75,9 +90,18 @@ export function nativeShape(knex: Knex, sql: string, bindings: readonly unknown[
     if (mark === '?') valueAt.push(i);
     i++;
   }
-  const native = knex.raw(sql, bindings as Knex.RawBinding[]).toSQL().toNative();
-  const same = i === bindings.length && valueAt.length === native.bindings.length && valueAt.every((at, n) => native.bindings[n] === bindings[at]);
+  const native = knex
+    .raw(sql, bindings as Knex.RawBinding[])
+    .toSQL()
+    .toNative();
+  const same =
+    i === bindings.length &&
+    valueAt.length === native.bindings.length &&
+    valueAt.every((at, n) => native.bindings[n] === bindings[at]);
   return same ? { sql: native.sql, valueAt } : undefined;
 }
 
-export const valuesOf = (shape: NativeShape, bindings: readonly unknown[]): Knex.SqlNative => ({ sql: shape.sql, bindings: shape.valueAt.map((at) => bindings[at]) as Knex.SqlNative['bindings'] });
+export const valuesOf = (shape: NativeShape, bindings: readonly unknown[]): Knex.SqlNative => ({
+  sql: shape.sql,
+  bindings: shape.valueAt.map((at) => bindings[at]) as Knex.SqlNative['bindings'],
+});

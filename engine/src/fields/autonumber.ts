@@ -14,7 +14,9 @@ export const autonumber: FieldTypeDef = {
   columns: () => one('character varying(255)'),
   settings: {
     format: {
-      type: 'string', pattern: '^[A-Za-z0-9 _./#:-]{0,20}\\{0{1,12}\\}[A-Za-z0-9 _./#:-]{0,20}$', default: '{0}',
+      type: 'string',
+      pattern: '^[A-Za-z0-9 _./#:-]{0,20}\\{0{1,12}\\}[A-Za-z0-9 _./#:-]{0,20}$',
+      default: '{0}',
       description: 'Display format: prefix, {000…} for the zero-padded number, suffix. Example: CASE-{00000}.',
     },
     startAt: { type: 'integer', minimum: 0, default: 1, description: 'First number handed out.' },

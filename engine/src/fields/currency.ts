@@ -20,16 +20,30 @@ export const currency: FieldTypeDef = {
       anyOf: [
         number,
         {
-          type: 'object', additionalProperties: false, required: ['amount'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['amount'],
           properties: { amount: number, currency: { type: 'string', pattern: ISO_CURRENCY } },
         },
       ],
     };
   },
-  toColumns: (v) => (typeof v === 'number' ? [v, null] : [(v as { amount: number }).amount, (v as { currency?: string }).currency ?? null]),
+  toColumns: (v) =>
+    typeof v === 'number'
+      ? [v, null]
+      : [(v as { amount: number }).amount, (v as { currency?: string }).currency ?? null],
   fromColumns: (values) => readNumber(values),
   readSchema: (f) => amount.valueSchema(f),
   companions: {
-    currency: { read: (values) => values[1] ?? null, jsonSql: (cols) => ({ sql: '??', bindings: [cols[1]] }), schema: { type: ['string', 'null'], pattern: ISO_CURRENCY, readOnly: true, description: 'ISO 4217 code of the amount beside it.' } },
+    currency: {
+      read: (values) => values[1] ?? null,
+      jsonSql: (cols) => ({ sql: '??', bindings: [cols[1]] }),
+      schema: {
+        type: ['string', 'null'],
+        pattern: ISO_CURRENCY,
+        readOnly: true,
+        description: 'ISO 4217 code of the amount beside it.',
+      },
+    },
   },
 };

@@ -10,7 +10,18 @@ export interface SqlFragment {
 }
 
 export const FILTER_OPERATORS = [
-  'eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between',
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'contains',
+  'startsWith',
+  'isNull',
+  'between',
 ] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
@@ -56,7 +67,14 @@ export interface FieldTypeDef {
   /** JSON Schema of a value as reads answer it, where it differs from what writes accept. */
   readSchema?(field: FieldDef): JsonSchema;
   /** Values read beside the field's own, as `<apiName>__<key>` (a currency's ISO code). */
-  companions?: Record<string, { read: (values: unknown[], field: FieldDef) => unknown; schema: JsonSchema; jsonSql: (cols: string[]) => SqlFragment }>;
+  companions?: Record<
+    string,
+    {
+      read: (values: unknown[], field: FieldDef) => unknown;
+      schema: JsonSchema;
+      jsonSql: (cols: string[]) => SqlFragment;
+    }
+  >;
   /** The runtime UI widget that edits it by default. */
   widget: string;
 }

@@ -6,12 +6,22 @@ import { first, ORDERED_OPERATORS, one, TEXT_OPERATORS, timestampJson } from './
 const RETURN_TYPES = ['text', 'number', 'currency', 'percent', 'boolean', 'date', 'datetime'] as const;
 
 const VALUE_SCHEMAS: Record<(typeof RETURN_TYPES)[number], JsonSchema> = {
-  text: { type: 'string' }, number: { type: 'number' }, currency: { type: 'number' }, percent: { type: 'number' },
-  boolean: { type: 'boolean' }, date: { type: 'string', format: 'date' }, datetime: { type: 'string', format: 'date-time' },
+  text: { type: 'string' },
+  number: { type: 'number' },
+  currency: { type: 'number' },
+  percent: { type: 'number' },
+  boolean: { type: 'boolean' },
+  date: { type: 'string', format: 'date' },
+  datetime: { type: 'string', format: 'date-time' },
 };
 const OPERATORS: Record<(typeof RETURN_TYPES)[number], readonly FilterOperator[]> = {
-  text: TEXT_OPERATORS, number: ORDERED_OPERATORS, currency: ORDERED_OPERATORS, percent: ORDERED_OPERATORS,
-  boolean: ['eq', 'ne', 'isNull'], date: ORDERED_OPERATORS, datetime: ORDERED_OPERATORS,
+  text: TEXT_OPERATORS,
+  number: ORDERED_OPERATORS,
+  currency: ORDERED_OPERATORS,
+  percent: ORDERED_OPERATORS,
+  boolean: ['eq', 'ne', 'isNull'],
+  date: ORDERED_OPERATORS,
+  datetime: ORDERED_OPERATORS,
 };
 const returnType = (f: FieldDef) => f.returnType ?? 'text';
 
@@ -25,7 +35,10 @@ const returnType = (f: FieldDef) => f.returnType ?? 'text';
 export const formula: FieldTypeDef = {
   columns: (f) => one(RETURN_SQL_TYPES[returnType(f)]),
   settings: {
-    expression: { description: 'json-logic over this object’s fields, e.g. {"*": [{"var": "amount"}, {"/": [{"var": "probability"}, 100]}]}.' },
+    expression: {
+      description:
+        'json-logic over this object’s fields, e.g. {"*": [{"var": "amount"}, {"/": [{"var": "probability"}, 100]}]}.',
+    },
     returnType: { enum: [...RETURN_TYPES], default: 'text', description: 'Type of the computed value.' },
   },
   requiredSettings: ['expression', 'returnType'],

@@ -23,6 +23,9 @@ export const geolocation: FieldTypeDef = {
     return [point.latitude, point.longitude];
   },
   fromColumns: ([latitude, longitude]) => (latitude == null ? null : { latitude, longitude }),
-  jsonSql: ([lat, lng]) => ({ sql: "case when ?? is null then null else json_build_object('latitude', ??, 'longitude', ??) end", bindings: [lat, lat, lng] }),
+  jsonSql: ([lat, lng]) => ({
+    sql: "case when ?? is null then null else json_build_object('latitude', ??, 'longitude', ??) end",
+    bindings: [lat, lat, lng],
+  }),
   widget: 'geolocation',
 };

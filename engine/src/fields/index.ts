@@ -27,13 +27,30 @@ import { url } from './url.js';
 
 /** The one registry of field types. Adding a FieldType fails to compile until it is listed here. */
 export const FIELD_TYPE_DEFS: Record<FieldType, FieldTypeDef> = {
-  text, textarea, richtext, email, phone, url,
-  integer, number, currency, percent, boolean,
-  date, datetime, time,
-  picklist, multipicklist,
-  lookup, masterDetail, autonumber,
-  json, address, geolocation,
-  formula, rollup,
+  text,
+  textarea,
+  richtext,
+  email,
+  phone,
+  url,
+  integer,
+  number,
+  currency,
+  percent,
+  boolean,
+  date,
+  datetime,
+  time,
+  picklist,
+  multipicklist,
+  lookup,
+  masterDetail,
+  autonumber,
+  json,
+  address,
+  geolocation,
+  formula,
+  rollup,
 };
 
 export function fieldType(field: Pick<FieldDef, 'type'>): FieldTypeDef {

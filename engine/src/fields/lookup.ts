@@ -5,7 +5,9 @@ import { CHOICE_OPERATORS, first, one } from './shared.js';
 export const UUID_VALUE: JsonSchema = { type: 'string', format: 'uuid' };
 
 export const targetSetting: JsonSchema = {
-  type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'API name of the object this field points to.',
+  type: 'string',
+  pattern: '^[a-z][a-z0-9_]{0,39}$',
+  description: 'API name of the object this field points to.',
 };
 
 /** A reference to a record of another object: a uuid column with a foreign key. */
@@ -14,10 +16,16 @@ export const lookup: FieldTypeDef = {
   settings: {
     target: targetSetting,
     onDelete: {
-      enum: ['restrict', 'setNull', 'cascade'], default: 'setNull',
-      description: 'When the referenced record is deleted: refuse (restrict), clear this field (setNull) or delete this record too (cascade).',
+      enum: ['restrict', 'setNull', 'cascade'],
+      default: 'setNull',
+      description:
+        'When the referenced record is deleted: refuse (restrict), clear this field (setNull) or delete this record too (cascade).',
     },
-    relationshipName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'Name of the related list on the target (defaults to this object’s plural).' },
+    relationshipName: {
+      type: 'string',
+      pattern: '^[a-z][a-z0-9_]{0,39}$',
+      description: 'Name of the related list on the target (defaults to this object’s plural).',
+    },
   },
   requiredSettings: ['target'],
   valueSchema: () => UUID_VALUE,

@@ -7,7 +7,11 @@ export const masterDetail: FieldTypeDef = {
   columns: () => one('uuid'),
   settings: {
     target: targetSetting,
-    relationshipName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'Name of the related list on the parent.' },
+    relationshipName: {
+      type: 'string',
+      pattern: '^[a-z][a-z0-9_]{0,39}$',
+      description: 'Name of the related list on the parent.',
+    },
   },
   requiredSettings: ['target'],
   valueSchema: () => UUID_VALUE,

@@ -10,7 +10,11 @@ export const multipicklist: FieldTypeDef = {
   columns: () => one('text[]'),
   settings: { values: picklistValuesSetting },
   requiredSettings: ['values'],
-  valueSchema: (f) => ({ type: 'array', uniqueItems: true, items: { type: 'string', enum: (f.values ?? []).map((v) => v.value) } }),
+  valueSchema: (f) => ({
+    type: 'array',
+    uniqueItems: true,
+    items: { type: 'string', enum: (f.values ?? []).map((v) => v.value) },
+  }),
   operators: ['in', 'nin', 'contains', 'isNull'],
   sortable: false,
   toColumns: (v) => [(v as string[]).length === 0 ? null : v],

@@ -10,9 +10,18 @@ export const picklistValuesSetting: JsonSchema = {
     additionalProperties: false,
     required: ['value'],
     properties: {
-      value: { type: 'string', minLength: 1, maxLength: 255, description: 'Stored value; stays stable when the label changes.' },
+      value: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        description: 'Stored value; stays stable when the label changes.',
+      },
       label: { $ref: 'label.schema.json', description: 'What people see; defaults to the value.' },
-      color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$', description: 'Colour of the badge and kanban column, as #rrggbb.' },
+      color: {
+        type: 'string',
+        pattern: '^#[0-9a-fA-F]{6}$',
+        description: 'Colour of the badge and kanban column, as #rrggbb.',
+      },
     },
   },
 };
@@ -23,7 +32,11 @@ export const picklist: FieldTypeDef = {
   settings: {
     values: picklistValuesSetting,
     restricted: { type: 'boolean', default: true, description: 'Refuse values that are not in the list.' },
-    isStage: { type: 'boolean', default: false, description: 'Show the values as a path (sales stage, case status) on the record page and kanban.' },
+    isStage: {
+      type: 'boolean',
+      default: false,
+      description: 'Show the values as a path (sales stage, case status) on the record page and kanban.',
+    },
   },
   requiredSettings: ['values'],
   valueSchema: (f) =>

@@ -9,17 +9,43 @@ export const first = (values: unknown[]) => values[0] ?? null;
 
 export const TEXT_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'in', 'nin', 'contains', 'startsWith', 'isNull'];
 export const LONG_TEXT_OPERATORS: readonly FilterOperator[] = ['contains', 'startsWith', 'isNull'];
-export const ORDERED_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'between', 'isNull'];
+export const ORDERED_OPERATORS: readonly FilterOperator[] = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'between',
+  'isNull',
+];
 export const CHOICE_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'in', 'nin', 'isNull'];
 
 export const maxLengthSetting = (defaultValue: number, limit: number): JsonSchema => ({
-  type: 'integer', minimum: 1, maximum: limit, default: defaultValue,
+  type: 'integer',
+  minimum: 1,
+  maximum: limit,
+  default: defaultValue,
   description: `Longest value accepted, in characters (default ${defaultValue}).`,
 });
 
 export const numericSettings = (precision: number, scale: number): Record<string, JsonSchema> => ({
-  precision: { type: 'integer', minimum: 1, maximum: 38, default: precision, description: `Total significant digits (default ${precision}).` },
-  scale: { type: 'integer', minimum: 0, maximum: 18, default: scale, description: `Digits after the decimal point (default ${scale}).` },
+  precision: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 38,
+    default: precision,
+    description: `Total significant digits (default ${precision}).`,
+  },
+  scale: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 18,
+    default: scale,
+    description: `Digits after the decimal point (default ${scale}).`,
+  },
 });
 
 /** numeric(p,s) column type and the bounds a value must stay inside to fit it. */
@@ -55,18 +81,35 @@ export interface ValueProblem {
 export function unstorableValue(value: unknown): ValueProblem | undefined {
   // Most values are flat: no stack for them (every cell of a CSV import comes through here).
   if (typeof value !== 'object' || value === null) {
-    return typeof value === 'string' && UNSTORABLE.test(value) ? { path: '', code: 'invalidCharacter', message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored' } : undefined;
+    return typeof value === 'string' && UNSTORABLE.test(value)
+      ? {
+          path: '',
+          code: 'invalidCharacter',
+          message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored',
+        }
+      : undefined;
   }
   const stack: [unknown, string, number][] = [[value, '', 0]];
   while (stack.length) {
     const [item, path, depth] = stack.pop()!;
     if (typeof item === 'string') {
-      if (UNSTORABLE.test(item)) return { path, code: 'invalidCharacter', message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored' };
+      if (UNSTORABLE.test(item))
+        return {
+          path,
+          code: 'invalidCharacter',
+          message: 'holds a NUL character or a lone UTF-16 surrogate, which cannot be stored',
+        };
     } else if (item !== null && typeof item === 'object') {
-      if (depth >= MAX_VALUE_DEPTH) return { path, code: 'maxDepth', message: `nests deeper than ${MAX_VALUE_DEPTH} levels` };
+      if (depth >= MAX_VALUE_DEPTH)
+        return { path, code: 'maxDepth', message: `nests deeper than ${MAX_VALUE_DEPTH} levels` };
       for (const [key, child] of Object.entries(item)) {
         const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        if (UNSTORABLE.test(key)) return { path: at, code: 'invalidCharacter', message: 'has a key holding a NUL character or a lone UTF-16 surrogate, which cannot be stored' };
+        if (UNSTORABLE.test(key))
+          return {
+            path: at,
+            code: 'invalidCharacter',
+            message: 'has a key holding a NUL character or a lone UTF-16 surrogate, which cannot be stored',
+          };
         stack.push([child, at, depth + 1]);
       }
     }
@@ -97,4 +140,7 @@ export function decimalType(precision: number, scale: number, widget: string): F
 export const ISO_UTC_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 // The format is a constant of this file, written into the SQL: a bound copy per timestamp made
 // every list statement carry it again as parameters.
-export const timestampJson = (col: string): SqlFragment => ({ sql: `to_char(?? at time zone 'UTC', '${ISO_UTC_FORMAT}')`, bindings: [col] });
+export const timestampJson = (col: string): SqlFragment => ({
+  sql: `to_char(?? at time zone 'UTC', '${ISO_UTC_FORMAT}')`,
+  bindings: [col],
+});

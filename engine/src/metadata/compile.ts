@@ -52,13 +52,16 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
     const fields = new Map<string, CompiledField>();
     for (const field of def.fields) {
       const type = FIELD_TYPE_DEFS[field.type];
-      fields.set(field.apiName, Object.freeze({
-        def: field,
-        type,
-        columns: type.columns(field).map((c) => columnName(field, c)),
-        validate: ajv.compile(type.valueSchema(field)),
-        operators: type.operatorsFor?.(field) ?? type.operators,
-      }));
+      fields.set(
+        field.apiName,
+        Object.freeze({
+          def: field,
+          type,
+          columns: type.columns(field).map((c) => columnName(field, c)),
+          validate: ajv.compile(type.valueSchema(field)),
+          operators: type.operatorsFor?.(field) ?? type.operators,
+        }),
+      );
     }
     const uniqueConstraints = new Map<string, string>();
     for (const c of tables.get(def.id)!.constraints) if (c.kind === 'unique') uniqueConstraints.set(c.name, c.column);

@@ -12,20 +12,33 @@ import type { ObjectDef } from './types.js';
 
 const passes = new WeakMap<ReadonlyMap<string, ObjectDef>, Map<string, CompiledObject | undefined>>();
 
-/** The schema planner inside compile() names every lookup's target: targets not compiled here stand in with no fields. */
+/**
+ * The schema planner inside compile() names every lookup's target: targets not compiled here stand in with no fields.
+ */
 function standIn(name: string, def: ObjectDef | undefined): ObjectDef {
-  return def ? { ...def, fields: [] } : { id: `missing:${name}`, apiName: name, label: name, pluralLabel: name, nameField: '', fields: [] };
+  return def
+    ? { ...def, fields: [] }
+    : { id: `missing:${name}`, apiName: name, label: name, pluralLabel: name, nameField: '', fields: [] };
 }
 
 /** Compiles `defs` in one go (one ajv shares the schemas fields have in common). */
 function compileSet(defs: ObjectDef[], objects: ReadonlyMap<string, ObjectDef>): ReadonlyMap<string, CompiledObject> {
   const names = new Set(defs.map((d) => d.apiName));
-  const targets = new Set(defs.flatMap((d) => d.fields.flatMap((f) => (f.target !== undefined && !names.has(f.target) ? [f.target] : []))));
-  return compile(0, { objects: [...defs, ...[...targets].map((t) => standIn(t, objects.get(t)))], layouts: [], listViews: [] }).objects;
+  const targets = new Set(
+    defs.flatMap((d) => d.fields.flatMap((f) => (f.target !== undefined && !names.has(f.target) ? [f.target] : []))),
+  );
+  return compile(0, {
+    objects: [...defs, ...[...targets].map((t) => standIn(t, objects.get(t)))],
+    layouts: [],
+    listViews: [],
+  }).objects;
 }
 
 /** The objects named, compiled; one that does not exist or does not compile is left out. */
-export function compiledDraftObjects(objects: ReadonlyMap<string, ObjectDef>, names: Iterable<string>): Map<string, CompiledObject> {
+export function compiledDraftObjects(
+  objects: ReadonlyMap<string, ObjectDef>,
+  names: Iterable<string>,
+): Map<string, CompiledObject> {
   let pass = passes.get(objects);
   if (!pass) passes.set(objects, (pass = new Map()));
   const wanted = [...new Set(names)].filter((name) => objects.has(name));

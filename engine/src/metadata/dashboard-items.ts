@@ -17,7 +17,9 @@ export function normalizeDashboard(input: DashboardDef, existing?: DashboardDef)
   const dashboard: DashboardDef = structuredClone(input);
   dashboard.id ??= existing?.id ?? newItemId('dsh');
   if (Array.isArray(dashboard.widgets)) {
-    dashboard.widgets = dashboard.widgets.map((w) => (w && typeof w === 'object' ? { ...w, id: w.id ?? newItemId('wdg') } : w));
+    dashboard.widgets = dashboard.widgets.map((w) =>
+      w && typeof w === 'object' ? { ...w, id: w.id ?? newItemId('wdg') } : w,
+    );
   }
   return dashboard;
 }
@@ -35,7 +37,8 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
     if (metricField !== undefined) {
       const f = field(metricField);
       if (!f) err('/metric', 'reference', `"${metricField}" is not a field of ${w.object}`);
-      else if (!(fn === 'sum' || fn === 'avg' ? NUMERIC : ORDERED).has(f.type)) err('/metric', 'type', `${fn} does not apply to ${f.type} fields`);
+      else if (!(fn === 'sum' || fn === 'avg' ? NUMERIC : ORDERED).has(f.type))
+        err('/metric', 'type', `${fn} does not apply to ${f.type} fields`);
     }
 
     if (w.groupBy === undefined) {
@@ -45,19 +48,22 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
       const f = field(name!);
       if (!f) err('/groupBy', 'reference', `"${name}" is not a field of ${w.object}`);
       else if (!GROUPABLE.has(f.type)) err('/groupBy', 'type', `${f.type} fields cannot be grouped`);
-      else if (bucket !== undefined && !BUCKETED.has(f.type)) err('/groupBy', 'bucket', 'only date fields take a bucket');
+      else if (bucket !== undefined && !BUCKETED.has(f.type))
+        err('/groupBy', 'bucket', 'only date fields take a bucket');
     }
 
     if (w.dateField !== undefined) {
       const f = field(w.dateField);
       if (!f) err('/dateField', 'reference', `"${w.dateField}" is not a field of ${w.object}`);
-      else if (!BUCKETED.has(f.type)) err('/dateField', 'type', 'the period filter applies to a date or date-time field');
+      else if (!BUCKETED.has(f.type))
+        err('/dateField', 'type', 'the period filter applies to a date or date-time field');
     }
 
     if (w.filter !== undefined) {
       // Checked exactly as the aggregate API will parse it, against the same compiled object.
       const compiled = compiledDraftObjects(objects, [w.object]).get(w.object);
-      if (!compiled) return err('/object', 'invalid', `object "${w.object}" is not valid itself, so the filter cannot be checked`);
+      if (!compiled)
+        return err('/object', 'invalid', `object "${w.object}" is not valid itself, so the filter cannot be checked`);
       try {
         parseFilter(compiled, w.filter);
       } catch (e) {

@@ -13,7 +13,12 @@ export interface MetadataChange {
 
 type Item = { id: string; apiName: string };
 
-function compare<T extends Item>(kind: MetadataChange['kind'], before: T[], after: T[], object?: string): MetadataChange[] {
+function compare<T extends Item>(
+  kind: MetadataChange['kind'],
+  before: T[],
+  after: T[],
+  object?: string,
+): MetadataChange[] {
   const out: MetadataChange[] = [];
   const old = new Map(before.map((i) => [i.id, i]));
   const now = new Set(after.map((i) => i.id));
@@ -25,7 +30,8 @@ function compare<T extends Item>(kind: MetadataChange['kind'], before: T[], afte
     else if (JSON.stringify(prev) !== JSON.stringify(item)) out.push({ ...base, change: 'changed' });
   }
   for (const item of before) {
-    if (!now.has(item.id)) out.push({ kind, id: item.id, apiName: item.apiName, ...(object ? { object } : {}), change: 'removed' });
+    if (!now.has(item.id))
+      out.push({ kind, id: item.id, apiName: item.apiName, ...(object ? { object } : {}), change: 'removed' });
   }
   return out;
 }
@@ -45,6 +51,7 @@ export function diffSnapshots(before: MetadataSnapshot | undefined, after: Metad
     changes.push(...compare('field', old?.fields ?? [], obj.fields, obj.apiName));
     changes.push(...compare('validationRule', old?.validationRules ?? [], obj.validationRules ?? [], obj.apiName));
   }
-  for (const spec of ITEM_SPECS) changes.push(...compare(spec.kind, itemsOf(prev, spec.kind), itemsOf(after, spec.kind)));
+  for (const spec of ITEM_SPECS)
+    changes.push(...compare(spec.kind, itemsOf(prev, spec.kind), itemsOf(after, spec.kind)));
   return changes;
 }

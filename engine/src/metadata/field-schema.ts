@@ -15,12 +15,28 @@ export function buildFieldSchema(): JsonSchema {
     type: 'object',
     required: ['apiName', 'type', 'label'],
     properties: {
-      id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$', description: 'Stable id; never changes, so renaming the apiName renames the column instead of replacing it. Assigned when missing.' },
-      apiName: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'Name in the API and the column name; lower-case letters, digits and _.' },
-      type: { enum: [...FIELD_TYPES], description: 'Field type; decides the column type, the accepted values, the filter operators and the widget.' },
+      id: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$',
+        description:
+          'Stable id; never changes, so renaming the apiName renames the column instead of replacing it. Assigned when missing.',
+      },
+      apiName: {
+        type: 'string',
+        pattern: '^[a-z][a-z0-9_]{0,39}$',
+        description: 'Name in the API and the column name; lower-case letters, digits and _.',
+      },
+      type: {
+        enum: [...FIELD_TYPES],
+        description: 'Field type; decides the column type, the accepted values, the filter operators and the widget.',
+      },
       label: { $ref: 'label.schema.json', description: 'Name people see, per locale.' },
       required: { type: 'boolean', default: false, description: 'A record cannot be saved without a value.' },
-      unique: { type: 'boolean', default: false, description: 'No two records may hold the same value (enforced by a unique index).' },
+      unique: {
+        type: 'boolean',
+        default: false,
+        description: 'No two records may hold the same value (enforced by a unique index).',
+      },
       default: { description: 'Value given to new records that leave the field out.' },
       helpText: { $ref: 'label.schema.json', description: 'Hint shown next to the input.' },
       description: { type: 'string', maxLength: 1000, description: 'What the field is for, for admins.' },

@@ -8,7 +8,14 @@ export const API_NAME_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** Columns every record table has; no field may take these names. */
 export const SYSTEM_COLUMNS = [
-  'id', 'owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'deleted_at',
+  'id',
+  'owner_id',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'version',
+  'deleted_at',
 ] as const;
 
 // PostgreSQL's reserved key words (Appendix C, "reserved" and "reserved (can be function or type)")
@@ -27,14 +34,27 @@ grouping inout int integer interval least national nchar none normalize nullif n
 position precision real row setof smallint substring time timestamp treat trim values varchar
 xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot
 xmlserialize xmltable delete insert update drop alter truncate grant revoke begin commit rollback
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
 // Names that mean something to JavaScript objects; refusing them keeps records and metadata
 // maps free of prototype tricks.
 const JS_NAMES = [
-  '__proto__', 'constructor', 'prototype', 'hasownproperty', 'isprototypeof', 'propertyisenumerable',
-  'tostring', 'valueof', 'tolocalestring', '__definegetter__', '__definesetter__',
-  '__lookupgetter__', '__lookupsetter__', 'then',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasownproperty',
+  'isprototypeof',
+  'propertyisenumerable',
+  'tostring',
+  'valueof',
+  'tolocalestring',
+  '__definegetter__',
+  '__definesetter__',
+  '__lookupgetter__',
+  '__lookupsetter__',
+  'then',
 ];
 
 // Postgres system column names exist on every table and cannot be used as column names.
@@ -43,7 +63,13 @@ const PG_SYSTEM_COLUMNS = ['oid', 'tableoid', 'xmin', 'xmax', 'cmin', 'cmax', 'c
 // Postgres' own catalog schema name.
 const ENGINE_NAMES = ['information_schema'];
 
-const DENIED = new Set<string>([...SQL_RESERVED, ...JS_NAMES, ...PG_SYSTEM_COLUMNS, ...ENGINE_NAMES, ...SYSTEM_COLUMNS]);
+const DENIED = new Set<string>([
+  ...SQL_RESERVED,
+  ...JS_NAMES,
+  ...PG_SYSTEM_COLUMNS,
+  ...ENGINE_NAMES,
+  ...SYSTEM_COLUMNS,
+]);
 
 export type ApiNameProblem = { code: string; message: string };
 
@@ -51,10 +77,18 @@ export type ApiNameProblem = { code: string; message: string };
 export function checkApiName(name: unknown): ApiNameProblem | undefined {
   if (typeof name !== 'string') return { code: 'type', message: 'must be a string' };
   if (!API_NAME_PATTERN.test(name)) {
-    return { code: 'pattern', message: 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40 characters)' };
+    return {
+      code: 'pattern',
+      message: 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 40 characters)',
+    };
   }
-  if (name.startsWith('pg_')) return { code: 'reserved', message: `"${name}" is reserved: names starting with pg_ belong to PostgreSQL` };
-  if (name.includes('__')) return { code: 'reserved', message: `"${name}" is reserved: a double underscore names the parts of composite fields` };
+  if (name.startsWith('pg_'))
+    return { code: 'reserved', message: `"${name}" is reserved: names starting with pg_ belong to PostgreSQL` };
+  if (name.includes('__'))
+    return {
+      code: 'reserved',
+      message: `"${name}" is reserved: a double underscore names the parts of composite fields`,
+    };
   if (DENIED.has(name)) return { code: 'reserved', message: `"${name}" is a reserved word` };
   return undefined;
 }

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 
 /** A new stable id for a metadata item: a kind prefix and 12 random base-36 characters. */
-export function newItemId(prefix: 'obj' | 'fld' | 'rul' | 'lay' | 'sec' | 'rel' | 'lv' | 'dsh' | 'wdg' | 'role' | 'grp' | 'ps' | 'shr'): string {
+export function newItemId(
+  prefix: 'obj' | 'fld' | 'rul' | 'lay' | 'sec' | 'rel' | 'lv' | 'dsh' | 'wdg' | 'role' | 'grp' | 'ps' | 'shr',
+): string {
   const bytes = crypto.randomBytes(12);
   let out = '';
   for (const b of bytes) out += (b % 36).toString(36);

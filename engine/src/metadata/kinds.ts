@@ -35,41 +35,64 @@ export interface ItemSpec {
   check(item: MetaItem, ctx: SecurityContext): FieldError[];
 }
 
-const withId = (prefix: 'role' | 'grp' | 'ps') => (input: MetaItem, existing?: MetaItem): MetaItem => {
-  const item = structuredClone(input);
-  item.id ??= existing?.id ?? newItemId(prefix);
-  return item;
-};
+const withId =
+  (prefix: 'role' | 'grp' | 'ps') =>
+  (input: MetaItem, existing?: MetaItem): MetaItem => {
+    const item = structuredClone(input);
+    item.id ??= existing?.id ?? newItemId(prefix);
+    return item;
+  };
 
 const objectsMap = (ctx: SecurityContext) => ctx.objects as Map<string, never>;
 
 export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
   layout: {
-    kind: 'layout', path: 'layouts', key: 'layouts', schema: 'layout',
+    kind: 'layout',
+    path: 'layouts',
+    key: 'layouts',
+    schema: 'layout',
     normalize: (i, e) => normalizeLayout(i as never, e as never),
     check: (i, ctx) => validateLayout(i as never, objectsMap(ctx)),
   },
   listView: {
-    kind: 'listView', path: 'list-views', key: 'listViews', schema: 'list-view',
+    kind: 'listView',
+    path: 'list-views',
+    key: 'listViews',
+    schema: 'list-view',
     normalize: (i, e) => normalizeListView(i as never, e as never),
     check: (i, ctx) => validateListView(i as never, objectsMap(ctx)),
   },
   dashboard: {
-    kind: 'dashboard', path: 'dashboards', key: 'dashboards', schema: 'dashboard',
+    kind: 'dashboard',
+    path: 'dashboards',
+    key: 'dashboards',
+    schema: 'dashboard',
     normalize: (i, e) => normalizeDashboard(i as never, e as never),
     check: (i, ctx) => dashboardErrors(i as never, ctx.objects),
   },
-  role: { kind: 'role', path: 'roles', key: 'roles', schema: 'role', normalize: withId('role'), check: (i, ctx) => roleErrors(i as never, ctx) },
+  role: {
+    kind: 'role',
+    path: 'roles',
+    key: 'roles',
+    schema: 'role',
+    normalize: withId('role'),
+    check: (i, ctx) => roleErrors(i as never, ctx),
+  },
   group: { kind: 'group', path: 'groups', key: 'groups', schema: 'group', normalize: withId('grp'), check: () => [] },
   permissionSet: {
-    kind: 'permissionSet', path: 'permission-sets', key: 'permissionSets', schema: 'permission-set',
-    normalize: withId('ps'), check: (i, ctx) => permissionSetErrors(i as never, ctx),
+    kind: 'permissionSet',
+    path: 'permission-sets',
+    key: 'permissionSets',
+    schema: 'permission-set',
+    normalize: withId('ps'),
+    check: (i, ctx) => permissionSetErrors(i as never, ctx),
   },
 };
 
 export const ITEM_SPECS: readonly ItemSpec[] = Object.values(ITEM_KINDS);
 
-export const itemsOf = (snapshot: MetadataSnapshot, kind: ItemKind): MetaItem[] => (snapshot[ITEM_KINDS[kind].key] ?? []) as MetaItem[];
+export const itemsOf = (snapshot: MetadataSnapshot, kind: ItemKind): MetaItem[] =>
+  (snapshot[ITEM_KINDS[kind].key] ?? []) as MetaItem[];
 
 /** Schema, name and cross-item checks of one item. */
 export function validateItem(kind: ItemKind, item: MetaItem, ctx: SecurityContext): FieldError[] {

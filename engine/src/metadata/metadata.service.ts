@@ -14,7 +14,10 @@ export class MetadataService {
   readonly publisher: Publisher;
   private current: CompiledMetadata = compile(0, { objects: [], layouts: [], listViews: [] });
 
-  constructor(private readonly knex: Knex, readonly schema: string) {
+  constructor(
+    private readonly knex: Knex,
+    readonly schema: string,
+  ) {
     this.draft = new DraftStore(schema);
     this.publisher = new Publisher(knex, schema, this.draft);
   }
@@ -51,8 +54,14 @@ export class MetadataService {
   async listArchive() {
     const rows = await this.knex(`${this.schema}._meta_archive`).whereNull('restored_at').orderBy('n', 'desc');
     return rows.map((r: Record<string, any>) => ({
-      n: r.n, kind: r.kind, id: r.item_id, objectId: r.object_id, apiName: r.definition.apiName,
-      release: r.release, archivedAt: new Date(r.archived_at).toISOString(), definition: r.definition,
+      n: r.n,
+      kind: r.kind,
+      id: r.item_id,
+      objectId: r.object_id,
+      apiName: r.definition.apiName,
+      release: r.release,
+      archivedAt: new Date(r.archived_at).toISOString(),
+      definition: r.definition,
     }));
   }
 
@@ -69,19 +78,25 @@ export class MetadataService {
       if (row.kind === 'object') {
         object = row.definition as ObjectDef;
         if (objects.some((o) => o.id === object.id || o.apiName === object.apiName)) {
-          throw conflict(`an object named "${object.apiName}" is already in the draft`, [{ field: 'apiName', code: 'duplicate', message: 'rename or delete it first' }]);
+          throw conflict(`an object named "${object.apiName}" is already in the draft`, [
+            { field: 'apiName', code: 'duplicate', message: 'rename or delete it first' },
+          ]);
         }
       } else {
         const field = row.definition as FieldDef;
         const owner = objects.find((o) => o.id === row.object_id);
         if (!owner) throw conflict('the object this field belonged to is not in the draft; restore the object first');
         if (owner.fields.some((f) => f.id === field.id || f.apiName === field.apiName)) {
-          throw conflict(`${owner.apiName} already has a field named "${field.apiName}"`, [{ field: 'apiName', code: 'duplicate', message: 'rename or delete it first' }]);
+          throw conflict(`${owner.apiName} already has a field named "${field.apiName}"`, [
+            { field: 'apiName', code: 'duplicate', message: 'rename or delete it first' },
+          ]);
         }
         object = { ...owner, fields: [...owner.fields, field] };
       }
-      await trx(`${this.schema}._meta_draft`).insert({ kind: 'object', id: object.id, api_name: object.apiName, definition: JSON.stringify(object) })
-        .onConflict(['kind', 'id']).merge(['api_name', 'definition']);
+      await trx(`${this.schema}._meta_draft`)
+        .insert({ kind: 'object', id: object.id, api_name: object.apiName, definition: JSON.stringify(object) })
+        .onConflict(['kind', 'id'])
+        .merge(['api_name', 'definition']);
       await trx(`${this.schema}._meta_archive`).where({ n }).update({ restored_at: trx.fn.now() });
       return { kind: row.kind, object };
     });

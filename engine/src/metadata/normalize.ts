@@ -21,11 +21,15 @@ export function normalizeObject(input: ObjectDef, existing?: ObjectDef): ObjectD
   });
   if (Array.isArray(obj.validationRules)) {
     const rules = new Map((existing?.validationRules ?? []).map((r) => [r.apiName, r]));
-    obj.validationRules = obj.validationRules.map((r) => (r && typeof r === 'object' ? { ...r, id: r.id ?? rules.get(r.apiName)?.id ?? newItemId('rul') } : r));
+    obj.validationRules = obj.validationRules.map((r) =>
+      r && typeof r === 'object' ? { ...r, id: r.id ?? rules.get(r.apiName)?.id ?? newItemId('rul') } : r,
+    );
   }
   if (obj.sharing && typeof obj.sharing === 'object' && Array.isArray(obj.sharing.rules)) {
     const rules = new Map((existing?.sharing?.rules ?? []).map((r) => [r.apiName, r]));
-    obj.sharing.rules = obj.sharing.rules.map((r) => (r && typeof r === 'object' ? { ...r, id: r.id ?? rules.get(r.apiName)?.id ?? newItemId('shr') } : r));
+    obj.sharing.rules = obj.sharing.rules.map((r) =>
+      r && typeof r === 'object' ? { ...r, id: r.id ?? rules.get(r.apiName)?.id ?? newItemId('shr') } : r,
+    );
   }
   return obj;
 }
@@ -33,8 +37,14 @@ export function normalizeObject(input: ObjectDef, existing?: ObjectDef): ObjectD
 export function normalizeLayout(input: LayoutDef, existing?: LayoutDef): LayoutDef {
   const layout: LayoutDef = structuredClone(input);
   layout.id ??= existing?.id ?? newItemId('lay');
-  if (Array.isArray(layout.sections)) layout.sections = layout.sections.map((s) => (s && typeof s === 'object' ? { ...s, id: s.id ?? newItemId('sec') } : s));
-  if (Array.isArray(layout.relatedLists)) layout.relatedLists = layout.relatedLists.map((r) => (r && typeof r === 'object' ? { ...r, id: r.id ?? newItemId('rel') } : r));
+  if (Array.isArray(layout.sections))
+    layout.sections = layout.sections.map((s) =>
+      s && typeof s === 'object' ? { ...s, id: s.id ?? newItemId('sec') } : s,
+    );
+  if (Array.isArray(layout.relatedLists))
+    layout.relatedLists = layout.relatedLists.map((r) =>
+      r && typeof r === 'object' ? { ...r, id: r.id ?? newItemId('rel') } : r,
+    );
   return layout;
 }
 

@@ -60,9 +60,14 @@ class Rollback extends Error {
 function describe(r: StepResult): PlanEntry {
   const s = r.step;
   const table = 'table' in s ? s.table : s.name;
-  const column = s.op === 'addColumn' || s.op === 'restoreColumn' || s.op === 'replaceFormula' ? s.column.name
-    : s.op === 'archiveColumn' || s.op === 'renameColumn' || s.op === 'alterColumnType' || s.op === 'dropFormula' ? s.column
-    : s.op === 'addConstraint' ? s.constraint.column : undefined;
+  const column =
+    s.op === 'addColumn' || s.op === 'restoreColumn' || s.op === 'replaceFormula'
+      ? s.column.name
+      : s.op === 'archiveColumn' || s.op === 'renameColumn' || s.op === 'alterColumnType' || s.op === 'dropFormula'
+        ? s.column
+        : s.op === 'addConstraint'
+          ? s.constraint.column
+          : undefined;
   const text: Record<Step['op'], string> = {
     dropConstraint: `drop constraint ${'name' in s ? s.name : ''} on ${table}`,
     archiveColumn: `archive column ${table}.${column} (renamed out of the way, restorable)`,
@@ -76,42 +81,78 @@ function describe(r: StepResult): PlanEntry {
     renameColumn: `rename column ${table}.${'from' in s ? s.from : ''} to ${column}`,
     alterColumnType: s.op === 'alterColumnType' ? `change ${table}.${column} from ${s.from} to ${s.to}` : '',
     setAutonumberDefault: `set the autonumber format of ${table}.${column}`,
-    addConstraint: s.op !== 'addConstraint' ? ''
-      : s.constraint.keys ? `add index ${s.constraint.name} on ${table} (${s.constraint.keys.map((k) => k.column + (k.desc ? ' desc' : '')).join(', ')})`
-      : `add ${s.constraint.kind} ${s.constraint.name} on ${table}.${column}`,
+    addConstraint:
+      s.op !== 'addConstraint'
+        ? ''
+        : s.constraint.keys
+          ? `add index ${s.constraint.name} on ${table} (${s.constraint.keys.map((k) => k.column + (k.desc ? ' desc' : '')).join(', ')})`
+          : `add ${s.constraint.kind} ${s.constraint.name} on ${table}.${column}`,
     replaceFormula: `recompute formula ${table}.${column}`,
     dropFormula: `keep the last values of former formula ${table}.${column}`,
   };
   return {
-    op: s.op, table, ...(column ? { column } : {}), description: text[s.op], lossy: r.lossy,
-    ...(r.rows !== undefined ? { rows: r.rows } : {}), ...(r.blocked ? { blocked: r.blocked } : {}), sql: r.sql, step: s,
+    op: s.op,
+    table,
+    ...(column ? { column } : {}),
+    description: text[s.op],
+    lossy: r.lossy,
+    ...(r.rows !== undefined ? { rows: r.rows } : {}),
+    ...(r.blocked ? { blocked: r.blocked } : {}),
+    sql: r.sql,
+    step: s,
   };
 }
 
 export class Publisher {
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly draft: DraftStore) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly draft: DraftStore,
+  ) {}
 
   private releases(db: Knex | Knex.Transaction) {
     return db(`${this.schema}._meta_releases`);
   }
 
-  async current(db: Knex | Knex.Transaction = this.knex): Promise<{ n: number; snapshot: MetadataSnapshot } | undefined> {
+  async current(
+    db: Knex | Knex.Transaction = this.knex,
+  ): Promise<{ n: number; snapshot: MetadataSnapshot } | undefined> {
     return this.releases(db).orderBy('n', 'desc').first('n', 'snapshot');
   }
 
   async list(): Promise<ReleaseSummary[]> {
-    const rows = await this.releases(this.knex).orderBy('n', 'desc')
-      .select('n', 'kind', 'source_release', 'created_at', 'created_by', this.knex.raw('jsonb_array_length(diff) as changes'));
+    const rows = await this.releases(this.knex)
+      .orderBy('n', 'desc')
+      .select(
+        'n',
+        'kind',
+        'source_release',
+        'created_at',
+        'created_by',
+        this.knex.raw('jsonb_array_length(diff) as changes'),
+      );
     return rows.map((r: Record<string, any>) => ({
-      n: r.n, kind: r.kind, sourceRelease: r.source_release, createdAt: new Date(r.created_at).toISOString(),
-      createdBy: r.created_by, changes: r.changes,
+      n: r.n,
+      kind: r.kind,
+      sourceRelease: r.source_release,
+      createdAt: new Date(r.created_at).toISOString(),
+      createdBy: r.created_by,
+      changes: r.changes,
     }));
   }
 
   async get(n: number) {
     const row = await this.releases(this.knex).where({ n }).first();
     if (!row) throw notFound(`release ${n} does not exist`);
-    return { n: row.n, kind: row.kind, sourceRelease: row.source_release, createdAt: new Date(row.created_at).toISOString(), snapshot: row.snapshot, diff: row.diff, plan: row.plan };
+    return {
+      n: row.n,
+      kind: row.kind,
+      sourceRelease: row.source_release,
+      createdAt: new Date(row.created_at).toISOString(),
+      snapshot: row.snapshot,
+      diff: row.diff,
+      plan: row.plan,
+    };
   }
 
   publish(options: PublishOptions): Promise<PublishResult> {
@@ -119,12 +160,17 @@ export class Publisher {
   }
 
   async rollback(n: number, options: PublishOptions): Promise<PublishResult> {
-    return this.run(options, async (trx) => {
-      const row = await this.releases(trx).where({ n }).first('snapshot');
-      if (!row) throw notFound(`release ${n} does not exist`);
-      await this.draft.replace(trx, row.snapshot);
-      return row.snapshot as MetadataSnapshot;
-    }, 'rollback', n);
+    return this.run(
+      options,
+      async (trx) => {
+        const row = await this.releases(trx).where({ n }).first('snapshot');
+        if (!row) throw notFound(`release ${n} does not exist`);
+        await this.draft.replace(trx, row.snapshot);
+        return row.snapshot as MetadataSnapshot;
+      },
+      'rollback',
+      n,
+    );
   }
 
   private async run(
@@ -146,7 +192,13 @@ export class Publisher {
           steps = planSchema(desiredSchema(snapshot), await readCatalog(trx, this.schema));
         } catch (e) {
           if (!(e instanceof RefusedTypeChange)) throw e;
-          throw invalid(e.message, [{ field: `${e.table}.${e.column}`, code: 'typeChange', message: `cannot change from ${e.from} to ${e.to}; add a new field and copy the data instead` }]);
+          throw invalid(e.message, [
+            {
+              field: `${e.table}.${e.column}`,
+              code: 'typeChange',
+              message: `cannot change from ${e.from} to ${e.to}; add a new field and copy the data instead`,
+            },
+          ]);
         }
         let plan: PlanEntry[];
         try {
@@ -154,21 +206,28 @@ export class Publisher {
         } catch (e) {
           if (!(e instanceof StepFailed)) throw e;
           const entry = describe({ step: e.step, lossy: false, sql: [] });
-          const why = e.sqlState === '42P07' || e.sqlState === '42701'
-            ? `something named ${entry.column ?? entry.table} already exists in the database and is not managed by Tessera`
-            : `the database refused it (SQLSTATE ${e.sqlState ?? 'unknown'})`;
-          throw conflict(`could not ${entry.description}: ${why}; nothing was published`, [{ field: entry.column ? `${entry.table}.${entry.column}` : entry.table, code: 'schemaStep', message: why }]);
+          const why =
+            e.sqlState === '42P07' || e.sqlState === '42701'
+              ? `something named ${entry.column ?? entry.table} already exists in the database and is not managed by Tessera`
+              : `the database refused it (SQLSTATE ${e.sqlState ?? 'unknown'})`;
+          throw conflict(`could not ${entry.description}: ${why}; nothing was published`, [
+            { field: entry.column ? `${entry.table}.${entry.column}` : entry.table, code: 'schemaStep', message: why },
+          ]);
         }
         const result: PublishResult = { release: null, dryRun: options.dryRun === true, diff, plan };
         const blocked = plan.filter((p) => p.blocked);
         if (blocked.length) {
-          throw conflict('the data does not allow this change yet; nothing was published', blocked.map(stepError), { plan: plan.map(publicEntry), confirmable: false });
+          throw conflict('the data does not allow this change yet; nothing was published', blocked.map(stepError), {
+            plan: plan.map(publicEntry),
+            confirmable: false,
+          });
         }
         const lossy = plan.filter((p) => p.lossy);
         if (lossy.length && !options.confirmLossy && !options.dryRun) {
           throw conflict(
             'this change would lose data; nothing was published. Send { "confirmLossy": true } to archive the affected data and go ahead',
-            lossy.map(stepError), { plan: plan.map(publicEntry), confirmable: true },
+            lossy.map(stepError),
+            { plan: plan.map(publicEntry), confirmable: true },
           );
         }
         await this.refreshPublishedRollups(trx, snapshot, diff);
@@ -177,8 +236,13 @@ export class Publisher {
         const n = (current?.n ?? 0) + 1;
         await this.recordArchives(trx, plan, current?.snapshot, n);
         await this.releases(trx).insert({
-          n, kind, source_release: sourceRelease, snapshot: JSON.stringify(snapshot), diff: JSON.stringify(diff),
-          plan: JSON.stringify(plan.map(publicEntry)), created_by: options.userId ?? null,
+          n,
+          kind,
+          source_release: sourceRelease,
+          snapshot: JSON.stringify(snapshot),
+          diff: JSON.stringify(diff),
+          plan: JSON.stringify(plan.map(publicEntry)),
+          created_by: options.userId ?? null,
         });
         return { ...result, release: n };
       });
@@ -191,24 +255,50 @@ export class Publisher {
   /** New or changed rollup fields are computed for every parent as part of the publish. */
   private async refreshPublishedRollups(trx: Knex.Transaction, snapshot: MetadataSnapshot, diff: MetadataChange[]) {
     const changed = new Set(diff.filter((c) => c.kind === 'field' && c.change !== 'removed').map((c) => c.id));
-    const children = new Set(snapshot.objects.flatMap((o) => o.fields).filter((f) => f.type === 'rollup' && changed.has(f.id)).map((f) => f.child!));
+    const children = new Set(
+      snapshot.objects
+        .flatMap((o) => o.fields)
+        .filter((f) => f.type === 'rollup' && changed.has(f.id))
+        .map((f) => f.child!),
+    );
     if (!children.size) return;
     const compiled = compile(0, snapshot);
-    for (const child of children) await refreshRollups(trx, this.schema, compiled, compiled.objects.get(child)!, undefined);
+    for (const child of children)
+      await refreshRollups(trx, this.schema, compiled, compiled.objects.get(child)!, undefined);
   }
 
   /** Keeps the definitions of archived fields and objects, so they can be restored. */
-  private async recordArchives(trx: Knex.Transaction, plan: PlanEntry[], previous: MetadataSnapshot | undefined, release: number) {
+  private async recordArchives(
+    trx: Knex.Transaction,
+    plan: PlanEntry[],
+    previous: MetadataSnapshot | undefined,
+    release: number,
+  ) {
     const rows: Record<string, unknown>[] = [];
     for (const { step } of plan) {
       const obj = previous?.objects.find((o) => 'objectId' in step && o.id === step.objectId);
       if (!obj) continue;
       if (step.op === 'archiveTable') {
-        rows.push({ kind: 'object', item_id: obj.id, object_id: obj.id, definition: JSON.stringify(obj), physical_table: step.archivedName, release });
+        rows.push({
+          kind: 'object',
+          item_id: obj.id,
+          object_id: obj.id,
+          definition: JSON.stringify(obj),
+          physical_table: step.archivedName,
+          release,
+        });
       } else if (step.op === 'archiveColumn') {
         const field = obj.fields.find((f) => f.id === step.fieldId);
         if (field && !rows.some((r) => r.item_id === field.id)) {
-          rows.push({ kind: 'field', item_id: field.id, object_id: obj.id, definition: JSON.stringify(field), physical_table: step.table, physical_columns: JSON.stringify([step.archivedName]), release });
+          rows.push({
+            kind: 'field',
+            item_id: field.id,
+            object_id: obj.id,
+            definition: JSON.stringify(field),
+            physical_table: step.table,
+            physical_columns: JSON.stringify([step.archivedName]),
+            release,
+          });
         }
       }
     }
@@ -225,4 +315,3 @@ function stepError(p: PlanEntry): FieldError {
     message: p.blocked ?? `${p.description}: ${p.rows} row(s) hold data that would be lost`,
   };
 }
-

@@ -28,25 +28,31 @@ function renameMap(before: ObjectDef, after: ObjectDef): { renamed: Map<string, 
 
 /** Maps a list of field names: renamed ones get their new name, removed ones are dropped. */
 function names(list: string[], renamed: Map<string, string>, removed: Set<string>): string[] {
-  return list.filter((n) => !removed.has(n.split('.')[0]!)).map((n) => {
-    const [head, ...rest] = n.split('.');
-    return [renamed.get(head!) ?? head, ...rest].join('.');
-  });
+  return list
+    .filter((n) => !removed.has(n.split('.')[0]!))
+    .map((n) => {
+      const [head, ...rest] = n.split('.');
+      return [renamed.get(head!) ?? head, ...rest].join('.');
+    });
 }
 
 function renameFilterKeys(filter: unknown, renamed: Map<string, string>): unknown {
   if (Array.isArray(filter)) return filter.map((f) => renameFilterKeys(f, renamed));
   if (!filter || typeof filter !== 'object') return filter;
-  return Object.fromEntries(Object.entries(filter).map(([k, v]) => [
-    renamed.get(k) ?? k,
-    k === 'and' || k === 'or' || k === 'not' ? renameFilterKeys(v, renamed) : v,
-  ]));
+  return Object.fromEntries(
+    Object.entries(filter).map(([k, v]) => [
+      renamed.get(k) ?? k,
+      k === 'and' || k === 'or' || k === 'not' ? renameFilterKeys(v, renamed) : v,
+    ]),
+  );
 }
 
 function renameSort(sort: string | undefined, renamed: Map<string, string>, removed: Set<string>): string | undefined {
   if (!sort) return sort;
-  const keys = sort.split(',').filter((k) => !removed.has(k.replace(/^-/, '')))
-    .map((k) => (k.startsWith('-') ? `-${renamed.get(k.slice(1)) ?? k.slice(1)}` : renamed.get(k) ?? k));
+  const keys = sort
+    .split(',')
+    .filter((k) => !removed.has(k.replace(/^-/, '')))
+    .map((k) => (k.startsWith('-') ? `-${renamed.get(k.slice(1)) ?? k.slice(1)}` : (renamed.get(k) ?? k)));
   return keys.length ? keys.join(',') : undefined;
 }
 
@@ -59,9 +65,11 @@ export function followObjectChange(deps: Dependents, before: ObjectDef | undefin
   const own = (object: string) => object === before.apiName;
   const objectName = (object: string) => (own(object) ? after.apiName : object);
 
-  const objects = deps.objects.map((o) => (objectRenamed && o.fields.some((f) => f.target === before.apiName)
-    ? { ...o, fields: o.fields.map((f) => (f.target === before.apiName ? { ...f, target: after.apiName } : f)) }
-    : o));
+  const objects = deps.objects.map((o) =>
+    objectRenamed && o.fields.some((f) => f.target === before.apiName)
+      ? { ...o, fields: o.fields.map((f) => (f.target === before.apiName ? { ...f, target: after.apiName } : f)) }
+      : o,
+  );
 
   const layouts = deps.layouts.map((l) => {
     const mine = own(l.object);
@@ -73,9 +81,16 @@ export function followObjectChange(deps: Dependents, before: ObjectDef | undefin
     if (l.relatedLists) {
       next.relatedLists = l.relatedLists
         .filter((r) => !(own(r.object) && removed.has(r.field)))
-        .map((r) => (own(r.object)
-          ? { ...r, object: after.apiName, field: renamed.get(r.field) ?? r.field, columns: names(r.columns, renamed, removed) }
-          : r));
+        .map((r) =>
+          own(r.object)
+            ? {
+                ...r,
+                object: after.apiName,
+                field: renamed.get(r.field) ?? r.field,
+                columns: names(r.columns, renamed, removed),
+              }
+            : r,
+        );
     }
     return next;
   });
@@ -112,7 +127,13 @@ function filterKeys(filter: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-function followInDashboard(d: DashboardDef, own: (object: string) => boolean, newName: string, renamed: Map<string, string>, removed: Set<string>): DashboardDef {
+function followInDashboard(
+  d: DashboardDef,
+  own: (object: string) => boolean,
+  newName: string,
+  renamed: Map<string, string>,
+  removed: Set<string>,
+): DashboardDef {
   if (!d.widgets.some((w) => own(w.object))) return d;
   const widgets = d.widgets.flatMap((w) => {
     if (!own(w.object)) return [w];

@@ -29,12 +29,22 @@ export function runtimeView(compiled: CompiledMetadata): RuntimeView {
   const view: RuntimeView = Object.freeze({
     release: compiled.release,
     objects: [...compiled.objects.values()].map(({ def, fields }) => ({
-      id: def.id, apiName: def.apiName, label: def.label, pluralLabel: def.pluralLabel, nameField: def.nameField,
+      id: def.id,
+      apiName: def.apiName,
+      label: def.label,
+      pluralLabel: def.pluralLabel,
+      nameField: def.nameField,
       ...(def.icon ? { icon: def.icon } : {}),
       fields: [...fields.values()].map((f) => {
         const shown: Record<string, unknown> = { ...f.def };
         for (const key of SERVER_ONLY) delete shown[key];
-        return { ...shown, operators: f.operators, sortable: f.type.sortable, readOnly: !!f.type.readOnly || READ_ONLY_TYPES.has(f.def.type), widget: f.type.widget };
+        return {
+          ...shown,
+          operators: f.operators,
+          sortable: f.type.sortable,
+          readOnly: !!f.type.readOnly || READ_ONLY_TYPES.has(f.def.type),
+          widget: f.type.widget,
+        };
       }),
     })),
     layouts: snapshot.layouts,
@@ -65,12 +75,19 @@ export function runtimeViewFor(compiled: CompiledMetadata, access: Access): Runt
   const ofVisible = (items: unknown[]) => items.filter((i) => visible((i as { object: string }).object));
   // A widget shows only what the aggregate API would answer this caller (object and fields readable).
   const fieldOf = (spec: string | undefined, at: number) => spec?.split(':')[at];
-  const widgetVisible = (w: { object: string; metric: string; groupBy?: string }) => access.can(w.object, 'read')
-    && [fieldOf(w.metric, 1), fieldOf(w.groupBy, 0)].every((f) => f === undefined || access.canReadField(w.object, f));
+  const widgetVisible = (w: { object: string; metric: string; groupBy?: string }) =>
+    access.can(w.object, 'read') &&
+    [fieldOf(w.metric, 1), fieldOf(w.groupBy, 0)].every((f) => f === undefined || access.canReadField(w.object, f));
   const dashboards = (full.dashboards as { widgets: { object: string; metric: string; groupBy?: string }[] }[])
     .map((d) => ({ ...d, widgets: d.widgets.filter(widgetVisible) }))
     .filter((d) => d.widgets.length > 0);
-  const view: RuntimeView = Object.freeze({ release: full.release, objects, layouts: ofVisible(full.layouts), listViews: ofVisible(full.listViews), dashboards });
+  const view: RuntimeView = Object.freeze({
+    release: full.release,
+    objects,
+    layouts: ofVisible(full.layouts),
+    listViews: ofVisible(full.listViews),
+    dashboards,
+  });
   byKey.set(key, view);
   return view;
 }
@@ -78,4 +95,5 @@ export function runtimeViewFor(compiled: CompiledMetadata, access: Access): Runt
 const trimmed = new WeakMap<CompiledMetadata, Map<string, RuntimeView>>();
 
 /** What the trimmed view depends on: the caller's permission sets (admins see everything). */
-export const accessKey = (access: Access): string => (access.isAdmin ? 'admin' : [...access.principal.permissionSets].sort().join(','));
+export const accessKey = (access: Access): string =>
+  access.isAdmin ? 'admin' : [...access.principal.permissionSets].sort().join(',');

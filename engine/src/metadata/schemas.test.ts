@@ -14,7 +14,8 @@ function properties(node: unknown, path: string, out: [string, Record<string, un
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'properties' && value && typeof value === 'object') {
-        for (const [name, schema] of Object.entries(value)) out.push([`${path}/properties/${name}`, schema as Record<string, unknown>]);
+        for (const [name, schema] of Object.entries(value))
+          out.push([`${path}/properties/${name}`, schema as Record<string, unknown>]);
       }
       properties(value, `${path}/${key}`, out);
     }
@@ -51,11 +52,22 @@ describe('metadata schemas', () => {
   it('ships a core pack that passes validation', () => {
     const { manifest, snapshot } = readPack(CORE_PACK_DIR);
     expect(manifest.namespace).toBe('core');
-    expect(snapshot.objects.map((o) => o.apiName).sort()).toEqual(['account', 'activity', 'contact', 'lead', 'opportunity', 'product', 'support_case']);
+    expect(snapshot.objects.map((o) => o.apiName).sort()).toEqual([
+      'account',
+      'activity',
+      'contact',
+      'lead',
+      'opportunity',
+      'product',
+      'support_case',
+    ]);
     expect(validateSnapshot(snapshot)).toEqual([]);
     for (const obj of snapshot.objects) {
       for (const item of [obj, ...obj.fields]) {
-        expect(item.label, `${obj.apiName}.${item.apiName}`).toEqual({ en: expect.any(String), 'zh-CN': expect.any(String) });
+        expect(item.label, `${obj.apiName}.${item.apiName}`).toEqual({
+          en: expect.any(String),
+          'zh-CN': expect.any(String),
+        });
       }
     }
   });

@@ -21,7 +21,10 @@ export function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   const standardDateTime = fullFormats['date-time'] as { validate: (s: string) => boolean };
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => standardDateTime.validate(s) && PG_DATE_TIME.test(s) });
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (s: string) => standardDateTime.validate(s) && PG_DATE_TIME.test(s),
+  });
   ajv.addFormat('uuid', { type: 'string', validate: (s: string) => PG_UUID.test(s) });
   return ajv;
 }

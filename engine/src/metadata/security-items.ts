@@ -19,11 +19,15 @@ export function roleErrors(role: RoleDef, ctx: SecurityContext): FieldError[] {
   if (role.parent === undefined) return [];
   const byName = new Map(ctx.roles.map((r) => [r.apiName, r]));
   byName.set(role.apiName, role);
-  if (!byName.has(role.parent)) return [{ field: '/parent', code: 'reference', message: `role "${role.parent}" does not exist` }];
+  if (!byName.has(role.parent))
+    return [{ field: '/parent', code: 'reference', message: `role "${role.parent}" does not exist` }];
   // Walk up: reaching the role again means the hierarchy would loop.
   const seen = new Set<string>([role.apiName]);
   for (let at = byName.get(role.parent); at; at = at.parent === undefined ? undefined : byName.get(at.parent)) {
-    if (seen.has(at.apiName)) return [{ field: '/parent', code: 'cycle', message: `"${role.parent}" is below "${role.apiName}" in the hierarchy` }];
+    if (seen.has(at.apiName))
+      return [
+        { field: '/parent', code: 'cycle', message: `"${role.parent}" is below "${role.apiName}" in the hierarchy` },
+      ];
     seen.add(at.apiName);
   }
   return [];
@@ -32,14 +36,26 @@ export function roleErrors(role: RoleDef, ctx: SecurityContext): FieldError[] {
 export function permissionSetErrors(set: PermissionSetDef, ctx: SecurityContext): FieldError[] {
   const errors: FieldError[] = [];
   for (const name of Object.keys(set.objects ?? {})) {
-    if (!ctx.objects.has(name)) errors.push({ field: `/objects/${name}`, code: 'reference', message: `object "${name}" does not exist` });
+    if (!ctx.objects.has(name))
+      errors.push({ field: `/objects/${name}`, code: 'reference', message: `object "${name}" does not exist` });
   }
   for (const path of Object.keys(set.fields ?? {})) {
     const [objectName, fieldName] = path.split('.') as [string, string];
     const object = ctx.objects.get(objectName);
-    if (!object) errors.push({ field: `/fields/${path}`, code: 'reference', message: `object "${objectName}" does not exist` });
-    else if ((SYSTEM_COLUMNS as readonly string[]).includes(fieldName)) errors.push({ field: `/fields/${path}`, code: 'systemField', message: `${fieldName} is a system field: it is readable with the object and written only by the system` });
-    else if (!object.fields.some((f) => f.apiName === fieldName)) errors.push({ field: `/fields/${path}`, code: 'reference', message: `"${fieldName}" is not a field of ${objectName}` });
+    if (!object)
+      errors.push({ field: `/fields/${path}`, code: 'reference', message: `object "${objectName}" does not exist` });
+    else if ((SYSTEM_COLUMNS as readonly string[]).includes(fieldName))
+      errors.push({
+        field: `/fields/${path}`,
+        code: 'systemField',
+        message: `${fieldName} is a system field: it is readable with the object and written only by the system`,
+      });
+    else if (!object.fields.some((f) => f.apiName === fieldName))
+      errors.push({
+        field: `/fields/${path}`,
+        code: 'reference',
+        message: `"${fieldName}" is not a field of ${objectName}`,
+      });
   }
   return errors;
 }
@@ -51,14 +67,18 @@ export function sharingErrors(object: ObjectDef, ctx?: SecurityContext): FieldEr
   const names = new Set<string>();
   (object.sharing?.rules ?? []).forEach((rule, i) => {
     const at = `/sharing/rules/${i}`;
-    if (names.has(rule.apiName)) errors.push({ field: `${at}/apiName`, code: 'duplicate', message: `rule "${rule.apiName}" is listed twice` });
+    if (names.has(rule.apiName))
+      errors.push({ field: `${at}/apiName`, code: 'duplicate', message: `rule "${rule.apiName}" is listed twice` });
     names.add(rule.apiName);
-    for (const e of compileFormula(rule.criteria, fields, 'boolean').errors) errors.push({ field: `${at}/criteria${e.path}`, code: 'logic', message: e.message });
+    for (const e of compileFormula(rule.criteria, fields, 'boolean').errors)
+      errors.push({ field: `${at}/criteria${e.path}`, code: 'logic', message: e.message });
     if (!ctx) return;
     const role = rule.role ?? rule.roleAndSubordinates;
     const roleKey = rule.role !== undefined ? 'role' : 'roleAndSubordinates';
-    if (role !== undefined && !ctx.roles.some((r) => r.apiName === role)) errors.push({ field: `${at}/${roleKey}`, code: 'reference', message: `role "${role}" does not exist` });
-    if (rule.group !== undefined && !ctx.groups.some((g) => g.apiName === rule.group)) errors.push({ field: `${at}/group`, code: 'reference', message: `group "${rule.group}" does not exist` });
+    if (role !== undefined && !ctx.roles.some((r) => r.apiName === role))
+      errors.push({ field: `${at}/${roleKey}`, code: 'reference', message: `role "${role}" does not exist` });
+    if (rule.group !== undefined && !ctx.groups.some((g) => g.apiName === rule.group))
+      errors.push({ field: `${at}/group`, code: 'reference', message: `group "${rule.group}" does not exist` });
   });
   return errors;
 }

@@ -12,16 +12,19 @@ export function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
   if (unstorable) return [{ field: unstorable.path || '/', code: unstorable.code, message: unstorable.message }];
   const validate = metaValidator(name);
   if (validate(doc)) return [];
-  return (validate.errors ?? [])
-    // if/then wrappers repeat the real error underneath them.
-    .filter((e: ErrorObject) => e.keyword !== 'if')
-    .map((e: ErrorObject) => ({
-      field: e.instancePath || '/',
-      code: e.keyword,
-      message: e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties'
-        ? `unknown property "${(e.params as { unevaluatedProperty?: string; additionalProperty?: string }).unevaluatedProperty ?? (e.params as { additionalProperty?: string }).additionalProperty}"`
-        : (e.message ?? 'is invalid'),
-    }));
+  return (
+    (validate.errors ?? [])
+      // if/then wrappers repeat the real error underneath them.
+      .filter((e: ErrorObject) => e.keyword !== 'if')
+      .map((e: ErrorObject) => ({
+        field: e.instancePath || '/',
+        code: e.keyword,
+        message:
+          e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties'
+            ? `unknown property "${(e.params as { unevaluatedProperty?: string; additionalProperty?: string }).unevaluatedProperty ?? (e.params as { additionalProperty?: string }).additionalProperty}"`
+            : (e.message ?? 'is invalid'),
+      }))
+  );
 }
 
 export function nameErrors(path: string, name: unknown): FieldError[] {

@@ -4,7 +4,16 @@ import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './
 import { normalizeObject } from './normalize.js';
 import { followObjectChange } from './references.js';
 import { securityContextOf } from './security-items.js';
-import type { DashboardDef, ItemKind, LayoutDef, ListViewDef, MetadataKind, MetadataSnapshot, ObjectDef, PermissionSetDef } from './types.js';
+import type {
+  DashboardDef,
+  ItemKind,
+  LayoutDef,
+  ListViewDef,
+  MetadataKind,
+  MetadataSnapshot,
+  ObjectDef,
+  PermissionSetDef,
+} from './types.js';
 import { validateObject } from './validate.js';
 
 /**
@@ -13,7 +22,13 @@ import { validateObject } from './validate.js';
  */
 
 type Db = Knex | Knex.Transaction;
-type ItemOf<K extends MetadataKind> = K extends 'object' ? ObjectDef : K extends 'layout' ? LayoutDef : K extends 'listView' ? ListViewDef : MetaItem;
+type ItemOf<K extends MetadataKind> = K extends 'object'
+  ? ObjectDef
+  : K extends 'layout'
+    ? LayoutDef
+    : K extends 'listView'
+      ? ListViewDef
+      : MetaItem;
 
 export class DraftStore {
   constructor(private readonly schema: string) {}
@@ -33,7 +48,9 @@ export class DraftStore {
   }
 
   async snapshot(db: Db): Promise<MetadataSnapshot> {
-    const rows: { kind: MetadataKind; definition: never }[] = await this.table(db).orderBy(['kind', 'api_name']).select('kind', 'definition');
+    const rows: { kind: MetadataKind; definition: never }[] = await this.table(db)
+      .orderBy(['kind', 'api_name'])
+      .select('kind', 'definition');
     const pick = (kind: MetadataKind) => rows.filter((r) => r.kind === kind).map((r) => r.definition);
     const snapshot: MetadataSnapshot = { objects: pick('object'), layouts: [], listViews: [] };
     for (const spec of ITEM_SPECS) snapshot[spec.key] = pick(spec.kind);
@@ -46,7 +63,9 @@ export class DraftStore {
 
   private async write(db: Db, kind: MetadataKind, item: { id: string; apiName: string }, replacing?: { id: string }) {
     if (replacing) {
-      await this.table(db).where({ kind, id: replacing.id }).update({ api_name: item.apiName, definition: JSON.stringify(item), updated_at: db.fn.now() });
+      await this.table(db)
+        .where({ kind, id: replacing.id })
+        .update({ api_name: item.apiName, definition: JSON.stringify(item), updated_at: db.fn.now() });
     } else {
       await this.table(db).insert({ kind, id: item.id, api_name: item.apiName, definition: JSON.stringify(item) });
     }
@@ -63,15 +82,24 @@ export class DraftStore {
       if (errors.length) throw invalid(`object "${String(input?.apiName)}" is not valid`, errors);
       const clash = objects.get(obj.apiName);
       if (clash && clash.id !== obj.id) {
-        throw conflict(`an object named "${obj.apiName}" already exists`, [{ field: '/apiName', code: 'duplicate', message: 'already used by another object' }]);
+        throw conflict(`an object named "${obj.apiName}" already exists`, [
+          { field: '/apiName', code: 'duplicate', message: 'already used by another object' },
+        ]);
       }
-      if (existing && existing.id !== obj.id) throw invalid('the id of an object cannot change', [{ field: '/id', code: 'const', message: `must stay ${existing.id}` }]);
+      if (existing && existing.id !== obj.id)
+        throw invalid('the id of an object cannot change', [
+          { field: '/id', code: 'const', message: `must stay ${existing.id}` },
+        ]);
       if (existing) objects.delete(existing.apiName);
       objects.set(obj.apiName, obj);
       const refErrors: FieldError[] = [];
       obj.fields.forEach((f, i) => {
         if ((f.type === 'lookup' || f.type === 'masterDetail') && !objects.has(f.target!)) {
-          refErrors.push({ field: `/fields/${i}/target`, code: 'reference', message: `target object "${f.target}" does not exist` });
+          refErrors.push({
+            field: `/fields/${i}/target`,
+            code: 'reference',
+            message: `target object "${f.target}" does not exist`,
+          });
         }
       });
       if (refErrors.length) throw invalid(`object "${obj.apiName}" refers to objects that do not exist`, refErrors);
@@ -82,13 +110,24 @@ export class DraftStore {
   }
 
   /** Layouts, list views and other objects' lookups follow renamed and deleted fields. */
-  private async updateDependents(trx: Knex.Transaction, before: ObjectDef | undefined, after: ObjectDef): Promise<void> {
+  private async updateDependents(
+    trx: Knex.Transaction,
+    before: ObjectDef | undefined,
+    after: ObjectDef,
+  ): Promise<void> {
     const current = {
-      objects: (await this.list(trx, 'object')).filter((o) => o.id !== after.id), layouts: await this.list(trx, 'layout'), listViews: await this.list(trx, 'listView'),
+      objects: (await this.list(trx, 'object')).filter((o) => o.id !== after.id),
+      layouts: await this.list(trx, 'layout'),
+      listViews: await this.list(trx, 'listView'),
       dashboards: (await this.list(trx, 'dashboard')) as unknown as DashboardDef[],
     };
     const next = followObjectChange(current, before, after);
-    const kinds = [['object', current.objects, next.objects], ['layout', current.layouts, next.layouts], ['listView', current.listViews, next.listViews], ['dashboard', current.dashboards, next.dashboards ?? []]] as const;
+    const kinds = [
+      ['object', current.objects, next.objects],
+      ['layout', current.layouts, next.layouts],
+      ['listView', current.listViews, next.listViews],
+      ['dashboard', current.dashboards, next.dashboards ?? []],
+    ] as const;
     for (const [kind, was, now] of kinds) {
       for (let i = 0; i < now.length; i++) {
         if (JSON.stringify(was[i]) !== JSON.stringify(now[i])) await this.write(trx, kind, now[i]!, was[i]);
@@ -105,10 +144,16 @@ export class DraftStore {
       for (const other of objects.values()) {
         if (other.id === obj.id) continue;
         other.fields.forEach((f) => {
-          if (f.target === apiName) referrers.push({ field: `${other.apiName}.${f.apiName}`, code: 'reference', message: `${other.apiName}.${f.apiName} points at ${apiName}` });
+          if (f.target === apiName)
+            referrers.push({
+              field: `${other.apiName}.${f.apiName}`,
+              code: 'reference',
+              message: `${other.apiName}.${f.apiName} points at ${apiName}`,
+            });
         });
       }
-      if (referrers.length) throw conflict(`other objects point at "${apiName}"; delete or change those fields first`, referrers);
+      if (referrers.length)
+        throw conflict(`other objects point at "${apiName}"; delete or change those fields first`, referrers);
       // Its layouts and list views go with it.
       for (const kind of ['layout', 'listView'] as const) {
         const items = await this.list(trx, kind);
@@ -131,7 +176,9 @@ export class DraftStore {
     });
   }
 
-  /** Saves a layout, list view, role, group or permission set: create when `existingName` is undefined, else replace it. */
+  /**
+   * Saves a layout, list view, role, group or permission set: create when `existingName` is undefined, else replace it.
+   */
   async saveItem(db: Knex, kind: ItemKind, input: MetaItem, existingName?: string): Promise<MetaItem> {
     const spec = ITEM_KINDS[kind];
     return db.transaction(async (trx) => {
@@ -142,8 +189,14 @@ export class DraftStore {
       const errors = validateItem(kind, item, securityContextOf(snapshot));
       if (errors.length) throw invalid(`${kind} "${String(input?.apiName)}" is not valid`, errors);
       const clash = await this.get(trx, kind, item.apiName);
-      if (clash && clash.id !== item.id) throw conflict(`a ${kind} named "${item.apiName}" already exists`, [{ field: '/apiName', code: 'duplicate', message: 'already used' }]);
-      if (existing && existing.id !== item.id) throw invalid(`the id of a ${kind} cannot change`, [{ field: '/id', code: 'const', message: `must stay ${existing.id}` }]);
+      if (clash && clash.id !== item.id)
+        throw conflict(`a ${kind} named "${item.apiName}" already exists`, [
+          { field: '/apiName', code: 'duplicate', message: 'already used' },
+        ]);
+      if (existing && existing.id !== item.id)
+        throw invalid(`the id of a ${kind} cannot change`, [
+          { field: '/id', code: 'const', message: `must stay ${existing.id}` },
+        ]);
       await this.write(trx, kind, item, existing);
       return item;
     });
@@ -157,7 +210,12 @@ export class DraftStore {
   /** Makes the draft equal to a snapshot (rollback, pack install). */
   async replace(trx: Knex.Transaction, snapshot: MetadataSnapshot): Promise<void> {
     await this.table(trx).delete();
-    const row = (kind: MetadataKind, o: { id: string; apiName: string }) => ({ kind, id: o.id, api_name: o.apiName, definition: JSON.stringify(o) });
+    const row = (kind: MetadataKind, o: { id: string; apiName: string }) => ({
+      kind,
+      id: o.id,
+      api_name: o.apiName,
+      definition: JSON.stringify(o),
+    });
     const rows = [
       ...snapshot.objects.map((o) => row('object', o)),
       ...ITEM_SPECS.flatMap((spec) => itemsOf(snapshot, spec.kind).map((o) => row(spec.kind, o))),

@@ -7,13 +7,30 @@
 export type Label = string | Record<string, string>;
 
 export const FIELD_TYPES = [
-  'text', 'textarea', 'richtext', 'email', 'phone', 'url',
-  'integer', 'number', 'currency', 'percent', 'boolean',
-  'date', 'datetime', 'time',
-  'picklist', 'multipicklist',
-  'lookup', 'masterDetail', 'autonumber',
-  'json', 'address', 'geolocation',
-  'formula', 'rollup',
+  'text',
+  'textarea',
+  'richtext',
+  'email',
+  'phone',
+  'url',
+  'integer',
+  'number',
+  'currency',
+  'percent',
+  'boolean',
+  'date',
+  'datetime',
+  'time',
+  'picklist',
+  'multipicklist',
+  'lookup',
+  'masterDetail',
+  'autonumber',
+  'json',
+  'address',
+  'geolocation',
+  'formula',
+  'rollup',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 

@@ -7,17 +7,30 @@ import type { LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
 /** Checks of layouts and list views that span items: the object and the fields they show exist. */
 
-function viewFieldErrors(path: string, names: string[], object: ObjectDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
+function viewFieldErrors(
+  path: string,
+  names: string[],
+  object: ObjectDef,
+  objects: ReadonlyMap<string, ObjectDef>,
+): FieldError[] {
   const errors: FieldError[] = [];
   names.forEach((name, i) => {
     const [head, tail] = name.split('.');
     const field = object.fields.find((f) => f.apiName === head);
     if (!field) {
-      errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${head}" is not a field of ${object.apiName}` });
+      errors.push({
+        field: `${path}/${i}`,
+        code: 'reference',
+        message: `"${head}" is not a field of ${object.apiName}`,
+      });
     } else if (tail !== undefined) {
       const target = field.target ? objects.get(field.target) : undefined;
       if (!target || !target.fields.some((f) => f.apiName === tail)) {
-        errors.push({ field: `${path}/${i}`, code: 'reference', message: `"${name}" does not name a field through a lookup` });
+        errors.push({
+          field: `${path}/${i}`,
+          code: 'reference',
+          message: `"${name}" does not name a field through a lookup`,
+        });
       }
     }
   });
@@ -28,14 +41,21 @@ function viewFieldErrors(path: string, names: string[], object: ObjectDef, objec
 export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef>): FieldError[] {
   const errors: FieldError[] = [];
   const object = objects.get(layout.object);
-  if (!object) return [...errors, { field: '/object', code: 'reference', message: `object "${layout.object}" does not exist` }];
+  if (!object)
+    return [...errors, { field: '/object', code: 'reference', message: `object "${layout.object}" does not exist` }];
   errors.push(...viewFieldErrors('/highlights', layout.highlights ?? [], object, objects));
-  layout.sections.forEach((s, i) => errors.push(...viewFieldErrors(`/sections/${i}/fields`, s.fields, object, objects)));
+  layout.sections.forEach((s, i) =>
+    errors.push(...viewFieldErrors(`/sections/${i}/fields`, s.fields, object, objects)),
+  );
   (layout.relatedLists ?? []).forEach((r, i) => {
     const child = objects.get(r.object);
     const link = child?.fields.find((f) => f.apiName === r.field);
     if (!child || !link || link.target !== layout.object) {
-      errors.push({ field: `/relatedLists/${i}`, code: 'reference', message: `${r.object}.${r.field} is not a lookup to ${layout.object}` });
+      errors.push({
+        field: `/relatedLists/${i}`,
+        code: 'reference',
+        message: `${r.object}.${r.field} is not a lookup to ${layout.object}`,
+      });
     } else {
       errors.push(...viewFieldErrors(`/relatedLists/${i}/columns`, r.columns, child, objects));
     }
@@ -51,20 +71,46 @@ export function validateListView(view: ListViewDef, objects: ReadonlyMap<string,
   if (view.sort === undefined && view.filter === undefined) return errors;
   // Sort and filter go through the list API's own parsers, paths through lookups included, so a
   // view that saves is a view every user can open (field permissions aside: they are per user).
-  const compiled = compiledDraftObjects(objects, [object.apiName, ...object.fields.flatMap((f) => (f.target ? [f.target] : []))]);
+  const compiled = compiledDraftObjects(objects, [
+    object.apiName,
+    ...object.fields.flatMap((f) => (f.target ? [f.target] : [])),
+  ]);
   const own = compiled.get(object.apiName);
-  if (!own) return [...errors, { field: '/object', code: 'invalid', message: `object "${view.object}" is not valid itself, so the sort and filter cannot be checked` }];
+  if (!own)
+    return [
+      ...errors,
+      {
+        field: '/object',
+        code: 'invalid',
+        message: `object "${view.object}" is not valid itself, so the sort and filter cannot be checked`,
+      },
+    ];
   const paths = new PathResolver(own, compiled);
   const resolve = (path: string) => paths.resolve(path);
   if (view.sort !== undefined) {
     const sort = view.sort;
-    const whole = parserErrors(() => parseSort(own, sort, resolve), () => '/sort');
+    const whole = parserErrors(
+      () => parseSort(own, sort, resolve),
+      () => '/sort',
+    );
     // The parser stops at the first bad key; one key at a time names them all.
-    const each = whole.length ? sort.split(',').flatMap((key) => parserErrors(() => parseSort(own, key, resolve), () => '/sort')) : [];
+    const each = whole.length
+      ? sort.split(',').flatMap((key) =>
+          parserErrors(
+            () => parseSort(own, key, resolve),
+            () => '/sort',
+          ),
+        )
+      : [];
     errors.push(...(each.length ? each : whole));
   }
   if (view.filter !== undefined) {
-    errors.push(...parserErrors(() => parseFilter(own, view.filter, resolve), (field) => `/filter${field.startsWith('/') ? field : ''}`));
+    errors.push(
+      ...parserErrors(
+        () => parseFilter(own, view.filter, resolve),
+        (field) => `/filter${field.startsWith('/') ? field : ''}`,
+      ),
+    );
   }
   return errors;
 }

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../errors.js';
 import { metaValidator } from '../metadata/schemas.js';
-import type { DashboardDef, GroupDef, LayoutDef, ListViewDef, MetadataSnapshot, ObjectDef, PermissionSetDef, RoleDef } from '../metadata/types.js';
+import type {
+  DashboardDef,
+  GroupDef,
+  LayoutDef,
+  ListViewDef,
+  MetadataSnapshot,
+  ObjectDef,
+  PermissionSetDef,
+  RoleDef,
+} from '../metadata/types.js';
 
 /** Reads a pack folder (pack.json and the files it lists) into a metadata snapshot. */
 
@@ -26,16 +35,23 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: Metad
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'pack.json'), 'utf8')) as PackManifest;
   const validate = metaValidator('pack');
   if (!validate(manifest)) {
-    throw invalid(`pack.json in ${dir} is not valid`, (validate.errors ?? []).map((e) => ({ field: e.instancePath || '/', code: e.keyword, message: e.message ?? '' })));
+    throw invalid(
+      `pack.json in ${dir} is not valid`,
+      (validate.errors ?? []).map((e) => ({ field: e.instancePath || '/', code: e.keyword, message: e.message ?? '' })),
+    );
   }
   const load = <T>(files: string[] | undefined): T[] =>
     (files ?? []).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T);
   return {
     manifest,
     snapshot: {
-      objects: load<ObjectDef>(manifest.objects), layouts: load<LayoutDef>(manifest.layouts), listViews: load<ListViewDef>(manifest.listViews),
+      objects: load<ObjectDef>(manifest.objects),
+      layouts: load<LayoutDef>(manifest.layouts),
+      listViews: load<ListViewDef>(manifest.listViews),
       dashboards: load<DashboardDef>(manifest.dashboards),
-      roles: load<RoleDef>(manifest.roles), groups: load<GroupDef>(manifest.groups), permissionSets: load<PermissionSetDef>(manifest.permissionSets),
+      roles: load<RoleDef>(manifest.roles),
+      groups: load<GroupDef>(manifest.groups),
+      permissionSets: load<PermissionSetDef>(manifest.permissionSets),
     },
   };
 }

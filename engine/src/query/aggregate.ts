@@ -21,7 +21,20 @@ import { parseFilter } from './filter-parser.js';
 
 const BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 /** Field types that can be grouped by, summed or averaged, and min/max'ed (also documented in OpenAPI). */
-export const GROUPABLE: ReadonlySet<string> = new Set(['text', 'email', 'phone', 'url', 'picklist', 'boolean', 'lookup', 'masterDetail', 'integer', 'autonumber', 'date', 'datetime']);
+export const GROUPABLE: ReadonlySet<string> = new Set([
+  'text',
+  'email',
+  'phone',
+  'url',
+  'picklist',
+  'boolean',
+  'lookup',
+  'masterDetail',
+  'integer',
+  'autonumber',
+  'date',
+  'datetime',
+]);
 export const NUMERIC: ReadonlySet<string> = new Set(['integer', 'number', 'currency', 'percent']);
 export const ORDERED: ReadonlySet<string> = new Set([...NUMERIC, 'date', 'datetime', 'time']);
 const MAX_GROUPS = 2000;
@@ -38,8 +51,10 @@ function parseGroups(object: CompiledObject, input: unknown): Group[] {
   const groups = input.split(',').map((key): Group => {
     const [name, bucket, ...rest] = key.split(':');
     const field = object.fields.get(name!);
-    if (!field || rest.length) throw refuse('groupBy', 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
-    if (!GROUPABLE.has(field.def.type)) throw refuse('groupBy', 'notGroupable', `${field.def.type} fields cannot be grouped`);
+    if (!field || rest.length)
+      throw refuse('groupBy', 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
+    if (!GROUPABLE.has(field.def.type))
+      throw refuse('groupBy', 'notGroupable', `${field.def.type} fields cannot be grouped`);
     const isDate = field.def.type === 'date' || field.def.type === 'datetime';
     if (bucket !== undefined && (!isDate || !(BUCKETS as readonly string[]).includes(bucket))) {
       throw refuse('groupBy', 'bucket', `"${key}": only date fields take a bucket (${BUCKETS.join(', ')})`);
@@ -57,11 +72,13 @@ function parseMetrics(object: CompiledObject, input: unknown): Metric[] {
     const [fn, name, ...rest] = key.split(':');
     if (fn === 'count' && name === undefined) return { key, fn };
     // The key comes back as a property name of every row: nothing may ride along after the field.
-    if (!['sum', 'avg', 'min', 'max'].includes(fn!) || !name || rest.length) throw refuse('metrics', 'unknownMetric', `"${key}": use count, sum:field, avg:field, min:field or max:field`);
+    if (!['sum', 'avg', 'min', 'max'].includes(fn!) || !name || rest.length)
+      throw refuse('metrics', 'unknownMetric', `"${key}": use count, sum:field, avg:field, min:field or max:field`);
     const field = object.fields.get(name);
     if (!field) throw refuse('metrics', 'unknownField', `"${name}" is not a field of ${object.def.apiName}`);
     const allowed = fn === 'sum' || fn === 'avg' ? NUMERIC : ORDERED;
-    if (!allowed.has(field.def.type)) throw refuse('metrics', 'type', `${fn} does not apply to ${field.def.type} fields`);
+    if (!allowed.has(field.def.type))
+      throw refuse('metrics', 'type', `${fn} does not apply to ${field.def.type} fields`);
     return { key, fn: fn as Metric['fn'], field };
   });
 }
@@ -97,7 +114,14 @@ export interface LabelSource {
   restrict: SqlFragment | null;
 }
 
-export async function aggregate(knex: Knex, schema: string, object: CompiledObject, input: AggregateInput, corporate: string, scope: AggregateScope): Promise<Record<string, unknown>[]> {
+export async function aggregate(
+  knex: Knex,
+  schema: string,
+  object: CompiledObject,
+  input: AggregateInput,
+  corporate: string,
+  scope: AggregateScope,
+): Promise<Record<string, unknown>[]> {
   const groups = parseGroups(object, input.groupBy);
   const metrics = parseMetrics(object, input.metrics);
   for (const g of groups) scope.checkField(g.field.def.apiName, 'groupBy');
@@ -112,11 +136,15 @@ export async function aggregate(knex: Knex, schema: string, object: CompiledObje
   if (convert) await checkRates(knex, schema, qb, metrics, convert.dateColumn, corporate);
   groups.forEach((g, i) => {
     const column = `r.${g.field.columns[0]}`;
-    const expr = !g.bucket ? knex.raw('??', [column])
-      : g.field.def.type === 'date' ? knex.raw('date_trunc(?, ??)::date', [g.bucket, column])
-      : knex.raw("date_trunc(?, ?? at time zone 'UTC')::date", [g.bucket, column]);
+    const expr = !g.bucket
+      ? knex.raw('??', [column])
+      : g.field.def.type === 'date'
+        ? knex.raw('date_trunc(?, ??)::date', [g.bucket, column])
+        : knex.raw("date_trunc(?, ?? at time zone 'UTC')::date", [g.bucket, column]);
     // By position: the same bound expression twice would be two different parameters to Postgres.
-    qb.select(knex.raw('? as ??', [expr, `g${i}`])).groupByRaw(String(i + 1)).orderByRaw(`${i + 1} nulls last`);
+    qb.select(knex.raw('? as ??', [expr, `g${i}`]))
+      .groupByRaw(String(i + 1))
+      .orderByRaw(`${i + 1} nulls last`);
   });
   metrics.forEach((m, i) => {
     if (m.fn === 'count') qb.select(knex.raw('count(*)::bigint as ??', [`m${i}`]));
@@ -137,7 +165,12 @@ export async function aggregate(knex: Knex, schema: string, object: CompiledObje
     });
     metrics.forEach((m, i) => {
       const v = row[`m${i}`];
-      out[m.key] = v === null ? null : m.fn === 'count' || NUMERIC.has(m.field!.def.type) ? Number(v) : m.field!.type.fromColumns([v], m.field!.def);
+      out[m.key] =
+        v === null
+          ? null
+          : m.fn === 'count' || NUMERIC.has(m.field!.def.type)
+            ? Number(v)
+            : m.field!.type.fromColumns([v], m.field!.def);
     });
     return out;
   });
@@ -148,7 +181,14 @@ export async function aggregate(knex: Knex, schema: string, object: CompiledObje
  * and selects its name as l<i>, grouped with the key: one name per key, as the join is on the
  * target's primary key. False when the caller may not read the name: the label stays null.
  */
-function joinLabel(knex: Knex, schema: string, qb: Knex.QueryBuilder, lookup: CompiledField, i: number, scope: AggregateScope): boolean {
+function joinLabel(
+  knex: Knex,
+  schema: string,
+  qb: Knex.QueryBuilder,
+  lookup: CompiledField,
+  i: number,
+  scope: AggregateScope,
+): boolean {
   const alias = `_l${i}`;
   const source = scope.label(lookup, alias);
   if (!source) return false;
@@ -161,16 +201,22 @@ function joinLabel(knex: Knex, schema: string, qb: Knex.QueryBuilder, lookup: Co
   return true;
 }
 
-function parseConversion(object: CompiledObject, input: AggregateInput, metrics: Metric[]): { dateColumn: string } | undefined {
+function parseConversion(
+  object: CompiledObject,
+  input: AggregateInput,
+  metrics: Metric[],
+): { dateColumn: string } | undefined {
   if (input.currency === undefined || input.currency === '') {
     if (input.rateDate !== undefined) throw refuse('rateDate', 'unexpected', 'rateDate goes with currency=corporate');
     return undefined;
   }
   if (input.currency !== 'corporate') throw refuse('currency', 'enum', 'currency takes the value "corporate"');
-  if (!metrics.some((m) => m.field?.def.type === 'currency')) throw refuse('currency', 'noCurrencyMetric', 'no metric is over a currency field');
+  if (!metrics.some((m) => m.field?.def.type === 'currency'))
+    throw refuse('currency', 'noCurrencyMetric', 'no metric is over a currency field');
   if (input.rateDate === undefined || input.rateDate === '') return { dateColumn: 'created_at' };
   const field = typeof input.rateDate === 'string' ? object.fields.get(input.rateDate) : undefined;
-  if (!field || (field.def.type !== 'date' && field.def.type !== 'datetime')) throw refuse('rateDate', 'type', 'rateDate names a date or datetime field');
+  if (!field || (field.def.type !== 'date' && field.def.type !== 'datetime'))
+    throw refuse('rateDate', 'type', 'rateDate names a date or datetime field');
   return { dateColumn: field.columns[0]! };
 }
 
@@ -185,22 +231,49 @@ function rateSql(knex: Knex, schema: string, codeColumn: string, dateColumn: str
 /** A currency field's amount in the corporate currency. */
 function inCorporate(knex: Knex, schema: string, field: CompiledField, dateColumn: string, corporate: string) {
   const [amount, code] = field.columns.map((c) => `r.${c}`) as [string, string];
-  return knex.raw('(case when coalesce(??, ?) = ? then ?? else ?? / ? end)', [code, corporate, corporate, amount, amount, rateSql(knex, schema, code, `r.${dateColumn}`)]);
+  return knex.raw('(case when coalesce(??, ?) = ? then ?? else ?? / ? end)', [
+    code,
+    corporate,
+    corporate,
+    amount,
+    amount,
+    rateSql(knex, schema, code, `r.${dateColumn}`),
+  ]);
 }
 
 /** Converting without a rate would drop rows from the totals silently: refuse, naming the currencies. */
-async function checkRates(knex: Knex, schema: string, rows: Knex.QueryBuilder, metrics: Metric[], dateColumn: string, corporate: string) {
+async function checkRates(
+  knex: Knex,
+  schema: string,
+  rows: Knex.QueryBuilder,
+  metrics: Metric[],
+  dateColumn: string,
+  corporate: string,
+) {
   const missing = new Set<string>();
   for (const m of metrics) {
     if (m.field?.def.type !== 'currency') continue;
     const [amount, code] = m.field.columns.map((c) => `r.${c}`) as [string, string];
-    const found = await rows.clone().distinct(knex.raw('?? as code', [code]))
-      .whereNotNull(amount).whereNotNull(code).whereNot(code, corporate)
+    const found = await rows
+      .clone()
+      .distinct(knex.raw('?? as code', [code]))
+      .whereNotNull(amount)
+      .whereNotNull(code)
+      .whereNot(code, corporate)
       .whereRaw('? is null', [rateSql(knex, schema, code, `r.${dateColumn}`)]);
     for (const r of found as { code: string }[]) missing.add(r.code);
   }
   if (missing.size) {
     const list = [...missing].sort().join(', ');
-    throw new Problem(422, 'Missing exchange rates', `no exchange rate to ${corporate} for ${list} on some records' dates`, [...missing].sort().map((c) => ({ field: 'currency', code: 'missingRate', message: `add a rate for ${c} (POST /api/v1/currencies/rates)` })));
+    throw new Problem(
+      422,
+      'Missing exchange rates',
+      `no exchange rate to ${corporate} for ${list} on some records' dates`,
+      [...missing].sort().map((c) => ({
+        field: 'currency',
+        code: 'missingRate',
+        message: `add a rate for ${c} (POST /api/v1/currencies/rates)`,
+      })),
+    );
   }
 }

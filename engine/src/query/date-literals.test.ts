@@ -24,11 +24,16 @@ describe('date literals', () => {
   });
 
   it('gives timestamptz bounds for datetime fields', () => {
-    expect(rangeValues(dateLiteralRange('today', now), 'datetime')).toEqual(['2026-11-18T00:00:00.000Z', '2026-11-19T00:00:00.000Z']);
+    expect(rangeValues(dateLiteralRange('today', now), 'datetime')).toEqual([
+      '2026-11-18T00:00:00.000Z',
+      '2026-11-19T00:00:00.000Z',
+    ]);
   });
 
   it('recognises only the listed literals', () => {
-    for (const ok of ['today', 'this_quarter', 'last_n_days:30', 'next_n_years:2']) expect(isDateLiteral(ok), ok).toBe(true);
-    for (const bad of ['Today', 'this_decade', 'last_n_days', 'last_n_days:-1', 'last_n_days:99999', 'today ', 7, null]) expect(isDateLiteral(bad), String(bad)).toBe(false);
+    for (const ok of ['today', 'this_quarter', 'last_n_days:30', 'next_n_years:2'])
+      expect(isDateLiteral(ok), ok).toBe(true);
+    for (const bad of ['Today', 'this_decade', 'last_n_days', 'last_n_days:-1', 'last_n_days:99999', 'today ', 7, null])
+      expect(isDateLiteral(bad), String(bad)).toBe(false);
   });
 });

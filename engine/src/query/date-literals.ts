@@ -8,7 +8,8 @@
 export type DateRange = { start: Date; end: Date };
 
 const PERIODS = ['week', 'month', 'quarter', 'year'] as const;
-const LITERAL = /^(today|yesterday|tomorrow|(this|last|next)_(week|month|quarter|year)|(last|next)_n_(days|weeks|months|years):(\d{1,4}))$/;
+const LITERAL =
+  /^(today|yesterday|tomorrow|(this|last|next)_(week|month|quarter|year)|(last|next)_n_(days|weeks|months|years):(\d{1,4}))$/;
 
 /** Most units a last_n/next_n literal may span, so every range stays inside years 1 to 9999. */
 const MAX_N = { days: 36_500, weeks: 5_200, months: 1_200, years: 100 } as const;

@@ -42,7 +42,9 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
   const c = columns[0]!;
   const multi = !isSystem(field) && field.def.type === 'multipicklist';
   // "this_quarter" on a date field is a range; on a text field it is just text.
-  const temporal = isSystem(field) ? field.kind === 'datetime' : field.def.type === 'date' || field.def.type === 'datetime';
+  const temporal = isSystem(field)
+    ? field.kind === 'datetime'
+    : field.def.type === 'date' || field.def.type === 'datetime';
   const lit = (v: unknown): v is string => temporal && isDateLiteral(v);
   switch (op) {
     case 'isNull':
@@ -66,8 +68,12 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
       if (lit(value)) qb.where(c, '>=', literalBounds(field, value)[1]);
       else qb.where(c, '>', bindValue(field, value) as Knex.Value);
       return;
-    case 'gte': qb.where(c, '>=', lit(value) ? literalBounds(field, value)[0] : bindValue(field, value) as Knex.Value); return;
-    case 'lt': qb.where(c, '<', lit(value) ? literalBounds(field, value)[0] : bindValue(field, value) as Knex.Value); return;
+    case 'gte':
+      qb.where(c, '>=', lit(value) ? literalBounds(field, value)[0] : (bindValue(field, value) as Knex.Value));
+      return;
+    case 'lt':
+      qb.where(c, '<', lit(value) ? literalBounds(field, value)[0] : (bindValue(field, value) as Knex.Value));
+      return;
     case 'lte':
       if (lit(value)) qb.where(c, '<', literalBounds(field, value)[1]);
       else qb.where(c, '<=', bindValue(field, value) as Knex.Value);
@@ -75,7 +81,7 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
     case 'between': {
       const [low, high] = value as unknown[];
       if (lit(low) || lit(high)) {
-        qb.where(c, '>=', lit(low) ? literalBounds(field, low)[0] : bindValue(field, low) as Knex.Value);
+        qb.where(c, '>=', lit(low) ? literalBounds(field, low)[0] : (bindValue(field, low) as Knex.Value));
         if (lit(high)) qb.where(c, '<', literalBounds(field, high)[1]);
         else qb.where(c, '<=', bindValue(field, high) as Knex.Value);
       } else {
@@ -89,7 +95,10 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
       return;
     case 'nin':
       if (multi) qb.where((sub) => sub.whereNull(c).orWhereRaw('not (?? && ?::text[])', [c, value as string[]]));
-      else qb.where((sub) => sub.whereNull(c).orWhereNotIn(c, (value as unknown[]).map((v) => bindValue(field, v)) as Knex.Value[]));
+      else
+        qb.where((sub) =>
+          sub.whereNull(c).orWhereNotIn(c, (value as unknown[]).map((v) => bindValue(field, v)) as Knex.Value[]),
+        );
       return;
     case 'contains':
       if (multi) qb.whereRaw('?? @> ?::text[]', [c, value as string[]]);

@@ -24,9 +24,21 @@ const OBJECTS = ['opportunity', 'account'].map((name) => compiled.objects.get(na
 const SCHEMA = 'tenant_default';
 const knex = knexFactory({ client: 'pg' });
 
-const SQLI = fs.readFileSync(new URL('../../test/corpus/sqli.txt', import.meta.url), 'utf8')
-  .split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
-const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', '__lookupGetter__', 'isPrototypeOf'];
+const SQLI = fs
+  .readFileSync(new URL('../../test/corpus/sqli.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+const PROTOTYPE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  '__lookupGetter__',
+  'isPrototypeOf',
+];
 const UNSTORABLE_STRINGS = ['a\u0000b', '\u0000', '\ud800', 'x\udfff', '\udc00\ud800'];
 
 // The parser's limits (filter-parser.ts), probed from both sides.
@@ -55,10 +67,24 @@ function parseOrRefuse(object: CompiledObject, input: unknown): FilterNode | und
   try {
     return parseFilter(object, input);
   } catch (e) {
-    if (!(e instanceof Problem)) throw new Error(`parseFilter threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`, { cause: e });
-    const wellFormed = e.status === 400 && typeof e.detail === 'string' && e.errors.length > 0 && e.errors.every((err) =>
-      typeof err.field === 'string' && typeof err.code === 'string' && err.code !== '' && typeof err.message === 'string' && err.message !== '');
-    if (!wellFormed) throw new Error(`refused without naming field, code and message: ${JSON.stringify({ status: e.status, detail: e.detail, errors: e.errors })}`);
+    if (!(e instanceof Problem))
+      throw new Error(`parseFilter threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`, { cause: e });
+    const wellFormed =
+      e.status === 400 &&
+      typeof e.detail === 'string' &&
+      e.errors.length > 0 &&
+      e.errors.every(
+        (err) =>
+          typeof err.field === 'string' &&
+          typeof err.code === 'string' &&
+          err.code !== '' &&
+          typeof err.message === 'string' &&
+          err.message !== '',
+      );
+    if (!wellFormed)
+      throw new Error(
+        `refused without naming field, code and message: ${JSON.stringify({ status: e.status, detail: e.detail, errors: e.errors })}`,
+      );
     return REFUSED;
   }
 }
@@ -75,7 +101,15 @@ function toNative(object: CompiledObject, tree: FilterNode) {
  */
 function withoutValues(node: FilterNode): FilterNode {
   const blank = (v: unknown): unknown =>
-    typeof v === 'string' ? (isDateLiteral(v) ? v : '·') : typeof v === 'number' ? 0 : Array.isArray(v) ? v.map(blank) : v;
+    typeof v === 'string'
+      ? isDateLiteral(v)
+        ? v
+        : '·'
+      : typeof v === 'number'
+        ? 0
+        : Array.isArray(v)
+          ? v.map(blank)
+          : v;
   switch (node.kind) {
     case 'and':
     case 'or':
@@ -87,7 +121,23 @@ function withoutValues(node: FilterNode): FilterNode {
   }
 }
 
-const SQL_KEYWORDS = new Set(['select', 'from', 'as', 'where', 'and', 'or', 'not', 'is', 'null', 'in', 'between', 'distinct', 'ilike', 'escape', 'text']);
+const SQL_KEYWORDS = new Set([
+  'select',
+  'from',
+  'as',
+  'where',
+  'and',
+  'or',
+  'not',
+  'is',
+  'null',
+  'in',
+  'between',
+  'distinct',
+  'ilike',
+  'escape',
+  'text',
+]);
 const QUOTED = /"((?:[^"]|"")*)"/g;
 
 /**
@@ -96,11 +146,22 @@ const QUOTED = /"((?:[^"]|"")*)"/g;
  */
 function checkCompiledSql(object: CompiledObject, tree: FilterNode): { sql: string; bindings: readonly unknown[] } {
   const { sql, bindings } = toNative(object, tree);
-  const allowedIdentifiers = new Set(['r', SCHEMA, object.table, 'id', 'deleted_at', ...Object.keys(SYSTEM_FIELDS), ...[...object.fields.values()].flatMap((f) => f.columns)]);
+  const allowedIdentifiers = new Set([
+    'r',
+    SCHEMA,
+    object.table,
+    'id',
+    'deleted_at',
+    ...Object.keys(SYSTEM_FIELDS),
+    ...[...object.fields.values()].flatMap((f) => f.columns),
+  ]);
   // Plain checks first, one expect at the end: this runs for thousands of filters.
   const strangers = [...sql.matchAll(QUOTED)].map((m) => m[1]!).filter((name) => !allowedIdentifiers.has(name));
   expect(strangers, sql).toEqual([]);
-  const bare = sql.replace(QUOTED, ' ').replace(/ escape '\\'/g, ' escape ').replace(/\$\d+/g, ' ');
+  const bare = sql
+    .replace(QUOTED, ' ')
+    .replace(/ escape '\\'/g, ' escape ')
+    .replace(/\$\d+/g, ' ');
   expect(bare, sql).not.toMatch(/['"`;]|--|\/\*/);
   const unquoted = (bare.match(/[^\s().,=<>&@:[\]*]+/g) ?? []).filter((word) => !SQL_KEYWORDS.has(word));
   expect(unquoted, sql).toEqual([]);
@@ -125,23 +186,49 @@ const anyText = fc.oneof(
 const textUpTo = (max: number) => anyText.filter((s) => storable(s) && [...s].length <= max);
 
 /** A date Postgres and the validators agree on: years 1 to 9999. */
-const isoDate = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+const isoDate = fc
+  .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
 // Offsets Postgres takes (±15:59); the parser refuses wider ones.
-const isoDateTime = fc.tuple(
-  fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T23:59:59Z'), noInvalidDate: true }),
-  fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 59 }))
-    .map(([sign, h, m]) => `${sign}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`)),
-).map(([d, zone]) => d.toISOString().replace('Z', zone));
-/** Relative dates (date-literals.ts), up to the spans it allows: 100 years, 1,200 months, 5,200 weeks, and days to four digits. */
+const isoDateTime = fc
+  .tuple(
+    fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T23:59:59Z'), noInvalidDate: true }),
+    fc.oneof(
+      fc.constant('Z'),
+      fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 59 }))
+        .map(([sign, h, m]) => `${sign}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+    ),
+  )
+  .map(([d, zone]) => d.toISOString().replace('Z', zone));
+/**
+ * Relative dates (date-literals.ts), up to the spans it allows: 100 years, 1,200 months, 5,200 weeks, and days to four
+ * digits.
+ */
 const LITERAL_MAX_N = { days: 9_999, weeks: 5_200, months: 1_200, years: 100 } as const;
 const dateLiteral = fc.oneof(
-  fc.constantFrom('today', 'yesterday', 'tomorrow', 'this_week', 'last_week', 'next_month', 'this_quarter', 'last_year'),
-  fc.tuple(fc.constantFrom('last_n', 'next_n'), fc.constantFrom(...(Object.keys(LITERAL_MAX_N) as (keyof typeof LITERAL_MAX_N)[])))
+  fc.constantFrom(
+    'today',
+    'yesterday',
+    'tomorrow',
+    'this_week',
+    'last_week',
+    'next_month',
+    'this_quarter',
+    'last_year',
+  ),
+  fc
+    .tuple(
+      fc.constantFrom('last_n', 'next_n'),
+      fc.constantFrom(...(Object.keys(LITERAL_MAX_N) as (keyof typeof LITERAL_MAX_N)[])),
+    )
     .chain(([w, unit]) => fc.integer({ min: 0, max: LITERAL_MAX_N[unit] }).map((n) => `${w}_${unit}:${n}`)),
 );
-const phoneNumber = fc.stringMatching(/^\+?[0-9]{1,4}[ ()./-]?[0-9]{2,12}( x[0-9]{1,4})?$/).filter((s) => s.length <= 40);
-const webUrl = fc.tuple(fc.constantFrom('http', 'https', 'HTTPS'), fc.domain(), fc.stringMatching(/^[a-z0-9._~-]{0,20}$/))
+const phoneNumber = fc
+  .stringMatching(/^\+?[0-9]{1,4}[ ()./-]?[0-9]{2,12}( x[0-9]{1,4})?$/)
+  .filter((s) => s.length <= 40);
+const webUrl = fc
+  .tuple(fc.constantFrom('http', 'https', 'HTTPS'), fc.domain(), fc.stringMatching(/^[a-z0-9._~-]{0,20}$/))
   .map(([scheme, host, path]) => `${scheme}://${host}/${path}`);
 
 function decimalBound(field: CompiledField): number {
@@ -155,28 +242,54 @@ function decimalBound(field: CompiledField): number {
 function validScalar(field: CompiledField | SystemField, literals = true): fc.Arbitrary<unknown> {
   const temporal = (...arbs: fc.Arbitrary<string>[]) => fc.oneof(...arbs, ...(literals ? [dateLiteral] : []));
   if ('system' in field) {
-    return field.kind === 'uuid' ? fc.uuid() : field.kind === 'integer' ? fc.integer(INT4) : temporal(isoDate, isoDateTime);
+    return field.kind === 'uuid'
+      ? fc.uuid()
+      : field.kind === 'integer'
+        ? fc.integer(INT4)
+        : temporal(isoDate, isoDateTime);
   }
   const def = field.def;
   switch (def.type) {
-    case 'text': case 'textarea': case 'richtext': case 'autonumber':
+    case 'text':
+    case 'textarea':
+    case 'richtext':
+    case 'autonumber':
       return textUpTo(def.maxLength ?? 255);
-    case 'phone': return phoneNumber;
-    case 'url': return webUrl;
-    case 'email': return fc.emailAddress().filter((s) => s.length <= 254);
-    case 'integer': return fc.integer({ min: def.min ?? INT4.min, max: def.max ?? INT4.max });
-    case 'number': case 'currency': case 'percent': {
+    case 'phone':
+      return phoneNumber;
+    case 'url':
+      return webUrl;
+    case 'email':
+      return fc.emailAddress().filter((s) => s.length <= 254);
+    case 'integer':
+      return fc.integer({ min: def.min ?? INT4.min, max: def.max ?? INT4.max });
+    case 'number':
+    case 'currency':
+    case 'percent': {
       const bound = decimalBound(field);
       const whole = Math.min(1000, Math.floor(bound));
-      return fc.oneof(fc.integer({ min: -whole, max: whole }), fc.double({ min: -bound, max: bound, noNaN: true, noDefaultInfinity: true }));
+      return fc.oneof(
+        fc.integer({ min: -whole, max: whole }),
+        fc.double({ min: -bound, max: bound, noNaN: true, noDefaultInfinity: true }),
+      );
     }
-    case 'boolean': return fc.boolean();
-    case 'date': return temporal(isoDate);
-    case 'datetime': return temporal(isoDateTime);
-    case 'time': return fc.stringMatching(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/);
-    case 'picklist': case 'multipicklist': return fc.constantFrom(...(def.values ?? []).map((v) => v.value));
-    case 'lookup': case 'masterDetail': return fc.uuid();
-    case 'json': case 'address': case 'geolocation':
+    case 'boolean':
+      return fc.boolean();
+    case 'date':
+      return temporal(isoDate);
+    case 'datetime':
+      return temporal(isoDateTime);
+    case 'time':
+      return fc.stringMatching(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/);
+    case 'picklist':
+    case 'multipicklist':
+      return fc.constantFrom(...(def.values ?? []).map((v) => v.value));
+    case 'lookup':
+    case 'masterDetail':
+      return fc.uuid();
+    case 'json':
+    case 'address':
+    case 'geolocation':
       return fc.constant(null); // isNull only
     default:
       throw new Error(`no value generator for ${def.type} fields yet (${def.apiName})`);
@@ -193,14 +306,24 @@ function validCondition(field: CompiledField | SystemField): fc.Arbitrary<Record
   const multi = !('system' in field) && field.def.type === 'multipicklist';
   return fc.constantFrom(...operatorsOf(field)).chain((op): fc.Arbitrary<Record<string, unknown>> => {
     switch (op) {
-      case 'isNull': return fc.boolean().map((v) => ({ isNull: v }));
-      case 'in': case 'nin': return fc.array(validScalar(field, false), { minLength: 1, maxLength: 5 }).map((v) => ({ [op]: v }));
-      case 'between': return fc.tuple(scalar, scalar).map((v) => ({ between: v }));
+      case 'isNull':
+        return fc.boolean().map((v) => ({ isNull: v }));
+      case 'in':
+      case 'nin':
+        return fc.array(validScalar(field, false), { minLength: 1, maxLength: 5 }).map((v) => ({ [op]: v }));
+      case 'between':
+        return fc.tuple(scalar, scalar).map((v) => ({ between: v }));
       case 'contains':
         if (multi) return fc.array(scalar, { minLength: 1, maxLength: 3 }).map((v) => ({ contains: v }));
-        return textUpTo(255).filter((s) => s.length > 0 && s.length <= 255).map((v) => ({ contains: v }));
-      case 'startsWith': return textUpTo(255).filter((s) => s.length > 0 && s.length <= 255).map((v) => ({ startsWith: v }));
-      default: return scalar.map((v) => ({ [op]: v }));
+        return textUpTo(255)
+          .filter((s) => s.length > 0 && s.length <= 255)
+          .map((v) => ({ contains: v }));
+      case 'startsWith':
+        return textUpTo(255)
+          .filter((s) => s.length > 0 && s.length <= 255)
+          .map((v) => ({ startsWith: v }));
+      default:
+        return scalar.map((v) => ({ [op]: v }));
     }
   });
 }
@@ -225,7 +348,10 @@ function validLeaf(object: CompiledObject): fc.Arbitrary<Record<string, unknown>
   const entry = fc.constantFrom(...fields).chain((field) => {
     const name = 'system' in field ? field.name : field.def.apiName;
     const bare = operatorsOf(field).includes('eq') ? [validScalar(field).map((v) => [name, v] as const)] : [];
-    return fc.oneof(validCondition(field).map((c) => [name, c] as const), ...bare);
+    return fc.oneof(
+      validCondition(field).map((c) => [name, c] as const),
+      ...bare,
+    );
   });
   return fc.array(entry, { minLength: 1, maxLength: 3 }).map((entries) => Object.fromEntries(entries));
 }
@@ -234,33 +360,125 @@ function validLeaf(object: CompiledObject): fc.Arbitrary<Record<string, unknown>
 // Hostile input for property 1
 
 const KEY_POOL = [
-  ...ALL_FIELD_NAMES, ...Object.keys(SYSTEM_FIELDS), ...COLUMN_NAMES, 'deleted_at', 'r.name', 'Name', ' name', 'name ', '',
-  ...SQLI, ...PROTOTYPE_KEYS, ...UNSTORABLE_STRINGS, 'and', 'or', 'not', 'AND', 'Or', '$and', ...FILTER_OPERATORS,
+  ...ALL_FIELD_NAMES,
+  ...Object.keys(SYSTEM_FIELDS),
+  ...COLUMN_NAMES,
+  'deleted_at',
+  'r.name',
+  'Name',
+  ' name',
+  'name ',
+  '',
+  ...SQLI,
+  ...PROTOTYPE_KEYS,
+  ...UNSTORABLE_STRINGS,
+  'and',
+  'or',
+  'not',
+  'AND',
+  'Or',
+  '$and',
+  ...FILTER_OPERATORS,
 ];
-const OP_POOL = [...FILTER_OPERATORS, ...FILTER_OPERATORS, 'EQ', 'like', 'ilike', 'regex', '$eq', 'is', 'raw', '', ...SQLI, ...PROTOTYPE_KEYS];
-const hostileKey = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...KEY_POOL) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+const OP_POOL = [
+  ...FILTER_OPERATORS,
+  ...FILTER_OPERATORS,
+  'EQ',
+  'like',
+  'ilike',
+  'regex',
+  '$eq',
+  'is',
+  'raw',
+  '',
+  ...SQLI,
+  ...PROTOTYPE_KEYS,
+];
+const hostileKey = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...KEY_POOL) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+);
 const hostileScalar = fc.oneof(
-  fc.constantFrom(...SQLI, ...UNSTORABLE_STRINGS, ...PROTOTYPE_KEYS, '', 'won', 'proposal', 'closed_won', 'hot', 'customer', '2024-02-30', '2024-02-29', '0000-01-01', '10000-01-01',
-    '2024-01-01T00:00:00Z', '2024-13-01T00:00:00Z', '00000000-0000-0000-0000-000000000000', 'urn:uuid:0', 'https://example.test/', 'javascript:alert(1)', '1e400', 'NaN',
-    'today', 'this_quarter', 'last_n_days:30', 'next_n_years:9999', 'last_n_years:101', 'next_n_days:36501', 'last_n_days:', 'last_n_days:-1', 'last_n_days:10000', 'TODAY'),
-  fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e16, -1e16, 999.995, 1000, 2147483648, -2147483649, Number.MAX_SAFE_INTEGER, 0.1, 1e-300),
-  fc.boolean(), fc.constant(null), fc.uuid(), isoDate, anyText,
+  fc.constantFrom(
+    ...SQLI,
+    ...UNSTORABLE_STRINGS,
+    ...PROTOTYPE_KEYS,
+    '',
+    'won',
+    'proposal',
+    'closed_won',
+    'hot',
+    'customer',
+    '2024-02-30',
+    '2024-02-29',
+    '0000-01-01',
+    '10000-01-01',
+    '2024-01-01T00:00:00Z',
+    '2024-13-01T00:00:00Z',
+    '00000000-0000-0000-0000-000000000000',
+    'urn:uuid:0',
+    'https://example.test/',
+    'javascript:alert(1)',
+    '1e400',
+    'NaN',
+    'today',
+    'this_quarter',
+    'last_n_days:30',
+    'next_n_years:9999',
+    'last_n_years:101',
+    'next_n_days:36501',
+    'last_n_days:',
+    'last_n_days:-1',
+    'last_n_days:10000',
+    'TODAY',
+  ),
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(0, -0, 1e16, -1e16, 999.995, 1000, 2147483648, -2147483649, Number.MAX_SAFE_INTEGER, 0.1, 1e-300),
+  fc.boolean(),
+  fc.constant(null),
+  fc.uuid(),
+  isoDate,
+  anyText,
 );
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileScalar },
   { weight: 2, arbitrary: fc.array(hostileScalar, { maxLength: 4 }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.constantFrom(Array(MAX_IN_VALUES + 1).fill('prospecting'), Array(MAX_IN_VALUES).fill(1), [[['deep']]], { a: { b: 1 } }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      Array(MAX_IN_VALUES + 1).fill('prospecting'),
+      Array(MAX_IN_VALUES).fill(1),
+      [[['deep']]],
+      { a: { b: 1 } },
+    ),
+  },
 );
 const hostileCondition = fc.oneof(
-  { weight: 3, arbitrary: fc.array(fc.tuple(fc.constantFrom(...OP_POOL), hostileValue), { minLength: 0, maxLength: 3 }).map((e) => Object.fromEntries(e)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.tuple(fc.constantFrom(...OP_POOL), hostileValue), { minLength: 0, maxLength: 3 })
+      .map((e) => Object.fromEntries(e)),
+  },
   { weight: 1, arbitrary: hostileValue },
 );
 const { node: hostileNode } = fc.letrec<{ node: unknown }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    { weight: 4, arbitrary: fc.array(fc.tuple(hostileKey, fc.oneof(hostileCondition, tie('node'))), { minLength: 0, maxLength: 4 }).map((e) => Object.fromEntries(e)) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('and', 'or'), fc.oneof(fc.array(tie('node'), { maxLength: 3 }), hostileValue)).map(([k, v]) => ({ [k]: v })) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .array(fc.tuple(hostileKey, fc.oneof(hostileCondition, tie('node'))), { minLength: 0, maxLength: 4 })
+        .map((e) => Object.fromEntries(e)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('and', 'or'), fc.oneof(fc.array(tie('node'), { maxLength: 3 }), hostileValue))
+        .map(([k, v]) => ({ [k]: v })),
+    },
     { weight: 1, arbitrary: fc.oneof(tie('node'), hostileValue).map((v) => ({ not: v })) },
     { weight: 1, arbitrary: hostileValue },
   ),
@@ -268,55 +486,99 @@ const { node: hostileNode } = fc.letrec<{ node: unknown }>((tie) => ({
 /** A valid one-condition filter on the object's name field. */
 const nameLeaf = (object: CompiledObject) => ({ [object.def.nameField]: { startsWith: 'a' } });
 /** Chains of not/and/or around a valid leaf, from well inside the depth limit to beyond it. */
-const deepFilter = (object: CompiledObject) => fc.tuple(fc.integer({ min: MAX_DEPTH - 3, max: MAX_DEPTH + 3 }), fc.array(fc.constantFrom('not', 'and', 'or'), { minLength: MAX_DEPTH + 3, maxLength: MAX_DEPTH + 3 }))
-  .map(([depth, kinds]) => kinds.slice(0, depth).reduce<unknown>((inner, kind) => (kind === 'not' ? { not: inner } : { [kind]: [inner] }), nameLeaf(object)));
+const deepFilter = (object: CompiledObject) =>
+  fc
+    .tuple(
+      fc.integer({ min: MAX_DEPTH - 3, max: MAX_DEPTH + 3 }),
+      fc.array(fc.constantFrom('not', 'and', 'or'), { minLength: MAX_DEPTH + 3, maxLength: MAX_DEPTH + 3 }),
+    )
+    .map(([depth, kinds]) =>
+      kinds
+        .slice(0, depth)
+        .reduce<unknown>((inner, kind) => (kind === 'not' ? { not: inner } : { [kind]: [inner] }), nameLeaf(object)),
+    );
 /** Filters right at and over the condition limit. */
-const wideFilter = (object: CompiledObject) => fc.integer({ min: MAX_CONDITIONS - 2, max: MAX_CONDITIONS + 2 })
-  .map((n) => ({ and: Array.from({ length: n }, () => nameLeaf(object)) }));
+const wideFilter = (object: CompiledObject) =>
+  fc
+    .integer({ min: MAX_CONDITIONS - 2, max: MAX_CONDITIONS + 2 })
+    .map((n) => ({ and: Array.from({ length: n }, () => nameLeaf(object)) }));
 
 /** The filter as the API gets it: a JSON string, or already parsed. */
-const asInput = (filter: fc.Arbitrary<unknown>) => fc.tuple(filter, fc.boolean()).map(([f, text]) => (text ? JSON.stringify(f) ?? f : f));
+const asInput = (filter: fc.Arbitrary<unknown>) =>
+  fc.tuple(filter, fc.boolean()).map(([f, text]) => (text ? (JSON.stringify(f) ?? f) : f));
 
 const RUNS = 2000;
 
 describe('filter parser: any input is a tree or a 400 naming field, code and message', () => {
-  const anyInput = (object: CompiledObject) => fc.oneof(
-    asInput(hostileNode),
-    fc.jsonValue(),
-    fc.jsonValue({ stringUnit: 'binary' }),
-    fc.anything().map((v) => JSON.stringify(v) ?? v),
-    fc.anything({ withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
-    fc.string({ maxLength: 60 }),
-    fc.string({ unit: 'binary', maxLength: 60 }),
-    fc.constantFrom('{', '{"a":', 'null', '[]', '""', '"x"', '{}', '{"and":[]}', '{"or":{}}', '{"not":null}', '{"__proto__":{"eq":1}}', '{"constructor":{"prototype":{}}}', '{"name":{"__proto__":"x"}}'),
-    asInput(deepFilter(object)),
-    asInput(wideFilter(object)),
-  );
+  const anyInput = (object: CompiledObject) =>
+    fc.oneof(
+      asInput(hostileNode),
+      fc.jsonValue(),
+      fc.jsonValue({ stringUnit: 'binary' }),
+      fc.anything().map((v) => JSON.stringify(v) ?? v),
+      fc.anything({ withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
+      fc.string({ maxLength: 60 }),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+      fc.constantFrom(
+        '{',
+        '{"a":',
+        'null',
+        '[]',
+        '""',
+        '"x"',
+        '{}',
+        '{"and":[]}',
+        '{"or":{}}',
+        '{"not":null}',
+        '{"__proto__":{"eq":1}}',
+        '{"constructor":{"prototype":{}}}',
+        '{"name":{"__proto__":"x"}}',
+      ),
+      asInput(deepFilter(object)),
+      asInput(wideFilter(object)),
+    );
   for (const object of OBJECTS) {
     it(`${object.def.apiName}: never throws anything but a 400 Problem, and what it accepts compiles to bound SQL`, () => {
-      fc.assert(fc.property(anyInput(object), (input) => {
-        const tree = parseOrRefuse(object, input);
-        if (tree !== REFUSED && tree !== undefined) checkCompiledSql(object, tree);
-      }), { numRuns: RUNS });
+      fc.assert(
+        fc.property(anyInput(object), (input) => {
+          const tree = parseOrRefuse(object, input);
+          if (tree !== REFUSED && tree !== undefined) checkCompiledSql(object, tree);
+        }),
+        { numRuns: RUNS },
+      );
     });
   }
 
   it('refuses filters nested deeper than the limit and accepts the limit itself', () => {
     const object = OBJECTS[0]!;
-    const nest = (n: number) => Array.from({ length: n }).reduce<unknown>((inner) => ({ not: inner }), nameLeaf(object));
+    const nest = (n: number) =>
+      Array.from({ length: n }).reduce<unknown>((inner) => ({ not: inner }), nameLeaf(object));
     expect(parseOrRefuse(object, nest(MAX_DEPTH))).not.toBe(REFUSED);
     expect(parseOrRefuse(object, nest(MAX_DEPTH + 1))).toBe(REFUSED);
-    expect(parseOrRefuse(object, { and: Array.from({ length: MAX_CONDITIONS }, () => ({ amount: { gte: 1 } })) })).not.toBe(REFUSED);
-    expect(parseOrRefuse(object, { and: Array.from({ length: MAX_CONDITIONS + 1 }, () => ({ amount: { gte: 1 } })) })).toBe(REFUSED);
+    expect(
+      parseOrRefuse(object, { and: Array.from({ length: MAX_CONDITIONS }, () => ({ amount: { gte: 1 } })) }),
+    ).not.toBe(REFUSED);
+    expect(
+      parseOrRefuse(object, { and: Array.from({ length: MAX_CONDITIONS + 1 }, () => ({ amount: { gte: 1 } })) }),
+    ).toBe(REFUSED);
     expect(parseOrRefuse(object, { stage: { in: Array(MAX_IN_VALUES).fill('proposal') } })).not.toBe(REFUSED);
     expect(parseOrRefuse(object, { stage: { in: Array(MAX_IN_VALUES + 1).fill('proposal') } })).toBe(REFUSED);
   });
 
   it('refuses keys that name prototype members, columns that are not fields, and SQL', () => {
     for (const object of OBJECTS) {
-      for (const key of [...PROTOTYPE_KEYS, ...SQLI, 'deleted_at', 'billing_address__city', `r.${fieldNames(object)[0]}`]) {
+      for (const key of [
+        ...PROTOTYPE_KEYS,
+        ...SQLI,
+        'deleted_at',
+        'billing_address__city',
+        `r.${fieldNames(object)[0]}`,
+      ]) {
         expect(parseOrRefuse(object, JSON.stringify({ [key]: { eq: 'x' } })), key).toBe(REFUSED);
-        expect(parseOrRefuse(object, { [fieldNames(object)[0]!]: JSON.parse(JSON.stringify({ [key]: 'x' })) }), key).toBe(REFUSED);
+        expect(
+          parseOrRefuse(object, { [fieldNames(object)[0]!]: JSON.parse(JSON.stringify({ [key]: 'x' })) }),
+          key,
+        ).toBe(REFUSED);
       }
     }
   });
@@ -329,50 +591,73 @@ describe('filter compiler: values only ever travel as bindings', () => {
    * these are accepted; other fields get a mix of arbitrary and valid values.
    */
   function valueProbe(object: CompiledObject) {
-    const fields = [...object.fields.values(), ...Object.values(SYSTEM_FIELDS)].filter((f) => operatorsOf(f).some((op) => op !== 'isNull'));
-    const numbers = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom(123, 4567.89, -1000, 2147483647));
+    const fields = [...object.fields.values(), ...Object.values(SYSTEM_FIELDS)].filter((f) =>
+      operatorsOf(f).some((op) => op !== 'isNull'),
+    );
+    const numbers = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+      fc.constantFrom(123, 4567.89, -1000, 2147483647),
+    );
     const valueFor = (field: CompiledField | SystemField): fc.Arbitrary<unknown> => {
       const type = 'system' in field ? field.kind : field.def.type;
       if (type === 'text' || type === 'textarea') return anyText;
       if (type === 'integer' || type === 'currency' || type === 'percent' || type === 'number') {
         return fc.oneof({ weight: 3, arbitrary: validScalar(field) }, { weight: 1, arbitrary: numbers });
       }
-      return fc.oneof({ weight: 3, arbitrary: validScalar(field) }, { weight: 1, arbitrary: fc.oneof(anyText, numbers) });
+      return fc.oneof(
+        { weight: 3, arbitrary: validScalar(field) },
+        { weight: 1, arbitrary: fc.oneof(anyText, numbers) },
+      );
     };
     const condition = fc.constantFrom(...fields).chain((field) =>
-      fc.tuple(fc.constantFrom(...operatorsOf(field).filter((op) => op !== 'isNull')), fc.array(valueFor(field), { minLength: 1, maxLength: 3 }))
+      fc
+        .tuple(
+          fc.constantFrom(...operatorsOf(field).filter((op) => op !== 'isNull')),
+          fc.array(valueFor(field), { minLength: 1, maxLength: 3 }),
+        )
         .map(([op, values]) => {
           const name = 'system' in field ? field.name : field.def.apiName;
           const v = op === 'in' || op === 'nin' ? values : op === 'between' ? [values[0], values.at(-1)] : values[0];
-          const used = op === 'in' || op === 'nin' ? values : op === 'between' ? [values[0], values.at(-1)] : [values[0]];
+          const used =
+            op === 'in' || op === 'nin' ? values : op === 'between' ? [values[0], values.at(-1)] : [values[0]];
           return { filter: { [name]: { [op]: v } }, values: used };
-        }));
+        }),
+    );
     return fc.array(condition, { minLength: 1, maxLength: 4 }).chain((conds) =>
       fc.constantFrom('and', 'or', 'not-each').map((shape) => ({
-        filter: shape === 'not-each' ? { and: conds.map((c) => ({ not: c.filter })) } : { [shape]: conds.map((c) => c.filter) },
+        filter:
+          shape === 'not-each'
+            ? { and: conds.map((c) => ({ not: c.filter })) }
+            : { [shape]: conds.map((c) => c.filter) },
         values: conds.flatMap((c) => c.values),
-      })));
+      })),
+    );
   }
 
   for (const object of OBJECTS) {
     it(`${object.def.apiName}: no input string or number shows up in the SQL text; one $n per binding`, () => {
       let accepted = 0;
       let probes = 0;
-      fc.assert(fc.property(valueProbe(object), ({ filter, values }) => {
-        probes++;
-        const tree = parseOrRefuse(object, filter);
-        if (tree === REFUSED || tree === undefined) return;
-        accepted++;
-        const { sql } = checkCompiledSql(object, tree);
-        // The SQL text depends only on fields and operators, never on the values.
-        const skeleton = toNative(object, withoutValues(tree)).sql;
-        expect(sql).toBe(skeleton);
-        for (const v of values) {
-          const text = String(v);
-          // a value that happens to spell a keyword or identifier of the value-free SQL proves nothing
-          if (text.length >= 3 && !skeleton.includes(text)) expect(sql, `value ${JSON.stringify(v)}`).not.toContain(text);
-        }
-      }), { numRuns: RUNS });
+      fc.assert(
+        fc.property(valueProbe(object), ({ filter, values }) => {
+          probes++;
+          const tree = parseOrRefuse(object, filter);
+          if (tree === REFUSED || tree === undefined) return;
+          accepted++;
+          const { sql } = checkCompiledSql(object, tree);
+          // The SQL text depends only on fields and operators, never on the values.
+          const skeleton = toNative(object, withoutValues(tree)).sql;
+          expect(sql).toBe(skeleton);
+          for (const v of values) {
+            const text = String(v);
+            // a value that happens to spell a keyword or identifier of the value-free SQL proves nothing
+            if (text.length >= 3 && !skeleton.includes(text))
+              expect(sql, `value ${JSON.stringify(v)}`).not.toContain(text);
+          }
+        }),
+        { numRuns: RUNS },
+      );
       // The property must not pass vacuously: arbitrary text is a valid value of text fields.
       expect(accepted / probes).toBeGreaterThan(0.1);
     });
@@ -399,16 +684,21 @@ describe('filter compiler: values only ever travel as bindings', () => {
 describe('filter parser: well-formed filters over real fields are accepted', () => {
   for (const object of OBJECTS) {
     it(`${object.def.apiName}: every generated filter with values of the fields' types parses and compiles`, () => {
-      fc.assert(fc.property(asInput(filterTree(validLeaf(object), 3)), (input) => {
-        let tree: FilterNode | undefined;
-        try {
-          tree = parseFilter(object, input);
-        } catch (e) {
-          throw new Error(`refused a valid filter: ${e instanceof Problem ? JSON.stringify(e.errors) : String(e)}`, { cause: e });
-        }
-        expect(tree).toBeDefined();
-        checkCompiledSql(object, tree!);
-      }), { numRuns: 1000 });
+      fc.assert(
+        fc.property(asInput(filterTree(validLeaf(object), 3)), (input) => {
+          let tree: FilterNode | undefined;
+          try {
+            tree = parseFilter(object, input);
+          } catch (e) {
+            throw new Error(`refused a valid filter: ${e instanceof Problem ? JSON.stringify(e.errors) : String(e)}`, {
+              cause: e,
+            });
+          }
+          expect(tree).toBeDefined();
+          checkCompiledSql(object, tree!);
+        }),
+        { numRuns: 1000 },
+      );
     });
   }
 });

@@ -28,8 +28,17 @@ export interface SystemField {
 }
 
 export const SYSTEM_FIELDS: Record<string, SystemField> = Object.fromEntries(
-  ([['id', 'uuid'], ['owner_id', 'uuid'], ['created_by', 'uuid'], ['updated_by', 'uuid'], ['created_at', 'datetime'], ['updated_at', 'datetime'], ['version', 'integer']] as const)
-    .map(([name, kind]) => [name, { system: true, name, columns: [name], kind }]),
+  (
+    [
+      ['id', 'uuid'],
+      ['owner_id', 'uuid'],
+      ['created_by', 'uuid'],
+      ['updated_by', 'uuid'],
+      ['created_at', 'datetime'],
+      ['updated_at', 'datetime'],
+      ['version', 'integer'],
+    ] as const
+  ).map(([name, kind]) => [name, { system: true, name, columns: [name], kind }]),
 );
 const SYSTEM_OPERATORS: Record<SystemField['kind'], readonly FilterOperator[]> = {
   uuid: ['eq', 'ne', 'in', 'nin', 'isNull'],
@@ -63,7 +72,8 @@ function checkText(value: unknown, path: string): void {
 
 const INT4 = { min: -2147483648, max: 2147483647 };
 // Offsets to ±15:59 and seconds to 59: what Postgres accepts.
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](?:0\d|1[0-5]):[0-5]\d))?$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](?:0\d|1[0-5]):[0-5]\d))?$/;
 
 /** A date or RFC 3339 date-time Postgres will take: a real calendar day in years 1 to 9999. */
 function isTimestamp(value: unknown): boolean {
@@ -80,26 +90,32 @@ function checkScalar(field: CompiledField | SystemField, value: unknown, path: s
   checkText(value, path);
   if (isSystem(field)) {
     if (field.kind === 'datetime' && literalOk && isDateLiteral(value)) return;
-    const ok = field.kind === 'uuid' ? typeof value === 'string' && UUID.test(value)
-      : field.kind === 'integer' ? Number.isInteger(value) && (value as number) >= INT4.min && (value as number) <= INT4.max
-      : isTimestamp(value);
+    const ok =
+      field.kind === 'uuid'
+        ? typeof value === 'string' && UUID.test(value)
+        : field.kind === 'integer'
+          ? Number.isInteger(value) && (value as number) >= INT4.min && (value as number) <= INT4.max
+          : isTimestamp(value);
     if (!ok) fail(path, 'type', `${field.name} needs a ${field.kind} value`);
     return;
   }
   if (isDateLiteral(value) && (field.def.type === 'date' || field.def.type === 'datetime') && literalOk) return;
   // multipicklist operators take single choices
   const check = field.def.type === 'multipicklist' ? (v: unknown) => field.validate([v]) : field.validate;
-  if (!check(value)) fail(path, 'type', `${JSON.stringify(value)} is not a valid ${field.def.type} value for ${field.def.apiName}`);
+  if (!check(value))
+    fail(path, 'type', `${JSON.stringify(value)} is not a valid ${field.def.type} value for ${field.def.apiName}`);
 }
 
 /** Resolves a field name or a lookup path (`account.industry`); see paths.ts. */
 export type ResolvePath = (path: string) => { field: CompiledField | SystemField; alias?: string } | undefined;
 
 export function parseFilter(object: CompiledObject, input: unknown, resolve?: ResolvePath): FilterNode | undefined {
-  const find: ResolvePath = resolve ?? ((name) => {
-    const field = lookupField(object, name);
-    return field && { field };
-  });
+  const find: ResolvePath =
+    resolve ??
+    ((name) => {
+      const field = lookupField(object, name);
+      return field && { field };
+    });
   if (input === undefined || input === null || input === '') return undefined;
   let raw = input;
   if (typeof input === 'string') {
@@ -120,7 +136,8 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
       const value = node[key];
       const at = `${path}/${key}`;
       if (key === 'and' || key === 'or') {
-        if (!Array.isArray(value) || value.length === 0) fail(at, 'type', `"${key}" takes a non-empty array of filters`);
+        if (!Array.isArray(value) || value.length === 0)
+          fail(at, 'type', `"${key}" takes a non-empty array of filters`);
         items.push({ kind: key, items: value.map((v, i) => walk(v, `${at}/${i}`, depth + 1)) });
       } else if (key === 'not') {
         items.push({ kind: 'not', item: walk(value, at, depth + 1) });
@@ -134,7 +151,7 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
         for (const op of Object.keys(conds)) {
           if (++conditions > MAX_CONDITIONS) fail(at, 'size', `a filter holds at most ${MAX_CONDITIONS} conditions`);
           const node = condition(field, op, conds[op], `${at}/${op}`);
-          items.push(resolved.alias ? { ...node, alias: resolved.alias } as FilterNode : node);
+          items.push(resolved.alias ? ({ ...node, alias: resolved.alias } as FilterNode) : node);
         }
       }
     }
@@ -146,7 +163,8 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
 function condition(field: CompiledField | SystemField, op: string, value: unknown, path: string): FilterNode {
   const name = isSystem(field) ? field.name : field.def.apiName;
   const allowed = isSystem(field) ? SYSTEM_OPERATORS[field.kind] : field.operators;
-  if (!(FILTER_OPERATORS as readonly string[]).includes(op)) fail(path, 'unknownOperator', `"${op}" is not a filter operator`);
+  if (!(FILTER_OPERATORS as readonly string[]).includes(op))
+    fail(path, 'unknownOperator', `"${op}" is not a filter operator`);
   if (!allowed.includes(op as FilterOperator)) {
     fail(path, 'operator', `operator "${op}" does not apply to ${name} (use ${allowed.join(', ')})`);
   }
@@ -168,7 +186,8 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
       break;
     case 'contains':
       if (!isSystem(field) && field.def.type === 'multipicklist') {
-        if (!Array.isArray(value) || value.length === 0) fail(path, 'type', 'contains on a multipicklist takes an array of values');
+        if (!Array.isArray(value) || value.length === 0)
+          fail(path, 'type', 'contains on a multipicklist takes an array of values');
         value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`));
       } else if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
         fail(path, 'type', `${op} takes a string of 1 to 255 characters`);
@@ -177,7 +196,8 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
       }
       break;
     case 'startsWith':
-      if (typeof value !== 'string' || value.length === 0 || value.length > 255) fail(path, 'type', `${op} takes a string of 1 to 255 characters`);
+      if (typeof value !== 'string' || value.length === 0 || value.length > 255)
+        fail(path, 'type', `${op} takes a string of 1 to 255 characters`);
       checkText(value, path);
       break;
     default:

@@ -32,25 +32,39 @@ const keyName = (k: SortKey) => (k.alias ? `${k.alias}.${k.column}` : k.column);
 export function parseSort(object: CompiledObject, input: unknown, resolve?: ResolvePath): SortKey[] {
   const keys: SortKey[] = [];
   if (input !== undefined && input !== '') {
-    if (typeof input !== 'string' || input.length > 500) throw badRequest('sort must be a list like -amount,name', [{ field: 'sort', code: 'type', message: 'sort must be a string' }]);
+    if (typeof input !== 'string' || input.length > 500)
+      throw badRequest('sort must be a list like -amount,name', [
+        { field: 'sort', code: 'type', message: 'sort must be a string' },
+      ]);
     for (const part of input.split(',')) {
       const desc = part.startsWith('-');
       const name = desc ? part.slice(1) : part;
       const own = lookupField(object, name);
       const resolved: ReturnType<ResolvePath> = resolve ? resolve(name) : own && { field: own };
       const field: CompiledField | SystemField | undefined = resolved?.field;
-      if (!field) throw badRequest(`cannot sort by "${name}"`, [{ field: 'sort', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
+      if (!field)
+        throw badRequest(`cannot sort by "${name}"`, [
+          { field: 'sort', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` },
+        ]);
       if (!isSystem(field) && !field.type.sortable) {
-        throw badRequest(`cannot sort by "${name}"`, [{ field: 'sort', code: 'notSortable', message: `${field.def.type} fields cannot be sorted` }]);
+        throw badRequest(`cannot sort by "${name}"`, [
+          { field: 'sort', code: 'notSortable', message: `${field.def.type} fields cannot be sorted` },
+        ]);
       }
       const notNull = isSystem(field) && !resolved?.alias && NOT_NULL_SYSTEM.has(field.name);
-      const key: SortKey = { column: field.columns[0]!, desc, ...(resolved?.alias ? { alias: resolved.alias } : {}), ...(notNull ? { notNull } : {}) };
+      const key: SortKey = {
+        column: field.columns[0]!,
+        desc,
+        ...(resolved?.alias ? { alias: resolved.alias } : {}),
+        ...(notNull ? { notNull } : {}),
+      };
       if (keys.some((k) => keyName(k) === keyName(key))) continue;
       keys.push(key);
     }
   }
   // Newest first by default: ids are UUIDv7, so they order by creation time.
-  if (!keys.some((k) => k.column === 'id' && !k.alias)) keys.push({ column: 'id', desc: keys[0]?.desc ?? true, notNull: true });
+  if (!keys.some((k) => k.column === 'id' && !k.alias))
+    keys.push({ column: 'id', desc: keys[0]?.desc ?? true, notNull: true });
   return keys;
 }
 
@@ -64,12 +78,16 @@ export function selectSortValues(knex: Knex, qb: Knex.QueryBuilder, keys: SortKe
 
 export function encodeCursor(keys: SortKey[], row: Record<string, unknown>): string {
   const values = keys.map((_k, i) => row[sortValueAlias(i)] ?? null);
-  return Buffer.from(JSON.stringify({ s: keys.map((k) => (k.desc ? '-' : '') + keyName(k)).join(','), v: values })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ s: keys.map((k) => (k.desc ? '-' : '') + keyName(k)).join(','), v: values }),
+  ).toString('base64url');
 }
 
 /** The answer to a cursor that was not made by encodeCursor for this sort. */
 export const cursorRefused = () =>
-  badRequest('cursor is not valid for this query', [{ field: 'cursor', code: 'cursor', message: 'use the nextCursor of the previous page, with the same sort' }]);
+  badRequest('cursor is not valid for this query', [
+    { field: 'cursor', code: 'cursor', message: 'use the nextCursor of the previous page, with the same sort' },
+  ]);
 
 export function decodeCursor(keys: SortKey[], cursor: unknown): unknown[] | undefined {
   if (cursor === undefined || cursor === '') return undefined;
@@ -86,7 +104,12 @@ export function decodeCursor(keys: SortKey[], cursor: unknown): unknown[] | unde
   // encodeCursor writes text or null only. A value of the wrong type for its column (a tampered
   // cursor) can still get past here; the records service answers Postgres' refusal with a 400.
   if (parsed.v.some((v) => v !== null && (typeof v !== 'string' || v.includes('\u0000')))) throw refuse();
-  if (keys[keys.length - 1]?.column === 'id' && !keys[keys.length - 1]?.alias && !UUID.test(String(parsed.v[parsed.v.length - 1]))) throw refuse();
+  if (
+    keys[keys.length - 1]?.column === 'id' &&
+    !keys[keys.length - 1]?.alias &&
+    !UUID.test(String(parsed.v[parsed.v.length - 1]))
+  )
+    throw refuse();
   return parsed.v;
 }
 

@@ -24,7 +24,10 @@ export interface ResolvedPath {
 export class PathResolver {
   readonly joins = new Map<string, Join>();
 
-  constructor(readonly object: CompiledObject, private readonly objects: ReadonlyMap<string, CompiledObject>) {}
+  constructor(
+    readonly object: CompiledObject,
+    private readonly objects: ReadonlyMap<string, CompiledObject>,
+  ) {}
 
   resolve(path: string): ResolvedPath | undefined {
     const dot = path.indexOf('.');

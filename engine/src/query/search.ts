@@ -23,23 +23,40 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** The searchable fields' columns, only those the caller may read when access is given. */
 export function searchableColumns(object: CompiledObject, access?: Access): string[] {
   return [...object.fields.values()]
-    .filter((f) => f.def.searchable && SEARCHABLE_TYPES.has(f.def.type) && (!access || access.canReadField(object.def.apiName, f.def.apiName)))
+    .filter(
+      (f) =>
+        f.def.searchable &&
+        SEARCHABLE_TYPES.has(f.def.type) &&
+        (!access || access.canReadField(object.def.apiName, f.def.apiName)),
+    )
     .map((f) => f.columns[0]!);
 }
 
 export async function search(
-  knex: Knex, schema: string, compiled: CompiledMetadata,
-  input: { q?: unknown; objects?: unknown; limit?: unknown }, access: Access,
+  knex: Knex,
+  schema: string,
+  compiled: CompiledMetadata,
+  input: { q?: unknown; objects?: unknown; limit?: unknown },
+  access: Access,
 ): Promise<SearchHit[]> {
   const q = typeof input.q === 'string' ? input.q.trim() : '';
-  if (unstorableValue(q)) throw badRequest('q holds characters that cannot be searched', [{ field: 'q', code: 'invalidCharacter', message: 'no NUL characters or lone surrogates' }]);
-  if (q.length < 2 || q.length > 100) throw badRequest('q must be 2 to 100 characters', [{ field: 'q', code: 'length', message: '2 to 100 characters' }]);
+  if (unstorableValue(q))
+    throw badRequest('q holds characters that cannot be searched', [
+      { field: 'q', code: 'invalidCharacter', message: 'no NUL characters or lone surrogates' },
+    ]);
+  if (q.length < 2 || q.length > 100)
+    throw badRequest('q must be 2 to 100 characters', [{ field: 'q', code: 'length', message: '2 to 100 characters' }]);
   const perObject = input.limit === undefined ? 5 : Number(input.limit);
-  if (!Number.isInteger(perObject) || perObject < 1 || perObject > 50) throw badRequest('limit must be 1 to 50', [{ field: 'limit', code: 'range', message: '1 to 50' }]);
+  if (!Number.isInteger(perObject) || perObject < 1 || perObject > 50)
+    throw badRequest('limit must be 1 to 50', [{ field: 'limit', code: 'range', message: '1 to 50' }]);
   let objects = [...compiled.objects.values()].filter((o) => access.can(o.def.apiName, 'read'));
   if (typeof input.objects === 'string' && input.objects !== '') {
     const wanted = input.objects.split(',');
-    for (const name of wanted) if (!compiled.objects.has(name)) throw badRequest(`"${name}" is not an object`, [{ field: 'objects', code: 'unknownObject', message: `"${name}" is not an object` }]);
+    for (const name of wanted)
+      if (!compiled.objects.has(name))
+        throw badRequest(`"${name}" is not an object`, [
+          { field: 'objects', code: 'unknownObject', message: `"${name}" is not an object` },
+        ]);
     objects = objects.filter((o) => wanted.includes(o.def.apiName));
   }
   const pattern = `%${escapeLike(q)}%`;
@@ -52,14 +69,24 @@ export async function search(
     const restrict = recordAccessSql(access, object, schema, 'r', 'read');
     const similarities = columns.map((c) => knex.raw('similarity(??::text, ?)', [`r.${c}`, q]));
     // greatest(?, ?, …): one placeholder per column, each bound to its similarity() above
-    const score = similarities.length === 1 ? similarities[0]! : knex.raw('greatest(' + similarities.map(() => '?').join(', ') + ')', similarities);
-    parts.push(knex(`${schema}.${object.table} as r`)
-      .select(knex.raw('? as object', [object.def.apiName]), 'r.id', nameReadable ? knex.raw('??::text as name', [`r.${nameColumn}`]) : knex.raw('null::text as name'), knex.raw('(?)::real as score', [score]))
-      .whereNull('r.deleted_at')
-      .whereRaw(restrict?.sql ?? 'true', (restrict?.bindings ?? []) as Knex.RawBinding[])
-      .where((w) => columns.forEach((c) => w.orWhereRaw("?? ilike ? escape '\\'", [`r.${c}`, pattern])))
-      .orderBy('score', 'desc')
-      .limit(perObject));
+    const score =
+      similarities.length === 1
+        ? similarities[0]!
+        : knex.raw('greatest(' + similarities.map(() => '?').join(', ') + ')', similarities);
+    parts.push(
+      knex(`${schema}.${object.table} as r`)
+        .select(
+          knex.raw('? as object', [object.def.apiName]),
+          'r.id',
+          nameReadable ? knex.raw('??::text as name', [`r.${nameColumn}`]) : knex.raw('null::text as name'),
+          knex.raw('(?)::real as score', [score]),
+        )
+        .whereNull('r.deleted_at')
+        .whereRaw(restrict?.sql ?? 'true', (restrict?.bindings ?? []) as Knex.RawBinding[])
+        .where((w) => columns.forEach((c) => w.orWhereRaw("?? ilike ? escape '\\'", [`r.${c}`, pattern])))
+        .orderBy('score', 'desc')
+        .limit(perObject),
+    );
   }
   if (!parts.length) return [];
   const rows = await knex.unionAll(parts, true);

@@ -15,14 +15,20 @@ import { idempotent, requestHash } from './idempotency.js';
  */
 
 /** The records service's delete to the recycle bin, with its cascades (RecordsService.softDelete). */
-export type SoftDelete = (trx: Knex.Transaction, object: CompiledObject, ids: string[], caller: Caller) => Promise<void>;
+export type SoftDelete = (
+  trx: Knex.Transaction,
+  object: CompiledObject,
+  ids: string[],
+  caller: Caller,
+) => Promise<void>;
 
 export interface BulkDeleteRequest {
   ids: unknown[];
   allOrNone: boolean;
 }
 
-export type BulkDeleteRowResult = { index: number; ok: true; id: string } | { index: number; ok: false; errors: FieldError[] };
+export type BulkDeleteRowResult =
+  { index: number; ok: true; id: string } | { index: number; ok: false; errors: FieldError[] };
 export interface BulkDeleteResult {
   deleted: number;
   failed: number;
@@ -31,13 +37,22 @@ export interface BulkDeleteResult {
 
 export function parseBulkDelete(body: unknown): BulkDeleteRequest {
   if (!isPlainObject(body) || !Array.isArray(body.ids)) {
-    throw badRequest('the body must be { "ids": [...] }', [{ field: '/ids', code: 'type', message: 'expected an array of record ids' }]);
+    throw badRequest('the body must be { "ids": [...] }', [
+      { field: '/ids', code: 'type', message: 'expected an array of record ids' },
+    ]);
   }
   const { ids, allOrNone } = body;
-  if (ids.length === 0 || ids.length > MAX_BULK) throw badRequest(`send 1 to ${MAX_BULK} ids`, [{ field: '/ids', code: 'size', message: `1 to ${MAX_BULK} ids` }]);
+  if (ids.length === 0 || ids.length > MAX_BULK)
+    throw badRequest(`send 1 to ${MAX_BULK} ids`, [{ field: '/ids', code: 'size', message: `1 to ${MAX_BULK} ids` }]);
   const unknownKey = Object.keys(body).find((k) => k !== 'ids' && k !== 'allOrNone');
-  if (unknownKey) throw badRequest(`unknown property "${unknownKey}"`, [{ field: `/${unknownKey}`, code: 'unknownProperty', message: 'use ids and allOrNone' }]);
-  if (allOrNone !== undefined && typeof allOrNone !== 'boolean') throw badRequest('allOrNone is true or false', [{ field: '/allOrNone', code: 'type', message: 'expected a boolean' }]);
+  if (unknownKey)
+    throw badRequest(`unknown property "${unknownKey}"`, [
+      { field: `/${unknownKey}`, code: 'unknownProperty', message: 'use ids and allOrNone' },
+    ]);
+  if (allOrNone !== undefined && typeof allOrNone !== 'boolean')
+    throw badRequest('allOrNone is true or false', [
+      { field: '/allOrNone', code: 'type', message: 'expected a boolean' },
+    ]);
   return { ids, allOrNone: allOrNone !== false };
 }
 
@@ -48,19 +63,45 @@ export class BulkDeleter {
     private readonly softDelete: SoftDelete,
   ) {}
 
-  run(object: CompiledObject, request: BulkDeleteRequest, caller: Caller, idempotencyKey?: string): Promise<{ result: BulkDeleteResult; replayed: boolean }> {
+  run(
+    object: CompiledObject,
+    request: BulkDeleteRequest,
+    caller: Caller,
+    idempotencyKey?: string,
+  ): Promise<{ result: BulkDeleteResult; replayed: boolean }> {
     const hash = requestHash({ o: object.def.apiName, delete: request });
-    return this.knex.transaction((trx) => idempotent(trx, this.schema, caller.userId, idempotencyKey, hash, () => this.write(trx, object, request, caller)));
+    return this.knex.transaction((trx) =>
+      idempotent(trx, this.schema, caller.userId, idempotencyKey, hash, () => this.write(trx, object, request, caller)),
+    );
   }
 
-  async write(trx: Knex.Transaction, object: CompiledObject, request: BulkDeleteRequest, caller: Caller): Promise<BulkDeleteResult> {
+  async write(
+    trx: Knex.Transaction,
+    object: CompiledObject,
+    request: BulkDeleteRequest,
+    caller: Caller,
+  ): Promise<BulkDeleteResult> {
     caller.access.require(object, 'delete');
     const errors: FieldError[][] = request.ids.map(() => []);
-    const targets = await lockTargets(trx, this.schema, object, rowIds(request.ids, errors), caller, ['id'], () => 'full', errors);
+    const targets = await lockTargets(
+      trx,
+      this.schema,
+      object,
+      rowIds(request.ids, errors),
+      caller,
+      ['id'],
+      () => 'full',
+      errors,
+    );
     const refuse = () => {
       const bad = errors.flatMap((e, index) => e.map((err) => ({ ...err, index })));
       if (bad.length && request.allOrNone) {
-        throw new Problem(422, 'Not deleted', `${new Set(bad.map((e) => e.index)).size} of ${request.ids.length} records cannot be deleted; nothing was deleted`, bad);
+        throw new Problem(
+          422,
+          'Not deleted',
+          `${new Set(bad.map((e) => e.index)).size} of ${request.ids.length} records cannot be deleted; nothing was deleted`,
+          bad,
+        );
       }
     };
     refuse();
@@ -84,7 +125,9 @@ export class BulkDeleter {
       }
       refuse();
     }
-    const results: BulkDeleteRowResult[] = request.ids.map((_, index) => (errors[index]!.length ? { index, ok: false, errors: errors[index]! } : { index, ok: true, id: idOf(index) }));
+    const results: BulkDeleteRowResult[] = request.ids.map((_, index) =>
+      errors[index]!.length ? { index, ok: false, errors: errors[index]! } : { index, ok: true, id: idOf(index) },
+    );
     const deleted = results.filter((r) => r.ok).length;
     return { deleted, failed: results.length - deleted, results };
   }

@@ -28,7 +28,9 @@ export interface BulkRequest {
   allOrNone: boolean;
 }
 
-export type BulkRowResult = { index: number; ok: true; id: string; created: boolean; version?: number } | { index: number; ok: false; errors: FieldError[] };
+export type BulkRowResult =
+  | { index: number; ok: true; id: string; created: boolean; version?: number }
+  | { index: number; ok: false; errors: FieldError[] };
 export interface BulkCheck {
   /** Row index → the live record its upsert key matched. */
   existing: Map<number, Record<string, unknown>>;
@@ -56,30 +58,54 @@ export const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && 
 
 export function parseBulkRequest(object: CompiledObject, body: unknown): BulkRequest {
   if (!isPlainObject(body) || !Array.isArray(body.records)) {
-    throw badRequest('the body must be { "records": [...] }', [{ field: '/records', code: 'type', message: 'expected an array of records' }]);
+    throw badRequest('the body must be { "records": [...] }', [
+      { field: '/records', code: 'type', message: 'expected an array of records' },
+    ]);
   }
   const { records, upsertOn, allOrNone } = body;
   if (records.length === 0 || records.length > MAX_BULK) {
-    throw badRequest(`send 1 to ${MAX_BULK} records`, [{ field: '/records', code: 'size', message: `1 to ${MAX_BULK} records` }]);
+    throw badRequest(`send 1 to ${MAX_BULK} records`, [
+      { field: '/records', code: 'size', message: `1 to ${MAX_BULK} records` },
+    ]);
   }
   const notObject = records.findIndex((r) => !isPlainObject(r));
-  if (notObject >= 0) throw badRequest('every record must be a JSON object', [{ field: `/records/${notObject}`, code: 'type', message: 'expected an object', index: notObject }]);
+  if (notObject >= 0)
+    throw badRequest('every record must be a JSON object', [
+      { field: `/records/${notObject}`, code: 'type', message: 'expected an object', index: notObject },
+    ]);
   const unknownKey = Object.keys(body).find((k) => !['records', 'upsertOn', 'allOrNone'].includes(k));
-  if (unknownKey) throw badRequest(`unknown property "${unknownKey}"`, [{ field: `/${unknownKey}`, code: 'unknownProperty', message: 'use records, upsertOn and allOrNone' }]);
-  if (allOrNone !== undefined && typeof allOrNone !== 'boolean') throw badRequest('allOrNone is true or false', [{ field: '/allOrNone', code: 'type', message: 'expected a boolean' }]);
+  if (unknownKey)
+    throw badRequest(`unknown property "${unknownKey}"`, [
+      { field: `/${unknownKey}`, code: 'unknownProperty', message: 'use records, upsertOn and allOrNone' },
+    ]);
+  if (allOrNone !== undefined && typeof allOrNone !== 'boolean')
+    throw badRequest('allOrNone is true or false', [
+      { field: '/allOrNone', code: 'type', message: 'expected a boolean' },
+    ]);
   if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, '/upsertOn');
-  return { records: records as Row[], ...(upsertOn ? { upsertOn: upsertOn as string } : {}), allOrNone: allOrNone !== false };
+  return {
+    records: records as Row[],
+    ...(upsertOn ? { upsertOn: upsertOn as string } : {}),
+    allOrNone: allOrNone !== false,
+  };
 }
 
 /** Upserts match on one unique, single-column field; `where` names the parameter in the 400. */
 export function checkUpsertOn(object: CompiledObject, upsertOn: unknown, where: string): asserts upsertOn is string {
   const field = typeof upsertOn === 'string' ? object.fields.get(upsertOn) : undefined;
   if (!field || !field.def.unique || field.columns.length !== 1) {
-    throw badRequest('upsertOn must name a unique field', [{ field: where, code: 'notUnique', message: `${String(upsertOn)} is not a unique field of ${object.def.apiName}` }]);
+    throw badRequest('upsertOn must name a unique field', [
+      {
+        field: where,
+        code: 'notUnique',
+        message: `${String(upsertOn)} is not a unique field of ${object.def.apiName}`,
+      },
+    ]);
   }
 }
 
-export const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+export const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 
 export class BulkWriter {
   constructor(
@@ -93,9 +119,16 @@ export class BulkWriter {
     return db(`${this.schema}.${object.table}`);
   }
 
-  async run(object: CompiledObject, request: BulkRequest, caller: Caller, idempotencyKey?: string): Promise<{ result: BulkResult; replayed: boolean }> {
+  async run(
+    object: CompiledObject,
+    request: BulkRequest,
+    caller: Caller,
+    idempotencyKey?: string,
+  ): Promise<{ result: BulkResult; replayed: boolean }> {
     const hash = requestHash({ o: object.def.apiName, r: request });
-    return this.knex.transaction((trx) => idempotent(trx, this.schema, caller.userId, idempotencyKey, hash, () => this.write(trx, object, request, caller)));
+    return this.knex.transaction((trx) =>
+      idempotent(trx, this.schema, caller.userId, idempotencyKey, hash, () => this.write(trx, object, request, caller)),
+    );
   }
 
   /**
@@ -107,14 +140,24 @@ export class BulkWriter {
     const { records, upsertOn } = request;
     checkBulkAccess(object, request, caller);
     const errors: FieldError[][] = records.map(() => []);
-    const existing = upsertOn ? await this.findExisting(trx, object, records, upsertOn, errors, caller) : new Map<number, Row>();
+    const existing = upsertOn
+      ? await this.findExisting(trx, object, records, upsertOn, errors, caller)
+      : new Map<number, Row>();
     const checked = records.map((body, i) => {
       const current = existing.get(i);
-      const { values, errors: rowErrors } = validateBody(object, body, current ? 'update' : 'create', caller.locale, current ? toRecord(object, current) : undefined);
+      const { values, errors: rowErrors } = validateBody(
+        object,
+        body,
+        current ? 'update' : 'create',
+        caller.locale,
+        current ? toRecord(object, current) : undefined,
+      );
       errors[i]!.push(...rowErrors);
       return values;
     });
-    (await missingReferences(trx, this.schema, this.metadata(), object, checked, caller.access)).forEach((e, i) => errors[i]!.push(...e));
+    (await missingReferences(trx, this.schema, this.metadata(), object, checked, caller.access)).forEach((e, i) =>
+      errors[i]!.push(...e),
+    );
     await uniqueClashes(trx, this.table(object, trx), object, checked, existing, errors);
     return { existing, checked, errors };
   }
@@ -124,13 +167,22 @@ export class BulkWriter {
    * (CSV import writes an all-or-none file batch after batch in a single transaction).
    * `insertRows` replaces the multi-row INSERTs of new rows (CSV import sends them with COPY).
    */
-  async write(trx: Knex.Transaction, object: CompiledObject, request: BulkRequest, caller: Caller, insertRows?: RowInserter): Promise<BulkResult> {
+  async write(
+    trx: Knex.Transaction,
+    object: CompiledObject,
+    request: BulkRequest,
+    caller: Caller,
+    insertRows?: RowInserter,
+  ): Promise<BulkResult> {
     const { records } = request;
     const { existing, checked, errors } = await this.check(trx, object, request, caller);
 
     const bad = errors.flatMap((e, index) => e.map((err) => ({ ...err, index })));
     if (bad.length && request.allOrNone) {
-      throw invalid(`${new Set(bad.map((e) => e.index)).size} of ${records.length} records are not valid; nothing was saved`, bad);
+      throw invalid(
+        `${new Set(bad.map((e) => e.index)).size} of ${records.length} records are not valid; nothing was saved`,
+        bad,
+      );
     }
     const results: BulkRowResult[] = records.map((_, index) => ({ index, ok: false, errors: errors[index]! }));
     const inserts: { index: number; row: Row }[] = [];
@@ -140,57 +192,119 @@ export class BulkWriter {
       if (errors[index]!.length) continue;
       const current = existing.get(index);
       if (current) {
-        const [updated] = await this.table(object, trx).where({ id: current.id }).update({
-          ...toColumnValues(object, values, this.corporateCurrency()), version: trx.raw('version + 1'), updated_at: trx.fn.now(), updated_by: caller.userId,
-        }).returning('*');
+        const [updated] = await this.table(object, trx)
+          .where({ id: current.id })
+          .update({
+            ...toColumnValues(object, values, this.corporateCurrency()),
+            version: trx.raw('version + 1'),
+            updated_at: trx.fn.now(),
+            updated_by: caller.userId,
+          })
+          .returning('*');
         touched.push(current, updated);
         changes.push([current, updated]);
         results[index] = { index, ok: true, id: current.id as string, created: false };
       } else {
         const id = uuidv7();
         // Object.assign, not a spread: spreading rows of differing shapes cost 4 µs a row.
-        inserts.push({ index, row: Object.assign(toColumnValues(object, values, this.corporateCurrency()), { id, owner_id: caller.userId, created_by: caller.userId, updated_by: caller.userId }) });
+        inserts.push({
+          index,
+          row: Object.assign(toColumnValues(object, values, this.corporateCurrency()), {
+            id,
+            owner_id: caller.userId,
+            created_by: caller.userId,
+            updated_by: caller.userId,
+          }),
+        });
         results[index] = { index, ok: true, id, created: true };
       }
     }
     // Rows may lack optional columns; knex fills a multi-row insert's gaps with DEFAULT.
-    if (insertRows) await insertRows(trx, object, inserts.map((i) => i.row), caller);
+    if (insertRows)
+      await insertRows(
+        trx,
+        object,
+        inserts.map((i) => i.row),
+        caller,
+      );
     else {
       for (const chunk of chunks(inserts, CHUNK)) await this.table(object, trx).insert(chunk.map((c) => c.row));
-      await recordEvents(trx, this.schema, object, inserts.map((i) => i.row.id as string), 'created', caller);
+      await recordEvents(
+        trx,
+        this.schema,
+        object,
+        inserts.map((i) => i.row.id as string),
+        'created',
+        caller,
+      );
     }
     // Embedded PGlite has no autovacuum: without fresh statistics the planner takes a table that
     // just grew by thousands of rows for empty and stops using its indexes.
     if (inserts.length >= ANALYZE_AFTER) await trx.raw('analyze ??', [`${this.schema}.${object.table}`]);
     await refreshRollups(trx, this.schema, this.metadata(), object, [...touched, ...inserts.map((i) => i.row)]);
-    await recordManyChanges(trx, this.schema, object, changes.map(([before, after]) => [toRecord(object, before), toRecord(object, after)]), caller);
+    await recordManyChanges(
+      trx,
+      this.schema,
+      object,
+      changes.map(([before, after]) => [toRecord(object, before), toRecord(object, after)]),
+      caller,
+    );
     const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
-    return { created: ok.filter((r) => r.created).length, updated: ok.filter((r) => !r.created).length, failed: results.length - ok.length, results };
+    return {
+      created: ok.filter((r) => r.created).length,
+      updated: ok.filter((r) => !r.created).length,
+      failed: results.length - ok.length,
+      results,
+    };
   }
 
   /** Live records matched by the upsert key, by row index; duplicate or missing keys are row errors. */
-  private async findExisting(trx: Knex.Transaction, object: CompiledObject, records: Row[], upsertOn: string, errors: FieldError[][], caller: Caller): Promise<Map<number, Row>> {
+  private async findExisting(
+    trx: Knex.Transaction,
+    object: CompiledObject,
+    records: Row[],
+    upsertOn: string,
+    errors: FieldError[][],
+    caller: Caller,
+  ): Promise<Map<number, Row>> {
     const editable = recordAccessSql(caller.access, object, this.schema, object.table, 'edit');
     const field = object.fields.get(upsertOn)!;
     const seen = new Map<unknown, number>();
     records.forEach((r, i) => {
       const key = r[upsertOn];
-      if (key === undefined || key === null || key === '') errors[i]!.push({ field: upsertOn, code: 'required', message: `${upsertOn} is needed to upsert` });
-      else if (!field.validate(key)) errors[i]!.push({ field: upsertOn, code: 'type', message: `${upsertOn} is not a valid ${field.def.type}` });
-      else if (seen.has(key)) errors[i]!.push({ field: upsertOn, code: 'duplicate', message: `row ${seen.get(key)} has the same ${upsertOn}` });
+      if (key === undefined || key === null || key === '')
+        errors[i]!.push({ field: upsertOn, code: 'required', message: `${upsertOn} is needed to upsert` });
+      else if (!field.validate(key))
+        errors[i]!.push({ field: upsertOn, code: 'type', message: `${upsertOn} is not a valid ${field.def.type}` });
+      else if (seen.has(key))
+        errors[i]!.push({
+          field: upsertOn,
+          code: 'duplicate',
+          message: `row ${seen.get(key)} has the same ${upsertOn}`,
+        });
       else seen.set(key, i);
     });
     const byKey = new Map<unknown, Row>();
     for (const keys of chunks([...seen.keys()], 1000)) {
-      const rows: Row[] = await this.table(object, trx).select(selectColumns(object))
-        .select(trx.raw('? as _can_edit', [editable ? trx.raw(editable.sql, editable.bindings as Knex.RawBinding[]) : true]))
-        .whereIn(field.columns[0]!, keys as Knex.Value[]).whereNull('deleted_at').forUpdate();
+      const rows: Row[] = await this.table(object, trx)
+        .select(selectColumns(object))
+        .select(
+          trx.raw('? as _can_edit', [editable ? trx.raw(editable.sql, editable.bindings as Knex.RawBinding[]) : true]),
+        )
+        .whereIn(field.columns[0]!, keys as Knex.Value[])
+        .whereNull('deleted_at')
+        .forUpdate();
       for (const row of rows) byKey.set(row[field.columns[0]!], row);
     }
     const existing = new Map<number, Row>();
     for (const [key, index] of seen) {
       const row = byKey.get(field.type.toColumns(key, field.def)[0]);
-      if (row && !row._can_edit) errors[index]!.push({ field: upsertOn, code: 'recordAccess', message: `you may not change the ${object.def.apiName} with this ${upsertOn}` });
+      if (row && !row._can_edit)
+        errors[index]!.push({
+          field: upsertOn,
+          code: 'recordAccess',
+          message: `you may not change the ${object.def.apiName} with this ${upsertOn}`,
+        });
       else if (row) existing.set(index, row);
     }
     return existing;
@@ -213,12 +327,22 @@ export function refuseUneditableFields(object: CompiledObject, records: Row[], c
   const denied = new Map<string, number>();
   records.forEach((body, index) => {
     for (const key of Object.keys(body)) {
-      if (!denied.has(key) && object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key)) denied.set(key, index);
+      if (!denied.has(key) && object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key))
+        denied.set(key, index);
     }
   });
   if (denied.size) {
-    throw new Problem(403, 'Forbidden', `you may not edit ${[...denied.keys()].join(', ')}; nothing was saved`,
-      [...denied].map(([field, index]) => ({ field, index, code: 'fieldPermission', message: `no edit access to ${object.def.apiName}.${field}` })));
+    throw new Problem(
+      403,
+      'Forbidden',
+      `you may not edit ${[...denied.keys()].join(', ')}; nothing was saved`,
+      [...denied].map(([field, index]) => ({
+        field,
+        index,
+        code: 'fieldPermission',
+        message: `no edit access to ${object.def.apiName}.${field}`,
+      })),
+    );
   }
 }
 
@@ -226,7 +350,14 @@ export function refuseUneditableFields(object: CompiledObject, records: Row[], c
  * Unique fields: clashes with live records and between rows of a request, found before writing.
  * `existing` maps a row to the record it changes, which may keep its own value.
  */
-export async function uniqueClashes(trx: Knex.Transaction, table: Knex.QueryBuilder, object: CompiledObject, rows: Map<string, unknown>[], existing: Map<number, Row>, errors: FieldError[][]): Promise<void> {
+export async function uniqueClashes(
+  trx: Knex.Transaction,
+  table: Knex.QueryBuilder,
+  object: CompiledObject,
+  rows: Map<string, unknown>[],
+  existing: Map<number, Row>,
+  errors: FieldError[][],
+): Promise<void> {
   for (const field of object.fields.values()) {
     if (!field.def.unique) continue;
     const column = field.columns[0]!;
@@ -235,14 +366,28 @@ export async function uniqueClashes(trx: Knex.Transaction, table: Knex.QueryBuil
       const v = values.get(field.def.apiName);
       if (v === undefined || v === null) return;
       const stored = field.type.toColumns(v, field.def)[0];
-      if (owners.has(stored)) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `row ${owners.get(stored)} has the same ${field.def.apiName}` });
+      if (owners.has(stored))
+        errors[i]!.push({
+          field: field.def.apiName,
+          code: 'unique',
+          message: `row ${owners.get(stored)} has the same ${field.def.apiName}`,
+        });
       else owners.set(stored, i);
     });
     for (const values of chunks([...owners.keys()], 1000)) {
-      const taken: Row[] = await table.clone().select('id', column).whereIn(column, values as Knex.Value[]).whereNull('deleted_at');
+      const taken: Row[] = await table
+        .clone()
+        .select('id', column)
+        .whereIn(column, values as Knex.Value[])
+        .whereNull('deleted_at');
       for (const row of taken) {
         const i = owners.get(row[column])!;
-        if (existing.get(i)?.id !== row.id) errors[i]!.push({ field: field.def.apiName, code: 'unique', message: `another ${object.def.apiName} already has this ${field.def.apiName}` });
+        if (existing.get(i)?.id !== row.id)
+          errors[i]!.push({
+            field: field.def.apiName,
+            code: 'unique',
+            message: `another ${object.def.apiName} already has this ${field.def.apiName}`,
+          });
       }
     }
   }

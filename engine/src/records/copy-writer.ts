@@ -23,7 +23,8 @@ type Row = Record<string, unknown>;
 export type RowWriteMethod = 'copy' | 'insert';
 
 /** node-postgres' own parameter serialiser (arrays, dates, JSON objects), so both paths agree. */
-const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue;
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils
+  .prepareValue;
 /** The system columns a new row is given in Node; the others come from column defaults. */
 const SYSTEM_UUID_COLUMNS = ['id', 'owner_id', 'created_by', 'updated_by'];
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -98,17 +99,28 @@ export class RowWriter {
    * meanwhile (no lookups, unique fields, upserts or rollups to query): the connection runs one
    * statement at a time, and node-postgres' queue for a second one is deprecated.
    */
-  constructor(private readonly schema: string, private readonly method: RowWriteMethod, private readonly pipelined: boolean) {}
+  constructor(
+    private readonly schema: string,
+    private readonly method: RowWriteMethod,
+    private readonly pipelined: boolean,
+  ) {}
 
   /** The rows' statement; their `created` history entries follow, in bulk; a BulkWriter RowInserter. */
-  readonly insert = async (trx: Knex.Transaction, object: CompiledObject, rows: Row[], caller: Caller): Promise<void> => {
+  readonly insert = async (
+    trx: Knex.Transaction,
+    object: CompiledObject,
+    rows: Row[],
+    caller: Caller,
+  ): Promise<void> => {
     if (!rows.length) return;
     await this.settle();
     const columns = columnsOf(object);
     // Every row comes from the same code (toColumnValues and the system columns): a column this
     // writer does not know would show in the first row, and is refused rather than dropped.
-    for (const key of Object.keys(rows[0]!)) if (!columns.known.has(key)) throw new Error(`${object.table} has no writable column ${key}`);
-    if (this.history && (this.history.trx !== trx || this.history.object !== object || this.history.caller !== caller)) await this.writeHistory();
+    for (const key of Object.keys(rows[0]!))
+      if (!columns.known.has(key)) throw new Error(`${object.table} has no writable column ${key}`);
+    if (this.history && (this.history.trx !== trx || this.history.object !== object || this.history.caller !== caller))
+      await this.writeHistory();
     this.history ??= { trx, object, caller, ids: [] };
     for (const row of rows) this.history.ids.push(row.id as string);
     // The transaction's own connection: knex hands it out without a second checkout.
@@ -126,7 +138,9 @@ export class RowWriter {
     // A full history batch follows the rows in the same chain, so PostgreSQL goes on to it alone.
     const history = this.history.ids.length >= HISTORY_BATCH ? this.takeHistory() : undefined;
     this.inFlight = statement
-      .then(() => history && recordEvents(history.trx, this.schema, history.object, history.ids, 'created', history.caller))
+      .then(
+        () => history && recordEvents(history.trx, this.schema, history.object, history.ids, 'created', history.caller),
+      )
       .catch((e) => {
         this.failure ??= e;
       });
@@ -166,7 +180,12 @@ export class RowWriter {
     return `${pg.escapeIdentifier(this.schema)}.${pg.escapeIdentifier(object.table)}`;
   }
 
-  private copy(connection: pg.Client, object: CompiledObject, columns: string[], rows: Row[]): { accepted: Promise<void>; done: Promise<void> } {
+  private copy(
+    connection: pg.Client,
+    object: CompiledObject,
+    columns: string[],
+    rows: Row[],
+  ): { accepted: Promise<void>; done: Promise<void> } {
     // Joined, not concatenated: a concatenation leaves two string pieces per cell to collect.
     const cells = new Array<string>(columns.length);
     const lines = new Array<string>(rows.length + 1);
@@ -177,7 +196,9 @@ export class RowWriter {
     }
     lines[rows.length] = '';
     const text = lines.join('\n');
-    const stream = copyFrom(`copy ${this.table(object)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) from stdin`);
+    const stream = copyFrom(
+      `copy ${this.table(object)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) from stdin`,
+    );
     // node-postgres calls handleCopyInResponse when PostgreSQL is ready for the data; the stream
     // then writes what it holds to the socket.
     const submittable = stream as unknown as { handleCopyInResponse(connection: unknown): void };
@@ -201,7 +222,12 @@ export class RowWriter {
    * One INSERT of the batch: a text array per column (bound as array literals), cast to the
    * column's type in SQL. The types come from the field type modules, never from input.
    */
-  private async insertSelect(connection: pg.Client, object: CompiledObject, columns: TableColumns, rows: Row[]): Promise<void> {
+  private async insertSelect(
+    connection: pg.Client,
+    object: CompiledObject,
+    columns: TableColumns,
+    rows: Row[],
+  ): Promise<void> {
     const names = columns.names.map((c) => pg.escapeIdentifier(c));
     const casts = names.map((name, i) => `u.${name}::${columns.types[i]}`);
     const arrays = columns.names.map((c) => prepareValue(rows.map((row) => asText(row[c]))));

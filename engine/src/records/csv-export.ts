@@ -45,7 +45,11 @@ interface ExportField {
 }
 
 export class CsvExporter {
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly metadata: () => CompiledMetadata,
+  ) {}
 
   /** Checks the request (400 before anything is sent) and returns the file to stream. */
   export(objectName: string, query: ExportQuery, access: Access): CsvExport {
@@ -54,7 +58,9 @@ export class CsvExporter {
     access.requireSystem('exportData');
     access.require(object, 'read');
     if (query.format !== undefined && query.format !== 'csv') {
-      throw badRequest('format must be csv', [{ field: 'format', code: 'enum', message: 'the only export format is csv' }]);
+      throw badRequest('format must be csv', [
+        { field: 'format', code: 'enum', message: 'the only export format is csv' },
+      ]);
     }
     const paths = new PathResolver(object, this.metadata().objects);
     const resolve = guardedResolver(paths, access);
@@ -67,11 +73,15 @@ export class CsvExporter {
     const knex = this.knex;
 
     const batch = (after: unknown[] | undefined) => {
-      const qb = knex(`${this.schema}.${object.table} as ${ALIAS}`).select(selectColumns(object, ALIAS, only)).whereNull(`${ALIAS}.deleted_at`);
+      const qb = knex(`${this.schema}.${object.table} as ${ALIAS}`)
+        .select(selectColumns(object, ALIAS, only))
+        .whereNull(`${ALIAS}.deleted_at`);
       paths.applyJoins(qb, this.schema, ALIAS, (j) => recordAccessSql(access, j.target, this.schema, j.alias, 'read'));
       if (restrict) qb.whereRaw(restrict.sql, restrict.bindings as Knex.RawBinding[]);
       for (const f of fields) {
-        if (f.join) for (const c of f.field.columns) qb.select(knex.raw('?? as ??', [`${f.join.alias}.${c}`, joinedAlias(f.join, c)]));
+        if (f.join)
+          for (const c of f.field.columns)
+            qb.select(knex.raw('?? as ??', [`${f.join.alias}.${c}`, joinedAlias(f.join, c)]));
       }
       selectSortValues(knex, qb, sort, ALIAS);
       if (filter) applyFilter(qb, filter, ALIAS);
@@ -85,7 +95,10 @@ export class CsvExporter {
       let after: unknown[] | undefined;
       for (;;) {
         const rows = await batch(after);
-        if (rows.length) yield rows.map((row) => csvLine([textCell(String(row.id)), ...fields.flatMap((f) => cells(f, row))])).join('');
+        if (rows.length)
+          yield rows
+            .map((row) => csvLine([textCell(String(row.id)), ...fields.flatMap((f) => cells(f, row))]))
+            .join('');
         if (rows.length < BATCH) return;
         // The keyset position in the exact form the list API's cursors carry it.
         after = decodeCursor(sort, encodeCursor(sort, rows[rows.length - 1]!));
@@ -99,31 +112,50 @@ export class CsvExporter {
 const joinedAlias = (join: Join, column: string) => `${join.alias}__${column}`;
 
 /** `fields` as for lists: own fields, and `lookup.field` one level through a lookup; all own fields when absent. */
-function exportFields(paths: PathResolver, input: unknown, resolve: (path: string) => unknown, access: Access): ExportField[] {
+function exportFields(
+  paths: PathResolver,
+  input: unknown,
+  resolve: (path: string) => unknown,
+  access: Access,
+): ExportField[] {
   const object = paths.object;
   if (input === undefined || input === '') {
-    return [...object.fields.values()].filter((f) => access.canReadField(object.def.apiName, f.def.apiName)).map((field) => ({ field, header: field.def.apiName }));
+    return [...object.fields.values()]
+      .filter((f) => access.canReadField(object.def.apiName, f.def.apiName))
+      .map((field) => ({ field, header: field.def.apiName }));
   }
-  if (typeof input !== 'string') throw badRequest('fields must be a comma-separated list', [{ field: 'fields', code: 'type', message: 'expected a string' }]);
-  const refuse = (name: string) => badRequest(`"${name}" is not a field of ${object.def.apiName}`, [{ field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` }]);
-  return [...new Set(input.split(','))].filter((name) => name !== 'id').map((name) => {
-    resolve(name); // field-level security (403)
-    const [head, tail, ...rest] = name.split('.');
-    if (tail === undefined) {
-      const field = object.fields.get(name);
-      if (!field) throw refuse(name);
-      return { field, header: name };
-    }
-    const join = rest.length === 0 ? paths.join(head!) : undefined;
-    const field = join?.target.fields.get(tail);
-    if (!join || !field) throw refuse(name);
-    return { field, header: name, join };
-  });
+  if (typeof input !== 'string')
+    throw badRequest('fields must be a comma-separated list', [
+      { field: 'fields', code: 'type', message: 'expected a string' },
+    ]);
+  const refuse = (name: string) =>
+    badRequest(`"${name}" is not a field of ${object.def.apiName}`, [
+      { field: 'fields', code: 'unknownField', message: `"${name}" is not a field of ${object.def.apiName}` },
+    ]);
+  return [...new Set(input.split(','))]
+    .filter((name) => name !== 'id')
+    .map((name) => {
+      resolve(name); // field-level security (403)
+      const [head, tail, ...rest] = name.split('.');
+      if (tail === undefined) {
+        const field = object.fields.get(name);
+        if (!field) throw refuse(name);
+        return { field, header: name };
+      }
+      const join = rest.length === 0 ? paths.join(head!) : undefined;
+      const field = join?.target.fields.get(tail);
+      if (!join || !field) throw refuse(name);
+      return { field, header: name, join };
+    });
 }
 
-/** A field's columns in the file: its own, then the values read beside it (`amount__currency`), as the API shows them. */
-const headersOf = ({ field, header }: ExportField): string[] =>
-  [header, ...Object.keys(field.type.companions ?? {}).map((key) => `${header}__${key}`)];
+/**
+ * A field's columns in the file: its own, then the values read beside it (`amount__currency`), as the API shows them.
+ */
+const headersOf = ({ field, header }: ExportField): string[] => [
+  header,
+  ...Object.keys(field.type.companions ?? {}).map((key) => `${header}__${key}`),
+];
 
 function cells({ field, join }: ExportField, row: Record<string, unknown>): string[] {
   const raw = field.columns.map((c) => row[join ? joinedAlias(join, c) : c]);

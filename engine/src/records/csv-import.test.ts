@@ -5,12 +5,27 @@ import { compile } from '../metadata/compile.js';
 import type { FieldDef, ObjectDef } from '../metadata/types.js';
 import { coerceCell, coerceRow, mapHeaders, parseMapping, type CellResult } from './csv-import.js';
 
-const field = (apiName: string, type: FieldDef['type'], label: FieldDef['label'], extra: Partial<FieldDef> = {}): FieldDef =>
-  ({ id: `fld.${apiName}`, apiName, type, label, ...extra });
+const field = (
+  apiName: string,
+  type: FieldDef['type'],
+  label: FieldDef['label'],
+  extra: Partial<FieldDef> = {},
+): FieldDef => ({ id: `fld.${apiName}`, apiName, type, label, ...extra });
 
-const OWNER: ObjectDef = { id: 'obj.owner', apiName: 'owner', label: 'Owner', pluralLabel: 'Owners', nameField: 'name', fields: [field('name', 'text', 'Name')] };
+const OWNER: ObjectDef = {
+  id: 'obj.owner',
+  apiName: 'owner',
+  label: 'Owner',
+  pluralLabel: 'Owners',
+  nameField: 'name',
+  fields: [field('name', 'text', 'Name')],
+};
 const DEAL: ObjectDef = {
-  id: 'obj.deal', apiName: 'deal', label: { en: 'Deal', 'zh-CN': '交易' }, pluralLabel: 'Deals', nameField: 'name',
+  id: 'obj.deal',
+  apiName: 'deal',
+  label: { en: 'Deal', 'zh-CN': '交易' },
+  pluralLabel: 'Deals',
+  nameField: 'name',
   fields: [
     field('name', 'text', { en: 'Deal Name', 'zh-CN': '交易名称' }, { required: true }),
     field('notes', 'textarea', 'Notes'),
@@ -26,8 +41,18 @@ const DEAL: ObjectDef = {
     field('close_date', 'date', 'Close date'),
     field('closed_at', 'datetime', 'Closed at'),
     field('call_at', 'time', 'Call at'),
-    field('stage', 'picklist', 'Stage', { values: [{ value: 'new', label: { en: 'New', 'zh-CN': '新建' } }, { value: 'won', label: { en: 'Won', 'zh-CN': '赢单' } }] }),
-    field('tags', 'multipicklist', 'Tags', { values: [{ value: 'hot', label: 'Hot' }, { value: 'big', label: { en: 'Big', 'zh-CN': '大' } }] }),
+    field('stage', 'picklist', 'Stage', {
+      values: [
+        { value: 'new', label: { en: 'New', 'zh-CN': '新建' } },
+        { value: 'won', label: { en: 'Won', 'zh-CN': '赢单' } },
+      ],
+    }),
+    field('tags', 'multipicklist', 'Tags', {
+      values: [
+        { value: 'hot', label: 'Hot' },
+        { value: 'big', label: { en: 'Big', 'zh-CN': '大' } },
+      ],
+    }),
     field('owner', 'lookup', 'Owner', { target: 'owner' }),
     field('number', 'autonumber', 'Number', { format: 'D-{0000}' }),
     field('extra', 'json', 'Extra'),
@@ -65,8 +90,17 @@ describe('mapHeaders', () => {
   });
 
   it('takes an explicit mapping first, and ignores columns mapped to null', () => {
-    const columns = mapHeaders(deal, ['Opportunity', 'Value', 'Legacy ID', 'name'], { Opportunity: 'notes', value: 'amount', 'Legacy ID': null });
-    expect(columns.map((c) => [c.header, c.field?.def.apiName ?? null])).toEqual([['Opportunity', 'notes'], ['Value', 'amount'], ['Legacy ID', null], ['name', 'name']]);
+    const columns = mapHeaders(deal, ['Opportunity', 'Value', 'Legacy ID', 'name'], {
+      Opportunity: 'notes',
+      value: 'amount',
+      'Legacy ID': null,
+    });
+    expect(columns.map((c) => [c.header, c.field?.def.apiName ?? null])).toEqual([
+      ['Opportunity', 'notes'],
+      ['Value', 'amount'],
+      ['Legacy ID', null],
+      ['name', 'name'],
+    ]);
   });
 
   it('refuses unknown headers with 400, naming each', () => {
@@ -83,27 +117,50 @@ describe('mapHeaders', () => {
   it('refuses system columns, read-only fields, duplicates, ambiguous labels and bad mappings', () => {
     expect(refused(() => mapHeaders(deal, ['id', 'name'])).errors[0]).toMatchObject({ field: 'id', code: 'readOnly' });
     expect(refused(() => mapHeaders(deal, ['number'])).errors[0]).toMatchObject({ field: 'number', code: 'readOnly' });
-    expect(refused(() => mapHeaders(deal, ['name', 'Deal Name'])).errors[0]).toMatchObject({ field: 'Deal Name', code: 'duplicateHeader' });
-    expect(refused(() => mapHeaders(deal, ['Code'])).errors[0]).toMatchObject({ field: 'Code', code: 'ambiguousHeader' });
+    expect(refused(() => mapHeaders(deal, ['name', 'Deal Name'])).errors[0]).toMatchObject({
+      field: 'Deal Name',
+      code: 'duplicateHeader',
+    });
+    expect(refused(() => mapHeaders(deal, ['Code'])).errors[0]).toMatchObject({
+      field: 'Code',
+      code: 'ambiguousHeader',
+    });
     expect(mapHeaders(deal, ['Code'], { Code: 'code_b' })[0]!.field?.def.apiName).toBe('code_b');
-    expect(refused(() => mapHeaders(deal, ['x'], { x: 'nope' })).errors[0]).toMatchObject({ field: 'x', code: 'unknownField' });
-    expect(mapHeaders(deal, ['id', 'name'], { id: null }).map((c) => c.field?.def.apiName ?? null)).toEqual([null, 'name']);
+    expect(refused(() => mapHeaders(deal, ['x'], { x: 'nope' })).errors[0]).toMatchObject({
+      field: 'x',
+      code: 'unknownField',
+    });
+    expect(mapHeaders(deal, ['id', 'name'], { id: null }).map((c) => c.field?.def.apiName ?? null)).toEqual([
+      null,
+      'name',
+    ]);
   });
 });
 
 describe('currency codes beside amounts', () => {
   const columns = mapHeaders(deal, ['name', 'amount', 'AMOUNT__currency']);
   it('reads <amount>__currency as the code of the amount beside it', () => {
-    expect(columns.map((c) => [c.field?.def.apiName, c.companion])).toEqual([['name', undefined], ['amount', undefined], ['amount', 'currency']]);
-    expect(coerceRow(columns, 3, ['A', '5.25', 'eur'])).toEqual({ body: { name: 'A', amount: { amount: 5.25, currency: 'EUR' } }, errors: [] });
+    expect(columns.map((c) => [c.field?.def.apiName, c.companion])).toEqual([
+      ['name', undefined],
+      ['amount', undefined],
+      ['amount', 'currency'],
+    ]);
+    expect(coerceRow(columns, 3, ['A', '5.25', 'eur'])).toEqual({
+      body: { name: 'A', amount: { amount: 5.25, currency: 'EUR' } },
+      errors: [],
+    });
     // no code: a plain amount, in the corporate currency; no amount: nothing to write
     expect(coerceRow(columns, 3, ['A', '5.25', ''])).toEqual({ body: { name: 'A', amount: 5.25 }, errors: [] });
     expect(coerceRow(columns, 3, ['A', '', 'EUR'])).toEqual({ body: { name: 'A' }, errors: [] });
-    expect(coerceRow(columns, 3, ['A', '5', 'EURO']).errors).toEqual([expect.objectContaining({ field: 'amount__currency', code: 'pattern' })]);
+    expect(coerceRow(columns, 3, ['A', '5', 'EURO']).errors).toEqual([
+      expect.objectContaining({ field: 'amount__currency', code: 'pattern' }),
+    ]);
   });
   it('takes it from a mapping too, and refuses it twice', () => {
     expect(mapHeaders(deal, ['Cur'], { Cur: 'amount__currency' })[0]).toMatchObject({ companion: 'currency' });
-    expect(refused(() => mapHeaders(deal, ['amount__currency', 'Cur'], { Cur: 'amount__currency' })).errors[0]).toMatchObject({ field: 'Cur', code: 'duplicateHeader' });
+    expect(
+      refused(() => mapHeaders(deal, ['amount__currency', 'Cur'], { Cur: 'amount__currency' })).errors[0],
+    ).toMatchObject({ field: 'Cur', code: 'duplicateHeader' });
   });
 });
 
@@ -111,7 +168,8 @@ describe('parseMapping', () => {
   it('reads a JSON object of header → apiName or null', () => {
     expect(parseMapping(undefined)).toBeUndefined();
     expect(parseMapping('{"A": "name", "B": null}')).toEqual({ A: 'name', B: null });
-    for (const bad of ['[1]', '{"A": 1}', 'not json', '"name"']) expect(refused(() => parseMapping(bad)).errors[0]).toMatchObject({ field: 'mapping', code: 'type' });
+    for (const bad of ['[1]', '{"A": 1}', 'not json', '"name"'])
+      expect(refused(() => parseMapping(bad)).errors[0]).toMatchObject({ field: 'mapping', code: 'type' });
   });
 });
 
@@ -124,7 +182,9 @@ describe('coerceCell', () => {
     expect(value(coerceCell(f('phone'), '+1 555 0100'))).toBe('+1 555 0100');
     expect(value(coerceCell(f('site'), 'https://example.com'))).toBe('https://example.com');
     expect(value(coerceCell(f('call_at'), '09:30'))).toBe('09:30');
-    expect(value(coerceCell(f('owner'), '0190a1b2-0000-7000-8000-000000000001'))).toBe('0190a1b2-0000-7000-8000-000000000001');
+    expect(value(coerceCell(f('owner'), '0190a1b2-0000-7000-8000-000000000001'))).toBe(
+      '0190a1b2-0000-7000-8000-000000000001',
+    );
   });
 
   it('takes off the apostrophe the export put before a formula-like text', () => {
@@ -135,7 +195,18 @@ describe('coerceCell', () => {
   });
 
   it('treats an empty cell as absent, whatever the type', () => {
-    for (const name of ['name', 'seats', 'amount', 'active', 'close_date', 'closed_at', 'tags', 'extra', 'address', 'stage']) {
+    for (const name of [
+      'name',
+      'seats',
+      'amount',
+      'active',
+      'close_date',
+      'closed_at',
+      'tags',
+      'extra',
+      'address',
+      'stage',
+    ]) {
       expect(coerceCell(f(name), '')).toEqual({ absent: true });
       expect(coerceCell(f(name), '   ')).toEqual({ absent: true });
     }
@@ -191,26 +262,56 @@ describe('coerceCell', () => {
   it('reads a choice as the first value (in order) whose value or any label folds to the text, as a search would', () => {
     // Values and labels drawn from a small alphabet, so they collide often and across values.
     const word = fc.stringMatching(/^[aAbB ]{1,3}$/);
-    fc.assert(fc.property(
-      fc.uniqueArray(fc.record({ value: word, label: fc.option(fc.oneof(word, fc.record({ en: word, 'zh-CN': word })), { nil: undefined }) }), { selector: (v) => v.value, minLength: 1, maxLength: 4 }),
-      word,
-      (values, text) => {
-        const defs = values.map((v) => (v.label === undefined ? { value: v.value } : { value: v.value, label: v.label }));
-        const object = compile(1, { objects: [{ ...OWNER, fields: [field('name', 'text', 'Name'), field('pick', 'picklist', 'Pick', { values: defs })] }], layouts: [], listViews: [] }).objects.get('owner')!;
-        const fold = (t: string) => t.trim().toLowerCase();
-        const labels = (l: unknown): string[] => (l === undefined ? [] : typeof l === 'string' ? [l] : Object.values(l as Record<string, string>));
-        const trimmed = text.trim();
-        const expected = trimmed === '' ? undefined : defs.some((v) => v.value === trimmed) ? trimmed
-          : (defs.find((v) => fold(v.value) === fold(trimmed) || labels(v.label).some((l) => fold(l) === fold(trimmed)))?.value ?? trimmed);
-        const result = coerceCell(object.fields.get('pick')!, text);
-        expect('value' in result ? result.value : undefined).toBe(expected);
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({
+            value: word,
+            label: fc.option(fc.oneof(word, fc.record({ en: word, 'zh-CN': word })), { nil: undefined }),
+          }),
+          { selector: (v) => v.value, minLength: 1, maxLength: 4 },
+        ),
+        word,
+        (values, text) => {
+          const defs = values.map((v) =>
+            v.label === undefined ? { value: v.value } : { value: v.value, label: v.label },
+          );
+          const object = compile(1, {
+            objects: [
+              {
+                ...OWNER,
+                fields: [field('name', 'text', 'Name'), field('pick', 'picklist', 'Pick', { values: defs })],
+              },
+            ],
+            layouts: [],
+            listViews: [],
+          }).objects.get('owner')!;
+          const fold = (t: string) => t.trim().toLowerCase();
+          const labels = (l: unknown): string[] =>
+            l === undefined ? [] : typeof l === 'string' ? [l] : Object.values(l as Record<string, string>);
+          const trimmed = text.trim();
+          const expected =
+            trimmed === ''
+              ? undefined
+              : defs.some((v) => v.value === trimmed)
+                ? trimmed
+                : (defs.find(
+                    (v) => fold(v.value) === fold(trimmed) || labels(v.label).some((l) => fold(l) === fold(trimmed)),
+                  )?.value ?? trimmed);
+          const result = coerceCell(object.fields.get('pick')!, text);
+          expect('value' in result ? result.value : undefined).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('reads address, geolocation and json from JSON text', () => {
     expect(value(coerceCell(f('address'), '{"city":"Lyon","country":"FR"}'))).toEqual({ city: 'Lyon', country: 'FR' });
-    expect(value(coerceCell(f('location'), '{"latitude":45.76,"longitude":4.84}'))).toEqual({ latitude: 45.76, longitude: 4.84 });
+    expect(value(coerceCell(f('location'), '{"latitude":45.76,"longitude":4.84}'))).toEqual({
+      latitude: 45.76,
+      longitude: 4.84,
+    });
     expect(value(coerceCell(f('extra'), '[1,{"a":null}]'))).toEqual([1, { a: null }]);
     expect(value(coerceCell(f('extra'), "'-5"))).toBe(-5);
     for (const name of ['address', 'location', 'extra']) expect(code(coerceCell(f(name), '{city: Lyon}'))).toBe('json');
@@ -224,7 +325,10 @@ describe('coerceRow', () => {
   });
   it('collects every bad cell of a row', () => {
     const { errors } = coerceRow(columns, 4, ['Acme', 'twelve', 'x', 'perhaps']);
-    expect(errors.map((e) => [e.field, e.code])).toEqual([['seats', 'type'], ['active', 'type']]);
+    expect(errors.map((e) => [e.field, e.code])).toEqual([
+      ['seats', 'type'],
+      ['active', 'type'],
+    ]);
   });
   it('refuses a row whose cell count differs from the header', () => {
     expect(coerceRow(columns, 4, ['Acme', '12']).errors).toEqual([expect.objectContaining({ code: 'columns' })]);

@@ -30,9 +30,11 @@ export type CellResult = { absent: true } | { value: unknown } | { error: FieldE
 
 export type HeaderMapping = Record<string, string | null>;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const fold = (text: string) => text.trim().toLowerCase();
-const labels = (label: Label | undefined): string[] => (label === undefined ? [] : typeof label === 'string' ? [label] : Object.values(label));
+const labels = (label: Label | undefined): string[] =>
+  label === undefined ? [] : typeof label === 'string' ? [label] : Object.values(label);
 
 /** The `mapping` query parameter: JSON `{ "CSV header": "field_api_name" | null }`. */
 export function parseMapping(input: unknown): HeaderMapping | undefined {
@@ -44,7 +46,9 @@ export function parseMapping(input: unknown): HeaderMapping | undefined {
     /* refused below */
   }
   if (!isPlainObject(parsed) || Object.values(parsed).some((v) => v !== null && typeof v !== 'string')) {
-    throw badRequest('mapping must be a JSON object of CSV header → field apiName (or null to ignore the column)', [{ field: 'mapping', code: 'type', message: 'expected {"CSV header": "field_api_name" | null, …}' }]);
+    throw badRequest('mapping must be a JSON object of CSV header → field apiName (or null to ignore the column)', [
+      { field: 'mapping', code: 'type', message: 'expected {"CSV header": "field_api_name" | null, …}' },
+    ]);
   }
   return parsed as HeaderMapping;
 }
@@ -53,14 +57,19 @@ export function parseMapping(input: unknown): HeaderMapping | undefined {
  * Matches every header to a writable field, or refuses the file with 400 naming each header that
  * matches none, more than one, or a field the system fills.
  */
-export function mapHeaders(object: CompiledObject, headers: readonly string[], mapping: HeaderMapping = {}): ImportColumn[] {
+export function mapHeaders(
+  object: CompiledObject,
+  headers: readonly string[],
+  mapping: HeaderMapping = {},
+): ImportColumn[] {
   const errors: FieldError[] = [];
   const byApiName = new Map<string, CompiledField>();
   const companions = new Map<string, { field: CompiledField; key: string }>();
   const byLabel = new Map<string, Set<CompiledField>>();
   for (const field of object.fields.values()) {
     byApiName.set(field.def.apiName, field);
-    for (const key of Object.keys(field.type.companions ?? {})) companions.set(`${field.def.apiName}__${key}`, { field, key });
+    for (const key of Object.keys(field.type.companions ?? {}))
+      companions.set(`${field.def.apiName}__${key}`, { field, key });
     for (const text of labels(field.def.label)) {
       const set = byLabel.get(fold(text)) ?? new Set();
       set.add(field);
@@ -72,7 +81,9 @@ export function mapHeaders(object: CompiledObject, headers: readonly string[], m
   const usedBy = new Map<string, string>();
   headers.forEach((header, index) => {
     const name = `"${header}" (column ${index + 1})`;
-    const mapped = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : foldedMapping.get(fold(header));
+    const mapped = Object.prototype.hasOwnProperty.call(mapping, header)
+      ? mapping[header]
+      : foldedMapping.get(fold(header));
     let field: CompiledField | undefined;
     if (mapped === null) {
       columns.push({ index, header, field: null });
@@ -82,39 +93,74 @@ export function mapHeaders(object: CompiledObject, headers: readonly string[], m
     if (companion) {
       const name = `${companion.field.def.apiName}__${companion.key}`;
       const other = usedBy.get(name);
-      if (other !== undefined) return void errors.push({ field: header, code: 'duplicateHeader', message: `${JSON.stringify(header)} and "${other}" both fill ${name}` });
+      if (other !== undefined)
+        return void errors.push({
+          field: header,
+          code: 'duplicateHeader',
+          message: `${JSON.stringify(header)} and "${other}" both fill ${name}`,
+        });
       usedBy.set(name, header);
       columns.push({ index, header, field: companion.field, companion: companion.key });
       return;
     }
     if (mapped !== undefined) {
       field = byApiName.get(mapped);
-      if (!field) return void errors.push({ field: header, code: 'unknownField', message: `the mapping sends ${name} to "${mapped}", which is not a field of ${object.def.apiName}` });
+      if (!field)
+        return void errors.push({
+          field: header,
+          code: 'unknownField',
+          message: `the mapping sends ${name} to "${mapped}", which is not a field of ${object.def.apiName}`,
+        });
     } else {
       field = byApiName.get(fold(header));
       if (!field) {
         const matches = byLabel.get(fold(header));
         if (matches && matches.size > 1) {
-          return void errors.push({ field: header, code: 'ambiguousHeader', message: `${name} is the label of ${[...matches].map((f) => f.def.apiName).join(' and ')}; map it to one of them` });
+          return void errors.push({
+            field: header,
+            code: 'ambiguousHeader',
+            message: `${name} is the label of ${[...matches].map((f) => f.def.apiName).join(' and ')}; map it to one of them`,
+          });
         }
         field = matches ? [...matches][0] : undefined;
       }
       if (!field) {
         const system = (SYSTEM_COLUMNS as readonly string[]).includes(fold(header));
-        return void errors.push(system
-          ? { field: header, code: 'readOnly', message: `${name} is set by the system; map it to null to ignore it` }
-          : { field: header, code: 'unknownHeader', message: `${name} is neither the apiName nor a label of a field of ${object.def.apiName}; map it to a field, or to null to ignore it` });
+        return void errors.push(
+          system
+            ? { field: header, code: 'readOnly', message: `${name} is set by the system; map it to null to ignore it` }
+            : {
+                field: header,
+                code: 'unknownHeader',
+                message: `${name} is neither the apiName nor a label of a field of ${object.def.apiName}; map it to a field, or to null to ignore it`,
+              },
+        );
       }
     }
-    if (field.type.readOnly) return void errors.push({ field: header, code: 'readOnly', message: `${name} is ${field.def.apiName}, which the system fills in; map it to null to ignore it` });
+    if (field.type.readOnly)
+      return void errors.push({
+        field: header,
+        code: 'readOnly',
+        message: `${name} is ${field.def.apiName}, which the system fills in; map it to null to ignore it`,
+      });
     const other = usedBy.get(field.def.apiName);
-    if (other !== undefined) return void errors.push({ field: header, code: 'duplicateHeader', message: `${name} and "${other}" both fill ${field.def.apiName}` });
+    if (other !== undefined)
+      return void errors.push({
+        field: header,
+        code: 'duplicateHeader',
+        message: `${name} and "${other}" both fill ${field.def.apiName}`,
+      });
     usedBy.set(field.def.apiName, header);
     columns.push({ index, header, field });
   });
   if (errors.length) {
     const unknown = errors.filter((e) => e.code === 'unknownHeader').map((e) => `"${e.field}"`);
-    throw badRequest(unknown.length ? `unknown CSV header${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; nothing was imported` : 'the CSV headers do not match the fields; nothing was imported', errors);
+    throw badRequest(
+      unknown.length
+        ? `unknown CSV header${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; nothing was imported`
+        : 'the CSV headers do not match the fields; nothing was imported',
+      errors,
+    );
   }
   return columns;
 }
@@ -126,7 +172,9 @@ const DATETIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Z
 const TRUE = new Set(['true', 'yes', '1']);
 const FALSE = new Set(['false', 'no', '0']);
 
-/** A picklist's exact values, then its values and labels folded, each to the value (built once per field definition). */
+/**
+ * A picklist's exact values, then its values and labels folded, each to the value (built once per field definition).
+ */
 const choices = new WeakMap<object, { exact: Set<string>; folded: Map<string, string> }>();
 
 /** A picklist choice from its value, or (case-insensitively) the value or a label in any locale. */
@@ -136,7 +184,8 @@ function choice(field: CompiledField, text: string): string {
     const values = field.def.values ?? [];
     const folded = new Map<string, string>();
     // The first value a folded text names wins, as a search through the list in order would find.
-    for (const v of values) for (const t of [v.value, ...labels(v.label)]) if (!folded.has(fold(t))) folded.set(fold(t), v.value);
+    for (const v of values)
+      for (const t of [v.value, ...labels(v.label)]) if (!folded.has(fold(t))) folded.set(fold(t), v.value);
     known = { exact: new Set(values.map((v) => v.value)), folded };
     choices.set(field.def, known);
   }
@@ -166,27 +215,55 @@ export function coerceCell(field: CompiledField, raw: string): CellResult {
     case 'text':
       if (field.def.type === 'picklist') return { value: choice(field, trimmed) };
       // Spaces are part of free text; around an email, a phone number or an id they are noise.
-      return { value: field.def.type === 'text' || field.def.type === 'textarea' || field.def.type === 'richtext' ? text : trimmed };
+      return {
+        value:
+          field.def.type === 'text' || field.def.type === 'textarea' || field.def.type === 'richtext' ? text : trimmed,
+      };
     case 'integer':
-      return INTEGER.test(trimmed) ? { value: Number(trimmed) } : fail(name, 'type', `must be a whole number, not "${trimmed}"`);
+      return INTEGER.test(trimmed)
+        ? { value: Number(trimmed) }
+        : fail(name, 'type', `must be a whole number, not "${trimmed}"`);
     case 'decimal':
-      return DECIMAL.test(trimmed) ? { value: Number(trimmed) } : fail(name, 'type', `must be a number written with a "." for decimals and no thousands separators, not "${trimmed}"`);
+      return DECIMAL.test(trimmed)
+        ? { value: Number(trimmed) }
+        : fail(
+            name,
+            'type',
+            `must be a number written with a "." for decimals and no thousands separators, not "${trimmed}"`,
+          );
     case 'boolean': {
       const word = trimmed.toLowerCase();
-      return TRUE.has(word) ? { value: true } : FALSE.has(word) ? { value: false } : fail(name, 'type', `must be true/false, yes/no or 1/0, not "${trimmed}"`);
+      return TRUE.has(word)
+        ? { value: true }
+        : FALSE.has(word)
+          ? { value: false }
+          : fail(name, 'type', `must be true/false, yes/no or 1/0, not "${trimmed}"`);
     }
     case 'date':
-      return DATE.test(trimmed) ? { value: trimmed } : fail(name, 'format', `must be a date written YYYY-MM-DD, not "${trimmed}"`);
+      return DATE.test(trimmed)
+        ? { value: trimmed }
+        : fail(name, 'format', `must be a date written YYYY-MM-DD, not "${trimmed}"`);
     case 'datetime': {
       const m = DATETIME.exec(trimmed);
-      if (!m) return fail(name, 'format', `must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z, not "${trimmed}"`);
+      if (!m)
+        return fail(name, 'format', `must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z, not "${trimmed}"`);
       // Without a zone the time is taken as UTC; the API stores instants.
       const seconds = m[2]!.length === 5 ? `${m[2]}:00` : m[2];
       const zone = m[3] === undefined ? 'Z' : /^[+-]\d{4}$/.test(m[3]) ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3];
       return { value: `${m[1]}T${seconds}${zone}` };
     }
     case 'list':
-      return { value: [...new Set(text.split(';').map((s) => s.trim()).filter((s) => s !== '').map((s) => choice(field, s)))] };
+      return {
+        value: [
+          ...new Set(
+            text
+              .split(';')
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
+              .map((s) => choice(field, s)),
+          ),
+        ],
+      };
     case 'json':
       try {
         return { value: JSON.parse(text) };
@@ -200,10 +277,19 @@ export function coerceCell(field: CompiledField, raw: string): CellResult {
  * One CSV record → a record body for the bulk path, with the errors of the cells that could not
  * be read. A record with fewer or more cells than the header is refused whole.
  */
-export function coerceRow(columns: readonly ImportColumn[], headerCount: number, cells: readonly string[]): { body: Record<string, unknown>; errors: FieldError[] } {
+export function coerceRow(
+  columns: readonly ImportColumn[],
+  headerCount: number,
+  cells: readonly string[],
+): { body: Record<string, unknown>; errors: FieldError[] } {
   const body: Record<string, unknown> = {};
   if (cells.length !== headerCount) {
-    return { body, errors: [{ field: '', code: 'columns', message: `the row has ${cells.length} cells; the header has ${headerCount}` }] };
+    return {
+      body,
+      errors: [
+        { field: '', code: 'columns', message: `the row has ${cells.length} cells; the header has ${headerCount}` },
+      ],
+    };
   }
   const errors: FieldError[] = [];
   const companions: [CompiledField, string, string][] = [];
@@ -222,7 +308,12 @@ export function coerceRow(columns: readonly ImportColumn[], headerCount: number,
     const code = raw.trim().toUpperCase();
     // Without an amount there is nothing to write the code with; an empty code is the corporate currency.
     if (code === '' || body[field.def.apiName] === undefined) continue;
-    if (!ISO_CODE.test(code)) errors.push({ field: name, code: 'pattern', message: `${name} must be an ISO 4217 code such as EUR, not "${raw.trim()}"` });
+    if (!ISO_CODE.test(code))
+      errors.push({
+        field: name,
+        code: 'pattern',
+        message: `${name} must be an ISO 4217 code such as EUR, not "${raw.trim()}"`,
+      });
     else body[field.def.apiName] = { amount: body[field.def.apiName], [key]: code };
   }
   return { body, errors };

@@ -39,24 +39,40 @@ function reference(text: string): string[][] | Error {
 describe('CsvRecordReader', () => {
   it('reads what csv-parse reads, wherever the chunks are cut (even inside a character)', () => {
     const piece = fc.constantFrom('a', 'b', 'é', '🎉', ' ', ',', ',', '"', '"', '""', '\n', '\r\n', '\r', '\ufeff');
-    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), fc.array(fc.nat(200), { maxLength: 6 }), (text, cuts) => {
-      const ours = read(text, cuts);
-      const theirs = reference(text);
-      if (theirs instanceof Error) expect(ours, `${JSON.stringify(text)}: csv-parse refuses it (${theirs.message})`).toBeInstanceOf(CsvSyntaxError);
-      else expect(ours, JSON.stringify(text)).toEqual(theirs);
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 40 }).map((p) => p.join('')),
+        fc.array(fc.nat(200), { maxLength: 6 }),
+        (text, cuts) => {
+          const ours = read(text, cuts);
+          const theirs = reference(text);
+          if (theirs instanceof Error)
+            expect(ours, `${JSON.stringify(text)}: csv-parse refuses it (${theirs.message})`).toBeInstanceOf(
+              CsvSyntaxError,
+            );
+          else expect(ours, JSON.stringify(text)).toEqual(theirs);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it('reads well-formed files of quoted and plain fields as csv-parse does', () => {
     const cell = fc.string({ unit: fc.constantFrom('x', 'y', ' ', ',', '"', '\n', '\r', 'ü', '😀'), maxLength: 8 });
     const quote = (c: string) => (/[",\r\n]/.test(c) || c === '' ? `"${c.replace(/"/g, '""')}"` : c);
-    fc.assert(fc.property(
-      fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), fc.array(fc.nat(300), { maxLength: 5 }),
-      (rows, eol, trailing, cuts) => {
-        const text = rows.map((r) => r.map(quote).join(',')).join(eol) + (trailing ? eol : '');
-        expect(read(text, cuts)).toEqual(reference(text));
-      },
-    ), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.boolean(),
+        fc.array(fc.nat(300), { maxLength: 5 }),
+        (rows, eol, trailing, cuts) => {
+          const text = rows.map((r) => r.map(quote).join(',')).join(eol) + (trailing ? eol : '');
+          expect(read(text, cuts)).toEqual(reference(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses an unclosed quote, a quote in an unquoted field, text after a closing quote and an over-long record, with the row', () => {

@@ -69,7 +69,10 @@ export class CsvRecordReader {
           for (;;) {
             const q = s.indexOf('"', k);
             if (q < 0 || (q + 1 >= n && !final)) {
-              if (final) throw new CsvSyntaxError(`Quote Not Closed: the quoted field on row ${this.records + out.length + 1} is never closed`);
+              if (final)
+                throw new CsvSyntaxError(
+                  `Quote Not Closed: the quoted field on row ${this.records + out.length + 1} is never closed`,
+                );
               break records;
             }
             if (s.charCodeAt(q + 1) === QUOTE) {
@@ -90,7 +93,10 @@ export class CsvRecordReader {
           }
           const after = this.recordEnd(s, j, final);
           if (after === undefined) break records;
-          if (after < 0) throw new CsvSyntaxError(`Invalid Closing Quote: got ${JSON.stringify(s[j])} after a quoted field on row ${this.records + out.length + 1}, instead of a comma or the end of the line`);
+          if (after < 0)
+            throw new CsvSyntaxError(
+              `Invalid Closing Quote: got ${JSON.stringify(s[j])} after a quoted field on row ${this.records + out.length + 1}, instead of a comma or the end of the line`,
+            );
           j = after;
           break;
         }
@@ -100,7 +106,10 @@ export class CsvRecordReader {
         while (k < n) {
           const c = s.charCodeAt(k);
           if (c === COMMA) break;
-          if (c === QUOTE) throw new CsvSyntaxError(`Invalid Opening Quote: a quote in the unquoted field ${JSON.stringify(s.slice(j, k))} on row ${this.records + out.length + 1}; quote the whole field and double the quotes inside it`);
+          if (c === QUOTE)
+            throw new CsvSyntaxError(
+              `Invalid Opening Quote: a quote in the unquoted field ${JSON.stringify(s.slice(j, k))} on row ${this.records + out.length + 1}; quote the whole field and double the quotes inside it`,
+            );
           if (c === LF || c === CR) {
             const after = this.recordEnd(s, k, final);
             if (after === undefined) break records;
@@ -157,4 +166,5 @@ export class CsvRecordReader {
   }
 }
 
-const tooLong = (max: number, row: number) => new CsvSyntaxError(`Max Record Size: row ${row} is longer than ${max} characters; is a quote left open?`);
+const tooLong = (max: number, row: number) =>
+  new CsvSyntaxError(`Max Record Size: row ${row} is longer than ${max} characters; is a quote left open?`);

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { csvKind, csvLine, neutralise, numberCell, quote, textCell, unneutralise } from './csv.js';
 
 /** The formula corpus: one cell a line; a line that is only a TAB-led case keeps its TAB. */
-const FORMULAS = fs.readFileSync(new URL('../../test/corpus/csv-formulas.txt', import.meta.url), 'utf8')
-  .split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+const FORMULAS = fs
+  .readFileSync(new URL('../../test/corpus/csv-formulas.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '' && !l.startsWith('#'));
 
 /** What a spreadsheet (or any RFC 4180 reader) gets back from one line. */
 const readLine = (line: string): string[] => parse(line)[0]!;
@@ -33,7 +35,8 @@ describe('formula neutralising', () => {
   });
 
   it('leaves plain text alone', () => {
-    for (const text of ['Acme', 'a=b', ' leading space', "'quoted", '1+1', '', '多字节 =1']) expect(neutralise(text)).toBe(text);
+    for (const text of ['Acme', 'a=b', ' leading space', "'quoted", '1+1', '', '多字节 =1'])
+      expect(neutralise(text)).toBe(text);
   });
 
   it('keeps negative numbers numbers, and treats anything else in a number cell as text', () => {
@@ -68,7 +71,7 @@ describe('RFC 4180 quoting', () => {
   });
 
   it('ends lines with CRLF, and every cell reads back as written', () => {
-    const cells = ['a,b', 'say "hi"', 'two\r\nlines', '多字节', '', '=cmd|\' /C calc\'!A0'];
+    const cells = ['a,b', 'say "hi"', 'two\r\nlines', '多字节', '', "=cmd|' /C calc'!A0"];
     const line = csvLine(cells.map(textCell));
     expect(line.endsWith('\r\n')).toBe(true);
     expect(readLine(line).map(unneutralise)).toEqual(cells);

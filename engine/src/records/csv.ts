@@ -21,15 +21,35 @@ const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 export type CsvKind = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime' | 'list' | 'json';
 const byReturnType = (f: Pick<FieldDef, 'returnType'>): CsvKind => {
   const t = f.returnType;
-  return t === 'number' || t === 'currency' || t === 'percent' ? 'decimal' : t === 'boolean' || t === 'date' || t === 'datetime' ? t : 'text';
+  return t === 'number' || t === 'currency' || t === 'percent'
+    ? 'decimal'
+    : t === 'boolean' || t === 'date' || t === 'datetime'
+      ? t
+      : 'text';
 };
 const CSV_KIND: Record<FieldType, CsvKind | ((f: Pick<FieldDef, 'returnType'>) => CsvKind)> = {
-  text: 'text', textarea: 'text', richtext: 'text', email: 'text', phone: 'text', url: 'text',
-  integer: 'integer', number: 'decimal', currency: 'decimal', percent: 'decimal', boolean: 'boolean',
-  date: 'date', datetime: 'datetime', time: 'text',
-  picklist: 'text', multipicklist: 'list',
-  lookup: 'text', masterDetail: 'text', autonumber: 'text',
-  json: 'json', address: 'json', geolocation: 'json',
+  text: 'text',
+  textarea: 'text',
+  richtext: 'text',
+  email: 'text',
+  phone: 'text',
+  url: 'text',
+  integer: 'integer',
+  number: 'decimal',
+  currency: 'decimal',
+  percent: 'decimal',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+  time: 'text',
+  picklist: 'text',
+  multipicklist: 'list',
+  lookup: 'text',
+  masterDetail: 'text',
+  autonumber: 'text',
+  json: 'json',
+  address: 'json',
+  geolocation: 'json',
   formula: byReturnType,
   // A rollup without a date return type is a number.
   rollup: (f) => (f.returnType === 'date' || f.returnType === 'datetime' ? f.returnType : 'decimal'),

@@ -20,7 +20,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class CurrencyService {
   private corporateCode = 'USD';
 
-  constructor(private readonly knex: Knex, private readonly schema: string) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+  ) {}
 
   get corporate(): string {
     return this.corporateCode;
@@ -32,32 +35,53 @@ export class CurrencyService {
   }
 
   async setCorporate(code: unknown): Promise<string> {
-    if (typeof code !== 'string' || !ISO.test(code)) throw badRequest('currency must be an ISO 4217 code such as USD', [{ field: '/currency', code: 'pattern', message: 'three capital letters' }]);
+    if (typeof code !== 'string' || !ISO.test(code))
+      throw badRequest('currency must be an ISO 4217 code such as USD', [
+        { field: '/currency', code: 'pattern', message: 'three capital letters' },
+      ]);
     const rates = await this.knex(`${this.schema}._exchange_rates`).count<{ n: string }[]>({ n: '*' }).first();
     if (code !== this.corporateCode && Number(rates?.n) > 0) {
-      throw conflict('exchange rates are stated against the current corporate currency; delete them before changing it', [{ field: '/currency', code: 'ratesExist', message: 'delete the exchange rates first' }]);
+      throw conflict(
+        'exchange rates are stated against the current corporate currency; delete them before changing it',
+        [{ field: '/currency', code: 'ratesExist', message: 'delete the exchange rates first' }],
+      );
     }
-    await this.knex(`${this.schema}._settings`).insert({ key: 'corporateCurrency', value: JSON.stringify(code) }).onConflict('key').merge();
+    await this.knex(`${this.schema}._settings`)
+      .insert({ key: 'corporateCurrency', value: JSON.stringify(code) })
+      .onConflict('key')
+      .merge();
     this.corporateCode = code;
     return code;
   }
 
   async rates(): Promise<ExchangeRate[]> {
-    const rows = await this.knex(`${this.schema}._exchange_rates`).orderBy(['currency', 'start_date']).select('currency', 'start_date', 'rate');
-    return rows.map((r: { currency: string; start_date: string; rate: string }) => ({ currency: r.currency, startDate: r.start_date, rate: Number(r.rate) }));
+    const rows = await this.knex(`${this.schema}._exchange_rates`)
+      .orderBy(['currency', 'start_date'])
+      .select('currency', 'start_date', 'rate');
+    return rows.map((r: { currency: string; start_date: string; rate: string }) => ({
+      currency: r.currency,
+      startDate: r.start_date,
+      rate: Number(r.rate),
+    }));
   }
 
   async setRate(input: unknown): Promise<ExchangeRate> {
     const body = (input ?? {}) as Record<string, unknown>;
     const errors = [];
-    if (typeof body.currency !== 'string' || !ISO.test(body.currency)) errors.push({ field: '/currency', code: 'pattern', message: 'an ISO 4217 code such as EUR' });
-    else if (body.currency === this.corporateCode) errors.push({ field: '/currency', code: 'corporate', message: 'the corporate currency always has rate 1' });
-    if (typeof body.startDate !== 'string' || !DATE.test(body.startDate) || Number.isNaN(Date.parse(body.startDate))) errors.push({ field: '/startDate', code: 'format', message: 'a date, YYYY-MM-DD' });
-    if (typeof body.rate !== 'number' || !(body.rate > 0) || body.rate >= 1e14) errors.push({ field: '/rate', code: 'range', message: 'a positive number' });
+    if (typeof body.currency !== 'string' || !ISO.test(body.currency))
+      errors.push({ field: '/currency', code: 'pattern', message: 'an ISO 4217 code such as EUR' });
+    else if (body.currency === this.corporateCode)
+      errors.push({ field: '/currency', code: 'corporate', message: 'the corporate currency always has rate 1' });
+    if (typeof body.startDate !== 'string' || !DATE.test(body.startDate) || Number.isNaN(Date.parse(body.startDate)))
+      errors.push({ field: '/startDate', code: 'format', message: 'a date, YYYY-MM-DD' });
+    if (typeof body.rate !== 'number' || !(body.rate > 0) || body.rate >= 1e14)
+      errors.push({ field: '/rate', code: 'range', message: 'a positive number' });
     if (errors.length) throw badRequest('the exchange rate is not valid', errors);
     const rate = { currency: body.currency as string, startDate: body.startDate as string, rate: body.rate as number };
-    await this.knex(`${this.schema}._exchange_rates`).insert({ currency: rate.currency, start_date: rate.startDate, rate: rate.rate })
-      .onConflict(['currency', 'start_date']).merge(['rate']);
+    await this.knex(`${this.schema}._exchange_rates`)
+      .insert({ currency: rate.currency, start_date: rate.startDate, rate: rate.rate })
+      .onConflict(['currency', 'start_date'])
+      .merge(['rate']);
     return rate;
   }
 }

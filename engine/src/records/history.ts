@@ -16,10 +16,23 @@ type Row = Record<string, unknown>;
 const historyTable = (schema: string) => `${schema}._field_history`;
 
 /** One entry per record for events without field detail (created, deleted, restored, purged). */
-export async function recordEvents(db: Knex | Knex.Transaction, schema: string, object: CompiledObject, ids: readonly string[], event: HistoryEvent, caller: Caller): Promise<void> {
+export async function recordEvents(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  object: CompiledObject,
+  ids: readonly string[],
+  event: HistoryEvent,
+  caller: Caller,
+): Promise<void> {
   if (!ids.length) return;
-  await db.raw(`insert into ?? (object_id, record_id, event, user_id, via) select ?, unnest(?::uuid[]), ?, ?, ?`,
-    [historyTable(schema), object.def.id, pgArray(ids), event, caller.userId, caller.via]);
+  await db.raw(`insert into ?? (object_id, record_id, event, user_id, via) select ?, unnest(?::uuid[]), ?, ?, ?`, [
+    historyTable(schema),
+    object.def.id,
+    pgArray(ids),
+    event,
+    caller.userId,
+    caller.via,
+  ]);
 }
 
 /**
@@ -27,7 +40,13 @@ export async function recordEvents(db: Knex | Knex.Transaction, schema: string, 
  * statement answering `select` over the inserted row `ins`. Flat `?`/`??` SQL (fragments are
  * SQL text, never input), so its text can be converted once per shape (insert-statement.ts).
  */
-export function insertWithHistory(schema: string, object: CompiledObject, insert: SqlFragment, select: SqlFragment, caller: Caller): SqlFragment {
+export function insertWithHistory(
+  schema: string,
+  object: CompiledObject,
+  insert: SqlFragment,
+  select: SqlFragment,
+  caller: Caller,
+): SqlFragment {
   return {
     sql: `with ins as (${insert.sql}), h as (insert into ?? (object_id, record_id, event, user_id, via) select ?, id, 'created', ?, ? from ins) select ${select.sql} from ins`,
     bindings: [...insert.bindings, historyTable(schema), object.def.id, caller.userId, caller.via, ...select.bindings],
@@ -35,12 +54,25 @@ export function insertWithHistory(schema: string, object: CompiledObject, insert
 }
 
 /** `updated` entries for the fields whose value differs between two API records. */
-export async function recordChanges(db: Knex.Transaction, schema: string, object: CompiledObject, before: Row, after: Row, caller: Caller): Promise<void> {
+export async function recordChanges(
+  db: Knex.Transaction,
+  schema: string,
+  object: CompiledObject,
+  before: Row,
+  after: Row,
+  caller: Caller,
+): Promise<void> {
   await recordManyChanges(db, schema, object, [[before, after]], caller);
 }
 
 /** The same for many records at once, in multi-row INSERTs: a bulk update writes thousands. */
-export async function recordManyChanges(db: Knex.Transaction, schema: string, object: CompiledObject, pairs: [before: Row, after: Row][], caller: Caller): Promise<void> {
+export async function recordManyChanges(
+  db: Knex.Transaction,
+  schema: string,
+  object: CompiledObject,
+  pairs: [before: Row, after: Row][],
+  caller: Caller,
+): Promise<void> {
   const rows = pairs.flatMap(([before, after]) => changeEntries(object, before, after, caller));
   // 8 values a row: 1,000 rows stay far below Postgres' 65,535 parameters a statement.
   for (let i = 0; i < rows.length; i += 1000) await db(historyTable(schema)).insert(rows.slice(i, i + 1000));
@@ -57,11 +89,29 @@ function changeEntries(object: CompiledObject, before: Row, after: Row, caller: 
       const was = before[key] ?? null;
       const now = after[key] ?? null;
       if (JSON.stringify(was) === JSON.stringify(now)) continue;
-      rows.push({ object_id: object.def.id, record_id: after.id, event: 'updated', field: key, old_value: JSON.stringify(was), new_value: JSON.stringify(now), user_id: caller.userId, via: caller.via });
+      rows.push({
+        object_id: object.def.id,
+        record_id: after.id,
+        event: 'updated',
+        field: key,
+        old_value: JSON.stringify(was),
+        new_value: JSON.stringify(now),
+        user_id: caller.userId,
+        via: caller.via,
+      });
     }
   }
   if (before.owner_id !== after.owner_id) {
-    rows.push({ object_id: object.def.id, record_id: after.id, event: 'updated', field: 'owner_id', old_value: JSON.stringify(before.owner_id), new_value: JSON.stringify(after.owner_id), user_id: caller.userId, via: caller.via });
+    rows.push({
+      object_id: object.def.id,
+      record_id: after.id,
+      event: 'updated',
+      field: 'owner_id',
+      old_value: JSON.stringify(before.owner_id),
+      new_value: JSON.stringify(after.owner_id),
+      user_id: caller.userId,
+      via: caller.via,
+    });
   }
   return rows;
 }
@@ -78,17 +128,36 @@ export interface HistoryEntry {
 }
 
 /** A record's history, newest first, without the fields the reader may not read. */
-export async function readHistory(knex: Knex, schema: string, object: CompiledObject, id: string, access: Access, limit = 200): Promise<HistoryEntry[]> {
+export async function readHistory(
+  knex: Knex,
+  schema: string,
+  object: CompiledObject,
+  id: string,
+  access: Access,
+  limit = 200,
+): Promise<HistoryEntry[]> {
   const rows = await knex(`${historyTable(schema)} as h`)
     .leftJoin(`${schema}._users as u`, 'u.id', 'h.user_id')
     .where({ 'h.record_id': id, 'h.object_id': object.def.id })
-    .orderBy('h.seq', 'desc').limit(limit)
+    .orderBy('h.seq', 'desc')
+    .limit(limit)
     .select('h.at', 'h.event', 'h.field', 'h.old_value', 'h.new_value', 'h.user_id', 'u.name as user_name', 'h.via');
   return rows
-    .filter((r: Row) => r.field === null || r.field === 'owner_id' || access.canReadField(object.def.apiName, String(r.field).split('__')[0]!))
+    .filter(
+      (r: Row) =>
+        r.field === null ||
+        r.field === 'owner_id' ||
+        access.canReadField(object.def.apiName, String(r.field).split('__')[0]!),
+    )
     .map((r: Row) => ({
-      at: new Date(r.at as string).toISOString(), event: r.event as HistoryEvent, field: (r.field as string | null) ?? null,
-      oldValue: r.old_value ?? null, newValue: r.new_value ?? null, userId: (r.user_id as string | null) ?? null, userName: (r.user_name as string | null) ?? null, via: r.via as string,
+      at: new Date(r.at as string).toISOString(),
+      event: r.event as HistoryEvent,
+      field: (r.field as string | null) ?? null,
+      oldValue: r.old_value ?? null,
+      newValue: r.new_value ?? null,
+      userId: (r.user_id as string | null) ?? null,
+      userName: (r.user_name as string | null) ?? null,
+      via: r.via as string,
     }));
 }
 

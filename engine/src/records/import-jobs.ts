@@ -110,7 +110,11 @@ const MAX_RECORD_CHARS = 8_000_000;
 const HEARTBEAT_MS = 1000;
 const REPORT_BATCH = 1000;
 const DAY_MS = 86_400_000;
-const DEFAULT_HOUSEKEEPING: Required<ImportHousekeeping> = { retentionMs: 7 * DAY_MS, staleMs: 2 * 60_000, intervalMs: 60_000 };
+const DEFAULT_HOUSEKEEPING: Required<ImportHousekeeping> = {
+  retentionMs: 7 * DAY_MS,
+  staleMs: 2 * 60_000,
+  intervalMs: 60_000,
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Temp folders are named after their job, so housekeeping can tell whose they are. */
 const TEMP_PREFIX = 'tessera-import-';
@@ -158,7 +162,11 @@ type Row = Record<string, unknown>;
  * its bad rows, and its rows still to check.
  */
 class RowsRefused {
-  constructor(readonly batch: Batch, readonly bad: BadRow[], readonly unchecked: (CsvRow & { body: Row })[]) {}
+  constructor(
+    readonly batch: Batch,
+    readonly bad: BadRow[],
+    readonly unchecked: (CsvRow & { body: Row })[],
+  ) {}
 }
 /** Thrown by a run when the engine is shutting down. */
 class Stopping extends Error {}
@@ -173,7 +181,10 @@ export class ImportJobs {
   private closing = false;
 
   constructor(
-    private readonly knex: Knex, private readonly schema: string, private readonly metadata: () => CompiledMetadata, corporateCurrency: () => string,
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly metadata: () => CompiledMetadata,
+    corporateCurrency: () => string,
     housekeeping: ImportHousekeeping = {},
   ) {
     this.writer = new BulkWriter(knex, schema, metadata, corporateCurrency);
@@ -203,7 +214,8 @@ export class ImportJobs {
     if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, 'upsertOn');
     const mapping = parseMapping(options.mapping);
     if (upload.length !== undefined && upload.length > MAX_IMPORT_BYTES) throw tooLarge();
-    if (this.closing) throw new Problem(503, 'Service unavailable', 'the server is shutting down; send the file again in a moment');
+    if (this.closing)
+      throw new Problem(503, 'Service unavailable', 'the server is shutting down; send the file again in a moment');
 
     const id = uuidv7();
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${id}-`));
@@ -214,24 +226,65 @@ export class ImportJobs {
       const bytes = await saveUpload(upload.body, file);
       const headers = await readHeader(file);
       if (!headers || headers.every((h) => h.trim() === '')) {
-        throw badRequest('the file has no header row; its first line must name the columns', [{ field: '/', code: 'noHeader', message: 'the first line names the fields, for example name,amount' }]);
+        throw badRequest('the file has no header row; its first line must name the columns', [
+          { field: '/', code: 'noHeader', message: 'the first line names the fields, for example name,amount' },
+        ]);
       }
       const columns = mapHeaders(object, headers, mapping);
       // Field-level security before any row is read: a column the importer may not edit refuses the file.
-      const denied = [...new Set(columns.flatMap((c) => (c.field && !caller.access.canEditField(object.def.apiName, c.field.def.apiName) ? [c.field.def.apiName] : [])))];
+      const denied = [
+        ...new Set(
+          columns.flatMap((c) =>
+            c.field && !caller.access.canEditField(object.def.apiName, c.field.def.apiName)
+              ? [c.field.def.apiName]
+              : [],
+          ),
+        ),
+      ];
       if (denied.length) {
-        throw new Problem(403, 'Forbidden', `you may not edit ${denied.join(', ')}; nothing was imported`, denied.map((field) => ({ field, code: 'fieldPermission', message: `no edit access to ${object.def.apiName}.${field}` })));
+        throw new Problem(
+          403,
+          'Forbidden',
+          `you may not edit ${denied.join(', ')}; nothing was imported`,
+          denied.map((field) => ({
+            field,
+            code: 'fieldPermission',
+            message: `no edit access to ${object.def.apiName}.${field}`,
+          })),
+        );
       }
       if (upsertOn !== undefined && !columns.some((c) => c.field?.def.apiName === upsertOn)) {
-        throw badRequest(`upsertOn is ${upsertOn}, but no column of the file fills it`, [{ field: 'upsertOn', code: 'missingColumn', message: `add a ${upsertOn} column, or map one to it` }]);
+        throw badRequest(`upsertOn is ${upsertOn}, but no column of the file fills it`, [
+          { field: 'upsertOn', code: 'missingColumn', message: `add a ${upsertOn} column, or map one to it` },
+        ]);
       }
-      const [row] = await this.knex(this.jobs).insert({
-        id, object: object.def.apiName, status: 'queued', mode, upsert_on: upsertOn ?? null, headers: JSON.stringify(headers), created_by: caller.userId, bytes_total: bytes,
-      }).returning('*');
+      const [row] = await this.knex(this.jobs)
+        .insert({
+          id,
+          object: object.def.apiName,
+          status: 'queued',
+          mode,
+          upsert_on: upsertOn ?? null,
+          headers: JSON.stringify(headers),
+          created_by: caller.userId,
+          bytes_total: bytes,
+        })
+        .returning('*');
       job = toJob(row);
       run = {
-        id, object, mode, ...(upsertOn !== undefined ? { upsertOn } : {}), columns, headerCount: headers.length, file, caller: { ...caller, via: 'import' }, written: 0,
-        phase: 'writing', rowsProcessed: 0, bytesProcessed: 0, beatAt: 0,
+        id,
+        object,
+        mode,
+        ...(upsertOn !== undefined ? { upsertOn } : {}),
+        columns,
+        headerCount: headers.length,
+        file,
+        caller: { ...caller, via: 'import' },
+        written: 0,
+        phase: 'writing',
+        rowsProcessed: 0,
+        bytesProcessed: 0,
+        beatAt: 0,
       };
     } catch (e) {
       await fs.promises.rm(dir, { recursive: true, force: true });
@@ -248,7 +301,11 @@ export class ImportJobs {
 
   /** A job by id; with `createdBy`, only that user's job (another's reads as missing). */
   async get(id: string, createdBy?: string): Promise<ImportJob> {
-    const row = UUID.test(id) ? await this.knex(this.jobs).where({ id, ...(createdBy ? { created_by: createdBy } : {}) }).first() : undefined;
+    const row = UUID.test(id)
+      ? await this.knex(this.jobs)
+          .where({ id, ...(createdBy ? { created_by: createdBy } : {}) })
+          .first()
+      : undefined;
     if (!row) throw notFound(`import ${id} does not exist`);
     const job = toJob(row);
     // A running job's progress may be ahead of its row (allOrNone writes the row at commit).
@@ -266,27 +323,42 @@ export class ImportJobs {
    * row's own cells under the file's own headers, so it can be fixed and imported again.
    */
   async errorReport(id: string, createdBy?: string): Promise<{ filename: string; chunks: AsyncGenerator<string> }> {
-    const job = UUID.test(id) ? await this.knex(this.jobs).where({ id, ...(createdBy ? { created_by: createdBy } : {}) }).first('headers') : undefined;
+    const job = UUID.test(id)
+      ? await this.knex(this.jobs)
+          .where({ id, ...(createdBy ? { created_by: createdBy } : {}) })
+          .first('headers')
+      : undefined;
     if (!job) throw notFound(`import ${id} does not exist`);
     const knex = this.knex;
     const table = this.errorRows;
     // Rows with more cells than the header get extra columns, so the report stays rectangular.
     const headers = job.headers as string[];
-    const [{ widest }] = await knex(table).where({ job_id: id }).select(knex.raw('coalesce(max(jsonb_array_length(cells)), 0)::int as widest'));
+    const [{ widest }] = await knex(table)
+      .where({ job_id: id })
+      .select(knex.raw('coalesce(max(jsonb_array_length(cells)), 0)::int as widest'));
     const width = Math.max(headers.length, widest as number);
     const extra = Array.from({ length: width - headers.length }, (_, i) => `(extra ${i + 1})`);
     async function* chunks(): AsyncGenerator<string> {
       yield csvLine(['row', 'fields', 'errors', ...headers, ...extra].map(textCell));
       let after = 0;
       for (;;) {
-        const rows: { row: number; errors: FieldError[]; cells: string[] }[] = await knex(table).where({ job_id: id }).where('row', '>', after).orderBy('row').limit(REPORT_BATCH).select('row', 'errors', 'cells');
+        const rows: { row: number; errors: FieldError[]; cells: string[] }[] = await knex(table)
+          .where({ job_id: id })
+          .where('row', '>', after)
+          .orderBy('row')
+          .limit(REPORT_BATCH)
+          .select('row', 'errors', 'cells');
         if (rows.length) {
-          yield rows.map((r) => csvLine([
-            numberCell(r.row),
-            textCell([...new Set(r.errors.map((e) => e.field).filter((f) => f !== ''))].join(';')),
-            textCell(r.errors.map((e) => e.message).join('; ')),
-            ...Array.from({ length: width }, (_, i) => textCell(r.cells[i] ?? '')),
-          ])).join('');
+          yield rows
+            .map((r) =>
+              csvLine([
+                numberCell(r.row),
+                textCell([...new Set(r.errors.map((e) => e.field).filter((f) => f !== ''))].join(';')),
+                textCell(r.errors.map((e) => e.message).join('; ')),
+                ...Array.from({ length: width }, (_, i) => textCell(r.cells[i] ?? '')),
+              ]),
+            )
+            .join('');
         }
         if (rows.length < REPORT_BATCH) return;
         after = rows[rows.length - 1]!.row;
@@ -304,12 +376,18 @@ export class ImportJobs {
     } catch (e) {
       let message = 'the import stopped on an error on our side';
       if (e instanceof Stopping) message = 'the server stopped during the import';
-      else if (e instanceof CsvError || e instanceof CsvSyntaxError) message = `the file is not valid CSV: ${e.message}`;
+      else if (e instanceof CsvError || e instanceof CsvSyntaxError)
+        message = `the file is not valid CSV: ${e.message}`;
       else if (e instanceof Problem) message = e.detail;
       else console.error(e);
       const stopped = run.committed ? '; the rows before it were imported' : '; nothing was imported';
       await this.progress(run.id, {
-        status: 'failed', phase: null, error: message + stopped, finished_at: this.knex.fn.now(), rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed,
+        status: 'failed',
+        phase: null,
+        error: message + stopped,
+        finished_at: this.knex.fn.now(),
+        rows_processed: run.rowsProcessed,
+        bytes_processed: run.bytesProcessed,
       }).catch((err) => console.error(err));
     }
   }
@@ -338,13 +416,23 @@ export class ImportJobs {
           for (const r of result.results) if (!r.ok) bad.push({ ...good[r.index]!, errors: r.errors });
         }
         await this.saveErrors(trx, run.id, bad);
-        await this.count(trx, run.id, { rows_processed: batch.rows.length, rows_created: created, rows_updated: updated, rows_failed: bad.length }, batch.bytes);
+        await this.count(
+          trx,
+          run.id,
+          { rows_processed: batch.rows.length, rows_created: created, rows_updated: updated, rows_failed: bad.length },
+          batch.bytes,
+        );
         run.written += created + updated;
       });
       run.committed = true;
       this.advance(run, batch);
     }
-    await this.progress(run.id, { status: 'completed', phase: null, rows_total: run.rowsProcessed, finished_at: this.knex.fn.now() });
+    await this.progress(run.id, {
+      status: 'completed',
+      phase: null,
+      rows_total: run.rowsProcessed,
+      finished_at: this.knex.fn.now(),
+    });
     await this.analyze(run.object, run.written);
   }
 
@@ -371,11 +459,18 @@ export class ImportJobs {
             if (bad.length) throw new RowsRefused(batch, bad, good);
             if (good.length) {
               try {
-                const result = await this.writer.write(trx, run.object, request(run, good, true), run.caller, rows.insert);
+                const result = await this.writer.write(
+                  trx,
+                  run.object,
+                  request(run, good, true),
+                  run.caller,
+                  rows.insert,
+                );
                 created += result.created;
                 updated += result.updated;
               } catch (e) {
-                if (e instanceof Problem && e.status === 422 && e.errors.some((x) => x.index !== undefined)) throw new RowsRefused(batch, byRow(good, e.errors), []);
+                if (e instanceof Problem && e.status === 422 && e.errors.some((x) => x.index !== undefined))
+                  throw new RowsRefused(batch, byRow(good, e.errors), []);
                 throw e;
               }
             }
@@ -391,8 +486,15 @@ export class ImportJobs {
         }
         run.written = created + updated;
         await trx(this.jobs).where({ id: run.id }).update({
-          status: 'completed', phase: null, rows_total: run.rowsProcessed, rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed,
-          rows_created: created, rows_updated: updated, updated_at: trx.fn.now(), finished_at: trx.fn.now(),
+          status: 'completed',
+          phase: null,
+          rows_total: run.rowsProcessed,
+          rows_processed: run.rowsProcessed,
+          bytes_processed: run.bytesProcessed,
+          rows_created: created,
+          rows_updated: updated,
+          updated_at: trx.fn.now(),
+          finished_at: trx.fn.now(),
         });
       });
     } catch (e) {
@@ -413,7 +515,10 @@ export class ImportJobs {
    */
   private rowWriter(run: Run, pglite: boolean): RowWriter {
     const fields = [...run.object.fields.values()];
-    const quiet = run.upsertOn === undefined && run.object.summarisedBy.length === 0 && !fields.some((f) => f.def.target !== undefined || f.def.unique);
+    const quiet =
+      run.upsertOn === undefined &&
+      run.object.summarisedBy.length === 0 &&
+      !fields.some((f) => f.def.target !== undefined || f.def.unique);
     return new RowWriter(this.schema, pglite ? 'insert' : 'copy', !pglite && quiet);
   }
 
@@ -426,13 +531,22 @@ export class ImportJobs {
     const problem = translateDbError(run.object, e);
     if (!(problem instanceof Problem) || problem.status !== 422) throw e;
     await this.progress(run.id, {
-      status: 'failed', phase: null, finished_at: this.knex.fn.now(), rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed,
+      status: 'failed',
+      phase: null,
+      finished_at: this.knex.fn.now(),
+      rows_processed: run.rowsProcessed,
+      bytes_processed: run.bytesProcessed,
       error: `the rows could not be written (${problem.errors.map((x) => x.message).join('; ') || problem.detail}); nothing was imported`,
     });
   }
 
   /** allOrNone after a bad row: nothing is written; the rest of the file is checked for the report. */
-  private async checkRest(run: Run, refused: RowsRefused, batches: AsyncGenerator<Batch>, keys: KeysSeen): Promise<void> {
+  private async checkRest(
+    run: Run,
+    refused: RowsRefused,
+    batches: AsyncGenerator<Batch>,
+    keys: KeysSeen,
+  ): Promise<void> {
     run.phase = 'validating';
     let failed = 0;
     const check = async (batch: Batch, good: (CsvRow & { body: Row })[], bad: BadRow[], first: boolean) => {
@@ -444,7 +558,10 @@ export class ImportJobs {
         bad.sort((a, b) => a.row - b.row);
         await this.saveErrors(trx, run.id, bad);
         // The first call also sets the counts of the batches written (and rolled back) before.
-        if (first) await trx(this.jobs).where({ id: run.id }).update({ phase: 'validating', rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed });
+        if (first)
+          await trx(this.jobs)
+            .where({ id: run.id })
+            .update({ phase: 'validating', rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed });
         await this.count(trx, run.id, { rows_processed: batch.rows.length, rows_failed: bad.length }, batch.bytes);
       });
       failed += bad.length;
@@ -457,7 +574,10 @@ export class ImportJobs {
       await check(batch, good, bad, false);
     }
     await this.progress(run.id, {
-      status: 'failed', phase: null, rows_total: run.rowsProcessed, finished_at: this.knex.fn.now(),
+      status: 'failed',
+      phase: null,
+      rows_total: run.rowsProcessed,
+      finished_at: this.knex.fn.now(),
       error: `${failed} row${failed > 1 ? 's are' : ' is'} not valid; nothing was imported (see the error report)`,
     });
   }
@@ -491,11 +611,14 @@ export class ImportJobs {
 
   private async saveErrors(trx: Knex.Transaction, id: string, bad: BadRow[]): Promise<void> {
     if (!bad.length) return;
-    await trx(this.errorRows).insert(bad.map((b) => ({
-      job_id: id, row: b.row,
-      errors: JSON.stringify(b.errors.map((e) => ({ ...e, message: storable(e.message) }))),
-      cells: JSON.stringify(b.cells.map(storable)),
-    })));
+    await trx(this.errorRows).insert(
+      bad.map((b) => ({
+        job_id: id,
+        row: b.row,
+        errors: JSON.stringify(b.errors.map((e) => ({ ...e, message: storable(e.message) }))),
+        cells: JSON.stringify(b.cells.map(storable)),
+      })),
+    );
   }
 
   /** Adds to the job's counts; `bytes` is how far into the file the job has read. */
@@ -506,7 +629,9 @@ export class ImportJobs {
   }
 
   private async progress(id: string, values: Row): Promise<void> {
-    await this.knex(this.jobs).where({ id }).update({ ...values, updated_at: this.knex.fn.now() });
+    await this.knex(this.jobs)
+      .where({ id })
+      .update({ ...values, updated_at: this.knex.fn.now() });
   }
 
   /** On start: housekeeping once, then every `intervalMs`. */
@@ -531,11 +656,19 @@ export class ImportJobs {
     // One process owns an embedded database: a job it is not running is running nowhere.
     if (!pglite) orphans.where('updated_at', '<', stale);
     const orphaned = await orphans.update({
-      status: 'failed', phase: null, finished_at: now, updated_at: now,
-      error: this.knex.raw("'the server stopped during the import; ' || case when rows_created + rows_updated > 0 and mode = 'skipBadRows' then 'the rows before it were imported' else 'nothing was imported' end"),
+      status: 'failed',
+      phase: null,
+      finished_at: now,
+      updated_at: now,
+      error: this.knex.raw(
+        "'the server stopped during the import; ' || case when rows_created + rows_updated > 0 and mode = 'skipBadRows' then 'the rows before it were imported' else 'nothing was imported' end",
+      ),
     });
     const folders = await this.removeTempFolders(mine);
-    const expired = await this.knex(this.jobs).whereIn('status', ['completed', 'failed']).where('finished_at', '<', new Date(now.getTime() - this.housekeeping.retentionMs)).delete();
+    const expired = await this.knex(this.jobs)
+      .whereIn('status', ['completed', 'failed'])
+      .where('finished_at', '<', new Date(now.getTime() - this.housekeeping.retentionMs))
+      .delete();
     return { orphaned, expired, folders };
   }
 
@@ -547,8 +680,12 @@ export class ImportJobs {
       if (id && !running.includes(id)) byJob.set(id, name);
     }
     if (!byJob.size) return 0;
-    const finished: { id: string }[] = await this.knex(this.jobs).whereIn('id', [...byJob.keys()]).whereIn('status', ['completed', 'failed']).select('id');
-    for (const { id } of finished) await fs.promises.rm(path.join(os.tmpdir(), byJob.get(id)!), { recursive: true, force: true });
+    const finished: { id: string }[] = await this.knex(this.jobs)
+      .whereIn('id', [...byJob.keys()])
+      .whereIn('status', ['completed', 'failed'])
+      .select('id');
+    for (const { id } of finished)
+      await fs.promises.rm(path.join(os.tmpdir(), byJob.get(id)!), { recursive: true, force: true });
     return finished.length;
   }
 
@@ -576,10 +713,19 @@ function byRow(good: CsvRow[], errors: FieldError[]): BadRow[] {
 function parseMode(input: unknown): ImportMode {
   if (input === undefined || input === '') return 'allOrNone';
   if (input === 'allOrNone' || input === 'skipBadRows') return input;
-  throw badRequest('mode is allOrNone or skipBadRows', [{ field: 'mode', code: 'enum', message: 'allOrNone (the default) writes nothing when a row is bad; skipBadRows writes the good rows' }]);
+  throw badRequest('mode is allOrNone or skipBadRows', [
+    {
+      field: 'mode',
+      code: 'enum',
+      message: 'allOrNone (the default) writes nothing when a row is bad; skipBadRows writes the good rows',
+    },
+  ]);
 }
 
-const tooLarge = () => new Problem(413, 'Payload too large', `a CSV import holds at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, [{ field: '/', code: 'size', message: 'split the file' }]);
+const tooLarge = () =>
+  new Problem(413, 'Payload too large', `a CSV import holds at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, [
+    { field: '/', code: 'size', message: 'split the file' },
+  ]);
 
 /** NUL cannot be stored in jsonb; the report shows U+FFFD in its place. */
 const storable = (text: string) => text.replace(/\u0000/g, '\ufffd');
@@ -602,7 +748,8 @@ async function saveUpload(body: Readable, file: string): Promise<number> {
   return size;
 }
 
-const csvParser = () => parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS });
+const csvParser = () =>
+  parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS });
 
 async function readHeader(file: string): Promise<string[] | undefined> {
   const source = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
@@ -612,7 +759,8 @@ async function readHeader(file: string): Promise<string[] | undefined> {
   try {
     for await (const record of parser) return record as string[];
   } catch (e) {
-    if (e instanceof CsvError) throw badRequest(`the file is not valid CSV: ${e.message}`, [{ field: '/', code: 'csv', message: e.message }]);
+    if (e instanceof CsvError)
+      throw badRequest(`the file is not valid CSV: ${e.message}`, [{ field: '/', code: 'csv', message: e.message }]);
     throw e;
   } finally {
     source.destroy();
@@ -654,8 +802,11 @@ async function* readBatches(file: string): AsyncGenerator<Batch> {
   }
 }
 
-const request = (run: Run, good: (CsvRow & { body: Row })[], allOrNone: boolean): BulkRequest =>
-  ({ records: good.map((g) => g.body), ...(run.upsertOn !== undefined ? { upsertOn: run.upsertOn } : {}), allOrNone });
+const request = (run: Run, good: (CsvRow & { body: Row })[], allOrNone: boolean): BulkRequest => ({
+  records: good.map((g) => g.body),
+  ...(run.upsertOn !== undefined ? { upsertOn: run.upsertOn } : {}),
+  allOrNone,
+});
 
 /**
  * A batch's rows as record bodies, and the rows whose cells could not be read. A row with a bad
@@ -668,8 +819,9 @@ function prepare(run: Run, batch: CsvRow[], keys?: KeysSeen): { good: (CsvRow & 
     const { body, errors } = coerceRow(run.columns, run.headerCount, source.cells);
     if (errors.length) {
       if (errors[0]!.code !== 'columns') {
-        const more = validateBody(run.object, body, 'create', run.caller.locale).errors
-          .filter((e) => !errors.some((x) => x.field === e.field) && !(run.upsertOn !== undefined && e.code === 'required'));
+        const more = validateBody(run.object, body, 'create', run.caller.locale).errors.filter(
+          (e) => !errors.some((x) => x.field === e.field) && !(run.upsertOn !== undefined && e.code === 'required'),
+        );
         errors.push(...more);
       }
       bad.push({ ...source, errors });
@@ -690,7 +842,10 @@ class KeysSeen {
   constructor(run: Run) {
     this.upsertOn = run.upsertOn;
     this.fields = run.columns
-      .filter((c): c is ImportColumn & { field: CompiledField } => !!c.field && !!c.field.def.unique && c.field.columns.length === 1)
+      .filter(
+        (c): c is ImportColumn & { field: CompiledField } =>
+          !!c.field && !!c.field.def.unique && c.field.columns.length === 1,
+      )
       .map((c) => ({ field: c.field, rows: new Map() }));
   }
 
@@ -704,7 +859,12 @@ class KeysSeen {
       const key = JSON.stringify(value);
       const first = rows.get(key);
       const name = field.def.apiName;
-      if (first !== undefined) errors.push({ field: name, code: name === this.upsertOn ? 'duplicate' : 'unique', message: `row ${first} has the same ${name}` });
+      if (first !== undefined)
+        errors.push({
+          field: name,
+          code: name === this.upsertOn ? 'duplicate' : 'unique',
+          message: `row ${first} has the same ${name}`,
+        });
       else keys.push([rows, key]);
     }
     if (!errors.length) for (const [rows, key] of keys) rows.set(key, row);

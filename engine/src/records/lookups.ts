@@ -11,7 +11,12 @@ import { recordAccessSql } from '../security/record-access.js';
  * that it exists (and would hang the writer's record under it).
  */
 export async function missingReferences(
-  trx: Knex.Transaction, schema: string, metadata: CompiledMetadata, object: CompiledObject, rows: Map<string, unknown>[], access?: Access,
+  trx: Knex.Transaction,
+  schema: string,
+  metadata: CompiledMetadata,
+  object: CompiledObject,
+  rows: Map<string, unknown>[],
+  access?: Access,
 ): Promise<FieldError[][]> {
   const errors: FieldError[][] = rows.map(() => []);
   // Most objects written in bulk have no lookups: nothing to look at row by row (CSV import).
@@ -31,7 +36,10 @@ export async function missingReferences(
   const found = new Map<string, Set<string>>();
   for (const [target, ids] of wanted) {
     const targetObject = metadata.objects.get(target)!;
-    const qb = trx(`${schema}.${targetObject.table} as r`).whereIn('r.id', [...ids]).whereNull('r.deleted_at').select('r.id');
+    const qb = trx(`${schema}.${targetObject.table} as r`)
+      .whereIn('r.id', [...ids])
+      .whereNull('r.deleted_at')
+      .select('r.id');
     const visible = access && recordAccessSql(access, targetObject, schema, 'r', 'read');
     if (visible) qb.whereRaw(visible.sql, visible.bindings as Knex.RawBinding[]);
     const rowsFound = await qb;
@@ -41,7 +49,8 @@ export async function missingReferences(
     for (const [name, value] of values) {
       const target = object.fields.get(name)!.def.target;
       if (value === null || value === undefined || !target) continue;
-      if (!found.get(target)!.has(value as string)) errors[i]!.push({ field: name, code: 'reference', message: `no ${target} with id ${String(value)}` });
+      if (!found.get(target)!.has(value as string))
+        errors[i]!.push({ field: name, code: 'reference', message: `no ${target} with id ${String(value)}` });
     }
   });
   return errors;

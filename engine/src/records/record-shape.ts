@@ -5,7 +5,15 @@ import type { Label } from '../metadata/types.js';
 
 /** Row ↔ API record. A record is keyed by field apiName plus the system fields. */
 
-export const SYSTEM_OUTPUT = ['id', 'version', 'owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by'] as const;
+export const SYSTEM_OUTPUT = [
+  'id',
+  'version',
+  'owner_id',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+] as const;
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
 
@@ -15,7 +23,8 @@ export function toRecord(object: CompiledObject, row: Record<string, unknown>): 
   for (const [name, field] of object.fields) {
     const values = field.columns.map((c) => row[c]);
     record[name] = field.type.fromColumns(values, field.def);
-    for (const [key, companion] of Object.entries(field.type.companions ?? {})) record[`${name}__${key}`] = companion.read(values, field.def);
+    for (const [key, companion] of Object.entries(field.type.companions ?? {}))
+      record[`${name}__${key}`] = companion.read(values, field.def);
   }
   return record;
 }
@@ -35,14 +44,24 @@ export function localize(label: Label | undefined, locale: string): string {
   if (label === undefined) return '';
   if (typeof label === 'string') return label;
   const language = locale.split('-')[0]!;
-  return label[locale] ?? Object.entries(label).find(([k]) => k.split('-')[0] === language)?.[1] ?? label.en ?? Object.values(label)[0] ?? '';
+  return (
+    label[locale] ??
+    Object.entries(label).find(([k]) => k.split('-')[0] === language)?.[1] ??
+    label.en ??
+    Object.values(label)[0] ??
+    ''
+  );
 }
 
 /**
  * Column values for validated field values (composite fields fill several columns). An amount
  * written without a currency code is stored with the corporate currency's.
  */
-export function toColumnValues(object: CompiledObject, values: Map<string, unknown>, corporate: string): Record<string, unknown> {
+export function toColumnValues(
+  object: CompiledObject,
+  values: Map<string, unknown>,
+  corporate: string,
+): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const [name, value] of values) {
     const field = object.fields.get(name)!;
@@ -82,9 +101,15 @@ function keyLiteral(key: string): string {
  * The SQL that renders a row as the same JSON record toRecord() gives, so a list page goes from
  * Postgres to the client as text. Objects with more than 50 keys are built in jsonb pieces.
  */
-export function recordJsonSql(object: CompiledObject, alias: string, only?: ReadonlySet<string>, expand = new Map<string, Expansion>()): SqlFragment {
+export function recordJsonSql(
+  object: CompiledObject,
+  alias: string,
+  only?: ReadonlySet<string>,
+  expand = new Map<string, Expansion>(),
+): SqlFragment {
   const pairs: SqlFragment[] = [];
-  const pair = (key: string, value: SqlFragment) => pairs.push({ sql: `${keyLiteral(key)}, ${value.sql}`, bindings: value.bindings });
+  const pair = (key: string, value: SqlFragment) =>
+    pairs.push({ sql: `${keyLiteral(key)}, ${value.sql}`, bindings: value.bindings });
   for (const key of SYSTEM_OUTPUT) {
     const col = `${alias}.${key}`;
     pair(key, key === 'created_at' || key === 'updated_at' ? timestampJson(col) : { sql: '??', bindings: [col] });
@@ -93,10 +118,13 @@ export function recordJsonSql(object: CompiledObject, alias: string, only?: Read
     if (only && !only.has(name)) continue;
     const nested = expand.get(name);
     if (nested) {
-      const inner = [{ sql: "'id', ??", bindings: [`${alias}.${field.columns[0]}`] as unknown[] }, ...nested.fields.map((f) => {
-        const v = fieldJson(f, nested.alias);
-        return { sql: `${keyLiteral(f.def.apiName)}, ${v.sql}`, bindings: v.bindings };
-      })];
+      const inner = [
+        { sql: "'id', ??", bindings: [`${alias}.${field.columns[0]}`] as unknown[] },
+        ...nested.fields.map((f) => {
+          const v = fieldJson(f, nested.alias);
+          return { sql: `${keyLiteral(f.def.apiName)}, ${v.sql}`, bindings: v.bindings };
+        }),
+      ];
       pair(name, {
         sql: `case when ?? is null then null else json_build_object(${inner.map((p) => p.sql).join(', ')}) end`,
         bindings: [`${alias}.${field.columns[0]}`, ...inner.flatMap((p) => p.bindings)],
@@ -105,12 +133,16 @@ export function recordJsonSql(object: CompiledObject, alias: string, only?: Read
       pair(name, fieldJson(field, alias));
     }
     const cols = field.columns.map((c) => `${alias}.${c}`);
-    for (const [key, companion] of Object.entries(field.type.companions ?? {})) pair(`${name}__${key}`, companion.jsonSql(cols));
+    for (const [key, companion] of Object.entries(field.type.companions ?? {}))
+      pair(`${name}__${key}`, companion.jsonSql(cols));
   }
   const calls: SqlFragment[] = [];
   for (let i = 0; i < pairs.length; i += PAIRS_PER_CALL) {
     const chunk = pairs.slice(i, i + PAIRS_PER_CALL);
-    calls.push({ sql: `${pairs.length > PAIRS_PER_CALL ? 'jsonb' : 'json'}_build_object(${chunk.map((p) => p.sql).join(', ')})`, bindings: chunk.flatMap((p) => p.bindings) });
+    calls.push({
+      sql: `${pairs.length > PAIRS_PER_CALL ? 'jsonb' : 'json'}_build_object(${chunk.map((p) => p.sql).join(', ')})`,
+      bindings: chunk.flatMap((p) => p.bindings),
+    });
   }
   return { sql: `(${calls.map((c) => c.sql).join(' || ')})::text`, bindings: calls.flatMap((c) => c.bindings) };
 }

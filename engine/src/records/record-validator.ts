@@ -12,7 +12,11 @@ import { localize } from './record-shape.js';
  * write and every error found, so bulk requests can report each row.
  */
 export function validateBody(
-  object: CompiledObject, body: Record<string, unknown>, mode: 'create' | 'update', locale: string, existing?: Record<string, unknown>,
+  object: CompiledObject,
+  body: Record<string, unknown>,
+  mode: 'create' | 'update',
+  locale: string,
+  existing?: Record<string, unknown>,
 ): { values: Map<string, unknown>; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const values = new Map<string, unknown>();
@@ -28,10 +32,18 @@ export function validateBody(
       const value = body[key];
       const unstorable = unstorableValue(value);
       if (unstorable) {
-        errors.push({ field: key, code: unstorable.code, message: `${key} ${unstorable.message}${unstorable.path ? ` (at ${unstorable.path})` : ''}` });
+        errors.push({
+          field: key,
+          code: unstorable.code,
+          message: `${key} ${unstorable.message}${unstorable.path ? ` (at ${unstorable.path})` : ''}`,
+        });
       } else if (value !== null && !field.validate(value)) {
         const e = field.validate.errors?.[0];
-        errors.push({ field: key, code: e?.keyword ?? 'type', message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}` });
+        errors.push({
+          field: key,
+          code: e?.keyword ?? 'type',
+          message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}`,
+        });
       } else {
         values.set(key, value === '' && field.def.type !== 'text' ? null : value);
       }
@@ -49,7 +61,11 @@ export function validateBody(
       // A computed default sees the values sent with the record, and must fit the field like any value.
       const value = evaluate(field.def.default.formula, given) ?? null;
       if (value !== null && !field.validate(value)) {
-        errors.push({ field: name, code: 'default', message: `the default of ${name} computed ${JSON.stringify(value)}, which is not a valid ${field.def.type}` });
+        errors.push({
+          field: name,
+          code: 'default',
+          message: `the default of ${name} computed ${JSON.stringify(value)}, which is not a valid ${field.def.type}`,
+        });
       } else values.set(name, value);
     }
   }
@@ -57,7 +73,8 @@ export function validateBody(
     if (!field.def.required || field.type.readOnly) continue;
     const value = values.has(name) ? values.get(name) : existing?.[name];
     if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
-      if (!errors.some((e) => e.field === name)) errors.push({ field: name, code: 'required', message: `${name} is required` });
+      if (!errors.some((e) => e.field === name))
+        errors.push({ field: name, code: 'required', message: `${name} is required` });
     }
   }
   // Rules see the record as it would be saved, so they only run on values that passed the checks.
@@ -65,13 +82,20 @@ export function validateBody(
   const merged = existing ? { ...existing, ...Object.fromEntries(values) } : Object.fromEntries(values);
   for (const rule of object.rules) {
     if (truthy(evaluate(rule.condition, merged))) {
-      errors.push({ field: rule.errorField ?? '', code: 'validationRule', rule: rule.apiName, message: localize(rule.message, locale) });
+      errors.push({
+        field: rule.errorField ?? '',
+        code: 'validationRule',
+        rule: rule.apiName,
+        message: localize(rule.message, locale),
+      });
     }
   }
   return { values, errors };
 }
 
 function hasComputedDefault(object: CompiledObject): boolean {
-  for (const field of object.fields.values()) if (field.def.default !== undefined && isFormulaDefault(field.def.default) && field.def.type !== 'json') return true;
+  for (const field of object.fields.values())
+    if (field.def.default !== undefined && isFormulaDefault(field.def.default) && field.def.type !== 'json')
+      return true;
   return false;
 }

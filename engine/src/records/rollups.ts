@@ -22,7 +22,9 @@ export interface RollupOnChild {
 /** The rollups that summarise `child` (compiled once per release). */
 export function rollupsOver(metadata: CompiledMetadata, child: CompiledObject): RollupOnChild[] {
   return child.summarisedBy.map(({ parent, field }) => ({
-    parent: metadata.objects.get(parent)!, field, relationColumn: child.fields.get(field.relationField!)!.columns[0]!,
+    parent: metadata.objects.get(parent)!,
+    field,
+    relationColumn: child.fields.get(field.relationField!)!.columns[0]!,
   }));
 }
 
@@ -32,16 +34,28 @@ export function rollupsOver(metadata: CompiledMetadata, child: CompiledObject): 
  * undefined recomputes every parent (publish).
  */
 export async function refreshRollups(
-  trx: Knex.Transaction, schema: string, metadata: CompiledMetadata, child: CompiledObject, rows: Record<string, unknown>[] | undefined,
+  trx: Knex.Transaction,
+  schema: string,
+  metadata: CompiledMetadata,
+  child: CompiledObject,
+  rows: Record<string, unknown>[] | undefined,
 ): Promise<void> {
   for (const rollup of rollupsOver(metadata, child)) {
-    const ids = rows && [...new Set(rows.map((r) => r[rollup.relationColumn]).filter((v): v is string => typeof v === 'string'))];
+    const ids = rows && [
+      ...new Set(rows.map((r) => r[rollup.relationColumn]).filter((v): v is string => typeof v === 'string')),
+    ];
     if (ids && ids.length === 0) continue;
     await refreshOne(trx, schema, child, rollup, ids);
   }
 }
 
-async function refreshOne(trx: Knex.Transaction, schema: string, child: CompiledObject, rollup: RollupOnChild, ids: string[] | undefined) {
+async function refreshOne(
+  trx: Knex.Transaction,
+  schema: string,
+  child: CompiledObject,
+  rollup: RollupOnChild,
+  ids: string[] | undefined,
+) {
   const { parent, field } = rollup;
   const aggregate = field.aggregate ?? 'count';
   const bindings = aggregate === 'count' ? [] : [`c.${child.fields.get(field.field!)!.columns[0]}`];

@@ -22,28 +22,63 @@ export interface FormulaError {
 }
 
 const FIELD_KINDS: Partial<Record<FieldDef['type'], Kind>> = {
-  text: 'text', textarea: 'text', email: 'text', phone: 'text', url: 'text', picklist: 'text', autonumber: 'text',
-  integer: 'number', number: 'number', currency: 'number', percent: 'number',
-  boolean: 'boolean', date: 'date', datetime: 'timestamp',
+  text: 'text',
+  textarea: 'text',
+  email: 'text',
+  phone: 'text',
+  url: 'text',
+  picklist: 'text',
+  autonumber: 'text',
+  integer: 'number',
+  number: 'number',
+  currency: 'number',
+  percent: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamp',
 };
 
 export const RETURN_SQL_TYPES: Record<FormulaReturnType, string> = {
-  text: 'text', number: 'numeric', currency: 'numeric(18,2)', percent: 'numeric(7,2)', boolean: 'boolean', date: 'date', datetime: 'timestamp with time zone',
+  text: 'text',
+  number: 'numeric',
+  currency: 'numeric(18,2)',
+  percent: 'numeric(7,2)',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamp with time zone',
 };
 const RETURN_KINDS: Record<FormulaReturnType, Kind> = {
-  text: 'text', number: 'number', currency: 'number', percent: 'number', boolean: 'boolean', date: 'date', datetime: 'timestamp',
+  text: 'text',
+  number: 'number',
+  currency: 'number',
+  percent: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamp',
 };
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 class FormulaFailure extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-const COMPARE: Record<string, string> = { '==': '=', '===': '=', '!=': '<>', '!==': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const COMPARE: Record<string, string> = {
+  '==': '=',
+  '===': '=',
+  '!=': '<>',
+  '!==': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
 const ARITHMETIC: Record<string, string> = { '+': '+', '-': '-', '*': '*', '/': '/', '%': '%' };
 const MAX_DEPTH = 32;
 
@@ -53,7 +88,12 @@ interface Scope {
   alias?: string;
 }
 
-export function compileFormula(expression: unknown, fields: ReadonlyMap<string, FieldDef>, returnType: FormulaReturnType, alias?: string): { sql?: string; errors: FormulaError[] } {
+export function compileFormula(
+  expression: unknown,
+  fields: ReadonlyMap<string, FieldDef>,
+  returnType: FormulaReturnType,
+  alias?: string,
+): { sql?: string; errors: FormulaError[] } {
   try {
     const body = compile(expression, '', { fields, alias }, 0);
     const want = RETURN_KINDS[returnType];
@@ -79,7 +119,8 @@ function compile(node: unknown, path: string, scope: Scope, depth: number): Comp
     return { sql: `${quoteText(node)}::text`, kind: 'text' };
   }
   if (typeof node === 'boolean') return { sql: node ? 'true' : 'false', kind: 'boolean' };
-  if (Array.isArray(node) || typeof node !== 'object') throw new FormulaFailure(path, 'arrays are only allowed as operation arguments');
+  if (Array.isArray(node) || typeof node !== 'object')
+    throw new FormulaFailure(path, 'arrays are only allowed as operation arguments');
   const keys = Object.keys(node);
   if (keys.length !== 1) throw new FormulaFailure(path, 'an operation is an object with exactly one key');
   const op = keys[0]!;
@@ -89,7 +130,8 @@ function compile(node: unknown, path: string, scope: Scope, depth: number): Comp
   const sub = (i: number) => compile(args[i], `${at}/${i}`, scope, depth + 1);
   const all = () => args.map((_, i) => sub(i));
   const expect = (c: Compiled, kinds: Kind[], i: number): string => {
-    if (c.kind !== 'null' && !kinds.includes(c.kind)) throw new FormulaFailure(`${at}/${i}`, `"${op}" needs ${kinds.join(' or ')}, not ${c.kind}`);
+    if (c.kind !== 'null' && !kinds.includes(c.kind))
+      throw new FormulaFailure(`${at}/${i}`, `"${op}" needs ${kinds.join(' or ')}, not ${c.kind}`);
     return c.sql;
   };
 
@@ -103,16 +145,23 @@ function compile(node: unknown, path: string, scope: Scope, depth: number): Comp
     return { sql: (scope.alias ? `${quoteIdent(scope.alias)}.` : '') + quoteIdent(field.apiName), kind };
   }
   if (op in ARITHMETIC) {
-    if (args.length < 1 || ((op === '-' || op === '/' || op === '%') && args.length > 2)) throw new FormulaFailure(at, `"${op}" takes ${op === '-' ? '1 or 2' : 'at least 1'} arguments`);
+    if (args.length < 1 || ((op === '-' || op === '/' || op === '%') && args.length > 2))
+      throw new FormulaFailure(at, `"${op}" takes ${op === '-' ? '1 or 2' : 'at least 1'} arguments`);
     const parts = all().map((c, i) => expect(c, ['number'], i));
     if (args.length === 1) return { sql: op === '-' ? `(-${parts[0]})` : parts[0]!, kind: 'number' };
     // Division by zero gives an empty value rather than failing the write.
-    if (op === '/' || op === '%') return { sql: `(${parts[0]} ${ARITHMETIC[op]} nullif(${parts[1]}, 0))`, kind: 'number' };
+    if (op === '/' || op === '%')
+      return { sql: `(${parts[0]} ${ARITHMETIC[op]} nullif(${parts[1]}, 0))`, kind: 'number' };
     return { sql: `(${parts.join(` ${ARITHMETIC[op]} `)})`, kind: 'number' };
   }
   if (op === 'min' || op === 'max') {
     if (!args.length) throw new FormulaFailure(at, `"${op}" needs arguments`);
-    return { sql: `${op === 'min' ? 'least' : 'greatest'}(${all().map((c, i) => expect(c, ['number'], i)).join(', ')})`, kind: 'number' };
+    return {
+      sql: `${op === 'min' ? 'least' : 'greatest'}(${all()
+        .map((c, i) => expect(c, ['number'], i))
+        .join(', ')})`,
+      kind: 'number',
+    };
   }
   if (op in COMPARE) {
     if (args.length !== 2) throw new FormulaFailure(at, `"${op}" compares two values`);
@@ -130,12 +179,18 @@ function compile(node: unknown, path: string, scope: Scope, depth: number): Comp
   }
   if (op === 'and' || op === 'or') {
     if (!args.length) throw new FormulaFailure(at, `"${op}" needs arguments`);
-    return { sql: `(${all().map((c, i) => expect(c, ['boolean'], i)).join(` ${op} `)})`, kind: 'boolean' };
+    return {
+      sql: `(${all()
+        .map((c, i) => expect(c, ['boolean'], i))
+        .join(` ${op} `)})`,
+      kind: 'boolean',
+    };
   }
   if (op === '!') return { sql: `(not ${expect(sub(0), ['boolean'], 0)})`, kind: 'boolean' };
   if (op === '!!') return { sql: `(${sub(0).sql} is not null)`, kind: 'boolean' };
   if (op === 'if' || op === '?:') {
-    if (args.length < 3 || args.length % 2 === 0) throw new FormulaFailure(at, `"${op}" takes condition, then, [condition, then …], else`);
+    if (args.length < 3 || args.length % 2 === 0)
+      throw new FormulaFailure(at, `"${op}" takes condition, then, [condition, then …], else`);
     const parts = all();
     let kind: Compiled['kind'] = 'null';
     const branches: string[] = [];
@@ -158,9 +213,14 @@ function compile(node: unknown, path: string, scope: Scope, depth: number): Comp
     const text = expect(sub(0), ['text'], 0);
     const start = args[1];
     const length = args[2];
-    if (!Number.isInteger(start) || (start as number) < 0) throw new FormulaFailure(`${at}/1`, 'substr start must be a whole number ≥ 0');
-    if (length !== undefined && (!Number.isInteger(length) || (length as number) < 0)) throw new FormulaFailure(`${at}/2`, 'substr length must be a whole number ≥ 0');
-    return { sql: `substr(${text}, ${(start as number) + 1}${length === undefined ? '' : `, ${length as number}`})`, kind: 'text' };
+    if (!Number.isInteger(start) || (start as number) < 0)
+      throw new FormulaFailure(`${at}/1`, 'substr start must be a whole number ≥ 0');
+    if (length !== undefined && (!Number.isInteger(length) || (length as number) < 0))
+      throw new FormulaFailure(`${at}/2`, 'substr length must be a whole number ≥ 0');
+    return {
+      sql: `substr(${text}, ${(start as number) + 1}${length === undefined ? '' : `, ${length as number}`})`,
+      kind: 'text',
+    };
   }
   if (op === 'in') {
     const needle = sub(0);

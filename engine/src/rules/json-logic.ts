@@ -6,10 +6,43 @@ import jsonLogic from 'json-logic-js';
  * within a depth and size budget, and name only fields the object has.
  */
 const ALLOWED = new Set([
-  'today', 'now', 'add_days',
-  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'in', 'cat', 'substr',
-  'merge', 'map', 'filter', 'reduce', 'all', 'none', 'some',
+  'today',
+  'now',
+  'add_days',
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'in',
+  'cat',
+  'substr',
+  'merge',
+  'map',
+  'filter',
+  'reduce',
+  'all',
+  'none',
+  'some',
 ]);
 const MAX_DEPTH = 32;
 const MAX_NODES = 500;
@@ -27,7 +60,11 @@ jsonLogic.add_operation('add_days', (date: unknown, days: unknown) => {
 
 /** A default given as { "formula": <json-logic> } is computed for each new record. */
 export const isFormulaDefault = (value: unknown): value is { formula: unknown } =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && 'formula' in value;
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  'formula' in value;
 
 export interface LogicCheck {
   errors: { path: string; message: string }[];

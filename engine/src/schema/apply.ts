@@ -30,12 +30,20 @@ const q = (schema: string, name: string) => `${schema}.${name}`;
 
 /** A step the database refused; the transaction it ran in is rolled back by the caller. */
 export class StepFailed extends Error {
-  constructor(readonly step: Step, readonly sqlState: string | undefined) {
+  constructor(
+    readonly step: Step,
+    readonly sqlState: string | undefined,
+  ) {
     super(`schema step ${step.op} failed (${sqlState ?? 'unknown'})`);
   }
 }
 
-export async function runSteps(trx: Knex.Transaction, schema: string, steps: Step[], confirmLossy: boolean): Promise<StepResult[]> {
+export async function runSteps(
+  trx: Knex.Transaction,
+  schema: string,
+  steps: Step[],
+  confirmLossy: boolean,
+): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const step of steps) {
     try {
@@ -66,7 +74,12 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
         result.lossy = result.rows > 0;
         await run([
           ddl.renameColumn(schema, step.table, step.column, step.archivedName),
-          ddl.commentColumn(schema, step.table, step.archivedName, ddl.columnTag({ fieldId: step.fieldId, part: step.part }, true, step.column)),
+          ddl.commentColumn(
+            schema,
+            step.table,
+            step.archivedName,
+            ddl.columnTag({ fieldId: step.fieldId, part: step.part }, true, step.column),
+          ),
         ]);
         break;
       }
@@ -86,7 +99,10 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
         await run(ddl.createTable(schema, step.table, step.objectId, step.columns));
         break;
       case 'restoreTable':
-        await run([ddl.renameTable(schema, step.from, step.table), ddl.commentTable(schema, step.table, ddl.tableTag(step.objectId))]);
+        await run([
+          ddl.renameTable(schema, step.from, step.table),
+          ddl.commentTable(schema, step.table, ddl.tableTag(step.objectId)),
+        ]);
         break;
       case 'renameTable':
         await run([ddl.renameTable(schema, step.from, step.table)]);
@@ -94,7 +110,10 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
       case 'addColumn':
         await run(ddl.addColumn(schema, step.table, step.column));
         if (step.column.autonumber) {
-          await run([ddl.autonumberDefault(schema, step.table, step.column), ddl.backfillAutonumber(schema, step.table, step.column)]);
+          await run([
+            ddl.autonumberDefault(schema, step.table, step.column),
+            ddl.backfillAutonumber(schema, step.table, step.column),
+          ]);
         }
         break;
       case 'restoreColumn':
@@ -112,11 +131,23 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
       case 'setAutonumberDefault':
         await run([
           ddl.autonumberDefault(schema, step.table, step.column),
-          ddl.commentColumn(schema, step.table, step.column.name, ddl.columnTag({ fieldId: step.column.fieldId, part: step.column.part, autonumberHash: step.column.autonumber!.hash })),
+          ddl.commentColumn(
+            schema,
+            step.table,
+            step.column.name,
+            ddl.columnTag({
+              fieldId: step.column.fieldId,
+              part: step.column.part,
+              autonumberHash: step.column.autonumber!.hash,
+            }),
+          ),
         ]);
         break;
       case 'replaceFormula':
-        await run([ddl.dropColumn(schema, step.table, step.column.name), ...ddl.addColumn(schema, step.table, step.column)]);
+        await run([
+          ddl.dropColumn(schema, step.table, step.column.name),
+          ...ddl.addColumn(schema, step.table, step.column),
+        ]);
         break;
       case 'dropFormula':
         await run([ddl.dropExpression(schema, step.table, step.column)]);
@@ -124,7 +155,11 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
       case 'addConstraint': {
         const c = step.constraint;
         if (c.kind === 'unique') {
-          const dupes = await count(trx, 'select ?? from ?? where ?? is not null and deleted_at is null group by ?? having count(*) > 1', [c.column, q(schema, step.table), c.column, c.column]);
+          const dupes = await count(
+            trx,
+            'select ?? from ?? where ?? is not null and deleted_at is null group by ?? having count(*) > 1',
+            [c.column, q(schema, step.table), c.column, c.column],
+          );
           if (dupes > 0) {
             result.blocked = `${dupes} value(s) of ${step.table}.${c.column} occur more than once`;
             result.rows = dupes;
@@ -132,8 +167,11 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
           }
         }
         if (c.kind === 'fk') {
-          const dangling = await count(trx, 'select 1 from ?? t where ?? is not null and not exists (select 1 from ?? r where r.id = t.??)',
-            [q(schema, step.table), c.column, q(schema, c.references!.table), c.column]);
+          const dangling = await count(
+            trx,
+            'select 1 from ?? t where ?? is not null and not exists (select 1 from ?? r where r.id = t.??)',
+            [q(schema, step.table), c.column, q(schema, c.references!.table), c.column],
+          );
           if (dangling > 0) {
             result.blocked = `${dangling} row(s) of ${step.table} point at ${c.references!.table} records that do not exist`;
             result.rows = dangling;
@@ -149,15 +187,25 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
 }
 
 async function alterColumnType(
-  trx: Knex.Transaction, schema: string, step: Extract<Step, { op: 'alterColumnType' }>, result: StepResult,
-  confirmLossy: boolean, run: (s: Statement[]) => Promise<void>,
+  trx: Knex.Transaction,
+  schema: string,
+  step: Extract<Step, { op: 'alterColumnType' }>,
+  result: StepResult,
+  confirmLossy: boolean,
+  run: (s: Statement[]) => Promise<void>,
 ) {
   const via = step.change === 'convert' ? 'text' : 'direct';
   if (step.change !== 'widen') {
-    const test = step.change === 'narrow'
-      ? `not ??._tessera_roundtrips(??::text, ${ddl.literal(step.to)}, ${ddl.literal(step.from)})`
-      : `not ??._tessera_castable(??::text, ${ddl.literal(step.to)})`;
-    result.rows = await count(trx, `select 1 from ?? where ?? is not null and ${test}`, [q(schema, step.table), step.column, schema, step.column]);
+    const test =
+      step.change === 'narrow'
+        ? `not ??._tessera_roundtrips(??::text, ${ddl.literal(step.to)}, ${ddl.literal(step.from)})`
+        : `not ??._tessera_castable(??::text, ${ddl.literal(step.to)})`;
+    result.rows = await count(trx, `select 1 from ?? where ?? is not null and ${test}`, [
+      q(schema, step.table),
+      step.column,
+      schema,
+      step.column,
+    ]);
     result.lossy = result.rows > 0;
   }
   if (!result.lossy) {
@@ -167,10 +215,22 @@ async function alterColumnType(
   if (!confirmLossy) return; // the publish will be refused; no point rewriting the table
   // Keep every old value: the old column is archived, the new one gets what converts.
   const archived = `_arc_${Date.now().toString(36)}_${step.column.slice(0, 40)}`.slice(0, 63);
-  await run([
-    ddl.renameColumn(schema, step.table, step.column, archived),
-    ddl.commentColumn(schema, step.table, archived, ddl.columnTag({ fieldId: step.fieldId, part: step.part }, true, step.column)),
-    ddl.addColumn(schema, step.table, { name: step.column, sqlType: step.to, fieldId: step.fieldId, part: step.part }),
-    ddl.copyConverted(schema, step.table, archived, step.column, step.to, via),
-  ].flat());
+  await run(
+    [
+      ddl.renameColumn(schema, step.table, step.column, archived),
+      ddl.commentColumn(
+        schema,
+        step.table,
+        archived,
+        ddl.columnTag({ fieldId: step.fieldId, part: step.part }, true, step.column),
+      ),
+      ddl.addColumn(schema, step.table, {
+        name: step.column,
+        sqlType: step.to,
+        fieldId: step.fieldId,
+        part: step.part,
+      }),
+      ddl.copyConverted(schema, step.table, archived, step.column, step.to, via),
+    ].flat(),
+  );
 }

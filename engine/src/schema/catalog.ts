@@ -50,7 +50,11 @@ function parseTag(comment: string | null): Record<string, unknown> | undefined {
 
 export async function readCatalog(db: Knex | Knex.Transaction, schema: string): Promise<Catalog> {
   const rows = (await db.raw(TABLES_SQL, [schema])).rows as {
-    table_name: string; table_comment: string; column_name: string; sql_type: string; column_comment: string | null;
+    table_name: string;
+    table_comment: string;
+    column_name: string;
+    sql_type: string;
+    column_comment: string | null;
   }[];
   const tables = new Map<string, CatalogTable>();
   for (const row of rows) {
@@ -58,7 +62,13 @@ export async function readCatalog(db: Knex | Knex.Transaction, schema: string): 
     if (!table) {
       const tag = parseTag(row.table_comment);
       if (!tag || typeof tag.o !== 'string') continue;
-      table = { name: row.table_name, objectId: tag.o, archived: tag.archived === true, columns: [], constraints: new Map() };
+      table = {
+        name: row.table_name,
+        objectId: tag.o,
+        archived: tag.archived === true,
+        columns: [],
+        constraints: new Map(),
+      };
       tables.set(row.table_name, table);
     }
     const tag = parseTag(row.column_comment);
@@ -72,7 +82,11 @@ export async function readCatalog(db: Knex | Knex.Transaction, schema: string): 
       generatedHash: typeof tag?.g === 'string' ? tag.g : undefined,
     });
   }
-  for (const row of (await db.raw(CONSTRAINTS_SQL, [schema, schema])).rows as { table_name: string; name: string; column_name: string | null }[]) {
+  for (const row of (await db.raw(CONSTRAINTS_SQL, [schema, schema])).rows as {
+    table_name: string;
+    name: string;
+    column_name: string | null;
+  }[]) {
     tables.get(row.table_name)?.constraints.set(row.name, row.column_name);
   }
   const sequences = new Set(((await db.raw(SEQUENCES_SQL, [schema])).rows as { name: string }[]).map((r) => r.name));

@@ -61,7 +61,11 @@ function fieldColumns(field: FieldDef, fields: ReadonlyMap<string, FieldDef>): D
     }
     if (field.type === 'autonumber') {
       const format = parseAutonumberFormat(field);
-      column.autonumber = { sequence: `tsr_seq_${shortHash(field.id, 16)}`, ...format, hash: shortHash(JSON.stringify(format), 8) };
+      column.autonumber = {
+        sequence: `tsr_seq_${shortHash(field.id, 16)}`,
+        ...format,
+        hash: shortHash(JSON.stringify(format), 8),
+      };
     }
     return column;
   });
@@ -74,12 +78,18 @@ function fieldConstraints(field: FieldDef, objects: Map<string, ObjectDef>): Des
   if (field.type === 'lookup' || field.type === 'masterDetail') {
     const target = objects.get(field.target!)!;
     const onDelete = field.type === 'masterDetail' ? 'CASCADE' : ON_DELETE[field.onDelete ?? 'setNull'];
-    out.push({ name: name('fk', `${target.id}:${onDelete}`), kind: 'fk', column: field.apiName, references: { table: target.apiName, onDelete } });
+    out.push({
+      name: name('fk', `${target.id}:${onDelete}`),
+      kind: 'fk',
+      column: field.apiName,
+      references: { table: target.apiName, onDelete },
+    });
     // Related lists and delete checks look children up by this column.
     if (!field.unique) out.push({ name: name('ix', ''), kind: 'index', column: field.apiName });
   }
   // Global search matches substrings; a trigram index keeps that fast on big tables.
-  if (field.searchable && SEARCHABLE_TYPES.has(field.type)) out.push({ name: name('tg', ''), kind: 'search', column: field.apiName });
+  if (field.searchable && SEARCHABLE_TYPES.has(field.type))
+    out.push({ name: name('tg', ''), kind: 'search', column: field.apiName });
   return out;
 }
 
@@ -91,7 +101,10 @@ export function desiredSchema(snapshot: MetadataSnapshot): DesiredTable[] {
       objectId: obj.id,
       name: obj.apiName,
       columns,
-      constraints: [...ownerIndexes(obj, columns, snapshot.listViews ?? []), ...obj.fields.flatMap((f) => fieldConstraints(f, objects))],
+      constraints: [
+        ...ownerIndexes(obj, columns, snapshot.listViews ?? []),
+        ...obj.fields.flatMap((f) => fieldConstraints(f, objects)),
+      ],
     };
   });
 }

@@ -34,8 +34,13 @@ const MAX_TEXT_CHARS = 600;
 
 /** System columns a list can sort by, with their SQL types (they are never replaced). */
 const SYSTEM_SORT: Record<string, string> = {
-  id: 'uuid', owner_id: 'uuid', created_by: 'uuid', updated_by: 'uuid',
-  created_at: 'timestamp with time zone', updated_at: 'timestamp with time zone', version: 'integer',
+  id: 'uuid',
+  owner_id: 'uuid',
+  created_by: 'uuid',
+  updated_by: 'uuid',
+  created_at: 'timestamp with time zone',
+  updated_at: 'timestamp with time zone',
+  version: 'integer',
 };
 
 /** One sort key as the index sees it: its column, and what identifies it across renames. */
@@ -64,7 +69,12 @@ function sortColumn(name: string, desc: boolean, obj: ObjectDef, columns: Desire
   const part = FIELD_TYPE_DEFS[field.type].columns(field)[0]?.part;
   const column = columns.find((c) => c.fieldId === field.id && c.part === part);
   if (!column) return undefined;
-  return { column: column.name, desc, identity: `${field.id}/${part}:${column.sqlType}:${column.generated?.hash ?? ''}`, chars: textChars(column.sqlType) };
+  return {
+    column: column.name,
+    desc,
+    identity: `${field.id}/${part}:${column.sqlType}:${column.generated?.hash ?? ''}`,
+    chars: textChars(column.sqlType),
+  };
 }
 
 /**
@@ -82,7 +92,8 @@ function listOrder(sort: string | undefined, obj: ObjectDef, columns: DesiredCol
     firstDesc ??= desc;
     // Within the owner branch owner_id is one value: sorting by it orders nothing.
     if (key && (keys.some((k) => k.column === key.column) || key.column === 'owner_id')) continue;
-    if (!key || keys.length === MAX_SORT_KEYS || chars + key.chars > MAX_TEXT_CHARS) return keys.length ? keys : undefined;
+    if (!key || keys.length === MAX_SORT_KEYS || chars + key.chars > MAX_TEXT_CHARS)
+      return keys.length ? keys : undefined;
     chars += key.chars;
     keys.push(key);
     if (key.column === 'id') return keys;
@@ -90,15 +101,30 @@ function listOrder(sort: string | undefined, obj: ObjectDef, columns: DesiredCol
   return [...keys, { column: 'id', desc: firstDesc ?? true, identity: 'id', chars: 0 }];
 }
 
-/** An index on (owner_id, …order) under its id-based name. One index serves an order and its reverse: directions are kept relative to the first key. */
+/**
+ * An index on (owner_id, …order) under its id-based name. One index serves an order and its reverse: directions are
+ * kept relative to the first key.
+ */
 function ownerIndex(objectId: string, order: SortColumn[]): DesiredConstraint {
   const flip = order[0]!.desc;
-  const keys: IndexKey[] = [{ column: 'owner_id' }, ...order.map((k) => (k.desc !== flip ? { column: k.column, desc: true } : { column: k.column }))];
+  const keys: IndexKey[] = [
+    { column: 'owner_id' },
+    ...order.map((k) => (k.desc !== flip ? { column: k.column, desc: true } : { column: k.column })),
+  ];
   const spec = order.map((k) => `${k.identity}${k.desc !== flip ? '-' : '+'}`).join(',');
-  return { name: `tsr_${shortHash(`ix:${objectId}:owner_id,${spec}`, 16)}_ix`, kind: 'index', column: 'owner_id', keys };
+  return {
+    name: `tsr_${shortHash(`ix:${objectId}:owner_id,${spec}`, 16)}_ix`,
+    kind: 'index',
+    column: 'owner_id',
+    keys,
+  };
 }
 
-export function ownerIndexes(obj: ObjectDef, columns: DesiredColumn[], listViews: readonly ListViewDef[]): DesiredConstraint[] {
+export function ownerIndexes(
+  obj: ObjectDef,
+  columns: DesiredColumn[],
+  listViews: readonly ListViewDef[],
+): DesiredConstraint[] {
   if ((obj.sharing?.default ?? 'private') !== 'private') {
     return [{ name: `tsr_${shortHash(`ix:${obj.id}:owner_id`, 16)}_ix`, kind: 'index', column: 'owner_id' }];
   }
@@ -118,7 +144,10 @@ export function ownerIndexes(obj: ObjectDef, columns: DesiredColumn[], listViews
     candidates.set(index.name, seen);
   }
   const chosen = [...candidates.values()]
-    .sort((a, b) => Number(b.opensFirst) - Number(a.opensFirst) || b.views - a.views || (a.index.name < b.index.name ? -1 : 1))
+    .sort(
+      (a, b) =>
+        Number(b.opensFirst) - Number(a.opensFirst) || b.views - a.views || (a.index.name < b.index.name ? -1 : 1),
+    )
     .slice(0, MAX_LIST_INDEXES);
   return [byDefault, ...chosen.map((c) => c.index)];
 }

@@ -12,7 +12,15 @@ import { classifyTypeChange, type TypeChange } from './type-change.js';
 
 export type Step =
   | { op: 'dropConstraint'; table: string; name: string }
-  | { op: 'archiveColumn'; table: string; column: string; archivedName: string; fieldId: string; part: string; objectId: string }
+  | {
+      op: 'archiveColumn';
+      table: string;
+      column: string;
+      archivedName: string;
+      fieldId: string;
+      part: string;
+      objectId: string;
+    }
   | { op: 'archiveTable'; table: string; archivedName: string; objectId: string }
   | { op: 'createSequence'; name: string; startAt: number }
   | { op: 'createTable'; table: string; objectId: string; columns: DesiredColumn[] }
@@ -21,7 +29,16 @@ export type Step =
   | { op: 'addColumn'; table: string; column: DesiredColumn; backfillAutonumber: boolean }
   | { op: 'restoreColumn'; table: string; from: string; column: DesiredColumn }
   | { op: 'renameColumn'; table: string; from: string; column: string }
-  | { op: 'alterColumnType'; table: string; column: string; from: string; to: string; change: TypeChange; fieldId: string; part: string }
+  | {
+      op: 'alterColumnType';
+      table: string;
+      column: string;
+      from: string;
+      to: string;
+      change: TypeChange;
+      fieldId: string;
+      part: string;
+    }
   | { op: 'setAutonumberDefault'; table: string; column: DesiredColumn }
   | { op: 'replaceFormula'; table: string; column: DesiredColumn; wasGenerated: boolean }
   | { op: 'dropFormula'; table: string; column: string }
@@ -30,15 +47,38 @@ export type Step =
 export type StepOp = Step['op'];
 
 /** Steps whose safety depends on the data: the planner's assess stage counts the affected rows. */
-export const DATA_DEPENDENT: ReadonlySet<StepOp> = new Set(['archiveColumn', 'archiveTable', 'alterColumnType', 'addConstraint']);
+export const DATA_DEPENDENT: ReadonlySet<StepOp> = new Set([
+  'archiveColumn',
+  'archiveTable',
+  'alterColumnType',
+  'addConstraint',
+]);
 
 const ORDER: StepOp[] = [
-  'dropConstraint', 'archiveColumn', 'archiveTable', 'createSequence', 'restoreTable', 'renameTable', 'createTable',
-  'restoreColumn', 'renameColumn', 'dropFormula', 'addColumn', 'alterColumnType', 'setAutonumberDefault', 'replaceFormula', 'addConstraint',
+  'dropConstraint',
+  'archiveColumn',
+  'archiveTable',
+  'createSequence',
+  'restoreTable',
+  'renameTable',
+  'createTable',
+  'restoreColumn',
+  'renameColumn',
+  'dropFormula',
+  'addColumn',
+  'alterColumnType',
+  'setAutonumberDefault',
+  'replaceFormula',
+  'addConstraint',
 ];
 
 export class RefusedTypeChange extends Error {
-  constructor(readonly table: string, readonly column: string, readonly from: string, readonly to: string) {
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
     super(`${table}.${column} cannot change from ${from} to ${to}`);
   }
 }
@@ -49,7 +89,10 @@ function archiveName(kind: 'table' | 'column', id: string, stamp: number): strin
 
 const liveColumn = (table: CatalogTable, c: DesiredColumn): CatalogColumn | undefined =>
   table.columns.find((x) => !x.archived && x.fieldId === c.fieldId && x.part === c.part);
-const archivedColumn = (tables: CatalogTable[], c: DesiredColumn): { table: CatalogTable; column: CatalogColumn } | undefined => {
+const archivedColumn = (
+  tables: CatalogTable[],
+  c: DesiredColumn,
+): { table: CatalogTable; column: CatalogColumn } | undefined => {
   for (const table of tables) {
     const column = table.columns.findLast((x) => x.archived && x.fieldId === c.fieldId && x.part === c.part);
     if (column) return { table, column };
@@ -65,12 +108,19 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
   for (const table of live) {
     if (!desiredIds.has(table.objectId)) {
       for (const name of table.constraints.keys()) steps.push({ op: 'dropConstraint', table: table.name, name });
-      steps.push({ op: 'archiveTable', table: table.name, archivedName: archiveName('table', table.objectId, stamp), objectId: table.objectId });
+      steps.push({
+        op: 'archiveTable',
+        table: table.name,
+        archivedName: archiveName('table', table.objectId, stamp),
+        objectId: table.objectId,
+      });
     }
   }
 
   for (const want of desired) {
-    const sequences = want.columns.flatMap((c) => (c.autonumber && !catalog.sequences.has(c.autonumber.sequence) ? [c.autonumber] : []));
+    const sequences = want.columns.flatMap((c) =>
+      c.autonumber && !catalog.sequences.has(c.autonumber.sequence) ? [c.autonumber] : [],
+    );
     for (const s of sequences) steps.push({ op: 'createSequence', name: s.sequence, startAt: s.startAt });
 
     let table = live.find((t) => t.objectId === want.objectId);
@@ -94,7 +144,12 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
     for (const column of table.columns) {
       if (column.fieldId && !column.archived && !wantedFieldIds.has(`${column.fieldId}/${column.part}`)) {
         steps.push({
-          op: 'archiveColumn', table: table.name, column: column.name, fieldId: column.fieldId, part: column.part, objectId: want.objectId,
+          op: 'archiveColumn',
+          table: table.name,
+          column: column.name,
+          fieldId: column.fieldId,
+          part: column.part,
+          objectId: want.objectId,
           archivedName: archiveName('column', `${column.fieldId}/${column.part}`, stamp),
         });
       }
@@ -119,7 +174,15 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
         // regular field keeps its last values.
         if (column.generated && current.generatedHash !== column.generated.hash) {
           if (!current.generatedHash) {
-            steps.push({ op: 'archiveColumn', table: table.name, column: current.name, fieldId: column.fieldId, part: column.part, objectId: want.objectId, archivedName: archiveName('column', `${column.fieldId}/${column.part}/f`, stamp) });
+            steps.push({
+              op: 'archiveColumn',
+              table: table.name,
+              column: current.name,
+              fieldId: column.fieldId,
+              part: column.part,
+              objectId: want.objectId,
+              archivedName: archiveName('column', `${column.fieldId}/${column.part}/f`, stamp),
+            });
             steps.push({ op: 'addColumn', table: want.name, column, backfillAutonumber: false });
           } else {
             steps.push({ op: 'replaceFormula', table: want.name, column, wasGenerated: true });
@@ -133,7 +196,16 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
       if (change === 'refuse') throw new RefusedTypeChange(want.name, column.name, current.sqlType, column.sqlType);
       if (change !== 'same') {
         if (change !== 'widen') replaceable.add(column.name);
-        steps.push({ op: 'alterColumnType', table: want.name, column: column.name, from: current.sqlType, to: column.sqlType, change, fieldId: column.fieldId, part: column.part });
+        steps.push({
+          op: 'alterColumnType',
+          table: want.name,
+          column: column.name,
+          from: current.sqlType,
+          to: column.sqlType,
+          change,
+          fieldId: column.fieldId,
+          part: column.part,
+        });
       }
       if (column.autonumber && current.autonumberHash !== column.autonumber.hash) {
         steps.push({ op: 'setAutonumberDefault', table: want.name, column });
@@ -146,7 +218,8 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
     // it already sits on an archived column (left there by a lossy change before this rule).
     const archivedNames = new Set(table.columns.filter((c) => c.archived).map((c) => c.name));
     const rebuilt = (c: DesiredConstraint) =>
-      (c.keys?.map((k) => k.column) ?? [c.column]).some((column) => replaceable.has(column)) || archivedNames.has(table.constraints.get(c.name) ?? '');
+      (c.keys?.map((k) => k.column) ?? [c.column]).some((column) => replaceable.has(column)) ||
+      archivedNames.has(table.constraints.get(c.name) ?? '');
     const wantedConstraints = new Set(want.constraints.map((c) => c.name));
     for (const name of table.constraints.keys()) {
       if (!wantedConstraints.has(name)) steps.push({ op: 'dropConstraint', table: table.name, name });

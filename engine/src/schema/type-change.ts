@@ -23,7 +23,8 @@ export function parseType(sqlType: string): ParsedType {
   const b = m[3] === undefined ? undefined : Number(m[3]);
   if (m[4]) return { family: 'array', base };
   if (base === 'character varying' || base === 'character' || base === 'text') return { family: 'string', base, a };
-  if (base === 'numeric' || base === 'integer' || base === 'double precision' || base === 'bigint') return { family: 'number', base, a, b };
+  if (base === 'numeric' || base === 'integer' || base === 'double precision' || base === 'bigint')
+    return { family: 'number', base, a, b };
   if (base === 'date' || base === 'timestamp with time zone') return { family: 'temporal', base };
   if (base === 'time without time zone') return { family: 'time', base };
   if (base === 'boolean') return { family: 'boolean', base };
@@ -63,7 +64,8 @@ export function classifyTypeChange(from: string, to: string): TypeChange {
     const ti = integerDigits(t);
     const fs = scaleOf(f);
     const ts = scaleOf(t);
-    if (fi !== undefined && ti !== undefined && fs !== undefined && ts !== undefined && ti >= fi && ts >= fs) return 'widen';
+    if (fi !== undefined && ti !== undefined && fs !== undefined && ts !== undefined && ti >= fi && ts >= fs)
+      return 'widen';
     return 'narrow';
   }
   if (f.family === 'temporal' && t.family === 'temporal') return f.base === 'date' ? 'widen' : 'narrow';

@@ -12,14 +12,25 @@ import type { Principal } from './principal.js';
 
 export type ObjectAction = 'read' | 'create' | 'edit' | 'delete';
 
-const ALL: ObjectGrant = Object.freeze({ read: true, create: true, edit: true, delete: true, viewAll: true, modifyAll: true });
+const ALL: ObjectGrant = Object.freeze({
+  read: true,
+  create: true,
+  edit: true,
+  delete: true,
+  viewAll: true,
+  modifyAll: true,
+});
 
-export const forbidden = (detail: string, field: string, code: string, message: string) => new Problem(403, 'Forbidden', detail, [{ field, code, message }]);
+export const forbidden = (detail: string, field: string, code: string, message: string) =>
+  new Problem(403, 'Forbidden', detail, [{ field, code, message }]);
 
 export class Access {
   private readonly grants: Grants;
 
-  constructor(readonly principal: Principal, private readonly compiled: CompiledMetadata) {
+  constructor(
+    readonly principal: Principal,
+    private readonly compiled: CompiledMetadata,
+  ) {
     this.grants = grantsFor(compiled, principal.permissionSets);
   }
 
@@ -36,7 +47,13 @@ export class Access {
   }
 
   requireSystem(permission: SystemPermission): void {
-    if (!this.hasSystem(permission)) throw forbidden(`this needs the ${permission} permission`, permission, 'systemPermission', `ask an admin for a permission set with ${permission}`);
+    if (!this.hasSystem(permission))
+      throw forbidden(
+        `this needs the ${permission} permission`,
+        permission,
+        'systemPermission',
+        `ask an admin for a permission set with ${permission}`,
+      );
   }
 
   object(name: string): ObjectGrant {
@@ -49,7 +66,13 @@ export class Access {
 
   require(object: CompiledObject, action: ObjectAction): void {
     const name = object.def.apiName;
-    if (!this.can(name, action)) throw forbidden(`you may not ${action} ${name} records`, name, 'objectPermission', `no ${action} permission on ${name}`);
+    if (!this.can(name, action))
+      throw forbidden(
+        `you may not ${action} ${name} records`,
+        name,
+        'objectPermission',
+        `no ${action} permission on ${name}`,
+      );
   }
 
   canReadField(object: string, field: string): boolean {
@@ -78,7 +101,11 @@ export class Access {
     return (object.def.sharing?.rules ?? []).filter((rule) => {
       if (rule.group !== undefined) return groups.includes(rule.group);
       if (rule.role !== undefined) return role === rule.role;
-      if (rule.roleAndSubordinates !== undefined && role) return role === rule.roleAndSubordinates || (this.compiled.security.below.get(rule.roleAndSubordinates) ?? []).includes(role);
+      if (rule.roleAndSubordinates !== undefined && role)
+        return (
+          role === rule.roleAndSubordinates ||
+          (this.compiled.security.below.get(rule.roleAndSubordinates) ?? []).includes(role)
+        );
       return false;
     });
   }

@@ -31,7 +31,13 @@ const IP_LIMIT = 20;
 const IP_WINDOW_MS = 15 * 60_000;
 
 const tooManyAttempts = (detail: string, until: Date) =>
-  new Problem(429, 'Too many requests', detail, [{ field: 'email', code: 'locked', message: `try again after ${until.toISOString()}` }], { retryAfter: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) });
+  new Problem(
+    429,
+    'Too many requests',
+    detail,
+    [{ field: 'email', code: 'locked', message: `try again after ${until.toISOString()}` }],
+    { retryAfter: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) },
+  );
 
 /** Failed logins per client address in a sliding window, kept in memory (per process). */
 class IpLimiter {
@@ -39,7 +45,8 @@ class IpLimiter {
 
   check(ip: string): void {
     const recent = this.recent(ip);
-    if (recent.length >= IP_LIMIT) throw tooManyAttempts('too many failed logins from this address', new Date(recent[0]! + IP_WINDOW_MS));
+    if (recent.length >= IP_LIMIT)
+      throw tooManyAttempts('too many failed logins from this address', new Date(recent[0]! + IP_WINDOW_MS));
   }
 
   fail(ip: string): void {
@@ -66,7 +73,10 @@ class UnknownAccounts {
   fail(email: string): void {
     const entry = this.failures.get(email);
     const count = (entry?.until && entry.until < new Date() ? 0 : (entry?.count ?? 0)) + 1;
-    this.failures.set(email, count >= LOCK_AFTER ? { count: 0, until: new Date(Date.now() + LOCK_MINUTES * 60_000) } : { count });
+    this.failures.set(
+      email,
+      count >= LOCK_AFTER ? { count: 0, until: new Date(Date.now() + LOCK_MINUTES * 60_000) } : { count },
+    );
   }
 }
 
@@ -75,8 +85,15 @@ const PRINCIPAL_COLUMNS = `u.id, u.email, u.name, u.is_admin, u.role, u.permissi
   array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups`;
 
 const toPrincipal = (row: Record<string, any>, via: Principal['via']): Principal => ({
-  id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, role: row.role ?? null,
-  permissionSets: row.permission_sets ?? [], groups: row.groups ?? [], via, grantsStamp: String(row.grants_stamp),
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  isAdmin: row.is_admin,
+  role: row.role ?? null,
+  permissionSets: row.permission_sets ?? [],
+  groups: row.groups ?? [],
+  via,
+  grantsStamp: String(row.grants_stamp),
 });
 
 export class AuthService {
@@ -86,7 +103,12 @@ export class AuthService {
   private readonly recent = new LruMap<string, Principal>(10_000);
 
   /** tokenPrefix names the tenant in its tokens ("acme."), so requests find the tenant that issued them. */
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly sessionHours: number, private readonly tokenPrefix = '') {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly sessionHours: number,
+    private readonly tokenPrefix = '',
+  ) {}
 
   get db(): Knex {
     return this.knex;
@@ -104,7 +126,13 @@ export class AuthService {
   async createUser(input: { email: string; name: string; password: string; isAdmin?: boolean }): Promise<SessionUser> {
     const id = uuidv7();
     const email = input.email.trim().toLowerCase();
-    await this.users().insert({ id, email, name: input.name, password_hash: await hash(input.password), is_admin: input.isAdmin ?? false });
+    await this.users().insert({
+      id,
+      email,
+      name: input.name,
+      password_hash: await hash(input.password),
+      is_admin: input.isAdmin ?? false,
+    });
     return { id, email, name: input.name, isAdmin: input.isAdmin ?? false };
   }
 
@@ -113,54 +141,97 @@ export class AuthService {
    * LOCK_MINUTES; the lock is in the database, so every engine process honours it) and per
    * client address (IP_LIMIT failures per window, per process); both answer 429 with Retry-After.
    */
-  async login(email: unknown, password: unknown, ip = 'unknown'): Promise<{ token: string; expiresAt: string; user: { id: string; email: string; name: string; isAdmin: boolean } }> {
+  async login(
+    email: unknown,
+    password: unknown,
+    ip = 'unknown',
+  ): Promise<{
+    token: string;
+    expiresAt: string;
+    user: { id: string; email: string; name: string; isAdmin: boolean };
+  }> {
     this.ipLimiter.check(ip);
     if (typeof email !== 'string' || typeof password !== 'string') throw unauthorized('e-mail or password is wrong');
     const address = email.trim().toLowerCase();
     const user = await this.users().where({ email: address }).first();
     // An e-mail nobody has locks like an account does, so a 429 does not reveal which exist.
-    const lockedUntil = user ? (user.locked_until ? new Date(user.locked_until) : undefined) : this.unknownAccounts.lockedUntil(address);
-    if (lockedUntil && lockedUntil > new Date()) throw tooManyAttempts('this account is locked after repeated failed logins', lockedUntil);
+    const lockedUntil = user
+      ? user.locked_until
+        ? new Date(user.locked_until)
+        : undefined
+      : this.unknownAccounts.lockedUntil(address);
+    if (lockedUntil && lockedUntil > new Date())
+      throw tooManyAttempts('this account is locked after repeated failed logins', lockedUntil);
     const ok = user ? await verify(user.password_hash, password) : (await verify(await DUMMY_HASH, password), false);
     if (!user || !ok || !user.active) {
       this.ipLimiter.fail(ip);
       if (!user) this.unknownAccounts.fail(address);
-      if (user) await this.knex.raw(`update ?? set failed_logins = case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end,
+      if (user)
+        await this.knex.raw(
+          `update ?? set failed_logins = case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end,
         locked_until = case when failed_logins + 1 >= ? then now() + make_interval(mins => ?) else locked_until end where id = ?`,
-      [`${this.schema}._users`, LOCK_AFTER, LOCK_AFTER, LOCK_MINUTES, user.id]);
+          [`${this.schema}._users`, LOCK_AFTER, LOCK_AFTER, LOCK_MINUTES, user.id],
+        );
       throw unauthorized('e-mail or password is wrong');
     }
-    if (user.failed_logins > 0 || user.locked_until) await this.users().where({ id: user.id }).update({ failed_logins: 0, locked_until: null });
+    if (user.failed_logins > 0 || user.locked_until)
+      await this.users().where({ id: user.id }).update({ failed_logins: 0, locked_until: null });
     const { token, expiresAt } = await this.issue(user.id, this.sessionHours * 3600_000);
     return { token, expiresAt, user: { id: user.id, email: user.email, name: user.name, isAdmin: user.is_admin } };
   }
 
-  private async issue(userId: string, lifetimeMs: number, name?: string): Promise<{ id: string; token: string; expiresAt: string }> {
+  private async issue(
+    userId: string,
+    lifetimeMs: number,
+    name?: string,
+  ): Promise<{ id: string; token: string; expiresAt: string }> {
     const token = this.tokenPrefix + crypto.randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + lifetimeMs);
     const id = uuidv7();
-    await this.knex(`${this.schema}._sessions`).insert({ id, token_hash: sha256(token), user_id: userId, expires_at: expiresAt, name: name ?? null });
+    await this.knex(`${this.schema}._sessions`).insert({
+      id,
+      token_hash: sha256(token),
+      user_id: userId,
+      expires_at: expiresAt,
+      name: name ?? null,
+    });
     return { id, token, expiresAt: expiresAt.toISOString() };
   }
 
   /** A named API token for an integration, shown once; it lasts `days` (1 to 366, default 90). */
-  async createToken(userId: string, input: { name?: unknown; days?: unknown }): Promise<{ id: string; name: string; token: string; expiresAt: string }> {
+  async createToken(
+    userId: string,
+    input: { name?: unknown; days?: unknown },
+  ): Promise<{ id: string; name: string; token: string; expiresAt: string }> {
     const errors = [];
-    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100) errors.push({ field: 'name', code: 'format', message: 'a name of 1 to 100 characters, such as "ERP sync"' });
+    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100)
+      errors.push({ field: 'name', code: 'format', message: 'a name of 1 to 100 characters, such as "ERP sync"' });
     const days = input.days === undefined ? 90 : input.days;
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 366) errors.push({ field: 'days', code: 'range', message: 'a whole number of days from 1 to 366' });
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 366)
+      errors.push({ field: 'days', code: 'range', message: 'a whole number of days from 1 to 366' });
     if (errors.length) throw invalid('the token was not created', errors);
     const name = (input.name as string).trim();
     return { name, ...(await this.issue(userId, (days as number) * 86_400_000, name)) };
   }
 
   async listTokens(userId: string): Promise<{ id: string; name: string; createdAt: string; expiresAt: string }[]> {
-    const rows = await this.knex(`${this.schema}._sessions`).where({ user_id: userId }).whereNotNull('name').orderBy('created_at').select('id', 'name', 'created_at', 'expires_at');
-    return rows.map((r: Record<string, string>) => ({ id: r.id!, name: r.name!, createdAt: new Date(r.created_at!).toISOString(), expiresAt: new Date(r.expires_at!).toISOString() }));
+    const rows = await this.knex(`${this.schema}._sessions`)
+      .where({ user_id: userId })
+      .whereNotNull('name')
+      .orderBy('created_at')
+      .select('id', 'name', 'created_at', 'expires_at');
+    return rows.map((r: Record<string, string>) => ({
+      id: r.id!,
+      name: r.name!,
+      createdAt: new Date(r.created_at!).toISOString(),
+      expiresAt: new Date(r.expires_at!).toISOString(),
+    }));
   }
 
   async revokeToken(userId: string, id: string): Promise<void> {
-    const n = /^[0-9a-f-]{36}$/i.test(id) ? await this.knex(`${this.schema}._sessions`).where({ user_id: userId, id }).whereNotNull('name').delete() : 0;
+    const n = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.knex(`${this.schema}._sessions`).where({ user_id: userId, id }).whereNotNull('name').delete()
+      : 0;
     if (!n) throw notFound(`token ${id} does not exist`);
   }
 
@@ -175,10 +246,14 @@ export class AuthService {
    */
   async authenticate(token: string): Promise<Principal> {
     const hash = sha256(token);
-    const rows = await runQuery<Record<string, any>>(this.knex, `
+    const rows = await runQuery<Record<string, any>>(
+      this.knex,
+      `
       select ?, s.name as token_name
       from ??._sessions s join ??._users u on u.id = s.user_id
-      where s.token_hash = ? and s.expires_at > now() and u.active`, [this.principalColumns(), this.schema, this.schema, hash]);
+      where s.token_hash = ? and s.expires_at > now() and u.active`,
+      [this.principalColumns(), this.schema, this.schema, hash],
+    );
     const row = rows[0];
     if (!row) {
       this.recent.delete(hash);
@@ -188,7 +263,6 @@ export class AuthService {
     this.recent.set(hash, principal);
     return principal;
   }
-
 
   /**
    * The principal this token had on its last request, if this process saw it — a guess — with a
@@ -216,16 +290,21 @@ export class AuthService {
   /** A user's principal without a session (access explanations). Inactive users have no access at all. */
   async principalOf(userId: string): Promise<Principal | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined;
-    const { rows } = await this.knex.raw('select ?, u.active from ??._users u where u.id = ?', [this.principalColumns(), this.schema, userId]);
+    const { rows } = await this.knex.raw('select ?, u.active from ??._users u where u.id = ?', [
+      this.principalColumns(),
+      this.schema,
+      userId,
+    ]);
     const row = rows[0];
     if (!row) return undefined;
     const principal = toPrincipal(row, 'session');
     return row.active ? principal : { ...principal, isAdmin: false, permissionSets: [], groups: [] };
   }
 
-
   async logout(token: string): Promise<void> {
-    await this.knex(`${this.schema}._sessions`).where({ token_hash: sha256(token) }).delete();
+    await this.knex(`${this.schema}._sessions`)
+      .where({ token_hash: sha256(token) })
+      .delete();
   }
 }
 

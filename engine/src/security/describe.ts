@@ -14,11 +14,21 @@ export function describeAccess(access: Access, compiled: CompiledMetadata) {
     const grant = access.object(name);
     if (!grant.read && !grant.create) continue;
     objects[name] = grant;
-    fields[name] = Object.fromEntries([...object.fields.keys()].map((f) => [f, { read: access.canReadField(name, f), edit: access.canEditField(name, f) }]));
+    fields[name] = Object.fromEntries(
+      [...object.fields.keys()].map((f) => [
+        f,
+        { read: access.canReadField(name, f), edit: access.canEditField(name, f) },
+      ]),
+    );
   }
   return {
-    id: principal.id, email: principal.email, name: principal.name, isAdmin: principal.isAdmin,
-    role: principal.role, permissionSets: principal.permissionSets, groups: principal.groups,
+    id: principal.id,
+    email: principal.email,
+    name: principal.name,
+    isAdmin: principal.isAdmin,
+    role: principal.role,
+    permissionSets: principal.permissionSets,
+    groups: principal.groups,
     permissions: { objects, fields, system: SYSTEM_PERMISSIONS.filter((p) => access.hasSystem(p)) },
   };
 }

@@ -17,13 +17,17 @@ import { recordAccessSql } from './record-access.js';
 
 export interface AccessGrant {
   access: 'read' | 'edit' | 'full';
-  reason: 'admin' | 'modifyAll' | 'viewAll' | 'orgWideDefault' | 'owner' | 'roleHierarchy' | 'manualShare' | 'sharingRule';
+  reason:
+    'admin' | 'modifyAll' | 'viewAll' | 'orgWideDefault' | 'owner' | 'roleHierarchy' | 'manualShare' | 'sharingRule';
   detail?: string;
 }
 
 export async function explainAccess(
   deps: { knex: Knex; schema: string; compiled: CompiledMetadata; records: RecordsService; auth: AuthService },
-  objectName: string, id: string, userId: unknown, caller: Caller,
+  objectName: string,
+  id: string,
+  userId: unknown,
+  caller: Caller,
 ) {
   const object = await deps.records.requireRecord(objectName, id, caller);
   const who = typeof userId === 'string' && userId !== '' ? userId : caller.userId;
@@ -37,7 +41,8 @@ export async function explainAccess(
     const c = recordAccessSql(access, object, schema, 'r', mode);
     return knex.raw('? as ??', [c ? knex.raw(c.sql, c.bindings as Knex.RawBinding[]) : true, `can_${mode}`]);
   };
-  const row = await knex(`${schema}.${object.table} as r`).where('r.id', id)
+  const row = await knex(`${schema}.${object.table} as r`)
+    .where('r.id', id)
     .leftJoin(`${schema}._users as o`, 'o.id', 'r.owner_id')
     .first('r.owner_id', 'o.role as owner_role', flag('read'), flag('edit'), flag('full'));
 
@@ -46,23 +51,40 @@ export async function explainAccess(
   if (principal.isAdmin) grants.push({ access: 'full', reason: 'admin' });
   else if (grant.modifyAll) grants.push({ access: 'full', reason: 'modifyAll' });
   else if (grant.viewAll) grants.push({ access: 'read', reason: 'viewAll' });
-  if (sharing !== 'private') grants.push({ access: sharing === 'readWrite' ? 'edit' : 'read', reason: 'orgWideDefault', detail: sharing });
+  if (sharing !== 'private')
+    grants.push({ access: sharing === 'readWrite' ? 'edit' : 'read', reason: 'orgWideDefault', detail: sharing });
   if (row.owner_id === principal.id) grants.push({ access: 'full', reason: 'owner' });
-  else if (row.owner_role && access.subordinateRoles().includes(row.owner_role)) grants.push({ access: 'full', reason: 'roleHierarchy', detail: `the owner's role ${row.owner_role} is below ${principal.role}` });
-  const shares = await knex(`${schema}._record_shares`).where({ object_id: object.def.id, record_id: id })
-    .where((w) => w.where('user_id', principal.id).orWhereIn('group_name', principal.groups)).select('access', 'group_name');
-  for (const s of shares) grants.push({ access: s.access, reason: 'manualShare', detail: s.group_name ? `shared with group ${s.group_name}` : 'shared with the user' });
+  else if (row.owner_role && access.subordinateRoles().includes(row.owner_role))
+    grants.push({
+      access: 'full',
+      reason: 'roleHierarchy',
+      detail: `the owner's role ${row.owner_role} is below ${principal.role}`,
+    });
+  const shares = await knex(`${schema}._record_shares`)
+    .where({ object_id: object.def.id, record_id: id })
+    .where((w) => w.where('user_id', principal.id).orWhereIn('group_name', principal.groups))
+    .select('access', 'group_name');
+  for (const s of shares)
+    grants.push({
+      access: s.access,
+      reason: 'manualShare',
+      detail: s.group_name ? `shared with group ${s.group_name}` : 'shared with the user',
+    });
   const fields = new Map([...object.fields].map(([n, f]) => [n, f.def]));
   for (const rule of access.sharingRules(object)) {
     const { sql } = compileFormula(rule.criteria, fields, 'boolean', 'r');
     if (!sql) continue;
     // The rule's SQL is compiled from metadata (identifiers quoted, literals escaped); \? keeps its
     // question marks characters rather than knex bindings.
-    const hit = await knex(`${schema}.${object.table} as r`).where('r.id', id).first(knex.raw('coalesce(?, false) as hit', [knex.raw(sql.replace(/\?/g, '\\?'))]));
+    const hit = await knex(`${schema}.${object.table} as r`)
+      .where('r.id', id)
+      .first(knex.raw('coalesce(?, false) as hit', [knex.raw(sql.replace(/\?/g, '\\?'))]));
     if (hit?.hit) grants.push({ access: rule.access, reason: 'sharingRule', detail: rule.apiName });
   }
   return {
-    user: { id: principal.id, name: principal.name }, object: objectName, record: id,
+    user: { id: principal.id, name: principal.name },
+    object: objectName,
+    record: id,
     objectPermissions: grant,
     read: grant.read && !!row.can_read,
     edit: grant.edit && !!row.can_read && !!row.can_edit,

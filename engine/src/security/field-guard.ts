@@ -18,7 +18,13 @@ export function guardedResolver(paths: PathResolver, access: Access): (path: str
     checkReadable(access, paths.object.def.apiName, own, path);
     if (dot >= 0) {
       const target = paths.join(own)!.target.def.apiName;
-      if (!access.can(target, 'read')) throw forbidden(`you may not read ${target} records`, path, 'objectPermission', `no read permission on ${target}`);
+      if (!access.can(target, 'read'))
+        throw forbidden(
+          `you may not read ${target} records`,
+          path,
+          'objectPermission',
+          `no read permission on ${target}`,
+        );
       checkReadable(access, target, path.slice(dot + 1), path);
     }
     return resolved;
@@ -27,13 +33,23 @@ export function guardedResolver(paths: PathResolver, access: Access): (path: str
 
 function checkReadable(access: Access, object: string, field: string, path: string): void {
   if (isSystemField(field)) return;
-  if (!access.canReadField(object, field)) throw forbidden(`you may not read ${object}.${field}`, path, 'fieldPermission', `no read access to ${object}.${field}`);
+  if (!access.canReadField(object, field))
+    throw forbidden(
+      `you may not read ${object}.${field}`,
+      path,
+      'fieldPermission',
+      `no read access to ${object}.${field}`,
+    );
 }
 
 export const isSystemField = (name: string) => Object.hasOwn(SYSTEM_FIELDS, name);
 
 /** A record without the fields (and their companions, like amount__currency) the caller may not read. */
-export function redact(object: CompiledObject, record: Record<string, unknown>, access: Access): Record<string, unknown> {
+export function redact(
+  object: CompiledObject,
+  record: Record<string, unknown>,
+  access: Access,
+): Record<string, unknown> {
   if (access.isAdmin) return record;
   for (const [name, field] of object.fields) {
     if (access.canReadField(object.def.apiName, name)) continue;

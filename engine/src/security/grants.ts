@@ -19,14 +19,28 @@ export interface Grants {
   system: ReadonlySet<SystemPermission>;
 }
 
-export const NO_OBJECT_ACCESS: ObjectGrant = Object.freeze({ read: false, create: false, edit: false, delete: false, viewAll: false, modifyAll: false });
+export const NO_OBJECT_ACCESS: ObjectGrant = Object.freeze({
+  read: false,
+  create: false,
+  edit: false,
+  delete: false,
+  viewAll: false,
+  modifyAll: false,
+});
 
 /** An object grant with its implications: modifyAll ⊃ viewAll ⊃ read; edit and delete need read. */
 function normalized(p: ObjectPermissions): ObjectGrant {
   const modifyAll = !!p.modifyAll;
   const viewAll = modifyAll || !!p.viewAll;
   const read = viewAll || !!p.read || !!p.edit || !!p.delete;
-  return { read, create: modifyAll || !!p.create, edit: modifyAll || !!p.edit || !!p.delete, delete: modifyAll || !!p.delete, viewAll, modifyAll };
+  return {
+    read,
+    create: modifyAll || !!p.create,
+    edit: modifyAll || !!p.edit || !!p.delete,
+    delete: modifyAll || !!p.delete,
+    viewAll,
+    modifyAll,
+  };
 }
 
 export function mergeGrants(compiled: CompiledMetadata, setNames: readonly string[]): Grants {
@@ -41,7 +55,14 @@ export function mergeGrants(compiled: CompiledMetadata, setNames: readonly strin
       if (!object) continue;
       const grant = normalized(raw);
       const was = objects.get(objectName) ?? NO_OBJECT_ACCESS;
-      objects.set(objectName, { read: was.read || grant.read, create: was.create || grant.create, edit: was.edit || grant.edit, delete: was.delete || grant.delete, viewAll: was.viewAll || grant.viewAll, modifyAll: was.modifyAll || grant.modifyAll });
+      objects.set(objectName, {
+        read: was.read || grant.read,
+        create: was.create || grant.create,
+        edit: was.edit || grant.edit,
+        delete: was.delete || grant.delete,
+        viewAll: was.viewAll || grant.viewAll,
+        modifyAll: was.modifyAll || grant.modifyAll,
+      });
       const perField = fields.get(objectName) ?? new Map<string, FieldGrant>();
       for (const name of object.fields.keys()) {
         // A field the set does not list follows the set's object access.

@@ -22,7 +22,13 @@ import type { Access } from './access.js';
 export type RecordMode = 'read' | 'edit' | 'full';
 
 /** A SQL condition, or null when every record qualifies. Bindings are values; identifiers are quoted by knex (??). */
-export function recordAccessSql(access: Access, object: CompiledObject, schema: string, alias: string, mode: RecordMode): SqlFragment | null {
+export function recordAccessSql(
+  access: Access,
+  object: CompiledObject,
+  schema: string,
+  alias: string,
+  mode: RecordMode,
+): SqlFragment | null {
   const arms = recordAccessArms(access, object, schema, alias, mode);
   if (!arms) return null;
   return { sql: `(${arms.map((p) => p.sql).join(' or ')})`, bindings: arms.flatMap((p) => p.bindings) };
@@ -37,7 +43,13 @@ export function recordAccessSql(access: Access, object: CompiledObject, schema: 
  * reads its page down the (owner_id, <sort>, id) index like a hand-written query: the page and
  * one row more, not every record the user owns.
  */
-export function recordAccessArms(access: Access, object: CompiledObject, schema: string, alias: string, mode: RecordMode): SqlFragment[] | null {
+export function recordAccessArms(
+  access: Access,
+  object: CompiledObject,
+  schema: string,
+  alias: string,
+  mode: RecordMode,
+): SqlFragment[] | null {
   const grant = access.object(object.def.apiName);
   if (grant.modifyAll) return null;
   const sharing = object.def.sharing?.default ?? 'private';
@@ -47,11 +59,16 @@ export function recordAccessArms(access: Access, object: CompiledObject, schema:
   const parts: SqlFragment[] = [{ sql: '??.owner_id = ?', bindings: [alias, access.userId] }];
   const below = access.subordinateRoles();
   if (below.length) {
-    parts.push({ sql: `??.owner_id = any(array(select u.id from ??._users u where u.role in (${below.map(() => '?').join(', ')})))`, bindings: [alias, schema, ...below] });
+    parts.push({
+      sql: `??.owner_id = any(array(select u.id from ??._users u where u.role in (${below.map(() => '?').join(', ')})))`,
+      bindings: [alias, schema, ...below],
+    });
   }
   if (mode !== 'full') {
     const groups = access.principal.groups;
-    const grantee = groups.length ? `(s.user_id = ? or s.group_name in (${groups.map(() => '?').join(', ')}))` : 's.user_id = ?';
+    const grantee = groups.length
+      ? `(s.user_id = ? or s.group_name in (${groups.map(() => '?').join(', ')}))`
+      : 's.user_id = ?';
     parts.push({
       sql: `??.id = any(array(select s.record_id from ??._record_shares s where s.object_id = ? and ${grantee}${mode === 'edit' ? " and s.access = 'edit'" : ''}))`,
       bindings: [alias, schema, object.def.id, access.userId, ...groups],

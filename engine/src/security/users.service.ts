@@ -26,14 +26,29 @@ export interface UserInput {
   isAdmin?: unknown;
 }
 
-const KEYS = new Set(['email', 'password', 'currentPassword', 'name', 'role', 'permissionSets', 'groups', 'active', 'isAdmin']);
+const KEYS = new Set([
+  'email',
+  'password',
+  'currentPassword',
+  'name',
+  'role',
+  'permissionSets',
+  'groups',
+  'active',
+  'isAdmin',
+]);
 const GRANT_KEYS = ['role', 'permissionSets', 'groups', 'active', 'isAdmin'] as const;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 const MIN_PASSWORD = 10;
 type Row = Record<string, unknown>;
 
 export class UsersService {
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly compiled: () => CompiledMetadata, private readonly audit: SetupAudit) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly compiled: () => CompiledMetadata,
+    private readonly audit: SetupAudit,
+  ) {}
 
   private users(db: Knex | Knex.Transaction = this.knex) {
     return db(`${this.schema}._users`);
@@ -42,7 +57,8 @@ export class UsersService {
   /** Everyone signed in may look users up (owner pickers); grants only with manageUsers or for oneself. */
   async list(access: Access, query: { q?: unknown; limit?: unknown }): Promise<Row[]> {
     const limit = query.limit === undefined ? 100 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('limit must be 1 to 500', [{ field: 'limit', code: 'range', message: '1 to 500' }]);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw badRequest('limit must be 1 to 500', [{ field: 'limit', code: 'range', message: '1 to 500' }]);
     const qb = this.users().orderBy('name').limit(limit).select('*');
     if (typeof query.q === 'string' && query.q !== '') {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -62,15 +78,23 @@ export class UsersService {
     access.requireSystem('manageUsers');
     const body = this.parse(input, 'create');
     const errors: FieldError[] = [];
-    for (const key of ['email', 'password', 'name'] as const) if (body[key] === undefined) errors.push({ field: key, code: 'required', message: `${key} is required` });
+    for (const key of ['email', 'password', 'name'] as const)
+      if (body[key] === undefined) errors.push({ field: key, code: 'required', message: `${key} is required` });
     if (errors.length) throw invalid('the user was not created', errors);
     this.checkGrants(body, access);
     const id = uuidv7();
     return this.knex.transaction(async (trx) => {
-      if (await this.users(trx).where({ email: body.email }).first('id')) throw conflict('a user with this e-mail exists', [{ field: 'email', code: 'unique', message: 'already used' }]);
+      if (await this.users(trx).where({ email: body.email }).first('id'))
+        throw conflict('a user with this e-mail exists', [{ field: 'email', code: 'unique', message: 'already used' }]);
       await this.users(trx).insert({
-        id, email: body.email, name: body.name, password_hash: await hash(body.password as string), is_admin: body.isAdmin ?? false,
-        active: body.active ?? true, role: body.role ?? null, permission_sets: body.permissionSets ?? [],
+        id,
+        email: body.email,
+        name: body.name,
+        password_hash: await hash(body.password as string),
+        is_admin: body.isAdmin ?? false,
+        active: body.active ?? true,
+        role: body.role ?? null,
+        permission_sets: body.permissionSets ?? [],
       });
       await this.setGroups(trx, id, body.groups ?? []);
       await this.audit.record(trx, access.userId, 'user.create', id, withoutSecrets(body));
@@ -82,18 +106,34 @@ export class UsersService {
     const body = this.parse(input, 'update');
     const self = id === access.userId;
     const changesGrants = GRANT_KEYS.some((k) => body[k] !== undefined);
-    if (self && changesGrants) throw forbidden('nobody changes their own role, permission sets, groups or status', GRANT_KEYS.find((k) => body[k] !== undefined)!, 'ownGrants', 'ask another user manager');
+    if (self && changesGrants)
+      throw forbidden(
+        'nobody changes their own role, permission sets, groups or status',
+        GRANT_KEYS.find((k) => body[k] !== undefined)!,
+        'ownGrants',
+        'ask another user manager',
+      );
     if (!self) access.requireSystem('manageUsers');
     this.checkGrants(body, access);
     return this.knex.transaction(async (trx) => {
       const current = await this.find(trx, id, true);
-      if (current.is_admin && !access.isAdmin) throw forbidden('only an admin changes an admin', 'id', 'adminTarget', 'ask an admin');
+      if (current.is_admin && !access.isAdmin)
+        throw forbidden('only an admin changes an admin', 'id', 'adminTarget', 'ask an admin');
       if (!self) this.checkTarget(current, (await this.groupsOf([id], trx)).get(id) ?? [], access);
       if (self && body.password !== undefined) {
-        const ok = typeof body.currentPassword === 'string' && (await verify(current.password_hash as string, body.currentPassword));
-        if (!ok) throw invalid('the password was not changed', [{ field: 'currentPassword', code: 'mismatch', message: 'give your current password to set a new one' }]);
+        const ok =
+          typeof body.currentPassword === 'string' &&
+          (await verify(current.password_hash as string, body.currentPassword));
+        if (!ok)
+          throw invalid('the password was not changed', [
+            { field: 'currentPassword', code: 'mismatch', message: 'give your current password to set a new one' },
+          ]);
       }
-      if (body.email !== undefined && body.email !== current.email && (await this.users(trx).where({ email: body.email }).first('id'))) {
+      if (
+        body.email !== undefined &&
+        body.email !== current.email &&
+        (await this.users(trx).where({ email: body.email }).first('id'))
+      ) {
         throw conflict('a user with this e-mail exists', [{ field: 'email', code: 'unique', message: 'already used' }]);
       }
       const patch: Row = { updated_at: trx.fn.now() };
@@ -107,7 +147,8 @@ export class UsersService {
       await this.users(trx).where({ id }).update(patch);
       if (body.groups !== undefined) await this.setGroups(trx, id, body.groups);
       // A new password or a deactivation ends every session the user has, API tokens included.
-      if (body.password !== undefined || body.active === false) await trx(`${this.schema}._sessions`).where({ user_id: id }).delete();
+      if (body.password !== undefined || body.active === false)
+        await trx(`${this.schema}._sessions`).where({ user_id: id }).delete();
       await this.audit.record(trx, access.userId, 'user.update', id, withoutSecrets(body));
       return this.shape(await this.find(trx, id), (await this.groupsOf([id], trx)).get(id) ?? [], access);
     });
@@ -125,31 +166,42 @@ export class UsersService {
   private async groupsOf(ids: string[], db: Knex | Knex.Transaction = this.knex): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!ids.length) return out;
-    const rows = await db(`${this.schema}._group_members`).whereIn('user_id', ids).orderBy('group_name').select('user_id', 'group_name');
+    const rows = await db(`${this.schema}._group_members`)
+      .whereIn('user_id', ids)
+      .orderBy('group_name')
+      .select('user_id', 'group_name');
     for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.group_name]);
     return out;
   }
 
   private async setGroups(trx: Knex.Transaction, id: string, groups: string[]): Promise<void> {
     await trx(`${this.schema}._group_members`).where({ user_id: id }).delete();
-    if (groups.length) await trx(`${this.schema}._group_members`).insert(groups.map((g) => ({ group_name: g, user_id: id })));
+    if (groups.length)
+      await trx(`${this.schema}._group_members`).insert(groups.map((g) => ({ group_name: g, user_id: id })));
   }
 
   private shape(row: Row, groups: string[], access: Access): Row {
     const base = { id: row.id, email: row.email, name: row.name, active: row.active };
     if (!access.hasSystem('manageUsers') && row.id !== access.userId) return base;
     return {
-      ...base, isAdmin: row.is_admin, role: row.role ?? null, permissionSets: row.permission_sets ?? [], groups,
-      createdAt: new Date(row.created_at as string).toISOString(), updatedAt: new Date(row.updated_at as string).toISOString(),
+      ...base,
+      isAdmin: row.is_admin,
+      role: row.role ?? null,
+      permissionSets: row.permission_sets ?? [],
+      groups,
+      createdAt: new Date(row.created_at as string).toISOString(),
+      updatedAt: new Date(row.updated_at as string).toISOString(),
     };
   }
 
   /** Shape and types of a body; unknown keys (password_hash, is_admin …) are refused, not ignored. */
   private parse(input: unknown, mode: 'create' | 'update') {
-    if (!input || typeof input !== 'object' || Array.isArray(input)) throw badRequest('the body must be a JSON object', [{ field: '/', code: 'type', message: 'expected an object' }]);
+    if (!input || typeof input !== 'object' || Array.isArray(input))
+      throw badRequest('the body must be a JSON object', [{ field: '/', code: 'type', message: 'expected an object' }]);
     const body = input as UserInput;
     const errors: FieldError[] = [];
-    for (const key of Object.keys(body)) if (!KEYS.has(key)) errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a user property` });
+    for (const key of Object.keys(body))
+      if (!KEYS.has(key)) errors.push({ field: key, code: 'unknownField', message: `"${key}" is not a user property` });
     const str = (key: keyof UserInput, ok: (v: string) => boolean, message: string) => {
       const v = body[key];
       if (v !== undefined && (typeof v !== 'string' || !ok(v))) errors.push({ field: key, code: 'format', message });
@@ -157,30 +209,54 @@ export class UsersService {
     str('email', (v) => EMAIL.test(v.trim()), 'a valid e-mail address');
     str('password', (v) => v.length >= MIN_PASSWORD && v.length <= 200, `${MIN_PASSWORD} to 200 characters`);
     str('name', (v) => v.trim().length > 0 && v.length <= 200, '1 to 200 characters');
-    if (body.role !== null) str('role', (v) => this.compiled().snapshot.roles?.some((r) => r.apiName === v) ?? false, 'the API name of a published role, or null');
+    if (body.role !== null)
+      str(
+        'role',
+        (v) => this.compiled().snapshot.roles?.some((r) => r.apiName === v) ?? false,
+        'the API name of a published role, or null',
+      );
     for (const key of ['permissionSets', 'groups'] as const) {
       const v = body[key];
-      const known = key === 'permissionSets' ? this.compiled().snapshot.permissionSets : this.compiled().snapshot.groups;
-      if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !known?.some((k) => k.apiName === x)))) {
-        errors.push({ field: key, code: 'reference', message: `a list of published ${key === 'groups' ? 'group' : 'permission set'} API names` });
+      const known =
+        key === 'permissionSets' ? this.compiled().snapshot.permissionSets : this.compiled().snapshot.groups;
+      if (
+        v !== undefined &&
+        (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !known?.some((k) => k.apiName === x)))
+      ) {
+        errors.push({
+          field: key,
+          code: 'reference',
+          message: `a list of published ${key === 'groups' ? 'group' : 'permission set'} API names`,
+        });
       }
     }
-    for (const key of ['active', 'isAdmin'] as const) if (body[key] !== undefined && typeof body[key] !== 'boolean') errors.push({ field: key, code: 'type', message: 'true or false' });
-    if (mode === 'create' && body.currentPassword !== undefined) errors.push({ field: 'currentPassword', code: 'unknownField', message: 'only for changing your own password' });
-    if (errors.length) throw (errors.some((e) => e.code === 'unknownField') ? badRequest('the body has properties users do not have', errors) : invalid('the user was not saved', errors));
+    for (const key of ['active', 'isAdmin'] as const)
+      if (body[key] !== undefined && typeof body[key] !== 'boolean')
+        errors.push({ field: key, code: 'type', message: 'true or false' });
+    if (mode === 'create' && body.currentPassword !== undefined)
+      errors.push({ field: 'currentPassword', code: 'unknownField', message: 'only for changing your own password' });
+    if (errors.length)
+      throw errors.some((e) => e.code === 'unknownField')
+        ? badRequest('the body has properties users do not have', errors)
+        : invalid('the user was not saved', errors);
     return {
       email: typeof body.email === 'string' ? body.email.trim().toLowerCase() : undefined,
-      password: body.password as string | undefined, currentPassword: body.currentPassword,
+      password: body.password as string | undefined,
+      currentPassword: body.currentPassword,
       name: typeof body.name === 'string' ? body.name.trim() : undefined,
-      role: body.role as string | null | undefined, permissionSets: body.permissionSets as string[] | undefined, groups: body.groups as string[] | undefined,
-      active: body.active as boolean | undefined, isAdmin: body.isAdmin as boolean | undefined,
+      role: body.role as string | null | undefined,
+      permissionSets: body.permissionSets as string[] | undefined,
+      groups: body.groups as string[] | undefined,
+      active: body.active as boolean | undefined,
+      isAdmin: body.isAdmin as boolean | undefined,
     };
   }
 
   /** A manager grants only what they hold; admin status only an admin; roles only below their own. */
   private checkGrants(body: ReturnType<UsersService['parse']>, access: Access): void {
     if (access.isAdmin) return;
-    if (body.isAdmin !== undefined) throw forbidden('only an admin makes or unmakes admins', 'isAdmin', 'adminOnly', 'ask an admin');
+    if (body.isAdmin !== undefined)
+      throw forbidden('only an admin makes or unmakes admins', 'isAdmin', 'adminOnly', 'ask an admin');
     const compiled = this.compiled();
     const errors: FieldError[] = [];
     for (const name of body.permissionSets ?? []) {
@@ -192,9 +268,14 @@ export class UsersService {
     }
     // Groups receive shares and sharing rules: membership is a grant like any other.
     if (body.groups?.some((g) => !access.principal.groups.includes(g))) {
-      errors.push({ field: 'groups', code: 'grantBeyondOwn', message: 'you can add users only to groups you belong to' });
+      errors.push({
+        field: 'groups',
+        code: 'grantBeyondOwn',
+        message: 'you can add users only to groups you belong to',
+      });
     }
-    if (errors.length) throw new Problem(403, 'Forbidden', 'you cannot grant more than you hold; nothing was saved', errors);
+    if (errors.length)
+      throw new Problem(403, 'Forbidden', 'you cannot grant more than you hold; nothing was saved', errors);
   }
 
   /**
@@ -204,11 +285,20 @@ export class UsersService {
   private checkTarget(target: Row, groups: string[], access: Access): void {
     if (access.isAdmin) return;
     const compiled = this.compiled();
-    const sets = (compiled.snapshot.permissionSets ?? []).filter((s) => (target.permission_sets as string[] ?? []).includes(s.apiName));
-    const beyond = sets.some((set) => grantsBeyond(access, set, compiled).length > 0)
-      || (target.role != null && !access.subordinateRoles().includes(target.role as string))
-      || groups.some((g) => !access.principal.groups.includes(g));
-    if (beyond) throw forbidden('this user holds grants you do not; only someone who holds them (or an admin) changes this user', 'id', 'grantBeyondOwn', 'ask an admin');
+    const sets = (compiled.snapshot.permissionSets ?? []).filter((s) =>
+      ((target.permission_sets as string[]) ?? []).includes(s.apiName),
+    );
+    const beyond =
+      sets.some((set) => grantsBeyond(access, set, compiled).length > 0) ||
+      (target.role != null && !access.subordinateRoles().includes(target.role as string)) ||
+      groups.some((g) => !access.principal.groups.includes(g));
+    if (beyond)
+      throw forbidden(
+        'this user holds grants you do not; only someone who holds them (or an admin) changes this user',
+        'id',
+        'grantBeyondOwn',
+        'ask an admin',
+      );
   }
 }
 

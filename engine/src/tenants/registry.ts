@@ -25,7 +25,10 @@ export interface RegistryOptions {
 export class TenantRegistry {
   private readonly open = new Map<string, Promise<Tenant>>();
 
-  constructor(private readonly knex: Knex, private readonly options: RegistryOptions) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly options: RegistryOptions,
+  ) {}
 
   private get table() {
     return `${this.options.defaultSchema}._tenants`;
@@ -34,7 +37,10 @@ export class TenantRegistry {
   /** Opens the default tenant (first start: creates its admin and installs the core pack). */
   async start(): Promise<Tenant> {
     const tenant = await this.get(DEFAULT_TENANT);
-    await this.knex.raw('create table if not exists ?? (name text primary key, schema text not null unique, created_at timestamptz not null default now())', [this.table]);
+    await this.knex.raw(
+      'create table if not exists ?? (name text primary key, schema text not null unique, created_at timestamptz not null default now())',
+      [this.table],
+    );
     return tenant;
   }
 
@@ -55,8 +61,13 @@ export class TenantRegistry {
     let tenant = this.open.get(name);
     if (!tenant) {
       tenant = openTenant(this.knex, {
-        name, schema: this.schemaOf(name), sessionHours: this.options.sessionHours, tokenPrefix: name === DEFAULT_TENANT ? '' : `${name}.`,
-        admin, installCore: this.options.installCore, log: this.options.log,
+        name,
+        schema: this.schemaOf(name),
+        sessionHours: this.options.sessionHours,
+        tokenPrefix: name === DEFAULT_TENANT ? '' : `${name}.`,
+        admin,
+        installCore: this.options.installCore,
+        log: this.options.log,
       });
       this.open.set(name, tenant);
       tenant.catch(() => this.open.delete(name));
@@ -65,23 +76,54 @@ export class TenantRegistry {
   }
 
   /** A new tenant with its own schema, first admin and the core pack. */
-  async create(input: { name?: unknown; adminEmail?: unknown; adminPassword?: unknown }): Promise<{ tenant: Tenant; adminEmail: string; adminPassword?: string }> {
+  async create(input: {
+    name?: unknown;
+    adminEmail?: unknown;
+    adminPassword?: unknown;
+  }): Promise<{ tenant: Tenant; adminEmail: string; adminPassword?: string }> {
     const name = input.name;
     const problem = checkApiName(name);
     if (typeof name !== 'string' || !NAME.test(name) || problem || name === DEFAULT_TENANT) {
-      throw invalid('the tenant was not created', [{ field: 'name', code: 'format', message: problem?.message ?? '2 to 30 lower-case letters, digits and _, starting with a letter; not "default"' }]);
+      throw invalid('the tenant was not created', [
+        {
+          field: 'name',
+          code: 'format',
+          message:
+            problem?.message ?? '2 to 30 lower-case letters, digits and _, starting with a letter; not "default"',
+        },
+      ]);
     }
-    if (typeof input.adminEmail !== 'string' || !/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(input.adminEmail)) throw invalid('the tenant was not created', [{ field: 'adminEmail', code: 'format', message: 'the e-mail of the tenant\'s first admin' }]);
-    if (input.adminPassword !== undefined && (typeof input.adminPassword !== 'string' || input.adminPassword.length < 10)) {
-      throw invalid('the tenant was not created', [{ field: 'adminPassword', code: 'format', message: 'at least 10 characters, or leave it out to get a generated one' }]);
+    if (typeof input.adminEmail !== 'string' || !/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(input.adminEmail))
+      throw invalid('the tenant was not created', [
+        { field: 'adminEmail', code: 'format', message: "the e-mail of the tenant's first admin" },
+      ]);
+    if (
+      input.adminPassword !== undefined &&
+      (typeof input.adminPassword !== 'string' || input.adminPassword.length < 10)
+    ) {
+      throw invalid('the tenant was not created', [
+        {
+          field: 'adminPassword',
+          code: 'format',
+          message: 'at least 10 characters, or leave it out to get a generated one',
+        },
+      ]);
     }
     const generated = input.adminPassword === undefined ? generatePassword() : undefined;
     const schema = this.schemaOf(name);
     const inserted = await this.knex(this.table).insert({ name, schema }).onConflict('name').ignore().returning('name');
-    if (!inserted.length) throw conflict(`tenant "${name}" exists`, [{ field: 'name', code: 'unique', message: 'choose another name' }]);
+    if (!inserted.length)
+      throw conflict(`tenant "${name}" exists`, [{ field: 'name', code: 'unique', message: 'choose another name' }]);
     try {
-      const tenant = await this.get(name, { email: input.adminEmail.trim().toLowerCase(), password: (input.adminPassword as string | undefined) ?? generated });
-      return { tenant, adminEmail: input.adminEmail.trim().toLowerCase(), ...(generated ? { adminPassword: generated } : {}) };
+      const tenant = await this.get(name, {
+        email: input.adminEmail.trim().toLowerCase(),
+        password: (input.adminPassword as string | undefined) ?? generated,
+      });
+      return {
+        tenant,
+        adminEmail: input.adminEmail.trim().toLowerCase(),
+        ...(generated ? { adminPassword: generated } : {}),
+      };
     } catch (e) {
       await this.knex(this.table).where({ name }).delete();
       await this.knex.raw('drop schema if exists ?? cascade', [schema]);
@@ -91,7 +133,11 @@ export class TenantRegistry {
 
   async list(): Promise<{ name: string; schema: string; createdAt: string | null }[]> {
     const rows = await this.knex(this.table).orderBy('name').select('name', 'schema', 'created_at');
-    const others = rows.map((r: Record<string, string>) => ({ name: r.name!, schema: r.schema!, createdAt: new Date(r.created_at!).toISOString() }));
+    const others = rows.map((r: Record<string, string>) => ({
+      name: r.name!,
+      schema: r.schema!,
+      createdAt: new Date(r.created_at!).toISOString(),
+    }));
     return [{ name: DEFAULT_TENANT, schema: this.options.defaultSchema, createdAt: null }, ...others];
   }
 
@@ -102,6 +148,10 @@ export class TenantRegistry {
   }
 
   async close(): Promise<void> {
-    for (const tenant of this.open.values()) await tenant.then((t) => t.imports.close(), () => undefined);
+    for (const tenant of this.open.values())
+      await tenant.then(
+        (t) => t.imports.close(),
+        () => undefined,
+      );
   }
 }

@@ -50,21 +50,39 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix);
   const currencies = new CurrencyService(knex, schema);
   const records = new RecordsService(knex, schema, () => metadata.compiled, currencies);
-  const imports = new ImportJobs(knex, schema, () => metadata.compiled, () => currencies.corporate);
+  const imports = new ImportJobs(
+    knex,
+    schema,
+    () => metadata.compiled,
+    () => currencies.corporate,
+  );
   await migrate(knex, schema);
   if ((await auth.countUsers()) === 0) {
     const password = options.admin.password ?? generatePassword();
     await auth.createUser({ email: options.admin.email, name: 'Administrator', password, isAdmin: true });
     const where = options.name === 'default' ? '' : ` of tenant ${options.name}`;
-    options.log(options.admin.password
-      ? `created admin ${options.admin.email}${where} with the given password`
-      : `created admin ${options.admin.email}${where} with password: ${password}   (shown once; set TESSERA_ADMIN_PASSWORD to choose it)`);
+    options.log(
+      options.admin.password
+        ? `created admin ${options.admin.email}${where} with the given password`
+        : `created admin ${options.admin.email}${where} with password: ${password}   (shown once; set TESSERA_ADMIN_PASSWORD to choose it)`,
+    );
   }
   if (options.installCore && (await metadata.installIfEmpty(readPack(CORE_PACK_DIR).snapshot))) {
-    options.log(`installed the core CRM pack as release 1${options.name === 'default' ? '' : ` in tenant ${options.name}`}`);
+    options.log(
+      `installed the core CRM pack as release 1${options.name === 'default' ? '' : ` in tenant ${options.name}`}`,
+    );
   }
   await metadata.load();
   await currencies.load();
   await imports.recover();
-  return { name: options.name, schema, metadata, records, auth, currencies, imports, audit: new SetupAudit(knex, schema) };
+  return {
+    name: options.name,
+    schema,
+    metadata,
+    records,
+    auth,
+    currencies,
+    imports,
+    audit: new SetupAudit(knex, schema),
+  };
 }

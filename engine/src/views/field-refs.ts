@@ -27,13 +27,19 @@ export function filterPaths(filter: unknown, out: string[] = []): string[] {
   return out;
 }
 
-export const sortPaths = (sort: string | undefined): string[] => (sort ? sort.split(',').map((p) => (p.startsWith('-') ? p.slice(1) : p)) : []);
+export const sortPaths = (sort: string | undefined): string[] =>
+  sort ? sort.split(',').map((p) => (p.startsWith('-') ? p.slice(1) : p)) : [];
 
 /** Every path the definition names: columns, filter keys, sort fields. */
-export const namedPaths = (def: ViewDefinition): Set<string> => new Set([...def.columns, ...filterPaths(def.filter), ...sortPaths(def.sort)]);
+export const namedPaths = (def: ViewDefinition): Set<string> =>
+  new Set([...def.columns, ...filterPaths(def.filter), ...sortPaths(def.sort)]);
 
 /** The ids behind a path as the metadata is now; undefined when it names no field. */
-export function refOf(object: CompiledObject, objects: ReadonlyMap<string, CompiledObject>, path: string): FieldRef | undefined {
+export function refOf(
+  object: CompiledObject,
+  objects: ReadonlyMap<string, CompiledObject>,
+  path: string,
+): FieldRef | undefined {
   const [head, tail, ...rest] = path.split('.');
   if (rest.length) return undefined;
   const field = object.fields.get(head!);
@@ -49,10 +55,16 @@ export function refOf(object: CompiledObject, objects: ReadonlyMap<string, Compi
  * `stale` ones (whose field was deleted: the name may belong to another field by now), keep what
  * `previous` had.
  */
-export function refsOf(def: ViewDefinition, object: CompiledObject, objects: ReadonlyMap<string, CompiledObject>, previous: FieldRefs = {}, stale: ReadonlySet<string> = new Set()): FieldRefs {
+export function refsOf(
+  def: ViewDefinition,
+  object: CompiledObject,
+  objects: ReadonlyMap<string, CompiledObject>,
+  previous: FieldRefs = {},
+  stale: ReadonlySet<string> = new Set(),
+): FieldRefs {
   const refs: FieldRefs = {};
   for (const path of namedPaths(def)) {
-    const ref = stale.has(path) ? previous[path] : refOf(object, objects, path) ?? previous[path];
+    const ref = stale.has(path) ? previous[path] : (refOf(object, objects, path) ?? previous[path]);
     if (ref) refs[path] = ref;
   }
   return refs;
@@ -62,7 +74,11 @@ export function refsOf(def: ViewDefinition, object: CompiledObject, objects: Rea
  * The name each remembered path has now: the same, a new one (renamed), or null (a field on the
  * way was deleted). Paths without a ref (system fields, or never resolved) are left out.
  */
-export function currentNames(refs: FieldRefs, object: CompiledObject, objects: ReadonlyMap<string, CompiledObject>): Map<string, string | null> {
+export function currentNames(
+  refs: FieldRefs,
+  object: CompiledObject,
+  objects: ReadonlyMap<string, CompiledObject>,
+): Map<string, string | null> {
   const byId = (o: CompiledObject, id: string) => [...o.fields.values()].find((f) => f.def.id === id);
   const names = new Map<string, string | null>();
   for (const [path, [headId, tailId]] of Object.entries(refs)) {
@@ -77,7 +93,8 @@ export function currentNames(refs: FieldRefs, object: CompiledObject, objects: R
       continue;
     }
     const target = head.def.target ? objects.get(head.def.target) : undefined;
-    const tail = target && (tailId === null || tailId === undefined ? { def: { apiName: tailName } } : byId(target, tailId));
+    const tail =
+      target && (tailId === null || tailId === undefined ? { def: { apiName: tailName } } : byId(target, tailId));
     names.set(path, tail ? `${head.def.apiName}.${tail.def.apiName}` : null);
   }
   return names;
@@ -88,7 +105,11 @@ export function currentNames(refs: FieldRefs, object: CompiledObject, objects: R
  * their old name and are listed in `removed`: a field created since under that name is another
  * field, so the checks must drop them rather than look the name up.
  */
-export function applyRenames(def: ViewDefinition, refs: FieldRefs, names: Map<string, string | null>): { def: ViewDefinition; refs: FieldRefs; removed: Set<string> } {
+export function applyRenames(
+  def: ViewDefinition,
+  refs: FieldRefs,
+  names: Map<string, string | null>,
+): { def: ViewDefinition; refs: FieldRefs; removed: Set<string> } {
   const rename = (path: string) => names.get(path) ?? path;
   const renamedRefs: FieldRefs = {};
   const removed = new Set<string>();
@@ -98,12 +119,20 @@ export function applyRenames(def: ViewDefinition, refs: FieldRefs, names: Map<st
   }
   const out: ViewDefinition = { columns: def.columns.map(rename) };
   if (def.filter !== undefined) out.filter = renameFilterKeys(def.filter, rename) as Record<string, unknown>;
-  if (def.sort !== undefined) out.sort = def.sort.split(',').map((p) => (p.startsWith('-') ? `-${rename(p.slice(1))}` : rename(p))).join(',');
+  if (def.sort !== undefined)
+    out.sort = def.sort
+      .split(',')
+      .map((p) => (p.startsWith('-') ? `-${rename(p.slice(1))}` : rename(p)))
+      .join(',');
   return { def: out, refs: renamedRefs, removed };
 }
 
 function renameFilterKeys(filter: unknown, rename: (path: string) => string): unknown {
   if (Array.isArray(filter)) return filter.map((f) => renameFilterKeys(f, rename));
   if (!filter || typeof filter !== 'object') return filter;
-  return Object.fromEntries(Object.entries(filter).map(([key, value]) => (CONNECTIVES.has(key) ? [key, renameFilterKeys(value, rename)] : [rename(key), value])));
+  return Object.fromEntries(
+    Object.entries(filter).map(([key, value]) =>
+      CONNECTIVES.has(key) ? [key, renameFilterKeys(value, rename)] : [rename(key), value],
+    ),
+  );
 }

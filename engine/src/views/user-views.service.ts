@@ -46,7 +46,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = ['id', 'label', 'definition', 'created_at', 'updated_at'];
 
 export class UserViewsService {
-  constructor(private readonly knex: Knex, private readonly schema: string, private readonly compiled: () => CompiledMetadata) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly compiled: () => CompiledMetadata,
+  ) {}
 
   private table(db: Knex | Knex.Transaction = this.knex) {
     return db(`${this.schema}._user_views`);
@@ -79,18 +83,30 @@ export class UserViewsService {
   async create(objectName: string, body: unknown, access: Access): Promise<UserView> {
     const ctx = this.context(objectName, access);
     const input = parseViewInput(body, 'create');
-    const def: ViewDefinition = { columns: input.columns!, ...(input.filter ? { filter: input.filter } : {}), ...(input.sort ? { sort: input.sort } : {}) };
+    const def: ViewDefinition = {
+      columns: input.columns!,
+      ...(input.filter ? { filter: input.filter } : {}),
+      ...(input.sort ? { sort: input.sort } : {}),
+    };
     assertSavable(ctx, def);
     const definition: Stored = { ...def, refs: refsOf(def, ctx.object, ctx.objects) };
     const row = await this.knex.transaction(async (trx) => {
       await this.lock(trx, ctx, access);
       const counted = await this.mine(trx, ctx.object, access).count<{ n: string }[]>({ n: '*' }).first();
       if (Number(counted?.n ?? 0) >= MAX_VIEWS_PER_OBJECT) {
-        throw conflict(`you have ${MAX_VIEWS_PER_OBJECT} saved views of ${objectName} already; delete one first`, [{ field: '/', code: 'maxViews', message: `at most ${MAX_VIEWS_PER_OBJECT} saved views per object` }]);
+        throw conflict(`you have ${MAX_VIEWS_PER_OBJECT} saved views of ${objectName} already; delete one first`, [
+          { field: '/', code: 'maxViews', message: `at most ${MAX_VIEWS_PER_OBJECT} saved views per object` },
+        ]);
       }
       await this.assertLabelFree(trx, ctx, access, input.label!);
       const [saved] = await this.table(trx)
-        .insert({ id: uuidv7(), user_id: access.userId, object_id: ctx.object.def.id, label: input.label, definition: JSON.stringify(definition) })
+        .insert({
+          id: uuidv7(),
+          user_id: access.userId,
+          object_id: ctx.object.def.id,
+          label: input.label,
+          definition: JSON.stringify(definition),
+        })
         .returning(COLUMNS);
       return saved as Row;
     });
@@ -102,7 +118,9 @@ export class UserViewsService {
     const ctx = this.context(objectName, access);
     const input = parseViewInput(body, 'update');
     const given: Partial<ViewDefinition> = {
-      ...(input.columns ? { columns: input.columns } : {}), ...(input.filter ? { filter: input.filter } : {}), ...(input.sort ? { sort: input.sort } : {}),
+      ...(input.columns ? { columns: input.columns } : {}),
+      ...(input.filter ? { filter: input.filter } : {}),
+      ...(input.sort ? { sort: input.sort } : {}),
     };
     assertSavable(ctx, given);
     const row = await this.knex.transaction(async (trx) => {
@@ -116,12 +134,17 @@ export class UserViewsService {
       if (sort) def.sort = sort;
       // Parts not given that name a deleted field keep its old id: a field created since under
       // the same name is another field. Names given now mean the fields they name now.
-      const givenPaths = new Set([...(input.columns ?? []), ...filterPaths(input.filter), ...sortPaths(input.sort ?? undefined)]);
+      const givenPaths = new Set([
+        ...(input.columns ?? []),
+        ...filterPaths(input.filter),
+        ...sortPaths(input.sort ?? undefined),
+      ]);
       const stale = new Set([...now.removed].filter((p) => !givenPaths.has(p)));
       const definition: Stored = { ...def, refs: refsOf(def, ctx.object, ctx.objects, now.refs, stale) };
       const label = input.label ?? current.label;
       if (label.toLowerCase() !== current.label.toLowerCase()) await this.assertLabelFree(trx, ctx, access, label);
-      const [saved] = await this.mine(trx, ctx.object, access).where({ id })
+      const [saved] = await this.mine(trx, ctx.object, access)
+        .where({ id })
         .update({ label, definition: JSON.stringify(definition), updated_at: trx.fn.now() })
         .returning(COLUMNS);
       return saved as Row;
@@ -144,16 +167,25 @@ export class UserViewsService {
 
   /** Serialises a user's writes to one object's views, so the cap and the names hold under concurrent requests. */
   private async lock(trx: Knex.Transaction, ctx: ViewContext, access: Access): Promise<void> {
-    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:views:${this.schema}:${access.userId}:${ctx.object.def.id}`]);
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [
+      `tessera:views:${this.schema}:${access.userId}:${ctx.object.def.id}`,
+    ]);
   }
 
   private async assertLabelFree(trx: Knex.Transaction, ctx: ViewContext, access: Access, label: string): Promise<void> {
     const taken = await this.mine(trx, ctx.object, access).whereRaw('lower(label) = lower(?)', [label]).first('id');
-    if (taken) throw conflict(`you have a saved view called "${label}" already`, [{ field: '/label', code: 'unique', message: 'choose another name, or update that view' }]);
+    if (taken)
+      throw conflict(`you have a saved view called "${label}" already`, [
+        { field: '/label', code: 'unique', message: 'choose another name, or update that view' },
+      ]);
   }
 
   private renamed(ctx: ViewContext, stored: Stored) {
-    const def: ViewDefinition = { columns: stored.columns, ...(stored.filter ? { filter: stored.filter } : {}), ...(stored.sort ? { sort: stored.sort } : {}) };
+    const def: ViewDefinition = {
+      columns: stored.columns,
+      ...(stored.filter ? { filter: stored.filter } : {}),
+      ...(stored.sort ? { sort: stored.sort } : {}),
+    };
     return applyRenames(def, stored.refs ?? {}, currentNames(stored.refs ?? {}, ctx.object, ctx.objects));
   }
 
@@ -161,8 +193,13 @@ export class UserViewsService {
     const { def, removed } = this.renamed(ctx, row.definition);
     const now = viewAsNow(ctx, def, removed);
     return {
-      id: row.id, object: ctx.object.def.apiName, label: row.label, ...now.def,
-      createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(), dropped: now.dropped,
+      id: row.id,
+      object: ctx.object.def.apiName,
+      label: row.label,
+      ...now.def,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+      dropped: now.dropped,
     };
   }
 }

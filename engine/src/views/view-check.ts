@@ -48,8 +48,19 @@ export function checkColumn(ctx: ViewContext, column: string, i: number): Checke
   try {
     const resolved = resolve(column);
     const [head, tail] = column.split('.');
-    const known = tail === undefined ? ctx.object.fields.has(head!) : !!resolved && !!paths.join(head!)?.target.fields.has(tail);
-    if (!known) return { errors: [{ field, code: 'unknownField', message: `"${column}" is not a field of ${ctx.object.def.apiName}, nor a lookup and a field of its target` }], forbidden: false };
+    const known =
+      tail === undefined ? ctx.object.fields.has(head!) : !!resolved && !!paths.join(head!)?.target.fields.has(tail);
+    if (!known)
+      return {
+        errors: [
+          {
+            field,
+            code: 'unknownField',
+            message: `"${column}" is not a field of ${ctx.object.def.apiName}, nor a lookup and a field of its target`,
+          },
+        ],
+        forbidden: false,
+      };
     return none;
   } catch (e) {
     return caught(e, () => field);
@@ -79,7 +90,9 @@ export function checkFilter(ctx: ViewContext, filter: Record<string, unknown>): 
     return none;
   } catch (e) {
     // The parser's fields are pointers inside the filter; a permission error names the field path.
-    return caught(e, (field) => (field === '' || field.startsWith('/') ? `/filter${field}` : pointerTo(filter, field) ?? '/filter'));
+    return caught(e, (field) =>
+      field === '' || field.startsWith('/') ? `/filter${field}` : (pointerTo(filter, field) ?? '/filter'),
+    );
   }
 }
 
@@ -110,9 +123,17 @@ export function assertSavable(ctx: ViewContext, parts: Partial<ViewDefinition>):
  * or a `not` would change which records it means); a sort keeps the keys that still work.
  * `removed` are paths whose field was deleted (field-refs.ts).
  */
-export function viewAsNow(ctx: ViewContext, def: ViewDefinition, removed: ReadonlySet<string>): { def: ViewDefinition; dropped: FieldError[] } {
+export function viewAsNow(
+  ctx: ViewContext,
+  def: ViewDefinition,
+  removed: ReadonlySet<string>,
+): { def: ViewDefinition; dropped: FieldError[] } {
   const dropped: FieldError[] = [];
-  const gone = (field: string, path: string): FieldError => ({ field, code: 'removed', message: `the field this view named "${path}" was deleted from ${ctx.object.def.apiName}` });
+  const gone = (field: string, path: string): FieldError => ({
+    field,
+    code: 'removed',
+    message: `the field this view named "${path}" was deleted from ${ctx.object.def.apiName}`,
+  });
   const columns = def.columns.filter((column, i) => {
     const error = removed.has(column) ? gone(`/columns/${i}`, column) : checkColumn(ctx, column, i).errors[0];
     if (error) dropped.push(error);

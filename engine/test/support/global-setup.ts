@@ -13,8 +13,13 @@ import { ADMIN } from './admin.js';
 export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) return;
   const engine = await startEngine({
-    port: 0, host: '127.0.0.1', schema: 'tenant_default', sessionHours: 1,
-    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database: {},
+    port: 0,
+    host: '127.0.0.1',
+    schema: 'tenant_default',
+    sessionHours: 1,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    database: {},
   });
   const dump = await engine.db.dump!();
   await engine.close();

@@ -8,7 +8,12 @@ import { request, type ApiResponse, type TestEngine } from './test-engine.js';
  * bearer `api` bound to their own token (the `api_user` set is added so bearer requests pass).
  */
 
-export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>;
+export type Api = <T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiResponse<T>>;
 
 export interface TestUser {
   id: string;
@@ -38,7 +43,8 @@ export function bare(t: TestEngine): Api {
 /** An api that signs every request with this bearer token. */
 export function withToken(t: TestEngine, token: string): Api {
   const send = bare(t);
-  return (method, path, body, headers = {}) => send(method, path, body, { authorization: `Bearer ${token}`, ...headers });
+  return (method, path, body, headers = {}) =>
+    send(method, path, body, { authorization: `Bearer ${token}`, ...headers });
 }
 
 export async function login(t: TestEngine, email: string, password = PASSWORD): Promise<ApiResponse> {
@@ -50,8 +56,13 @@ export async function createUser(t: TestEngine, spec: UserSpec = {}, by: Api = t
   const email = `${(spec.name ?? 'user').toLowerCase().replace(/[^a-z0-9]/g, '')}-${crypto.randomBytes(4).toString('hex')}@example.test`;
   const permissionSets = [...(spec.permissionSets ?? []), ...(spec.noApiAccess ? [] : ['api_user'])];
   const res = await by('POST', '/api/v1/users', {
-    email, password: PASSWORD, name: spec.name ?? email, permissionSets,
-    ...(spec.role !== undefined ? { role: spec.role } : {}), ...(spec.groups ? { groups: spec.groups } : {}), ...(spec.isAdmin ? { isAdmin: true } : {}),
+    email,
+    password: PASSWORD,
+    name: spec.name ?? email,
+    permissionSets,
+    ...(spec.role !== undefined ? { role: spec.role } : {}),
+    ...(spec.groups ? { groups: spec.groups } : {}),
+    ...(spec.isAdmin ? { isAdmin: true } : {}),
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const signedIn = await login(t, email);
@@ -67,14 +78,24 @@ export interface SecurityMetadata {
   permissionSets?: Record<string, unknown>[];
 }
 
-/** Saves the items to the draft as the admin and publishes them. Security kinds first: objects' sharing rules name them. */
+/**
+ * Saves the items to the draft as the admin and publishes them. Security kinds first: objects' sharing rules name them.
+ */
 export async function publish(t: TestEngine, items: SecurityMetadata): Promise<void> {
-  const kinds: [keyof SecurityMetadata, string][] = [['roles', 'roles'], ['groups', 'groups'], ['objects', 'objects'], ['permissionSets', 'permission-sets']];
+  const kinds: [keyof SecurityMetadata, string][] = [
+    ['roles', 'roles'],
+    ['groups', 'groups'],
+    ['objects', 'objects'],
+    ['permissionSets', 'permission-sets'],
+  ];
   for (const [key, path] of kinds) {
     for (const item of items[key] ?? []) {
       const name = item.apiName as string;
       const exists = await t.api('GET', `/api/v1/meta/${path}/${name}`);
-      const res = exists.status === 200 ? await t.api('PUT', `/api/v1/meta/${path}/${name}`, item) : await t.api('POST', `/api/v1/meta/${path}`, item);
+      const res =
+        exists.status === 200
+          ? await t.api('PUT', `/api/v1/meta/${path}/${name}`, item)
+          : await t.api('POST', `/api/v1/meta/${path}`, item);
       expect(res.status, `${path}/${name}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
     }
   }
@@ -86,9 +107,17 @@ export async function publish(t: TestEngine, items: SecurityMetadata): Promise<v
 export function expectProblem(res: ApiResponse, status: number, errors?: { field: string; code: string }[]) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   expect(Array.isArray(res.body.errors)).toBe(true);
-  if (errors) expect(res.body.errors.map((e: { field: string; code: string }) => ({ field: e.field, code: e.code }))).toEqual(errors);
+  if (errors)
+    expect(res.body.errors.map((e: { field: string; code: string }) => ({ field: e.field, code: e.code }))).toEqual(
+      errors,
+    );
 }
 
 /**
@@ -97,7 +126,9 @@ export function expectProblem(res: ApiResponse, status: number, errors?: { field
  */
 export function expectNoLeak(res: ApiResponse, schema?: string) {
   const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
-  expect(text).not.toMatch(/syntax error at|relation "|column "[^"]*" (does not exist|of relation)|violates .* constraint|invalid input syntax|operator does not exist|current transaction is aborted|unterminated|bind message/i);
+  expect(text).not.toMatch(
+    /syntax error at|relation "|column "[^"]*" (does not exist|of relation)|violates .* constraint|invalid input syntax|operator does not exist|current transaction is aborted|unterminated|bind message/i,
+  );
   expect(text).not.toMatch(/\bat .+\.(ts|js):\d+|node_modules|Error: /);
   expect(text).not.toMatch(/_field_history|_record_shares|_group_members|_sessions|password_hash|knex/);
   if (schema) expect(text).not.toContain(`${schema}.`);
@@ -105,7 +136,10 @@ export function expectNoLeak(res: ApiResponse, schema?: string) {
 
 /** A fingerprint of what is stored: a table's rows as JSON text, sorted, to compare before and after. */
 export async function snapshot(t: TestEngine, table: string): Promise<string> {
-  const rows = await t.sql<{ j: string }>(`select coalesce(json_agg(x order by x::text)::text, '[]') as j from (select * from ??.??) x`, [t.schema, table]);
+  const rows = await t.sql<{ j: string }>(
+    `select coalesce(json_agg(x order by x::text)::text, '[]') as j from (select * from ??.??) x`,
+    [t.schema, table],
+  );
   return rows[0]!.j;
 }
 

@@ -51,24 +51,39 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   else database = { loadDump: new Blob([fs.readFileSync(inject('pgliteTemplate'))]) };
 
   const engine = await startEngine({
-    port: 0, host: '127.0.0.1', schema, sessionHours: 1,
-    adminEmail: ADMIN.email, adminPassword: ADMIN.password, database, corsOrigins: options.corsOrigins ?? [], ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    port: 0,
+    host: '127.0.0.1',
+    schema,
+    sessionHours: 1,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    database,
+    corsOrigins: options.corsOrigins ?? [],
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const url = engine.url;
-  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(url, method, path, body, headers);
+  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    request(url, method, path, body, headers);
   const login = await api('POST', '/api/v1/auth/login', ADMIN);
   if (login.status !== 200) throw new Error(`test login failed: ${JSON.stringify(login.body)}`);
   const token = login.body.token as string;
   return {
-    engine, url, schema, token,
-    api: (method, path, body, headers = {}) => api(method, path, body, { authorization: `Bearer ${token}`, ...headers }),
+    engine,
+    url,
+    schema,
+    token,
+    api: (method, path, body, headers = {}) =>
+      api(method, path, body, { authorization: `Bearer ${token}`, ...headers }),
     sql: async (text, bindings = []) => (await engine.db.knex.raw(text, bindings as any)).rows,
     async close() {
       await engine.close();
       if (ON_POSTGRES && !options.keepSchema) {
         const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
         // The tenant's schema and those of the tenants it created (<schema>__name).
-        const { rows } = await admin.raw("select nspname from pg_namespace where nspname = ? or nspname like ? escape '!'", [schema, `${schema.replace(/_/g, '!_')}!_!_%`]);
+        const { rows } = await admin.raw(
+          "select nspname from pg_namespace where nspname = ? or nspname like ? escape '!'",
+          [schema, `${schema.replace(/_/g, '!_')}!_!_%`],
+        );
         for (const { nspname } of rows) await admin.raw('drop schema if exists ?? cascade', [nspname]);
         await admin.destroy();
       }
@@ -77,10 +92,19 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 }
 
 /** One HTTP request to a test engine: a JSON body is sent as JSON, the answer parsed when it is JSON. */
-export async function request(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+export async function request(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
   const res = await fetch(url + path, {
     method,
-    headers: { ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -93,8 +117,14 @@ export async function request(url: string, method: string, path: string, body?: 
   return { status: res.status, body: parsed as any, headers: res.headers };
 }
 
-/** Reads a corpus file from engine/test/corpus (a copy of the team corpus, plus our own cases): one case a line, # comments skipped. */
+/**
+ * Reads a corpus file from engine/test/corpus (a copy of the team corpus, plus our own cases): one case a line, #
+ * comments skipped.
+ */
 export function corpus(name: string): string[] {
   const file = new URL(`../corpus/${name}`, import.meta.url);
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
 }

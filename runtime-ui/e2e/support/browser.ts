@@ -14,7 +14,15 @@ export async function launch(): Promise<Browser> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -55,7 +63,9 @@ export async function shot(page: Page, name: string): Promise<string> {
   // A picture of the page at rest: no request in flight, no fade or slide still running.
   await page.waitForLoadState('networkidle');
   // (Endless ones, a spinner or a caret, never finish and do not count.)
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
   await page.screenshot({ path: file });
   return file;
 }
@@ -65,25 +75,52 @@ export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated over the DevTools protocol, which the page's CSP does not govern.
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: object,
+          ) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 /** A request with the page's session, as the UI makes it (cookie + X-Requested-With). */
-export async function api<T = unknown>(page: Page, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(async ({ method, urlPath, body }) => {
-    const res = await fetch(urlPath, {
-      method, credentials: 'same-origin',
-      headers: { 'X-Requested-With': 'XMLHttpRequest', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }, { method, urlPath, body });
+export async function api<T = unknown>(
+  page: Page,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ method, urlPath, body }) => {
+      const res = await fetch(urlPath, {
+        method,
+        credentials: 'same-origin',
+        headers: {
+          'X-Requested-With': 'XMLHttpRequest',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    { method, urlPath, body },
+  );
 }
 
 /** True when the page is no wider than the window: nothing to scroll sideways. */
@@ -96,13 +133,17 @@ export const OPPORTUNITY_LINKS = '[data-testid="record-table"] .ant-table-row a[
 
 /** Waits until the opportunity list shows exactly these names, in this order. */
 export const waitForRows = (p: Page, names: string[]) =>
-  p.waitForFunction(({ selector, expected }) => {
-    const cells = [...document.querySelectorAll(selector)].map((c) => (c as HTMLElement).innerText.trim());
-    return JSON.stringify(cells) === JSON.stringify(expected);
-  }, { selector: OPPORTUNITY_LINKS, expected: names });
+  p.waitForFunction(
+    ({ selector, expected }) => {
+      const cells = [...document.querySelectorAll(selector)].map((c) => (c as HTMLElement).innerText.trim());
+      return JSON.stringify(cells) === JSON.stringify(expected);
+    },
+    { selector: OPPORTUNITY_LINKS, expected: names },
+  );
 
 /** An entry of the open Ant Design select (its visible items; the role=option ones are for screen readers). */
-export const selectOption = (p: Page, label: string) => p.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
+export const selectOption = (p: Page, label: string) =>
+  p.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
 
 /**
  * Waits until no dialog, drop-down or menu is still zooming or sliding in. A click during the
@@ -111,7 +152,11 @@ export const selectOption = (p: Page, label: string) => p.locator(`.ant-select-d
  */
 export async function whenStill(p: Page): Promise<void> {
   // rc-motion names every stage of a motion (…-appear, …-appear-active, …-enter …) in the class.
-  await p.waitForFunction(() => [...document.querySelectorAll('[role="dialog"], .ant-select-dropdown, .ant-dropdown')].every((d) => !/-(appear|enter)\b/.test(d.className)));
+  await p.waitForFunction(() =>
+    [...document.querySelectorAll('[role="dialog"], .ant-select-dropdown, .ant-dropdown')].every(
+      (d) => !/-(appear|enter)\b/.test(d.className),
+    ),
+  );
 }
 
 /** The dialog on screen, once it has finished opening. */

@@ -43,8 +43,11 @@ let engine: ChildProcess | undefined;
 let dataDir: string | undefined;
 
 export default async function setup(project: TestProject) {
-  const build = spawnSync(process.execPath, [path.join(repo, 'runtime-ui/scripts/ensure-built.mjs')], { stdio: 'inherit' });
-  if (build.status !== 0 || !fs.existsSync(path.join(repo, 'runtime-ui/dist/index.html'))) throw new Error('the runtime UI did not build');
+  const build = spawnSync(process.execPath, [path.join(repo, 'runtime-ui/scripts/ensure-built.mjs')], {
+    stdio: 'inherit',
+  });
+  if (build.status !== 0 || !fs.existsSync(path.join(repo, 'runtime-ui/dist/index.html')))
+    throw new Error('the runtime UI did not build');
 
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
   const port = await freePort();
@@ -52,7 +55,15 @@ export default async function setup(project: TestProject) {
   let output = '';
   engine = spawn(process.execPath, [path.join(repo, 'node_modules/tsx/dist/cli.mjs'), 'engine/src/cli.ts', 'start'], {
     cwd: repo,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TESSERA_DATA_DIR: dataDir, TESSERA_ADMIN_EMAIL: ADMIN.email, TESSERA_ADMIN_PASSWORD: ADMIN.password, DATABASE_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_ADMIN_EMAIL: ADMIN.email,
+      TESSERA_ADMIN_PASSWORD: ADMIN.password,
+      DATABASE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   engine.stdout!.on('data', (d) => (output += d));

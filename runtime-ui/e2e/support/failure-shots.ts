@@ -14,7 +14,10 @@ beforeEach(({ onTestFailed }) => {
     for (const page of openPages) {
       const file = path.join(ARTIFACTS, `failed-${name}-${++n}`);
       await page.screenshot({ path: `${file}.png`, timeout: 5_000 }).catch(() => undefined);
-      await page.content().then((html) => fs.writeFileSync(`${file}.html`, html)).catch(() => undefined);
+      await page
+        .content()
+        .then((html) => fs.writeFileSync(`${file}.html`, html))
+        .catch(() => undefined);
       console.error(`failure picture: ${file}.png`);
     }
   });

@@ -23,7 +23,12 @@ export class ApiError extends Error {
     } catch {
       /* not JSON: status text only */
     }
-    return new ApiError(res.status, body.title ?? res.statusText, body.detail ?? '', Array.isArray(body.errors) ? body.errors : []);
+    return new ApiError(
+      res.status,
+      body.title ?? res.statusText,
+      body.detail ?? '',
+      Array.isArray(body.errors) ? body.errors : [],
+    );
   }
 
   /** The text to show a person: the first field message when it says more than the summary. */

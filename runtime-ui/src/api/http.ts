@@ -41,7 +41,13 @@ export async function request(path: string, options: RequestOptions = {}): Promi
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);
   } else if (options.contentType) headers['Content-Type'] = options.contentType;
-  const res = await fetch(API + path, { method: options.method ?? 'GET', credentials: 'same-origin', headers, body, signal: options.signal });
+  const res = await fetch(API + path, {
+    method: options.method ?? 'GET',
+    credentials: 'same-origin',
+    headers,
+    body,
+    signal: options.signal,
+  });
   if (!res.ok) {
     const error = await ApiError.from(res);
     if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized();

@@ -9,15 +9,33 @@ import { requestJson } from './http';
 export type Label = string | Record<string, string>;
 
 export type FieldType =
-  | 'text' | 'textarea' | 'richtext' | 'email' | 'phone' | 'url'
-  | 'integer' | 'number' | 'currency' | 'percent' | 'boolean'
-  | 'date' | 'datetime' | 'time'
-  | 'picklist' | 'multipicklist'
-  | 'lookup' | 'masterDetail' | 'autonumber'
-  | 'json' | 'address' | 'geolocation'
-  | 'formula' | 'rollup';
+  | 'text'
+  | 'textarea'
+  | 'richtext'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'integer'
+  | 'number'
+  | 'currency'
+  | 'percent'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'picklist'
+  | 'multipicklist'
+  | 'lookup'
+  | 'masterDetail'
+  | 'autonumber'
+  | 'json'
+  | 'address'
+  | 'geolocation'
+  | 'formula'
+  | 'rollup';
 
-export type FilterOperator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'contains' | 'startsWith' | 'isNull' | 'between';
+export type FilterOperator =
+  'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'contains' | 'startsWith' | 'isNull' | 'between';
 
 export interface PicklistValue {
   value: string;

@@ -30,10 +30,13 @@ export const createRecord = (object: string, values: Record<string, unknown>) =>
 /** If-Match makes a stale write (someone saved in between) a 412 instead of a silent overwrite. */
 export const updateRecord = (object: string, id: string, values: Record<string, unknown>, version?: number) =>
   requestJson<RecordData>(`${base(object)}/${id}`, {
-    method: 'PATCH', body: values, headers: version === undefined ? {} : { 'If-Match': `"${version}"` },
+    method: 'PATCH',
+    body: values,
+    headers: version === undefined ? {} : { 'If-Match': `"${version}"` },
   });
 
-export const deleteRecord = (object: string, id: string) => requestJson<void>(`${base(object)}/${id}`, { method: 'DELETE' });
+export const deleteRecord = (object: string, id: string) =>
+  requestJson<void>(`${base(object)}/${id}`, { method: 'DELETE' });
 
 /** One row of a bulk answer: written (with the record's new version), or refused with the engine's reasons. */
 export interface BulkRowResult {
@@ -45,32 +48,54 @@ export interface BulkRowResult {
 }
 
 /** A retried chunk with the same Idempotency-Key is done once (a lost answer, not a lost write). */
-const bulkHeaders = (idempotencyKey?: string): Record<string, string> => (idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {});
+const bulkHeaders = (idempotencyKey?: string): Record<string, string> =>
+  idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {};
 
-/** Changes many records by id in one request: `{ id, version?, …changes }` rows, each checked as a PATCH with If-Match would be. */
-export const bulkUpdateRecords = (object: string, records: ({ id: string; version?: number } & Record<string, unknown>)[], options: { allOrNone: boolean; idempotencyKey?: string }) =>
+/**
+ * Changes many records by id in one request: `{ id, version?, …changes }` rows, each checked as a PATCH with If-Match
+ * would be.
+ */
+export const bulkUpdateRecords = (
+  object: string,
+  records: ({ id: string; version?: number } & Record<string, unknown>)[],
+  options: { allOrNone: boolean; idempotencyKey?: string },
+) =>
   requestJson<{ updated: number; failed: number; results: BulkRowResult[] }>(`${base(object)}/bulk`, {
-    method: 'PATCH', body: { records, allOrNone: options.allOrNone }, headers: bulkHeaders(options.idempotencyKey),
+    method: 'PATCH',
+    body: { records, allOrNone: options.allOrNone },
+    headers: bulkHeaders(options.idempotencyKey),
   });
 
 /** Moves many records to the recycle bin in one request, each as a single delete would. */
-export const bulkDeleteRecords = (object: string, ids: string[], options: { allOrNone: boolean; idempotencyKey?: string }) =>
+export const bulkDeleteRecords = (
+  object: string,
+  ids: string[],
+  options: { allOrNone: boolean; idempotencyKey?: string },
+) =>
   requestJson<{ deleted: number; failed: number; results: BulkRowResult[] }>(`${base(object)}/bulk-delete`, {
-    method: 'POST', body: { ids, allOrNone: options.allOrNone }, headers: bulkHeaders(options.idempotencyKey),
+    method: 'POST',
+    body: { ids, allOrNone: options.allOrNone },
+    headers: bulkHeaders(options.idempotencyKey),
   });
 
-/** One group: its keys and metrics by the names asked for; a lookup key also has `<key>:label`, the record's name (null when hidden). */
+/**
+ * One group: its keys and metrics by the names asked for; a lookup key also has `<key>:label`, the record's name (null
+ * when hidden).
+ */
 export interface AggregateRow {
   [key: string]: unknown;
 }
-export const aggregate = (object: string, params: { groupBy?: string; metrics: string; filter?: unknown; currency?: 'corporate' }) =>
-  requestJson<{ data: AggregateRow[] }>(`${base(object)}/aggregate` + query(params));
+export const aggregate = (
+  object: string,
+  params: { groupBy?: string; metrics: string; filter?: unknown; currency?: 'corporate' },
+) => requestJson<{ data: AggregateRow[] }>(`${base(object)}/aggregate` + query(params));
 
 export interface SearchGroup {
   object: string;
   records: { id: string; name: string | null; score: number }[];
 }
-export const search = (q: string, signal?: AbortSignal) => requestJson<{ data: SearchGroup[] }>('/search' + query({ q, limit: 5 }), { signal });
+export const search = (q: string, signal?: AbortSignal) =>
+  requestJson<{ data: SearchGroup[] }>('/search' + query({ q, limit: 5 }), { signal });
 
 /** One entry of a record's field history: created / updated (one field, old → new) / deleted / restored. */
 export interface HistoryEntry {
@@ -107,9 +132,15 @@ export interface ImportJob {
   errorReportUrl: string | null;
 }
 
-export const startImport = (object: string, csv: Blob, options: { mapping: Record<string, string | null>; mode: 'allOrNone' | 'skipBadRows' }) =>
+export const startImport = (
+  object: string,
+  csv: Blob,
+  options: { mapping: Record<string, string | null>; mode: 'allOrNone' | 'skipBadRows' },
+) =>
   request(`${base(object)}/import` + query({ mapping: options.mapping, mode: options.mode }), {
-    method: 'POST', rawBody: csv, contentType: 'text/csv; charset=utf-8',
+    method: 'POST',
+    rawBody: csv,
+    contentType: 'text/csv; charset=utf-8',
   }).then((res) => res.json() as Promise<ImportJob>);
 
 export const fetchImportJob = (id: string) => requestJson<ImportJob>(`/imports/${id}`);
@@ -131,4 +162,5 @@ export interface UserSummary {
   email: string;
   active?: boolean;
 }
-export const searchUsers = (q: string, signal?: AbortSignal) => requestJson<{ data: UserSummary[] }>('/users' + query({ q, limit: 20 }), { signal });
+export const searchUsers = (q: string, signal?: AbortSignal) =>
+  requestJson<{ data: UserSummary[] }>('/users' + query({ q, limit: 20 }), { signal });

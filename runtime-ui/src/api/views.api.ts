@@ -30,11 +30,14 @@ export interface SavedViewInput {
 
 const base = (object: string) => `/views/${encodeURIComponent(object)}`;
 
-export const listSavedViews = async (object: string, signal?: AbortSignal) => (await requestJson<{ data: SavedView[] }>(base(object), { signal })).data;
+export const listSavedViews = async (object: string, signal?: AbortSignal) =>
+  (await requestJson<{ data: SavedView[] }>(base(object), { signal })).data;
 
-export const createSavedView = (object: string, input: SavedViewInput) => requestJson<SavedView>(base(object), { method: 'POST', body: input });
+export const createSavedView = (object: string, input: SavedViewInput) =>
+  requestJson<SavedView>(base(object), { method: 'POST', body: input });
 
 export const updateSavedView = (object: string, id: string, input: SavedViewInput) =>
   requestJson<SavedView>(`${base(object)}/${encodeURIComponent(id)}`, { method: 'PATCH', body: input });
 
-export const deleteSavedView = (object: string, id: string) => requestJson<void>(`${base(object)}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const deleteSavedView = (object: string, id: string) =>
+  requestJson<void>(`${base(object)}/${encodeURIComponent(id)}`, { method: 'DELETE' });

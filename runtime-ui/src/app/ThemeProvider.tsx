@@ -8,7 +8,15 @@ import { useUiLocale } from '../i18n/use-ui-locale';
  * these pass.
  */
 const THEME: ThemeConfig = {
-  token: { colorPrimary: '#1668dc', colorLink: '#0958d9', colorInfo: '#0958d9', colorError: '#cf1322', colorTextDescription: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)' },
+  token: {
+    colorPrimary: '#1668dc',
+    colorLink: '#0958d9',
+    colorInfo: '#0958d9',
+    colorError: '#cf1322',
+    colorTextDescription: 'rgba(0, 0, 0, 0.6)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
+  },
 };
 
 /** Ant Design's theme and locale around everything; AntApp gives message/modal hooks their context. */

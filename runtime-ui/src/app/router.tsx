@@ -7,7 +7,9 @@ import { RouteError } from '../shell/RouteError';
  * Every screen but the login page and the shell is its own chunk, loaded when first visited, so
  * the first load stays small (ECharts, rjsf and dnd-kit only come with the screens that use them).
  */
-const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
+const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
+  Component: (await load()).default,
+});
 
 export const router = createBrowserRouter([
   { path: '/login', lazy: page(() => import('../auth/LoginPage')) },

@@ -24,13 +24,26 @@ export default function DashboardPage() {
     <div className="tessera-page">
       <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
         <div>
-          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>{labelOf(dashboard.label, i18n.language)}</Typography.Title>
-          {dashboard.description && <Typography.Text type="secondary">{labelOf(dashboard.description, i18n.language)}</Typography.Text>}
+          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
+            {labelOf(dashboard.label, i18n.language)}
+          </Typography.Title>
+          {dashboard.description && (
+            <Typography.Text type="secondary">{labelOf(dashboard.description, i18n.language)}</Typography.Text>
+          )}
         </div>
         <Space>
           <Typography.Text>{filterLabel}</Typography.Text>
-          <Select aria-label={filterLabel} value={period} onChange={setPeriod} style={{ minWidth: 160 }} data-testid="dashboard-period"
-            options={periods.map((p) => ({ value: p, label: t(`dateLiteral.${p.replace(':', '_')}`, { defaultValue: p }) }))} />
+          <Select
+            aria-label={filterLabel}
+            value={period}
+            onChange={setPeriod}
+            style={{ minWidth: 160 }}
+            data-testid="dashboard-period"
+            options={periods.map((p) => ({
+              value: p,
+              label: t(`dateLiteral.${p.replace(':', '_')}`, { defaultValue: p }),
+            }))}
+          />
         </Space>
       </Space>
       <Row gutter={[12, 12]}>

@@ -16,7 +16,15 @@ import { widgetFilter } from './widget-filter';
 const EChart = lazy(() => import('./EChart'));
 
 /** One widget: a key figure or a chart over GET /records/{object}/aggregate. */
-export function DashboardWidget({ widget, period, corporate }: { widget: DashboardWidgetMeta; period: string; corporate: string | undefined }) {
+export function DashboardWidget({
+  widget,
+  period,
+  corporate,
+}: {
+  widget: DashboardWidgetMeta;
+  period: string;
+  corporate: string | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const meta = useMeta();
   const lng = i18n.language;
@@ -28,28 +36,52 @@ export function DashboardWidget({ widget, period, corporate }: { widget: Dashboa
   const filter = widgetFilter(widget.filter, widget.dateField, period);
   const result = useQuery({
     queryKey: ['records', widget.object, 'aggregate', widget.id, widget.metric, widget.groupBy, filter],
-    queryFn: () => aggregate(widget.object, { metrics: widget.metric, groupBy: widget.groupBy, filter, ...(money ? { currency: 'corporate' as const } : {}) }),
+    queryFn: () =>
+      aggregate(widget.object, {
+        metrics: widget.metric,
+        groupBy: widget.groupBy,
+        filter,
+        ...(money ? { currency: 'corporate' as const } : {}),
+      }),
   });
-  const format = (n: number) => (money ? formatCurrency(n, corporate, lng) : formatNumber(n, lng, fn === 'avg' ? 2 : undefined));
+  const format = (n: number) =>
+    money ? formatCurrency(n, corporate, lng) : formatNumber(n, lng, fn === 'avg' ? 2 : undefined);
   const title = labelOf(widget.label, lng);
 
   let body: React.ReactNode;
   if (result.isPending) body = <Skeleton active paragraph={{ rows: 2 }} />;
-  else if (result.error) body = <Alert type="error" title={t('dashboard.error')} description={(result.error as ApiError).display} />;
+  else if (result.error)
+    body = <Alert type="error" title={t('dashboard.error')} description={(result.error as ApiError).display} />;
   else if (widget.type === 'metric') {
     const value = Number(result.data.data[0]?.[widget.metric] ?? 0);
     body = <Statistic value={value} formatter={(v) => format(Number(v))} />;
   } else {
     const words = { none: t('kanban.none'), unnamed: t('record.untitled') };
-    const points = result.data.data.map((row) => ({ name: groupName(row, widget.groupBy!, groupField, lng, words), value: Number(row[widget.metric] ?? 0) }));
+    const points = result.data.data.map((row) => ({
+      name: groupName(row, widget.groupBy!, groupField, lng, words),
+      value: Number(row[widget.metric] ?? 0),
+    }));
     // A funnel reads top-down in the picklist's order; the aggregate answers in value order.
     if (groupField?.type === 'picklist' && groupField.values) {
       const order = groupField.values.map((v) => valueText(groupField, v.value, lng));
       points.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     }
-    body = points.length === 0
-      ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noData')} />
-      : <Suspense fallback={<Skeleton active />}><EChart option={chartOption(widget.type, points, format, (n) => formatCompact(n, lng, money ? corporate : null))} label={title} summary={points.map((p) => `${p.name}: ${format(p.value)}`).join('; ')} /></Suspense>;
+    body =
+      points.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noData')} />
+      ) : (
+        <Suspense fallback={<Skeleton active />}>
+          <EChart
+            option={chartOption(widget.type, points, format, (n) => formatCompact(n, lng, money ? corporate : null))}
+            label={title}
+            summary={points.map((p) => `${p.name}: ${format(p.value)}`).join('; ')}
+          />
+        </Suspense>
+      );
   }
-  return <Card title={title} size="small" style={{ height: '100%' }} data-testid={`widget-${widget.type}`}>{body}</Card>;
+  return (
+    <Card title={title} size="small" style={{ height: '100%' }} data-testid={`widget-${widget.type}`}>
+      {body}
+    </Card>
+  );
 }

@@ -4,14 +4,23 @@ import { groupName } from './group-name';
 
 const words = { none: 'No value', unnamed: '(no name)' };
 const account = { apiName: 'account', type: 'lookup', target: 'account', label: 'Account' } as FieldMeta;
-const stage = { apiName: 'stage', type: 'picklist', label: 'Stage', values: [{ value: 'won', label: { en: 'Closed Won' } }] } as unknown as FieldMeta;
+const stage = {
+  apiName: 'stage',
+  type: 'picklist',
+  label: 'Stage',
+  values: [{ value: 'won', label: { en: 'Closed Won' } }],
+} as unknown as FieldMeta;
 
 describe('chart group names', () => {
   it('names a lookup group by the record it points to, never by its id', () => {
     const id = '01900000-0000-7000-8000-000000000001';
-    expect(groupName({ account: id, 'account:label': 'Acme Robotics', count: 2 }, 'account', account, 'en', words)).toBe('Acme Robotics');
+    expect(
+      groupName({ account: id, 'account:label': 'Acme Robotics', count: 2 }, 'account', account, 'en', words),
+    ).toBe('Acme Robotics');
     // a record the user may not see has no name in the answer
-    expect(groupName({ account: id, 'account:label': null, count: 1 }, 'account', account, 'en', words)).toBe('(no name)');
+    expect(groupName({ account: id, 'account:label': null, count: 1 }, 'account', account, 'en', words)).toBe(
+      '(no name)',
+    );
     expect(groupName({ account: null, 'account:label': null }, 'account', account, 'en', words)).toBe('No value');
   });
 

@@ -31,12 +31,18 @@ export function LookupSelect({ target, value, onChange, multiple, disabled, id, 
 
   const matches = useQuery({
     queryKey: ['records', target, 'lookup', q],
-    queryFn: ({ signal }) => listRecords(target, { filter: q ? { [nameField]: { contains: q } } : undefined, fields: nameField, sort: nameField, limit: 20 }, signal),
+    queryFn: ({ signal }) =>
+      listRecords(
+        target,
+        { filter: q ? { [nameField]: { contains: q } } : undefined, fields: nameField, sort: nameField, limit: 20 },
+        signal,
+      ),
     staleTime: 30_000,
   });
   const chosen = useQuery({
     queryKey: ['records', target, 'names', ids],
-    queryFn: ({ signal }) => listRecords(target, { filter: { id: { in: ids } }, fields: nameField, limit: ids.length }, signal),
+    queryFn: ({ signal }) =>
+      listRecords(target, { filter: { id: { in: ids } }, fields: nameField, limit: ids.length }, signal),
     enabled: ids.length > 0,
     staleTime: 60_000,
   });

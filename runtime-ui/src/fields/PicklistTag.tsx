@@ -7,7 +7,19 @@ import { Tag } from 'antd';
 export function PicklistTag({ color, children }: { color: string | undefined; children: React.ReactNode }) {
   return (
     <Tag>
-      {color && <span aria-hidden style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: color, marginInlineEnd: 6 }} />}
+      {color && (
+        <span
+          aria-hidden
+          style={{
+            display: 'inline-block',
+            width: 8,
+            height: 8,
+            borderRadius: 4,
+            background: color,
+            marginInlineEnd: 6,
+          }}
+        />
+      )}
       {children}
     </Tag>
   );

@@ -5,7 +5,10 @@ import { labelOf } from '../i18n/label';
 /** Plain-text renderings of values, shared by tables, cards, charts and history. */
 
 export function formatNumber(value: number, lng: string, digits?: number): string {
-  return new Intl.NumberFormat(lng, digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(
+    lng,
+    digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits },
+  ).format(value);
 }
 
 export function formatCurrency(value: number, currency: string | null | undefined, lng: string): string {
@@ -19,7 +22,11 @@ export function formatCurrency(value: number, currency: string | null | undefine
 
 /** Short numbers for chart axes: 80K, 1.2M, or ¥80K. */
 export function formatCompact(value: number, lng: string, currency?: string | null): string {
-  return new Intl.NumberFormat(lng, { notation: 'compact', maximumFractionDigits: 1, ...(currency ? { style: 'currency', currency } : {}) }).format(value);
+  return new Intl.NumberFormat(lng, {
+    notation: 'compact',
+    maximumFractionDigits: 1,
+    ...(currency ? { style: 'currency', currency } : {}),
+  }).format(value);
 }
 
 export const formatDate = (value: string) => dayjs(value).format('L');
@@ -54,9 +61,13 @@ export function valueText(field: FieldMeta, value: unknown, lng: string, record?
       return value ? '✓' : '✗';
     case 'lookup':
     case 'masterDetail':
-      return typeof value === 'object' ? String((value as { name?: unknown }).name ?? (value as { id: string }).id) : String(value);
+      return typeof value === 'object'
+        ? String((value as { name?: unknown }).name ?? (value as { id: string }).id)
+        : String(value);
     case 'address':
-      return Object.values(value as Record<string, string | null>).filter(Boolean).join(', ');
+      return Object.values(value as Record<string, string | null>)
+        .filter(Boolean)
+        .join(', ');
     case 'geolocation': {
       const g = value as { latitude: number; longitude: number };
       return `${g.latitude}, ${g.longitude}`;

@@ -31,16 +31,32 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
   const meta = useMeta();
   const queryClient = useQueryClient();
   const obj = meta.object(object)!;
-  const form = useMemo(() => buildForm(obj, meta.layout(object), record ? 'edit' : 'create', i18n.language), [obj, meta, object, record, i18n.language]);
-  const initial = useMemo(() => ({ ...toFormData(record, form.fields), ...(record ? {} : prefill) }), [record, form.fields, prefill]);
+  const form = useMemo(
+    () => buildForm(obj, meta.layout(object), record ? 'edit' : 'create', i18n.language),
+    [obj, meta, object, record, i18n.language],
+  );
+  const initial = useMemo(
+    () => ({ ...toFormData(record, form.fields), ...(record ? {} : prefill) }),
+    [record, form.fields, prefill],
+  );
   const [data, setData] = useState<Record<string, unknown>>(initial);
   const [extraErrors, setExtraErrors] = useState<ErrorSchema>();
   const [general, setGeneral] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
-  const validator = useMemo(() => createFormValidator({
-    required: t('form.required'), tooLong: (max) => t('form.tooLong', { max }), notNumber: t('form.notNumber'), notInteger: t('form.notInteger'),
-    min: (min) => t('form.min', { min }), max: (max) => t('form.max', { max }), email: t('form.email'), format: t('form.format'),
-  }), [t]);
+  const validator = useMemo(
+    () =>
+      createFormValidator({
+        required: t('form.required'),
+        tooLong: (max) => t('form.tooLong', { max }),
+        notNumber: t('form.notNumber'),
+        notInteger: t('form.notInteger'),
+        min: (min) => t('form.min', { min }),
+        max: (max) => t('form.max', { max }),
+        email: t('form.email'),
+        format: t('form.format'),
+      }),
+    [t],
+  );
 
   const onChange = (e: IChangeEvent, id?: string) => {
     const next = e.formData as Record<string, unknown>;
@@ -59,7 +75,9 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
     setGeneral([]);
     try {
       const body = toRequestBody(data, form.fields, record ? initial : undefined);
-      const saved = record ? await updateRecord(object, record.id, body, record.version) : await createRecord(object, body);
+      const saved = record
+        ? await updateRecord(object, record.id, body, record.version)
+        : await createRecord(object, body);
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
       onDirtyChange(false);
       onSaved(saved);
@@ -69,7 +87,9 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
       else {
         const mapped = serverErrors(error.errors ?? [], new Set(form.fields.map((f) => f.apiName)));
         setExtraErrors(mapped.errorSchema);
-        setGeneral(mapped.general.length || !error.errors?.length ? [error.display, ...mapped.general] : [t('form.fixErrors')]);
+        setGeneral(
+          mapped.general.length || !error.errors?.length ? [error.display, ...mapped.general] : [t('form.fixErrors')],
+        );
       }
     } finally {
       setSaving(false);
@@ -78,7 +98,9 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
 
   return (
     <>
-      {general.length > 0 && <Alert type="error" showIcon role="alert" title={general.join(' ')} style={{ marginBottom: 12 }} />}
+      {general.length > 0 && (
+        <Alert type="error" showIcon role="alert" title={general.join(' ')} style={{ marginBottom: 12 }} />
+      )}
       <Form
         schema={form.schema}
         uiSchema={form.uiSchema}
@@ -94,8 +116,21 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
         onChange={onChange}
         onSubmit={() => void submit()}
       >
-        <Space style={{ position: 'sticky', bottom: 0, background: '#fff', padding: '8px 12px', width: '100%', borderTop: '1px solid #f0f0f0', zIndex: 2, boxSizing: 'border-box' }}>
-          <Button type="primary" htmlType="submit" loading={saving} data-testid="form-save">{t('common.save')}</Button>
+        <Space
+          style={{
+            position: 'sticky',
+            bottom: 0,
+            background: '#fff',
+            padding: '8px 12px',
+            width: '100%',
+            borderTop: '1px solid #f0f0f0',
+            zIndex: 2,
+            boxSizing: 'border-box',
+          }}
+        >
+          <Button type="primary" htmlType="submit" loading={saving} data-testid="form-save">
+            {t('common.save')}
+          </Button>
           <Button onClick={onCancel}>{t('common.cancel')}</Button>
         </Space>
       </Form>

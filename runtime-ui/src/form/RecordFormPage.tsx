@@ -23,7 +23,8 @@ export default function RecordFormPage() {
   const { blocker, release } = useUnsavedWarning(dirty);
   const prefill = useMemo(() => {
     const values: Record<string, unknown> = {};
-    for (const [key, value] of params) if (obj?.fields.some((f) => f.apiName === key && !f.readOnly)) values[key] = value;
+    for (const [key, value] of params)
+      if (obj?.fields.some((f) => f.apiName === key && !f.readOnly)) values[key] = value;
     return values;
   }, [params, obj]);
 
@@ -35,9 +36,13 @@ export default function RecordFormPage() {
 
   return (
     <div className="tessera-page" style={{ maxWidth: 1000 }}>
-      <Typography.Title level={2} style={{ fontSize: 20 }} className="tessera-wrap">{title}</Typography.Title>
+      <Typography.Title level={2} style={{ fontSize: 20 }} className="tessera-wrap">
+        {title}
+      </Typography.Title>
       {id && !record.data ? (
-        <Card><Skeleton active /></Card>
+        <Card>
+          <Skeleton active />
+        </Card>
       ) : (
         <RecordForm
           key={record.data?.version ?? 'new'}
@@ -53,8 +58,15 @@ export default function RecordFormPage() {
           }}
         />
       )}
-      <Modal open={blocker.state === 'blocked'} title={t('form.unsaved')} okText={t('form.leave')} cancelText={t('form.stay')}
-        onOk={() => blocker.proceed?.()} onCancel={() => blocker.reset?.()} okButtonProps={{ danger: true }} />
+      <Modal
+        open={blocker.state === 'blocked'}
+        title={t('form.unsaved')}
+        okText={t('form.leave')}
+        cancelText={t('form.stay')}
+        onOk={() => blocker.proceed?.()}
+        onCancel={() => blocker.reset?.()}
+        okButtonProps={{ danger: true }}
+      />
     </div>
   );
 }

@@ -16,20 +16,32 @@ export function SectionsTemplate(props: ObjectFieldTemplateProps) {
     return (
       <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
         {props.title && <legend style={{ fontSize: 14 }}>{props.title}</legend>}
-        {props.properties.map((p) => <div key={p.name}>{p.content}</div>)}
+        {props.properties.map((p) => (
+          <div key={p.name}>{p.content}</div>
+        ))}
       </fieldset>
     );
   }
   return (
     <>
       {sections.map((section, i) => (
-        <Card key={i} size="small" title={section.label ? labelOf(section.label, i18n.language) : undefined} style={{ marginBottom: 12 }}>
+        <Card
+          key={i}
+          size="small"
+          title={section.label ? labelOf(section.label, i18n.language) : undefined}
+          style={{ marginBottom: 12 }}
+        >
           <Row gutter={16}>
             {section.fields.map((name) => {
               const property = byName.get(name);
               if (!property || property.hidden) return null;
-              const wide = section.columns === 1 || ['textarea', 'richtext', 'address'].includes(fieldType(props, name));
-              return <Col key={name} xs={24} md={wide ? 24 : 12}>{property.content}</Col>;
+              const wide =
+                section.columns === 1 || ['textarea', 'richtext', 'address'].includes(fieldType(props, name));
+              return (
+                <Col key={name} xs={24} md={wide ? 24 : 12}>
+                  {property.content}
+                </Col>
+              );
             })}
           </Row>
         </Card>
@@ -39,6 +51,8 @@ export function SectionsTemplate(props: ObjectFieldTemplateProps) {
 }
 
 function fieldType(props: ObjectFieldTemplateProps, name: string): string {
-  const options = (props.uiSchema?.[name] as { 'ui:options'?: { fieldMeta?: { type?: string } } } | undefined)?.['ui:options'];
+  const options = (props.uiSchema?.[name] as { 'ui:options'?: { fieldMeta?: { type?: string } } } | undefined)?.[
+    'ui:options'
+  ];
   return options?.fieldMeta?.type ?? '';
 }

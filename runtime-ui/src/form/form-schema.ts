@@ -25,10 +25,17 @@ export interface GeneratedForm {
 /** Fields the engine computes: shown read-only when editing, left out when creating. */
 const COMPUTED = new Set(['autonumber', 'formula', 'rollup']);
 
-export function buildForm(object: ObjectMeta, layout: LayoutMeta | undefined, mode: 'create' | 'edit', lng: string): GeneratedForm {
+export function buildForm(
+  object: ObjectMeta,
+  layout: LayoutMeta | undefined,
+  mode: 'create' | 'edit',
+  lng: string,
+): GeneratedForm {
   const byName = new Map(object.fields.map((f) => [f.apiName, f]));
   const include = (f: FieldMeta | undefined): f is FieldMeta => !!f && !(mode === 'create' && COMPUTED.has(f.type));
-  const layoutSections: { label?: Label; columns?: 1 | 2; fields: string[] }[] = layout?.sections ?? [{ columns: 2, fields: object.fields.map((f) => f.apiName) }];
+  const layoutSections: { label?: Label; columns?: 1 | 2; fields: string[] }[] = layout?.sections ?? [
+    { columns: 2, fields: object.fields.map((f) => f.apiName) },
+  ];
   const sections: FormSection[] = layoutSections
     .map((s) => ({ label: s.label, columns: s.columns ?? 2, fields: s.fields.filter((n) => include(byName.get(n))) }))
     .filter((s) => s.fields.length > 0);
@@ -43,7 +50,11 @@ export function buildForm(object: ObjectMeta, layout: LayoutMeta | undefined, mo
   const required: string[] = [];
   for (const f of fields) {
     const ui = FIELD_UI[f.type];
-    properties[f.apiName] = { ...ui.formSchema(f), title: labelOf(f.label, lng, f.apiName), ...(f.helpText ? { description: labelOf(f.helpText, lng) } : {}) };
+    properties[f.apiName] = {
+      ...ui.formSchema(f),
+      title: labelOf(f.label, lng, f.apiName),
+      ...(f.helpText ? { description: labelOf(f.helpText, lng) } : {}),
+    };
     const readOnly = f.readOnly || COMPUTED.has(f.type);
     if (f.required && !readOnly && f.type !== 'boolean') required.push(f.apiName);
     uiSchema[f.apiName] = {
@@ -72,7 +83,11 @@ export function toFormData(record: Record<string, unknown> | undefined, fields: 
  * The form's data → the request body: on create every filled field, on edit only what changed
  * (a PATCH of untouched fields would trip field permissions and rules for nothing).
  */
-export function toRequestBody(data: Record<string, unknown>, fields: FieldMeta[], initial?: Record<string, unknown>): Record<string, unknown> {
+export function toRequestBody(
+  data: Record<string, unknown>,
+  fields: FieldMeta[],
+  initial?: Record<string, unknown>,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of fields) {
     if (f.readOnly || COMPUTED.has(f.type)) continue;
@@ -80,7 +95,7 @@ export function toRequestBody(data: Record<string, unknown>, fields: FieldMeta[]
     const raw = data[f.apiName];
     const value = ui.fromForm ? ui.fromForm(raw) : raw === '' || raw === undefined ? null : raw;
     if (initial) {
-      const before = ui.fromForm ? ui.fromForm(initial[f.apiName]) : initial[f.apiName] ?? null;
+      const before = ui.fromForm ? ui.fromForm(initial[f.apiName]) : (initial[f.apiName] ?? null);
       if (JSON.stringify(before) === JSON.stringify(value)) continue;
     } else if (value === null || (Array.isArray(value) && value.length === 0)) continue;
     body[f.apiName] = value;

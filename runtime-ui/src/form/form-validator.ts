@@ -1,4 +1,10 @@
-import { toErrorSchema, type RJSFSchema, type RJSFValidationError, type ValidationData, type ValidatorType } from '@rjsf/utils';
+import {
+  toErrorSchema,
+  type RJSFSchema,
+  type RJSFValidationError,
+  type ValidationData,
+  type ValidatorType,
+} from '@rjsf/utils';
 
 /**
  * Client-side checks for generated forms, without ajv: ajv compiles schemas with `new Function`,
@@ -29,10 +35,19 @@ export function isEmpty(value: unknown): boolean {
 }
 
 function check(value: unknown, schema: RJSFSchema, path: string, m: Messages, out: RJSFValidationError[]): void {
-  const fail = (name: string, message: string): void => void out.push({ name, property: path, message, stack: `${path} ${message}`, params: {}, schemaPath: '' });
+  const fail = (name: string, message: string): void =>
+    void out.push({ name, property: path, message, stack: `${path} ${message}`, params: {}, schemaPath: '' });
   if (schema.type === 'object' && value && typeof value === 'object') {
-    for (const name of (schema.required ?? [])) {
-      if (isEmpty((value as Record<string, unknown>)[name])) out.push({ name: 'required', property: `${path}.${name}`, message: m.required, stack: `${name} ${m.required}`, params: { missingProperty: name }, schemaPath: '' });
+    for (const name of schema.required ?? []) {
+      if (isEmpty((value as Record<string, unknown>)[name]))
+        out.push({
+          name: 'required',
+          property: `${path}.${name}`,
+          message: m.required,
+          stack: `${name} ${m.required}`,
+          params: { missingProperty: name },
+          schemaPath: '',
+        });
     }
     for (const [name, sub] of Object.entries(schema.properties ?? {})) {
       const v = (value as Record<string, unknown>)[name];
@@ -48,7 +63,8 @@ function check(value: unknown, schema: RJSFSchema, path: string, m: Messages, ou
     if (typeof schema.maximum === 'number' && value > schema.maximum) fail('maximum', m.max(schema.maximum));
   }
   if (schema.type === 'string' && typeof value === 'string') {
-    if (typeof schema.maxLength === 'number' && [...value].length > schema.maxLength) fail('maxLength', m.tooLong(schema.maxLength));
+    if (typeof schema.maxLength === 'number' && [...value].length > schema.maxLength)
+      fail('maxLength', m.tooLong(schema.maxLength));
     if (schema.format === 'email' && !EMAIL.test(value)) fail('format', m.email);
     if (schema.format === 'date' && !DATE.test(value)) fail('format', m.format);
     if (schema.pattern && !new RegExp(schema.pattern).test(value)) fail('pattern', m.format);

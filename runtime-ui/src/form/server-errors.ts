@@ -6,11 +6,17 @@ import type { FieldProblem } from '../api/api-error';
  * field. Field names come as `amount`, `/amount` or `billing_address/city`; problems that name no
  * field of the form are returned apart, for a banner.
  */
-export function serverErrors(problems: FieldProblem[], formFields: Set<string>): { errorSchema: ErrorSchema; general: string[] } {
+export function serverErrors(
+  problems: FieldProblem[],
+  formFields: Set<string>,
+): { errorSchema: ErrorSchema; general: string[] } {
   const errorSchema: Record<string, unknown> = {};
   const general: string[] = [];
   for (const p of problems) {
-    const path = String(p.field ?? '').replace(/^\//, '').split(/[/.]/).filter(Boolean);
+    const path = String(p.field ?? '')
+      .replace(/^\//, '')
+      .split(/[/.]/)
+      .filter(Boolean);
     if (!path.length || !formFields.has(path[0]!)) {
       general.push(p.message);
       continue;

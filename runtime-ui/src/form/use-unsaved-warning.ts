@@ -9,7 +9,9 @@ import { useBlocker, type Blocker } from 'react-router';
 export function useUnsavedWarning(dirty: boolean): { blocker: Blocker; release: () => void } {
   const guarded = useRef(dirty);
   guarded.current = dirty;
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => guarded.current && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => guarded.current && currentLocation.pathname !== nextLocation.pathname,
+  );
   useEffect(() => {
     if (!dirty) return;
     const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();

@@ -15,7 +15,10 @@ interface Props {
 
 /** One record on the board; dragged with mouse, touch or keyboard (space, arrows, space). */
 export function KanbanCard({ object, record, nameField, details, moveLabel }: Props) {
-  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: record.id, data: { record } });
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
+    id: record.id,
+    data: { record },
+  });
   const style: React.CSSProperties = {
     marginBottom: 8,
     cursor: 'grab',
@@ -26,9 +29,21 @@ export function KanbanCard({ object, record, nameField, details, moveLabel }: Pr
     zIndex: isDragging ? 10 : undefined,
   };
   return (
-    <div ref={setNodeRef} style={style} {...attributes} {...listeners} aria-roledescription={moveLabel} data-testid={`kanban-card-${record.id}`}>
+    <div
+      ref={setNodeRef}
+      style={style}
+      {...attributes}
+      {...listeners}
+      aria-roledescription={moveLabel}
+      data-testid={`kanban-card-${record.id}`}
+    >
       <Card size="small" styles={{ body: { padding: 8 } }}>
-        <Link to={`/o/${object}/${record.id}`} onPointerDown={(e) => e.stopPropagation()} className="tessera-wrap" style={{ fontWeight: 500 }}>
+        <Link
+          to={`/o/${object}/${record.id}`}
+          onPointerDown={(e) => e.stopPropagation()}
+          className="tessera-wrap"
+          style={{ fontWeight: 500 }}
+        >
           {String(record[nameField] ?? '')}
         </Link>
         {details.map((f) => (

@@ -37,26 +37,45 @@ export default function KanbanPage() {
   const picklists = meta.picklists(object);
   const by = picklists.find((f) => f.apiName === params.get('by')) ?? picklists[0];
   const money = obj?.fields.find((f) => f.type === 'currency') ?? obj?.fields.find((f) => f.type === 'number');
-  const details = [money, ...(obj?.fields.filter((f) => f.type === 'lookup').slice(0, 1) ?? [])].filter((f): f is NonNullable<typeof f> => !!f);
-  const fields = obj && by ? requestFields(meta, object, [obj.nameField, by.apiName, ...details.map((f) => f.apiName)]) : '';
-  const columnQuery: ColumnQuery = { object, by: by?.apiName ?? '', fields, sort: money ? `-${money.apiName}` : undefined };
+  const details = [money, ...(obj?.fields.filter((f) => f.type === 'lookup').slice(0, 1) ?? [])].filter(
+    (f): f is NonNullable<typeof f> => !!f,
+  );
+  const fields =
+    obj && by ? requestFields(meta, object, [obj.nameField, by.apiName, ...details.map((f) => f.apiName)]) : '';
+  const columnQuery: ColumnQuery = {
+    object,
+    by: by?.apiName ?? '',
+    fields,
+    sort: money ? `-${money.apiName}` : undefined,
+  };
 
   const totals = useQuery({
     queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName],
     // Sums in the corporate currency, converted at the tenant's rates (amounts may be in several).
-    queryFn: () => aggregate(object, { groupBy: by!.apiName, metrics: money ? `count,sum:${money.apiName}` : 'count', ...(money?.type === 'currency' ? { currency: 'corporate' as const } : {}) }),
+    queryFn: () =>
+      aggregate(object, {
+        groupBy: by!.apiName,
+        metrics: money ? `count,sum:${money.apiName}` : 'count',
+        ...(money?.type === 'currency' ? { currency: 'corporate' as const } : {}),
+      }),
     enabled: !!by,
   });
 
   const move = useMutation({
-    mutationFn: ({ record, to }: { record: RecordData; from: string; to: string }) => updateRecord(object, record.id, { [by!.apiName]: to === NONE ? null : to }, record.version),
+    mutationFn: ({ record, to }: { record: RecordData; from: string; to: string }) =>
+      updateRecord(object, record.id, { [by!.apiName]: to === NONE ? null : to }, record.version),
     onMutate: async ({ record, from, to }) => {
       const fromKey = columnKey(columnQuery, from);
       const toKey = columnKey(columnQuery, to);
-      await Promise.all([queryClient.cancelQueries({ queryKey: fromKey }), queryClient.cancelQueries({ queryKey: toKey })]);
+      await Promise.all([
+        queryClient.cancelQueries({ queryKey: fromKey }),
+        queryClient.cancelQueries({ queryKey: toKey }),
+      ]);
       const before = { from: queryClient.getQueryData<Pages>(fromKey), to: queryClient.getQueryData<Pages>(toKey) };
       queryClient.setQueryData<Pages>(fromKey, (pages) => withoutCard(pages, record.id));
-      queryClient.setQueryData<Pages>(toKey, (pages) => withCardOnTop(pages, { ...record, [by!.apiName]: to === NONE ? null : to }));
+      queryClient.setQueryData<Pages>(toKey, (pages) =>
+        withCardOnTop(pages, { ...record, [by!.apiName]: to === NONE ? null : to }),
+      );
       return { before, fromKey, toKey };
     },
     onError: (e: ApiError, _vars, context) => {
@@ -69,15 +88,23 @@ export default function KanbanPage() {
     },
     onSuccess: (saved, { to }, context) => {
       queryClient.setQueryData<Pages>(context.toKey, (pages) => withCard(pages, saved.id, { version: saved.version }));
-      message.success(t('kanban.moved', { stage: to === NONE ? t('kanban.none') : picklistLabel(by!, to, i18n.language) }));
+      message.success(
+        t('kanban.moved', { stage: to === NONE ? t('kanban.none') : picklistLabel(by!, to, i18n.language) }),
+      );
       // Totals and other lists change; the columns keep the card where it was dropped.
-      void queryClient.invalidateQueries({ queryKey: ['records', object], predicate: (q) => q.queryKey[2] !== 'kanban' });
+      void queryClient.invalidateQueries({
+        queryKey: ['records', object],
+        predicate: (q) => q.queryKey[2] !== 'kanban',
+      });
       void queryClient.invalidateQueries({ queryKey: ['history', object, saved.id] });
     },
   });
 
   const corporate = useCorporateCurrency();
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor),
+  );
   if (!obj) return <NotFound />;
   if (!by) return <NotFound detail={t('kanban.empty')} />;
 
@@ -89,8 +116,10 @@ export default function KanbanPage() {
     if (from === to) return;
     move.mutate({ record, from, to });
   };
-  const columns = [...(by.values ?? []).map((v) => ({ id: v.value, title: labelOf(v.label, i18n.language, v.value), color: v.color })),
-    ...(by.required ? [] : [{ id: NONE, title: t('kanban.none'), color: undefined }])];
+  const columns = [
+    ...(by.values ?? []).map((v) => ({ id: v.value, title: labelOf(v.label, i18n.language, v.value), color: v.color })),
+    ...(by.required ? [] : [{ id: NONE, title: t('kanban.none'), color: undefined }]),
+  ];
   const totalsOf = (id: string) => totals.data?.data.find((r) => (r[by.apiName] ?? NONE) === id);
   const summary = (id: string) => {
     const row = totalsOf(id);
@@ -103,19 +132,47 @@ export default function KanbanPage() {
     <div className="tessera-page">
       <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
         <Space wrap>
-          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>{labelOf(obj.pluralLabel, i18n.language)} · {t('kanban.title')}</Typography.Title>
-          <Select aria-label={t('kanban.groupBy')} value={by.apiName} style={{ minWidth: 160 }} onChange={(v) => setParams({ by: v }, { replace: true })}
-            options={picklists.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) }))} />
+          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
+            {labelOf(obj.pluralLabel, i18n.language)} · {t('kanban.title')}
+          </Typography.Title>
+          <Select
+            aria-label={t('kanban.groupBy')}
+            value={by.apiName}
+            style={{ minWidth: 160 }}
+            onChange={(v) => setParams({ by: v }, { replace: true })}
+            options={picklists.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) }))}
+          />
         </Space>
-        <LinkButton to={`/o/${object}`} icon={<UnorderedListOutlined />}>{labelOf(obj.pluralLabel, i18n.language)}</LinkButton>
+        <LinkButton to={`/o/${object}`} icon={<UnorderedListOutlined />}>
+          {labelOf(obj.pluralLabel, i18n.language)}
+        </LinkButton>
       </Space>
-      <Typography.Text type="secondary">{t('kanban.dragHint')}{money ? ` · ${t('kanban.total')}: ${labelOf(money.label, i18n.language)}` : ''}</Typography.Text>
+      <Typography.Text type="secondary">
+        {t('kanban.dragHint')}
+        {money ? ` · ${t('kanban.total')}: ${labelOf(money.label, i18n.language)}` : ''}
+      </Typography.Text>
       <DndContext sensors={sensors} onDragEnd={onDragEnd}>
         <div className="tessera-kanban" style={{ marginTop: 8 }}>
           {columns.map((c) => (
-            <KanbanColumn key={c.id} query={columnQuery} id={c.id} title={c.title} color={c.color} summary={summary(c.id)}
+            <KanbanColumn
+              key={c.id}
+              query={columnQuery}
+              id={c.id}
+              title={c.title}
+              color={c.color}
+              summary={summary(c.id)}
               count={totals.data ? Number(totalsOf(c.id)?.count ?? 0) : undefined}
-              card={(r) => <KanbanCard key={r.id} object={object} record={r} nameField={obj.nameField} details={details} moveLabel={t('kanban.dragHint')} />} />
+              card={(r) => (
+                <KanbanCard
+                  key={r.id}
+                  object={object}
+                  record={r}
+                  nameField={obj.nameField}
+                  details={details}
+                  moveLabel={t('kanban.dragHint')}
+                />
+              )}
+            />
           ))}
         </div>
       </DndContext>

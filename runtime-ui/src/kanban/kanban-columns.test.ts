@@ -4,7 +4,10 @@ import type { RecordPage } from '../api/records.api';
 import { cardsOf, columnFilter, columnOf, NONE, withCard, withCardOnTop, withoutCard } from './kanban-columns';
 
 const card = (id: string, stage: string | null = 'won', version = 1) => ({ id, version, stage });
-const pages = (...data: ReturnType<typeof card>[][]): InfiniteData<RecordPage> => ({ pages: data.map((d, i) => ({ data: d, nextCursor: i < data.length - 1 ? `c${i}` : null })), pageParams: data.map((_, i) => (i ? `c${i - 1}` : null)) });
+const pages = (...data: ReturnType<typeof card>[][]): InfiniteData<RecordPage> => ({
+  pages: data.map((d, i) => ({ data: d, nextCursor: i < data.length - 1 ? `c${i}` : null })),
+  pageParams: data.map((_, i) => (i ? `c${i - 1}` : null)),
+});
 
 describe('kanban columns', () => {
   it('ask for their own records: the value, or no value for the last column', () => {

@@ -20,16 +20,24 @@ export interface ColumnQuery {
   sort: string | undefined;
 }
 
-export const columnKey = (q: ColumnQuery, column: string) => ['records', q.object, 'kanban', q.by, q.fields, q.sort, column] as const;
+export const columnKey = (q: ColumnQuery, column: string) =>
+  ['records', q.object, 'kanban', q.by, q.fields, q.sort, column] as const;
 
-export const columnFilter = (by: string, column: string) => (column === NONE ? { [by]: { isNull: true } } : { [by]: column });
+export const columnFilter = (by: string, column: string) =>
+  column === NONE ? { [by]: { isNull: true } } : { [by]: column };
 
-export const columnOf = (record: RecordData, by: string): string => (record[by] === null || record[by] === undefined || record[by] === '' ? NONE : String(record[by]));
+export const columnOf = (record: RecordData, by: string): string =>
+  record[by] === null || record[by] === undefined || record[by] === '' ? NONE : String(record[by]);
 
 export function useKanbanColumn(q: ColumnQuery, column: string) {
   return useInfiniteQuery({
     queryKey: columnKey(q, column),
-    queryFn: ({ pageParam, signal }) => listRecords(q.object, { fields: q.fields, sort: q.sort, filter: columnFilter(q.by, column), limit: COLUMN_PAGE, cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      listRecords(
+        q.object,
+        { fields: q.fields, sort: q.sort, filter: columnFilter(q.by, column), limit: COLUMN_PAGE, cursor: pageParam },
+        signal,
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -50,18 +58,33 @@ export function cardsOf(data: InfiniteData<RecordPage> | undefined): RecordData[
 }
 
 /** The pages of a column without one card. */
-export function withoutCard(data: InfiniteData<RecordPage> | undefined, id: string): InfiniteData<RecordPage> | undefined {
+export function withoutCard(
+  data: InfiniteData<RecordPage> | undefined,
+  id: string,
+): InfiniteData<RecordPage> | undefined {
   return data && { ...data, pages: data.pages.map((p) => ({ ...p, data: p.data.filter((r) => r.id !== id) })) };
 }
 
 /** The pages of a column with a card on top of its first page (where a dropped card shows). */
-export function withCardOnTop(data: InfiniteData<RecordPage> | undefined, record: RecordData): InfiniteData<RecordPage> | undefined {
+export function withCardOnTop(
+  data: InfiniteData<RecordPage> | undefined,
+  record: RecordData,
+): InfiniteData<RecordPage> | undefined {
   if (!data || data.pages.length === 0) return data;
   const [first, ...rest] = data.pages;
   return { ...data, pages: [{ ...first!, data: [record, ...first!.data.filter((r) => r.id !== record.id)] }, ...rest] };
 }
 
 /** The pages of a column with one card changed in place (its new version after a save). */
-export function withCard(data: InfiniteData<RecordPage> | undefined, id: string, change: Partial<RecordData>): InfiniteData<RecordPage> | undefined {
-  return data && { ...data, pages: data.pages.map((p) => ({ ...p, data: p.data.map((r) => (r.id === id ? { ...r, ...change } : r)) })) };
+export function withCard(
+  data: InfiniteData<RecordPage> | undefined,
+  id: string,
+  change: Partial<RecordData>,
+): InfiniteData<RecordPage> | undefined {
+  return (
+    data && {
+      ...data,
+      pages: data.pages.map((p) => ({ ...p, data: p.data.map((r) => (r.id === id ? { ...r, ...change } : r)) })),
+    }
+  );
 }

@@ -43,7 +43,10 @@ export function BulkActions({ object, selected, onDone }: Props) {
   const busy = progress !== undefined;
   const lng = i18n.language;
 
-  const run = async (verb: string, send: (chunk: RecordData[], key: string) => Promise<{ results: BulkRowResult[] }>) => {
+  const run = async (
+    verb: string,
+    send: (chunk: RecordData[], key: string) => Promise<{ results: BulkRowResult[] }>,
+  ) => {
     setOpen(false);
     setOwning(false);
     const outcome = await inChunks(selected, send, (done, total) => setProgress({ done, total }));
@@ -58,14 +61,33 @@ export function BulkActions({ object, selected, onDone }: Props) {
   const update = () => {
     if (!field) return;
     const change = { [field.apiName]: value === '' ? null : value };
-    void run(t('bulk.updated'), (chunk, key) => bulkUpdateRecords(object, chunk.map((r) => ({ id: r.id, version: r.version, ...change })), { allOrNone: false, idempotencyKey: key }));
+    void run(t('bulk.updated'), (chunk, key) =>
+      bulkUpdateRecords(
+        object,
+        chunk.map((r) => ({ id: r.id, version: r.version, ...change })),
+        { allOrNone: false, idempotencyKey: key },
+      ),
+    );
   };
   // The engine checks the right to transfer (full access to each record) and that the new owner is active.
   const transfer = () => {
     if (!owner) return;
-    void run(t('bulk.transferred'), (chunk, key) => bulkUpdateRecords(object, chunk.map((r) => ({ id: r.id, version: r.version, owner_id: owner })), { allOrNone: false, idempotencyKey: key }));
+    void run(t('bulk.transferred'), (chunk, key) =>
+      bulkUpdateRecords(
+        object,
+        chunk.map((r) => ({ id: r.id, version: r.version, owner_id: owner })),
+        { allOrNone: false, idempotencyKey: key },
+      ),
+    );
   };
-  const remove = () => run(t('bulk.deleted'), (chunk, key) => bulkDeleteRecords(object, chunk.map((r) => r.id), { allOrNone: false, idempotencyKey: key }));
+  const remove = () =>
+    run(t('bulk.deleted'), (chunk, key) =>
+      bulkDeleteRecords(
+        object,
+        chunk.map((r) => r.id),
+        { allOrNone: false, idempotencyKey: key },
+      ),
+    );
   const closeFailures = () => {
     setFailures(undefined);
     onDone();
@@ -74,28 +96,71 @@ export function BulkActions({ object, selected, onDone }: Props) {
   return (
     <Space wrap data-testid="bulk-actions">
       <Typography.Text strong>{t('bulk.selected', { count: selected.length })}</Typography.Text>
-      {meta.can(object, 'edit') && <Button icon={<EditOutlined />} onClick={() => setOpen(true)} disabled={busy}>{t('bulk.update')}</Button>}
-      {meta.can(object, 'edit') && <Button icon={<UserSwitchOutlined />} onClick={() => setOwning(true)} disabled={busy}>{t('bulk.changeOwner')}</Button>}
+      {meta.can(object, 'edit') && (
+        <Button icon={<EditOutlined />} onClick={() => setOpen(true)} disabled={busy}>
+          {t('bulk.update')}
+        </Button>
+      )}
+      {meta.can(object, 'edit') && (
+        <Button icon={<UserSwitchOutlined />} onClick={() => setOwning(true)} disabled={busy}>
+          {t('bulk.changeOwner')}
+        </Button>
+      )}
       {meta.can(object, 'delete') && (
-        <Popconfirm title={t('bulk.confirmDelete', { count: selected.length })} description={t('bulk.deleteNote')} onConfirm={remove} okButtonProps={{ danger: true }}>
-          <Button danger icon={<DeleteOutlined />} loading={busy}>{t('common.delete')}</Button>
+        <Popconfirm
+          title={t('bulk.confirmDelete', { count: selected.length })}
+          description={t('bulk.deleteNote')}
+          onConfirm={remove}
+          okButtonProps={{ danger: true }}
+        >
+          <Button danger icon={<DeleteOutlined />} loading={busy}>
+            {t('common.delete')}
+          </Button>
         </Popconfirm>
       )}
-      <Modal open={open} title={t('bulk.updateTitle', { count: selected.length })} onCancel={() => setOpen(false)} onOk={update} okButtonProps={{ disabled: !field, loading: busy }} okText={t('bulk.apply')}>
+      <Modal
+        open={open}
+        title={t('bulk.updateTitle', { count: selected.length })}
+        onCancel={() => setOpen(false)}
+        onOk={update}
+        okButtonProps={{ disabled: !field, loading: busy }}
+        okText={t('bulk.apply')}
+      >
         <Form layout="vertical">
           <Form.Item label={t('bulk.field')}>
-            <Select value={fieldName} onChange={(name) => { setFieldName(name); setValue(null); }} aria-label={t('bulk.field')}
-              options={editable.map((f) => ({ value: f.apiName, label: labelOf(f.label, lng) }))} />
+            <Select
+              value={fieldName}
+              onChange={(name) => {
+                setFieldName(name);
+                setValue(null);
+              }}
+              aria-label={t('bulk.field')}
+              options={editable.map((f) => ({ value: f.apiName, label: labelOf(f.label, lng) }))}
+            />
           </Form.Item>
           {field && (
             <Form.Item label={t('bulk.newValue')}>
-              <InlineEditor key={field.apiName} field={field} value={value} onChange={setValue} onCommit={update} onCancel={() => setOpen(false)} />
+              <InlineEditor
+                key={field.apiName}
+                field={field}
+                value={value}
+                onChange={setValue}
+                onCommit={update}
+                onCancel={() => setOpen(false)}
+              />
             </Form.Item>
           )}
         </Form>
         <Typography.Paragraph type="secondary">{t('bulk.partialNote')}</Typography.Paragraph>
       </Modal>
-      <Modal open={owning} title={t('bulk.changeOwnerTitle', { count: selected.length })} onCancel={() => setOwning(false)} onOk={transfer} okButtonProps={{ disabled: !owner, loading: busy }} okText={t('bulk.apply')}>
+      <Modal
+        open={owning}
+        title={t('bulk.changeOwnerTitle', { count: selected.length })}
+        onCancel={() => setOwning(false)}
+        onOk={transfer}
+        okButtonProps={{ disabled: !owner, loading: busy }}
+        okText={t('bulk.apply')}
+      >
         <Form layout="vertical">
           <Form.Item label={t('bulk.newOwner')}>
             <UserSelect value={owner} onChange={setOwner} ariaLabel={t('bulk.newOwner')} />
@@ -106,19 +171,50 @@ export function BulkActions({ object, selected, onDone }: Props) {
       <Modal open={busy} title={t('bulk.working')} closable={false} maskClosable={false} keyboard={false} footer={null}>
         {progress && (
           <div data-testid="bulk-progress">
-            <Progress percent={progress.total ? Math.floor((progress.done / progress.total) * 100) : 0} status="active" />
-            <Typography.Text type="secondary">{t('bulk.progress', { done: formatNumber(progress.done, lng), total: formatNumber(progress.total, lng) })}</Typography.Text>
+            <Progress
+              percent={progress.total ? Math.floor((progress.done / progress.total) * 100) : 0}
+              status="active"
+            />
+            <Typography.Text type="secondary">
+              {t('bulk.progress', { done: formatNumber(progress.done, lng), total: formatNumber(progress.total, lng) })}
+            </Typography.Text>
           </div>
         )}
       </Modal>
-      <Modal open={failures !== undefined} onCancel={closeFailures} onOk={closeFailures} cancelButtonProps={{ style: { display: 'none' } }} okText={t('common.close')} width={720}
-        title={failures && t('bulk.partialTitle', { verb: failures.verb, ok: formatNumber(failures.ok, lng), failed: formatNumber(failures.failed.length, lng) })}>
+      <Modal
+        open={failures !== undefined}
+        onCancel={closeFailures}
+        onOk={closeFailures}
+        cancelButtonProps={{ style: { display: 'none' } }}
+        okText={t('common.close')}
+        width={720}
+        title={
+          failures &&
+          t('bulk.partialTitle', {
+            verb: failures.verb,
+            ok: formatNumber(failures.ok, lng),
+            failed: formatNumber(failures.failed.length, lng),
+          })
+        }
+      >
         {failures && (
-          <Table<RowFailure<RecordData>> data-testid="bulk-failures" size="small" rowKey={(f) => f.item.id} dataSource={failures.failed} pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
+          <Table<RowFailure<RecordData>>
+            data-testid="bulk-failures"
+            size="small"
+            rowKey={(f) => f.item.id}
+            dataSource={failures.failed}
+            pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
             columns={[
-              { key: 'record', title: t('bulk.record'), render: (_, f) => <Link to={`/o/${object}/${f.item.id}`}>{String(f.item[nameField] ?? t('record.untitled'))}</Link> },
+              {
+                key: 'record',
+                title: t('bulk.record'),
+                render: (_, f) => (
+                  <Link to={`/o/${object}/${f.item.id}`}>{String(f.item[nameField] ?? t('record.untitled'))}</Link>
+                ),
+              },
               { key: 'reason', title: t('bulk.reason'), render: (_, f) => f.message },
-            ]} />
+            ]}
+          />
         )}
       </Modal>
     </Space>

@@ -1,6 +1,20 @@
 import { HolderOutlined, SettingOutlined } from '@ant-design/icons';
-import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
-import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import {
+  closestCenter,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from '@dnd-kit/core';
+import {
+  arrayMove,
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { Button, Checkbox, Popover, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -16,7 +30,10 @@ interface Props {
 /** Tick the columns to show and drag them into order (mouse, touch or keyboard). */
 export function ColumnChooser({ all, chosen, labelOf, onChange, onReset }: Props) {
   const { t } = useTranslation();
-  const sensors = useSensors(useSensor(PointerSensor), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const sensors = useSensors(
+    useSensor(PointerSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
   // Shown first in their order, then the rest.
   const ordered = [...chosen, ...all.filter((c) => !chosen.includes(c))];
   const onDragEnd = ({ active, over }: DragEndEvent) => {
@@ -33,11 +50,20 @@ export function ColumnChooser({ all, chosen, labelOf, onChange, onReset }: Props
       <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
         <SortableContext items={ordered} strategy={verticalListSortingStrategy}>
           {ordered.map((column) => (
-            <SortableColumn key={column} id={column} label={labelOf(column)} checked={chosen.includes(column)} onToggle={(on) => toggle(column, on)} dragLabel={t('columns.drag', { name: labelOf(column) })} />
+            <SortableColumn
+              key={column}
+              id={column}
+              label={labelOf(column)}
+              checked={chosen.includes(column)}
+              onToggle={(on) => toggle(column, on)}
+              dragLabel={t('columns.drag', { name: labelOf(column) })}
+            />
           ))}
         </SortableContext>
       </DndContext>
-      <Button type="link" onClick={onReset} style={{ paddingInline: 0 }}>{t('columns.reset')}</Button>
+      <Button type="link" onClick={onReset} style={{ paddingInline: 0 }}>
+        {t('columns.reset')}
+      </Button>
     </div>
   );
   return (
@@ -47,15 +73,32 @@ export function ColumnChooser({ all, chosen, labelOf, onChange, onReset }: Props
   );
 }
 
-function SortableColumn({ id, label, checked, onToggle, dragLabel }: { id: string; label: string; checked: boolean; onToggle: (on: boolean) => void; dragLabel: string }) {
+function SortableColumn({
+  id,
+  label,
+  checked,
+  onToggle,
+  dragLabel,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onToggle: (on: boolean) => void;
+  dragLabel: string;
+}) {
   const { attributes, listeners, setNodeRef, transform, transition } = useSortable({ id });
   return (
-    <div ref={setNodeRef} style={{ transform: CSS.Transform.toString(transform), transition, padding: '2px 0', background: '#fff' }}>
+    <div
+      ref={setNodeRef}
+      style={{ transform: CSS.Transform.toString(transform), transition, padding: '2px 0', background: '#fff' }}
+    >
       <Space>
         <span {...attributes} {...listeners} aria-label={dragLabel} style={{ cursor: 'grab', touchAction: 'none' }}>
           <HolderOutlined />
         </span>
-        <Checkbox checked={checked} onChange={(e) => onToggle(e.target.checked)}>{label}</Checkbox>
+        <Checkbox checked={checked} onChange={(e) => onToggle(e.target.checked)}>
+          {label}
+        </Checkbox>
       </Space>
     </div>
   );

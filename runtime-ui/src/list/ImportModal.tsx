@@ -32,7 +32,8 @@ export function ImportModal({ object, open, onClose }: { object: string; open: b
     queryFn: () => fetchImportJob(jobId!),
     enabled: !!jobId,
     // Poll until the job ends.
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'completed' || q.state.data.status === 'failed') ? false : 500),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === 'completed' || q.state.data.status === 'failed') ? false : 500,
   });
   const finished = job.data?.status === 'completed' || job.data?.status === 'failed';
   useEffect(() => {
@@ -48,7 +49,10 @@ export function ImportModal({ object, open, onClose }: { object: string; open: b
   };
   const pick = async (f: File) => {
     const head = csvHeader(await f.slice(0, 64 * 1024).text());
-    const candidates = fields.map((x) => ({ apiName: x.apiName, labels: typeof x.label === 'string' ? [x.label] : Object.values(x.label) }));
+    const candidates = fields.map((x) => ({
+      apiName: x.apiName,
+      labels: typeof x.label === 'string' ? [x.label] : Object.values(x.label),
+    }));
     setFile(f);
     setHeaders(head);
     setMapping(Object.fromEntries(head.map((h) => [h, guessField(h, candidates) ?? null])));
@@ -67,22 +71,52 @@ export function ImportModal({ object, open, onClose }: { object: string; open: b
     }
   };
   const data = job.data;
-  const percent = data?.rowsTotal ? Math.round((100 * data.rowsProcessed) / data.rowsTotal) : data?.status === 'completed' ? 100 : 0;
+  const percent = data?.rowsTotal
+    ? Math.round((100 * data.rowsProcessed) / data.rowsTotal)
+    : data?.status === 'completed'
+      ? 100
+      : 0;
 
   return (
     <Modal
       open={open}
       title={t('import.title', { object: labelOf(meta.object(object)?.pluralLabel, i18n.language) })}
-      onCancel={() => { reset(); onClose(); }}
+      onCancel={() => {
+        reset();
+        onClose();
+      }}
       width={680}
-      footer={jobId
-        ? <Button type="primary" onClick={() => { reset(); onClose(); }} disabled={!finished}>{t('common.close')}</Button>
-        : <Button type="primary" onClick={start} disabled={!file || !Object.values(mapping).some(Boolean)} loading={starting} data-testid="import-start">{t('import.start')}</Button>}
+      footer={
+        jobId ? (
+          <Button
+            type="primary"
+            onClick={() => {
+              reset();
+              onClose();
+            }}
+            disabled={!finished}
+          >
+            {t('common.close')}
+          </Button>
+        ) : (
+          <Button
+            type="primary"
+            onClick={start}
+            disabled={!file || !Object.values(mapping).some(Boolean)}
+            loading={starting}
+            data-testid="import-start"
+          >
+            {t('import.start')}
+          </Button>
+        )
+      }
     >
       {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} />}
       {!file && (
         <Upload.Dragger accept=".csv,text/csv" beforeUpload={pick} showUploadList={false} maxCount={1}>
-          <p className="ant-upload-drag-icon"><InboxOutlined /></p>
+          <p className="ant-upload-drag-icon">
+            <InboxOutlined />
+          </p>
           <p>{t('import.drop')}</p>
         </Upload.Dragger>
       )}
@@ -105,7 +139,10 @@ export function ImportModal({ object, open, onClose }: { object: string; open: b
                     value={mapping[row.header] ?? ''}
                     style={{ width: '100%' }}
                     onChange={(v) => setMapping({ ...mapping, [row.header]: v || null })}
-                    options={[{ value: '', label: t('import.skip') }, ...fields.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) }))]}
+                    options={[
+                      { value: '', label: t('import.skip') },
+                      ...fields.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) })),
+                    ]}
                   />
                 ),
               },
@@ -119,14 +156,26 @@ export function ImportModal({ object, open, onClose }: { object: string; open: b
       )}
       {jobId && (
         <Space orientation="vertical" style={{ width: '100%' }} data-testid="import-progress">
-          <Progress percent={percent} status={data?.status === 'failed' ? 'exception' : finished ? 'success' : 'active'} />
+          <Progress
+            percent={percent}
+            status={data?.status === 'failed' ? 'exception' : finished ? 'success' : 'active'}
+          />
           {data && (
             <Typography.Text>
-              {t(`import.status.${data.status}`)} · {t('import.counts', { processed: data.rowsProcessed, total: data.rowsTotal ?? '…', created: data.rowsCreated, updated: data.rowsUpdated, failed: data.rowsFailed })}
+              {t(`import.status.${data.status}`)} ·{' '}
+              {t('import.counts', {
+                processed: data.rowsProcessed,
+                total: data.rowsTotal ?? '…',
+                created: data.rowsCreated,
+                updated: data.rowsUpdated,
+                failed: data.rowsFailed,
+              })}
             </Typography.Text>
           )}
           {data?.error && <Alert type="error" title={data.error} />}
-          {data?.errorReportUrl && <Button onClick={() => void downloadImportErrors(data.id)}>{t('import.errorReport')}</Button>}
+          {data?.errorReportUrl && (
+            <Button onClick={() => void downloadImportErrors(data.id)}>{t('import.errorReport')}</Button>
+          )}
         </Space>
       )}
     </Modal>

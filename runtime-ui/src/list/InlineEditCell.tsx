@@ -13,7 +13,17 @@ import { InlineEditor } from '../fields/InlineEditor';
  * A table cell that edits in place: the pencil (or a double click) opens an editor, Enter or ✓
  * saves with If-Match, so a record someone else changed meanwhile is refused, not overwritten.
  */
-export function InlineEditCell({ object, record, field, editable }: { object: string; record: RecordData; field: FieldMeta; editable: boolean }) {
+export function InlineEditCell({
+  object,
+  record,
+  field,
+  editable,
+}: {
+  object: string;
+  record: RecordData;
+  field: FieldMeta;
+  editable: boolean;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -31,19 +41,52 @@ export function InlineEditCell({ object, record, field, editable }: { object: st
 
   if (!editing) {
     return (
-      <div className="tessera-cell" onDoubleClick={editable ? () => { setDraft(record[field.apiName]); setEditing(true); } : undefined} style={{ display: 'flex', gap: 4, alignItems: 'center' }}>
-        <div style={{ flex: 1, minWidth: 0 }}><FieldValue field={field} value={record[field.apiName]} record={record} /></div>
+      <div
+        className="tessera-cell"
+        onDoubleClick={
+          editable
+            ? () => {
+                setDraft(record[field.apiName]);
+                setEditing(true);
+              }
+            : undefined
+        }
+        style={{ display: 'flex', gap: 4, alignItems: 'center' }}
+      >
+        <div style={{ flex: 1, minWidth: 0 }}>
+          <FieldValue field={field} value={record[field.apiName]} record={record} />
+        </div>
         {editable && (
-          <Button size="small" type="text" className="tessera-cell-edit" icon={<EditOutlined />} aria-label={t('list.editCell')}
-            onClick={() => { setDraft(record[field.apiName]); setEditing(true); }} />
+          <Button
+            size="small"
+            type="text"
+            className="tessera-cell-edit"
+            icon={<EditOutlined />}
+            aria-label={t('list.editCell')}
+            onClick={() => {
+              setDraft(record[field.apiName]);
+              setEditing(true);
+            }}
+          />
         )}
       </div>
     );
   }
   return (
     <Space.Compact style={{ width: '100%' }}>
-      <InlineEditor field={field} value={draft} onChange={setDraft} onCommit={() => save.mutate()} onCancel={() => setEditing(false)} />
-      <Button icon={<CheckOutlined />} loading={save.isPending} onClick={() => save.mutate()} aria-label={t('common.save')} />
+      <InlineEditor
+        field={field}
+        value={draft}
+        onChange={setDraft}
+        onCommit={() => save.mutate()}
+        onCancel={() => setEditing(false)}
+      />
+      <Button
+        icon={<CheckOutlined />}
+        loading={save.isPending}
+        onClick={() => save.mutate()}
+        aria-label={t('common.save')}
+      />
       <Button icon={<CloseOutlined />} onClick={() => setEditing(false)} aria-label={t('common.cancel')} />
     </Space.Compact>
   );

@@ -1,4 +1,11 @@
-import { AppstoreOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons';
+import {
+  AppstoreOutlined,
+  DownloadOutlined,
+  FilterOutlined,
+  PlusOutlined,
+  UploadOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
 import { App, Badge, Button, Select, Space, Spin, Tooltip, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -46,11 +53,22 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
   const myViews = mine.views;
   const views = meta.listViews(object);
   const myView = myViews.find((v) => v.key === params.get('view'));
-  const view = myView ? undefined : views.find((v) => v.apiName === params.get('view')) ?? meta.defaultListView(object);
+  const view = myView
+    ? undefined
+    : (views.find((v) => v.apiName === params.get('view')) ?? meta.defaultListView(object));
   const viewKey = myView?.key ?? view?.apiName ?? '_all';
   const myColumns = myView?.columns.length ? myView.columns : undefined;
   const defaultColumns = useMemo(
-    () => (view?.columns ?? [obj.nameField, ...obj.fields.filter((f) => f.apiName !== obj.nameField).slice(0, 5).map((f) => f.apiName)]).filter((c) => meta.path(object, c)),
+    () =>
+      (
+        view?.columns ?? [
+          obj.nameField,
+          ...obj.fields
+            .filter((f) => f.apiName !== obj.nameField)
+            .slice(0, 5)
+            .map((f) => f.apiName),
+        ]
+      ).filter((c) => meta.path(object, c)),
     [view, obj, meta, object],
   );
   const [columns, setColumns] = useState<string[]>(() => myColumns ?? savedColumns(object, viewKey) ?? defaultColumns);
@@ -58,7 +76,10 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
   const [showFilter, setShowFilter] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
   const [importing, setImporting] = useState(false);
-  useEffect(() => setColumns(myColumns ?? savedColumns(object, viewKey) ?? defaultColumns), [object, viewKey, defaultColumns]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(
+    () => setColumns(myColumns ?? savedColumns(object, viewKey) ?? defaultColumns),
+    [object, viewKey, defaultColumns],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
   // Choosing another view replaces the filter with the view's (only then: not on every re-render).
   useEffect(() => setFilterTree(myView?.filter ?? emptyGroup()), [object, viewKey]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -100,45 +121,90 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
     <div className="tessera-page">
       <Space wrap style={{ justifyContent: 'space-between', width: '100%', marginBottom: 12 }}>
         <Space wrap align="center">
-          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>{labelOf(obj.pluralLabel, i18n.language)}</Typography.Title>
+          <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
+            {labelOf(obj.pluralLabel, i18n.language)}
+          </Typography.Title>
           {views.length + myViews.length > 0 && (
-            <Select aria-label={t('list.view')} value={myView?.key ?? view?.apiName} onChange={(v) => setParam('view', v)} style={{ minWidth: 180 }} data-testid="view-picker"
+            <Select
+              aria-label={t('list.view')}
+              value={myView?.key ?? view?.apiName}
+              onChange={(v) => setParam('view', v)}
+              style={{ minWidth: 180 }}
+              data-testid="view-picker"
               options={[
-                { label: t('views.shared'), options: views.map((v) => ({ value: v.apiName, label: labelOf(v.label, i18n.language) })) },
-                ...(myViews.length ? [{ label: t('views.mine'), options: myViews.map((v) => ({ value: v.key, label: v.label })) }] : []),
-              ]} />
+                {
+                  label: t('views.shared'),
+                  options: views.map((v) => ({ value: v.apiName, label: labelOf(v.label, i18n.language) })),
+                },
+                ...(myViews.length
+                  ? [{ label: t('views.mine'), options: myViews.map((v) => ({ value: v.key, label: v.label })) }]
+                  : []),
+              ]}
+            />
           )}
           {myView && (
-            <MyViewMenu key={myView.id} label={myView.label}
+            <MyViewMenu
+              key={myView.id}
+              label={myView.label}
               onUpdate={() => mine.update(myView.id, listState())}
               onRename={(label) => mine.rename(myView.id, label)}
               onDelete={async () => {
                 await mine.remove(myView.id);
                 setParam('view', undefined);
-              }} />
+              }}
+            />
           )}
           {myView && myView.dropped.length > 0 && (
             <Tooltip title={myView.dropped.map((d) => d.message).join('; ')}>
-              <Typography.Text type="warning" data-testid="view-dropped" tabIndex={0}><WarningOutlined /> {t('views.dropped', { count: myView.dropped.length })}</Typography.Text>
+              <Typography.Text type="warning" data-testid="view-dropped" tabIndex={0}>
+                <WarningOutlined /> {t('views.dropped', { count: myView.dropped.length })}
+              </Typography.Text>
             </Tooltip>
           )}
           <Typography.Text type="secondary" data-testid="list-count">
-            {list.total !== undefined ? t('list.count', { count: list.total, n: formatNumber(list.total, i18n.language) }) : ''}
+            {list.total !== undefined
+              ? t('list.count', { count: list.total, n: formatNumber(list.total, i18n.language) })
+              : ''}
           </Typography.Text>
         </Space>
         <Space wrap>
           <Badge count={conditions} size="small">
-            <Button icon={<FilterOutlined />} onClick={() => setShowFilter(!showFilter)} aria-expanded={showFilter} data-testid="toggle-filter">{t('filter.title')}</Button>
+            <Button
+              icon={<FilterOutlined />}
+              onClick={() => setShowFilter(!showFilter)}
+              aria-expanded={showFilter}
+              data-testid="toggle-filter"
+            >
+              {t('filter.title')}
+            </Button>
           </Badge>
           <SaveViewButton onSave={saveMyView} />
-          <ColumnChooser all={availableColumns(meta, object)} chosen={columns} labelOf={columnLabel} onChange={chooseColumns} onReset={() => chooseColumns(undefined)} />
+          <ColumnChooser
+            all={availableColumns(meta, object)}
+            chosen={columns}
+            labelOf={columnLabel}
+            onChange={chooseColumns}
+            onReset={() => chooseColumns(undefined)}
+          />
           {meta.picklists(object).length > 0 && (
-            <LinkButton to={`/o/${object}/kanban`} icon={<AppstoreOutlined />}>{t('kanban.title')}</LinkButton>
+            <LinkButton to={`/o/${object}/kanban`} icon={<AppstoreOutlined />}>
+              {t('kanban.title')}
+            </LinkButton>
           )}
-          {meta.can(object, 'create') && meta.hasSystem('importData') && <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>{t('import.button')}</Button>}
-          {meta.hasSystem('exportData') && <Button icon={<DownloadOutlined />} onClick={exportCsv}>{t('list.export')}</Button>}
+          {meta.can(object, 'create') && meta.hasSystem('importData') && (
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+              {t('import.button')}
+            </Button>
+          )}
+          {meta.hasSystem('exportData') && (
+            <Button icon={<DownloadOutlined />} onClick={exportCsv}>
+              {t('list.export')}
+            </Button>
+          )}
           {meta.can(object, 'create') && (
-            <LinkButton to={`/o/${object}/new`} type="primary" icon={<PlusOutlined />}>{t('common.new')}</LinkButton>
+            <LinkButton to={`/o/${object}/new`} type="primary" icon={<PlusOutlined />}>
+              {t('common.new')}
+            </LinkButton>
           )}
         </Space>
       </Space>
@@ -147,13 +213,22 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
           <FilterBuilder object={object} value={filterTree} onChange={setFilterTree} />
         </div>
       )}
-      {list.error && <Typography.Text type="danger" role="alert">{(list.error as ApiError).display}</Typography.Text>}
+      {list.error && (
+        <Typography.Text type="danger" role="alert">
+          {(list.error as ApiError).display}
+        </Typography.Text>
+      )}
       {selected.length > 0 && (
         <div style={{ marginBottom: 8 }}>
           <BulkActions object={object} selected={selectedRows} onDone={() => setSelected([])} />
         </div>
       )}
-      <div data-testid="list-loaded" data-loaded={list.rows.length} data-more={list.hasNextPage ? 'yes' : 'no'} hidden />
+      <div
+        data-testid="list-loaded"
+        data-loaded={list.rows.length}
+        data-more={list.hasNextPage ? 'yes' : 'no'}
+        hidden
+      />
       <RecordTable
         object={object}
         columns={columns}

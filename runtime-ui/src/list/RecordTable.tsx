@@ -44,27 +44,39 @@ export function RecordTable({ object, columns, rows, loading, sort, onSort, sele
     const { field, through } = resolved;
     const title = columnTitle(meta, object, path, i18n.language);
     const editable = canEdit && !through && FIELD_UI[field.type].inlineEdit && !field.readOnly;
-    return [{
-      key: path,
-      title,
-      width: COLUMN_WIDTH,
-      ellipsis: false,
-      sorter: field.sortable,
-      sortOrder: first?.field === path ? (first.desc ? 'descend' : 'ascend') : null,
-      render: (_: unknown, record: RecordData) => {
-        if (path === nameField) {
-          return <Link to={`/o/${object}/${record.id}`} className="tessera-wrap">{String(record[path] ?? t('record.untitled'))}</Link>;
-        }
-        if (through) {
-          const parent = record[through.apiName] as { id?: string } | null;
-          const value = cellValue(record, path);
-          return parent?.id && field.apiName === meta.object(through.target!)?.nameField
-            ? <Link to={`/o/${through.target}/${parent.id}`}>{String(value ?? '')}</Link>
-            : <FieldValue field={field} value={value} />;
-        }
-        return editable ? <InlineEditCell object={object} record={record} field={field} editable /> : <FieldValue field={field} value={record[path]} record={record} />;
+    return [
+      {
+        key: path,
+        title,
+        width: COLUMN_WIDTH,
+        ellipsis: false,
+        sorter: field.sortable,
+        sortOrder: first?.field === path ? (first.desc ? 'descend' : 'ascend') : null,
+        render: (_: unknown, record: RecordData) => {
+          if (path === nameField) {
+            return (
+              <Link to={`/o/${object}/${record.id}`} className="tessera-wrap">
+                {String(record[path] ?? t('record.untitled'))}
+              </Link>
+            );
+          }
+          if (through) {
+            const parent = record[through.apiName] as { id?: string } | null;
+            const value = cellValue(record, path);
+            return parent?.id && field.apiName === meta.object(through.target!)?.nameField ? (
+              <Link to={`/o/${through.target}/${parent.id}`}>{String(value ?? '')}</Link>
+            ) : (
+              <FieldValue field={field} value={value} />
+            );
+          }
+          return editable ? (
+            <InlineEditCell object={object} record={record} field={field} editable />
+          ) : (
+            <FieldValue field={field} value={record[path]} record={record} />
+          );
+        },
       },
-    }];
+    ];
   });
 
   return (

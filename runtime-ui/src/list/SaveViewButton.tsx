@@ -10,14 +10,27 @@ export function SaveViewButton({ onSave }: { onSave: (label: string) => Promise<
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button icon={<SaveOutlined />} onClick={() => setOpen(true)}>{t('views.save')}</Button>
-      <ViewNameModal open={open} title={t('views.saveTitle')} initial="" onSave={onSave} onClose={() => setOpen(false)} />
+      <Button icon={<SaveOutlined />} onClick={() => setOpen(true)}>
+        {t('views.save')}
+      </Button>
+      <ViewNameModal
+        open={open}
+        title={t('views.saveTitle')}
+        initial=""
+        onSave={onSave}
+        onClose={() => setOpen(false)}
+      />
     </>
   );
 }
 
 /** What can be done with the private view on screen: save the list into it, rename it, delete it. */
-export function MyViewMenu({ label, onUpdate, onRename, onDelete }: {
+export function MyViewMenu({
+  label,
+  onUpdate,
+  onRename,
+  onDelete,
+}: {
   label: string;
   onUpdate: () => Promise<void>;
   onRename: (label: string) => Promise<void>;
@@ -44,7 +57,10 @@ export function MyViewMenu({ label, onUpdate, onRename, onDelete }: {
     if (key === 'rename') setRenaming(true);
     if (key === 'delete') {
       modal.confirm({
-        title: t('views.confirmDelete', { label }), okText: t('common.delete'), okButtonProps: { danger: true }, cancelText: t('common.cancel'),
+        title: t('views.confirmDelete', { label }),
+        okText: t('common.delete'),
+        okButtonProps: { danger: true },
+        cancelText: t('common.cancel'),
         onOk: () => run(onDelete, t('views.deleted')),
       });
     }
@@ -54,17 +70,28 @@ export function MyViewMenu({ label, onUpdate, onRename, onDelete }: {
       <Dropdown menu={{ items, onClick: choose }} trigger={['click']}>
         <Button type="text" icon={<MoreOutlined />} aria-label={t('views.actions')} data-testid="my-view-menu" />
       </Dropdown>
-      <ViewNameModal open={renaming} title={t('views.renameTitle')} initial={label} onClose={() => setRenaming(false)}
+      <ViewNameModal
+        open={renaming}
+        title={t('views.renameTitle')}
+        initial={label}
+        onClose={() => setRenaming(false)}
         onSave={async (next) => {
           await onRename(next);
           message.success(t('views.renamed'));
-        }} />
+        }}
+      />
     </>
   );
 }
 
 /** Asks for a view's name; a refusal (a name already used) shows under the field and keeps the dialog open. */
-function ViewNameModal({ open, title, initial, onSave, onClose }: {
+function ViewNameModal({
+  open,
+  title,
+  initial,
+  onSave,
+  onClose,
+}: {
   open: boolean;
   title: string;
   initial: string;
@@ -90,18 +117,37 @@ function ViewNameModal({ open, title, initial, onSave, onClose }: {
     }
   };
   return (
-    <Modal open={open} title={title} onCancel={onClose} onOk={save} okButtonProps={{ disabled: !label.trim(), loading: saving }} okText={t('common.save')} cancelText={t('common.cancel')}
+    <Modal
+      open={open}
+      title={title}
+      onCancel={onClose}
+      onOk={save}
+      okButtonProps={{ disabled: !label.trim(), loading: saving }}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
       afterOpenChange={(visible) => {
         if (visible) return;
         setLabel(initial);
         setError(undefined);
-      }}>
+      }}
+    >
       <Form layout="vertical" onFinish={save}>
-        <Form.Item label={t('views.name')} htmlFor="my-view-name" validateStatus={error ? 'error' : undefined} help={error}>
-          <Input id="my-view-name" autoFocus value={label} maxLength={80} onChange={(e) => {
-            setLabel(e.target.value);
-            setError(undefined);
-          }} />
+        <Form.Item
+          label={t('views.name')}
+          htmlFor="my-view-name"
+          validateStatus={error ? 'error' : undefined}
+          help={error}
+        >
+          <Input
+            id="my-view-name"
+            autoFocus
+            value={label}
+            maxLength={80}
+            onChange={(e) => {
+              setLabel(e.target.value);
+              setError(undefined);
+            }}
+          />
         </Form.Item>
       </Form>
     </Modal>

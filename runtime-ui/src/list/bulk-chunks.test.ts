@@ -5,7 +5,11 @@ import { inChunks } from './bulk-chunks';
 
 /** A bulk endpoint's answer for a chunk: rows whose item is odd are refused. */
 const answer = (chunk: number[]): { results: BulkRowResult[] } => ({
-  results: chunk.map((n, index) => (n % 2 ? { index, ok: false, errors: [{ field: 'amount', code: 'validationRule', message: 'too odd' }] } : { index, ok: true, id: String(n) })),
+  results: chunk.map((n, index) =>
+    n % 2
+      ? { index, ok: false, errors: [{ field: 'amount', code: 'validationRule', message: 'too odd' }] }
+      : { index, ok: true, id: String(n) },
+  ),
 });
 
 describe('bulk requests in chunks', () => {
@@ -13,10 +17,26 @@ describe('bulk requests in chunks', () => {
     const sent: number[][] = [];
     const progress: [number, number][] = [];
     const items = Array.from({ length: 5 }, (_, i) => i);
-    const outcome = await inChunks(items, async (chunk) => (sent.push(chunk), answer(chunk)), (done, total) => progress.push([done, total]), 2);
+    const outcome = await inChunks(
+      items,
+      async (chunk) => (sent.push(chunk), answer(chunk)),
+      (done, total) => progress.push([done, total]),
+      2,
+    );
     expect(sent).toEqual([[0, 1], [2, 3], [4]]);
-    expect(progress).toEqual([[0, 5], [2, 5], [4, 5], [5, 5]]);
-    expect(outcome).toEqual({ ok: 3, failed: [{ item: 1, message: 'amount: too odd' }, { item: 3, message: 'amount: too odd' }] });
+    expect(progress).toEqual([
+      [0, 5],
+      [2, 5],
+      [4, 5],
+      [5, 5],
+    ]);
+    expect(outcome).toEqual({
+      ok: 3,
+      failed: [
+        { item: 1, message: 'amount: too odd' },
+        { item: 3, message: 'amount: too odd' },
+      ],
+    });
   });
 
   it('sends a chunk whose answer was lost once more, with the same Idempotency-Key', async () => {
@@ -37,12 +57,20 @@ describe('bulk requests in chunks', () => {
 
   it('stops at a request refused as a whole: that chunk and the rest are failed with its message', async () => {
     let calls = 0;
-    const outcome = await inChunks([0, 2, 4, 6], async (chunk) => {
-      if (++calls === 2) throw new ApiError(403, 'Forbidden', 'you may not edit stage records');
-      return answer(chunk);
-    }, undefined, 2);
+    const outcome = await inChunks(
+      [0, 2, 4, 6],
+      async (chunk) => {
+        if (++calls === 2) throw new ApiError(403, 'Forbidden', 'you may not edit stage records');
+        return answer(chunk);
+      },
+      undefined,
+      2,
+    );
     expect(calls).toBe(2);
     expect(outcome.ok).toBe(2);
-    expect(outcome.failed).toEqual([{ item: 4, message: 'you may not edit stage records' }, { item: 6, message: 'you may not edit stage records' }]);
+    expect(outcome.failed).toEqual([
+      { item: 4, message: 'you may not edit stage records' },
+      { item: 6, message: 'you may not edit stage records' },
+    ]);
   });
 });

@@ -36,7 +36,9 @@ export async function inChunks<T>(
     const key = crypto.randomUUID();
     let answer: { results: BulkRowResult[] };
     try {
-      answer = await send(chunk, key).catch((e: unknown) => (e instanceof ApiError ? Promise.reject(e) : send(chunk, key)));
+      answer = await send(chunk, key).catch((e: unknown) =>
+        e instanceof ApiError ? Promise.reject(e) : send(chunk, key),
+      );
     } catch (e) {
       const message = e instanceof ApiError ? e.display : String((e as Error)?.message ?? e);
       for (const item of items.slice(start)) failed.push({ item, message });
@@ -45,7 +47,13 @@ export async function inChunks<T>(
     }
     for (const row of answer.results) {
       if (row.ok) ok++;
-      else failed.push({ item: chunk[row.index]!, message: (row.errors ?? []).map((e) => (e.field && e.field !== 'id' ? `${e.field}: ${e.message}` : e.message)).join('; ') });
+      else
+        failed.push({
+          item: chunk[row.index]!,
+          message: (row.errors ?? [])
+            .map((e) => (e.field && e.field !== 'id' ? `${e.field}: ${e.message}` : e.message))
+            .join('; '),
+        });
     }
     onProgress(Math.min(start + size, items.length), items.length);
   }

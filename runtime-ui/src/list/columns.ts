@@ -40,7 +40,10 @@ export function availableColumns(meta: MetadataIndex, object: string): string[] 
   return [...own, ...through];
 }
 
-/** A column's heading: the field's label; through a lookup, the lookup's label (and the field's, unless it is the target's name). */
+/**
+ * A column's heading: the field's label; through a lookup, the lookup's label (and the field's, unless it is the
+ * target's name).
+ */
 export function columnTitle(meta: MetadataIndex, object: string, path: string, lng: string): string {
   const r = meta.path(object, path);
   if (!r) return path;

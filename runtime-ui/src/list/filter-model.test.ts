@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldMeta } from '../api/metadata.api';
-import { combineFilters, countConditions, emptyGroup, newCondition, parseSort, toApiFilter, updateNode, type FilterGroup } from './filter-model';
+import {
+  combineFilters,
+  countConditions,
+  emptyGroup,
+  newCondition,
+  parseSort,
+  toApiFilter,
+  updateNode,
+  type FilterGroup,
+} from './filter-model';
 
-const amount = { apiName: 'amount', type: 'currency', operators: ['eq', 'gt', 'gte', 'between', 'isNull'] } as FieldMeta;
+const amount = {
+  apiName: 'amount',
+  type: 'currency',
+  operators: ['eq', 'gt', 'gte', 'between', 'isNull'],
+} as FieldMeta;
 const notes = { apiName: 'notes', type: 'textarea', operators: ['contains', 'startsWith', 'isNull'] } as FieldMeta;
 
 describe('filter builder model', () => {
@@ -16,7 +29,13 @@ describe('filter builder model', () => {
           ...emptyGroup('or'),
           children: [
             { kind: 'condition', id: 'c', field: 'stage', operator: 'in', value: ['won', 'lost'] },
-            { kind: 'condition', id: 'd', field: 'close_date', operator: 'between', value: ['2026-01-01', '2026-03-31'] },
+            {
+              kind: 'condition',
+              id: 'd',
+              field: 'close_date',
+              operator: 'between',
+              value: ['2026-01-01', '2026-03-31'],
+            },
           ],
         },
       ],
@@ -32,7 +51,10 @@ describe('filter builder model', () => {
 
   it('sends a lone condition without a wrapper, and nothing for an empty tree', () => {
     expect(toApiFilter(emptyGroup())).toBeUndefined();
-    const one = { ...emptyGroup('or'), children: [{ kind: 'condition' as const, id: 'x', field: 'amount', operator: 'isNull' as const, value: false }] };
+    const one = {
+      ...emptyGroup('or'),
+      children: [{ kind: 'condition' as const, id: 'x', field: 'amount', operator: 'isNull' as const, value: false }],
+    };
     expect(toApiFilter(one)).toEqual({ amount: { isNull: false } });
   });
 
@@ -48,13 +70,22 @@ describe('filter builder model', () => {
   });
 
   it('edits and removes nodes by id without touching the others', () => {
-    const root: FilterGroup = { ...emptyGroup(), children: [{ kind: 'condition', id: 'a', field: 'amount', operator: 'eq', value: 1 }, { kind: 'condition', id: 'b', field: 'amount', operator: 'eq', value: 2 }] };
+    const root: FilterGroup = {
+      ...emptyGroup(),
+      children: [
+        { kind: 'condition', id: 'a', field: 'amount', operator: 'eq', value: 1 },
+        { kind: 'condition', id: 'b', field: 'amount', operator: 'eq', value: 2 },
+      ],
+    };
     const changed = updateNode(root, 'a', (n) => ({ ...n, value: 5 }) as typeof n);
     expect(toApiFilter(changed)).toEqual({ and: [{ amount: { eq: 5 } }, { amount: { eq: 2 } }] });
     expect(toApiFilter(updateNode(root, 'b', () => null))).toEqual({ amount: { eq: 1 } });
   });
 
   it('reads sort strings', () => {
-    expect(parseSort('-amount,name')).toEqual([{ field: 'amount', desc: true }, { field: 'name', desc: false }]);
+    expect(parseSort('-amount,name')).toEqual([
+      { field: 'amount', desc: true },
+      { field: 'name', desc: false },
+    ]);
   });
 });

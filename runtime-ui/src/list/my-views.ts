@@ -2,7 +2,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { ApiError, type FieldProblem } from '../api/api-error';
 import type { FilterOperator } from '../api/metadata.api';
-import { createSavedView, deleteSavedView, listSavedViews, updateSavedView, type SavedView, type SavedViewInput } from '../api/views.api';
+import {
+  createSavedView,
+  deleteSavedView,
+  listSavedViews,
+  updateSavedView,
+  type SavedView,
+  type SavedViewInput,
+} from '../api/views.api';
 import { emptyGroup, newId, toApiFilter, type FilterCondition, type FilterGroup } from './filter-model';
 
 /**
@@ -35,10 +42,25 @@ export interface ListState {
 
 const PREFIX = 'my_';
 /** `my_` and a uuid: a shared view's apiName may start with my_, but has no hyphen. */
-export const isMyViewKey = (value: string | null | undefined) => !!value && /^my_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+export const isMyViewKey = (value: string | null | undefined) =>
+  !!value && /^my_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
-const OPERATORS: ReadonlySet<string> = new Set<FilterOperator>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between']);
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const OPERATORS: ReadonlySet<string> = new Set<FilterOperator>([
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'contains',
+  'startsWith',
+  'isNull',
+  'between',
+]);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The filter builder's tree for an API filter, or undefined when the builder cannot show it
@@ -69,7 +91,8 @@ function toNode(filter: unknown): FilterGroup | FilterCondition | undefined {
     const conditions = isPlainObject(value) ? value : { eq: value };
     const ops = Object.keys(conditions);
     if (ops.length === 0 || ops.some((op) => !OPERATORS.has(op))) return undefined;
-    for (const op of ops) children.push({ kind: 'condition', id: newId(), field, operator: op as FilterOperator, value: conditions[op] });
+    for (const op of ops)
+      children.push({ kind: 'condition', id: newId(), field, operator: op as FilterOperator, value: conditions[op] });
   }
   if (children.length === 0) return undefined;
   return children.length === 1 ? children[0] : { kind: 'group', id: newId(), op: 'and', children };
@@ -78,12 +101,19 @@ function toNode(filter: unknown): FilterGroup | FilterCondition | undefined {
 export function toMyView(view: SavedView): MyView {
   const tree = view.filter === undefined ? emptyGroup() : fromApiFilter(view.filter);
   return {
-    id: view.id, key: PREFIX + view.id, label: view.label, columns: view.columns, filter: tree ?? emptyGroup(),
-    ...(tree ? {} : { baseFilter: view.filter }), ...(view.sort ? { sort: view.sort } : {}), dropped: view.dropped,
+    id: view.id,
+    key: PREFIX + view.id,
+    label: view.label,
+    columns: view.columns,
+    filter: tree ?? emptyGroup(),
+    ...(tree ? {} : { baseFilter: view.filter }),
+    ...(view.sort ? { sort: view.sort } : {}),
+    dropped: view.dropped,
   };
 }
 
-const byLabel = (views: SavedView[]) => [...views].sort((a, b) => a.label.toLowerCase().localeCompare(b.label.toLowerCase()));
+const byLabel = (views: SavedView[]) =>
+  [...views].sort((a, b) => a.label.toLowerCase().localeCompare(b.label.toLowerCase()));
 
 /** The user's private views of an object, and the ways to change them. */
 export function useMyViews(userId: string | undefined, object: string) {
@@ -99,7 +129,8 @@ export function useMyViews(userId: string | undefined, object: string) {
   const query = useQuery({ queryKey, queryFn, enabled, staleTime: 60_000 });
   const views = useMemo(() => (query.data ?? []).map(toMyView), [query.data]);
 
-  const put = (saved: SavedView) => client.setQueryData<SavedView[]>(queryKey, (old = []) => byLabel([...old.filter((v) => v.id !== saved.id), saved]));
+  const put = (saved: SavedView) =>
+    client.setQueryData<SavedView[]>(queryKey, (old = []) => byLabel([...old.filter((v) => v.id !== saved.id), saved]));
   return {
     views,
     /** True while a view named in the URL may still arrive. */
@@ -123,7 +154,11 @@ export function useMyViews(userId: string | undefined, object: string) {
   };
 }
 
-const asInput = (state: ListState): SavedViewInput => ({ columns: state.columns, filter: state.filter ?? null, sort: state.sort ?? null });
+const asInput = (state: ListState): SavedViewInput => ({
+  columns: state.columns,
+  filter: state.filter ?? null,
+  sort: state.sort ?? null,
+});
 
 /** Views as the browser-only version kept them: tessera.views.<userId>.<object>. */
 interface LegacyView {
@@ -159,14 +194,23 @@ async function moveLegacyViews(userId: string): Promise<void> {
     let views: LegacyView[];
     try {
       const value: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
-      views = Array.isArray(value) ? value.filter((v) => v && typeof v.label === 'string' && Array.isArray(v.columns) && v.filter?.kind === 'group') : [];
+      views = Array.isArray(value)
+        ? value.filter(
+            (v) => v && typeof v.label === 'string' && Array.isArray(v.columns) && v.filter?.kind === 'group',
+          )
+        : [];
     } catch {
       views = [];
     }
     const kept: LegacyView[] = [];
     for (const view of views) {
       try {
-        await createSavedView(object, { label: view.label.trim().slice(0, 80) || 'View', columns: view.columns, filter: toApiFilter(view.filter) ?? null, sort: view.sort || null });
+        await createSavedView(object, {
+          label: view.label.trim().slice(0, 80) || 'View',
+          columns: view.columns,
+          filter: toApiFilter(view.filter) ?? null,
+          sort: view.sort || null,
+        });
       } catch (e) {
         const status = e instanceof ApiError ? e.status : 0;
         if (status === 401) return; // signed out: everything stays for next time

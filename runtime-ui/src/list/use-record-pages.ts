@@ -12,7 +12,11 @@ export function useRecordPages(object: string, params: { filter?: unknown; sort?
   const query = useInfiniteQuery({
     queryKey: ['records', object, 'list', params],
     queryFn: ({ pageParam, signal }) =>
-      listRecords(object, { ...params, limit: PAGE_SIZE, cursor: pageParam, ...(pageParam ? {} : { count: 'exact' }) }, signal),
+      listRecords(
+        object,
+        { ...params, limit: PAGE_SIZE, cursor: pageParam, ...(pageParam ? {} : { count: 'exact' }) },
+        signal,
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });

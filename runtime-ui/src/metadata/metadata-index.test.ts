@@ -3,33 +3,85 @@ import type { SessionUser } from '../api/auth.api';
 import type { RuntimeMetadata } from '../api/metadata.api';
 import { MetadataIndex } from './metadata-index';
 
-const field = (apiName: string) => ({ id: apiName, apiName, type: 'text' as const, label: apiName, operators: [], sortable: true, readOnly: false, widget: 'text' });
+const field = (apiName: string) => ({
+  id: apiName,
+  apiName,
+  type: 'text' as const,
+  label: apiName,
+  operators: [],
+  sortable: true,
+  readOnly: false,
+  widget: 'text',
+});
 const raw: RuntimeMetadata = {
   release: 3,
   objects: [
-    { id: 'a', apiName: 'account', label: 'Account', pluralLabel: 'Accounts', nameField: 'name', fields: [field('name'), field('revenue'), field('secret')] },
-    { id: 'c', apiName: 'support_case', label: 'Case', pluralLabel: 'Cases', nameField: 'name', fields: [field('name')] },
+    {
+      id: 'a',
+      apiName: 'account',
+      label: 'Account',
+      pluralLabel: 'Accounts',
+      nameField: 'name',
+      fields: [field('name'), field('revenue'), field('secret')],
+    },
+    {
+      id: 'c',
+      apiName: 'support_case',
+      label: 'Case',
+      pluralLabel: 'Cases',
+      nameField: 'name',
+      fields: [field('name')],
+    },
   ],
   layouts: [],
   listViews: [
     { id: 'v1', apiName: 'all_accounts', object: 'account', label: 'All', columns: ['name'] },
-    { id: 'v2', apiName: 'my_accounts', object: 'account', label: 'Mine', columns: ['name'], defaultFor: ['sales_rep'] },
+    {
+      id: 'v2',
+      apiName: 'my_accounts',
+      object: 'account',
+      label: 'Mine',
+      columns: ['name'],
+      defaultFor: ['sales_rep'],
+    },
   ],
   dashboards: [],
 };
-const user = (extra: Partial<SessionUser>): SessionUser => ({ id: 'u', email: 'u@example.test', name: 'U', isAdmin: false, ...extra });
+const user = (extra: Partial<SessionUser>): SessionUser => ({
+  id: 'u',
+  email: 'u@example.test',
+  name: 'U',
+  isAdmin: false,
+  ...extra,
+});
 
 describe('metadata as one user sees it', () => {
   it('keeps only objects the user may read, hides unreadable fields and locks read-only ones', () => {
-    const meta = new MetadataIndex(raw, user({
-      permissions: {
-        objects: { account: { read: true, create: false, edit: true, delete: false } },
-        fields: { account: { name: { read: true, edit: true }, revenue: { read: true, edit: false }, secret: { read: false, edit: false } } },
-      },
-    }));
+    const meta = new MetadataIndex(
+      raw,
+      user({
+        permissions: {
+          objects: { account: { read: true, create: false, edit: true, delete: false } },
+          fields: {
+            account: {
+              name: { read: true, edit: true },
+              revenue: { read: true, edit: false },
+              secret: { read: false, edit: false },
+            },
+          },
+        },
+      }),
+    );
     expect(meta.objects.map((o) => o.apiName)).toEqual(['account']);
-    expect(meta.object('account')!.fields.map((f) => [f.apiName, f.readOnly])).toEqual([['name', false], ['revenue', true]]);
-    expect([meta.can('account', 'edit'), meta.can('account', 'create'), meta.can('support_case', 'read')]).toEqual([true, false, false]);
+    expect(meta.object('account')!.fields.map((f) => [f.apiName, f.readOnly])).toEqual([
+      ['name', false],
+      ['revenue', true],
+    ]);
+    expect([meta.can('account', 'edit'), meta.can('account', 'create'), meta.can('support_case', 'read')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('shows everything when the engine sends no permissions (the engine still enforces its own)', () => {

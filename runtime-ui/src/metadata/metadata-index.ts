@@ -1,5 +1,12 @@
 import type { SessionUser } from '../api/auth.api';
-import type { DashboardMeta, FieldMeta, LayoutMeta, ListViewMeta, ObjectMeta, RuntimeMetadata } from '../api/metadata.api';
+import type {
+  DashboardMeta,
+  FieldMeta,
+  LayoutMeta,
+  ListViewMeta,
+  ObjectMeta,
+  RuntimeMetadata,
+} from '../api/metadata.api';
 
 /**
  * The published metadata indexed for the screens, trimmed to what the user may see: objects
@@ -11,7 +18,10 @@ export class MetadataIndex {
   private readonly byName: Map<string, ObjectMeta>;
   private readonly fieldMaps = new Map<string, Map<string, FieldMeta>>();
 
-  constructor(readonly raw: RuntimeMetadata, private readonly user: SessionUser | undefined) {
+  constructor(
+    readonly raw: RuntimeMetadata,
+    private readonly user: SessionUser | undefined,
+  ) {
     const objectPerms = user?.permissions?.objects;
     const fieldPerms = user?.permissions?.fields;
     // /auth/me lists only the objects the user may read or create; without permissions (an
@@ -52,7 +62,10 @@ export class MetadataIndex {
     return grants ? grants[object]?.[action] === true : true;
   }
 
-  /** A system permission (importData, exportData …) as /auth/me lists it; without permissions, assumed (the engine enforces it). */
+  /**
+   * A system permission (importData, exportData …) as /auth/me lists it; without permissions, assumed (the engine
+   * enforces it).
+   */
   hasSystem(permission: string): boolean {
     const system = this.user?.permissions?.system;
     return system ? system.includes(permission) : true;

@@ -10,7 +10,12 @@ import { MetadataIndex } from './metadata-index';
  */
 export function useMetadata(): MetadataIndex | undefined {
   const { user } = useSession();
-  const { data } = useQuery({ queryKey: ['metadata'], queryFn: fetchRuntimeMetadata, enabled: !!user, staleTime: 30_000 });
+  const { data } = useQuery({
+    queryKey: ['metadata'],
+    queryFn: fetchRuntimeMetadata,
+    enabled: !!user,
+    staleTime: 30_000,
+  });
   return useMemo(() => (data ? new MetadataIndex(data, user) : undefined), [data, user]);
 }
 

@@ -7,7 +7,12 @@ import { listRecords } from '../api/records.api';
 import { formatDate, formatDateTime, picklistLabel } from '../fields/format';
 import { useMeta } from '../metadata/use-metadata';
 
-const ICONS: Record<string, React.ReactNode> = { call: <PhoneOutlined />, task: <CheckSquareOutlined />, note: <FileTextOutlined />, meeting: <TeamOutlined /> };
+const ICONS: Record<string, React.ReactNode> = {
+  call: <PhoneOutlined />,
+  task: <CheckSquareOutlined />,
+  note: <FileTextOutlined />,
+  meeting: <TeamOutlined />,
+};
 
 /** Activities linked to this record, newest first. */
 export function ActivityTimeline({ object, recordId }: { object: string; recordId: string }) {
@@ -17,13 +22,19 @@ export function ActivityTimeline({ object, recordId }: { object: string; recordI
   const filter = object === 'contact' ? { or: [linked, { contact: { eq: recordId } }] } : linked;
   const activities = useQuery({
     queryKey: ['records', 'activity', 'timeline', object, recordId],
-    queryFn: ({ signal }) => listRecords('activity', { filter, fields: 'subject,activity_type,status,due_date,description', limit: 50 }, signal),
+    queryFn: ({ signal }) =>
+      listRecords(
+        'activity',
+        { filter, fields: 'subject,activity_type,status,due_date,description', limit: 50 },
+        signal,
+      ),
     enabled: !!meta.object('activity'),
   });
   const type = meta.field('activity', 'activity_type');
   const status = meta.field('activity', 'status');
   const rows = activities.data?.data ?? [];
-  if (!activities.isPending && rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('activity.none')} />;
+  if (!activities.isPending && rows.length === 0)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('activity.none')} />;
   return (
     <Timeline
       data-testid="activity-timeline"
@@ -34,10 +45,19 @@ export function ActivityTimeline({ object, recordId }: { object: string; recordI
         content: (
           <>
             <Typography.Text type="secondary">
-              {[type && picklistLabel(type, String(a.activity_type), i18n.language), status && a.status ? picklistLabel(status, String(a.status), i18n.language) : null,
-                a.due_date ? formatDate(String(a.due_date)) : formatDateTime(String(a.created_at))].filter(Boolean).join(' · ')}
+              {[
+                type && picklistLabel(type, String(a.activity_type), i18n.language),
+                status && a.status ? picklistLabel(status, String(a.status), i18n.language) : null,
+                a.due_date ? formatDate(String(a.due_date)) : formatDateTime(String(a.created_at)),
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </Typography.Text>
-            {a.description ? <div className="tessera-wrap" style={{ whiteSpace: 'pre-wrap' }}>{String(a.description)}</div> : null}
+            {a.description ? (
+              <div className="tessera-wrap" style={{ whiteSpace: 'pre-wrap' }}>
+                {String(a.description)}
+              </div>
+            ) : null}
           </>
         ),
       }))}

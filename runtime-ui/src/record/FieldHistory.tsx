@@ -14,7 +14,11 @@ export function FieldHistory({ object, entries }: { object: string; entries: His
   const show = (name: string | null, value: unknown) => {
     const field = name ? meta.field(object, name.replace(/__currency$/, '')) : undefined;
     if (name?.endsWith('__currency')) return value === null || value === undefined ? '' : String(value);
-    return field ? valueText(field, value, i18n.language) : value === null || value === undefined ? '' : JSON.stringify(value);
+    return field
+      ? valueText(field, value, i18n.language)
+      : value === null || value === undefined
+        ? ''
+        : JSON.stringify(value);
   };
   return (
     <Table<HistoryEntry>
@@ -27,8 +31,13 @@ export function FieldHistory({ object, entries }: { object: string; entries: His
       columns={[
         { key: 'when', title: t('record.historyWhen'), render: (_, e) => formatDateTime(e.at) },
         {
-          key: 'field', title: t('record.historyField'),
-          render: (_, e) => (e.field ? labelOf(meta.field(object, e.field.replace(/__currency$/, ''))?.label, i18n.language, e.field) + (e.field.endsWith('__currency') ? ` (${t('form.currency')})` : '') : t(`record.event.${e.event}`)),
+          key: 'field',
+          title: t('record.historyField'),
+          render: (_, e) =>
+            e.field
+              ? labelOf(meta.field(object, e.field.replace(/__currency$/, ''))?.label, i18n.language, e.field) +
+                (e.field.endsWith('__currency') ? ` (${t('form.currency')})` : '')
+              : t(`record.event.${e.event}`),
         },
         { key: 'old', title: t('record.historyOld'), render: (_, e) => show(e.field, e.oldValue) },
         { key: 'new', title: t('record.historyNew'), render: (_, e) => show(e.field, e.newValue) },
@@ -40,5 +49,9 @@ export function FieldHistory({ object, entries }: { object: string; entries: His
 
 /** The record's history, or undefined while this engine has no history API. */
 export function useFieldHistory(object: string, recordId: string) {
-  return useQuery({ queryKey: ['history', object, recordId], queryFn: () => fetchHistory(object, recordId), retry: false });
+  return useQuery({
+    queryKey: ['history', object, recordId],
+    queryFn: () => fetchHistory(object, recordId),
+    retry: false,
+  });
 }

@@ -11,8 +11,24 @@ export function Highlights({ object, record, fields }: { object: string; record:
   const meta = useMeta();
   const items = fields.flatMap((name) => {
     const field = meta.field(object, name);
-    return field ? [{ key: name, label: labelOf(field.label, i18n.language), children: <FieldValue field={field} value={record[name]} record={record} /> }] : [];
+    return field
+      ? [
+          {
+            key: name,
+            label: labelOf(field.label, i18n.language),
+            children: <FieldValue field={field} value={record[name]} record={record} />,
+          },
+        ]
+      : [];
   });
   if (!items.length) return null;
-  return <Descriptions size="small" layout="vertical" column={{ xs: 2, sm: 3, md: 4, lg: 5, xl: items.length }} items={items} data-testid="highlights" />;
+  return (
+    <Descriptions
+      size="small"
+      layout="vertical"
+      column={{ xs: 2, sm: 3, md: 4, lg: 5, xl: items.length }}
+      items={items}
+      data-testid="highlights"
+    />
+  );
 }

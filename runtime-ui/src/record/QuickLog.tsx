@@ -20,17 +20,18 @@ export function QuickLog({ object, recordId }: { object: string; recordId: strin
   const [kind, setKind] = useState<Kind>('call');
   const [form] = Form.useForm<{ subject: string; description?: string; due?: Dayjs }>();
   const log = useMutation({
-    mutationFn: (values: { subject: string; description?: string; due?: Dayjs }) => createRecord('activity', {
-      subject: values.subject,
-      activity_type: kind,
-      status: kind === 'task' ? 'not_started' : 'completed',
-      ...(values.description ? { description: values.description } : {}),
-      ...(kind === 'task' && values.due ? { due_date: values.due.format('YYYY-MM-DD') } : {}),
-      ...(kind !== 'task' ? { due_date: new Date().toISOString().slice(0, 10) } : {}),
-      related_object: object,
-      related_record_id: recordId,
-      ...(object === 'contact' ? { contact: recordId } : {}),
-    }),
+    mutationFn: (values: { subject: string; description?: string; due?: Dayjs }) =>
+      createRecord('activity', {
+        subject: values.subject,
+        activity_type: kind,
+        status: kind === 'task' ? 'not_started' : 'completed',
+        ...(values.description ? { description: values.description } : {}),
+        ...(kind === 'task' && values.due ? { due_date: values.due.format('YYYY-MM-DD') } : {}),
+        ...(kind !== 'task' ? { due_date: new Date().toISOString().slice(0, 10) } : {}),
+        related_object: object,
+        related_record_id: recordId,
+        ...(object === 'contact' ? { contact: recordId } : {}),
+      }),
     onSuccess: () => {
       form.resetFields();
       message.success(t('activity.logged'));
@@ -40,8 +41,17 @@ export function QuickLog({ object, recordId }: { object: string; recordId: strin
   });
   return (
     <Form form={form} layout="vertical" onFinish={(v) => log.mutate(v)} data-testid="quick-log">
-      <Segmented<Kind> block value={kind} onChange={setKind} style={{ marginBottom: 12 }}
-        options={[{ value: 'call', label: t('activity.call') }, { value: 'task', label: t('activity.task') }, { value: 'note', label: t('activity.note') }]} />
+      <Segmented<Kind>
+        block
+        value={kind}
+        onChange={setKind}
+        style={{ marginBottom: 12 }}
+        options={[
+          { value: 'call', label: t('activity.call') },
+          { value: 'task', label: t('activity.task') },
+          { value: 'note', label: t('activity.note') },
+        ]}
+      />
       <Form.Item name="subject" label={t('activity.subject')} rules={[{ required: true, message: t('form.required') }]}>
         <Input maxLength={255} />
       </Form.Item>
@@ -53,7 +63,9 @@ export function QuickLog({ object, recordId }: { object: string; recordId: strin
       <Form.Item name="description" label={t('activity.description')}>
         <Input.TextArea rows={2} />
       </Form.Item>
-      <Button type="primary" htmlType="submit" loading={log.isPending}>{t('activity.log')}</Button>
+      <Button type="primary" htmlType="submit" loading={log.isPending}>
+        {t('activity.log')}
+      </Button>
     </Form>
   );
 }

@@ -38,7 +38,14 @@ export default function RecordPage() {
 
   if (!obj) return <NotFound />;
   if (record.error) return <NotFound detail={(record.error as ApiError).display} />;
-  if (!record.data) return <div className="tessera-page"><Card><Skeleton active /></Card></div>;
+  if (!record.data)
+    return (
+      <div className="tessera-page">
+        <Card>
+          <Skeleton active />
+        </Card>
+      </div>
+    );
 
   const data = record.data;
   const layout = meta.layout(object);
@@ -61,31 +68,75 @@ export default function RecordPage() {
       <Card style={{ marginBottom: 12 }}>
         <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
           <div style={{ minWidth: 0 }}>
-            <Link to={`/o/${object}`}><Typography.Text type="secondary">{labelOf(obj.label, i18n.language)}</Typography.Text></Link>
-            <Typography.Title level={2} style={{ margin: 0, fontSize: 22 }} className="tessera-wrap" data-testid="record-title">{name}</Typography.Title>
+            <Link to={`/o/${object}`}>
+              <Typography.Text type="secondary">{labelOf(obj.label, i18n.language)}</Typography.Text>
+            </Link>
+            <Typography.Title
+              level={2}
+              style={{ margin: 0, fontSize: 22 }}
+              className="tessera-wrap"
+              data-testid="record-title"
+            >
+              {name}
+            </Typography.Title>
           </div>
           <Space wrap>
-            {canEdit && <LinkButton to={`/o/${object}/${id}/edit`} icon={<EditOutlined />}>{t('common.edit')}</LinkButton>}
+            {canEdit && (
+              <LinkButton to={`/o/${object}/${id}/edit`} icon={<EditOutlined />}>
+                {t('common.edit')}
+              </LinkButton>
+            )}
             {meta.can(object, 'delete') && (
               <Popconfirm title={t('record.confirmDelete')} onConfirm={remove} okButtonProps={{ danger: true }}>
-                <Button danger icon={<DeleteOutlined />}>{t('common.delete')}</Button>
+                <Button danger icon={<DeleteOutlined />}>
+                  {t('common.delete')}
+                </Button>
               </Popconfirm>
             )}
           </Space>
         </Space>
-        {layout?.highlights && <div style={{ marginTop: 12 }}><Highlights object={object} record={data} fields={layout.highlights} /></div>}
-        {stages.map((f) => <StagePath key={f.apiName} object={object} record={data} field={f} editable={canEdit && !f.readOnly} />)}
+        {layout?.highlights && (
+          <div style={{ marginTop: 12 }}>
+            <Highlights object={object} record={data} fields={layout.highlights} />
+          </div>
+        )}
+        {stages.map((f) => (
+          <StagePath key={f.apiName} object={object} record={data} field={f} editable={canEdit && !f.readOnly} />
+        ))}
       </Card>
       <Row gutter={12}>
         <Col xs={24} lg={showActivity ? 16 : 24}>
           <Tabs
             items={[
-              { key: 'details', label: t('record.details'), children: <RecordSections object={object} record={data} layout={layout} /> },
-              ...(layout?.relatedLists?.length ? [{
-                key: 'related', label: t('record.related'),
-                children: <>{layout.relatedLists.map((r) => <RelatedList key={r.id} parentId={id} related={r} />)}</>,
-              }] : []),
-              ...(history.data ? [{ key: 'history', label: t('record.history'), children: <FieldHistory object={object} entries={history.data} /> }] : []),
+              {
+                key: 'details',
+                label: t('record.details'),
+                children: <RecordSections object={object} record={data} layout={layout} />,
+              },
+              ...(layout?.relatedLists?.length
+                ? [
+                    {
+                      key: 'related',
+                      label: t('record.related'),
+                      children: (
+                        <>
+                          {layout.relatedLists.map((r) => (
+                            <RelatedList key={r.id} parentId={id} related={r} />
+                          ))}
+                        </>
+                      ),
+                    },
+                  ]
+                : []),
+              ...(history.data
+                ? [
+                    {
+                      key: 'history',
+                      label: t('record.history'),
+                      children: <FieldHistory object={object} entries={history.data} />,
+                    },
+                  ]
+                : []),
             ]}
           />
         </Col>

@@ -7,21 +7,45 @@ import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 
 /** The layout's sections, each in one or two columns (always one on a phone). */
-export function RecordSections({ object, record, layout }: { object: string; record: RecordData; layout: LayoutMeta | undefined }) {
+export function RecordSections({
+  object,
+  record,
+  layout,
+}: {
+  object: string;
+  record: RecordData;
+  layout: LayoutMeta | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const meta = useMeta();
-  const sections = layout?.sections ?? [{ id: 'all', columns: 2 as const, fields: meta.object(object)!.fields.map((f) => f.apiName) }];
+  const sections = layout?.sections ?? [
+    { id: 'all', columns: 2 as const, fields: meta.object(object)!.fields.map((f) => f.apiName) },
+  ];
   return (
     <>
       {sections.map((section) => {
         const items = section.fields.flatMap((name) => {
           const field = meta.field(object, name);
           const wide = field && ['textarea', 'richtext', 'address'].includes(field.type);
-          return field ? [{ key: name, label: labelOf(field.label, i18n.language), span: wide ? ('filled' as const) : 1, children: <FieldValue field={field} value={record[name]} record={record} /> }] : [];
+          return field
+            ? [
+                {
+                  key: name,
+                  label: labelOf(field.label, i18n.language),
+                  span: wide ? ('filled' as const) : 1,
+                  children: <FieldValue field={field} value={record[name]} record={record} />,
+                },
+              ]
+            : [];
         });
         if (!items.length) return null;
         return (
-          <Card key={section.id} size="small" title={'label' in section && section.label ? labelOf(section.label, i18n.language) : t('record.details')} style={{ marginBottom: 12 }}>
+          <Card
+            key={section.id}
+            size="small"
+            title={'label' in section && section.label ? labelOf(section.label, i18n.language) : t('record.details')}
+            style={{ marginBottom: 12 }}
+          >
             <Descriptions column={{ xs: 1, sm: 1, md: section.columns ?? 2 }} items={items} size="small" />
           </Card>
         );

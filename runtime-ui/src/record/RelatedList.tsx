@@ -21,7 +21,17 @@ export function RelatedList({ parentId, related }: { parentId: string; related: 
   const columns = related.columns.filter((c) => meta.field(related.object, c));
   const rows = useQuery({
     queryKey: ['records', related.object, 'related', related.field, parentId],
-    queryFn: ({ signal }) => listRecords(related.object, { filter: { [related.field]: { eq: parentId } }, fields: requestFields(meta, related.object, columns), limit: 20, count: 'exact' }, signal),
+    queryFn: ({ signal }) =>
+      listRecords(
+        related.object,
+        {
+          filter: { [related.field]: { eq: parentId } },
+          fields: requestFields(meta, related.object, columns),
+          limit: 20,
+          count: 'exact',
+        },
+        signal,
+      ),
     enabled: !!child,
   });
   if (!child) return null;
@@ -31,9 +41,13 @@ export function RelatedList({ parentId, related }: { parentId: string; related: 
       size="small"
       title={`${title}${rows.data?.count !== undefined ? ` (${rows.data.count})` : ''}`}
       style={{ marginBottom: 12 }}
-      extra={meta.can(related.object, 'create') && (
-        <LinkButton to={`/o/${related.object}/new?${related.field}=${parentId}`} size="small" icon={<PlusOutlined />}>{t('common.new')}</LinkButton>
-      )}
+      extra={
+        meta.can(related.object, 'create') && (
+          <LinkButton to={`/o/${related.object}/new?${related.field}=${parentId}`} size="small" icon={<PlusOutlined />}>
+            {t('common.new')}
+          </LinkButton>
+        )
+      }
     >
       <Table<RecordData>
         size="small"
@@ -48,9 +62,12 @@ export function RelatedList({ parentId, related }: { parentId: string; related: 
           return {
             key: name,
             title: labelOf(field.label, i18n.language),
-            render: (_: unknown, r: RecordData) => name === child.nameField
-              ? <Link to={`/o/${related.object}/${r.id}`}>{String(r[name] ?? t('record.untitled'))}</Link>
-              : <FieldValue field={field} value={r[name]} record={r} />,
+            render: (_: unknown, r: RecordData) =>
+              name === child.nameField ? (
+                <Link to={`/o/${related.object}/${r.id}`}>{String(r[name] ?? t('record.untitled'))}</Link>
+              ) : (
+                <FieldValue field={field} value={r[name]} record={r} />
+              ),
           };
         })}
       />

@@ -11,7 +11,17 @@ import { labelOf } from '../i18n/label';
  * The path of a picklist marked as stages (isStage): where the record is, and a click on a later
  * or earlier stage moves it there (with If-Match; a validation rule may refuse, and says why).
  */
-export function StagePath({ object, record, field, editable }: { object: string; record: RecordData; field: FieldMeta; editable: boolean }) {
+export function StagePath({
+  object,
+  record,
+  field,
+  editable,
+}: {
+  object: string;
+  record: RecordData;
+  field: FieldMeta;
+  editable: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -28,7 +38,11 @@ export function StagePath({ object, record, field, editable }: { object: string;
     onError: (e: ApiError) => message.error(e.status === 412 ? t('record.stale') : e.display),
   });
   return (
-    <nav aria-label={labelOf(field.label, i18n.language)} data-testid="stage-path" style={{ overflowX: 'auto', padding: '8px 0' }}>
+    <nav
+      aria-label={labelOf(field.label, i18n.language)}
+      data-testid="stage-path"
+      style={{ overflowX: 'auto', padding: '8px 0' }}
+    >
       <Steps
         size="small"
         type="navigation"

@@ -10,7 +10,11 @@ import { useMeta } from '../metadata/use-metadata';
  */
 export function useRecord(object: string, id: string | undefined) {
   const meta = useMeta();
-  const fields = requestFields(meta, object, (meta.object(object)?.fields ?? []).map((f) => f.apiName));
+  const fields = requestFields(
+    meta,
+    object,
+    (meta.object(object)?.fields ?? []).map((f) => f.apiName),
+  );
   return useQuery({
     queryKey: ['records', object, 'one', id, fields],
     queryFn: async ({ signal }): Promise<RecordData> => {

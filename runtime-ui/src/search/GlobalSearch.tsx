@@ -37,7 +37,9 @@ export default function GlobalSearch({ open, onClose }: { open: boolean; onClose
   const searching = text.trim().length >= 2;
   const settled = searching && q === text.trim() && !isFetching;
   const hits: Hit[] = searching
-    ? (settled ? data?.data ?? [] : []).filter((g) => meta.object(g.object)).flatMap((g) => g.records.map((r) => ({ object: g.object, id: r.id, name: r.name ?? r.id })))
+    ? (settled ? (data?.data ?? []) : [])
+        .filter((g) => meta.object(g.object))
+        .flatMap((g) => g.records.map((r) => ({ object: g.object, id: r.id, name: r.name ?? r.id })))
     : recent.filter((r) => meta.object(r.object));
 
   const go = (hit: Hit) => {
@@ -73,9 +75,17 @@ export default function GlobalSearch({ open, onClose }: { open: boolean; onClose
         {searching ? t('search.results') : t('search.recent')} {searching && !settled && <Spin size="small" />}
       </Typography.Text>
       {hits.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={searching ? (settled ? t('search.none') : t('common.loading')) : t('search.noRecent')} />
+        <Empty
+          image={Empty.PRESENTED_IMAGE_SIMPLE}
+          description={searching ? (settled ? t('search.none') : t('common.loading')) : t('search.noRecent')}
+        />
       ) : (
-        <ul role="listbox" aria-label={searching ? t('search.results') : t('search.recent')} style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="search-results">
+        <ul
+          role="listbox"
+          aria-label={searching ? t('search.results') : t('search.recent')}
+          style={{ listStyle: 'none', margin: 0, padding: 0 }}
+          data-testid="search-results"
+        >
           {hits.map((hit, i) => (
             <li
               key={`${hit.object}/${hit.id}`}
@@ -83,11 +93,23 @@ export default function GlobalSearch({ open, onClose }: { open: boolean; onClose
               aria-selected={i === active}
               onClick={() => go(hit)}
               onMouseEnter={() => setActive(i)}
-              style={{ cursor: 'pointer', background: i === active ? '#e6f4ff' : undefined, padding: '8px', borderRadius: 6, display: 'flex', gap: 12, alignItems: 'center' }}
+              style={{
+                cursor: 'pointer',
+                background: i === active ? '#e6f4ff' : undefined,
+                padding: '8px',
+                borderRadius: 6,
+                display: 'flex',
+                gap: 12,
+                alignItems: 'center',
+              }}
             >
               {searching ? <FileTextOutlined /> : <ClockCircleOutlined />}
-              <span style={{ flex: 1, minWidth: 0 }} className="tessera-wrap">{hit.name}</span>
-              <Typography.Text type="secondary">{labelOf(meta.object(hit.object)?.label, i18n.language)}</Typography.Text>
+              <span style={{ flex: 1, minWidth: 0 }} className="tessera-wrap">
+                {hit.name}
+              </span>
+              <Typography.Text type="secondary">
+                {labelOf(meta.object(hit.object)?.label, i18n.language)}
+              </Typography.Text>
             </li>
           ))}
         </ul>

@@ -19,7 +19,9 @@ function read(): RecentItem[] {
   if (cache) return cache;
   try {
     const parsed = JSON.parse(localStorage.getItem(KEY) ?? '[]');
-    cache = Array.isArray(parsed) ? parsed.filter((i) => i && typeof i.id === 'string' && typeof i.object === 'string') : [];
+    cache = Array.isArray(parsed)
+      ? parsed.filter((i) => i && typeof i.id === 'string' && typeof i.object === 'string')
+      : [];
   } catch {
     cache = [];
   }
@@ -34,11 +36,8 @@ export function addRecentItem(item: RecentItem): void {
 }
 
 export function useRecentItems(): RecentItem[] {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    read,
-  );
+  return useSyncExternalStore((listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }, read);
 }

@@ -31,17 +31,44 @@ export function AppShell() {
   if (loading) return <Spin fullscreen />;
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (!meta) return <Spin fullscreen />;
-  if (!meta.objects.length) return <Alert type="warning" showIcon title={t('shell.noObjects')} style={{ margin: 24 }} />;
+  if (!meta.objects.length)
+    return <Alert type="warning" showIcon title={t('shell.noObjects')} style={{ margin: 24 }} />;
 
   const wide = screens.lg === true;
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <a href="#main" className="tessera-skip-link">{t('shell.skipToContent')}</a>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '0 12px', background: '#fff', borderBottom: '1px solid #f0f0f0' }}>
-        {!wide && <Button type="text" icon={<MenuOutlined />} aria-label={t('shell.openMenu')} onClick={() => setDrawerOpen(true)} />}
-        <Link to="/" style={{ fontWeight: 600, fontSize: 18, color: 'inherit' }}>Tessera</Link>
+      <a href="#main" className="tessera-skip-link">
+        {t('shell.skipToContent')}
+      </a>
+      <Layout.Header
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          gap: 8,
+          padding: '0 12px',
+          background: '#fff',
+          borderBottom: '1px solid #f0f0f0',
+        }}
+      >
+        {!wide && (
+          <Button
+            type="text"
+            icon={<MenuOutlined />}
+            aria-label={t('shell.openMenu')}
+            onClick={() => setDrawerOpen(true)}
+          />
+        )}
+        <Link to="/" style={{ fontWeight: 600, fontSize: 18, color: 'inherit' }}>
+          Tessera
+        </Link>
         <div style={{ flex: 1 }} />
-        <Button icon={<SearchOutlined />} onClick={() => setSearchOpen(true)} aria-label={screens.md ? undefined : t('search.open')} title={t('search.open')} data-testid="open-search">
+        <Button
+          icon={<SearchOutlined />}
+          onClick={() => setSearchOpen(true)}
+          aria-label={screens.md ? undefined : t('search.open')}
+          title={t('search.open')}
+          data-testid="open-search"
+        >
           {screens.md ? t('search.button') : null}
         </Button>
         <LanguageSwitch />

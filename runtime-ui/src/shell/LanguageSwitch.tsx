@@ -17,8 +17,15 @@ export function LanguageSwitch() {
         onClick: ({ key }) => void i18n.changeLanguage(key),
       }}
     >
-      <Button type="text" icon={<GlobalOutlined />} aria-label={`${t('shell.language')}: ${current.name}`} data-testid="language-switch">
-        <span className="tessera-hide-xs" lang={current.code}>{current.name}</span>
+      <Button
+        type="text"
+        icon={<GlobalOutlined />}
+        aria-label={`${t('shell.language')}: ${current.name}`}
+        data-testid="language-switch"
+      >
+        <span className="tessera-hide-xs" lang={current.code}>
+          {current.name}
+        </span>
       </Button>
     </Dropdown>
   );

@@ -13,15 +13,27 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const { pathname } = useLocation();
   const selected = /^\/(o\/[^/]+|dashboards\/[^/]+)/.exec(pathname)?.[0] ?? pathname;
   const items = [
-    ...(meta.dashboards.length ? [{
-      type: 'group' as const,
-      label: t('nav.dashboards'),
-      children: meta.dashboards.map((d) => ({ key: `/dashboards/${d.apiName}`, icon: <DashboardOutlined />, label: labelOf(d.label, i18n.language) })),
-    }] : []),
+    ...(meta.dashboards.length
+      ? [
+          {
+            type: 'group' as const,
+            label: t('nav.dashboards'),
+            children: meta.dashboards.map((d) => ({
+              key: `/dashboards/${d.apiName}`,
+              icon: <DashboardOutlined />,
+              label: labelOf(d.label, i18n.language),
+            })),
+          },
+        ]
+      : []),
     {
       type: 'group' as const,
       label: t('nav.objects'),
-      children: meta.objects.map((o) => ({ key: `/o/${o.apiName}`, icon: <DatabaseOutlined />, label: labelOf(o.pluralLabel, i18n.language) })),
+      children: meta.objects.map((o) => ({
+        key: `/o/${o.apiName}`,
+        icon: <DatabaseOutlined />,
+        label: labelOf(o.pluralLabel, i18n.language),
+      })),
     },
   ];
   return (

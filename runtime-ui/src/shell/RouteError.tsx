@@ -8,8 +8,13 @@ export function RouteError() {
   const error = useRouteError() as Error | undefined;
   return (
     <div className="tessera-page">
-      <Alert type="error" showIcon title={t('common.error')} description={error?.message}
-        action={<Button onClick={() => window.location.reload()}>{t('common.reload')}</Button>} />
+      <Alert
+        type="error"
+        showIcon
+        title={t('common.error')}
+        description={error?.message}
+        action={<Button onClick={() => window.location.reload()}>{t('common.reload')}</Button>}
+      />
     </div>
   );
 }

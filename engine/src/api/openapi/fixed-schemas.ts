@@ -14,7 +14,8 @@ const MAX_IN_VALUES = 1000;
 export const problemSchemas: Record<string, JsonSchema> = {
   Problem: {
     type: 'object',
-    description: 'An RFC 9457 problem: every 4xx and 5xx answer. `errors` names each field and rule that failed; nothing was written.',
+    description:
+      'An RFC 9457 problem: every 4xx and 5xx answer. `errors` names each field and rule that failed; nothing was written.',
     required: ['type', 'title', 'status'],
     properties: {
       type: { type: 'string', format: 'uri-reference', description: 'Identifies the kind of problem.' },
@@ -22,16 +23,30 @@ export const problemSchemas: Record<string, JsonSchema> = {
       status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status code.' },
       detail: { type: 'string', description: 'What went wrong in this case, for people.' },
       errors: { type: 'array', items: ref('FieldError'), description: 'One entry per field or rule that failed.' },
-      retryAfter: { type: 'integer', minimum: 1, description: 'On a 429: seconds until a login may be tried again, as in the Retry-After header.' },
+      retryAfter: {
+        type: 'integer',
+        minimum: 1,
+        description: 'On a 429: seconds until a login may be tried again, as in the Retry-After header.',
+      },
     },
   },
   FieldError: {
     type: 'object',
     required: ['field', 'code', 'message'],
     properties: {
-      field: { type: 'string', description: 'The field apiName or JSON pointer the error is about; "" for the whole record.' },
-      code: { type: 'string', description: 'What failed, for programs: required, type, enum, maxLength, unique, readOnly, unknownField, validationRule, …; on a 403 objectPermission, fieldPermission, recordAccess, systemPermission, grantBeyondOwn, csrf, …; on a 429 locked.' },
-      message: { type: 'string', description: 'What failed, for people, in the caller\'s language where a translation exists.' },
+      field: {
+        type: 'string',
+        description: 'The field apiName or JSON pointer the error is about; "" for the whole record.',
+      },
+      code: {
+        type: 'string',
+        description:
+          'What failed, for programs: required, type, enum, maxLength, unique, readOnly, unknownField, validationRule, …; on a 403 objectPermission, fieldPermission, recordAccess, systemPermission, grantBeyondOwn, csrf, …; on a 429 locked.',
+      },
+      message: {
+        type: 'string',
+        description: "What failed, for people, in the caller's language where a translation exists.",
+      },
       rule: { type: 'string', description: 'The apiName of the validation rule that refused the value.' },
       index: { type: 'integer', minimum: 0, description: 'The row of a bulk request the error belongs to.' },
     },
@@ -75,13 +90,31 @@ export const filterSchemas: Record<string, JsonSchema> = {
           gte: { type: ['string', 'number'], description: 'Greater than or equal.' },
           lt: { type: ['string', 'number'], description: 'Less than.' },
           lte: { type: ['string', 'number'], description: 'Less than or equal.' },
-          in: { type: 'array', minItems: 1, maxItems: MAX_IN_VALUES, description: 'Equals one of; on a multipicklist, holds any of.' },
-          nin: { type: 'array', minItems: 1, maxItems: MAX_IN_VALUES, description: 'Equals none of; on a multipicklist, holds none of.' },
+          in: {
+            type: 'array',
+            minItems: 1,
+            maxItems: MAX_IN_VALUES,
+            description: 'Equals one of; on a multipicklist, holds any of.',
+          },
+          nin: {
+            type: 'array',
+            minItems: 1,
+            maxItems: MAX_IN_VALUES,
+            description: 'Equals none of; on a multipicklist, holds none of.',
+          },
           contains: {
-            anyOf: [{ type: 'string', minLength: 1, maxLength: 255 }, { type: 'array', minItems: 1 }],
+            anyOf: [
+              { type: 'string', minLength: 1, maxLength: 255 },
+              { type: 'array', minItems: 1 },
+            ],
             description: 'Text contains, case-insensitive; on a multipicklist (an array), holds all of.',
           },
-          startsWith: { type: 'string', minLength: 1, maxLength: 255, description: 'Text starts with, case-insensitive.' },
+          startsWith: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description: 'Text starts with, case-insensitive.',
+          },
           isNull: { type: 'boolean', description: 'true: the field is empty; false: it has a value.' },
           between: { type: 'array', minItems: 2, maxItems: 2, description: '[low, high], both included.' },
         },
@@ -94,11 +127,16 @@ export const filterSchemas: Record<string, JsonSchema> = {
 export const bulkSchemas: Record<string, JsonSchema> = {
   BulkResult: {
     type: 'object',
-    description: 'What a bulk request wrote. With allOrNone (the default) a request that answers at all wrote every row.',
+    description:
+      'What a bulk request wrote. With allOrNone (the default) a request that answers at all wrote every row.',
     required: ['created', 'updated', 'failed', 'results'],
     properties: {
       created: { type: 'integer', minimum: 0, description: 'Records created.' },
-      updated: { type: 'integer', minimum: 0, description: 'Records an upsert matched, or an update by id named, and changed.' },
+      updated: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Records an upsert matched, or an update by id named, and changed.',
+      },
       failed: { type: 'integer', minimum: 0, description: 'Rows refused (only with allOrNone: false).' },
       results: { type: 'array', items: ref('BulkRowResult'), description: 'One per row, in the order sent.' },
     },
@@ -110,11 +148,18 @@ export const bulkSchemas: Record<string, JsonSchema> = {
         title: 'Written',
         required: ['index', 'ok', 'id', 'created'],
         properties: {
-          index: { type: 'integer', minimum: 0, description: 'The row\'s position in `records`.' },
+          index: { type: 'integer', minimum: 0, description: "The row's position in `records`." },
           ok: { const: true },
           id: { type: 'string', format: 'uuid', description: 'The id of the record written.' },
-          created: { type: 'boolean', description: 'true: a new record; false: an upsert or an update by id changed an existing one.' },
-          version: { type: 'integer', minimum: 1, description: 'Update by id: the record\'s version after the change (its new ETag).' },
+          created: {
+            type: 'boolean',
+            description: 'true: a new record; false: an upsert or an update by id changed an existing one.',
+          },
+          version: {
+            type: 'integer',
+            minimum: 1,
+            description: "Update by id: the record's version after the change (its new ETag).",
+          },
         },
       },
       {
@@ -122,7 +167,7 @@ export const bulkSchemas: Record<string, JsonSchema> = {
         title: 'Refused',
         required: ['index', 'ok', 'errors'],
         properties: {
-          index: { type: 'integer', minimum: 0, description: 'The row\'s position in `records`.' },
+          index: { type: 'integer', minimum: 0, description: "The row's position in `records`." },
           ok: { const: false },
           errors: { type: 'array', items: ref('FieldError'), description: 'Why the row was not written.' },
         },
@@ -133,29 +178,62 @@ export const bulkSchemas: Record<string, JsonSchema> = {
     type: 'object',
     required: ['ids'],
     properties: {
-      ids: { type: 'array', minItems: 1, maxItems: MAX_BULK, items: { type: 'string', format: 'uuid' }, description: 'The records to move to the recycle bin.' },
+      ids: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_BULK,
+        items: { type: 'string', format: 'uuid' },
+        description: 'The records to move to the recycle bin.',
+      },
       allOrNone: {
-        type: 'boolean', default: true,
-        description: 'true: one id that cannot be deleted refuses the request (422, each error with its row\'s `index`) and nothing is deleted. false: the others are deleted, the refused ones reported in `results`.',
+        type: 'boolean',
+        default: true,
+        description:
+          "true: one id that cannot be deleted refuses the request (422, each error with its row's `index`) and nothing is deleted. false: the others are deleted, the refused ones reported in `results`.",
       },
     },
     additionalProperties: false,
   },
   BulkDeleteResult: {
     type: 'object',
-    description: 'What a bulk delete did. With allOrNone (the default) a request that answers at all deleted every record.',
+    description:
+      'What a bulk delete did. With allOrNone (the default) a request that answers at all deleted every record.',
     required: ['deleted', 'failed', 'results'],
     properties: {
-      deleted: { type: 'integer', minimum: 0, description: 'Records moved to the recycle bin (their masterDetail children with them).' },
+      deleted: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Records moved to the recycle bin (their masterDetail children with them).',
+      },
       failed: { type: 'integer', minimum: 0, description: 'Ids refused (only with allOrNone: false).' },
       results: {
-        type: 'array', description: 'One per id, in the order sent.',
+        type: 'array',
+        description: 'One per id, in the order sent.',
         items: {
           oneOf: [
-            { type: 'object', title: 'Deleted', required: ['index', 'ok', 'id'], properties: { index: { type: 'integer', minimum: 0 }, ok: { const: true }, id: { type: 'string', format: 'uuid' } } },
             {
-              type: 'object', title: 'Refused', required: ['index', 'ok', 'errors'],
-              properties: { index: { type: 'integer', minimum: 0 }, ok: { const: false }, errors: { type: 'array', items: ref('FieldError'), description: 'Why the record was not deleted: notFound, recordAccess, duplicate, restrict.' } },
+              type: 'object',
+              title: 'Deleted',
+              required: ['index', 'ok', 'id'],
+              properties: {
+                index: { type: 'integer', minimum: 0 },
+                ok: { const: true },
+                id: { type: 'string', format: 'uuid' },
+              },
+            },
+            {
+              type: 'object',
+              title: 'Refused',
+              required: ['index', 'ok', 'errors'],
+              properties: {
+                index: { type: 'integer', minimum: 0 },
+                ok: { const: false },
+                errors: {
+                  type: 'array',
+                  items: ref('FieldError'),
+                  description: 'Why the record was not deleted: notFound, recordAccess, duplicate, restrict.',
+                },
+              },
             },
           ],
         },
@@ -175,7 +253,8 @@ export const aggregateSchemas: Record<string, JsonSchema> = {
         description: 'One row per group (a single row without groupBy).',
         items: {
           type: 'object',
-          description: 'Each group key and each metric, under the name it was asked by: `{ "stage": "proposal", "close_date:month": "2026-11-01", "count": 3, "sum:amount": 1200 }`. A date bucket is its first day. A lookup group also has `<field>:label`, the name of the record it points to (`{ "account": "0190…", "account:label": "Acme", "count": 3 }`); null when the caller may not see that record or read its name.',
+          description:
+            'Each group key and each metric, under the name it was asked by: `{ "stage": "proposal", "close_date:month": "2026-11-01", "count": 3, "sum:amount": 1200 }`. A date bucket is its first day. A lookup group also has `<field>:label`, the name of the record it points to (`{ "account": "0190…", "account:label": "Acme", "count": 3 }`); null when the caller may not see that record or read its name.',
           additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
         },
       },
@@ -188,7 +267,8 @@ const isoCode = (description: string): JsonSchema => ({ type: 'string', pattern:
 export const currencySchemas: Record<string, JsonSchema> = {
   ExchangeRate: {
     type: 'object',
-    description: 'How many units of a currency buy one unit of the corporate currency, from its start date until the next rate of that currency.',
+    description:
+      'How many units of a currency buy one unit of the corporate currency, from its start date until the next rate of that currency.',
     required: ['currency', 'startDate', 'rate'],
     properties: {
       currency: isoCode('ISO 4217 code, such as EUR; not the corporate currency, whose rate is always 1.'),
@@ -200,7 +280,9 @@ export const currencySchemas: Record<string, JsonSchema> = {
     type: 'object',
     required: ['corporate', 'rates'],
     properties: {
-      corporate: isoCode('The corporate currency: amounts written without a code are in it, and aggregates convert to it.'),
+      corporate: isoCode(
+        'The corporate currency: amounts written without a code are in it, and aggregates convert to it.',
+      ),
       rates: { type: 'array', items: ref('ExchangeRate'), description: 'Every rate, by currency, then start date.' },
     },
   },
@@ -216,28 +298,64 @@ export const importSchemas: Record<string, JsonSchema> = {
     type: 'object',
     description: 'A CSV import running in the background.',
     required: [
-      'id', 'object', 'status', 'phase', 'mode', 'upsertOn', 'rowsTotal', 'rowsProcessed', 'rowsCreated', 'rowsUpdated', 'rowsFailed',
-      'bytesTotal', 'bytesProcessed', 'error', 'createdAt', 'updatedAt', 'finishedAt', 'errorReportUrl',
+      'id',
+      'object',
+      'status',
+      'phase',
+      'mode',
+      'upsertOn',
+      'rowsTotal',
+      'rowsProcessed',
+      'rowsCreated',
+      'rowsUpdated',
+      'rowsFailed',
+      'bytesTotal',
+      'bytesProcessed',
+      'error',
+      'createdAt',
+      'updatedAt',
+      'finishedAt',
+      'errorReportUrl',
     ],
     properties: {
       id: { type: 'string', format: 'uuid' },
       object: { type: 'string', description: 'The object imported into.' },
       status: { enum: ['queued', 'running', 'completed', 'failed'] },
-      phase: { enum: ['writing', 'validating', null], description: 'What a running job is doing: writing rows, or (allOrNone, after a bad row) only checking the rest for the error report; null otherwise.' },
+      phase: {
+        enum: ['writing', 'validating', null],
+        description:
+          'What a running job is doing: writing rows, or (allOrNone, after a bad row) only checking the rest for the error report; null otherwise.',
+      },
       mode: { enum: ['allOrNone', 'skipBadRows'] },
       upsertOn: { type: ['string', 'null'], description: 'The unique field rows are matched on, if any.' },
-      rowsTotal: { type: ['integer', 'null'], minimum: 0, description: 'Data rows in the file; null until the whole file is read.' },
-      rowsProcessed: { type: 'integer', minimum: 0, description: 'Rows read and checked (with skipBadRows, also written) so far.' },
+      rowsTotal: {
+        type: ['integer', 'null'],
+        minimum: 0,
+        description: 'Data rows in the file; null until the whole file is read.',
+      },
+      rowsProcessed: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Rows read and checked (with skipBadRows, also written) so far.',
+      },
       rowsCreated: { type: 'integer', minimum: 0 },
       rowsUpdated: { type: 'integer', minimum: 0 },
       rowsFailed: { type: 'integer', minimum: 0 },
       bytesTotal: { type: ['integer', 'null'], minimum: 0, description: "The uploaded file's size in bytes." },
-      bytesProcessed: { type: 'integer', minimum: 0, description: 'Bytes of the file read so far: progress is bytesProcessed / bytesTotal.' },
+      bytesProcessed: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Bytes of the file read so far: progress is bytesProcessed / bytesTotal.',
+      },
       error: { type: ['string', 'null'], description: 'Why the job failed, when it did.' },
       createdAt: { type: 'string', format: 'date-time' },
       updatedAt: { type: 'string', format: 'date-time' },
       finishedAt: { type: ['string', 'null'], format: 'date-time' },
-      errorReportUrl: { type: ['string', 'null'], format: 'uri-reference', description: 'The CSV of refused rows, once there is one.' },
+      errorReportUrl: {
+        type: ['string', 'null'],
+        format: 'uri-reference',
+        description: 'The CSV of refused rows, once there is one.',
+      },
     },
   },
 };
@@ -254,7 +372,7 @@ export const searchSchemas: Record<string, JsonSchema> = {
           type: 'object',
           required: ['object', 'records'],
           properties: {
-            object: { type: 'string', description: 'The object\'s apiName.' },
+            object: { type: 'string', description: "The object's apiName." },
             records: {
               type: 'array',
               minItems: 1,
@@ -264,7 +382,7 @@ export const searchSchemas: Record<string, JsonSchema> = {
                 required: ['id', 'name', 'score'],
                 properties: {
                   id: { type: 'string', format: 'uuid' },
-                  name: { type: ['string', 'null'], description: 'The record\'s name field, as text.' },
+                  name: { type: ['string', 'null'], description: "The record's name field, as text." },
                   score: { type: 'number', minimum: 0, maximum: 1, description: 'Trigram similarity to q.' },
                 },
               },

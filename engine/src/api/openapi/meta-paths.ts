@@ -22,13 +22,62 @@ interface KindDoc {
 }
 
 export const KIND_DOCS: Record<'object' | ItemKind, KindDoc> = {
-  object: { schema: 'ObjectDefinition', one: 'object', many: 'objects', permission: 'manageMetadata', refusals: [], byObject: false },
-  layout: { schema: 'LayoutDefinition', one: 'layout', many: 'layouts', permission: 'manageMetadata', refusals: [], byObject: true },
-  listView: { schema: 'ListViewDefinition', one: 'list view', many: 'list views', permission: 'manageMetadata', refusals: [], byObject: true },
-  dashboard: { schema: 'DashboardDefinition', one: 'dashboard', many: 'dashboards', permission: 'manageMetadata', refusals: [], byObject: false },
-  role: { schema: 'RoleDefinition', one: 'role', many: 'roles', permission: 'manageUsers', refusals: ['roleHierarchy'], byObject: false },
-  group: { schema: 'GroupDefinition', one: 'group', many: 'groups', permission: 'manageUsers', refusals: [], byObject: false },
-  permissionSet: { schema: 'PermissionSetDefinition', one: 'permission set', many: 'permission sets', permission: 'manageUsers', refusals: ['grantBeyondOwn'], byObject: false },
+  object: {
+    schema: 'ObjectDefinition',
+    one: 'object',
+    many: 'objects',
+    permission: 'manageMetadata',
+    refusals: [],
+    byObject: false,
+  },
+  layout: {
+    schema: 'LayoutDefinition',
+    one: 'layout',
+    many: 'layouts',
+    permission: 'manageMetadata',
+    refusals: [],
+    byObject: true,
+  },
+  listView: {
+    schema: 'ListViewDefinition',
+    one: 'list view',
+    many: 'list views',
+    permission: 'manageMetadata',
+    refusals: [],
+    byObject: true,
+  },
+  dashboard: {
+    schema: 'DashboardDefinition',
+    one: 'dashboard',
+    many: 'dashboards',
+    permission: 'manageMetadata',
+    refusals: [],
+    byObject: false,
+  },
+  role: {
+    schema: 'RoleDefinition',
+    one: 'role',
+    many: 'roles',
+    permission: 'manageUsers',
+    refusals: ['roleHierarchy'],
+    byObject: false,
+  },
+  group: {
+    schema: 'GroupDefinition',
+    one: 'group',
+    many: 'groups',
+    permission: 'manageUsers',
+    refusals: [],
+    byObject: false,
+  },
+  permissionSet: {
+    schema: 'PermissionSetDefinition',
+    one: 'permission set',
+    many: 'permission sets',
+    permission: 'manageUsers',
+    refusals: ['grantBeyondOwn'],
+    byObject: false,
+  },
 };
 
 /** The URL segment of each kind under /api/v1/meta. */
@@ -39,22 +88,50 @@ function kindPaths(kind: 'object' | ItemKind): Paths {
   const tags = ['Metadata'];
   const segment = kindPath(kind);
   const a = /^[aeiou]/.test(one) ? 'an' : 'a';
-  const nameParam = { name: 'apiName', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' } };
+  const nameParam = {
+    name: 'apiName',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+  };
   const refused = forbidden(refusals, [permission]);
   // The draft is read by those who manage metadata or users; everyone else reads /meta/runtime.
   const read = forbidden([], ['manageMetadata', 'manageUsers']);
   return {
     [`/api/v1/meta/${segment}`]: {
       get: {
-        operationId: `list${schema}s`, summary: `List ${many} in the draft`, tags,
-        ...(byObject ? { parameters: [{ name: 'object', in: 'query', required: false, description: 'Only those of this object.', schema: { type: 'string' } }] } : {}),
+        operationId: `list${schema}s`,
+        summary: `List ${many} in the draft`,
+        tags,
+        ...(byObject
+          ? {
+              parameters: [
+                {
+                  name: 'object',
+                  in: 'query',
+                  required: false,
+                  description: 'Only those of this object.',
+                  schema: { type: 'string' },
+                },
+              ],
+            }
+          : {}),
         responses: {
-          200: { description: `The draft's ${many}.`, content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref(schema) } } }) },
+          200: {
+            description: `The draft's ${many}.`,
+            content: json({
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'array', items: ref(schema) } },
+            }),
+          },
           ...problemResponses('Unauthorized', read),
         },
       },
       post: {
-        operationId: `create${schema}`, summary: `Add ${a} ${one} to the draft`, tags,
+        operationId: `create${schema}`,
+        summary: `Add ${a} ${one} to the draft`,
+        tags,
         description: `Nothing is live until the draft is published. The server assigns missing ids. Needs ${permission}.`,
         requestBody: { required: true, content: json(ref(schema)) },
         responses: {
@@ -66,11 +143,18 @@ function kindPaths(kind: 'object' | ItemKind): Paths {
     [`/api/v1/meta/${segment}/{apiName}`]: {
       parameters: [nameParam],
       get: {
-        operationId: `get${schema}`, summary: `Get ${a} ${one} from the draft`, tags,
-        responses: { 200: { description: `The ${one}.`, content: json(ref(schema)) }, ...problemResponses('Unauthorized', read, 'NotFound') },
+        operationId: `get${schema}`,
+        summary: `Get ${a} ${one} from the draft`,
+        tags,
+        responses: {
+          200: { description: `The ${one}.`, content: json(ref(schema)) },
+          ...problemResponses('Unauthorized', read, 'NotFound'),
+        },
       },
       put: {
-        operationId: `replace${schema}`, summary: `Replace ${a} ${one} in the draft`, tags,
+        operationId: `replace${schema}`,
+        summary: `Replace ${a} ${one} in the draft`,
+        tags,
         description: `The body is the whole definition. Keep the ids: a changed apiName with the same id is a rename, not a new item. Needs ${permission}.`,
         requestBody: { required: true, content: json(ref(schema)) },
         responses: {
@@ -79,9 +163,14 @@ function kindPaths(kind: 'object' | ItemKind): Paths {
         },
       },
       delete: {
-        operationId: `delete${schema}`, summary: `Delete ${a} ${one} from the draft`, tags,
+        operationId: `delete${schema}`,
+        summary: `Delete ${a} ${one} from the draft`,
+        tags,
         description: `Needs ${permission}.`,
-        responses: { 204: { description: 'Deleted from the draft.' }, ...problemResponses('Unauthorized', refused, 'NotFound', 'Conflict') },
+        responses: {
+          204: { description: 'Deleted from the draft.' },
+          ...problemResponses('Unauthorized', refused, 'NotFound', 'Conflict'),
+        },
       },
     },
   };
@@ -89,11 +178,26 @@ function kindPaths(kind: 'object' | ItemKind): Paths {
 
 export function metaPaths(): Paths {
   const tags = ['Metadata'];
-  const releaseParam = { name: 'n', in: 'path', required: true, description: 'Release number.', schema: { type: 'integer', minimum: 1 } };
-  const dryRunParam = { name: 'dryRun', in: 'query', required: false, description: 'Answer the plan without applying it.', schema: { type: 'boolean', default: false } };
+  const releaseParam = {
+    name: 'n',
+    in: 'path',
+    required: true,
+    description: 'Release number.',
+    schema: { type: 'integer', minimum: 1 },
+  };
+  const dryRunParam = {
+    name: 'dryRun',
+    in: 'query',
+    required: false,
+    description: 'Answer the plan without applying it.',
+    schema: { type: 'boolean', default: false },
+  };
   const publishOutcome = {
     200: { description: 'Dry run: the diff and the plan, nothing applied.', content: json(ref('PublishResult')) },
-    201: { description: 'Published: the new release, its diff and the plan that was applied.', content: json(ref('PublishResult')) },
+    201: {
+      description: 'Published: the new release, its diff and the plan that was applied.',
+      content: json(ref('PublishResult')),
+    },
   };
   const manage = forbidden([], ['manageMetadata']);
   const read = forbidden([], ['manageMetadata', 'manageUsers']);
@@ -101,65 +205,127 @@ export function metaPaths(): Paths {
   return {
     '/api/v1/meta/runtime': {
       get: {
-        operationId: 'getRuntimeMetadata', summary: 'The current release as the UI draws it', tags,
-        description: 'Objects and fields with what the engine allows on each (filter operators, sorting, read-only, default widget), layouts, list views and dashboards of the published release, trimmed to the caller: only objects they may read or create, only fields they may read, and the views and dashboard widgets of those. Rule conditions, formulas and sharing settings stay on the server. The ETag names the release and the caller\'s grants: send it as If-None-Match to get 304 until either changes.',
+        operationId: 'getRuntimeMetadata',
+        summary: 'The current release as the UI draws it',
+        tags,
+        description:
+          "Objects and fields with what the engine allows on each (filter operators, sorting, read-only, default widget), layouts, list views and dashboards of the published release, trimmed to the caller: only objects they may read or create, only fields they may read, and the views and dashboard widgets of those. Rule conditions, formulas and sharing settings stay on the server. The ETag names the release and the caller's grants: send it as If-None-Match to get 304 until either changes.",
         responses: {
-          200: { description: 'The current release as this caller may see it.', headers: { ETag: { description: '"release-<n>-<grants>"', schema: { type: 'string' } } }, content: json(ref('RuntimeMetadata')) },
-          304: { description: 'Neither the release nor the caller\'s grants changed since the ETag sent.' },
+          200: {
+            description: 'The current release as this caller may see it.',
+            headers: { ETag: { description: '"release-<n>-<grants>"', schema: { type: 'string' } } },
+            content: json(ref('RuntimeMetadata')),
+          },
+          304: { description: "Neither the release nor the caller's grants changed since the ETag sent." },
           ...problemResponses('Unauthorized', anyone),
         },
       },
     },
-    ...Object.keys(KIND_DOCS).reduce<Paths>((paths, kind) => Object.assign(paths, kindPaths(kind as keyof typeof KIND_DOCS)), {}),
+    ...Object.keys(KIND_DOCS).reduce<Paths>(
+      (paths, kind) => Object.assign(paths, kindPaths(kind as keyof typeof KIND_DOCS)),
+      {},
+    ),
     '/api/v1/meta/publish': {
       post: {
-        operationId: 'publish', summary: 'Publish the draft', tags,
-        description: 'Turns the draft into a numbered release and changes the tables to match, in one transaction. A plan with lossy steps is refused (409) unless confirmLossy is true. Needs manageMetadata.',
+        operationId: 'publish',
+        summary: 'Publish the draft',
+        tags,
+        description:
+          'Turns the draft into a numbered release and changes the tables to match, in one transaction. A plan with lossy steps is refused (409) unless confirmLossy is true. Needs manageMetadata.',
         parameters: [dryRunParam],
         requestBody: { required: false, content: json(ref('PublishOptions')) },
-        responses: { ...publishOutcome, ...problemResponses('BadRequest', 'Unauthorized', manage, 'Conflict', 'ValidationFailed') },
+        responses: {
+          ...publishOutcome,
+          ...problemResponses('BadRequest', 'Unauthorized', manage, 'Conflict', 'ValidationFailed'),
+        },
       },
     },
     '/api/v1/meta/releases': {
       get: {
-        operationId: 'listReleases', summary: 'List releases', tags,
+        operationId: 'listReleases',
+        summary: 'List releases',
+        tags,
         responses: {
-          200: { description: 'Every release, newest first.', content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('ReleaseSummary') } } }) },
+          200: {
+            description: 'Every release, newest first.',
+            content: json({
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'array', items: ref('ReleaseSummary') } },
+            }),
+          },
           ...problemResponses('Unauthorized', read),
         },
       },
     },
     '/api/v1/meta/releases/{n}': {
       get: {
-        operationId: 'getRelease', summary: 'Get a release', tags, parameters: [releaseParam],
-        responses: { 200: { description: 'The release with its snapshot, diff and plan.', content: json(ref('Release')) }, ...problemResponses('BadRequest', 'Unauthorized', read, 'NotFound') },
+        operationId: 'getRelease',
+        summary: 'Get a release',
+        tags,
+        parameters: [releaseParam],
+        responses: {
+          200: { description: 'The release with its snapshot, diff and plan.', content: json(ref('Release')) },
+          ...problemResponses('BadRequest', 'Unauthorized', read, 'NotFound'),
+        },
       },
     },
     '/api/v1/meta/releases/{n}/rollback': {
       post: {
-        operationId: 'rollbackRelease', summary: 'Roll back to a release', tags,
-        description: 'Re-applies an earlier release as a new release. Needs manageMetadata; a release with other roles, groups or permission sets than the current one only an admin rolls back to.',
+        operationId: 'rollbackRelease',
+        summary: 'Roll back to a release',
+        tags,
+        description:
+          'Re-applies an earlier release as a new release. Needs manageMetadata; a release with other roles, groups or permission sets than the current one only an admin rolls back to.',
         parameters: [releaseParam, dryRunParam],
         requestBody: { required: false, content: json(ref('PublishOptions')) },
-        responses: { ...publishOutcome, ...problemResponses('BadRequest', 'Unauthorized', forbidden(['securityRollback'], ['manageMetadata']), 'NotFound', 'Conflict', 'ValidationFailed') },
+        responses: {
+          ...publishOutcome,
+          ...problemResponses(
+            'BadRequest',
+            'Unauthorized',
+            forbidden(['securityRollback'], ['manageMetadata']),
+            'NotFound',
+            'Conflict',
+            'ValidationFailed',
+          ),
+        },
       },
     },
     '/api/v1/meta/archive': {
       get: {
-        operationId: 'listArchive', summary: 'List archived fields and objects', tags,
+        operationId: 'listArchive',
+        summary: 'List archived fields and objects',
+        tags,
         responses: {
-          200: { description: 'Archived items that can be restored.', content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('ArchiveEntry') } } }) },
+          200: {
+            description: 'Archived items that can be restored.',
+            content: json({
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'array', items: ref('ArchiveEntry') } },
+            }),
+          },
           ...problemResponses('Unauthorized', read),
         },
       },
     },
     '/api/v1/meta/archive/{n}/restore': {
       post: {
-        operationId: 'restoreArchived', summary: 'Restore an archived field or object into the draft', tags,
+        operationId: 'restoreArchived',
+        summary: 'Restore an archived field or object into the draft',
+        tags,
         description: 'Needs manageMetadata.',
         parameters: [{ ...releaseParam, description: 'Archive entry number.' }],
         responses: {
-          200: { description: 'The object as it now stands in the draft; the next publish brings the data back.', content: json({ type: 'object', required: ['kind', 'object'], properties: { kind: { enum: ['object', 'field'] }, object: ref('ObjectDefinition') } }) },
+          200: {
+            description: 'The object as it now stands in the draft; the next publish brings the data back.',
+            content: json({
+              type: 'object',
+              required: ['kind', 'object'],
+              properties: { kind: { enum: ['object', 'field'] }, object: ref('ObjectDefinition') },
+            }),
+          },
           ...problemResponses('BadRequest', 'Unauthorized', manage, 'NotFound', 'Conflict'),
         },
       },

@@ -53,7 +53,8 @@ export function metaSchemas(): Record<string, JsonSchema> {
   if (metaSchemaCache) return metaSchemaCache;
   const out: Record<string, JsonSchema> = {};
   for (const [file, name] of Object.entries(META_SCHEMAS)) {
-    const schema = file === 'field.schema.json' ? buildFieldSchema() : JSON.parse(fs.readFileSync(SCHEMA_DIR + file, 'utf8'));
+    const schema =
+      file === 'field.schema.json' ? buildFieldSchema() : JSON.parse(fs.readFileSync(SCHEMA_DIR + file, 'utf8'));
     out[name] = localRefs(schema) as JsonSchema;
   }
   return (metaSchemaCache = out);
@@ -100,7 +101,11 @@ export const releaseSchemas: Record<string, JsonSchema> = {
   PublishOptions: {
     type: 'object',
     properties: {
-      confirmLossy: { type: 'boolean', default: false, description: 'Accept steps that archive data (a deleted field or object, a narrower type).' },
+      confirmLossy: {
+        type: 'boolean',
+        default: false,
+        description: 'Accept steps that archive data (a deleted field or object, a narrower type).',
+      },
       dryRun: { type: 'boolean', default: false, description: 'Answer the plan without applying it.' },
     },
   },
@@ -143,7 +148,8 @@ export const releaseSchemas: Record<string, JsonSchema> = {
   },
   RuntimeMetadata: {
     type: 'object',
-    description: 'The published release as the runtime UI draws it. Fields carry what the engine allows on them; rule conditions, formula expressions, descriptions and sharing settings are left out.',
+    description:
+      'The published release as the runtime UI draws it. Fields carry what the engine allows on them; rule conditions, formula expressions, descriptions and sharing settings are left out.',
     required: ['release', 'objects', 'layouts', 'listViews', 'dashboards'],
     properties: {
       release: { type: 'integer', minimum: 0 },
@@ -153,17 +159,26 @@ export const releaseSchemas: Record<string, JsonSchema> = {
           type: 'object',
           required: ['id', 'apiName', 'label', 'pluralLabel', 'nameField', 'fields'],
           properties: {
-            id: { type: 'string' }, apiName: { type: 'string' }, label: ref('Label'), pluralLabel: ref('Label'), nameField: { type: 'string' }, icon: { type: 'string' },
+            id: { type: 'string' },
+            apiName: { type: 'string' },
+            label: ref('Label'),
+            pluralLabel: ref('Label'),
+            nameField: { type: 'string' },
+            icon: { type: 'string' },
             fields: {
               type: 'array',
               items: {
                 type: 'object',
-                description: 'The field\'s definition, and what the engine allows on it.',
+                description: "The field's definition, and what the engine allows on it.",
                 required: ['apiName', 'type', 'operators', 'sortable', 'readOnly', 'widget'],
                 properties: {
                   apiName: { type: 'string' },
                   type: { type: 'string' },
-                  operators: { type: 'array', items: { type: 'string' }, description: 'The filter operators it takes.' },
+                  operators: {
+                    type: 'array',
+                    items: { type: 'string' },
+                    description: 'The filter operators it takes.',
+                  },
                   sortable: { type: 'boolean' },
                   readOnly: { type: 'boolean' },
                   widget: { type: 'string', description: 'The default widget of its type.' },

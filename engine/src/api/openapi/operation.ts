@@ -36,35 +36,61 @@ export function english(label: Label | undefined): string {
 /** The 4xx answers, each application/problem+json. */
 export const PROBLEM_RESPONSES = {
   BadRequest: ['400', 'The request is malformed: not JSON, an unknown filter field or operator, a bad parameter.'],
-  Unauthorized: ['401', 'No valid session: the bearer token or session cookie is missing, expired or revoked, or its user is deactivated.'],
-  Forbidden: ['403', 'Signed in, but not allowed: `errors[].code` says which check refused the request (see each operation); nothing was changed.'],
+  Unauthorized: [
+    '401',
+    'No valid session: the bearer token or session cookie is missing, expired or revoked, or its user is deactivated.',
+  ],
+  Forbidden: [
+    '403',
+    'Signed in, but not allowed: `errors[].code` says which check refused the request (see each operation); nothing was changed.',
+  ],
   NotFound: ['404', 'No such item (or it was deleted).'],
   Conflict: ['409', 'The change conflicts with existing data or metadata; nothing was changed.'],
-  PreconditionFailed: ['412', 'If-Match does not match the record\'s current version: someone else changed it.'],
+  PreconditionFailed: ['412', "If-Match does not match the record's current version: someone else changed it."],
   PayloadTooLarge: ['413', 'The body is larger than this endpoint takes; nothing was read or written.'],
   UnsupportedMediaType: ['415', 'The body is not of the media type this endpoint reads.'],
   ValidationFailed: ['422', 'The body was read but not accepted; `errors` names each field and rule.'],
-  TooManyRequests: ['429', 'Too many failed logins: the account is locked, or this address has failed too often. Retry-After says in how many seconds to try again.'],
+  TooManyRequests: [
+    '429',
+    'Too many failed logins: the account is locked, or this address has failed too often. Retry-After says in how many seconds to try again.',
+  ],
 } as const satisfies Record<string, readonly [status: string, description: string]>;
 export type ProblemResponse = keyof typeof PROBLEM_RESPONSES;
 
 /** Problem answers by name; a [name, description] pair says what the status means for this operation. */
 export const problemResponses = (...answers: (ProblemResponse | readonly [ProblemResponse, string])[]) =>
-  Object.fromEntries(answers.map((answer) => {
-    const [name, description] = typeof answer === 'string' ? [answer] : answer;
-    // OpenAPI 3.1 lets a Reference Object override the description of what it points to.
-    return [PROBLEM_RESPONSES[name][0], { $ref: `#/components/responses/${name}`, ...(description ? { description } : {}) }];
-  }));
+  Object.fromEntries(
+    answers.map((answer) => {
+      const [name, description] = typeof answer === 'string' ? [answer] : answer;
+      // OpenAPI 3.1 lets a Reference Object override the description of what it points to.
+      return [
+        PROBLEM_RESPONSES[name][0],
+        { $ref: `#/components/responses/${name}`, ...(description ? { description } : {}) },
+      ];
+    }),
+  );
 
 /** The `responses` components: every problem answer, as problem+json; a 429 also says when to retry. */
-export const problemResponseComponents = () => Object.fromEntries(Object.entries(PROBLEM_RESPONSES).map(([name, [status, description]]) => [
-  name,
-  {
-    description,
-    ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds until a login may be tried again.', schema: { type: 'integer', minimum: 1 } } } } : {}),
-    content: { 'application/problem+json': { schema: ref('Problem') } },
-  },
-]));
+export const problemResponseComponents = () =>
+  Object.fromEntries(
+    Object.entries(PROBLEM_RESPONSES).map(([name, [status, description]]) => [
+      name,
+      {
+        description,
+        ...(status === '429'
+          ? {
+              headers: {
+                'Retry-After': {
+                  description: 'Seconds until a login may be tried again.',
+                  schema: { type: 'integer', minimum: 1 },
+                },
+              },
+            }
+          : {}),
+        content: { 'application/problem+json': { schema: ref('Problem') } },
+      },
+    ]),
+  );
 
 /**
  * Why a signed-in request can be refused with 403, by the `code` of its error. `csrf` and
@@ -75,16 +101,21 @@ export const FORBIDDEN_CODES = {
   csrf: 'signed in by the session cookie without `X-Requested-With: XMLHttpRequest`',
   systemPermission: 'a system permission is missing; `errors[0].field` names it',
   objectPermission: 'no permission set of the caller grants this action on the object',
-  fieldPermission: 'a field named in the request is one the caller may not read (in filter, sort, fields, groupBy, metrics) or edit (in the body); each such field has an error',
-  recordAccess: 'the caller sees the record but may not change it (edit), or may not delete, share or transfer it (full access: owner, above the owner in the role hierarchy, modifyAll)',
+  fieldPermission:
+    'a field named in the request is one the caller may not read (in filter, sort, fields, groupBy, metrics) or edit (in the body); each such field has an error',
+  recordAccess:
+    'the caller sees the record but may not change it (edit), or may not delete, share or transfer it (full access: owner, above the owner in the role hierarchy, modifyAll)',
   transfer: 'owner_id on a new record needs modifyAll on the object',
-  grantBeyondOwn: 'the request would grant something the caller does not hold (a permission set\'s object, field or system grant, a role not below their own, a group they are not in), or the user changed holds such a grant',
+  grantBeyondOwn:
+    "the request would grant something the caller does not hold (a permission set's object, field or system grant, a role not below their own, a group they are not in), or the user changed holds such a grant",
   ownGrants: 'nobody changes their own role, permission sets, groups, active or isAdmin',
   adminOnly: 'only an admin gives or takes isAdmin',
   adminTarget: 'only an admin changes an admin',
-  roleHierarchy: 'a user manager who is not an admin changes only the roles below their own, and may place a role only under their own role or one below it',
+  roleHierarchy:
+    'a user manager who is not an admin changes only the roles below their own, and may place a role only under their own role or one below it',
   platformAdmin: 'only an admin of the default tenant manages tenants',
-  securityRollback: 'the release rolled back to has other roles, groups or permission sets than the current one: only an admin rolls back to it',
+  securityRollback:
+    'the release rolled back to has other roles, groups or permission sets than the current one: only an admin rolls back to it',
 } as const;
 export type ForbiddenCode = keyof typeof FORBIDDEN_CODES;
 
@@ -93,12 +124,18 @@ export type ForbiddenCode = keyof typeof FORBIDDEN_CODES;
  * `systemPermission` always included; `permissions` say which system permissions it needs besides
  * apiAccess for bearer tokens.
  */
-export function forbidden(codes: readonly Exclude<ForbiddenCode, 'csrf' | 'systemPermission'>[] = [], permissions: readonly string[] = []): readonly [ProblemResponse, string] {
+export function forbidden(
+  codes: readonly Exclude<ForbiddenCode, 'csrf' | 'systemPermission'>[] = [],
+  permissions: readonly string[] = [],
+): readonly [ProblemResponse, string] {
   const system = `apiAccess for every bearer-token request${permissions.length ? `; ${permissions.join(', ')}` : ''}`;
   const lines = [
     `\`csrf\`: ${FORBIDDEN_CODES.csrf}`,
     `\`systemPermission\`: ${FORBIDDEN_CODES.systemPermission} — ${system}`,
     ...codes.map((code) => `\`${code}\`: ${FORBIDDEN_CODES[code]}`),
   ];
-  return ['Forbidden', `Refused; nothing was read or changed. \`errors[].code\`:\n\n${lines.map((l) => `- ${l}`).join('\n')}`];
+  return [
+    'Forbidden',
+    `Refused; nothing was read or changed. \`errors[].code\`:\n\n${lines.map((l) => `- ${l}`).join('\n')}`,
+  ];
 }

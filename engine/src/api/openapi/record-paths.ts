@@ -1,6 +1,23 @@
 import type { CompiledObject } from '../../metadata/compile.js';
-import { english, forbidden, headerRef, json, parameterRef, problemResponses, ref, type Operation, type Paths } from './operation.js';
-import { aggregateParameters, DEFAULT_LIMIT, fieldsParameter, filterParameter, MAX_LIMIT, sortParameter } from './record-parameters.js';
+import {
+  english,
+  forbidden,
+  headerRef,
+  json,
+  parameterRef,
+  problemResponses,
+  ref,
+  type Operation,
+  type Paths,
+} from './operation.js';
+import {
+  aggregateParameters,
+  DEFAULT_LIMIT,
+  fieldsParameter,
+  filterParameter,
+  MAX_LIMIT,
+  sortParameter,
+} from './record-parameters.js';
 
 /**
  * One object's record paths: list and create, read, update and delete, the recycle bin
@@ -17,7 +34,11 @@ export interface ObjectNames {
 /** A record the caller may not see answers like one that does not exist. */
 const hidden = ['NotFound', 'No such record, or one you cannot see: the two answer alike.'] as const;
 
-export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string, CompiledObject>, { stem, tag }: ObjectNames): Paths {
+export function recordPaths(
+  object: CompiledObject,
+  objects: ReadonlyMap<string, CompiledObject>,
+  { stem, tag }: ObjectNames,
+): Paths {
   const { def } = object;
   const label = english(def.label);
   const plural = english(def.pluralLabel);
@@ -34,22 +55,33 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
       sortParameter(object, objects, 'newest first by default.'),
       fieldsParameter(object, objects, false),
       {
-        name: 'limit', in: 'query', required: false, description: 'Records per page.',
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'Records per page.',
         schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
       },
       {
-        name: 'cursor', in: 'query', required: false,
+        name: 'cursor',
+        in: 'query',
+        required: false,
         description: 'The `nextCursor` of the previous page; valid only with the same sort.',
         schema: { type: 'string' },
       },
       {
-        name: 'count', in: 'query', required: false,
-        description: 'Also answer how many records match (`count`, `countType`): `exact` counts them (a second query), `estimated` takes the query planner\'s estimate, as cheap on any number of records.',
+        name: 'count',
+        in: 'query',
+        required: false,
+        description:
+          "Also answer how many records match (`count`, `countType`): `exact` counts them (a second query), `estimated` takes the query planner's estimate, as cheap on any number of records.",
         schema: { enum: ['exact', 'estimated'] },
       },
       {
-        name: 'deleted', in: 'query', required: false,
-        description: '`only`: list the recycle bin (deleted records, which restore and purge take) instead of live records.',
+        name: 'deleted',
+        in: 'query',
+        required: false,
+        description:
+          '`only`: list the recycle bin (deleted records, which restore and purge take) instead of live records.',
         schema: { enum: ['only'] },
       },
     ],
@@ -62,17 +94,30 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
   const create: Operation = {
     operationId: `create${stem}Record`,
     summary: `Create ${label}`,
-    description: 'You own the new record, unless the body names another `owner_id`, which needs modifyAll on the object.',
+    description:
+      'You own the new record, unless the body names another `owner_id`, which needs modifyAll on the object.',
     tags: [tag],
     requestBody: { required: true, content: json(ref(`${stem}Input`)) },
     responses: {
-      201: { description: `The new ${label}.`, headers: { ...etag, Location: headerRef('Location') }, content: json(ref(`${stem}Record`)) },
-      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission', 'transfer']), 'ValidationFailed'),
+      201: {
+        description: `The new ${label}.`,
+        headers: { ...etag, Location: headerRef('Location') },
+        content: json(ref(`${stem}Record`)),
+      },
+      ...problemResponses(
+        'BadRequest',
+        'Unauthorized',
+        forbidden(['objectPermission', 'fieldPermission', 'transfer']),
+        'ValidationFailed',
+      ),
     },
   };
 
   const aggregateParams = aggregateParameters(object);
-  const missingRate = ['ValidationFailed', 'An exchange rate to the corporate currency is missing for some records; `errors` names each currency.'] as const;
+  const missingRate = [
+    'ValidationFailed',
+    'An exchange rate to the corporate currency is missing for some records; `errors` names each currency.',
+  ] as const;
   const aggregate: Operation = {
     operationId: `aggregate${stem}Records`,
     summary: `Aggregate ${plural}`,
@@ -81,7 +126,12 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
     parameters: [...aggregateParams, filterParameter(object, objects, false)],
     responses: {
       200: { description: 'One row per group, ordered by the group values.', content: json(ref('AggregateResult')) },
-      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission']), ...(aggregateParams.some((p) => p.name === 'currency') ? [missingRate] : [])),
+      ...problemResponses(
+        'BadRequest',
+        'Unauthorized',
+        forbidden(['objectPermission', 'fieldPermission']),
+        ...(aggregateParams.some((p) => p.name === 'currency') ? [missingRate] : []),
+      ),
     },
   };
 
@@ -98,20 +148,29 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
   const update: Operation = {
     operationId: `update${stem}Record`,
     summary: `Update ${label}`,
-    description: 'Changes the fields in the body. Send `If-Match` with the ETag you read to refuse the change when someone else saved in between. A new `owner_id` transfers the record, which needs full access to it (owner, above the owner in the role hierarchy, or modifyAll).',
+    description:
+      'Changes the fields in the body. Send `If-Match` with the ETag you read to refuse the change when someone else saved in between. A new `owner_id` transfers the record, which needs full access to it (owner, above the owner in the role hierarchy, or modifyAll).',
     tags: [tag],
     parameters: [parameterRef('IfMatch')],
     requestBody: { required: true, content: json(ref(`${stem}Patch`)) },
     responses: {
       200: { description: `The changed ${label}.`, headers: etag, content: json(ref(`${stem}Record`)) },
-      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission', 'recordAccess']), hidden, 'PreconditionFailed', 'ValidationFailed'),
+      ...problemResponses(
+        'BadRequest',
+        'Unauthorized',
+        forbidden(['objectPermission', 'fieldPermission', 'recordAccess']),
+        hidden,
+        'PreconditionFailed',
+        'ValidationFailed',
+      ),
     },
   };
 
   const remove: Operation = {
     operationId: `delete${stem}Record`,
     summary: `Delete ${label}`,
-    description: 'Moves the record to the recycle bin. Records that point here are cleared, deleted too, or block the delete (409), as their lookup says.',
+    description:
+      'Moves the record to the recycle bin. Records that point here are cleared, deleted too, or block the delete (409), as their lookup says.',
     tags: [tag],
     responses: {
       204: { description: 'Deleted.' },
@@ -122,7 +181,8 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
   const restore: Operation = {
     operationId: `restore${stem}Record`,
     summary: `Restore ${label} from the recycle bin`,
-    description: 'Brings back a deleted record, with the records its delete took along. Refused while a record it points to is still deleted, or when a live record has taken one of its unique values.',
+    description:
+      'Brings back a deleted record, with the records its delete took along. Refused while a record it points to is still deleted, or when a live record has taken one of its unique values.',
     tags: [tag],
     responses: {
       200: { description: `The restored ${label}.`, headers: etag, content: json(ref(`${stem}Record`)) },
@@ -138,7 +198,8 @@ export function recordPaths(object: CompiledObject, objects: ReadonlyMap<string,
   const purge: Operation = {
     operationId: `purge${stem}Record`,
     summary: `Purge ${label} from the recycle bin`,
-    description: 'Deletes a record in the recycle bin for good, with its master-detail children. Live records cannot be purged: delete them first.',
+    description:
+      'Deletes a record in the recycle bin for good, with its master-detail children. Live records cannot be purged: delete them first.',
     tags: [tag],
     responses: {
       204: { description: 'Gone for good.' },

@@ -17,12 +17,22 @@ export type Stems = ReadonlyMap<string, string>;
 
 const UUID: JsonSchema = { type: 'string', format: 'uuid' };
 const userId = (description: string): JsonSchema => ({ ...UUID, readOnly: true, description });
-const nullableUserId = (description: string): JsonSchema => ({ type: ['string', 'null'], format: 'uuid', readOnly: true, description });
+const nullableUserId = (description: string): JsonSchema => ({
+  type: ['string', 'null'],
+  format: 'uuid',
+  readOnly: true,
+  description,
+});
 
 /** Every system field a record carries; keyed by SYSTEM_OUTPUT so a new one fails to compile here. */
 const SYSTEM_FIELD_SCHEMAS: Record<(typeof SYSTEM_OUTPUT)[number], JsonSchema> = {
   id: { ...UUID, readOnly: true, description: 'Record id (UUIDv7, so ids order by creation time).' },
-  version: { type: 'integer', minimum: 1, readOnly: true, description: 'Goes up by one on every change; the ETag, and what If-Match compares.' },
+  version: {
+    type: 'integer',
+    minimum: 1,
+    readOnly: true,
+    description: 'Goes up by one on every change; the ETag, and what If-Match compares.',
+  },
   owner_id: userId('The user who owns the record.'),
   created_at: { type: 'string', format: 'date-time', readOnly: true, description: 'When the record was created.' },
   created_by: nullableUserId('The user who created the record.'),
@@ -58,7 +68,8 @@ function fieldProperty(field: CompiledField, nullable: boolean, withDefault: boo
   const annotations: JsonSchema = { title: english(field.def.label), description: describeField(field) };
   if (field.type.readOnly) annotations.readOnly = true;
   // A computed default ({ formula }) is worked out per record; only a literal one is a schema default.
-  const literalDefault = field.def.default !== undefined && (!isFormulaDefault(field.def.default) || field.def.type === 'json');
+  const literalDefault =
+    field.def.default !== undefined && (!isFormulaDefault(field.def.default) || field.def.type === 'json');
   if (withDefault && literalDefault) annotations.default = field.def.default;
   if (!nullable || Object.keys(value).length === 0) return { ...value, ...annotations };
   if (typeof value.type === 'string' && !('enum' in value) && !('const' in value)) {
@@ -83,7 +94,8 @@ function recordSchema(object: CompiledObject, stems: Stems): JsonSchema {
   const properties: Record<string, JsonSchema> = { ...SYSTEM_FIELD_SCHEMAS };
   for (const [name, field] of object.fields) {
     properties[name] = field.def.target ? lookupProperty(field, stems) : fieldProperty(field, true, false, true);
-    for (const [key, companion] of Object.entries(field.type.companions ?? {})) properties[`${name}__${key}`] = companion.schema;
+    for (const [key, companion] of Object.entries(field.type.companions ?? {}))
+      properties[`${name}__${key}`] = companion.schema;
   }
   return {
     type: 'object',
@@ -96,12 +108,15 @@ function recordSchema(object: CompiledObject, stems: Stems): JsonSchema {
 
 /** A record reached through a lookup, as `fields=<lookup>.<field>` nests it: its id and the fields asked for. */
 function expandedSchema(object: CompiledObject): JsonSchema {
-  const properties: Record<string, JsonSchema> = { id: { ...SYSTEM_FIELD_SCHEMAS.id, description: 'Id of the record the lookup points to.' } };
+  const properties: Record<string, JsonSchema> = {
+    id: { ...SYSTEM_FIELD_SCHEMAS.id, description: 'Id of the record the lookup points to.' },
+  };
   for (const [name, field] of object.fields) properties[name] = fieldProperty(field, true, false, true);
   return {
     type: 'object',
     title: `${english(object.def.label)} (through a lookup)`,
-    description: 'The record a lookup points to, in place of its id, when `fields` names some of its fields: the id and those fields only.',
+    description:
+      'The record a lookup points to, in place of its id, when `fields` names some of its fields: the id and those fields only.',
     required: ['id'],
     properties,
   };
@@ -143,9 +158,19 @@ function listSchema(stem: string): JsonSchema {
     required: ['data', 'nextCursor'],
     properties: {
       data: { type: 'array', items: ref(`${stem}Record`) },
-      nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last page.' },
-      count: { type: 'integer', minimum: 0, description: 'With `count`: how many records match the filter, on every page.' },
-      countType: { enum: ['exact', 'estimated'], description: 'With `count`: whether `count` was counted or is the planner\'s estimate.' },
+      nextCursor: {
+        type: ['string', 'null'],
+        description: 'Pass as `cursor` for the next page; null on the last page.',
+      },
+      count: {
+        type: 'integer',
+        minimum: 0,
+        description: 'With `count`: how many records match the filter, on every page.',
+      },
+      countType: {
+        enum: ['exact', 'estimated'],
+        description: "With `count`: whether `count` was counted or is the planner's estimate.",
+      },
     },
   };
 }
@@ -157,12 +182,20 @@ function listSchema(stem: string): JsonSchema {
 function bulkRequestSchema(object: CompiledObject, stem: string): JsonSchema {
   const plural = english(object.def.pluralLabel);
   const allOrNone: JsonSchema = {
-    type: 'boolean', default: true,
-    description: 'true: one bad row refuses the request (422, each error with its row\'s `index`) and nothing is written. false: good rows are written, bad ones reported in `results`.',
+    type: 'boolean',
+    default: true,
+    description:
+      "true: one bad row refuses the request (422, each error with its row's `index`) and nothing is written. false: good rows are written, bad ones reported in `results`.",
   };
   // Bulk rows are field values only: owner_id is refused there (422), so rows are owned by the caller.
   const row = (items: string): JsonSchema => ({ ...ref(items), not: { required: ['owner_id'] } });
-  const records = (items: string, description: string): JsonSchema => ({ type: 'array', minItems: 1, maxItems: MAX_BULK, items: row(items), description });
+  const records = (items: string, description: string): JsonSchema => ({
+    type: 'array',
+    minItems: 1,
+    maxItems: MAX_BULK,
+    items: row(items),
+    description,
+  });
   const create: JsonSchema = {
     type: 'object',
     title: `Create ${plural}`,
@@ -177,7 +210,10 @@ function bulkRequestSchema(object: CompiledObject, stem: string): JsonSchema {
     title: `Upsert ${plural}`,
     required: ['records', 'upsertOn'],
     properties: {
-      records: records(`${stem}Patch`, 'Each row must carry the upsertOn field. A row whose key matches a live record changes it; any other row is a new record and needs the required fields.'),
+      records: records(
+        `${stem}Patch`,
+        'Each row must carry the upsertOn field. A row whose key matches a live record changes it; any other row is a new record and needs the required fields.',
+      ),
       upsertOn: { enum: keys, description: 'The unique field that matches rows to existing records.' },
       allOrNone,
     },
@@ -198,21 +234,34 @@ function bulkUpdateRequestSchema(object: CompiledObject): JsonSchema {
     required: ['records'],
     properties: {
       records: {
-        type: 'array', minItems: 1, maxItems: MAX_BULK, description: 'The changes, one row per record; each record at most once.',
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_BULK,
+        description: 'The changes, one row per record; each record at most once.',
         items: {
           ...patch,
           title: `${english(object.def.label)} changes, by id`,
           required: ['id'],
           properties: {
-            id: { ...UUID, description: 'The record to change. One the caller cannot see is refused as `notFound`, exactly like a missing one.' },
-            version: { type: 'integer', minimum: 1, description: 'As If-Match: the row is refused (`stale`) unless the record is still at this version.' },
+            id: {
+              ...UUID,
+              description:
+                'The record to change. One the caller cannot see is refused as `notFound`, exactly like a missing one.',
+            },
+            version: {
+              type: 'integer',
+              minimum: 1,
+              description: 'As If-Match: the row is refused (`stale`) unless the record is still at this version.',
+            },
             ...(patch.properties as Record<string, JsonSchema>),
           },
         },
       },
       allOrNone: {
-        type: 'boolean', default: true,
-        description: 'true: one bad row refuses the request (422, each error with its row\'s `index`) and nothing is written. false: good rows are written, bad ones reported in `results`.',
+        type: 'boolean',
+        default: true,
+        description:
+          "true: one bad row refuses the request (422, each error with its row's `index`) and nothing is written. false: good rows are written, bad ones reported in `results`.",
       },
     },
     additionalProperties: false,

@@ -24,9 +24,20 @@ export function AddressField({ formData, onChange, fieldPathId, schema, readonly
           const partErrors = errors[p.key]?.__errors ?? [];
           return (
             <Col key={p.key} xs={24} sm={p.span}>
-              <Form.Item layout="vertical" label={t(`form.${p.key}`)} htmlFor={id} validateStatus={partErrors.length ? 'error' : undefined} help={partErrors.join(' ') || undefined} style={{ marginBottom: 8 }}>
-                <Input id={id} value={value[p.key] ?? ''} disabled={disabled || readonly}
-                  onChange={(e) => onChange({ ...value, [p.key]: e.target.value || undefined }, fieldPathId.path)} />
+              <Form.Item
+                layout="vertical"
+                label={t(`form.${p.key}`)}
+                htmlFor={id}
+                validateStatus={partErrors.length ? 'error' : undefined}
+                help={partErrors.join(' ') || undefined}
+                style={{ marginBottom: 8 }}
+              >
+                <Input
+                  id={id}
+                  value={value[p.key] ?? ''}
+                  disabled={disabled || readonly}
+                  onChange={(e) => onChange({ ...value, [p.key]: e.target.value || undefined }, fieldPathId.path)}
+                />
               </Form.Item>
             </Col>
           );

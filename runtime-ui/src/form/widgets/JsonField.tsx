@@ -10,8 +10,19 @@ export function JsonField({ formData, onChange, fieldPathId, schema, disabled, r
   const [bad, setBad] = useState(false);
   const id = fieldPathId.$id;
   return (
-    <Form.Item layout="vertical" label={schema.title} htmlFor={id} validateStatus={bad ? 'error' : undefined} help={bad ? t('form.invalidJson') : undefined}>
-      <Input.TextArea id={id} rows={4} value={text} disabled={disabled || readonly} style={{ fontFamily: 'monospace' }}
+    <Form.Item
+      layout="vertical"
+      label={schema.title}
+      htmlFor={id}
+      validateStatus={bad ? 'error' : undefined}
+      help={bad ? t('form.invalidJson') : undefined}
+    >
+      <Input.TextArea
+        id={id}
+        rows={4}
+        value={text}
+        disabled={disabled || readonly}
+        style={{ fontFamily: 'monospace' }}
         onChange={(e) => {
           setText(e.target.value);
           if (!e.target.value.trim()) {
@@ -24,7 +35,8 @@ export function JsonField({ formData, onChange, fieldPathId, schema, disabled, r
           } catch {
             setBad(true);
           }
-        }} />
+        }}
+      />
     </Form.Item>
   );
 }

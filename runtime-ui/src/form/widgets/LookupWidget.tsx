@@ -6,7 +6,14 @@ import { fieldMetaOf } from './field-meta';
 export function LookupWidget({ id, value, onChange, disabled, readonly, options, rawErrors, label }: WidgetProps) {
   const field = fieldMetaOf(options);
   return (
-    <LookupSelect id={id} ariaLabel={label} target={field.target!} value={value as string | undefined} onChange={(v) => onChange(v ?? undefined)}
-      disabled={disabled || readonly} status={rawErrors?.length ? 'error' : undefined} />
+    <LookupSelect
+      id={id}
+      ariaLabel={label}
+      target={field.target!}
+      value={value as string | undefined}
+      onChange={(v) => onChange(v ?? undefined)}
+      disabled={disabled || readonly}
+      status={rawErrors?.length ? 'error' : undefined}
+    />
   );
 }

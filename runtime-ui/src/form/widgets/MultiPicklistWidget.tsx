@@ -5,7 +5,16 @@ import { labelOf } from '../../i18n/label';
 import { fieldMetaOf } from './field-meta';
 
 /** Several choices from the field's values. */
-export function MultiPicklistWidget({ id, value, onChange, disabled, readonly, options, rawErrors, label }: WidgetProps) {
+export function MultiPicklistWidget({
+  id,
+  value,
+  onChange,
+  disabled,
+  readonly,
+  options,
+  rawErrors,
+  label,
+}: WidgetProps) {
   const { i18n } = useTranslation();
   const field = fieldMetaOf(options);
   return (

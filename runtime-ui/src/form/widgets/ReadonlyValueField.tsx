@@ -8,7 +8,9 @@ export function ReadonlyValueField({ formData, fieldPathId, uiSchema, schema }: 
   const field = fieldMetaOf((uiSchema?.['ui:options'] ?? {}) as Record<string, unknown>);
   return (
     <Form.Item layout="vertical" label={schema.title} htmlFor={fieldPathId.$id}>
-      <output id={fieldPathId.$id}><FieldValue field={field} value={formData} /></output>
+      <output id={fieldPathId.$id}>
+        <FieldValue field={field} value={formData} />
+      </output>
     </Form.Item>
   );
 }

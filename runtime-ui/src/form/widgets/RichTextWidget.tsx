@@ -31,14 +31,37 @@ export function RichTextWidget({ id, value, onChange, disabled, readonly, label 
     <div>
       {editable && (
         <Space.Compact style={{ marginBottom: 4 }}>
-          <Button size="small" icon={<BoldOutlined />} aria-label={t('form.bold')} onMouseDown={(e) => e.preventDefault()} onClick={() => exec('bold')} />
-          <Button size="small" icon={<ItalicOutlined />} aria-label={t('form.italic')} onMouseDown={(e) => e.preventDefault()} onClick={() => exec('italic')} />
-          <Button size="small" icon={<UnorderedListOutlined />} aria-label={t('form.bulletList')} onMouseDown={(e) => e.preventDefault()} onClick={() => exec('insertUnorderedList')} />
-          <Button size="small" icon={<LinkOutlined />} aria-label={t('form.link')} onMouseDown={(e) => e.preventDefault()}
+          <Button
+            size="small"
+            icon={<BoldOutlined />}
+            aria-label={t('form.bold')}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => exec('bold')}
+          />
+          <Button
+            size="small"
+            icon={<ItalicOutlined />}
+            aria-label={t('form.italic')}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => exec('italic')}
+          />
+          <Button
+            size="small"
+            icon={<UnorderedListOutlined />}
+            aria-label={t('form.bulletList')}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => exec('insertUnorderedList')}
+          />
+          <Button
+            size="small"
+            icon={<LinkOutlined />}
+            aria-label={t('form.link')}
+            onMouseDown={(e) => e.preventDefault()}
             onClick={() => {
               const url = window.prompt(t('form.linkPrompt'));
               if (url && /^https?:\/\//i.test(url)) exec('createLink', url);
-            }} />
+            }}
+          />
         </Space.Compact>
       )}
       <div
