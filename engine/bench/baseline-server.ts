@@ -2,12 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pg from 'pg';
-import { uuidv7 } from '../src/metadata/ids.js';
+import { uuidv7 } from '../src/lib/ids.js';
 import { amountCurrency, REGIONS, STAGES } from './seed.js';
 
 /**
- * What a developer would write by hand for the same two endpoints: express + a pg Pool, one SQL
- * statement per request, the records' JSON built by Postgres and passed through as text (a list
+ * What a developer would write by hand for the same endpoints (a list page, a create, a get and an
+ * amount update by id): express + a pg Pool, one SQL statement per request, the records' JSON built by Postgres and passed through as text (a list
  * page's envelope added in JS), the checks written out in JS. It answers with exactly the JSON Tessera's records API
  * gives for `deal`.
  */
@@ -73,6 +73,18 @@ insert into ${ident(schema)}.deal as d (id, owner_id, created_by, updated_by, na
 values ($1, $2, $2, $2, $3, $4, $5, $6, $7${withCurrency ? ', $8' : ''})
 returning ${RECORD_JSON('d', withCurrency)}::text as body`;
 
+const getSql = (schema: string, withCurrency: boolean) => `
+select d.version, ${RECORD_JSON('d', withCurrency)}::text as body from ${ident(schema)}.deal d where d.id = $1 and d.deleted_at is null`;
+
+/**
+ * An amount change by id; the deal's other rule (a won deal needs a close date) is checked in the
+ * statement against the stored stage and close date, which the change leaves as they are.
+ */
+const updateSql = (schema: string, withCurrency: boolean) => `
+update ${ident(schema)}.deal as d set amount = $2${withCurrency ? ', amount__currency = $4' : ''}, version = d.version + 1, updated_at = now(), updated_by = $3
+where d.id = $1 and d.deleted_at is null and not (d.stage = 'won' and d.close_date is null)
+returning d.version, ${RECORD_JSON('d', withCurrency)}::text as body`;
+
 const STAGE_SET = new Set<string>(STAGES);
 const REGION_SET = new Set<string>(REGIONS);
 const AMOUNT_BOUND = 1e16 - 0.005; // numeric(18,2)
@@ -131,6 +143,8 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
   const list = { name: 'baseline-list', text: listSql(options.schema, withCurrency) };
   const listOwned = { name: 'baseline-list-owned', text: listSql(options.schema, withCurrency, true) };
   const create = { name: 'baseline-create', text: createSql(options.schema, withCurrency) };
+  const get = { name: 'baseline-get', text: getSql(options.schema, withCurrency) };
+  const update = { name: 'baseline-update', text: updateSql(options.schema, withCurrency) };
 
   const app = express();
   app.disable('x-powered-by');
@@ -178,6 +192,29 @@ export async function startBaseline(options: BaselineOptions): Promise<Baseline>
     const code = withCurrency ? [values[2] === null ? null : currency] : [];
     const { rows } = await pool.query({ ...create, values: [id, options.ownerId, ...values, ...code] });
     res.status(201).location(`/create/${id}`).type('application/json').send(rows[0].body);
+  });
+
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  app.get('/get/:id', async (req, res) => {
+    if (!UUID.test(req.params.id)) return void res.status(404).json({ status: 404, title: 'Not found' });
+    const { rows } = await pool.query({ ...get, values: [req.params.id] });
+    if (!rows[0]) return void res.status(404).json({ status: 404, title: 'Not found' });
+    res.set('ETag', `"${rows[0].version}"`).type('application/json').send(rows[0].body);
+  });
+
+  app.patch('/update/:id', express.json({ limit: '2mb' }), async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const keys = Object.keys(body ?? {});
+    if (!UUID.test(req.params.id) || keys.length !== 1 || keys[0] !== 'amount')
+      return void res.status(400).json({ status: 400, title: 'Bad request' });
+    const { amount } = body;
+    if (typeof amount !== 'number' || !(Math.abs(amount) < AMOUNT_BOUND))
+      return void res.status(422).json({ status: 422, title: 'Validation failed' });
+    if (amount < 0) return void res.status(422).json({ status: 422, title: 'Validation failed' });
+    const code = withCurrency ? [currency] : [];
+    const { rows } = await pool.query({ ...update, values: [req.params.id, amount, options.ownerId, ...code] });
+    if (!rows[0]) return void res.status(404).json({ status: 404, title: 'Not found' });
+    res.set('ETag', `"${rows[0].version}"`).type('application/json').send(rows[0].body);
   });
 
   app.use(((err, _req, res, _next) => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { uuidv7 } from '../src/metadata/ids.js';
+import { uuidv7 } from '../src/lib/ids.js';
 import { REGIONS, STAGES } from './seed.js';
 
 /**

@@ -14,10 +14,14 @@ import { runImport, type ImportResult, type ImportTask } from './import.js';
 export interface LoadTarget {
   /** Base URL, http://127.0.0.1:<port>. */
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
+  /** Request n goes to paths[n % paths.length] when set (the records a get or update workload visits). */
+  paths?: string[];
   headers: Record<string, string>;
   body?: string;
+  /** Request n sends bodies[n % bodies.length] when set. */
+  bodies?: string[];
   /** Any other status counts as an error. */
   expectStatus: number;
 }
@@ -48,10 +52,7 @@ const percentile = (sorted: Float64Array, p: number) =>
 async function runRound({ target, concurrency, durationMs }: RunMessage): Promise<RoundResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const { hostname, port } = new URL(target.url);
-  const headers = {
-    ...target.headers,
-    ...(target.body !== undefined ? { 'content-length': String(Buffer.byteLength(target.body)) } : {}),
-  };
+  let sent = 0;
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -60,8 +61,15 @@ async function runRound({ target, concurrency, durationMs }: RunMessage): Promis
 
   const once = () =>
     new Promise<void>((resolve) => {
+      const n = sent++;
+      const path = target.paths ? target.paths[n % target.paths.length]! : target.path;
+      const body = target.bodies ? target.bodies[n % target.bodies.length]! : target.body;
+      const headers = {
+        ...target.headers,
+        ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+      };
       const t0 = performance.now();
-      const req = http.request({ agent, hostname, port, method: target.method, path: target.path, headers }, (res) => {
+      const req = http.request({ agent, hostname, port, method: target.method, path, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -78,7 +86,7 @@ async function runRound({ target, concurrency, durationMs }: RunMessage): Promis
         firstError ??= String(e);
         resolve();
       });
-      req.end(target.body);
+      req.end(body);
     });
 
   await Promise.all(

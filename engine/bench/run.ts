@@ -53,20 +53,24 @@ const IMPORT_POLL_MS = 50;
 const IMPORT_TIMEOUT_MS = 5 * 60_000; // one import, either side
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WORKLOADS = new Set(
-  (process.env.BENCH_WORKLOADS ?? 'list,list_private,create,import')
+  (process.env.BENCH_WORKLOADS ?? 'list,list_private,create,get,update,import')
     .split(',')
     .map((w) => w.trim())
     .filter(Boolean),
 );
+const WORKLOAD_NAMES = ['list', 'list_private', 'create', 'get', 'update', 'import'] as const;
+type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 for (const w of WORKLOADS)
-  if (!['list', 'list_private', 'create', 'import'].includes(w))
-    throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (list, list_private, create, import)`);
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(w))
+    throw new Error(`BENCH_WORKLOADS: unknown workload "${w}" (${WORKLOAD_NAMES.join(', ')})`);
 const POOL_MAX = 10; // Tessera's knex pool on PostgreSQL (db/connect.ts)
 const TIME_LIMIT_MS = 20 * 60_000;
-const TARGETS: Record<'list' | 'list_private' | 'create' | 'import', number | undefined> = {
+const TARGETS: Record<WorkloadName, number | undefined> = {
   list: 0.9,
   list_private: undefined,
   create: 0.7,
+  get: 0.8,
+  update: 0.7,
   import: 0.5,
 };
 
@@ -90,6 +94,11 @@ const CREATE_BODY = JSON.stringify({
   close_date: '2026-03-31',
   region: 'emea',
 });
+
+// The get and update workloads visit these many deals in turn (the same ones on both sides), so
+// concurrent updates do not queue on one row; updates rotate through three amounts.
+const BY_ID_RECORDS = 10_000;
+const UPDATE_BODIES = [1234.5, 2345.25, 3456].map((amount) => JSON.stringify({ amount }));
 
 const log = (line: string) => console.log(line);
 const ms = (n: number) => `${n.toFixed(2)} ms`;
@@ -214,6 +223,7 @@ async function main() {
   const rep = { id: repUser.body.id as string, authorization: `Bearer ${repLogin.body.token}` };
 
   // 3. Rows straight into its table, then the indexes both sides share.
+  let byIdDeals: string[] = [];
   const admin = new pg.Client({ connectionString: DATABASE_URL, statement_timeout: 10 * 60_000 });
   await admin.connect();
   try {
@@ -236,6 +246,11 @@ async function main() {
     );
     t0 = performance.now();
     await createIndexes(admin, SCHEMA);
+    byIdDeals = (
+      await admin.query<{ id: string }>(
+        `select id from "${SCHEMA}".deal tablesample system (5) where deleted_at is null limit ${BY_ID_RECORDS}`,
+      )
+    ).rows.map((r) => r.id);
     log(
       `indexes ${INDEXES.map(([, cols]) => cols).join(', ')} + vacuum analyze in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -307,6 +322,40 @@ async function main() {
     return;
   }
   log('create answers have the same shape and values (ids and timestamps aside)');
+  if ((WORKLOADS.has('get') || WORKLOADS.has('update')) && !byIdDeals.length)
+    throw new Error('no deals sampled for the get and update workloads');
+  const [firstDeal] = byIdDeals;
+  if (firstDeal) {
+    const tGet = await api('GET', `/api/v1/records/deal/${firstDeal}`);
+    const bGet = await request(baseline.url, 'GET', `/get/${firstDeal}`, { authorization });
+    const getDiff =
+      tGet.status === 200 && bGet.status === 200
+        ? differences(tGet.body, bGet.body)
+        : [`status: tessera ${tGet.status} vs baseline ${bGet.status}`];
+    const tUpdate = await api('PATCH', `/api/v1/records/deal/${firstDeal}`, JSON.parse(UPDATE_BODIES[0]!));
+    const bUpdate = await request(
+      baseline.url,
+      'PATCH',
+      `/update/${firstDeal}`,
+      { authorization, 'content-type': 'application/json' },
+      UPDATE_BODIES[0],
+    );
+    const updated = (r: Record<string, unknown>) => ({
+      ...r,
+      version: typeof r.version,
+      updated_at: typeof r.updated_at,
+    });
+    const updateDiff =
+      tUpdate.status === 200 && bUpdate.status === 200
+        ? differences(updated(tUpdate.body), updated(bUpdate.body))
+        : [`status: tessera ${tUpdate.status} ${JSON.stringify(tUpdate.body)} vs baseline ${bUpdate.status}`];
+    if (getDiff.length || updateDiff.length || bUpdate.body.version !== tUpdate.body.version + 1) {
+      console.error(`the get or update answers differ:\n  ${[...getDiff, ...updateDiff].join('\n  ')}`);
+      process.exitCode = 1;
+      return;
+    }
+    log(`get answers are identical; update answers too (version and updated_at aside), over ${byIdDeals.length} deals`);
+  }
 
   // 5b. What each Tessera request costs in SQL statements, and the list plan.
   const statements: { sql: string; bindings: unknown[] }[] = [];
@@ -319,9 +368,16 @@ async function main() {
   const createStatements = statements.splice(0);
   await request(tessera, 'GET', TESSERA_LIST, { authorization: rep.authorization });
   const privateStatements = statements.splice(0);
+  const byIdCounts: number[] = [];
+  if (firstDeal) {
+    await api('GET', `/api/v1/records/deal/${firstDeal}`);
+    byIdCounts.push(statements.splice(0).length);
+    await api('PATCH', `/api/v1/records/deal/${firstDeal}`, JSON.parse(UPDATE_BODIES[1]!));
+    byIdCounts.push(statements.splice(0).length);
+  }
   engine.db.knex.off('query', onQuery);
   log(
-    `SQL statements per request — tessera list: ${listStatements.length}, create: ${createStatements.length} (${createStatements.map((s) => s.sql.split(' ')[0]).join(', ')}); baseline: 1 and 1`,
+    `SQL statements per request — tessera list: ${listStatements.length}, create: ${createStatements.length} (${createStatements.map((s) => s.sql.split(' ')[0]).join(', ')})${byIdCounts.length ? `, get: ${byIdCounts[0]}, update: ${byIdCounts[1]}` : ''}; baseline: 1 each`,
   );
   for (const [what, run] of [
     ['list', listStatements],
@@ -362,7 +418,7 @@ async function main() {
   loader = LoadGenerator.start();
   const tHeaders = { authorization, accept: 'application/json' };
   const repHeaders = { authorization: rep.authorization, accept: 'application/json' };
-  const allWorkloads: { name: 'list' | 'list_private' | 'create'; tessera: LoadTarget; baseline: LoadTarget }[] = [
+  const allWorkloads: { name: Exclude<WorkloadName, 'import'>; tessera: LoadTarget; baseline: LoadTarget }[] = [
     {
       name: 'list',
       tessera: { url: tessera, method: 'GET', path: TESSERA_LIST, headers: tHeaders, expectStatus: 200 },
@@ -396,6 +452,46 @@ async function main() {
         headers: { ...tHeaders, 'content-type': 'application/json' },
         body: CREATE_BODY,
         expectStatus: 201,
+      },
+    },
+    {
+      name: 'get',
+      tessera: {
+        url: tessera,
+        method: 'GET',
+        path: '',
+        paths: byIdDeals.map((id) => `/api/v1/records/deal/${id}`),
+        headers: tHeaders,
+        expectStatus: 200,
+      },
+      baseline: {
+        url: baseline.url,
+        method: 'GET',
+        path: '',
+        paths: byIdDeals.map((id) => `/get/${id}`),
+        headers: tHeaders,
+        expectStatus: 200,
+      },
+    },
+    {
+      name: 'update',
+      tessera: {
+        url: tessera,
+        method: 'PATCH',
+        path: '',
+        paths: byIdDeals.map((id) => `/api/v1/records/deal/${id}`),
+        headers: { ...tHeaders, 'content-type': 'application/json' },
+        bodies: UPDATE_BODIES,
+        expectStatus: 200,
+      },
+      baseline: {
+        url: baseline.url,
+        method: 'PATCH',
+        path: '',
+        paths: byIdDeals.map((id) => `/update/${id}`),
+        headers: { ...tHeaders, 'content-type': 'application/json' },
+        bodies: UPDATE_BODIES,
+        expectStatus: 200,
       },
     },
   ];

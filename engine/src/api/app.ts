@@ -1,9 +1,9 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { notFound, unauthorized } from '../errors.js';
 import { DEFAULT_TENANT, TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { sessionToken } from './auth.router.js';
-import { hotRoutes } from './hot-routes.js';
+import { hotRoutes, type HotRoutes } from './hot-routes.js';
 import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
 import { securityHeaders } from './security-headers.js';
@@ -23,6 +23,13 @@ export interface AppHost {
 
 export function buildApp(host: AppHost): Express {
   const app = express();
+  // Each tenant's routers, built on its first request and kept while the tenant is open.
+  const routers = new WeakMap<Tenant, { api?: Router; hot?: HotRoutes }>();
+  const routersOf = (tenant: Tenant) => {
+    let built = routers.get(tenant);
+    if (!built) routers.set(tenant, (built = {}));
+    return built;
+  };
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // Client address (login rate limits) and https (Secure cookies) from a proxy only when configured.
@@ -38,15 +45,19 @@ export function buildApp(host: AppHost): Express {
       throw unauthorized(isLogin(req) ? 'e-mail or password is wrong' : 'the token is missing, expired or revoked');
     return tenant;
   };
-  // The two hottest requests first, on flat routes of their own (hot-routes.ts).
-  app.get('/api/v1/records/:object', async (req, res) => {
+  // The hottest requests first, on flat routes of their own (hot-routes.ts).
+  const hot = (handler: keyof HotRoutes) => async (req: Request, res: Response) => {
     const tenant = await tenantFor(req);
-    await (tenant.hot ??= hotRoutes(tenant)).list(req, res);
-  });
-  app.post('/api/v1/records/:object', json('2mb'), async (req, res) => {
-    const tenant = await tenantFor(req);
-    await (tenant.hot ??= hotRoutes(tenant)).create(req, res);
-  });
+    await (routersOf(tenant).hot ??= hotRoutes(tenant))[handler](req, res);
+  };
+  app.get('/api/v1/records/:object', hot('list'));
+  app.post('/api/v1/records/:object', json('2mb'), hot('create'));
+  // By id: a record's id is a UUID; other words after the object (aggregate, bulk, export …)
+  // belong to the tenant's routers, and skip these routes before any body is read.
+  const uuidOnly: RequestHandler = (req, _res, next) => next(UUID.test(String(req.params.id)) ? undefined : 'route');
+  app.get('/api/v1/records/:object/:id', uuidOnly, hot('get'));
+  app.patch('/api/v1/records/:object/:id', uuidOnly, json('2mb'), hot('update'));
+  app.delete('/api/v1/records/:object/:id', uuidOnly, hot('remove'));
   // Bulk requests carry up to 10,000 records; everything else stays small.
   app.use('/api/v1/records/:object/bulk', json('25mb'));
   app.use(json('2mb'));
@@ -61,8 +72,9 @@ export function buildApp(host: AppHost): Express {
   // Its own router for every other /api request of a tenant.
   app.use('/api', async (req, res, next) => {
     const tenant = await tenantFor(req);
-    tenant.api ??= tenantApi(tenant, tenant.name === DEFAULT_TENANT ? host.tenants : undefined);
-    tenant.api(req, res, next);
+    const built = routersOf(tenant);
+    built.api ??= tenantApi(tenant, tenant.name === DEFAULT_TENANT ? host.tenants : undefined);
+    built.api(req, res, next);
   });
   // The runtime UI (and the JSON root for non-browser clients), after every API route so API
   // requests never touch the file system.
@@ -74,6 +86,7 @@ export function buildApp(host: AppHost): Express {
   return app;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isLogin = (req: Request) => req.method === 'POST' && req.path === '/v1/auth/login';
 
 function tenantOf(req: Request): string {

@@ -111,7 +111,7 @@ export function requireAuth(auth: AuthService, compiled: () => CompiledMetadata)
  * requireAuth's check as a function. `fused`: the request is a list page or a single create (the
  * API's hottest requests, hot-routes.ts); from a token this process has seen, it skips the
  * separate session query and goes ahead with the token's last known principal, and the statement
- * that does the work carries the session check itself (AuthService.sessionGuard). The handler
+ * that does the work carries the session check itself (AuthService.recentSession). The handler
  * must opt in (fusedCall); anything else that meets an unchecked session fails closed.
  */
 export function signIn(
@@ -135,7 +135,7 @@ export function signIn(
           user: recent.principal,
           access,
           viaCookie: session.cookie,
-          pending: { guard: recent.guard, recheck: check },
+          pending: { session: recent.session, recheck: check },
         };
         return;
       }

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import { Problem, unauthorized } from '../errors.js';
-import type { SqlFragment } from '../fields/field-type.js';
-import { SessionUnverified } from '../records/caller.js';
-import type { Caller } from '../records/caller.js';
+import type { SessionCheck } from '../query/session-check.js';
+import { SessionUnverified } from '../security/caller.js';
+import type { Caller } from '../security/caller.js';
 import type { Access } from '../security/access.js';
 import type { Principal } from '../security/principal.js';
 
@@ -13,7 +13,7 @@ export interface SignedIn {
   /** Signed in by the UI's session cookie rather than a bearer token. */
   viaCookie: boolean;
   /** Set while the session is only presumed (auth.router.ts): the statement must check it. */
-  pending?: { guard: SqlFragment; recheck: () => Promise<void> };
+  pending?: { session: SessionCheck; recheck: () => Promise<void> };
 }
 
 /**
@@ -56,7 +56,7 @@ export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promis
       locale: localeOf(req),
       access,
       via: viaCookie ? 'ui' : 'api',
-      sessionGuard: pending.guard,
+      session: pending.session,
     });
   } catch (e) {
     if (!(e instanceof SessionUnverified) && !(e instanceof Problem && (e.status === 401 || e.status === 403))) throw e;

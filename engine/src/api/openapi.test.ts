@@ -25,7 +25,7 @@ import { parseSort } from '../query/keyset.js';
 import { PathResolver } from '../query/paths.js';
 import { CsvExporter } from '../records/csv-export.js';
 import { RecordsService } from '../records/records.service.js';
-import { SYSTEM_OUTPUT } from '../records/record-shape.js';
+import { SYSTEM_OUTPUT } from '../query/record-json.js';
 import { buildOpenApi } from './openapi.js';
 
 const CORE_OBJECTS = ['account', 'contact', 'lead', 'opportunity', 'activity', 'support_case', 'product'];

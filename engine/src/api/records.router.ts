@@ -1,9 +1,14 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { Problem } from '../errors.js';
-import type { RecordsService } from '../records/records.service.js';
+import type { RecordJson, RecordsService } from '../records/records.service.js';
 import { callerOf } from './context.js';
 
-function ifMatchVersion(header: string | undefined): number | undefined {
+/** A record answered as the JSON text Postgres built, with its version as the ETag. */
+export function sendRecord(res: Response, record: RecordJson): void {
+  res.set('ETag', `"${record.version}"`).type('application/json').send(record.json);
+}
+
+export function ifMatchVersion(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
   if (!match)
@@ -58,30 +63,24 @@ export function recordsRouter(records: RecordsService): Router {
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.json(result);
   });
+  // By a UUID, GET, PATCH and DELETE /:object/:id take flat routes of their own (hot-routes.ts);
+  // these answer any other id (404, after the object's checks).
   router.get('/:object/:id', async (req, res) => {
-    const record = await records.get(req.params.object, req.params.id, callerOf(req));
-    res.set('ETag', `"${record.version}"`).json(record);
+    sendRecord(res, await records.get(req.params.object, req.params.id, callerOf(req)));
   });
   router.get('/:object/:id/history', async (req, res) => {
     res.json({ data: await records.history(req.params.object, req.params.id, callerOf(req)) });
   });
   router.patch('/:object/:id', async (req, res) => {
-    const record = await records.update(
-      req.params.object,
-      req.params.id,
-      req.body,
-      callerOf(req),
-      ifMatchVersion(req.get('If-Match')),
-    );
-    res.set('ETag', `"${record.version}"`).json(record);
+    const ifMatch = ifMatchVersion(req.get('If-Match'));
+    sendRecord(res, await records.update(req.params.object, req.params.id, req.body, callerOf(req), ifMatch));
   });
   router.delete('/:object/:id', async (req, res) => {
     await records.delete(req.params.object, req.params.id, callerOf(req));
     res.status(204).end();
   });
   router.post('/:object/:id/restore', async (req, res) => {
-    const record = await records.restore(req.params.object, req.params.id, callerOf(req));
-    res.set('ETag', `"${record.version}"`).json(record);
+    sendRecord(res, await records.restore(req.params.object, req.params.id, callerOf(req)));
   });
   router.post('/:object/:id/purge', async (req, res) => {
     await records.purge(req.params.object, req.params.id, callerOf(req));

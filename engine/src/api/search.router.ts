@@ -1,14 +1,12 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
-import type { MetadataService } from '../metadata/metadata.service.js';
-import { search } from '../query/search.js';
+import type { Tenant } from '../tenants/tenant.js';
 import { accessOf } from './context.js';
 
 /** GET /api/v1/search?q=…[&objects=account,contact][&limit=5] → best matches, grouped by object. */
-export function searchRouter(knex: Knex, metadata: MetadataService): Router {
+export function searchRouter(search: Tenant['search']): Router {
   const router = Router();
   router.get('/', async (req, res) => {
-    const hits = await search(knex, metadata.schema, metadata.compiled, req.query, accessOf(req));
+    const hits = await search(req.query, accessOf(req));
     const groups = new Map<string, { object: string; records: { id: string; name: string | null; score: number }[] }>();
     for (const hit of hits) {
       const group = groups.get(hit.object) ?? { object: hit.object, records: [] };

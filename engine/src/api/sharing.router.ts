@@ -1,22 +1,11 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
-import type { MetadataService } from '../metadata/metadata.service.js';
-import type { RecordsService } from '../records/records.service.js';
-import type { AuthService } from '../security/auth.service.js';
-import { explainAccess } from '../security/explain.js';
 import type { SharesService } from '../security/shares.service.js';
+import type { Tenant } from '../tenants/tenant.js';
 import { callerOf } from './context.js';
 
 /** Under /api/v1/records: a record's manual shares, and who may do what with it and why. */
-export function sharingRouter(deps: {
-  knex: Knex;
-  metadata: MetadataService;
-  records: RecordsService;
-  auth: AuthService;
-  shares: SharesService;
-}): Router {
+export function sharingRouter(shares: SharesService, explain: Tenant['explain']): Router {
   const router = Router();
-  const { shares } = deps;
   router.get('/:object/:id/shares', async (req, res) => {
     res.json({ data: await shares.list(req.params.object, req.params.id, callerOf(req)) });
   });
@@ -28,20 +17,7 @@ export function sharingRouter(deps: {
     res.status(204).end();
   });
   router.get('/:object/:id/access', async (req, res) => {
-    const explained = await explainAccess(
-      {
-        knex: deps.knex,
-        schema: deps.metadata.schema,
-        compiled: deps.metadata.compiled,
-        records: deps.records,
-        auth: deps.auth,
-      },
-      req.params.object,
-      req.params.id,
-      req.query.user,
-      callerOf(req),
-    );
-    res.json(explained);
+    res.json(await explain(req.params.object, req.params.id, req.query.user, callerOf(req)));
   });
   return router;
 }

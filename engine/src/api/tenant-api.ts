@@ -1,11 +1,7 @@
 import { Router } from 'express';
 import { notFound } from '../errors.js';
-import { CsvExporter } from '../records/csv-export.js';
-import { SharesService } from '../security/shares.service.js';
-import { UsersService } from '../security/users.service.js';
 import type { TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { UserViewsService } from '../views/user-views.service.js';
 import { authRouter, requireAuth } from './auth.router.js';
 import { currenciesRouter } from './currencies.router.js';
 import { csvRouter, importJobsRouter } from './import.router.js';
@@ -26,7 +22,6 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   const api = Router();
   const { metadata, records, auth, imports, currencies, audit } = tenant;
   const knex = auth.db;
-  const { schema } = metadata;
   const compiled = () => metadata.compiled;
   api.use('/v1/auth', authRouter(auth, compiled, audit));
   api.use(requireAuth(auth, compiled));
@@ -35,20 +30,17 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
     metaGuard(compiled, audit, async (name) => (await metadata.draft.get(knex, 'object', name))?.sharing),
     metaRouter(metadata, knex),
   );
-  api.use('/v1/users', usersRouter(new UsersService(knex, schema, compiled, audit)));
+  api.use('/v1/users', usersRouter(tenant.users));
   api.use('/v1/setup-audit', setupAuditRouter(audit));
   // Only the default tenant's admins manage tenants.
   if (registry) api.use('/v1/tenants', tenantsRouter(registry, audit));
   // CSV export/import first: `/:object/export` would otherwise be read as a record id.
-  api.use('/v1/records', csvRouter(new CsvExporter(knex, schema, compiled), imports));
+  api.use('/v1/records', csvRouter(tenant.exporter, imports));
   api.use('/v1/imports', importJobsRouter(imports));
   api.use('/v1/records', recordsRouter(records));
-  api.use(
-    '/v1/records',
-    sharingRouter({ knex, metadata, records, auth, shares: new SharesService(knex, schema, compiled, records) }),
-  );
-  api.use('/v1/search', searchRouter(knex, metadata));
-  api.use('/v1/views', viewsRouter(new UserViewsService(knex, schema, compiled)));
+  api.use('/v1/records', sharingRouter(tenant.shares, tenant.explain));
+  api.use('/v1/search', searchRouter(tenant.search));
+  api.use('/v1/views', viewsRouter(tenant.views));
   api.use('/v1/currencies', currenciesRouter(currencies, audit));
   api.use((req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { shortHash } from '../metadata/ids.js';
+import { shortHash } from '../lib/ids.js';
 
 /**
  * Hot statements as named prepared statements: Postgres parses and plans a statement the first
@@ -105,3 +105,33 @@ export const valuesOf = (shape: NativeShape, bindings: readonly unknown[]): Knex
   sql: shape.sql,
   bindings: shape.valueAt.map((at) => bindings[at]) as Knex.SqlNative['bindings'],
 });
+
+// Statement shapes remembered with what they were built from (a release's frozen compiled object),
+// so they leave with it; at most MAX_SHAPES per owner, as request shapes are open-ended.
+const MAX_SHAPES = 200;
+const shapes = new WeakMap<object, Map<string, NativeShape | null>>();
+
+/**
+ * A `?`/`??` statement in Postgres' form, its shape converted once per `owner` and `key` (which
+ * must name everything the text depends on) and only the values picked out on later calls.
+ */
+export function nativeFor(
+  knex: Knex,
+  owner: object,
+  key: string,
+  statement: { sql: string; bindings: readonly unknown[] },
+): Knex.SqlNative {
+  let byKey = shapes.get(owner);
+  if (!byKey) shapes.set(owner, (byKey = new Map()));
+  let shape = byKey.get(key);
+  if (shape === undefined) {
+    shape = nativeShape(knex, statement.sql, statement.bindings) ?? null;
+    if (byKey.size < MAX_SHAPES) byKey.set(key, shape);
+  }
+  return shape
+    ? valuesOf(shape, statement.bindings)
+    : knex
+        .raw(statement.sql, statement.bindings as Knex.RawBinding[])
+        .toSQL()
+        .toNative();
+}

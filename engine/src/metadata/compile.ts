@@ -26,6 +26,8 @@ export interface CompiledObject {
   table: string;
   fields: ReadonlyMap<string, CompiledField>;
   rules: readonly ValidationRuleDef[];
+  /** Each field column's SQL type, as format_type() prints it (a statement may cast values to it). */
+  columnTypes: ReadonlyMap<string, string>;
   /** Unique-constraint name → field apiName, to turn a 23505 into a field error. */
   uniqueConstraints: ReadonlyMap<string, string>;
   /** Lookups from other objects that point here, for delete behaviour. */
@@ -70,6 +72,7 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
       table: def.apiName,
       fields,
       rules: (def.validationRules ?? []).filter((r) => r.active !== false),
+      columnTypes: new Map(tables.get(def.id)!.columns.map((c) => [c.name, c.sqlType])),
       uniqueConstraints,
       referencedBy: [],
       summarisedBy: [],

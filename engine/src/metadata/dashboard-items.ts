@@ -2,7 +2,7 @@ import { Problem, type FieldError } from '../errors.js';
 import { GROUPABLE, NUMERIC, ORDERED } from '../query/aggregate.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { compiledDraftObjects } from './compiled-draft.js';
-import { newItemId } from './ids.js';
+import { newItemId } from '../lib/ids.js';
 import type { DashboardDef, ObjectDef } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors.js';
 import { dashboardErrors, normalizeDashboard } from './dashboard-items.js';
-import { newItemId } from './ids.js';
+import { newItemId } from '../lib/ids.js';
 import { normalizeLayout, normalizeListView } from './normalize.js';
 import type { SchemaName } from './schemas.js';
 import { permissionSetErrors, roleErrors, type SecurityContext } from './security-items.js';

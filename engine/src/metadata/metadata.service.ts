@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, notFound } from '../errors.js';
 import { compile, type CompiledMetadata } from './compile.js';
-import { Publisher, type PublishOptions, type PublishResult } from './publish.js';
+import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
 import { DraftStore } from './store.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
 
@@ -17,9 +17,10 @@ export class MetadataService {
   constructor(
     private readonly knex: Knex,
     readonly schema: string,
+    recordSteps: readonly PublishRecordStep[] = [],
   ) {
     this.draft = new DraftStore(schema);
-    this.publisher = new Publisher(knex, schema, this.draft);
+    this.publisher = new Publisher(knex, schema, this.draft, recordSteps);
   }
 
   get compiled(): CompiledMetadata {

@@ -1,4 +1,4 @@
-import { newItemId } from './ids.js';
+import { newItemId } from '../lib/ids.js';
 import type { FieldDef, LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
 /**

@@ -4,8 +4,7 @@ import { readCatalog } from '../schema/catalog.js';
 import { desiredSchema } from '../schema/desired.js';
 import { planSchema, RefusedTypeChange, type Step } from '../schema/plan.js';
 import { runSteps, StepFailed, type StepResult } from '../schema/apply.js';
-import { refreshRollups } from '../records/rollups.js';
-import { compile } from './compile.js';
+import { compile, type CompiledMetadata } from './compile.js';
 import { diffSnapshots, type MetadataChange } from './diff.js';
 import type { DraftStore } from './store.js';
 import type { MetadataSnapshot } from './types.js';
@@ -50,6 +49,18 @@ export interface PlanEntry {
   sql: string[];
   step: Step;
 }
+
+/**
+ * Work on records that a publish does inside its transaction once the schema plan has run (the
+ * records layer's rollups, computed for new and changed rollup fields). It is handed in, since
+ * metadata sits below the records layer. `changed`: ids of the fields the release adds or changes.
+ */
+export type PublishRecordStep = (
+  trx: Knex.Transaction,
+  schema: string,
+  next: CompiledMetadata,
+  changed: ReadonlySet<string>,
+) => Promise<void>;
 
 class Rollback extends Error {
   constructor(readonly result: PublishResult) {
@@ -108,6 +119,7 @@ export class Publisher {
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly draft: DraftStore,
+    private readonly recordSteps: readonly PublishRecordStep[] = [],
   ) {}
 
   private releases(db: Knex | Knex.Transaction) {
@@ -230,7 +242,7 @@ export class Publisher {
             { plan: plan.map(publicEntry), confirmable: true },
           );
         }
-        await this.refreshPublishedRollups(trx, snapshot, diff);
+        await this.runRecordSteps(trx, snapshot, diff);
         if (options.dryRun) throw new Rollback(result);
         if (!diff.length && !plan.length && kind === 'publish' && current) return { ...result, release: current.n };
         const n = (current?.n ?? 0) + 1;
@@ -252,19 +264,11 @@ export class Publisher {
     }
   }
 
-  /** New or changed rollup fields are computed for every parent as part of the publish. */
-  private async refreshPublishedRollups(trx: Knex.Transaction, snapshot: MetadataSnapshot, diff: MetadataChange[]) {
+  private async runRecordSteps(trx: Knex.Transaction, snapshot: MetadataSnapshot, diff: MetadataChange[]) {
+    if (!this.recordSteps.length) return;
     const changed = new Set(diff.filter((c) => c.kind === 'field' && c.change !== 'removed').map((c) => c.id));
-    const children = new Set(
-      snapshot.objects
-        .flatMap((o) => o.fields)
-        .filter((f) => f.type === 'rollup' && changed.has(f.id))
-        .map((f) => f.child!),
-    );
-    if (!children.size) return;
-    const compiled = compile(0, snapshot);
-    for (const child of children)
-      await refreshRollups(trx, this.schema, compiled, compiled.objects.get(child)!, undefined);
+    const next = compile(0, snapshot);
+    for (const step of this.recordSteps) await step(trx, this.schema, next, changed);
   }
 
   /** Keeps the definitions of archived fields and objects, so they can be restored. */

@@ -1,26 +1,17 @@
 import type { Knex } from 'knex';
-import type { CompiledField } from '../metadata/compile.js';
 import { dateLiteralRange, isDateLiteral, rangeValues } from './date-literals.js';
-import { isSystem, type FilterNode, type SystemField } from './filter-parser.js';
+import type { FilterNode } from './filter-parser.js';
 
 /**
- * Stage 2: a checked filter tree → knex where-clauses. Column names come from compiled metadata
- * and go in as identifiers; every value is a binding.
+ * A checked filter tree (plain data, filter-parser.ts) → knex where-clauses. Column names come
+ * from compiled metadata and go in as identifiers; every value is a binding.
  */
 
 /** Bind values of a date literal's range for the column's kind (date or timestamptz). */
-function literalBounds(field: CompiledField | SystemField, literal: string): [string, string] {
-  const kind = !isSystem(field) && field.def.type === 'date' ? 'date' : 'datetime';
-  return rangeValues(dateLiteralRange(literal), kind);
-}
+const rangeOf = (compare: 'date' | 'datetime', literal: string): [string, string] =>
+  rangeValues(dateLiteralRange(literal), compare);
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-function bindValue(field: CompiledField | SystemField, value: unknown): unknown {
-  if (isSystem(field)) return value;
-  if (field.def.type === 'multipicklist') return value;
-  return field.type.toColumns(value, field.def)[0];
-}
 
 export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: string): void {
   switch (node.kind) {
@@ -36,16 +27,15 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
     case 'cond':
       break;
   }
-  const { field, op, value } = node;
+  const { op, value, compare } = node;
   // Conditions through a lookup (`account.industry`) read the joined row.
-  const columns = field.columns.map((name) => `${node.alias ?? alias}.${name}`);
+  const columns = node.columns.map((name) => `${node.alias ?? alias}.${name}`);
   const c = columns[0]!;
-  const multi = !isSystem(field) && field.def.type === 'multipicklist';
+  const multi = compare === 'multi';
   // "this_quarter" on a date field is a range; on a text field it is just text.
-  const temporal = isSystem(field)
-    ? field.kind === 'datetime'
-    : field.def.type === 'date' || field.def.type === 'datetime';
-  const lit = (v: unknown): v is string => temporal && isDateLiteral(v);
+  const temporal = compare === 'date' || compare === 'datetime' ? compare : undefined;
+  const lit = (v: unknown): v is string => temporal !== undefined && isDateLiteral(v);
+  const literalBounds = (literal: string) => rangeOf(temporal!, literal);
   switch (op) {
     case 'isNull':
       if (value) columns.forEach((x) => qb.whereNull(x));
@@ -53,52 +43,49 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
       return;
     case 'eq':
       if (lit(value)) {
-        const [start, end] = literalBounds(field, value);
+        const [start, end] = literalBounds(value);
         qb.where(c, '>=', start).andWhere(c, '<', end);
-      } else qb.where(c, bindValue(field, value) as Knex.Value);
+      } else qb.where(c, value as Knex.Value);
       return;
     case 'ne':
       if (lit(value)) {
-        const [start, end] = literalBounds(field, value);
+        const [start, end] = literalBounds(value);
         qb.where((sub) => sub.whereNull(c).orWhere(c, '<', start).orWhere(c, '>=', end));
-      } else qb.whereRaw('?? is distinct from ?', [c, bindValue(field, value) as Knex.Value]);
+      } else qb.whereRaw('?? is distinct from ?', [c, value as Knex.Value]);
       return;
     // A date literal is a range: after it means from its end, up to it means before its end.
     case 'gt':
-      if (lit(value)) qb.where(c, '>=', literalBounds(field, value)[1]);
-      else qb.where(c, '>', bindValue(field, value) as Knex.Value);
+      if (lit(value)) qb.where(c, '>=', literalBounds(value)[1]);
+      else qb.where(c, '>', value as Knex.Value);
       return;
     case 'gte':
-      qb.where(c, '>=', lit(value) ? literalBounds(field, value)[0] : (bindValue(field, value) as Knex.Value));
+      qb.where(c, '>=', lit(value) ? literalBounds(value)[0] : (value as Knex.Value));
       return;
     case 'lt':
-      qb.where(c, '<', lit(value) ? literalBounds(field, value)[0] : (bindValue(field, value) as Knex.Value));
+      qb.where(c, '<', lit(value) ? literalBounds(value)[0] : (value as Knex.Value));
       return;
     case 'lte':
-      if (lit(value)) qb.where(c, '<', literalBounds(field, value)[1]);
-      else qb.where(c, '<=', bindValue(field, value) as Knex.Value);
+      if (lit(value)) qb.where(c, '<', literalBounds(value)[1]);
+      else qb.where(c, '<=', value as Knex.Value);
       return;
     case 'between': {
       const [low, high] = value as unknown[];
       if (lit(low) || lit(high)) {
-        qb.where(c, '>=', lit(low) ? literalBounds(field, low)[0] : (bindValue(field, low) as Knex.Value));
-        if (lit(high)) qb.where(c, '<', literalBounds(field, high)[1]);
-        else qb.where(c, '<=', bindValue(field, high) as Knex.Value);
+        qb.where(c, '>=', lit(low) ? literalBounds(low)[0] : (low as Knex.Value));
+        if (lit(high)) qb.where(c, '<', literalBounds(high)[1]);
+        else qb.where(c, '<=', high as Knex.Value);
       } else {
-        qb.whereBetween(c, [bindValue(field, low) as Knex.Value, bindValue(field, high) as Knex.Value]);
+        qb.whereBetween(c, [low as Knex.Value, high as Knex.Value]);
       }
       return;
     }
     case 'in':
       if (multi) qb.whereRaw('?? && ?::text[]', [c, value as string[]]);
-      else qb.whereIn(c, (value as unknown[]).map((v) => bindValue(field, v)) as Knex.Value[]);
+      else qb.whereIn(c, value as Knex.Value[]);
       return;
     case 'nin':
       if (multi) qb.where((sub) => sub.whereNull(c).orWhereRaw('not (?? && ?::text[])', [c, value as string[]]));
-      else
-        qb.where((sub) =>
-          sub.whereNull(c).orWhereNotIn(c, (value as unknown[]).map((v) => bindValue(field, v)) as Knex.Value[]),
-        );
+      else qb.where((sub) => sub.whereNull(c).orWhereNotIn(c, value as Knex.Value[]));
       return;
     case 'contains':
       if (multi) qb.whereRaw('?? @> ?::text[]', [c, value as string[]]);

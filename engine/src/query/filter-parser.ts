@@ -14,10 +14,26 @@ import type { CompiledField, CompiledObject } from '../metadata/compile.js';
  *   cond     := { op: value, … } | value            (a bare value means eq)
  */
 
-export type FilterNode =
-  | { kind: 'and' | 'or'; items: FilterNode[] }
-  | { kind: 'not'; item: FilterNode }
-  | { kind: 'cond'; field: CompiledField | SystemField; op: FilterOperator; value: unknown; alias?: string };
+export type FilterNode = { kind: 'and' | 'or'; items: FilterNode[] } | { kind: 'not'; item: FilterNode } | Condition;
+
+/** One checked condition, as plain data: the columns it reads and the values to bind. */
+export interface Condition {
+  kind: 'cond';
+  /** The field as the filter names it: `amount`, `account.industry`. */
+  path: string;
+  /** The field's columns (a composite field has several). */
+  columns: string[];
+  /** Set for a condition through a lookup: the join's alias. */
+  alias?: string;
+  op: FilterOperator;
+  /**
+   * The value as the column holds it (each element of in, nin and between); date literals such
+   * as `this_quarter` as written, since their range depends on the day the query runs.
+   */
+  value: unknown;
+  /** date and datetime columns take date literals; multi is a multipicklist's text[] column. */
+  compare: 'plain' | 'date' | 'datetime' | 'multi';
+}
 
 /** System columns can be filtered and sorted like fields. */
 export interface SystemField {
@@ -151,7 +167,7 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
         for (const op of Object.keys(conds)) {
           if (++conditions > MAX_CONDITIONS) fail(at, 'size', `a filter holds at most ${MAX_CONDITIONS} conditions`);
           const node = condition(field, op, conds[op], `${at}/${op}`);
-          items.push(resolved.alias ? ({ ...node, alias: resolved.alias } as FilterNode) : node);
+          items.push(resolved.alias ? { ...node, path: key, alias: resolved.alias } : node);
         }
       }
     }
@@ -160,7 +176,7 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
   return walk(raw, '', 0);
 }
 
-function condition(field: CompiledField | SystemField, op: string, value: unknown, path: string): FilterNode {
+function condition(field: CompiledField | SystemField, op: string, value: unknown, path: string): Condition {
   const name = isSystem(field) ? field.name : field.def.apiName;
   const allowed = isSystem(field) ? SYSTEM_OPERATORS[field.kind] : field.operators;
   if (!(FILTER_OPERATORS as readonly string[]).includes(op))
@@ -204,5 +220,24 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
       if (value === null) fail(path, 'type', `use isNull to match empty values`);
       checkScalar(field, value, path, true);
   }
-  return { kind: 'cond', field, op: operator, value };
+  const compare = compareOf(field);
+  const bound = (v: unknown) =>
+    (compare === 'date' || compare === 'datetime') && isDateLiteral(v) ? v : columnValue(field, v);
+  const converted =
+    operator === 'isNull' || operator === 'contains' || operator === 'startsWith' || compare === 'multi'
+      ? value
+      : Array.isArray(value)
+        ? value.map(bound)
+        : bound(value);
+  return { kind: 'cond', path: name, columns: [...field.columns], op: operator, value: converted, compare };
 }
+
+function compareOf(field: CompiledField | SystemField): Condition['compare'] {
+  if (isSystem(field)) return field.kind === 'datetime' ? 'datetime' : 'plain';
+  if (field.def.type === 'multipicklist') return 'multi';
+  return field.def.type === 'date' || field.def.type === 'datetime' ? field.def.type : 'plain';
+}
+
+/** A checked API value as its (first) column holds it. */
+const columnValue = (field: CompiledField | SystemField, value: unknown): unknown =>
+  isSystem(field) ? value : field.type.toColumns(value, field.def)[0];

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import { badRequest, Problem, type FieldError } from '../errors.js';
-import type { CompiledObject } from '../metadata/compile.js';
+import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { isPlainObject, MAX_BULK } from './bulk.js';
 import { lockTargets, rowIds } from './bulk-targets.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../security/caller.js';
 import { idempotent, requestHash } from './idempotency.js';
+import { deleteWithChildren } from './cascade.js';
 
 /**
  * Bulk delete by id (POST /records/{object}/bulk-delete { ids }): up to 10,000 records to the
@@ -13,14 +14,6 @@ import { idempotent, requestHash } from './idempotency.js';
  * (restrict refuses, setNull clears), rollups refreshed, a `deleted` history entry. All-or-none
  * by default.
  */
-
-/** The records service's delete to the recycle bin, with its cascades (RecordsService.softDelete). */
-export type SoftDelete = (
-  trx: Knex.Transaction,
-  object: CompiledObject,
-  ids: string[],
-  caller: Caller,
-) => Promise<void>;
 
 export interface BulkDeleteRequest {
   ids: unknown[];
@@ -60,8 +53,12 @@ export class BulkDeleter {
   constructor(
     private readonly knex: Knex,
     private readonly schema: string,
-    private readonly softDelete: SoftDelete,
+    private readonly metadata: () => CompiledMetadata,
   ) {}
+
+  private toBin(trx: Knex.Transaction, object: CompiledObject, ids: string[], caller: Caller): Promise<void> {
+    return deleteWithChildren({ trx, schema: this.schema, metadata: this.metadata(), caller }, object, ids);
+  }
 
   run(
     object: CompiledObject,
@@ -109,14 +106,14 @@ export class BulkDeleter {
     const idOf = (i: number) => targets.get(i)!.id as string;
     try {
       // A savepoint: a refusal part-way through a cascade leaves nothing behind.
-      await trx.transaction((sp) => this.softDelete(sp, object, good.map(idOf), caller));
+      await trx.transaction((sp) => this.toBin(sp, object, good.map(idOf), caller));
     } catch (e) {
       if (!isConflict(e)) throw e;
       // Some record is held by a restrict lookup (its own or a cascaded child's): find which,
       // one savepoint a record, so every refused row is named and the others still go.
       for (const i of good) {
         try {
-          await trx.transaction((sp) => this.softDelete(sp, object, [idOf(i)], caller));
+          await trx.transaction((sp) => this.toBin(sp, object, [idOf(i)], caller));
         } catch (one) {
           if (!isConflict(one)) throw one;
           const first = one.errors[0];

@@ -3,7 +3,7 @@ import type { FieldError } from '../errors.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { recordAccessSql } from '../security/record-access.js';
 import { chunks } from './bulk.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../security/caller.js';
 
 /**
  * The records a bulk update or delete names by id, read and locked in one pass with what the

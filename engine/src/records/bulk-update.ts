@@ -11,7 +11,7 @@ import {
   type BulkRowResult,
 } from './bulk.js';
 import { lockTargets, rowIds } from './bulk-targets.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../security/caller.js';
 import { translateDbError } from './db-errors.js';
 import { recordManyChanges } from './history.js';
 import { idempotent, requestHash } from './idempotency.js';

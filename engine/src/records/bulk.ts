@@ -2,12 +2,12 @@ import type { Knex } from 'knex';
 import { badRequest, invalid, Problem, type FieldError } from '../errors.js';
 import { idempotent, requestHash } from './idempotency.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import { uuidv7 } from '../metadata/ids.js';
+import { uuidv7 } from '../lib/ids.js';
 import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../security/caller.js';
 import { recordEvents, recordManyChanges } from './history.js';
 import { recordAccessSql } from '../security/record-access.js';
 

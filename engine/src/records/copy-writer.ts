@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CompiledObject } from '../metadata/compile.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../security/caller.js';
 import { recordEvents } from './history.js';
 
 /**

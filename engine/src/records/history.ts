@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import type { Access } from '../security/access.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../security/caller.js';
 
 /**
  * Field history: every record change leaves entries in _field_history in the transaction of the
@@ -37,8 +37,10 @@ export async function recordEvents(
 
 /**
  * One new record's INSERT (`insert into … returning …`) with its `created` entry, as one
- * statement answering `select` over the inserted row `ins`. Flat `?`/`??` SQL (fragments are
- * SQL text, never input), so its text can be converted once per shape (insert-statement.ts).
+ * statement answering `select` over the inserted row `ins`. With a session check (the CTE `_s`,
+ * query/session-check.ts) the answer is one row even when nothing was inserted. Flat `?`/`??`
+ * SQL (fragments are SQL text, never input), so its text can be converted once per shape
+ * (insert-statement.ts).
  */
 export function insertWithHistory(
   schema: string,
@@ -46,10 +48,20 @@ export function insertWithHistory(
   insert: SqlFragment,
   select: SqlFragment,
   caller: Caller,
+  session?: SqlFragment,
 ): SqlFragment {
+  const checked = session ? `_s as (${session.sql}), ` : '';
   return {
-    sql: `with ins as (${insert.sql}), h as (insert into ?? (object_id, record_id, event, user_id, via) select ?, id, 'created', ?, ? from ins) select ${select.sql} from ins`,
-    bindings: [...insert.bindings, historyTable(schema), object.def.id, caller.userId, caller.via, ...select.bindings],
+    sql: `with ${checked}ins as (${insert.sql}), h as (insert into ?? (object_id, record_id, event, user_id, via) select ?, id, 'created', ?, ? from ins) select ${select.sql} from ${session ? '_s left join ins on true' : 'ins'}`,
+    bindings: [
+      ...(session?.bindings ?? []),
+      ...insert.bindings,
+      historyTable(schema),
+      object.def.id,
+      caller.userId,
+      caller.via,
+      ...select.bindings,
+    ],
   };
 }
 
@@ -78,42 +90,42 @@ export async function recordManyChanges(
   for (let i = 0; i < rows.length; i += 1000) await db(historyTable(schema)).insert(rows.slice(i, i + 1000));
 }
 
-function changeEntries(object: CompiledObject, before: Row, after: Row, caller: Caller): Row[] {
-  const rows = [];
-  for (const name of object.fields.keys()) {
-    const field = object.fields.get(name)!;
+/** One field whose value differs between two API records: its key and both values as JSON text. */
+export interface FieldChange {
+  field: string;
+  old: string;
+  new: string;
+}
+
+/** The changes `updated` entries record: editable fields and companions, and the owner. */
+export function fieldChanges(object: CompiledObject, before: Row, after: Row): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const [name, field] of object.fields) {
     // Computed fields change because others did; their history says nothing new.
     if (field.type.readOnly) continue;
     const keys = [name, ...Object.keys(field.type.companions ?? {}).map((k) => `${name}__${k}`)];
     for (const key of keys) {
-      const was = before[key] ?? null;
-      const now = after[key] ?? null;
-      if (JSON.stringify(was) === JSON.stringify(now)) continue;
-      rows.push({
-        object_id: object.def.id,
-        record_id: after.id,
-        event: 'updated',
-        field: key,
-        old_value: JSON.stringify(was),
-        new_value: JSON.stringify(now),
-        user_id: caller.userId,
-        via: caller.via,
-      });
+      const was = JSON.stringify(before[key] ?? null);
+      const now = JSON.stringify(after[key] ?? null);
+      if (was !== now) changes.push({ field: key, old: was, new: now });
     }
   }
-  if (before.owner_id !== after.owner_id) {
-    rows.push({
-      object_id: object.def.id,
-      record_id: after.id,
-      event: 'updated',
-      field: 'owner_id',
-      old_value: JSON.stringify(before.owner_id),
-      new_value: JSON.stringify(after.owner_id),
-      user_id: caller.userId,
-      via: caller.via,
-    });
-  }
-  return rows;
+  if (before.owner_id !== after.owner_id)
+    changes.push({ field: 'owner_id', old: JSON.stringify(before.owner_id), new: JSON.stringify(after.owner_id) });
+  return changes;
+}
+
+function changeEntries(object: CompiledObject, before: Row, after: Row, caller: Caller): Row[] {
+  return fieldChanges(object, before, after).map((c) => ({
+    object_id: object.def.id,
+    record_id: after.id,
+    event: 'updated',
+    field: c.field,
+    old_value: c.old,
+    new_value: c.new,
+    user_id: caller.userId,
+    via: caller.via,
+  }));
 }
 
 export interface HistoryEntry {

@@ -7,7 +7,7 @@ import { CsvError, parse } from 'csv-parse';
 import type { Knex } from 'knex';
 import { badRequest, notFound, Problem, type FieldError } from '../errors.js';
 import type { CompiledField, CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import { uuidv7 } from '../metadata/ids.js';
+import { uuidv7 } from '../lib/ids.js';
 import { BulkWriter, checkUpsertOn, type BulkRequest, type BulkResult } from './bulk.js';
 import { RowWriter, serverIsPGlite } from './copy-writer.js';
 import { csvLine, numberCell, textCell } from './csv.js';
@@ -15,7 +15,7 @@ import { CsvRecordReader, CsvSyntaxError } from './csv-reader.js';
 import { coerceRow, mapHeaders, parseMapping, type ImportColumn } from './csv-import.js';
 import { translateDbError } from './db-errors.js';
 import { validateBody } from './record-validator.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../security/caller.js';
 
 /**
  * CSV import as a background job. The request only stores the upload in a private temp folder,

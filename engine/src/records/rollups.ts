@@ -49,6 +49,19 @@ export async function refreshRollups(
   }
 }
 
+/** A publish's record step (metadata/publish.ts): new or changed rollups computed for every parent. */
+export const refreshPublishedRollups = async (
+  trx: Knex.Transaction,
+  schema: string,
+  next: CompiledMetadata,
+  changed: ReadonlySet<string>,
+): Promise<void> => {
+  for (const child of next.objects.values()) {
+    if (child.summarisedBy.some(({ field }) => changed.has(field.id)))
+      await refreshRollups(trx, schema, next, child, undefined);
+  }
+};
+
 async function refreshOne(
   trx: Knex.Transaction,
   schema: string,

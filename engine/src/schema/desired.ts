@@ -1,6 +1,6 @@
 import { parseAutonumberFormat } from '../fields/autonumber.js';
 import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
-import { shortHash } from '../metadata/ids.js';
+import { shortHash } from '../lib/ids.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { compileFormula } from '../rules/formula-sql.js';
 import { ownerIndexes } from './list-indexes.js';

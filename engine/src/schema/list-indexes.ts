@@ -1,5 +1,5 @@
 import { FIELD_TYPE_DEFS } from '../fields/index.js';
-import { shortHash } from '../metadata/ids.js';
+import { shortHash } from '../lib/ids.js';
 import type { ListViewDef, ObjectDef } from '../metadata/types.js';
 import type { DesiredColumn, DesiredConstraint, IndexKey } from './desired.js';
 

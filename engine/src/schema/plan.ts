@@ -1,4 +1,4 @@
-import { shortHash } from '../metadata/ids.js';
+import { shortHash } from '../lib/ids.js';
 import type { Catalog, CatalogColumn, CatalogTable } from './catalog.js';
 import type { DesiredColumn, DesiredConstraint, DesiredTable } from './desired.js';
 import { classifyTypeChange, type TypeChange } from './type-change.js';

@@ -2,9 +2,10 @@ import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { invalid, notFound, Problem, unauthorized } from '../errors.js';
-import { LruMap } from '../db/lru.js';
+import { LRUCache } from 'lru-cache';
 import { runQuery } from '../db/prepared.js';
-import { uuidv7 } from '../metadata/ids.js';
+import { uuidv7 } from '../lib/ids.js';
+import type { SessionCheck } from '../query/session-check.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -64,7 +65,7 @@ class IpLimiter {
 
 /** Failed logins for e-mails that have no account, counted like an account's (per process, bounded). */
 class UnknownAccounts {
-  private readonly failures = new LruMap<string, { count: number; until?: Date }>(10_000);
+  private readonly failures = new LRUCache<string, { count: number; until?: Date }>({ max: 10_000 });
 
   lockedUntil(email: string): Date | undefined {
     return this.failures.get(email)?.until;
@@ -100,7 +101,7 @@ export class AuthService {
   private readonly ipLimiter = new IpLimiter();
   private readonly unknownAccounts = new UnknownAccounts();
   /** Principals of recently seen tokens, by token hash: only ever a guess, checked by the statement that uses it. */
-  private readonly recent = new LruMap<string, Principal>(10_000);
+  private readonly recent = new LRUCache<string, Principal>({ max: 10_000 });
 
   /** tokenPrefix names the tenant in its tokens ("acme."), so requests find the tenant that issued them. */
   constructor(
@@ -265,26 +266,26 @@ export class AuthService {
   }
 
   /**
-   * The principal this token had on its last request, if this process saw it — a guess — with a
-   * SQL condition that holds only while the token is a live session of an active user whose
-   * grants are exactly those. A list page or a create built from the guess carries the condition,
-   * so the one statement both checks the session and does the work: if anything changed —
-   * logout, deactivation, a removed permission set, a new role — the statement returns or writes
-   * nothing, and the request is redone after a full session check.
+   * The principal this token had on its last request, if this process saw it — a guess — with
+   * the session check (query/session-check.ts) that holds only while the token is a live session
+   * of an active user whose grants are exactly those (_users.grants_stamp, kept by migration 008's
+   * triggers). A statement built from the guess carries the check and answers it, so one
+   * statement both checks the session and does the work: if anything changed — logout,
+   * deactivation, a removed permission set, a new role — it does nothing and says so, and the
+   * request is redone after a full session check.
    */
-  recentSession(token: string): { principal: Principal; guard: { sql: string; bindings: unknown[] } } | undefined {
-    const hash = sha256(token);
-    const principal = this.recent.get(hash);
-    return principal && { principal, guard: this.sessionGuard(hash, principal) };
-  }
-
-  private sessionGuard(hash: string, principal: Principal): { sql: string; bindings: unknown[] } {
-    return {
-      // A live session of this active user, whose grants_stamp (migration 008, kept by triggers)
-      // still says these grants; the function is migration 009's.
-      sql: '??.tsr_session_holds(?, ?::uuid, ?::bigint, ?)',
-      bindings: [this.schema, hash, principal.id, principal.grantsStamp, principal.via === 'session'],
+  recentSession(token: string): { principal: Principal; session: SessionCheck } | undefined {
+    const tokenHash = sha256(token);
+    const principal = this.recent.get(tokenHash);
+    if (!principal) return undefined;
+    const session = {
+      schema: this.schema,
+      tokenHash,
+      userId: principal.id,
+      grantsStamp: principal.grantsStamp!,
+      named: principal.via === 'token',
     };
+    return { principal, session };
   }
 
   /** A user's principal without a session (access explanations). Inactive users have no access at all. */

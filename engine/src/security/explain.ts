@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { notFound } from '../errors.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import type { Caller } from '../records/caller.js';
-import type { RecordsService } from '../records/records.service.js';
+import type { Caller, RequireRecord } from './caller.js';
 import { compileFormula } from '../rules/formula-sql.js';
 import { Access } from './access.js';
 import type { AuthService } from './auth.service.js';
@@ -23,13 +22,13 @@ export interface AccessGrant {
 }
 
 export async function explainAccess(
-  deps: { knex: Knex; schema: string; compiled: CompiledMetadata; records: RecordsService; auth: AuthService },
+  deps: { knex: Knex; schema: string; compiled: CompiledMetadata; requireRecord: RequireRecord; auth: AuthService },
   objectName: string,
   id: string,
   userId: unknown,
   caller: Caller,
 ) {
-  const object = await deps.records.requireRecord(objectName, id, caller);
+  const object = await deps.requireRecord(objectName, id, caller);
   const who = typeof userId === 'string' && userId !== '' ? userId : caller.userId;
   if (who !== caller.userId) caller.access.requireSystem('manageUsers');
   const principal = await deps.auth.principalOf(who);

@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { badRequest, invalid, notFound, type FieldError } from '../errors.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import { uuidv7 } from '../metadata/ids.js';
-import type { Caller } from '../records/caller.js';
-import type { RecordsService } from '../records/records.service.js';
+import { uuidv7 } from '../lib/ids.js';
+import type { Caller, RequireRecord } from './caller.js';
 
 /**
  * Manual sharing: one record shared with one user or one group, read or edit. Anyone who can see
@@ -25,7 +24,7 @@ export class SharesService {
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly compiled: () => CompiledMetadata,
-    private readonly records: RecordsService,
+    private readonly requireRecord: RequireRecord,
   ) {}
 
   private table(db: Knex | Knex.Transaction = this.knex) {
@@ -33,7 +32,7 @@ export class SharesService {
   }
 
   async list(objectName: string, id: string, caller: Caller): Promise<Share[]> {
-    const object = await this.records.requireRecord(objectName, id, caller);
+    const object = await this.requireRecord(objectName, id, caller);
     const rows = await this.table()
       .where({ object_id: object.def.id, record_id: id })
       .orderBy('created_at')
@@ -42,7 +41,7 @@ export class SharesService {
   }
 
   async add(objectName: string, id: string, input: unknown, caller: Caller): Promise<Share> {
-    const object = await this.records.requireRecord(objectName, id, caller, 'full');
+    const object = await this.requireRecord(objectName, id, caller, 'full');
     const body = (input && typeof input === 'object' && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
     for (const key of Object.keys(body))
@@ -77,7 +76,7 @@ export class SharesService {
   }
 
   async remove(objectName: string, id: string, shareId: string, caller: Caller): Promise<void> {
-    const object = await this.records.requireRecord(objectName, id, caller, 'full');
+    const object = await this.requireRecord(objectName, id, caller, 'full');
     const n = /^[0-9a-f-]{36}$/i.test(shareId)
       ? await this.table().where({ id: shareId, object_id: object.def.id, record_id: id }).delete()
       : 0;

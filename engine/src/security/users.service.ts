@@ -2,7 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound, Problem, type FieldError } from '../errors.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import { uuidv7 } from '../metadata/ids.js';
+import { uuidv7 } from '../lib/ids.js';
 import { forbidden, type Access } from './access.js';
 import { grantsBeyond } from './grant-check.js';
 import type { SetupAudit } from './setup-audit.js';

@@ -1,14 +1,21 @@
-import type { Router } from 'express';
 import type { Knex } from 'knex';
-import type { HotRoutes } from '../api/hot-routes.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
 import { CurrencyService } from '../records/currencies.js';
+import { CsvExporter } from '../records/csv-export.js';
 import { ImportJobs } from '../records/import-jobs.js';
 import { RecordsService } from '../records/records.service.js';
+import { refreshPublishedRollups } from '../records/rollups.js';
+import { search, type SearchHit, type SearchInput } from '../records/search.js';
+import type { Access } from '../security/access.js';
 import { AuthService, generatePassword } from '../security/auth.service.js';
+import type { Caller } from '../security/caller.js';
+import { explainAccess } from '../security/explain.js';
 import { SetupAudit } from '../security/setup-audit.js';
+import { SharesService } from '../security/shares.service.js';
+import { UsersService } from '../security/users.service.js';
+import { UserViewsService } from '../views/user-views.service.js';
 
 /**
  * One tenant: a Postgres schema with its own metadata, records, users, sessions and audit, and
@@ -24,11 +31,14 @@ export interface Tenant {
   auth: AuthService;
   currencies: CurrencyService;
   imports: ImportJobs;
+  exporter: CsvExporter;
   audit: SetupAudit;
-  /** The tenant's /api router, built once (api/tenant-api.ts). */
-  api?: Router;
-  /** Its list page and create handlers on the host's flat routes (api/hot-routes.ts). */
-  hot?: HotRoutes;
+  users: UsersService;
+  shares: SharesService;
+  views: UserViewsService;
+  search(input: SearchInput, access: Access): Promise<SearchHit[]>;
+  /** Who may do what to one record, and why (GET …/{id}/access). */
+  explain(object: string, id: string, userId: unknown, caller: Caller): ReturnType<typeof explainAccess>;
 }
 
 export interface OpenOptions {
@@ -46,7 +56,7 @@ export interface OpenOptions {
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
 export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tenant> {
   const { schema } = options;
-  const metadata = new MetadataService(knex, schema);
+  const metadata = new MetadataService(knex, schema, [refreshPublishedRollups]);
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix);
   const currencies = new CurrencyService(knex, schema);
   const records = new RecordsService(knex, schema, () => metadata.compiled, currencies);
@@ -75,6 +85,9 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
   await metadata.load();
   await currencies.load();
   await imports.recover();
+  const compiled = () => metadata.compiled;
+  const audit = new SetupAudit(knex, schema);
+  const requireRecord = records.requireRecord.bind(records);
   return {
     name: options.name,
     schema,
@@ -83,6 +96,13 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     auth,
     currencies,
     imports,
-    audit: new SetupAudit(knex, schema),
+    exporter: new CsvExporter(knex, schema, compiled),
+    audit,
+    users: new UsersService(knex, schema, compiled, audit),
+    shares: new SharesService(knex, schema, compiled, requireRecord),
+    views: new UserViewsService(knex, schema, compiled),
+    search: (input, access) => search(knex, schema, metadata.compiled, input, access),
+    explain: (object, id, userId, caller) =>
+      explainAccess({ knex, schema, compiled: metadata.compiled, requireRecord, auth }, object, id, userId, caller),
   };
 }

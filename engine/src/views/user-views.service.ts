@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, notFound, type FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import { uuidv7 } from '../metadata/ids.js';
+import { uuidv7 } from '../lib/ids.js';
 import type { Access } from '../security/access.js';
 import { applyRenames, currentNames, filterPaths, refsOf, sortPaths, type FieldRefs } from './field-refs.js';
 import { assertSavable, viewAsNow, type ViewContext } from './view-check.js';

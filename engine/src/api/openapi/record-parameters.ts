@@ -1,6 +1,6 @@
 import type { FilterOperator, JsonSchema } from '../../fields/field-type.js';
 import type { CompiledField, CompiledObject } from '../../metadata/compile.js';
-import { SYSTEM_OUTPUT } from '../../records/record-shape.js';
+import { SYSTEM_OUTPUT } from '../../query/record-json.js';
 import { ref } from './operation.js';
 import { GROUPABLE, NUMERIC, ORDERED } from '../../query/aggregate.js';
 

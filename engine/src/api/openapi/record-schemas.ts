@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../../fields/field-type.js';
 import type { CompiledField, CompiledObject } from '../../metadata/compile.js';
 import { checkUpsertOn, MAX_BULK } from '../../records/bulk.js';
-import { SYSTEM_OUTPUT } from '../../records/record-shape.js';
+import { SYSTEM_OUTPUT } from '../../query/record-json.js';
 import { isFormulaDefault } from '../../rules/json-logic.js';
 import { english, ref } from './operation.js';
 

@@ -32,11 +32,18 @@ export function searchableColumns(object: CompiledObject, access?: Access): stri
     .map((f) => f.columns[0]!);
 }
 
+/** The query parameters of GET /api/v1/search, unchecked. */
+export interface SearchInput {
+  q?: unknown;
+  objects?: unknown;
+  limit?: unknown;
+}
+
 export async function search(
   knex: Knex,
   schema: string,
   compiled: CompiledMetadata,
-  input: { q?: unknown; objects?: unknown; limit?: unknown },
+  input: SearchInput,
   access: Access,
 ): Promise<SearchHit[]> {
   const q = typeof input.q === 'string' ? input.q.trim() : '';

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { v7 } from 'uuid';
 
 /** A new stable id for a metadata item: a kind prefix and 12 random base-36 characters. */
 export function newItemId(
@@ -15,20 +16,18 @@ export function shortHash(text: string, length = 12): string {
   return crypto.createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
-/** Random bytes for uuidv7, drawn 4 KB at a time: a call per id cost CSV import 5 µs a row. */
+// uuid's own random source costs 2.3 µs an id against 0.38 µs with bytes drawn 4 KB at a time
+// (measured on 1M ids); a CSV import makes one per row.
 const pool = Buffer.alloc(4096);
 let poolAt = pool.length;
 
-/** A UUIDv7: time-ordered, so new records land at the end of the primary-key index. */
-export function uuidv7(): string {
-  if (poolAt + 10 > pool.length) {
+function randomBytes16(): Uint8Array {
+  if (poolAt + 16 > pool.length) {
     crypto.randomFillSync(pool);
     poolAt = 0;
   }
-  // 74 random bits from 10 bytes: rand_a's 12, then rand_b's 62 (2 beside the variant bits, 12, 48).
-  const random = pool.toString('hex', poolAt, poolAt + 10);
-  poolAt += 10;
-  const ms = Date.now().toString(16).padStart(12, '0');
-  const variant = (8 | (parseInt(random[3]!, 16) & 3)).toString(16);
-  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
+  return pool.subarray(poolAt, (poolAt += 16));
 }
+
+/** A UUIDv7: time-ordered, so new records land at the end of the primary-key index. */
+export const uuidv7 = (): string => v7({ random: randomBytes16() });

@@ -20,8 +20,9 @@ describe('uuidv7', () => {
 
   it('spreads its random bits over every position, across pool refills', () => {
     const ids = Array.from({ length: 2000 }, () => uuidv7().replace(/-/g, ''));
-    for (const position of [13, 14, 15, 17, 18, 19, 20, 31])
-      expect(new Set(ids.map((id) => id[position])).size).toBe(16);
+    for (const position of [14, 15, 17, 18, 19, 20, 31]) expect(new Set(ids.map((id) => id[position])).size).toBe(16);
+    // uuid's v7 keeps the top bit of its 12-bit counter (rand_a) clear, so it can count up.
+    expect(new Set(ids.map((id) => id[13])).size).toBe(8);
     expect(new Set(ids.map((id) => id[16])).size).toBe(4); // the variant nibble: 8, 9, a, b
   });
 });

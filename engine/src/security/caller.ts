@@ -1,0 +1,33 @@
+import type { CompiledObject } from '../metadata/compile.js';
+import type { SessionCheck } from '../query/session-check.js';
+import type { Access } from './access.js';
+
+/** Which path a change came through, as field history records it. */
+export type Via = 'api' | 'ui' | 'bulk' | 'import';
+
+/** Who a read or write is made for: their access, the language their messages come back in, and the path. */
+export interface Caller {
+  userId: string;
+  locale: string;
+  access: Access;
+  via: Via;
+  /**
+   * Set when the session is only presumed: the check the statement doing the work carries, so
+   * that it does nothing unless the session is still exactly what was presumed.
+   */
+  session?: SessionCheck;
+}
+
+/** The presumed session did not hold, or the work takes more than one statement: check it in full and redo. */
+export class SessionUnverified extends Error {}
+
+/**
+ * The object of a record the caller can see (404 otherwise) and has `need` access to (403): what
+ * sharing and access explanations ask of the records layer before they touch a record.
+ */
+export type RequireRecord = (
+  object: string,
+  id: string,
+  caller: Caller,
+  need?: 'edit' | 'full',
+) => Promise<CompiledObject>;
