@@ -215,7 +215,7 @@ export class ImportJobs {
     const mapping = parseMapping(options.mapping);
     if (upload.length !== undefined && upload.length > MAX_IMPORT_BYTES) throw tooLarge();
     if (this.closing)
-      throw new Problem(503, 'Service unavailable', 'the server is shutting down; send the file again in a moment');
+      throw new Problem('service-unavailable', 'the server is shutting down; send the file again in a moment');
 
     const id = uuidv7();
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${id}-`));
@@ -243,8 +243,7 @@ export class ImportJobs {
       ];
       if (denied.length) {
         throw new Problem(
-          403,
-          'Forbidden',
+          'forbidden',
           `you may not edit ${denied.join(', ')}; nothing was imported`,
           denied.map((field) => ({
             field,
@@ -723,7 +722,7 @@ function parseMode(input: unknown): ImportMode {
 }
 
 const tooLarge = () =>
-  new Problem(413, 'Payload too large', `a CSV import holds at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, [
+  new Problem('payload-too-large', `a CSV import holds at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, [
     { field: '/', code: 'size', message: 'split the file' },
   ]);
 

@@ -494,8 +494,7 @@ export class RecordsService {
       });
       if (ifMatch !== undefined && current.version !== ifMatch) {
         throw new Problem(
-          412,
-          'Precondition failed',
+          'stale-version',
           `the record changed since version ${ifMatch}; it is now at version ${current.version}`,
           [{ field: 'If-Match', code: 'stale', message: 'reload the record and try again' }],
         );
@@ -734,8 +733,7 @@ export class RecordsService {
     );
     if (denied.length) {
       throw new Problem(
-        403,
-        'Forbidden',
+        'forbidden',
         `you may not edit ${denied.join(', ')}; nothing was saved`,
         denied.map((field) => ({
           field,
