@@ -29,7 +29,7 @@ export const problemSchemas: Record<string, JsonSchema> = {
     type: 'object',
     description:
       'An RFC 9457 problem: every 4xx and 5xx answer. `errors` names each field and rule that failed; nothing was written.',
-    required: ['type', 'title', 'status'],
+    required: ['type', 'title', 'status', 'detail', 'errors'],
     properties: {
       type: {
         type: 'string',
