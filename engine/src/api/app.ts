@@ -1,5 +1,5 @@
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { notFound, unauthorized } from '../errors.js';
+import { loginFailed, notFound, sessionExpired } from '../errors.js';
 import { DEFAULT_TENANT, TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { sessionToken } from './auth.router.js';
@@ -42,7 +42,9 @@ export function buildApp(host: AppHost): Express {
   const tenantFor = async (req: Request): Promise<Tenant> => {
     const tenant = await host.tenants.find(tenantOf(req));
     if (!tenant)
-      throw unauthorized(isLogin(req) ? 'e-mail or password is wrong' : 'the token is missing, expired or revoked');
+      throw isLogin(req)
+        ? loginFailed('e-mail or password is wrong')
+        : sessionExpired('the token is missing, expired or revoked');
     return tenant;
   };
   // The hottest requests first, on flat routes of their own (hot-routes.ts).

@@ -46,8 +46,7 @@ export function authRouter(auth: AuthService, compiled: () => CompiledMetadata, 
     const unknown = Object.keys(body).filter((k) => k !== 'name' && k !== 'days');
     if (unknown.length)
       throw new Problem(
-        400,
-        'Bad request',
+        'bad-request',
         'the body has properties tokens do not have',
         unknown.map((field) => ({ field, code: 'unknownField', message: 'a token has a name and days' })),
       );
@@ -78,7 +77,7 @@ export function sessionToken(req: Request): { token: string; cookie: boolean } |
   const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
   if (cookie === undefined) return undefined;
   if (req.headers[CSRF_HEADER] !== 'XMLHttpRequest') {
-    throw new Problem(403, 'Forbidden', 'a request signed in by cookie must send X-Requested-With: XMLHttpRequest', [
+    throw new Problem('forbidden', 'a request signed in by cookie must send X-Requested-With: XMLHttpRequest', [
       { field: 'X-Requested-With', code: 'csrf', message: 'add the header, or send Authorization: Bearer <token>' },
     ]);
   }

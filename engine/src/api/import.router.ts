@@ -59,7 +59,7 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
       );
     }
     if (!req.is('text/csv')) {
-      throw new Problem(415, 'Unsupported media type', 'send the file as the body with Content-Type: text/csv', [
+      throw new Problem('unsupported-media-type', 'send the file as the body with Content-Type: text/csv', [
         { field: 'Content-Type', code: 'type', message: 'expected text/csv' },
       ]);
     }
@@ -69,7 +69,7 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
       .replace(/"/g, '')
       .toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      throw new Problem(415, 'Unsupported media type', 'CSV files are read as UTF-8', [
+      throw new Problem('unsupported-media-type', 'CSV files are read as UTF-8', [
         { field: 'Content-Type', code: 'charset', message: 'save the file as UTF-8' },
       ]);
     }

@@ -47,7 +47,7 @@ export function metaGuard(
     if (segment === 'permission-sets' && req.method !== 'DELETE') {
       const errors = grantsBeyond(access, body as unknown as PermissionSetDef, compiled());
       if (errors.length)
-        throw new Problem(403, 'Forbidden', 'a permission set can grant only what you hold; nothing was saved', errors);
+        throw new Problem('forbidden', 'a permission set can grant only what you hold; nothing was saved', errors);
     }
     // An object's sharing (org-wide default, criteria rules) decides who sees its records: a
     // security setting, so changing it needs manageUsers like the other security metadata.

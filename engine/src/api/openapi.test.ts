@@ -12,11 +12,11 @@ import { UsersService } from '../security/users.service.js';
 import { TenantRegistry } from '../tenants/registry.js';
 import { checkApiName } from '../metadata/identifiers.js';
 import { ITEM_SPECS } from '../metadata/kinds.js';
-import { Problem } from '../errors.js';
+import { ERROR_CODE_LIST, ERROR_CODES, Problem, PROBLEM_KIND_LIST, PROBLEM_KINDS } from '../errors.js';
 import { SESSION_COOKIE } from './auth.router.js';
 import { metaGuard } from './meta-guard.js';
 import { KIND_DOCS, kindPath } from './openapi/meta-paths.js';
-import { FORBIDDEN_CODES } from './openapi/operation.js';
+import { FORBIDDEN_CODES, PROBLEM_RESPONSES } from './openapi/operation.js';
 import { setupAuditRouter } from './users.router.js';
 import { compile, type CompiledMetadata } from '../metadata/compile.js';
 import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
@@ -279,7 +279,7 @@ describe('buildOpenApi on the core pack', () => {
       expect(forbidden.description, `${method} ${path}`).toContain('`csrf`');
       expect(forbidden.description, `${method} ${path}`).toContain('`systemPermission`');
       for (const [, code] of forbidden.description.matchAll(/- `(\w+)`/g))
-        expect(Object.keys(FORBIDDEN_CODES), `${method} ${path}`).toContain(code);
+        expect(FORBIDDEN_CODES, `${method} ${path}`).toContain(code);
     }
     const codes = (path: string, method: string) =>
       [...(doc.paths[path][method].responses['403'].description as string).matchAll(/- `(\w+)`/g)].map((m) => m[1]);
@@ -406,11 +406,83 @@ describe('buildOpenApi on the core pack', () => {
   });
 
   it('answers ETag on reads and takes If-Match on updates', () => {
+    const etag = { $ref: '#/components/headers/ETag' };
     const item = doc.paths['/api/v1/records/account/{id}'];
-    expect(item.get.responses['200'].headers.ETag).toBeDefined();
+    expect(item.get.responses['200'].headers.ETag).toEqual(etag);
+    expect(item.patch.responses['200'].headers.ETag).toEqual(etag);
+    expect(doc.paths['/api/v1/records/account'].post.responses['201'].headers.ETag).toEqual(etag);
+    expect(doc.paths['/api/v1/records/account/{id}/restore'].post.responses['200'].headers.ETag).toEqual(etag);
     expect(item.patch.parameters).toContainEqual({ $ref: '#/components/parameters/IfMatch' });
     expect(doc.components.parameters.IfMatch).toMatchObject({ in: 'header', name: 'If-Match', required: false });
     expect(item.delete.responses['204']).toBeDefined();
+    // the runtime metadata and this document revalidate with If-None-Match
+    for (const [path, header] of [
+      ['/api/v1/meta/runtime', 'RuntimeETag'],
+      ['/api/v1/openapi.json', 'DocumentETag'],
+    ] as const) {
+      const get = doc.paths[path].get;
+      expect(get.parameters, path).toEqual([{ $ref: '#/components/parameters/IfNoneMatch' }]);
+      expect(get.responses['200'].headers.ETag, path).toEqual({ $ref: `#/components/headers/${header}` });
+      expect(get.responses['304'], path).toBeDefined();
+    }
+    expect(doc.components.parameters.IfNoneMatch).toMatchObject({ in: 'header', name: 'If-None-Match' });
+  });
+
+  it('names the request in X-Request-Id on every answer', () => {
+    const requestId = { $ref: '#/components/headers/XRequestId' };
+    let answers = 0;
+    for (const { path, method, op } of operations(doc)) {
+      for (const [status, answer] of Object.entries(op.responses as Doc)) {
+        const response = answer.$ref ? doc.components.responses[answer.$ref.split('/').pop()] : answer;
+        expect(response.headers?.['X-Request-Id'], `${method} ${path} ${status}`).toEqual(requestId);
+        answers++;
+      }
+    }
+    expect(answers).toBeGreaterThan(operations(doc).length);
+    expect(doc.components.headers.XRequestId.schema).toEqual({ type: 'string' });
+    // the shared ETag headers object of record answers is not where the header was added
+    expect(Object.keys(doc.paths['/api/v1/records/account/{id}'].get.responses['200'].headers)).toEqual([
+      'ETag',
+      'X-Request-Id',
+    ]);
+  });
+
+  it('names every problem type and error code, each with its description', () => {
+    const { type } = doc.components.schemas.Problem.properties;
+    expect(type.enum).toEqual(PROBLEM_KIND_LIST.map((kind) => `https://tessera.dev/problems/${kind}`));
+    expect(type.enum).toEqual(
+      expect.arrayContaining([
+        'https://tessera.dev/problems/validation',
+        'https://tessera.dev/problems/stale-version',
+        'https://tessera.dev/problems/session-expired',
+      ]),
+    );
+    type.enum.forEach((uri: string, i: number) => {
+      const kind = PROBLEM_KIND_LIST[i]!;
+      const { status, title } = PROBLEM_KINDS[kind];
+      expect(type['x-enum-descriptions'][i], uri).toContain(`${status} ${title}.`);
+      expect(type.description).toContain(`- \`${kind}\`: ${status} ${title}.`);
+    });
+
+    const { code } = doc.components.schemas.FieldError.properties;
+    expect(code.enum).toEqual(ERROR_CODE_LIST);
+    expect(code.enum).toEqual(expect.arrayContaining(['required', 'stale', 'reused', 'entity.parse.failed']));
+    expect(code['x-enum-descriptions']).toEqual(ERROR_CODE_LIST.map((c) => ERROR_CODES[c]));
+    for (const c of ERROR_CODE_LIST) {
+      expect(ERROR_CODES[c], c).toMatch(/^\S.*\.$/);
+      expect(code.description).toContain(`- \`${c}\`: ${ERROR_CODES[c]}`);
+    }
+
+    // each problem answer names the kinds of its status, and every 4xx kind has an answer
+    const answers = Object.values(doc.components.responses as Doc);
+    for (const kind of PROBLEM_KIND_LIST) {
+      const { status } = PROBLEM_KINDS[kind];
+      if (status >= 500) continue;
+      const answer = Object.entries(PROBLEM_RESPONSES).find(([, [s]]) => s === String(status));
+      expect(answer, kind).toBeDefined();
+      expect(doc.components.responses[answer![0]].description, kind).toContain(`…/problems/${kind}`);
+    }
+    expect(answers).toHaveLength(Object.keys(PROBLEM_RESPONSES).length);
   });
 
   it('has the bulk, aggregate, recycle-bin and CSV paths for every core object', () => {

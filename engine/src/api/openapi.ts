@@ -14,7 +14,7 @@ import {
 } from './openapi/fixed-schemas.js';
 import { metaPaths } from './openapi/meta-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
-import { english, problemResponseComponents, type Paths } from './openapi/operation.js';
+import { english, problemResponseComponents, withRequestId, type Paths } from './openapi/operation.js';
 import { recordPaths, type ObjectNames } from './openapi/record-paths.js';
 import { objectSchemas } from './openapi/record-schemas.js';
 import { setupAuditPaths, tenantPaths, userPaths } from './openapi/security-paths.js';
@@ -130,7 +130,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
         ...(def.description ? { description: def.description } : {}),
       })),
     ],
-    paths: {
+    paths: withRequestId({
       ...fixedPaths(objects.map((o) => o.def.apiName)),
       ...authPaths(),
       ...userPaths(),
@@ -140,7 +140,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...importJobPaths(),
       ...viewPaths(objects.map((o) => o.def.apiName)),
       ...paths,
-    },
+    }),
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -198,10 +198,30 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
             'A key of your choice, such as a UUID, to retry a request safely: the same key with the same body answers the first result again (with Idempotent-Replayed) and writes nothing; with a different body it is refused with 422.',
           schema: { type: 'string', pattern: '^[!-~]{1,200}$' },
         },
+        IfNoneMatch: {
+          name: 'If-None-Match',
+          in: 'header',
+          required: false,
+          description: 'The ETag of the copy you hold; the answer is 304 with no body while it is still current.',
+          schema: { type: 'string' },
+        },
       },
       headers: {
         ETag: {
           description: 'The record\'s version, quoted ("3"); send it back as If-Match.',
+          schema: { type: 'string' },
+        },
+        RuntimeETag: {
+          description:
+            'The release and the caller\'s grants, as "release-<n>-<grants>"; send it back as If-None-Match.',
+          schema: { type: 'string' },
+        },
+        DocumentETag: {
+          description: 'The release this document describes, as W/"release-<n>"; send it back as If-None-Match.',
+          schema: { type: 'string' },
+        },
+        XRequestId: {
+          description: "Names this request in the server's log, on every answer: quote it when you report a problem.",
           schema: { type: 'string' },
         },
         Location: { description: 'URL of the new record.', schema: { type: 'string', format: 'uri-reference' } },

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { Problem } from '../errors.js';
+import { Problem, type ErrorCode, type ProblemKind } from '../errors.js';
 
 /**
  * Every error leaves as application/problem+json. Unexpected errors are logged and answered
@@ -12,7 +12,7 @@ export function sendProblem(res: Response, p: Problem): void {
     .type('application/problem+json')
     .send(
       JSON.stringify({
-        type: `https://tessera.dev/problems/${p.status}`,
+        type: p.type,
         title: p.title,
         status: p.status,
         detail: p.detail,
@@ -21,6 +21,26 @@ export function sendProblem(res: Response, p: Problem): void {
       }),
     );
 }
+
+/** The body parser's error types, which clients see as the error's code. */
+const BODY_ERROR_CODES = [
+  'entity.parse.failed',
+  'entity.too.large',
+  'encoding.unsupported',
+  'charset.unsupported',
+  'request.aborted',
+  'request.size.invalid',
+] as const satisfies readonly ErrorCode[];
+
+/**
+ * The JSON parser and the router fail with 400, 413 or 415, sendFile with 404; these keep their
+ * status, and any other 4xx from a library is answered as a bad request.
+ */
+const LIBRARY_PROBLEM_KINDS: Partial<Record<number, ProblemKind>> = {
+  404: 'not-found',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+};
 
 export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (err instanceof Problem) return sendProblem(res, err);
@@ -37,11 +57,11 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
           : 'the request could not be read';
     return sendProblem(
       res,
-      new Problem(status, status === 413 ? 'Payload too large' : 'Bad request', detail, [
-        { field: '/', code: type ?? 'body', message: detail },
+      new Problem(LIBRARY_PROBLEM_KINDS[status] ?? 'bad-request', detail, [
+        { field: '/', code: BODY_ERROR_CODES.find((code) => code === type) ?? 'body', message: detail },
       ]),
     );
   }
   console.error(err);
-  sendProblem(res, new Problem(500, 'Internal error', 'something went wrong on our side'));
+  sendProblem(res, new Problem('internal-error', 'something went wrong on our side'));
 };

@@ -12,7 +12,7 @@ export function ifMatchVersion(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
   if (!match)
-    throw new Problem(400, 'Bad request', 'If-Match must be the ETag of the record', [
+    throw new Problem('bad-request', 'If-Match must be the ETag of the record', [
       { field: 'If-Match', code: 'format', message: 'expected "<version>"' },
     ]);
   return Number(match[1]);
@@ -21,7 +21,7 @@ export function ifMatchVersion(header: string | undefined): number | undefined {
 function idempotencyKey(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
   if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new Problem(400, 'Bad request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
+    throw new Problem('bad-request', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
       { field: 'Idempotency-Key', code: 'format', message: 'for example a UUID' },
     ]);
   }

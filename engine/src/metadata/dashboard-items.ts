@@ -1,4 +1,4 @@
-import { Problem, type FieldError } from '../errors.js';
+import { Problem, type ErrorCode, type FieldError } from '../errors.js';
 import { GROUPABLE, NUMERIC, ORDERED } from '../query/aggregate.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { compiledDraftObjects } from './compiled-draft.js';
@@ -28,7 +28,8 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
   const errors: FieldError[] = [];
   dashboard.widgets.forEach((w, i) => {
     const at = `/widgets/${i}`;
-    const err = (path: string, code: string, message: string) => errors.push({ field: `${at}${path}`, code, message });
+    const err = (path: string, code: ErrorCode, message: string) =>
+      errors.push({ field: `${at}${path}`, code, message });
     const object = objects.get(w.object);
     if (!object) return err('/object', 'reference', `object "${w.object}" does not exist`);
     const field = (name: string) => object.fields.find((f) => f.apiName === name);

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../errors.js';
+
 /**
  * API names are data that end up as SQL identifiers, so they are allow-listed: a strict pattern,
  * then a deny-list of words that would confuse Postgres, JavaScript or the engine itself.
@@ -71,7 +73,7 @@ const DENIED = new Set<string>([
   ...SYSTEM_COLUMNS,
 ]);
 
-export type ApiNameProblem = { code: string; message: string };
+export type ApiNameProblem = { code: ErrorCode; message: string };
 
 /** Why a name is refused, or undefined when it is a usable API name. */
 export function checkApiName(name: unknown): ApiNameProblem | undefined {

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { FieldError } from '../errors.js';
+import { schemaKeywordCode, type FieldError } from '../errors.js';
 import { unstorableValue } from '../fields/shared.js';
 import { checkApiName } from './identifiers.js';
 import { metaValidator, type SchemaName } from './schemas.js';
@@ -18,7 +18,7 @@ export function schemaErrors(name: SchemaName, doc: unknown): FieldError[] {
       .filter((e: ErrorObject) => e.keyword !== 'if')
       .map((e: ErrorObject) => ({
         field: e.instancePath || '/',
-        code: e.keyword,
+        code: schemaKeywordCode(e.keyword),
         message:
           e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties'
             ? `unknown property "${(e.params as { unevaluatedProperty?: string; additionalProperty?: string }).unevaluatedProperty ?? (e.params as { additionalProperty?: string }).additionalProperty}"`

@@ -122,7 +122,7 @@ function parserErrors(parse: () => unknown, at: (field: string) => string): Fiel
     return [];
   } catch (e) {
     if (!(e instanceof Problem)) throw e;
-    const errors = e.errors.length ? e.errors : [{ field: '', code: 'invalid', message: e.detail }];
+    const errors: FieldError[] = e.errors.length ? e.errors : [{ field: '', code: 'invalid', message: e.detail }];
     return errors.map((err) => ({ ...err, field: at(err.field) }));
   }
 }

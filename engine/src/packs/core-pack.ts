@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invalid } from '../errors.js';
+import { invalid, schemaKeywordCode } from '../errors.js';
 import { metaValidator } from '../metadata/schemas.js';
 import type {
   DashboardDef,
@@ -37,7 +37,11 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: Metad
   if (!validate(manifest)) {
     throw invalid(
       `pack.json in ${dir} is not valid`,
-      (validate.errors ?? []).map((e) => ({ field: e.instancePath || '/', code: e.keyword, message: e.message ?? '' })),
+      (validate.errors ?? []).map((e) => ({
+        field: e.instancePath || '/',
+        code: schemaKeywordCode(e.keyword),
+        message: e.message ?? '',
+      })),
     );
   }
   const load = <T>(files: string[] | undefined): T[] =>

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { badRequest, Problem } from '../errors.js';
+import { badRequest, Problem, type ErrorCode } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import type { SqlFragment } from '../fields/field-type.js';
 import { applyFilter } from './filter-compiler.js';
@@ -43,7 +43,7 @@ const AGGREGATE_SQL = { sum: 'sum(??)', avg: 'avg(??)', min: 'min(??)', max: 'ma
 type Metric = { key: string; fn: 'count' | keyof typeof AGGREGATE_SQL; field?: CompiledField };
 type Group = { key: string; field: CompiledField; bucket?: (typeof BUCKETS)[number] };
 
-const refuse = (field: string, code: string, message: string) => badRequest(message, [{ field, code, message }]);
+const refuse = (field: string, code: ErrorCode, message: string) => badRequest(message, [{ field, code, message }]);
 
 function parseGroups(object: CompiledObject, input: unknown): Group[] {
   if (input === undefined || input === '') return [];
@@ -266,8 +266,7 @@ async function checkRates(
   if (missing.size) {
     const list = [...missing].sort().join(', ');
     throw new Problem(
-      422,
-      'Missing exchange rates',
+      'missing-exchange-rate',
       `no exchange rate to ${corporate} for ${list} on some records' dates`,
       [...missing].sort().map((c) => ({
         field: 'currency',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import knexFactory from 'knex';
 import { describe, expect, it } from 'vitest';
-import { Problem } from '../errors.js';
+import { ERROR_CODES, Problem } from '../errors.js';
 import { FILTER_OPERATORS, type FilterOperator } from '../fields/field-type.js';
 import { compile, type CompiledField, type CompiledObject } from '../metadata/compile.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
@@ -76,8 +76,7 @@ function parseOrRefuse(object: CompiledObject, input: unknown): FilterNode | und
       e.errors.every(
         (err) =>
           typeof err.field === 'string' &&
-          typeof err.code === 'string' &&
-          err.code !== '' &&
+          Object.hasOwn(ERROR_CODES, err.code) &&
           typeof err.message === 'string' &&
           err.message !== '',
       );

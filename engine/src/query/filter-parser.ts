@@ -1,4 +1,4 @@
-import { badRequest, type FieldError } from '../errors.js';
+import { badRequest, type ErrorCode } from '../errors.js';
 import { isDateLiteral } from './date-literals.js';
 import type { FilterOperator } from '../fields/field-type.js';
 import { FILTER_OPERATORS } from '../fields/field-type.js';
@@ -77,8 +77,8 @@ export function lookupField(object: CompiledObject, name: string): CompiledField
   return object.fields.get(name);
 }
 
-function fail(path: string, code: string, message: string): never {
-  throw badRequest(`filter is not valid: ${message}`, [{ field: path, code, message }] as FieldError[]);
+function fail(path: string, code: ErrorCode, message: string): never {
+  throw badRequest(`filter is not valid: ${message}`, [{ field: path, code, message }]);
 }
 
 function checkText(value: unknown, path: string): void {

@@ -94,8 +94,7 @@ export class BulkDeleter {
       const bad = errors.flatMap((e, index) => e.map((err) => ({ ...err, index })));
       if (bad.length && request.allOrNone) {
         throw new Problem(
-          422,
-          'Not deleted',
+          'not-deleted',
           `${new Set(bad.map((e) => e.index)).size} of ${request.ids.length} records cannot be deleted; nothing was deleted`,
           bad,
         );

@@ -333,8 +333,7 @@ export function refuseUneditableFields(object: CompiledObject, records: Row[], c
   });
   if (denied.size) {
     throw new Problem(
-      403,
-      'Forbidden',
+      'forbidden',
       `you may not edit ${[...denied.keys()].join(', ')}; nothing was saved`,
       [...denied].map(([field, index]) => ({
         field,

@@ -1,4 +1,4 @@
-import { badRequest, type FieldError } from '../errors.js';
+import { badRequest, type ErrorCode, type FieldError } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import type { Label } from '../metadata/types.js';
@@ -195,7 +195,7 @@ function choice(field: CompiledField, text: string): string {
 
 const ABSENT: CellResult = Object.freeze({ absent: true });
 // A function declaration, not a closure per call: it runs for every cell of a large file.
-function fail(name: string, code: string, message: string): CellResult {
+function fail(name: string, code: ErrorCode, message: string): CellResult {
   return { error: { field: name, code, message: `${name} ${message}` } };
 }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { badRequest, conflict } from '../errors.js';
+import { badRequest, conflict, type FieldError } from '../errors.js';
 
 /**
  * The tenant's corporate currency and dated exchange rates. A rate says how many units of a
@@ -67,7 +67,7 @@ export class CurrencyService {
 
   async setRate(input: unknown): Promise<ExchangeRate> {
     const body = (input ?? {}) as Record<string, unknown>;
-    const errors = [];
+    const errors: FieldError[] = [];
     if (typeof body.currency !== 'string' || !ISO.test(body.currency))
       errors.push({ field: '/currency', code: 'pattern', message: 'an ISO 4217 code such as EUR' });
     else if (body.currency === this.corporateCode)

@@ -30,7 +30,7 @@ export async function idempotent<T>(
       .first('request_hash', 'response');
     if (previous) {
       if (previous.request_hash !== hash) {
-        throw new Problem(422, 'Idempotency key reused', 'this Idempotency-Key was used for a different request', [
+        throw new Problem('idempotency-key-reused', 'this Idempotency-Key was used for a different request', [
           { field: 'Idempotency-Key', code: 'reused', message: 'use a new key for a new request' },
         ]);
       }

@@ -56,7 +56,7 @@ export async function tempFolders(running: readonly string[]): Promise<Map<strin
 }
 
 export const tooLarge = () =>
-  new Problem(413, 'Payload too large', `a CSV import holds at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, [
+  new Problem('payload-too-large', `a CSV import holds at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, [
     { field: '/', code: 'size', message: 'split the file' },
   ]);
 

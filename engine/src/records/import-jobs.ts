@@ -107,7 +107,7 @@ export class ImportJobs {
     const mapping = parseMapping(options.mapping);
     if (upload.length !== undefined && upload.length > MAX_IMPORT_BYTES) throw tooLarge();
     if (this.closing)
-      throw new Problem(503, 'Service unavailable', 'the server is shutting down; send the file again in a moment');
+      throw new Problem('service-unavailable', 'the server is shutting down; send the file again in a moment');
 
     const id = uuidv7();
     const dir = await tempFolder(id);
@@ -135,8 +135,7 @@ export class ImportJobs {
       ];
       if (denied.length) {
         throw new Problem(
-          403,
-          'Forbidden',
+          'forbidden',
           `you may not edit ${denied.join(', ')}; nothing was imported`,
           denied.map((field) => ({
             field,

@@ -1,5 +1,5 @@
 import { unstorableValue } from '../fields/shared.js';
-import type { FieldError } from '../errors.js';
+import { schemaKeywordCode, type FieldError } from '../errors.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import { evaluate, isFormulaDefault, truthy } from '../rules/json-logic.js';
@@ -41,7 +41,7 @@ export function validateBody(
         const e = field.validate.errors?.[0];
         errors.push({
           field: key,
-          code: e?.keyword ?? 'type',
+          code: e ? schemaKeywordCode(e.keyword) : 'type',
           message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}`,
         });
       } else {

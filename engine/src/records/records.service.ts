@@ -584,8 +584,7 @@ export class RecordsService {
     );
     if (denied.length) {
       throw new Problem(
-        403,
-        'Forbidden',
+        'forbidden',
         `you may not edit ${denied.join(', ')}; nothing was saved`,
         denied.map((field) => ({
           field,
@@ -619,8 +618,7 @@ function requireRecordAccess(
 function requireVersion(row: Record<string, unknown>, ifMatch: number | undefined): void {
   if (ifMatch === undefined || row.version === ifMatch) return;
   throw new Problem(
-    412,
-    'Precondition failed',
+    'stale-version',
     `the record changed since version ${ifMatch}; it is now at version ${String(row.version)}`,
     [{ field: 'If-Match', code: 'stale', message: 'reload the record and try again' }],
   );

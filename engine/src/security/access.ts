@@ -1,4 +1,4 @@
-import { Problem } from '../errors.js';
+import { Problem, type ErrorCode } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import type { SharingRuleDef, SystemPermission } from '../metadata/types.js';
 import { grantsFor, NO_OBJECT_ACCESS, type Grants, type ObjectGrant } from './grants.js';
@@ -21,8 +21,8 @@ const ALL: ObjectGrant = Object.freeze({
   modifyAll: true,
 });
 
-export const forbidden = (detail: string, field: string, code: string, message: string) =>
-  new Problem(403, 'Forbidden', detail, [{ field, code, message }]);
+export const forbidden = (detail: string, field: string, code: ErrorCode, message: string) =>
+  new Problem('forbidden', detail, [{ field, code, message }]);
 
 export class Access {
   private readonly grants: Grants;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
-import { invalid, notFound, Problem, unauthorized } from '../errors.js';
+import { invalid, loginFailed, notFound, Problem, sessionExpired, type FieldError } from '../errors.js';
 import { LRUCache } from 'lru-cache';
 import { runQuery } from '../db/prepared.js';
 import { uuidv7 } from '../lib/ids.js';
@@ -33,8 +33,7 @@ const IP_WINDOW_MS = 15 * 60_000;
 
 const tooManyAttempts = (detail: string, until: Date) =>
   new Problem(
-    429,
-    'Too many requests',
+    'rate-limited',
     detail,
     [{ field: 'email', code: 'locked', message: `try again after ${until.toISOString()}` }],
     { retryAfter: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) },
@@ -152,7 +151,7 @@ export class AuthService {
     user: { id: string; email: string; name: string; isAdmin: boolean };
   }> {
     this.ipLimiter.check(ip);
-    if (typeof email !== 'string' || typeof password !== 'string') throw unauthorized('e-mail or password is wrong');
+    if (typeof email !== 'string' || typeof password !== 'string') throw loginFailed('e-mail or password is wrong');
     const address = email.trim().toLowerCase();
     const user = await this.users().where({ email: address }).first();
     // An e-mail nobody has locks like an account does, so a 429 does not reveal which exist.
@@ -173,7 +172,7 @@ export class AuthService {
         locked_until = case when failed_logins + 1 >= ? then now() + make_interval(mins => ?) else locked_until end where id = ?`,
           [`${this.schema}._users`, LOCK_AFTER, LOCK_AFTER, LOCK_MINUTES, user.id],
         );
-      throw unauthorized('e-mail or password is wrong');
+      throw loginFailed('e-mail or password is wrong');
     }
     if (user.failed_logins > 0 || user.locked_until)
       await this.users().where({ id: user.id }).update({ failed_logins: 0, locked_until: null });
@@ -204,7 +203,7 @@ export class AuthService {
     userId: string,
     input: { name?: unknown; days?: unknown },
   ): Promise<{ id: string; name: string; token: string; expiresAt: string }> {
-    const errors = [];
+    const errors: FieldError[] = [];
     if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100)
       errors.push({ field: 'name', code: 'format', message: 'a name of 1 to 100 characters, such as "ERP sync"' });
     const days = input.days === undefined ? 90 : input.days;
@@ -258,7 +257,7 @@ export class AuthService {
     const row = rows[0];
     if (!row) {
       this.recent.delete(hash);
-      throw unauthorized('the token is missing, expired or revoked');
+      throw sessionExpired('the token is missing, expired or revoked');
     }
     const principal = toPrincipal(row, row.token_name === null ? 'session' : 'token');
     this.recent.set(hash, principal);

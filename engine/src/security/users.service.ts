@@ -274,8 +274,7 @@ export class UsersService {
         message: 'you can add users only to groups you belong to',
       });
     }
-    if (errors.length)
-      throw new Problem(403, 'Forbidden', 'you cannot grant more than you hold; nothing was saved', errors);
+    if (errors.length) throw new Problem('forbidden', 'you cannot grant more than you hold; nothing was saved', errors);
   }
 
   /**

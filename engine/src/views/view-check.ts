@@ -38,7 +38,7 @@ function guardOf(ctx: ViewContext) {
 /** The problem answer for errors from several parts: 403 when any is a permission, else 400. */
 function caught(e: unknown, at: (field: string) => string): Checked {
   if (!(e instanceof Problem) || (e.status !== 400 && e.status !== 403)) throw e;
-  const errors = e.errors.length ? e.errors : [{ field: '', code: 'invalid', message: e.detail }];
+  const errors: FieldError[] = e.errors.length ? e.errors : [{ field: '', code: 'invalid', message: e.detail }];
   return { errors: errors.map((err) => ({ ...err, field: at(err.field) })), forbidden: e.status === 403 };
 }
 
@@ -114,7 +114,7 @@ export function assertSavable(ctx: ViewContext, parts: Partial<ViewDefinition>):
   const errors = results.flatMap((r) => r.errors);
   if (!errors.length) return;
   const detail = 'the saved view names what you cannot list; nothing was saved';
-  throw results.some((r) => r.forbidden) ? new Problem(403, 'Forbidden', detail, errors) : badRequest(detail, errors);
+  throw results.some((r) => r.forbidden) ? new Problem('forbidden', detail, errors) : badRequest(detail, errors);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ISO_CURRENCY } from '../../fields/currency.js';
-import { forbidden, json, problemResponses, PUBLIC, ref, type Paths } from './operation.js';
+import { forbidden, headerRef, json, parameterRef, problemResponses, PUBLIC, ref, type Paths } from './operation.js';
 
 /**
  * The paths every release has, whatever its objects, other than auth, users, tenants and
@@ -40,7 +40,15 @@ export function fixedPaths(objectNames: readonly string[]): Paths {
         tags: ['System'],
         security: PUBLIC,
         description: 'Generated from the current metadata release; it changes with every publish.',
-        responses: { 200: { description: 'The OpenAPI 3.1 document.', content: json({ type: 'object' }) } },
+        parameters: [parameterRef('IfNoneMatch')],
+        responses: {
+          200: {
+            description: 'The OpenAPI 3.1 document.',
+            headers: { ETag: headerRef('DocumentETag') },
+            content: json({ type: 'object' }),
+          },
+          304: { description: 'The release is still the one of the ETag sent.' },
+        },
       },
     },
     ...searchPaths(objectNames),

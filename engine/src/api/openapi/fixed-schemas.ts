@@ -1,3 +1,11 @@
+import {
+  ERROR_CODE_LIST,
+  ERROR_CODES,
+  PROBLEM_KIND_LIST,
+  PROBLEM_KINDS,
+  problemType,
+  type ProblemKind,
+} from '../../errors.js';
 import type { JsonSchema } from '../../fields/field-type.js';
 import { ISO_CURRENCY } from '../../fields/currency.js';
 import { MAX_BULK } from '../../records/bulk.js';
@@ -11,14 +19,25 @@ import { ref } from './operation.js';
 
 const MAX_IN_VALUES = 1000;
 
+const kindLine = (kind: ProblemKind) => {
+  const { status, title, description } = PROBLEM_KINDS[kind];
+  return `${status} ${title}. ${description}`;
+};
+
 export const problemSchemas: Record<string, JsonSchema> = {
   Problem: {
     type: 'object',
     description:
       'An RFC 9457 problem: every 4xx and 5xx answer. `errors` names each field and rule that failed; nothing was written.',
-    required: ['type', 'title', 'status'],
+    required: ['type', 'title', 'status', 'detail', 'errors'],
     properties: {
-      type: { type: 'string', format: 'uri-reference', description: 'Identifies the kind of problem.' },
+      type: {
+        type: 'string',
+        format: 'uri',
+        enum: PROBLEM_KIND_LIST.map(problemType),
+        'x-enum-descriptions': PROBLEM_KIND_LIST.map(kindLine),
+        description: `The kind of problem, which fixes \`status\` and \`title\`:\n\n${PROBLEM_KIND_LIST.map((kind) => `- \`${kind}\`: ${kindLine(kind)}`).join('\n')}`,
+      },
       title: { type: 'string', description: 'Short summary of the kind of problem, such as "Validation failed".' },
       status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status code.' },
       detail: { type: 'string', description: 'What went wrong in this case, for people.' },
@@ -40,8 +59,9 @@ export const problemSchemas: Record<string, JsonSchema> = {
       },
       code: {
         type: 'string',
-        description:
-          'What failed, for programs: required, type, enum, maxLength, unique, readOnly, unknownField, validationRule, …; on a 403 objectPermission, fieldPermission, recordAccess, systemPermission, grantBeyondOwn, csrf, …; on a 429 locked.',
+        enum: ERROR_CODE_LIST,
+        'x-enum-descriptions': ERROR_CODE_LIST.map((code) => ERROR_CODES[code]),
+        description: `What failed, for programs; the same code serves every field and endpoint:\n\n${ERROR_CODE_LIST.map((code) => `- \`${code}\`: ${ERROR_CODES[code]}`).join('\n')}`,
       },
       message: {
         type: 'string',

@@ -1,6 +1,15 @@
 import { ITEM_KINDS } from '../../metadata/kinds.js';
 import type { ItemKind } from '../../metadata/types.js';
-import { forbidden, json, problemResponses, ref, type ForbiddenCode, type Paths } from './operation.js';
+import {
+  forbidden,
+  headerRef,
+  json,
+  parameterRef,
+  problemResponses,
+  ref,
+  type ForbiddenCode,
+  type Paths,
+} from './operation.js';
 
 /**
  * The metadata API: objects and the other kinds in the draft (one entry per kind of kinds.ts, so
@@ -210,10 +219,11 @@ export function metaPaths(): Paths {
         tags,
         description:
           "Objects and fields with what the engine allows on each (filter operators, sorting, read-only, default widget), layouts, list views and dashboards of the published release, trimmed to the caller: only objects they may read or create, only fields they may read, and the views and dashboard widgets of those. Rule conditions, formulas and sharing settings stay on the server. The ETag names the release and the caller's grants: send it as If-None-Match to get 304 until either changes.",
+        parameters: [parameterRef('IfNoneMatch')],
         responses: {
           200: {
             description: 'The current release as this caller may see it.',
-            headers: { ETag: { description: '"release-<n>-<grants>"', schema: { type: 'string' } } },
+            headers: { ETag: headerRef('RuntimeETag') },
             content: json(ref('RuntimeMetadata')),
           },
           304: { description: "Neither the release nor the caller's grants changed since the ETag sent." },

@@ -1,3 +1,4 @@
+import { ERROR_CODES, PROBLEM_KIND_LIST, PROBLEM_KINDS, type ErrorCode } from '../../errors.js';
 import type { JsonSchema } from '../../fields/field-type.js';
 import type { Label } from '../../metadata/types.js';
 
@@ -24,6 +25,8 @@ export const PUBLIC: unknown[] = [];
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const parameterRef = (name: string) => ({ $ref: `#/components/parameters/${name}` });
 export const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+/** The response header naming the request, on every answer. */
+export const REQUEST_ID = 'X-Request-Id';
 export const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 
 /** Labels in the document are English: the label itself, its "en" text, or any text it has. */
@@ -70,54 +73,81 @@ export const problemResponses = (...answers: (ProblemResponse | readonly [Proble
     }),
   );
 
-/** The `responses` components: every problem answer, as problem+json; a 429 also says when to retry. */
+/** The kinds of problem one status answers with, as `type` names them. */
+const kindsOf = (status: string) => PROBLEM_KIND_LIST.filter((kind) => String(PROBLEM_KINDS[kind].status) === status);
+
+/**
+ * The `responses` components: every problem answer, as problem+json, with the problem types it
+ * carries; a 429 also says when to retry.
+ */
 export const problemResponseComponents = () =>
   Object.fromEntries(
     Object.entries(PROBLEM_RESPONSES).map(([name, [status, description]]) => [
       name,
       {
-        description,
-        ...(status === '429'
-          ? {
-              headers: {
+        description: `${description} \`type\`: ${kindsOf(status)
+          .map((kind) => `…/problems/${kind}`)
+          .join(', ')}.`,
+        headers: {
+          ...(status === '429'
+            ? {
                 'Retry-After': {
                   description: 'Seconds until a login may be tried again.',
                   schema: { type: 'integer', minimum: 1 },
                 },
-              },
-            }
-          : {}),
+              }
+            : {}),
+          [REQUEST_ID]: headerRef('XRequestId'),
+        },
         content: { 'application/problem+json': { schema: ref('Problem') } },
       },
     ]),
   );
 
+/** The same paths with X-Request-Id among the headers of every response written out in them. */
+export function withRequestId(paths: Paths): Paths {
+  const operation = (op: Operation): Operation => ({
+    ...op,
+    responses: Object.fromEntries(
+      Object.entries(op.responses).map(([status, response]) => {
+        // A $ref points at a problem answer, whose component declares the header.
+        if ('$ref' in (response as object)) return [status, response];
+        const { headers, ...rest } = response as { headers?: Record<string, unknown> };
+        return [status, { ...rest, headers: { ...headers, [REQUEST_ID]: headerRef('XRequestId') } }];
+      }),
+    ),
+  });
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([key, value]) => [key, key === 'parameters' ? value : operation(value as Operation)]),
+      ) as PathItem,
+    ]),
+  );
+}
+
 /**
- * Why a signed-in request can be refused with 403, by the `code` of its error. `csrf` and
- * `systemPermission` (apiAccess) can answer any operation that needs a session; the others only
- * where an operation lists them.
+ * Why a signed-in request can be refused with 403, by the `code` of its error (described in
+ * ERROR_CODES). `csrf` and `systemPermission` (apiAccess) can answer any operation that needs a
+ * session; the others only where an operation lists them.
  */
-export const FORBIDDEN_CODES = {
-  csrf: 'signed in by the session cookie without `X-Requested-With: XMLHttpRequest`',
-  systemPermission: 'a system permission is missing; `errors[0].field` names it',
-  objectPermission: 'no permission set of the caller grants this action on the object',
-  fieldPermission:
-    'a field named in the request is one the caller may not read (in filter, sort, fields, groupBy, metrics) or edit (in the body); each such field has an error',
-  recordAccess:
-    'the caller sees the record but may not change it (edit), or may not delete, share or transfer it (full access: owner, above the owner in the role hierarchy, modifyAll)',
-  transfer: 'owner_id on a new record needs modifyAll on the object',
-  grantBeyondOwn:
-    "the request would grant something the caller does not hold (a permission set's object, field or system grant, a role not below their own, a group they are not in), or the user changed holds such a grant",
-  ownGrants: 'nobody changes their own role, permission sets, groups, active or isAdmin',
-  adminOnly: 'only an admin gives or takes isAdmin',
-  adminTarget: 'only an admin changes an admin',
-  roleHierarchy:
-    'a user manager who is not an admin changes only the roles below their own, and may place a role only under their own role or one below it',
-  platformAdmin: 'only an admin of the default tenant manages tenants',
-  securityRollback:
-    'the release rolled back to has other roles, groups or permission sets than the current one: only an admin rolls back to it',
-} as const;
-export type ForbiddenCode = keyof typeof FORBIDDEN_CODES;
+export const FORBIDDEN_CODES = [
+  'csrf',
+  'systemPermission',
+  'objectPermission',
+  'fieldPermission',
+  'recordAccess',
+  'transfer',
+  'grantBeyondOwn',
+  'ownGrants',
+  'adminOnly',
+  'adminTarget',
+  'roleHierarchy',
+  'platformAdmin',
+  'securityRollback',
+] as const satisfies readonly ErrorCode[];
+export type ForbiddenCode = (typeof FORBIDDEN_CODES)[number];
 
 /**
  * The 403 of an operation that needs a session: the codes it can answer, `csrf` and
@@ -130,9 +160,9 @@ export function forbidden(
 ): readonly [ProblemResponse, string] {
   const system = `apiAccess for every bearer-token request${permissions.length ? `; ${permissions.join(', ')}` : ''}`;
   const lines = [
-    `\`csrf\`: ${FORBIDDEN_CODES.csrf}`,
-    `\`systemPermission\`: ${FORBIDDEN_CODES.systemPermission} — ${system}`,
-    ...codes.map((code) => `\`${code}\`: ${FORBIDDEN_CODES[code]}`),
+    `\`csrf\`: ${ERROR_CODES.csrf}`,
+    `\`systemPermission\`: ${ERROR_CODES.systemPermission} Needed here: ${system}.`,
+    ...codes.map((code) => `\`${code}\`: ${ERROR_CODES[code]}`),
   ];
   return [
     'Forbidden',
