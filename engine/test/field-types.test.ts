@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILTER_OPERATORS, type FilterOperator } from '../src/fields/field-type.js';
-import { FIELD_TYPE_DEFS } from '../src/fields/index.js';
-import { FIELD_TYPES, type FieldType } from '../src/metadata/types.js';
+import { FIELD_TYPE_DEFS, FIELD_TYPES, type FieldType } from '../src/fields/index.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
 
 /**
@@ -661,7 +660,6 @@ afterAll(() => t?.close());
 describe('field type contracts', () => {
   it('has a contract case for every registered field type, and nothing else', () => {
     expect([...Object.keys(SPECS), ...Object.keys(OWN_SUITES)].sort()).toEqual(Object.keys(FIELD_TYPE_DEFS).sort());
-    expect([...FIELD_TYPES].sort()).toEqual(Object.keys(FIELD_TYPE_DEFS).sort());
   });
 
   it('numbers every record in creation order (W-0001, W-0002, …)', () => {
@@ -672,6 +670,7 @@ describe('field type contracts', () => {
   for (const type of CONTRACT_TYPES) {
     const name = fieldName(type);
     const def = FIELD_TYPE_DEFS[type];
+    const operators = def.value!.operators;
 
     describe(type, () => {
       it('reads back exactly what was written (create, get and list)', async () => {
@@ -700,8 +699,8 @@ describe('field type contracts', () => {
           tested.add(c.op);
         }
         // a type that gains an operator fails here until the operator has a case above
-        expect([...tested].sort()).toEqual([...def.operators].sort());
-        for (const op of FILTER_OPERATORS.filter((o) => !def.operators.includes(o))) {
+        expect([...tested].sort()).toEqual([...operators].sort());
+        for (const op of FILTER_OPERATORS.filter((o) => !operators.includes(o))) {
           const res = await list({ filter: JSON.stringify({ [name]: { [op]: ['x'] } }) });
           expectProblem(res, 400);
           expect(res.body.errors[0]).toMatchObject({ field: `/${name}/${op}`, code: 'operator' });

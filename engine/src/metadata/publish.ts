@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
+import { summarisesChildren } from '../fields/index.js';
 import { readCatalog } from '../schema/catalog.js';
 import { desiredSchema } from '../schema/desired.js';
 import { planSchema, RefusedTypeChange, type Step } from '../schema/plan.js';
@@ -258,7 +259,7 @@ export class Publisher {
     const children = new Set(
       snapshot.objects
         .flatMap((o) => o.fields)
-        .filter((f) => f.type === 'rollup' && changed.has(f.id))
+        .filter((f) => summarisesChildren(f) && changed.has(f.id))
         .map((f) => f.child!),
     );
     if (!children.size) return;

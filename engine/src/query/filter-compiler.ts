@@ -10,7 +10,7 @@ import { isSystem, type FilterNode, type SystemField } from './filter-parser.js'
 
 /** Bind values of a date literal's range for the column's kind (date or timestamptz). */
 function literalBounds(field: CompiledField | SystemField, literal: string): [string, string] {
-  const kind = !isSystem(field) && field.def.type === 'date' ? 'date' : 'datetime';
+  const kind = !isSystem(field) && field.type.value?.temporal === 'date' ? 'date' : 'datetime';
   return rangeValues(dateLiteralRange(literal), kind);
 }
 
@@ -18,7 +18,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function bindValue(field: CompiledField | SystemField, value: unknown): unknown {
   if (isSystem(field)) return value;
-  if (field.def.type === 'multipicklist') return value;
+  if (field.type.multiValued) return value;
   return field.type.toColumns(value, field.def)[0];
 }
 
@@ -40,11 +40,9 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
   // Conditions through a lookup (`account.industry`) read the joined row.
   const columns = field.columns.map((name) => `${node.alias ?? alias}.${name}`);
   const c = columns[0]!;
-  const multi = !isSystem(field) && field.def.type === 'multipicklist';
+  const multi = !isSystem(field) && !!field.type.multiValued;
   // "this_quarter" on a date field is a range; on a text field it is just text.
-  const temporal = isSystem(field)
-    ? field.kind === 'datetime'
-    : field.def.type === 'date' || field.def.type === 'datetime';
+  const temporal = isSystem(field) ? field.kind === 'datetime' : field.type.value?.temporal !== undefined;
   const lit = (v: unknown): v is string => temporal && isDateLiteral(v);
   switch (op) {
     case 'isNull':
