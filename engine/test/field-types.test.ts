@@ -941,7 +941,7 @@ describe('field type contracts', () => {
         });
         const exported = await exportCsv(query);
         expect(exported.status, exported.text).toBe(200);
-        const [header, ...rows] = parse(exported.text) as string[][];
+        const [header, ...rows]: string[][] = parse(exported.text);
         expect(rows.length).toBe(Object.keys(ids).length);
         const at = header!.indexOf(name);
         if (def.readOnly) {
