@@ -7,6 +7,7 @@ import type {
   ObjectMeta,
   RuntimeMetadata,
 } from '../api/metadata.api';
+import { FIELD_UI } from '../fields/field-ui';
 
 /**
  * The published metadata indexed for the screens, trimmed to what the user may see: objects
@@ -92,7 +93,7 @@ export class MetadataIndex {
 
   /** Picklists a kanban can group by (stage paths first). */
   picklists(object: string): FieldMeta[] {
-    const fields = this.object(object)?.fields.filter((f) => f.type === 'picklist') ?? [];
+    const fields = this.object(object)?.fields.filter((f) => FIELD_UI[f.type].choice === 'one') ?? [];
     return [...fields].sort((a, b) => Number(!!b.isStage) - Number(!!a.isStage));
   }
 }
