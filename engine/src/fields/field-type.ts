@@ -83,8 +83,8 @@ export interface RelationFacts {
 
 /**
  * Everything the engine knows about one field type. One module per type implements it, and
- * fields/index.ts registers them in a Record<FieldType, FieldTypeDef> the compiler keeps complete.
- * No other module names a field type: what differs between types is a property here.
+ * fields/index.ts registers them in FIELD_TYPE_DEFS, whose keys are FieldType. Other modules ask
+ * these properties (through the helpers in fields/index.ts), never the type's name.
  */
 export type FieldTypeDef = FieldTypeBase &
   (
