@@ -17,7 +17,16 @@ import { NotFound } from '../shell/NotFound';
 import { KanbanCard } from './KanbanCard';
 import { KanbanColumn } from './KanbanColumn';
 import { LinkButton } from '../shell/LinkButton';
-import { columnKey, columnOf, NONE, withCard, withCardOnTop, withoutCard, type ColumnQuery } from './kanban-columns';
+import {
+  boardPicklists,
+  columnKey,
+  columnOf,
+  NONE,
+  withCard,
+  withCardOnTop,
+  withoutCard,
+  type ColumnQuery,
+} from './kanban-columns';
 
 type Pages = InfiniteData<RecordPage>;
 
@@ -36,7 +45,7 @@ export default function KanbanPage() {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const obj = meta.object(object);
-  const picklists = meta.picklists(object);
+  const picklists = boardPicklists(obj);
   const by = picklists.find((f) => f.apiName === params.get('by')) ?? picklists[0];
   const money = totalled(obj?.fields ?? []);
   const isMoney = money !== undefined && FIELD_UI[money.type].money === true;

@@ -7,7 +7,6 @@ import type {
   ObjectMeta,
   RuntimeMetadata,
 } from '../api/metadata.api';
-import { FIELD_UI } from '../fields/field-ui';
 
 /**
  * The published metadata indexed for the screens, trimmed to what the user may see: objects
@@ -89,11 +88,5 @@ export class MetadataIndex {
 
   get dashboards(): DashboardMeta[] {
     return this.raw.dashboards.filter((d) => d.widgets.every((w) => this.byName.has(w.object)));
-  }
-
-  /** Picklists a kanban can group by (stage paths first). */
-  picklists(object: string): FieldMeta[] {
-    const fields = this.object(object)?.fields.filter((f) => FIELD_UI[f.type].choice === 'one') ?? [];
-    return [...fields].sort((a, b) => Number(!!b.isStage) - Number(!!a.isStage));
   }
 }
