@@ -141,7 +141,13 @@ describe('dashboards as metadata', () => {
     const view = (await t.api('GET', '/api/v1/meta/runtime')).body;
     const opp = view.objects.find((o: { apiName: string }) => o.apiName === 'opportunity');
     const stage = opp.fields.find((f: { apiName: string }) => f.apiName === 'stage');
-    expect(stage).toMatchObject({ type: 'picklist', isStage: true, sortable: true, readOnly: false, widget: 'select' });
+    expect(stage).toMatchObject({
+      type: 'picklist',
+      isStage: true,
+      sortable: true,
+      readOnly: false,
+      widget: 'picklist',
+    });
     expect(stage.operators).toEqual(expect.arrayContaining(['eq', 'in', 'nin', 'isNull']));
     expect(opp.validationRules).toBeUndefined();
     expect(view.layouts.some((l: { object: string }) => l.object === 'opportunity')).toBe(true);

@@ -1,14 +1,15 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILTER_OPERATORS, type FilterOperator } from '../src/fields/field-type.js';
-import { FIELD_TYPE_DEFS } from '../src/fields/index.js';
-import { FIELD_TYPES, type FieldType } from '../src/metadata/types.js';
+import { FILTER_OPERATORS, type AggregateFn, type FilterOperator } from '../src/fields/field-type.js';
+import { FIELD_TYPE_DEFS, FIELD_TYPES, type FieldType } from '../src/fields/index.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
 
 /**
  * The contract of every field type against a real database: one object holds a field of each
  * type. For each type a batch of records (tagged with the type's name) is written and read back,
  * filtered with every operator the type's module declares, sorted and paged, changed, and fed
- * values it must refuse without writing anything.
+ * values it must refuse without writing anything. What the module says of its values is checked
+ * too: grouping and aggregates, global search, and a round trip through CSV export and import.
  */
 
 const TARGET = 'ftc_target';
@@ -39,6 +40,11 @@ interface Spec {
   patch: ((t: Targets) => { from: unknown; to: unknown; read?: unknown }) | 'readOnly';
   /** Values to refuse, and the error code; `json` is the value as JSON text when JSON.stringify cannot make it. */
   invalid(t: Targets): ({ value: unknown; code: string } | { json: string; code: string })[];
+  /**
+   * A global search and the batch keys it finds: required for a type its module says search
+   * matches; for other types, text of a value that search must not find.
+   */
+  search?: { q: string; expect: string[] };
 }
 
 /** [[[… 'bottom' …]]], `depth` arrays deep. */
@@ -65,6 +71,7 @@ const CONTRACT_TYPES = FIELD_TYPES.filter((t): t is ContractType => !(t in OWN_S
 const SPECS: Record<ContractType, Spec> = {
   text: {
     settings: { maxLength: 20 },
+    search: { q: 'amma 100', expect: ['c'] },
     values: () => ({ a: 'alpha', b: 'beta', c: 'gamma 100%', d: undefined, e: 'under_score', f: '' }),
     ops: () => [
       { op: 'eq', value: 'beta', expect: ['b'] },
@@ -90,6 +97,7 @@ const SPECS: Record<ContractType, Spec> = {
   },
   textarea: {
     settings: { maxLength: 100 },
+    search: { q: 'second line', expect: [] },
     values: () => ({ a: 'first line\nsecond line', b: 'Another\ttab', c: undefined, d: '' }),
     read: { d: null },
     ops: () => [
@@ -108,6 +116,7 @@ const SPECS: Record<ContractType, Spec> = {
   },
   richtext: {
     settings: { maxLength: 200 },
+    search: { q: 'Hello <b>', expect: [] },
     values: () => ({
       a: '<p>Hello <b>world</b></p>',
       b: '<ul><li>one</li></ul><script>alert(1)</script>',
@@ -127,6 +136,7 @@ const SPECS: Record<ContractType, Spec> = {
     ],
   },
   email: {
+    search: { q: 'EXAMPLE.c', expect: ['a'] },
     values: () => ({ a: 'Ann@Example.com', b: 'bob@test.org', c: undefined }),
     read: { a: 'ann@example.com' },
     ops: () => [
@@ -146,6 +156,7 @@ const SPECS: Record<ContractType, Spec> = {
     ],
   },
   phone: {
+    search: { q: '0199 x1', expect: ['b'] },
     values: () => ({ a: '212 555 0100', b: '415-555-0199 x12', c: undefined }),
     ops: () => [
       { op: 'eq', value: '212 555 0100', expect: ['a'] },
@@ -164,6 +175,7 @@ const SPECS: Record<ContractType, Spec> = {
     ],
   },
   url: {
+    search: { q: 'beta.example/sea', expect: ['b'] },
     values: () => ({ a: 'https://alpha.example/path', b: 'https://beta.example/search?q=a%20b&x=1', c: undefined }),
     ops: () => [
       { op: 'eq', value: 'https://alpha.example/path', expect: ['a'] },
@@ -377,6 +389,7 @@ const SPECS: Record<ContractType, Spec> = {
   },
   picklist: {
     settings: { values: [{ value: 'alpha' }, { value: 'beta' }, { value: 'gamma' }] },
+    search: { q: 'gamm', expect: ['d'] },
     values: () => ({ a: 'beta', b: 'alpha', c: undefined, d: 'gamma', e: 'beta' }),
     ops: () => [
       { op: 'eq', value: 'beta', expect: ['a', 'e'] },
@@ -454,6 +467,7 @@ const SPECS: Record<ContractType, Spec> = {
   },
   autonumber: {
     settings: { format: 'W-{0000}' },
+    search: { q: 'w-0002', expect: ['b'] },
     // The engine numbers them: this batch is created first, so it holds the first three numbers.
     values: () => ({ a: undefined, b: undefined, c: undefined }),
     read: { a: 'W-0001', b: 'W-0002', c: 'W-0003' },
@@ -471,6 +485,7 @@ const SPECS: Record<ContractType, Spec> = {
     invalid: () => [{ value: 'W-9999', code: 'readOnly' }],
   },
   json: {
+    search: { q: 'just text', expect: [] },
     values: () => ({
       a: { name: 'x', nested: { list: [1, 2, { deep: true }] }, nothing: null },
       b: [1, 'two', null, { three: 3 }],
@@ -604,6 +619,29 @@ function expectedOrder(type: ContractType, desc: boolean): string[] {
   return rows.map((r) => r.id);
 }
 
+async function exportCsv(query: URLSearchParams) {
+  const res = await fetch(`${t.url}${RECORDS}/${WIDGET}/export?${query}`, {
+    headers: { authorization: `Bearer ${t.token}` },
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Polls an import job until it is completed or failed (bounded: a stuck job fails the test). */
+async function importCsv(body: string, mapping: Record<string, null>) {
+  const query = new URLSearchParams({ mapping: JSON.stringify(mapping) });
+  const res = await t.api('POST', `${RECORDS}/${WIDGET}/import?${query}`, body, { 'content-type': 'text/csv' });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  for (let i = 0; i < 600; i++) {
+    const job = await t.api('GET', `/api/v1/imports/${res.body.id}`);
+    if (job.body.status === 'completed' || job.body.status === 'failed') return job.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`import ${res.body.id} did not finish`);
+}
+
+/** A CSV line with every cell quoted, each kept exactly as it was read. */
+const quotedLine = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',') + '\r\n';
+
 function expectProblem(res: { status: number; headers: Headers; body: any }, status: number) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -628,7 +666,14 @@ beforeAll(async () => {
     nameField: 'tag',
     fields: [
       { apiName: 'tag', type: 'text', label: 'Tag' },
-      ...CONTRACT_TYPES.map((type) => ({ apiName: fieldName(type), type, label: type, ...SPECS[type].settings })),
+      // Every field is marked searchable; global search matches only those whose type it can.
+      ...CONTRACT_TYPES.map((type) => ({
+        apiName: fieldName(type),
+        type,
+        label: type,
+        searchable: true,
+        ...SPECS[type].settings,
+      })),
     ],
   });
   if (widget.status !== 201) throw new Error(JSON.stringify(widget.body));
@@ -661,7 +706,6 @@ afterAll(() => t?.close());
 describe('field type contracts', () => {
   it('has a contract case for every registered field type, and nothing else', () => {
     expect([...Object.keys(SPECS), ...Object.keys(OWN_SUITES)].sort()).toEqual(Object.keys(FIELD_TYPE_DEFS).sort());
-    expect([...FIELD_TYPES].sort()).toEqual(Object.keys(FIELD_TYPE_DEFS).sort());
   });
 
   it('numbers every record in creation order (W-0001, W-0002, …)', () => {
@@ -672,6 +716,7 @@ describe('field type contracts', () => {
   for (const type of CONTRACT_TYPES) {
     const name = fieldName(type);
     const def = FIELD_TYPE_DEFS[type];
+    const operators = def.value!.operators;
 
     describe(type, () => {
       it('reads back exactly what was written (create, get and list)', async () => {
@@ -700,8 +745,8 @@ describe('field type contracts', () => {
           tested.add(c.op);
         }
         // a type that gains an operator fails here until the operator has a case above
-        expect([...tested].sort()).toEqual([...def.operators].sort());
-        for (const op of FILTER_OPERATORS.filter((o) => !def.operators.includes(o))) {
+        expect([...tested].sort()).toEqual([...operators].sort());
+        for (const op of FILTER_OPERATORS.filter((o) => !operators.includes(o))) {
           const res = await list({ filter: JSON.stringify({ [name]: { [op]: ['x'] } }) });
           expectProblem(res, 400);
           expect(res.body.errors[0]).toMatchObject({ field: `/${name}/${op}`, code: 'operator' });
@@ -815,6 +860,108 @@ describe('field type contracts', () => {
         expect(await widgetCount()).toBe(rows);
         const after = await t.api('GET', `${RECORDS}/${WIDGET}/${victim}`);
         expect(after.body).toStrictEqual(before.body);
+      });
+
+      it('groups and aggregates as its module says, and refuses the rest with 400', async () => {
+        const facts = def.value!;
+        const keys = Object.keys(batches.get(type)!);
+        const aggregate = (params: Record<string, string>) =>
+          t.api(
+            'GET',
+            `${RECORDS}/${WIDGET}/aggregate?${new URLSearchParams({ filter: JSON.stringify({ tag: { eq: type } }), ...params })}`,
+          );
+
+        const grouped = await aggregate({ groupBy: name });
+        if (facts.groupable) {
+          expect(grouped.status, JSON.stringify(grouped.body)).toBe(200);
+          const counts = new Map<string, number>();
+          for (const key of keys) {
+            const value = JSON.stringify(expectedRead(type, key));
+            counts.set(value, (counts.get(value) ?? 0) + 1);
+          }
+          const got = grouped.body.data.map((r: Record<string, unknown>) => [JSON.stringify(r[name]), r.count]);
+          expect(sorted(got.map(String))).toEqual(sorted([...counts].map(String)));
+        } else {
+          expectProblem(grouped, 400);
+          expect(grouped.body.errors[0]).toMatchObject({ field: 'groupBy', code: 'notGroupable' });
+        }
+
+        const bucketed = await aggregate({ groupBy: `${name}:month` });
+        if (facts.groupable && facts.temporal) expect(bucketed.status, JSON.stringify(bucketed.body)).toBe(200);
+        else {
+          expectProblem(bucketed, 400);
+          expect(bucketed.body.errors[0]).toMatchObject({ field: 'groupBy' });
+        }
+
+        const values = keys.map((k) => expectedRead(type, k)).filter((v) => v !== null);
+        const ordered = [...values].sort(compareValues);
+        const numbers = values as number[];
+        const sum = numbers.reduce((a, b) => a + b, 0);
+        const expected: Record<AggregateFn, unknown> = {
+          sum,
+          avg: sum / numbers.length,
+          min: ordered[0],
+          max: ordered.at(-1),
+        };
+        for (const fn of ['sum', 'avg', 'min', 'max'] as const) {
+          const metric = `${fn}:${name}`;
+          const res = await aggregate({ metrics: metric });
+          if (facts.aggregates.includes(fn)) {
+            expect(res.status, JSON.stringify(res.body)).toBe(200);
+            const got = res.body.data[0][metric];
+            if (typeof got === 'number') expect(got, metric).toBeCloseTo(expected[fn] as number, 6);
+            else expect(got, metric).toStrictEqual(expected[fn]);
+          } else {
+            expectProblem(res, 400);
+            expect(res.body.errors[0]).toMatchObject({ field: 'metrics', code: 'type' });
+          }
+        }
+      });
+
+      it(def.textSearch ? 'is found by global search' : 'is left out of global search', async () => {
+        const { search } = SPECS[type];
+        // a type search can match needs a case; the others may show text search must not find
+        if (def.textSearch) expect(search, `${type} has no search case`).toBeDefined();
+        if (!search) return;
+        const ids = new Set(Object.values(batches.get(type)!));
+        const res = await t.api(
+          'GET',
+          `/api/v1/search?${new URLSearchParams({ q: search.q, objects: WIDGET, limit: '50' })}`,
+        );
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        const found = res.body.data.flatMap((g: { records: { id: string }[] }) => g.records.map((r) => r.id));
+        expect(sorted(found.filter((id: string) => ids.has(id)))).toEqual(sorted(keysToIds(type, search.expect)));
+      });
+
+      it('goes out to CSV and back in unchanged (an empty cell being no value)', async () => {
+        const ids = batches.get(type)!;
+        const query = new URLSearchParams({
+          fields: [...new Set(['tag', 'f_master_detail', name])].join(','),
+          filter: JSON.stringify({ tag: { eq: type } }),
+        });
+        const exported = await exportCsv(query);
+        expect(exported.status, exported.text).toBe(200);
+        const [header, ...rows]: string[][] = parse(exported.text);
+        expect(rows.length).toBe(Object.keys(ids).length);
+        const at = header!.indexOf(name);
+        if (def.readOnly) {
+          // Nothing to import: the cells are what reads answer.
+          const cells = new Map(rows.map((r) => [r[0], r[at]]));
+          for (const [key, id] of Object.entries(ids)) expect(cells.get(id), key).toBe(String(expectedRead(type, key)));
+          return;
+        }
+        const tagAt = header!.indexOf('tag');
+        const file = [header!, ...rows.map((r) => r.map((c, i) => (i === tagAt ? `${type}:csv` : c)))]
+          .map(quotedLine)
+          .join('');
+        const job = await importCsv(file, { id: null });
+        expect(job, JSON.stringify(job)).toMatchObject({ status: 'completed', rowsCreated: rows.length });
+        const back = await list({ filter: JSON.stringify({ tag: { eq: `${type}:csv` } }), limit: 500 });
+        const empty = JSON.stringify(SPECS[type].empty ?? null);
+        const want = Object.keys(ids).map((k) => JSON.stringify(expectedRead(type, k)));
+        expect(sorted(back.body.data.map((r: Record<string, unknown>) => JSON.stringify(r[name])))).toEqual(
+          sorted(want.map((v) => (v === '""' ? empty : v))),
+        );
       });
     });
   }

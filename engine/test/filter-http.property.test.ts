@@ -130,7 +130,7 @@ const SYSTEM_OPERATORS: Record<string, readonly string[]> = {
 
 function condition(field: CompiledField | (typeof SYSTEM_FIELDS)[string]): fc.Arbitrary<unknown> {
   const value = valueFor(field);
-  const allowed = 'system' in field ? SYSTEM_OPERATORS[field.kind]! : field.type.operators;
+  const allowed = 'system' in field ? SYSTEM_OPERATORS[field.kind]! : field.operators;
   const op = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...allowed) },
     { weight: 1, arbitrary: fc.constantFrom(...FILTER_OPERATORS, 'like', '__proto__') },

@@ -81,6 +81,13 @@ const deal = {
       expression: { '>=': [{ var: 'amount' }, 1000] },
     },
     {
+      apiName: 'close_on',
+      type: 'formula',
+      label: 'Closes on',
+      returnType: 'date',
+      expression: { var: 'close_date' },
+    },
+    {
       apiName: 'tier',
       type: 'formula',
       label: 'Tier',
@@ -304,5 +311,92 @@ describe('rollup fields', () => {
     expect((await t.api('PUT', '/api/v1/meta/objects/fr_parent', sumOfText)).status).toBe(200);
     expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(422);
     expect((await t.api('DELETE', '/api/v1/meta/objects/fr_parent')).status).toBe(204);
+  });
+});
+
+describe('computed fields', () => {
+  const aggregate = (object: string, filter: unknown, params: Record<string, string>) =>
+    t.api(
+      'GET',
+      `/api/v1/records/${object}/aggregate?${new URLSearchParams({ filter: JSON.stringify(filter), ...params })}`,
+    );
+
+  it('group, bucket and aggregate as their return type does', async () => {
+    const acc = await newAccount('RT');
+    await newDeal({ name: 'r1', amount: 2000, probability: 50, close_date: '2026-03-05', account: acc });
+    await newDeal({ name: 'r2', amount: 6000, probability: 10, close_date: '2026-03-20', account: acc });
+    await newDeal({ name: 'r3', amount: 100, probability: 100, close_date: '2026-04-01', account: acc });
+    const deals = (params: Record<string, string>) => aggregate('fr_deal', { account: acc }, params);
+
+    // text and boolean formulas group like text and booleans
+    const byTitle = await deals({ groupBy: 'title' });
+    expect(byTitle.status, JSON.stringify(byTitle.body)).toBe(200);
+    expect(byTitle.body.data.map((r: { title: string }) => r.title)).toEqual([
+      'r1 (open)?',
+      'r2 (open)?',
+      'r3 (open)?',
+    ]);
+    const byBig = await deals({ groupBy: 'is_big' });
+    expect(byBig.body.data).toEqual([
+      { is_big: false, count: 1 },
+      { is_big: true, count: 2 },
+    ]);
+    // a date formula takes a bucket like a date
+    const byMonth = await deals({ groupBy: 'close_on:month', metrics: 'count,min:close_on' });
+    expect(byMonth.status, JSON.stringify(byMonth.body)).toBe(200);
+    expect(byMonth.body.data).toEqual([
+      { 'close_on:month': '2026-03-01', count: 2, 'min:close_on': '2026-03-05' },
+      { 'close_on:month': '2026-04-01', count: 1, 'min:close_on': '2026-04-01' },
+    ]);
+    // a currency formula sums like an amount, and is not grouped by, as an amount is not
+    const sum = await deals({ metrics: 'sum:weighted,avg:weighted' });
+    expect(sum.body.data).toEqual([{ 'sum:weighted': 1700, 'avg:weighted': 1700 / 3 }]);
+    const refused = await deals({ groupBy: 'weighted' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0]).toMatchObject({ field: 'groupBy', code: 'notGroupable' });
+    const textSum = await deals({ metrics: 'sum:title' });
+    expect(textSum.status).toBe(400);
+    expect(textSum.body.errors[0]).toMatchObject({ field: 'metrics', code: 'type' });
+
+    // a rollup giving a date groups like a date; one giving a number sums
+    const accounts = (params: Record<string, string>) => aggregate('fr_account', { name: 'RT' }, params);
+    const byClose = await accounts({ groupBy: 'last_close:year', metrics: 'count,sum:pipeline' });
+    expect(byClose.status, JSON.stringify(byClose.body)).toBe(200);
+    expect(byClose.body.data).toEqual([{ 'last_close:year': '2026-01-01', count: 1, 'sum:pipeline': 8100 }]);
+  });
+
+  it('are exported to CSV as their return type is', async () => {
+    const acc = await newAccount('CSV');
+    await newDeal({ name: 'c1', amount: 1500, probability: 20, close_date: '2026-05-06', account: acc });
+    const query = new URLSearchParams({
+      fields: 'weighted,close_on,is_big,title',
+      filter: JSON.stringify({ account: acc }),
+    });
+    const res = await fetch(`${t.url}/api/v1/records/fr_deal/export?${query}`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    });
+    expect(res.status).toBe(200);
+    const [, row] = (await res.text()).split('\r\n');
+    expect(row!.split(',').slice(1)).toEqual(['300.00', '2026-05-06', 'true', 'c1 (open)?']);
+  });
+
+  it('name in the runtime view the type their values have, the default return type included', async () => {
+    const view = (await t.api('GET', '/api/v1/meta/runtime')).body;
+    const fields = (object: string) =>
+      new Map(
+        view.objects
+          .find((o: { apiName: string }) => o.apiName === object)
+          .fields.map((f: { apiName: string }) => [f.apiName, f]),
+      );
+    const deal = fields('fr_deal');
+    const account = fields('fr_account');
+    expect(deal.get('close_on')).toMatchObject({ returnType: 'date', readOnly: true, widget: 'readonly' });
+    expect(deal.get('weighted')).toMatchObject({ returnType: 'currency' });
+    expect(account.get('open_deals')).toMatchObject({ returnType: 'number' });
+    expect(account.get('last_close')).toMatchObject({ returnType: 'date' });
+    expect((deal.get('close_on') as { operators: string[] }).operators).toEqual(
+      (deal.get('close_date') as { operators: string[] }).operators,
+    );
+    expect(deal.get('name')).not.toHaveProperty('returnType');
   });
 });

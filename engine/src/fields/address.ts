@@ -17,7 +17,7 @@ export const address: FieldTypeDef = {
     additionalProperties: false,
     properties: Object.fromEntries(PARTS.map((p) => [p.key, { type: ['string', 'null'], maxLength: p.max }])),
   }),
-  operators: ['isNull'],
+  value: { operators: ['isNull'], groupable: false, aggregates: [], csv: 'json' },
   sortable: false,
   toColumns: (v) => PARTS.map((p) => (v as Record<string, unknown>)[p.key] ?? null),
   fromColumns: (values) =>

@@ -22,10 +22,18 @@ export const autonumber: FieldTypeDef = {
     startAt: { type: 'integer', minimum: 0, default: 1, description: 'First number handed out.' },
   },
   valueSchema: () => ({ type: 'string', readOnly: true }),
-  operators: TEXT_OPERATORS,
+  value: { operators: TEXT_OPERATORS, groupable: true, aggregates: [], csv: 'token' },
   sortable: true,
   readOnly: true,
   toColumns: (v) => [v],
   fromColumns: first,
   widget: 'readonly',
+  textSearch: true,
+  nameField: true,
+  formulaKind: 'text',
+  sequence: parseAutonumberFormat,
+  check: (f) =>
+    f.default === undefined
+      ? []
+      : [{ field: '/default', code: 'readOnly', message: 'an autonumber field cannot have a default' }],
 };

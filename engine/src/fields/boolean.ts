@@ -6,9 +6,10 @@ export const boolean: FieldTypeDef = {
   columns: () => one('boolean'),
   settings: {},
   valueSchema: () => ({ type: 'boolean' }),
-  operators: ['eq', 'ne', 'isNull'],
+  value: { operators: ['eq', 'ne', 'isNull'], groupable: true, aggregates: [], csv: 'boolean' },
   sortable: true,
   toColumns: (v) => [v],
   fromColumns: first,
   widget: 'checkbox',
+  formulaKind: 'boolean',
 };

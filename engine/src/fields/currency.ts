@@ -28,10 +28,11 @@ export const currency: FieldTypeDef = {
       ],
     };
   },
-  toColumns: (v) =>
+  // An amount written without a code is in the corporate currency, and stored with its code.
+  toColumns: (v, _f, corporate) =>
     typeof v === 'number'
-      ? [v, null]
-      : [(v as { amount: number }).amount, (v as { currency?: string }).currency ?? null],
+      ? [v, corporate ?? null]
+      : [(v as { amount: number }).amount, (v as { currency?: string }).currency ?? corporate ?? null],
   fromColumns: (values) => readNumber(values),
   readSchema: (f) => amount.valueSchema(f),
   companions: {

@@ -6,9 +6,12 @@ export const email: FieldTypeDef = {
   columns: () => one('character varying(254)'),
   settings: {},
   valueSchema: () => ({ type: 'string', format: 'email', maxLength: 254 }),
-  operators: TEXT_OPERATORS,
+  value: { operators: TEXT_OPERATORS, groupable: true, aggregates: [], csv: 'token' },
   sortable: true,
   toColumns: (v) => [String(v).toLowerCase()],
   fromColumns: first,
   widget: 'email',
+  textSearch: true,
+  nameField: true,
+  formulaKind: 'text',
 };

@@ -1,11 +1,22 @@
 import type { FieldDef } from '../metadata/types.js';
-import { RETURN_SQL_TYPES } from '../rules/formula-sql.js';
-import type { FieldTypeDef, FilterOperator, JsonSchema } from './field-type.js';
-import { first, ORDERED_OPERATORS, one, TEXT_OPERATORS, timestampJson } from './shared.js';
+import type { FieldTypeDef, JsonSchema } from './field-type.js';
+import { first, one, timestampJson } from './shared.js';
 
 const RETURN_TYPES = ['text', 'number', 'currency', 'percent', 'boolean', 'date', 'datetime'] as const;
+/** The field types a formula can give: its values then behave as theirs (operators, grouping, CSV, display). */
+export type FormulaReturnType = (typeof RETURN_TYPES)[number];
 
-const VALUE_SCHEMAS: Record<(typeof RETURN_TYPES)[number], JsonSchema> = {
+/** The column type of the generated column, which the compiled expression is cast to. */
+export const RETURN_SQL_TYPES: Record<FormulaReturnType, string> = {
+  text: 'text',
+  number: 'numeric',
+  currency: 'numeric(18,2)',
+  percent: 'numeric(7,2)',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'timestamp with time zone',
+};
+const VALUE_SCHEMAS: Record<FormulaReturnType, JsonSchema> = {
   text: { type: 'string' },
   number: { type: 'number' },
   currency: { type: 'number' },
@@ -14,23 +25,13 @@ const VALUE_SCHEMAS: Record<(typeof RETURN_TYPES)[number], JsonSchema> = {
   date: { type: 'string', format: 'date' },
   datetime: { type: 'string', format: 'date-time' },
 };
-const OPERATORS: Record<(typeof RETURN_TYPES)[number], readonly FilterOperator[]> = {
-  text: TEXT_OPERATORS,
-  number: ORDERED_OPERATORS,
-  currency: ORDERED_OPERATORS,
-  percent: ORDERED_OPERATORS,
-  boolean: ['eq', 'ne', 'isNull'],
-  date: ORDERED_OPERATORS,
-  datetime: ORDERED_OPERATORS,
-};
-const returnType = (f: FieldDef) => f.returnType ?? 'text';
+const returnType = (f: FieldDef): FormulaReturnType => f.returnType ?? 'text';
 
 /**
  * A value computed from the record's own fields by a json-logic expression. The expression is
  * compiled to SQL (rules/formula-sql.ts) and stored as a generated column, so it is always
- * current and can be filtered, sorted and indexed. Clients cannot write it.
- * Its operators are those of its return type: the widest list is declared for the registry and
- * operatorsFor narrows it per field.
+ * current and can be filtered, sorted and indexed. Clients cannot write it. Its values behave as
+ * those of its return type.
  */
 export const formula: FieldTypeDef = {
   columns: (f) => one(RETURN_SQL_TYPES[returnType(f)]),
@@ -43,8 +44,7 @@ export const formula: FieldTypeDef = {
   },
   requiredSettings: ['expression', 'returnType'],
   valueSchema: (f) => ({ ...VALUE_SCHEMAS[returnType(f)], readOnly: true }),
-  operators: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'between', 'contains', 'startsWith', 'isNull'],
-  operatorsFor: (f) => OPERATORS[returnType(f)],
+  valueType: returnType,
   sortable: true,
   readOnly: true,
   toColumns: (v) => [v],
@@ -57,4 +57,9 @@ export const formula: FieldTypeDef = {
   },
   jsonSql: ([col], f) => (returnType(f) === 'datetime' ? timestampJson(col!) : { sql: '??', bindings: [col] }),
   widget: 'readonly',
+  generatedFrom: (f) => ({ expression: f.expression, returnType: returnType(f), pointer: '/expression' }),
+  check: (f) =>
+    f.default === undefined
+      ? []
+      : [{ field: '/default', code: 'readOnly', message: 'a formula field is computed; it cannot have a default' }],
 };

@@ -16,7 +16,7 @@ export const geolocation: FieldTypeDef = {
       longitude: { type: 'number', minimum: -180, maximum: 180 },
     },
   }),
-  operators: ['isNull'],
+  value: { operators: ['isNull'], groupable: false, aggregates: [], csv: 'json' },
   sortable: false,
   toColumns: (v) => {
     const point = v as { latitude: number; longitude: number };

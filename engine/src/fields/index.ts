@@ -1,4 +1,5 @@
-import type { FieldDef, FieldType } from '../metadata/types.js';
+import type { FieldDef, OnDelete } from '../metadata/types.js';
+import { isFormulaDefault } from '../rules/json-logic.js';
 import { address } from './address.js';
 import { autonumber } from './autonumber.js';
 import { boolean } from './boolean.js';
@@ -6,7 +7,7 @@ import { currency } from './currency.js';
 import { date } from './date.js';
 import { datetime } from './datetime.js';
 import { email } from './email.js';
-import type { ColumnSpec, FieldTypeDef } from './field-type.js';
+import type { ColumnSpec, FieldTypeDef, ValueFacts } from './field-type.js';
 import { formula } from './formula.js';
 import { geolocation } from './geolocation.js';
 import { integer } from './integer.js';
@@ -25,8 +26,12 @@ import { textarea } from './textarea.js';
 import { time } from './time.js';
 import { url } from './url.js';
 
-/** The one registry of field types. Adding a FieldType fails to compile until it is listed here. */
-export const FIELD_TYPE_DEFS: Record<FieldType, FieldTypeDef> = {
+/**
+ * The one registry of field types, and the one list of their names: FieldType is its keys, so a
+ * type added here is a type everywhere (metadata schema, runtime UI), and one missing from any
+ * Record<FieldType, …> fails to compile.
+ */
+export const FIELD_TYPE_DEFS = {
   text,
   textarea,
   richtext,
@@ -51,10 +56,22 @@ export const FIELD_TYPE_DEFS: Record<FieldType, FieldTypeDef> = {
   geolocation,
   formula,
   rollup,
-};
+} satisfies Record<string, FieldTypeDef>;
+
+export type FieldType = keyof typeof FIELD_TYPE_DEFS;
+export const FIELD_TYPES = Object.keys(FIELD_TYPE_DEFS) as readonly FieldType[];
 
 export function fieldType(field: Pick<FieldDef, 'type'>): FieldTypeDef {
   return FIELD_TYPE_DEFS[field.type];
+}
+
+/** The facts of a field's values: its own type's, or for a computed field those of its value type. */
+export function factsOf(field: FieldDef): ValueFacts {
+  const def: FieldTypeDef = FIELD_TYPE_DEFS[field.type];
+  if (def.value) return def.value;
+  const facts = fieldType({ type: def.valueType(field) }).value;
+  if (!facts) throw new Error(`${field.type} gives values of another computed type`);
+  return facts;
 }
 
 /** The physical column name of one column of a field. */
@@ -62,4 +79,18 @@ export function columnName(field: Pick<FieldDef, 'apiName'>, column: ColumnSpec)
   return column.part ? `${field.apiName}__${column.part}` : field.apiName;
 }
 
-export const isRelation = (field: FieldDef) => field.type === 'lookup' || field.type === 'masterDetail';
+/** A lookup or master-detail: it points at a record of its `target` object. */
+export const isRelation = (field: FieldDef) => fieldType(field).relation !== undefined;
+
+/** What deleting the record a relation points at does to the record holding it. */
+export const onDeleteOf = (field: FieldDef): OnDelete | undefined => fieldType(field).relation?.onDelete(field);
+
+/** A rollup: writes to records of its `child` object refresh it. */
+export const summarisesChildren = (field: FieldDef) => fieldType(field).summarisesChildren === true;
+
+/** An amount with its currency code beside it, which aggregates can convert to the corporate currency. */
+export const carriesCurrency = (field: FieldDef) => fieldType(field).companions?.currency !== undefined;
+
+/** The default is json-logic worked out per record, rather than a value (which a json field may hold). */
+export const hasComputedDefault = (field: FieldDef): field is FieldDef & { default: { formula: unknown } } =>
+  isFormulaDefault(field.default) && !fieldType(field).anyJson;

@@ -1,5 +1,5 @@
 import type { FieldTypeDef } from './field-type.js';
-import { first, one, ORDERED_OPERATORS } from './shared.js';
+import { first, NUMBER_AGGREGATES, one, ORDERED_OPERATORS } from './shared.js';
 
 const INT4_MIN = -2147483648;
 const INT4_MAX = 2147483647;
@@ -12,9 +12,10 @@ export const integer: FieldTypeDef = {
     max: { type: 'integer', description: 'Largest value accepted.' },
   },
   valueSchema: (f) => ({ type: 'integer', minimum: f.min ?? INT4_MIN, maximum: f.max ?? INT4_MAX }),
-  operators: ORDERED_OPERATORS,
+  value: { operators: ORDERED_OPERATORS, groupable: true, aggregates: NUMBER_AGGREGATES, csv: 'integer' },
   sortable: true,
   toColumns: (v) => [v],
   fromColumns: first,
   widget: 'integer',
+  formulaKind: 'number',
 };

@@ -6,10 +6,11 @@ export const json: FieldTypeDef = {
   columns: () => one('jsonb'),
   settings: {},
   valueSchema: () => ({}),
-  operators: ['isNull'],
+  value: { operators: ['isNull'], groupable: false, aggregates: [], csv: 'json' },
   sortable: false,
   // pg would send a JS array as a Postgres array literal; jsonb needs JSON text.
   toColumns: (v) => [JSON.stringify(v)],
   fromColumns: first,
   widget: 'json',
+  anyJson: true,
 };

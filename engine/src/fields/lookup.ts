@@ -29,9 +29,10 @@ export const lookup: FieldTypeDef = {
   },
   requiredSettings: ['target'],
   valueSchema: () => UUID_VALUE,
-  operators: CHOICE_OPERATORS,
+  value: { operators: CHOICE_OPERATORS, groupable: true, aggregates: [], csv: 'token' },
   sortable: true,
   toColumns: (v) => [v],
   fromColumns: first,
   widget: 'lookup',
+  relation: { onDelete: (f) => f.onDelete ?? 'setNull' },
 };

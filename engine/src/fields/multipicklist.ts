@@ -1,5 +1,5 @@
 import type { FieldTypeDef } from './field-type.js';
-import { picklistValuesSetting } from './picklist.js';
+import { duplicateValues, picklistValuesSetting } from './picklist.js';
 import { one } from './shared.js';
 
 /**
@@ -15,10 +15,12 @@ export const multipicklist: FieldTypeDef = {
     uniqueItems: true,
     items: { type: 'string', enum: (f.values ?? []).map((v) => v.value) },
   }),
-  operators: ['in', 'nin', 'contains', 'isNull'],
+  value: { operators: ['in', 'nin', 'contains', 'isNull'], groupable: false, aggregates: [], csv: 'choices' },
   sortable: false,
   toColumns: (v) => [(v as string[]).length === 0 ? null : v],
   fromColumns: ([v]) => v ?? [],
   jsonSql: ([col]) => ({ sql: "coalesce(to_json(??), '[]'::json)", bindings: [col] }),
-  widget: 'multiselect',
+  widget: 'multipicklist',
+  multiValued: true,
+  check: duplicateValues,
 };

@@ -6,9 +6,12 @@ export const phone: FieldTypeDef = {
   columns: () => one('character varying(40)'),
   settings: {},
   valueSchema: () => ({ type: 'string', maxLength: 40, pattern: '^[0-9+() ./#*,;xX-]*[0-9][0-9+() ./#*,;xX-]*$' }),
-  operators: TEXT_OPERATORS,
+  value: { operators: TEXT_OPERATORS, groupable: true, aggregates: [], csv: 'token' },
   sortable: true,
   toColumns: (v) => [v],
   fromColumns: first,
   widget: 'phone',
+  textSearch: true,
+  nameField: true,
+  formulaKind: 'text',
 };

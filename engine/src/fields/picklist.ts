@@ -1,3 +1,5 @@
+import type { FieldError } from '../errors.js';
+import type { FieldDef } from '../metadata/types.js';
 import type { FieldTypeDef, JsonSchema } from './field-type.js';
 import { CHOICE_OPERATORS, first, one } from './shared.js';
 
@@ -26,6 +28,18 @@ export const picklistValuesSetting: JsonSchema = {
   },
 };
 
+/** A value listed twice would be two choices people cannot tell apart. */
+export function duplicateValues(field: FieldDef): FieldError[] {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  (field.values ?? []).forEach((v, i) => {
+    if (seen.has(v.value))
+      errors.push({ field: `/values/${i}/value`, code: 'duplicate', message: `value "${v.value}" is listed twice` });
+    seen.add(v.value);
+  });
+  return errors;
+}
+
 /** One choice from a list. Restricted (the default) refuses values that are not in the list. */
 export const picklist: FieldTypeDef = {
   columns: () => one('character varying(255)'),
@@ -43,9 +57,13 @@ export const picklist: FieldTypeDef = {
     f.restricted === false
       ? { type: 'string', maxLength: 255 }
       : { type: 'string', enum: (f.values ?? []).map((v) => v.value) },
-  operators: CHOICE_OPERATORS,
+  value: { operators: CHOICE_OPERATORS, groupable: true, aggregates: [], csv: 'choice' },
   sortable: true,
   toColumns: (v) => [v],
   fromColumns: first,
-  widget: 'select',
+  widget: 'picklist',
+  textSearch: true,
+  nameField: true,
+  formulaKind: 'text',
+  check: duplicateValues,
 };

@@ -6,7 +6,7 @@ export const richtext: FieldTypeDef = {
   columns: (f) => one(`character varying(${f.maxLength ?? 131_072})`),
   settings: { maxLength: maxLengthSetting(131_072, 1_048_576) },
   valueSchema: (f) => ({ type: 'string', maxLength: f.maxLength ?? 131_072, contentMediaType: 'text/html' }),
-  operators: LONG_TEXT_OPERATORS,
+  value: { operators: LONG_TEXT_OPERATORS, groupable: false, aggregates: [], csv: 'text' },
   sortable: false,
   toColumns: (v) => [v],
   fromColumns: first,

@@ -1,6 +1,7 @@
+import type { FieldError } from '../errors.js';
 import type { FieldDef } from '../metadata/types.js';
-import type { FieldTypeDef } from './field-type.js';
-import { first, one, ORDERED_OPERATORS, readNumber, timestampJson } from './shared.js';
+import type { FieldTypeDef, SnapshotCheckContext } from './field-type.js';
+import { first, one, readNumber, timestampJson } from './shared.js';
 
 const RESULT_SQL = { number: 'numeric', date: 'date', datetime: 'timestamp with time zone' } as const;
 const resultType = (f: FieldDef) => (f.returnType === 'date' || f.returnType === 'datetime' ? f.returnType : 'number');
@@ -44,7 +45,7 @@ export const rollup: FieldTypeDef = {
     resultType(f) === 'number'
       ? { type: 'number', readOnly: true }
       : { type: 'string', format: resultType(f) === 'date' ? 'date' : 'date-time', readOnly: true },
-  operators: ORDERED_OPERATORS,
+  valueType: resultType,
   sortable: true,
   readOnly: true,
   toColumns: (v) => [v],
@@ -64,4 +65,39 @@ export const rollup: FieldTypeDef = {
       : { sql: '??', bindings: [col] };
   },
   widget: 'readonly',
+  summarisesChildren: true,
+  checkInSnapshot: childErrors,
 };
+
+/** The child object, its relation back here and the summarised field exist, and the aggregate fits them. */
+function childErrors(f: FieldDef, { object, objects, typeOf }: SnapshotCheckContext): FieldError[] {
+  const child = objects.get(f.child!);
+  if (!child) return [{ field: '/child', code: 'reference', message: `child object "${f.child}" does not exist` }];
+  const relation = child.fields.find((x) => x.apiName === f.relationField);
+  if (!relation || !typeOf(relation).relation || relation.target !== object.apiName) {
+    return [
+      {
+        field: '/relationField',
+        code: 'reference',
+        message: `${f.child}.${f.relationField} is not a lookup to ${object.apiName}`,
+      },
+    ];
+  }
+  if (f.aggregate === 'count')
+    return f.field ? [{ field: '/field', code: 'unexpected', message: 'count takes no field' }] : [];
+  const summed = child.fields.find((x) => x.apiName === f.field);
+  if (!summed) return [{ field: '/field', code: 'reference', message: `"${f.field}" is not a field of ${f.child}` }];
+  const result = f.returnType ?? 'number';
+  const numeric = typeOf(summed).value?.aggregates.includes('sum') === true;
+  const ok =
+    f.aggregate === 'sum' ? numeric && result === 'number' : result === 'number' ? numeric : summed.type === result;
+  return ok
+    ? []
+    : [
+        {
+          field: '/field',
+          code: 'type',
+          message: `${f.aggregate} of a ${summed.type} field does not give a ${result}`,
+        },
+      ];
+}

@@ -1,5 +1,5 @@
 import type { FieldDef } from '../metadata/types.js';
-import type { ColumnSpec, FieldTypeDef, FilterOperator, JsonSchema, SqlFragment } from './field-type.js';
+import type { AggregateFn, ColumnSpec, FieldTypeDef, FilterOperator, JsonSchema, SqlFragment } from './field-type.js';
 
 /** Pieces several field types share. */
 
@@ -22,6 +22,9 @@ export const ORDERED_OPERATORS: readonly FilterOperator[] = [
   'isNull',
 ];
 export const CHOICE_OPERATORS: readonly FilterOperator[] = ['eq', 'ne', 'in', 'nin', 'isNull'];
+
+export const NUMBER_AGGREGATES: readonly AggregateFn[] = ['sum', 'avg', 'min', 'max'];
+export const ORDER_AGGREGATES: readonly AggregateFn[] = ['min', 'max'];
 
 export const maxLengthSetting = (defaultValue: number, limit: number): JsonSchema => ({
   type: 'integer',
@@ -128,11 +131,16 @@ export function decimalType(precision: number, scale: number, widget: string): F
       const bound = limit - 0.5 * 10 ** -s;
       return { type: 'number', exclusiveMinimum: -bound, exclusiveMaximum: bound };
     },
-    operators: ORDERED_OPERATORS,
+    value: { operators: ORDERED_OPERATORS, groupable: false, aggregates: NUMBER_AGGREGATES, csv: 'decimal' },
     sortable: true,
     toColumns: (v) => [v],
     fromColumns: readNumber,
     widget,
+    formulaKind: 'number',
+    check: (f) =>
+      f.scale !== undefined && f.precision !== undefined && f.scale > f.precision
+        ? [{ field: '/scale', code: 'maximum', message: 'scale cannot exceed precision' }]
+        : [],
   };
 }
 

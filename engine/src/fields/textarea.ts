@@ -6,9 +6,10 @@ export const textarea: FieldTypeDef = {
   columns: (f) => one(`character varying(${f.maxLength ?? 32_768})`),
   settings: { maxLength: maxLengthSetting(32_768, 131_072) },
   valueSchema: (f) => ({ type: 'string', maxLength: f.maxLength ?? 32_768 }),
-  operators: LONG_TEXT_OPERATORS,
+  value: { operators: LONG_TEXT_OPERATORS, groupable: false, aggregates: [], csv: 'text' },
   sortable: false,
   toColumns: (v) => [v],
   fromColumns: first,
   widget: 'textarea',
+  formulaKind: 'text',
 };

@@ -6,9 +6,12 @@ export const url: FieldTypeDef = {
   columns: () => one('character varying(2048)'),
   settings: {},
   valueSchema: () => ({ type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2048 }),
-  operators: TEXT_OPERATORS,
+  value: { operators: TEXT_OPERATORS, groupable: true, aggregates: [], csv: 'token' },
   sortable: true,
   toColumns: (v) => [v],
   fromColumns: first,
   widget: 'url',
+  textSearch: true,
+  nameField: true,
+  formulaKind: 'text',
 };

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
+import { columnName, factsOf, FIELD_TYPE_DEFS, summarisesChildren } from '../fields/index.js';
 import type { FieldTypeDef, FilterOperator } from '../fields/field-type.js';
 import { desiredSchema } from '../schema/desired.js';
 import { newAjv } from './schemas.js';
@@ -61,7 +61,7 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
           type,
           columns: type.columns(field).map((c) => columnName(field, c)),
           validate: ajv.compile(type.valueSchema(field)),
-          operators: type.operatorsFor?.(field) ?? type.operators,
+          operators: factsOf(field).operators,
         }),
       );
     }
@@ -81,7 +81,7 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
   for (const obj of snapshot.objects) {
     for (const field of obj.fields) {
       if (field.target) objects.get(field.target)?.referencedBy.push({ object: obj.apiName, field });
-      if (field.type === 'rollup') objects.get(field.child!)?.summarisedBy.push({ parent: obj.apiName, field });
+      if (summarisesChildren(field)) objects.get(field.child!)?.summarisedBy.push({ parent: obj.apiName, field });
     }
   }
   for (const o of objects.values()) Object.freeze(o);

@@ -1,5 +1,6 @@
 import { Problem, type ErrorCode, type FieldError } from '../errors.js';
-import { GROUPABLE, NUMERIC, ORDERED } from '../query/aggregate.js';
+import { factsOf, fieldType } from '../fields/index.js';
+import { metricApplies } from '../query/aggregate.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { compiledDraftObjects } from './compiled-draft.js';
 import { newItemId } from '../lib/ids.js';
@@ -10,8 +11,6 @@ import type { DashboardDef, ObjectDef } from './types.js';
  * records API would answer (object, metric, groupBy and filter as GET …/aggregate takes them), so a
  * published dashboard never draws an error. The shape is checked by dashboard.schema.json.
  */
-
-const BUCKETED = new Set(['date', 'datetime']);
 
 export function normalizeDashboard(input: DashboardDef, existing?: DashboardDef): DashboardDef {
   const dashboard: DashboardDef = structuredClone(input);
@@ -38,8 +37,7 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
     if (metricField !== undefined) {
       const f = field(metricField);
       if (!f) err('/metric', 'reference', `"${metricField}" is not a field of ${w.object}`);
-      else if (!(fn === 'sum' || fn === 'avg' ? NUMERIC : ORDERED).has(f.type))
-        err('/metric', 'type', `${fn} does not apply to ${f.type} fields`);
+      else if (!metricApplies(fn!, f)) err('/metric', 'type', `${fn} does not apply to ${f.type} fields`);
     }
 
     if (w.groupBy === undefined) {
@@ -48,15 +46,17 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
       const [name, bucket] = w.groupBy.split(':');
       const f = field(name!);
       if (!f) err('/groupBy', 'reference', `"${name}" is not a field of ${w.object}`);
-      else if (!GROUPABLE.has(f.type)) err('/groupBy', 'type', `${f.type} fields cannot be grouped`);
-      else if (bucket !== undefined && !BUCKETED.has(f.type))
+      else if (!factsOf(f).groupable) err('/groupBy', 'type', `${f.type} fields cannot be grouped`);
+      else if (bucket !== undefined && !factsOf(f).temporal)
         err('/groupBy', 'bucket', 'only date fields take a bucket');
     }
 
     if (w.dateField !== undefined) {
       const f = field(w.dateField);
       if (!f) err('/dateField', 'reference', `"${w.dateField}" is not a field of ${w.object}`);
-      else if (!BUCKETED.has(f.type))
+      // The period is a date literal ("this_month"), which the filter parser takes on a field of
+      // a date type itself (not a formula giving one).
+      else if (!fieldType(f).value?.temporal)
         err('/dateField', 'type', 'the period filter applies to a date or date-time field');
     }
 

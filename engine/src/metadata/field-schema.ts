@@ -1,6 +1,5 @@
-import { FIELD_TYPE_DEFS } from '../fields/index.js';
+import { FIELD_TYPE_DEFS, FIELD_TYPES } from '../fields/index.js';
 import type { JsonSchema } from '../fields/field-type.js';
-import { FIELD_TYPES } from './types.js';
 
 /**
  * field.schema.json is built from the field-type modules, so a type's settings are declared in

@@ -1,3 +1,4 @@
+import { FIELD_TYPE_DEFS, fieldType } from '../fields/index.js';
 import { newItemId } from '../lib/ids.js';
 import type { FieldDef, LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
@@ -15,8 +16,8 @@ export function normalizeObject(input: ObjectDef, existing?: ObjectDef): ObjectD
     if (!field || typeof field !== 'object') return field;
     const f = { ...field };
     f.id ??= byName.get(f.apiName)?.id ?? newItemId('fld');
-    // A master-detail child cannot exist without its parent.
-    if (f.type === 'masterDetail') f.required = true;
+    // A master-detail child cannot exist without its parent. (The type is not checked yet.)
+    if (Object.hasOwn(FIELD_TYPE_DEFS, f.type) && fieldType(f).relation?.alwaysRequired) f.required = true;
     return f;
   });
   if (Array.isArray(obj.validationRules)) {

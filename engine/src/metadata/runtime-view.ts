@@ -9,7 +9,6 @@ import type { FieldDef } from './types.js';
  * the server. Built once per release and shared by every request (never copied per request).
  */
 
-const READ_ONLY_TYPES = new Set(['autonumber', 'formula', 'rollup']);
 const SERVER_ONLY: readonly (keyof FieldDef)[] = ['expression', 'filter', 'description'];
 
 export interface RuntimeView {
@@ -42,8 +41,11 @@ export function runtimeView(compiled: CompiledMetadata): RuntimeView {
           ...shown,
           operators: f.operators,
           sortable: f.type.sortable,
-          readOnly: !!f.type.readOnly || READ_ONLY_TYPES.has(f.def.type),
+          readOnly: !!f.type.readOnly,
           widget: f.type.widget,
+          // A computed field's values are shown as those of its value type, even when its
+          // definition leaves the return type to its default.
+          ...(f.type.valueType ? { returnType: f.type.valueType(f.def) } : {}),
         };
       }),
     })),

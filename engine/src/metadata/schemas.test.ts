@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readPack, CORE_PACK_DIR } from '../packs/core-pack.js';
 import { buildFieldSchema } from './field-schema.js';
+import { buildUiFieldTypes, UI_FIELD_TYPES_FILE } from '../../scripts/ui-field-types.js';
 import { validateSnapshot } from './validate.js';
 
 const dir = fileURLToPath(new URL('../../../metadata/schemas/', import.meta.url));
@@ -47,6 +48,10 @@ describe('metadata schemas', () => {
 
   it('keeps field.schema.json equal to what the field-type modules declare (npm run schemas)', () => {
     expect(JSON.parse(fs.readFileSync(`${dir}field.schema.json`, 'utf8'))).toEqual(buildFieldSchema());
+  });
+
+  it('keeps the runtime UI’s field-types.generated.ts equal to the field-type registry (npm run schemas)', async () => {
+    expect(fs.readFileSync(UI_FIELD_TYPES_FILE, 'utf8')).toBe(await buildUiFieldTypes());
   });
 
   it('ships a core pack that passes validation', () => {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
+import { isRelation } from '../fields/index.js';
 import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
 import { followObjectChange } from './references.js';
@@ -94,7 +95,7 @@ export class DraftStore {
       objects.set(obj.apiName, obj);
       const refErrors: FieldError[] = [];
       obj.fields.forEach((f, i) => {
-        if ((f.type === 'lookup' || f.type === 'masterDetail') && !objects.has(f.target!)) {
+        if (isRelation(f) && !objects.has(f.target!)) {
           refErrors.push({
             field: `/fields/${i}/target`,
             code: 'reference',

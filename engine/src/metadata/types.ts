@@ -1,3 +1,6 @@
+import type { FieldType } from '../fields/index.js';
+import type { FormulaReturnType } from '../fields/formula.js';
+
 /**
  * The meta-model as TypeScript types. The JSON Schemas in metadata/schemas are the contract
  * for documents coming in; these types describe the same documents once validated.
@@ -6,33 +9,8 @@
 /** A label is one string, or one string per locale ("en", "zh-CN"). */
 export type Label = string | Record<string, string>;
 
-export const FIELD_TYPES = [
-  'text',
-  'textarea',
-  'richtext',
-  'email',
-  'phone',
-  'url',
-  'integer',
-  'number',
-  'currency',
-  'percent',
-  'boolean',
-  'date',
-  'datetime',
-  'time',
-  'picklist',
-  'multipicklist',
-  'lookup',
-  'masterDetail',
-  'autonumber',
-  'json',
-  'address',
-  'geolocation',
-  'formula',
-  'rollup',
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
+/** The field types are the keys of the registry in fields/index.ts; nothing else lists them. */
+export type { FieldType, FormulaReturnType };
 
 export interface PicklistValue {
   value: string;
@@ -77,8 +55,6 @@ export interface FieldDef {
   field?: string;
   filter?: unknown;
 }
-
-export type FormulaReturnType = 'text' | 'number' | 'currency' | 'percent' | 'boolean' | 'date' | 'datetime';
 
 export interface ValidationRuleDef {
   id: string;

@@ -1,10 +1,17 @@
-import { FIELD_TYPE_DEFS } from '../fields/index.js';
+import {
+  fieldType,
+  FIELD_TYPES,
+  FIELD_TYPE_DEFS,
+  hasComputedDefault,
+  isRelation,
+  summarisesChildren,
+} from '../fields/index.js';
 import { Problem, type FieldError } from '../errors.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { compile } from './compile.js';
 import { compiledDraftObjects } from './compiled-draft.js';
 import { compileFormula } from '../rules/formula-sql.js';
-import { checkLogic, isFormulaDefault } from '../rules/json-logic.js';
+import { checkLogic } from '../rules/json-logic.js';
 import { newAjv } from './schemas.js';
 import { nameErrors, schemaErrors } from './shape-checks.js';
 import { ITEM_SPECS, itemsOf, validateItem } from './kinds.js';
@@ -16,30 +23,17 @@ import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
  * rules a schema cannot say (reserved names, duplicates, references, rule expressions).
  */
 
-const NAME_FIELD_TYPES = new Set(['text', 'email', 'phone', 'url', 'autonumber', 'picklist']);
+const NAME_FIELD_TYPES = FIELD_TYPES.filter((t) => FIELD_TYPE_DEFS[t].nameField);
+const NAME_FIELD_LIST = `${NAME_FIELD_TYPES.slice(0, -1).join(', ')} or ${NAME_FIELD_TYPES.at(-1)}`;
 const MAX_FIELDS = 500;
 
 const defaultCheckAjv = newAjv();
 
 function fieldErrors(field: FieldDef, path: string): FieldError[] {
   const errors = nameErrors(`${path}/apiName`, field.apiName);
-  const def = FIELD_TYPE_DEFS[field.type];
-  if (field.type === 'picklist' || field.type === 'multipicklist') {
-    const seen = new Set<string>();
-    (field.values ?? []).forEach((v, i) => {
-      if (seen.has(v.value))
-        errors.push({
-          field: `${path}/values/${i}/value`,
-          code: 'duplicate',
-          message: `value "${v.value}" is listed twice`,
-        });
-      seen.add(v.value);
-    });
-  }
-  if (field.type === 'autonumber' && field.default !== undefined) {
-    errors.push({ field: `${path}/default`, code: 'readOnly', message: 'an autonumber field cannot have a default' });
-  }
-  if (isFormulaDefault(field.default) && field.type !== 'json') {
+  const def = fieldType(field);
+  for (const e of def.check?.(field) ?? []) errors.push({ ...e, field: path + e.field });
+  if (hasComputedDefault(field)) {
     for (const e of checkLogic(field.default.formula).errors)
       errors.push({ field: `${path}/default/formula${e.path}`, code: 'logic', message: e.message });
   } else if (field.default !== undefined && field.default !== null && !def.readOnly) {
@@ -50,18 +44,6 @@ function fieldErrors(field: FieldDef, path: string): FieldError[] {
         code: 'type',
         message: `default is not a valid ${field.type} value: ${check.errors?.[0]?.message ?? ''}`.trim(),
       });
-    }
-  }
-  if (field.type === 'formula' && field.default !== undefined) {
-    errors.push({
-      field: `${path}/default`,
-      code: 'readOnly',
-      message: 'a formula field is computed; it cannot have a default',
-    });
-  }
-  if (field.type === 'number' || field.type === 'currency' || field.type === 'percent') {
-    if (field.scale !== undefined && field.precision !== undefined && field.scale > field.precision) {
-      errors.push({ field: `${path}/scale`, code: 'maximum', message: 'scale cannot exceed precision' });
     }
   }
   return errors;
@@ -79,9 +61,10 @@ export function validateObject(obj: ObjectDef): FieldError[] {
   obj.fields.forEach((field, i) => {
     const path = `/fields/${i}`;
     errors.push(...fieldErrors(field, path));
-    if (field.type === 'formula') {
-      for (const e of compileFormula(field.expression, fieldsByName, field.returnType ?? 'text').errors) {
-        errors.push({ field: `${path}/expression${e.path}`, code: 'formula', message: e.message });
+    const generated = fieldType(field).generatedFrom?.(field);
+    if (generated) {
+      for (const e of compileFormula(generated.expression, fieldsByName, generated.returnType).errors) {
+        errors.push({ field: `${path}${generated.pointer}${e.path}`, code: 'formula', message: e.message });
       }
     }
     if (byName.has(field.apiName))
@@ -102,11 +85,11 @@ export function validateObject(obj: ObjectDef): FieldError[] {
       code: 'reference',
       message: `nameField "${obj.nameField}" is not a field of this object`,
     });
-  } else if (!NAME_FIELD_TYPES.has(nameField.type)) {
+  } else if (!fieldType(nameField).nameField) {
     errors.push({
       field: '/nameField',
       code: 'type',
-      message: `nameField must be a text, e-mail, phone, url, autonumber or picklist field, not ${nameField.type}`,
+      message: `nameField must be a ${NAME_FIELD_LIST} field, not ${nameField.type}`,
     });
   }
   const ruleNames = new Set<string>();
@@ -157,14 +140,15 @@ export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
           message: `field id "${f.id}" is already used by ${owner}`,
         });
       fieldIds.set(f.id, `${obj.apiName}.${f.apiName}`);
-      if ((f.type === 'lookup' || f.type === 'masterDetail') && !objects.has(f.target!)) {
+      if (isRelation(f) && !objects.has(f.target!)) {
         errors.push({
           field: `${at}/fields/${i}/target`,
           code: 'reference',
           message: `target object "${f.target}" does not exist`,
         });
       }
-      if (f.type === 'rollup') errors.push(...rollupErrors(f, obj, objects, `${at}/fields/${i}`));
+      for (const e of fieldType(f).checkInSnapshot?.(f, { object: obj, objects, typeOf: fieldType }) ?? [])
+        errors.push({ ...e, field: `${at}/fields/${i}${e.field}` });
     });
   }
   if (!errors.length) errors.push(...rollupFilterErrors(snapshot));
@@ -193,54 +177,11 @@ export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
   return errors;
 }
 
-const NUMERIC_TYPES = new Set(['integer', 'number', 'currency', 'percent']);
-
-function rollupErrors(f: FieldDef, parent: ObjectDef, objects: Map<string, ObjectDef>, path: string): FieldError[] {
-  const child = objects.get(f.child!);
-  if (!child)
-    return [{ field: `${path}/child`, code: 'reference', message: `child object "${f.child}" does not exist` }];
-  const relation = child.fields.find((x) => x.apiName === f.relationField);
-  if (
-    !relation ||
-    (relation.type !== 'lookup' && relation.type !== 'masterDetail') ||
-    relation.target !== parent.apiName
-  ) {
-    return [
-      {
-        field: `${path}/relationField`,
-        code: 'reference',
-        message: `${f.child}.${f.relationField} is not a lookup to ${parent.apiName}`,
-      },
-    ];
-  }
-  if (f.aggregate === 'count')
-    return f.field ? [{ field: `${path}/field`, code: 'unexpected', message: 'count takes no field' }] : [];
-  const summed = child.fields.find((x) => x.apiName === f.field);
-  if (!summed)
-    return [{ field: `${path}/field`, code: 'reference', message: `"${f.field}" is not a field of ${f.child}` }];
-  const result = f.returnType ?? 'number';
-  const ok =
-    f.aggregate === 'sum'
-      ? NUMERIC_TYPES.has(summed.type) && result === 'number'
-      : result === 'number'
-        ? NUMERIC_TYPES.has(summed.type)
-        : summed.type === result;
-  return ok
-    ? []
-    : [
-        {
-          field: `${path}/field`,
-          code: 'type',
-          message: `${f.aggregate} of a ${summed.type} field does not give a ${result}`,
-        },
-      ];
-}
-
 /** A rollup's filter is checked like a list filter on the child object. */
 function rollupFilterErrors(snapshot: MetadataSnapshot): FieldError[] {
   const rollups = snapshot.objects
     .flatMap((o) => o.fields.map((f, i) => ({ o, f, i })))
-    .filter(({ f }) => f.type === 'rollup' && f.filter !== undefined);
+    .filter(({ f }) => summarisesChildren(f) && f.filter !== undefined);
   if (!rollups.length) return [];
   const compiled = compile(0, snapshot);
   const errors: FieldError[] = [];

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import { badRequest, Problem, type ErrorCode } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
-import type { SqlFragment } from '../fields/field-type.js';
+import type { AggregateFn, SqlFragment } from '../fields/field-type.js';
+import { carriesCurrency, factsOf } from '../fields/index.js';
+import type { FieldDef } from '../metadata/types.js';
 import { applyFilter } from './filter-compiler.js';
 import type { ResolvedPath } from './paths.js';
 import { parseFilter } from './filter-parser.js';
@@ -20,27 +22,16 @@ import { parseFilter } from './filter-parser.js';
  */
 
 const BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const;
-/** Field types that can be grouped by, summed or averaged, and min/max'ed (also documented in OpenAPI). */
-export const GROUPABLE: ReadonlySet<string> = new Set([
-  'text',
-  'email',
-  'phone',
-  'url',
-  'picklist',
-  'boolean',
-  'lookup',
-  'masterDetail',
-  'integer',
-  'autonumber',
-  'date',
-  'datetime',
-]);
-export const NUMERIC: ReadonlySet<string> = new Set(['integer', 'number', 'currency', 'percent']);
-export const ORDERED: ReadonlySet<string> = new Set([...NUMERIC, 'date', 'datetime', 'time']);
+/**
+ * Whether sum, avg, min or max can be taken of a field. What can be grouped by and aggregated is
+ * a fact of each field type (fields/), read by value type: a formula giving a date groups as a date.
+ */
+export const metricApplies = (fn: string, field: FieldDef) =>
+  (factsOf(field).aggregates as readonly string[]).includes(fn);
 const MAX_GROUPS = 2000;
-const AGGREGATE_SQL = { sum: 'sum(??)', avg: 'avg(??)', min: 'min(??)', max: 'max(??)' } as const;
+const AGGREGATE_SQL: Record<AggregateFn, string> = { sum: 'sum(??)', avg: 'avg(??)', min: 'min(??)', max: 'max(??)' };
 
-type Metric = { key: string; fn: 'count' | keyof typeof AGGREGATE_SQL; field?: CompiledField };
+type Metric = { key: string; fn: 'count' | AggregateFn; field?: CompiledField };
 type Group = { key: string; field: CompiledField; bucket?: (typeof BUCKETS)[number] };
 
 const refuse = (field: string, code: ErrorCode, message: string) => badRequest(message, [{ field, code, message }]);
@@ -53,10 +44,9 @@ function parseGroups(object: CompiledObject, input: unknown): Group[] {
     const field = object.fields.get(name!);
     if (!field || rest.length)
       throw refuse('groupBy', 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
-    if (!GROUPABLE.has(field.def.type))
-      throw refuse('groupBy', 'notGroupable', `${field.def.type} fields cannot be grouped`);
-    const isDate = field.def.type === 'date' || field.def.type === 'datetime';
-    if (bucket !== undefined && (!isDate || !(BUCKETS as readonly string[]).includes(bucket))) {
+    const facts = factsOf(field.def);
+    if (!facts.groupable) throw refuse('groupBy', 'notGroupable', `${field.def.type} fields cannot be grouped`);
+    if (bucket !== undefined && (!facts.temporal || !(BUCKETS as readonly string[]).includes(bucket))) {
       throw refuse('groupBy', 'bucket', `"${key}": only date fields take a bucket (${BUCKETS.join(', ')})`);
     }
     return { key, field, ...(bucket ? { bucket: bucket as Group['bucket'] } : {}) };
@@ -76,8 +66,7 @@ function parseMetrics(object: CompiledObject, input: unknown): Metric[] {
       throw refuse('metrics', 'unknownMetric', `"${key}": use count, sum:field, avg:field, min:field or max:field`);
     const field = object.fields.get(name);
     if (!field) throw refuse('metrics', 'unknownField', `"${name}" is not a field of ${object.def.apiName}`);
-    const allowed = fn === 'sum' || fn === 'avg' ? NUMERIC : ORDERED;
-    if (!allowed.has(field.def.type))
+    if (!metricApplies(fn!, field.def))
       throw refuse('metrics', 'type', `${fn} does not apply to ${field.def.type} fields`);
     return { key, fn: fn as Metric['fn'], field };
   });
@@ -138,7 +127,7 @@ export async function aggregate(
     const column = `r.${g.field.columns[0]}`;
     const expr = !g.bucket
       ? knex.raw('??', [column])
-      : g.field.def.type === 'date'
+      : factsOf(g.field.def).temporal === 'date'
         ? knex.raw('date_trunc(?, ??)::date', [g.bucket, column])
         : knex.raw("date_trunc(?, ?? at time zone 'UTC')::date", [g.bucket, column]);
     // By position: the same bound expression twice would be two different parameters to Postgres.
@@ -148,7 +137,7 @@ export async function aggregate(
   });
   metrics.forEach((m, i) => {
     if (m.fn === 'count') qb.select(knex.raw('count(*)::bigint as ??', [`m${i}`]));
-    else if (convert && m.field!.def.type === 'currency') {
+    else if (convert && carriesCurrency(m.field!.def)) {
       const value = inCorporate(knex, schema, m.field!, convert.dateColumn, corporate);
       qb.select(knex.raw(AGGREGATE_SQL[m.fn].replace('??', '?') + ' as ??', [value, `m${i}`]));
     } else qb.select(knex.raw(AGGREGATE_SQL[m.fn] + ' as ??', [`r.${m.field!.columns[0]}`, `m${i}`]));
@@ -168,7 +157,7 @@ export async function aggregate(
       out[m.key] =
         v === null
           ? null
-          : m.fn === 'count' || NUMERIC.has(m.field!.def.type)
+          : m.fn === 'count' || metricApplies('sum', m.field!.def)
             ? Number(v)
             : m.field!.type.fromColumns([v], m.field!.def);
     });
@@ -211,11 +200,11 @@ function parseConversion(
     return undefined;
   }
   if (input.currency !== 'corporate') throw refuse('currency', 'enum', 'currency takes the value "corporate"');
-  if (!metrics.some((m) => m.field?.def.type === 'currency'))
+  if (!metrics.some((m) => m.field && carriesCurrency(m.field.def)))
     throw refuse('currency', 'noCurrencyMetric', 'no metric is over a currency field');
   if (input.rateDate === undefined || input.rateDate === '') return { dateColumn: 'created_at' };
   const field = typeof input.rateDate === 'string' ? object.fields.get(input.rateDate) : undefined;
-  if (!field || (field.def.type !== 'date' && field.def.type !== 'datetime'))
+  if (!field || !factsOf(field.def).temporal)
     throw refuse('rateDate', 'type', 'rateDate names a date or datetime field');
   return { dateColumn: field.columns[0]! };
 }
@@ -252,7 +241,7 @@ async function checkRates(
 ) {
   const missing = new Set<string>();
   for (const m of metrics) {
-    if (m.field?.def.type !== 'currency') continue;
+    if (!m.field || !carriesCurrency(m.field.def)) continue;
     const [amount, code] = m.field.columns.map((c) => `r.${c}`) as [string, string];
     const found = await rows
       .clone()

@@ -296,7 +296,7 @@ function validScalar(field: CompiledField | SystemField, literals = true): fc.Ar
 }
 
 function operatorsOf(field: CompiledField | SystemField): readonly FilterOperator[] {
-  return 'system' in field ? SYSTEM_OPERATORS[field.kind] : field.type.operators;
+  return 'system' in field ? SYSTEM_OPERATORS[field.kind] : field.operators;
 }
 
 /** A valid { op: value } for a field. */

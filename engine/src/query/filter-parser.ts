@@ -115,9 +115,9 @@ function checkScalar(field: CompiledField | SystemField, value: unknown, path: s
     if (!ok) fail(path, 'type', `${field.name} needs a ${field.kind} value`);
     return;
   }
-  if (isDateLiteral(value) && (field.def.type === 'date' || field.def.type === 'datetime') && literalOk) return;
+  if (isDateLiteral(value) && field.type.value?.temporal !== undefined && literalOk) return;
   // multipicklist operators take single choices
-  const check = field.def.type === 'multipicklist' ? (v: unknown) => field.validate([v]) : field.validate;
+  const check = field.type.multiValued ? (v: unknown) => field.validate([v]) : field.validate;
   if (!check(value))
     fail(path, 'type', `${JSON.stringify(value)} is not a valid ${field.def.type} value for ${field.def.apiName}`);
 }
@@ -201,7 +201,7 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
       value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`, true));
       break;
     case 'contains':
-      if (!isSystem(field) && field.def.type === 'multipicklist') {
+      if (!isSystem(field) && field.type.multiValued) {
         if (!Array.isArray(value) || value.length === 0)
           fail(path, 'type', 'contains on a multipicklist takes an array of values');
         value.forEach((v, i) => checkScalar(field, v, `${path}/${i}`));
@@ -234,8 +234,8 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
 
 function compareOf(field: CompiledField | SystemField): Condition['compare'] {
   if (isSystem(field)) return field.kind === 'datetime' ? 'datetime' : 'plain';
-  if (field.def.type === 'multipicklist') return 'multi';
-  return field.def.type === 'date' || field.def.type === 'datetime' ? field.def.type : 'plain';
+  if (field.type.multiValued) return 'multi';
+  return field.type.value?.temporal ?? 'plain';
 }
 
 /** A checked API value as its (first) column holds it. */

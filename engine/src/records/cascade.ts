@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { conflict } from '../errors.js';
+import { onDeleteOf } from '../fields/index.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import type { Caller } from '../security/caller.js';
 import { recordEvents } from './history.js';
@@ -35,7 +36,7 @@ export async function deleteWithChildren(
   for (const ref of object.referencedBy) {
     const child = ctx.metadata.objects.get(ref.object)!;
     const column = ref.field.apiName;
-    const rule = ref.field.type === 'masterDetail' ? 'cascade' : (ref.field.onDelete ?? 'setNull');
+    const rule = onDeleteOf(ref.field) ?? 'setNull';
     const children = table(ctx, child).whereIn(column, ids).whereNull('deleted_at');
     if (rule === 'restrict') {
       const blocking = await children.clone().count<{ n: string }[]>({ n: '*' }).first();
@@ -88,7 +89,7 @@ export async function restoreWithChildren(
   await recordEvents(trx, ctx.schema, object, ids, 'restored', caller);
   if (depth >= MAX_DEPTH) return;
   for (const ref of object.referencedBy) {
-    if (ref.field.type !== 'masterDetail' && ref.field.onDelete !== 'cascade') continue;
+    if (onDeleteOf(ref.field) !== 'cascade') continue;
     const child = ctx.metadata.objects.get(ref.object)!;
     const childIds = (
       await table(ctx, child)

@@ -5,7 +5,9 @@ import { applyFilter } from '../query/filter-compiler.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { applyKeyset, applySort, decodeCursor, encodeCursor, parseSort, selectSortValues } from '../query/keyset.js';
 import { PathResolver, type Join } from '../query/paths.js';
-import { csvKind, csvLine, numberCell, textCell } from './csv.js';
+import type { CsvKind } from '../fields/field-type.js';
+import { factsOf } from '../fields/index.js';
+import { csvLine, numberCell, textCell } from './csv.js';
 import { selectColumns } from './record-shape.js';
 import type { Access } from '../security/access.js';
 import { guardedResolver } from '../security/field-guard.js';
@@ -166,22 +168,32 @@ function cells({ field, join }: ExportField, row: Record<string, unknown>): stri
   return [cell(field, raw), ...companions];
 }
 
-/** One field of a row as a cell. Numbers are written from the column as Postgres sent it, so no digit is lost. */
+/**
+ * A non-empty value as a cell, by the kind of value it is (fields/ says which kind each type's
+ * values are). Numbers are written from the column as Postgres sent it, so no digit is lost.
+ */
+type CellWriter = (value: unknown, raw: unknown[]) => string;
+
+const asText: CellWriter = (value) => textCell(String(value));
+// A rollup never computed reads as 0 but holds nothing: its cell stays empty, as the column is.
+const asNumber: CellWriter = (_value, raw) => (raw[0] == null ? '' : numberCell(raw[0] as number | string));
+
+const WRITERS: Record<CsvKind, CellWriter> = {
+  text: asText,
+  token: asText,
+  choice: asText,
+  choices: (value) => ((value as string[]).length ? textCell((value as string[]).join(';')) : ''),
+  integer: asNumber,
+  decimal: asNumber,
+  boolean: (value) => (value ? 'true' : 'false'),
+  date: asText,
+  datetime: asText,
+  json: (value) => textCell(JSON.stringify(value)),
+};
+
+/** One field of a row as a cell. */
 function cell(field: CompiledField, raw: unknown[]): string {
-  const kind = csvKind(field.def);
-  if (kind === 'integer' || kind === 'decimal') return raw[0] == null ? '' : numberCell(raw[0] as number | string);
   const value = field.type.fromColumns(raw, field.def);
   if (value === null || value === undefined) return '';
-  switch (kind) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'list':
-      return (value as string[]).length ? textCell((value as string[]).join(';')) : '';
-    case 'json':
-      return textCell(JSON.stringify(value));
-    case 'text':
-    case 'date':
-    case 'datetime':
-      return textCell(String(value));
-  }
+  return WRITERS[factsOf(field.def).csv](value, raw);
 }

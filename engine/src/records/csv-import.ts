@@ -2,7 +2,9 @@ import { badRequest, type ErrorCode, type FieldError } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import type { Label } from '../metadata/types.js';
-import { csvKind, unneutralise } from './csv.js';
+import type { CsvKind } from '../fields/field-type.js';
+import { factsOf } from '../fields/index.js';
+import { unneutralise } from './csv.js';
 
 /**
  * The pure half of CSV import: which column feeds which field, and CSV text → API values. No
@@ -200,6 +202,74 @@ function fail(name: string, code: ErrorCode, message: string): CellResult {
 }
 
 /**
+ * Reads the text of a non-empty cell as one kind of value (fields/ says which kind each type's
+ * values are). `text` is the cell as written (apostrophe off), `trimmed` without surrounding spaces.
+ */
+type CellReader = (field: CompiledField, text: string, trimmed: string) => CellResult;
+
+const READERS: Record<CsvKind, CellReader> = {
+  // Spaces are part of free text; around an email, a phone number or an id they are noise.
+  text: (_field, text) => ({ value: text }),
+  token: (_field, _text, trimmed) => ({ value: trimmed }),
+  choice: (field, _text, trimmed) => ({ value: choice(field, trimmed) }),
+  choices: (field, text) => ({
+    value: [
+      ...new Set(
+        text
+          .split(';')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+          .map((s) => choice(field, s)),
+      ),
+    ],
+  }),
+  integer: (field, _text, trimmed) =>
+    INTEGER.test(trimmed)
+      ? { value: Number(trimmed) }
+      : fail(field.def.apiName, 'type', `must be a whole number, not "${trimmed}"`),
+  decimal: (field, _text, trimmed) =>
+    DECIMAL.test(trimmed)
+      ? { value: Number(trimmed) }
+      : fail(
+          field.def.apiName,
+          'type',
+          `must be a number written with a "." for decimals and no thousands separators, not "${trimmed}"`,
+        ),
+  boolean: (field, _text, trimmed) => {
+    const word = trimmed.toLowerCase();
+    return TRUE.has(word)
+      ? { value: true }
+      : FALSE.has(word)
+        ? { value: false }
+        : fail(field.def.apiName, 'type', `must be true/false, yes/no or 1/0, not "${trimmed}"`);
+  },
+  date: (field, _text, trimmed) =>
+    DATE.test(trimmed)
+      ? { value: trimmed }
+      : fail(field.def.apiName, 'format', `must be a date written YYYY-MM-DD, not "${trimmed}"`),
+  datetime: (field, _text, trimmed) => {
+    const m = DATETIME.exec(trimmed);
+    if (!m)
+      return fail(
+        field.def.apiName,
+        'format',
+        `must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z, not "${trimmed}"`,
+      );
+    // Without a zone the time is taken as UTC; the API stores instants.
+    const seconds = m[2]!.length === 5 ? `${m[2]}:00` : m[2];
+    const zone = m[3] === undefined ? 'Z' : /^[+-]\d{4}$/.test(m[3]) ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3];
+    return { value: `${m[1]}T${seconds}${zone}` };
+  },
+  json: (field, text) => {
+    try {
+      return { value: JSON.parse(text) };
+    } catch {
+      return fail(field.def.apiName, 'json', 'must be JSON text, for example {"city": "Lyon"}');
+    }
+  },
+};
+
+/**
  * One CSV cell → the value the API would take for the field. An empty cell is absent (a create
  * gets the field's default, an upsert leaves the value as it is). Text that `neutralise` marked
  * has its apostrophe taken off. Only the shape of the text is checked here: ranges, lengths,
@@ -207,70 +277,9 @@ function fail(name: string, code: ErrorCode, message: string): CellResult {
  */
 export function coerceCell(field: CompiledField, raw: string): CellResult {
   const text = unneutralise(raw);
-  const kind = csvKind(field.def);
-  const name = field.def.apiName;
   const trimmed = text.trim();
   if (trimmed === '') return ABSENT;
-  switch (kind) {
-    case 'text':
-      if (field.def.type === 'picklist') return { value: choice(field, trimmed) };
-      // Spaces are part of free text; around an email, a phone number or an id they are noise.
-      return {
-        value:
-          field.def.type === 'text' || field.def.type === 'textarea' || field.def.type === 'richtext' ? text : trimmed,
-      };
-    case 'integer':
-      return INTEGER.test(trimmed)
-        ? { value: Number(trimmed) }
-        : fail(name, 'type', `must be a whole number, not "${trimmed}"`);
-    case 'decimal':
-      return DECIMAL.test(trimmed)
-        ? { value: Number(trimmed) }
-        : fail(
-            name,
-            'type',
-            `must be a number written with a "." for decimals and no thousands separators, not "${trimmed}"`,
-          );
-    case 'boolean': {
-      const word = trimmed.toLowerCase();
-      return TRUE.has(word)
-        ? { value: true }
-        : FALSE.has(word)
-          ? { value: false }
-          : fail(name, 'type', `must be true/false, yes/no or 1/0, not "${trimmed}"`);
-    }
-    case 'date':
-      return DATE.test(trimmed)
-        ? { value: trimmed }
-        : fail(name, 'format', `must be a date written YYYY-MM-DD, not "${trimmed}"`);
-    case 'datetime': {
-      const m = DATETIME.exec(trimmed);
-      if (!m)
-        return fail(name, 'format', `must be an ISO 8601 date-time such as 2026-03-01T09:30:00Z, not "${trimmed}"`);
-      // Without a zone the time is taken as UTC; the API stores instants.
-      const seconds = m[2]!.length === 5 ? `${m[2]}:00` : m[2];
-      const zone = m[3] === undefined ? 'Z' : /^[+-]\d{4}$/.test(m[3]) ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3];
-      return { value: `${m[1]}T${seconds}${zone}` };
-    }
-    case 'list':
-      return {
-        value: [
-          ...new Set(
-            text
-              .split(';')
-              .map((s) => s.trim())
-              .filter((s) => s !== '')
-              .map((s) => choice(field, s)),
-          ),
-        ],
-      };
-    case 'json':
-      try {
-        return { value: JSON.parse(text) };
-      } catch {
-        return fail(name, 'json', 'must be JSON text, for example {"city": "Lyon"}');
-      }
-  }
+  return READERS[factsOf(field.def).csv](field, text, trimmed);
 }
 
 /**

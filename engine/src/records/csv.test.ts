@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvKind, csvLine, neutralise, numberCell, quote, textCell, unneutralise } from './csv.js';
+import { csvLine, neutralise, numberCell, quote, textCell, unneutralise } from './csv.js';
 
 /** The formula corpus: one cell a line; a line that is only a TAB-led case keeps its TAB. */
 const FORMULAS = fs
@@ -75,18 +75,5 @@ describe('RFC 4180 quoting', () => {
     const line = csvLine(cells.map(textCell));
     expect(line.endsWith('\r\n')).toBe(true);
     expect(readLine(line).map(unneutralise)).toEqual(cells);
-  });
-});
-
-describe('field kinds', () => {
-  it('maps every field type, computed ones by their return type', () => {
-    expect(csvKind({ type: 'multipicklist' })).toBe('list');
-    expect(csvKind({ type: 'address' })).toBe('json');
-    expect(csvKind({ type: 'currency' })).toBe('decimal');
-    expect(csvKind({ type: 'formula', returnType: 'currency' })).toBe('decimal');
-    expect(csvKind({ type: 'formula', returnType: 'date' })).toBe('date');
-    expect(csvKind({ type: 'formula' })).toBe('text');
-    expect(csvKind({ type: 'rollup' })).toBe('decimal');
-    expect(csvKind({ type: 'rollup', returnType: 'datetime' })).toBe('datetime');
   });
 });

@@ -1,5 +1,3 @@
-import type { FieldDef, FieldType } from '../metadata/types.js';
-
 /**
  * CSV cells, shared by export and the import's error report: RFC 4180 quoting, and formula
  * neutralising (OWASP "CSV injection"): a text cell a spreadsheet would run as a formula gets a
@@ -13,52 +11,6 @@ const TRIGGER = /^[=+\-@\t\r]/;
 const APOSTROPHES_THEN_TRIGGER = /^'+[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/**
- * How a field's values travel in a CSV cell. A Record over FieldType, so a new type fails to
- * compile until it says how it is exported and imported; computed types go by their return type.
- */
-export type CsvKind = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime' | 'list' | 'json';
-const byReturnType = (f: Pick<FieldDef, 'returnType'>): CsvKind => {
-  const t = f.returnType;
-  return t === 'number' || t === 'currency' || t === 'percent'
-    ? 'decimal'
-    : t === 'boolean' || t === 'date' || t === 'datetime'
-      ? t
-      : 'text';
-};
-const CSV_KIND: Record<FieldType, CsvKind | ((f: Pick<FieldDef, 'returnType'>) => CsvKind)> = {
-  text: 'text',
-  textarea: 'text',
-  richtext: 'text',
-  email: 'text',
-  phone: 'text',
-  url: 'text',
-  integer: 'integer',
-  number: 'decimal',
-  currency: 'decimal',
-  percent: 'decimal',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'datetime',
-  time: 'text',
-  picklist: 'text',
-  multipicklist: 'list',
-  lookup: 'text',
-  masterDetail: 'text',
-  autonumber: 'text',
-  json: 'json',
-  address: 'json',
-  geolocation: 'json',
-  formula: byReturnType,
-  // A rollup without a date return type is a number.
-  rollup: (f) => (f.returnType === 'date' || f.returnType === 'datetime' ? f.returnType : 'decimal'),
-};
-
-export function csvKind(field: Pick<FieldDef, 'type' | 'returnType'>): CsvKind {
-  const kind = CSV_KIND[field.type];
-  return typeof kind === 'function' ? kind(field) : kind;
-}
 
 /**
  * Prefixes `'` to text a spreadsheet would evaluate. Text that already looks neutralised gets one

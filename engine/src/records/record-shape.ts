@@ -54,8 +54,7 @@ export function toColumnValues(
   const row: Record<string, unknown> = {};
   for (const [name, value] of values) {
     const field = object.fields.get(name)!;
-    const cols = value === null ? field.columns.map(() => null) : field.type.toColumns(value, field.def);
-    if (field.def.type === 'currency' && cols[0] != null && cols[1] == null) cols[1] = corporate;
+    const cols = value === null ? field.columns.map(() => null) : field.type.toColumns(value, field.def, corporate);
     field.columns.forEach((c, i) => (row[c] = cols[i] ?? null));
   }
   return row;

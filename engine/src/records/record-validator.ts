@@ -1,8 +1,9 @@
+import { hasComputedDefault } from '../fields/index.js';
 import { unstorableValue } from '../fields/shared.js';
 import { schemaKeywordCode, type FieldError } from '../errors.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
-import { evaluate, isFormulaDefault, truthy } from '../rules/json-logic.js';
+import { evaluate, truthy } from '../rules/json-logic.js';
 import { localize } from './record-shape.js';
 
 /**
@@ -45,21 +46,22 @@ export function validateBody(
           message: `${key} ${e?.message ?? 'is not valid'}${e?.instancePath ? ` (at ${e.instancePath})` : ''}`,
         });
       } else {
-        values.set(key, value === '' && field.def.type !== 'text' ? null : value);
+        values.set(key, value === '' && !field.type.keepsEmptyString ? null : value);
       }
     }
   }
   if (mode === 'create') {
     // Only computed defaults read it (CSV import validates every row of a file here).
-    const given = hasComputedDefault(object) ? Object.fromEntries(values) : {};
+    const given = anyComputedDefault(object) ? Object.fromEntries(values) : {};
     for (const [name, field] of object.fields) {
       if (values.has(name) || field.def.default === undefined || field.type.readOnly) continue;
-      if (!isFormulaDefault(field.def.default) || field.def.type === 'json') {
-        values.set(name, structuredClone(field.def.default));
+      const def = field.def;
+      if (!hasComputedDefault(def)) {
+        values.set(name, structuredClone(def.default));
         continue;
       }
       // A computed default sees the values sent with the record, and must fit the field like any value.
-      const value = evaluate(field.def.default.formula, given) ?? null;
+      const value = evaluate(def.default.formula, given) ?? null;
       if (value !== null && !field.validate(value)) {
         errors.push({
           field: name,
@@ -93,9 +95,7 @@ export function validateBody(
   return { values, errors };
 }
 
-function hasComputedDefault(object: CompiledObject): boolean {
-  for (const field of object.fields.values())
-    if (field.def.default !== undefined && isFormulaDefault(field.def.default) && field.def.type !== 'json')
-      return true;
+function anyComputedDefault(object: CompiledObject): boolean {
+  for (const field of object.fields.values()) if (hasComputedDefault(field.def)) return true;
   return false;
 }

@@ -3,6 +3,7 @@ import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../lib/ids.js';
 import { nativeFor, runNative } from '../db/prepared.js';
+import { isRelation } from '../fields/index.js';
 import { LRUCache } from 'lru-cache';
 import { PathResolver } from '../query/paths.js';
 import { aggregate, type AggregateInput } from '../query/aggregate.js';
@@ -480,8 +481,7 @@ export class RecordsService {
       const row = await this.findRow(object, id, caller, { trx, need: 'full', lock: true, bin: true });
       const values = new Map<string, unknown>();
       for (const [name, field] of object.fields) {
-        if (field.def.type === 'lookup' || field.def.type === 'masterDetail')
-          values.set(name, row[field.columns[0]!] ?? null);
+        if (isRelation(field.def)) values.set(name, row[field.columns[0]!] ?? null);
       }
       // As text: a JS Date would drop the microseconds the cascade's children are matched by.
       const [{ stamp }] = await this.table(object, trx).where({ id }).select(trx.raw('deleted_at::text as stamp'));

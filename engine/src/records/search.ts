@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import { badRequest } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { unstorableValue } from '../fields/shared.js';
-import { SEARCHABLE_TYPES } from '../schema/desired.js';
 import type { Access } from '../security/access.js';
 import { recordAccessSql } from '../security/record-access.js';
 
@@ -25,9 +24,7 @@ export function searchableColumns(object: CompiledObject, access?: Access): stri
   return [...object.fields.values()]
     .filter(
       (f) =>
-        f.def.searchable &&
-        SEARCHABLE_TYPES.has(f.def.type) &&
-        (!access || access.canReadField(object.def.apiName, f.def.apiName)),
+        f.def.searchable && f.type.textSearch && (!access || access.canReadField(object.def.apiName, f.def.apiName)),
     )
     .map((f) => f.columns[0]!);
 }

@@ -1,3 +1,6 @@
+import type { FormulaKind } from '../fields/field-type.js';
+import { RETURN_SQL_TYPES } from '../fields/formula.js';
+import { fieldType, FIELD_TYPE_DEFS } from '../fields/index.js';
 import type { FieldDef, FormulaReturnType } from '../metadata/types.js';
 
 /**
@@ -11,7 +14,7 @@ import type { FieldDef, FormulaReturnType } from '../metadata/types.js';
  * treats it as ''. Use `if` to choose a fallback.
  */
 
-export type Kind = 'number' | 'text' | 'boolean' | 'date' | 'timestamp';
+export type Kind = FormulaKind;
 export interface Compiled {
   sql: string;
   kind: Kind | 'null';
@@ -21,41 +24,12 @@ export interface FormulaError {
   message: string;
 }
 
-const FIELD_KINDS: Partial<Record<FieldDef['type'], Kind>> = {
-  text: 'text',
-  textarea: 'text',
-  email: 'text',
-  phone: 'text',
-  url: 'text',
-  picklist: 'text',
-  autonumber: 'text',
-  integer: 'number',
-  number: 'number',
-  currency: 'number',
-  percent: 'number',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'timestamp',
-};
-
-export const RETURN_SQL_TYPES: Record<FormulaReturnType, string> = {
-  text: 'text',
-  number: 'numeric',
-  currency: 'numeric(18,2)',
-  percent: 'numeric(7,2)',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'timestamp with time zone',
-};
-const RETURN_KINDS: Record<FormulaReturnType, Kind> = {
-  text: 'text',
-  number: 'number',
-  currency: 'number',
-  percent: 'number',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'timestamp',
-};
+/** What a formula of a return type must compute: what a field of that type reads as in a formula. */
+function returnKind(returnType: FormulaReturnType): Kind {
+  const kind = FIELD_TYPE_DEFS[returnType].formulaKind;
+  if (!kind) throw new Error(`formulas cannot read ${returnType} fields, so cannot return one`);
+  return kind;
+}
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteText = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -96,7 +70,7 @@ export function compileFormula(
 ): { sql?: string; errors: FormulaError[] } {
   try {
     const body = compile(expression, '', { fields, alias }, 0);
-    const want = RETURN_KINDS[returnType];
+    const want = returnKind(returnType);
     if (body.kind !== 'null' && body.kind !== want && !(want === 'timestamp' && body.kind === 'date')) {
       throw new FormulaFailure('', `the expression gives ${body.kind}, but returnType ${returnType} needs ${want}`);
     }
@@ -139,7 +113,7 @@ function compile(node: unknown, path: string, scope: Scope, depth: number): Comp
     const name = args[0];
     if (typeof name !== 'string') throw new FormulaFailure(at, 'var needs a field name');
     const field = scope.fields.get(name);
-    const kind = field && FIELD_KINDS[field.type];
+    const kind = field && fieldType(field).formulaKind;
     if (!field) throw new FormulaFailure(at, `"${name}" is not a field of this object`);
     if (!kind) throw new FormulaFailure(at, `${field.type} fields cannot be used in formulas`);
     return { sql: (scope.alias ? `${quoteIdent(scope.alias)}.` : '') + quoteIdent(field.apiName), kind };

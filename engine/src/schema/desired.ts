@@ -1,5 +1,4 @@
-import { parseAutonumberFormat } from '../fields/autonumber.js';
-import { columnName, FIELD_TYPE_DEFS } from '../fields/index.js';
+import { columnName, fieldType, onDeleteOf } from '../fields/index.js';
 import { shortHash } from '../lib/ids.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { compileFormula } from '../rules/formula-sql.js';
@@ -45,22 +44,21 @@ export interface DesiredTable {
   constraints: DesiredConstraint[];
 }
 
-/** Single-column text types global search can match. */
-export const SEARCHABLE_TYPES = new Set(['text', 'email', 'phone', 'url', 'autonumber', 'picklist']);
-
 const ON_DELETE = { restrict: 'RESTRICT', setNull: 'SET NULL', cascade: 'CASCADE' } as const;
 
 function fieldColumns(field: FieldDef, fields: ReadonlyMap<string, FieldDef>): DesiredColumn[] {
-  return FIELD_TYPE_DEFS[field.type].columns(field).map((c) => {
+  const type = fieldType(field);
+  return type.columns(field).map((c) => {
     const column: DesiredColumn = { name: columnName(field, c), sqlType: c.sqlType, fieldId: field.id, part: c.part };
-    if (field.type === 'formula') {
-      const { sql, errors } = compileFormula(field.expression, fields, field.returnType ?? 'text');
+    const generated = type.generatedFrom?.(field);
+    if (generated) {
+      const { sql, errors } = compileFormula(generated.expression, fields, generated.returnType);
       // validate.ts refuses such formulas when they are saved; reaching here is a bug
       if (!sql) throw new Error(`formula ${field.apiName} does not compile: ${errors[0]?.message}`);
       column.generated = { sql, hash: shortHash(sql, 12) };
     }
-    if (field.type === 'autonumber') {
-      const format = parseAutonumberFormat(field);
+    const format = type.sequence?.(field);
+    if (format) {
       column.autonumber = {
         sequence: `tsr_seq_${shortHash(field.id, 16)}`,
         ...format,
@@ -75,9 +73,10 @@ function fieldConstraints(field: FieldDef, objects: Map<string, ObjectDef>): Des
   const out: DesiredConstraint[] = [];
   const name = (kind: string, spec: string) => `tsr_${shortHash(`${kind}:${field.id}:${spec}`, 16)}_${kind}`;
   if (field.unique) out.push({ name: name('uq', ''), kind: 'unique', column: field.apiName });
-  if (field.type === 'lookup' || field.type === 'masterDetail') {
+  const relationOnDelete = onDeleteOf(field);
+  if (relationOnDelete) {
     const target = objects.get(field.target!)!;
-    const onDelete = field.type === 'masterDetail' ? 'CASCADE' : ON_DELETE[field.onDelete ?? 'setNull'];
+    const onDelete = ON_DELETE[relationOnDelete];
     out.push({
       name: name('fk', `${target.id}:${onDelete}`),
       kind: 'fk',
@@ -88,7 +87,7 @@ function fieldConstraints(field: FieldDef, objects: Map<string, ObjectDef>): Des
     if (!field.unique) out.push({ name: name('ix', ''), kind: 'index', column: field.apiName });
   }
   // Global search matches substrings; a trigram index keeps that fast on big tables.
-  if (field.searchable && SEARCHABLE_TYPES.has(field.type))
+  if (field.searchable && fieldType(field).textSearch)
     out.push({ name: name('tg', ''), kind: 'search', column: field.apiName });
   return out;
 }

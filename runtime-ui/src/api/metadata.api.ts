@@ -1,3 +1,4 @@
+import type { FieldType, FilterOperator, WidgetId } from './field-types.generated';
 import { requestJson } from './http';
 
 /**
@@ -8,34 +9,9 @@ import { requestJson } from './http';
 
 export type Label = string | Record<string, string>;
 
-export type FieldType =
-  | 'text'
-  | 'textarea'
-  | 'richtext'
-  | 'email'
-  | 'phone'
-  | 'url'
-  | 'integer'
-  | 'number'
-  | 'currency'
-  | 'percent'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'time'
-  | 'picklist'
-  | 'multipicklist'
-  | 'lookup'
-  | 'masterDetail'
-  | 'autonumber'
-  | 'json'
-  | 'address'
-  | 'geolocation'
-  | 'formula'
-  | 'rollup';
-
-export type FilterOperator =
-  'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'contains' | 'startsWith' | 'isNull' | 'between';
+// The engine's registry is the one list of field types, operators and widgets: the generated
+// file carries them across (runtime-ui does not import engine code).
+export type { FieldType, FilterOperator, WidgetId } from './field-types.generated';
 
 export interface PicklistValue {
   value: string;
@@ -58,11 +34,13 @@ export interface FieldMeta {
   values?: PicklistValue[];
   isStage?: boolean;
   target?: string;
-  returnType?: string;
+  /** A computed field's (formula, rollup): the type its values are shown and filtered as. */
+  returnType?: FieldType;
   operators: FilterOperator[];
   sortable: boolean;
   readOnly: boolean;
-  widget: string;
+  /** The form control the engine names for the field; form/widgets/index.ts draws each. */
+  widget: WidgetId;
 }
 
 export interface ObjectMeta {

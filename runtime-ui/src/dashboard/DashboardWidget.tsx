@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import type { DashboardWidgetMeta } from '../api/metadata.api';
 import type { ApiError } from '../api/api-error';
 import { aggregate } from '../api/records.api';
-import { formatCompact, formatCurrency, formatNumber, valueText } from '../fields/format';
+import { FIELD_UI, uiOf, valueText } from '../fields/field-ui';
+import { formatCompact, formatCurrency, formatNumber } from '../fields/format';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 import { chartOption } from './chart-option';
@@ -30,7 +31,9 @@ export function DashboardWidget({
   const lng = i18n.language;
   const [fn, metricFieldName] = widget.metric.split(':');
   const metricField = metricFieldName ? meta.field(widget.object, metricFieldName) : undefined;
-  const money = metricField?.type === 'currency';
+  // Amounts are converted to the corporate currency, and a formula giving one is in it already.
+  const convert = metricField !== undefined && FIELD_UI[metricField.type].money === true;
+  const money = metricField !== undefined && uiOf(metricField).money === true;
   const groupFieldName = (widget.groupBy ?? '').split(':')[0];
   const groupField = groupFieldName ? meta.field(widget.object, groupFieldName) : undefined;
   const filter = widgetFilter(widget.filter, widget.dateField, period);
@@ -41,7 +44,7 @@ export function DashboardWidget({
         metrics: widget.metric,
         groupBy: widget.groupBy,
         filter,
-        ...(money ? { currency: 'corporate' as const } : {}),
+        ...(convert ? { currency: 'corporate' as const } : {}),
       }),
   });
   const format = (n: number) =>
@@ -62,7 +65,7 @@ export function DashboardWidget({
       value: Number(row[widget.metric] ?? 0),
     }));
     // A funnel reads top-down in the picklist's order; the aggregate answers in value order.
-    if (groupField?.type === 'picklist' && groupField.values) {
+    if (groupField?.values) {
       const order = groupField.values.map((v) => valueText(groupField, v.value, lng));
       points.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     }

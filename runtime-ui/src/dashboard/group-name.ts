@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import type { FieldMeta } from '../api/metadata.api';
 import type { AggregateRow } from '../api/records.api';
-import { valueText } from '../fields/format';
+import { valueText } from '../fields/field-ui';
 
 /**
  * The name of one group on a chart: a date bucket as a date, a picklist value by its label, and

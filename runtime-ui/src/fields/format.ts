@@ -2,7 +2,7 @@ import dayjs from 'dayjs';
 import type { FieldMeta } from '../api/metadata.api';
 import { labelOf } from '../i18n/label';
 
-/** Plain-text renderings of values, shared by tables, cards, charts and history. */
+/** Plain-text renderings of values, shared by tables, cards, charts and history (field-ui.ts picks one per type). */
 
 export function formatNumber(value: number, lng: string, digits?: number): string {
   return new Intl.NumberFormat(
@@ -37,46 +37,5 @@ export function picklistLabel(field: FieldMeta, value: string, lng: string): str
   return option ? labelOf(option.label, lng, option.value) : value;
 }
 
-/** The text of any value of the field, for places that cannot hold components (charts, titles). */
-export function valueText(field: FieldMeta, value: unknown, lng: string, record?: Record<string, unknown>): string {
-  if (value === null || value === undefined || value === '') return '';
-  switch (field.type) {
-    case 'picklist':
-      return picklistLabel(field, String(value), lng);
-    case 'multipicklist':
-      return (value as string[]).map((v) => picklistLabel(field, v, lng)).join(', ');
-    case 'currency':
-      return formatCurrency(Number(value), record?.[`${field.apiName}__currency`] as string | undefined, lng);
-    case 'percent':
-      return `${formatNumber(Number(value), lng)} %`;
-    case 'integer':
-    case 'number':
-    case 'rollup':
-      return typeof value === 'number' ? formatNumber(value, lng) : String(value);
-    case 'date':
-      return formatDate(String(value));
-    case 'datetime':
-      return formatDateTime(String(value));
-    case 'boolean':
-      return value ? '✓' : '✗';
-    case 'lookup':
-    case 'masterDetail':
-      return typeof value === 'object'
-        ? String((value as { name?: unknown }).name ?? (value as { id: string }).id)
-        : String(value);
-    case 'address':
-      return Object.values(value as Record<string, string | null>)
-        .filter(Boolean)
-        .join(', ');
-    case 'geolocation': {
-      const g = value as { latitude: number; longitude: number };
-      return `${g.latitude}, ${g.longitude}`;
-    }
-    case 'richtext':
-      return new DOMParser().parseFromString(String(value), 'text/html').body.textContent ?? '';
-    case 'json':
-      return JSON.stringify(value);
-    default:
-      return String(value);
-  }
-}
+/** The text of rich text (HTML) without its markup. */
+export const htmlText = (html: string) => new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';

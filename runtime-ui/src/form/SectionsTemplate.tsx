@@ -1,6 +1,8 @@
 import type { ObjectFieldTemplateProps } from '@rjsf/utils';
 import { Card, Col, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { FieldMeta } from '../api/metadata.api';
+import { FIELD_UI } from '../fields/field-ui';
 import { labelOf } from '../i18n/label';
 import type { FormSection } from './form-schema';
 
@@ -35,8 +37,8 @@ export function SectionsTemplate(props: ObjectFieldTemplateProps) {
             {section.fields.map((name) => {
               const property = byName.get(name);
               if (!property || property.hidden) return null;
-              const wide =
-                section.columns === 1 || ['textarea', 'richtext', 'address'].includes(fieldType(props, name));
+              const field = fieldMeta(props, name);
+              const wide = section.columns === 1 || (field !== undefined && FIELD_UI[field.type].wide);
               return (
                 <Col key={name} xs={24} md={wide ? 24 : 12}>
                   {property.content}
@@ -50,9 +52,7 @@ export function SectionsTemplate(props: ObjectFieldTemplateProps) {
   );
 }
 
-function fieldType(props: ObjectFieldTemplateProps, name: string): string {
-  const options = (props.uiSchema?.[name] as { 'ui:options'?: { fieldMeta?: { type?: string } } } | undefined)?.[
-    'ui:options'
-  ];
-  return options?.fieldMeta?.type ?? '';
+function fieldMeta(props: ObjectFieldTemplateProps, name: string): FieldMeta | undefined {
+  const options = (props.uiSchema?.[name] as { 'ui:options'?: { fieldMeta?: FieldMeta } } | undefined)?.['ui:options'];
+  return options?.fieldMeta;
 }

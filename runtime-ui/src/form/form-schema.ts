@@ -2,11 +2,13 @@ import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import type { FieldMeta, Label, LayoutMeta, ObjectMeta } from '../api/metadata.api';
 import { FIELD_UI } from '../fields/field-ui';
 import { labelOf } from '../i18n/label';
+import { controlOf } from './widgets';
 
 /**
- * Metadata → react-jsonschema-form: a JSON Schema of the record and a uiSchema naming a widget per
- * field type. Metadata stores widget ids, never rjsf's schema; this mapping happens at render
- * time, so a field published in the studio appears on the next page load.
+ * Metadata → react-jsonschema-form: a JSON Schema of the record (per field type, fields/field-ui.ts)
+ * and a uiSchema drawing each field with the widget the engine names for it (form/widgets). Metadata
+ * stores widget ids, never rjsf's schema; this mapping happens at render time, so a field
+ * published in the studio appears on the next page load.
  */
 
 export interface FormSection {
@@ -22,9 +24,6 @@ export interface GeneratedForm {
   fields: FieldMeta[];
 }
 
-/** Fields the engine computes: shown read-only when editing, left out when creating. */
-const COMPUTED = new Set(['autonumber', 'formula', 'rollup']);
-
 export function buildForm(
   object: ObjectMeta,
   layout: LayoutMeta | undefined,
@@ -32,7 +31,8 @@ export function buildForm(
   lng: string,
 ): GeneratedForm {
   const byName = new Map(object.fields.map((f) => [f.apiName, f]));
-  const include = (f: FieldMeta | undefined): f is FieldMeta => !!f && !(mode === 'create' && COMPUTED.has(f.type));
+  // Fields the engine fills (autonumber, formula, rollup) are left out of a new record.
+  const include = (f: FieldMeta | undefined): f is FieldMeta => !!f && !(mode === 'create' && f.readOnly);
   const layoutSections: { label?: Label; columns?: 1 | 2; fields: string[] }[] = layout?.sections ?? [
     { columns: 2, fields: object.fields.map((f) => f.apiName) },
   ];
@@ -55,12 +55,10 @@ export function buildForm(
       title: labelOf(f.label, lng, f.apiName),
       ...(f.helpText ? { description: labelOf(f.helpText, lng) } : {}),
     };
-    const readOnly = f.readOnly || COMPUTED.has(f.type);
-    if (f.required && !readOnly && f.type !== 'boolean') required.push(f.apiName);
+    if (f.required && !f.readOnly && !ui.alwaysHasValue) required.push(f.apiName);
     uiSchema[f.apiName] = {
-      ...(ui.widget ? { 'ui:widget': ui.widget } : {}),
-      ...(ui.field ? { 'ui:field': ui.field } : {}),
-      ...(readOnly ? { 'ui:readonly': true } : {}),
+      ...controlOf(f.widget),
+      ...(f.readOnly ? { 'ui:readonly': true } : {}),
       'ui:options': { fieldMeta: f },
     };
   }
@@ -90,7 +88,7 @@ export function toRequestBody(
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of fields) {
-    if (f.readOnly || COMPUTED.has(f.type)) continue;
+    if (f.readOnly) continue;
     const ui = FIELD_UI[f.type];
     const raw = data[f.apiName];
     const value = ui.fromForm ? ui.fromForm(raw) : raw === '' || raw === undefined ? null : raw;

@@ -1,44 +1,59 @@
 import { describe, expect, it } from 'vitest';
+import { TYPE_WIDGETS, WIDGET_IDS } from '../api/field-types.generated';
 import type { FieldMeta, FieldType } from '../api/metadata.api';
-import { FIELD_UI } from '../fields/field-ui';
 import { buildForm } from './form-schema';
-import { fields, widgets } from './widgets';
+import { controlOf, fields, widgets } from './widgets';
 
-/** rjsf's own widget names that FIELD_UI may use as they are. */
-const RJSF_WIDGETS = new Set(['text', 'email', 'uri', 'textarea', 'checkbox']);
+/** rjsf's own widget names the form may use as they are. */
+const RJSF_WIDGETS = new Set(['textarea', 'email', 'uri', 'checkbox']);
 
-describe('every field type has a form control', () => {
-  it('names only registered widgets and fields', () => {
-    for (const [type, ui] of Object.entries(FIELD_UI)) {
-      if (ui.widget)
-        expect(RJSF_WIDGETS.has(ui.widget) || ui.widget in widgets, `${type} widget ${ui.widget}`).toBe(true);
-      if (ui.field) expect(ui.field in fields, `${type} field ${ui.field}`).toBe(true);
+const meta = (type: FieldType, extra: Partial<FieldMeta> = {}): FieldMeta => ({
+  id: type,
+  apiName: `f_${type.toLowerCase()}`,
+  type,
+  label: type,
+  operators: [],
+  sortable: false,
+  readOnly: false,
+  widget: TYPE_WIDGETS[type],
+  ...(type.includes('picklist') ? { values: [{ value: 'a' }] } : {}),
+  ...(type === 'lookup' || type === 'masterDetail' ? { target: 'thing' } : {}),
+  ...extra,
+});
+
+describe('every widget the engine names has a form control', () => {
+  it('draws each with a registered widget or field, or rjsf’s own', () => {
+    for (const id of WIDGET_IDS) {
+      const ui = controlOf(id);
+      const widget = ui['ui:widget'] as string | undefined;
+      const field = ui['ui:field'] as string | undefined;
+      if (widget) expect(RJSF_WIDGETS.has(widget) || widget in widgets, `${id} widget ${widget}`).toBe(true);
+      if (field) expect(field in fields, `${id} field ${field}`).toBe(true);
     }
   });
 
-  it('gives rjsf a schema type or a custom field for each, so none renders as "unsupported"', () => {
-    const types = Object.keys(FIELD_UI) as FieldType[];
+  it('uses the widget the engine sends, whatever the type', () => {
     const object = {
       id: 'o',
       apiName: 'thing',
       label: 'Thing',
       pluralLabel: 'Things',
       nameField: 'f_text',
-      fields: types.map(
-        (type) =>
-          ({
-            id: type,
-            apiName: `f_${type.toLowerCase()}`,
-            type,
-            label: type,
-            operators: [],
-            sortable: false,
-            readOnly: false,
-            widget: '',
-            ...(type.includes('picklist') ? { values: [{ value: 'a' }] } : {}),
-            ...(type === 'lookup' || type === 'masterDetail' ? { target: 'thing' } : {}),
-          }) as FieldMeta,
-      ),
+      fields: [meta('text', { widget: 'textarea' }), meta('integer', { widget: 'percent' })],
+    };
+    const form = buildForm(object, undefined, 'edit', 'en');
+    expect(form.uiSchema.f_text).toMatchObject({ 'ui:widget': 'textarea' });
+    expect(form.uiSchema.f_integer).toMatchObject({ 'ui:widget': 'percent' });
+  });
+
+  it('gives rjsf a schema type or a custom field for each type, so none renders as "unsupported"', () => {
+    const object = {
+      id: 'o',
+      apiName: 'thing',
+      label: 'Thing',
+      pluralLabel: 'Things',
+      nameField: 'f_text',
+      fields: (Object.keys(TYPE_WIDGETS) as FieldType[]).map((type) => meta(type)),
     };
     const form = buildForm(object, undefined, 'edit', 'en');
     for (const f of object.fields) {
@@ -54,34 +69,12 @@ describe('every field type has a form control', () => {
       apiName: 'case',
       label: 'Case',
       pluralLabel: 'Cases',
-      nameField: 'subject',
-      fields: [
-        {
-          id: '1',
-          apiName: 'subject',
-          type: 'text',
-          label: 'Subject',
-          required: true,
-          operators: [],
-          sortable: true,
-          readOnly: false,
-          widget: 'text',
-        },
-        {
-          id: '2',
-          apiName: 'number',
-          type: 'autonumber',
-          label: 'No.',
-          operators: [],
-          sortable: true,
-          readOnly: true,
-          widget: 'readonly',
-        },
-      ] as FieldMeta[],
+      nameField: 'f_text',
+      fields: [meta('text', { required: true, sortable: true }), meta('autonumber', { readOnly: true })],
     };
-    expect(Object.keys(buildForm(object, undefined, 'create', 'en').schema.properties!)).toEqual(['subject']);
+    expect(Object.keys(buildForm(object, undefined, 'create', 'en').schema.properties!)).toEqual(['f_text']);
     const edit = buildForm(object, undefined, 'edit', 'en');
-    expect(edit.schema.required).toEqual(['subject']);
-    expect(edit.uiSchema.number).toMatchObject({ 'ui:readonly': true, 'ui:field': 'readonlyValue' });
+    expect(edit.schema.required).toEqual(['f_text']);
+    expect(edit.uiSchema.f_autonumber).toMatchObject({ 'ui:readonly': true, 'ui:field': 'readonly' });
   });
 });

@@ -5,7 +5,9 @@ import { App, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
+import type { FieldMeta } from '../api/metadata.api';
 import { aggregate, updateRecord, type RecordData, type RecordPage } from '../api/records.api';
+import { FIELD_UI } from '../fields/field-ui';
 import { formatCurrency, formatNumber, picklistLabel } from '../fields/format';
 import { labelOf } from '../i18n/label';
 import { useCorporateCurrency } from '../fields/use-corporate-currency';
@@ -15,7 +17,16 @@ import { NotFound } from '../shell/NotFound';
 import { KanbanCard } from './KanbanCard';
 import { KanbanColumn } from './KanbanColumn';
 import { LinkButton } from '../shell/LinkButton';
-import { columnKey, columnOf, NONE, withCard, withCardOnTop, withoutCard, type ColumnQuery } from './kanban-columns';
+import {
+  boardPicklists,
+  columnKey,
+  columnOf,
+  NONE,
+  withCard,
+  withCardOnTop,
+  withoutCard,
+  type ColumnQuery,
+} from './kanban-columns';
 
 type Pages = InfiniteData<RecordPage>;
 
@@ -34,10 +45,11 @@ export default function KanbanPage() {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const obj = meta.object(object);
-  const picklists = meta.picklists(object);
+  const picklists = boardPicklists(obj);
   const by = picklists.find((f) => f.apiName === params.get('by')) ?? picklists[0];
-  const money = obj?.fields.find((f) => f.type === 'currency') ?? obj?.fields.find((f) => f.type === 'number');
-  const details = [money, ...(obj?.fields.filter((f) => f.type === 'lookup').slice(0, 1) ?? [])].filter(
+  const money = totalled(obj?.fields ?? []);
+  const isMoney = money !== undefined && FIELD_UI[money.type].money === true;
+  const details = [money, ...(obj?.fields.filter((f) => FIELD_UI[f.type].cardDetail).slice(0, 1) ?? [])].filter(
     (f): f is NonNullable<typeof f> => !!f,
   );
   const fields =
@@ -56,7 +68,7 @@ export default function KanbanPage() {
       aggregate(object, {
         groupBy: by!.apiName,
         metrics: money ? `count,sum:${money.apiName}` : 'count',
-        ...(money?.type === 'currency' ? { currency: 'corporate' as const } : {}),
+        ...(isMoney ? { currency: 'corporate' as const } : {}),
       }),
     enabled: !!by,
   });
@@ -125,7 +137,7 @@ export default function KanbanPage() {
     const row = totalsOf(id);
     const count = Number(row?.count ?? 0);
     const sum = money ? Number(row?.[`sum:${money.apiName}`] ?? 0) : undefined;
-    return `${formatNumber(count, i18n.language)}${sum !== undefined ? ` · ${money?.type === 'currency' ? formatCurrency(sum, corporate, i18n.language) : formatNumber(sum, i18n.language)}` : ''}`;
+    return `${formatNumber(count, i18n.language)}${sum !== undefined ? ` · ${isMoney ? formatCurrency(sum, corporate, i18n.language) : formatNumber(sum, i18n.language)}` : ''}`;
   };
 
   return (
@@ -178,4 +190,10 @@ export default function KanbanPage() {
       </DndContext>
     </div>
   );
+}
+
+/** The field a column's total sums: the first of the lowest kanbanTotal rank (an amount before a number). */
+function totalled(fields: FieldMeta[]): FieldMeta | undefined {
+  const rank = (f: FieldMeta) => FIELD_UI[f.type].kanbanTotal ?? Infinity;
+  return fields.filter((f) => rank(f) < Infinity).sort((a, b) => rank(a) - rank(b))[0];
 }

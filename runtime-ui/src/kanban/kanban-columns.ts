@@ -1,11 +1,19 @@
 import { useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
+import type { FieldMeta, ObjectMeta } from '../api/metadata.api';
 import { listRecords, type RecordData, type RecordPage } from '../api/records.api';
+import { FIELD_UI } from '../fields/field-ui';
 
 /**
  * Each kanban column is its own list request (filter: the column's value), read page by page
  * with the engine's keyset cursors, so a column shows any number of cards however the others
  * fill up; its count and total come from the aggregate API, not from the cards loaded.
  */
+
+/** The fields a board can group by: single-choice lists, stage paths first. */
+export function boardPicklists(object: ObjectMeta | undefined): FieldMeta[] {
+  const fields = object?.fields.filter((f) => FIELD_UI[f.type].choice === 'one') ?? [];
+  return [...fields].sort((a, b) => Number(!!b.isStage) - Number(!!a.isStage));
+}
 
 /** The column of records without a value. */
 export const NONE = '__none';

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { bulkDeleteRecords, bulkUpdateRecords, type BulkRowResult, type RecordData } from '../api/records.api';
-import { FIELD_UI } from '../fields/field-ui';
+import { editsInline } from '../fields/field-ui';
 import { formatNumber } from '../fields/format';
 import { InlineEditor } from '../fields/InlineEditor';
 import { UserSelect } from '../fields/UserSelect';
@@ -37,7 +37,7 @@ export function BulkActions({ object, selected, onDone }: Props) {
   const [owner, setOwner] = useState<string>();
   const [progress, setProgress] = useState<{ done: number; total: number }>();
   const [failures, setFailures] = useState<{ verb: string; ok: number; failed: RowFailure<RecordData>[] }>();
-  const editable = (meta.object(object)?.fields ?? []).filter((f) => FIELD_UI[f.type].inlineEdit && !f.readOnly);
+  const editable = (meta.object(object)?.fields ?? []).filter(editsInline);
   const field = fieldName ? meta.field(object, fieldName) : undefined;
   const nameField = meta.object(object)?.nameField ?? 'id';
   const busy = progress !== undefined;

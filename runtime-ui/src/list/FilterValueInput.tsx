@@ -2,7 +2,7 @@ import { DatePicker, Input, InputNumber, Select, Space } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { FieldMeta, FilterOperator } from '../api/metadata.api';
-import { FIELD_UI } from '../fields/field-ui';
+import { uiOf } from '../fields/field-ui';
 import { LookupSelect } from '../fields/LookupSelect';
 import { labelOf } from '../i18n/label';
 import { LIST_OPERATORS } from './filter-model';
@@ -34,7 +34,8 @@ interface Props {
 /** The value part of a filter row, shaped by the field's type and the operator. */
 export function FilterValueInput({ field, operator, value, onChange, label }: Props) {
   const { t, i18n } = useTranslation();
-  const many = LIST_OPERATORS.has(operator) || (field.type === 'multipicklist' && operator === 'contains');
+  const ui = uiOf(field);
+  const many = LIST_OPERATORS.has(operator) || (ui.choice === 'many' && operator === 'contains');
   if (operator === 'isNull') {
     return (
       <Select
@@ -59,12 +60,12 @@ export function FilterValueInput({ field, operator, value, onChange, label }: Pr
       </Space.Compact>
     );
   }
-  const kind = FIELD_UI[field.type].filterInput;
+  const kind = ui.filterInput;
   if (kind === 'choice') {
     return (
       <Select
         aria-label={label}
-        mode={many || field.type === 'multipicklist' ? 'multiple' : undefined}
+        mode={many || ui.choice === 'many' ? 'multiple' : undefined}
         value={value as string}
         onChange={onChange}
         style={{ minWidth: 180 }}
@@ -110,7 +111,7 @@ function SingleValue({
   label: string;
 }) {
   const { t } = useTranslation();
-  const kind = FIELD_UI[field.type].filterInput;
+  const kind = uiOf(field).filterInput;
   if (kind === 'number')
     return (
       <InputNumber

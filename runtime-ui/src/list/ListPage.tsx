@@ -29,6 +29,7 @@ import { MyViewMenu, SaveViewButton } from './SaveViewButton';
 import { RecordTable } from './RecordTable';
 import { useRecordPages } from './use-record-pages';
 import { LinkButton } from '../shell/LinkButton';
+import { boardPicklists } from '../kanban/kanban-columns';
 
 /** A list view: the saved views of the object, the user's filter, sort and columns on top. */
 export default function ListPage() {
@@ -186,7 +187,7 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
             onChange={chooseColumns}
             onReset={() => chooseColumns(undefined)}
           />
-          {meta.picklists(object).length > 0 && (
+          {boardPicklists(meta.object(object)).length > 0 && (
             <LinkButton to={`/o/${object}/kanban`} icon={<AppstoreOutlined />}>
               {t('kanban.title')}
             </LinkButton>

@@ -3,7 +3,7 @@ import type { SorterResult } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { RecordData } from '../api/records.api';
-import { FIELD_UI } from '../fields/field-ui';
+import { editsInline } from '../fields/field-ui';
 import { FieldValue } from '../fields/FieldValue';
 import { useMeta } from '../metadata/use-metadata';
 import { cellValue, columnTitle } from './columns';
@@ -43,7 +43,7 @@ export function RecordTable({ object, columns, rows, loading, sort, onSort, sele
     if (!resolved) return [];
     const { field, through } = resolved;
     const title = columnTitle(meta, object, path, i18n.language);
-    const editable = canEdit && !through && FIELD_UI[field.type].inlineEdit && !field.readOnly;
+    const editable = canEdit && !through && editsInline(field);
     return [
       {
         key: path,

@@ -1,4 +1,4 @@
-import { isLookup } from '../fields/field-ui';
+import { FIELD_UI, isLookup } from '../fields/field-ui';
 import { labelOf } from '../i18n/label';
 import type { MetadataIndex } from '../metadata/metadata-index';
 
@@ -32,7 +32,7 @@ export function cellValue(record: Record<string, unknown>, path: string): unknow
 /** Every column a user may add: the object's own fields, then one step through each lookup. */
 export function availableColumns(meta: MetadataIndex, object: string): string[] {
   const fields = meta.object(object)?.fields ?? [];
-  const own = fields.filter((f) => f.type !== 'json').map((f) => f.apiName);
+  const own = fields.filter((f) => !FIELD_UI[f.type].notAColumn).map((f) => f.apiName);
   const through = fields.filter(isLookup).flatMap((f) => {
     const target = meta.object(f.target!);
     return target ? [`${f.apiName}.${target.nameField}`] : [];

@@ -11,7 +11,7 @@ const field = (apiName: string) => ({
   operators: [],
   sortable: true,
   readOnly: false,
-  widget: 'text',
+  widget: 'text' as const,
 });
 const raw: RuntimeMetadata = {
   release: 3,

@@ -89,10 +89,4 @@ export class MetadataIndex {
   get dashboards(): DashboardMeta[] {
     return this.raw.dashboards.filter((d) => d.widgets.every((w) => this.byName.has(w.object)));
   }
-
-  /** Picklists a kanban can group by (stage paths first). */
-  picklists(object: string): FieldMeta[] {
-    const fields = this.object(object)?.fields.filter((f) => f.type === 'picklist') ?? [];
-    return [...fields].sort((a, b) => Number(!!b.isStage) - Number(!!a.isStage));
-  }
 }

@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Empty, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { fetchHistory, type HistoryEntry } from '../api/records.api';
-import { formatDateTime, valueText } from '../fields/format';
+import { valueText } from '../fields/field-ui';
+import { formatDateTime } from '../fields/format';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 

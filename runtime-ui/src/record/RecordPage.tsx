@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
 import { deleteRecord } from '../api/records.api';
+import { FIELD_UI } from '../fields/field-ui';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 import { addRecentItem } from '../search/recent-items';
@@ -49,7 +50,7 @@ export default function RecordPage() {
 
   const data = record.data;
   const layout = meta.layout(object);
-  const stages = obj.fields.filter((f) => f.type === 'picklist' && f.isStage);
+  const stages = obj.fields.filter((f) => FIELD_UI[f.type].choice === 'one' && f.isStage);
   const canEdit = meta.can(object, 'edit');
   const remove = async () => {
     try {

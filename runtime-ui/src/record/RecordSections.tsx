@@ -2,6 +2,7 @@ import { Card, Descriptions } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { LayoutMeta } from '../api/metadata.api';
 import type { RecordData } from '../api/records.api';
+import { FIELD_UI } from '../fields/field-ui';
 import { FieldValue } from '../fields/FieldValue';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
@@ -26,7 +27,7 @@ export function RecordSections({
       {sections.map((section) => {
         const items = section.fields.flatMap((name) => {
           const field = meta.field(object, name);
-          const wide = field && ['textarea', 'richtext', 'address'].includes(field.type);
+          const wide = field && FIELD_UI[field.type].wide;
           return field
             ? [
                 {

@@ -2,7 +2,8 @@ import type { FilterOperator, JsonSchema } from '../../fields/field-type.js';
 import type { CompiledField, CompiledObject } from '../../metadata/compile.js';
 import { SYSTEM_OUTPUT } from '../../query/record-json.js';
 import { ref } from './operation.js';
-import { GROUPABLE, NUMERIC, ORDERED } from '../../query/aggregate.js';
+import { carriesCurrency, factsOf } from '../../fields/index.js';
+import { metricApplies } from '../../query/aggregate.js';
 
 /**
  * The query parameters of an object's list, export and aggregate endpoints, with patterns that
@@ -126,20 +127,21 @@ export function fieldsParameter(
 }
 
 // ── Aggregates ───────────────────────────────────────────────────────────────────────────────
-// The field types come from query/aggregate.ts, so the document cannot drift from what it accepts.
+// What each field allows comes from its type's facts, as query/aggregate.ts reads them, so the
+// document cannot drift from what it accepts.
 
 const BUCKETS = ['day', 'week', 'month', 'quarter', 'year'];
-const isDate = (f: CompiledField) => f.def.type === 'date' || f.def.type === 'datetime';
+const isDate = (f: CompiledField) => factsOf(f.def).temporal !== undefined;
 const namesWhere = (object: CompiledObject, keep: (f: CompiledField) => boolean) =>
   [...object.fields].filter(([, f]) => keep(f)).map(([n]) => n);
 
 /** The aggregate parameters other than filter; currency and rateDate only where a currency field can be summed. */
 export function aggregateParameters(object: CompiledObject): JsonSchema[] {
-  const groupable = namesWhere(object, (f) => GROUPABLE.has(f.def.type));
+  const groupable = namesWhere(object, (f) => factsOf(f.def).groupable);
   const dates = namesWhere(object, isDate);
-  const numeric = namesWhere(object, (f) => NUMERIC.has(f.def.type));
-  const ordered = namesWhere(object, (f) => ORDERED.has(f.def.type));
-  const currencies = namesWhere(object, (f) => f.def.type === 'currency');
+  const numeric = namesWhere(object, (f) => metricApplies('sum', f.def));
+  const ordered = namesWhere(object, (f) => metricApplies('min', f.def));
+  const currencies = namesWhere(object, (f) => carriesCurrency(f.def));
 
   const group = [
     ...(groupable.length ? [anyOf(groupable)] : []),

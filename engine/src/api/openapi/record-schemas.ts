@@ -1,8 +1,8 @@
 import type { JsonSchema } from '../../fields/field-type.js';
+import { hasComputedDefault } from '../../fields/index.js';
 import type { CompiledField, CompiledObject } from '../../metadata/compile.js';
 import { checkUpsertOn, MAX_BULK } from '../../records/bulk.js';
 import { SYSTEM_OUTPUT } from '../../query/record-json.js';
-import { isFormulaDefault } from '../../rules/json-logic.js';
 import { english, ref } from './operation.js';
 
 /**
@@ -68,8 +68,7 @@ function fieldProperty(field: CompiledField, nullable: boolean, withDefault: boo
   const annotations: JsonSchema = { title: english(field.def.label), description: describeField(field) };
   if (field.type.readOnly) annotations.readOnly = true;
   // A computed default ({ formula }) is worked out per record; only a literal one is a schema default.
-  const literalDefault =
-    field.def.default !== undefined && (!isFormulaDefault(field.def.default) || field.def.type === 'json');
+  const literalDefault = field.def.default !== undefined && !hasComputedDefault(field.def);
   if (withDefault && literalDefault) annotations.default = field.def.default;
   if (!nullable || Object.keys(value).length === 0) return { ...value, ...annotations };
   if (typeof value.type === 'string' && !('enum' in value) && !('const' in value)) {

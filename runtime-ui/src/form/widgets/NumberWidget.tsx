@@ -2,8 +2,17 @@ import type { WidgetProps } from '@rjsf/utils';
 import { InputNumber } from 'antd';
 import { fieldMetaOf } from './field-meta';
 
-/** Integers, decimals and percentages, with the field's scale as the step precision. */
-export function NumberWidget({ id, value, onChange, disabled, readonly, options, rawErrors, schema }: WidgetProps) {
+function NumberInput({
+  id,
+  value,
+  onChange,
+  disabled,
+  readonly,
+  options,
+  rawErrors,
+  schema,
+  suffix,
+}: WidgetProps & { suffix?: string }) {
   const field = fieldMetaOf(options);
   return (
     <InputNumber
@@ -12,9 +21,19 @@ export function NumberWidget({ id, value, onChange, disabled, readonly, options,
       value={value as number | undefined}
       disabled={disabled || readonly}
       precision={schema.type === 'integer' ? 0 : field.scale}
-      suffix={field.type === 'percent' ? '%' : undefined}
+      suffix={suffix}
       status={rawErrors?.length ? 'error' : undefined}
       onChange={(v) => onChange(v ?? undefined)}
     />
   );
+}
+
+/** Integers and decimals, with the field's scale as the step precision. */
+export function NumberWidget(props: WidgetProps) {
+  return <NumberInput {...props} />;
+}
+
+/** A percentage: a number with a % after it. */
+export function PercentWidget(props: WidgetProps) {
+  return <NumberInput {...props} suffix="%" />;
 }
