@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { Problem } from '../errors.js';
+import { logUnexpected } from './request-log.js';
 
 /**
  * Every error leaves as application/problem+json. Unexpected errors are logged and answered
@@ -42,6 +43,6 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
       ]),
     );
   }
-  console.error(err);
+  logUnexpected(res, err);
   sendProblem(res, new Problem(500, 'Internal error', 'something went wrong on our side'));
 };
