@@ -150,9 +150,8 @@ async function resetPassword(email: string, options: { password?: string; tenant
     const password = options.password ?? generatePassword();
     await users.update(id, { password }, access);
     print(
-      `tessera: set a new password for ${email.trim().toLowerCase()} in tenant ${tenant.name}` +
-        (options.password === undefined ? `: ${password}   (shown once)` : '') +
-        '; their sessions have ended',
+      `tessera: reset the password of ${email.trim().toLowerCase()} in tenant ${tenant.name}; their sessions have ended` +
+        (options.password === undefined ? `; new password: ${password}   (shown once)` : ''),
     );
   });
 }
