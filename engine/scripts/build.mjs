@@ -31,8 +31,9 @@ function walk(dir, out = []) {
   return out;
 }
 
-/** Newest change under src (a deleted file changes its folder's time), this script, package.json. */
+/** Newest change under src (a deleted file changes its folder's time), this script, package.json; 0 when only dist was shipped. */
 function newestSource() {
+  if (!fs.existsSync(src)) return 0;
   let newest = Math.max(
     fs.statSync(fileURLToPath(import.meta.url)).mtimeMs,
     fs.statSync(path.join(engine, 'package.json')).mtimeMs,
