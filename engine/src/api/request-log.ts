@@ -43,7 +43,7 @@ function done(logger: Logger, req: Request, res: Response, id: string, started: 
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       tenant: res.locals.tenant as string | undefined,
-      // A 401 may follow a session presumed from an earlier request (auth.router.ts): not this user's.
+      // On a 401 the user on the request was presumed from an earlier request (auth.router.ts), then refused.
       user: status === 401 ? undefined : (req as AuthedRequest).signedIn?.user.id,
       aborted: res.writableFinished ? undefined : true,
     },

@@ -32,25 +32,33 @@ export function logSettings(env: NodeJS.ProcessEnv = process.env, stream: { isTT
   } satisfies LogSettings;
 }
 
-export interface LoggerOptions extends Partial<LogSettings> {
+export interface LoggerOptions {
+  /** Instead of LOG_LEVEL. */
+  level?: string;
+  /** Instead of the choice by LOG_FORMAT and the terminal. */
+  pretty?: boolean;
   /** Where lines go: a stream (tests capture one), else this file descriptor (stdout). */
   destination?: DestinationStream;
   fd?: 1 | 2;
 }
 
+let warnedOfLevel = false;
+
 /** A logger with the engine's settings from the environment, unless `options` says otherwise. */
 export async function createLogger(options: LoggerOptions = {}): Promise<Logger> {
   const fd = options.fd ?? 1;
-  const settings = { ...logSettings(process.env, fd === 2 ? process.stderr : process.stdout), ...options };
+  const env = logSettings(process.env, fd === 2 ? process.stderr : process.stdout);
   const destination =
     options.destination ??
-    (settings.pretty
+    ((options.pretty ?? env.pretty)
       ? await prettyStream(fd)
-      : // Written while the previous write is under way, so a busy server does not pay a system call a line.
+      : // Lines written while a write is under way go out together: no system call per line on a busy server.
         pino.destination({ dest: fd, sync: false }));
-  const logger = pino({ level: settings.level, serializers: { err: errorFields } }, destination);
-  if (settings.unknownLevel)
-    logger.warn(`LOG_LEVEL "${settings.unknownLevel}" is none of ${LEVELS.join(', ')}; logging at info`);
+  const logger = pino({ level: options.level ?? env.level, serializers: { err: errorFields } }, destination);
+  if (options.level === undefined && env.unknownLevel && !warnedOfLevel) {
+    warnedOfLevel = true;
+    logger.warn(`LOG_LEVEL "${env.unknownLevel}" is none of ${LEVELS.join(', ')}; logging at info`);
+  }
   return logger;
 }
 
