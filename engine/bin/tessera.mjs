@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `tessera` command: runs the TypeScript CLI through tsx's loader, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `tessera` command: runs the compiled engine (dist/cli.js), compiling it first when a source
+// changed since the last build (scripts/build.mjs). `npm run dev` runs the TypeScript through tsx instead.
+import { ensureBuilt } from '../scripts/build.mjs';
 
-register();
-await import('../src/cli.ts');
+await ensureBuilt();
+await import('../dist/cli.js');

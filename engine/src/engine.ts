@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './api/app.js';
 import type { Config } from './config.js';
 import { connect, type ConnectOptions, type Database } from './db/connect.js';
+import { log, type Logger } from './lib/log.js';
 import type { MetadataService } from './metadata/metadata.service.js';
 import type { ImportJobs } from './records/import-jobs.js';
 import type { RecordsService } from './records/records.service.js';
@@ -37,11 +38,12 @@ export interface StartOptions
   database: ConnectOptions;
   /** Install the core CRM pack on first start (tests of the bare engine turn it off). */
   installCore?: boolean;
-  log?: (line: string) => void;
+  /** Start-up lines, one line per request, errors; the process's logger (lib/log.ts) by default. */
+  logger?: Logger;
 }
 
 export async function startEngine(options: StartOptions): Promise<Engine> {
-  const log = options.log ?? (() => {});
+  const logger = options.logger ?? log;
   let ready = false;
   const db = await connect(options.database);
   const tenants = new TenantRegistry(db.knex, {
@@ -49,7 +51,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     sessionHours: options.sessionHours,
     installCore: options.installCore !== false,
     admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) },
-    log,
+    logger,
   });
   let server: http.Server | undefined;
   let main: Tenant;
@@ -62,6 +64,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
         corsOrigins: options.corsOrigins ?? [],
         ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
         isReady: () => ready,
+        logger,
       }),
     );
     await new Promise<void>((resolve, reject) => {

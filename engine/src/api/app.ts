@@ -1,11 +1,13 @@
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { loginFailed, notFound, sessionExpired } from '../errors.js';
+import type { Logger } from '../lib/log.js';
 import { DEFAULT_TENANT, TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { sessionToken } from './auth.router.js';
 import { hotRoutes, type HotRoutes } from './hot-routes.js';
 import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
+import { requestLog } from './request-log.js';
 import { securityHeaders } from './security-headers.js';
 import { tenantApi } from './tenant-api.js';
 import { uiRouter } from './ui.router.js';
@@ -19,6 +21,8 @@ export interface AppHost {
   /** express "trust proxy" (config.ts); unset trusts no proxy. */
   trustProxy?: string;
   isReady: () => boolean;
+  /** Request lines and unexpected errors (lib/log.ts). */
+  logger: Logger;
 }
 
 export function buildApp(host: AppHost): Express {
@@ -32,6 +36,9 @@ export function buildApp(host: AppHost): Express {
   };
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // First, so every answer carries X-Request-Id and gets its log line; errors find the logger here.
+  app.locals.logger = host.logger;
+  app.use(requestLog(host.logger));
   // Client address (login rate limits) and https (Secure cookies) from a proxy only when configured.
   if (host.trustProxy)
     app.set('trust proxy', /^\d+$/.test(host.trustProxy) ? Number(host.trustProxy) : host.trustProxy);
@@ -39,17 +46,18 @@ export function buildApp(host: AppHost): Express {
   const json = (limit: string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
   // Every /api request but the docs belongs to one tenant: the one named at login, or the one
   // whose prefix its token carries. Its own services (and router) answer it.
-  const tenantFor = async (req: Request): Promise<Tenant> => {
+  const tenantFor = async (req: Request, res: Response): Promise<Tenant> => {
     const tenant = await host.tenants.find(tenantOf(req));
     if (!tenant)
       throw isLogin(req)
         ? loginFailed('e-mail or password is wrong')
         : sessionExpired('the token is missing, expired or revoked');
+    res.locals.tenant = tenant.name;
     return tenant;
   };
   // The hottest requests first, on flat routes of their own (hot-routes.ts).
   const hot = (handler: keyof HotRoutes) => async (req: Request, res: Response) => {
-    const tenant = await tenantFor(req);
+    const tenant = await tenantFor(req, res);
     await (routersOf(tenant).hot ??= hotRoutes(tenant))[handler](req, res);
   };
   app.get('/api/v1/records/:object', hot('list'));
@@ -73,7 +81,7 @@ export function buildApp(host: AppHost): Express {
   app.use(openApiRouter(host.main.metadata));
   // Its own router for every other /api request of a tenant.
   app.use('/api', async (req, res, next) => {
-    const tenant = await tenantFor(req);
+    const tenant = await tenantFor(req, res);
     const built = routersOf(tenant);
     built.api ??= tenantApi(tenant, tenant.name === DEFAULT_TENANT ? host.tenants : undefined);
     built.api(req, res, next);

@@ -6,6 +6,7 @@ import type { CsvExporter } from '../records/csv-export.js';
 import type { ImportJob, ImportJobs } from '../records/import-jobs.js';
 import { forbidden } from '../security/access.js';
 import { accessOf, callerOf } from './context.js';
+import { logUnexpected } from './request-log.js';
 
 /**
  * CSV in and out. Mounted at /api/v1/records before the records router, so `export` and `import`
@@ -31,7 +32,7 @@ async function sendCsv(res: Response, filename: string, chunks: AsyncGenerator<s
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     if (!res.headersSent) throw e;
-    console.error(e);
+    logUnexpected(res, e, 'the CSV download failed after its first byte');
     res.destroy();
   }
 }

@@ -6,6 +6,7 @@ import { forbidden } from '../security/access.js';
 import { grantsBeyond } from '../security/grant-check.js';
 import type { SetupAudit } from '../security/setup-audit.js';
 import { accessOf } from './context.js';
+import { logUnexpected } from './request-log.js';
 
 /**
  * In front of /api/v1/meta: everyone signed in may read the published runtime view (the UI
@@ -100,7 +101,7 @@ export function metaGuard(
         .then(
           () => end(...args),
           (e: unknown) => {
-            console.error(e);
+            logUnexpected(res, e, 'the setup audit entry was not written');
             end(...args);
           },
         );

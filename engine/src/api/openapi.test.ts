@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Access } from '../security/access.js';
 import { AuthService } from '../security/auth.service.js';
@@ -1025,7 +1026,7 @@ describe('the security endpoints document exactly what the server takes', () => 
       sessionHours: 1,
       installCore: false,
       admin: { email: 'a@b.test' },
-      log: () => undefined,
+      logger: pino({ level: 'silent' }),
     });
     const login = documented('LoginRequest');
     const names = [

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { Problem, type ErrorCode, type ProblemKind } from '../errors.js';
+import { logUnexpected } from './request-log.js';
 
 /**
  * Every error leaves as application/problem+json. Unexpected errors are logged and answered
@@ -62,6 +63,6 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
       ]),
     );
   }
-  console.error(err);
+  logUnexpected(res, err);
   sendProblem(res, new Problem('internal-error', 'something went wrong on our side'));
 };

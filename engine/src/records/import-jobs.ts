@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { badRequest, notFound, Problem } from '../errors.js';
 import { uuidv7 } from '../lib/ids.js';
+import type { Logger } from '../lib/log.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import type { Caller } from '../security/caller.js';
 import { BulkWriter, checkUpsertOn } from './bulk.js';
@@ -80,6 +81,7 @@ export class ImportJobs {
     private readonly schema: string,
     private readonly metadata: () => CompiledMetadata,
     corporateCurrency: () => string,
+    private readonly logger: Logger,
     housekeeping: ImportHousekeeping = {},
   ) {
     this.writer = new BulkWriter(knex, schema, metadata, corporateCurrency);
@@ -180,8 +182,12 @@ export class ImportJobs {
     }
     const done = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.run(run))
-      .catch((e: unknown) => console.error(e))
-      .finally(() => fs.promises.rm(dir, { recursive: true, force: true }).catch((e: unknown) => console.error(e)))
+      .catch((err: unknown) => this.logger.error({ err, job: id }, 'an import failed'))
+      .finally(() =>
+        fs.promises
+          .rm(dir, { recursive: true, force: true })
+          .catch((err: unknown) => this.logger.error({ err, job: id }, 'an import folder was not removed')),
+      )
       .finally(() => this.live.delete(id));
     this.live.set(id, { run, done });
     return job;
@@ -218,7 +224,7 @@ export class ImportJobs {
       else if (e instanceof CsvError || e instanceof CsvSyntaxError)
         message = `the file is not valid CSV: ${e.message}`;
       else if (e instanceof Problem) message = e.detail;
-      else console.error(e);
+      else this.logger.error({ err: e, job: run.id }, 'an import failed');
       const stopped = run.committed ? '; the rows before it were imported' : '; nothing was imported';
       await this.store
         .progress(run.id, {
@@ -229,7 +235,7 @@ export class ImportJobs {
           rows_processed: run.rowsProcessed,
           bytes_processed: run.bytesProcessed,
         })
-        .catch((err: unknown) => console.error(err));
+        .catch((err: unknown) => this.logger.error({ err, job: run.id }, 'a failed import was not recorded'));
     }
   }
 
@@ -238,7 +244,7 @@ export class ImportJobs {
     await this.sweep();
     if (this.housekeeping.intervalMs > 0 && !this.closing) {
       this.timer = setInterval(
-        () => void this.sweep().catch((e: unknown) => console.error(e)),
+        () => void this.sweep().catch((err: unknown) => this.logger.error({ err }, 'import housekeeping failed')),
         this.housekeeping.intervalMs,
       );
       this.timer.unref();

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Logger } from '../lib/log.js';
 import { conflict, invalid } from '../errors.js';
 import { checkApiName } from '../metadata/identifiers.js';
 import { generatePassword } from '../security/auth.service.js';
@@ -19,7 +20,8 @@ export interface RegistryOptions {
   sessionHours: number;
   installCore: boolean;
   admin: { email: string; password?: string };
-  log: (line: string) => void;
+  /** Start-up lines of the tenants it opens, and their background work's errors. */
+  logger: Logger;
 }
 
 export class TenantRegistry {
@@ -67,7 +69,7 @@ export class TenantRegistry {
         tokenPrefix: name === DEFAULT_TENANT ? '' : `${name}.`,
         admin,
         installCore: this.options.installCore,
-        log: this.options.log,
+        logger: this.options.logger,
       });
       this.open.set(name, tenant);
       tenant.catch(() => this.open.delete(name));

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Logger } from '../lib/log.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
@@ -50,7 +51,7 @@ export interface OpenOptions {
   /** The first admin, created when the tenant has no user yet. */
   admin: { email: string; password?: string };
   installCore: boolean;
-  log: (line: string) => void;
+  logger: Logger;
 }
 
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
@@ -65,20 +66,21 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     schema,
     () => metadata.compiled,
     () => currencies.corporate,
+    options.logger,
   );
   await migrate(knex, schema);
   if ((await auth.countUsers()) === 0) {
     const password = options.admin.password ?? generatePassword();
     await auth.createUser({ email: options.admin.email, name: 'Administrator', password, isAdmin: true });
     const where = options.name === 'default' ? '' : ` of tenant ${options.name}`;
-    options.log(
+    options.logger.info(
       options.admin.password
         ? `created admin ${options.admin.email}${where} with the given password`
         : `created admin ${options.admin.email}${where} with password: ${password}   (shown once; set TESSERA_ADMIN_PASSWORD to choose it)`,
     );
   }
   if (options.installCore && (await metadata.installIfEmpty(readPack(CORE_PACK_DIR).snapshot))) {
-    options.log(
+    options.logger.info(
       `installed the core CRM pack as release 1${options.name === 'default' ? '' : ` in tenant ${options.name}`}`,
     );
   }

@@ -4,6 +4,7 @@ import knexFactory from 'knex';
 import { inject } from 'vitest';
 import { startEngine, type Engine } from '../../src/engine.js';
 import type { ConnectOptions } from '../../src/db/connect.js';
+import type { Logger } from '../../src/lib/log.js';
 import { ADMIN } from './admin.js';
 
 /**
@@ -41,6 +42,8 @@ export interface TestEngineOptions {
   corsOrigins?: string[];
   /** express "trust proxy" (TESSERA_TRUST_PROXY). */
   trustProxy?: string;
+  /** Where the engine logs (a test reads its lines); the process's logger otherwise. */
+  logger?: Logger;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -60,6 +63,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     database,
     corsOrigins: options.corsOrigins ?? [],
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const url = engine.url;
   const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>

@@ -1,0 +1,81 @@
+import crypto from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import { log, type Logger } from '../lib/log.js';
+import type { AuthedRequest } from './context.js';
+
+/**
+ * One log line per request, when its response is done: the request id (also sent back as
+ * X-Request-Id), method, route pattern, status, duration, tenant and user. Never the URL (ids,
+ * and filters that quote field values), headers or bodies. This runs on every request, the
+ * benchmarked ones included, so it allocates one closure and one small object of fixed shape,
+ * and keeps nothing on the request object (context.ts says why).
+ */
+
+/** An incoming X-Request-Id is kept when it is a plain token; anything else gets our own id. */
+const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
+const PREFIX = crypto.randomBytes(6).toString('base64url');
+let counter = 0;
+
+export function requestLog(logger: Logger): RequestHandler {
+  const enabled = logger.isLevelEnabled('error');
+  return (req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const id =
+      typeof incoming === 'string' && SANE_ID.test(incoming) ? incoming : `${PREFIX}-${(++counter).toString(36)}`;
+    res.setHeader('X-Request-Id', id);
+    if (enabled) {
+      const started = performance.now();
+      res.on('close', () => done(logger, req, res, id, started));
+    }
+    next();
+  };
+}
+
+function done(logger: Logger, req: Request, res: Response, id: string, started: number): void {
+  const status = res.statusCode;
+  const level = status >= 500 ? 'error' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](
+    {
+      reqId: id,
+      method: req.method,
+      route: routeOf(req),
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      tenant: res.locals.tenant as string | undefined,
+      // On a 401 the user on the request was presumed from an earlier request (auth.router.ts), then refused.
+      user: status === 401 ? undefined : (req as AuthedRequest).signedIn?.user.id,
+      aborted: res.writableFinished ? undefined : true,
+    },
+    'request',
+  );
+}
+
+/**
+ * The route pattern that answered, with the path it is mounted under: /api/v1/records/:object/:id.
+ * Routers put their mount path back on req.baseUrl when an error leaves them, so the mount part is
+ * taken from the front of the path instead, as many segments as the route does not account for.
+ * Every mount path is fixed text, so that part holds no ids. Null when no route matched (files of
+ * the UI, 404s, requests refused before their route).
+ */
+export function routeOf(req: Request): string | null {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern !== 'string') return null;
+  const own = pattern.split('/').filter(Boolean);
+  const url = req.originalUrl;
+  // An absolute-form request target (http://host/path) starts its path after the host.
+  const from = url.startsWith('/') ? 0 : Math.max(0, url.indexOf('/', url.indexOf('//') + 2));
+  const query = url.indexOf('?', from);
+  const segments = url
+    .slice(from, query < 0 ? undefined : query)
+    .split('/')
+    .filter(Boolean);
+  const mount = segments.slice(0, Math.max(0, segments.length - own.length));
+  return `/${[...mount.map((s) => s.toLowerCase()), ...own].join('/')}`;
+}
+
+/** An unexpected error met while answering a request: logged with the request's id and stack. */
+export function logUnexpected(res: Response, err: unknown, what = 'unexpected error'): void {
+  const logger = (res.app.locals.logger as Logger | undefined) ?? log;
+  logger.error({ reqId: res.getHeader('X-Request-Id'), err }, what);
+}
