@@ -33,7 +33,7 @@ import { insertStatement, nativeInsert } from './insert-statement.js';
 import { validateBody } from './record-validator.js';
 import { readHistory, recordChanges, recordEvents } from './history.js';
 import { forbidden, type Access } from '../security/access.js';
-import { guardedResolver, redact } from '../security/field-guard.js';
+import { guardedResolver, readableField, redact, refuseUneditable } from '../security/field-guard.js';
 import { recordAccessArms, recordAccessSql, type RecordMode } from '../security/record-access.js';
 
 /**
@@ -284,9 +284,10 @@ export class RecordsService {
   /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
   bulk(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
+    caller.access.require(object, 'create');
     return new BulkWriter(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(
       object,
-      parseBulkRequest(object, body),
+      parseBulkRequest(object, body, caller.access),
       { ...caller, via: 'bulk' },
       idempotencyKey,
     );
@@ -295,6 +296,7 @@ export class RecordsService {
   /** Bulk update by id; see bulk-update.ts. */
   bulkUpdate(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
+    caller.access.require(object, 'edit');
     return new BulkUpdater(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(
       object,
       parseBulkUpdate(body),
@@ -306,6 +308,7 @@ export class RecordsService {
   /** Bulk delete to the recycle bin, each record as delete() would; see bulk-delete.ts. */
   bulkDelete(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
+    caller.access.require(object, 'delete');
     const softDelete: SoftDelete = (trx, target, ids, who) => this.softDelete(target, ids, who, trx, 0);
     return new BulkDeleter(this.knex, this.schema, softDelete).run(
       object,
@@ -321,7 +324,7 @@ export class RecordsService {
     access.require(object, 'read');
     const guarded = guardedResolver(new PathResolver(object, this.metadata().objects), access);
     return aggregate(this.knex, this.schema, object, query, this.currencies.corporate, {
-      checkField: (name) => guarded(name),
+      field: (name) => readableField(object, name, access),
       // Aggregates filter on the object's own fields (no joins).
       resolve: (path) => (path.includes('.') ? undefined : guarded(path)),
       restrict: recordAccessSql(access, object, this.schema, 'r', 'read'),
@@ -729,22 +732,8 @@ export class RecordsService {
       throw badRequest('the body must be a JSON object of field values', [
         { field: '/', code: 'type', message: 'expected an object' },
       ]);
-    const denied = Object.keys(body).filter(
-      (key) => object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key),
-    );
-    if (denied.length) {
-      throw new Problem(
-        403,
-        'Forbidden',
-        `you may not edit ${denied.join(', ')}; nothing was saved`,
-        denied.map((field) => ({
-          field,
-          code: 'fieldPermission',
-          message: `no edit access to ${object.def.apiName}.${field}`,
-        })),
-      );
-    }
-    const { values, errors } = validateBody(object, body, mode, caller.locale, existing);
+    refuseUneditable(object, caller.access, Object.keys(body));
+    const { values, errors } = validateBody(object, body, mode, caller.locale, existing, caller.access);
     if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
     return values;
   }
@@ -785,7 +774,7 @@ function parseFields(paths: PathResolver, input: unknown, resolve: (path: string
     return badRequest(why, [{ field: 'fields', code: 'unknownField', message: why }]);
   };
   for (const name of new Set(input.split(','))) {
-    resolve(name); // field-level security: naming a field the caller cannot read is refused (403)
+    if (!resolve(name)) throw refuse(name); // also a field the caller may not read (field-guard.ts)
     const [head, tail, ...rest] = name.split('.');
     if (tail === undefined) {
       if (!object.fields.has(name)) throw refuse(name);
