@@ -313,6 +313,15 @@ describe('records: a field the caller may not read answers like one that does no
     );
   });
 
+  it('is named neither by /auth/me nor by the runtime metadata', async () => {
+    for (const path of ['/api/v1/auth/me', '/api/v1/meta/runtime']) {
+      const res = await rep.api('GET', path);
+      expect(res.status).toBe(200);
+      for (const name of [FIELDS[0], UNIQUE[0], DATES[0], VAULT])
+        expect(JSON.stringify(res.body), path).not.toContain(name);
+    }
+  });
+
   it('a field the caller may read but not edit keeps its 403: they know it exists', async () => {
     expectProblem(await rep.api('POST', `${R}/${ACCT}`, { name: 'x', visible_ro: 'v', hidden_note: 'v' }), 403, [
       { field: 'visible_ro', code: 'fieldPermission' },

@@ -231,10 +231,12 @@ describe('field-level security: reads', () => {
   it('/auth/me tells the UI which fields it may show and edit', async () => {
     const me = await l.api('GET', '/api/v1/auth/me');
     expect(me.body.permissions.fields[DEAL]).toMatchObject({
-      secret: { read: false, edit: false },
       salary: { read: true, edit: false },
       name: { read: true, edit: true },
     });
+    // Fields they may not read are not named at all.
+    for (const hidden of ['secret', 'cost', 'closed_on'])
+      expect(me.body.permissions.fields[DEAL]).not.toHaveProperty(hidden);
   });
 });
 
