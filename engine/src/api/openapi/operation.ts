@@ -100,9 +100,10 @@ export const problemResponseComponents = () =>
 export const FORBIDDEN_CODES = {
   csrf: 'signed in by the session cookie without `X-Requested-With: XMLHttpRequest`',
   systemPermission: 'a system permission is missing; `errors[0].field` names it',
-  objectPermission: 'no permission set of the caller grants this action on the object',
+  objectPermission:
+    'no permission set of the caller grants this action on the object (an object they may neither read nor create answers 404, as one that does not exist)',
   fieldPermission:
-    'a field named in the request is one the caller may not read (in filter, sort, fields, groupBy, metrics) or edit (in the body); each such field has an error',
+    'a field written in the body is one the caller may read but not edit; each such field has an error (a field they may not read is no field for them: naming it anywhere answers as an unknown field does)',
   recordAccess:
     'the caller sees the record but may not change it (edit), or may not delete, share or transfer it (full access: owner, above the owner in the role hierarchy, modifyAll)',
   transfer: 'owner_id on a new record needs modifyAll on the object',
