@@ -25,7 +25,6 @@ export function runtimeViewFor(compiled: CompiledMetadata, access: Access): Runt
   if (!byKey) trimmed.set(compiled, (byKey = new Map<string, RuntimeView>()));
   const cached = byKey.get(key);
   if (cached) return cached;
-  const readable = (object: string) => access.can(object, 'read');
   const objects = (full.objects as { apiName: string; fields: RuntimeField[] }[])
     .filter((o) => access.sees(o.apiName))
     .map((o) => ({
@@ -41,7 +40,7 @@ export function runtimeViewFor(compiled: CompiledMetadata, access: Access): Runt
       .filter((l) => access.sees(l.object))
       .map((l) => layoutFor(l, compiled, access)),
     listViews: (full.listViews as ListViewDef[])
-      .filter((v) => readable(v.object))
+      .filter((v) => access.can(v.object, 'read'))
       .map((v) => listViewFor(v, compiled, access)),
     dashboards: (full.dashboards as DashboardDef[])
       .map((d) => ({ ...d, widgets: d.widgets.filter((w) => widgetVisible(w, compiled, access)) }))
@@ -64,14 +63,14 @@ type RuntimeField = { apiName: string; child?: string; relationField?: string; f
 
 /** A rollup names its child object and two of the child's fields: only those the caller may see. */
 function withoutHiddenChild(field: RuntimeField, compiled: CompiledMetadata, access: Access): RuntimeField {
-  const child = field.child === undefined ? undefined : compiled.objects.get(field.child);
-  if (!child) return field;
-  const { child: name, relationField, field: summed, ...rest } = field;
-  if (!access.sees(name!)) return rest;
-  const shown = (f: string | undefined) => f !== undefined && !!readableField(child, f, access);
+  if (field.child === undefined) return field;
+  const { child, relationField, field: summed, ...rest } = field;
+  const target = compiled.objects.get(child);
+  if (!target || !access.sees(child)) return rest;
+  const shown = (f: string | undefined) => f !== undefined && !!readableField(target, f, access);
   return {
     ...rest,
-    child: name,
+    child,
     ...(shown(relationField) ? { relationField } : {}),
     ...(shown(summed) ? { field: summed } : {}),
   };
