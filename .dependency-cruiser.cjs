@@ -11,8 +11,8 @@ const LAYERS = [
   ['query'],
   ['metadata'],
   ['schema'],
-  ['fields'],
   ['rules'],
+  ['fields'],
   ['lib', 'db', 'errors', 'config'], // shared helpers
 ];
 

@@ -210,9 +210,10 @@ export const ERROR_CODES = {
   // Permissions (403) and sign-in.
   csrf: 'Signed in by the session cookie without `X-Requested-With: XMLHttpRequest`.',
   systemPermission: 'A system permission is missing; `field` names it.',
-  objectPermission: 'No permission set of the caller grants this action on the object.',
+  objectPermission:
+    'No permission set of the caller grants this action on the object (an object they may neither read nor create answers 404, as one that does not exist).',
   fieldPermission:
-    'A field named in the request is one the caller may not read (in filter, sort, fields, groupBy, metrics) or edit (in the body).',
+    'A field written in the body is one the caller may read but not edit (a field they may not read is no field for them: naming it anywhere answers as an unknown field does).',
   recordAccess:
     'The caller sees the record but may not change it (edit), or may not delete, share or transfer it (full access: owner, above the owner in the role hierarchy, modifyAll).',
   transfer: 'owner_id on a new record needs modifyAll on the object.',

@@ -48,11 +48,12 @@ describe('a list page or create with a recently seen token', () => {
   it('answers with the current grants after a permission set is taken away', async () => {
     expect((await rep.api('GET', '/api/v1/records/account')).status).toBe(200);
     expect((await t.api('PATCH', `/api/v1/users/${rep.id}`, { permissionSets: ['api_user'] })).status).toBe(200);
+    // Without any access the object is none of theirs: 404, as for one that does not exist.
     const listed = await rep.api('GET', '/api/v1/records/account');
-    expect(listed.status).toBe(403);
-    expect(listed.body.errors[0]).toMatchObject({ code: 'objectPermission' });
+    expect(listed.status).toBe(404);
+    expect(listed.body.detail).toBe('object "account" does not exist');
     const created = await rep.api('POST', '/api/v1/records/account', { name: 'After revoke' });
-    expect(created.status).toBe(403);
+    expect(created.status).toBe(404);
     expect(await accountsNamed('After revoke')).toBe(0);
     // …and with the new ones once they are given back.
     expect(
@@ -116,7 +117,7 @@ describe('a list page or create with a recently seen token', () => {
     expect((await admin.api('GET', '/api/v1/records/opportunity')).status).toBe(200);
     expect((await admin.api('GET', '/api/v1/records/opportunity')).status).toBe(200);
     await t.sql(`update ${t.schema}._users set is_admin = false where id = ?`, [admin.id]);
-    expect((await admin.api('GET', '/api/v1/records/opportunity')).status).toBe(403);
+    expect((await admin.api('GET', '/api/v1/records/opportunity')).status).toBe(404);
   });
 
   it('refuses a deactivated user, a logged-out token and a deleted session on the next request, writing nothing', async () => {
@@ -148,7 +149,7 @@ describe('a list page or create with a recently seen token', () => {
     expect((await user.api('GET', '/api/v1/records/account')).status).toBe(200);
     await t.sql(`update ${t.schema}._users set permission_sets = '{api_user}' where id = ?`, [user.id]);
     const bulk = await user.api('POST', '/api/v1/records/account/bulk', { records: [{ name: 'Bulk sneak' }] });
-    expect(bulk.status).toBe(403);
+    expect(bulk.status).toBe(404);
     expect(await accountsNamed('Bulk sneak')).toBe(0);
   });
 });
@@ -211,15 +212,16 @@ describe('a get, update and delete by id with a recently seen token', () => {
     expect(await leadsNamed('Kept lead')).toBe(1);
   });
 
-  it('answers with the current grants after edit and delete are taken away', async () => {
+  it('answers with the current grants after every lead permission is taken away', async () => {
     const user = await createUser(t, { name: 'Lead editor', permissionSets: ['sales_user'] });
     const lead = await newLead(user, 'Guarded lead');
     expect((await user.api('GET', `/api/v1/records/lead/${lead.id}`)).status).toBe(200);
     expect((await t.api('PATCH', `/api/v1/users/${user.id}`, { permissionSets: ['api_user'] })).status).toBe(200);
+    // Without any access to leads, the object is answered as one that does not exist.
     const patched = await user.api('PATCH', `/api/v1/records/lead/${lead.id}`, { last_name: 'Sneaky' });
-    expect(patched.status).toBe(403);
-    expect(patched.body.errors[0]).toMatchObject({ code: 'objectPermission' });
-    expect((await user.api('DELETE', `/api/v1/records/lead/${lead.id}`)).status).toBe(403);
+    expect(patched.status).toBe(404);
+    expect(patched.body.type).toBe('https://tessera.dev/problems/not-found');
+    expect((await user.api('DELETE', `/api/v1/records/lead/${lead.id}`)).status).toBe(404);
     expect(await leadsNamed('Guarded lead')).toBe(1);
   });
 

@@ -5,9 +5,11 @@ import { startTestEngine, type TestEngine } from './support/test-engine.js';
 /**
  * Field-level security on every path. User L may not read `secret`, `cost` or `closed_on`, may
  * read but not edit `salary`, and may not read the account's `hidden_note`. Those fields are
- * absent from every answer (list, get, write responses, export, search, history), naming them in
- * a filter, sort, field list, grouping or metric is 403, and a body that writes them is 403 with
- * nothing written, one record or ten thousand.
+ * absent from every answer (list, get, write responses, export, search, history); for L they are
+ * no fields at all, so naming them in a filter, sort, field list, grouping or metric is the 400
+ * of an unknown field, and a body that writes them the 422 of an unknown field, with nothing
+ * written, one record or ten thousand (security-enumeration.test.ts checks the answers are those
+ * of names that do not exist). Writing `salary`, which L may read, is 403.
  */
 
 const DEAL = 'fls_deal';
@@ -127,45 +129,46 @@ describe('field-level security: reads', () => {
     expect((await both.api('GET', `${R}/${DEAL}/${deal.id}`)).body).toMatchObject({ secret: `${HIDDEN}2`, cost: 43 });
   });
 
-  it('naming an unreadable field in fields, filter or sort is 403, also through a lookup and inside and/or/not', async () => {
+  it('naming an unreadable field in fields, filter or sort is an unknown field, also through a lookup and inside and/or/not', async () => {
     const cases: [Record<string, string>, string][] = [
-      [{ fields: 'name,secret' }, 'secret'],
-      [{ fields: 'acct.hidden_note' }, 'acct.hidden_note'],
-      [{ filter: JSON.stringify({ secret: HIDDEN }) }, 'secret'],
-      [{ filter: JSON.stringify({ secret: { isNull: false } }) }, 'secret'],
-      [{ filter: JSON.stringify({ or: [{ name: 'x' }, { cost: { gt: 40 } }] }) }, 'cost'],
-      [{ filter: JSON.stringify({ not: { closed_on: { gt: '2024-01-01' } } }) }, 'closed_on'],
-      [{ filter: JSON.stringify({ 'acct.hidden_note': { contains: 'Q' } }) }, 'acct.hidden_note'],
-      [{ sort: 'secret' }, 'secret'],
-      [{ sort: '-cost' }, 'cost'],
-      [{ sort: 'name,acct.hidden_note' }, 'acct.hidden_note'],
+      [{ fields: 'name,secret' }, 'fields'],
+      [{ fields: 'acct.hidden_note' }, 'fields'],
+      [{ filter: JSON.stringify({ secret: HIDDEN }) }, '/secret'],
+      [{ filter: JSON.stringify({ secret: { isNull: false } }) }, '/secret'],
+      [{ filter: JSON.stringify({ or: [{ name: 'x' }, { cost: { gt: 40 } }] }) }, '/or/1/cost'],
+      [{ filter: JSON.stringify({ not: { closed_on: { gt: '2024-01-01' } } }) }, '/not/closed_on'],
+      [{ filter: JSON.stringify({ 'acct.hidden_note': { contains: 'Q' } }) }, '/acct.hidden_note'],
+      [{ sort: 'secret' }, 'sort'],
+      [{ sort: '-cost' }, 'sort'],
+      [{ sort: 'name,acct.hidden_note' }, 'sort'],
     ];
     for (const [params, field] of cases) {
       for (const path of [`${R}/${DEAL}?${q(params)}`, `${R}/${DEAL}/export?${q(params)}`]) {
         const res = await l.api('GET', path);
-        expectProblem(res, 403, [{ field, code: 'fieldPermission' }]);
+        expectProblem(res, 400, [{ field, code: 'unknownField' }]);
         expect(JSON.stringify(res.body)).not.toContain(HIDDEN);
       }
     }
-    // The same requests with the full set pass: the 403s above are field security, not syntax.
-    for (const [params] of cases.filter(([, field]) => !field.startsWith('acct.')))
+    // The same requests with the full set pass: the 400s above are field security, not syntax.
+    for (const [params] of cases.filter(([params]) => !JSON.stringify(params).includes('acct.')))
       expect((await both.api('GET', `${R}/${DEAL}?${q(params)}`)).status, JSON.stringify(params)).toBe(200);
   });
 
-  it('aggregates refuse unreadable fields in groupBy, metrics, filter and rateDate', async () => {
-    const cases: [Record<string, string>, string, string?][] = [
-      [{ groupBy: 'secret', metrics: 'count' }, 'groupBy'],
-      [{ groupBy: 'closed_on:month', metrics: 'count' }, 'groupBy'],
-      [{ metrics: 'sum:cost' }, 'metrics'],
-      [{ metrics: 'max:closed_on' }, 'metrics'],
-      [{ metrics: 'count', filter: JSON.stringify({ cost: { gt: 1 } }) }, 'cost'],
-      [{ metrics: 'sum:salary', currency: 'corporate', rateDate: 'closed_on' }, 'rateDate'],
+  it('aggregates refuse unreadable fields in groupBy, metrics, filter and rateDate as unknown fields', async () => {
+    const cases: [Record<string, string>, string, string][] = [
+      [{ groupBy: 'secret', metrics: 'count' }, 'groupBy', 'unknownField'],
+      [{ groupBy: 'closed_on:month', metrics: 'count' }, 'groupBy', 'unknownField'],
+      [{ metrics: 'sum:cost' }, 'metrics', 'unknownField'],
+      [{ metrics: 'max:closed_on' }, 'metrics', 'unknownField'],
+      [{ metrics: 'count', filter: JSON.stringify({ cost: { gt: 1 } }) }, '/cost', 'unknownField'],
+      // The rate date picks each row's rate: the totals would tell its values.
+      [{ metrics: 'sum:salary', currency: 'corporate', rateDate: 'closed_on' }, 'rateDate', 'type'],
     ];
-    for (const [params, field] of cases) {
+    for (const [params, field, code] of cases) {
       const res = await l.api('GET', `${R}/${DEAL}/aggregate?${q(params)}`);
-      expect(res.status, `${JSON.stringify(params)}: ${JSON.stringify(res.body)}`).toBe(403);
-      expect(res.body.errors[0]).toMatchObject({ code: 'fieldPermission' });
-      expect([field, 'secret', 'cost', 'closed_on']).toContain(res.body.errors[0].field);
+      expectProblem(res, 400, [{ field, code }]);
+      // Whoever may read the field gets an answer: the 400s are field security.
+      expect((await both.api('GET', `${R}/${DEAL}/aggregate?${q(params)}`)).status, JSON.stringify(params)).toBe(200);
     }
     const ok = await l.api('GET', `${R}/${DEAL}/aggregate?${q({ metrics: 'count,sum:salary', groupBy: 'name' })}`);
     expect(ok.body.data).toEqual([{ name: 'Deal one', count: 1, 'sum:salary': 1100 }]);
@@ -205,15 +208,13 @@ describe('field-level security: reads', () => {
     expect(all).toEqual(expect.arrayContaining(['secret', 'cost', 'salary']));
   });
 
-  it('a lookup path into an object the caller may not read is 403, and export and import need their system permissions', async () => {
-    for (const params of [
-      { fields: 'code,acct.name' },
-      { filter: JSON.stringify({ 'acct.name': 'Acme' }) },
-      { sort: 'acct.name' },
-    ] as Record<string, string>[]) {
-      expectProblem(await nameless.api('GET', `${R}/${DEAL}?${q(params)}`), 403, [
-        { field: 'acct.name', code: 'objectPermission' },
-      ]);
+  it('a lookup path into an object the caller may not read is no field, and export and import need their system permissions', async () => {
+    for (const [params, field] of [
+      [{ fields: 'code,acct.name' }, 'fields'],
+      [{ filter: JSON.stringify({ 'acct.name': 'Acme' }) }, '/acct.name'],
+      [{ sort: 'acct.name' }, 'sort'],
+    ] as [Record<string, string>, string][]) {
+      expectProblem(await nameless.api('GET', `${R}/${DEAL}?${q(params)}`), 400, [{ field, code: 'unknownField' }]);
     }
     expectProblem(await nameless.api('GET', `${R}/${DEAL}/export`), 403, [
       { field: 'exportData', code: 'systemPermission' },
@@ -230,30 +231,40 @@ describe('field-level security: reads', () => {
   it('/auth/me tells the UI which fields it may show and edit', async () => {
     const me = await l.api('GET', '/api/v1/auth/me');
     expect(me.body.permissions.fields[DEAL]).toMatchObject({
-      secret: { read: false, edit: false },
       salary: { read: true, edit: false },
       name: { read: true, edit: true },
     });
+    // Fields they may not read are not named at all.
+    for (const hidden of ['secret', 'cost', 'closed_on'])
+      expect(me.body.permissions.fields[DEAL]).not.toHaveProperty(hidden);
   });
 });
 
 describe('field-level security: writes', () => {
-  it('create and update with an unreadable or read-only field: 403 naming each field, nothing written', async () => {
+  it('create and update with an unreadable field: 422 unknown field; with a read-only one: 403; nothing written', async () => {
     const before = await stored();
-    const cases: [string, string, Record<string, unknown>, string[]][] = [
-      ['POST', `${R}/${DEAL}`, { name: 'new', secret: 'x' }, ['secret']],
-      ['POST', `${R}/${DEAL}`, { name: 'new', salary: 5, cost: 1 }, ['salary', 'cost']],
-      ['PATCH', `${R}/${DEAL}/${deal.id}`, { secret: 'x' }, ['secret']],
-      ['PATCH', `${R}/${DEAL}/${deal.id}`, { name: 'renamed', salary: 1 }, ['salary']],
-      ['PATCH', `${R}/${DEAL}/${deal.id}`, { closed_on: null }, ['closed_on']],
-    ];
-    for (const [method, path, body, fields] of cases) {
-      expectProblem(
-        await l.api(method, path, body),
+    const cases: [string, string, Record<string, unknown>, number, { field: string; code: string }[]][] = [
+      ['POST', `${R}/${DEAL}`, { name: 'new', secret: 'x' }, 422, [{ field: 'secret', code: 'unknownField' }]],
+      [
+        'POST',
+        `${R}/${DEAL}`,
+        { name: 'new', salary: 5, cost: 1 },
         403,
-        fields.map((field) => ({ field, code: 'fieldPermission' })),
-      );
-    }
+        [{ field: 'salary', code: 'fieldPermission' }],
+      ],
+      ['POST', `${R}/${DEAL}`, { name: 'new', cost: 1 }, 422, [{ field: 'cost', code: 'unknownField' }]],
+      ['PATCH', `${R}/${DEAL}/${deal.id}`, { secret: 'x' }, 422, [{ field: 'secret', code: 'unknownField' }]],
+      [
+        'PATCH',
+        `${R}/${DEAL}/${deal.id}`,
+        { name: 'renamed', salary: 1 },
+        403,
+        [{ field: 'salary', code: 'fieldPermission' }],
+      ],
+      ['PATCH', `${R}/${DEAL}/${deal.id}`, { closed_on: null }, 422, [{ field: 'closed_on', code: 'unknownField' }]],
+    ];
+    for (const [method, path, body, status, errors] of cases)
+      expectProblem(await l.api(method, path, body), status, errors);
     expect(await stored()).toBe(before);
   });
 
@@ -271,22 +282,29 @@ describe('field-level security: writes', () => {
     expectHidden(back.body);
   });
 
-  it('bulk create and upsert with an unwritable field: 403 naming field and row, nothing written', async () => {
+  it('bulk create and upsert with an unwritable field: refused naming field and row, nothing written', async () => {
     const before = await stored();
     const res = await l.api('POST', `${R}/${DEAL}/bulk`, {
       records: [{ name: 'ok' }, { name: 'bad', secret: 'x' }, { name: 'bad too', salary: 3 }],
     });
     expectProblem(res, 403);
-    expect(res.body.errors).toEqual([
-      expect.objectContaining({ field: 'secret', index: 1, code: 'fieldPermission' }),
-      expect.objectContaining({ field: 'salary', index: 2, code: 'fieldPermission' }),
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'salary', index: 2, code: 'fieldPermission' })]);
+    const unreadable = await l.api('POST', `${R}/${DEAL}/bulk`, {
+      records: [{ name: 'ok' }, { name: 'bad', secret: 'x' }],
+    });
+    expectProblem(unreadable, 422);
+    expect(unreadable.body.errors).toEqual([
+      expect.objectContaining({ field: 'secret', index: 1, code: 'unknownField' }),
     ]);
     const upsert = await l.api('POST', `${R}/${DEAL}/bulk`, {
       upsertOn: 'code',
       allOrNone: false,
       records: [{ code: 'D-1', cost: 0 }],
     });
-    expectProblem(upsert, 403, [{ field: 'cost', code: 'fieldPermission' }]);
+    expect(upsert.status, JSON.stringify(upsert.body)).toBe(200);
+    expect(upsert.body.results).toEqual([
+      { index: 0, ok: false, errors: [expect.objectContaining({ field: 'cost', code: 'unknownField' })] },
+    ]);
     expect(await stored()).toBe(before);
   });
 
@@ -294,10 +312,20 @@ describe('field-level security: writes', () => {
     const before = await stored();
     const jobs = await snapshot(t, '_import_jobs');
     for (const query of ['', '?upsertOn=code', '?mode=skipBadRows']) {
-      for (const csv of ['code,name,secret\nD-1,Deal one,x\nI-2,fresh,y\n', 'name,salary__currency\nfresh,EUR\n']) {
-        const res = await l.api('POST', `${R}/${DEAL}/import${query}`, csv, { 'content-type': 'text/csv' });
-        expectProblem(res, 403, [{ field: csv.includes('secret') ? 'secret' : 'salary', code: 'fieldPermission' }]);
-      }
+      // An unreadable field is no header the file may have (400); a read-only one is refused (403).
+      const unknown = await l.api('POST', `${R}/${DEAL}/import${query}`, 'code,name,secret\nD-1,Deal one,x\n', {
+        'content-type': 'text/csv',
+      });
+      expectProblem(unknown, 400, [{ field: 'secret', code: 'unknownHeader' }]);
+      const readOnly = await l.api(
+        'POST',
+        `${R}/${DEAL}/import${query}`,
+        'code,name,salary__currency\nI-2,fresh,EUR\n',
+        {
+          'content-type': 'text/csv',
+        },
+      );
+      expectProblem(readOnly, 403, [{ field: 'salary', code: 'fieldPermission' }]);
     }
     expect(await snapshot(t, '_import_jobs')).toBe(jobs);
     expect(await stored()).toBe(before);

@@ -143,8 +143,8 @@ describe('org-wide defaults, viewAll and modifyAll', () => {
     ]);
     expectProblem(await x.api('DELETE', `${R}/${PUB}/${pub.id}`), 403, [{ field: 'id', code: 'recordAccess' }]);
     expect(await snapshot(t, PUB)).toBe(before);
-    // Without object read the default opens nothing.
-    expect((await viewer.api('GET', `${R}/${PUB}/${pub.id}`)).status).toBe(403);
+    // Without object read the default opens nothing: the object is none of theirs (404).
+    expect((await viewer.api('GET', `${R}/${PUB}/${pub.id}`)).status).toBe(404);
   });
 
   it('readWrite: everyone edits, only the owner side deletes, shares or transfers', async () => {
@@ -268,7 +268,7 @@ describe('criteria sharing rules', () => {
 });
 
 describe('revocation of object permissions', () => {
-  it('a permission set taken away counts from the next request', async () => {
+  it('a permission set taken away counts from the next request: the object is then none of theirs', async () => {
     const y = await createUser(t, { name: 'Y', permissionSets: ['shr_rw'] });
     const note = await made(y.api, NOTE, { name: 'own note' });
     expect((await t.api('PATCH', `/api/v1/users/${y.id}`, { permissionSets: ['api_user'] })).status).toBe(200);
@@ -279,9 +279,9 @@ describe('revocation of object permissions', () => {
       ['POST', NOTE],
       ['GET', `${NOTE}/aggregate?metrics=count`],
     ] as const) {
-      expectProblem(await y.api(method, `${R}/${path}`, method === 'GET' ? undefined : { name: 'x' }), 403, [
-        { field: NOTE, code: 'objectPermission' },
-      ]);
+      const res = await y.api(method, `${R}/${path}`, method === 'GET' ? undefined : { name: 'x' });
+      expectProblem(res, 404);
+      expect(res.body.detail).toBe(`object "${NOTE}" does not exist`);
     }
     const search = await y.api('GET', '/api/v1/search?q=own note');
     expect(search.body.data).toEqual([]);

@@ -188,13 +188,14 @@ describe("exploit: nobody reaches another user's views (IDOR)", () => {
     expect((await a.api('GET', `${V}/${DEAL}/${mine.id}`)).body.label).toBe('A only');
   });
 
-  it('a user who may not read the object has no views of it', async () => {
+  it('a user who may not read the object has no views of it: for them it does not exist', async () => {
     const before = await views();
     for (const res of [
       await outsider.api('GET', `${V}/${DEAL}`),
       await outsider.api('POST', `${V}/${DEAL}`, { label: 'Peek', columns: ['name'] }),
     ]) {
-      expectProblem(res, 403, [{ field: DEAL, code: 'objectPermission' }]);
+      expectProblem(res, 404);
+      expect(res.body.detail).toBe(`object "${DEAL}" does not exist`);
     }
     expect(await views()).toBe(before);
   });
@@ -270,24 +271,20 @@ describe('failing: a view that could not run is refused whole, nothing written',
     await refused({ label: 'S', columns: ['name'], sort: 'extra' }, 400, [{ field: '/sort', code: 'notSortable' }]);
   });
 
-  it('refuses naming a field the user may not read, in columns, filter or sort (403)', async () => {
-    await refused({ label: 'FLS', columns: ['name', 'secret'] }, 403, [
-      { field: '/columns/1', code: 'fieldPermission' },
-    ]);
+  it('refuses naming a field the user may not read, in columns, filter or sort, as one that does not exist (400)', async () => {
+    await refused({ label: 'FLS', columns: ['name', 'secret'] }, 400, [{ field: '/columns/1', code: 'unknownField' }]);
     await refused(
       { label: 'FLS', columns: ['name'], filter: { or: [{ name: 'x' }, { secret: { contains: 'a' } }] } },
-      403,
-      [{ field: '/filter/or/1/secret', code: 'fieldPermission' }],
+      400,
+      [{ field: '/filter/or/1/secret', code: 'unknownField' }],
     );
-    await refused({ label: 'FLS', columns: ['name'], sort: 'secret' }, 403, [
-      { field: '/sort', code: 'fieldPermission' },
-    ]);
+    await refused({ label: 'FLS', columns: ['name'], sort: 'secret' }, 400, [{ field: '/sort', code: 'unknownField' }]);
     // A change of a saved view is checked the same way.
     const id = (await a.api('GET', `${V}/${DEAL}`)).body.data[0].id;
     await refused(
       { columns: ['secret'] },
-      403,
-      [{ field: '/columns/0', code: 'fieldPermission' }],
+      400,
+      [{ field: '/columns/0', code: 'unknownField' }],
       'PATCH',
       `${V}/${DEAL}/${id}`,
     );
@@ -459,8 +456,8 @@ describe('a saved view outlives changes to the metadata and grants under it', ()
     expect(res.body).toMatchObject({
       columns: ['name'],
       dropped: [
-        { field: '/columns/1', code: 'fieldPermission' },
-        { field: '/sort', code: 'fieldPermission' },
+        { field: '/columns/1', code: 'unknownField' },
+        { field: '/sort', code: 'unknownField' },
       ],
     });
     expect(res.body).not.toHaveProperty('sort');
@@ -557,7 +554,7 @@ describe('the OpenAPI document', () => {
     documented(await b.api('GET', `${V}/${DEAL}/${created.body.id}`), 200, 'get', one);
     documented(await b.api('PATCH', `${V}/${DEAL}/${created.body.id}`, { filter: null }), 200, 'patch', one);
     documented(await b.api('POST', `${V}/${DEAL}`, { label: 'x', columns: ['name'], shade: 1 }), 400, 'post', list);
-    documented(await b.api('POST', `${V}/${DEAL}`, { label: 'x', columns: ['secret'] }), 403, 'post', list);
+    documented(await b.api('POST', `${V}/${DEAL}`, { label: 'x', columns: ['secret'] }), 400, 'post', list);
     documented(await b.api('POST', `${V}/${DEAL}`, { label: 'documented', columns: ['name'] }), 409, 'post', list);
     documented(await a.api('DELETE', `${V}/${DEAL}/${created.body.id}`), 404, 'delete', one);
     documented(await b.api('DELETE', `${V}/${DEAL}/${created.body.id}`), 204, 'delete', one);

@@ -43,8 +43,9 @@ export function callerOf(req: Request): Caller {
 
 /**
  * Runs a list page or a create with a presumed session whose check rides in the statement. When
- * the session changed (the statement did nothing) or the presumed grants refused the request,
- * the session is checked in full and the call is made again with the grants it really has.
+ * the session changed (the statement did nothing) or the presumed grants refused the request
+ * (401, 403, or 404 for an object the presumed grants do not reach), the session is checked in full
+ * and the call is made again with the grants it really has.
  */
 export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promise<T>): Promise<T> {
   const signedIn = (req as AuthedRequest).signedIn;
@@ -59,7 +60,7 @@ export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promis
       session: pending.session,
     });
   } catch (e) {
-    if (!(e instanceof SessionUnverified) && !(e instanceof Problem && (e.status === 401 || e.status === 403))) throw e;
+    if (!(e instanceof SessionUnverified) && !(e instanceof Problem && [401, 403, 404].includes(e.status))) throw e;
   }
   await pending.recheck();
   return run(callerOf(req));

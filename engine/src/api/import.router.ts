@@ -48,6 +48,7 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
     // Before the upload is read: importing needs importData and create (upserts also edit).
     const access = accessOf(req);
     access.requireSystem('importData');
+    access.requireVisible(req.params.object);
     if (
       !access.can(req.params.object, 'create') ||
       (req.query.upsertOn !== undefined && !access.can(req.params.object, 'edit'))

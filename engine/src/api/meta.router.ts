@@ -3,9 +3,9 @@ import { badRequest, notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { shortHash } from '../lib/ids.js';
-import { accessKey, runtimeViewFor } from '../metadata/runtime-view.js';
 import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
+import { accessKey, runtimeViewFor } from '../security/visible-metadata.js';
 import { accessOf, type AuthedRequest } from './context.js';
 
 const flag = (req: Request, name: string): boolean => {

@@ -285,7 +285,9 @@ describe('buildOpenApi on the core pack', () => {
     const codes = (path: string, method: string) =>
       [...(doc.paths[path][method].responses['403'].description as string).matchAll(/- `(\w+)`/g)].map((m) => m[1]);
     const record = '/api/v1/records/opportunity';
-    expect(codes(record, 'get')).toEqual(['csrf', 'systemPermission', 'objectPermission', 'fieldPermission']);
+    // Naming a field one may not read is an unknown field's 400, not a 403: only writes say fieldPermission.
+    expect(codes(record, 'get')).toEqual(['csrf', 'systemPermission', 'objectPermission']);
+    expect(codes(record, 'post')).toContain('fieldPermission');
     expect(codes(record, 'post')).toContain('transfer');
     expect(codes(`${record}/{id}`, 'patch')).toEqual(expect.arrayContaining(['fieldPermission', 'recordAccess']));
     expect(codes(`${record}/{id}`, 'delete')).toContain('recordAccess');
@@ -528,7 +530,7 @@ describe('buildOpenApi on the core pack', () => {
     expect(bulk.responses['200'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/BulkResult',
     });
-    expect(Object.keys(bulk.responses).sort()).toEqual(['200', '400', '401', '403', '413', '422']);
+    expect(Object.keys(bulk.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '422']);
     expect(bulk.responses['422'].description).toContain('index');
 
     // no unique field on opportunity: create rows only
@@ -564,7 +566,7 @@ describe('buildOpenApi on the core pack', () => {
     expect(update.responses['200'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/BulkResult',
     });
-    expect(Object.keys(update.responses).sort()).toEqual(['200', '400', '401', '403', '413', '422']);
+    expect(Object.keys(update.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '422']);
     expect(update.responses['422'].description).toMatch(/notFound.*stale/);
     const rows = doc.components.schemas.OpportunityBulkUpdateRequest.properties.records;
     expect(rows).toMatchObject({
@@ -658,7 +660,7 @@ describe('buildOpenApi on the core pack', () => {
     expect(imported.responses['202'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/ImportJob',
     });
-    expect(Object.keys(imported.responses).sort()).toEqual(['202', '400', '401', '403', '413', '415']);
+    expect(Object.keys(imported.responses).sort()).toEqual(['202', '400', '401', '403', '404', '413', '415']);
     // no unique field, no upsert
     expect(doc.paths['/api/v1/records/account/import'].post.parameters.map((p: Doc) => p.name)).toEqual([
       'mode',

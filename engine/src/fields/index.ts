@@ -1,5 +1,4 @@
 import type { FieldDef, OnDelete } from '../metadata/types.js';
-import { isFormulaDefault } from '../rules/json-logic.js';
 import { address } from './address.js';
 import { autonumber } from './autonumber.js';
 import { boolean } from './boolean.js';
@@ -90,6 +89,14 @@ export const summarisesChildren = (field: FieldDef) => fieldType(field).summaris
 
 /** An amount with its currency code beside it, which aggregates can convert to the corporate currency. */
 export const carriesCurrency = (field: FieldDef) => fieldType(field).companions?.currency !== undefined;
+
+/** A default given as { "formula": <json-logic> } is computed for each new record. */
+const isFormulaDefault = (value: unknown): value is { formula: unknown } =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  'formula' in value;
 
 /** The default is json-logic worked out per record, rather than a value (which a json field may hold). */
 export const hasComputedDefault = (field: FieldDef): field is FieldDef & { default: { formula: unknown } } =>

@@ -1,4 +1,3 @@
-import type { Access } from '../security/access.js';
 import type { CompiledMetadata } from './compile.js';
 import type { FieldDef } from './types.js';
 
@@ -6,7 +5,8 @@ import type { FieldDef } from './types.js';
  * What the runtime UI needs of the current release to draw its screens: objects and fields with
  * what the engine allows on each (filter operators, sorting, read-only, default widget), layouts,
  * list views and dashboards. Rule conditions, formula expressions and sharing settings stay on
- * the server. Built once per release and shared by every request (never copied per request).
+ * the server. Built once per release and shared by every request (never copied per request);
+ * security/visible-metadata.ts trims it to what one caller may see.
  */
 
 const SERVER_ONLY: readonly (keyof FieldDef)[] = ['expression', 'filter', 'description'];
@@ -56,46 +56,3 @@ export function runtimeView(compiled: CompiledMetadata): RuntimeView {
   views.set(compiled, view);
   return view;
 }
-
-/**
- * The view as one caller may see it: only objects they may read or create, only the fields they
- * may read, and the layouts, list views and dashboards of those objects. Remembered per release
- * and combination of grants, like the grants themselves.
- */
-export function runtimeViewFor(compiled: CompiledMetadata, access: Access): RuntimeView {
-  const full = runtimeView(compiled);
-  if (access.isAdmin) return full;
-  const key = accessKey(access);
-  let byKey = trimmed.get(compiled);
-  if (!byKey) trimmed.set(compiled, (byKey = new Map()));
-  const cached = byKey.get(key);
-  if (cached) return cached;
-  const visible = (object: string) => access.can(object, 'read') || access.can(object, 'create');
-  const objects = (full.objects as { apiName: string; fields: { apiName: string }[] }[])
-    .filter((o) => visible(o.apiName))
-    .map((o) => ({ ...o, fields: o.fields.filter((f) => access.canReadField(o.apiName, f.apiName)) }));
-  const ofVisible = (items: unknown[]) => items.filter((i) => visible((i as { object: string }).object));
-  // A widget shows only what the aggregate API would answer this caller (object and fields readable).
-  const fieldOf = (spec: string | undefined, at: number) => spec?.split(':')[at];
-  const widgetVisible = (w: { object: string; metric: string; groupBy?: string }) =>
-    access.can(w.object, 'read') &&
-    [fieldOf(w.metric, 1), fieldOf(w.groupBy, 0)].every((f) => f === undefined || access.canReadField(w.object, f));
-  const dashboards = (full.dashboards as { widgets: { object: string; metric: string; groupBy?: string }[] }[])
-    .map((d) => ({ ...d, widgets: d.widgets.filter(widgetVisible) }))
-    .filter((d) => d.widgets.length > 0);
-  const view: RuntimeView = Object.freeze({
-    release: full.release,
-    objects,
-    layouts: ofVisible(full.layouts),
-    listViews: ofVisible(full.listViews),
-    dashboards,
-  });
-  byKey.set(key, view);
-  return view;
-}
-
-const trimmed = new WeakMap<CompiledMetadata, Map<string, RuntimeView>>();
-
-/** What the trimmed view depends on: the caller's permission sets (admins see everything). */
-export const accessKey = (access: Access): string =>
-  access.isAdmin ? 'admin' : [...access.principal.permissionSets].sort().join(',');

@@ -36,12 +36,12 @@ type Group = { key: string; field: CompiledField; bucket?: (typeof BUCKETS)[numb
 
 const refuse = (field: string, code: ErrorCode, message: string) => badRequest(message, [{ field, code, message }]);
 
-function parseGroups(object: CompiledObject, input: unknown): Group[] {
+function parseGroups(object: CompiledObject, input: unknown, scope: AggregateScope): Group[] {
   if (input === undefined || input === '') return [];
   if (typeof input !== 'string') throw refuse('groupBy', 'type', 'groupBy is a comma-separated list');
   const groups = input.split(',').map((key): Group => {
     const [name, bucket, ...rest] = key.split(':');
-    const field = object.fields.get(name!);
+    const field = scope.field(name!);
     if (!field || rest.length)
       throw refuse('groupBy', 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
     const facts = factsOf(field.def);
@@ -55,7 +55,7 @@ function parseGroups(object: CompiledObject, input: unknown): Group[] {
   return groups;
 }
 
-function parseMetrics(object: CompiledObject, input: unknown): Metric[] {
+function parseMetrics(object: CompiledObject, input: unknown, scope: AggregateScope): Metric[] {
   const text = input === undefined || input === '' ? 'count' : input;
   if (typeof text !== 'string') throw refuse('metrics', 'type', 'metrics is a comma-separated list');
   return [...new Set(text.split(','))].map((key): Metric => {
@@ -64,7 +64,7 @@ function parseMetrics(object: CompiledObject, input: unknown): Metric[] {
     // The key comes back as a property name of every row: nothing may ride along after the field.
     if (!['sum', 'avg', 'min', 'max'].includes(fn!) || !name || rest.length)
       throw refuse('metrics', 'unknownMetric', `"${key}": use count, sum:field, avg:field, min:field or max:field`);
-    const field = object.fields.get(name);
+    const field = scope.field(name);
     if (!field) throw refuse('metrics', 'unknownField', `"${name}" is not a field of ${object.def.apiName}`);
     if (!metricApplies(fn!, field.def))
       throw refuse('metrics', 'type', `${fn} does not apply to ${field.def.type} fields`);
@@ -82,11 +82,14 @@ export interface AggregateInput {
   rateDate?: unknown;
 }
 
-/** What the caller may aggregate: readable fields only, over the records they may see. */
+/**
+ * What the caller may aggregate: readable fields only, over the records they may see. A field
+ * they may not read is answered for as one that does not exist (security/field-guard.ts).
+ */
 export interface AggregateScope {
-  /** Throws (403) when the caller may not read the field. */
-  checkField(name: string, param: string): void;
-  /** Filter paths, checked the same way. */
+  /** The object's field of that name, if the caller may read it. */
+  field(name: string): CompiledField | undefined;
+  /** Filter paths, resolved the same way. */
   resolve(path: string): ResolvedPath | undefined;
   /** Record access, as a condition on alias r; null when every record is visible. */
   restrict: SqlFragment | null;
@@ -111,14 +114,10 @@ export async function aggregate(
   corporate: string,
   scope: AggregateScope,
 ): Promise<Record<string, unknown>[]> {
-  const groups = parseGroups(object, input.groupBy);
-  const metrics = parseMetrics(object, input.metrics);
-  for (const g of groups) scope.checkField(g.field.def.apiName, 'groupBy');
-  for (const m of metrics) if (m.field) scope.checkField(m.field.def.apiName, 'metrics');
-  // The rate date picks each row's rate, so the totals would tell its values.
-  if (typeof input.rateDate === 'string' && input.rateDate !== '') scope.checkField(input.rateDate, 'rateDate');
+  const groups = parseGroups(object, input.groupBy, scope);
+  const metrics = parseMetrics(object, input.metrics, scope);
   const filter = parseFilter(object, input.filter, scope.resolve);
-  const convert = parseConversion(object, input, metrics);
+  const convert = parseConversion(input, metrics, scope);
   const qb = knex(`${schema}.${object.table} as r`).whereNull('r.deleted_at');
   if (scope.restrict) qb.whereRaw(scope.restrict.sql, scope.restrict.bindings as Knex.RawBinding[]);
   if (filter) applyFilter(qb, filter, 'r');
@@ -190,10 +189,11 @@ function joinLabel(
   return true;
 }
 
+/** The rate date picks each row's rate, so the totals would tell its values: only a readable field. */
 function parseConversion(
-  object: CompiledObject,
   input: AggregateInput,
   metrics: Metric[],
+  scope: AggregateScope,
 ): { dateColumn: string } | undefined {
   if (input.currency === undefined || input.currency === '') {
     if (input.rateDate !== undefined) throw refuse('rateDate', 'unexpected', 'rateDate goes with currency=corporate');
@@ -203,7 +203,7 @@ function parseConversion(
   if (!metrics.some((m) => m.field && carriesCurrency(m.field.def)))
     throw refuse('currency', 'noCurrencyMetric', 'no metric is over a currency field');
   if (input.rateDate === undefined || input.rateDate === '') return { dateColumn: 'created_at' };
-  const field = typeof input.rateDate === 'string' ? object.fields.get(input.rateDate) : undefined;
+  const field = typeof input.rateDate === 'string' ? scope.field(input.rateDate) : undefined;
   if (!field || !factsOf(field.def).temporal)
     throw refuse('rateDate', 'type', 'rateDate names a date or datetime field');
   return { dateColumn: field.columns[0]! };

@@ -150,7 +150,7 @@ function parseFields(paths: PathResolver, input: unknown, resolve: ResolvePath):
     return badRequest(why, [{ field: 'fields', code: 'unknownField', message: why }]);
   };
   for (const name of new Set(input.split(','))) {
-    resolve(name); // field-level security: naming a field the caller cannot read is refused
+    if (!resolve(name)) throw refuse(name); // also a field the caller may not read (security/field-guard.ts)
     const [head, tail, ...rest] = name.split('.');
     if (tail === undefined) {
       if (!object.fields.has(name)) throw refuse(name);

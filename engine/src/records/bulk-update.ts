@@ -1,15 +1,7 @@
 import type { Knex } from 'knex';
 import { badRequest, invalid, type FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import {
-  chunks,
-  isPlainObject,
-  MAX_BULK,
-  refuseUneditableFields,
-  uniqueClashes,
-  type BulkResult,
-  type BulkRowResult,
-} from './bulk.js';
+import { chunks, isPlainObject, MAX_BULK, uniqueClashes, type BulkResult, type BulkRowResult } from './bulk.js';
 import { lockTargets, rowIds } from './bulk-targets.js';
 import type { Caller } from '../security/caller.js';
 import { translateDbError } from './db-errors.js';
@@ -19,6 +11,7 @@ import { missingReferences } from './lookups.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
 import { refreshRollups } from './rollups.js';
+import { refuseUneditableRows } from '../security/field-guard.js';
 
 /**
  * Bulk update by id (PATCH /records/{object}/bulk): up to 10,000 rows `{ id, version?, owner_id?,
@@ -99,7 +92,7 @@ export class BulkUpdater {
   ): Promise<BulkResult> {
     const { records } = request;
     caller.access.require(object, 'edit');
-    refuseUneditableFields(object, records, caller);
+    refuseUneditableRows(object, caller.access, records);
     const errors: FieldError[][] = records.map(() => []);
     const transfers = (i: number) => Object.hasOwn(records[i]!, 'owner_id');
     const ids = rowIds(
@@ -130,6 +123,7 @@ export class BulkUpdater {
         'update',
         caller.locale,
         toRecord(object, row),
+        caller.access,
       );
       errors[i]!.push(...rowErrors);
       return values;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { badRequest, invalid, Problem, type FieldError } from '../errors.js';
+import { badRequest, invalid, type FieldError } from '../errors.js';
 import { idempotent, requestHash } from './idempotency.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../lib/ids.js';
@@ -9,6 +9,8 @@ import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { validateBody } from './record-validator.js';
 import type { Caller } from '../security/caller.js';
 import { recordEvents, recordManyChanges } from './history.js';
+import type { Access } from '../security/access.js';
+import { readableField, refuseUneditableRows } from '../security/field-guard.js';
 import { recordAccessSql } from '../security/record-access.js';
 
 /**
@@ -56,7 +58,7 @@ type Row = Record<string, unknown>;
 export type RowInserter = (trx: Knex.Transaction, object: CompiledObject, rows: Row[], caller: Caller) => Promise<void>;
 export const isPlainObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function parseBulkRequest(object: CompiledObject, body: unknown): BulkRequest {
+export function parseBulkRequest(object: CompiledObject, body: unknown, access: Access): BulkRequest {
   if (!isPlainObject(body) || !Array.isArray(body.records)) {
     throw badRequest('the body must be { "records": [...] }', [
       { field: '/records', code: 'type', message: 'expected an array of records' },
@@ -82,7 +84,7 @@ export function parseBulkRequest(object: CompiledObject, body: unknown): BulkReq
     throw badRequest('allOrNone is true or false', [
       { field: '/allOrNone', code: 'type', message: 'expected a boolean' },
     ]);
-  if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, '/upsertOn');
+  if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, '/upsertOn', access);
   return {
     records: records as Row[],
     ...(upsertOn ? { upsertOn: upsertOn as string } : {}),
@@ -90,9 +92,18 @@ export function parseBulkRequest(object: CompiledObject, body: unknown): BulkReq
   };
 }
 
-/** Upserts match on one unique, single-column field; `where` names the parameter in the 400. */
-export function checkUpsertOn(object: CompiledObject, upsertOn: unknown, where: string): asserts upsertOn is string {
-  const field = typeof upsertOn === 'string' ? object.fields.get(upsertOn) : undefined;
+/**
+ * Upserts match on one unique, single-column field; `where` names the parameter in the 400. With
+ * the caller's `access`, only a field they may read (field-guard.ts).
+ */
+export function checkUpsertOn(
+  object: CompiledObject,
+  upsertOn: unknown,
+  where: string,
+  access?: Access,
+): asserts upsertOn is string {
+  const name = typeof upsertOn === 'string' ? upsertOn : undefined;
+  const field = name === undefined ? undefined : access ? readableField(object, name, access) : object.fields.get(name);
   if (!field || !field.def.unique || field.columns.length !== 1) {
     throw badRequest('upsertOn must name a unique field', [
       {
@@ -151,6 +162,7 @@ export class BulkWriter {
         current ? 'update' : 'create',
         caller.locale,
         current ? toRecord(object, current) : undefined,
+        caller.access,
       );
       errors[i]!.push(...rowErrors);
       return values;
@@ -319,30 +331,7 @@ export class BulkWriter {
 function checkBulkAccess(object: CompiledObject, request: BulkRequest, caller: Caller): void {
   caller.access.require(object, 'create');
   if (request.upsertOn) caller.access.require(object, 'edit');
-  refuseUneditableFields(object, request.records, caller);
-}
-
-/** Field-level security of a bulk request: a field the caller may not edit, in any row, refuses all of it (403). */
-export function refuseUneditableFields(object: CompiledObject, records: Row[], caller: Caller): void {
-  const denied = new Map<string, number>();
-  records.forEach((body, index) => {
-    for (const key of Object.keys(body)) {
-      if (!denied.has(key) && object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key))
-        denied.set(key, index);
-    }
-  });
-  if (denied.size) {
-    throw new Problem(
-      'forbidden',
-      `you may not edit ${[...denied.keys()].join(', ')}; nothing was saved`,
-      [...denied].map(([field, index]) => ({
-        field,
-        index,
-        code: 'fieldPermission',
-        message: `no edit access to ${object.def.apiName}.${field}`,
-      })),
-    );
-  }
+  refuseUneditableRows(object, caller.access, request.records);
 }
 
 /**

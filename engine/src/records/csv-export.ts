@@ -55,10 +55,11 @@ export class CsvExporter {
 
   /** Checks the request (400 before anything is sent) and returns the file to stream. */
   export(objectName: string, query: ExportQuery, access: Access): CsvExport {
+    // Permissions first: whether the object exists is not for a caller who may not export.
+    access.requireSystem('exportData');
+    access.require(objectName, 'read');
     const object = this.metadata().objects.get(objectName);
     if (!object) throw notFound(`object "${objectName}" does not exist`);
-    access.requireSystem('exportData');
-    access.require(object, 'read');
     if (query.format !== undefined && query.format !== 'csv') {
       throw badRequest('format must be csv', [
         { field: 'format', code: 'enum', message: 'the only export format is csv' },
@@ -137,7 +138,7 @@ function exportFields(
   return [...new Set(input.split(','))]
     .filter((name) => name !== 'id')
     .map((name) => {
-      resolve(name); // field-level security (403)
+      if (!resolve(name)) throw refuse(name); // also a field the caller may not read (field-guard.ts)
       const [head, tail, ...rest] = name.split('.');
       if (tail === undefined) {
         const field = object.fields.get(name);

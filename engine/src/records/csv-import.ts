@@ -4,6 +4,8 @@ import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import type { Label } from '../metadata/types.js';
 import type { CsvKind } from '../fields/field-type.js';
 import { factsOf } from '../fields/index.js';
+import type { Access } from '../security/access.js';
+import { readableField } from '../security/field-guard.js';
 import { unneutralise } from './csv.js';
 
 /**
@@ -57,18 +59,21 @@ export function parseMapping(input: unknown): HeaderMapping | undefined {
 
 /**
  * Matches every header to a writable field, or refuses the file with 400 naming each header that
- * matches none, more than one, or a field the system fills.
+ * matches none, more than one, or a field the system fills. With the importer's `access`, fields
+ * they may not read are matched by nothing, as if the object had none (security/field-guard.ts).
  */
 export function mapHeaders(
   object: CompiledObject,
   headers: readonly string[],
   mapping: HeaderMapping = {},
+  access?: Access,
 ): ImportColumn[] {
   const errors: FieldError[] = [];
   const byApiName = new Map<string, CompiledField>();
   const companions = new Map<string, { field: CompiledField; key: string }>();
   const byLabel = new Map<string, Set<CompiledField>>();
   for (const field of object.fields.values()) {
+    if (access && !readableField(object, field.def.apiName, access)) continue;
     byApiName.set(field.def.apiName, field);
     for (const key of Object.keys(field.type.companions ?? {}))
       companions.set(`${field.def.apiName}__${key}`, { field, key });

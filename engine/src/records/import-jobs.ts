@@ -22,6 +22,7 @@ import {
 } from './import-file.js';
 import { ImportStore, type ImportJob, type ImportMode } from './import-store.js';
 import { ImportWrites, Stopping, type Run } from './import-writes.js';
+import { refuseUneditable } from '../security/field-guard.js';
 
 /**
  * CSV import as a background job. The request only stores the upload in a private temp folder,
@@ -105,7 +106,7 @@ export class ImportJobs {
     if (!object) throw notFound(`object "${objectName}" does not exist`);
     const mode = parseMode(options.mode);
     const upsertOn = options.upsertOn === undefined || options.upsertOn === '' ? undefined : options.upsertOn;
-    if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, 'upsertOn');
+    if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, 'upsertOn', caller.access);
     const mapping = parseMapping(options.mapping);
     if (upload.length !== undefined && upload.length > MAX_IMPORT_BYTES) throw tooLarge();
     if (this.closing)
@@ -124,28 +125,10 @@ export class ImportJobs {
           { field: '/', code: 'noHeader', message: 'the first line names the fields, for example name,amount' },
         ]);
       }
-      const columns = mapHeaders(object, headers, mapping);
+      const columns = mapHeaders(object, headers, mapping, caller.access);
       // Field-level security before any row is read: a column the importer may not edit refuses the file.
-      const denied = [
-        ...new Set(
-          columns.flatMap((c) =>
-            c.field && !caller.access.canEditField(object.def.apiName, c.field.def.apiName)
-              ? [c.field.def.apiName]
-              : [],
-          ),
-        ),
-      ];
-      if (denied.length) {
-        throw new Problem(
-          'forbidden',
-          `you may not edit ${denied.join(', ')}; nothing was imported`,
-          denied.map((field) => ({
-            field,
-            code: 'fieldPermission',
-            message: `no edit access to ${object.def.apiName}.${field}`,
-          })),
-        );
-      }
+      const named = columns.flatMap((c) => (c.field ? [c.field.def.apiName] : []));
+      refuseUneditable(object, caller.access, named, 'nothing was imported');
       if (upsertOn !== undefined && !columns.some((c) => c.field?.def.apiName === upsertOn)) {
         throw badRequest(`upsertOn is ${upsertOn}, but no column of the file fills it`, [
           { field: 'upsertOn', code: 'missingColumn', message: `add a ${upsertOn} column, or map one to it` },

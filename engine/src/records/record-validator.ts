@@ -4,13 +4,16 @@ import { schemaKeywordCode, type FieldError } from '../errors.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
+import type { Access } from '../security/access.js';
+import { readableField } from '../security/field-guard.js';
 import { localize } from './record-shape.js';
 
 /**
  * Checks one record body against its object, without touching the database: names, read-only
  * and system fields, values against each field's JSON Schema, defaults (on create), required
  * fields, then the validation rules on the record as it would be saved. Returns the values to
- * write and every error found, so bulk requests can report each row.
+ * write and every error found, so bulk requests can report each row. With the caller's `access`,
+ * a field they may not read is an unknown field (security/field-guard.ts).
  */
 export function validateBody(
   object: CompiledObject,
@@ -18,11 +21,12 @@ export function validateBody(
   mode: 'create' | 'update',
   locale: string,
   existing?: Record<string, unknown>,
+  access?: Access,
 ): { values: Map<string, unknown>; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const values = new Map<string, unknown>();
   for (const key of Object.keys(body)) {
-    const field = object.fields.get(key);
+    const field = access ? readableField(object, key, access) : object.fields.get(key);
     if ((SYSTEM_COLUMNS as readonly string[]).includes(key)) {
       errors.push({ field: key, code: 'readOnly', message: `${key} is set by the system` });
     } else if (!field) {

@@ -29,7 +29,7 @@ import { fieldChanges, readHistory, recordChanges, recordEvents } from './histor
 import { updateStatement } from './update-statement.js';
 import { deleteStatement } from './delete-statement.js';
 import { forbidden, type Access } from '../security/access.js';
-import { guardedResolver, redact } from '../security/field-guard.js';
+import { guardedResolver, readableField, redact, refuseUneditable } from '../security/field-guard.js';
 import { recordAccess, recordAccessSql } from '../security/record-access.js';
 
 /**
@@ -181,9 +181,10 @@ export class RecordsService {
   /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
   bulk(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
+    caller.access.require(object, 'create');
     return new BulkWriter(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(
       object,
-      parseBulkRequest(object, body),
+      parseBulkRequest(object, body, caller.access),
       { ...caller, via: 'bulk' },
       idempotencyKey,
     );
@@ -192,6 +193,7 @@ export class RecordsService {
   /** Bulk update by id; see bulk-update.ts. */
   bulkUpdate(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
+    caller.access.require(object, 'edit');
     return new BulkUpdater(this.knex, this.schema, this.metadata, () => this.currencies.corporate).run(
       object,
       parseBulkUpdate(body),
@@ -203,6 +205,7 @@ export class RecordsService {
   /** Bulk delete to the recycle bin, each record as delete() would; see bulk-delete.ts. */
   bulkDelete(objectName: string, body: unknown, caller: Caller, idempotencyKey?: string) {
     const object = this.object(objectName);
+    caller.access.require(object, 'delete');
     return new BulkDeleter(this.knex, this.schema, this.metadata).run(
       object,
       parseBulkDelete(body),
@@ -217,7 +220,7 @@ export class RecordsService {
     access.require(object, 'read');
     const guarded = guardedResolver(new PathResolver(object, this.metadata().objects), access);
     return aggregate(this.knex, this.schema, object, query, this.currencies.corporate, {
-      checkField: (name) => guarded(name),
+      field: (name) => readableField(object, name, access),
       // Aggregates filter on the object's own fields (no joins).
       resolve: (path) => (path.includes('.') ? undefined : guarded(path)),
       restrict: recordAccessSql(access, object, this.schema, 'r', 'read'),
@@ -579,21 +582,8 @@ export class RecordsService {
       throw badRequest('the body must be a JSON object of field values', [
         { field: '/', code: 'type', message: 'expected an object' },
       ]);
-    const denied = Object.keys(body).filter(
-      (key) => object.fields.has(key) && !caller.access.canEditField(object.def.apiName, key),
-    );
-    if (denied.length) {
-      throw new Problem(
-        'forbidden',
-        `you may not edit ${denied.join(', ')}; nothing was saved`,
-        denied.map((field) => ({
-          field,
-          code: 'fieldPermission',
-          message: `no edit access to ${object.def.apiName}.${field}`,
-        })),
-      );
-    }
-    const { values, errors } = validateBody(object, body, mode, caller.locale, existing);
+    refuseUneditable(object, caller.access, Object.keys(body));
+    const { values, errors } = validateBody(object, body, mode, caller.locale, existing, caller.access);
     if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
     return values;
   }

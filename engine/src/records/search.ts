@@ -56,8 +56,9 @@ export async function search(
   let objects = [...compiled.objects.values()].filter((o) => access.can(o.def.apiName, 'read'));
   if (typeof input.objects === 'string' && input.objects !== '') {
     const wanted = input.objects.split(',');
+    // An object the caller does not see is named no object, as one that does not exist.
     for (const name of wanted)
-      if (!compiled.objects.has(name))
+      if (!access.sees(name))
         throw badRequest(`"${name}" is not an object`, [
           { field: 'objects', code: 'unknownObject', message: `"${name}" is not an object` },
         ]);

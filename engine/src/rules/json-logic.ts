@@ -58,14 +58,6 @@ jsonLogic.add_operation('add_days', (date: unknown, days: unknown) => {
   return new Date(base + Math.trunc(days) * 86_400_000).toISOString().slice(0, 10);
 });
 
-/** A default given as { "formula": <json-logic> } is computed for each new record. */
-export const isFormulaDefault = (value: unknown): value is { formula: unknown } =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  Object.keys(value).length === 1 &&
-  'formula' in value;
-
 export interface LogicCheck {
   errors: { path: string; message: string }[];
   /** The top-level field names the expression reads through `var`. */

@@ -1,4 +1,4 @@
-import { Problem, type ErrorCode } from '../errors.js';
+import { notFound, Problem, type ErrorCode } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import type { SharingRuleDef, SystemPermission } from '../metadata/types.js';
 import { grantsFor, NO_OBJECT_ACCESS, type Grants, type ObjectGrant } from './grants.js';
@@ -64,8 +64,26 @@ export class Access {
     return this.object(object)[action];
   }
 
-  require(object: CompiledObject, action: ObjectAction): void {
-    const name = object.def.apiName;
+  /**
+   * Whether the object exists for this caller: one they may neither read nor create records of
+   * is, for them, no object at all (the runtime metadata leaves it out too).
+   */
+  sees(object: string): boolean {
+    return this.compiled.objects.has(object) && (this.can(object, 'read') || this.can(object, 'create'));
+  }
+
+  /** 404 for an object the caller does not see, exactly as for one that does not exist. */
+  requireVisible(object: string): void {
+    if (!this.sees(object)) throw notFound(`object "${object}" does not exist`);
+  }
+
+  /**
+   * The action on the object's records: 404 when the caller does not see the object (so no answer
+   * tells which objects exist), 403 when they see it but lack the action.
+   */
+  require(object: CompiledObject | string, action: ObjectAction): void {
+    const name = typeof object === 'string' ? object : object.def.apiName;
+    this.requireVisible(name);
     if (!this.can(name, action))
       throw forbidden(
         `you may not ${action} ${name} records`,

@@ -14,11 +14,9 @@ export function describeAccess(access: Access, compiled: CompiledMetadata) {
     const grant = access.object(name);
     if (!grant.read && !grant.create) continue;
     objects[name] = grant;
+    // Only the fields they may read: one they may not is, for them, no field (field-guard.ts).
     fields[name] = Object.fromEntries(
-      [...object.fields.keys()].map((f) => [
-        f,
-        { read: access.canReadField(name, f), edit: access.canEditField(name, f) },
-      ]),
+      [...access.readableFields(object)].map((f) => [f, { read: true, edit: access.canEditField(name, f) }]),
     );
   }
   return {

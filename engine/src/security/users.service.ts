@@ -75,6 +75,7 @@ export class UsersService {
   }
 
   async create(input: unknown, access: Access): Promise<Row> {
+    // Before the body is read, as in update.
     access.requireSystem('manageUsers');
     const body = this.parse(input, 'create');
     const errors: FieldError[] = [];
@@ -103,17 +104,19 @@ export class UsersService {
   }
 
   async update(id: string, input: unknown, access: Access): Promise<Row> {
-    const body = this.parse(input, 'update');
+    // Who may make the change is decided before the body is read: a caller without the right gets
+    // the same 403 whichever roles, permission sets or groups it names (existing or not).
     const self = id === access.userId;
-    const changesGrants = GRANT_KEYS.some((k) => body[k] !== undefined);
-    if (self && changesGrants)
+    if (!self) access.requireSystem('manageUsers');
+    const ownGrant = isRecord(input) ? GRANT_KEYS.find((k) => input[k] !== undefined) : undefined;
+    if (self && ownGrant)
       throw forbidden(
         'nobody changes their own role, permission sets, groups or status',
-        GRANT_KEYS.find((k) => body[k] !== undefined)!,
+        ownGrant,
         'ownGrants',
         'ask another user manager',
       );
-    if (!self) access.requireSystem('manageUsers');
+    const body = this.parse(input, 'update');
     this.checkGrants(body, access);
     return this.knex.transaction(async (trx) => {
       const current = await this.find(trx, id, true);
@@ -196,7 +199,7 @@ export class UsersService {
 
   /** Shape and types of a body; unknown keys (password_hash, is_admin …) are refused, not ignored. */
   private parse(input: unknown, mode: 'create' | 'update') {
-    if (!input || typeof input !== 'object' || Array.isArray(input))
+    if (!isRecord(input))
       throw badRequest('the body must be a JSON object', [{ field: '/', code: 'type', message: 'expected an object' }]);
     const body = input as UserInput;
     const errors: FieldError[] = [];
@@ -300,6 +303,8 @@ export class UsersService {
       );
   }
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 const withoutSecrets = (body: Record<string, unknown>) => {
   const { password, currentPassword: _c, ...rest } = body;

@@ -56,12 +56,15 @@ export class UserViewsService {
     return db(`${this.schema}._user_views`);
   }
 
-  /** The object by API name (404), which the caller must be able to read (403), as for its records. */
+  /**
+   * The object by API name, which the caller must be able to read, as for its records: 404 when
+   * it does not exist or they do not see it, 403 when they see it but may not read its records.
+   */
   private context(objectName: string, access: Access): ViewContext {
+    access.require(objectName, 'read');
     const { objects } = this.compiled();
     const object = objects.get(objectName);
     if (!object) throw notFound(`object "${objectName}" does not exist`);
-    access.require(object, 'read');
     return { object, objects, access };
   }
 

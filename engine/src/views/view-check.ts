@@ -9,11 +9,13 @@ import { filterPaths, sortPaths } from './field-refs.js';
 import type { ViewDefinition } from './view-input.js';
 
 /**
- * A saved view checked against the object and the caller, by the code a list request runs:
+ * A list view checked against the object and the caller, by the code a list request runs:
  * columns as the list API's `fields` (fields of the object, or one step through a lookup), the
  * filter by the real filter parser, the sort by the real sort parser, all through field-level
- * security. Saving is strict (every error, 400, or 403 when a named field is not readable);
- * reading is lenient: what no longer holds is dropped and reported, never a 500.
+ * security, so a field the caller may not read is no field (400 `unknownField`, as one that does
+ * not exist). Saving is strict (every error, 400); reading is lenient: what does not hold for the
+ * caller now is dropped and reported, never a 500. Private views and, in the runtime metadata,
+ * shared ones (security/visible-metadata.ts) are read this way.
  */
 
 export interface ViewContext {
@@ -22,84 +24,48 @@ export interface ViewContext {
   access: Access;
 }
 
-interface Checked {
-  errors: FieldError[];
-  /** An error came from field-level or object security (403) rather than from the names (400). */
-  forbidden: boolean;
-}
-
-const none: Checked = { errors: [], forbidden: false };
-
 function guardOf(ctx: ViewContext) {
   const paths = new PathResolver(ctx.object, ctx.objects);
   return { paths, resolve: guardedResolver(paths, ctx.access) };
 }
 
-/** The problem answer for errors from several parts: 403 when any is a permission, else 400. */
-function caught(e: unknown, at: (field: string) => string): Checked {
-  if (!(e instanceof Problem) || (e.status !== 400 && e.status !== 403)) throw e;
+/** A parser's 400 as the errors of one part of the view, each placed by `at`. */
+function caught(e: unknown, at: (field: string) => string): FieldError[] {
+  if (!(e instanceof Problem) || e.status !== 400) throw e;
   const errors: FieldError[] = e.errors.length ? e.errors : [{ field: '', code: 'invalid', message: e.detail }];
-  return { errors: errors.map((err) => ({ ...err, field: at(err.field) })), forbidden: e.status === 403 };
+  return errors.map((err) => ({ ...err, field: at(err.field) }));
 }
 
-export function checkColumn(ctx: ViewContext, column: string, i: number): Checked {
+export function checkColumn(ctx: ViewContext, column: string, i: number): FieldError[] {
   const { paths, resolve } = guardOf(ctx);
-  const field = `/columns/${i}`;
-  try {
-    const resolved = resolve(column);
-    const [head, tail] = column.split('.');
-    const known =
-      tail === undefined ? ctx.object.fields.has(head!) : !!resolved && !!paths.join(head!)?.target.fields.has(tail);
-    if (!known)
-      return {
-        errors: [
-          {
-            field,
-            code: 'unknownField',
-            message: `"${column}" is not a field of ${ctx.object.def.apiName}, nor a lookup and a field of its target`,
-          },
-        ],
-        forbidden: false,
-      };
-    return none;
-  } catch (e) {
-    return caught(e, () => field);
-  }
+  const [head, tail] = column.split('.');
+  const known =
+    !!resolve(column) &&
+    (tail === undefined ? ctx.object.fields.has(head!) : !!paths.join(head!)?.target.fields.has(tail));
+  if (known) return [];
+  return [
+    {
+      field: `/columns/${i}`,
+      code: 'unknownField',
+      message: `"${column}" is not a field of ${ctx.object.def.apiName}, nor a lookup and a field of its target`,
+    },
+  ];
 }
 
-/** JSON pointer to the first condition on `path` in the filter: where a permission error belongs. */
-function pointerTo(filter: unknown, path: string, at = '/filter'): string | undefined {
-  if (Array.isArray(filter)) {
-    for (let i = 0; i < filter.length; i++) {
-      const found = pointerTo(filter[i], path, `${at}/${i}`);
-      if (found) return found;
-    }
-  } else if (filter && typeof filter === 'object') {
-    for (const [key, value] of Object.entries(filter)) {
-      if (key === path) return `${at}/${key}`;
-      const found = key === 'and' || key === 'or' || key === 'not' ? pointerTo(value, path, `${at}/${key}`) : undefined;
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-export function checkFilter(ctx: ViewContext, filter: Record<string, unknown>): Checked {
+export function checkFilter(ctx: ViewContext, filter: Record<string, unknown>): FieldError[] {
   try {
     parseFilter(ctx.object, filter, guardOf(ctx).resolve);
-    return none;
+    return [];
   } catch (e) {
-    // The parser's fields are pointers inside the filter; a permission error names the field path.
-    return caught(e, (field) =>
-      field === '' || field.startsWith('/') ? `/filter${field}` : (pointerTo(filter, field) ?? '/filter'),
-    );
+    // The parser's fields are JSON pointers inside the filter.
+    return caught(e, (field) => `/filter${field}`);
   }
 }
 
-export function checkSort(ctx: ViewContext, sort: string): Checked {
+export function checkSort(ctx: ViewContext, sort: string): FieldError[] {
   try {
     parseSort(ctx.object, sort, guardOf(ctx).resolve);
-    return none;
+    return [];
   } catch (e) {
     return caught(e, () => '/sort');
   }
@@ -107,14 +73,12 @@ export function checkSort(ctx: ViewContext, sort: string): Checked {
 
 /** Saving: every error of the parts given, thrown as one problem. */
 export function assertSavable(ctx: ViewContext, parts: Partial<ViewDefinition>): void {
-  const results: Checked[] = [];
-  parts.columns?.forEach((c, i) => results.push(checkColumn(ctx, c, i)));
-  if (parts.filter) results.push(checkFilter(ctx, parts.filter));
-  if (parts.sort) results.push(checkSort(ctx, parts.sort));
-  const errors = results.flatMap((r) => r.errors);
-  if (!errors.length) return;
-  const detail = 'the saved view names what you cannot list; nothing was saved';
-  throw results.some((r) => r.forbidden) ? new Problem('forbidden', detail, errors) : badRequest(detail, errors);
+  const errors = [
+    ...(parts.columns ?? []).flatMap((c, i) => checkColumn(ctx, c, i)),
+    ...(parts.filter ? checkFilter(ctx, parts.filter) : []),
+    ...(parts.sort ? checkSort(ctx, parts.sort) : []),
+  ];
+  if (errors.length) throw badRequest('the saved view names what you cannot list; nothing was saved', errors);
 }
 
 /**
@@ -135,21 +99,21 @@ export function viewAsNow(
     message: `the field this view named "${path}" was deleted from ${ctx.object.def.apiName}`,
   });
   const columns = def.columns.filter((column, i) => {
-    const error = removed.has(column) ? gone(`/columns/${i}`, column) : checkColumn(ctx, column, i).errors[0];
+    const error = removed.has(column) ? gone(`/columns/${i}`, column) : checkColumn(ctx, column, i)[0];
     if (error) dropped.push(error);
     return !error;
   });
   const out: ViewDefinition = { columns };
   if (def.filter) {
     const deleted = filterPaths(def.filter).find((p) => removed.has(p));
-    const error = deleted ? gone('/filter', deleted) : checkFilter(ctx, def.filter).errors[0];
+    const error = deleted ? gone('/filter', deleted) : checkFilter(ctx, def.filter)[0];
     if (error) dropped.push(error);
     else out.filter = def.filter;
   }
   if (def.sort) {
     const keep = def.sort.split(',').filter((part) => {
       const path = sortPaths(part)[0]!;
-      const error = removed.has(path) ? gone('/sort', path) : checkSort(ctx, part).errors[0];
+      const error = removed.has(path) ? gone('/sort', path) : checkSort(ctx, part)[0];
       if (error) dropped.push(error);
       return !error;
     });

@@ -161,3 +161,33 @@ export async function importDone(api: Api, location: string) {
     return job.body?.status === 'completed' || job.body?.status === 'failed' ? job.body : undefined;
   }, `import ${location}`);
 }
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Two answers to requests that differ only in one name (one that exists, one that does not) are
+ * the same once each name is replaced by a placeholder: status, media type and the whole body.
+ * Ids of records the requests wrote are replaced too. Answers the first answer, for more checks.
+ */
+export function expectAlike(a: ApiResponse, b: ApiResponse, [nameA, nameB]: readonly [string, string]): ApiResponse {
+  const seen = (res: ApiResponse, name: string) => ({
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: (typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? null))
+      .replaceAll(name, '<name>')
+      .replace(UUIDS, '<id>'),
+  });
+  expect(seen(a, nameA), `${nameA} vs ${nameB}`).toEqual(seen(b, nameB));
+  return a;
+}
+
+/** Sends the request built for each of two names, one after the other, and expects the answers alike. */
+export async function probeAlike(
+  api: Api,
+  names: readonly [string, string],
+  build: (name: string) => [method: string, path: string, body?: unknown, headers?: Record<string, string>],
+): Promise<ApiResponse> {
+  const first = await api(...build(names[0]));
+  const second = await api(...build(names[1]));
+  return expectAlike(first, second, names);
+}

@@ -1,4 +1,5 @@
 import type { FieldType, FilterOperator, WidgetId } from './field-types.generated';
+import type { FieldProblem } from './api-error';
 import { requestJson } from './http';
 
 /**
@@ -73,6 +74,8 @@ export interface ListViewMeta {
   /** Roles for whom this view opens first. */
   defaultFor?: string[];
   visibility?: 'shared' | 'private';
+  /** What the engine left out of the view for this user (fields they may not read), as for private views. */
+  dropped?: FieldProblem[];
 }
 
 export type WidgetType = 'metric' | 'bar' | 'line' | 'pie' | 'funnel';

@@ -59,10 +59,12 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
     : (views.find((v) => v.apiName === params.get('view')) ?? meta.defaultListView(object));
   const viewKey = myView?.key ?? view?.apiName ?? '_all';
   const myColumns = myView?.columns.length ? myView.columns : undefined;
+  // Shared views and private ones alike: what the engine left out for this user.
+  const dropped = myView?.dropped ?? view?.dropped ?? [];
   const defaultColumns = useMemo(
     () =>
       (
-        view?.columns ?? [
+        (view?.columns.length ? view.columns : undefined) ?? [
           obj.nameField,
           ...obj.fields
             .filter((f) => f.apiName !== obj.nameField)
@@ -155,10 +157,10 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
               }}
             />
           )}
-          {myView && myView.dropped.length > 0 && (
-            <Tooltip title={myView.dropped.map((d) => d.message).join('; ')}>
+          {dropped.length > 0 && (
+            <Tooltip title={dropped.map((d) => d.message).join('; ')}>
               <Typography.Text type="warning" data-testid="view-dropped" tabIndex={0}>
-                <WarningOutlined /> {t('views.dropped', { count: myView.dropped.length })}
+                <WarningOutlined /> {t('views.dropped', { count: dropped.length })}
               </Typography.Text>
             </Tooltip>
           )}

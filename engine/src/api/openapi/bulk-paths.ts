@@ -13,7 +13,7 @@ import {
   type Paths,
 } from './operation.js';
 import { fieldsParameter, filterParameter, sortParameter } from './record-parameters.js';
-import type { ObjectNames } from './record-paths.js';
+import { unseen, type ObjectNames } from './record-paths.js';
 import { upsertKeys } from './record-schemas.js';
 
 /**
@@ -70,6 +70,7 @@ export function bulkPaths(
         ],
         'Unauthorized',
         forbidden(['objectPermission', 'fieldPermission']),
+        unseen,
         ['PayloadTooLarge', 'The body is over 25 MB.'],
         [
           'ValidationFailed',
@@ -102,6 +103,7 @@ export function bulkPaths(
         ['BadRequest', `The body is not { records: [1 to ${MAX_BULK}] }, or the Idempotency-Key is malformed.`],
         'Unauthorized',
         forbidden(['objectPermission', 'fieldPermission']),
+        unseen,
         ['PayloadTooLarge', 'The body is over 25 MB.'],
         [
           'ValidationFailed',
@@ -133,6 +135,7 @@ export function bulkPaths(
         ['BadRequest', `The body is not { ids: [1 to ${MAX_BULK}] }, or the Idempotency-Key is malformed.`],
         'Unauthorized',
         forbidden(['objectPermission']),
+        unseen,
         ['PayloadTooLarge', 'The body is over 25 MB.'],
         [
           'ValidationFailed',
@@ -162,11 +165,7 @@ export function bulkPaths(
     ],
     responses: {
       200: csvFile(`The ${plural.toLowerCase()} as UTF-8 CSV with a header row.`),
-      ...problemResponses(
-        'BadRequest',
-        'Unauthorized',
-        forbidden(['objectPermission', 'fieldPermission'], ['exportData']),
-      ),
+      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission'], ['exportData']), unseen),
     },
   };
 
@@ -232,6 +231,7 @@ export function bulkPaths(
         ],
         'Unauthorized',
         forbidden(['objectPermission', 'fieldPermission'], ['importData']),
+        unseen,
         ['PayloadTooLarge', `The file is over ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`],
         ['UnsupportedMediaType', 'The body is not text/csv in UTF-8.'],
       ),

@@ -64,7 +64,7 @@ function searchPaths(objectNames: readonly string[]): Paths {
         summary: 'Search records of every object',
         tags: ['Search'],
         description:
-          'Finds live records whose searchable fields contain `q` (case-insensitive), best matches per object first. Only records, objects and fields the caller may read are searched; an object they may not read is left out, not refused.',
+          'Finds live records whose searchable fields contain `q` (case-insensitive), best matches per object first. Only records, objects and fields the caller may read are searched; an object they may not read is left out, not refused; naming in `objects` one they may neither read nor create is a 400, as for one that does not exist.',
         parameters: [
           {
             name: 'q',

@@ -33,6 +33,11 @@ export interface ObjectNames {
 
 /** A record the caller may not see answers like one that does not exist. */
 const hidden = ['NotFound', 'No such record, or one you cannot see: the two answer alike.'] as const;
+/** So does an object the caller may neither read nor create (security/access.ts). */
+export const unseen = [
+  'NotFound',
+  'You may neither read nor create these records: the object answers as one that does not exist.',
+] as const;
 
 export function recordPaths(
   object: CompiledObject,
@@ -87,7 +92,7 @@ export function recordPaths(
     ],
     responses: {
       200: { description: `A page of ${plural.toLowerCase()}.`, content: json(ref(`${stem}List`)) },
-      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission', 'fieldPermission'])),
+      ...problemResponses('BadRequest', 'Unauthorized', forbidden(['objectPermission']), unseen),
     },
   };
 
@@ -108,6 +113,7 @@ export function recordPaths(
         'BadRequest',
         'Unauthorized',
         forbidden(['objectPermission', 'fieldPermission', 'transfer']),
+        unseen,
         'ValidationFailed',
       ),
     },
@@ -129,7 +135,8 @@ export function recordPaths(
       ...problemResponses(
         'BadRequest',
         'Unauthorized',
-        forbidden(['objectPermission', 'fieldPermission']),
+        forbidden(['objectPermission']),
+        unseen,
         ...(aggregateParams.some((p) => p.name === 'currency') ? [missingRate] : []),
       ),
     },

@@ -105,7 +105,7 @@ export const authSchemas: Record<string, JsonSchema> = {
           fields: {
             type: 'object',
             description:
-              'Object apiName → field apiName → access, for the same objects. A field they may not read is absent from every answer.',
+              'Object apiName → field apiName → access, for the same objects: only the fields they may read. Any other field is absent from every answer, this one included.',
             additionalProperties: {
               type: 'object',
               additionalProperties: {

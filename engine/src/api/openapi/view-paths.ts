@@ -59,7 +59,7 @@ export const viewSchemas: Record<string, JsonSchema> = {
         type: 'array',
         items: ref('FieldError'),
         description:
-          'What was left out: `field` is a JSON pointer into the view (`/columns/2`, `/filter`, `/sort`), `code` is `removed` (the field was deleted) or the check that fails now (`unknownField`, `fieldPermission`, `operator` …).',
+          'What was left out: `field` is a JSON pointer into the view (`/columns/2`, `/filter`, `/sort`), `code` is `removed` (the field was deleted) or the check that fails now (`unknownField`, also for a field the caller may no longer read; `operator` …).',
       },
     },
   },
@@ -108,7 +108,8 @@ export function viewPaths(objectNames: readonly string[]): Paths {
     'NotFound',
     "No such object, or no such view of yours: another user's view answers the same.",
   ] as const;
-  const refused = forbidden(['objectPermission', 'fieldPermission']);
+  const refused = forbidden(['objectPermission']);
+  const unseenObject = ['NotFound', 'No such object, or one you may neither read nor create.'] as const;
   const invalid = [
     'BadRequest',
     'A property saved views do not have, a missing or malformed one, a column that is not a field, or a filter or sort the records API would refuse; `errors` names each, as a JSON pointer into the body.',
@@ -134,7 +135,7 @@ export function viewPaths(objectNames: readonly string[]): Paths {
               properties: { data: { type: 'array', items: ref('SavedView') } },
             }),
           },
-          ...problemResponses('Unauthorized', forbidden(['objectPermission']), ['NotFound', 'No such object.']),
+          ...problemResponses('Unauthorized', forbidden(['objectPermission']), unseenObject),
         },
       },
       post: {
@@ -150,7 +151,7 @@ export function viewPaths(objectNames: readonly string[]): Paths {
             headers: { Location: headerRef('Location') },
             content: json(ref('SavedView')),
           },
-          ...problemResponses(invalid, 'Unauthorized', refused, ['NotFound', 'No such object.'], clash),
+          ...problemResponses(invalid, 'Unauthorized', refused, unseenObject, clash),
         },
       },
     },
