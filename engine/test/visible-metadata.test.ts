@@ -3,7 +3,7 @@ import { createUser, publish, type TestUser } from './support/security.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
 
 /**
- * GET /api/v1/meta/runtime names no field the caller may not read (security/visible-metadata.ts).
+ * GET /api/v1/meta/runtime names no field the caller may not read (views/visible-metadata.ts).
  * A rep who may not read `secret_margin` (a deal's) nor `secret_region` (an account's, reached
  * through the deal's lookup) opens a shared list view that shows, filters and sorts by them: the
  * view opens without those parts, listed in `dropped` as private views list theirs, and the list

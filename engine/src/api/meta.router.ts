@@ -5,7 +5,7 @@ import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { shortHash } from '../lib/ids.js';
 import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
-import { accessKey, runtimeViewFor } from '../security/visible-metadata.js';
+import { accessKey, runtimeViewFor } from '../views/visible-metadata.js';
 import { accessOf, type AuthedRequest } from './context.js';
 
 const flag = (req: Request, name: string): boolean => {

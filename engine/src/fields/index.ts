@@ -101,3 +101,7 @@ const isFormulaDefault = (value: unknown): value is { formula: unknown } =>
 /** The default is json-logic worked out per record, rather than a value (which a json field may hold). */
 export const hasComputedDefault = (field: FieldDef): field is FieldDef & { default: { formula: unknown } } =>
   isFormulaDefault(field.default) && !fieldType(field).anyJson;
+
+/** Whether an aggregate function (sum, avg, min, max) applies to the field's values. */
+export const aggregateApplies = (fn: string, field: FieldDef) =>
+  (factsOf(field).aggregates as readonly string[]).includes(fn);

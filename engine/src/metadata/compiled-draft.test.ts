@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compiledDraftObjects } from './compiled-draft.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
 import { validateSnapshot } from './validate.js';
+import { draftChecks } from '../query/draft-checks.js';
 
 const field = (object: string, apiName: string, type: FieldDef['type'], more: Partial<FieldDef> = {}): FieldDef => ({
   id: `t.${object}.${apiName}`,
@@ -88,6 +89,7 @@ describe('draft objects compiled for validation', () => {
           },
         ],
       }),
+      draftChecks,
     );
     const pairs = errors.map((e) => [e.field, e.code]);
     expect(pairs).toEqual(

@@ -1,8 +1,8 @@
-import { Problem, type ErrorCode, type FieldError } from '../errors.js';
-import { factsOf, fieldType } from '../fields/index.js';
-import { metricApplies } from '../query/aggregate.js';
-import { parseFilter } from '../query/filter-parser.js';
+import type { ErrorCode, FieldError } from '../errors.js';
+import { aggregateApplies, factsOf, fieldType } from '../fields/index.js';
 import { compiledDraftObjects } from './compiled-draft.js';
+import type { QueryChecks } from './query-checks.js';
+import { pointer } from './view-items.js';
 import { newItemId } from '../lib/ids.js';
 import type { DashboardDef, ObjectDef } from './types.js';
 
@@ -23,7 +23,11 @@ export function normalizeDashboard(input: DashboardDef, existing?: DashboardDef)
   return dashboard;
 }
 
-export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
+export function dashboardErrors(
+  dashboard: DashboardDef,
+  objects: ReadonlyMap<string, ObjectDef>,
+  checks: QueryChecks,
+): FieldError[] {
   const errors: FieldError[] = [];
   dashboard.widgets.forEach((w, i) => {
     const at = `/widgets/${i}`;
@@ -37,7 +41,7 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
     if (metricField !== undefined) {
       const f = field(metricField);
       if (!f) err('/metric', 'reference', `"${metricField}" is not a field of ${w.object}`);
-      else if (!metricApplies(fn!, f)) err('/metric', 'type', `${fn} does not apply to ${f.type} fields`);
+      else if (!aggregateApplies(fn!, f)) err('/metric', 'type', `${fn} does not apply to ${f.type} fields`);
     }
 
     if (w.groupBy === undefined) {
@@ -65,12 +69,7 @@ export function dashboardErrors(dashboard: DashboardDef, objects: ReadonlyMap<st
       const compiled = compiledDraftObjects(objects, [w.object]).get(w.object);
       if (!compiled)
         return err('/object', 'invalid', `object "${w.object}" is not valid itself, so the filter cannot be checked`);
-      try {
-        parseFilter(compiled, w.filter);
-      } catch (e) {
-        if (!(e instanceof Problem)) throw e;
-        for (const fe of e.errors) err(`/filter${fe.field.startsWith('/') ? fe.field : ''}`, fe.code, fe.message);
-      }
+      for (const fe of checks.filterErrors(compiled, w.filter)) err(`/filter${pointer(fe.field)}`, fe.code, fe.message);
     }
   });
   return errors;

@@ -60,7 +60,7 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
     key: 'listViews',
     schema: 'list-view',
     normalize: (i, e) => normalizeListView(i as never, e as never),
-    check: (i, ctx) => validateListView(i as never, objectsMap(ctx)),
+    check: (i, ctx) => validateListView(i as never, objectsMap(ctx), ctx.checks),
   },
   dashboard: {
     kind: 'dashboard',
@@ -68,7 +68,7 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
     key: 'dashboards',
     schema: 'dashboard',
     normalize: (i, e) => normalizeDashboard(i as never, e as never),
-    check: (i, ctx) => dashboardErrors(i as never, ctx.objects),
+    check: (i, ctx) => dashboardErrors(i as never, ctx.objects, ctx.checks),
   },
   role: {
     kind: 'role',

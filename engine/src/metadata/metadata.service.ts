@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { conflict, notFound } from '../errors.js';
 import { compile, type CompiledMetadata } from './compile.js';
 import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
+import type { QueryChecks } from './query-checks.js';
 import { DraftStore } from './store.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
 
@@ -17,10 +18,11 @@ export class MetadataService {
   constructor(
     private readonly knex: Knex,
     readonly schema: string,
-    recordSteps: readonly PublishRecordStep[] = [],
+    /** What the layers above metadata do for it: parse sorts and filters, refresh rollups on publish. */
+    above: { checks: QueryChecks; recordSteps?: readonly PublishRecordStep[] },
   ) {
-    this.draft = new DraftStore(schema);
-    this.publisher = new Publisher(knex, schema, this.draft, recordSteps);
+    this.draft = new DraftStore(schema, above.checks);
+    this.publisher = new Publisher(knex, schema, this.draft, above.checks, above.recordSteps);
   }
 
   get compiled(): CompiledMetadata {

@@ -6,6 +6,7 @@ import { planSchema, RefusedTypeChange, type Step } from '../schema/plan.js';
 import { runSteps, StepFailed, type StepResult } from '../schema/apply.js';
 import { compile, type CompiledMetadata } from './compile.js';
 import { diffSnapshots, type MetadataChange } from './diff.js';
+import type { QueryChecks } from './query-checks.js';
 import type { DraftStore } from './store.js';
 import type { MetadataSnapshot } from './types.js';
 import { validateSnapshot } from './validate.js';
@@ -119,6 +120,7 @@ export class Publisher {
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly draft: DraftStore,
+    private readonly checks: QueryChecks,
     private readonly recordSteps: readonly PublishRecordStep[] = [],
   ) {}
 
@@ -195,7 +197,7 @@ export class Publisher {
       return await this.knex.transaction(async (trx) => {
         await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
         const snapshot = await source(trx);
-        const errors = validateSnapshot(snapshot);
+        const errors = validateSnapshot(snapshot, this.checks);
         if (errors.length) throw invalid('the draft metadata is not valid; nothing was published', errors);
         const current = await this.current(trx);
         const diff = diffSnapshots(current?.snapshot, snapshot);

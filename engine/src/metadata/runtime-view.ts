@@ -6,7 +6,7 @@ import type { FieldDef } from './types.js';
  * what the engine allows on each (filter operators, sorting, read-only, default widget), layouts,
  * list views and dashboards. Rule conditions, formula expressions and sharing settings stay on
  * the server. Built once per release and shared by every request (never copied per request);
- * security/visible-metadata.ts trims it to what one caller may see.
+ * views/visible-metadata.ts trims it to what one caller may see.
  */
 
 const SERVER_ONLY: readonly (keyof FieldDef)[] = ['expression', 'filter', 'description'];

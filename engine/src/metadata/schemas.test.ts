@@ -5,6 +5,7 @@ import { readPack, CORE_PACK_DIR } from '../packs/core-pack.js';
 import { buildFieldSchema } from './field-schema.js';
 import { buildUiFieldTypes, UI_FIELD_TYPES_FILE } from '../../scripts/ui-field-types.js';
 import { validateSnapshot } from './validate.js';
+import { draftChecks } from '../query/draft-checks.js';
 
 const dir = fileURLToPath(new URL('../../../metadata/schemas/', import.meta.url));
 const schemaFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.schema.json'));
@@ -66,7 +67,7 @@ describe('metadata schemas', () => {
       'product',
       'support_case',
     ]);
-    expect(validateSnapshot(snapshot)).toEqual([]);
+    expect(validateSnapshot(snapshot, draftChecks)).toEqual([]);
     for (const obj of snapshot.objects) {
       for (const item of [obj, ...obj.fields]) {
         expect(item.label, `${obj.apiName}.${item.apiName}`).toEqual({

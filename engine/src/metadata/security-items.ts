@@ -1,3 +1,4 @@
+import type { QueryChecks } from './query-checks.js';
 import type { FieldError } from '../errors.js';
 import { compileFormula } from '../rules/formula-sql.js';
 import { SYSTEM_COLUMNS } from './identifiers.js';
@@ -9,10 +10,13 @@ import type { GroupDef, MetadataSnapshot, ObjectDef, PermissionSetDef, RoleDef }
  * without cycles. The shape itself is checked by the schemas in metadata/schemas.
  */
 
+/** What checks of one item see of the rest of the metadata. */
 export interface SecurityContext {
   objects: ReadonlyMap<string, ObjectDef>;
   roles: readonly RoleDef[];
   groups: readonly GroupDef[];
+  /** The list API's parsers, for sorts and filters (query-checks.ts). */
+  checks: QueryChecks;
 }
 
 export function roleErrors(role: RoleDef, ctx: SecurityContext): FieldError[] {
@@ -83,8 +87,9 @@ export function sharingErrors(object: ObjectDef, ctx?: SecurityContext): FieldEr
   return errors;
 }
 
-export const securityContextOf = (snapshot: MetadataSnapshot): SecurityContext => ({
+export const securityContextOf = (snapshot: MetadataSnapshot, checks: QueryChecks): SecurityContext => ({
   objects: new Map(snapshot.objects.map((o) => [o.apiName, o])),
   roles: snapshot.roles ?? [],
   groups: snapshot.groups ?? [],
+  checks,
 });

@@ -4,6 +4,7 @@ import { isRelation } from '../fields/index.js';
 import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
 import { followObjectChange } from './references.js';
+import type { QueryChecks } from './query-checks.js';
 import { securityContextOf } from './security-items.js';
 import type {
   DashboardDef,
@@ -32,7 +33,10 @@ type ItemOf<K extends MetadataKind> = K extends 'object'
       : MetaItem;
 
 export class DraftStore {
-  constructor(private readonly schema: string) {}
+  constructor(
+    private readonly schema: string,
+    private readonly checks: QueryChecks,
+  ) {}
 
   private table(db: Db) {
     return db(`${this.schema}._meta_draft`);
@@ -187,7 +191,7 @@ export class DraftStore {
       if (existingName !== undefined && !existing) throw notFound(`${kind} "${existingName}" does not exist`);
       const snapshot = await this.snapshot(trx);
       const item = spec.normalize(input, existing);
-      const errors = validateItem(kind, item, securityContextOf(snapshot));
+      const errors = validateItem(kind, item, securityContextOf(snapshot, this.checks));
       if (errors.length) throw invalid(`${kind} "${String(input?.apiName)}" is not valid`, errors);
       const clash = await this.get(trx, kind, item.apiName);
       if (clash && clash.id !== item.id)

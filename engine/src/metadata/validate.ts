@@ -6,8 +6,8 @@ import {
   isRelation,
   summarisesChildren,
 } from '../fields/index.js';
-import { Problem, type FieldError } from '../errors.js';
-import { parseFilter } from '../query/filter-parser.js';
+import type { FieldError } from '../errors.js';
+import type { QueryChecks } from './query-checks.js';
 import { compile } from './compile.js';
 import { compiledDraftObjects } from './compiled-draft.js';
 import { compileFormula } from '../rules/formula-sql.js';
@@ -124,7 +124,7 @@ export function validateObject(obj: ObjectDef): FieldError[] {
 }
 
 /** Checks that span items: lookup targets exist, ids are unique, views point at real fields. */
-export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
+export function validateSnapshot(snapshot: MetadataSnapshot, checks: QueryChecks): FieldError[] {
   const errors: FieldError[] = [];
   const objects = new Map(snapshot.objects.map((o) => [o.apiName, o]));
   const fieldIds = new Map<string, string>();
@@ -151,8 +151,8 @@ export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
         errors.push({ ...e, field: `${at}/fields/${i}${e.field}` });
     });
   }
-  if (!errors.length) errors.push(...rollupFilterErrors(snapshot));
-  const ctx = securityContextOf(snapshot);
+  if (!errors.length) errors.push(...rollupFilterErrors(snapshot, checks));
+  const ctx = securityContextOf(snapshot, checks);
   // List view sorts and filters and dashboard filters are parsed against compiled objects: one
   // compile of the whole draft for all of them costs less than a part per item (compiled-draft.ts).
   compiledDraftObjects(ctx.objects, ctx.objects.keys());
@@ -178,7 +178,7 @@ export function validateSnapshot(snapshot: MetadataSnapshot): FieldError[] {
 }
 
 /** A rollup's filter is checked like a list filter on the child object. */
-function rollupFilterErrors(snapshot: MetadataSnapshot): FieldError[] {
+function rollupFilterErrors(snapshot: MetadataSnapshot, checks: QueryChecks): FieldError[] {
   const rollups = snapshot.objects
     .flatMap((o) => o.fields.map((f, i) => ({ o, f, i })))
     .filter(({ f }) => summarisesChildren(f) && f.filter !== undefined);
@@ -186,13 +186,8 @@ function rollupFilterErrors(snapshot: MetadataSnapshot): FieldError[] {
   const compiled = compile(0, snapshot);
   const errors: FieldError[] = [];
   for (const { o, f, i } of rollups) {
-    try {
-      parseFilter(compiled.objects.get(f.child!)!, f.filter);
-    } catch (e) {
-      if (!(e instanceof Problem)) throw e;
-      for (const err of e.errors)
-        errors.push({ ...err, field: `/objects/${o.apiName}/fields/${i}/filter${err.field}` });
-    }
+    for (const err of checks.filterErrors(compiled.objects.get(f.child!)!, f.filter))
+      errors.push({ ...err, field: `/objects/${o.apiName}/fields/${i}/filter${err.field}` });
   }
   return errors;
 }

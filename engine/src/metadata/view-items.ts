@@ -1,8 +1,6 @@
-import { Problem, type FieldError } from '../errors.js';
-import { parseFilter } from '../query/filter-parser.js';
-import { parseSort } from '../query/keyset.js';
-import { PathResolver } from '../query/paths.js';
+import type { FieldError } from '../errors.js';
 import { compiledDraftObjects } from './compiled-draft.js';
+import type { QueryChecks } from './query-checks.js';
 import type { LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
 /** Checks of layouts and list views that span items: the object and the fields they show exist. */
@@ -64,7 +62,11 @@ export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef
 }
 
 /** Checks of a list view beyond its schema and name (kinds.ts runs those). */
-export function validateListView(view: ListViewDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
+export function validateListView(
+  view: ListViewDef,
+  objects: ReadonlyMap<string, ObjectDef>,
+  checks: QueryChecks,
+): FieldError[] {
   const object = objects.get(view.object);
   if (!object) return [{ field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
   const errors = viewFieldErrors('/columns', view.columns, object, objects);
@@ -85,44 +87,14 @@ export function validateListView(view: ListViewDef, objects: ReadonlyMap<string,
         message: `object "${view.object}" is not valid itself, so the sort and filter cannot be checked`,
       },
     ];
-  const paths = new PathResolver(own, compiled);
-  const resolve = (path: string) => paths.resolve(path);
-  if (view.sort !== undefined) {
-    const sort = view.sort;
-    const whole = parserErrors(
-      () => parseSort(own, sort, resolve),
-      () => '/sort',
-    );
-    // The parser stops at the first bad key; one key at a time names them all.
-    const each = whole.length
-      ? sort.split(',').flatMap((key) =>
-          parserErrors(
-            () => parseSort(own, key, resolve),
-            () => '/sort',
-          ),
-        )
-      : [];
-    errors.push(...(each.length ? each : whole));
-  }
-  if (view.filter !== undefined) {
+  if (view.sort !== undefined)
+    errors.push(...checks.sortErrors(own, view.sort, compiled).map((e) => ({ ...e, field: '/sort' })));
+  if (view.filter !== undefined)
     errors.push(
-      ...parserErrors(
-        () => parseFilter(own, view.filter, resolve),
-        (field) => `/filter${field.startsWith('/') ? field : ''}`,
-      ),
+      ...checks.filterErrors(own, view.filter, compiled).map((e) => ({ ...e, field: `/filter${pointer(e.field)}` })),
     );
-  }
   return errors;
 }
 
-/** The field errors of a parser's 400, each placed inside the view by `at`. */
-function parserErrors(parse: () => unknown, at: (field: string) => string): FieldError[] {
-  try {
-    parse();
-    return [];
-  } catch (e) {
-    if (!(e instanceof Problem)) throw e;
-    const errors: FieldError[] = e.errors.length ? e.errors : [{ field: '', code: 'invalid', message: e.detail }];
-    return errors.map((err) => ({ ...err, field: at(err.field) }));
-  }
-}
+/** A JSON pointer's own part ('' for an error about the whole part). */
+export const pointer = (field: string) => (field.startsWith('/') ? field : '');

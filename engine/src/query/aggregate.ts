@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import { badRequest, Problem, type ErrorCode } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import type { AggregateFn, SqlFragment } from '../fields/field-type.js';
-import { carriesCurrency, factsOf } from '../fields/index.js';
-import type { FieldDef } from '../metadata/types.js';
+import { aggregateApplies, carriesCurrency, factsOf } from '../fields/index.js';
 import { applyFilter } from './filter-compiler.js';
 import type { ResolvedPath } from './paths.js';
 import { parseFilter } from './filter-parser.js';
@@ -26,8 +25,6 @@ const BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const;
  * Whether sum, avg, min or max can be taken of a field. What can be grouped by and aggregated is
  * a fact of each field type (fields/), read by value type: a formula giving a date groups as a date.
  */
-export const metricApplies = (fn: string, field: FieldDef) =>
-  (factsOf(field).aggregates as readonly string[]).includes(fn);
 const MAX_GROUPS = 2000;
 const AGGREGATE_SQL: Record<AggregateFn, string> = { sum: 'sum(??)', avg: 'avg(??)', min: 'min(??)', max: 'max(??)' };
 
@@ -66,7 +63,7 @@ function parseMetrics(object: CompiledObject, input: unknown, scope: AggregateSc
       throw refuse('metrics', 'unknownMetric', `"${key}": use count, sum:field, avg:field, min:field or max:field`);
     const field = scope.field(name);
     if (!field) throw refuse('metrics', 'unknownField', `"${name}" is not a field of ${object.def.apiName}`);
-    if (!metricApplies(fn!, field.def))
+    if (!aggregateApplies(fn!, field.def))
       throw refuse('metrics', 'type', `${fn} does not apply to ${field.def.type} fields`);
     return { key, fn: fn as Metric['fn'], field };
   });
@@ -156,7 +153,7 @@ export async function aggregate(
       out[m.key] =
         v === null
           ? null
-          : m.fn === 'count' || metricApplies('sum', m.field!.def)
+          : m.fn === 'count' || aggregateApplies('sum', m.field!.def)
             ? Number(v)
             : m.field!.type.fromColumns([v], m.field!.def);
     });

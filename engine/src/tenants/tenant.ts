@@ -3,6 +3,7 @@ import type { Logger } from '../lib/log.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
+import { draftChecks } from '../query/draft-checks.js';
 import { CurrencyService } from '../records/currencies.js';
 import { CsvExporter } from '../records/csv-export.js';
 import { ImportJobs } from '../records/import-jobs.js';
@@ -57,7 +58,7 @@ export interface OpenOptions {
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
 export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tenant> {
   const { schema } = options;
-  const metadata = new MetadataService(knex, schema, [refreshPublishedRollups]);
+  const metadata = new MetadataService(knex, schema, { checks: draftChecks, recordSteps: [refreshPublishedRollups] });
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix);
   const currencies = new CurrencyService(knex, schema);
   const records = new RecordsService(knex, schema, () => metadata.compiled, currencies);

@@ -15,7 +15,7 @@ import type { ViewDefinition } from './view-input.js';
  * security, so a field the caller may not read is no field (400 `unknownField`, as one that does
  * not exist). Saving is strict (every error, 400); reading is lenient: what does not hold for the
  * caller now is dropped and reported, never a 500. Private views and, in the runtime metadata,
- * shared ones (security/visible-metadata.ts) are read this way.
+ * shared ones (visible-metadata.ts) are read this way.
  */
 
 export interface ViewContext {

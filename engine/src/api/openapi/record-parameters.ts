@@ -3,7 +3,7 @@ import type { CompiledField, CompiledObject } from '../../metadata/compile.js';
 import { SYSTEM_OUTPUT } from '../../query/record-json.js';
 import { ref } from './operation.js';
 import { carriesCurrency, factsOf } from '../../fields/index.js';
-import { metricApplies } from '../../query/aggregate.js';
+import { aggregateApplies } from '../../fields/index.js';
 
 /**
  * The query parameters of an object's list, export and aggregate endpoints, with patterns that
@@ -139,8 +139,8 @@ const namesWhere = (object: CompiledObject, keep: (f: CompiledField) => boolean)
 export function aggregateParameters(object: CompiledObject): JsonSchema[] {
   const groupable = namesWhere(object, (f) => factsOf(f.def).groupable);
   const dates = namesWhere(object, isDate);
-  const numeric = namesWhere(object, (f) => metricApplies('sum', f.def));
-  const ordered = namesWhere(object, (f) => metricApplies('min', f.def));
+  const numeric = namesWhere(object, (f) => aggregateApplies('sum', f.def));
+  const ordered = namesWhere(object, (f) => aggregateApplies('min', f.def));
   const currencies = namesWhere(object, (f) => carriesCurrency(f.def));
 
   const group = [

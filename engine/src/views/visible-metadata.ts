@@ -2,9 +2,9 @@ import type { FieldError } from '../errors.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import { runtimeView, type RuntimeView } from '../metadata/runtime-view.js';
 import type { DashboardDef, DashboardWidgetDef, LayoutDef, ListViewDef } from '../metadata/types.js';
-import { checkFilter, viewAsNow, type ViewContext } from '../views/view-check.js';
-import type { Access } from './access.js';
-import { readableField } from './field-guard.js';
+import { checkFilter, viewAsNow, type ViewContext } from './view-check.js';
+import type { Access } from '../security/access.js';
+import { readableField } from '../security/field-guard.js';
 
 /**
  * The runtime metadata (metadata/runtime-view.ts) as one caller may see it, for
