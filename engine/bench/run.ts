@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
+import { pino } from 'pino';
 import { startEngine, type Engine } from '../src/engine.js';
+import { createLogger } from '../src/lib/log.js';
 import { listSql, startBaseline, type Baseline } from './baseline-server.js';
 import { LoadGenerator, type LoadTarget, type RoundResult } from './load.js';
 import {
@@ -75,6 +77,8 @@ const TARGETS: Record<WorkloadName, number | undefined> = {
 };
 
 const SCHEMA = `bench_${crypto.randomBytes(5).toString('hex')}`;
+// Tessera's request log for the run, removed with the schema.
+const LOG_FILE = path.join(os.tmpdir(), `tessera-${SCHEMA}.log`);
 const ADMIN = { email: 'bench@example.test', password: crypto.randomBytes(18).toString('base64url') };
 
 // The list workload: two filters, sorted by amount descending, one page of 50.
@@ -121,6 +125,7 @@ function cleanup(): Promise<void> {
     await baseline?.close().catch((e) => console.error('closing the baseline:', e));
     await engine?.close().catch((e) => console.error('closing the engine:', e));
     await importDb?.end().catch(() => {});
+    await fs.promises.rm(LOG_FILE, { force: true });
     if (tmpDir)
       await fs.promises
         .rm(tmpDir, { recursive: true, force: true })
@@ -170,8 +175,10 @@ async function main() {
   if (WORKLOADS.has('import'))
     log(`import: ${IMPORT_ROWS.toLocaleString('en')} rows, ${IMPORT_ROUNDS} rounds per side`);
 
-  // 1. Tessera, in this process, exactly as `npm start` wires it.
+  // 1. Tessera, in this process, exactly as `npm start` wires it, logging each request as JSON
+  // to a file as a production server would (not pretty lines to this terminal).
   engine = await startEngine({
+    logger: await createLogger({ destination: pino.destination({ dest: LOG_FILE, sync: false }) }),
     port: 0,
     host: '127.0.0.1',
     schema: SCHEMA,
