@@ -1,15 +1,12 @@
 import type { Knex } from 'knex';
-import { badRequest, conflict, invalid, notFound, Problem } from '../errors.js';
+import { conflict, invalid, notFound } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { uuidv7 } from '../lib/ids.js';
 import { nativeFor, runNative } from '../db/prepared.js';
 import { isRelation } from '../fields/index.js';
-import { LRUCache } from 'lru-cache';
 import { PathResolver } from '../query/paths.js';
 import { aggregate, type AggregateInput } from '../query/aggregate.js';
-import { cursorRefused, encodeCursor, sortValueAlias } from '../query/keyset.js';
-import { planList, type ListPlan, type ListRequest } from '../query/list-plan.js';
-import { countQuery, listStatement, type ListAnswer, type StatementContext } from '../query/list-statement.js';
+import type { ListRequest } from '../query/list-plan.js';
 import { predicateShape } from '../query/access-predicate.js';
 import { fieldsKey } from '../query/record-json.js';
 import { recordReadKey, recordReadStatement, type RecordRead, type RecordReadRow } from '../query/record-read.js';
@@ -24,18 +21,21 @@ import { BulkDeleter, parseBulkDelete } from './bulk-delete.js';
 import { translateDbError } from './db-errors.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
 import { insertStatement, nativeInsert } from './insert-statement.js';
-import { validateBody } from './record-validator.js';
 import { fieldChanges, readHistory, recordChanges, recordEvents } from './history.js';
 import { updateStatement } from './update-statement.js';
 import { deleteStatement } from './delete-statement.js';
-import { forbidden, type Access } from '../security/access.js';
-import { guardedResolver, readableField, redact, refuseUneditable } from '../security/field-guard.js';
+import { ListPages, type ListPage } from './list-pages.js';
+import { checkBody, requireRecordAccess, requireVersion, splitOwner } from './record-checks.js';
+import type { Access } from '../security/access.js';
+import { guardedResolver, readableField, redact } from '../security/field-guard.js';
 import { recordAccess, recordAccessSql } from '../security/record-access.js';
 
 /**
- * The one records service. REST, and later bulk, import, workflows and the UI, all write through
- * here: coercion, required/type/length/picklist checks, lookup targets, validation rules, then a
- * single INSERT/UPDATE. A refused write writes nothing.
+ * The one records service: REST, bulk, import, the UI (and later workflows) all read and write
+ * records through it, so no check can be skipped. It orchestrates: the checks of a write
+ * (record-checks.ts, then lookups and owners in the database), the statement that does it
+ * (insert-/update-/delete-statement.ts, query/record-read.ts, list-pages.ts), and the locked
+ * transaction a write takes when one statement is not enough. A refused write writes nothing.
  */
 
 /** A record as the caller may see it: its version (the ETag) and its JSON text. */
@@ -52,58 +52,21 @@ export interface CreatedRecord {
   json: string;
 }
 
-export interface ListPage {
-  /** The records as JSON texts joined by commas, in order: the inside of a JSON array. */
-  records: string;
-  nextCursor: string | null;
-  count?: number;
-  countType?: 'exact' | 'estimated';
-}
-
 type Row = Record<string, unknown>;
 
-/** A list request's plan and statement, kept for the same request from the same caller. */
-interface PreparedList {
-  plan: ListPlan;
-  native: Knex.SqlNative;
-}
-
-/** Everything a list statement depends on: request, release, day, and who asks with which grants. */
-function listKey(object: CompiledObject, release: number, request: ListRequest, caller: Caller): string {
-  const p = caller.access.principal;
-  const { filter, sort, fields, limit, cursor, deleted } = request;
-  const s = caller.session;
-  return JSON.stringify([
-    object.def.apiName,
-    release,
-    new Date().toISOString().slice(0, 10),
-    filter,
-    sort,
-    fields,
-    limit,
-    cursor,
-    deleted,
-    p.id,
-    p.isAdmin,
-    p.role,
-    p.permissionSets,
-    p.groups,
-    s ? [s.tokenHash, s.grantsStamp, s.named] : null,
-  ]);
-}
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RecordsService {
-  private readonly lists = new LRUCache<string, PreparedList>({ max: 1000 });
+  private readonly lists: ListPages;
 
   constructor(
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly metadata: () => CompiledMetadata,
     private readonly currencies: Pick<CurrencyService, 'corporate'>,
-  ) {}
+  ) {
+    this.lists = new ListPages(knex, schema, metadata);
+  }
 
   object(name: string): CompiledObject {
     const object = this.metadata().objects.get(name);
@@ -115,67 +78,9 @@ export class RecordsService {
     return db(`${this.schema}.${object.table}${alias ? ` as ${alias}` : ''}`);
   }
 
-  /** One page of records. Each record arrives as JSON text built by Postgres (recordJsonSql). */
-  async list(objectName: string, request: ListRequest, caller: Caller): Promise<ListPage> {
-    const object = this.object(objectName);
-    caller.access.require(object, 'read');
-    // The same request from the same caller, on the same release and day (relative dates), is
-    // the same statement: reuse it rather than plan and build it again. Counts are not.
-    const key = request.count === undefined ? listKey(object, this.metadata().release, request, caller) : undefined;
-    let prepared = key === undefined ? undefined : this.lists.get(key);
-    if (!prepared) {
-      const plan = this.planList(object, request, caller);
-      prepared = { plan, native: listStatement(plan, this.statementContext()) };
-      if (key !== undefined) this.lists.set(key, prepared);
-    }
-    const { plan } = prepared;
-    let page: ListAnswer;
-    try {
-      // An aggregate without GROUP BY: always exactly one row.
-      page = (await runNative<ListAnswer>(this.knex, prepared.native))[0]!;
-    } catch (e) {
-      // Filter values are checked against the field types before they get here, so a data
-      // exception (class 22: bad date, uuid, number …) can only come from a tampered cursor.
-      if (plan.after && /^22/.test(String((e as { code?: unknown }).code))) throw cursorRefused();
-      throw e;
-    }
-    if (page.session === false) throw new SessionUnverified();
-    const count = plan.count && (await this.count(plan));
-    // One more row than the page: there is a next page, after the page's last record.
-    const last = page.rows > plan.limit ? (JSON.parse(page.keys!) as unknown[]) : undefined;
-    return {
-      ...(count === undefined ? {} : { count, countType: plan.count }),
-      records: page.data ?? '',
-      nextCursor: last ? encodeCursor(plan.sort, Object.fromEntries(last.map((v, i) => [sortValueAlias(i), v]))) : null,
-    };
-  }
-
-  /** A list request checked against the object and the caller, as data (query/list-plan.ts). */
-  planList(object: CompiledObject, request: ListRequest, caller: Caller): ListPlan {
-    const { access } = caller;
-    return planList(object, request, {
-      objects: this.metadata().objects,
-      guard: (paths) => guardedResolver(paths, access),
-      ...(access.isAdmin ? {} : { readable: access.readableFields(object) }),
-      access: (target) => recordAccess(access, target, 'read'),
-      ...(caller.session ? { session: caller.session } : {}),
-    });
-  }
-
-  private statementContext(): StatementContext {
-    return { knex: this.knex, schema: this.schema, objects: this.metadata().objects };
-  }
-
-  /** exact: a second statement; estimated: the planner's row estimate, cheap on any table size. */
-  private async count(plan: ListPlan): Promise<number> {
-    const counted = countQuery(plan, this.statementContext());
-    if (plan.count === 'exact') {
-      const row = await counted.count<{ n: string }[]>({ n: '*' }).first();
-      return Number(row?.n ?? 0);
-    }
-    const { sql, bindings } = counted.select(this.knex.raw('1')).toSQL();
-    const explained = await this.knex.raw('explain (format json) ' + sql, bindings);
-    return Math.round(Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
+  /** One page of records (list-pages.ts). */
+  list(objectName: string, request: ListRequest, caller: Caller): Promise<ListPage> {
+    return this.lists.page(this.object(objectName), request, caller);
   }
 
   /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
@@ -310,8 +215,8 @@ export class RecordsService {
   async create(objectName: string, body: unknown, caller: Caller): Promise<CreatedRecord> {
     const object = this.object(objectName);
     caller.access.require(object, 'create');
-    const { fields, owner } = this.splitOwner(object, body, caller, 'create');
-    const values = this.checkBody(object, fields, 'create', caller);
+    const { fields, owner } = splitOwner(object, body, caller, 'create');
+    const values = checkBody(object, fields, 'create', caller);
     const ownerId = owner ?? caller.userId;
     const columns = {
       ...toColumnValues(object, values, this.currencies.corporate),
@@ -367,11 +272,11 @@ export class RecordsService {
   async update(objectName: string, id: string, body: unknown, caller: Caller, ifMatch?: number): Promise<RecordJson> {
     const object = this.object(objectName);
     caller.access.require(object, 'edit');
-    const { fields, owner } = this.splitOwner(object, body, caller, 'update');
+    const { fields, owner } = splitOwner(object, body, caller, 'update');
     const current = await this.findRow(object, id, caller, { need: owner === undefined ? 'edit' : 'full' });
     requireVersion(current, ifMatch);
     const existing = toRecord(object, current);
-    const values = this.checkBody(object, fields, 'update', caller, existing);
+    const values = checkBody(object, fields, 'update', caller, existing);
     const pointsElsewhere = [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
     if (owner === undefined && !pointsElsewhere && object.summarisedBy.length === 0) {
       const columns = toColumnValues(object, values, this.currencies.corporate);
@@ -414,7 +319,7 @@ export class RecordsService {
       });
       requireVersion(current, ifMatch);
       const existing = toRecord(object, current);
-      const values = this.checkBody(object, fields, 'update', caller, existing);
+      const values = checkBody(object, fields, 'update', caller, existing);
       await this.checkLookups(object, values, trx, caller.access);
       if (owner !== undefined) await this.checkOwner(trx, owner);
       const columns = toColumnValues(object, values, this.currencies.corporate);
@@ -536,33 +441,6 @@ export class RecordsService {
     if (errors!.length) throw invalid(`the ${object.def.apiName} was not saved`, errors!);
   }
 
-  /**
-   * owner_id is the one system field a body may carry: setting it on create needs modifyAll,
-   * changing it (transfer) needs full access to the record — checked where the record is read.
-   */
-  private splitOwner(
-    object: CompiledObject,
-    body: unknown,
-    caller: Caller,
-    mode: 'create' | 'update',
-  ): { fields: unknown; owner?: string } {
-    if (!isPlainObject(body) || !Object.hasOwn(body, 'owner_id')) return { fields: body };
-    const { owner_id: owner, ...fields } = body;
-    if (typeof owner !== 'string' || !UUID.test(owner))
-      throw invalid(`the ${object.def.apiName} was not saved`, [
-        { field: 'owner_id', code: 'format', message: 'owner_id is the id of a user' },
-      ]);
-    if (mode === 'create' && !caller.access.object(object.def.apiName).modifyAll) {
-      throw forbidden(
-        `you may not create ${object.def.apiName} records for someone else`,
-        'owner_id',
-        'transfer',
-        'needs modifyAll on the object',
-      );
-    }
-    return { fields, owner };
-  }
-
   private async checkOwner(trx: Knex.Transaction, owner: string): Promise<void> {
     const user = await trx(`${this.schema}._users`).where({ id: owner, active: true }).first('id');
     if (!user)
@@ -570,46 +448,4 @@ export class RecordsService {
         { field: 'owner_id', code: 'reference', message: `no active user ${owner}` },
       ]);
   }
-
-  private checkBody(
-    object: CompiledObject,
-    body: unknown,
-    mode: 'create' | 'update',
-    caller: Caller,
-    existing?: Row,
-  ): Map<string, unknown> {
-    if (!isPlainObject(body))
-      throw badRequest('the body must be a JSON object of field values', [
-        { field: '/', code: 'type', message: 'expected an object' },
-      ]);
-    refuseUneditable(object, caller.access, Object.keys(body));
-    const { values, errors } = validateBody(object, body, mode, caller.locale, existing, caller.access);
-    if (errors.length) throw invalid(`the ${object.def.apiName} was not saved`, errors);
-    return values;
-  }
-}
-
-/** 403 when the caller can see the record but lacks `need` access to it (saying so reveals nothing). */
-function requireRecordAccess(
-  object: CompiledObject,
-  row: { _can_edit?: unknown; _can_full?: unknown },
-  need: 'edit' | 'full',
-): void {
-  if (row[`_can_${need}`]) return;
-  throw forbidden(
-    `you can see this ${object.def.apiName} but not ${need === 'edit' ? 'change' : 'delete, share or transfer'} it`,
-    'id',
-    'recordAccess',
-    need === 'edit' ? 'read-only access to this record' : 'only its owner, their managers or users with modifyAll may',
-  );
-}
-
-/** 412 when If-Match names another version than the record's. */
-function requireVersion(row: Record<string, unknown>, ifMatch: number | undefined): void {
-  if (ifMatch === undefined || row.version === ifMatch) return;
-  throw new Problem(
-    'stale-version',
-    `the record changed since version ${ifMatch}; it is now at version ${String(row.version)}`,
-    [{ field: 'If-Match', code: 'stale', message: 'reload the record and try again' }],
-  );
 }
