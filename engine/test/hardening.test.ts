@@ -24,6 +24,18 @@ afterAll(async () => {
   fs.rmSync(uiDir, { recursive: true, force: true });
 });
 
+describe('session cookies', () => {
+  it('answers a malformed session cookie with 401 problem+json, not an error on our side', async () => {
+    for (const cookie of ['tessera_session=%E0%A4%A', 'tessera_session=%', 'tessera_session', '=;;=x']) {
+      const res = await fetch(`${t.url}/api/v1/records/account`, {
+        headers: { cookie, 'x-requested-with': 'XMLHttpRequest' },
+      });
+      expect(res.status, cookie).toBe(401);
+      expect(res.headers.get('content-type'), cookie).toContain('application/problem+json');
+    }
+  });
+});
+
 describe('security headers and CORS', () => {
   it('sends nosniff, no framing and a CSP that loads nothing on API answers', async () => {
     for (const path of ['/health', '/api/v1/records/account', '/api/v1/nothing']) {

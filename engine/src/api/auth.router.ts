@@ -1,3 +1,4 @@
+import { parse as parseCookie } from 'cookie';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { Problem, unauthorized } from '../errors.js';
 import type { AuthService } from '../security/auth.service.js';
@@ -74,7 +75,7 @@ function setSessionCookie(req: Request, res: Response, token: string, expires: D
 export function sessionToken(req: Request): { token: string; cookie: boolean } | undefined {
   const bearer = bearerToken(req);
   if (bearer) return { token: bearer, cookie: false };
-  const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+  const cookie = req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
   if (cookie === undefined) return undefined;
   if (req.headers[CSRF_HEADER] !== 'XMLHttpRequest') {
     throw new Problem('forbidden', 'a request signed in by cookie must send X-Requested-With: XMLHttpRequest', [
@@ -82,15 +83,6 @@ export function sessionToken(req: Request): { token: string; cookie: boolean } |
     ]);
   }
   return { token: cookie, cookie: true };
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
 }
 
 /**
