@@ -1,6 +1,6 @@
 // The engine's layers, top to bottom: a module may import its own layer and those below it.
 // `npx depcruise engine/src runtime-ui/src studio/src` (part of `npm run lint`) fails on any other
-// import; docs/architecture.md explains each layer.
+// import; engine/README.md explains the layers.
 const LAYERS = [
   ['cli', 'engine'], // the composition root: engine/src/cli.ts, engine/src/cli/, engine/src/engine.ts
   ['api'],

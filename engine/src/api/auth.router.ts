@@ -52,7 +52,7 @@ export function authRouter(auth: AuthService, compiled: () => CompiledMetadata, 
         unknown.map((field) => ({ field, code: 'unknownField', message: 'a token has a name and days' })),
       );
     const token = await auth.createToken(access.userId, body);
-    await audit.record(auth.db, access.userId, 'token.create', token.id, {
+    await audit.note(access.userId, 'token.create', token.id, {
       name: token.name,
       expiresAt: token.expiresAt,
     });
@@ -61,7 +61,7 @@ export function authRouter(auth: AuthService, compiled: () => CompiledMetadata, 
   router.delete('/tokens/:id', signedIn, async (req, res) => {
     const access = accessOf(req);
     await auth.revokeToken(access.userId, String(req.params.id));
-    await audit.record(auth.db, access.userId, 'token.revoke', String(req.params.id));
+    await audit.note(access.userId, 'token.revoke', String(req.params.id));
     res.status(204).end();
   });
   return router;

@@ -19,13 +19,12 @@ export function currenciesRouter(currencies: CurrencyService, audit: SetupAudit)
   });
   router.put('/corporate', async (req, res) => {
     const corporate = await currencies.setCorporate((req.body as { currency?: unknown } | undefined)?.currency);
-    await audit.record(audit.db, accessOf(req).userId, 'currency.corporate', corporate);
+    await audit.note(accessOf(req).userId, 'currency.corporate', corporate);
     res.json({ corporate });
   });
   router.post('/rates', async (req, res) => {
     const rate = await currencies.setRate(req.body);
-    await audit.record(
-      audit.db,
+    await audit.note(
       accessOf(req).userId,
       'currency.rate',
       String((rate as { currency?: unknown }).currency ?? ''),

@@ -94,7 +94,7 @@ export function metaGuard(
       if (res.statusCode >= 400) return end(...args);
       const target = [segment, name].filter(Boolean).join('/') || '/';
       audit
-        .record(audit.db, access.userId, `meta.${req.method.toLowerCase()}`, target, {
+        .note(access.userId, `meta.${req.method.toLowerCase()}`, target, {
           apiName: body.apiName ?? name ?? null,
           status: res.statusCode,
         })

@@ -23,9 +23,9 @@ function releaseNumber(text: string): number {
   return n;
 }
 
-export function metaRouter(metadata: MetadataService, knex: import('knex').Knex): Router {
+export function metaRouter(metadata: MetadataService): Router {
   const router = Router();
-  const { draft } = metadata;
+  const { edits } = metadata;
 
   // The current release as the runtime UI draws it (the draft endpoints below are for admins).
   // The release number is its ETag: a page load revalidates and usually gets a 304.
@@ -41,43 +41,43 @@ export function metaRouter(metadata: MetadataService, knex: import('knex').Knex)
   });
 
   router.get('/objects', async (_req, res) => {
-    res.json({ data: await draft.list(knex, 'object') });
+    res.json({ data: await edits.list('object') });
   });
   router.post('/objects', async (req, res) => {
-    res.status(201).json(await draft.saveObject(knex, req.body as ObjectDef));
+    res.status(201).json(await edits.saveObject(req.body as ObjectDef));
   });
   router.get('/objects/:apiName', async (req, res) => {
-    const obj = await draft.get(knex, 'object', req.params.apiName);
+    const obj = await edits.get('object', req.params.apiName);
     if (!obj) throw notFoundItem('object', req.params.apiName);
     res.json(obj);
   });
   router.put('/objects/:apiName', async (req, res) => {
-    res.json(await draft.saveObject(knex, req.body as ObjectDef, req.params.apiName));
+    res.json(await edits.saveObject(req.body as ObjectDef, req.params.apiName));
   });
   router.delete('/objects/:apiName', async (req, res) => {
-    await draft.deleteObject(knex, req.params.apiName);
+    await edits.deleteObject(req.params.apiName);
     res.status(204).end();
   });
 
   for (const { path, kind } of ITEM_SPECS) {
     router.get(`/${path}`, async (req, res) => {
-      const items = await draft.list(knex, kind);
+      const items = await edits.list(kind);
       const object = typeof req.query.object === 'string' ? req.query.object : undefined;
       res.json({ data: object ? items.filter((i) => i.object === object) : items });
     });
     router.post(`/${path}`, async (req, res) => {
-      res.status(201).json(await draft.saveItem(knex, kind, req.body as MetaItem));
+      res.status(201).json(await edits.saveItem(kind, req.body as MetaItem));
     });
     router.get(`/${path}/:apiName`, async (req, res) => {
-      const item = await draft.get(knex, kind, req.params.apiName);
+      const item = await edits.get(kind, req.params.apiName);
       if (!item) throw notFoundItem(kind, req.params.apiName);
       res.json(item);
     });
     router.put(`/${path}/:apiName`, async (req, res) => {
-      res.json(await draft.saveItem(knex, kind, req.body as MetaItem, req.params.apiName));
+      res.json(await edits.saveItem(kind, req.body as MetaItem, req.params.apiName));
     });
     router.delete(`/${path}/:apiName`, async (req, res) => {
-      await draft.deleteItem(knex, kind, req.params.apiName);
+      await edits.deleteItem(kind, req.params.apiName);
       res.status(204).end();
     });
   }

@@ -21,14 +21,13 @@ import { viewsRouter } from './views.router.js';
 export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   const api = Router();
   const { metadata, records, auth, imports, currencies, audit } = tenant;
-  const knex = auth.db;
   const compiled = () => metadata.compiled;
   api.use('/v1/auth', authRouter(auth, compiled, audit));
   api.use(requireAuth(auth, compiled));
   api.use(
     '/v1/meta',
-    metaGuard(compiled, audit, async (name) => (await metadata.draft.get(knex, 'object', name))?.sharing),
-    metaRouter(metadata, knex),
+    metaGuard(compiled, audit, async (name) => (await metadata.edits.get('object', name))?.sharing),
+    metaRouter(metadata),
   );
   api.use('/v1/users', usersRouter(tenant.users));
   api.use('/v1/setup-audit', setupAuditRouter(audit));

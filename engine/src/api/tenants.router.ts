@@ -30,7 +30,7 @@ export function tenantsRouter(registry: TenantRegistry, audit: SetupAudit): Rout
       adminEmail: body.adminEmail,
       adminPassword: body.adminPassword,
     });
-    await audit.record(audit.db, accessOf(req).userId, 'tenant.create', created.tenant.name, {
+    await audit.note(accessOf(req).userId, 'tenant.create', created.tenant.name, {
       adminEmail: created.adminEmail,
     });
     res.status(201).json({

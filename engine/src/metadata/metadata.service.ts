@@ -3,7 +3,7 @@ import { conflict, notFound } from '../errors.js';
 import { compile, type CompiledMetadata } from './compile.js';
 import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
 import type { QueryChecks } from './query-checks.js';
-import { DraftStore } from './store.js';
+import { DraftEdits, DraftStore } from './store.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
 
 /**
@@ -12,6 +12,8 @@ import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
  */
 export class MetadataService {
   readonly draft: DraftStore;
+  /** The draft for the metadata API: the same store, on this service's connection. */
+  readonly edits: DraftEdits;
   readonly publisher: Publisher;
   private current: CompiledMetadata = compile(0, { objects: [], layouts: [], listViews: [] });
 
@@ -22,6 +24,7 @@ export class MetadataService {
     above: { checks: QueryChecks; recordSteps?: readonly PublishRecordStep[] },
   ) {
     this.draft = new DraftStore(schema, above.checks);
+    this.edits = new DraftEdits(this.draft, knex);
     this.publisher = new Publisher(knex, schema, this.draft, above.checks, above.recordSteps);
   }
 

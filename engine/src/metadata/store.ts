@@ -235,3 +235,35 @@ function withoutObject(set: PermissionSetDef, object: string): PermissionSetDef 
   const { [object]: _gone, ...objects } = set.objects ?? {};
   return { ...set, objects, fields: Object.fromEntries(fields) };
 }
+
+/** The draft as the metadata API edits it: each call on its own connection, outside any transaction. */
+export class DraftEdits {
+  constructor(
+    private readonly store: DraftStore,
+    private readonly knex: Knex,
+  ) {}
+
+  list<K extends MetadataKind>(kind: K) {
+    return this.store.list(this.knex, kind);
+  }
+
+  get<K extends MetadataKind>(kind: K, apiName: string) {
+    return this.store.get(this.knex, kind, apiName);
+  }
+
+  saveObject(input: ObjectDef, existingName?: string) {
+    return this.store.saveObject(this.knex, input, existingName);
+  }
+
+  deleteObject(apiName: string) {
+    return this.store.deleteObject(this.knex, apiName);
+  }
+
+  saveItem(kind: ItemKind, input: MetaItem, existingName?: string) {
+    return this.store.saveItem(this.knex, kind, input, existingName);
+  }
+
+  deleteItem(kind: ItemKind, apiName: string) {
+    return this.store.deleteItem(this.knex, kind, apiName);
+  }
+}

@@ -94,5 +94,10 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
     case 'startsWith':
       qb.whereRaw("?? ilike ? escape '\\'", [c, `${escapeLike(value as string)}%`]);
       return;
+    default: {
+      // A new operator fails to compile here until it has its SQL: left out, it would match everything.
+      const unhandled: never = op;
+      throw new Error(`no SQL for the filter operator ${String(unhandled)}`);
+    }
   }
 }

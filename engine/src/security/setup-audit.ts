@@ -21,10 +21,6 @@ export class SetupAudit {
     private readonly schema: string,
   ) {}
 
-  get db(): Knex {
-    return this.knex;
-  }
-
   async record(
     db: Knex | Knex.Transaction,
     userId: string | null,
@@ -38,6 +34,11 @@ export class SetupAudit {
       target,
       detail: detail === undefined ? null : JSON.stringify(detail),
     });
+  }
+
+  /** An entry on its own, after the change it records has been made. */
+  note(userId: string | null, action: string, target: string, detail?: unknown): Promise<void> {
+    return this.record(this.knex, userId, action, target, detail);
   }
 
   /** Newest first; `before` pages back by sequence number. */

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { ApiError, type FieldProblem } from '../api/api-error';
+import { FILTER_OPERATORS } from '../api/field-types.generated';
 import type { FilterOperator } from '../api/metadata.api';
 import {
   createSavedView,
@@ -45,20 +46,7 @@ const PREFIX = 'my_';
 export const isMyViewKey = (value: string | null | undefined) =>
   !!value && /^my_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
-const OPERATORS: ReadonlySet<string> = new Set<FilterOperator>([
-  'eq',
-  'ne',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'in',
-  'nin',
-  'contains',
-  'startsWith',
-  'isNull',
-  'between',
-]);
+const OPERATORS: ReadonlySet<string> = new Set(FILTER_OPERATORS);
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

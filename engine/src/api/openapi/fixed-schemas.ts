@@ -6,7 +6,7 @@ import {
   problemType,
   type ProblemKind,
 } from '../../errors.js';
-import type { JsonSchema } from '../../fields/field-type.js';
+import type { FilterOperator, JsonSchema } from '../../fields/field-type.js';
 import { ISO_CURRENCY } from '../../fields/currency.js';
 import { MAX_BULK } from '../../records/bulk.js';
 import { ref } from './operation.js';
@@ -137,7 +137,7 @@ export const filterSchemas: Record<string, JsonSchema> = {
           },
           isNull: { type: 'boolean', description: 'true: the field is empty; false: it has a value.' },
           between: { type: 'array', minItems: 2, maxItems: 2, description: '[low, high], both included.' },
-        },
+        } satisfies Record<FilterOperator, JsonSchema>,
       },
       { type: ['string', 'number', 'boolean'], description: 'The same as {"eq": value}.' },
     ],
