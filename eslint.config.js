@@ -16,12 +16,22 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.node },
     },
+    rules: {
+      // A leading underscore marks a parameter kept for its position (express tells error handlers
+      // by their four parameters); a rest sibling is how a property is left out of a copy.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
   },
   {
     files: ['runtime-ui/src/**/*.{ts,tsx}', 'studio/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // JSX event props take async handlers: React ignores what a handler returns, and antd's
+      // Popconfirm waits on it (a spinner until it settles). Promises as arguments stay checked.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
   },
   { files: ['runtime-ui/src/**/*.tsx', 'studio/src/**/*.tsx'], ...jsxA11y.flatConfigs.recommended },
   {
@@ -36,6 +46,6 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
-  { files: ['**/*.{js,mjs}'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

@@ -96,7 +96,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     url: `http://${host}:${address.port}`,
     async close() {
       ready = false;
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await tenants.close();
       await db.close();
     },

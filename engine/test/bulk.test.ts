@@ -130,7 +130,7 @@ describe('bulk', () => {
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
-    expect(answers[0]!.body).toEqual(answers[1]!.body);
+    expect(answers[0].body).toEqual(answers[1].body);
     expect(await count()).toBe(before + 1);
   });
 

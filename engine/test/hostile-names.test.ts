@@ -202,7 +202,7 @@ beforeAll(async () => {
   for (const body of [objectNamed('hn_control'), objectWithField('good_field')]) {
     const res = await t.api('POST', '/api/v1/meta/objects', body);
     if (res.status !== 201) throw new Error(`control ${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
-    const removed = await t.api('DELETE', `/api/v1/meta/objects/${body.apiName}`);
+    const removed = await t.api('DELETE', `/api/v1/meta/objects/${body.apiName as string}`);
     if (removed.status !== 204) throw new Error(JSON.stringify(removed.body));
   }
   before = await snapshot();

@@ -31,7 +31,7 @@ async function refused(body: Record<string, unknown>, errors: [string, string][]
   expect(res.status, JSON.stringify(res.body)).toBe(422);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   expect(pairs(res)).toEqual(errors);
-  expect((await t.api('GET', `${VIEWS}/${body.apiName}`)).status).toBe(404);
+  expect((await t.api('GET', `${VIEWS}/${body.apiName as string}`)).status).toBe(404);
   expect(await draftViews()).toEqual(before);
 }
 

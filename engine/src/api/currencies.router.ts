@@ -24,12 +24,7 @@ export function currenciesRouter(currencies: CurrencyService, audit: SetupAudit)
   });
   router.post('/rates', async (req, res) => {
     const rate = await currencies.setRate(req.body);
-    await audit.note(
-      accessOf(req).userId,
-      'currency.rate',
-      String((rate as { currency?: unknown }).currency ?? ''),
-      rate,
-    );
+    await audit.note(accessOf(req).userId, 'currency.rate', rate.currency, rate);
     res.status(201).json(rate);
   });
   return router;

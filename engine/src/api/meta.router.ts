@@ -3,7 +3,7 @@ import { badRequest, notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { shortHash } from '../lib/ids.js';
-import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
+import type { ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
 import { accessKey, runtimeViewFor } from '../views/visible-metadata.js';
 import { accessOf, type AuthedRequest } from './context.js';
@@ -123,7 +123,7 @@ export function metaRouter(metadata: MetadataService): Router {
  */
 async function refuseSecurityRollback(metadata: MetadataService, n: number, access: Access): Promise<void> {
   if (access.isAdmin) return;
-  const target = (await metadata.publisher.get(n)).snapshot as MetadataSnapshot;
+  const target = (await metadata.publisher.get(n)).snapshot;
   const current = metadata.compiled.snapshot;
   const changes = (['roles', 'groups', 'permissionSets'] as const).some(
     (key) => JSON.stringify(target[key] ?? []) !== JSON.stringify(current[key] ?? []),

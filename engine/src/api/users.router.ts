@@ -12,7 +12,10 @@ export function usersRouter(users: UsersService): Router {
   });
   router.post('/', async (req, res) => {
     const user = await users.create(req.body, accessOf(req));
-    res.status(201).location(`${req.baseUrl}/${user.id}`).json(user);
+    res
+      .status(201)
+      .location(`${req.baseUrl}/${user.id as string}`)
+      .json(user);
   });
   router.get('/:id', async (req, res) => {
     res.json(await users.get(req.params.id, accessOf(req)));

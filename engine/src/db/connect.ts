@@ -32,10 +32,11 @@ export interface ConnectOptions {
 
 // Dates stay as 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
 const DATE_OID = 1082;
-const types = {
-  getTypeParser(oid: number, format?: any) {
+const types: Knex.PgCustomTypesConfig = {
+  getTypeParser(oid, format): (value: string) => unknown {
     if (oid === DATE_OID) return (value: string) => value;
-    return pg.types.getTypeParser(oid, format);
+    // knex types the format as any string; pg only ever passes one of these two.
+    return pg.types.getTypeParser(oid, format as 'text' | 'binary') as (value: string) => unknown;
   },
 };
 
@@ -43,7 +44,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   if (options.databaseUrl) {
     const knex = knexFactory({
       client: 'pg',
-      connection: { connectionString: options.databaseUrl, types } as any,
+      connection: { connectionString: options.databaseUrl, types },
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
     return { knex, mode: 'postgres', close: () => knex.destroy() };
@@ -71,7 +72,7 @@ async function connectEmbedded(options: ConnectOptions): Promise<Database> {
 
   const knex = knexFactory({
     client: 'pg',
-    connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres', types } as any,
+    connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres', types },
     pool: { min: 1, max: 1 },
     acquireConnectionTimeout: 120_000,
   });
@@ -80,7 +81,7 @@ async function connectEmbedded(options: ConnectOptions): Promise<Database> {
     mode: 'embedded',
     dump: async () => {
       // The one connection may be idle in the pool; PGlite serialises the dump with it.
-      return (await db.dumpDataDir('none')) as Blob;
+      return await db.dumpDataDir('none');
     },
     async close() {
       await knex.destroy();

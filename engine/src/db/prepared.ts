@@ -46,12 +46,19 @@ export async function runQuery<T = Record<string, unknown>>(
   );
 }
 
+/** What runNative uses of knex's client, which knex types as `any`. */
+interface ConnectionPool {
+  acquireConnection(): Promise<pg.Client>;
+  releaseConnection(client: pg.Client): Promise<void>;
+}
+
 /** The same for SQL already in Postgres' own form ($1, $2 …), as toSQL().toNative() gives it. */
 export async function runNative<T = Record<string, unknown>>(knex: Knex, native: Knex.SqlNative): Promise<T[]> {
   const name = nameFor(native.sql);
   // As knex's own queries do, so statement counters (the bench) see these too.
   knex.emit('query', { sql: native.sql, bindings: native.bindings, ...(name ? { prepared: name } : {}) });
-  const client = (await knex.client.acquireConnection()) as pg.Client;
+  const pool = knex.client as ConnectionPool;
+  const client = await pool.acquireConnection();
   try {
     try {
       const result = await client.query<T & pg.QueryResultRow>({
@@ -67,7 +74,7 @@ export async function runNative<T = Record<string, unknown>>(knex: Knex, native:
         .rows;
     }
   } finally {
-    await knex.client.releaseConnection(client);
+    await pool.releaseConnection(client);
   }
 }
 
@@ -122,7 +129,7 @@ export function nativeFor(
   statement: { sql: string; bindings: readonly unknown[] },
 ): Knex.SqlNative {
   let byKey = shapes.get(owner);
-  if (!byKey) shapes.set(owner, (byKey = new Map()));
+  if (!byKey) shapes.set(owner, (byKey = new Map<string, NativeShape | null>()));
   let shape = byKey.get(key);
   if (shape === undefined) {
     shape = nativeShape(knex, statement.sql, statement.bindings) ?? null;

@@ -37,7 +37,7 @@ export const currency: FieldTypeDef = {
   readSchema: (f) => amount.valueSchema(f),
   companions: {
     currency: {
-      read: (values) => values[1] ?? null,
+      read: (values) => (values[1] as string | null | undefined) ?? null,
       jsonSql: (cols) => ({ sql: '??', bindings: [cols[1]] }),
       schema: {
         type: ['string', 'null'],

@@ -128,7 +128,7 @@ interface FieldTypeBase {
   companions?: Record<
     string,
     {
-      read: (values: unknown[], field: FieldDef) => unknown;
+      read: (values: unknown[], field: FieldDef) => string | number | boolean | null;
       schema: JsonSchema;
       jsonSql: (cols: string[]) => SqlFragment;
     }

@@ -64,6 +64,7 @@ export const readNumber = (values: unknown[]) => (values[0] == null ? null : Num
 
 // NUL, and UTF-16 surrogates without their partner, have no UTF-8 form: Postgres refuses the first
 // in text and jsonb, the driver silently turns the second into U+FFFD in text and jsonb refuses it.
+// eslint-disable-next-line no-control-regex -- NUL is the character being looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Deepest nesting a value may have; far deeper and serialising it overflows the call stack. */

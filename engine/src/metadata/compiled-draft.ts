@@ -40,7 +40,7 @@ export function compiledDraftObjects(
   names: Iterable<string>,
 ): Map<string, CompiledObject> {
   let pass = passes.get(objects);
-  if (!pass) passes.set(objects, (pass = new Map()));
+  if (!pass) passes.set(objects, (pass = new Map<string, CompiledObject | undefined>()));
   const wanted = [...new Set(names)].filter((name) => objects.has(name));
   const todo = wanted.filter((name) => !pass.has(name)).map((name) => objects.get(name)!);
   if (todo.length) {

@@ -91,8 +91,7 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
 
 export const ITEM_SPECS: readonly ItemSpec[] = Object.values(ITEM_KINDS);
 
-export const itemsOf = (snapshot: MetadataSnapshot, kind: ItemKind): MetaItem[] =>
-  (snapshot[ITEM_KINDS[kind].key] ?? []) as MetaItem[];
+export const itemsOf = (snapshot: MetadataSnapshot, kind: ItemKind): MetaItem[] => snapshot[ITEM_KINDS[kind].key] ?? [];
 
 /** Schema, name and cross-item checks of one item. */
 export function validateItem(kind: ItemKind, item: MetaItem, ctx: SecurityContext): FieldError[] {

@@ -6,6 +6,17 @@ import type { QueryChecks } from './query-checks.js';
 import { DraftEdits, DraftStore } from './store.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
 
+/** A row of `_meta_archive` as the driver returns it: an archived object or field. */
+interface ArchiveRow {
+  n: number;
+  kind: 'object' | 'field';
+  item_id: string;
+  object_id: string;
+  definition: ObjectDef | FieldDef;
+  release: number;
+  archived_at: Date;
+}
+
 /**
  * Holds the compiled current release and swaps it after every publish or rollback. Requests read
  * `compiled` and never copy it.
@@ -59,7 +70,7 @@ export class MetadataService {
 
   async listArchive() {
     const rows = await this.knex(`${this.schema}._meta_archive`).whereNull('restored_at').orderBy('n', 'desc');
-    return rows.map((r: Record<string, any>) => ({
+    return (rows as ArchiveRow[]).map((r) => ({
       n: r.n,
       kind: r.kind,
       id: r.item_id,
@@ -77,7 +88,8 @@ export class MetadataService {
    */
   async restoreArchived(n: number): Promise<{ kind: string; object: ObjectDef }> {
     return this.knex.transaction(async (trx) => {
-      const row = await trx(`${this.schema}._meta_archive`).where({ n }).whereNull('restored_at').first();
+      const row = (await trx(`${this.schema}._meta_archive`).where({ n }).whereNull('restored_at').first()) as
+        ArchiveRow | undefined;
       if (!row) throw notFound(`archive entry ${n} does not exist or was already restored`);
       const objects = await this.draft.list(trx, 'object');
       let object: ObjectDef;

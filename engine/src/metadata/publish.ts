@@ -63,6 +63,18 @@ export type PublishRecordStep = (
   changed: ReadonlySet<string>,
 ) => Promise<void>;
 
+/** A row of `_meta_releases` as the driver returns it (jsonb parsed, timestamps as Date). */
+interface ReleaseRow {
+  n: number;
+  kind: 'publish' | 'rollback';
+  source_release: number | null;
+  snapshot: MetadataSnapshot;
+  diff: MetadataChange[];
+  plan: PlanEntry[];
+  created_by: string | null;
+  created_at: Date;
+}
+
 class Rollback extends Error {
   constructor(readonly result: PublishResult) {
     super('rollback');
@@ -145,7 +157,7 @@ export class Publisher {
         'created_by',
         this.knex.raw('jsonb_array_length(diff) as changes'),
       );
-    return rows.map((r: Record<string, any>) => ({
+    return (rows as (ReleaseRow & { changes: number })[]).map((r) => ({
       n: r.n,
       kind: r.kind,
       sourceRelease: r.source_release,
@@ -156,7 +168,7 @@ export class Publisher {
   }
 
   async get(n: number) {
-    const row = await this.releases(this.knex).where({ n }).first();
+    const row = (await this.releases(this.knex).where({ n }).first()) as ReleaseRow | undefined;
     if (!row) throw notFound(`release ${n} does not exist`);
     return {
       n: row.n,
@@ -177,10 +189,10 @@ export class Publisher {
     return this.run(
       options,
       async (trx) => {
-        const row = await this.releases(trx).where({ n }).first('snapshot');
+        const row = await this.releases(trx).where({ n }).first<Pick<ReleaseRow, 'snapshot'> | undefined>('snapshot');
         if (!row) throw notFound(`release ${n} does not exist`);
         await this.draft.replace(trx, row.snapshot);
-        return row.snapshot as MetadataSnapshot;
+        return row.snapshot;
       },
       'rollback',
       n,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type AnySchemaObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { buildFieldSchema } from './field-schema.js';
@@ -35,7 +35,7 @@ function ajv(): Ajv2020 {
   metaAjv = newAjv();
   for (const file of fs.readdirSync(SCHEMA_DIR)) {
     if (!file.endsWith('.schema.json') || file === 'field.schema.json') continue;
-    metaAjv.addSchema(JSON.parse(fs.readFileSync(SCHEMA_DIR + file, 'utf8')));
+    metaAjv.addSchema(JSON.parse(fs.readFileSync(SCHEMA_DIR + file, 'utf8')) as AnySchemaObject);
   }
   metaAjv.addSchema(buildFieldSchema());
   return metaAjv;

@@ -48,7 +48,9 @@ export class DraftStore {
   }
 
   async get<K extends MetadataKind>(db: Db, kind: K, apiName: string): Promise<ItemOf<K> | undefined> {
-    const row = await this.table(db).where({ kind, api_name: apiName }).first('definition');
+    const row = await this.table(db)
+      .where({ kind, api_name: apiName })
+      .first<{ definition: ItemOf<K> } | undefined>('definition');
     return row?.definition;
   }
 

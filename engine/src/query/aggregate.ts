@@ -87,7 +87,7 @@ export interface AggregateScope {
   /** The object's field of that name, if the caller may read it. */
   field(name: string): CompiledField | undefined;
   /** Filter paths, resolved the same way. */
-  resolve(path: string): ResolvedPath | undefined;
+  resolve: (path: string) => ResolvedPath | undefined;
   /** Record access, as a condition on alias r; null when every record is visible. */
   restrict: SqlFragment | null;
   /**
@@ -140,7 +140,7 @@ export async function aggregate(
   });
   // After the groups and metrics, whose places the GROUP BY and ORDER BY above count on.
   const labelled = groups.map((g, i) => (g.field.def.target ? joinLabel(knex, schema, qb, g.field, i, scope) : false));
-  const rows: Record<string, unknown>[] = await qb.limit(MAX_GROUPS);
+  const rows = (await qb.limit(MAX_GROUPS)) as Record<string, unknown>[];
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     groups.forEach((g, i) => {

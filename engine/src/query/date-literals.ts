@@ -7,7 +7,7 @@
 
 export type DateRange = { start: Date; end: Date };
 
-const PERIODS = ['week', 'month', 'quarter', 'year'] as const;
+type Period = 'week' | 'month' | 'quarter' | 'year';
 const LITERAL =
   /^(today|yesterday|tomorrow|(this|last|next)_(week|month|quarter|year)|(last|next)_n_(days|weeks|months|years):(\d{1,4}))$/;
 
@@ -22,7 +22,7 @@ export const isDateLiteral = (value: unknown): value is string => {
 
 const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d));
 
-function startOf(period: (typeof PERIODS)[number], t: Date): Date {
+function startOf(period: Period, t: Date): Date {
   const y = t.getUTCFullYear();
   const m = t.getUTCMonth();
   if (period === 'year') return day(y, 0, 1);
@@ -32,7 +32,7 @@ function startOf(period: (typeof PERIODS)[number], t: Date): Date {
   return day(y, m, t.getUTCDate() - weekday);
 }
 
-function add(period: 'day' | (typeof PERIODS)[number], t: Date, n: number): Date {
+function add(period: 'day' | Period, t: Date, n: number): Date {
   const y = t.getUTCFullYear();
   const m = t.getUTCMonth();
   const d = t.getUTCDate();
@@ -51,7 +51,7 @@ export function dateLiteralRange(literal: string, now: Date = new Date()): DateR
   if (m[1] === 'yesterday') return { start: add('day', today, -1), end: today };
   if (m[1] === 'tomorrow') return { start: add('day', today, 1), end: add('day', today, 2) };
   if (m[2]) {
-    const period = m[3] as (typeof PERIODS)[number];
+    const period = m[3] as Period;
     const shift = m[2] === 'this' ? 0 : m[2] === 'last' ? -1 : 1;
     const start = add(period, startOf(period, today), shift);
     return { start, end: add(period, start, 1) };

@@ -16,10 +16,14 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: string): void {
   switch (node.kind) {
     case 'and':
-      qb.where((sub) => node.items.forEach((item) => sub.andWhere((inner) => applyFilter(inner, item, alias))));
+      qb.where((sub) => {
+        for (const item of node.items) sub.andWhere((inner) => applyFilter(inner, item, alias));
+      });
       return;
     case 'or':
-      qb.where((sub) => node.items.forEach((item) => sub.orWhere((inner) => applyFilter(inner, item, alias))));
+      qb.where((sub) => {
+        for (const item of node.items) sub.orWhere((inner) => applyFilter(inner, item, alias));
+      });
       return;
     case 'not':
       qb.whereNot((sub) => applyFilter(sub, node.item, alias));
@@ -38,8 +42,13 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
   const literalBounds = (literal: string) => rangeOf(temporal!, literal);
   switch (op) {
     case 'isNull':
-      if (value) columns.forEach((x) => qb.whereNull(x));
-      else qb.where((sub) => columns.forEach((x) => sub.orWhereNotNull(x)));
+      if (value) {
+        for (const x of columns) qb.whereNull(x);
+      } else {
+        qb.where((sub) => {
+          for (const x of columns) sub.orWhereNotNull(x);
+        });
+      }
       return;
     case 'eq':
       if (lit(value)) {
@@ -50,7 +59,9 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
     case 'ne':
       if (lit(value)) {
         const [start, end] = literalBounds(value);
-        qb.where((sub) => sub.whereNull(c).orWhere(c, '<', start).orWhere(c, '>=', end));
+        qb.where((sub) => {
+          sub.whereNull(c).orWhere(c, '<', start).orWhere(c, '>=', end);
+        });
       } else qb.whereRaw('?? is distinct from ?', [c, value as Knex.Value]);
       return;
     // A date literal is a range: after it means from its end, up to it means before its end.
@@ -84,8 +95,10 @@ export function applyFilter(qb: Knex.QueryBuilder, node: FilterNode, alias: stri
       else qb.whereIn(c, value as Knex.Value[]);
       return;
     case 'nin':
-      if (multi) qb.where((sub) => sub.whereNull(c).orWhereRaw('not (?? && ?::text[])', [c, value as string[]]));
-      else qb.where((sub) => sub.whereNull(c).orWhereNotIn(c, value as Knex.Value[]));
+      qb.where((sub) => {
+        if (multi) sub.whereNull(c).orWhereRaw('not (?? && ?::text[])', [c, value as string[]]);
+        else sub.whereNull(c).orWhereNotIn(c, value as Knex.Value[]);
+      });
       return;
     case 'contains':
       if (multi) qb.whereRaw('?? @> ?::text[]', [c, value as string[]]);

@@ -175,6 +175,7 @@ function checkCompiledSql(object: CompiledObject, tree: FilterNode): { sql: stri
 // Values of each field type, valid ones (property 3) and a hostile mix (properties 1 and 2)
 
 const INT4 = { min: -2147483648, max: 2147483647 };
+// eslint-disable-next-line no-control-regex -- NUL is what Postgres cannot store
 const storable = (s: string) => !/\u0000|[\ud800-\udfff]/.test(s);
 const anyText = fc.oneof(
   fc.string({ maxLength: 40 }),

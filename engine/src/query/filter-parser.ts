@@ -133,7 +133,7 @@ export function parseFilter(object: CompiledObject, input: unknown, resolve?: Re
       return field && { field };
     });
   if (input === undefined || input === null || input === '') return undefined;
-  let raw = input;
+  let raw: unknown = input;
   if (typeof input === 'string') {
     try {
       raw = JSON.parse(input);

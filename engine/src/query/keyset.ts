@@ -53,7 +53,7 @@ export function parseSort(object: CompiledObject, input: unknown, resolve?: Reso
       }
       const notNull = isSystem(field) && !resolved?.alias && NOT_NULL_SYSTEM.has(field.name);
       const key: SortKey = {
-        column: field.columns[0]!,
+        column: field.columns[0],
         desc,
         ...(resolved?.alias ? { alias: resolved.alias } : {}),
         ...(notNull ? { notNull } : {}),
@@ -95,7 +95,7 @@ export function decodeCursor(keys: SortKey[], cursor: unknown): unknown[] | unde
   if (typeof cursor !== 'string' || cursor.length > 4000) throw refuse();
   let parsed: { s?: unknown; v?: unknown };
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
     throw refuse();
   }
@@ -110,7 +110,7 @@ export function decodeCursor(keys: SortKey[], cursor: unknown): unknown[] | unde
     !UUID.test(String(parsed.v[parsed.v.length - 1]))
   )
     throw refuse();
-  return parsed.v;
+  return parsed.v as unknown[];
 }
 
 /** Rows strictly after the cursor position, in the sort order. */
@@ -128,7 +128,10 @@ export function applyKeyset(qb: Knex.QueryBuilder, keys: SortKey[], values: unkn
         if (!key.desc) {
           // ascending, nulls last: after v come larger values, then nulls
           if (v === null) branch.whereRaw('false');
-          else branch.where((s) => s.where(col(key), '>', v as Knex.Value).orWhereNull(col(key)));
+          else
+            branch.where((s) => {
+              s.where(col(key), '>', v as Knex.Value).orWhereNull(col(key));
+            });
         } else if (v === null) {
           // descending, nulls first: after the nulls come all values
           branch.whereNotNull(col(key));

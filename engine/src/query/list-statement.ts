@@ -51,7 +51,7 @@ export function listStatement(plan: ListPlan, ctx: StatementContext): Knex.SqlNa
   const pageOf = (q: Knex.QueryBuilder) => {
     q.select(single ? `${ALIAS}.*` : `${ALIAS}.id as _id`);
     selectSortValues(knex, q, sort, ALIAS); // exact text values for the cursor: _k0, _k1 …
-    sort.forEach((k, i) => q.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`));
+    for (const [i, k] of sort.entries()) q.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`);
     if (plan.after) applyKeyset(q, sort, plan.after, ALIAS);
     applySort(q, sort, ALIAS);
     return q.limit(limit + 1);
@@ -67,7 +67,7 @@ export function listStatement(plan: ListPlan, ctx: StatementContext): Knex.SqlNa
           .as('_u'),
       );
   if (!single) {
-    sort.forEach((k, i) => pageQb.orderBy(`_u._s${i}`, k.desc ? 'desc' : 'asc'));
+    for (const [i, k] of sort.entries()) pageQb.orderBy(`_u._s${i}`, k.desc ? 'desc' : 'asc');
     pageQb.limit(limit + 1);
   }
   if (plan.session) pageQb.whereRaw(SESSION_HOLDS);
@@ -79,7 +79,9 @@ export function listStatement(plan: ListPlan, ctx: StatementContext): Knex.SqlNa
   qb.select(
     knex.raw('? as _json', [knex.raw(json.sql, json.bindings as Knex.RawBinding[])]),
     ...sort.map((_k, i) => `${page}._k${i}`),
-  ).rowNumber('_n', (w) => sort.forEach((k, i) => w.orderBy(`${page}._s${i}`, k.desc ? 'desc' : 'asc')));
+  ).rowNumber('_n', (w) => {
+    for (const [i, k] of sort.entries()) w.orderBy(`${page}._s${i}`, k.desc ? 'desc' : 'asc');
+  });
   const answer = knex
     .from(qb.as('_r'))
     .select(

@@ -61,7 +61,7 @@ export class PathResolver {
       const condition = visible?.(j);
       qb.leftJoin(`${schema}.${j.target.table} as ${j.alias}`, (on) => {
         on.on(`${j.alias}.id`, '=', `${alias}.${j.lookup.columns[0]}`).andOnNull(`${j.alias}.deleted_at`);
-        if (condition) on.andOn(qb.client.raw(condition.sql, condition.bindings));
+        if (condition) on.andOn(qb.client.raw(condition.sql, condition.bindings) as Knex.Raw);
       });
     }
   }

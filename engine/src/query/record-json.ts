@@ -97,7 +97,7 @@ const renderings = new WeakMap<CompiledObject, Map<string, SqlFragment>>();
 /** recordJsonSql of the object's own fields (no expansions), remembered per alias and field set. */
 export function recordJson(object: CompiledObject, alias: string, only?: ReadonlySet<string>): SqlFragment {
   let byKey = renderings.get(object);
-  if (!byKey) renderings.set(object, (byKey = new Map()));
+  if (!byKey) renderings.set(object, (byKey = new Map<string, SqlFragment>()));
   const key = `${alias}:${fieldsKey(only)}`;
   let json = byKey.get(key);
   if (!json) {

@@ -246,7 +246,7 @@ export class BulkUpdater {
 /** `version` acts as If-Match: a row naming a version the record has moved past is refused as stale. */
 function staleVersion(version: unknown, now: number): FieldError[] {
   if (version === undefined) return [];
-  if (!Number.isInteger(version) || (version as number) < 1)
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
     return [{ field: 'version', code: 'type', message: "version is the record's version number, as read" }];
   if (version !== now)
     return [

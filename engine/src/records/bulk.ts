@@ -87,7 +87,7 @@ export function parseBulkRequest(object: CompiledObject, body: unknown, access: 
   if (upsertOn !== undefined) checkUpsertOn(object, upsertOn, '/upsertOn', access);
   return {
     records: records as Row[],
-    ...(upsertOn ? { upsertOn: upsertOn as string } : {}),
+    ...(upsertOn ? { upsertOn } : {}),
     allOrNone: allOrNone !== false,
   };
 }
@@ -212,9 +212,9 @@ export class BulkWriter {
             updated_at: trx.fn.now(),
             updated_by: caller.userId,
           })
-          .returning('*');
-        touched.push(current, updated);
-        changes.push([current, updated]);
+          .returning<Row[]>('*');
+        touched.push(current, updated!);
+        changes.push([current, updated!]);
         results[index] = { index, ok: true, id: current.id as string, created: false };
       } else {
         const id = uuidv7();
@@ -261,7 +261,7 @@ export class BulkWriter {
       changes.map(([before, after]) => [toRecord(object, before), toRecord(object, after)]),
       caller,
     );
-    const ok = results.filter((r) => r.ok) as Extract<BulkRowResult, { ok: true }>[];
+    const ok = results.filter((r) => r.ok);
     return {
       created: ok.filter((r) => r.created).length,
       updated: ok.filter((r) => !r.created).length,
@@ -300,7 +300,7 @@ export class BulkWriter {
     for (const keys of chunks([...seen.keys()], 1000)) {
       const rows: Row[] = await this.table(object, trx)
         .select(selectColumns(object))
-        .select(
+        .select<Row[]>(
           trx.raw('? as _can_edit', [editable ? trx.raw(editable.sql, editable.bindings as Knex.RawBinding[]) : true]),
         )
         .whereIn(field.columns[0]!, keys as Knex.Value[])
@@ -365,7 +365,7 @@ export async function uniqueClashes(
     for (const values of chunks([...owners.keys()], 1000)) {
       const taken: Row[] = await table
         .clone()
-        .select('id', column)
+        .select<Row[]>('id', column)
         .whereIn(column, values as Knex.Value[])
         .whereNull('deleted_at');
       for (const row of taken) {

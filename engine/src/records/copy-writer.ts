@@ -23,7 +23,7 @@ type Row = Record<string, unknown>;
 export type RowWriteMethod = 'copy' | 'insert';
 
 /** node-postgres' own parameter serialiser (arrays, dates, JSON objects), so both paths agree. */
-const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils
+const prepareValue = (pg as unknown as { utils: { prepareValue: (value: unknown) => string | Buffer | null } }).utils
   .prepareValue;
 /** The system columns a new row is given in Node; the others come from column defaults. */
 const SYSTEM_UUID_COLUMNS = ['id', 'owner_id', 'created_by', 'updated_by'];
@@ -80,7 +80,7 @@ function columnsOf(object: CompiledObject): TableColumns {
 
 /** Embedded PGlite: no COPY FROM STDIN over its socket, and a single connection. */
 export async function serverIsPGlite(knex: Knex): Promise<boolean> {
-  const { rows } = await knex.raw('select version() as version');
+  const { rows } = await knex.raw<{ rows: [{ version: string }] }>('select version() as version');
   return String(rows[0].version).includes('PGlite');
 }
 
@@ -89,7 +89,7 @@ const HISTORY_BATCH = 20_000;
 
 export class RowWriter {
   private inFlight: Promise<void> | undefined;
-  private failure: unknown;
+  private failure: { error: unknown } | undefined;
   /** Records written whose `created` history entries are still to be written. */
   private history: { trx: Knex.Transaction; object: CompiledObject; caller: Caller; ids: string[] } | undefined;
 
@@ -142,7 +142,7 @@ export class RowWriter {
         () => history && recordEvents(history.trx, this.schema, history.object, history.ids, 'created', history.caller),
       )
       .catch((e) => {
-        this.failure ??= e;
+        this.failure ??= { error: e };
       });
     if (!this.pipelined) await this.settle();
   };
@@ -173,7 +173,7 @@ export class RowWriter {
   private async settle(): Promise<void> {
     if (this.inFlight) await this.inFlight;
     this.inFlight = undefined;
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure) throw this.failure.error;
   }
 
   private table(object: CompiledObject): string {

@@ -30,7 +30,7 @@ function read(text: string, cuts: number[] = [], max = 1_000_000): string[][] | 
 
 function reference(text: string): string[][] | Error {
   try {
-    return parse(text, OPTIONS) as string[][];
+    return parse(text, OPTIONS);
   } catch (e) {
     return e as Error;
   }

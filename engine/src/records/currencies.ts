@@ -30,8 +30,10 @@ export class CurrencyService {
   }
 
   async load(): Promise<void> {
-    const row = await this.knex(`${this.schema}._settings`).where({ key: 'corporateCurrency' }).first('value');
-    if (row) this.corporateCode = row.value as string;
+    const row = await this.knex(`${this.schema}._settings`)
+      .where({ key: 'corporateCurrency' })
+      .first<{ value: string } | undefined>('value');
+    if (row) this.corporateCode = row.value;
   }
 
   async setCorporate(code: unknown): Promise<string> {

@@ -159,7 +159,7 @@ export async function readHistory(
       (r: Row) =>
         r.field === null ||
         r.field === 'owner_id' ||
-        access.canReadField(object.def.apiName, String(r.field).split('__')[0]!),
+        access.canReadField(object.def.apiName, (r.field as string).split('__')[0]!),
     )
     .map((r: Row) => ({
       at: new Date(r.at as string).toISOString(),

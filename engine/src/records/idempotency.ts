@@ -27,7 +27,7 @@ export async function idempotent<T>(
     await trx.raw('select pg_advisory_xact_lock(hashtext(?), hashtext(?))', [`${schema}:${userId}`, key]);
     const previous = await trx(`${schema}._idempotency`)
       .where({ user_id: userId, key })
-      .first('request_hash', 'response');
+      .first<{ request_hash: string; response: unknown } | undefined>('request_hash', 'response');
     if (previous) {
       if (previous.request_hash !== hash) {
         throw new Problem('idempotency-key-reused', 'this Idempotency-Key was used for a different request', [

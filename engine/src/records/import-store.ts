@@ -62,8 +62,8 @@ export class ImportStore {
   }
 
   async insert(values: Row): Promise<ImportJob> {
-    const [row] = await this.knex(this.jobs).insert(values).returning('*');
-    return toJob(row);
+    const [row] = await this.knex(this.jobs).insert(values).returning<Row[]>('*');
+    return toJob(row!);
   }
 
   /** A job by id; with `createdBy`, only that user's job (another's reads as missing). */
@@ -71,7 +71,7 @@ export class ImportStore {
     const row = UUID.test(id)
       ? await this.knex(this.jobs)
           .where({ id, ...(createdBy ? { created_by: createdBy } : {}) })
-          .first()
+          .first<Row | undefined>()
       : undefined;
     if (!row) throw notFound(`import ${id} does not exist`);
     return toJob(row);
@@ -85,17 +85,19 @@ export class ImportStore {
     const job = UUID.test(id)
       ? await this.knex(this.jobs)
           .where({ id, ...(createdBy ? { created_by: createdBy } : {}) })
-          .first('headers')
+          .first<{ headers: string[] } | undefined>('headers')
       : undefined;
     if (!job) throw notFound(`import ${id} does not exist`);
     const knex = this.knex;
     const table = this.errorRows;
     // Rows with more cells than the header get extra columns, so the report stays rectangular.
-    const headers = job.headers as string[];
-    const [{ widest }] = await knex(table)
-      .where({ job_id: id })
-      .select(knex.raw('coalesce(max(jsonb_array_length(cells)), 0)::int as widest'));
-    const width = Math.max(headers.length, widest as number);
+    const headers = job.headers;
+    const { widest } = (
+      await knex(table)
+        .where({ job_id: id })
+        .select<{ widest: number }[]>(knex.raw('coalesce(max(jsonb_array_length(cells)), 0)::int as widest'))
+    )[0]!;
+    const width = Math.max(headers.length, widest);
     const extra = Array.from({ length: width - headers.length }, (_, i) => `(extra ${i + 1})`);
     async function* chunks(): AsyncGenerator<string> {
       yield csvLine(['row', 'fields', 'errors', ...headers, ...extra].map(textCell));
@@ -185,6 +187,7 @@ export class ImportStore {
 }
 
 /** NUL cannot be stored in jsonb; the report shows U+FFFD in its place. */
+// eslint-disable-next-line no-control-regex -- NUL is the character being replaced
 const storable = (text: string) => text.replace(/\u0000/g, '\ufffd');
 
 function toJob(row: Row): ImportJob {

@@ -57,12 +57,14 @@ type Row = Record<string, unknown>;
  * Thrown inside the allOrNone transaction to roll it back once a row is found bad: the batch,
  * its bad rows, and its rows still to check.
  */
-class RowsRefused {
+class RowsRefused extends Error {
   constructor(
     readonly batch: Batch,
     readonly bad: BadRow[],
     readonly unchecked: (CsvRow & { body: Row })[],
-  ) {}
+  ) {
+    super('rows refused');
+  }
 }
 /** Thrown by a run when the engine is shutting down. */
 export class Stopping extends Error {}

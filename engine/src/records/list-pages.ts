@@ -119,7 +119,11 @@ export class ListPages {
       return Number(row?.n ?? 0);
     }
     const { sql, bindings } = counted.select(this.knex.raw('1')).toSQL();
-    const explained = await this.knex.raw('explain (format json) ' + sql, bindings);
+    // EXPLAIN (FORMAT JSON) answers one row holding a one-element array.
+    const explained = await this.knex.raw<{ rows: [{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }] }>(
+      'explain (format json) ' + sql,
+      bindings,
+    );
     return Math.round(Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
   }
 }

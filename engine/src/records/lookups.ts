@@ -50,7 +50,7 @@ export async function missingReferences(
       const target = object.fields.get(name)!.def.target;
       if (value === null || value === undefined || !target) continue;
       if (!found.get(target)!.has(value as string))
-        errors[i]!.push({ field: name, code: 'reference', message: `no ${target} with id ${String(value)}` });
+        errors[i]!.push({ field: name, code: 'reference', message: `no ${target} with id ${value as string}` });
     }
   });
   return errors;

@@ -203,7 +203,7 @@ export class RecordsService {
     };
     const statement = recordReadStatement(this.schema, object, read);
     const [row] = trx
-      ? ((await trx.raw(statement.sql, statement.bindings as Knex.RawBinding[])).rows as RecordReadRow[])
+      ? (await trx.raw<{ rows: RecordReadRow[] }>(statement.sql, statement.bindings as Knex.RawBinding[])).rows
       : await runNative<RecordReadRow>(this.knex, nativeFor(this.knex, object, recordReadKey(read), statement));
     if (row?.session === false) throw new SessionUnverified();
     if (!row || row._version === null) throw notFound(`${object.def.apiName} ${id} does not exist`);
@@ -233,7 +233,7 @@ export class RecordsService {
         if (db === this.knex)
           return (await runNative<Row>(db, nativeInsert(db, this.schema, object, columns, ownerId, only, caller)))[0]!;
         const statement = insertStatement(this.schema, object, columns, ownerId, only, true, caller);
-        return (await db.raw(statement.sql, statement.bindings as Knex.RawBinding[])).rows[0] as Row;
+        return (await db.raw<{ rows: [Row] }>(statement.sql, statement.bindings as Knex.RawBinding[])).rows[0];
       } catch (e) {
         throw translateDbError(object, e);
       }
@@ -333,9 +333,9 @@ export class RecordsService {
             updated_at: trx.fn.now(),
             updated_by: caller.userId,
           })
-          .returning(selectColumns(object));
-        await this.touchRollups(trx, object, [current, updated]);
-        const record = toRecord(object, updated);
+          .returning<Row[]>(selectColumns(object));
+        await this.touchRollups(trx, object, [current, updated!]);
+        const record = toRecord(object, updated!);
         await recordChanges(trx, this.schema, object, existing, record, caller);
         return { version: record.version as number, json: JSON.stringify(redact(object, record, caller.access)) };
       } catch (e) {
@@ -392,7 +392,9 @@ export class RecordsService {
         if (isRelation(field.def)) values.set(name, row[field.columns[0]!] ?? null);
       }
       // As text: a JS Date would drop the microseconds the cascade's children are matched by.
-      const [{ stamp }] = await this.table(object, trx).where({ id }).select(trx.raw('deleted_at::text as stamp'));
+      const { stamp } = (
+        await this.table(object, trx).where({ id }).select<{ stamp: string }[]>(trx.raw('deleted_at::text as stamp'))
+      )[0]!;
       try {
         await this.checkLookups(object, values, trx);
         await restoreWithChildren({ trx, schema: this.schema, metadata: this.metadata(), caller }, object, [id], stamp);
@@ -442,7 +444,9 @@ export class RecordsService {
   }
 
   private async checkOwner(trx: Knex.Transaction, owner: string): Promise<void> {
-    const user = await trx(`${this.schema}._users`).where({ id: owner, active: true }).first('id');
+    const user = await trx(`${this.schema}._users`)
+      .where({ id: owner, active: true })
+      .first<{ id: string } | undefined>('id');
     if (!user)
       throw invalid('the new owner is not an active user', [
         { field: 'owner_id', code: 'reference', message: `no active user ${owner}` },

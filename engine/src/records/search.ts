@@ -88,7 +88,9 @@ export async function search(
         )
         .whereNull('r.deleted_at')
         .whereRaw(restrict?.sql ?? 'true', (restrict?.bindings ?? []) as Knex.RawBinding[])
-        .where((w) => columns.forEach((c) => w.orWhereRaw("?? ilike ? escape '\\'", [`r.${c}`, pattern])))
+        .where((w) => {
+          for (const c of columns) w.orWhereRaw("?? ilike ? escape '\\'", [`r.${c}`, pattern]);
+        })
         .orderBy('score', 'desc')
         .limit(perObject),
     );

@@ -99,7 +99,7 @@ function compile(node: unknown, path: string, scope: Scope, depth: number): Comp
   if (keys.length !== 1) throw new FormulaFailure(path, 'an operation is an object with exactly one key');
   const op = keys[0]!;
   const raw = (node as Record<string, unknown>)[op];
-  const args = Array.isArray(raw) ? raw : [raw];
+  const args: unknown[] = Array.isArray(raw) ? raw : [raw];
   const at = `${path}/${op}`;
   const sub = (i: number) => compile(args[i], `${at}/${i}`, scope, depth + 1);
   const all = () => args.map((_, i) => sub(i));

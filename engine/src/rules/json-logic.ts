@@ -95,7 +95,7 @@ export function checkLogic(expression: unknown): LogicCheck {
     }
     const args = (node as Record<string, unknown>)[op];
     if (op === 'var' && !scoped) {
-      const name = Array.isArray(args) ? args[0] : args;
+      const name: unknown = Array.isArray(args) ? args[0] : args;
       if (typeof name === 'string' && name !== '') vars.add(name.split('.')[0]!);
       else if (typeof name !== 'number') errors.push({ path, message: 'var needs a field name' });
     }

@@ -22,7 +22,9 @@ export interface StepResult {
 }
 
 async function count(trx: Knex.Transaction, sql: string, bindings: readonly Knex.RawBinding[]): Promise<number> {
-  const { rows } = await trx.raw('select count(*)::int as n from (?) x', [trx.raw(sql, bindings)]);
+  const { rows } = await trx.raw<{ rows: [{ n: number }] }>('select count(*)::int as n from (?) x', [
+    trx.raw(sql, bindings),
+  ]);
   return rows[0].n;
 }
 

@@ -42,20 +42,22 @@ export const TAG = 'tessera:';
 function parseTag(comment: string | null): Record<string, unknown> | undefined {
   if (!comment?.startsWith(TAG)) return undefined;
   try {
-    return JSON.parse(comment.slice(TAG.length));
+    return JSON.parse(comment.slice(TAG.length)) as Record<string, unknown>;
   } catch {
     return undefined;
   }
 }
 
 export async function readCatalog(db: Knex | Knex.Transaction, schema: string): Promise<Catalog> {
-  const rows = (await db.raw(TABLES_SQL, [schema])).rows as {
-    table_name: string;
-    table_comment: string;
-    column_name: string;
-    sql_type: string;
-    column_comment: string | null;
-  }[];
+  const { rows } = await db.raw<{
+    rows: {
+      table_name: string;
+      table_comment: string;
+      column_name: string;
+      sql_type: string;
+      column_comment: string | null;
+    }[];
+  }>(TABLES_SQL, [schema]);
   const tables = new Map<string, CatalogTable>();
   for (const row of rows) {
     let table = tables.get(row.table_name);
@@ -82,13 +84,15 @@ export async function readCatalog(db: Knex | Knex.Transaction, schema: string): 
       generatedHash: typeof tag?.g === 'string' ? tag.g : undefined,
     });
   }
-  for (const row of (await db.raw(CONSTRAINTS_SQL, [schema, schema])).rows as {
-    table_name: string;
-    name: string;
-    column_name: string | null;
-  }[]) {
+  const constraints = await db.raw<{ rows: { table_name: string; name: string; column_name: string | null }[] }>(
+    CONSTRAINTS_SQL,
+    [schema, schema],
+  );
+  for (const row of constraints.rows) {
     tables.get(row.table_name)?.constraints.set(row.name, row.column_name);
   }
-  const sequences = new Set(((await db.raw(SEQUENCES_SQL, [schema])).rows as { name: string }[]).map((r) => r.name));
+  const sequences = new Set(
+    (await db.raw<{ rows: { name: string }[] }>(SEQUENCES_SQL, [schema])).rows.map((r) => r.name),
+  );
   return { tables: [...tables.values()], sequences };
 }

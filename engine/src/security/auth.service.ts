@@ -84,7 +84,31 @@ class UnknownAccounts {
 const PRINCIPAL_COLUMNS = `u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, u.grants_stamp,
   array(select m.group_name from ??._group_members m where m.user_id = u.id order by 1) as groups`;
 
-const toPrincipal = (row: Record<string, any>, via: Principal['via']): Principal => ({
+/** A row of PRINCIPAL_COLUMNS; grants_stamp is a bigint, which the driver hands over as text. */
+interface PrincipalRow {
+  id: string;
+  email: string;
+  name: string;
+  is_admin: boolean;
+  role: string | null;
+  permission_sets: string[] | null;
+  grants_stamp: string;
+  groups: string[] | null;
+}
+
+/** What a password login reads of a _users row. */
+interface LoginRow {
+  id: string;
+  email: string;
+  name: string;
+  is_admin: boolean;
+  active: boolean;
+  password_hash: string;
+  failed_logins: number;
+  locked_until: Date | null;
+}
+
+const toPrincipal = (row: PrincipalRow, via: Principal['via']): Principal => ({
   id: row.id,
   email: row.email,
   name: row.name,
@@ -153,7 +177,7 @@ export class AuthService {
     this.ipLimiter.check(ip);
     if (typeof email !== 'string' || typeof password !== 'string') throw loginFailed('e-mail or password is wrong');
     const address = email.trim().toLowerCase();
-    const user = await this.users().where({ email: address }).first();
+    const user = await this.users().where({ email: address }).first<LoginRow | undefined>();
     // An e-mail nobody has locks like an account does, so a 429 does not reveal which exist.
     const lockedUntil = user
       ? user.locked_until
@@ -246,7 +270,7 @@ export class AuthService {
    */
   async authenticate(token: string): Promise<Principal> {
     const hash = sha256(token);
-    const rows = await runQuery<Record<string, any>>(
+    const rows = await runQuery<PrincipalRow & { token_name: string | null }>(
       this.knex,
       `
       select ?, s.name as token_name
@@ -290,11 +314,10 @@ export class AuthService {
   /** A user's principal without a session (access explanations). Inactive users have no access at all. */
   async principalOf(userId: string): Promise<Principal | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined;
-    const { rows } = await this.knex.raw('select ?, u.active from ??._users u where u.id = ?', [
-      this.principalColumns(),
-      this.schema,
-      userId,
-    ]);
+    const { rows } = await this.knex.raw<{ rows: (PrincipalRow & { active: boolean })[] }>(
+      'select ?, u.active from ??._users u where u.id = ?',
+      [this.principalColumns(), this.schema, userId],
+    );
     const row = rows[0];
     if (!row) return undefined;
     const principal = toPrincipal(row, 'session');

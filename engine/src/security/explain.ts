@@ -21,6 +21,15 @@ export interface AccessGrant {
   detail?: string;
 }
 
+/** The record's owner and the three verdicts; requireRecord has made sure the record exists. */
+interface RecordAccessRow {
+  owner_id: string | null;
+  owner_role: string | null;
+  can_read: boolean;
+  can_edit: boolean;
+  can_full: boolean;
+}
+
 export async function explainAccess(
   deps: { knex: Knex; schema: string; compiled: CompiledMetadata; requireRecord: RequireRecord; auth: AuthService },
   objectName: string,
@@ -43,7 +52,7 @@ export async function explainAccess(
   const row = await knex(`${schema}.${object.table} as r`)
     .where('r.id', id)
     .leftJoin(`${schema}._users as o`, 'o.id', 'r.owner_id')
-    .first('r.owner_id', 'o.role as owner_role', flag('read'), flag('edit'), flag('full'));
+    .first<RecordAccessRow>('r.owner_id', 'o.role as owner_role', flag('read'), flag('edit'), flag('full'));
 
   const grants: AccessGrant[] = [];
   const sharing = object.def.sharing?.default ?? 'private';
@@ -61,8 +70,10 @@ export async function explainAccess(
     });
   const shares = await knex(`${schema}._record_shares`)
     .where({ object_id: object.def.id, record_id: id })
-    .where((w) => w.where('user_id', principal.id).orWhereIn('group_name', principal.groups))
-    .select('access', 'group_name');
+    .where((w) => {
+      w.where('user_id', principal.id).orWhereIn('group_name', principal.groups);
+    })
+    .select<{ access: AccessGrant['access']; group_name: string | null }[]>('access', 'group_name');
   for (const s of shares)
     grants.push({
       access: s.access,
@@ -77,7 +88,9 @@ export async function explainAccess(
     // question marks characters rather than knex bindings.
     const hit = await knex(`${schema}.${object.table} as r`)
       .where('r.id', id)
-      .first(knex.raw('coalesce(?, false) as hit', [knex.raw(sql.replace(/\?/g, '\\?'))]));
+      .first<{ hit: boolean } | undefined>(
+        knex.raw('coalesce(?, false) as hit', [knex.raw(sql.replace(/\?/g, '\\?'))]),
+      );
     if (hit?.hit) grants.push({ access: rule.access, reason: 'sharingRule', detail: rule.apiName });
   }
   return {

@@ -84,7 +84,7 @@ const cache = new WeakMap<CompiledMetadata, Map<string, Grants>>();
 /** mergeGrants, remembered per release: requests of users with the same sets share one result. */
 export function grantsFor(compiled: CompiledMetadata, setNames: readonly string[]): Grants {
   let byKey = cache.get(compiled);
-  if (!byKey) cache.set(compiled, (byKey = new Map()));
+  if (!byKey) cache.set(compiled, (byKey = new Map<string, Grants>()));
   const key = [...setNames].sort().join(',');
   let grants = byKey.get(key);
   if (!grants) byKey.set(key, (grants = mergeGrants(compiled, setNames)));

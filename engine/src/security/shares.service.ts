@@ -57,7 +57,9 @@ export class SharesService {
     if (body.userId !== undefined) {
       const user =
         typeof body.userId === 'string' && /^[0-9a-f-]{36}$/i.test(body.userId)
-          ? await this.knex(`${this.schema}._users`).where({ id: body.userId, active: true }).first('id')
+          ? await this.knex(`${this.schema}._users`)
+              .where({ id: body.userId, active: true })
+              .first<{ id: string } | undefined>('id')
           : undefined;
       if (!user) errors.push({ field: 'userId', code: 'reference', message: 'the id of an active user' });
     }
@@ -71,8 +73,8 @@ export class SharesService {
       access: body.access,
       created_by: caller.userId,
     };
-    const [saved] = await this.table().insert(row).returning('*');
-    return shape(saved);
+    const [saved] = await this.table().insert(row).returning<Record<string, unknown>[]>('*');
+    return shape(saved!);
   }
 
   async remove(objectName: string, id: string, shareId: string, caller: Caller): Promise<void> {

@@ -62,7 +62,9 @@ export class UsersService {
     const qb = this.users().orderBy('name').limit(limit).select('*');
     if (typeof query.q === 'string' && query.q !== '') {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.where((w) => w.whereILike('name', like).orWhereILike('email', like));
+      qb.where((w) => {
+        w.whereILike('name', like).orWhereILike('email', like);
+      });
     }
     const rows = await qb;
     const groups = await this.groupsOf(rows.map((r: Row) => r.id as string));
@@ -146,7 +148,7 @@ export class UsersService {
       if (body.permissionSets !== undefined) patch.permission_sets = body.permissionSets;
       if (body.active !== undefined) patch.active = body.active;
       if (body.isAdmin !== undefined) patch.is_admin = body.isAdmin;
-      if (body.password !== undefined) patch.password_hash = await hash(body.password as string);
+      if (body.password !== undefined) patch.password_hash = await hash(body.password);
       await this.users(trx).where({ id }).update(patch);
       if (body.groups !== undefined) await this.setGroups(trx, id, body.groups);
       // A new password or a deactivation ends every session the user has, API tokens included.
@@ -159,7 +161,7 @@ export class UsersService {
 
   private async find(db: Knex | Knex.Transaction, id: string, lock = false): Promise<Row> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`user ${id} does not exist`);
-    const qb = this.users(db).where({ id }).first('*');
+    const qb = this.users(db).where({ id }).first<Row | undefined>('*');
     if (lock) qb.forUpdate();
     const row = await qb;
     if (!row) throw notFound(`user ${id} does not exist`);
@@ -172,7 +174,7 @@ export class UsersService {
     const rows = await db(`${this.schema}._group_members`)
       .whereIn('user_id', ids)
       .orderBy('group_name')
-      .select('user_id', 'group_name');
+      .select<{ user_id: string; group_name: string }[]>('user_id', 'group_name');
     for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.group_name]);
     return out;
   }

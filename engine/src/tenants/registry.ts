@@ -119,7 +119,7 @@ export class TenantRegistry {
     try {
       const tenant = await this.get(name, {
         email: input.adminEmail.trim().toLowerCase(),
-        password: (input.adminPassword as string | undefined) ?? generated,
+        password: input.adminPassword ?? generated,
       });
       return {
         tenant,

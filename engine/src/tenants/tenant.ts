@@ -38,9 +38,9 @@ export interface Tenant {
   users: UsersService;
   shares: SharesService;
   views: UserViewsService;
-  search(input: SearchInput, access: Access): Promise<SearchHit[]>;
+  search: (input: SearchInput, access: Access) => Promise<SearchHit[]>;
   /** Who may do what to one record, and why (GET …/{id}/access). */
-  explain(object: string, id: string, userId: unknown, caller: Caller): ReturnType<typeof explainAccess>;
+  explain: (object: string, id: string, userId: unknown, caller: Caller) => ReturnType<typeof explainAccess>;
 }
 
 export interface OpenOptions {

@@ -110,8 +110,8 @@ export class UserViewsService {
           label: input.label,
           definition: JSON.stringify(definition),
         })
-        .returning(COLUMNS);
-      return saved as Row;
+        .returning<Row[]>(COLUMNS);
+      return saved!;
     });
     return this.shape(ctx, row);
   }
@@ -149,8 +149,8 @@ export class UserViewsService {
       const [saved] = await this.mine(trx, ctx.object, access)
         .where({ id })
         .update({ label, definition: JSON.stringify(definition), updated_at: trx.fn.now() })
-        .returning(COLUMNS);
-      return saved as Row;
+        .returning<Row[]>(COLUMNS);
+      return saved!;
     });
     return this.shape(ctx, row);
   }
@@ -163,9 +163,11 @@ export class UserViewsService {
 
   /** One of the caller's views of the object; anyone else's answers like a missing one. */
   private async find(db: Knex | Knex.Transaction, ctx: ViewContext, id: string): Promise<Row> {
-    const row = UUID.test(id) ? await this.mine(db, ctx.object, ctx.access).where({ id }).first(COLUMNS) : undefined;
+    const row = UUID.test(id)
+      ? await this.mine(db, ctx.object, ctx.access).where({ id }).first<Row | undefined>(COLUMNS)
+      : undefined;
     if (!row) throw notFound(`saved view ${id} does not exist`);
-    return row as Row;
+    return row;
   }
 
   /** Serialises a user's writes to one object's views, so the cap and the names hold under concurrent requests. */
@@ -176,7 +178,9 @@ export class UserViewsService {
   }
 
   private async assertLabelFree(trx: Knex.Transaction, ctx: ViewContext, access: Access, label: string): Promise<void> {
-    const taken = await this.mine(trx, ctx.object, access).whereRaw('lower(label) = lower(?)', [label]).first('id');
+    const taken = await this.mine(trx, ctx.object, access)
+      .whereRaw('lower(label) = lower(?)', [label])
+      .first<{ id: string } | undefined>('id');
     if (taken)
       throw conflict(`you have a saved view called "${label}" already`, [
         { field: '/label', code: 'unique', message: 'choose another name, or update that view' },

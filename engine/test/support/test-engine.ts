@@ -26,7 +26,12 @@ export interface TestEngine {
   url: string;
   schema: string;
   token: string;
-  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  api: <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<ApiResponse<T>>;
   /** Runs SQL straight against the database, to check what is (not) written. */
   sql<T = any>(text: string, bindings?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;

@@ -19,7 +19,7 @@ export class ApiError extends Error {
   static async from(res: Response): Promise<ApiError> {
     let body: { title?: string; detail?: string; errors?: FieldProblem[] } = {};
     try {
-      body = await res.json();
+      body = (await res.json()) as typeof body;
     } catch {
       /* not JSON: status text only */
     }

@@ -61,6 +61,7 @@ export default function LoginPage() {
             label={t('login.email')}
             rules={[{ required: true, type: 'email', message: t('login.emailRequired') }]}
           >
+            {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the sign-in page is this form; typing starts here */}
             <Input autoComplete="username" autoFocus />
           </Form.Item>
           <Form.Item

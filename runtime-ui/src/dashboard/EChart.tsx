@@ -48,7 +48,7 @@ export default function EChart({
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts>(undefined);
   useEffect(() => {
-    chart.current = echarts.init(box.current!);
+    chart.current = echarts.init(box.current);
     const observer = new ResizeObserver(() => chart.current?.resize());
     observer.observe(box.current!);
     return () => {

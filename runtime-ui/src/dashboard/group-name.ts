@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import type { FieldMeta } from '../api/metadata.api';
 import type { AggregateRow } from '../api/records.api';
 import { valueText } from '../fields/field-ui';
+import { plainText } from '../fields/format';
 
 /**
  * The name of one group on a chart: a date bucket as a date, a picklist value by its label, and
@@ -19,12 +20,12 @@ export function groupName(
   if (raw === null || raw === undefined) return words.none;
   const bucket = key.split(':')[1];
   if (bucket)
-    return dayjs(String(raw)).format(
+    return dayjs(plainText(raw)).format(
       bucket === 'year' ? 'YYYY' : bucket === 'month' || bucket === 'quarter' ? 'YYYY-MM' : 'L',
     );
   if (field?.target) {
     const label = row[`${key}:label`];
     return typeof label === 'string' && label !== '' ? label : words.unnamed;
   }
-  return field ? valueText(field, raw, lng) : String(raw);
+  return field ? valueText(field, raw, lng) : plainText(raw);
 }

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { listRecords } from '../api/records.api';
 import { useMeta } from '../metadata/use-metadata';
 import { useDebounced } from '../search/use-debounced';
+import { plainText } from './format';
 
 interface Props {
   target: string;
@@ -48,8 +49,8 @@ export function LookupSelect({ target, value, onChange, multiple, disabled, id, 
   });
 
   const options = new Map<string, string>();
-  for (const r of chosen.data?.data ?? []) options.set(r.id, String(r[nameField] ?? r.id));
-  for (const r of matches.data?.data ?? []) options.set(r.id, String(r[nameField] ?? r.id));
+  for (const r of chosen.data?.data ?? []) options.set(r.id, plainText(r[nameField] ?? r.id));
+  for (const r of matches.data?.data ?? []) options.set(r.id, plainText(r[nameField] ?? r.id));
 
   return (
     <Select

@@ -31,7 +31,7 @@ export function UserSelect({
       onChange={onChange}
       loading={users.isFetching}
       placeholder={t('lookup.placeholder')}
-      notFoundContent={users.error ? (users.error as Error).message : t('lookup.none')}
+      notFoundContent={users.error ? users.error.message : t('lookup.none')}
       options={(users.data?.data ?? [])
         .filter((u) => u.active !== false)
         .map((u) => ({ value: u.id, label: `${u.name} <${u.email}>` }))}

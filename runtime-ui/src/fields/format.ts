@@ -39,3 +39,10 @@ export function picklistLabel(field: FieldMeta, value: string, lng: string): str
 
 /** The text of rich text (HTML) without its markup. */
 export const htmlText = (html: string) => new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';
+
+/**
+ * A value the API sent, as text, where no field type says how to show it (a record's name, a
+ * group key): what String() gives, but an object as its JSON rather than "[object Object]".
+ */
+export const plainText = (value: unknown): string =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? JSON.stringify(value) : String(value);

@@ -9,6 +9,7 @@ import { useRecord } from '../record/use-record';
 import { NotFound } from '../shell/NotFound';
 import { RecordForm } from './RecordForm';
 import { useUnsavedWarning } from './use-unsaved-warning';
+import { plainText } from '../fields/format';
 
 /** /o/:object/new and /o/:object/:id/edit. `?<lookup>=<id>` pre-fills a new record's parent. */
 export default function RecordFormPage() {
@@ -30,7 +31,7 @@ export default function RecordFormPage() {
 
   if (!obj || (id ? !meta.can(object, 'edit') : !meta.can(object, 'create'))) return <NotFound />;
   if (id && record.error) return <NotFound detail={(record.error as ApiError).display} />;
-  const name = record.data ? String(record.data[obj.nameField] ?? '') : '';
+  const name = record.data ? plainText(record.data[obj.nameField] ?? '') : '';
   const title = id ? t('form.editTitle', { name }) : t('form.newTitle', { object: labelOf(obj.label, i18n.language) });
   const back = () => (id ? navigate(`/o/${object}/${id}`) : navigate(-1));
 
@@ -54,7 +55,7 @@ export default function RecordFormPage() {
           onSaved={(saved) => {
             setDirty(false);
             release();
-            navigate(`/o/${object}/${saved.id}`, { replace: true });
+            void navigate(`/o/${object}/${saved.id}`, { replace: true });
           }}
         />
       )}

@@ -30,7 +30,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.values(value as object).every(isEmpty);
+  if (typeof value === 'object') return Object.values(value).every(isEmpty);
   return false;
 }
 
@@ -51,7 +51,7 @@ function check(value: unknown, schema: RJSFSchema, path: string, m: Messages, ou
     }
     for (const [name, sub] of Object.entries(schema.properties ?? {})) {
       const v = (value as Record<string, unknown>)[name];
-      if (!isEmpty(v) && typeof sub === 'object') check(v, sub as RJSFSchema, `${path}.${name}`, m, out);
+      if (!isEmpty(v) && typeof sub === 'object') check(v, sub, `${path}.${name}`, m, out);
     }
     return;
   }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { useBlocker, type Blocker } from 'react-router';
 
 /**
@@ -8,7 +8,9 @@ import { useBlocker, type Blocker } from 'react-router';
  */
 export function useUnsavedWarning(dirty: boolean): { blocker: Blocker; release: () => void } {
   const guarded = useRef(dirty);
-  guarded.current = dirty;
+  useLayoutEffect(() => {
+    guarded.current = dirty;
+  });
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) => guarded.current && currentLocation.pathname !== nextLocation.pathname,
   );

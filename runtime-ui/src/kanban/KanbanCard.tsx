@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import type { FieldMeta } from '../api/metadata.api';
 import type { RecordData } from '../api/records.api';
 import { FieldValue } from '../fields/FieldValue';
+import { plainText } from '../fields/format';
 
 interface Props {
   object: string;
@@ -44,7 +45,7 @@ export function KanbanCard({ object, record, nameField, details, moveLabel }: Pr
           className="tessera-wrap"
           style={{ fontWeight: 500 }}
         >
-          {String(record[nameField] ?? '')}
+          {plainText(record[nameField] ?? '')}
         </Link>
         {details.map((f) => (
           <Typography.Paragraph key={f.apiName} style={{ margin: 0 }} type="secondary" className="tessera-wrap">

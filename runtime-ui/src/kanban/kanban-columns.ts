@@ -2,6 +2,7 @@ import { useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
 import type { FieldMeta, ObjectMeta } from '../api/metadata.api';
 import { listRecords, type RecordData, type RecordPage } from '../api/records.api';
 import { FIELD_UI } from '../fields/field-ui';
+import { plainText } from '../fields/format';
 
 /**
  * Each kanban column is its own list request (filter: the column's value), read page by page
@@ -35,7 +36,7 @@ export const columnFilter = (by: string, column: string) =>
   column === NONE ? { [by]: { isNull: true } } : { [by]: column };
 
 export const columnOf = (record: RecordData, by: string): string =>
-  record[by] === null || record[by] === undefined || record[by] === '' ? NONE : String(record[by]);
+  record[by] === null || record[by] === undefined || record[by] === '' ? NONE : plainText(record[by]);
 
 export function useKanbanColumn(q: ColumnQuery, column: string) {
   return useInfiniteQuery({

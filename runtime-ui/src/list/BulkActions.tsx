@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { bulkDeleteRecords, bulkUpdateRecords, type BulkRowResult, type RecordData } from '../api/records.api';
 import { editsInline } from '../fields/field-ui';
-import { formatNumber } from '../fields/format';
+import { formatNumber, plainText } from '../fields/format';
 import { InlineEditor } from '../fields/InlineEditor';
 import { UserSelect } from '../fields/UserSelect';
 import { labelOf } from '../i18n/label';
@@ -209,7 +209,7 @@ export function BulkActions({ object, selected, onDone }: Props) {
                 key: 'record',
                 title: t('bulk.record'),
                 render: (_, f) => (
-                  <Link to={`/o/${object}/${f.item.id}`}>{String(f.item[nameField] ?? t('record.untitled'))}</Link>
+                  <Link to={`/o/${object}/${f.item.id}`}>{plainText(f.item[nameField] ?? t('record.untitled'))}</Link>
                 ),
               },
               { key: 'reason', title: t('bulk.reason'), render: (_, f) => f.message },

@@ -51,7 +51,7 @@ export function FilterValueInput({ field, operator, value, onChange, label }: Pr
     );
   }
   if (operator === 'between') {
-    const pair = Array.isArray(value) ? value : [undefined, undefined];
+    const pair: unknown[] = Array.isArray(value) ? value : [undefined, undefined];
     const set = (i: number, v: unknown) => onChange(i === 0 ? [v, pair[1]] : [pair[0], v]);
     return (
       <Space.Compact>
@@ -141,7 +141,7 @@ function SingleValue({
       <Space.Compact>
         <Select
           aria-label={`${label} ${t('filter.period')}`}
-          value={literal ? (value as string) : 'custom'}
+          value={literal ? value : 'custom'}
           style={{ minWidth: 150 }}
           onChange={(v) => onChange(v === 'custom' ? undefined : v)}
           options={[

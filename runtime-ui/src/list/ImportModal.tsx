@@ -148,7 +148,7 @@ export function ImportModal({ object, open, onClose }: { object: string; open: b
               },
             ]}
           />
-          <Radio.Group value={mode} onChange={(e) => setMode(e.target.value)}>
+          <Radio.Group value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
             <Radio value="allOrNone">{t('import.allOrNone')}</Radio>
             <Radio value="skipBadRows">{t('import.skipBadRows')}</Radio>
           </Radio.Group>

@@ -7,7 +7,7 @@ import {
   WarningOutlined,
 } from '@ant-design/icons';
 import { App, Badge, Button, Select, Space, Spin, Tooltip, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
@@ -61,30 +61,28 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
   const myColumns = myView?.columns.length ? myView.columns : undefined;
   // Shared views and private ones alike: what the engine left out for this user.
   const dropped = myView?.dropped ?? view?.dropped ?? [];
-  const defaultColumns = useMemo(
-    () =>
-      (
-        (view?.columns.length ? view.columns : undefined) ?? [
-          obj.nameField,
-          ...obj.fields
-            .filter((f) => f.apiName !== obj.nameField)
-            .slice(0, 5)
-            .map((f) => f.apiName),
-        ]
-      ).filter((c) => meta.path(object, c)),
-    [view, obj, meta, object],
-  );
+  const defaultColumns = (
+    (view?.columns.length ? view.columns : undefined) ?? [
+      obj.nameField,
+      ...obj.fields
+        .filter((f) => f.apiName !== obj.nameField)
+        .slice(0, 5)
+        .map((f) => f.apiName),
+    ]
+  ).filter((c) => meta.path(object, c));
   const [columns, setColumns] = useState<string[]>(() => myColumns ?? savedColumns(object, viewKey) ?? defaultColumns);
   const [filterTree, setFilterTree] = useState<FilterGroup>(() => myView?.filter ?? emptyGroup());
   const [showFilter, setShowFilter] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
   const [importing, setImporting] = useState(false);
-  useEffect(
-    () => setColumns(myColumns ?? savedColumns(object, viewKey) ?? defaultColumns),
-    [object, viewKey, defaultColumns],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
-  // Choosing another view replaces the filter with the view's (only then: not on every re-render).
-  useEffect(() => setFilterTree(myView?.filter ?? emptyGroup()), [object, viewKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Choosing another view replaces the columns and the filter with the view's (only then: not on
+  // every re-render); new metadata replaces the columns too, as the defaults may have changed.
+  const [shownFor, setShownFor] = useState({ viewKey, view, meta });
+  if (shownFor.viewKey !== viewKey || shownFor.view !== view || shownFor.meta !== meta) {
+    setShownFor({ viewKey, view, meta });
+    setColumns(myColumns ?? savedColumns(object, viewKey) ?? defaultColumns);
+    if (shownFor.viewKey !== viewKey) setFilterTree(myView?.filter ?? emptyGroup());
+  }
 
   const sort = params.get('sort') ?? myView?.sort ?? view?.sort;
   const filter = combineFilters(view?.filter ?? myView?.baseFilter, toApiFilter(filterTree));

@@ -1,5 +1,4 @@
 import { Table, type TableColumnsType } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { RecordData } from '../api/records.api';
@@ -10,6 +9,7 @@ import { cellValue, columnTitle } from './columns';
 import { parseSort } from './filter-model';
 import { InlineEditCell } from './InlineEditCell';
 import { useViewportHeight } from './use-viewport-height';
+import { plainText } from '../fields/format';
 
 interface Props {
   object: string;
@@ -56,7 +56,7 @@ export function RecordTable({ object, columns, rows, loading, sort, onSort, sele
           if (path === nameField) {
             return (
               <Link to={`/o/${object}/${record.id}`} className="tessera-wrap">
-                {String(record[path] ?? t('record.untitled'))}
+                {plainText(record[path] ?? t('record.untitled'))}
               </Link>
             );
           }
@@ -64,7 +64,7 @@ export function RecordTable({ object, columns, rows, loading, sort, onSort, sele
             const parent = record[through.apiName] as { id?: string } | null;
             const value = cellValue(record, path);
             return parent?.id && field.apiName === meta.object(through.target!)?.nameField ? (
-              <Link to={`/o/${through.target}/${parent.id}`}>{String(value ?? '')}</Link>
+              <Link to={`/o/${through.target}/${parent.id}`}>{plainText(value ?? '')}</Link>
             ) : (
               <FieldValue field={field} value={value} />
             );
@@ -92,7 +92,7 @@ export function RecordTable({ object, columns, rows, loading, sort, onSort, sele
       scroll={{ x: Math.max(tableColumns.length * COLUMN_WIDTH + 48, 320), y: Math.max(280, height - 300) }}
       rowSelection={{ selectedRowKeys: selected, onChange: (keys) => onSelect(keys.map(String)), columnWidth: 48 }}
       onChange={(_pagination, _filters, sorter) => {
-        const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordData> | undefined;
+        const s = Array.isArray(sorter) ? sorter[0] : sorter;
         onSort(s?.order ? `${s.order === 'descend' ? '-' : ''}${String(s.columnKey)}` : undefined);
       }}
       onScroll={(e) => {

@@ -140,6 +140,7 @@ function ViewNameModal({
         >
           <Input
             id="my-view-name"
+            // eslint-disable-next-line jsx-a11y/no-autofocus -- the dialog opens to name the view
             autoFocus
             value={label}
             maxLength={80}

@@ -19,7 +19,10 @@ describe('bulk requests in chunks', () => {
     const items = Array.from({ length: 5 }, (_, i) => i);
     const outcome = await inChunks(
       items,
-      async (chunk) => (sent.push(chunk), answer(chunk)),
+      (chunk) => {
+        sent.push(chunk);
+        return Promise.resolve(answer(chunk));
+      },
       (done, total) => progress.push([done, total]),
       2,
     );
@@ -42,13 +45,13 @@ describe('bulk requests in chunks', () => {
   it('sends a chunk whose answer was lost once more, with the same Idempotency-Key', async () => {
     const keys: string[] = [];
     let lost = false;
-    const outcome = await inChunks([2, 4], async (chunk, key) => {
+    const outcome = await inChunks([2, 4], (chunk, key) => {
       keys.push(key);
       if (!lost) {
         lost = true;
-        throw new TypeError('Failed to fetch');
+        return Promise.reject(new TypeError('Failed to fetch'));
       }
-      return answer(chunk);
+      return Promise.resolve(answer(chunk));
     });
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(keys[1]);
@@ -59,9 +62,9 @@ describe('bulk requests in chunks', () => {
     let calls = 0;
     const outcome = await inChunks(
       [0, 2, 4, 6],
-      async (chunk) => {
-        if (++calls === 2) throw new ApiError(403, 'Forbidden', 'you may not edit stage records');
-        return answer(chunk);
+      (chunk) => {
+        if (++calls === 2) return Promise.reject(new ApiError(403, 'Forbidden', 'you may not edit stage records'));
+        return Promise.resolve(answer(chunk));
       },
       undefined,
       2,

@@ -69,7 +69,7 @@ export function toApiFilter(group: FilterGroup): Record<string, unknown> | undef
 /** The view's own filter and the user's, both applying. */
 export function combineFilters(...filters: unknown[]): unknown {
   const present = filters.filter(
-    (f) => f !== undefined && f !== null && !(typeof f === 'object' && Object.keys(f as object).length === 0),
+    (f) => f !== undefined && f !== null && !(typeof f === 'object' && Object.keys(f).length === 0),
   );
   if (present.length === 0) return undefined;
   if (present.length === 1) return present[0];

@@ -3,8 +3,8 @@ const key = (object: string, view: string) => `tessera.columns.${object}.${view}
 
 export function savedColumns(object: string, view: string): string[] | undefined {
   try {
-    const value = JSON.parse(localStorage.getItem(key(object, view)) ?? 'null');
-    return Array.isArray(value) && value.every((c) => typeof c === 'string') ? value : undefined;
+    const value: unknown = JSON.parse(localStorage.getItem(key(object, view)) ?? 'null');
+    return Array.isArray(value) && value.every((c): c is string => typeof c === 'string') ? value : undefined;
   } catch {
     return undefined;
   }

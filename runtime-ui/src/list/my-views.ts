@@ -156,6 +156,11 @@ interface LegacyView {
   columns: string[];
 }
 
+const isLegacyView = (value: unknown): value is LegacyView => {
+  const v = value as Partial<LegacyView> | null;
+  return !!v && typeof v.label === 'string' && Array.isArray(v.columns) && v.filter?.kind === 'group';
+};
+
 const legacyPrefix = (userId: string) => `tessera.views.${userId}.`;
 const migrations = new Map<string, Promise<void>>();
 
@@ -182,11 +187,7 @@ async function moveLegacyViews(userId: string): Promise<void> {
     let views: LegacyView[];
     try {
       const value: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
-      views = Array.isArray(value)
-        ? value.filter(
-            (v) => v && typeof v.label === 'string' && Array.isArray(v.columns) && v.filter?.kind === 'group',
-          )
-        : [];
+      views = Array.isArray(value) ? value.filter(isLegacyView) : [];
     } catch {
       views = [];
     }

@@ -4,7 +4,7 @@ import { Empty, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { listRecords } from '../api/records.api';
-import { formatDate, formatDateTime, picklistLabel } from '../fields/format';
+import { formatDate, formatDateTime, picklistLabel, plainText } from '../fields/format';
 import { useMeta } from '../metadata/use-metadata';
 
 const ICONS: Record<string, React.ReactNode> = {
@@ -47,15 +47,15 @@ export function ActivityTimeline({ object, recordId }: { object: string; recordI
             <Typography.Text type="secondary">
               {[
                 type && picklistLabel(type, String(a.activity_type), i18n.language),
-                status && a.status ? picklistLabel(status, String(a.status), i18n.language) : null,
-                a.due_date ? formatDate(String(a.due_date)) : formatDateTime(String(a.created_at)),
+                status && a.status ? picklistLabel(status, plainText(a.status), i18n.language) : null,
+                a.due_date ? formatDate(plainText(a.due_date)) : formatDateTime(String(a.created_at)),
               ]
                 .filter(Boolean)
                 .join(' · ')}
             </Typography.Text>
             {a.description ? (
               <div className="tessera-wrap" style={{ whiteSpace: 'pre-wrap' }}>
-                {String(a.description)}
+                {plainText(a.description)}
               </div>
             ) : null}
           </>

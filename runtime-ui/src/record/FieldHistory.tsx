@@ -3,7 +3,7 @@ import { Empty, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { fetchHistory, type HistoryEntry } from '../api/records.api';
 import { valueText } from '../fields/field-ui';
-import { formatDateTime } from '../fields/format';
+import { formatDateTime, plainText } from '../fields/format';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 
@@ -14,7 +14,7 @@ export function FieldHistory({ object, entries }: { object: string; entries: His
   if (!entries.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('record.noHistory')} />;
   const show = (name: string | null, value: unknown) => {
     const field = name ? meta.field(object, name.replace(/__currency$/, '')) : undefined;
-    if (name?.endsWith('__currency')) return value === null || value === undefined ? '' : String(value);
+    if (name?.endsWith('__currency')) return value === null || value === undefined ? '' : plainText(value);
     return field
       ? valueText(field, value, i18n.language)
       : value === null || value === undefined

@@ -20,6 +20,7 @@ import { RelatedList } from './RelatedList';
 import { StagePath } from './StagePath';
 import { useRecord } from './use-record';
 import { LinkButton } from '../shell/LinkButton';
+import { plainText } from '../fields/format';
 
 /** A record page built from the object's layout: highlights, stage path, sections, related lists, activity, history. */
 export default function RecordPage() {
@@ -32,7 +33,7 @@ export default function RecordPage() {
   const obj = meta.object(object);
   const record = useRecord(object, id);
   const history = useFieldHistory(object, id);
-  const name = record.data && obj ? String(record.data[obj.nameField] ?? t('record.untitled')) : '';
+  const name = record.data && obj ? plainText(record.data[obj.nameField] ?? t('record.untitled')) : '';
   useEffect(() => {
     if (record.data && obj) addRecentItem({ object, id, name });
   }, [record.data, obj, object, id, name]);
@@ -57,7 +58,7 @@ export default function RecordPage() {
       await deleteRecord(object, id);
       message.success(t('record.deleted'));
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
-      navigate(`/o/${object}`);
+      void navigate(`/o/${object}`);
     } catch (e) {
       message.error((e as ApiError).display);
     }

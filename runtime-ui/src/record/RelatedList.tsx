@@ -10,6 +10,7 @@ import { labelOf } from '../i18n/label';
 import { requestFields } from '../list/columns';
 import { useMeta } from '../metadata/use-metadata';
 import { LinkButton } from '../shell/LinkButton';
+import { plainText } from '../fields/format';
 
 type RelatedListMeta = NonNullable<LayoutMeta['relatedLists']>[number];
 
@@ -64,7 +65,7 @@ export function RelatedList({ parentId, related }: { parentId: string; related: 
             title: labelOf(field.label, i18n.language),
             render: (_: unknown, r: RecordData) =>
               name === child.nameField ? (
-                <Link to={`/o/${related.object}/${r.id}`}>{String(r[name] ?? t('record.untitled'))}</Link>
+                <Link to={`/o/${related.object}/${r.id}`}>{plainText(r[name] ?? t('record.untitled'))}</Link>
               ) : (
                 <FieldValue field={field} value={r[name]} record={r} />
               ),

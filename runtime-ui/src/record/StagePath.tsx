@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/api-error';
 import type { FieldMeta } from '../api/metadata.api';
 import { updateRecord, type RecordData } from '../api/records.api';
-import { picklistLabel } from '../fields/format';
+import { picklistLabel, plainText } from '../fields/format';
 import { labelOf } from '../i18n/label';
 
 /**
@@ -27,7 +27,7 @@ export function StagePath({
   const queryClient = useQueryClient();
   const values = field.values ?? [];
   const current = values.findIndex((v) => v.value === record[field.apiName]);
-  const lost = /lost/.test(String(record[field.apiName] ?? ''));
+  const lost = /lost/.test(plainText(record[field.apiName] ?? ''));
   const move = useMutation({
     mutationFn: (value: string) => updateRecord(object, record.id, { [field.apiName]: value }, record.version),
     onSuccess: (_saved, value) => {

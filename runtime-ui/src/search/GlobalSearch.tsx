@@ -45,12 +45,12 @@ export default function GlobalSearch({ open, onClose }: { open: boolean; onClose
   const go = (hit: Hit) => {
     onClose();
     setText('');
-    navigate(`/o/${hit.object}/${hit.id}`);
+    void navigate(`/o/${hit.object}/${hit.id}`);
   };
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
     else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
-    else if (e.key === 'Enter' && hits[active]) go(hits[active]!);
+    else if (e.key === 'Enter' && hits[active]) go(hits[active]);
     else return;
     e.preventDefault();
   };
@@ -58,6 +58,7 @@ export default function GlobalSearch({ open, onClose }: { open: boolean; onClose
   return (
     <Modal open={open} onCancel={onClose} footer={null} title={t('search.title')} destroyOnHidden width={560}>
       <Input
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- the search dialog opens to type in; focus is its point
         autoFocus
         prefix={<SearchOutlined />}
         allowClear
@@ -87,6 +88,7 @@ export default function GlobalSearch({ open, onClose }: { open: boolean; onClose
           data-testid="search-results"
         >
           {hits.map((hit, i) => (
+            // eslint-disable-next-line jsx-a11y/click-events-have-key-events -- arrows and Enter act in the search box
             <li
               key={`${hit.object}/${hit.id}`}
               role="option"

@@ -15,17 +15,20 @@ const MAX = 10;
 const listeners = new Set<() => void>();
 let cache: RecentItem[] | undefined;
 
+const isRecentItem = (value: unknown): value is RecentItem => {
+  const i = value as Partial<RecentItem> | null;
+  return !!i && typeof i.id === 'string' && typeof i.object === 'string';
+};
+
 function read(): RecentItem[] {
   if (cache) return cache;
   try {
-    const parsed = JSON.parse(localStorage.getItem(KEY) ?? '[]');
-    cache = Array.isArray(parsed)
-      ? parsed.filter((i) => i && typeof i.id === 'string' && typeof i.object === 'string')
-      : [];
+    const parsed: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
+    cache = Array.isArray(parsed) ? parsed.filter(isRecentItem) : [];
   } catch {
     cache = [];
   }
-  return cache!;
+  return cache;
 }
 
 export function addRecentItem(item: RecentItem): void {

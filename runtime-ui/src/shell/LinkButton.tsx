@@ -14,7 +14,7 @@ export function LinkButton({ to, ...props }: Omit<ButtonProps, 'href' | 'onClick
       onClick={(e) => {
         if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
         e.preventDefault();
-        navigate(to);
+        void navigate(to);
       }}
     />
   );

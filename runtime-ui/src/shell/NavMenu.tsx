@@ -43,7 +43,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
         selectedKeys={[selected]}
         items={items}
         onClick={({ key }) => {
-          navigate(key);
+          void navigate(key);
           onNavigate?.();
         }}
         style={{ borderInlineEnd: 0 }}

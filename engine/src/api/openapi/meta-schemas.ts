@@ -53,7 +53,7 @@ export function metaSchemas(): Record<string, JsonSchema> {
   if (metaSchemaCache) return metaSchemaCache;
   const out: Record<string, JsonSchema> = {};
   for (const [file, name] of Object.entries(META_SCHEMAS)) {
-    const schema =
+    const schema: unknown =
       file === 'field.schema.json' ? buildFieldSchema() : JSON.parse(fs.readFileSync(SCHEMA_DIR + file, 'utf8'));
     out[name] = localRefs(schema) as JsonSchema;
   }

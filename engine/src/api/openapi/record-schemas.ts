@@ -85,7 +85,7 @@ function lookupProperty(field: CompiledField, stems: Stems): JsonSchema {
   return {
     anyOf: [UUID, ref(`${stem}Expanded`), { type: 'null' }],
     title: plain.title,
-    description: `${plain.description}; with \`fields=${field.def.apiName}.<field>\`, the record itself as { id, <field>, … }.`,
+    description: `${describeField(field)}; with \`fields=${field.def.apiName}.<field>\`, the record itself as { id, <field>, … }.`,
   };
 }
 

@@ -12,7 +12,7 @@ export function PicklistWidget({ id, value, onChange, disabled, readonly, option
     <Select
       id={id}
       aria-label={label}
-      value={value ?? undefined}
+      value={(value as string | null | undefined) ?? undefined}
       onChange={(v) => onChange(v ?? undefined)}
       disabled={disabled || readonly}
       allowClear={!field.required}

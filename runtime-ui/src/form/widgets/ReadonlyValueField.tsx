@@ -9,7 +9,7 @@ export function ReadonlyValueField({ formData, fieldPathId, uiSchema, schema }: 
   return (
     <Form.Item layout="vertical" label={schema.title} htmlFor={fieldPathId.$id}>
       <output id={fieldPathId.$id}>
-        <FieldValue field={field} value={formData} />
+        <FieldValue field={field} value={formData as unknown} />
       </output>
     </Form.Item>
   );
