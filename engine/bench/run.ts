@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { pino } from 'pino';
 import { startEngine, type Engine } from '../src/engine.js';
 import { createLogger } from '../src/lib/log.js';
 import { listSql, startBaseline, type Baseline } from './baseline-server.js';
@@ -178,7 +177,7 @@ async function main() {
   // 1. Tessera, in this process, exactly as `npm start` wires it, logging each request as JSON
   // to a file as a production server would (not pretty lines to this terminal).
   engine = await startEngine({
-    logger: await createLogger({ destination: pino.destination({ dest: LOG_FILE, sync: false }) }),
+    logger: await createLogger({ file: LOG_FILE }),
     port: 0,
     host: '127.0.0.1',
     schema: SCHEMA,

@@ -47,7 +47,8 @@ export function buildApp(host: AppHost): Express {
   // Every /api request but the docs belongs to one tenant: the one named at login, or the one
   // whose prefix its token carries. Its own services (and router) answer it.
   const tenantFor = async (req: Request, res: Response): Promise<Tenant> => {
-    const tenant = await host.tenants.find(tenantOf(req));
+    const name = tenantOf(req);
+    const tenant = host.tenants.opened(name) ?? (await host.tenants.find(name));
     if (!tenant)
       throw isLogin(req)
         ? loginFailed('e-mail or password is wrong')

@@ -66,10 +66,18 @@ export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promis
   return run(callerOf(req));
 }
 
+// A client sends the same Accept-Language on every request: the last one read is remembered.
+let lastHeader: string | undefined;
+let lastLocale = 'en';
+
 /** The caller's preferred language from Accept-Language: en or zh-CN. */
 export function localeOf(req: Request): string {
-  const first = (req.headers['accept-language'] ?? 'en').split(',')[0]!.split(';')[0]!.trim();
-  return /^[a-zA-Z]{2}(-[a-zA-Z]{2,4})?$/.test(first) ? first : 'en';
+  const header = req.headers['accept-language'];
+  if (header === lastHeader) return lastLocale;
+  const first = (header ?? 'en').split(',')[0]!.split(';')[0]!.trim();
+  lastHeader = header;
+  lastLocale = /^[a-zA-Z]{2}(-[a-zA-Z]{2,4})?$/.test(first) ? first : 'en';
+  return lastLocale;
 }
 
 export const bearerToken = (req: Request): string | undefined => {

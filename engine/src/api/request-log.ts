@@ -61,17 +61,31 @@ function done(logger: Logger, req: Request, res: Response, id: string, started: 
 export function routeOf(req: Request): string | null {
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof pattern !== 'string') return null;
-  const own = pattern.split('/').filter(Boolean);
+  const own = segmentsOf(pattern);
   const url = req.originalUrl;
   // An absolute-form request target (http://host/path) starts its path after the host.
   const from = url.startsWith('/') ? 0 : Math.max(0, url.indexOf('/', url.indexOf('//') + 2));
   const query = url.indexOf('?', from);
-  const segments = url
-    .slice(from, query < 0 ? undefined : query)
-    .split('/')
-    .filter(Boolean);
+  const path = url.slice(from, query < 0 ? undefined : query);
+  // Most requests (the hot routes among them) answer from a route of the app itself: the pattern
+  // is the whole path, and counting the path's segments says so without splitting it.
+  if (segmentCount(path) === own.length) return pattern;
+  const segments = path.split('/').filter(Boolean);
   const mount = segments.slice(0, Math.max(0, segments.length - own.length));
   return `/${[...mount.map((s) => s.toLowerCase()), ...own].join('/')}`;
+}
+
+const patterns = new Map<string, string[]>();
+function segmentsOf(pattern: string): string[] {
+  let own = patterns.get(pattern);
+  if (!own) patterns.set(pattern, (own = pattern.split('/').filter(Boolean)));
+  return own;
+}
+
+function segmentCount(path: string): number {
+  let n = 0;
+  for (let i = 0; i < path.length; i++) if (path[i] !== '/' && (i === 0 || path[i - 1] === '/')) n++;
+  return n;
 }
 
 /** An unexpected error met while answering a request: logged with the request's id and stack. */

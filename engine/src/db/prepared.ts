@@ -56,7 +56,8 @@ interface ConnectionPool {
 export async function runNative<T = Record<string, unknown>>(knex: Knex, native: Knex.SqlNative): Promise<T[]> {
   const name = nameFor(native.sql);
   // As knex's own queries do, so statement counters (the bench) see these too.
-  knex.emit('query', { sql: native.sql, bindings: native.bindings, ...(name ? { prepared: name } : {}) });
+  if (knex.listenerCount('query'))
+    knex.emit('query', { sql: native.sql, bindings: native.bindings, ...(name ? { prepared: name } : {}) });
   const pool = knex.client as ConnectionPool;
   const client = await pool.acquireConnection();
   try {

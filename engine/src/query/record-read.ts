@@ -40,10 +40,11 @@ const ALIAS = 'r';
 
 export function recordReadStatement(schema: string, object: CompiledObject, read: RecordRead): SqlFragment {
   const target = { schema, alias: ALIAS, object };
-  const json = recordJson(object, ALIAS, read.fields && new Set(read.fields));
+  const json = read.forWrite ? undefined : recordJson(object, ALIAS, read.fields && new Set(read.fields));
+  // A write that follows renders the record after it, so reading for one renders nothing.
   const select: SqlFragment[] = [
     { sql: 'r.version as _version', bindings: [] },
-    { sql: `${json.sql} as _json`, bindings: json.bindings },
+    read.forWrite ? { sql: 'null as _json', bindings: [] } : { sql: `${json!.sql} as _json`, bindings: json!.bindings },
   ];
   if (read.session) select.unshift({ sql: `${SESSION_HOLDS} as session`, bindings: [] });
   if (read.forWrite) {

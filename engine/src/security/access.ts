@@ -38,6 +38,11 @@ export class Access {
     return this.principal.id;
   }
 
+  /** Whether this is the access on that release (grants come from the release's permission sets). */
+  isFor(compiled: CompiledMetadata): boolean {
+    return this.compiled === compiled;
+  }
+
   get isAdmin(): boolean {
     return this.principal.isAdmin;
   }
@@ -127,4 +132,17 @@ export class Access {
       return false;
     });
   }
+}
+
+// A principal the session cache hands out again (auth.service.ts) gets the same Access for the
+// same release, rather than its grants merged again on every request.
+const byPrincipal = new WeakMap<Principal, Access>();
+
+/** The Access of a principal on this release, made once per principal and release. */
+export function accessFor(principal: Principal, compiled: CompiledMetadata): Access {
+  const known = byPrincipal.get(principal);
+  if (known?.isFor(compiled)) return known;
+  const access = new Access(principal, compiled);
+  byPrincipal.set(principal, access);
+  return access;
 }

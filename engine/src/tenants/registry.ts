@@ -26,6 +26,7 @@ export interface RegistryOptions {
 
 export class TenantRegistry {
   private readonly open = new Map<string, Promise<Tenant>>();
+  private readonly ready = new Map<string, Tenant>();
 
   constructor(
     private readonly knex: Knex,
@@ -59,6 +60,11 @@ export class TenantRegistry {
     return this.get(name);
   }
 
+  /** The tenant when it is open already: no promise to wait for on every request. */
+  opened(name: string): Tenant | undefined {
+    return this.ready.get(name);
+  }
+
   private get(name: string, admin = this.options.admin): Promise<Tenant> {
     let tenant = this.open.get(name);
     if (!tenant) {
@@ -72,7 +78,10 @@ export class TenantRegistry {
         logger: this.options.logger,
       });
       this.open.set(name, tenant);
-      tenant.catch(() => this.open.delete(name));
+      tenant.then(
+        (opened) => this.ready.set(name, opened),
+        () => this.open.delete(name),
+      );
     }
     return tenant;
   }
