@@ -265,6 +265,32 @@ describe('criteria sharing rules', () => {
     expect(await status(g.api, 'PATCH', `${NOTE}/${big.id}`, { amount: 10 })).toBe(200);
     expect(await sees(g.api, NOTE, big.id)).toBe(false);
   });
+  it('lists a record seen several ways once, and pages through all of them in order', async () => {
+    // G sees these by the rule (amount > 1000), some also by a manual share, and their own
+    // through ownership: each way is a branch of the list statement.
+    const theirs = await Promise.all(
+      [5000, 3000, 2000, 1500].map((amount, i) => made(a.api, NOTE, { name: `seen twice ${i}`, amount })),
+    );
+    for (const note of theirs.slice(0, 3))
+      expect(await status(a.api, 'POST', `${NOTE}/${note.id}/shares`, { userId: g.id, access: 'read' })).toBe(201);
+    const own = await Promise.all(
+      [4000, 2500, 10].map((amount, i) => made(g.api, NOTE, { name: `seen twice own ${i}`, amount })),
+    );
+    const filter = encodeURIComponent(JSON.stringify({ name: { startsWith: 'seen twice' } }));
+    const seen: { id: string; amount: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await g.api(
+        'GET',
+        `${R}/${NOTE}?filter=${filter}&sort=-amount&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      seen.push(...(page.body.data as { id: string; amount: number }[]));
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor);
+    const expected = [...theirs, ...own].sort((x, y) => y.amount - x.amount);
+    expect(seen.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+  });
 });
 
 describe('revocation of object permissions', () => {

@@ -44,43 +44,42 @@ export function listStatement(plan: ListPlan, ctx: StatementContext): Knex.SqlNa
     ? arms.map((arm) => base.clone().whereRaw(arm.sql, arm.bindings as Knex.RawBinding[]))
     : [base.clone()];
   // The page is chosen first, and only its rows are rendered as JSON: were the JSON in the same
-  // select, a sort no index serves would render every matching row. One branch picks whole rows
-  // (the outer select renders them as they are); several pick ids and sort values, which UNION
-  // compares, and the page's rows are read again by id.
-  const single = branches.length === 1;
+  // select, a sort no index serves would render every matching row. Each branch picks its first
+  // page of whole rows; with several, a record seen two ways is kept once (DISTINCT ON its id:
+  // UNION would compare every column, and a json column has no equality) and the page is taken
+  // from what the branches found. Reading the page's rows again by id instead cost a primary-key
+  // lookup per row: a rep's private list spent 1.5 ms of PostgreSQL time a page against 0.9.
   const pageOf = (q: Knex.QueryBuilder) => {
-    q.select(single ? `${ALIAS}.*` : `${ALIAS}.id as _id`);
+    q.select(`${ALIAS}.*`);
     selectSortValues(knex, q, sort, ALIAS); // exact text values for the cursor: _k0, _k1 …
     for (const [i, k] of sort.entries()) q.select(`${k.alias ?? ALIAS}.${k.column} as _s${i}`);
     if (plan.after) applyKeyset(q, sort, plan.after, ALIAS);
     applySort(q, sort, ALIAS);
     return q.limit(limit + 1);
   };
-  const pageQb: Knex.QueryBuilder = single
-    ? pageOf(branches[0]!)
-    : knex.select('*').from(
-        knex
-          .union(
-            branches.map((b) => pageOf(b)),
-            true,
+  const pageQb: Knex.QueryBuilder =
+    branches.length === 1
+      ? pageOf(branches[0]!)
+      : knex
+          .select('*')
+          .from(
+            knex
+              .select(knex.raw('distinct on (_u.id) _u.*'))
+              .from(knex.unionAll(branches.map(pageOf), true).as('_u'))
+              .orderBy('_u.id')
+              .as('_d'),
           )
-          .as('_u'),
-      );
-  if (!single) {
-    for (const [i, k] of sort.entries()) pageQb.orderBy(`_u._s${i}`, k.desc ? 'desc' : 'asc');
-    pageQb.limit(limit + 1);
-  }
+          .orderBy(sort.map((k, i) => ({ column: `_d._s${i}`, order: k.desc ? 'desc' : 'asc' })))
+          .limit(limit + 1);
   if (plan.session) pageQb.whereRaw(SESSION_HOLDS);
   const json = recordJsonSql(object, ALIAS, plan.fields && new Set(plan.fields), expansions(plan, ctx));
-  const page = single ? ALIAS : '_p';
-  const qb = knex.from(pageQb.as(page));
-  if (!single) qb.join(`${schema}.${object.table} as ${ALIAS}`, `${ALIAS}.id`, '_p._id');
+  const qb = knex.from(pageQb.as(ALIAS));
   joinLookups(qb, plan, ctx);
   qb.select(
     knex.raw('? as _json', [knex.raw(json.sql, json.bindings as Knex.RawBinding[])]),
-    ...sort.map((_k, i) => `${page}._k${i}`),
+    ...sort.map((_k, i) => `${ALIAS}._k${i}`),
   ).rowNumber('_n', (w) => {
-    for (const [i, k] of sort.entries()) w.orderBy(`${page}._s${i}`, k.desc ? 'desc' : 'asc');
+    for (const [i, k] of sort.entries()) w.orderBy(`${ALIAS}._s${i}`, k.desc ? 'desc' : 'asc');
   });
   const answer = knex
     .from(qb.as('_r'))
