@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TESSERA_DATA_DIR=$(mktemp -d)/data PORT=${PORT:-3917} TESSERA_ADMIN_PASSWORD=walkthrough-password
 export TESSERA_URL="http://127.0.0.1:$PORT"
-log=$(mktemp)
 start() {
+  # a log of its own: the process stopped before may still be writing its last lines to the old one
+  log=$(mktemp)
   # its own process group, so stopping it stops npm and node together
   setsid npm start > "$log" 2>&1 &
   pid=$!

@@ -33,11 +33,14 @@ async function start(): Promise<void> {
     { port: config.port, ms, sinceProcessStart },
     `ready on http://localhost:${config.port} in ${ms} ms (${sinceProcessStart} ms after the process started), data in ${where}`,
   );
+  // Log lines go out in batches (lib/log.ts); the start-up ones are out before the first request.
+  log.flush();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down');
+    log.flush();
     await engine.close();
     process.exit(0);
   };

@@ -43,7 +43,7 @@ export function splitOwner(
 export function checkBody(
   object: CompiledObject,
   body: unknown,
-  mode: 'create' | 'update',
+  mode: 'create' | 'update' | 'patch',
   caller: Caller,
   existing?: Row,
 ): Map<string, unknown> {

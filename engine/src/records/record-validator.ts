@@ -13,12 +13,14 @@ import { localize } from './record-shape.js';
  * and system fields, values against each field's JSON Schema, defaults (on create), required
  * fields, then the validation rules on the record as it would be saved. Returns the values to
  * write and every error found, so bulk requests can report each row. With the caller's `access`,
- * a field they may not read is an unknown field (security/field-guard.ts).
+ * a field they may not read is an unknown field (security/field-guard.ts). A `patch` is an update
+ * whose statement checks the rest (update-statement.ts): only the values sent are checked here,
+ * with the required fields among them; the stored fields and the rules are the statement's.
  */
 export function validateBody(
   object: CompiledObject,
   body: Record<string, unknown>,
-  mode: 'create' | 'update',
+  mode: 'create' | 'update' | 'patch',
   locale: string,
   existing?: Record<string, unknown>,
   access?: Access,
@@ -77,6 +79,7 @@ export function validateBody(
   }
   for (const [name, field] of object.fields) {
     if (!field.def.required || field.type.readOnly) continue;
+    if (mode === 'patch' && !values.has(name)) continue;
     const value = values.has(name) ? values.get(name) : existing?.[name];
     if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
       if (!errors.some((e) => e.field === name))
@@ -84,7 +87,7 @@ export function validateBody(
     }
   }
   // Rules see the record as it would be saved, so they only run on values that passed the checks.
-  if (errors.length || !object.rules.length) return { values, errors };
+  if (errors.length || !object.rules.length || mode === 'patch') return { values, errors };
   const merged = existing ? { ...existing, ...Object.fromEntries(values) } : Object.fromEntries(values);
   for (const rule of object.rules) {
     if (truthy(evaluate(rule.condition, merged))) {
