@@ -120,6 +120,7 @@ describe('ruleHoldsSql', () => {
       { '==': [{ var: 'amount' }, '5'] },
       { '==': [{ var: 'day' }, '2026-02-30'] },
       { '==': [{ var: 'day' }, 'soon'] },
+      { '==': [{ var: 'day' }, { var: 'stage' }] },
       { '<': [{ var: 'stage' }, 'm'] },
       { '<': [{ var: 'done' }, true] },
       { '<': [0, { var: 'amount' }, 10] },

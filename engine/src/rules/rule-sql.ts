@@ -26,6 +26,8 @@ type Kind = 'text' | 'number' | 'boolean' | 'date';
 interface Value {
   kind: Kind | 'null';
   sql: SqlFragment;
+  /** A string written in the rule itself (not a field's value). */
+  text?: string;
 }
 interface Truth {
   t: SqlFragment;
@@ -127,7 +129,7 @@ function operation(node: unknown): { name: string; args: unknown[] } | undefined
 /** A leaf: a field or a literal. */
 function valueOf(node: unknown, fields: (name: string) => RuleValue | undefined): Value {
   if (node === null) return { kind: 'null', sql: { sql: 'null', bindings: [] } };
-  if (typeof node === 'string') return { kind: 'text', sql: { sql: '?::text', bindings: [node] } };
+  if (typeof node === 'string') return { kind: 'text', sql: { sql: '?::text', bindings: [node] }, text: node };
   if (typeof node === 'number') {
     if (!Number.isFinite(node)) throw new Unsupported();
     return { kind: 'number', sql: { sql: '?::numeric', bindings: [node] } };
@@ -210,10 +212,9 @@ function membership(args: unknown[], fields: (name: string) => RuleValue | undef
 /** Two values one comparison can take: one kind, or one of them null; a date with an ISO date literal. */
 function comparable(a: Value, b: Value): [Value, Value] {
   const asDate = (v: Value, other: Value): Value => {
-    if (other.kind !== 'date' || v.kind !== 'text' || v.sql.sql !== '?::text') return v;
-    const text = v.sql.bindings[0] as string;
-    if (!isIsoDate(text)) throw new Unsupported();
-    return { kind: 'date', sql: { sql: '?::date', bindings: [text] } };
+    if (other.kind !== 'date' || v.text === undefined) return v;
+    if (!isIsoDate(v.text)) throw new Unsupported();
+    return { kind: 'date', sql: { sql: '?::date', bindings: [v.text] } };
   };
   const [x, y] = [asDate(a, b), asDate(b, a)];
   if (x.kind === 'null' || y.kind === 'null' || x.kind === y.kind) return [x, y];
