@@ -97,7 +97,7 @@ export type ProblemKind = keyof typeof PROBLEM_KINDS;
 export const PROBLEM_KIND_LIST = Object.keys(PROBLEM_KINDS) as ProblemKind[];
 export type ProblemStatus = (typeof PROBLEM_KINDS)[ProblemKind]['status'];
 
-export const PROBLEM_TYPE_BASE = 'https://tessera.dev/problems/';
+const PROBLEM_TYPE_BASE = 'https://tessera.dev/problems/';
 export const problemType = (kind: ProblemKind) => `${PROBLEM_TYPE_BASE}${kind}` as const;
 
 /**

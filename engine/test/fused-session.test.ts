@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from './support/security.js';
-import { startTestEngine, type TestEngine } from './support/test-engine.js';
+import { startTestEngine, statementCounter, type TestEngine } from './support/test-engine.js';
 
 /**
  * List pages and creates from a token the engine has seen carry their session check inside the
@@ -11,21 +11,16 @@ import { startTestEngine, type TestEngine } from './support/test-engine.js';
 
 let t: TestEngine;
 let rep: TestUser;
-const statements: string[] = [];
+let counted: ReturnType<typeof statementCounter>;
 beforeAll(async () => {
   t = await startTestEngine();
-  t.engine.db.knex.on('query', (q: { sql: string }) => statements.push(q.sql));
+  counted = statementCounter(t);
   rep = await createUser(t, { name: 'Rep', permissionSets: ['sales_user'] });
 });
 afterAll(() => t?.close());
 
 const accountsNamed = async (name: string) =>
   (await t.sql<{ n: number }>(`select count(*)::int as n from ${t.schema}.account where name = ?`, [name]))[0]!.n;
-const counted = async <T>(run: () => Promise<T>) => {
-  statements.length = 0;
-  const result = await run();
-  return { result, statements: statements.length };
-};
 
 describe('a list page or create with a recently seen token', () => {
   it('is one statement: the session check rides in the list query and in the INSERT', async () => {
@@ -197,6 +192,21 @@ describe('a get, update and delete by id with a recently seen token', () => {
     expect(removed.result.status).toBe(204);
     expect(removed.statements).toBe(1);
     expect(await leadsNamed('Fused lead 2')).toBe(0);
+  });
+
+  it('answers 404 for a record that is not there without checking the session again', async () => {
+    const missing = '/api/v1/records/lead/01900000-0000-7000-8000-000000000000';
+    // The statement found the session holding, so the grants it used are the user's own.
+    const got = await counted(() => rep.api('GET', missing));
+    expect(got.result.status).toBe(404);
+    expect(got.statements).toBe(1);
+    const removed = await counted(() => rep.api('DELETE', missing));
+    expect(removed.result.status).toBe(404);
+    expect(removed.statements).toBe(1);
+    // The one-statement update finds nothing, and the read that says why finds nothing either.
+    const changed = await counted(() => rep.api('PATCH', missing, { last_name: 'Nobody' }));
+    expect(changed.result.status).toBe(404);
+    expect(changed.statements).toBe(2);
   });
 
   it('refuses a deactivated user on the next get, update or delete, changing nothing', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectProblem, publish, snapshot, type TestUser } from './support/security.js';
-import { startTestEngine, type TestEngine } from './support/test-engine.js';
+import { startTestEngine, statementCounter, type TestEngine } from './support/test-engine.js';
 
 /**
  * An update by id whose checks can all be said in SQL is one statement (records.service.ts
@@ -13,12 +13,7 @@ const R = '/api/v1/records/upd_deal';
 let t: TestEngine;
 let rep: TestUser;
 let reader: TestUser;
-const statements: string[] = [];
-const counted = async <T>(run: () => Promise<T>) => {
-  statements.length = 0;
-  const result = await run();
-  return { result, statements: statements.length };
-};
+let counted: ReturnType<typeof statementCounter>;
 
 const rule = (apiName: string, condition: unknown, errorField: string) => ({
   apiName,
@@ -66,7 +61,7 @@ beforeAll(async () => {
   });
   rep = await createUser(t, { name: 'Rep', permissionSets: ['upd_rw'] });
   reader = await createUser(t, { name: 'Reader', permissionSets: ['upd_rw'] });
-  t.engine.db.knex.on('query', (q: { sql: string }) => statements.push(q.sql));
+  counted = statementCounter(t);
 });
 afterAll(() => t?.close());
 

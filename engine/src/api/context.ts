@@ -36,33 +36,31 @@ function signedInOf(req: Request): SignedIn {
 
 export const accessOf = (req: Request): Access => signedInOf(req).access;
 
-export function callerOf(req: Request): Caller {
-  const { access, viaCookie } = signedInOf(req);
+export const callerOf = (req: Request): Caller => callerFrom(req, signedInOf(req));
+
+function callerFrom(req: Request, { access, viaCookie }: SignedIn): Caller {
   return { userId: access.userId, locale: localeOf(req), access, via: viaCookie ? 'ui' : 'api' };
 }
 
 /**
- * Runs a list page or a create with a presumed session whose check rides in the statement. When
- * the session changed (the statement did nothing) or the presumed grants refused the request
- * (401, 403, or 404 for an object the presumed grants do not reach), the session is checked in full
- * and the call is made again with the grants it really has.
+ * Runs a hot request (list page, create, get, update or delete by id) with a presumed session
+ * whose check rides in the statement. When the session changed (the statement did nothing), or
+ * the presumed grants refused the request (401, 403, or 404 for something they do not reach)
+ * before any statement found the session holding, the session is checked in full and the call
+ * is made again with the grants it really has. A refusal after the session held stands: the
+ * grants were the user's own.
  */
 export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promise<T>): Promise<T> {
   const signedIn = (req as AuthedRequest).signedIn;
   if (!signedIn?.pending) return run(callerOf(req));
-  const { access, viaCookie, pending } = signedIn;
+  const caller: Caller = { ...callerFrom(req, signedIn), session: signedIn.pending.session };
   try {
-    return await run({
-      userId: access.userId,
-      locale: localeOf(req),
-      access,
-      via: viaCookie ? 'ui' : 'api',
-      session: pending.session,
-    });
+    return await run(caller);
   } catch (e) {
-    if (!(e instanceof SessionUnverified) && !(e instanceof Problem && [401, 403, 404].includes(e.status))) throw e;
+    const refused = e instanceof Problem && [401, 403, 404].includes(e.status) && !caller.sessionHeld;
+    if (!(e instanceof SessionUnverified) && !refused) throw e;
   }
-  await pending.recheck();
+  await signedIn.pending.recheck();
   return run(callerOf(req));
 }
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { shortHash } from '../lib/ids.js';
+import { remembered } from '../lib/remembered.js';
 
 /**
  * Hot statements as named prepared statements: Postgres parses and plans a statement the first
@@ -114,9 +115,7 @@ export const valuesOf = (shape: NativeShape, bindings: readonly unknown[]): Knex
   bindings: shape.valueAt.map((at) => bindings[at]) as Knex.SqlNative['bindings'],
 });
 
-// Statement shapes remembered with what they were built from (a release's frozen compiled object),
-// so they leave with it; at most MAX_SHAPES per owner, as request shapes are open-ended.
-const MAX_SHAPES = 200;
+// Statement shapes remembered with what they were built from (a release's frozen compiled object).
 const shapes = new WeakMap<object, Map<string, NativeShape | null>>();
 
 /**
@@ -129,13 +128,7 @@ export function nativeFor(
   key: string,
   statement: { sql: string; bindings: readonly unknown[] },
 ): Knex.SqlNative {
-  let byKey = shapes.get(owner);
-  if (!byKey) shapes.set(owner, (byKey = new Map<string, NativeShape | null>()));
-  let shape = byKey.get(key);
-  if (shape === undefined) {
-    shape = nativeShape(knex, statement.sql, statement.bindings) ?? null;
-    if (byKey.size < MAX_SHAPES) byKey.set(key, shape);
-  }
+  const shape = remembered(shapes, owner, key, () => nativeShape(knex, statement.sql, statement.bindings) ?? null);
   return shape
     ? valuesOf(shape, statement.bindings)
     : knex

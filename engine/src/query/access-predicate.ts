@@ -32,7 +32,7 @@ export interface AccessTarget {
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /** One arm as a condition on `target.alias`; null when it can match nothing (a rule that no longer compiles). */
-export function armSql(arm: AccessArm, target: AccessTarget): SqlFragment | null {
+function armSql(arm: AccessArm, target: AccessTarget): SqlFragment | null {
   const { schema, alias } = target;
   switch (arm.kind) {
     case 'owner':
@@ -84,10 +84,19 @@ export function predicateShape(predicate: AccessPredicate): string {
         case 'shared':
           return `s${arm.groups.length}${arm.editOnly ? 'e' : ''}`;
         case 'rule':
-          return JSON.stringify(arm.criteria);
+          return criteriaShape(arm.criteria);
       }
     })
     .join('|');
+}
+
+// A rule's criteria as text, once per criteria object (the release's frozen metadata).
+const criteriaShapes = new WeakMap<object, string>();
+function criteriaShape(criteria: unknown): string {
+  if (typeof criteria !== 'object' || criteria === null) return JSON.stringify(criteria);
+  let shape = criteriaShapes.get(criteria);
+  if (shape === undefined) criteriaShapes.set(criteria, (shape = JSON.stringify(criteria)));
+  return shape;
 }
 
 // A sharing rule's criteria compiled to SQL once per release and alias: the criteria objects

@@ -116,7 +116,7 @@ export function planList(object: CompiledObject, request: ListRequest, ctx: List
   };
 }
 
-export function parseLimit(input: unknown): number {
+function parseLimit(input: unknown): number {
   if (input === undefined || input === '') return DEFAULT_LIMIT;
   const n = Number(input);
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {

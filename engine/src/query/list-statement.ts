@@ -5,7 +5,7 @@ import { applyFilter } from './filter-compiler.js';
 import { applyKeyset, applySort, selectSortValues } from './keyset.js';
 import type { ListPlan } from './list-plan.js';
 import { recordJsonSql, type Expansion } from './record-json.js';
-import { SESSION_HOLDS, sessionCte } from './session-check.js';
+import { SESSION_HOLDS, SESSION_COLUMN, sessionCte } from './session-check.js';
 
 /**
  * A list plan → its one statement. The statement answers one row: `data`, the page's records as
@@ -93,9 +93,7 @@ export function listStatement(plan: ListPlan, ctx: StatementContext): Knex.SqlNa
     );
   if (plan.session) {
     const check = sessionCte(plan.session);
-    answer
-      .with('_s', knex.raw(check.sql, check.bindings as Knex.RawBinding[]))
-      .select(knex.raw(`${SESSION_HOLDS} as session`));
+    answer.with('_s', knex.raw(check.sql, check.bindings as Knex.RawBinding[])).select(knex.raw(SESSION_COLUMN));
   }
   return answer.toSQL().toNative();
 }

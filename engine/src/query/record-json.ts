@@ -1,6 +1,7 @@
 import type { SqlFragment } from '../fields/field-type.js';
 import { timestampJson } from '../fields/shared.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
+import { remembered } from '../lib/remembered.js';
 
 /** A record as JSON built by Postgres: the system fields, then the fields in definition order. */
 
@@ -90,21 +91,12 @@ export function recordJsonSql(
 }
 
 // A release's compiled objects are frozen, so each one's rendering per alias and set of fields
-// is remembered with it (at most MAX_RENDERINGS: field sets come from requests).
-const MAX_RENDERINGS = 200;
+// is remembered with it.
 const renderings = new WeakMap<CompiledObject, Map<string, SqlFragment>>();
 
 /** recordJsonSql of the object's own fields (no expansions), remembered per alias and field set. */
 export function recordJson(object: CompiledObject, alias: string, only?: ReadonlySet<string>): SqlFragment {
-  let byKey = renderings.get(object);
-  if (!byKey) renderings.set(object, (byKey = new Map<string, SqlFragment>()));
-  const key = `${alias}:${fieldsKey(only)}`;
-  let json = byKey.get(key);
-  if (!json) {
-    json = recordJsonSql(object, alias, only);
-    if (byKey.size < MAX_RENDERINGS) byKey.set(key, json);
-  }
-  return json;
+  return remembered(renderings, object, `${alias}:${fieldsKey(only)}`, () => recordJsonSql(object, alias, only));
 }
 
 /** A field set as a cache key: '*' for all. */

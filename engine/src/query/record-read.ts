@@ -2,7 +2,7 @@ import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { accessSql, predicateShape, type AccessPredicate } from './access-predicate.js';
 import { fieldsKey, recordJson } from './record-json.js';
-import { SESSION_HOLDS, sessionCte, type SessionCheck } from './session-check.js';
+import { SESSION_COLUMN, sessionCte, type SessionCheck } from './session-check.js';
 
 /**
  * One record by id, as one statement: the record as JSON built by Postgres (as list pages render
@@ -16,7 +16,7 @@ export interface RecordRead {
   /** The records the caller may see: any other id reads as missing. */
   read: AccessPredicate;
   /** Own fields to render; undefined: all. */
-  fields?: readonly string[];
+  fields?: ReadonlySet<string>;
   /** Answer `_can_edit` and `_can_full`, and the row's columns, for a write that follows. */
   forWrite?: { edit: AccessPredicate; full: AccessPredicate };
   /** Read the record from the recycle bin instead. */
@@ -40,13 +40,13 @@ const ALIAS = 'r';
 
 export function recordReadStatement(schema: string, object: CompiledObject, read: RecordRead): SqlFragment {
   const target = { schema, alias: ALIAS, object };
-  const json = read.forWrite ? undefined : recordJson(object, ALIAS, read.fields && new Set(read.fields));
+  const json = read.forWrite ? undefined : recordJson(object, ALIAS, read.fields);
   // A write that follows renders the record after it, so reading for one renders nothing.
   const select: SqlFragment[] = [
     { sql: 'r.version as _version', bindings: [] },
     read.forWrite ? { sql: 'null as _json', bindings: [] } : { sql: `${json!.sql} as _json`, bindings: json!.bindings },
   ];
-  if (read.session) select.unshift({ sql: `${SESSION_HOLDS} as session`, bindings: [] });
+  if (read.session) select.unshift({ sql: SESSION_COLUMN, bindings: [] });
   if (read.forWrite) {
     select.push({ sql: 'r.*', bindings: [] });
     for (const mode of ['edit', 'full'] as const) {

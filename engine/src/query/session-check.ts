@@ -32,3 +32,5 @@ export function sessionCte(check: SessionCheck): SqlFragment {
 
 /** The condition and the column that read the CTE. */
 export const SESSION_HOLDS = '(select ok from _s)';
+/** The statement's answer column: whether the session held. */
+export const SESSION_COLUMN = `${SESSION_HOLDS} as session`;

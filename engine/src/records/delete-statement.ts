@@ -1,7 +1,7 @@
 import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { accessSql, type AccessPredicate } from '../query/access-predicate.js';
-import { SESSION_HOLDS, sessionCte } from '../query/session-check.js';
+import { SESSION_HOLDS, SESSION_COLUMN, sessionCte } from '../query/session-check.js';
 import type { Caller } from '../security/caller.js';
 
 /**
@@ -31,7 +31,7 @@ export function deleteStatement(
       `_d as (update ?? as t set deleted_at = now(), version = t.version + 1, updated_by = ? ` +
       `from _r where t.id = _r.id and _r.allowed and t.deleted_at is null returning t.id), ` +
       `_h as (insert into ?? (object_id, record_id, event, user_id, via) select ?, id, 'deleted', ?, ? from _d) ` +
-      `select ${check ? `${SESSION_HOLDS} as session, ` : ''}exists (select 1 from _r) as found, ` +
+      `select ${check ? `${SESSION_COLUMN}, ` : ''}exists (select 1 from _r) as found, ` +
       `coalesce((select allowed from _r), false) as allowed, exists (select 1 from _d) as deleted`,
     bindings: [
       ...(check?.bindings ?? []),

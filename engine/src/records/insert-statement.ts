@@ -3,7 +3,7 @@ import { nativeFor } from '../db/prepared.js';
 import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import type { Caller } from '../security/caller.js';
-import { SESSION_HOLDS, sessionCte } from '../query/session-check.js';
+import { SESSION_HOLDS, SESSION_COLUMN, sessionCte } from '../query/session-check.js';
 import { insertWithHistory } from './history.js';
 import { fieldsKey, recordJson } from '../query/record-json.js';
 
@@ -71,7 +71,7 @@ function assemble(
   };
   const json = recordJson(object, 'ins', only);
   const select: SqlFragment = {
-    sql: `${session ? `${SESSION_HOLDS} as session, ` : ''}${json.sql} as _json, ins.version as _version${withRow ? ', ins.*' : ''}`,
+    sql: `${session ? `${SESSION_COLUMN}, ` : ''}${json.sql} as _json, ins.version as _version${withRow ? ', ins.*' : ''}`,
     bindings: json.bindings,
   };
   return insertWithHistory(schema, object, insert, select, caller, session && sessionCte(session));

@@ -5,7 +5,7 @@ import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { cursorRefused, encodeCursor, sortValueAlias } from '../query/keyset.js';
 import { planList, type ListPlan, type ListRequest } from '../query/list-plan.js';
 import { countQuery, listStatement, type ListAnswer, type StatementContext } from '../query/list-statement.js';
-import { SessionUnverified, type Caller } from '../security/caller.js';
+import { sessionAnswered, type Caller } from '../security/caller.js';
 import { guardedResolver } from '../security/field-guard.js';
 import { recordAccess } from '../security/record-access.js';
 
@@ -84,7 +84,7 @@ export class ListPages {
       if (plan.after && /^22/.test(String((e as { code?: unknown }).code))) throw cursorRefused();
       throw e;
     }
-    if (page.session === false) throw new SessionUnverified();
+    sessionAnswered(caller, page.session);
     const count = plan.count && (await this.count(plan));
     // One more row than the page: there is a next page, after the page's last record.
     const last = page.rows > plan.limit ? (JSON.parse(page.keys!) as unknown[]) : undefined;

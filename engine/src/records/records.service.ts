@@ -10,7 +10,7 @@ import type { ListRequest } from '../query/list-plan.js';
 import { predicateShape } from '../query/access-predicate.js';
 import { fieldsKey } from '../query/record-json.js';
 import { recordReadKey, recordReadStatement, type RecordRead, type RecordReadRow } from '../query/record-read.js';
-import { SessionUnverified, type Caller } from '../security/caller.js';
+import { sessionAnswered, SessionUnverified, type Caller } from '../security/caller.js';
 import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
@@ -74,8 +74,8 @@ export class RecordsService {
     return object;
   }
 
-  private table(object: CompiledObject, db: Knex | Knex.Transaction = this.knex, alias?: string) {
-    return db(`${this.schema}.${object.table}${alias ? ` as ${alias}` : ''}`);
+  private table(object: CompiledObject, trx: Knex.Transaction) {
+    return trx(`${this.schema}.${object.table}`);
   }
 
   /** One page of records (list-pages.ts). */
@@ -177,7 +177,7 @@ export class RecordsService {
    * One record the caller can see (404 otherwise: a hidden record and a missing one look alike),
    * by one statement (query/record-read.ts) rendering it as JSON with the fields they may read.
    * With `need`, the caller must also have that access to it (403: they can see it, so saying so
-   * reveals nothing); `forWrite` also reads its columns. In a transaction (`trx`), `lock` takes
+   * reveals nothing) and the row's columns are read too. In a transaction (`trx`), `lock` takes
    * the row lock a write needs; outside one, the statement is prepared and checks a presumed
    * session too.
    */
@@ -185,7 +185,7 @@ export class RecordsService {
     object: CompiledObject,
     id: string,
     caller: Caller,
-    options: { trx?: Knex.Transaction; need?: 'edit' | 'full'; forWrite?: boolean; lock?: boolean; bin?: boolean } = {},
+    options: { trx?: Knex.Transaction; need?: 'edit' | 'full'; lock?: boolean; bin?: boolean } = {},
   ): Promise<RecordReadRow> {
     if (typeof id !== 'string' || !UUID.test(id)) throw notFound(`${object.def.apiName} ${id} does not exist`);
     const { access } = caller;
@@ -193,8 +193,8 @@ export class RecordsService {
     const read: RecordRead = {
       id,
       read: recordAccess(access, object, 'read'),
-      ...(access.isAdmin ? {} : { fields: [...access.readableFields(object)] }),
-      ...(options.forWrite || options.need
+      ...(access.isAdmin ? {} : { fields: access.readableFields(object) }),
+      ...(options.need
         ? { forWrite: { edit: recordAccess(access, object, 'edit'), full: recordAccess(access, object, 'full') } }
         : {}),
       ...(options.bin ? { bin: true } : {}),
@@ -205,7 +205,7 @@ export class RecordsService {
     const [row] = trx
       ? (await trx.raw<{ rows: RecordReadRow[] }>(statement.sql, statement.bindings as Knex.RawBinding[])).rows
       : await runNative<RecordReadRow>(this.knex, nativeFor(this.knex, object, recordReadKey(read), statement));
-    if (row?.session === false) throw new SessionUnverified();
+    sessionAnswered(caller, row?.session);
     if (!row || row._version === null) throw notFound(`${object.def.apiName} ${id} does not exist`);
     if (options.need) requireRecordAccess(object, row, options.need);
     return row;
@@ -249,7 +249,7 @@ export class RecordsService {
       owner !== undefined || [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
     if (!pointsElsewhere && object.summarisedBy.length === 0) {
       const inserted = await insert(this.knex);
-      if (inserted.session === false) throw new SessionUnverified();
+      sessionAnswered(caller, inserted.session as boolean | undefined);
       return done(inserted);
     }
     if (caller.session) throw new SessionUnverified(); // several statements: check the session first
@@ -263,26 +263,30 @@ export class RecordsService {
   }
 
   /**
-   * Changes a record. The record and the caller's access to it are read by one statement (with a
-   * presumed session's check); the body is checked against it; then one statement writes the
-   * change with its history, on condition that the record is still at the version read. A change
-   * that reaches into other tables (an owner, lookups, rollups to refresh), or a record changed
-   * in between, goes the locked way instead: one transaction that reads, checks and writes.
+   * Changes a record, the cheapest of three ways that can make all of its checks. One statement
+   * when SQL can (patch); else the record and the caller's access to it are read by one
+   * statement, the body is checked against it, and one statement writes the change with its
+   * history while the record is still at the version read. A change that reaches into other
+   * tables (an owner, lookups, rollups to refresh), or a record changed in between, goes the
+   * locked way: one transaction that reads, checks and writes, and says what was wrong.
    */
   async update(objectName: string, id: string, body: unknown, caller: Caller, ifMatch?: number): Promise<RecordJson> {
     const object = this.object(objectName);
     caller.access.require(object, 'edit');
     const { fields, owner } = splitOwner(object, body, caller, 'update');
-    if (owner === undefined) {
-      const written = await this.patch(object, id, fields, caller, ifMatch);
-      if (written) return written;
+    // A transfer, or a change rollups summarise, is always the locked way: no read before it.
+    if (owner !== undefined || object.summarisedBy.length) {
+      if (caller.session) throw new SessionUnverified(); // several statements: check the session first
+      return this.updateLocked(object, id, fields, owner, caller, ifMatch);
     }
-    const current = await this.findRow(object, id, caller, { need: owner === undefined ? 'edit' : 'full' });
+    const written = await this.patch(object, id, fields, caller, ifMatch);
+    if (written) return written;
+    const current = await this.findRow(object, id, caller, { need: 'edit' });
     requireVersion(current, ifMatch);
     const existing = toRecord(object, current);
     const values = checkBody(object, fields, 'update', caller, existing);
     const pointsElsewhere = [...values].some(([name, v]) => v !== null && object.fields.get(name)!.def.target);
-    if (owner === undefined && !pointsElsewhere && object.summarisedBy.length === 0) {
+    if (!pointsElsewhere) {
       const columns = toColumnValues(object, values, this.currencies.corporate);
       const changes = fieldChanges(object, existing, toRecord(object, { ...current, ...columns }));
       const only = caller.access.isAdmin ? undefined : caller.access.readableFields(object);
@@ -319,7 +323,7 @@ export class RecordsService {
     caller: Caller,
     ifMatch: number | undefined,
   ): Promise<RecordJson | undefined> {
-    if (typeof id !== 'string' || !UUID.test(id) || object.summarisedBy.length) return undefined;
+    if (typeof id !== 'string' || !UUID.test(id)) return undefined;
     let values: Map<string, unknown>;
     try {
       values = checkBody(object, fields, 'patch', caller);
@@ -345,7 +349,7 @@ export class RecordsService {
     } catch (e) {
       throw translateDbError(object, e);
     }
-    if (row?.session === false) throw new SessionUnverified();
+    sessionAnswered(caller, row?.session);
     return row && row._version !== null ? { version: row._version, json: row._json! } : undefined;
   }
 
@@ -410,7 +414,7 @@ export class RecordsService {
         this.knex,
         nativeFor(this.knex, object, key, statement),
       );
-      if (answer!.session === false) throw new SessionUnverified();
+      sessionAnswered(caller, answer!.session);
       if (!answer!.found) throw notFound(`${object.def.apiName} ${id} does not exist`);
       requireRecordAccess(object, { _can_full: answer!.allowed }, 'full');
       // Seen and allowed but not moved: a concurrent delete moved it first.

@@ -2,10 +2,11 @@ import type { SqlFragment } from '../fields/field-type.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { accessSql, predicateShape, type AccessPredicate } from '../query/access-predicate.js';
 import { fieldsKey, recordJson } from '../query/record-json.js';
-import { SESSION_HOLDS, sessionCte } from '../query/session-check.js';
+import { SESSION_HOLDS, SESSION_COLUMN, sessionCte } from '../query/session-check.js';
 import { RULE_SQL_TYPES, ruleHoldsSql, type RuleValue } from '../rules/rule-sql.js';
 import type { Caller } from '../security/caller.js';
 import type { FieldChange } from './history.js';
+import { remembered } from '../lib/remembered.js';
 
 /**
  * The write of a single update by id, as one statement that is atomic on its own: the UPDATE,
@@ -121,7 +122,7 @@ export function patchStatement(
       `select ?, _u.id, 'updated', c.f, c.o, c.n, ?, ? from _u, _o, lateral (values ` +
       history.map((h) => `(?, ${json(h)}, ${json(h)})`).join(', ') +
       `) as c(f, o, n) where c.o is distinct from c.n) ` +
-      `select ${session ? `${SESSION_HOLDS} as session, ` : ''}_u.version as _version, ${answer.sql} as _json ` +
+      `select ${session ? `${SESSION_COLUMN}, ` : ''}_u.version as _version, ${answer.sql} as _json ` +
       (session ? 'from _s left join _u on true' : 'from _u'),
     bindings: [
       ...(session?.bindings ?? []),
@@ -172,18 +173,9 @@ interface PatchShape {
 // What an update of a set of fields checks and records depends only on the object and that set:
 // made once per release and set (compiling the rules on every request cost 8% of its CPU).
 const shapes = new WeakMap<CompiledObject, Map<string, PatchShape | null>>();
-const MAX_SHAPES = 200;
 
 function patchShape(object: CompiledObject, sent: readonly string[]): PatchShape | undefined {
-  let byFields = shapes.get(object);
-  if (!byFields) shapes.set(object, (byFields = new Map<string, PatchShape | null>()));
-  const key = sent.join(',');
-  let shape = byFields.get(key);
-  if (shape === undefined) {
-    shape = makeShape(object, new Set(sent)) ?? null;
-    if (byFields.size < MAX_SHAPES) byFields.set(key, shape);
-  }
-  return shape ?? undefined;
+  return remembered(shapes, object, sent.join(','), () => makeShape(object, new Set(sent)) ?? null) ?? undefined;
 }
 
 function makeShape(object: CompiledObject, sent: ReadonlySet<string>): PatchShape | undefined {

@@ -26,6 +26,7 @@ export const forbidden = (detail: string, field: string, code: ErrorCode, messag
 
 export class Access {
   private readonly grants: Grants;
+  private readonly readable = new WeakMap<CompiledObject, ReadonlySet<string>>();
 
   constructor(
     readonly principal: Principal,
@@ -108,9 +109,14 @@ export class Access {
     return this.grants.fields.get(object)?.get(field)?.edit ?? false;
   }
 
-  /** The object's fields this caller may read, in definition order. */
-  readableFields(object: CompiledObject): Set<string> {
-    return new Set([...object.fields.keys()].filter((f) => this.canReadField(object.def.apiName, f)));
+  /** The object's fields this caller may read, in definition order (worked out once per object). */
+  readableFields(object: CompiledObject): ReadonlySet<string> {
+    let readable = this.readable.get(object);
+    if (!readable) {
+      readable = new Set([...object.fields.keys()].filter((f) => this.canReadField(object.def.apiName, f)));
+      this.readable.set(object, readable);
+    }
+    return readable;
   }
 
   /** Roles below the caller's, whose users' records the caller sees as their managers. */

@@ -16,10 +16,21 @@ export interface Caller {
    * that it does nothing unless the session is still exactly what was presumed.
    */
   session?: SessionCheck;
+  /** Set once a statement found the presumed session holding: its grants are the user's own. */
+  sessionHeld?: boolean;
 }
 
 /** The presumed session did not hold, or the work takes more than one statement: check it in full and redo. */
 export class SessionUnverified extends Error {}
+
+/**
+ * What a statement carrying the session check answered: false, it did nothing (SessionUnverified);
+ * true, the grants the caller was presumed to have are theirs, so a refusal that follows stands.
+ */
+export function sessionAnswered(caller: Caller, held: boolean | undefined): void {
+  if (held === false) throw new SessionUnverified();
+  if (held) caller.sessionHeld = true;
+}
 
 /**
  * The object of a record the caller can see (404 otherwise) and has `need` access to (403): what

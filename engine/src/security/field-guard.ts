@@ -43,7 +43,7 @@ export function guardedResolver(paths: PathResolver, access: Access): (path: str
 const readable = (access: Access, object: string, field: string) =>
   isSystemField(field) || access.canReadField(object, field);
 
-export const isSystemField = (name: string) => Object.hasOwn(SYSTEM_FIELDS, name);
+const isSystemField = (name: string) => Object.hasOwn(SYSTEM_FIELDS, name);
 
 /**
  * A write naming fields the caller may read but not edit is refused whole (403), one error per

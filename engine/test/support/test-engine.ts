@@ -137,3 +137,16 @@ export function corpus(name: string): string[] {
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'));
 }
+
+/** How many SQL statements the engine sends while `run` runs (a test asserts a request's count). */
+export function statementCounter(
+  t: TestEngine,
+): <T>(run: () => Promise<T>) => Promise<{ result: T; statements: number }> {
+  let statements = 0;
+  t.engine.db.knex.on('query', () => statements++);
+  return async (run) => {
+    statements = 0;
+    const result = await run();
+    return { result, statements };
+  };
+}

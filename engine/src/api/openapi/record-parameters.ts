@@ -10,8 +10,7 @@ import { aggregateApplies } from '../../fields/index.js';
  * name exactly the fields (and lookup paths) the server takes, so clients can check them first.
  */
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 500;
+export { DEFAULT_LIMIT, MAX_LIMIT } from '../../query/list-plan.js';
 
 /** What the filter language accepts on each system field (query/filter-parser.ts). */
 const SYSTEM_FILTER_OPERATORS: Record<(typeof SYSTEM_OUTPUT)[number], readonly FilterOperator[]> = {
