@@ -6,6 +6,7 @@ const LAYERS = [
   ['api'],
   ['tenants'],
   ['packs'],
+  ['automation'],
   ['records', 'views'],
   ['security'],
   ['query'],

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './api/app.js';
+import { DEFAULT_QUEUE_OPTIONS, JobQueue, type QueueOptions } from './automation/queue.js';
+import { AutomationWorker } from './automation/worker.js';
 import type { Config } from './config.js';
 import { connect, type ConnectOptions, type Database } from './db/connect.js';
 import { log, type Logger } from './lib/log.js';
@@ -20,6 +22,7 @@ import type { Tenant } from './tenants/tenant.js';
 export interface Engine {
   db: Database;
   tenants: TenantRegistry;
+  automation: AutomationWorker;
   metadata: MetadataService;
   records: RecordsService;
   imports: ImportJobs;
@@ -40,19 +43,28 @@ export interface StartOptions
   installCore?: boolean;
   /** Start-up lines, one line per request, errors; the process's logger (lib/log.ts) by default. */
   logger?: Logger;
+  /** The job queue under workflow runs (tests shorten the heartbeat). */
+  queue?: Partial<QueueOptions>;
 }
 
 export async function startEngine(options: StartOptions): Promise<Engine> {
   const logger = options.logger ?? log;
   let ready = false;
   const db = await connect(options.database);
+  const queue = new JobQueue(db, options.schema, { ...DEFAULT_QUEUE_OPTIONS, ...options.queue }, logger);
   const tenants = new TenantRegistry(db.knex, {
+    queue,
     defaultSchema: options.schema,
     sessionHours: options.sessionHours,
     installCore: options.installCore !== false,
     admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) },
     logger,
   });
+  const automation = new AutomationWorker(
+    queue,
+    { opened: () => tenants.allOpened(), find: (name) => tenants.find(name) },
+    logger,
+  );
   let server: http.Server | undefined;
   let main: Tenant;
   try {
@@ -77,6 +89,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     await db.close();
     throw e;
   }
+  automation.start();
   ready = true;
   const address = server.address() as AddressInfo;
   const host =
@@ -88,6 +101,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   return {
     db,
     tenants,
+    automation,
     metadata: main.metadata,
     records: main.records,
     imports: main.imports,
@@ -97,6 +111,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     async close() {
       ready = false;
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await automation.stop();
       await tenants.close();
       await db.close();
     },

@@ -226,7 +226,13 @@ describe('buildOpenApi on the core pack', () => {
     expect(share.properties.access.enum).toEqual(['read', 'edit']);
     expect(share.properties.group.type).toBe('string');
     expect(share.oneOf.map((o: Doc) => o.required)).toEqual([['userId'], ['group']]);
-    expect(doc.components.schemas.HistoryEntry.properties.via.enum).toEqual(['api', 'ui', 'bulk', 'import']);
+    expect(doc.components.schemas.HistoryEntry.properties.via.enum).toEqual([
+      'api',
+      'ui',
+      'bulk',
+      'import',
+      'workflow',
+    ]);
     const access = doc.paths['/api/v1/records/account/{id}/access'].get;
     expect(access.parameters[0]).toMatchObject({ name: 'user', in: 'query', schema: { format: 'uuid' } });
     expect(doc.components.schemas.AccessExplanation.properties.grants.items.properties.reason.enum).toContain(

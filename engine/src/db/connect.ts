@@ -16,6 +16,8 @@ import pg from 'pg';
 export interface Database {
   knex: Knex;
   mode: 'postgres' | 'embedded';
+  /** PostgreSQL only: the server's URL, for parts that keep a pool of their own (the job queue). */
+  url?: string;
   /** Embedded only: the whole database as a tarball, to clone test databases from. */
   dump?: () => Promise<Blob>;
   close(): Promise<void>;
@@ -47,7 +49,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       connection: { connectionString: options.databaseUrl, types },
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
-    return { knex, mode: 'postgres', close: () => knex.destroy() };
+    return { knex, mode: 'postgres', url: options.databaseUrl, close: () => knex.destroy() };
   }
   return connectEmbedded(options);
 }

@@ -308,6 +308,104 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       );
     },
   },
+  {
+    name: '010_automation',
+    async up(trx, s) {
+      // The outbox: record changes that workflows wait for, written by the capture triggers
+      // (automation/capture.ts) in the transaction of the change itself, whichever path made it.
+      // Rows live here only until a dispatcher has turned them into runs.
+      await trx.schema.withSchema(s).createTable('_automation_outbox', (t) => {
+        t.bigIncrements('seq').primary();
+        t.text('object_id').notNullable();
+        t.uuid('record_id').notNullable();
+        t.text('event').notNullable();
+        t.jsonb('old_row');
+        t.jsonb('new_row');
+        t.uuid('user_id');
+        t.integer('depth').notNullable().defaultTo(0);
+        t.timestamp('at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+      // One run of one workflow for one event, with the definition it started on.
+      await trx.schema.withSchema(s).createTable('_automation_runs', (t) => {
+        t.uuid('id').primary();
+        t.text('workflow_id').notNullable();
+        t.text('workflow').notNullable();
+        t.integer('release').notNullable();
+        t.jsonb('definition').notNullable();
+        t.text('object').notNullable();
+        t.uuid('record_id');
+        t.text('event').notNullable();
+        // The record after the change (and before it, for updates and deletes): conditions and
+        // values are worked out from these, so a retried run computes what the first try did.
+        t.jsonb('record').notNullable();
+        t.jsonb('old_record');
+        t.specificType('changed', 'text[]').notNullable();
+        t.uuid('user_id');
+        t.integer('depth').notNullable();
+        t.text('status').notNullable();
+        t.integer('attempts').notNullable().defaultTo(0);
+        t.text('error');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('started_at', { useTz: true });
+        t.timestamp('finished_at', { useTz: true });
+        t.index(['workflow', 'created_at']);
+        t.index(['status', 'created_at']);
+        t.index(['record_id']);
+      });
+      // Every attempt at every action of a run: input, outcome, timing, error.
+      await trx.schema.withSchema(s).createTable('_automation_steps', (t) => {
+        t.bigIncrements('seq').primary();
+        t.uuid('run_id').notNullable().references('id').inTable(`${s}._automation_runs`).onDelete('CASCADE');
+        t.integer('step').notNullable();
+        t.text('action').notNullable();
+        t.integer('attempt').notNullable();
+        t.text('status').notNullable();
+        t.jsonb('input');
+        t.jsonb('output');
+        t.text('error');
+        t.timestamp('started_at', { useTz: true }).notNullable();
+        t.integer('duration_ms').notNullable();
+        t.index(['run_id', 'step']);
+      });
+      // An action's effect and its 'succeeded' row commit together, once: a retried job that
+      // finds the row skips the action, and two runners racing on one step cannot both commit.
+      await trx.raw("create unique index ?? on ??.?? (run_id, step) where status = 'succeeded'", [
+        '_automation_steps_done',
+        s,
+        '_automation_steps',
+      ]);
+      // The capture triggers' functions. Statement-level with transition tables: an import of
+      // 100,000 rows is one INSERT … SELECT here, not 100,000 calls. The chain depth comes from
+      // the transaction (a workflow's own writes set it); API writes are depth 0.
+      const depth = "coalesce(nullif(current_setting('tessera.depth', true), ''), '0')::int";
+      await trx.raw(
+        `create function ??.tsr_capture_insert() returns trigger language plpgsql as $fn$
+        begin
+          insert into ??._automation_outbox (object_id, record_id, event, new_row, user_id, depth)
+          select tg_argv[0], n.id, 'created', to_jsonb(n), n.created_by, ${depth} from tsr_new n;
+          perform pg_notify('tessera_outbox', tg_table_schema);
+          return null;
+        end $fn$`,
+        [s, s],
+      );
+      await trx.raw(
+        `create function ??.tsr_capture_update() returns trigger language plpgsql as $fn$
+        begin
+          insert into ??._automation_outbox (object_id, record_id, event, old_row, new_row, user_id, depth)
+          select tg_argv[0], n.id,
+            case when o.deleted_at is null and n.deleted_at is not null then 'deleted'
+                 when o.deleted_at is not null and n.deleted_at is null then 'restored'
+                 else 'updated' end,
+            to_jsonb(o), to_jsonb(n), n.updated_by, ${depth}
+          from tsr_new n join tsr_old o on o.id = n.id
+          where n.deleted_at is null or o.deleted_at is null;
+          perform pg_notify('tessera_outbox', tg_table_schema);
+          return null;
+        end $fn$`,
+        [s, s],
+      );
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

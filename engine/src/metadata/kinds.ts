@@ -7,6 +7,7 @@ import { permissionSetErrors, roleErrors, type SecurityContext } from './securit
 import type { ItemKind, MetadataSnapshot } from './types.js';
 import { nameErrors, schemaErrors } from './shape-checks.js';
 import { validateLayout, validateListView } from './view-items.js';
+import { normalizeWorkflow, workflowErrors } from './workflow-items.js';
 
 /**
  * The metadata kinds other than objects, in one table: where their API lives, which key of a
@@ -21,7 +22,7 @@ export interface MetaItem {
   object?: string;
 }
 
-export type ItemKey = 'layouts' | 'listViews' | 'dashboards' | 'roles' | 'groups' | 'permissionSets';
+export type ItemKey = 'layouts' | 'listViews' | 'dashboards' | 'roles' | 'groups' | 'permissionSets' | 'workflows';
 
 export interface ItemSpec {
   kind: ItemKind;
@@ -86,6 +87,14 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
     schema: 'permission-set',
     normalize: withId('ps'),
     check: (i, ctx) => permissionSetErrors(i as never, ctx),
+  },
+  workflow: {
+    kind: 'workflow',
+    path: 'workflows',
+    key: 'workflows',
+    schema: 'workflow',
+    normalize: (i, e) => normalizeWorkflow(i as never, e as never),
+    check: (i, ctx) => workflowErrors(i as never, ctx.objects),
   },
 };
 

@@ -41,7 +41,8 @@ function ajv(): Ajv2020 {
   return metaAjv;
 }
 
-export type SchemaName = 'object' | 'layout' | 'list-view' | 'dashboard' | 'role' | 'group' | 'permission-set' | 'pack';
+export type SchemaName =
+  'object' | 'layout' | 'list-view' | 'dashboard' | 'role' | 'group' | 'permission-set' | 'workflow' | 'pack';
 
 export function metaValidator(name: SchemaName): ValidateFunction {
   const validate = ajv().getSchema(`https://tessera.dev/schemas/${name}.schema.json`);

@@ -15,6 +15,7 @@ import type {
   MetadataSnapshot,
   ObjectDef,
   PermissionSetDef,
+  WorkflowDef,
 } from './types.js';
 import { validateObject } from './validate.js';
 
@@ -159,10 +160,21 @@ export class DraftStore {
             });
         });
       }
+      for (const workflow of (await this.list(trx, 'workflow')) as unknown as WorkflowDef[]) {
+        if (
+          workflow.object !== apiName &&
+          workflow.actions.some((a) => a.type === 'createRecord' && a.object === apiName)
+        )
+          referrers.push({
+            field: `workflows.${workflow.apiName}`,
+            code: 'reference',
+            message: `workflow ${workflow.apiName} creates ${apiName} records`,
+          });
+      }
       if (referrers.length)
         throw conflict(`other objects point at "${apiName}"; delete or change those fields first`, referrers);
-      // Its layouts and list views go with it.
-      for (const kind of ['layout', 'listView'] as const) {
+      // Its layouts, list views and workflows go with it.
+      for (const kind of ['layout', 'listView', 'workflow'] as const) {
         const items = await this.list(trx, kind);
         const ids = items.filter((i) => i.object === apiName).map((i) => i.id);
         if (ids.length) await this.table(trx).where({ kind }).whereIn('id', ids).delete();

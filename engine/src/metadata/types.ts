@@ -197,7 +197,7 @@ export interface DashboardDef {
 /** Every kind of item the metadata store versions. */
 export type MetadataKind = 'object' | ItemKind;
 /** The kinds other than objects; see kinds.ts. */
-export type ItemKind = 'layout' | 'listView' | 'dashboard' | 'role' | 'group' | 'permissionSet';
+export type ItemKind = 'layout' | 'listView' | 'dashboard' | 'role' | 'group' | 'permissionSet' | 'workflow';
 
 /** The whole published configuration, as one release holds it. Releases made before a kind existed lack it. */
 export interface MetadataSnapshot {
@@ -208,4 +208,33 @@ export interface MetadataSnapshot {
   roles?: RoleDef[];
   groups?: GroupDef[];
   permissionSets?: PermissionSetDef[];
+  workflows?: WorkflowDef[];
+}
+
+/** When a workflow starts a run: a change to one of its object's records (workflow.schema.json). */
+export interface RecordTrigger {
+  on: 'create' | 'update' | 'createOrUpdate' | 'delete';
+  /** Updates: only when one of these fields changed. */
+  fields?: string[];
+  /** Only when each of these fields now holds the value (and, for updates, changed to it). */
+  changedTo?: Record<string, unknown>;
+}
+
+/** Field API name → json-logic over the triggering record. */
+export type ActionValues = Record<string, unknown>;
+
+export type WorkflowAction =
+  { type: 'updateRecord'; values: ActionValues } | { type: 'createRecord'; object: string; values: ActionValues };
+
+export interface WorkflowDef {
+  id: string;
+  apiName: string;
+  label: Label;
+  description?: string;
+  object: string;
+  active?: boolean;
+  trigger: RecordTrigger;
+  condition?: unknown;
+  actions: WorkflowAction[];
+  runAs?: 'triggeringUser' | 'system';
 }

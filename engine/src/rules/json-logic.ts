@@ -62,11 +62,14 @@ export interface LogicCheck {
   errors: { path: string; message: string }[];
   /** The top-level field names the expression reads through `var`. */
   vars: Set<string>;
+  /** The whole names it reads (`account.name`, `$old.stage`). */
+  paths: Set<string>;
 }
 
 export function checkLogic(expression: unknown): LogicCheck {
   const errors: LogicCheck['errors'] = [];
   const vars = new Set<string>();
+  const paths = new Set<string>();
   let nodes = 0;
   // Inside map/filter/reduce/all/some/none, `var` refers to the current element, not the record.
   const walk = (node: unknown, path: string, depth: number, scoped: boolean): void => {
@@ -96,7 +99,10 @@ export function checkLogic(expression: unknown): LogicCheck {
     const args = (node as Record<string, unknown>)[op];
     if (op === 'var' && !scoped) {
       const name: unknown = Array.isArray(args) ? args[0] : args;
-      if (typeof name === 'string' && name !== '') vars.add(name.split('.')[0]!);
+      if (typeof name === 'string' && name !== '') {
+        vars.add(name.split('.')[0]!);
+        paths.add(name);
+      }
       else if (typeof name !== 'number') errors.push({ path, message: 'var needs a field name' });
     }
     const iterating = ['map', 'filter', 'reduce', 'all', 'none', 'some'].includes(op);
@@ -107,7 +113,7 @@ export function checkLogic(expression: unknown): LogicCheck {
     }
   };
   walk(expression, '', 0, false);
-  return { errors, vars };
+  return { errors, vars, paths };
 }
 
 /** Evaluates an expression that passed checkLogic. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { JobQueue } from '../automation/queue.js';
 import type { Logger } from '../lib/log.js';
 import { conflict, invalid } from '../errors.js';
 import { checkApiName } from '../metadata/identifiers.js';
@@ -22,6 +23,8 @@ export interface RegistryOptions {
   admin: { email: string; password?: string };
   /** Start-up lines of the tenants it opens, and their background work's errors. */
   logger: Logger;
+  /** The engine's job queue; a CLI command that runs no workflows opens tenants without one. */
+  queue?: JobQueue;
 }
 
 export class TenantRegistry {
@@ -65,6 +68,11 @@ export class TenantRegistry {
     return this.ready.get(name);
   }
 
+  /** Every tenant open in this process (the background worker's round). */
+  allOpened(): Iterable<Tenant> {
+    return this.ready.values();
+  }
+
   private get(name: string, admin = this.options.admin): Promise<Tenant> {
     let tenant = this.open.get(name);
     if (!tenant) {
@@ -76,6 +84,7 @@ export class TenantRegistry {
         admin,
         installCore: this.options.installCore,
         logger: this.options.logger,
+        ...(this.options.queue ? { queue: this.options.queue } : {}),
       });
       this.open.set(name, tenant);
       tenant.then(

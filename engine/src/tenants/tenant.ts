@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../lib/log.js';
+import { AutomationService } from '../automation/automation.service.js';
+import { syncCapture } from '../automation/capture.js';
+import type { JobQueue } from '../automation/queue.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
@@ -38,6 +41,7 @@ export interface Tenant {
   users: UsersService;
   shares: SharesService;
   views: UserViewsService;
+  automation: AutomationService;
   search: (input: SearchInput, access: Access) => Promise<SearchHit[]>;
   /** Who may do what to one record, and why (GET …/{id}/access). */
   explain: (object: string, id: string, userId: unknown, caller: Caller) => ReturnType<typeof explainAccess>;
@@ -53,12 +57,17 @@ export interface OpenOptions {
   admin: { email: string; password?: string };
   installCore: boolean;
   logger: Logger;
+  /** The engine's job queue, for workflow runs' jobs (none in CLI commands). */
+  queue?: JobQueue;
 }
 
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
 export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tenant> {
   const { schema } = options;
-  const metadata = new MetadataService(knex, schema, { checks: draftChecks, recordSteps: [refreshPublishedRollups] });
+  const metadata = new MetadataService(knex, schema, {
+    checks: draftChecks,
+    recordSteps: [refreshPublishedRollups, syncCapture],
+  });
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix);
   const currencies = new CurrencyService(knex, schema);
   const records = new RecordsService(knex, schema, () => metadata.compiled, currencies);
@@ -104,6 +113,21 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     users: new UsersService(knex, schema, compiled, audit),
     shares: new SharesService(knex, schema, compiled, requireRecord),
     views: new UserViewsService(knex, schema, compiled),
+    automation: new AutomationService({
+      knex,
+      schema,
+      compiled,
+      logger: options.logger,
+      recordsIn: (trx) => new RecordsService(trx, schema, compiled, currencies),
+      principalOf: (userId) => auth.principalOf(userId),
+      enqueue: async (trx, runIds) => {
+        if (!options.queue) throw new Error('this process has no job queue');
+        await options.queue.send(
+          trx,
+          runIds.map((runId) => ({ tenant: options.name, runId })),
+        );
+      },
+    }),
     search: (input, access) => search(knex, schema, metadata.compiled, input, access),
     explain: (object, id, userId, caller) =>
       explainAccess({ knex, schema, compiled: metadata.compiled, requireRecord, auth }, object, id, userId, caller),

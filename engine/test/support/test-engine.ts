@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { startEngine, type Engine } from '../../src/engine.js';
 import type { ConnectOptions } from '../../src/db/connect.js';
 import type { Logger } from '../../src/lib/log.js';
+import type { QueueOptions } from '../../src/automation/queue.js';
 import { ADMIN } from './admin.js';
 
 /**
@@ -49,6 +50,8 @@ export interface TestEngineOptions {
   trustProxy?: string;
   /** Where the engine logs (a test reads its lines); the process's logger otherwise. */
   logger?: Logger;
+  /** The job queue under workflow runs (a shorter heartbeat for crash tests). */
+  queue?: Partial<QueueOptions>;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -69,6 +72,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     corsOrigins: options.corsOrigins ?? [],
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
   });
   const url = engine.url;
   const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -88,10 +92,10 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
       await engine.close();
       if (ON_POSTGRES && !options.keepSchema) {
         const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
-        // The tenant's schema and those of the tenants it created (<schema>__name).
+        // The tenant's schema, those of the tenants it created (<schema>__name) and its job queue's.
         const { rows } = await admin.raw(
-          "select nspname from pg_namespace where nspname = ? or nspname like ? escape '!'",
-          [schema, `${schema.replace(/_/g, '!_')}!_!_%`],
+          "select nspname from pg_namespace where nspname in (?, ?) or nspname like ? escape '!'",
+          [schema, `${schema}_jobs`, `${schema.replace(/_/g, '!_')}!_!_%`],
         );
         for (const { nspname } of rows) await admin.raw('drop schema if exists ?? cascade', [nspname]);
         await admin.destroy();

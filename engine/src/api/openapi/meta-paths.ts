@@ -87,6 +87,14 @@ export const KIND_DOCS: Record<'object' | ItemKind, KindDoc> = {
     refusals: ['grantBeyondOwn'],
     byObject: false,
   },
+  workflow: {
+    schema: 'WorkflowDefinition',
+    one: 'workflow',
+    many: 'workflows',
+    permission: 'manageMetadata',
+    refusals: [],
+    byObject: true,
+  },
 };
 
 /** The URL segment of each kind under /api/v1/meta. */

@@ -24,19 +24,25 @@ const META_SCHEMAS = {
   'role.schema.json': 'RoleDefinition',
   'group.schema.json': 'GroupDefinition',
   'permission-set.schema.json': 'PermissionSetDefinition',
+  'workflow.schema.json': 'WorkflowDefinition',
 } as const;
 
-/** Points the meta-model's file references ("label.schema.json") at components; drops $id and $schema. */
-function localRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(localRefs);
+/**
+ * Points the meta-model's file references ("label.schema.json") at components, and a file's refs
+ * into itself ("#/$defs/action") into its own component; drops $id and $schema.
+ */
+function localRefs(node: unknown, component: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => localRefs(n, component));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$id' || key === '$schema') continue;
     if (key === '$ref' && typeof value === 'string' && value in META_SCHEMAS) {
       out[key] = `#/components/schemas/${META_SCHEMAS[value as keyof typeof META_SCHEMAS]}`;
+    } else if (key === '$ref' && typeof value === 'string' && value.startsWith('#/')) {
+      out[key] = `#/components/schemas/${component}/${value.slice(2)}`;
     } else {
-      out[key] = localRefs(value);
+      out[key] = localRefs(value, component);
     }
   }
   return out;
@@ -55,7 +61,7 @@ export function metaSchemas(): Record<string, JsonSchema> {
   for (const [file, name] of Object.entries(META_SCHEMAS)) {
     const schema: unknown =
       file === 'field.schema.json' ? buildFieldSchema() : JSON.parse(fs.readFileSync(SCHEMA_DIR + file, 'utf8'));
-    out[name] = localRefs(schema) as JsonSchema;
+    out[name] = localRefs(schema, name) as JsonSchema;
   }
   return (metaSchemaCache = out);
 }
@@ -140,6 +146,7 @@ export const releaseSchemas: Record<string, JsonSchema> = {
           roles: { type: 'array', items: ref('RoleDefinition') },
           groups: { type: 'array', items: ref('GroupDefinition') },
           permissionSets: { type: 'array', items: ref('PermissionSetDefinition') },
+          workflows: { type: 'array', items: ref('WorkflowDefinition') },
         },
       },
       diff: { type: 'array', items: ref('MetadataChange') },

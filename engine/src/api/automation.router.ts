@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { AutomationService } from '../automation/automation.service.js';
+import { accessOf } from './context.js';
+
+/**
+ * GET /api/v1/automation/runs?workflow=&status=&record=&limit=&before=; GET …/runs/{id} (with
+ * every action's attempts); POST …/runs/{id}/retry. For admins (manageMetadata).
+ */
+export function automationRouter(automation: AutomationService): Router {
+  const router = Router();
+  router.get('/runs', async (req, res) => {
+    res.json({ runs: await automation.list(accessOf(req), req.query) });
+  });
+  router.get('/runs/:id', async (req, res) => {
+    res.json(await automation.get(accessOf(req), req.params.id));
+  });
+  router.post('/runs/:id/retry', async (req, res) => {
+    res.json(await automation.retry(accessOf(req), req.params.id));
+  });
+  return router;
+}

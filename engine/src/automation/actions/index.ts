@@ -1,0 +1,9 @@
+import type { ActionTable } from './action.js';
+import { createRecord } from './create-record.js';
+import { updateRecord } from './update-record.js';
+
+/** Every kind of action, one module each; a kind added to WorkflowAction fails to compile here until it is. */
+export const ACTIONS: ActionTable = {
+  updateRecord,
+  createRecord,
+};

@@ -1,0 +1,179 @@
+import type { Knex } from 'knex';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { Logger } from '../lib/log.js';
+import type { CompiledMetadata } from '../metadata/compile.js';
+import type { Access } from '../security/access.js';
+import { activeWorkflows } from './capture.js';
+import { Dispatcher } from './dispatcher.js';
+import { Runner, type RunnerDeps } from './runner.js';
+import { RunStore, type RunRow, type RunStatus, type StepRow } from './run-store.js';
+
+/**
+ * One tenant's automation: dispatching its captured changes into runs, running them, and the
+ * run history the API shows admins (manageMetadata: runs hold record values whatever the
+ * admin's field access, as setup tools do).
+ */
+
+export interface AutomationDeps extends Omit<RunnerDeps, 'store'> {
+  schema: string;
+  logger: Logger;
+  /** Sends the jobs of new runs, in the transaction that wrote them. */
+  enqueue: (trx: Knex.Transaction, runIds: string[]) => Promise<void>;
+}
+
+const STATUSES: readonly RunStatus[] = ['queued', 'running', 'retrying', 'succeeded', 'failed'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface RunSummary {
+  id: string;
+  workflow: string;
+  release: number;
+  object: string;
+  recordId: string | null;
+  event: string;
+  changed: string[];
+  userId: string | null;
+  depth: number;
+  status: RunStatus;
+  attempts: number;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** One query parameter, given once and in the shape it must have (400 naming it otherwise). */
+function param(query: Record<string, unknown>, name: string, shape: RegExp, expected: string): string | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !shape.test(value))
+    throw badRequest(`${name} must be ${expected}`, [{ field: name, code: 'format', message: expected }]);
+  return value;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function summary(r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    workflow: r.workflow,
+    release: r.release,
+    object: r.object,
+    recordId: r.record_id,
+    event: r.event,
+    changed: r.changed,
+    userId: r.user_id,
+    depth: r.depth,
+    status: r.status,
+    attempts: r.attempts,
+    error: r.error,
+    createdAt: iso(r.created_at)!,
+    startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at),
+  };
+}
+
+export class AutomationService {
+  private readonly store: RunStore;
+  private readonly dispatcher: Dispatcher;
+  private readonly runner: Runner;
+
+  constructor(private readonly deps: AutomationDeps) {
+    this.store = new RunStore(deps.schema);
+    this.dispatcher = new Dispatcher({ ...deps, store: this.store });
+    this.runner = new Runner({ ...deps, store: this.store });
+  }
+
+  /** Whether the published release has anything for the background worker to do. */
+  hasWork(compiled: CompiledMetadata = this.deps.compiled()): boolean {
+    return activeWorkflows(compiled).length > 0;
+  }
+
+  /** Dispatches captured changes until the outbox is empty; the number taken. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.dispatcher.drain(); n > 0; n = await this.dispatcher.drain()) total += n;
+    return total;
+  }
+
+  run(runId: string, final: boolean): Promise<void> {
+    return this.runner.run(runId, final);
+  }
+
+  async list(
+    access: Access,
+    query: { workflow?: unknown; status?: unknown; record?: unknown; limit?: unknown; before?: unknown },
+  ): Promise<RunSummary[]> {
+    access.requireSystem('manageMetadata');
+    const q = this.store.runs(this.deps.knex).orderBy('id', 'desc');
+    const workflow = param(query, 'workflow', /^[a-z][a-z0-9_]{0,39}$/, 'a workflow API name');
+    if (workflow) q.where({ workflow });
+    const status = param(query, 'status', new RegExp(`^(${STATUSES.join('|')})$`), `one of ${STATUSES.join(', ')}`);
+    if (status) q.where({ status });
+    const record = param(query, 'record', UUID, 'a record id');
+    if (record) q.where({ record_id: record });
+    const before = param(query, 'before', UUID, 'the id of the last run of the previous page');
+    if (before) q.where('id', '<', before);
+    const limit = Number(param(query, 'limit', /^\d{1,3}$/, '1 to 200') ?? 50);
+    if (limit < 1 || limit > 200)
+      throw badRequest('limit is 1 to 200', [{ field: 'limit', code: 'maximum', message: '1 to 200' }]);
+    return (await q.limit(limit).select<RunRow[]>()).map(summary);
+  }
+
+  async get(
+    access: Access,
+    id: string,
+  ): Promise<RunSummary & { record: unknown; oldRecord: unknown; definition: unknown; steps: unknown[] }> {
+    access.requireSystem('manageMetadata');
+    const run = UUID.test(id) ? await this.store.find(this.deps.knex, id) : undefined;
+    if (!run) throw notFound(`run ${id} does not exist`);
+    const steps = await this.store
+      .steps(this.deps.knex)
+      .where({ run_id: id })
+      .orderBy('seq')
+      .select<StepRow[]>(
+        'step',
+        'action',
+        'attempt',
+        'status',
+        'input',
+        'output',
+        'error',
+        'started_at',
+        'duration_ms',
+      );
+    return {
+      ...summary(run),
+      record: run.record,
+      oldRecord: run.old_record,
+      definition: run.definition,
+      steps: steps.map((s) => ({
+        step: s.step,
+        action: s.action,
+        attempt: s.attempt,
+        status: s.status,
+        input: s.input,
+        output: s.output,
+        error: s.error,
+        startedAt: iso(s.started_at),
+        durationMs: s.duration_ms,
+      })),
+    };
+  }
+
+  /** Runs a failed run again from its first unfinished action, on the definition it started with. */
+  async retry(access: Access, id: string): Promise<RunSummary> {
+    access.requireSystem('manageMetadata');
+    return this.deps.knex.transaction(async (trx) => {
+      const run = UUID.test(id) ? await this.store.runs(trx).where({ id }).forUpdate().first<RunRow>() : undefined;
+      if (!run) throw notFound(`run ${id} does not exist`);
+      if (run.status !== 'failed')
+        throw conflict(`only a failed run can be retried; this one is ${run.status}`, [
+          { field: 'status', code: 'conflict', message: run.status },
+        ]);
+      await this.store.mark(trx, id, 'queued');
+      await this.deps.enqueue(trx, [id]);
+      return summary((await this.store.find(trx, id))!);
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+import { PgBoss, fromKnex, type JobWithMetadata } from 'pg-boss';
+import type { Database } from '../db/connect.js';
+import type { Logger } from '../lib/log.js';
+
+/**
+ * The durable job queue under workflow runs: pg-boss, in the database itself (its own schema,
+ * `<default schema>_jobs`), so a run's job is created in the transaction that creates the run.
+ * pg-boss claims jobs with SKIP LOCKED (two engines never run one job), retries with
+ * exponential backoff and jitter, moves a job out of retries to a dead-letter queue, and takes
+ * back a job whose engine died (its heartbeat stops) so another attempt runs it.
+ *
+ * On PostgreSQL it has a small pool of its own; on embedded PGlite it goes through the engine's
+ * one connection (knex), and a job sent inside a transaction goes through that transaction, so
+ * nothing ever waits for a second connection.
+ */
+
+export interface RunJob {
+  tenant: string;
+  runId: string;
+}
+
+export interface QueueOptions {
+  /** A job whose engine stops sending heartbeats this long is retried elsewhere (pg-boss's minimum is 10). */
+  heartbeatSeconds: number;
+  /** How often an idle worker looks for jobs. */
+  pollSeconds: number;
+  /** Attempts after the first, with exponential backoff from retryDelaySeconds. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+}
+
+export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
+  heartbeatSeconds: 30,
+  pollSeconds: 0.5,
+  retryLimit: 5,
+  retryDelaySeconds: 2,
+};
+
+const RUNS = 'tessera-runs';
+const DEAD = 'tessera-runs-dead';
+
+/** `final`: no retry follows if this attempt fails. */
+export type RunHandler = (job: RunJob, final: boolean) => Promise<void>;
+
+export class JobQueue {
+  private started?: Promise<PgBoss>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly schema: string,
+    private readonly options: QueueOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts pg-boss and the run worker on first use: an engine without workflows polls nothing. */
+  start(handler: RunHandler): Promise<PgBoss> {
+    this.started ??= this.boot(handler).catch((e: unknown) => {
+      this.started = undefined;
+      throw e;
+    });
+    return this.started;
+  }
+
+  private async boot(handler: RunHandler): Promise<PgBoss> {
+    const { options } = this;
+    const connection = this.db.url ? { connectionString: this.db.url, max: 3 } : { db: fromKnex(this.db.knex) };
+    const boss = new PgBoss({ ...connection, schema: `${this.schema}_jobs`, schedule: false });
+    boss.on('error', (e) => this.logger.error({ err: e }, 'job queue error'));
+    await boss.start();
+    await boss.createQueue(DEAD, { retentionSeconds: 14 * 86_400 });
+    await boss.createQueue(RUNS, {
+      retryLimit: options.retryLimit,
+      retryDelay: options.retryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: 600,
+      heartbeatSeconds: options.heartbeatSeconds,
+      deadLetter: DEAD,
+    });
+    await boss.work(
+      RUNS,
+      { pollingIntervalSeconds: options.pollSeconds, batchSize: 1, localConcurrency: 2, includeMetadata: true },
+      async ([job]: JobWithMetadata<RunJob>[]) => {
+        await handler(job!.data, job!.retryCount >= job!.retryLimit);
+      },
+    );
+    return boss;
+  }
+
+  /** Jobs for new runs, in the transaction that created the runs. */
+  async send(trx: Knex.Transaction, jobs: RunJob[]): Promise<void> {
+    if (!jobs.length) return;
+    const boss = await this.started;
+    if (!boss) throw new Error('the job queue is not started');
+    await boss.insert(
+      RUNS,
+      jobs.map((data) => ({ data, singletonKey: data.runId })),
+      { db: fromKnex(trx) },
+    );
+  }
+
+  async stop(): Promise<void> {
+    const boss = await this.started?.catch(() => undefined);
+    this.started = undefined;
+    await boss?.stop({ graceful: true, timeout: 5_000, close: true });
+  }
+}

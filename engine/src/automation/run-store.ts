@@ -1,0 +1,105 @@
+import type { Knex } from 'knex';
+import type { WorkflowDef } from '../metadata/types.js';
+
+/**
+ * The runs and their steps (_automation_runs, _automation_steps): what the runs page and
+ * `GET /api/v1/automation/runs` show, and what a runner resumes from.
+ */
+
+export type RunStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+
+export interface RunRow {
+  id: string;
+  workflow_id: string;
+  workflow: string;
+  release: number;
+  definition: WorkflowDef;
+  object: string;
+  record_id: string | null;
+  event: string;
+  record: Record<string, unknown>;
+  old_record: Record<string, unknown> | null;
+  changed: string[];
+  user_id: string | null;
+  depth: number;
+  status: RunStatus;
+  attempts: number;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface StepRow {
+  step: number;
+  action: string;
+  attempt: number;
+  status: 'succeeded' | 'failed';
+  input: unknown;
+  output: unknown;
+  error: string | null;
+  started_at: Date;
+  duration_ms: number;
+}
+
+export type NewRun = Omit<RunRow, 'attempts' | 'created_at' | 'started_at' | 'finished_at' | 'error'> & {
+  error?: string;
+};
+
+export class RunStore {
+  constructor(private readonly schema: string) {}
+
+  runs(db: Knex | Knex.Transaction) {
+    return db(`${this.schema}._automation_runs`);
+  }
+
+  steps(db: Knex | Knex.Transaction) {
+    return db(`${this.schema}._automation_steps`);
+  }
+
+  async insert(db: Knex.Transaction, runs: NewRun[]): Promise<void> {
+    if (!runs.length) return;
+    await this.runs(db).insert(
+      runs.map((r) => ({
+        ...r,
+        definition: JSON.stringify(r.definition),
+        record: JSON.stringify(r.record),
+        old_record: r.old_record === null ? null : JSON.stringify(r.old_record),
+        ...(r.status === 'failed' ? { finished_at: db.fn.now() } : {}),
+      })),
+    );
+  }
+
+  async find(db: Knex | Knex.Transaction, id: string): Promise<RunRow | undefined> {
+    return this.runs(db).where({ id }).first<RunRow | undefined>();
+  }
+
+  /** The steps that have succeeded: a retried run goes on after them. */
+  async done(db: Knex | Knex.Transaction, id: string): Promise<Set<number>> {
+    const rows = await this.steps(db).where({ run_id: id, status: 'succeeded' }).select<{ step: number }[]>('step');
+    return new Set(rows.map((r) => r.step));
+  }
+
+  async step(db: Knex | Knex.Transaction, runId: string, row: StepRow): Promise<void> {
+    await this.steps(db).insert({
+      run_id: runId,
+      ...row,
+      input: JSON.stringify(row.input ?? null),
+      output: JSON.stringify(row.output ?? null),
+    });
+  }
+
+  async mark(db: Knex | Knex.Transaction, id: string, status: RunStatus, error: string | null = null): Promise<void> {
+    const finished = status === 'succeeded' || status === 'failed';
+    await this.runs(db)
+      .where({ id })
+      .update({
+        status,
+        error,
+        ...(status === 'running'
+          ? { started_at: db.raw('coalesce(started_at, now())'), attempts: db.raw('attempts + 1') }
+          : {}),
+        ...(finished ? { finished_at: db.fn.now() } : { finished_at: null }),
+      });
+  }
+}

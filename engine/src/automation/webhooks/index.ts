@@ -1,0 +1,6 @@
+// What the rest of the automation engine uses; the files hold one concern each.
+export { deliverWebhook } from './deliver.js';
+export type { DeliveryResult, WebhookDelivery } from './deliver.js';
+export { MAX_WEBHOOK_ATTEMPTS, retryDelayMs } from './retry-schedule.js';
+export { newWebhookSecret } from './signature.js';
+export { allowHostsFromEnv, checkWebhookUrl } from './url-guard.js';

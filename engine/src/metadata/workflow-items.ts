@@ -1,0 +1,86 @@
+import type { ErrorCode, FieldError } from '../errors.js';
+import { fieldType } from '../fields/index.js';
+import { newItemId } from '../lib/ids.js';
+import { checkLogic } from '../rules/json-logic.js';
+import type { ObjectDef, WorkflowDef } from './types.js';
+
+/**
+ * Workflows: what workflow.schema.json cannot check. Every name a workflow uses must exist when
+ * it is saved — the object, the trigger's fields, the fields its condition and values read and
+ * the fields its actions write — so a published workflow never fails on a typo at run time.
+ */
+
+/** Fields every record has, readable in conditions and values. */
+const SYSTEM_FIELDS = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by'];
+
+export function normalizeWorkflow(input: WorkflowDef, existing?: WorkflowDef): WorkflowDef {
+  const workflow = structuredClone(input);
+  workflow.id ??= existing?.id ?? newItemId('wf');
+  return workflow;
+}
+
+export function workflowErrors(workflow: WorkflowDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (field: string, code: ErrorCode, message: string) => errors.push({ field, code, message });
+  const object = objects.get(workflow.object);
+  if (!object) {
+    err('/object', 'reference', `object "${workflow.object}" does not exist`);
+    return errors;
+  }
+  const has = (o: ObjectDef, name: string) => o.fields.some((f) => f.apiName === name);
+  const { trigger } = workflow;
+
+  trigger.fields?.forEach((name, i) => {
+    if (!has(object, name)) err(`/trigger/fields/${i}`, 'reference', `"${name}" is not a field of ${object.apiName}`);
+  });
+  if (trigger.fields && trigger.on !== 'update' && trigger.on !== 'createOrUpdate')
+    err('/trigger/fields', 'invalid', 'only an update trigger can wait for fields to change');
+  for (const name of Object.keys(trigger.changedTo ?? {})) {
+    if (!has(object, name))
+      err(`/trigger/changedTo/${name}`, 'reference', `"${name}" is not a field of ${object.apiName}`);
+  }
+  if (trigger.changedTo && trigger.on === 'delete')
+    err('/trigger/changedTo', 'invalid', 'a delete trigger changes no field');
+
+  // Expressions read the triggering record; a condition also reads `$old`, its values before the change.
+  const readable = (name: string, withOld: boolean) => {
+    const [root, rest] = [name.split('.')[0]!, name.split('.').slice(1).join('.')];
+    if (withOld && root === '$old')
+      return rest !== '' && (has(object, rest.split('.')[0]!) || SYSTEM_FIELDS.includes(rest));
+    return has(object, root) || SYSTEM_FIELDS.includes(root);
+  };
+  const expression = (path: string, value: unknown, withOld: boolean) => {
+    const logic = checkLogic(value);
+    for (const e of logic.errors) err(`${path}${e.path}`, 'logic', e.message);
+    for (const name of logic.paths) {
+      if (!readable(name, withOld))
+        err(path, 'reference', `reads "${name}", which is not a field of ${object.apiName}`);
+    }
+  };
+  if (workflow.condition !== undefined) expression('/condition', workflow.condition, true);
+
+  workflow.actions.forEach((action, i) => {
+    const at = `/actions/${i}`;
+    const target = action.type === 'updateRecord' ? object : objects.get(action.object);
+    if (!target)
+      return err(
+        `${at}/object`,
+        'reference',
+        `object "${action.type === 'createRecord' ? action.object : ''}" does not exist`,
+      );
+    for (const [name, value] of Object.entries(action.values)) {
+      const field = target.fields.find((f) => f.apiName === name);
+      if (!field) err(`${at}/values/${name}`, 'unknownField', `"${name}" is not a field of ${target.apiName}`);
+      else if (fieldType(field).readOnly)
+        err(`${at}/values/${name}`, 'readOnly', `"${name}" is computed and cannot be set`);
+      expression(`${at}/values/${name}`, value, false);
+    }
+    if (action.type === 'createRecord') {
+      for (const field of target.fields) {
+        if (field.required && field.default === undefined && !(field.apiName in action.values))
+          err(`${at}/values`, 'required', `a new ${target.apiName} needs "${field.apiName}"`);
+      }
+    }
+  });
+  return errors;
+}
