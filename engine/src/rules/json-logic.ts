@@ -102,8 +102,7 @@ export function checkLogic(expression: unknown): LogicCheck {
       if (typeof name === 'string' && name !== '') {
         vars.add(name.split('.')[0]!);
         paths.add(name);
-      }
-      else if (typeof name !== 'number') errors.push({ path, message: 'var needs a field name' });
+      } else if (typeof name !== 'number') errors.push({ path, message: 'var needs a field name' });
     }
     const iterating = ['map', 'filter', 'reduce', 'all', 'none', 'some'].includes(op);
     if (iterating && Array.isArray(args)) {
