@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './api/app.js';
 import { DEFAULT_QUEUE_OPTIONS, JobQueue, type QueueOptions } from './automation/queue.js';
 import { AutomationWorker } from './automation/worker.js';
+import { emailTransportFromEnv } from './automation/email/transport.js';
 import type { Config } from './config.js';
 import { connect, type ConnectOptions, type Database } from './db/connect.js';
 import { log, type Logger } from './lib/log.js';
@@ -45,6 +46,8 @@ export interface StartOptions
   logger?: Logger;
   /** The job queue under workflow runs (tests shorten the heartbeat). */
   queue?: Partial<QueueOptions>;
+  /** How long a webhook delivery may take (10 s). */
+  webhookTimeoutMs?: number;
 }
 
 export async function startEngine(options: StartOptions): Promise<Engine> {
@@ -52,8 +55,20 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   let ready = false;
   const db = await connect(options.database);
   const queue = new JobQueue(db, options.schema, { ...DEFAULT_QUEUE_OPTIONS, ...options.queue }, logger);
+  const email = emailTransportFromEnv(process.env, (m) =>
+    logger.info({ to: m.to, subject: m.subject }, 'e-mail logged, not sent (set TESSERA_SMTP_URL to send)'),
+  );
   const tenants = new TenantRegistry(db.knex, {
-    queue,
+    automation: {
+      enqueue: (trx, tenant, runIds, delayMs) =>
+        queue.send(
+          trx,
+          runIds.map((runId) => ({ tenant, runId })),
+          delayMs,
+        ),
+      email,
+      webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
+    },
     defaultSchema: options.schema,
     sessionHours: options.sessionHours,
     installCore: options.installCore !== false,
@@ -112,6 +127,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
       ready = false;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await automation.stop();
+      email.close();
       await tenants.close();
       await db.close();
     },

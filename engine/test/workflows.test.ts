@@ -1,6 +1,9 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
-import { waitFor } from './support/security.js';
+import { createUser, waitFor } from './support/security.js';
 
 /**
  * Record-triggered workflows end to end: saved and checked as metadata, published, fired by the
@@ -8,24 +11,61 @@ import { waitFor } from './support/security.js';
  */
 
 let t: TestEngine;
+const saved = process.env.TESSERA_WEBHOOK_ALLOW_HOSTS;
+
+/** A receiver on 127.0.0.1 that answers with the statuses queued in `answers` (200 after), and keeps what it got. */
+interface Receiver {
+  url: string;
+  got: { headers: http.IncomingHttpHeaders; body: string }[];
+  answers: { status: number; headers?: Record<string, string> }[];
+  close(): Promise<void>;
+}
+
+async function receiver(): Promise<Receiver> {
+  const r = { got: [], answers: [] } as unknown as Receiver;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      r.got.push({ headers: req.headers, body });
+      const answer = r.answers.shift() ?? { status: 200 };
+      res.writeHead(answer.status, answer.headers).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  r.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return r;
+}
 
 beforeAll(async () => {
+  process.env.TESSERA_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';
   t = await startTestEngine();
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  if (saved === undefined) delete process.env.TESSERA_WEBHOOK_ALLOW_HOSTS;
+  else process.env.TESSERA_WEBHOOK_ALLOW_HOSTS = saved;
+});
 
 async function publishWorkflow(workflow: Record<string, unknown>) {
-  const saved = await t.api('POST', '/api/v1/meta/workflows', workflow);
-  expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+  const res = await t.api('POST', '/api/v1/meta/workflows', workflow);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
   const published = await t.api('POST', '/api/v1/meta/publish', {});
   expect(published.status, JSON.stringify(published.body)).toBe(201);
-  return saved.body;
+  return res.body;
+}
+
+async function unpublish(apiName: string) {
+  expect((await t.api('DELETE', `/api/v1/meta/workflows/${apiName}`)).status).toBe(204);
+  expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
 }
 
 const runsOf = async (workflow: string) =>
-  (await t.api('GET', `/api/v1/automation/runs?workflow=${workflow}`)).body.runs as any[];
+  (await t.api('GET', `/api/v1/automation/runs?workflow=${workflow}&limit=200`)).body.runs as any[];
 
-async function settled(workflow: string, count: number) {
+/** Waits until the workflow has `count` runs, all finished. */
+function settled(workflow: string, count: number) {
   return waitFor(async () => {
     const runs = await runsOf(workflow);
     return runs.length >= count && runs.every((r) => r.status === 'succeeded' || r.status === 'failed')
@@ -34,7 +74,25 @@ async function settled(workflow: string, count: number) {
   }, `${count} finished runs of ${workflow}`);
 }
 
-describe('record-triggered workflows', () => {
+/** Everything captured so far has been dispatched (no change is waiting in the outbox). */
+async function drained() {
+  await t.engine.automation.tick();
+  const [{ n }] = await t.sql(`select count(*)::int as n from ${t.schema}._automation_outbox`);
+  expect(n).toBe(0);
+}
+
+const newOpportunity = async (values: Record<string, unknown> = {}, api = t.api) => {
+  const res = await api('POST', '/api/v1/records/opportunity', {
+    name: 'Acme renewal',
+    stage: 'proposal',
+    close_date: '2027-01-31',
+    ...values,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+};
+
+describe('workflows as metadata', () => {
   it('refuses a workflow naming what does not exist, each name with its place', async () => {
     const res = await t.api('POST', '/api/v1/meta/workflows', {
       apiName: 'bad_refs',
@@ -45,6 +103,7 @@ describe('record-triggered workflows', () => {
       actions: [
         { type: 'updateRecord', values: { missing: 1, next_step: { method: ['x', 'toString'] } } },
         { type: 'createRecord', object: 'activity', values: { description: 'x' } },
+        { type: 'email', to: [{ field: 'name' }], subject: 'Hi {{nobody}}', body: 'x' },
       ],
     });
     expect(res.status).toBe(422);
@@ -57,10 +116,52 @@ describe('record-triggered workflows', () => {
         '/actions/0/values/missing unknownField',
         '/actions/0/values/next_step logic',
         '/actions/1/values required',
+        '/actions/2/to/0/field type',
+        '/actions/2/subject reference',
       ]),
     );
+    expect((await t.api('GET', '/api/v1/meta/workflows/bad_refs')).status).toBe(404);
   });
 
+  it('refuses every webhook URL of the SSRF corpus when saved, unless its host is allow-listed', async () => {
+    const { corpus } = await import('./support/test-engine.js');
+    delete process.env.TESSERA_WEBHOOK_ALLOW_HOSTS;
+    try {
+      for (const url of corpus('ssrf-urls.txt')) {
+        const res = await t.api('POST', '/api/v1/meta/workflows', {
+          apiName: 'ssrf',
+          label: 'SSRF',
+          object: 'opportunity',
+          trigger: { on: 'create' },
+          actions: [{ type: 'webhook', url }],
+        });
+        expect(res.status, url).toBe(422);
+        expect(res.body.errors[0]).toMatchObject({ field: '/actions/0/url', code: 'format' });
+      }
+    } finally {
+      process.env.TESSERA_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';
+    }
+    const allowed = await t.api('POST', '/api/v1/meta/workflows', {
+      apiName: 'ssrf',
+      label: 'SSRF',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [{ type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
+    });
+    expect(allowed.status).toBe(201);
+    // A secret was generated for it, kept when the workflow is saved again.
+    const secret = allowed.body.actions[0].secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    const again = await t.api('PUT', '/api/v1/meta/workflows/ssrf', {
+      ...allowed.body,
+      actions: [{ type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
+    });
+    expect(again.body.actions[0].secret).toBe(secret);
+    expect((await t.api('DELETE', '/api/v1/meta/workflows/ssrf')).status).toBe(204);
+  });
+});
+
+describe('record-triggered runs', () => {
   it('runs an update action when the trigger and condition hold, and only then', async () => {
     await publishWorkflow({
       apiName: 'won_next_step',
@@ -70,17 +171,15 @@ describe('record-triggered workflows', () => {
       condition: { '!=': [{ var: '$old.stage' }, 'closed_lost'] },
       actions: [{ type: 'updateRecord', values: { next_step: { cat: ['Kick-off for ', { var: 'name' }] } } }],
     });
-    const opp = await t.api('POST', '/api/v1/records/opportunity', {
-      name: 'Acme renewal',
-      stage: 'proposal',
-      close_date: '2027-01-31',
-    });
-    expect(opp.status).toBe(201);
-    const id = opp.body.id;
-    // Another field changing is not the trigger.
+    const id = await newOpportunity();
+    // Another field changing is not the trigger; nor is a change from closed_lost (the condition).
     expect((await t.api('PATCH', `/api/v1/records/opportunity/${id}`, { amount: 100 })).status).toBe(200);
+    const lost = await newOpportunity({ stage: 'closed_lost', name: 'Lost one' });
+    expect((await t.api('PATCH', `/api/v1/records/opportunity/${lost}`, { stage: 'closed_won' })).status).toBe(200);
     expect((await t.api('PATCH', `/api/v1/records/opportunity/${id}`, { stage: 'closed_won' })).status).toBe(200);
     const [run] = await settled('won_next_step', 1);
+    await drained();
+    expect(await runsOf('won_next_step')).toHaveLength(1);
     expect(run).toMatchObject({ status: 'succeeded', event: 'updated', recordId: id, depth: 0 });
     expect(run.changed).toContain('stage');
     const record = await t.api('GET', `/api/v1/records/opportunity/${id}`);
@@ -96,5 +195,230 @@ describe('record-triggered workflows', () => {
     expect(history.body.data).toEqual(
       expect.arrayContaining([expect.objectContaining({ field: 'next_step', via: 'workflow' })]),
     );
+    await unpublish('won_next_step');
+  });
+
+  it('fires nothing for a write that rolls back, and fires for bulk writes and imports', async () => {
+    await publishWorkflow({
+      apiName: 'follow_up',
+      label: 'Follow-up task',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [
+        {
+          type: 'createRecord',
+          object: 'activity',
+          values: { subject: { cat: ['Call about ', { var: 'name' }] }, activity_type: 'call' },
+        },
+      ],
+    });
+    // All or none: the second record fails, so the first is rolled back with its event.
+    const bulk = await t.api('POST', '/api/v1/records/opportunity/bulk', {
+      allOrNone: true,
+      records: [
+        { name: 'Rolled back', stage: 'proposal', close_date: '2027-01-31' },
+        { name: 'Bad', stage: 'no_such_stage', close_date: '2027-01-31' },
+      ],
+    });
+    expect(bulk.status).toBe(422);
+    await drained();
+    expect(await runsOf('follow_up')).toHaveLength(0);
+
+    const ok = await t.api('POST', '/api/v1/records/opportunity/bulk', {
+      records: [
+        { name: 'Bulk one', stage: 'proposal', close_date: '2027-01-31' },
+        { name: 'Bulk two', stage: 'proposal', close_date: '2027-01-31' },
+      ],
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const csv = 'name,stage,close_date\nImported,proposal,2027-02-01\n';
+    const imported = await t.api('POST', '/api/v1/records/opportunity/import', csv, { 'content-type': 'text/csv' });
+    expect(imported.status, JSON.stringify(imported.body)).toBeLessThan(300);
+    const runs = await settled('follow_up', 3);
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const tasks = await t.api(
+      'GET',
+      `/api/v1/records/activity?filter=${encodeURIComponent(JSON.stringify({ subject: { startsWith: 'Call about ' } }))}`,
+    );
+    expect(tasks.body.data.map((r: any) => r.subject).sort()).toEqual([
+      'Call about Bulk one',
+      'Call about Bulk two',
+      'Call about Imported',
+    ]);
+    await unpublish('follow_up');
+  });
+
+  it('lets a workflow that sets its own trigger field settle, and stops a loop at depth 16', async () => {
+    await publishWorkflow({
+      apiName: 'settles',
+      label: 'Settles',
+      object: 'opportunity',
+      trigger: { on: 'update', fields: ['next_step'] },
+      actions: [{ type: 'updateRecord', values: { next_step: 'reviewed' } }],
+    });
+    const id = await newOpportunity();
+    await t.api('PATCH', `/api/v1/records/opportunity/${id}`, { next_step: 'call them' });
+    // Its own change (call them → reviewed) triggers it once more, which finds nothing to change.
+    const runs = await settled('settles', 2);
+    await drained();
+    expect((await runsOf('settles')).length).toBe(2);
+    expect(runs.map((r) => r.depth).sort()).toEqual([0, 1]);
+    expect((await t.api('GET', `/api/v1/records/opportunity/${id}`)).body.next_step).toBe('reviewed');
+    await unpublish('settles');
+
+    // Two workflows that keep changing each other's field: a loop only the depth guard ends.
+    await t.api('POST', '/api/v1/meta/workflows', {
+      apiName: 'ping',
+      label: 'Ping',
+      object: 'opportunity',
+      trigger: { on: 'update', fields: ['amount'] },
+      actions: [{ type: 'updateRecord', values: { probability: { '%': [{ '+': [{ var: 'amount' }, 1] }, 100] } } }],
+    });
+    await publishWorkflow({
+      apiName: 'pong',
+      label: 'Pong',
+      object: 'opportunity',
+      trigger: { on: 'update', fields: ['probability'] },
+      actions: [{ type: 'updateRecord', values: { amount: { '+': [{ var: 'amount' }, 1] } } }],
+    });
+    const looped = await newOpportunity({ amount: 1 });
+    await t.api('PATCH', `/api/v1/records/opportunity/${looped}`, { amount: 2 });
+    const stopped = await waitFor(async () => {
+      const runs = [...(await runsOf('ping')), ...(await runsOf('pong'))];
+      return runs.find((r) => r.status === 'failed');
+    }, 'the loop to be stopped');
+    expect(stopped.depth).toBe(16);
+    expect(stopped.error).toMatch(/16 times in a row/);
+    await drained();
+    const all = [...(await runsOf('ping')), ...(await runsOf('pong'))];
+    expect(all).toHaveLength(17);
+    expect(all.filter((r) => r.status === 'succeeded')).toHaveLength(16);
+    // The engine is healthy: it answers and writes.
+    expect((await t.api('GET', `/api/v1/records/opportunity/${looped}`)).status).toBe(200);
+    await unpublish('ping');
+    await unpublish('pong');
+  });
+
+  it('runs as the triggering user (their permissions fail the run, with the reason) unless runAs is system', async () => {
+    const workflow = {
+      apiName: 'needs_rights',
+      label: 'Needs rights',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [
+        { type: 'createRecord', object: 'product', values: { name: { cat: ['Product of ', { var: 'name' }] } } },
+      ],
+    };
+    await publishWorkflow(workflow);
+    // A sales rep may create opportunities but only read products.
+    const rep = await createUser(t, { name: 'Rep', permissionSets: ['sales_user'] });
+    await newOpportunity({ name: 'Rep deal' }, rep.api);
+    const [refused] = await settled('needs_rights', 1);
+    expect(refused).toMatchObject({ status: 'failed', userId: rep.id });
+    expect(refused.error).toMatch(/createRecord/);
+    const detail = await t.api('GET', `/api/v1/automation/runs/${refused.id}`);
+    expect(detail.body.steps).toEqual([expect.objectContaining({ status: 'failed', attempt: 1 })]);
+
+    expect((await t.api('PUT', '/api/v1/meta/workflows/needs_rights', { ...workflow, runAs: 'system' })).status).toBe(
+      200,
+    );
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    await newOpportunity({ name: 'Rep deal 2' }, rep.api);
+    const runs = await settled('needs_rights', 2);
+    expect(runs[0]).toMatchObject({ status: 'succeeded', userId: rep.id });
+    const product = await t.api(
+      'GET',
+      `/api/v1/records/product?filter=${encodeURIComponent(JSON.stringify({ name: 'Product of Rep deal 2' }))}`,
+    );
+    expect(product.body.data).toHaveLength(1);
+
+    // A failed run retried (after the admin changed the workflow) runs on the definition it started with.
+    const retried = await t.api('POST', `/api/v1/automation/runs/${refused.id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.status).toBe('queued');
+    const again = await waitFor(async () => {
+      const run = (await t.api('GET', `/api/v1/automation/runs/${refused.id}`)).body;
+      return run.status === 'failed' && run.steps.length === 2 ? run : undefined;
+    }, 'the retried run to fail again');
+    expect(again.steps.map((s: any) => s.attempt)).toEqual([1, 2]);
+    expect((await t.api('POST', `/api/v1/automation/runs/${runs[0].id}/retry`)).status).toBe(409);
+    await unpublish('needs_rights');
+  });
+});
+
+describe('webhooks', () => {
+  it('delivers a signed message the standard verifier accepts, the same id on every retry, honouring Retry-After', async () => {
+    const r = await receiver();
+    r.answers.push({ status: 503, headers: { 'retry-after': '1' } });
+    const workflow = await publishWorkflow({
+      apiName: 'hook',
+      label: 'Hook',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [{ type: 'webhook', url: r.url }],
+    });
+    const id = await newOpportunity({ name: 'Hooked', amount: 42 });
+    const [run] = await settled('hook', 1);
+    expect(run.status).toBe('succeeded');
+    expect(r.got).toHaveLength(2);
+    const [first, second] = r.got;
+    expect(first!.headers['webhook-id']).toBe(second!.headers['webhook-id']);
+    expect(first!.body).toBe(second!.body);
+    const verified = new Webhook(workflow.actions[0].secret).verify(second!.body, second!.headers as any) as any;
+    expect(verified).toMatchObject({ type: 'opportunity.created', data: { id, object: 'opportunity', depth: 0 } });
+    expect(verified.data.record).toMatchObject({ name: 'Hooked', amount: 42 });
+    expect(second!.headers['tessera-chain-depth']).toBe('1');
+    const detail = await t.api('GET', `/api/v1/automation/runs/${run.id}`);
+    expect(detail.body.steps.map((s: any) => [s.attempt, s.status, s.output?.status])).toEqual([
+      [1, 'failed', 503],
+      [2, 'succeeded', 200],
+    ]);
+    await unpublish('hook');
+    await r.close();
+  });
+
+  it('fails the run on a 4xx without retrying, and disables an endpoint that answers 410', async () => {
+    const r = await receiver();
+    r.answers.push({ status: 400 }, { status: 410 });
+    await publishWorkflow({
+      apiName: 'gone_hook',
+      label: 'Gone',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [{ type: 'webhook', url: r.url }],
+    });
+    await newOpportunity({ name: 'Refused' });
+    await settled('gone_hook', 1);
+    await newOpportunity({ name: 'Gone' });
+    await settled('gone_hook', 2);
+    await newOpportunity({ name: 'After gone' });
+    const runs = await settled('gone_hook', 3);
+    expect(runs.map((x) => x.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(r.got).toHaveLength(2);
+    expect(runs[0].error).toMatch(/disabled/);
+    expect(runs[2].error).toMatch(/400/);
+    await unpublish('gone_hook');
+    await r.close();
+  });
+});
+
+describe('the runs API', () => {
+  it('is for admins, with checked parameters', async () => {
+    const rep = await createUser(t, { name: 'Runs rep', permissionSets: ['sales_user'] });
+    const res = await rep.api('GET', '/api/v1/automation/runs');
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    for (const [query, field] of [
+      ['status=done', 'status'],
+      ['limit=0', 'limit'],
+      ['record=x', 'record'],
+      ['workflow=Bad-Name', 'workflow'],
+      ['status=failed&status=queued', 'status'],
+    ]) {
+      const bad = await t.api('GET', `/api/v1/automation/runs?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.errors[0].field).toBe(field);
+    }
+    expect((await t.api('GET', '/api/v1/automation/runs/00000000-0000-7000-8000-000000000000')).status).toBe(404);
   });
 });

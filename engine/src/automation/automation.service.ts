@@ -5,6 +5,8 @@ import type { CompiledMetadata } from '../metadata/compile.js';
 import type { Access } from '../security/access.js';
 import { activeWorkflows } from './capture.js';
 import { Dispatcher } from './dispatcher.js';
+import type { ActionServices } from './actions/action.js';
+import type { EmailTransport } from './email/transport.js';
 import { Runner, type RunnerDeps } from './runner.js';
 import { RunStore, type RunRow, type RunStatus, type StepRow } from './run-store.js';
 
@@ -14,11 +16,19 @@ import { RunStore, type RunRow, type RunStatus, type StepRow } from './run-store
  * admin's field access, as setup tools do).
  */
 
-export interface AutomationDeps extends Omit<RunnerDeps, 'store'> {
+/** What the engine process gives every tenant's automation. */
+export interface EngineAutomation {
+  /** Sends runs' jobs in the given transaction, to start after `delayMs` if given. */
+  enqueue(trx: Knex.Transaction, tenant: string, runIds: string[], delayMs?: number): Promise<void>;
+  email: EmailTransport;
+  webhookTimeoutMs: number;
+}
+
+export interface AutomationDeps extends Omit<RunnerDeps, 'store' | 'services' | 'enqueueLater'> {
+  tenant: string;
   schema: string;
   logger: Logger;
-  /** Sends the jobs of new runs, in the transaction that wrote them. */
-  enqueue: (trx: Knex.Transaction, runIds: string[]) => Promise<void>;
+  engine: EngineAutomation;
 }
 
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'retrying', 'succeeded', 'failed'];
@@ -80,8 +90,37 @@ export class AutomationService {
 
   constructor(private readonly deps: AutomationDeps) {
     this.store = new RunStore(deps.schema);
-    this.dispatcher = new Dispatcher({ ...deps, store: this.store });
-    this.runner = new Runner({ ...deps, store: this.store });
+    const enqueue = (trx: Knex.Transaction, runIds: string[], delayMs?: number) =>
+      deps.engine.enqueue(trx, deps.tenant, runIds, delayMs);
+    this.dispatcher = new Dispatcher({ ...deps, store: this.store, enqueue });
+    this.runner = new Runner({
+      ...deps,
+      store: this.store,
+      services: this.services(),
+      enqueueLater: (trx, runId, delayMs) => enqueue(trx, [runId], delayMs),
+    });
+  }
+
+  private services(): ActionServices {
+    const { knex, schema, engine } = this.deps;
+    const endpoints = () => knex(`${schema}._automation_endpoints`);
+    return {
+      email: engine.email,
+      webhookTimeoutMs: engine.webhookTimeoutMs,
+      async emailOf(userId) {
+        if (!UUID.test(userId)) return undefined;
+        const user = await knex(`${schema}._users`)
+          .where({ id: userId, active: true })
+          .first<{ email: string } | undefined>('email');
+        return user?.email;
+      },
+      async endpointDisabled(url) {
+        return (await endpoints().where({ url }).first<{ reason: string } | undefined>('reason'))?.reason;
+      },
+      async disableEndpoint(url, reason) {
+        await endpoints().insert({ url, reason }).onConflict('url').merge();
+      },
+    };
   }
 
   /** Whether the published release has anything for the background worker to do. */
@@ -172,7 +211,7 @@ export class AutomationService {
           { field: 'status', code: 'conflict', message: run.status },
         ]);
       await this.store.mark(trx, id, 'queued');
-      await this.deps.enqueue(trx, [id]);
+      await this.deps.engine.enqueue(trx, this.deps.tenant, [id]);
       return summary((await this.store.find(trx, id))!);
     });
   }

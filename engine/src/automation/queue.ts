@@ -87,14 +87,15 @@ export class JobQueue {
     return boss;
   }
 
-  /** Jobs for new runs, in the transaction that created the runs. */
-  async send(trx: Knex.Transaction, jobs: RunJob[]): Promise<void> {
+  /** Jobs for runs, in the transaction that wrote the runs; with `delayMs`, to start that much later. */
+  async send(trx: Knex.Transaction, jobs: RunJob[], delayMs?: number): Promise<void> {
     if (!jobs.length) return;
     const boss = await this.started;
     if (!boss) throw new Error('the job queue is not started');
+    const startAfter = delayMs === undefined ? {} : { startAfter: new Date(Date.now() + delayMs) };
     await boss.insert(
       RUNS,
-      jobs.map((data) => ({ data, singletonKey: data.runId })),
+      jobs.map((data) => ({ data, ...startAfter })),
       { db: fromKnex(trx) },
     );
   }

@@ -80,6 +80,12 @@ export class RunStore {
     return new Set(rows.map((r) => r.step));
   }
 
+  /** How many times an action of a run was tried. */
+  async attempts(db: Knex | Knex.Transaction, id: string, step: number): Promise<number> {
+    const [row] = await this.steps(db).where({ run_id: id, step }).count<{ n: string }[]>({ n: '*' });
+    return Number(row?.n ?? 0);
+  }
+
   async step(db: Knex | Knex.Transaction, runId: string, row: StepRow): Promise<void> {
     await this.steps(db).insert({
       run_id: runId,

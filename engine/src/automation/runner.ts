@@ -5,28 +5,34 @@ import type { RecordsService } from '../records/records.service.js';
 import { Access } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
 import type { Principal } from '../security/principal.js';
+import { ActionFailed, RetryLater, type ActionServices, type RunFacts } from './actions/action.js';
 import { ACTIONS } from './actions/index.js';
 import { expressionData } from './match.js';
 import type { RunRow, RunStore } from './run-store.js';
 
 /**
- * Runs one workflow run: its actions in order, each in a transaction of its own that also
- * records the step as done — so a run retried after a crash skips what had committed and an
- * action's effect happens once. The actions' own writes carry the run's chain depth + 1
- * (`tessera.depth`), which the capture triggers copy into the events they cause.
+ * Runs one workflow run: its actions in order. An action inside the database runs in a
+ * transaction of its own that also records its step as done — so a run retried after a crash
+ * skips what had committed and the action's effect happens once. Its writes carry the run's
+ * chain depth + 1 (`tessera.depth`), which the capture triggers copy into the events they cause.
+ * An action outside (a webhook, an e-mail) runs outside any transaction and is recorded after.
  *
- * A refusal by the records API (a 4xx: validation, permissions, a record gone) will not change on
- * a retry, so it fails the run at once; anything else (the database went away) is thrown for the
- * queue to retry with backoff, until the last attempt fails the run.
+ * How a failed action ends the attempt: a refusal (a 4xx from the records API, ActionFailed)
+ * fails the run, since a retry would be refused again; RetryLater puts the run back on the queue
+ * after its delay; anything else (the database went away) is thrown for the queue to retry with
+ * backoff, until the last attempt fails the run.
  */
 
 export interface RunnerDeps {
   knex: Knex;
   compiled: () => CompiledMetadata;
   store: RunStore;
-  /** A records service working inside the given transaction. */
-  recordsIn: (trx: Knex.Transaction) => RecordsService;
+  /** A records service working inside the given transaction (or outside any, given knex). */
+  recordsIn: (db: Knex | Knex.Transaction) => RecordsService;
   principalOf: (userId: string) => Promise<Principal | undefined>;
+  services: ActionServices;
+  /** Queues the run again, to start after `delayMs`, in the given transaction. */
+  enqueueLater: (trx: Knex.Transaction, runId: string, delayMs: number) => Promise<void>;
 }
 
 /** Past this depth a chain of workflows triggering each other stops (Salesforce stops at 16 too). */
@@ -55,57 +61,82 @@ export class Runner {
     const done = await store.done(knex, run.id);
     const data = expressionData({ record: run.record, ...(run.old_record ? { old: run.old_record } : {}) });
     const actions = run.definition.actions;
-    for (let i = 0; i < actions.length; i++) {
-      if (done.has(i)) continue;
-      const action = actions[i]!;
+    for (let step = 0; step < actions.length; step++) {
+      if (done.has(step)) continue;
+      const action = actions[step]!;
+      const def = ACTIONS[action.type];
+      const facts = this.facts(run, step, (await store.attempts(knex, run.id, step)) + 1);
       const started = new Date();
+      const record = (status: 'succeeded' | 'failed', output: unknown, error: string | null) => ({
+        step,
+        action: action.type,
+        attempt: facts.attempt,
+        status,
+        input: action,
+        output,
+        error,
+        started_at: started,
+        duration_ms: Date.now() - started.getTime(),
+      });
+      const context = (db: Knex | Knex.Transaction) => ({
+        run: facts,
+        data,
+        records: this.deps.recordsIn(db),
+        caller,
+        compiled: this.deps.compiled(),
+        services: this.deps.services,
+      });
       try {
-        await knex.transaction(async (trx) => {
-          await trx.raw("select set_config('tessera.depth', ?, true)", [String(run.depth + 1)]);
-          const output = await ACTIONS[action.type].run(action as never, {
-            object: run.object,
-            recordId: run.record_id!,
-            data,
-            records: this.deps.recordsIn(trx),
-            caller,
-            compiled: this.deps.compiled(),
+        if (def.external) {
+          const output = await def.run(action as never, context(knex));
+          await store.step(knex, run.id, record('succeeded', output, null));
+        } else {
+          await knex.transaction(async (trx) => {
+            await trx.raw("select set_config('tessera.depth', ?, true)", [String(run.depth + 1)]);
+            const output = await def.run(action as never, context(trx));
+            await store.step(trx, run.id, record('succeeded', output, null));
           });
-          await store.step(trx, run.id, {
-            step: i,
-            action: action.type,
-            attempt: run.attempts + 1,
-            status: 'succeeded',
-            input: action,
-            output,
-            error: null,
-            started_at: started,
-            duration_ms: Date.now() - started.getTime(),
-          });
-        });
+        }
       } catch (e) {
         const error = describeError(e);
-        await store.step(knex, run.id, {
-          step: i,
-          action: action.type,
-          attempt: run.attempts + 1,
-          status: 'failed',
-          input: action,
-          output: null,
-          error,
-          started_at: started,
-          duration_ms: Date.now() - started.getTime(),
-        });
-        const permanent = e instanceof Problem && e.status < 500;
-        if (permanent || final) return store.mark(knex, run.id, 'failed', `action ${i + 1} (${action.type}): ${error}`);
-        await store.mark(knex, run.id, 'retrying', `action ${i + 1} (${action.type}): ${error}`);
+        const output = e instanceof ActionFailed || e instanceof RetryLater ? (e.output ?? null) : null;
+        await store.step(knex, run.id, record('failed', output, error));
+        const why = `action ${step + 1} (${action.type}): ${error}`;
+        if (e instanceof RetryLater) {
+          await knex.transaction(async (trx) => {
+            await store.mark(trx, run.id, 'retrying', why);
+            await this.deps.enqueueLater(trx, run.id, e.delayMs);
+          });
+          return;
+        }
+        const permanent = e instanceof ActionFailed || (e instanceof Problem && e.status < 500);
+        if (permanent || final) return store.mark(knex, run.id, 'failed', why);
+        await store.mark(knex, run.id, 'retrying', why);
         throw new RetryableRunError(error);
       }
     }
     await store.mark(knex, run.id, 'succeeded');
   }
 
+  facts(run: RunRow, step: number, attempt: number): RunFacts {
+    return {
+      id: run.id,
+      step,
+      attempt,
+      workflow: run.workflow,
+      object: run.object,
+      recordId: run.record_id!,
+      event: run.event,
+      changed: run.changed,
+      depth: run.depth,
+      createdAt: new Date(run.created_at).toISOString(),
+      record: run.record,
+      ...(run.old_record ? { old: run.old_record } : {}),
+    };
+  }
+
   /** Whose permissions the actions have: the triggering user's, or for runAs system all (still in their name). */
-  private async callerOf(run: RunRow): Promise<Caller | undefined> {
+  async callerOf(run: RunRow): Promise<Caller | undefined> {
     if (!run.user_id) return undefined;
     const principal = await this.deps.principalOf(run.user_id);
     if (!principal) return undefined;

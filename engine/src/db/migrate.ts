@@ -374,6 +374,12 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
         s,
         '_automation_steps',
       ]);
+      // Webhook endpoints that answered 410 Gone: no delivery goes to them until an admin replays one.
+      await trx.schema.withSchema(s).createTable('_automation_endpoints', (t) => {
+        t.text('url').primary();
+        t.text('reason').notNullable();
+        t.timestamp('disabled_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
       // The capture triggers' functions. Statement-level with transition tables: an import of
       // 100,000 rows is one INSERT … SELECT here, not 100,000 calls. The chain depth comes from
       // the transaction (a workflow's own writes set it); API writes are depth 0.

@@ -31,3 +31,8 @@ function randomBytes16(): Uint8Array {
 
 /** A UUIDv7: time-ordered, so new records land at the end of the primary-key index. */
 export const uuidv7 = (): string => v7({ random: randomBytes16() });
+
+/** A new webhook endpoint secret (Standard Webhooks): `whsec_` and 32 random bytes in base64. */
+export function newWebhookSecret(): string {
+  return `whsec_${crypto.randomBytes(32).toString('base64')}`;
+}

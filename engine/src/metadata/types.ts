@@ -223,8 +223,14 @@ export interface RecordTrigger {
 /** Field API name → json-logic over the triggering record. */
 export type ActionValues = Record<string, unknown>;
 
+/** Who an e-mail action writes to: an address, an email field of the record, or its owner. */
+export type Recipient = { address: string } | { field: string } | { owner: true };
+
 export type WorkflowAction =
-  { type: 'updateRecord'; values: ActionValues } | { type: 'createRecord'; object: string; values: ActionValues };
+  | { type: 'updateRecord'; values: ActionValues }
+  | { type: 'createRecord'; object: string; values: ActionValues }
+  | { type: 'webhook'; url: string; secret: string }
+  | { type: 'email'; to: Recipient[]; subject: string; body: string; html?: string };
 
 export interface WorkflowDef {
   id: string;

@@ -1,6 +1,8 @@
 import type { ErrorCode, FieldError } from '../errors.js';
 import { fieldType } from '../fields/index.js';
-import { newItemId } from '../lib/ids.js';
+import { newItemId, newWebhookSecret } from '../lib/ids.js';
+import { allowHostsFromEnv, checkWebhookUrl } from '../lib/url-guard.js';
+import { templateFields } from '../rules/merge-template.js';
 import { checkLogic } from '../rules/json-logic.js';
 import type { ObjectDef, WorkflowDef } from './types.js';
 
@@ -13,9 +15,16 @@ import type { ObjectDef, WorkflowDef } from './types.js';
 /** Fields every record has, readable in conditions and values. */
 const SYSTEM_FIELDS = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by'];
 
+/** Gives a workflow its id, and each webhook without a secret the one it had for that URL, or a new one. */
 export function normalizeWorkflow(input: WorkflowDef, existing?: WorkflowDef): WorkflowDef {
   const workflow = structuredClone(input);
   workflow.id ??= existing?.id ?? newItemId('wf');
+  if (!Array.isArray(workflow.actions)) return workflow;
+  const secrets = new Map<string, string>();
+  for (const a of existing?.actions ?? []) if (a.type === 'webhook') secrets.set(a.url, a.secret);
+  for (const a of workflow.actions) {
+    if (a?.type === 'webhook' && a.secret === undefined) a.secret = secrets.get(a.url) ?? newWebhookSecret();
+  }
   return workflow;
 }
 
@@ -61,13 +70,35 @@ export function workflowErrors(workflow: WorkflowDef, objects: ReadonlyMap<strin
 
   workflow.actions.forEach((action, i) => {
     const at = `/actions/${i}`;
+    if (action.type === 'webhook') {
+      const refused = checkWebhookUrl(action.url, allowHostsFromEnv());
+      if (refused) err(`${at}/url`, 'format', refused);
+      return;
+    }
+    if (action.type === 'email') {
+      action.to.forEach((r, j) => {
+        if (!('field' in r)) return;
+        const field = object.fields.find((f) => f.apiName === r.field);
+        if (!field) err(`${at}/to/${j}/field`, 'reference', `"${r.field}" is not a field of ${object.apiName}`);
+        else if (field.type !== 'email') err(`${at}/to/${j}/field`, 'type', `"${r.field}" is not an email field`);
+      });
+      for (const key of ['subject', 'body', 'html'] as const) {
+        for (const path of templateFields(action[key] ?? '')) {
+          if (!readable(path, false))
+            err(`${at}/${key}`, 'reference', `merges "${path}", which is not a field of ${object.apiName}`);
+        }
+      }
+      return;
+    }
     const target = action.type === 'updateRecord' ? object : objects.get(action.object);
-    if (!target)
-      return err(
+    if (!target) {
+      err(
         `${at}/object`,
         'reference',
         `object "${action.type === 'createRecord' ? action.object : ''}" does not exist`,
       );
+      return;
+    }
     for (const [name, value] of Object.entries(action.values)) {
       const field = target.fields.find((f) => f.apiName === name);
       if (!field) err(`${at}/values/${name}`, 'unknownField', `"${name}" is not a field of ${target.apiName}`);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { JobQueue } from '../automation/queue.js';
+import type { EngineAutomation } from '../automation/automation.service.js';
 import type { Logger } from '../lib/log.js';
 import { conflict, invalid } from '../errors.js';
 import { checkApiName } from '../metadata/identifiers.js';
@@ -23,8 +23,8 @@ export interface RegistryOptions {
   admin: { email: string; password?: string };
   /** Start-up lines of the tenants it opens, and their background work's errors. */
   logger: Logger;
-  /** The engine's job queue; a CLI command that runs no workflows opens tenants without one. */
-  queue?: JobQueue;
+  /** The engine's job queue and mail; a CLI command that runs no workflows opens tenants without. */
+  automation?: EngineAutomation;
 }
 
 export class TenantRegistry {
@@ -84,7 +84,7 @@ export class TenantRegistry {
         admin,
         installCore: this.options.installCore,
         logger: this.options.logger,
-        ...(this.options.queue ? { queue: this.options.queue } : {}),
+        ...(this.options.automation ? { automation: this.options.automation } : {}),
       });
       this.open.set(name, tenant);
       tenant.then(

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../lib/log.js';
-import { AutomationService } from '../automation/automation.service.js';
 import { syncCapture } from '../automation/capture.js';
-import type { JobQueue } from '../automation/queue.js';
+import { AutomationService, type EngineAutomation } from '../automation/automation.service.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
@@ -57,9 +56,15 @@ export interface OpenOptions {
   admin: { email: string; password?: string };
   installCore: boolean;
   logger: Logger;
-  /** The engine's job queue, for workflow runs' jobs (none in CLI commands). */
-  queue?: JobQueue;
+  /** The engine's job queue and mail; CLI commands, which run no workflows, have none. */
+  automation?: EngineAutomation;
 }
+
+const noAutomation: EngineAutomation = {
+  enqueue: () => Promise.reject(new Error('this process runs no workflows')),
+  email: { send: () => Promise.reject(new Error('this process sends no e-mail')), close: () => undefined },
+  webhookTimeoutMs: 0,
+};
 
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
 export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tenant> {
@@ -114,19 +119,14 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     shares: new SharesService(knex, schema, compiled, requireRecord),
     views: new UserViewsService(knex, schema, compiled),
     automation: new AutomationService({
+      tenant: options.name,
       knex,
       schema,
       compiled,
       logger: options.logger,
-      recordsIn: (trx) => new RecordsService(trx, schema, compiled, currencies),
+      recordsIn: (db) => new RecordsService(db, schema, compiled, currencies),
       principalOf: (userId) => auth.principalOf(userId),
-      enqueue: async (trx, runIds) => {
-        if (!options.queue) throw new Error('this process has no job queue');
-        await options.queue.send(
-          trx,
-          runIds.map((runId) => ({ tenant: options.name, runId })),
-        );
-      },
+      engine: options.automation ?? noAutomation,
     }),
     search: (input, access) => search(knex, schema, metadata.compiled, input, access),
     explain: (object, id, userId, caller) =>

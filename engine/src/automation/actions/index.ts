@@ -1,9 +1,13 @@
 import type { ActionTable } from './action.js';
 import { createRecord } from './create-record.js';
+import { email } from './email.js';
 import { updateRecord } from './update-record.js';
+import { webhook } from './webhook.js';
 
 /** Every kind of action, one module each; a kind added to WorkflowAction fails to compile here until it is. */
 export const ACTIONS: ActionTable = {
   updateRecord,
   createRecord,
+  webhook,
+  email,
 };

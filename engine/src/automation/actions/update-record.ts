@@ -12,7 +12,7 @@ export const updateRecord: ActionDef<{ type: 'updateRecord'; values: Record<stri
       Object.entries(values).filter(([name, v]) => JSON.stringify(ctx.data[name] ?? null) !== JSON.stringify(v)),
     );
     if (!Object.keys(changes).length) return { skipped: 'the record already holds these values', values };
-    const written = await ctx.records.update(ctx.object, ctx.recordId, changes, ctx.caller);
+    const written = await ctx.records.update(ctx.run.object, ctx.run.recordId, changes, ctx.caller);
     return { values: changes, version: written.version };
   },
 };

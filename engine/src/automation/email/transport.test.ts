@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerEnvelope } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mergeTemplate } from './merge.js';
+import { mergeTemplate } from '../../rules/merge-template.js';
 import {
   DEFAULT_MAIL_FROM,
   EmailRefused,

@@ -4,8 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverWebhook } from './deliver.js';
 import type { WebhookDelivery } from './deliver.js';
-import { newWebhookSecret } from './signature.js';
-import type { HostResolver } from './url-guard.js';
+import { newWebhookSecret } from '../../lib/ids.js';
+import type { HostResolver } from '../../lib/url-guard.js';
 
 // Every request here goes to a server this file starts on 127.0.0.1, or to no one.
 

@@ -3,8 +3,8 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { parseRetryAfter } from './retry-schedule.js';
 import { webhookHeaders } from './signature.js';
-import { checkWebhookUrl, guardedLookup, WebhookAddressRefused } from './url-guard.js';
-import type { HostResolver } from './url-guard.js';
+import { checkWebhookUrl, guardedLookup, WebhookAddressRefused } from '../../lib/url-guard.js';
+import type { HostResolver } from '../../lib/url-guard.js';
 
 /**
  * One attempt to deliver one signed message. It never throws: every way it can end is a result the
@@ -29,6 +29,12 @@ export interface WebhookDelivery {
   resolve?: HostResolver;
   /** The signing time; the attempt's start unless given. */
   now?: Date;
+  /**
+   * How many workflows in a row led to this message, sent as `tessera-chain-depth`: a receiver
+   * that writes back into Tessera (an inbound trigger) passes it on, so loops through other
+   * systems stop too.
+   */
+  depth?: number;
 }
 
 export interface DeliveryResult {
@@ -97,6 +103,7 @@ function post(delivery: WebhookDelivery, now: Date): Promise<Reply> {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(delivery.body),
         'user-agent': 'Tessera-Webhooks/1',
+        ...(delivery.depth === undefined ? {} : { 'tessera-chain-depth': String(delivery.depth) }),
         ...webhookHeaders(delivery.secret, delivery.id, delivery.body, now),
       },
     });

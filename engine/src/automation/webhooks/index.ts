@@ -2,5 +2,4 @@
 export { deliverWebhook } from './deliver.js';
 export type { DeliveryResult, WebhookDelivery } from './deliver.js';
 export { MAX_WEBHOOK_ATTEMPTS, retryDelayMs } from './retry-schedule.js';
-export { newWebhookSecret } from './signature.js';
-export { allowHostsFromEnv, checkWebhookUrl } from './url-guard.js';
+export { allowHostsFromEnv, checkWebhookUrl } from '../../lib/url-guard.js';

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { newWebhookSecret, signWebhook, webhookHeaders } from './signature.js';
+import { newWebhookSecret } from '../../lib/ids.js';
+import { signWebhook, webhookHeaders } from './signature.js';
 
 describe('newWebhookSecret', () => {
   it('is whsec_ and 32 random bytes in base64, new each time', () => {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Signing as the Standard Webhooks spec (standardwebhooks.com) says, so receivers can verify with
@@ -6,11 +6,6 @@ import { createHmac, randomBytes } from 'node:crypto';
  */
 
 const PREFIX = 'whsec_';
-
-/** A new endpoint secret: `whsec_` and 32 random bytes in base64, shown to the admin once. */
-export function newWebhookSecret(): string {
-  return PREFIX + randomBytes(32).toString('base64');
-}
 
 /** The `webhook-signature` value for one message: `v1,` and the base64 HMAC. */
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): string {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { allowHostsFromEnv, checkWebhookUrl, guardedLookup } from './url-guard.js';
 import type { HostResolver } from './url-guard.js';
 
-const corpus = readFileSync(new URL('../../../../../shared/corpus/ssrf-urls.txt', import.meta.url), 'utf8')
+const corpus = readFileSync(new URL('../../test/corpus/ssrf-urls.txt', import.meta.url), 'utf8')
   .split('\n')
   .map((line) => line.trim())
   .filter((line) => line !== '' && !line.startsWith('#'));

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mergeTemplate, templateFields } from './merge.js';
+import { mergeTemplate, templateFields } from './merge-template.js';
 
 /** The XSS corpus (the repository's copy of shared/corpus/xss.txt): one case a line. */
 const XSS = fs
-  .readFileSync(new URL('../../../test/corpus/xss.txt', import.meta.url), 'utf8')
+  .readFileSync(new URL('../../test/corpus/xss.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '' && !l.startsWith('#'));
 
