@@ -21,6 +21,12 @@ export interface Config {
    * X-Forwarded-For cannot move a client out of its login rate limit.
    */
   trustProxy?: string;
+  /**
+   * The job queue under workflow runs: a job whose engine stopped sending heartbeats this long ago
+   * (TESSERA_JOB_HEARTBEAT_SECONDS, 30; at least 10) is run again, looked for every
+   * TESSERA_JOB_SUPERVISE_SECONDS (30).
+   */
+  queue: { heartbeatSeconds?: number; superviseSeconds?: number };
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,5 +45,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     trustProxy: env.TESSERA_TRUST_PROXY || undefined,
+    queue: {
+      ...(env.TESSERA_JOB_HEARTBEAT_SECONDS ? { heartbeatSeconds: Number(env.TESSERA_JOB_HEARTBEAT_SECONDS) } : {}),
+      ...(env.TESSERA_JOB_SUPERVISE_SECONDS ? { superviseSeconds: Number(env.TESSERA_JOB_SUPERVISE_SECONDS) } : {}),
+    },
   };
 }

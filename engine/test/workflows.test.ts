@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
@@ -11,7 +12,24 @@ import { createUser, waitFor } from './support/security.js';
  */
 
 let t: TestEngine;
-const saved = process.env.TESSERA_WEBHOOK_ALLOW_HOSTS;
+const saved = { hosts: process.env.TESSERA_WEBHOOK_ALLOW_HOSTS, smtp: process.env.TESSERA_SMTP_URL };
+
+/** A real SMTP server on 127.0.0.1 keeping each message's envelope and raw text. */
+const mails: { from: string; to: string[]; raw: string }[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onData(stream, session, callback) {
+    let raw = '';
+    stream.on('data', (c: Buffer) => (raw += c.toString()));
+    stream.on('end', () => {
+      const from = session.envelope.mailFrom;
+      mails.push({ from: from ? from.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
+      callback();
+    });
+  },
+});
 
 /** A receiver on 127.0.0.1 that answers with the statuses queued in `answers` (200 after), and keeps what it got. */
 interface Receiver {
@@ -38,14 +56,22 @@ async function receiver(): Promise<Receiver> {
   return r;
 }
 
+const restore = (name: string, value: string | undefined) => {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+};
+
 beforeAll(async () => {
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  process.env.TESSERA_SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
   process.env.TESSERA_WEBHOOK_ALLOW_HOSTS = '127.0.0.1';
   t = await startTestEngine();
 });
 afterAll(async () => {
   await t?.close();
-  if (saved === undefined) delete process.env.TESSERA_WEBHOOK_ALLOW_HOSTS;
-  else process.env.TESSERA_WEBHOOK_ALLOW_HOSTS = saved;
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  restore('TESSERA_WEBHOOK_ALLOW_HOSTS', saved.hosts);
+  restore('TESSERA_SMTP_URL', saved.smtp);
 });
 
 async function publishWorkflow(workflow: Record<string, unknown>) {
@@ -399,6 +425,47 @@ describe('webhooks', () => {
     expect(runs[2].error).toMatch(/400/);
     await unpublish('gone_hook');
     await r.close();
+  });
+});
+
+describe('e-mail', () => {
+  it('sends through the SMTP server with merged fields, to an address, an email field and the owner', async () => {
+    await publishWorkflow({
+      apiName: 'welcome',
+      label: 'Welcome',
+      object: 'contact',
+      trigger: { on: 'create' },
+      condition: { '!!': [{ var: 'email' }] },
+      actions: [
+        {
+          type: 'email',
+          to: [{ field: 'email' }, { owner: true }, { address: 'sales@example.com' }],
+          subject: 'Welcome {{first_name}} {{last_name}}',
+          body: 'Hello {{first_name}}, your title is {{title}}.',
+          html: '<p>Hello <b>{{last_name}}</b></p>',
+        },
+      ],
+    });
+    await t.api('POST', '/api/v1/records/contact', { last_name: 'No mail' });
+    const res = await t.api('POST', '/api/v1/records/contact', {
+      first_name: 'Ada',
+      last_name: '<script>x</script>',
+      email: 'ada@example.com',
+      title: 'Countess',
+    });
+    expect(res.status).toBe(201);
+    const [run] = await settled('welcome', 1);
+    await drained();
+    expect(await runsOf('welcome')).toHaveLength(1);
+    expect(run.status).toBe('succeeded');
+    await waitFor(async () => (mails.length ? true : undefined), 'the e-mail');
+    const [mail] = mails;
+    expect(mail!.to.sort()).toEqual(['ada@example.com', 'admin@example.test', 'sales@example.com'].sort());
+    expect(mail!.raw).toContain('Subject: Welcome Ada <script>x</script>');
+    expect(mail!.raw).toContain('Hello Ada, your title is Countess.');
+    expect(mail!.raw).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(mail!.raw).toContain(`Message-ID: <${run.id}.0@tessera.invalid>`);
+    await unpublish('welcome');
   });
 });
 

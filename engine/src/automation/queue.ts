@@ -23,6 +23,8 @@ export interface RunJob {
 export interface QueueOptions {
   /** A job whose engine stops sending heartbeats this long is retried elsewhere (pg-boss's minimum is 10). */
   heartbeatSeconds: number;
+  /** How often the queue looks for jobs whose heartbeat stopped (and other upkeep). */
+  superviseSeconds: number;
   /** How often an idle worker looks for jobs. */
   pollSeconds: number;
   /** Attempts after the first, with exponential backoff from retryDelaySeconds. */
@@ -32,6 +34,7 @@ export interface QueueOptions {
 
 export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
   heartbeatSeconds: 30,
+  superviseSeconds: 30,
   pollSeconds: 0.5,
   retryLimit: 5,
   retryDelaySeconds: 2,
@@ -65,7 +68,13 @@ export class JobQueue {
   private async boot(handler: RunHandler): Promise<PgBoss> {
     const { options } = this;
     const connection = this.db.url ? { connectionString: this.db.url, max: 3 } : { db: fromKnex(this.db.knex) };
-    const boss = new PgBoss({ ...connection, schema: `${this.schema}_jobs`, schedule: false });
+    const boss = new PgBoss({
+      ...connection,
+      schema: `${this.schema}_jobs`,
+      schedule: false,
+      superviseIntervalSeconds: options.superviseSeconds,
+      monitorIntervalSeconds: options.superviseSeconds,
+    });
     boss.on('error', (e) => this.logger.error({ err: e }, 'job queue error'));
     await boss.start();
     await boss.createQueue(DEAD, { retentionSeconds: 14 * 86_400 });
