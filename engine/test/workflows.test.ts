@@ -458,7 +458,7 @@ describe('e-mail', () => {
     await drained();
     expect(await runsOf('welcome')).toHaveLength(1);
     expect(run.status).toBe('succeeded');
-    await waitFor(async () => (mails.length ? true : undefined), 'the e-mail');
+    await waitFor(() => Promise.resolve(mails.length ? true : undefined), 'the e-mail');
     const [mail] = mails;
     expect(mail!.to.sort()).toEqual(['ada@example.com', 'admin@example.test', 'sales@example.com'].sort());
     expect(mail!.raw).toContain('Subject: Welcome Ada <script>x</script>');
