@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN } from './support/admin.js';
 import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
+import { waitFor } from './support/security.js';
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -427,6 +428,61 @@ describe('the document against what the server answers', () => {
     const locked = await t.api('POST', '/api/v1/auth/login', { email: peer.body.email, password: 'a-long-password' });
     expectDocumented(locked, 429, 'post', '/api/v1/auth/login');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('answers workflow runs, a retry and a replay as documented', async () => {
+    const expectDocumented = await answers();
+    expect(
+      (
+        await t.api('POST', '/api/v1/meta/workflows', {
+          apiName: 'documented',
+          label: 'Documented',
+          object: 'account',
+          trigger: { on: 'create' },
+          actions: [{ type: 'updateRecord', values: { employees: { cat: ['many'] } } }],
+        })
+      ).status,
+    ).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    // "many" is no number of employees: the run fails, so it can be retried.
+    await t.api('POST', '/api/v1/records/account', { name: 'Run documented' });
+    const run = await waitFor(async () => {
+      const res = await t.api('GET', '/api/v1/automation/runs?workflow=documented');
+      return res.body.runs?.[0]?.status === 'failed' ? res : undefined;
+    }, 'a failed run');
+    expectDocumented(run, 200, 'get', '/api/v1/automation/runs');
+    const id = run.body.runs[0].id;
+    expectDocumented(
+      await t.api('GET', `/api/v1/automation/runs?status=finished`),
+      400,
+      'get',
+      '/api/v1/automation/runs',
+    );
+    expectDocumented(await t.api('GET', `/api/v1/automation/runs/${id}`), 200, 'get', '/api/v1/automation/runs/{id}');
+    expectDocumented(
+      await t.api('POST', `/api/v1/automation/runs/${id}/steps/0/replay`),
+      409,
+      'post',
+      '/api/v1/automation/runs/{id}/steps/{step}/replay',
+    );
+    expectDocumented(
+      await t.api('POST', `/api/v1/automation/runs/${id}/retry`),
+      200,
+      'post',
+      '/api/v1/automation/runs/{id}/retry',
+    );
+    expectDocumented(
+      await t.api('POST', `/api/v1/automation/runs/${id}/retry`),
+      409,
+      'post',
+      '/api/v1/automation/runs/{id}/retry',
+    );
+    expectDocumented(
+      await t.api('GET', '/api/v1/automation/runs/01a24ad4-b8b3-740d-83af-cf6eca89f709'),
+      404,
+      'get',
+      '/api/v1/automation/runs/{id}',
+    );
   });
 });
 

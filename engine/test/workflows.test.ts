@@ -423,6 +423,24 @@ describe('webhooks', () => {
     expect(r.got).toHaveLength(2);
     expect(runs[0].error).toMatch(/disabled/);
     expect(runs[2].error).toMatch(/400/);
+    // Replaying a delivery sends the same message again and enables the endpoint.
+    const replay = await t.api('POST', `/api/v1/automation/runs/${runs[1].id}/steps/0/replay`);
+    expect(replay.body).toEqual({ step: 0, ok: true });
+    expect(r.got).toHaveLength(3);
+    expect(r.got[2]!.headers['webhook-id']).toBe(r.got[1]!.headers['webhook-id']);
+    const detail = await t.api('GET', `/api/v1/automation/runs/${runs[1].id}`);
+    expect(detail.body.status).toBe('failed');
+    expect(detail.body.steps.map((s: any) => [s.attempt, s.status])).toEqual([
+      [1, 'failed'],
+      [2, 'succeeded'],
+    ]);
+    await newOpportunity({ name: 'Enabled again' });
+    expect((await settled('gone_hook', 4))[0].status).toBe('succeeded');
+    for (const [path, status] of [
+      [`/api/v1/automation/runs/${runs[1].id}/steps/7/replay`, 404],
+      [`/api/v1/automation/runs/${runs[1].id}/steps/x/replay`, 404],
+    ] as const)
+      expect((await t.api('POST', path)).status, path).toBe(status);
     await unpublish('gone_hook');
     await r.close();
   });

@@ -4,7 +4,8 @@ import { accessOf } from './context.js';
 
 /**
  * GET /api/v1/automation/runs?workflow=&status=&record=&limit=&before=; GET …/runs/{id} (with
- * every action's attempts); POST …/runs/{id}/retry. For admins (manageMetadata).
+ * every action's attempts); POST …/runs/{id}/retry; POST …/runs/{id}/steps/{step}/replay (a
+ * webhook sent again). For admins (manageMetadata).
  */
 export function automationRouter(automation: AutomationService): Router {
   const router = Router();
@@ -16,6 +17,9 @@ export function automationRouter(automation: AutomationService): Router {
   });
   router.post('/runs/:id/retry', async (req, res) => {
     res.json(await automation.retry(accessOf(req), req.params.id));
+  });
+  router.post('/runs/:id/steps/:step/replay', async (req, res) => {
+    res.json(await automation.replay(accessOf(req), req.params.id, req.params.step));
   });
   return router;
 }

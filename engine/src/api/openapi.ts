@@ -2,6 +2,7 @@ import type { JsonSchema } from '../fields/field-type.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import { authPaths } from './openapi/auth-paths.js';
 import { bulkPaths, importJobPaths } from './openapi/bulk-paths.js';
+import { AUTOMATION_TAG, automationPaths, automationSchemas } from './openapi/automation-paths.js';
 import { fixedPaths } from './openapi/fixed-paths.js';
 import {
   aggregateSchemas,
@@ -50,13 +51,14 @@ const FIXED_TAGS = [
   {
     name: 'Metadata',
     description:
-      'Objects, layouts, list views, dashboards, roles, groups and permission sets in the draft; publish, releases and rollback.',
+      'Objects, layouts, list views, dashboards, roles, groups, permission sets and workflows in the draft; publish, releases and rollback.',
   },
   { name: 'System', description: 'Health and this document.' },
   { name: 'Imports', description: 'CSV import jobs: progress and the report of refused rows.' },
   { name: 'Search', description: 'Search across objects.' },
   { name: 'Currencies', description: 'The corporate currency and dated exchange rates.' },
   VIEWS_TAG,
+  AUTOMATION_TAG,
 ];
 
 /** support_case → SupportCase: the stem of the object's schema names and operationIds. */
@@ -139,6 +141,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...metaPaths(),
       ...importJobPaths(),
       ...viewPaths(objects.map((o) => o.def.apiName)),
+      ...automationPaths(),
       ...paths,
     }),
     components: {
@@ -172,6 +175,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
         ...searchSchemas,
         ...currencySchemas,
         ...viewSchemas,
+        ...automationSchemas,
         ...schemas,
       },
       parameters: {

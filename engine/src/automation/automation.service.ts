@@ -7,7 +7,7 @@ import { activeWorkflows } from './capture.js';
 import { Dispatcher } from './dispatcher.js';
 import type { ActionServices } from './actions/action.js';
 import type { EmailTransport } from './email/transport.js';
-import { Runner, type RunnerDeps } from './runner.js';
+import { describeError, Runner, type RunnerDeps } from './runner.js';
 import { RunStore, type RunRow, type RunStatus, type StepRow } from './run-store.js';
 
 /**
@@ -198,6 +198,29 @@ export class AutomationService {
         durationMs: s.duration_ms,
       })),
     };
+  }
+
+  /**
+   * Delivers a run's webhook again, now, with the same id and body, and enables its endpoint if a
+   * 410 had disabled it: how an admin re-sends what a receiver lost, or brings an endpoint back.
+   * The attempt is kept in the run's steps; the run's status does not change.
+   */
+  async replay(access: Access, id: string, stepText: string): Promise<{ step: number; ok: boolean; error?: string }> {
+    access.requireSystem('manageMetadata');
+    const run = UUID.test(id) ? await this.store.find(this.deps.knex, id) : undefined;
+    if (!run) throw notFound(`run ${id} does not exist`);
+    const step = /^\d{1,2}$/.test(stepText) ? Number(stepText) : -1;
+    const action = run.definition.actions[step];
+    if (!action) throw notFound(`run ${id} has no action ${stepText}`);
+    if (action.type !== 'webhook')
+      throw conflict(`only a webhook is replayed; action ${step} is ${action.type}`, [
+        { field: 'step', code: 'conflict', message: 'not a webhook' },
+      ]);
+    const caller = await this.runner.callerOf(run);
+    if (!caller) throw conflict('the user whose change triggered the run no longer exists');
+    await this.deps.knex(`${this.deps.schema}._automation_endpoints`).where({ url: action.url }).delete();
+    const error = await this.runner.attempt(run, caller, step);
+    return { step, ok: error === undefined, ...(error === undefined ? {} : { error: describeError(error) }) };
   }
 
   /** Runs a failed run again from its first unfinished action, on the definition it started with. */

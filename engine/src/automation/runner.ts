@@ -40,7 +40,7 @@ export const MAX_DEPTH = 16;
 
 export class RetryableRunError extends Error {}
 
-const describeError = (e: unknown): string =>
+export const describeError = (e: unknown): string =>
   e instanceof Problem
     ? [e.detail, ...e.errors.map((f) => `${f.field}: ${f.message}`)].join('; ')
     : e instanceof Error
@@ -59,63 +59,74 @@ export class Runner {
     const caller = await this.callerOf(run);
     if (!caller) return store.mark(knex, run.id, 'failed', 'the user whose change triggered the run no longer exists');
     const done = await store.done(knex, run.id);
-    const data = expressionData({ record: run.record, ...(run.old_record ? { old: run.old_record } : {}) });
     const actions = run.definition.actions;
     for (let step = 0; step < actions.length; step++) {
       if (done.has(step)) continue;
-      const action = actions[step]!;
-      const def = ACTIONS[action.type];
-      const facts = this.facts(run, step, (await store.attempts(knex, run.id, step)) + 1);
-      const started = new Date();
-      const record = (status: 'succeeded' | 'failed', output: unknown, error: string | null) => ({
-        step,
-        action: action.type,
-        attempt: facts.attempt,
-        status,
-        input: action,
-        output,
-        error,
-        started_at: started,
-        duration_ms: Date.now() - started.getTime(),
-      });
-      const context = (db: Knex | Knex.Transaction) => ({
-        run: facts,
-        data,
-        records: this.deps.recordsIn(db),
-        caller,
-        compiled: this.deps.compiled(),
-        services: this.deps.services,
-      });
-      try {
-        if (def.external) {
-          const output = await def.run(action as never, context(knex));
-          await store.step(knex, run.id, record('succeeded', output, null));
-        } else {
-          await knex.transaction(async (trx) => {
-            await trx.raw("select set_config('tessera.depth', ?, true)", [String(run.depth + 1)]);
-            const output = await def.run(action as never, context(trx));
-            await store.step(trx, run.id, record('succeeded', output, null));
-          });
-        }
-      } catch (e) {
-        const error = describeError(e);
-        const output = e instanceof ActionFailed || e instanceof RetryLater ? (e.output ?? null) : null;
-        await store.step(knex, run.id, record('failed', output, error));
-        const why = `action ${step + 1} (${action.type}): ${error}`;
-        if (e instanceof RetryLater) {
-          await knex.transaction(async (trx) => {
-            await store.mark(trx, run.id, 'retrying', why);
-            await this.deps.enqueueLater(trx, run.id, e.delayMs);
-          });
-          return;
-        }
-        const permanent = e instanceof ActionFailed || (e instanceof Problem && e.status < 500);
-        if (permanent || final) return store.mark(knex, run.id, 'failed', why);
-        await store.mark(knex, run.id, 'retrying', why);
-        throw new RetryableRunError(error);
+      const e = await this.attempt(run, caller, step);
+      if (e === undefined) continue;
+      const why = `action ${step + 1} (${actions[step]!.type}): ${describeError(e)}`;
+      if (e instanceof RetryLater) {
+        await knex.transaction(async (trx) => {
+          await store.mark(trx, run.id, 'retrying', why);
+          await this.deps.enqueueLater(trx, run.id, e.delayMs);
+        });
+        return;
       }
+      const permanent = e instanceof ActionFailed || (e instanceof Problem && e.status < 500);
+      if (permanent || final) return store.mark(knex, run.id, 'failed', why);
+      await store.mark(knex, run.id, 'retrying', why);
+      throw new RetryableRunError(describeError(e));
     }
     await store.mark(knex, run.id, 'succeeded');
+  }
+
+  /**
+   * One attempt at one action, recorded in the run's steps whatever its outcome; the error it
+   * ended with, if any. An admin's replay of a webhook is such an attempt too.
+   */
+  async attempt(run: RunRow, caller: Caller, step: number): Promise<unknown> {
+    const { knex, store } = this.deps;
+    const action = run.definition.actions[step]!;
+    const def = ACTIONS[action.type];
+    const facts = this.facts(run, step, (await store.attempts(knex, run.id, step)) + 1);
+    const data = expressionData({ record: run.record, ...(run.old_record ? { old: run.old_record } : {}) });
+    const started = new Date();
+    const row = (status: 'succeeded' | 'failed', output: unknown, error: string | null) => ({
+      step,
+      action: action.type,
+      attempt: facts.attempt,
+      status,
+      input: action,
+      output,
+      error,
+      started_at: started,
+      duration_ms: Date.now() - started.getTime(),
+    });
+    const context = (db: Knex | Knex.Transaction) => ({
+      run: facts,
+      data,
+      records: this.deps.recordsIn(db),
+      caller,
+      compiled: this.deps.compiled(),
+      services: this.deps.services,
+    });
+    try {
+      if (def.external) {
+        const output = await def.run(action as never, context(knex));
+        await store.step(knex, run.id, row('succeeded', output, null));
+      } else {
+        await knex.transaction(async (trx) => {
+          await trx.raw("select set_config('tessera.depth', ?, true)", [String(run.depth + 1)]);
+          const output = await def.run(action as never, context(trx));
+          await store.step(trx, run.id, row('succeeded', output, null));
+        });
+      }
+      return undefined;
+    } catch (e) {
+      const output = e instanceof ActionFailed || e instanceof RetryLater ? (e.output ?? null) : null;
+      await store.step(knex, run.id, row('failed', output, describeError(e)));
+      return e;
+    }
   }
 
   facts(run: RunRow, step: number, attempt: number): RunFacts {

@@ -1,0 +1,201 @@
+import type { JsonSchema } from '../../fields/field-type.js';
+import { forbidden, json, problemResponses, ref, type Paths } from './operation.js';
+
+/** Workflow runs (engine/src/automation): the history admins read, a retry, a webhook replayed. */
+
+export const AUTOMATION_TAG = {
+  name: 'Automation',
+  description:
+    'Runs of workflows: what started each, every action attempt with its input, outcome, timing and error; retry a failed run, send a webhook again. Workflows themselves are metadata (/api/v1/meta/workflows).',
+};
+
+const DATE_TIME = { type: 'string', format: 'date-time' } as const;
+const STATUS = {
+  enum: ['queued', 'running', 'retrying', 'succeeded', 'failed'],
+  description:
+    'queued: waiting for the job queue; running; retrying: an attempt failed and another is scheduled; succeeded; failed: an action was refused, attempts ran out, or the chain of workflows was too deep.',
+};
+
+export const automationSchemas: Record<string, JsonSchema> = {
+  AutomationRun: {
+    type: 'object',
+    required: ['id', 'workflow', 'release', 'object', 'event', 'changed', 'depth', 'status', 'attempts', 'createdAt'],
+    properties: {
+      id: { type: 'string', format: 'uuid', description: 'Run id; runs sort by it, newest last.' },
+      workflow: { type: 'string', description: 'API name of the workflow.' },
+      release: { type: 'integer', description: 'The release whose definition of the workflow the run follows.' },
+      object: { type: 'string' },
+      recordId: { type: ['string', 'null'], format: 'uuid', description: 'The record whose change started the run.' },
+      event: { enum: ['created', 'updated', 'deleted', 'restored'] },
+      changed: { type: 'array', items: { type: 'string' }, description: 'Fields the change changed (updates).' },
+      userId: {
+        type: ['string', 'null'],
+        format: 'uuid',
+        description: 'Who made the change; the actions run as them.',
+      },
+      depth: {
+        type: 'integer',
+        description: 'How many workflow runs in a row led to this change (0: a person or integration made it).',
+      },
+      status: STATUS,
+      attempts: { type: 'integer', description: 'Times the run was picked up by the queue.' },
+      error: { type: ['string', 'null'], description: 'Why it failed, or why the last attempt did.' },
+      createdAt: DATE_TIME,
+      startedAt: { ...DATE_TIME, type: ['string', 'null'] },
+      finishedAt: { ...DATE_TIME, type: ['string', 'null'] },
+    },
+  },
+  AutomationStep: {
+    type: 'object',
+    required: ['step', 'action', 'attempt', 'status', 'startedAt', 'durationMs'],
+    properties: {
+      step: { type: 'integer', description: "The action's place in the workflow, from 0." },
+      action: { type: 'string', description: 'Its type: updateRecord, createRecord, webhook, email.' },
+      attempt: { type: 'integer', description: '1 for the first try of this action, then 2, 3 …' },
+      status: { enum: ['succeeded', 'failed'] },
+      input: { description: 'The action as the workflow defines it.' },
+      output: { description: 'What it did: values written, the record created, the HTTP status and duration.' },
+      error: { type: ['string', 'null'] },
+      startedAt: DATE_TIME,
+      durationMs: { type: 'integer' },
+    },
+  },
+  AutomationRunDetail: {
+    allOf: [
+      ref('AutomationRun'),
+      {
+        type: 'object',
+        required: ['record', 'definition', 'steps'],
+        properties: {
+          record: { type: 'object', description: 'The record after the change, as the run saw it.' },
+          oldRecord: { type: ['object', 'null'], description: 'The record before it (updates and deletes).' },
+          definition: ref('WorkflowDefinition'),
+          steps: {
+            type: 'array',
+            items: ref('AutomationStep'),
+            description: 'Every attempt at every action, in order.',
+          },
+        },
+      },
+    ],
+  },
+};
+
+const runId = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Run id.',
+  schema: { type: 'string', format: 'uuid' },
+};
+
+export function automationPaths(): Paths {
+  const tags = [AUTOMATION_TAG.name];
+  const admin = forbidden([], ['manageMetadata']);
+  const query = (name: string, description: string, schema: JsonSchema) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  });
+  return {
+    '/api/v1/automation/runs': {
+      get: {
+        operationId: 'listAutomationRuns',
+        summary: 'Workflow runs, newest first',
+        tags,
+        parameters: [
+          query('workflow', 'Only runs of this workflow (API name).', { type: 'string' }),
+          query('status', 'Only runs in this status.', STATUS),
+          query('record', 'Only runs started by changes to this record.', { type: 'string', format: 'uuid' }),
+          query('limit', 'At most this many (1–200, 50 by default).', { type: 'integer', minimum: 1, maximum: 200 }),
+          query('before', 'The next page: runs older than this run id (the last of the page before).', {
+            type: 'string',
+            format: 'uuid',
+          }),
+        ],
+        responses: {
+          200: {
+            description: 'The runs.',
+            content: json({
+              type: 'object',
+              required: ['runs'],
+              properties: { runs: { type: 'array', items: ref('AutomationRun') } },
+            }),
+          },
+          ...problemResponses(
+            ['BadRequest', 'A parameter is not as described; `errors` names it.'],
+            'Unauthorized',
+            admin,
+          ),
+        },
+      },
+    },
+    '/api/v1/automation/runs/{id}': {
+      get: {
+        operationId: 'getAutomationRun',
+        summary: 'A run with every action attempt',
+        tags,
+        parameters: [runId],
+        responses: {
+          200: { description: 'The run.', content: json(ref('AutomationRunDetail')) },
+          ...problemResponses('Unauthorized', admin, 'NotFound'),
+        },
+      },
+    },
+    '/api/v1/automation/runs/{id}/retry': {
+      post: {
+        operationId: 'retryAutomationRun',
+        summary: 'Run a failed run again',
+        description:
+          'From its first action that has not succeeded, on the definition it started with (a workflow changed since does not change it).',
+        tags,
+        parameters: [runId],
+        responses: {
+          200: { description: 'The run, queued again.', content: json(ref('AutomationRun')) },
+          ...problemResponses('Unauthorized', admin, 'NotFound', ['Conflict', 'The run has not failed.']),
+        },
+      },
+    },
+    '/api/v1/automation/runs/{id}/steps/{step}/replay': {
+      post: {
+        operationId: 'replayWebhook',
+        summary: 'Send a webhook again',
+        description:
+          "Delivers the webhook of this action again, now, with the same webhook-id and body, and enables its endpoint if a 410 had disabled it. The attempt is added to the run's steps; the run's status stays.",
+        tags,
+        parameters: [
+          runId,
+          {
+            name: 'step',
+            in: 'path',
+            required: true,
+            description: "The action's place, from 0.",
+            schema: { type: 'integer', minimum: 0 },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'Whether the receiver took it.',
+            content: json({
+              type: 'object',
+              required: ['step', 'ok'],
+              properties: {
+                step: { type: 'integer' },
+                ok: { type: 'boolean', description: 'The receiver answered 2xx.' },
+                error: { type: 'string', description: 'Why not.' },
+              },
+            }),
+          },
+          ...problemResponses(
+            'Unauthorized',
+            admin,
+            ['NotFound', 'No such run or action.'],
+            ['Conflict', 'The action is not a webhook, or the user it runs as is gone.'],
+          ),
+        },
+      },
+    },
+  };
+}
