@@ -6,6 +6,7 @@ import { AutomationWorker } from './automation/worker.js';
 import { emailTransportFromEnv } from './automation/email/transport.js';
 import type { Config } from './config.js';
 import { connect, type ConnectOptions, type Database } from './db/connect.js';
+import { listen } from './db/listen.js';
 import { log, type Logger } from './lib/log.js';
 import type { MetadataService } from './metadata/metadata.service.js';
 import type { ImportJobs } from './records/import-jobs.js';
@@ -105,6 +106,8 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     throw e;
   }
   automation.start();
+  // On PostgreSQL the capture triggers' NOTIFY wakes the worker at once; polling is the floor.
+  const outbox = db.url ? listen(db.url, 'tessera_outbox', () => void automation.tick(), logger) : undefined;
   ready = true;
   const address = server.address() as AddressInfo;
   const host =
@@ -126,6 +129,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     async close() {
       ready = false;
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await outbox?.close();
       await automation.stop();
       email.close();
       await tenants.close();

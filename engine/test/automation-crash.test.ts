@@ -121,6 +121,21 @@ describe('a workflow run across kill -9', () => {
         })
       ).status,
     ).toBe(201);
+    // A second workflow is parked in a wait when the engine dies.
+    expect(
+      (
+        await api('POST', '/api/v1/meta/workflows', {
+          apiName: 'waits',
+          label: 'Waits',
+          object: 'opportunity',
+          trigger: { on: 'create' },
+          actions: [
+            { type: 'wait', for: 'PT3S' },
+            { type: 'updateRecord', values: { description: 'after the wait' } },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     expect((await api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
     const created = await api('POST', '/api/v1/records/opportunity', {
       name: 'Crash test',
@@ -146,6 +161,16 @@ describe('a workflow run across kill -9', () => {
       90_000,
     );
     const detail = (await api('GET', `/api/v1/automation/runs/${run.id}`)).body;
+    await waitFor(
+      async () => {
+        const [waited] = (await api('GET', '/api/v1/automation/runs?workflow=waits')).body.runs;
+        return waited?.status === 'succeeded' ? waited : undefined;
+      },
+      'the waiting run to finish after the restart',
+      60_000,
+    );
+    const after = await api('GET', `/api/v1/records/opportunity/${created.body.id}`);
+    expect(after.body).toMatchObject({ next_step: 'Call Crash test', description: 'after the wait' });
     // The update committed before the kill and was not done again; the webhook, cut off, was.
     expect(detail.steps.map((s: any) => [s.step, s.action, s.status])).toEqual([
       [0, 'updateRecord', 'succeeded'],

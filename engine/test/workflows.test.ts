@@ -372,6 +372,54 @@ describe('record-triggered runs', () => {
   });
 });
 
+describe('wait', () => {
+  it('parks the run until its time, then does the actions after it', async () => {
+    await publishWorkflow({
+      apiName: 'later',
+      label: 'Later',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [
+        { type: 'updateRecord', values: { next_step: 'now' } },
+        { type: 'wait', for: 'PT2S' },
+        { type: 'updateRecord', values: { description: 'two seconds later' } },
+      ],
+    });
+    const id = await newOpportunity({ name: 'Waits' });
+    const waiting = await waitFor(async () => {
+      const [run] = await runsOf('later');
+      return run?.status === 'waiting' ? run : undefined;
+    }, 'the run to wait');
+    const during = (await t.api('GET', `/api/v1/records/opportunity/${id}`)).body;
+    expect([during.next_step, during.description]).toEqual(['now', null]);
+    const [run] = await settled('later', 1);
+    expect(run.status).toBe('succeeded');
+    expect(new Date(run.finishedAt).getTime() - new Date(waiting.createdAt).getTime()).toBeGreaterThanOrEqual(2000);
+    expect((await t.api('GET', `/api/v1/records/opportunity/${id}`)).body.description).toBe('two seconds later');
+    const steps = (await t.api('GET', `/api/v1/automation/runs/${run.id}`)).body.steps;
+    expect(steps.map((s: any) => [s.step, s.action, s.status])).toEqual([
+      [0, 'updateRecord', 'succeeded'],
+      [1, 'wait', 'succeeded'],
+      [2, 'updateRecord', 'succeeded'],
+    ]);
+    expect(steps[1].output.until).toMatch(/^\d{4}-/);
+    for (const bad of ['P1M', 'P400D', 'soon'])
+      expect(
+        (
+          await t.api('POST', '/api/v1/meta/workflows', {
+            apiName: 'bad_wait',
+            label: 'x',
+            object: 'opportunity',
+            trigger: { on: 'create' },
+            actions: [{ type: 'wait', for: bad }],
+          })
+        ).status,
+        bad,
+      ).toBe(422);
+    await unpublish('later');
+  });
+});
+
 describe('webhooks', () => {
   it('delivers a signed message the standard verifier accepts, the same id on every retry, honouring Retry-After', async () => {
     const r = await receiver();

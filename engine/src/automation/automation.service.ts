@@ -31,7 +31,7 @@ export interface AutomationDeps extends Omit<RunnerDeps, 'store' | 'services' | 
   engine: EngineAutomation;
 }
 
-const STATUSES: readonly RunStatus[] = ['queued', 'running', 'retrying', 'succeeded', 'failed'];
+const STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', 'retrying', 'succeeded', 'failed'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RunSummary {

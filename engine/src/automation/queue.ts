@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PgBoss, fromKnex, type JobWithMetadata } from 'pg-boss';
+import { PgBoss, fromKnex, type JobResult, type JobWithMetadata } from 'pg-boss';
 import type { Database } from '../db/connect.js';
 import type { Logger } from '../lib/log.js';
 
@@ -42,12 +42,16 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
 
 const RUNS = 'tessera-runs';
 const DEAD = 'tessera-runs-dead';
+/** Jobs a worker takes at once: a backlog drains BATCH runs at a time. */
+const BATCH = 8;
 
 /** `final`: no retry follows if this attempt fails. */
 export type RunHandler = (job: RunJob, final: boolean) => Promise<void>;
 
 export class JobQueue {
   private started?: Promise<PgBoss>;
+  private boss?: PgBoss;
+  private worker?: string;
 
   constructor(
     private readonly db: Database,
@@ -86,14 +90,37 @@ export class JobQueue {
       heartbeatSeconds: options.heartbeatSeconds,
       deadLetter: DEAD,
     });
-    await boss.work(
+    // Up to BATCH jobs a fetch, run side by side, each settled on its own; while fetches come
+    // back full the worker fetches again at once, and wake() fetches now rather than at the next
+    // poll — so a backlog drains as fast as runs run, not one poll interval per job.
+    this.worker = await boss.work(
       RUNS,
-      { pollingIntervalSeconds: options.pollSeconds, batchSize: 1, localConcurrency: 2, includeMetadata: true },
-      async ([job]: JobWithMetadata<RunJob>[]) => {
-        await handler(job!.data, job!.retryCount >= job!.retryLimit);
+      {
+        pollingIntervalSeconds: options.pollSeconds,
+        batchSize: BATCH,
+        burstWhenBatchFull: true,
+        includeMetadata: true,
+        perJobResults: true,
       },
+      (jobs: JobWithMetadata<RunJob>[]) =>
+        Promise.all(
+          jobs.map(async (job): Promise<JobResult> => {
+            try {
+              await handler(job.data, job.retryCount >= job.retryLimit);
+              return { id: job.id, status: 'completed' };
+            } catch (e) {
+              return { id: job.id, status: 'failed', output: { message: (e as Error).message } };
+            }
+          }),
+        ),
     );
+    this.boss = boss;
     return boss;
+  }
+
+  /** Fetches jobs now (new runs were just committed) instead of at the next poll. */
+  wake(): void {
+    if (this.worker) this.boss?.notifyWorker(this.worker);
   }
 
   /** Jobs for runs, in the transaction that wrote the runs; with `delayMs`, to start that much later. */
@@ -112,6 +139,8 @@ export class JobQueue {
   async stop(): Promise<void> {
     const boss = await this.started?.catch(() => undefined);
     this.started = undefined;
+    this.boss = undefined;
+    this.worker = undefined;
     await boss?.stop({ graceful: true, timeout: 5_000, close: true });
   }
 }

@@ -6,7 +6,7 @@ import type { WorkflowDef } from '../metadata/types.js';
  * `GET /api/v1/automation/runs` show, and what a runner resumes from.
  */
 
-export type RunStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'retrying' | 'succeeded' | 'failed';
 
 export interface RunRow {
   id: string;

@@ -5,7 +5,7 @@ import type { RecordsService } from '../records/records.service.js';
 import { Access } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
 import type { Principal } from '../security/principal.js';
-import { ActionFailed, RetryLater, type ActionServices, type RunFacts } from './actions/action.js';
+import { ActionFailed, Pause, RetryLater, type ActionServices, type RunFacts } from './actions/action.js';
 import { ACTIONS } from './actions/index.js';
 import { expressionData } from './match.js';
 import type { RunRow, RunStore } from './run-store.js';
@@ -64,6 +64,7 @@ export class Runner {
       if (done.has(step)) continue;
       const e = await this.attempt(run, caller, step);
       if (e === undefined) continue;
+      if (e instanceof Pause) return;
       const why = `action ${step + 1} (${actions[step]!.type}): ${describeError(e)}`;
       if (e instanceof RetryLater) {
         await knex.transaction(async (trx) => {
@@ -123,6 +124,15 @@ export class Runner {
       }
       return undefined;
     } catch (e) {
+      if (e instanceof Pause) {
+        // Done for this run, which sleeps on the queue until then.
+        await knex.transaction(async (trx) => {
+          await store.step(trx, run.id, row('succeeded', e.output, null));
+          await store.mark(trx, run.id, 'waiting');
+          await this.deps.enqueueLater(trx, run.id, e.delayMs);
+        });
+        return e;
+      }
       const output = e instanceof ActionFailed || e instanceof RetryLater ? (e.output ?? null) : null;
       await store.step(knex, run.id, row('failed', output, describeError(e)));
       return e;

@@ -17,7 +17,9 @@ export interface AutomationTenants {
 
 export class AutomationWorker {
   private timer?: NodeJS.Timeout;
-  private draining = false;
+  private running?: Promise<void>;
+  private next?: Promise<void>;
+  private stopped = false;
 
   constructor(
     private readonly queue: JobQueue,
@@ -31,20 +33,30 @@ export class AutomationWorker {
     this.timer.unref();
   }
 
-  /** One pass over the open tenants; exported for tests that want it now rather than at the next tick. */
-  async tick(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+  /**
+   * One pass over the open tenants: at each tick, when the database says changes were captured,
+   * and in tests that want it now. Asked for during a pass, another follows it (one, however
+   * often it was asked for); the promise settles when a pass that began after the call is done.
+   */
+  tick(): Promise<void> {
+    if (!this.running) return (this.running = this.pass().finally(() => (this.running = undefined)));
+    this.next ??= this.running.then(() => {
+      this.next = undefined;
+      return this.tick();
+    });
+    return this.next;
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopped) return;
     try {
       for (const tenant of this.tenants.opened()) {
         if (!tenant.automation.hasWork()) continue;
         await this.queue.start((job, final) => this.runJob(job.tenant, job.runId, final));
-        await tenant.automation.drain();
+        if ((await tenant.automation.drain()) > 0) this.queue.wake();
       }
     } catch (e) {
       this.logger.error({ err: e }, 'could not dispatch workflow runs; trying again');
-    } finally {
-      this.draining = false;
     }
   }
 
@@ -55,7 +67,10 @@ export class AutomationWorker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    await this.next;
+    await this.running;
     await this.queue.stop();
   }
 }

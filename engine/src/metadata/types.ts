@@ -230,7 +230,8 @@ export type WorkflowAction =
   | { type: 'updateRecord'; values: ActionValues }
   | { type: 'createRecord'; object: string; values: ActionValues }
   | { type: 'webhook'; url: string; secret: string }
-  | { type: 'email'; to: Recipient[]; subject: string; body: string; html?: string };
+  | { type: 'email'; to: Recipient[]; subject: string; body: string; html?: string }
+  | { type: 'wait'; for: string };
 
 export interface WorkflowDef {
   id: string;

@@ -1,5 +1,6 @@
 import type { ErrorCode, FieldError } from '../errors.js';
 import { fieldType } from '../fields/index.js';
+import { durationMs } from '../lib/duration.js';
 import { newItemId, newWebhookSecret } from '../lib/ids.js';
 import { allowHostsFromEnv, checkWebhookUrl } from '../lib/url-guard.js';
 import { templateFields } from '../rules/merge-template.js';
@@ -11,6 +12,8 @@ import type { ObjectDef, WorkflowDef } from './types.js';
  * it is saved — the object, the trigger's fields, the fields its condition and values read and
  * the fields its actions write — so a published workflow never fails on a typo at run time.
  */
+
+const MAX_WAIT_MS = 366 * 86_400_000;
 
 /** Fields every record has, readable in conditions and values. */
 const SYSTEM_FIELDS = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by'];
@@ -88,6 +91,12 @@ export function workflowErrors(workflow: WorkflowDef, objects: ReadonlyMap<strin
             err(`${at}/${key}`, 'reference', `merges "${path}", which is not a field of ${object.apiName}`);
         }
       }
+      return;
+    }
+    if (action.type === 'wait') {
+      const ms = durationMs(action.for);
+      if (ms === undefined || ms > MAX_WAIT_MS)
+        err(`${at}/for`, 'format', 'an ISO 8601 duration of weeks, days, hours, minutes and seconds, at most a year');
       return;
     }
     const target = action.type === 'updateRecord' ? object : objects.get(action.object);

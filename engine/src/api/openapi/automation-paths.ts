@@ -11,9 +11,9 @@ export const AUTOMATION_TAG = {
 
 const DATE_TIME = { type: 'string', format: 'date-time' } as const;
 const STATUS = {
-  enum: ['queued', 'running', 'retrying', 'succeeded', 'failed'],
+  enum: ['queued', 'running', 'waiting', 'retrying', 'succeeded', 'failed'],
   description:
-    'queued: waiting for the job queue; running; retrying: an attempt failed and another is scheduled; succeeded; failed: an action was refused, attempts ran out, or the chain of workflows was too deep.',
+    'queued: waiting for the job queue; running; waiting: parked by a wait action until its time; retrying: an attempt failed and another is scheduled; succeeded; failed: an action was refused, attempts ran out, or the chain of workflows was too deep.',
 };
 
 export const automationSchemas: Record<string, JsonSchema> = {
@@ -50,7 +50,7 @@ export const automationSchemas: Record<string, JsonSchema> = {
     required: ['step', 'action', 'attempt', 'status', 'startedAt', 'durationMs'],
     properties: {
       step: { type: 'integer', description: "The action's place in the workflow, from 0." },
-      action: { type: 'string', description: 'Its type: updateRecord, createRecord, webhook, email.' },
+      action: { type: 'string', description: 'Its type: updateRecord, createRecord, webhook, email, wait.' },
       attempt: { type: 'integer', description: '1 for the first try of this action, then 2, 3 …' },
       status: { enum: ['succeeded', 'failed'] },
       input: { description: 'The action as the workflow defines it.' },

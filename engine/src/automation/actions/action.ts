@@ -78,3 +78,13 @@ export class RetryLater extends Error {
     super(message);
   }
 }
+
+/** Not a failure: the run waits `delayMs`, this action counting as done (the wait action). */
+export class Pause extends Error {
+  constructor(
+    readonly delayMs: number,
+    readonly output: unknown,
+  ) {
+    super('waiting');
+  }
+}

@@ -2,6 +2,7 @@ import type { ActionTable } from './action.js';
 import { createRecord } from './create-record.js';
 import { email } from './email.js';
 import { updateRecord } from './update-record.js';
+import { wait } from './wait.js';
 import { webhook } from './webhook.js';
 
 /** Every kind of action, one module each; a kind added to WorkflowAction fails to compile here until it is. */
@@ -10,4 +11,5 @@ export const ACTIONS: ActionTable = {
   createRecord,
   webhook,
   email,
+  wait,
 };
