@@ -41,6 +41,8 @@ interface RunMessage {
   target: LoadTarget;
   concurrency: number;
   durationMs: number;
+  /** The round also ends once this many requests have been sent (the workflow rounds, whose runs must drain). */
+  maxRequests?: number;
 }
 type WorkerMessage = { kind: 'load'; run: RunMessage } | { kind: 'import'; task: ImportTask };
 type WorkerReply = { ok: true; result: unknown } | { ok: false; error: string };
@@ -48,8 +50,8 @@ type WorkerReply = { ok: true; result: unknown } | { ok: false; error: string };
 const percentile = (sorted: Float64Array, p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
 
-/** One round: `concurrency` closed loops against one target until the time is up. */
-async function runRound({ target, concurrency, durationMs }: RunMessage): Promise<RoundResult> {
+/** One round: `concurrency` closed loops against one target until the time is up (or maxRequests are sent). */
+async function runRound({ target, concurrency, durationMs, maxRequests }: RunMessage): Promise<RoundResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const { hostname, port } = new URL(target.url);
   let sent = 0;
@@ -91,7 +93,7 @@ async function runRound({ target, concurrency, durationMs }: RunMessage): Promis
 
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) await once();
+      while (performance.now() < deadline && (maxRequests === undefined || sent < maxRequests)) await once();
     }),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -120,8 +122,8 @@ export class LoadGenerator {
     return new LoadGenerator(child);
   }
 
-  run(target: LoadTarget, concurrency: number, durationMs: number): Promise<RoundResult> {
-    return this.ask({ kind: 'load', run: { target, concurrency, durationMs } }) as Promise<RoundResult>;
+  run(target: LoadTarget, concurrency: number, durationMs: number, maxRequests?: number): Promise<RoundResult> {
+    return this.ask({ kind: 'load', run: { target, concurrency, durationMs, maxRequests } }) as Promise<RoundResult>;
   }
 
   /** One import, from the load process; rejects when it fails or writes the wrong row count. */
