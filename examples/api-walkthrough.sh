@@ -38,9 +38,27 @@ echo "release $(curl -sf -X POST "$URL/api/v1/meta/publish" -H "$AUTH" | json re
 echo "5. create records"
 for body in '{"title":"Harbour loft","price":450000,"bedrooms":2,"listed_on":"2026-11-01"}' \
             '{"title":"Garden house","price":820000,"bedrooms":4,"status":"under_offer"}'; do
-  curl -sf -X POST "$URL/api/v1/records/property" -H "$AUTH" -H 'content-type: application/json' -d "$body" | json id
+  ID=$(curl -sf -X POST "$URL/api/v1/records/property" -H "$AUTH" -H 'content-type: application/json' -d "$body" | json id)
+  echo "$ID"
 done
 
 echo "6. list them: price at least 500000, most expensive first"
 curl -sf -G "$URL/api/v1/records/property" -H "$AUTH" \
   --data-urlencode 'filter={"price":{"gte":500000}}' --data-urlencode 'sort=-price' | json data.0.title
+
+echo "7. a workflow: when a property is sold, mark its title"
+curl -sf -X POST "$URL/api/v1/meta/workflows" -H "$AUTH" -H 'content-type: application/json' -d '{
+  "apiName": "mark_sold", "label": "Mark sold", "object": "property",
+  "trigger": { "on": "update", "changedTo": { "status": "sold" } },
+  "actions": [ { "type": "updateRecord", "values": { "title": { "cat": [{ "var": "title" }, " (sold)"] } } } ]
+}' > /dev/null
+curl -sf -X POST "$URL/api/v1/meta/publish" -H "$AUTH" > /dev/null
+curl -sf -X PATCH "$URL/api/v1/records/property/$ID" -H "$AUTH" -H 'content-type: application/json' \
+  -d '{"status":"sold"}' > /dev/null
+for _ in $(seq 1 100); do
+  status=$(curl -sf "$URL/api/v1/automation/runs?workflow=mark_sold" -H "$AUTH" | json runs.0.status 2>/dev/null || true)
+  [ "$status" = succeeded ] && break
+  sleep 0.1
+done
+echo "run $status"
+curl -sf "$URL/api/v1/records/property/$ID" -H "$AUTH" | json title

@@ -27,6 +27,7 @@ grep -E 'created admin|installed the core CRM pack|ready on' "$log"
 out=$(bash examples/api-walkthrough.sh)
 echo "$out"
 echo "$out" | grep -q '^Garden house$'
+echo "$out" | grep -q '^Garden house (sold)$'
 stop
 
 start
