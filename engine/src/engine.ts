@@ -61,6 +61,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   );
   const tenants = new TenantRegistry(db.knex, {
     automation: {
+      ready: async () => void (await queue.start()),
       enqueue: (trx, tenant, runIds, delayMs) =>
         queue.send(
           trx,

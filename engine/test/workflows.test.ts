@@ -372,6 +372,54 @@ describe('record-triggered runs', () => {
   });
 });
 
+describe('manual workflows', () => {
+  it('run for the records a person picks, as that person, and show as buttons to those who see the object', async () => {
+    await publishWorkflow({
+      apiName: 'escalate',
+      label: { en: 'Escalate', 'zh-CN': '升级' },
+      object: 'opportunity',
+      trigger: { manual: true },
+      condition: { '!=': [{ var: 'stage' }, 'closed_lost'] },
+      actions: [{ type: 'updateRecord', values: { next_step: { cat: ['Escalated by ', { var: 'name' }] } } }],
+    });
+    const rep = await createUser(t, { name: 'Manual rep', permissionSets: ['sales_user'] });
+    const support = await createUser(t, { name: 'Support', permissionSets: ['support_user'] });
+    const runtime = async (api: typeof t.api) => (await api('GET', '/api/v1/meta/runtime')).body.actions;
+    expect(await runtime(rep.api)).toEqual([
+      { apiName: 'escalate', label: { en: 'Escalate', 'zh-CN': '升级' }, object: 'opportunity' },
+    ]);
+    expect(await runtime(support.api)).toEqual([]);
+
+    const open = await newOpportunity({ name: 'Open deal' }, rep.api);
+    const lost = await newOpportunity({ name: 'Lost deal', stage: 'closed_lost', description: 'price' }, rep.api);
+    const res = await rep.api('POST', '/api/v1/automation/workflows/escalate/run', { records: [open, lost] });
+    expect(res.status).toBe(202);
+    expect(res.body.skipped).toEqual([{ recordId: lost, reason: 'the condition does not hold' }]);
+    expect(res.body.runs).toEqual([{ recordId: open, runId: expect.any(String) }]);
+    const [run] = await settled('escalate', 1);
+    expect(run).toMatchObject({ status: 'succeeded', event: 'manual', userId: rep.id, recordId: open });
+    expect((await rep.api('GET', `/api/v1/records/opportunity/${open}`)).body.next_step).toBe('Escalated by Open deal');
+
+    // A record the caller cannot see (opportunities are private) answers as one that does not
+    // exist, and starts nothing; so does a workflow on an object they do not see.
+    const hidden = await newOpportunity({ name: 'Admin only' });
+    const refused = await rep.api('POST', '/api/v1/automation/workflows/escalate/run', { records: [hidden] });
+    expect(refused.status).toBe(404);
+    expect(refused.body).toEqual((await rep.api('GET', `/api/v1/records/opportunity/${hidden}`)).body);
+    expect(await runsOf('escalate')).toHaveLength(1);
+    expect((await support.api('POST', '/api/v1/automation/workflows/escalate/run', { records: [open] })).status).toBe(
+      404,
+    );
+    expect((await rep.api('POST', '/api/v1/automation/workflows/nope/run', { records: [open] })).status).toBe(404);
+    for (const body of [{}, { records: [] }, { records: 'x' }, { records: [1] }]) {
+      const bad = await rep.api('POST', '/api/v1/automation/workflows/escalate/run', body);
+      expect(bad.status, JSON.stringify(body)).toBe(422);
+      expect(bad.body.errors[0].field).toBe('records');
+    }
+    await unpublish('escalate');
+  });
+});
+
 describe('wait', () => {
   it('parks the run until its time, then does the actions after it', async () => {
     await publishWorkflow({

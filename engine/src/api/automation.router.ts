@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AutomationService } from '../automation/automation.service.js';
-import { accessOf } from './context.js';
+import { accessOf, callerOf } from './context.js';
 
 /**
  * GET /api/v1/automation/runs?workflow=&status=&record=&limit=&before=; GET …/runs/{id} (with
@@ -20,6 +20,9 @@ export function automationRouter(automation: AutomationService): Router {
   });
   router.post('/runs/:id/steps/:step/replay', async (req, res) => {
     res.json(await automation.replay(accessOf(req), req.params.id, req.params.step));
+  });
+  router.post('/workflows/:apiName/run', async (req, res) => {
+    res.status(202).json(await automation.runManual(callerOf(req), req.params.apiName, req.body));
   });
   return router;
 }

@@ -1,14 +1,19 @@
 import type { Knex } from 'knex';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
+import { isRecordTrigger } from '../metadata/types.js';
+import { evaluate, truthy } from '../rules/json-logic.js';
 import type { Access } from '../security/access.js';
+import type { Caller } from '../security/caller.js';
+import { newRun } from './dispatcher.js';
+import { expressionData } from './match.js';
 import { activeWorkflows } from './capture.js';
 import { Dispatcher } from './dispatcher.js';
 import type { ActionServices } from './actions/action.js';
 import type { EmailTransport } from './email/transport.js';
 import { describeError, Runner, type RunnerDeps } from './runner.js';
-import { RunStore, type RunRow, type RunStatus, type StepRow } from './run-store.js';
+import { RunStore, type NewRun, type RunRow, type RunStatus, type StepRow } from './run-store.js';
 
 /**
  * One tenant's automation: dispatching its captured changes into runs, running them, and the
@@ -18,6 +23,8 @@ import { RunStore, type RunRow, type RunStatus, type StepRow } from './run-store
 
 /** What the engine process gives every tenant's automation. */
 export interface EngineAutomation {
+  /** Starts the job queue if it is not yet: before a transaction that sends jobs (embedded PGlite has one connection). */
+  ready(): Promise<void>;
   /** Sends runs' jobs in the given transaction, to start after `delayMs` if given. */
   enqueue(trx: Knex.Transaction, tenant: string, runIds: string[], delayMs?: number): Promise<void>;
   email: EmailTransport;
@@ -32,6 +39,8 @@ export interface AutomationDeps extends Omit<RunnerDeps, 'store' | 'services' | 
 }
 
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', 'retrying', 'succeeded', 'failed'];
+/** Records one manual start may name (a list page's selection). */
+const MAX_MANUAL = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RunSummary {
@@ -201,6 +210,49 @@ export class AutomationService {
   }
 
   /**
+   * Starts a manual workflow for records the caller chose (a button on the record page, a bulk
+   * action on list rows). Each record must be one they can see (404 otherwise, as for a record
+   * that does not exist); the condition decides per record; the runs act as the caller.
+   */
+  async runManual(
+    caller: Caller,
+    apiName: string,
+    body: unknown,
+  ): Promise<{ runs: { recordId: string; runId: string }[]; skipped: { recordId: string; reason: string }[] }> {
+    const compiled = this.deps.compiled();
+    const workflow = activeWorkflows(compiled).find((w) => w.apiName === apiName && !isRecordTrigger(w.trigger));
+    if (!workflow || !caller.access.sees(workflow.object)) throw notFound(`no manual workflow ${apiName}`);
+    const ids = (body as { records?: unknown } | undefined)?.records;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_MANUAL || !ids.every((i) => typeof i === 'string'))
+      throw invalid('say which records to run it for', [
+        { field: 'records', code: 'type', message: `an array of 1 to ${MAX_MANUAL} record ids` },
+      ]);
+    const records = this.deps.recordsIn(this.deps.knex);
+    const runs: NewRun[] = [];
+    const skipped: { recordId: string; reason: string }[] = [];
+    for (const id of new Set(ids)) {
+      // The record as the caller sees it: what their run's conditions and values work with.
+      const record = JSON.parse((await records.get(workflow.object, id, caller)).json) as Record<string, unknown>;
+      const event = { event: 'manual', recordId: id, record, changed: [] as string[], userId: caller.userId, depth: 0 };
+      if (workflow.condition !== undefined && !truthy(evaluate(workflow.condition, expressionData(event)))) {
+        skipped.push({ recordId: id, reason: 'the condition does not hold' });
+        continue;
+      }
+      runs.push(newRun(workflow, compiled.release, event));
+    }
+    await this.deps.engine.ready();
+    await this.deps.knex.transaction(async (trx) => {
+      await this.store.insert(trx, runs);
+      await this.deps.engine.enqueue(
+        trx,
+        this.deps.tenant,
+        runs.map((r) => r.id),
+      );
+    });
+    return { runs: runs.map((r) => ({ recordId: r.record_id!, runId: r.id })), skipped };
+  }
+
+  /**
    * Delivers a run's webhook again, now, with the same id and body, and enables its endpoint if a
    * 410 had disabled it: how an admin re-sends what a receiver lost, or brings an endpoint back.
    * The attempt is kept in the run's steps; the run's status does not change.
@@ -226,6 +278,7 @@ export class AutomationService {
   /** Runs a failed run again from its first unfinished action, on the definition it started with. */
   async retry(access: Access, id: string): Promise<RunSummary> {
     access.requireSystem('manageMetadata');
+    await this.deps.engine.ready();
     return this.deps.knex.transaction(async (trx) => {
       const run = UUID.test(id) ? await this.store.runs(trx).where({ id }).forUpdate().first<RunRow>() : undefined;
       if (!run) throw notFound(`run ${id} does not exist`);

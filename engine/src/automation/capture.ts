@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import type { WorkflowDef } from '../metadata/types.js';
+import { isRecordTrigger, type WorkflowDef } from '../metadata/types.js';
 
 /**
  * Change capture: an object that an active workflow listens to gets two statement-level
@@ -31,6 +31,7 @@ export const activeWorkflows = (compiled: CompiledMetadata): WorkflowDef[] =>
 export function capturedTables(compiled: CompiledMetadata): Map<string, string> {
   const tables = new Map<string, string>();
   for (const w of activeWorkflows(compiled)) {
+    if (!isRecordTrigger(w.trigger)) continue;
     const object = compiled.objects.get(w.object)!;
     tables.set(object.table, object.def.id);
   }

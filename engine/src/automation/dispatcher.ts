@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import type { WorkflowDef } from '../metadata/types.js';
 import { uuidv7 } from '../lib/ids.js';
 import { activeWorkflows } from './capture.js';
-import { toEvent, type OutboxRow } from './events.js';
+import { toEvent, type OutboxRow, type RecordEvent } from './events.js';
 import { conditionHolds, triggers } from './match.js';
 import { MAX_DEPTH } from './runner.js';
 import type { NewRun, RunStore } from './run-store.js';
@@ -69,25 +70,33 @@ export class Dispatcher {
         }
         if (event.depth >= MAX_DEPTH)
           error = `stopped: workflows triggered each other ${MAX_DEPTH} times in a row (a loop?)`;
-        runs.push({
-          id: uuidv7(),
-          workflow_id: workflow.id,
-          workflow: workflow.apiName,
-          release: compiled.release,
-          definition: workflow,
-          object: object.def.apiName,
-          record_id: event.recordId,
-          event: event.event,
-          record: event.record,
-          old_record: event.old ?? null,
-          changed: event.changed,
-          user_id: event.userId,
-          depth: event.depth,
-          status: error ? 'failed' : 'queued',
-          ...(error ? { error } : {}),
-        });
+        runs.push({ ...newRun(workflow, compiled.release, event), ...(error ? { status: 'failed', error } : {}) });
       }
     }
     return runs;
   }
+}
+
+/** A queued run of a workflow for one event, holding the definition it will follow. */
+export function newRun(
+  workflow: WorkflowDef,
+  release: number,
+  event: Pick<RecordEvent, 'recordId' | 'record' | 'old' | 'changed' | 'userId' | 'depth'> & { event: string },
+): NewRun {
+  return {
+    id: uuidv7(),
+    workflow_id: workflow.id,
+    workflow: workflow.apiName,
+    release,
+    definition: workflow,
+    object: workflow.object,
+    record_id: event.recordId,
+    event: event.event,
+    record: event.record,
+    old_record: event.old ?? null,
+    changed: event.changed,
+    user_id: event.userId,
+    depth: event.depth,
+    status: 'queued',
+  };
 }

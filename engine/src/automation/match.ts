@@ -1,4 +1,4 @@
-import type { WorkflowDef } from '../metadata/types.js';
+import { isRecordTrigger, type RecordTrigger, type WorkflowDef } from '../metadata/types.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
 import type { RecordEvent } from './events.js';
 
@@ -8,7 +8,7 @@ import type { RecordEvent } from './events.js';
  * with `$old` before it. Pure.
  */
 
-const ON: Record<WorkflowDef['trigger']['on'], readonly RecordEvent['event'][]> = {
+const ON: Record<RecordTrigger['on'], readonly RecordEvent['event'][]> = {
   create: ['created'],
   update: ['updated'],
   createOrUpdate: ['created', 'updated'],
@@ -19,7 +19,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 
 export function triggers(workflow: WorkflowDef, event: RecordEvent): boolean {
   const { trigger } = workflow;
-  if (!ON[trigger.on].includes(event.event)) return false;
+  if (!isRecordTrigger(trigger) || !ON[trigger.on].includes(event.event)) return false;
   // An update that changed nothing (a save with the same values) is no change to react to.
   if (event.event === 'updated' && event.changed.length === 0) return false;
   if (event.event === 'updated' && trigger.fields && !trigger.fields.some((f) => event.changed.includes(f)))

@@ -51,6 +51,7 @@ export type RunHandler = (job: RunJob, final: boolean) => Promise<void>;
 export class JobQueue {
   private started?: Promise<PgBoss>;
   private boss?: PgBoss;
+  private handler?: RunHandler;
   private worker?: string;
 
   constructor(
@@ -60,8 +61,10 @@ export class JobQueue {
     private readonly logger: Logger,
   ) {}
 
-  /** Starts pg-boss and the run worker on first use: an engine without workflows polls nothing. */
-  start(handler: RunHandler): Promise<PgBoss> {
+  /** Starts pg-boss and the run worker on first use (an engine without workflows polls nothing); idempotent. */
+  start(): Promise<PgBoss> {
+    const { handler } = this;
+    if (!handler) return Promise.reject(new Error('the job queue has no handler'));
     this.started ??= this.boot(handler).catch((e: unknown) => {
       this.started = undefined;
       throw e;
@@ -116,6 +119,11 @@ export class JobQueue {
     );
     this.boss = boss;
     return boss;
+  }
+
+  /** Who runs the jobs: set once, before the queue starts. */
+  handle(handler: RunHandler): void {
+    this.handler = handler;
   }
 
   /** Fetches jobs now (new runs were just committed) instead of at the next poll. */

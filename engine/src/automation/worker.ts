@@ -26,7 +26,9 @@ export class AutomationWorker {
     private readonly tenants: AutomationTenants,
     private readonly logger: Logger,
     private readonly tickMs = 200,
-  ) {}
+  ) {
+    queue.handle((job, final) => this.runJob(job.tenant, job.runId, final));
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.tickMs);
@@ -52,7 +54,7 @@ export class AutomationWorker {
     try {
       for (const tenant of this.tenants.opened()) {
         if (!tenant.automation.hasWork()) continue;
-        await this.queue.start((job, final) => this.runJob(job.tenant, job.runId, final));
+        await this.queue.start();
         if ((await tenant.automation.drain()) > 0) this.queue.wake();
       }
     } catch (e) {

@@ -1,10 +1,10 @@
 import type { CompiledMetadata } from './compile.js';
-import type { FieldDef } from './types.js';
+import { isRecordTrigger, type FieldDef } from './types.js';
 
 /**
  * What the runtime UI needs of the current release to draw its screens: objects and fields with
  * what the engine allows on each (filter operators, sorting, read-only, default widget), layouts,
- * list views and dashboards. Rule conditions, formula expressions and sharing settings stay on
+ * list views, dashboards and the manual workflows' buttons. Rule conditions, formula expressions and sharing settings stay on
  * the server. Built once per release and shared by every request (never copied per request);
  * views/visible-metadata.ts trims it to what one caller may see.
  */
@@ -17,6 +17,8 @@ export interface RuntimeView {
   layouts: unknown[];
   listViews: unknown[];
   dashboards: unknown[];
+  /** Active manual workflows, the buttons of record pages and list rows: { apiName, label, object }. */
+  actions: { apiName: string; label: unknown; object: string }[];
 }
 
 const views = new WeakMap<CompiledMetadata, RuntimeView>();
@@ -52,6 +54,9 @@ export function runtimeView(compiled: CompiledMetadata): RuntimeView {
     layouts: snapshot.layouts,
     listViews: snapshot.listViews,
     dashboards: snapshot.dashboards ?? [],
+    actions: (snapshot.workflows ?? [])
+      .filter((w) => w.active !== false && !isRecordTrigger(w.trigger))
+      .map((w) => ({ apiName: w.apiName, label: w.label, object: w.object })),
   });
   views.set(compiled, view);
   return view;

@@ -220,6 +220,13 @@ export interface RecordTrigger {
   changedTo?: Record<string, unknown>;
 }
 
+/** Started by a person for the records they choose (a button). */
+export interface ManualTrigger {
+  manual: true;
+}
+
+export const isRecordTrigger = (t: RecordTrigger | ManualTrigger): t is RecordTrigger => 'on' in t;
+
 /** Field API name → json-logic over the triggering record. */
 export type ActionValues = Record<string, unknown>;
 
@@ -240,7 +247,7 @@ export interface WorkflowDef {
   description?: string;
   object: string;
   active?: boolean;
-  trigger: RecordTrigger;
+  trigger: RecordTrigger | ManualTrigger;
   condition?: unknown;
   actions: WorkflowAction[];
   runAs?: 'triggeringUser' | 'system';

@@ -5,7 +5,7 @@ import { newItemId, newWebhookSecret } from '../lib/ids.js';
 import { allowHostsFromEnv, checkWebhookUrl } from '../lib/url-guard.js';
 import { templateFields } from '../rules/merge-template.js';
 import { checkLogic } from '../rules/json-logic.js';
-import type { ObjectDef, WorkflowDef } from './types.js';
+import { isRecordTrigger, type ObjectDef, type RecordTrigger, type WorkflowDef } from './types.js';
 
 /**
  * Workflows: what workflow.schema.json cannot check. Every name a workflow uses must exist when
@@ -31,6 +31,23 @@ export function normalizeWorkflow(input: WorkflowDef, existing?: WorkflowDef): W
   return workflow;
 }
 
+function triggerErrors(trigger: RecordTrigger, object: ObjectDef): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (field: string, code: ErrorCode, message: string) => errors.push({ field, code, message });
+  const has = (name: string) => object.fields.some((f) => f.apiName === name);
+  trigger.fields?.forEach((name, i) => {
+    if (!has(name)) err(`/trigger/fields/${i}`, 'reference', `"${name}" is not a field of ${object.apiName}`);
+  });
+  if (trigger.fields && trigger.on !== 'update' && trigger.on !== 'createOrUpdate')
+    err('/trigger/fields', 'invalid', 'only an update trigger can wait for fields to change');
+  for (const name of Object.keys(trigger.changedTo ?? {})) {
+    if (!has(name)) err(`/trigger/changedTo/${name}`, 'reference', `"${name}" is not a field of ${object.apiName}`);
+  }
+  if (trigger.changedTo && trigger.on === 'delete')
+    err('/trigger/changedTo', 'invalid', 'a delete trigger changes no field');
+  return errors;
+}
+
 export function workflowErrors(workflow: WorkflowDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
   const errors: FieldError[] = [];
   const err = (field: string, code: ErrorCode, message: string) => errors.push({ field, code, message });
@@ -40,19 +57,7 @@ export function workflowErrors(workflow: WorkflowDef, objects: ReadonlyMap<strin
     return errors;
   }
   const has = (o: ObjectDef, name: string) => o.fields.some((f) => f.apiName === name);
-  const { trigger } = workflow;
-
-  trigger.fields?.forEach((name, i) => {
-    if (!has(object, name)) err(`/trigger/fields/${i}`, 'reference', `"${name}" is not a field of ${object.apiName}`);
-  });
-  if (trigger.fields && trigger.on !== 'update' && trigger.on !== 'createOrUpdate')
-    err('/trigger/fields', 'invalid', 'only an update trigger can wait for fields to change');
-  for (const name of Object.keys(trigger.changedTo ?? {})) {
-    if (!has(object, name))
-      err(`/trigger/changedTo/${name}`, 'reference', `"${name}" is not a field of ${object.apiName}`);
-  }
-  if (trigger.changedTo && trigger.on === 'delete')
-    err('/trigger/changedTo', 'invalid', 'a delete trigger changes no field');
+  if (isRecordTrigger(workflow.trigger)) errors.push(...triggerErrors(workflow.trigger, object));
 
   // Expressions read the triggering record; a condition also reads `$old`, its values before the change.
   const readable = (name: string, withOld: boolean) => {

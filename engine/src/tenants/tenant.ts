@@ -61,6 +61,7 @@ export interface OpenOptions {
 }
 
 const noAutomation: EngineAutomation = {
+  ready: () => Promise.reject(new Error('this process runs no workflows')),
   enqueue: () => Promise.reject(new Error('this process runs no workflows')),
   email: { send: () => Promise.reject(new Error('this process sends no e-mail')), close: () => undefined },
   webhookTimeoutMs: 0,

@@ -45,6 +45,7 @@ export function runtimeViewFor(compiled: CompiledMetadata, access: Access): Runt
     dashboards: (full.dashboards as DashboardDef[])
       .map((d) => ({ ...d, widgets: d.widgets.filter((w) => widgetVisible(w, compiled, access)) }))
       .filter((d) => d.widgets.length > 0),
+    actions: full.actions.filter((a) => access.sees(a.object)),
   });
   byKey.set(key, view);
   return view;

@@ -26,7 +26,10 @@ export const automationSchemas: Record<string, JsonSchema> = {
       release: { type: 'integer', description: 'The release whose definition of the workflow the run follows.' },
       object: { type: 'string' },
       recordId: { type: ['string', 'null'], format: 'uuid', description: 'The record whose change started the run.' },
-      event: { enum: ['created', 'updated', 'deleted', 'restored'] },
+      event: {
+        enum: ['created', 'updated', 'deleted', 'restored', 'manual'],
+        description: 'The change that started the run; manual: a person started it for the record.',
+      },
       changed: { type: 'array', items: { type: 'string' }, description: 'Fields the change changed (updates).' },
       userId: {
         type: ['string', 'null'],
@@ -128,6 +131,79 @@ export function automationPaths(): Paths {
             ['BadRequest', 'A parameter is not as described; `errors` names it.'],
             'Unauthorized',
             admin,
+          ),
+        },
+      },
+    },
+    '/api/v1/automation/workflows/{apiName}/run': {
+      post: {
+        operationId: 'runManualWorkflow',
+        summary: 'Start a manual workflow for records',
+        description:
+          'For a workflow whose trigger is `{ "manual": true }` (the buttons on record pages and list rows). Each record must be one the caller can see; the condition decides per record; the runs act as the caller, with their permissions.',
+        tags,
+        parameters: [
+          {
+            name: 'apiName',
+            in: 'path',
+            required: true,
+            description: 'API name of the workflow.',
+            schema: { type: 'string' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['records'],
+            properties: {
+              records: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 200,
+                items: { type: 'string', format: 'uuid' },
+                description: 'Ids of the records to run it for.',
+              },
+            },
+          }),
+        },
+        responses: {
+          202: {
+            description: 'The runs started (queued), and the records whose condition did not hold.',
+            content: json({
+              type: 'object',
+              required: ['runs', 'skipped'],
+              properties: {
+                runs: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['recordId', 'runId'],
+                    properties: {
+                      recordId: { type: 'string', format: 'uuid' },
+                      runId: { type: 'string', format: 'uuid' },
+                    },
+                  },
+                },
+                skipped: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['recordId', 'reason'],
+                    properties: { recordId: { type: 'string', format: 'uuid' }, reason: { type: 'string' } },
+                  },
+                },
+              },
+            }),
+          },
+          ...problemResponses(
+            'Unauthorized',
+            forbidden(),
+            [
+              'NotFound',
+              'No active manual workflow of that name on an object the caller sees, or a record they cannot see.',
+            ],
+            ['ValidationFailed', '`records` is not 1 to 200 record ids.'],
           ),
         },
       },

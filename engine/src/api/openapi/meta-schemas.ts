@@ -198,6 +198,16 @@ export const releaseSchemas: Record<string, JsonSchema> = {
       layouts: { type: 'array', items: ref('LayoutDefinition') },
       listViews: { type: 'array', items: ref('ListViewDefinition') },
       dashboards: { type: 'array', items: ref('DashboardDefinition') },
+      actions: {
+        type: 'array',
+        description:
+          'Active manual workflows on objects the caller sees: buttons for record pages and list rows (POST /api/v1/automation/workflows/{apiName}/run).',
+        items: {
+          type: 'object',
+          required: ['apiName', 'label', 'object'],
+          properties: { apiName: { type: 'string' }, label: ref('Label'), object: { type: 'string' } },
+        },
+      },
     },
   },
   ArchiveEntry: {
