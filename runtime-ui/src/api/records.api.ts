@@ -164,3 +164,6 @@ export interface UserSummary {
 }
 export const searchUsers = (q: string, signal?: AbortSignal) =>
   requestJson<{ data: UserSummary[] }>('/users' + query({ q, limit: 20 }), { signal });
+
+/** One user by id (who triggered a workflow run, for instance). */
+export const fetchUser = (id: string) => requestJson<UserSummary>(`/users/${encodeURIComponent(id)}`);

@@ -1,11 +1,14 @@
-import { DashboardOutlined, DatabaseOutlined } from '@ant-design/icons';
+import { DashboardOutlined, DatabaseOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Menu } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 
-/** One entry per object the user may read, and one per dashboard: all from metadata. */
+/**
+ * One entry per object the user may read, and one per dashboard: all from metadata. Setup pages
+ * follow for those whose system permissions (from /auth/me) let them in.
+ */
 export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const { t, i18n } = useTranslation();
   const meta = useMeta();
@@ -35,6 +38,15 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
         label: labelOf(o.pluralLabel, i18n.language),
       })),
     },
+    ...(meta.hasSystem('manageMetadata')
+      ? [
+          {
+            type: 'group' as const,
+            label: t('nav.setup'),
+            children: [{ key: '/automation/runs', icon: <ThunderboltOutlined />, label: t('nav.automationRuns') }],
+          },
+        ]
+      : []),
   ];
   return (
     <nav aria-label={t('nav.main')}>
