@@ -542,6 +542,58 @@ describe('webhooks', () => {
   });
 });
 
+describe('notifications', () => {
+  it("notify puts one notification per user in their bell: a user, a role, the owner and the owner's manager", async () => {
+    const roles = (await t.api('GET', '/api/v1/meta/roles')).body.data as { apiName: string; parent?: string }[];
+    const child = roles.find((r) => r.parent)!;
+    const rep = await createUser(t, { name: 'Bell rep', role: child.apiName, permissionSets: ['sales_user'] });
+    const manager = await createUser(t, { name: 'Bell manager', role: child.parent!, permissionSets: ['sales_user'] });
+    await publishWorkflow({
+      apiName: 'bell',
+      label: 'Bell',
+      object: 'opportunity',
+      trigger: { on: 'update', changedTo: { stage: 'negotiation' } },
+      actions: [
+        {
+          type: 'notify',
+          to: [{ owner: true }, { ownerManager: true }, { user: rep.id }],
+          title: '{{name}} is in negotiation',
+          body: 'Next step: {{next_step}}',
+        },
+      ],
+    });
+    const id = await newOpportunity({ name: 'Bell deal', next_step: 'send terms' }, rep.api);
+    expect((await rep.api('PATCH', `/api/v1/records/opportunity/${id}`, { stage: 'negotiation' })).status).toBe(200);
+    const [run] = await settled('bell', 1);
+    expect(run.status).toBe('succeeded');
+    const mine = (await rep.api('GET', '/api/v1/notifications')).body;
+    // The rep is the owner and named by id: one notification, not two.
+    expect(mine.unread).toBe(1);
+    expect(mine.data).toEqual([
+      expect.objectContaining({
+        title: 'Bell deal is in negotiation',
+        body: 'Next step: send terms',
+        object: 'opportunity',
+        recordId: id,
+        runId: run.id,
+        readAt: null,
+      }),
+    ]);
+    expect((await manager.api('GET', '/api/v1/notifications')).body.unread).toBe(1);
+    expect((await t.api('GET', '/api/v1/notifications')).body.data.some((n: any) => n.recordId === id)).toBe(false);
+
+    // Each reads and marks only their own.
+    const notification = mine.data[0].id;
+    expect((await manager.api('POST', `/api/v1/notifications/${notification}/read`)).status).toBe(404);
+    expect((await rep.api('POST', `/api/v1/notifications/${notification}/read`)).status).toBe(204);
+    expect((await rep.api('GET', '/api/v1/notifications?unread=true')).body).toEqual({ data: [], unread: 0 });
+    expect((await manager.api('POST', '/api/v1/notifications/read')).body).toEqual({ marked: 1 });
+    expect((await manager.api('GET', '/api/v1/notifications')).body.unread).toBe(0);
+    expect((await rep.api('GET', '/api/v1/notifications?limit=0')).status).toBe(400);
+    await unpublish('bell');
+  });
+});
+
 describe('e-mail', () => {
   it('sends through the SMTP server with merged fields, to an address, an email field and the owner', async () => {
     await publishWorkflow({

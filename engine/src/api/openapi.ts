@@ -2,7 +2,7 @@ import type { JsonSchema } from '../fields/field-type.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import { authPaths } from './openapi/auth-paths.js';
 import { bulkPaths, importJobPaths } from './openapi/bulk-paths.js';
-import { AUTOMATION_TAG, automationPaths, automationSchemas } from './openapi/automation-paths.js';
+import { AUTOMATION_TAG, automationPaths, automationSchemas, NOTIFICATIONS_TAG } from './openapi/automation-paths.js';
 import { fixedPaths } from './openapi/fixed-paths.js';
 import {
   aggregateSchemas,
@@ -59,6 +59,7 @@ const FIXED_TAGS = [
   { name: 'Currencies', description: 'The corporate currency and dated exchange rates.' },
   VIEWS_TAG,
   AUTOMATION_TAG,
+  NOTIFICATIONS_TAG,
 ];
 
 /** support_case → SupportCase: the stem of the object's schema names and operationIds. */

@@ -4,6 +4,7 @@ import type { TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { authRouter, requireAuth } from './auth.router.js';
 import { automationRouter } from './automation.router.js';
+import { notificationsRouter } from './notifications.router.js';
 import { currenciesRouter } from './currencies.router.js';
 import { csvRouter, importJobsRouter } from './import.router.js';
 import { metaGuard } from './meta-guard.js';
@@ -43,6 +44,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use('/v1/views', viewsRouter(tenant.views));
   api.use('/v1/currencies', currenciesRouter(currencies, audit));
   api.use('/v1/automation', automationRouter(tenant.automation));
+  api.use('/v1/notifications', notificationsRouter(tenant.notifications));
   api.use((req) => {
     throw notFound(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
   });

@@ -25,6 +25,7 @@ import type { RunRow, RunStore } from './run-store.js';
 
 export interface RunnerDeps {
   knex: Knex;
+  schema: string;
   compiled: () => CompiledMetadata;
   store: RunStore;
   /** A records service working inside the given transaction (or outside any, given knex). */
@@ -107,6 +108,8 @@ export class Runner {
       run: facts,
       data,
       records: this.deps.recordsIn(db),
+      db,
+      schema: this.deps.schema,
       caller,
       compiled: this.deps.compiled(),
       services: this.deps.services,

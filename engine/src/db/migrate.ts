@@ -412,6 +412,30 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       );
     },
   },
+  {
+    name: '011_notifications',
+    async up(trx, s) {
+      // The bell: what workflows (and later approvals) tell a user, linked to a record.
+      await trx.schema.withSchema(s).createTable('_notifications', (t) => {
+        t.uuid('id').primary();
+        t.uuid('user_id').notNullable().references('id').inTable(`${s}._users`).onDelete('CASCADE');
+        t.text('title').notNullable();
+        t.text('body');
+        t.text('object');
+        t.uuid('record_id');
+        t.uuid('run_id');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('read_at', { useTz: true });
+        t.index(['user_id', 'id']);
+      });
+      // The unread count the bell asks for on every page.
+      await trx.raw('create index ?? on ??.?? (user_id) where read_at is null', [
+        '_notifications_unread',
+        s,
+        '_notifications',
+      ]);
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

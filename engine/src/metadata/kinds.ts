@@ -94,7 +94,7 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
     key: 'workflows',
     schema: 'workflow',
     normalize: (i, e) => normalizeWorkflow(i as never, e as never),
-    check: (i, ctx) => workflowErrors(i as never, ctx.objects),
+    check: (i, ctx) => workflowErrors(i as never, ctx),
   },
 };
 

@@ -238,7 +238,12 @@ export type WorkflowAction =
   | { type: 'createRecord'; object: string; values: ActionValues }
   | { type: 'webhook'; url: string; secret: string }
   | { type: 'email'; to: Recipient[]; subject: string; body: string; html?: string }
-  | { type: 'wait'; for: string };
+  | { type: 'wait'; for: string }
+  | { type: 'notify'; to: Audience[]; title: string; body?: string };
+
+/** Who a notification goes to. */
+export type Audience =
+  { user: string } | { role: string } | { group: string } | { owner: true } | { ownerManager: true };
 
 export interface WorkflowDef {
   id: string;

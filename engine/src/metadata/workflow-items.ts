@@ -5,6 +5,7 @@ import { newItemId, newWebhookSecret } from '../lib/ids.js';
 import { allowHostsFromEnv, checkWebhookUrl } from '../lib/url-guard.js';
 import { templateFields } from '../rules/merge-template.js';
 import { checkLogic } from '../rules/json-logic.js';
+import type { SecurityContext } from './security-items.js';
 import { isRecordTrigger, type ObjectDef, type RecordTrigger, type WorkflowDef } from './types.js';
 
 /**
@@ -48,7 +49,8 @@ function triggerErrors(trigger: RecordTrigger, object: ObjectDef): FieldError[] 
   return errors;
 }
 
-export function workflowErrors(workflow: WorkflowDef, objects: ReadonlyMap<string, ObjectDef>): FieldError[] {
+export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): FieldError[] {
+  const { objects } = ctx;
   const errors: FieldError[] = [];
   const err = (field: string, code: ErrorCode, message: string) => errors.push({ field, code, message });
   const object = objects.get(workflow.object);
@@ -91,6 +93,21 @@ export function workflowErrors(workflow: WorkflowDef, objects: ReadonlyMap<strin
         else if (field.type !== 'email') err(`${at}/to/${j}/field`, 'type', `"${r.field}" is not an email field`);
       });
       for (const key of ['subject', 'body', 'html'] as const) {
+        for (const path of templateFields(action[key] ?? '')) {
+          if (!readable(path, false))
+            err(`${at}/${key}`, 'reference', `merges "${path}", which is not a field of ${object.apiName}`);
+        }
+      }
+      return;
+    }
+    if (action.type === 'notify') {
+      action.to.forEach((a, j) => {
+        if ('role' in a && !ctx.roles.some((r) => r.apiName === a.role))
+          err(`${at}/to/${j}/role`, 'reference', `role "${a.role}" does not exist`);
+        if ('group' in a && !ctx.groups.some((g) => g.apiName === a.group))
+          err(`${at}/to/${j}/group`, 'reference', `group "${a.group}" does not exist`);
+      });
+      for (const key of ['title', 'body'] as const) {
         for (const path of templateFields(action[key] ?? '')) {
           if (!readable(path, false))
             err(`${at}/${key}`, 'reference', `merges "${path}", which is not a field of ${object.apiName}`);

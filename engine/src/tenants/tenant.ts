@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../lib/log.js';
 import { syncCapture } from '../automation/capture.js';
+import { Notifications } from '../automation/notifications.js';
 import { AutomationService, type EngineAutomation } from '../automation/automation.service.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
@@ -41,6 +42,7 @@ export interface Tenant {
   shares: SharesService;
   views: UserViewsService;
   automation: AutomationService;
+  notifications: Notifications;
   search: (input: SearchInput, access: Access) => Promise<SearchHit[]>;
   /** Who may do what to one record, and why (GET …/{id}/access). */
   explain: (object: string, id: string, userId: unknown, caller: Caller) => ReturnType<typeof explainAccess>;
@@ -119,6 +121,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     users: new UsersService(knex, schema, compiled, audit),
     shares: new SharesService(knex, schema, compiled, requireRecord),
     views: new UserViewsService(knex, schema, compiled),
+    notifications: new Notifications(knex, schema),
     automation: new AutomationService({
       tenant: options.name,
       knex,

@@ -16,7 +16,26 @@ const STATUS = {
     'queued: waiting for the job queue; running; waiting: parked by a wait action until its time; retrying: an attempt failed and another is scheduled; succeeded; failed: an action was refused, attempts ran out, or the chain of workflows was too deep.',
 };
 
+export const NOTIFICATIONS_TAG = {
+  name: 'Notifications',
+  description: "The signed-in user's notifications (the bell), put there by workflows' notify actions.",
+};
+
 export const automationSchemas: Record<string, JsonSchema> = {
+  Notification: {
+    type: 'object',
+    required: ['id', 'title', 'body', 'object', 'recordId', 'runId', 'createdAt', 'readAt'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      title: { type: 'string' },
+      body: { type: ['string', 'null'] },
+      object: { type: ['string', 'null'], description: 'The object of the record it is about.' },
+      recordId: { type: ['string', 'null'], format: 'uuid' },
+      runId: { type: ['string', 'null'], format: 'uuid', description: 'The workflow run that sent it.' },
+      createdAt: DATE_TIME,
+      readAt: { ...DATE_TIME, type: ['string', 'null'] },
+    },
+  },
   AutomationRun: {
     type: 'object',
     required: ['id', 'workflow', 'release', 'object', 'event', 'changed', 'depth', 'status', 'attempts', 'createdAt'],
@@ -102,7 +121,57 @@ export function automationPaths(): Paths {
     description,
     schema,
   });
+  const mine = { tags: [NOTIFICATIONS_TAG.name] };
   return {
+    '/api/v1/notifications': {
+      get: {
+        ...mine,
+        operationId: 'listNotifications',
+        summary: 'My notifications, newest first, and how many are unread',
+        parameters: [
+          query('unread', 'true: only unread ones.', { enum: ['true', 'false'] }),
+          query('limit', 'At most this many (1–100, 20 by default).', { type: 'integer', minimum: 1, maximum: 100 }),
+          query('before', 'The next page: older than this notification id.', { type: 'string', format: 'uuid' }),
+        ],
+        responses: {
+          200: {
+            description: 'The notifications and the unread count.',
+            content: json({
+              type: 'object',
+              required: ['data', 'unread'],
+              properties: { data: { type: 'array', items: ref('Notification') }, unread: { type: 'integer' } },
+            }),
+          },
+          ...problemResponses(['BadRequest', 'A parameter is not as described.'], 'Unauthorized', forbidden()),
+        },
+      },
+    },
+    '/api/v1/notifications/read': {
+      post: {
+        ...mine,
+        operationId: 'readAllNotifications',
+        summary: 'Mark all my notifications read',
+        responses: {
+          200: {
+            description: 'How many were unread.',
+            content: json({ type: 'object', required: ['marked'], properties: { marked: { type: 'integer' } } }),
+          },
+          ...problemResponses('Unauthorized', forbidden()),
+        },
+      },
+    },
+    '/api/v1/notifications/{id}/read': {
+      post: {
+        ...mine,
+        operationId: 'readNotification',
+        summary: 'Mark one of my notifications read',
+        parameters: [{ ...runId, description: 'Notification id.' }],
+        responses: {
+          204: { description: 'Read.' },
+          ...problemResponses('Unauthorized', forbidden(), ['NotFound', 'No such notification of yours.']),
+        },
+      },
+    },
     '/api/v1/automation/runs': {
       get: {
         operationId: 'listAutomationRuns',

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { CompiledMetadata } from '../../metadata/compile.js';
 import type { WorkflowAction } from '../../metadata/types.js';
 import type { RecordsService } from '../../records/records.service.js';
@@ -39,6 +40,9 @@ export interface ActionContext {
   /** The data expressions see: the record's fields and `$old`. */
   data: Record<string, unknown>;
   records: RecordsService;
+  /** The database as `records` works with it (the action's transaction), and the tenant's schema. */
+  db: Knex | Knex.Transaction;
+  schema: string;
   caller: Caller;
   compiled: CompiledMetadata;
   services: ActionServices;

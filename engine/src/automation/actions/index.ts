@@ -1,6 +1,7 @@
 import type { ActionTable } from './action.js';
 import { createRecord } from './create-record.js';
 import { email } from './email.js';
+import { notify } from './notify.js';
 import { updateRecord } from './update-record.js';
 import { wait } from './wait.js';
 import { webhook } from './webhook.js';
@@ -12,4 +13,5 @@ export const ACTIONS: ActionTable = {
   webhook,
   email,
   wait,
+  notify,
 };
