@@ -420,6 +420,94 @@ describe('manual workflows', () => {
   });
 });
 
+describe('time-based triggers (the clock controlled)', () => {
+  const at = (iso: string) => t.engine.automation.schedule(new Date(iso));
+
+  it('a date-relative trigger fires once per record when its time comes, and again when the date moves', async () => {
+    const soon = await newOpportunity({ name: 'Closes soon', close_date: '2027-05-10' });
+    await publishWorkflow({
+      apiName: 'before_close',
+      label: 'Three days before close',
+      object: 'opportunity',
+      trigger: { relativeTo: 'close_date', offset: '-P3D', filter: { stage: { ne: 'closed_lost' } } },
+      actions: [{ type: 'updateRecord', values: { next_step: { cat: ['Closing on ', { var: 'close_date' }] } } }],
+    });
+    await at('2027-05-01T00:00:00Z'); // first seen: nothing before now fires
+    await newOpportunity({
+      name: 'Lost, filtered out',
+      close_date: '2027-05-10',
+      stage: 'closed_lost',
+      description: 'x',
+    });
+    await at('2027-05-06T23:59:59Z');
+    expect(await runsOf('before_close')).toHaveLength(0);
+    await at('2027-05-07T00:00:00Z');
+    await at('2027-05-07T06:00:00Z'); // the same time twice: once
+    const [first] = await settled('before_close', 1);
+    expect(first).toMatchObject({ status: 'succeeded', recordId: soon, event: 'scheduled' });
+    expect((await t.api('GET', `/api/v1/records/opportunity/${soon}`)).body.next_step).toBe('Closing on 2027-05-10');
+
+    // The date moves: the time moves with it.
+    await t.api('PATCH', `/api/v1/records/opportunity/${soon}`, { close_date: '2027-05-20' });
+    await at('2027-05-16T12:00:00Z');
+    expect(await runsOf('before_close')).toHaveLength(1);
+    await at('2027-05-17T00:00:01Z');
+    const runs = await settled('before_close', 2);
+    expect(runs.map((r) => r.recordId)).toEqual([soon, soon]);
+    expect((await t.api('GET', `/api/v1/records/opportunity/${soon}`)).body.next_step).toBe('Closing on 2027-05-20');
+    await unpublish('before_close');
+  });
+
+  it('a schedule fires at its cron times in its time zone, for the records its filter matches; missed times once', async () => {
+    await publishWorkflow({
+      apiName: 'daily_nudge',
+      label: 'Daily nudge',
+      object: 'opportunity',
+      trigger: {
+        schedule: '0 9 * * *',
+        timezone: 'Asia/Shanghai',
+        filter: { and: [{ stage: { eq: 'prospecting' } }, { name: { startsWith: 'Nudge' } }] },
+      },
+      actions: [{ type: 'updateRecord', values: { description: { cat: ['nudged ', { var: 'name' }] } } }],
+    });
+    await at('2027-06-01T00:00:00Z');
+    const prospect = await newOpportunity({ name: 'Nudge me', stage: 'prospecting' });
+    await newOpportunity({ name: 'Nudge not', stage: 'proposal' });
+    await at('2027-06-01T00:59:00Z'); // 08:59 in Shanghai
+    expect(await runsOf('daily_nudge')).toHaveLength(0);
+    await at('2027-06-01T01:00:30Z'); // 09:00:30
+    await at('2027-06-01T01:00:40Z');
+    expect((await settled('daily_nudge', 1)).map((r) => r.recordId)).toEqual([prospect]);
+    await at('2027-06-03T05:00:00Z'); // two 9:00s since: one firing
+    expect(await settled('daily_nudge', 2)).toHaveLength(2);
+    expect((await t.api('GET', `/api/v1/records/opportunity/${prospect}`)).body.description).toBe('nudged Nudge me');
+    await unpublish('daily_nudge');
+  });
+
+  it('refuses schedules, zones, fields and offsets it cannot read', async () => {
+    for (const [trigger, field] of [
+      [{ schedule: 'every day' }, '/trigger/schedule'],
+      [{ schedule: '0 9 * * *', timezone: 'Mars/Olympus' }, '/trigger/timezone'],
+      [{ schedule: '0 9 * * *', filter: { nope: { eq: 1 } } }, '/trigger/filter/nope'],
+      [{ relativeTo: 'name', offset: '-P3D' }, '/trigger/relativeTo'],
+      [{ relativeTo: 'close_date', offset: 'three days' }, '/trigger/offset'],
+    ] as const) {
+      const res = await t.api('POST', '/api/v1/meta/workflows', {
+        apiName: 'bad_time',
+        label: 'x',
+        object: 'opportunity',
+        trigger,
+        actions: [{ type: 'updateRecord', values: { next_step: 'x' } }],
+      });
+      expect(res.status, JSON.stringify(trigger)).toBe(422);
+      expect(
+        res.body.errors.map((e: any) => e.field),
+        JSON.stringify(trigger),
+      ).toContain(field);
+    }
+  });
+});
+
 describe('wait', () => {
   it('parks the run until its time, then does the actions after it', async () => {
     await publishWorkflow({

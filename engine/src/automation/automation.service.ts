@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import { isRecordTrigger } from '../metadata/types.js';
+import { isManualTrigger } from '../metadata/types.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
 import type { Access } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
@@ -13,6 +13,7 @@ import { Dispatcher } from './dispatcher.js';
 import type { ActionServices } from './actions/action.js';
 import type { EmailTransport } from './email/transport.js';
 import { describeError, Runner, type RunnerDeps } from './runner.js';
+import { Scheduler } from './scheduler.js';
 import { RunStore, type NewRun, type RunRow, type RunStatus, type StepRow } from './run-store.js';
 
 /**
@@ -96,12 +97,14 @@ export class AutomationService {
   private readonly store: RunStore;
   private readonly dispatcher: Dispatcher;
   private readonly runner: Runner;
+  private readonly scheduler: Scheduler;
 
   constructor(private readonly deps: AutomationDeps) {
     this.store = new RunStore(deps.schema);
     const enqueue = (trx: Knex.Transaction, runIds: string[], delayMs?: number) =>
       deps.engine.enqueue(trx, deps.tenant, runIds, delayMs);
     this.dispatcher = new Dispatcher({ ...deps, store: this.store, enqueue });
+    this.scheduler = new Scheduler({ ...deps, store: this.store, enqueue });
     this.runner = new Runner({
       ...deps,
       store: this.store,
@@ -142,6 +145,11 @@ export class AutomationService {
     let total = 0;
     for (let n = await this.dispatcher.drain(); n > 0; n = await this.dispatcher.drain()) total += n;
     return total;
+  }
+
+  /** Starts the runs of time-based triggers due at `now`; how many. */
+  due(now: Date): Promise<number> {
+    return this.scheduler.due(now);
   }
 
   run(runId: string, final: boolean): Promise<void> {
@@ -220,7 +228,7 @@ export class AutomationService {
     body: unknown,
   ): Promise<{ runs: { recordId: string; runId: string }[]; skipped: { recordId: string; reason: string }[] }> {
     const compiled = this.deps.compiled();
-    const workflow = activeWorkflows(compiled).find((w) => w.apiName === apiName && !isRecordTrigger(w.trigger));
+    const workflow = activeWorkflows(compiled).find((w) => w.apiName === apiName && isManualTrigger(w.trigger));
     if (!workflow || !caller.access.sees(workflow.object)) throw notFound(`no manual workflow ${apiName}`);
     const ids = (body as { records?: unknown } | undefined)?.records;
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_MANUAL || !ids.every((i) => typeof i === 'string'))

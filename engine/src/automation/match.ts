@@ -37,6 +37,6 @@ export const expressionData = (event: Pick<RecordEvent, 'record' | 'old'>): Reco
   $old: event.old ?? {},
 });
 
-export function conditionHolds(workflow: WorkflowDef, event: RecordEvent): boolean {
+export function conditionHolds(workflow: WorkflowDef, event: Pick<RecordEvent, 'record' | 'old'>): boolean {
   return workflow.condition === undefined || truthy(evaluate(workflow.condition, expressionData(event)));
 }

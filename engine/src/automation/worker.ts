@@ -20,12 +20,16 @@ export class AutomationWorker {
   private running?: Promise<void>;
   private next?: Promise<void>;
   private stopped = false;
+  private scheduleTimer?: NodeJS.Timeout;
+  private scheduling?: Promise<void>;
 
   constructor(
     private readonly queue: JobQueue,
     private readonly tenants: AutomationTenants,
     private readonly logger: Logger,
     private readonly tickMs = 200,
+    /** How often time-based triggers are looked at: their runs start up to this late. */
+    private readonly scheduleMs = 15_000,
   ) {
     queue.handle((job, final) => this.runJob(job.tenant, job.runId, final));
   }
@@ -33,6 +37,25 @@ export class AutomationWorker {
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.tickMs);
     this.timer.unref();
+    this.scheduleTimer = setInterval(() => void this.schedule(new Date()), this.scheduleMs);
+    this.scheduleTimer.unref();
+  }
+
+  /** Starts the runs of time-based triggers due at `now` in every open tenant (tests pass their own clock). */
+  schedule(now: Date): Promise<void> {
+    // One pass at a time, in the order asked for.
+    this.scheduling = (this.scheduling ?? Promise.resolve()).then(async () => {
+      try {
+        for (const tenant of this.tenants.opened()) {
+          if (this.stopped || !tenant.automation.hasWork()) continue;
+          await this.queue.start();
+          if ((await tenant.automation.due(now)) > 0) this.queue.wake();
+        }
+      } catch (e) {
+        this.logger.error({ err: e }, 'could not start scheduled workflow runs; trying again');
+      }
+    });
+    return this.scheduling;
   }
 
   /**
@@ -71,6 +94,8 @@ export class AutomationWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.scheduleTimer);
+    await this.scheduling;
     await this.next;
     await this.running;
     await this.queue.stop();

@@ -436,6 +436,21 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       ]);
     },
   },
+  {
+    name: '012_automation_schedule',
+    async up(trx, s) {
+      // What time-based triggers have fired: a schedule's time, a record's date + offset, and
+      // when each workflow was first seen (nothing before it fires). The primary key is the
+      // claim: of engines scheduling side by side, one inserts the row and starts the runs.
+      await trx.schema.withSchema(s).createTable('_automation_fired', (t) => {
+        t.text('workflow_id').notNullable();
+        t.text('key').notNullable();
+        t.timestamp('due_at', { useTz: true }).notNullable();
+        t.timestamp('fired_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.primary(['workflow_id', 'key']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -11,3 +11,10 @@ export function durationMs(text: string): number | undefined {
   if (!m) return undefined;
   return m.slice(1).reduce((sum, part, i) => sum + Number(part ?? 0) * UNITS_MS[i]!, 0);
 }
+
+/** A duration with an optional sign (`-P3D`: three days before): milliseconds, or undefined. */
+export function signedDurationMs(text: string): number | undefined {
+  const sign = text.startsWith('-') ? -1 : 1;
+  const ms = durationMs(text.replace(/^[-+]/, ''));
+  return ms === undefined ? undefined : sign * ms;
+}

@@ -1,5 +1,5 @@
 import type { CompiledMetadata } from './compile.js';
-import { isRecordTrigger, type FieldDef } from './types.js';
+import { isManualTrigger, type FieldDef } from './types.js';
 
 /**
  * What the runtime UI needs of the current release to draw its screens: objects and fields with
@@ -55,7 +55,7 @@ export function runtimeView(compiled: CompiledMetadata): RuntimeView {
     listViews: snapshot.listViews,
     dashboards: snapshot.dashboards ?? [],
     actions: (snapshot.workflows ?? [])
-      .filter((w) => w.active !== false && !isRecordTrigger(w.trigger))
+      .filter((w) => w.active !== false && isManualTrigger(w.trigger))
       .map((w) => ({ apiName: w.apiName, label: w.label, object: w.object })),
   });
   views.set(compiled, view);

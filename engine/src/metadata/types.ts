@@ -225,7 +225,24 @@ export interface ManualTrigger {
   manual: true;
 }
 
-export const isRecordTrigger = (t: RecordTrigger | ManualTrigger): t is RecordTrigger => 'on' in t;
+/** At each time of a cron schedule, for the records a filter matches. */
+export interface ScheduleTrigger {
+  schedule: string;
+  timezone?: string;
+  filter?: unknown;
+}
+
+/** Once per record when the offset (`-P3D`) from one of its date fields comes. */
+export interface RelativeTrigger {
+  relativeTo: string;
+  offset: string;
+  filter?: unknown;
+}
+
+export type WorkflowTrigger = RecordTrigger | ManualTrigger | ScheduleTrigger | RelativeTrigger;
+
+export const isRecordTrigger = (t: WorkflowTrigger): t is RecordTrigger => 'on' in t;
+export const isManualTrigger = (t: WorkflowTrigger): t is ManualTrigger => 'manual' in t;
 
 /** Field API name → json-logic over the triggering record. */
 export type ActionValues = Record<string, unknown>;
@@ -252,7 +269,7 @@ export interface WorkflowDef {
   description?: string;
   object: string;
   active?: boolean;
-  trigger: RecordTrigger | ManualTrigger;
+  trigger: WorkflowTrigger;
   condition?: unknown;
   actions: WorkflowAction[];
   runAs?: 'triggeringUser' | 'system';

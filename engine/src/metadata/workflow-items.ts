@@ -1,6 +1,9 @@
 import type { ErrorCode, FieldError } from '../errors.js';
 import { fieldType } from '../fields/index.js';
-import { durationMs } from '../lib/duration.js';
+import { CronExpressionParser } from 'cron-parser';
+import { durationMs, signedDurationMs } from '../lib/duration.js';
+import { compiledDraftObjects } from './compiled-draft.js';
+import { pointer } from './view-items.js';
 import { newItemId, newWebhookSecret } from '../lib/ids.js';
 import { allowHostsFromEnv, checkWebhookUrl } from '../lib/url-guard.js';
 import { templateFields } from '../rules/merge-template.js';
@@ -32,6 +35,25 @@ export function normalizeWorkflow(input: WorkflowDef, existing?: WorkflowDef): W
   return workflow;
 }
 
+/** A cron schedule and time zone the scheduler can read; what is wrong with them otherwise. */
+function cronError(schedule: string, timezone: string | undefined): { field: string; message: string } | undefined {
+  if (timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: timezone });
+    } catch {
+      return { field: '/trigger/timezone', message: `"${timezone}" is not an IANA time zone` };
+    }
+  }
+  if (schedule.trim().split(/\s+/).length !== 5)
+    return { field: '/trigger/schedule', message: 'five fields: minute hour day-of-month month day-of-week' };
+  try {
+    CronExpressionParser.parse(schedule, { strict: false, ...(timezone ? { tz: timezone } : {}) });
+  } catch (e) {
+    return { field: '/trigger/schedule', message: (e as Error).message };
+  }
+  return undefined;
+}
+
 function triggerErrors(trigger: RecordTrigger, object: ObjectDef): FieldError[] {
   const errors: FieldError[] = [];
   const err = (field: string, code: ErrorCode, message: string) => errors.push({ field, code, message });
@@ -59,7 +81,30 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
     return errors;
   }
   const has = (o: ObjectDef, name: string) => o.fields.some((f) => f.apiName === name);
-  if (isRecordTrigger(workflow.trigger)) errors.push(...triggerErrors(workflow.trigger, object));
+  const { trigger } = workflow;
+  if (isRecordTrigger(trigger)) errors.push(...triggerErrors(trigger, object));
+  if ('schedule' in trigger) {
+    const refused = cronError(trigger.schedule, trigger.timezone);
+    if (refused) err(refused.field, 'format', refused.message);
+  }
+  if ('relativeTo' in trigger) {
+    const field = object.fields.find((f) => f.apiName === trigger.relativeTo);
+    if (!field) err('/trigger/relativeTo', 'reference', `"${trigger.relativeTo}" is not a field of ${object.apiName}`);
+    else if (field.type !== 'date' && field.type !== 'datetime')
+      err('/trigger/relativeTo', 'type', `"${trigger.relativeTo}" is not a date or date-time field`);
+    const offset = signedDurationMs(trigger.offset);
+    if (offset === undefined || Math.abs(offset) > MAX_WAIT_MS)
+      err('/trigger/offset', 'format', 'an ISO 8601 duration of at most a year, negative for before (-P3D)');
+  }
+  if (('schedule' in trigger || 'relativeTo' in trigger) && trigger.filter !== undefined) {
+    // Checked exactly as the list API will parse it when the time comes.
+    const compiled = compiledDraftObjects(objects, [object.apiName]).get(object.apiName);
+    if (!compiled)
+      err('/object', 'invalid', `object "${object.apiName}" is not valid itself, so the filter cannot be checked`);
+    else
+      for (const fe of ctx.checks.filterErrors(compiled, trigger.filter, compiledDraftObjects(objects, objects.keys())))
+        err(`/trigger/filter${pointer(fe.field)}`, fe.code, fe.message);
+  }
 
   // Expressions read the triggering record; a condition also reads `$old`, its values before the change.
   const readable = (name: string, withOld: boolean) => {

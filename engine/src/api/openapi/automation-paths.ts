@@ -46,8 +46,9 @@ export const automationSchemas: Record<string, JsonSchema> = {
       object: { type: 'string' },
       recordId: { type: ['string', 'null'], format: 'uuid', description: 'The record whose change started the run.' },
       event: {
-        enum: ['created', 'updated', 'deleted', 'restored', 'manual'],
-        description: 'The change that started the run; manual: a person started it for the record.',
+        enum: ['created', 'updated', 'deleted', 'restored', 'manual', 'scheduled'],
+        description:
+          'The change that started the run; manual: a person started it for the record; scheduled: a schedule or a time relative to a date of the record.',
       },
       changed: { type: 'array', items: { type: 'string' }, description: 'Fields the change changed (updates).' },
       userId: {
