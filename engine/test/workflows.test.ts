@@ -372,6 +372,62 @@ describe('record-triggered runs', () => {
   });
 });
 
+describe('updateRelated', () => {
+  it('changes the parent through a lookup, and the records of a related list', async () => {
+    const account = (await t.api('POST', '/api/v1/records/account', { name: 'Related Inc', rating: 'warm' })).body.id;
+    const contacts = [];
+    for (const last_name of ['One', 'Two'])
+      contacts.push((await t.api('POST', '/api/v1/records/contact', { last_name, account })).body.id);
+    const elsewhere = (await t.api('POST', '/api/v1/records/contact', { last_name: 'Elsewhere' })).body.id;
+    await publishWorkflow({
+      apiName: 'won_account_hot',
+      label: 'Won: account hot',
+      object: 'opportunity',
+      trigger: { on: 'update', changedTo: { stage: 'closed_won' } },
+      actions: [{ type: 'updateRelated', parent: 'account', values: { rating: 'hot' } }],
+    });
+    await publishWorkflow({
+      apiName: 'hot_contacts',
+      label: 'Hot account: call its contacts',
+      object: 'account',
+      trigger: { on: 'update', changedTo: { rating: 'hot' } },
+      actions: [
+        {
+          type: 'updateRelated',
+          children: { object: 'contact', lookup: 'account' },
+          filter: { last_name: { ne: 'Two' } },
+          values: { title: { cat: ['Call: ', { var: 'name' }] } },
+        },
+      ],
+    });
+    const opp = await newOpportunity({ name: 'Related deal', account });
+    await t.api('PATCH', `/api/v1/records/opportunity/${opp}`, { stage: 'closed_won' });
+    await settled('won_account_hot', 1);
+    const [run] = await settled('hot_contacts', 1);
+    expect(run, run.error).toMatchObject({ status: 'succeeded', depth: 1 });
+    expect((await t.api('GET', `/api/v1/records/account/${account}`)).body.rating).toBe('hot');
+    const titles = await Promise.all(
+      [...contacts, elsewhere].map(async (id) => (await t.api('GET', `/api/v1/records/contact/${id}`)).body.title),
+    );
+    expect(titles).toEqual(['Call: Related Inc', null, null]);
+
+    const bad = await t.api('POST', '/api/v1/meta/workflows', {
+      apiName: 'bad_related',
+      label: 'x',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [
+        { type: 'updateRelated', parent: 'name', values: { rating: 'hot' } },
+        { type: 'updateRelated', children: { object: 'contact', lookup: 'account' }, values: { title: 'x' } },
+      ],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: any) => e.field)).toEqual(['/actions/0/parent', '/actions/1/children/lookup']);
+    await unpublish('won_account_hot');
+    await unpublish('hot_contacts');
+  });
+});
+
 describe('manual workflows', () => {
   it('run for the records a person picks, as that person, and show as buttons to those who see the object', async () => {
     await publishWorkflow({

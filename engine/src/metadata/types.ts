@@ -256,7 +256,9 @@ export type WorkflowAction =
   | { type: 'webhook'; url: string; secret: string }
   | { type: 'email'; to: Recipient[]; subject: string; body: string; html?: string }
   | { type: 'wait'; for: string }
-  | { type: 'notify'; to: Audience[]; title: string; body?: string };
+  | { type: 'notify'; to: Audience[]; title: string; body?: string }
+  | { type: 'updateRelated'; parent: string; values: ActionValues }
+  | { type: 'updateRelated'; children: { object: string; lookup: string }; filter?: unknown; values: ActionValues };
 
 /** Who a notification goes to. */
 export type Audience =

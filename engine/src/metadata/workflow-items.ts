@@ -9,7 +9,7 @@ import { allowHostsFromEnv, checkWebhookUrl } from '../lib/url-guard.js';
 import { templateFields } from '../rules/merge-template.js';
 import { checkLogic } from '../rules/json-logic.js';
 import type { SecurityContext } from './security-items.js';
-import { isRecordTrigger, type ObjectDef, type RecordTrigger, type WorkflowDef } from './types.js';
+import { isRecordTrigger, type ObjectDef, type RecordTrigger, type WorkflowAction, type WorkflowDef } from './types.js';
 
 /**
  * Workflows: what workflow.schema.json cannot check. Every name a workflow uses must exist when
@@ -33,6 +33,42 @@ export function normalizeWorkflow(input: WorkflowDef, existing?: WorkflowDef): W
     if (a?.type === 'webhook' && a.secret === undefined) a.secret = secrets.get(a.url) ?? newWebhookSecret();
   }
   return workflow;
+}
+
+/**
+ * The object whose records an action writes: the workflow's own, a new record's, the parent a
+ * lookup points at, or the related list's. Undefined (with the reason reported) when it names
+ * what does not exist.
+ */
+function targetOf(
+  action: Extract<WorkflowAction, { values: unknown }>,
+  object: ObjectDef,
+  objects: ReadonlyMap<string, ObjectDef>,
+  refused: (path: string, message: string) => void,
+): ObjectDef | undefined {
+  if (action.type === 'updateRecord') return object;
+  if (action.type === 'createRecord') {
+    const target = objects.get(action.object);
+    if (!target) refused('/object', `object "${action.object}" does not exist`);
+    return target;
+  }
+  if ('parent' in action) {
+    const lookup = object.fields.find((f) => f.apiName === action.parent);
+    const target = lookup?.target === undefined ? undefined : objects.get(lookup.target);
+    if (!target) refused('/parent', `"${action.parent}" is not a lookup of ${object.apiName}`);
+    return target;
+  }
+  const child = objects.get(action.children.object);
+  if (!child) {
+    refused('/children/object', `object "${action.children.object}" does not exist`);
+    return undefined;
+  }
+  const lookup = child.fields.find((f) => f.apiName === action.children.lookup);
+  if (lookup?.target !== object.apiName) {
+    refused('/children/lookup', `"${action.children.lookup}" is not a lookup of ${child.apiName} to ${object.apiName}`);
+    return undefined;
+  }
+  return child;
 }
 
 /** A cron schedule and time zone the scheduler can read; what is wrong with them otherwise. */
@@ -166,14 +202,12 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
         err(`${at}/for`, 'format', 'an ISO 8601 duration of weeks, days, hours, minutes and seconds, at most a year');
       return;
     }
-    const target = action.type === 'updateRecord' ? object : objects.get(action.object);
-    if (!target) {
-      err(
-        `${at}/object`,
-        'reference',
-        `object "${action.type === 'createRecord' ? action.object : ''}" does not exist`,
-      );
-      return;
+    const target = targetOf(action, object, objects, (path, message) => err(`${at}${path}`, 'reference', message));
+    if (!target) return;
+    if ('children' in action && action.filter !== undefined) {
+      const compiled = compiledDraftObjects(objects, [target.apiName]).get(target.apiName);
+      for (const fe of compiled ? ctx.checks.filterErrors(compiled, action.filter) : [])
+        err(`${at}/filter${pointer(fe.field)}`, fe.code, fe.message);
     }
     for (const [name, value] of Object.entries(action.values)) {
       const field = target.fields.find((f) => f.apiName === name);

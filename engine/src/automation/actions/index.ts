@@ -3,6 +3,7 @@ import { createRecord } from './create-record.js';
 import { email } from './email.js';
 import { notify } from './notify.js';
 import { updateRecord } from './update-record.js';
+import { updateRelated } from './update-related.js';
 import { wait } from './wait.js';
 import { webhook } from './webhook.js';
 
@@ -14,4 +15,5 @@ export const ACTIONS: ActionTable = {
   email,
   wait,
   notify,
+  updateRelated,
 };
