@@ -4,13 +4,15 @@ import { query, requestJson } from './http';
 /**
  * Workflow runs (GET /automation/runs, GET /automation/runs/{id}, POST …/{id}/retry) and the
  * workflows themselves (GET /meta/workflows): admins only (manageMetadata), others get a 403.
+ * Starting a manual workflow (POST /automation/workflows/{apiName}/run) is for anyone who sees
+ * its object and the records.
  */
 
 export const RUN_STATUSES = ['queued', 'running', 'waiting', 'retrying', 'succeeded', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The change that started a run. */
-export type RunEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'manual';
+export type RunEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'manual' | 'scheduled';
 
 export interface RunSummary {
   id: string;
@@ -41,8 +43,12 @@ export interface RecordTrigger {
   changedTo?: Record<string, unknown>;
 }
 
-/** A record change, or a person with a button (`{ manual: true }`). */
-export type WorkflowTrigger = RecordTrigger | { manual: true };
+/** A record change, a person with a button, a cron schedule, or a time relative to a date field. */
+export type WorkflowTrigger =
+  | RecordTrigger
+  | { manual: true }
+  | { schedule: string; timezone?: string; filter?: unknown }
+  | { relativeTo: string; offset: string; filter?: unknown };
 
 export interface WorkflowAction {
   type: string;
@@ -105,3 +111,23 @@ export const retryRun = (id: string) =>
 
 /** The draft's workflows (those not published yet too): names and labels for the runs filter. */
 export const listWorkflows = () => requestJson<{ data: Workflow[] }>('/meta/workflows');
+
+/** Records one manual start may name (the engine answers 422 beyond). */
+export const MANUAL_RUN_MAX = 200;
+
+/** What a manual start did: a queued run per record, and the records it skipped with the engine's reason. */
+export interface ManualRunResult {
+  runs: { recordId: string; runId: string }[];
+  skipped: { recordId: string; reason: string }[];
+}
+
+/**
+ * Starts a manual workflow for 1 to MANUAL_RUN_MAX records; the runs happen in the background, as
+ * the caller. A record the caller cannot see makes the whole request a 404 (nothing starts). No
+ * Idempotency-Key: the engine does not take one here, so a lost answer must not be sent again.
+ */
+export const runManualWorkflow = (apiName: string, records: string[]) =>
+  requestJson<ManualRunResult>(`/automation/workflows/${encodeURIComponent(apiName)}/run`, {
+    method: 'POST',
+    body: { records },
+  });

@@ -5,7 +5,7 @@ import { requestJson } from './http';
 /**
  * The published metadata as the engine hands it to the UI (GET /api/v1/meta/runtime): the
  * current release's objects with, per field, what the engine allows (filter operators, sort,
- * read-only, default widget), plus layouts, list views and dashboards.
+ * read-only, default widget), plus layouts, list views, dashboards and manual workflows.
  */
 
 export type Label = string | Record<string, string>;
@@ -101,12 +101,21 @@ export interface DashboardMeta {
   widgets: DashboardWidgetMeta[];
 }
 
+/** An active manual workflow (trigger `{ manual: true }`): a button on its object's record pages and list rows. */
+export interface ManualWorkflowMeta {
+  apiName: string;
+  label: Label;
+  object: string;
+}
+
 export interface RuntimeMetadata {
   release: number;
   objects: ObjectMeta[];
   layouts: LayoutMeta[];
   listViews: ListViewMeta[];
   dashboards: DashboardMeta[];
+  /** The manual workflows on objects the user sees. */
+  actions: ManualWorkflowMeta[];
 }
 
 export const fetchRuntimeMetadata = () => requestJson<RuntimeMetadata>('/meta/runtime');

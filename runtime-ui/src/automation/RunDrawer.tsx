@@ -225,7 +225,14 @@ function Trigger({ run }: { run: RunDetail }) {
           {
             key: 'on',
             label: t('automation.on'),
-            children: t(`automation.triggerOn.${'on' in trigger ? trigger.on : 'manual'}`),
+            children:
+              'on' in trigger
+                ? t(`automation.triggerOn.${trigger.on}`)
+                : 'schedule' in trigger
+                  ? t('automation.triggerOn.schedule', { schedule: trigger.schedule, zone: trigger.timezone ?? 'UTC' })
+                  : 'relativeTo' in trigger
+                    ? t('automation.triggerOn.relative', { offset: trigger.offset, field: name(trigger.relativeTo) })
+                    : t('automation.triggerOn.manual'),
           },
           ...('fields' in trigger && trigger.fields
             ? [{ key: 'fields', label: t('automation.onlyFields'), children: trigger.fields.map(name).join(', ') }]

@@ -1,6 +1,6 @@
 import { DeleteOutlined, EditOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Modal, Popconfirm, Progress, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Form, Modal, Popconfirm, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -12,6 +12,8 @@ import { UserSelect } from '../fields/UserSelect';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 import { inChunks, type RowFailure } from './bulk-chunks';
+import { BulkProgress, type BulkProgressState } from './BulkProgress';
+import { BulkWorkflowRuns } from './BulkWorkflowRuns';
 
 interface Props {
   object: string;
@@ -23,7 +25,8 @@ interface Props {
  * Mass update of one field, change of owner and mass delete of the selected rows, through the
  * engine's bulk endpoints: up to 2,000 records a request, each row with its version (a record
  * changed meanwhile is refused, not overwritten). Rows the engine refuses are skipped and listed
- * with its reason; the others are saved.
+ * with its reason; the others are saved. The object's manual workflows sit beside them
+ * (BulkWorkflowRuns).
  */
 export function BulkActions({ object, selected, onDone }: Props) {
   const { t, i18n } = useTranslation();
@@ -35,7 +38,7 @@ export function BulkActions({ object, selected, onDone }: Props) {
   const [value, setValue] = useState<unknown>(null);
   const [owning, setOwning] = useState(false);
   const [owner, setOwner] = useState<string>();
-  const [progress, setProgress] = useState<{ done: number; total: number }>();
+  const [progress, setProgress] = useState<BulkProgressState>();
   const [failures, setFailures] = useState<{ verb: string; ok: number; failed: RowFailure<RecordData>[] }>();
   const editable = (meta.object(object)?.fields ?? []).filter(editsInline);
   const field = fieldName ? meta.field(object, fieldName) : undefined;
@@ -106,6 +109,9 @@ export function BulkActions({ object, selected, onDone }: Props) {
           {t('bulk.changeOwner')}
         </Button>
       )}
+      {meta.manualWorkflows(object).length > 0 && (
+        <BulkWorkflowRuns object={object} selected={selected} onDone={onDone} disabled={busy} />
+      )}
       {meta.can(object, 'delete') && (
         <Popconfirm
           title={t('bulk.confirmDelete', { count: selected.length })}
@@ -168,19 +174,7 @@ export function BulkActions({ object, selected, onDone }: Props) {
         </Form>
         <Typography.Paragraph type="secondary">{t('bulk.partialNote')}</Typography.Paragraph>
       </Modal>
-      <Modal open={busy} title={t('bulk.working')} closable={false} maskClosable={false} keyboard={false} footer={null}>
-        {progress && (
-          <div data-testid="bulk-progress">
-            <Progress
-              percent={progress.total ? Math.floor((progress.done / progress.total) * 100) : 0}
-              status="active"
-            />
-            <Typography.Text type="secondary">
-              {t('bulk.progress', { done: formatNumber(progress.done, lng), total: formatNumber(progress.total, lng) })}
-            </Typography.Text>
-          </div>
-        )}
-      </Modal>
+      <BulkProgress progress={progress} />
       <Modal
         open={failures !== undefined}
         onCancel={closeFailures}

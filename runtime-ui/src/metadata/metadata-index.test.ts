@@ -46,6 +46,10 @@ const raw: RuntimeMetadata = {
     },
   ],
   dashboards: [],
+  actions: [
+    { apiName: 'escalate', label: { en: 'Escalate', 'zh-CN': '升级' }, object: 'support_case' },
+    { apiName: 'enrich', label: 'Enrich', object: 'account' },
+  ],
 };
 const user = (extra: Partial<SessionUser>): SessionUser => ({
   id: 'u',
@@ -99,5 +103,19 @@ describe('metadata as one user sees it', () => {
     const meta = new MetadataIndex(raw, user({ permissions: { objects: {}, fields: {}, system: ['exportData'] } }));
     expect([meta.hasSystem('exportData'), meta.hasSystem('importData')]).toEqual([true, false]);
     expect(new MetadataIndex(raw, user({})).hasSystem('importData')).toBe(true);
+  });
+
+  it('offers an object’s manual workflows only on objects the user reads', () => {
+    const meta = new MetadataIndex(
+      raw,
+      user({
+        permissions: { objects: { account: { read: true, create: false, edit: false, delete: false } }, fields: {} },
+      }),
+    );
+    expect(meta.manualWorkflows('account').map((a) => a.apiName)).toEqual(['enrich']);
+    expect(meta.manualWorkflows('support_case')).toEqual([]);
+    expect(new MetadataIndex(raw, user({})).manualWorkflows('support_case').map((a) => a.apiName)).toEqual([
+      'escalate',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import type {
   FieldMeta,
   LayoutMeta,
   ListViewMeta,
+  ManualWorkflowMeta,
   ObjectMeta,
   RuntimeMetadata,
 } from '../api/metadata.api';
@@ -84,6 +85,11 @@ export class MetadataIndex {
     const views = this.listViews(object);
     const role = this.user?.role;
     return (role ? views.find((v) => v.defaultFor?.includes(role)) : undefined) ?? views[0];
+  }
+
+  /** The manual workflows a user may start on the object's records (buttons on record pages and list rows). */
+  manualWorkflows(object: string): ManualWorkflowMeta[] {
+    return this.byName.has(object) ? this.raw.actions.filter((a) => a.object === object) : [];
   }
 
   get dashboards(): DashboardMeta[] {

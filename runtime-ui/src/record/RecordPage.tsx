@@ -16,13 +16,17 @@ import { FieldHistory, useFieldHistory } from './FieldHistory';
 import { Highlights } from './Highlights';
 import { QuickLog } from './QuickLog';
 import { RecordSections } from './RecordSections';
+import { RecordWorkflows } from './RecordWorkflows';
 import { RelatedList } from './RelatedList';
 import { StagePath } from './StagePath';
 import { useRecord } from './use-record';
 import { LinkButton } from '../shell/LinkButton';
 import { plainText } from '../fields/format';
 
-/** A record page built from the object's layout: highlights, stage path, sections, related lists, activity, history. */
+/**
+ * A record page built from the object's layout: highlights, stage path, sections, related lists, activity, history;
+ * the object's manual workflows as buttons in the header.
+ */
 export default function RecordPage() {
   const { object = '', id = '' } = useParams();
   const { t, i18n } = useTranslation();
@@ -83,6 +87,7 @@ export default function RecordPage() {
             </Typography.Title>
           </div>
           <Space wrap>
+            {meta.manualWorkflows(object).length > 0 && <RecordWorkflows object={object} record={data} name={name} />}
             {canEdit && (
               <LinkButton to={`/o/${object}/${id}/edit`} icon={<EditOutlined />}>
                 {t('common.edit')}
