@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { startEngine, type Engine } from '../src/engine.js';
@@ -19,18 +18,9 @@ import {
   type ImportResult,
 } from './import.js';
 import { postgresCpuSeconds, profileCpu } from './profile.js';
-import {
-  captureTriggers,
-  dbClock,
-  lastRunId,
-  MARK,
-  runsAfter,
-  setWorkflow,
-  waitForRuns,
-  WORKFLOW,
-  type Api,
-  type RunsDone,
-} from './workflow.js';
+import { webhookLatencyWorkload } from './webhook-latency.js';
+import { workflowWorkload } from './workflow.js';
+import { cpuText, log, median, ms, positiveEnv as env, type Api, type WorkloadContext } from './workload.js';
 import {
   amountCurrency,
   assignOwner,
@@ -47,15 +37,11 @@ import {
 /**
  * `npm run bench`: Tessera's records API against a hand-written express + pg server on the same
  * PostgreSQL table, for a filtered, sorted list and for a create; Tessera's create with a
- * workflow against without; and Tessera's CSV import against a raw COPY of the same rows. See
+ * workflow against without (workflow.ts); the commit → webhook delivery latency
+ * (webhook-latency.ts); and Tessera's CSV import against a raw COPY of the same rows. See
  * README.md.
  */
 
-const env = (name: string, fallback: number) => {
-  const n = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-  return n;
-};
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROWS = Math.round(env('BENCH_ROWS', 1_000_000));
 const ROUNDS = Math.round(env('BENCH_ROUNDS', 5));
@@ -67,19 +53,22 @@ const IMPORT_ROUNDS = Math.round(env('BENCH_IMPORT_ROUNDS', 3));
 const IMPORT_POLL_MS = 50;
 const IMPORT_TIMEOUT_MS = 5 * 60_000; // one import, either side
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
-// workflow_overhead: the backlog whose drain gives the actions' sustained rate, cut to what the
-// first creates' runs say drains in about a minute; runs are polled for, and must all finish in time.
-const WORKFLOW_BACKLOG = Math.round(env('BENCH_WORKFLOW_BACKLOG', 2000));
-const WORKFLOW_BACKLOG_SECONDS = 60;
-const RUNS_POLL_MS = 100;
-const RUNS_TIMEOUT_MS = 5 * 60_000;
 const WORKLOADS = new Set(
-  (process.env.BENCH_WORKLOADS ?? 'list,list_private,create,get,update,workflow_overhead,import')
+  (process.env.BENCH_WORKLOADS ?? 'list,list_private,create,get,update,workflow_overhead,webhook_latency,import')
     .split(',')
     .map((w) => w.trim())
     .filter(Boolean),
 );
-const WORKLOAD_NAMES = ['list', 'list_private', 'create', 'get', 'update', 'workflow_overhead', 'import'] as const;
+const WORKLOAD_NAMES = [
+  'list',
+  'list_private',
+  'create',
+  'get',
+  'update',
+  'workflow_overhead',
+  'webhook_latency',
+  'import',
+] as const;
 type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 for (const w of WORKLOADS)
   if (!(WORKLOAD_NAMES as readonly string[]).includes(w))
@@ -93,6 +82,7 @@ const TARGETS: Record<WorkloadName, number | undefined> = {
   get: 0.8,
   update: 0.7,
   workflow_overhead: 0.5,
+  webhook_latency: undefined,
   import: 0.5,
 };
 
@@ -124,20 +114,14 @@ const CREATE_BODY = JSON.stringify({
 const BY_ID_RECORDS = 10_000;
 const UPDATE_BODIES = [1234.5, 2345.25, 3456].map((amount) => JSON.stringify({ amount }));
 
-const log = (line: string) => console.log(line);
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 let engine: Engine | undefined;
 let baseline: Baseline | undefined;
 let loader: LoadGenerator | undefined;
 let cleaning: Promise<void> | undefined;
 let tmpDir: string | undefined;
 let importDb: pg.Client | undefined;
-let workflowDb: pg.Client | undefined;
+// What the workloads in their own files hold open (connections, the webhook receiver), for cleanup.
+const closers = new Set<() => Promise<unknown> | void>();
 
 /** Stops everything this run started and drops its schemas; safe to call twice. */
 function cleanup(): Promise<void> {
@@ -146,7 +130,10 @@ function cleanup(): Promise<void> {
     await baseline?.close().catch((e) => console.error('closing the baseline:', e));
     await engine?.close().catch((e) => console.error('closing the engine:', e));
     await importDb?.end().catch(() => {});
-    await workflowDb?.end().catch(() => {});
+    for (const close of closers)
+      await Promise.resolve()
+        .then(close)
+        .catch(() => {});
     await fs.promises.rm(LOG_FILE, { force: true });
     if (tmpDir)
       await fs.promises
@@ -196,8 +183,6 @@ async function main() {
   log(
     `bench: ${ROWS.toLocaleString('en')} rows, ${ROUNDS} rounds × ${ROUND_MS / 1000} s per side and workload, concurrency ${CONCURRENCY}, pool ${POOL_MAX}, schema ${SCHEMA}`,
   );
-  if (WORKLOADS.has('workflow_overhead'))
-    log(`workflow_overhead: a backlog of up to ${WORKFLOW_BACKLOG.toLocaleString('en')} runs`);
   if (WORKLOADS.has('import'))
     log(`import: ${IMPORT_ROWS.toLocaleString('en')} rows, ${IMPORT_ROUNDS} rounds per side`);
 
@@ -460,7 +445,7 @@ async function main() {
     expectStatus: 201,
   };
   const allWorkloads: {
-    name: Exclude<WorkloadName, 'import' | 'workflow_overhead'>;
+    name: Exclude<WorkloadName, 'import' | 'workflow_overhead' | 'webhook_latency'>;
     tessera: LoadTarget;
     baseline: LoadTarget;
   }[] = [
@@ -598,8 +583,26 @@ async function main() {
     );
   }
 
+  const ctx: WorkloadContext = {
+    databaseUrl: DATABASE_URL,
+    schema: SCHEMA,
+    logFile: LOG_FILE,
+    rounds: ROUNDS,
+    roundMs: ROUND_MS,
+    warmupMs: WARMUP_MS,
+    concurrency: CONCURRENCY,
+    loader,
+    api,
+    summary,
+    closeOnExit(close) {
+      closers.add(close);
+      return () => void closers.delete(close);
+    },
+  };
   // 6b. Create with a workflow against without; rounds last until their runs have finished.
-  if (WORKLOADS.has('workflow_overhead')) await workflowWorkload(loader, tesseraCreate, api, summary);
+  if (WORKLOADS.has('workflow_overhead')) await workflowWorkload(ctx, tesseraCreate, TARGETS.workflow_overhead!);
+  // 6c. Commit → webhook delivery at steady rates; the workflow is deleted again at the end.
+  if (WORKLOADS.has('webhook_latency')) await webhookLatencyWorkload(ctx, tesseraCreate);
 
   // 7. CSV import against COPY, whole files, fewer and longer rounds.
   let profileImport: (() => Promise<void>) | undefined;
@@ -638,192 +641,12 @@ const planSummary = (rows: Record<string, string>[]) =>
     .map((l) => l.trim())
     .join(' | ');
 
-const cpuText = (nodeMs: number, pgMs: number | undefined) =>
-  `node ${nodeMs.toFixed(2)} ms + postgres ${pgMs === undefined ? '?' : `${pgMs.toFixed(2)} ms`}`;
-
 /** Where BENCH_PROFILE_DIR wants a profile saved, if it does. */
 const profileFile = (workload: string, side: string) =>
   PROFILE_DIR ? path.join(PROFILE_DIR, `${workload}-${side}.cpuprofile`) : undefined;
 
 const phaseText = (phases: { name: string; seconds: number }[]) =>
   phases.length ? ` (${phases.map((p) => `${p.name} ${p.seconds.toFixed(2)} s`).join(', ')})` : '';
-
-/**
- * The workflow_overhead workload: Tessera's create (the create workload's request) with WORKFLOW
- * active on deal, against the same create with the workflow saved inactive (deal then has no
- * capture triggers), in rounds alternating as the other workloads'. A round with the workflow
- * lasts until every run its creates started has finished, so its throughput is creates whose
- * action is done per second, the drain included, timed on the database's clock to the last run's
- * `finished_at`. Unmeasured first: a round without; 2 × CONCURRENCY creates with, whose runs must
- * all succeed and rename their deals; then a backlog whose drain gives the actions' sustained
- * rate (BENCH workflow_actions). A round with the workflow sends at most what that rate finishes
- * in one round's time: while the actions keep up with the creates that cap is never reached,
- * and when they do not, a round lasts about twice BENCH_SECONDS instead of leaving a backlog for
- * the next. Adds its lines to `summary`.
- */
-async function workflowWorkload(loader: LoadGenerator, create: LoadTarget, api: Api, summary: string[]) {
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  workflowDb = db;
-  await db.connect();
-  const logFrom = (await fs.promises.stat(LOG_FILE)).size;
-  let saved = false;
-  const turn = async (active: boolean) => {
-    await setWorkflow(api, active, saved);
-    saved = true;
-    const triggers = await captureTriggers(db, SCHEMA);
-    if (triggers !== (active ? 2 : 0))
-      throw new Error(`deal has ${triggers} capture triggers with the workflow ${active ? 'active' : 'inactive'}`);
-  };
-  // CPU of this process (the engine with its dispatcher and runners) and of PostgreSQL, per create.
-  const cpuPer = async <T extends { requests: number }>(during: () => Promise<T>) => {
-    const node0 = process.cpuUsage();
-    const pg0 = await postgresCpuSeconds();
-    const result = await during();
-    const node = process.cpuUsage(node0);
-    const pg1 = await postgresCpuSeconds();
-    return {
-      ...result,
-      nodeMs: (node.user + node.system) / 1000 / result.requests,
-      pgMs: pg0 === undefined || pg1 === undefined || pg1 < pg0 ? undefined : ((pg1 - pg0) * 1000) / result.requests,
-    };
-  };
-  const without = (ms: number) =>
-    cpuPer(async () => {
-      const after = await lastRunId(db, SCHEMA);
-      const r = await loader.run(create, CONCURRENCY, ms);
-      if (r.errors)
-        throw new Error(`workflow_overhead without: ${r.errors} of ${r.requests} failed, first: ${r.firstError}`);
-      const started = await runsAfter(db, SCHEMA, after);
-      if (started) throw new Error(`workflow_overhead without: ${started} runs started, the workflow being inactive`);
-      return r;
-    });
-  let failedRuns = 0;
-  let firstFailure: string | undefined;
-  /** Creates for `ms` or until `max` are sent, then until each one's run has finished. */
-  const withWorkflow = async (ms: number, max: number) => {
-    const round = await cpuPer(async () => {
-      const after = await lastRunId(db, SCHEMA);
-      const t0 = await dbClock(db);
-      const load = await loader.run(create, CONCURRENCY, ms, max);
-      const t1 = await dbClock(db);
-      if (load.errors)
-        throw new Error(`workflow_overhead with: ${load.errors} of ${load.requests} failed, first: ${load.firstError}`);
-      const runs: RunsDone = await waitForRuns(db, SCHEMA, after, load.requests, {
-        pollMs: RUNS_POLL_MS,
-        timeoutMs: RUNS_TIMEOUT_MS,
-      });
-      return { requests: load.requests, load, runs, t0, t1 };
-    });
-    const { load, runs, t0, t1 } = round;
-    failedRuns += runs.failed;
-    firstFailure ??= runs.firstError;
-    if (runs.marked !== runs.succeeded)
-      throw new Error(`${runs.succeeded} workflow runs succeeded, but ${runs.marked} of their deals carry "${MARK}"`);
-    return {
-      ...round,
-      load,
-      runs,
-      rps: runs.succeeded / (runs.lastFinished - t0),
-      drainMs: Math.max(0, runs.lastFinished - t1) * 1000,
-      actionsPerSecond: runs.succeeded / (runs.lastFinished - runs.firstCreated),
-    };
-  };
-
-  try {
-    await turn(false);
-    const warm = await without(WARMUP_MS);
-    await turn(true);
-    const probeSize = 2 * CONCURRENCY;
-    const probe = await withWorkflow(RUNS_TIMEOUT_MS, probeSize);
-    log(
-      `workflow ${WORKFLOW.apiName} (on create, amount >= 0, updateRecord name + "${MARK}"): warm-up without it ${warm.rps.toFixed(0)} req/s; ${probeSize} creates with it: ${probe.runs.succeeded} runs succeeded, ${probe.runs.failed} failed, ${probe.runs.marked} deals renamed, ${probe.actionsPerSecond.toFixed(1)} actions/s`,
-    );
-    const backlogSize = Math.min(
-      WORKFLOW_BACKLOG,
-      Math.max(probeSize, Math.round(probe.actionsPerSecond * WORKFLOW_BACKLOG_SECONDS)),
-    );
-    const backlog = await withWorkflow(RUNS_TIMEOUT_MS, backlogSize);
-    const backlogSeconds = backlog.runs.lastFinished - backlog.runs.firstCreated;
-    const cap = Math.max(CONCURRENCY, Math.ceil((backlog.actionsPerSecond * ROUND_MS) / 1000));
-    log(
-      `workflow backlog: ${backlogSize.toLocaleString('en')} creates in ${backlog.load.seconds.toFixed(2)} s, their runs from the first created to the last finished in ${backlogSeconds.toFixed(2)} s: ${backlog.actionsPerSecond.toFixed(1)} actions/s; a round with the workflow sends at most ${cap.toLocaleString('en')} creates`,
-    );
-
-    type WithRound = Awaited<ReturnType<typeof withWorkflow>>;
-    type WithoutRound = Awaited<ReturnType<typeof without>>;
-    const withRounds: WithRound[] = [];
-    const withoutRounds: WithoutRound[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      for (const side of i % 2 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
-        await turn(side === 'with');
-        if (side === 'with') {
-          const r = await withWorkflow(ROUND_MS, cap);
-          withRounds.push(r);
-          log(
-            `  workflow_overhead round ${i + 1} with     ${r.rps.toFixed(1).padStart(7)} creates/s with the action done  (${r.load.requests} creates in ${r.load.seconds.toFixed(2)} s, p50 ${ms(r.load.p50)} p99 ${ms(r.load.p99)}; last run finished ${r.drainMs.toFixed(0)} ms after; ${r.runs.failed} failed)  CPU per create: ${cpuText(r.nodeMs, r.pgMs)}`,
-          );
-        } else {
-          const r = await without(ROUND_MS);
-          withoutRounds.push(r);
-          log(
-            `  workflow_overhead round ${i + 1} without  ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  CPU per request: ${cpuText(r.nodeMs, r.pgMs)}`,
-          );
-        }
-      }
-    }
-    await turn(false);
-
-    const cpuMedian = (rounds: { nodeMs: number; pgMs?: number }[]) => {
-      const pgMs = rounds.map((r) => r.pgMs).filter((v) => v !== undefined);
-      return cpuText(median(rounds.map((r) => r.nodeMs)), pgMs.length ? median(pgMs) : undefined);
-    };
-    const withRps = median(withRounds.map((r) => r.rps));
-    const withoutRps = median(withoutRounds.map((r) => r.rps));
-    const ratio = withRps / withoutRps;
-    const pairs = withRounds.map((r, i) => r.rps / withoutRounds[i]!.rps);
-    const target = TARGETS.workflow_overhead!;
-    summary.push(
-      `workflow_overhead without ${withoutRps.toFixed(0).padStart(7)} req/s  p50 ${ms(median(withoutRounds.map((r) => r.p50)))}  p99 ${ms(median(withoutRounds.map((r) => r.p99)))}  CPU per request: ${cpuMedian(withoutRounds)}`,
-      `workflow_overhead with    ${withRps.toFixed(1).padStart(7)} creates/s with the action done, drain included (at most ${cap.toLocaleString('en')} creates a round; the creates alone p50 ${ms(median(withRounds.map((r) => r.load.p50)))}  p99 ${ms(median(withRounds.map((r) => r.load.p99)))})  CPU per create: ${cpuMedian(withRounds)}`,
-      `BENCH workflow_overhead ratio=${ratio.toFixed(3)} with=${withRps.toFixed(1)} without=${withoutRps.toFixed(0)} drain_ms=${median(withRounds.map((r) => r.drainMs)).toFixed(0)} failed_runs=${failedRuns} (target >= ${target}: ${ratio >= target ? 'met' : 'NOT met'})`,
-      `       per-round-pair ratios ${pairs.map((r) => r.toFixed(3)).join(', ')}; their median ${median(pairs).toFixed(3)}`,
-      `BENCH workflow_actions per_s=${backlog.actionsPerSecond.toFixed(1)} runs=${backlogSize} (a backlog of ${backlogSize.toLocaleString('en')} runs drained in ${backlogSeconds.toFixed(2)} s)`,
-    );
-    if (failedRuns) {
-      summary.push(`       ${failedRuns} workflow runs failed; the first error: ${firstFailure}`);
-      process.exitCode = 1;
-    }
-    const problems = await logProblems(logFrom);
-    summary.push(
-      problems.length
-        ? `       the engine logged during workflow_overhead: ${problems.join('; ')}`
-        : `       the engine logged no warning or error during workflow_overhead`,
-    );
-  } finally {
-    workflowDb = undefined;
-    await db.end();
-  }
-}
-
-/** Warnings and errors in Tessera's log after byte `from`, by message with their count. */
-async function logProblems(from: number): Promise<string[]> {
-  await new Promise((resolve) => setTimeout(resolve, 500)); // the log is written at least every 200 ms
-  const counts = new Map<string, number>();
-  const lines = readline.createInterface({ input: fs.createReadStream(LOG_FILE, { start: from }) });
-  for await (const line of lines) {
-    let entry: { level?: number; msg?: string; err?: { type?: string; message?: string; code?: string } };
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if ((entry.level ?? 0) < 40) continue; // pino: 40 warn, 50 error, 60 fatal
-    const err = entry.err ? ` (${[entry.err.type, entry.err.code, entry.err.message].filter(Boolean).join(' ')})` : '';
-    const key = `${entry.level === 40 ? 'warn' : 'error'}: ${entry.msg ?? ''}${err}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts].map(([key, n]) => `${n} × ${key}`);
-}
 
 /**
  * The import workload: the same deals as a CSV file, imported through Tessera (upload, job,

@@ -564,6 +564,76 @@ describe('time-based triggers (the clock controlled)', () => {
   });
 });
 
+describe('inbound workflows', () => {
+  it('turn a POST to their secret URL into a record written as their user, run their actions, and keep loops bounded', async () => {
+    // A sales user may only read products: an inbound workflow writing as them is refused.
+    const integration = await createUser(t, { name: 'ERP integration', permissionSets: ['sales_user'] });
+    const me = (await t.api('GET', '/api/v1/auth/me')).body;
+    const admin = me.user ?? me;
+    const saved = await publishWorkflow({
+      apiName: 'erp_products',
+      label: 'Products from the ERP',
+      object: 'product',
+      trigger: { inbound: true, user: admin.id, upsertOn: 'product_code' },
+      condition: { '!!': [{ var: 'list_price' }] },
+      actions: [
+        { type: 'updateRecord', values: { description: { cat: ['From the ERP: ', { var: 'product_code' }] } } },
+      ],
+    });
+    const secret = saved.trigger.secret as string;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const post = (body: unknown, headers: Record<string, string> = {}, key = secret) =>
+      fetch(`${t.url}/api/v1/inbound/default/${key}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), body: await r.json() }));
+
+    const first = await post({ name: 'Widget', product_code: 'W-1', list_price: 10 });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ created: true, runId: expect.any(String) });
+    const again = await post(
+      { name: 'Widget v2', product_code: 'W-1', list_price: 12 },
+      { 'tessera-chain-depth': '3' },
+    );
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ created: false, id: first.body.id });
+    const runs = await settled('erp_products', 2);
+    expect(runs.map((r) => [r.event, r.depth, r.status])).toEqual([
+      ['inbound', 3, 'succeeded'],
+      ['inbound', 0, 'succeeded'],
+    ]);
+    const product = (await t.api('GET', `/api/v1/records/product/${first.body.id}`)).body;
+    expect(product).toMatchObject({ name: 'Widget v2', list_price: 12, description: 'From the ERP: W-1' });
+
+    // Refused without writing: a wrong secret (404, as for no workflow), bad values (422), a loop (409).
+    const count = async () => (await t.api('GET', '/api/v1/records/product?count=exact&limit=1')).body.count;
+    const before = await count();
+    const wrong = await post({ name: 'x', product_code: 'X-1' }, {}, `${secret.slice(0, -1)}A`);
+    expect([wrong.status, wrong.type]).toEqual([404, expect.stringContaining('application/problem+json')]);
+    const invalidValues = await post({ name: 'x', product_code: 'X-2', list_price: 'cheap' });
+    expect(invalidValues.status).toBe(422);
+    expect(invalidValues.body.errors[0].field).toContain('list_price');
+    const loop = await post({ name: 'x', product_code: 'X-3' }, { 'tessera-chain-depth': '16' });
+    expect(loop.status).toBe(409);
+    expect((await post([1, 2])).status).toBe(422);
+    const denied = await publishWorkflow({
+      apiName: 'erp_denied',
+      label: 'As a sales user',
+      object: 'product',
+      trigger: { inbound: true, user: integration.id },
+      actions: [{ type: 'updateRecord', values: { description: 'x' } }],
+    });
+    const refused = await post({ name: 'y', product_code: 'Y-1' }, {}, denied.trigger.secret);
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors[0].code).toBe('objectPermission');
+    expect(await count()).toBe(before);
+    await unpublish('erp_denied');
+    await unpublish('erp_products');
+    expect((await post({ name: 'after', product_code: 'X-4' })).status).toBe(404);
+  });
+});
+
 describe('wait', () => {
   it('parks the run until its time, then does the actions after it', async () => {
     await publishWorkflow({

@@ -80,6 +80,13 @@ export function buildApp(host: AppHost): Express {
 
   // Public: the OpenAPI document and its Swagger UI describe metadata shapes, never records.
   app.use(openApiRouter(host.main.metadata));
+  // Other systems push data into inbound workflows: the secret in the URL is the credential.
+  app.post('/api/v1/inbound/:tenant/:secret', async (req, res) => {
+    const tenant = await host.tenants.find(req.params.tenant);
+    if (!tenant) throw notFound('there is no inbound workflow at this address');
+    const answer = await tenant.automation.inbound(req.params.secret, req.body, req.get('tessera-chain-depth'));
+    res.status(answer.created ? 201 : 200).json(answer);
+  });
   // Its own router for every other /api request of a tenant.
   app.use('/api', async (req, res, next) => {
     const tenant = await tenantFor(req, res);

@@ -116,7 +116,7 @@ describe('buildOpenApi on the core pack', () => {
     expect(tagNames).toContain('Opportunities');
   });
 
-  it('needs a bearer token or the session cookie everywhere but login, health and the document itself, and says so with 401', () => {
+  it('needs a bearer token or the session cookie everywhere but login, health, the document itself and inbound URLs, and says so with 401', () => {
     expect(doc.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.components.securitySchemes.sessionCookie).toEqual(
@@ -127,7 +127,8 @@ describe('buildOpenApi on the core pack', () => {
       .filter((o) => Array.isArray(o.op.security) && o.op.security.length === 0)
       .map((o) => o.op.operationId)
       .sort();
-    expect(open).toEqual(['getOpenApi', 'health', 'login']);
+    // An inbound workflow's secret URL is its own credential.
+    expect(open).toEqual(['getOpenApi', 'health', 'login', 'postInbound']);
     for (const { path, method, op } of operations(doc)) {
       if (open.includes(op.operationId)) continue;
       expect(op.security, `${method} ${path} keeps the default security`).toBeUndefined();

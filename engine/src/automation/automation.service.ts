@@ -1,18 +1,19 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import { isManualTrigger } from '../metadata/types.js';
+import { isManualTrigger, type InboundTrigger } from '../metadata/types.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
-import type { Access } from '../security/access.js';
+import { Access } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
 import { newRun } from './dispatcher.js';
-import { expressionData } from './match.js';
+import { conditionHolds, expressionData } from './match.js';
 import { activeWorkflows } from './capture.js';
 import { Dispatcher } from './dispatcher.js';
 import type { ActionServices } from './actions/action.js';
 import type { EmailTransport } from './email/transport.js';
-import { describeError, Runner, type RunnerDeps } from './runner.js';
+import { describeError, MAX_DEPTH, Runner, type RunnerDeps } from './runner.js';
 import { Scheduler } from './scheduler.js';
 import { RunStore, type NewRun, type RunRow, type RunStatus, type StepRow } from './run-store.js';
 
@@ -40,6 +41,13 @@ export interface AutomationDeps extends Omit<RunnerDeps, 'store' | 'services' | 
 }
 
 const STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', 'retrying', 'succeeded', 'failed'];
+/** Compares secrets in time independent of where they differ. */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** Records one manual start may name (a list page's selection). */
 const MAX_MANUAL = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -258,6 +266,64 @@ export class AutomationService {
       );
     });
     return { runs: runs.map((r) => ({ recordId: r.record_id!, runId: r.id })), skipped };
+  }
+
+  /**
+   * A POST from another system to an inbound workflow's secret URL: the JSON object becomes a
+   * record (created, or updated when `upsertOn` matches one) written as the workflow's user, and
+   * in the same transaction a run of its actions for that record. `depth` is the sender's
+   * `tessera-chain-depth` (a Tessera webhook sends it), so a loop through other systems stops.
+   */
+  async inbound(
+    secret: string,
+    body: unknown,
+    depthHeader: unknown,
+  ): Promise<{ created: boolean; id: string; runId: string | null }> {
+    const compiled = this.deps.compiled();
+    const workflow = activeWorkflows(compiled).find(
+      (w) => 'inbound' in w.trigger && sameSecret(w.trigger.secret, secret),
+    );
+    if (!workflow) throw notFound('there is no inbound workflow at this address');
+    const trigger = workflow.trigger as InboundTrigger;
+    const depth = typeof depthHeader === 'string' && /^\d{1,3}$/.test(depthHeader) ? Number(depthHeader) : 0;
+    if (depth >= MAX_DEPTH) {
+      this.deps.logger.warn(
+        { workflow: workflow.apiName, depth },
+        'inbound request refused: workflows triggered each other too often in a row',
+      );
+      throw conflict(
+        `stopped: workflows triggered each other ${MAX_DEPTH} times in a row (a loop?); nothing was written`,
+        [{ field: 'tessera-chain-depth', code: 'depth', message: `at most ${MAX_DEPTH - 1}` }],
+      );
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw invalid('send a JSON object of field values', [{ field: '/', code: 'type', message: 'a JSON object' }]);
+    const principal = await this.deps.principalOf(trigger.user);
+    if (!principal) throw conflict("the workflow's user does not exist; nothing was written");
+    const caller: Caller = { userId: trigger.user, locale: 'en', access: new Access(principal, compiled), via: 'api' };
+    await this.deps.engine.ready();
+    return this.deps.knex.transaction(async (trx) => {
+      await trx.raw("select set_config('tessera.depth', ?, true)", [String(depth)]);
+      const records = this.deps.recordsIn(trx);
+      let id: string;
+      let created = true;
+      if (trigger.upsertOn) {
+        const [row] = (await records.bulk(workflow.object, { records: [body], upsertOn: trigger.upsertOn }, caller))
+          .result.results;
+        if (!row?.ok) throw invalid(`the ${workflow.object} was not saved`, row && !row.ok ? row.errors : []);
+        ({ id, created } = row);
+      } else {
+        id = (await records.create(workflow.object, body, caller)).id;
+      }
+      const record = JSON.parse((await records.get(workflow.object, id, caller)).json) as Record<string, unknown>;
+      const event = { event: 'inbound', recordId: id, record, changed: [] as string[], userId: trigger.user, depth };
+      const run = conditionHolds(workflow, event) ? newRun(workflow, compiled.release, event) : undefined;
+      if (run) {
+        await this.store.insert(trx, [run]);
+        await this.deps.engine.enqueue(trx, this.deps.tenant, [run.id]);
+      }
+      return { created, id, runId: run?.id ?? null };
+    });
   }
 
   /**

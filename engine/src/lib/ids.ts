@@ -36,3 +36,8 @@ export const uuidv7 = (): string => v7({ random: randomBytes16() });
 export function newWebhookSecret(): string {
   return `whsec_${crypto.randomBytes(32).toString('base64')}`;
 }
+
+/** The secret of an inbound workflow URL: 32 random bytes, URL-safe. */
+export function newUrlSecret(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}

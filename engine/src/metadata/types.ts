@@ -239,7 +239,15 @@ export interface RelativeTrigger {
   filter?: unknown;
 }
 
-export type WorkflowTrigger = RecordTrigger | ManualTrigger | ScheduleTrigger | RelativeTrigger;
+/** A POST from another system to the workflow's secret URL, written as a record by `user`. */
+export interface InboundTrigger {
+  inbound: true;
+  user: string;
+  upsertOn?: string;
+  secret: string;
+}
+
+export type WorkflowTrigger = RecordTrigger | ManualTrigger | ScheduleTrigger | RelativeTrigger | InboundTrigger;
 
 export const isRecordTrigger = (t: WorkflowTrigger): t is RecordTrigger => 'on' in t;
 export const isManualTrigger = (t: WorkflowTrigger): t is ManualTrigger => 'manual' in t;

@@ -4,12 +4,19 @@ import { CronExpressionParser } from 'cron-parser';
 import { durationMs, signedDurationMs } from '../lib/duration.js';
 import { compiledDraftObjects } from './compiled-draft.js';
 import { pointer } from './view-items.js';
-import { newItemId, newWebhookSecret } from '../lib/ids.js';
+import { newItemId, newUrlSecret, newWebhookSecret } from '../lib/ids.js';
 import { allowHostsFromEnv, checkWebhookUrl } from '../lib/url-guard.js';
 import { templateFields } from '../rules/merge-template.js';
 import { checkLogic } from '../rules/json-logic.js';
 import type { SecurityContext } from './security-items.js';
-import { isRecordTrigger, type ObjectDef, type RecordTrigger, type WorkflowAction, type WorkflowDef } from './types.js';
+import {
+  isRecordTrigger,
+  type InboundTrigger,
+  type ObjectDef,
+  type RecordTrigger,
+  type WorkflowAction,
+  type WorkflowDef,
+} from './types.js';
 
 /**
  * Workflows: what workflow.schema.json cannot check. Every name a workflow uses must exist when
@@ -26,6 +33,12 @@ const SYSTEM_FIELDS = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by
 export function normalizeWorkflow(input: WorkflowDef, existing?: WorkflowDef): WorkflowDef {
   const workflow = structuredClone(input);
   workflow.id ??= existing?.id ?? newItemId('wf');
+  // Unchecked input: the schema is checked after this.
+  const trigger = workflow.trigger as Partial<InboundTrigger> | undefined;
+  if (trigger?.inbound && trigger.secret === undefined) {
+    const before = existing?.trigger;
+    trigger.secret = before && 'secret' in before ? before.secret : newUrlSecret();
+  }
   if (!Array.isArray(workflow.actions)) return workflow;
   const secrets = new Map<string, string>();
   for (const a of existing?.actions ?? []) if (a.type === 'webhook') secrets.set(a.url, a.secret);
@@ -131,6 +144,11 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
     const offset = signedDurationMs(trigger.offset);
     if (offset === undefined || Math.abs(offset) > MAX_WAIT_MS)
       err('/trigger/offset', 'format', 'an ISO 8601 duration of at most a year, negative for before (-P3D)');
+  }
+  if ('inbound' in trigger && trigger.upsertOn !== undefined) {
+    const field = object.fields.find((f) => f.apiName === trigger.upsertOn);
+    if (!field?.unique)
+      err('/trigger/upsertOn', 'notUnique', `"${trigger.upsertOn}" is not a unique field of ${object.apiName}`);
   }
   if (('schedule' in trigger || 'relativeTo' in trigger) && trigger.filter !== undefined) {
     // Checked exactly as the list API will parse it when the time comes.

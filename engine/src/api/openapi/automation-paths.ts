@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../../fields/field-type.js';
-import { forbidden, json, problemResponses, ref, type Paths } from './operation.js';
+import { forbidden, json, problemResponses, PUBLIC, ref, type Paths } from './operation.js';
 
 /** Workflow runs (engine/src/automation): the history admins read, a retry, a webhook replayed. */
 
@@ -22,6 +22,19 @@ export const NOTIFICATIONS_TAG = {
 };
 
 export const automationSchemas: Record<string, JsonSchema> = {
+  InboundAnswer: {
+    type: 'object',
+    required: ['created', 'id', 'runId'],
+    properties: {
+      created: { type: 'boolean' },
+      id: { type: 'string', format: 'uuid', description: 'The record written.' },
+      runId: {
+        type: ['string', 'null'],
+        format: 'uuid',
+        description: "The run of the workflow's actions; null when its condition did not hold.",
+      },
+    },
+  },
   Notification: {
     type: 'object',
     required: ['id', 'title', 'body', 'object', 'recordId', 'runId', 'createdAt', 'readAt'],
@@ -274,6 +287,49 @@ export function automationPaths(): Paths {
               'No active manual workflow of that name on an object the caller sees, or a record they cannot see.',
             ],
             ['ValidationFailed', '`records` is not 1 to 200 record ids.'],
+          ),
+        },
+      },
+    },
+    '/api/v1/inbound/{tenant}/{secret}': {
+      post: {
+        operationId: 'postInbound',
+        summary: 'Push a record into an inbound workflow',
+        description:
+          "For other systems (an ERP, a web form): no session, the secret in the URL is the credential (the workflow's `trigger.secret`). The JSON object of field values becomes a record of the workflow's object — created, or updated when the trigger's `upsertOn` field matches one — written as the trigger's `user` with their permissions, and the workflow's actions run for it. Send `tessera-chain-depth` on when a Tessera webhook started the exchange.",
+        tags,
+        security: PUBLIC,
+        parameters: [
+          {
+            name: 'tenant',
+            in: 'path',
+            required: true,
+            description: 'The tenant (`default` for the default one).',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'secret',
+            in: 'path',
+            required: true,
+            description: "The workflow's secret.",
+            schema: { type: 'string' },
+          },
+          {
+            name: 'tessera-chain-depth',
+            in: 'header',
+            required: false,
+            description: 'How many workflows in a row led here (Tessera webhooks send it); 16 or more is refused.',
+            schema: { type: 'integer', minimum: 0 },
+          },
+        ],
+        requestBody: { required: true, content: json({ type: 'object', description: 'Field API name → value.' }) },
+        responses: {
+          200: { description: 'An existing record (upsertOn) was updated.', content: json(ref('InboundAnswer')) },
+          201: { description: 'A record was created.', content: json(ref('InboundAnswer')) },
+          ...problemResponses(
+            ['NotFound', 'No active inbound workflow has this secret in this tenant.'],
+            ['Conflict', 'The chain of workflows is too deep, or the workflow’s user is gone; nothing was written.'],
+            ['ValidationFailed', 'The values were refused; `errors` names each field and rule. Nothing was written.'],
           ),
         },
       },
