@@ -62,10 +62,10 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   const tenants = new TenantRegistry(db.knex, {
     automation: {
       ready: async () => void (await queue.start()),
-      enqueue: (trx, tenant, runIds, delayMs) =>
+      enqueue: (trx, tenant, runs, delayMs) =>
         queue.send(
           trx,
-          runIds.map((runId) => ({ tenant, runId })),
+          runs.map((r) => ({ tenant, runId: r.id, ...(r.record_id ? { record: r.record_id } : {}) })),
           delayMs,
         ),
       email,

@@ -171,6 +171,8 @@ export const ERROR_CODES = {
   conflict: 'The record cannot be deleted as things stand (its delete would cascade too deep).',
   notUnique: 'upsertOn must name a unique field of the object.',
   reused: 'The Idempotency-Key was used before for a different request.',
+  approvalPending:
+    "The record is locked while its approval is pending: only admins and the approval's own actions change it.",
 
   // Lists, filters, aggregates, saved views.
   cursor: 'The cursor is not one this list gave out with the same sort.',

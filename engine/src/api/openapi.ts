@@ -2,6 +2,7 @@ import type { JsonSchema } from '../fields/field-type.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import { authPaths } from './openapi/auth-paths.js';
 import { bulkPaths, importJobPaths } from './openapi/bulk-paths.js';
+import { APPROVALS_TAG, approvalPaths, approvalSchemas } from './openapi/approval-paths.js';
 import { AUTOMATION_TAG, automationPaths, automationSchemas, NOTIFICATIONS_TAG } from './openapi/automation-paths.js';
 import { fixedPaths } from './openapi/fixed-paths.js';
 import {
@@ -60,6 +61,7 @@ const FIXED_TAGS = [
   VIEWS_TAG,
   AUTOMATION_TAG,
   NOTIFICATIONS_TAG,
+  APPROVALS_TAG,
 ];
 
 /** support_case → SupportCase: the stem of the object's schema names and operationIds. */
@@ -143,6 +145,9 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...importJobPaths(),
       ...viewPaths(objects.map((o) => o.def.apiName)),
       ...automationPaths(),
+      ...approvalPaths(
+        new Map(objects.filter((o) => o.approvals).map((o) => [o.def.apiName, stems.get(o.def.apiName)!])),
+      ),
       ...paths,
     }),
     components: {
@@ -177,6 +182,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
         ...currencySchemas,
         ...viewSchemas,
         ...automationSchemas,
+        ...approvalSchemas,
         ...schemas,
       },
       parameters: {

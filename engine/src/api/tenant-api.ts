@@ -3,6 +3,7 @@ import { notFound } from '../errors.js';
 import type { TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { authRouter, requireAuth } from './auth.router.js';
+import { approvalsRouter, recordApprovalRouter } from './approvals.router.js';
 import { automationRouter } from './automation.router.js';
 import { notificationsRouter } from './notifications.router.js';
 import { currenciesRouter } from './currencies.router.js';
@@ -40,6 +41,8 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use('/v1/imports', importJobsRouter(imports));
   api.use('/v1/records', recordsRouter(records));
   api.use('/v1/records', sharingRouter(tenant.shares, tenant.explain));
+  api.use('/v1/records', recordApprovalRouter(tenant.approvals));
+  api.use('/v1/approvals', approvalsRouter(tenant.approvals));
   api.use('/v1/search', searchRouter(tenant.search));
   api.use('/v1/views', viewsRouter(tenant.views));
   api.use('/v1/currencies', currenciesRouter(currencies, audit));

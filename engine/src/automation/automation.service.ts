@@ -15,7 +15,7 @@ import type { ActionServices } from './actions/action.js';
 import type { EmailTransport } from './email/transport.js';
 import { describeError, MAX_DEPTH, Runner, type RunnerDeps } from './runner.js';
 import { Scheduler } from './scheduler.js';
-import { RunStore, type NewRun, type RunRow, type RunStatus, type StepRow } from './run-store.js';
+import { RunStore, type NewRun, type QueuedRun, type RunRow, type RunStatus, type StepRow } from './run-store.js';
 
 /**
  * One tenant's automation: dispatching its captured changes into runs, running them, and the
@@ -28,7 +28,7 @@ export interface EngineAutomation {
   /** Starts the job queue if it is not yet: before a transaction that sends jobs (embedded PGlite has one connection). */
   ready(): Promise<void>;
   /** Sends runs' jobs in the given transaction, to start after `delayMs` if given. */
-  enqueue(trx: Knex.Transaction, tenant: string, runIds: string[], delayMs?: number): Promise<void>;
+  enqueue(trx: Knex.Transaction, tenant: string, runs: QueuedRun[], delayMs?: number): Promise<void>;
   email: EmailTransport;
   webhookTimeoutMs: number;
 }
@@ -109,15 +109,15 @@ export class AutomationService {
 
   constructor(private readonly deps: AutomationDeps) {
     this.store = new RunStore(deps.schema);
-    const enqueue = (trx: Knex.Transaction, runIds: string[], delayMs?: number) =>
-      deps.engine.enqueue(trx, deps.tenant, runIds, delayMs);
+    const enqueue = (trx: Knex.Transaction, runs: QueuedRun[], delayMs?: number) =>
+      deps.engine.enqueue(trx, deps.tenant, runs, delayMs);
     this.dispatcher = new Dispatcher({ ...deps, store: this.store, enqueue });
     this.scheduler = new Scheduler({ ...deps, store: this.store, enqueue });
     this.runner = new Runner({
       ...deps,
       store: this.store,
       services: this.services(),
-      enqueueLater: (trx, runId, delayMs) => enqueue(trx, [runId], delayMs),
+      enqueueLater: (trx, run, delayMs) => enqueue(trx, [run], delayMs),
     });
   }
 
@@ -259,11 +259,7 @@ export class AutomationService {
     await this.deps.engine.ready();
     await this.deps.knex.transaction(async (trx) => {
       await this.store.insert(trx, runs);
-      await this.deps.engine.enqueue(
-        trx,
-        this.deps.tenant,
-        runs.map((r) => r.id),
-      );
+      await this.deps.engine.enqueue(trx, this.deps.tenant, runs);
     });
     return { runs: runs.map((r) => ({ recordId: r.record_id!, runId: r.id })), skipped };
   }
@@ -320,7 +316,7 @@ export class AutomationService {
       const run = conditionHolds(workflow, event) ? newRun(workflow, compiled.release, event) : undefined;
       if (run) {
         await this.store.insert(trx, [run]);
-        await this.deps.engine.enqueue(trx, this.deps.tenant, [run.id]);
+        await this.deps.engine.enqueue(trx, this.deps.tenant, [run]);
       }
       return { created, id, runId: run?.id ?? null };
     });
@@ -361,7 +357,7 @@ export class AutomationService {
           { field: 'status', code: 'conflict', message: run.status },
         ]);
       await this.store.mark(trx, id, 'queued');
-      await this.deps.engine.enqueue(trx, this.deps.tenant, [id]);
+      await this.deps.engine.enqueue(trx, this.deps.tenant, [run]);
       return summary((await this.store.find(trx, id))!);
     });
   }

@@ -6,7 +6,7 @@ import { activeWorkflows } from './capture.js';
 import { toEvent, type OutboxRow, type RecordEvent } from './events.js';
 import { conditionHolds, triggers } from './match.js';
 import { MAX_DEPTH } from './runner.js';
-import type { NewRun, RunStore } from './run-store.js';
+import type { NewRun, QueuedRun, RunStore } from './run-store.js';
 
 /**
  * Turns captured changes into runs: claims a batch of outbox rows (SKIP LOCKED, so engines
@@ -22,7 +22,7 @@ export interface DispatcherDeps {
   schema: string;
   compiled: () => CompiledMetadata;
   store: RunStore;
-  enqueue: (trx: Knex.Transaction, runIds: string[]) => Promise<void>;
+  enqueue: (trx: Knex.Transaction, runs: QueuedRun[]) => Promise<void>;
 }
 
 export class Dispatcher {
@@ -44,7 +44,7 @@ export class Dispatcher {
       await store.insert(trx, runs);
       await this.deps.enqueue(
         trx,
-        runs.filter((r) => r.status === 'queued').map((r) => r.id),
+        runs.filter((r) => r.status === 'queued'),
       );
       return rows.length;
     });

@@ -18,6 +18,8 @@ import type { Logger } from '../lib/log.js';
 export interface RunJob {
   tenant: string;
   runId: string;
+  /** The run's record: the runs of one record run one at a time, oldest first. */
+  record?: string;
 }
 
 export interface QueueOptions {
@@ -102,6 +104,8 @@ export class JobQueue {
         pollingIntervalSeconds: options.pollSeconds,
         batchSize: BATCH,
         burstWhenBatchFull: true,
+        // One job of a record at a time, across engines: its runs happen in the order of its changes.
+        groupConcurrency: 1,
         includeMetadata: true,
         perJobResults: true,
       },
@@ -139,7 +143,11 @@ export class JobQueue {
     const startAfter = delayMs === undefined ? {} : { startAfter: new Date(Date.now() + delayMs) };
     await boss.insert(
       RUNS,
-      jobs.map((data) => ({ data, ...startAfter })),
+      jobs.map((data) => ({
+        data,
+        ...startAfter,
+        ...(data.record ? { group: { id: `${data.tenant}:${data.record}` } } : {}),
+      })),
       { db: fromKnex(trx) },
     );
   }

@@ -42,6 +42,9 @@ export interface StepRow {
   duration_ms: number;
 }
 
+/** What the queue needs of a run: its id, and its record (runs of one record run one at a time, in order). */
+export type QueuedRun = Pick<RunRow, 'id' | 'record_id'>;
+
 export type NewRun = Omit<RunRow, 'attempts' | 'created_at' | 'started_at' | 'finished_at' | 'error'> & {
   error?: string;
 };

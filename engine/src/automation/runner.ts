@@ -8,7 +8,7 @@ import type { Principal } from '../security/principal.js';
 import { ActionFailed, Pause, RetryLater, type ActionServices, type RunFacts } from './actions/action.js';
 import { ACTIONS } from './actions/index.js';
 import { expressionData } from './match.js';
-import type { RunRow, RunStore } from './run-store.js';
+import type { QueuedRun, RunRow, RunStore } from './run-store.js';
 
 /**
  * Runs one workflow run: its actions in order. An action inside the database runs in a
@@ -33,7 +33,7 @@ export interface RunnerDeps {
   principalOf: (userId: string) => Promise<Principal | undefined>;
   services: ActionServices;
   /** Queues the run again, to start after `delayMs`, in the given transaction. */
-  enqueueLater: (trx: Knex.Transaction, runId: string, delayMs: number) => Promise<void>;
+  enqueueLater: (trx: Knex.Transaction, run: QueuedRun, delayMs: number) => Promise<void>;
 }
 
 /** Past this depth a chain of workflows triggering each other stops (Salesforce stops at 16 too). */
@@ -70,7 +70,7 @@ export class Runner {
       if (e instanceof RetryLater) {
         await knex.transaction(async (trx) => {
           await store.mark(trx, run.id, 'retrying', why);
-          await this.deps.enqueueLater(trx, run.id, e.delayMs);
+          await this.deps.enqueueLater(trx, run, e.delayMs);
         });
         return;
       }
@@ -132,7 +132,7 @@ export class Runner {
         await knex.transaction(async (trx) => {
           await store.step(trx, run.id, row('succeeded', e.output, null));
           await store.mark(trx, run.id, 'waiting');
-          await this.deps.enqueueLater(trx, run.id, e.delayMs);
+          await this.deps.enqueueLater(trx, run, e.delayMs);
         });
         return e;
       }

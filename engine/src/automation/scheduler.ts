@@ -9,7 +9,7 @@ import type { Caller } from '../security/caller.js';
 import { activeWorkflows } from './capture.js';
 import { newRun } from './dispatcher.js';
 import { conditionHolds } from './match.js';
-import type { NewRun, RunStore } from './run-store.js';
+import type { NewRun, QueuedRun, RunStore } from './run-store.js';
 
 /**
  * Time-based triggers, worked out at each scheduler pass for the time `now` (the engine's clock,
@@ -34,7 +34,7 @@ export interface SchedulerDeps {
   compiled: () => CompiledMetadata;
   store: RunStore;
   recordsIn: (db: Knex | Knex.Transaction) => RecordsService;
-  enqueue: (trx: Knex.Transaction, runIds: string[]) => Promise<void>;
+  enqueue: (trx: Knex.Transaction, runs: QueuedRun[]) => Promise<void>;
 }
 
 type Timed = WorkflowDef & { trigger: ScheduleTrigger | RelativeTrigger };
@@ -158,10 +158,7 @@ export class Scheduler {
         if (conditionHolds(workflow, facts)) runs.push(newRun(workflow, release, facts));
       }
       await this.deps.store.insert(trx, runs);
-      await this.deps.enqueue(
-        trx,
-        runs.map((r) => r.id),
-      );
+      await this.deps.enqueue(trx, runs);
       return runs.length;
     });
   }

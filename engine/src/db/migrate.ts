@@ -451,6 +451,47 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '013_approvals',
+    async up(trx, s) {
+      // One submission of one record to an approval process, with the definition it follows.
+      await trx.schema.withSchema(s).createTable('_approvals', (t) => {
+        t.uuid('id').primary();
+        t.text('process_id').notNullable();
+        t.text('process').notNullable();
+        t.jsonb('definition').notNullable();
+        t.text('object').notNullable();
+        t.uuid('record_id').notNullable();
+        t.uuid('submitted_by').notNullable();
+        t.text('status').notNullable();
+        t.integer('step').notNullable();
+        t.text('comment');
+        t.timestamp('submitted_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('finished_at', { useTz: true });
+        t.index(['record_id']);
+      });
+      // At most one pending approval per record: the lock, and the answer to a second submit.
+      await trx.raw("create unique index ?? on ??.?? (object, record_id) where status = 'pending'", [
+        '_approvals_pending',
+        s,
+        '_approvals',
+      ]);
+      // Each approver's part of each step, and what they decided.
+      await trx.schema.withSchema(s).createTable('_approval_tasks', (t) => {
+        t.uuid('id').primary();
+        t.uuid('approval_id').notNullable().references('id').inTable(`${s}._approvals`).onDelete('CASCADE');
+        t.integer('step').notNullable();
+        t.uuid('approver_id').notNullable();
+        t.text('status').notNullable();
+        t.text('comment');
+        t.uuid('delegated_from');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('decided_at', { useTz: true });
+        t.index(['approver_id', 'status']);
+        t.index(['approval_id']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

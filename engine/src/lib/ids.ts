@@ -3,7 +3,8 @@ import { v7 } from 'uuid';
 
 /** A new stable id for a metadata item: a kind prefix and 12 random base-36 characters. */
 export function newItemId(
-  prefix: 'obj' | 'fld' | 'rul' | 'lay' | 'sec' | 'rel' | 'lv' | 'dsh' | 'wdg' | 'role' | 'grp' | 'ps' | 'shr' | 'wf',
+  prefix:
+    'obj' | 'fld' | 'rul' | 'lay' | 'sec' | 'rel' | 'lv' | 'dsh' | 'wdg' | 'role' | 'grp' | 'ps' | 'shr' | 'wf' | 'ap',
 ): string {
   const bytes = crypto.randomBytes(12);
   let out = '';

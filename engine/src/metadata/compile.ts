@@ -34,6 +34,8 @@ export interface CompiledObject {
   referencedBy: { object: string; field: FieldDef }[];
   /** Rollup fields of other objects that summarise this one: writes here must refresh them. */
   summarisedBy: { parent: string; field: FieldDef }[];
+  /** An active approval process covers it: a record with a pending approval is locked for edits. */
+  approvals: boolean;
 }
 
 export interface CompiledMetadata {
@@ -76,6 +78,7 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
       uniqueConstraints,
       referencedBy: [],
       summarisedBy: [],
+      approvals: (snapshot.approvalProcesses ?? []).some((p) => p.object === def.apiName && p.active !== false),
     });
   }
   for (const obj of snapshot.objects) {

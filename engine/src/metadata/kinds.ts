@@ -7,6 +7,7 @@ import { permissionSetErrors, roleErrors, type SecurityContext } from './securit
 import type { ItemKind, MetadataSnapshot } from './types.js';
 import { nameErrors, schemaErrors } from './shape-checks.js';
 import { validateLayout, validateListView } from './view-items.js';
+import { approvalProcessErrors, normalizeApprovalProcess } from './approval-items.js';
 import { normalizeWorkflow, workflowErrors } from './workflow-items.js';
 
 /**
@@ -22,7 +23,8 @@ export interface MetaItem {
   object?: string;
 }
 
-export type ItemKey = 'layouts' | 'listViews' | 'dashboards' | 'roles' | 'groups' | 'permissionSets' | 'workflows';
+export type ItemKey =
+  'layouts' | 'listViews' | 'dashboards' | 'roles' | 'groups' | 'permissionSets' | 'workflows' | 'approvalProcesses';
 
 export interface ItemSpec {
   kind: ItemKind;
@@ -95,6 +97,14 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
     schema: 'workflow',
     normalize: (i, e) => normalizeWorkflow(i as never, e as never),
     check: (i, ctx) => workflowErrors(i as never, ctx),
+  },
+  approvalProcess: {
+    kind: 'approvalProcess',
+    path: 'approval-processes',
+    key: 'approvalProcesses',
+    schema: 'approval-process',
+    normalize: (i, e) => normalizeApprovalProcess(i as never, e as never),
+    check: (i, ctx) => approvalProcessErrors(i as never, ctx),
   },
 };
 

@@ -42,7 +42,16 @@ function ajv(): Ajv2020 {
 }
 
 export type SchemaName =
-  'object' | 'layout' | 'list-view' | 'dashboard' | 'role' | 'group' | 'permission-set' | 'workflow' | 'pack';
+  | 'object'
+  | 'layout'
+  | 'list-view'
+  | 'dashboard'
+  | 'role'
+  | 'group'
+  | 'permission-set'
+  | 'workflow'
+  | 'approval-process'
+  | 'pack';
 
 export function metaValidator(name: SchemaName): ValidateFunction {
   const validate = ajv().getSchema(`https://tessera.dev/schemas/${name}.schema.json`);

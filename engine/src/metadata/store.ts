@@ -173,8 +173,8 @@ export class DraftStore {
       }
       if (referrers.length)
         throw conflict(`other objects point at "${apiName}"; delete or change those fields first`, referrers);
-      // Its layouts, list views and workflows go with it.
-      for (const kind of ['layout', 'listView', 'workflow'] as const) {
+      // Its layouts, list views, workflows and approval processes go with it.
+      for (const kind of ['layout', 'listView', 'workflow', 'approvalProcess'] as const) {
         const items = await this.list(trx, kind);
         const ids = items.filter((i) => i.object === apiName).map((i) => i.id);
         if (ids.length) await this.table(trx).where({ kind }).whereIn('id', ids).delete();

@@ -197,7 +197,8 @@ export interface DashboardDef {
 /** Every kind of item the metadata store versions. */
 export type MetadataKind = 'object' | ItemKind;
 /** The kinds other than objects; see kinds.ts. */
-export type ItemKind = 'layout' | 'listView' | 'dashboard' | 'role' | 'group' | 'permissionSet' | 'workflow';
+export type ItemKind =
+  'layout' | 'listView' | 'dashboard' | 'role' | 'group' | 'permissionSet' | 'workflow' | 'approvalProcess';
 
 /** The whole published configuration, as one release holds it. Releases made before a kind existed lack it. */
 export interface MetadataSnapshot {
@@ -209,6 +210,7 @@ export interface MetadataSnapshot {
   groups?: GroupDef[];
   permissionSets?: PermissionSetDef[];
   workflows?: WorkflowDef[];
+  approvalProcesses?: ApprovalProcessDef[];
 }
 
 /** When a workflow starts a run: a change to one of its object's records (workflow.schema.json). */
@@ -283,4 +285,32 @@ export interface WorkflowDef {
   condition?: unknown;
   actions: WorkflowAction[];
   runAs?: 'triggeringUser' | 'system';
+}
+
+/** Who decides a step of an approval. */
+export type Approver =
+  { user: string } | { role: string } | { group: string } | { submitterManager: true } | { owner: true };
+
+export interface ApprovalStepDef {
+  name: string;
+  label?: Label;
+  approver: Approver;
+  mode?: 'first' | 'unanimous';
+  condition?: unknown;
+}
+
+/** How records of one object are approved (approval-process.schema.json). */
+export interface ApprovalProcessDef {
+  id: string;
+  apiName: string;
+  label: Label;
+  description?: string;
+  object: string;
+  active?: boolean;
+  entryCondition?: unknown;
+  steps: ApprovalStepDef[];
+  onSubmit?: WorkflowAction[];
+  onApprove?: WorkflowAction[];
+  onReject?: WorkflowAction[];
+  onRecall?: WorkflowAction[];
 }

@@ -39,13 +39,18 @@ export function normalizeWorkflow(input: WorkflowDef, existing?: WorkflowDef): W
     const before = existing?.trigger;
     trigger.secret = before && 'secret' in before ? before.secret : newUrlSecret();
   }
-  if (!Array.isArray(workflow.actions)) return workflow;
+  withWebhookSecrets(workflow.actions, existing?.actions);
+  return workflow;
+}
+
+/** Gives each webhook without a secret the one it had for that URL before, or a new one. */
+export function withWebhookSecrets(actions: unknown, before: WorkflowAction[] = []): void {
+  if (!Array.isArray(actions)) return;
   const secrets = new Map<string, string>();
-  for (const a of existing?.actions ?? []) if (a.type === 'webhook') secrets.set(a.url, a.secret);
-  for (const a of workflow.actions) {
+  for (const a of before) if (a.type === 'webhook') secrets.set(a.url, a.secret);
+  for (const a of actions as (WorkflowAction | null)[]) {
     if (a?.type === 'webhook' && a.secret === undefined) a.secret = secrets.get(a.url) ?? newWebhookSecret();
   }
-  return workflow;
 }
 
 /**

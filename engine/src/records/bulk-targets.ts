@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { FieldError } from '../errors.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { recordAccessSql } from '../security/record-access.js';
+import { lockedByApproval, lockedError } from './approval-lock.js';
 import { chunks } from './bulk.js';
 import type { Caller } from '../security/caller.js';
 
@@ -75,11 +76,13 @@ export async function lockTargets(
     if (readable) qb.whereRaw(readable.sql, readable.bindings as Knex.RawBinding[]);
     for (const row of (await qb) as Row[]) found.set(row.id as string, row);
   }
+  const locked = await lockedByApproval(trx, schema, object, [...found.keys()], caller);
   const targets = new Map<number, Row>();
   for (const [index, id] of ids) {
     const row = found.get(id);
     const wanted = need(index);
     if (!row) errors[index]!.push({ field: 'id', code: 'notFound', message: `no ${object.def.apiName} ${id}` });
+    else if (locked.has(id)) errors[index]!.push(lockedError(object));
     else if (!row[`_can_${wanted}`]) {
       errors[index]!.push(
         wanted === 'edit'

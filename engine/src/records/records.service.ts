@@ -15,6 +15,7 @@ import type { CurrencyService } from './currencies.js';
 import { missingReferences } from './lookups.js';
 import { refreshRollups } from './rollups.js';
 import { deleteWithChildren, restoreWithChildren } from './cascade.js';
+import { requireUnlocked } from './approval-lock.js';
 import { BulkWriter, parseBulkRequest } from './bulk.js';
 import { BulkUpdater, parseBulkUpdate } from './bulk-update.js';
 import { BulkDeleter, parseBulkDelete } from './bulk-delete.js';
@@ -274,8 +275,9 @@ export class RecordsService {
     const object = this.object(objectName);
     caller.access.require(object, 'edit');
     const { fields, owner } = splitOwner(object, body, caller, 'update');
-    // A transfer, or a change rollups summarise, is always the locked way: no read before it.
-    if (owner !== undefined || object.summarisedBy.length) {
+    // A transfer, a change rollups summarise, or a record an approval may lock is always the
+    // locked way: no read before it.
+    if (owner !== undefined || object.summarisedBy.length || object.approvals) {
       if (caller.session) throw new SessionUnverified(); // several statements: check the session first
       return this.updateLocked(object, id, fields, owner, caller, ifMatch);
     }
@@ -368,6 +370,7 @@ export class RecordsService {
         lock: true,
       });
       requireVersion(current, ifMatch);
+      await requireUnlocked(trx, this.schema, object, id, caller);
       const existing = toRecord(object, current);
       const values = checkBody(object, fields, 'update', caller, existing);
       await this.checkLookups(object, values, trx, caller.access);
@@ -403,7 +406,7 @@ export class RecordsService {
     const object = this.object(objectName);
     caller.access.require(object, 'delete');
     if (typeof id !== 'string' || !UUID.test(id)) throw notFound(`${object.def.apiName} ${id} does not exist`);
-    if (object.referencedBy.length === 0 && object.summarisedBy.length === 0) {
+    if (object.referencedBy.length === 0 && object.summarisedBy.length === 0 && !object.approvals) {
       const access = {
         read: recordAccess(caller.access, object, 'read'),
         full: recordAccess(caller.access, object, 'full'),
@@ -424,6 +427,7 @@ export class RecordsService {
     if (caller.session) throw new SessionUnverified(); // several statements: check the session first
     await this.knex.transaction(async (trx) => {
       await this.findRow(object, id, caller, { trx, need: 'full', lock: true });
+      await requireUnlocked(trx, this.schema, object, id, caller);
       await deleteWithChildren({ trx, schema: this.schema, metadata: this.metadata(), caller }, object, [id]);
     });
   }

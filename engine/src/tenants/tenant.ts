@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../lib/log.js';
 import { syncCapture } from '../automation/capture.js';
+import { Approvals } from '../automation/approvals.js';
 import { Notifications } from '../automation/notifications.js';
+import { RunStore } from '../automation/run-store.js';
 import { AutomationService, type EngineAutomation } from '../automation/automation.service.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
@@ -43,6 +45,7 @@ export interface Tenant {
   views: UserViewsService;
   automation: AutomationService;
   notifications: Notifications;
+  approvals: Approvals;
   search: (input: SearchInput, access: Access) => Promise<SearchHit[]>;
   /** Who may do what to one record, and why (GET …/{id}/access). */
   explain: (object: string, id: string, userId: unknown, caller: Caller) => ReturnType<typeof explainAccess>;
@@ -122,6 +125,16 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     shares: new SharesService(knex, schema, compiled, requireRecord),
     views: new UserViewsService(knex, schema, compiled),
     notifications: new Notifications(knex, schema),
+    approvals: new Approvals({
+      knex,
+      schema,
+      tenant: options.name,
+      compiled,
+      store: new RunStore(schema),
+      recordsIn: (db) => new RecordsService(db, schema, compiled, currencies),
+      ready: () => (options.automation ?? noAutomation).ready(),
+      enqueue: (trx, runs) => (options.automation ?? noAutomation).enqueue(trx, options.name, runs),
+    }),
     automation: new AutomationService({
       tenant: options.name,
       knex,

@@ -12,7 +12,7 @@ export const RUN_STATUSES = ['queued', 'running', 'waiting', 'retrying', 'succee
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The change that started a run. */
-export type RunEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'manual' | 'scheduled';
+export type RunEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'manual' | 'scheduled' | 'inbound' | 'approval';
 
 export interface RunSummary {
   id: string;
@@ -48,7 +48,8 @@ export type WorkflowTrigger =
   | RecordTrigger
   | { manual: true }
   | { schedule: string; timezone?: string; filter?: unknown }
-  | { relativeTo: string; offset: string; filter?: unknown };
+  | { relativeTo: string; offset: string; filter?: unknown }
+  | { inbound: true; user: string; upsertOn?: string };
 
 export interface WorkflowAction {
   type: string;

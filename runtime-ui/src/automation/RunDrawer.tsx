@@ -232,7 +232,11 @@ function Trigger({ run }: { run: RunDetail }) {
                   ? t('automation.triggerOn.schedule', { schedule: trigger.schedule, zone: trigger.timezone ?? 'UTC' })
                   : 'relativeTo' in trigger
                     ? t('automation.triggerOn.relative', { offset: trigger.offset, field: name(trigger.relativeTo) })
-                    : t('automation.triggerOn.manual'),
+                    : 'inbound' in trigger
+                      ? t('automation.triggerOn.inbound')
+                      : run.event === 'approval'
+                        ? t('automation.triggerOn.approval')
+                        : t('automation.triggerOn.manual'),
           },
           ...('fields' in trigger && trigger.fields
             ? [{ key: 'fields', label: t('automation.onlyFields'), children: trigger.fields.map(name).join(', ') }]

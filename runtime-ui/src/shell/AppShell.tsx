@@ -8,6 +8,7 @@ import { useMetadata } from '../metadata/use-metadata';
 import { useSearchHotkey } from '../search/use-search-hotkey';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NavMenu } from './NavMenu';
+import { NotificationBell } from './NotificationBell';
 
 // Only phones open the drawer, and search is opened on demand: neither is part of the first load.
 const NavDrawer = lazy(() => import('./NavDrawer'));
@@ -16,7 +17,7 @@ import { UserMenu } from './UserMenu';
 
 /**
  * The frame around every signed-in screen: navigation from metadata (a side menu on wide
- * screens, a drawer on phones), global search, language and user menu.
+ * screens, a drawer on phones), global search, the notification bell, language and user menu.
  */
 export function AppShell() {
   const { t } = useTranslation();
@@ -71,6 +72,7 @@ export function AppShell() {
         >
           {screens.md ? t('search.button') : null}
         </Button>
+        <NotificationBell />
         <LanguageSwitch />
         <UserMenu />
       </Layout.Header>

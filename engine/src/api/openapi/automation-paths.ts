@@ -59,9 +59,9 @@ export const automationSchemas: Record<string, JsonSchema> = {
       object: { type: 'string' },
       recordId: { type: ['string', 'null'], format: 'uuid', description: 'The record whose change started the run.' },
       event: {
-        enum: ['created', 'updated', 'deleted', 'restored', 'manual', 'scheduled'],
+        enum: ['created', 'updated', 'deleted', 'restored', 'manual', 'scheduled', 'inbound', 'approval'],
         description:
-          'The change that started the run; manual: a person started it for the record; scheduled: a schedule or a time relative to a date of the record.',
+          'The change that started the run; manual: a person started it for the record; scheduled: a schedule or a time relative to a date of the record; inbound: a POST to an inbound workflow; approval: an approval process was submitted, decided or recalled.',
       },
       changed: { type: 'array', items: { type: 'string' }, description: 'Fields the change changed (updates).' },
       userId: {

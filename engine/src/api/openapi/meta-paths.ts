@@ -95,6 +95,14 @@ export const KIND_DOCS: Record<'object' | ItemKind, KindDoc> = {
     refusals: [],
     byObject: true,
   },
+  approvalProcess: {
+    schema: 'ApprovalProcessDefinition',
+    one: 'approval process',
+    many: 'approval processes',
+    permission: 'manageMetadata',
+    refusals: [],
+    byObject: true,
+  },
 };
 
 /** The URL segment of each kind under /api/v1/meta. */

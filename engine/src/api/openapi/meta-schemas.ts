@@ -25,6 +25,7 @@ const META_SCHEMAS = {
   'group.schema.json': 'GroupDefinition',
   'permission-set.schema.json': 'PermissionSetDefinition',
   'workflow.schema.json': 'WorkflowDefinition',
+  'approval-process.schema.json': 'ApprovalProcessDefinition',
 } as const;
 
 /**
@@ -37,8 +38,9 @@ function localRefs(node: unknown, component: string): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$id' || key === '$schema') continue;
-    if (key === '$ref' && typeof value === 'string' && value in META_SCHEMAS) {
-      out[key] = `#/components/schemas/${META_SCHEMAS[value as keyof typeof META_SCHEMAS]}`;
+    const [file, fragment] = typeof value === 'string' ? value.split('#') : [];
+    if (key === '$ref' && file && file in META_SCHEMAS) {
+      out[key] = `#/components/schemas/${META_SCHEMAS[file as keyof typeof META_SCHEMAS]}${fragment ?? ''}`;
     } else if (key === '$ref' && typeof value === 'string' && value.startsWith('#/')) {
       out[key] = `#/components/schemas/${component}/${value.slice(2)}`;
     } else {
@@ -147,6 +149,7 @@ export const releaseSchemas: Record<string, JsonSchema> = {
           groups: { type: 'array', items: ref('GroupDefinition') },
           permissionSets: { type: 'array', items: ref('PermissionSetDefinition') },
           workflows: { type: 'array', items: ref('WorkflowDefinition') },
+          approvalProcesses: { type: 'array', items: ref('ApprovalProcessDefinition') },
         },
       },
       diff: { type: 'array', items: ref('MetadataChange') },
