@@ -114,3 +114,24 @@ export async function postgresCpuSeconds(): Promise<number | undefined> {
   }
   return found ? ticks / TICKS : undefined;
 }
+
+/**
+ * CPU seconds the whole machine has spent busy and in all so far (every core, /proc/stat), when
+ * /proc shows them: between two readings, busy − this process − PostgreSQL is what everything
+ * else on the machine took meanwhile (the load generator, a receiver, other people's work).
+ */
+export async function machineCpuSeconds(): Promise<{ busy: number; total: number } | undefined> {
+  const TICKS = 100; // USER_HZ on Linux
+  let stat: string;
+  try {
+    stat = await fs.promises.readFile('/proc/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return undefined;
+  // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy: busy / TICKS, total: (busy + idle! + iowait!) / TICKS };
+}

@@ -1,17 +1,19 @@
 import pg from 'pg';
 import type { LoadTarget, PacedRequest } from './load.js';
+import { machineCpuSeconds, postgresCpuSeconds } from './profile.js';
 import { WebhookReceiver, type Clock, type Delivery, type Taken } from './webhook-receiver.js';
 import { captureTriggers } from './workflow.js';
-import { log, logProblems, logSize, ms, percentile, positiveEnv, type WorkloadContext } from './workload.js';
+import { log, logProblems, logSize, median, ms, percentile, positiveEnv, type WorkloadContext } from './workload.js';
 
 /**
  * The webhook_latency workload: how long after a create commits its workflow's webhook reaches
  * the receiver. One active workflow on deal (on create, one webhook action to the receiver,
  * webhook-receiver.ts); the load generator sends the create workload's request at a steady rate
  * (BENCH_WEBHOOK_RATES, each for BENCH_WEBHOOK_SECONDS, in every round), well below what the
- * engine can take, so the figure is a delivery's latency and not a backlog's. Each create must be
- * delivered once: lost (nothing within BENCH_WEBHOOK_TIMEOUT_SECONDS) and duplicates are counted,
- * and a lost delivery fails the run. See README.md.
+ * engine can take, so the figure is a delivery's latency and not a backlog's (each round says
+ * whether runs piled up). Each create must be delivered once: lost (nothing within
+ * BENCH_WEBHOOK_TIMEOUT_SECONDS) and duplicates are counted; a lost delivery, a create delivered
+ * by two runs or a refused signature fails the run. See README.md.
  */
 
 const RATES = (process.env.BENCH_WEBHOOK_RATES ?? '50,200').split(',').map((r) => {
@@ -26,6 +28,9 @@ const MAX_IN_FLIGHT = 64;
 const POLL_MS = 200;
 // After the last expected delivery, how long a duplicate may still come before the next phase.
 const SETTLE_MS = 1000;
+// A round fell behind when at some moment more than this many seconds' creates had runs waiting
+// for a runner: its figure is then mostly a queue's wait. Keeping up, about one batch waits (8).
+const BEHIND_SECONDS = 0.5;
 const RECEIVER_HOST = '127.0.0.1';
 const WORKFLOW_NAME = 'bench_webhook_new_deal';
 
@@ -73,6 +78,15 @@ interface Phase {
   queued: number[];
   toArrival: number[];
   lost: number;
+  /** From the last create's answer to the last delivery. */
+  drainMs: number;
+  /** The most runs written and not yet started by a runner at any moment of the round. */
+  maxWaiting: number;
+  /**
+   * CPU seconds from the first create sent to the last delivery in, and that window's length: the
+   * engine (this process), PostgreSQL (all its processes), and everything else the machine ran.
+   */
+  cpu: { engine: number; postgres?: number; other?: number; seconds: number };
 }
 
 const sorted = (xs: number[]) => Float64Array.from(xs).sort();
@@ -155,8 +169,12 @@ export async function webhookLatencyWorkload(ctx: WorkloadContext, create: LoadT
     };
 
     const phases: Phase[] = [];
-    const runPhase = async (rate: number, durationMs: number): Promise<Phase> => {
+    const runPhase = async (label: string, rate: number, durationMs: number): Promise<Phase> => {
       const index = phases.length;
+      const node0 = process.cpuUsage();
+      const pg0 = await postgresCpuSeconds();
+      const machine0 = await machineCpuSeconds();
+      const t0 = performance.now();
       const result = await loader.pace(create, rate, durationMs, MAX_IN_FLIGHT);
       if (result.errors)
         throw new Error(
@@ -166,7 +184,6 @@ export async function webhookLatencyWorkload(ctx: WorkloadContext, create: LoadT
         .filter((r): r is PacedRequest & { id: string } => r.id !== undefined)
         .map((r) => [r.id, { phase: index, rate, answeredAt: r.answeredAt, deliveries: [], lost: false }]);
       for (const [id, c] of mine) creates.set(id, c);
-      const lastAnswer = Math.max(...result.requests.map((r) => r.answeredAt));
       const deadline = performance.now() + DELIVERY_TIMEOUT_MS;
       for (;;) {
         absorb(await receiver.take(secret));
@@ -174,6 +191,13 @@ export async function webhookLatencyWorkload(ctx: WorkloadContext, create: LoadT
         if (performance.now() > deadline) break;
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
+      const node = process.cpuUsage(node0);
+      const seconds = (performance.now() - t0) / 1000;
+      const pg1 = await postgresCpuSeconds();
+      const machine1 = await machineCpuSeconds();
+      const engineS = (node.user + node.system) / 1e6;
+      const pgS = pg0 === undefined || pg1 === undefined || pg1 < pg0 ? undefined : pg1 - pg0;
+      const machineS = machine0 && machine1 ? machine1.busy - machine0.busy : undefined;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       absorb(await receiver.take(secret));
 
@@ -193,6 +217,16 @@ export async function webhookLatencyWorkload(ctx: WorkloadContext, create: LoadT
         queued: [],
         toArrival: [],
         lost: 0,
+        drainMs:
+          Math.max(...mine.flatMap(([, c]) => c.deliveries.map((d) => d.arrivedAt))) -
+          Math.max(...result.requests.map((r) => r.answeredAt)),
+        maxWaiting: maxWaiting([...runs.values()].flat()),
+        cpu: {
+          engine: engineS,
+          ...(pgS === undefined ? {} : { postgres: pgS }),
+          ...(machineS === undefined ? {} : { other: machineS - engineS - (pgS ?? 0) }),
+          seconds,
+        },
       };
       const byQuarter: number[][] = [[], [], [], []];
       mine.forEach(([id, c], i) => {
@@ -222,16 +256,16 @@ export async function webhookLatencyWorkload(ctx: WorkloadContext, create: LoadT
 
       const dup = duplicatesOf(mine.map(([, c]) => c));
       const runCheck = checkRuns(runs, mine.length);
-      const arrivedAfter = Math.max(...mine.flatMap(([, c]) => c.deliveries.map((d) => d.arrivedAt))) - lastAnswer;
       log(
-        `  webhook_latency ${index === 0 ? 'warm-up' : `phase ${index}`} at ${rate}/s: ${mine.length} creates (${result.sentRate.toFixed(1)}/s, at most ${result.maxBehindMs.toFixed(1)} ms behind schedule), ${mine.length - phase.lost} delivered, latency ${pText(phase.latencies)} max ${ms(Math.max(...phase.latencies))}; p50 by quarter of the phase ${byQuarter.map((q) => (q.length ? p(q, 0.5).toFixed(1) : '-')).join(' / ')} ms; from the create's answer ${pText(phase.fromAnswer)}; commit → run ${pText(phase.toRun)}, run queued ${pText(phase.queued)}, runner → arrival ${pText(phase.toArrival)}; last delivery ${arrivedAfter.toFixed(0)} ms after the last answer; lost ${phase.lost}, duplicates ${dup.sameId + dup.otherId}${runCheck ? `; ${runCheck}` : ''}`,
+        `  webhook_latency ${label} at ${rate}/s: ${mine.length} creates (${result.sentRate.toFixed(1)}/s, at most ${result.maxBehindMs.toFixed(1)} ms behind schedule), ${mine.length - phase.lost} delivered, lost ${phase.lost}, duplicates ${dup.sameId + dup.otherId}${runCheck ? `; ${runCheck}` : ''}; commit → arrival ${pText(phase.latencies)} max ${ms(Math.max(...phase.latencies))}, p50 by quarter of the round ${byQuarter.map((q) => (q.length ? p(q, 0.5).toFixed(1) : '-')).join(' / ')} ms; at most ${phase.maxWaiting} runs waiting for a runner; last delivery ${phase.drainMs.toFixed(0)} ms after the last answer\n` +
+          `      from the create's answer ${pText(phase.fromAnswer)}; commit → run ${pText(phase.toRun)}, run queued ${pText(phase.queued)}, runner → arrival ${pText(phase.toArrival)}; CPU per create ${cpuText([phase])}`,
       );
       return phase;
     };
 
-    await runPhase(RATES[0]!, ctx.warmupMs);
+    await runPhase('warm-up', RATES[0]!, ctx.warmupMs);
     for (let i = 0; i < ctx.rounds; i++)
-      for (const rate of i % 2 ? [...RATES].reverse() : RATES) await runPhase(rate, PHASE_MS);
+      for (const rate of i % 2 ? [...RATES].reverse() : RATES) await runPhase(`round ${i + 1}`, rate, PHASE_MS);
 
     // Off again, so the workloads after this one run without capture; then the last stragglers.
     await removeWorkflow();
@@ -253,8 +287,9 @@ export async function webhookLatencyWorkload(ctx: WorkloadContext, create: LoadT
       lostTotal += lost;
       const sentRate = at.reduce((n, ph) => n + ph.sentRate, 0) / at.length;
       summary.push(
-        `webhook_latency at ${rate}/s: ${of.length} creates in ${at.length} phases of ${PHASE_MS / 1000} s; commit → arrival ${pText(latencies)} max ${ms(Math.max(...latencies))}; from the create's answer ${pText(at.flatMap((ph) => ph.fromAnswer))}; commit → run ${pText(at.flatMap((ph) => ph.toRun))}, run queued ${pText(at.flatMap((ph) => ph.queued))}, runner → arrival ${pText(at.flatMap((ph) => ph.toArrival))}; per phase p50 ${at.map((ph) => p(ph.latencies, 0.5).toFixed(1)).join(', ')} ms, p99 ${at.map((ph) => p(ph.latencies, 0.99).toFixed(1)).join(', ')} ms`,
-        `BENCH webhook_latency p50_ms=${p(latencies, 0.5).toFixed(2)} p99_ms=${p(latencies, 0.99).toFixed(2)} rate=${sentRate.toFixed(1)} deliveries=${deliveries} lost=${lost} duplicates=${dup.sameId + dup.otherId} (no target)`,
+        `webhook_latency at ${rate}/s (no target in the issue): ${of.length} creates in ${at.length} rounds of ${PHASE_MS / 1000} s, commit → arrival ${pText(latencies)} max ${ms(Math.max(...latencies))}; per round p50 ${at.map((ph) => p(ph.latencies, 0.5).toFixed(1)).join(', ')} ms, p99 ${at.map((ph) => p(ph.latencies, 0.99).toFixed(1)).join(', ')} ms`,
+        `       ${behindText(at)}; from the create's answer ${pText(at.flatMap((ph) => ph.fromAnswer))}; commit → run ${pText(at.flatMap((ph) => ph.toRun))}, run queued ${pText(at.flatMap((ph) => ph.queued))}, runner → arrival ${pText(at.flatMap((ph) => ph.toArrival))}; CPU per create (medians of the rounds) ${cpuText(at)}`,
+        `BENCH webhook_latency p50_ms=${p(latencies, 0.5).toFixed(2)} p99_ms=${p(latencies, 0.99).toFixed(2)} rate=${sentRate.toFixed(1)} deliveries=${deliveries} lost=${lost} duplicates=${dup.sameId + dup.otherId}`,
       );
       if (dup.sameId + dup.otherId)
         summary.push(
@@ -290,6 +325,44 @@ export async function webhookLatencyWorkload(ctx: WorkloadContext, create: LoadT
     await db.end();
   }
 }
+
+/** Whether the engine kept up: a backlog makes the figure a queue's wait, not a delivery's latency. */
+const behindText = (rounds: Phase[]) => {
+  const behind = rounds.filter((ph) => ph.maxWaiting > ph.rate * BEHIND_SECONDS).length;
+  const waiting = `at most ${rounds.map((ph) => ph.maxWaiting).join(', ')} runs waiting for a runner`;
+  return behind
+    ? `the runs FELL BEHIND the creates in ${behind} of ${rounds.length} rounds (${waiting}; over ${BEHIND_SECONDS} s of creates is a backlog): there the figure is a queue's wait`
+    : `the runs kept up in every round (${waiting})`;
+};
+
+/** The most runs created and not yet started at any moment: the backlog in front of the runners. */
+function maxWaiting(runs: RunRow[]): number {
+  const changes = runs.flatMap((r) => [
+    { at: r.created, by: 1 },
+    ...(r.started === null ? [] : [{ at: r.started, by: -1 }]),
+  ]);
+  changes.sort((a, b) => a.at - b.at || a.by - b.by);
+  let waiting = 0;
+  let most = 0;
+  for (const c of changes) most = Math.max(most, (waiting += c.by));
+  return most;
+}
+
+/** CPU per create and in cores (busy seconds a second) of each part, the medians of the rounds'. */
+const cpuText = (rounds: Phase[]) => {
+  const part = (name: string, pick: (cpu: Phase['cpu']) => number | undefined) => {
+    const of = rounds.filter((ph) => pick(ph.cpu) !== undefined);
+    if (!of.length) return `${name} ?`;
+    const perCreate = median(of.map((ph) => (1000 * pick(ph.cpu)!) / ph.creates));
+    const cores = median(of.map((ph) => pick(ph.cpu)! / ph.cpu.seconds));
+    return `${name} ${perCreate.toFixed(2)} ms (${cores.toFixed(2)} cores)`;
+  };
+  return [
+    part('engine', (c) => c.engine),
+    part('postgres', (c) => c.postgres),
+    part('everything else', (c) => c.other),
+  ].join(' + ');
+};
 
 const clockText = (clock: Clock, correction: number) =>
   `PostgreSQL's clock − the receiver's: ${clock.offsetMs.toFixed(2)} ± ${clock.uncertaintyMs.toFixed(2)} ms (${correction ? `arrivals corrected by ${correction.toFixed(2)} ms` : 'no difference shown; not corrected'})`;
