@@ -156,4 +156,32 @@ describe('approval processes', () => {
       (await ceo.api('POST', `/api/v1/approvals/${handed.id}/decision`, { decision: 'approve' })).body.status,
     ).toBe('approved');
   });
+
+  it('a workflow starts an approval (startApproval), as the user whose change triggered it', async () => {
+    const workflow = {
+      apiName: 'auto_discount',
+      label: 'Big deals go to approval',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      condition: { '>=': [{ var: 'amount' }, 3000] },
+      actions: [{ type: 'startApproval', process: 'discount', comment: 'Auto: {{name}}' }],
+    };
+    expect(
+      (
+        await t.api('POST', '/api/v1/meta/workflows', {
+          ...workflow,
+          apiName: 'bad_auto',
+          actions: [{ type: 'startApproval', process: 'nope' }],
+        })
+      ).status,
+    ).toBe(422);
+    expect((await t.api('POST', '/api/v1/meta/workflows', workflow)).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    const id = await deal(4000);
+    const task = await myTask(manager, id);
+    expect(task.approval).toMatchObject({ submittedBy: rep.id, comment: 'Auto: Discount 4000', status: 'pending' });
+    expect((await rep.api('PATCH', `/api/v1/records/opportunity/${id}`, { amount: 1 })).status).toBe(409);
+    expect((await t.api('DELETE', '/api/v1/meta/workflows/auto_discount')).status).toBe(204);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+  });
 });

@@ -12,6 +12,7 @@ import { conditionHolds, expressionData } from './match.js';
 import { activeWorkflows } from './capture.js';
 import { Dispatcher } from './dispatcher.js';
 import type { ActionServices } from './actions/action.js';
+import type { Approvals } from './approvals.js';
 import type { EmailTransport } from './email/transport.js';
 import { describeError, MAX_DEPTH, Runner, type RunnerDeps } from './runner.js';
 import { Scheduler } from './scheduler.js';
@@ -35,6 +36,7 @@ export interface EngineAutomation {
 
 export interface AutomationDeps extends Omit<RunnerDeps, 'store' | 'services' | 'enqueueLater'> {
   tenant: string;
+  approvals: Approvals;
   schema: string;
   logger: Logger;
   engine: EngineAutomation;
@@ -124,7 +126,9 @@ export class AutomationService {
   private services(): ActionServices {
     const { knex, schema, engine } = this.deps;
     const endpoints = () => knex(`${schema}._automation_endpoints`);
+    const { approvals } = this.deps;
     return {
+      submitApproval: (caller, object, id, body) => approvals.submit(caller, object, id, body),
       email: engine.email,
       webhookTimeoutMs: engine.webhookTimeoutMs,
       async emailOf(userId) {

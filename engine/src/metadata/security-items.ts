@@ -2,7 +2,7 @@ import type { QueryChecks } from './query-checks.js';
 import type { FieldError } from '../errors.js';
 import { compileFormula } from '../rules/formula-sql.js';
 import { SYSTEM_COLUMNS } from './identifiers.js';
-import type { GroupDef, MetadataSnapshot, ObjectDef, PermissionSetDef, RoleDef } from './types.js';
+import type { ApprovalProcessDef, GroupDef, MetadataSnapshot, ObjectDef, PermissionSetDef, RoleDef } from './types.js';
 
 /**
  * Checks of the security metadata (roles, groups, permission sets, sharing rules) that a JSON
@@ -15,6 +15,8 @@ export interface SecurityContext {
   objects: ReadonlyMap<string, ObjectDef>;
   roles: readonly RoleDef[];
   groups: readonly GroupDef[];
+  /** Approval processes, which workflows' startApproval actions name. */
+  approvalProcesses: readonly ApprovalProcessDef[];
   /** The list API's parsers, for sorts and filters (query-checks.ts). */
   checks: QueryChecks;
 }
@@ -91,5 +93,6 @@ export const securityContextOf = (snapshot: MetadataSnapshot, checks: QueryCheck
   objects: new Map(snapshot.objects.map((o) => [o.apiName, o])),
   roles: snapshot.roles ?? [],
   groups: snapshot.groups ?? [],
+  approvalProcesses: snapshot.approvalProcesses ?? [],
   checks,
 });

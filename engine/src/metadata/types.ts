@@ -268,7 +268,8 @@ export type WorkflowAction =
   | { type: 'wait'; for: string }
   | { type: 'notify'; to: Audience[]; title: string; body?: string }
   | { type: 'updateRelated'; parent: string; values: ActionValues }
-  | { type: 'updateRelated'; children: { object: string; lookup: string }; filter?: unknown; values: ActionValues };
+  | { type: 'updateRelated'; children: { object: string; lookup: string }; filter?: unknown; values: ActionValues }
+  | { type: 'startApproval'; process?: string; comment?: string };
 
 /** Who a notification goes to. */
 export type Audience =

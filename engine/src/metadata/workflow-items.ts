@@ -219,6 +219,17 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
       }
       return;
     }
+    if (action.type === 'startApproval') {
+      const processes = ctx.approvalProcesses.filter((p) => p.object === object.apiName);
+      if (action.process !== undefined && !processes.some((p) => p.apiName === action.process))
+        err(`${at}/process`, 'reference', `"${action.process}" is not an approval process of ${object.apiName}`);
+      else if (!processes.length) err(`${at}/process`, 'reference', `${object.apiName} has no approval process`);
+      for (const path of templateFields(action.comment ?? '')) {
+        if (!readable(path, false))
+          err(`${at}/comment`, 'reference', `merges "${path}", which is not a field of ${object.apiName}`);
+      }
+      return;
+    }
     if (action.type === 'wait') {
       const ms = durationMs(action.for);
       if (ms === undefined || ms > MAX_WAIT_MS)

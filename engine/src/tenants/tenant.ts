@@ -111,6 +111,16 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
   const compiled = () => metadata.compiled;
   const audit = new SetupAudit(knex, schema);
   const requireRecord = records.requireRecord.bind(records);
+  const approvals = new Approvals({
+    knex,
+    schema,
+    tenant: options.name,
+    compiled,
+    store: new RunStore(schema),
+    recordsIn: (db) => new RecordsService(db, schema, compiled, currencies),
+    ready: () => (options.automation ?? noAutomation).ready(),
+    enqueue: (trx, runs) => (options.automation ?? noAutomation).enqueue(trx, options.name, runs),
+  });
   return {
     name: options.name,
     schema,
@@ -125,18 +135,10 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     shares: new SharesService(knex, schema, compiled, requireRecord),
     views: new UserViewsService(knex, schema, compiled),
     notifications: new Notifications(knex, schema),
-    approvals: new Approvals({
-      knex,
-      schema,
-      tenant: options.name,
-      compiled,
-      store: new RunStore(schema),
-      recordsIn: (db) => new RecordsService(db, schema, compiled, currencies),
-      ready: () => (options.automation ?? noAutomation).ready(),
-      enqueue: (trx, runs) => (options.automation ?? noAutomation).enqueue(trx, options.name, runs),
-    }),
+    approvals,
     automation: new AutomationService({
       tenant: options.name,
+      approvals,
       knex,
       schema,
       compiled,

@@ -32,6 +32,13 @@ export interface ActionServices {
   /** Whether a webhook endpoint was disabled (it answered 410 Gone), and disabling one. */
   endpointDisabled(url: string): Promise<string | undefined>;
   disableEndpoint(url: string, reason: string): Promise<void>;
+  /** Submits a record for approval (approvals.ts), as the caller. */
+  submitApproval(
+    caller: Caller,
+    object: string,
+    id: string,
+    body: { process?: string; comment?: string },
+  ): Promise<{ id: string; process: string; status: string }>;
 }
 
 /** What an action works with. `records` works inside the action's transaction (none for external actions). */

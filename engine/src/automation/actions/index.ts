@@ -3,6 +3,7 @@ import { createRecord } from './create-record.js';
 import { email } from './email.js';
 import { notify } from './notify.js';
 import { updateRecord } from './update-record.js';
+import { startApproval } from './start-approval.js';
 import { updateRelated } from './update-related.js';
 import { wait } from './wait.js';
 import { webhook } from './webhook.js';
@@ -16,4 +17,5 @@ export const ACTIONS: ActionTable = {
   wait,
   notify,
   updateRelated,
+  startApproval,
 };
