@@ -54,17 +54,22 @@ export class Runner {
   /** `final`: the queue will not retry this attempt, so a failure now fails the run. */
   async run(runId: string, final: boolean): Promise<void> {
     const { knex, store } = this.deps;
-    const run = await store.find(knex, runId);
-    if (!run || run.status === 'succeeded' || run.status === 'failed') return;
-    await store.mark(knex, run.id, 'running');
+    const run = await store.claim(knex, runId);
+    if (!run) return;
     const caller = await this.callerOf(run);
     if (!caller) return store.mark(knex, run.id, 'failed', 'the user whose change triggered the run no longer exists');
-    const done = await store.done(knex, run.id);
+    const done = new Set(run.tried.filter((s) => s.status === 'succeeded').map((s) => s.step));
     const actions = run.definition.actions;
+    const last = actions.length - 1;
     for (let step = 0; step < actions.length; step++) {
       if (done.has(step)) continue;
-      const e = await this.attempt(run, caller, step);
-      if (e === undefined) continue;
+      const tried = run.tried.filter((s) => s.step === step).length;
+      // The last action's success marks the run succeeded in its own transaction.
+      const e = await this.attempt(run, caller, step, { tried, last: step === last });
+      if (e === undefined) {
+        if (step === last) return;
+        continue;
+      }
       if (e instanceof Pause) return;
       const why = `action ${step + 1} (${actions[step]!.type}): ${describeError(e)}`;
       if (e instanceof RetryLater) {
@@ -86,11 +91,17 @@ export class Runner {
    * One attempt at one action, recorded in the run's steps whatever its outcome; the error it
    * ended with, if any. An admin's replay of a webhook is such an attempt too.
    */
-  async attempt(run: RunRow, caller: Caller, step: number): Promise<unknown> {
+  async attempt(
+    run: RunRow,
+    caller: Caller,
+    step: number,
+    known: { tried?: number; last?: boolean } = {},
+  ): Promise<unknown> {
     const { knex, store } = this.deps;
     const action = run.definition.actions[step]!;
     const def = ACTIONS[action.type];
-    const facts = this.facts(run, step, (await store.attempts(knex, run.id, step)) + 1);
+    const tried = known.tried ?? (await store.attempts(knex, run.id, step));
+    const facts = this.facts(run, step, tried + 1);
     const data = expressionData({ record: run.record, ...(run.old_record ? { old: run.old_record } : {}) });
     const started = new Date();
     const row = (status: 'succeeded' | 'failed', output: unknown, error: string | null) => ({
@@ -117,12 +128,16 @@ export class Runner {
     try {
       if (def.external) {
         const output = await def.run(action as never, context(knex));
-        await store.step(knex, run.id, row('succeeded', output, null));
+        await knex.transaction(async (trx) => {
+          await store.step(trx, run.id, row('succeeded', output, null));
+          if (known.last) await store.mark(trx, run.id, 'succeeded');
+        });
       } else {
         await knex.transaction(async (trx) => {
           await trx.raw("select set_config('tessera.depth', ?, true)", [String(run.depth + 1)]);
           const output = await def.run(action as never, context(trx));
           await store.step(trx, run.id, row('succeeded', output, null));
+          if (known.last) await store.mark(trx, run.id, 'succeeded');
         });
       }
       return undefined;
