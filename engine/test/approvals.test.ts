@@ -99,6 +99,10 @@ describe('approval processes', () => {
     const approved = await ceo.api('POST', `/api/v1/approvals/${second.id}/decision`, { decision: 'approve' });
     expect(approved.body.status).toBe('approved');
     await nextStep(id, 'Approved');
+    expect((await rep.api('GET', '/api/v1/notifications')).body.data[0]).toMatchObject({
+      title: 'Approved: Discount approval',
+      recordId: id,
+    });
     expect((await rep.api('PATCH', `/api/v1/records/opportunity/${id}`, { amount: 9000 })).status).toBe(200);
 
     // The history on the record: who was asked, who decided what.

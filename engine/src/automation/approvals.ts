@@ -357,6 +357,8 @@ export class Approvals {
       .update({ status, finished_at: trx.fn.now(), ...(comment === undefined ? {} : { comment }) });
     const event = ({ approved: 'onApprove', rejected: 'onReject', recalled: 'onRecall' } as const)[status];
     await this.act(trx, approval, event, by, record);
+    // The submitter hears how it ended, unless they ended it themselves.
+    if (by?.userId !== approval.submitted_by) await this.notify(trx, approval, [approval.submitted_by], ENDED[status]);
   }
 
   /** Starts the process's actions for an event as a run, acting as the person whose act it was. */
@@ -416,14 +418,20 @@ export class Approvals {
     return [...new Set(rows.map((r) => r.id))];
   }
 
-  private async notify(trx: Knex.Transaction, approval: ApprovalRow, users: string[]) {
+  /** Notifications about an approval: a request to its approvers, or how it ended to its submitter. */
+  private async notify(
+    trx: Knex.Transaction,
+    approval: ApprovalRow,
+    users: string[],
+    what: 'Approval requested' | (typeof ENDED)[keyof typeof ENDED] = 'Approval requested',
+  ) {
     const label = approval.definition.label;
     const name = typeof label === 'string' ? label : (label.en ?? Object.values(label)[0] ?? approval.process);
     await trx(`${this.deps.schema}._notifications`).insert(
       users.map((user_id) => ({
         id: uuidv7(),
         user_id,
-        title: `Approval requested: ${name}`,
+        title: `${what}: ${name}`,
         body: approval.comment,
         object: approval.object,
         record_id: approval.record_id,
@@ -431,6 +439,8 @@ export class Approvals {
     );
   }
 }
+
+const ENDED = { approved: 'Approved', rejected: 'Rejected', recalled: 'Recalled' } as const;
 
 const holds = (condition: unknown, record: Record<string, unknown>) =>
   truthy(evaluate(condition, expressionData({ record })));
