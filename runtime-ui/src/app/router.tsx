@@ -25,6 +25,7 @@ export const router = createBrowserRouter([
       { path: 'o/:object/:id', lazy: page(() => import('../record/RecordPage')) },
       { path: 'o/:object/:id/edit', lazy: page(() => import('../form/RecordFormPage')) },
       { path: 'dashboards/:apiName', lazy: page(() => import('../dashboard/DashboardPage')) },
+      { path: 'approvals', lazy: page(() => import('../approvals/MyApprovalsPage')) },
       { path: 'automation/runs', lazy: page(() => import('../automation/RunsPage')) },
       { path: '*', lazy: async () => ({ Component: (await import('../shell/NotFound')).NotFound }) },
     ],

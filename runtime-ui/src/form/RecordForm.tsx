@@ -6,6 +6,7 @@ import { Alert, Button, Space } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/api-error';
+import { editRefusal, isApprovalPending } from '../approvals/approval-state';
 import { createRecord, updateRecord, type RecordData } from '../api/records.api';
 import { useMeta } from '../metadata/use-metadata';
 import { buildForm, toFormData, toRequestBody } from './form-schema';
@@ -83,7 +84,7 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
       onSaved(saved);
     } catch (e) {
       const error = e as ApiError;
-      if (error.status === 412) setGeneral([t('record.stale')]);
+      if (error.status === 412 || isApprovalPending(error)) setGeneral([editRefusal(error, t)]);
       else {
         const mapped = serverErrors(error.errors ?? [], new Set(form.fields.map((f) => f.apiName)));
         setExtraErrors(mapped.errorSchema);

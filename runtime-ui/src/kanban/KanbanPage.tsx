@@ -5,6 +5,7 @@ import { App, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
+import { editRefusal } from '../approvals/approval-state';
 import type { FieldMeta } from '../api/metadata.api';
 import { aggregate, updateRecord, type RecordData, type RecordPage } from '../api/records.api';
 import { FIELD_UI } from '../fields/field-ui';
@@ -96,7 +97,7 @@ export default function KanbanPage() {
         queryClient.setQueryData(context.fromKey, context.before.from);
         queryClient.setQueryData(context.toKey, context.before.to);
       }
-      message.error(e.status === 412 ? t('record.stale') : e.display);
+      message.error(editRefusal(e, t));
     },
     onSuccess: (saved, { to }, context) => {
       queryClient.setQueryData<Pages>(context.toKey, (pages) => withCard(pages, saved.id, { version: saved.version }));

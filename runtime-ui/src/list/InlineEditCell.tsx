@@ -4,6 +4,7 @@ import { App, Button, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/api-error';
+import { editRefusal } from '../approvals/approval-state';
 import type { FieldMeta } from '../api/metadata.api';
 import { updateRecord, type RecordData } from '../api/records.api';
 import { FieldValue } from '../fields/FieldValue';
@@ -36,7 +37,7 @@ export function InlineEditCell({
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
       message.success(t('record.saved'));
     },
-    onError: (e: ApiError) => message.error(e.status === 412 ? t('record.stale') : e.display),
+    onError: (e: ApiError) => message.error(editRefusal(e, t)),
   });
 
   if (!editing) {

@@ -1,10 +1,14 @@
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Popconfirm, Row, Skeleton, Space, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Popconfirm, Row, Skeleton, Space, Tabs, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { ApiError } from '../api/api-error';
+import { ApprovalPanel } from '../approvals/ApprovalPanel';
+import { editRefusal, isLocked } from '../approvals/approval-state';
+import { APPROVAL_KEYS, useRecordApprovals } from '../approvals/use-approvals';
+import { useSession } from '../auth/use-session';
 import { deleteRecord } from '../api/records.api';
 import { FIELD_UI } from '../fields/field-ui';
 import { labelOf } from '../i18n/label';
@@ -25,7 +29,9 @@ import { plainText } from '../fields/format';
 
 /**
  * A record page built from the object's layout: highlights, stage path, sections, related lists, activity, history;
- * the object's manual workflows as buttons in the header.
+ * the object's manual workflows as buttons in the header; its approval (ApprovalPanel). While an approval is
+ * pending the record is locked: a banner says so and, but for admins (whom the engine lets through), nothing
+ * invites an edit.
  */
 export default function RecordPage() {
   const { object = '', id = '' } = useParams();
@@ -37,6 +43,8 @@ export default function RecordPage() {
   const obj = meta.object(object);
   const record = useRecord(object, id);
   const history = useFieldHistory(object, id);
+  const { user } = useSession();
+  const approvals = useRecordApprovals(object, id);
   const name = record.data && obj ? plainText(record.data[obj.nameField] ?? t('record.untitled')) : '';
   useEffect(() => {
     if (record.data && obj) addRecentItem({ object, id, name });
@@ -56,7 +64,10 @@ export default function RecordPage() {
   const data = record.data;
   const layout = meta.layout(object);
   const stages = obj.fields.filter((f) => FIELD_UI[f.type].choice === 'one' && f.isStage);
-  const canEdit = meta.can(object, 'edit');
+  const locked = isLocked(approvals.data);
+  // The engine refuses a non-admin's edit of a locked record (409 approvalPending): the page does not offer one.
+  const lockedForMe = locked && !user?.isAdmin;
+  const canEdit = meta.can(object, 'edit') && !lockedForMe;
   const remove = async () => {
     try {
       await deleteRecord(object, id);
@@ -64,10 +75,15 @@ export default function RecordPage() {
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
       void navigate(`/o/${object}`);
     } catch (e) {
-      message.error((e as ApiError).display);
+      message.error(editRefusal(e, t));
+      void queryClient.invalidateQueries({ queryKey: APPROVAL_KEYS.record(object, id) });
     }
   };
   const showActivity = !!meta.object('activity') && object !== 'activity';
+  // Beside the activity when there is a side column, else above the tabs.
+  const approvalPanel = user && (
+    <ApprovalPanel object={object} recordId={id} user={user} canEdit={meta.can(object, 'edit')} />
+  );
 
   return (
     <div className="tessera-page">
@@ -88,20 +104,45 @@ export default function RecordPage() {
           </div>
           <Space wrap>
             {meta.manualWorkflows(object).length > 0 && <RecordWorkflows object={object} record={data} name={name} />}
-            {canEdit && (
-              <LinkButton to={`/o/${object}/${id}/edit`} icon={<EditOutlined />}>
+            {meta.can(object, 'edit') && (
+              <LinkButton
+                to={`/o/${object}/${id}/edit`}
+                icon={<EditOutlined />}
+                disabled={lockedForMe}
+                title={lockedForMe ? t('approval.locked') : undefined}
+              >
                 {t('common.edit')}
               </LinkButton>
             )}
             {meta.can(object, 'delete') && (
-              <Popconfirm title={t('record.confirmDelete')} onConfirm={remove} okButtonProps={{ danger: true }}>
-                <Button danger icon={<DeleteOutlined />}>
+              <Popconfirm
+                title={t('record.confirmDelete')}
+                onConfirm={remove}
+                okButtonProps={{ danger: true }}
+                disabled={lockedForMe}
+              >
+                <Button
+                  danger
+                  icon={<DeleteOutlined />}
+                  disabled={lockedForMe}
+                  title={lockedForMe ? t('approval.locked') : undefined}
+                >
                   {t('common.delete')}
                 </Button>
               </Popconfirm>
             )}
           </Space>
         </Space>
+        {locked && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginTop: 12 }}
+            title={t('approval.locked')}
+            description={t(user?.isAdmin ? 'approval.lockedAdmin' : 'approval.lockedHelp')}
+            data-testid="approval-locked"
+          />
+        )}
         {layout?.highlights && (
           <div style={{ marginTop: 12 }}>
             <Highlights object={object} record={data} fields={layout.highlights} />
@@ -113,6 +154,7 @@ export default function RecordPage() {
       </Card>
       <Row gutter={12}>
         <Col xs={24} lg={showActivity ? 16 : 24}>
+          {!showActivity && approvalPanel}
           <Tabs
             items={[
               {
@@ -149,6 +191,7 @@ export default function RecordPage() {
         </Col>
         {showActivity && (
           <Col xs={24} lg={8}>
+            {approvalPanel}
             <Card size="small" title={t('record.activity')} style={{ marginBottom: 12 }}>
               <QuickLog object={object} recordId={id} />
             </Card>

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Steps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/api-error';
+import { editRefusal } from '../approvals/approval-state';
 import type { FieldMeta } from '../api/metadata.api';
 import { updateRecord, type RecordData } from '../api/records.api';
 import { picklistLabel, plainText } from '../fields/format';
@@ -35,7 +36,7 @@ export function StagePath({
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
       void queryClient.invalidateQueries({ queryKey: ['history', object, record.id] });
     },
-    onError: (e: ApiError) => message.error(e.status === 412 ? t('record.stale') : e.display),
+    onError: (e: ApiError) => message.error(editRefusal(e, t)),
   });
   return (
     <nav

@@ -1,13 +1,15 @@
-import { DashboardOutlined, DatabaseOutlined, ThunderboltOutlined } from '@ant-design/icons';
-import { Menu } from 'antd';
+import { AuditOutlined, DashboardOutlined, DatabaseOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { Badge, Menu } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
+import { useMyApprovals } from '../approvals/use-approvals';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 
 /**
- * One entry per object the user may read, and one per dashboard: all from metadata. Setup pages
- * follow for those whose system permissions (from /auth/me) let them in.
+ * The user's approval queue first (with how many tasks wait), then one entry per object the user
+ * may read, and one per dashboard: all from metadata. Setup pages follow for those whose system
+ * permissions (from /auth/me) let them in.
  */
 export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const { t, i18n } = useTranslation();
@@ -15,7 +17,26 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const selected = /^\/(o\/[^/]+|dashboards\/[^/]+)/.exec(pathname)?.[0] ?? pathname;
+  const waiting = useMyApprovals().data?.length ?? 0;
   const items = [
+    {
+      key: '/approvals',
+      icon: <AuditOutlined />,
+      label: (
+        <span data-testid="nav-approvals" data-count={waiting}>
+          {t('approval.mine')}
+          {waiting > 0 && (
+            <Badge
+              count={waiting}
+              size="small"
+              overflowCount={99}
+              style={{ marginInlineStart: 8 }}
+              title={t('approval.waitingCount', { count: waiting })}
+            />
+          )}
+        </span>
+      ),
+    },
     ...(meta.dashboards.length
       ? [
           {
