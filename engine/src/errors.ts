@@ -223,6 +223,8 @@ export const ERROR_CODES = {
     "The request would grant something the caller does not hold (a permission set's object, field or system grant, a role not below their own, a group they are not in), or the user changed holds such a grant.",
   ownGrants: 'Nobody changes their own role, permission sets, groups, active or isAdmin.',
   adminOnly: 'Only an admin gives or takes isAdmin.',
+  automationGrant:
+    "Only an admin saves a workflow that acts with all access (runAs system) or writes records as a named user (an inbound trigger): either would reach beyond the author's own grants.",
   adminTarget: 'Only an admin changes an admin.',
   roleHierarchy:
     'A user manager who is not an admin changes only the roles below their own, and may place a role only under their own role or one below it.',

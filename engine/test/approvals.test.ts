@@ -188,4 +188,84 @@ describe('approval processes', () => {
     expect((await t.api('DELETE', '/api/v1/meta/workflows/auto_discount')).status).toBe(204);
     expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
   });
+
+  it('holds other workflows to the lock, lets an approver who cannot read the record decide, and ends loops through approvals', async () => {
+    // A manual workflow the rep starts on their locked deal is held like the rep.
+    expect(
+      (
+        await t.api('POST', '/api/v1/meta/workflows', {
+          apiName: 'sneak',
+          label: 'Sneak',
+          object: 'opportunity',
+          trigger: { manual: true },
+          actions: [{ type: 'updateRecord', values: { amount: 1 } }],
+        })
+      ).status,
+    ).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    const id = await deal(2500);
+    await rep.api('POST', `/api/v1/records/opportunity/${id}/approval`, {});
+    const started = await rep.api('POST', '/api/v1/automation/workflows/sneak/run', { records: [id] });
+    expect(started.status).toBe(202);
+    const run = await waitFor(async () => {
+      const r = (await t.api('GET', `/api/v1/automation/runs/${started.body.runs[0].runId}`)).body;
+      return r.status === 'failed' ? r : undefined;
+    }, 'the sneaky run to fail');
+    expect(run.error).toMatch(/locked while its approval is pending/);
+    expect((await t.api('GET', `/api/v1/records/opportunity/${id}`)).body.amount).toBe(2500);
+
+    // The manager delegates to a peer who cannot see the rep's deal (opportunities are private): the peer still decides.
+    const task = await myTask(manager, id);
+    await manager.api('POST', `/api/v1/approvals/${task.id}/delegate`, { user: peer.id });
+    expect((await peer.api('GET', `/api/v1/records/opportunity/${id}`)).status).toBe(404);
+    const handed = await myTask(peer, id);
+    const decided = await peer.api('POST', `/api/v1/approvals/${handed.id}/decision`, { decision: 'approve' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('approved');
+
+    // A workflow that submits on every amount change, and a process whose approval changes the amount:
+    // approved at once (no step applies), onApprove changes the amount, which submits again … until depth 16.
+    const loop = {
+      apiName: 'loopy',
+      label: 'Loopy',
+      object: 'opportunity',
+      entryCondition: { '==': [{ var: 'description' }, 'loop'] },
+      steps: [{ name: 'never', approver: { role: 'ceo' }, condition: false }],
+      onApprove: [{ type: 'updateRecord', values: { amount: { '+': [{ var: 'amount' }, 1] } } }],
+    };
+    expect((await t.api('POST', '/api/v1/meta/approval-processes', loop)).status).toBe(201);
+    expect(
+      (
+        await t.api('POST', '/api/v1/meta/workflows', {
+          apiName: 'resubmit',
+          label: 'Resubmit',
+          object: 'opportunity',
+          trigger: { on: 'update', fields: ['amount'] },
+          condition: { '==': [{ var: 'description' }, 'loop'] },
+          actions: [{ type: 'startApproval', process: 'loopy' }],
+        })
+      ).status,
+    ).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    const looping = (
+      await t.api('POST', '/api/v1/records/opportunity', {
+        name: 'Loop',
+        stage: 'proposal',
+        close_date: '2027-02-01',
+        amount: 10,
+        description: 'loop',
+      })
+    ).body.id;
+    await t.api('PATCH', `/api/v1/records/opportunity/${looping}`, { amount: 11 });
+    const stopped = await waitFor(async () => {
+      const runs = (await t.api('GET', '/api/v1/automation/runs?workflow=resubmit&limit=200')).body.runs as any[];
+      return runs.find((r) => r.status === 'failed');
+    }, 'the loop through approvals to stop');
+    expect(stopped.error).toMatch(/16 times in a row/);
+    expect(stopped.depth).toBeLessThanOrEqual(16);
+    for (const apiName of ['sneak', 'resubmit'])
+      expect((await t.api('DELETE', `/api/v1/meta/workflows/${apiName}`)).status).toBe(204);
+    expect((await t.api('DELETE', '/api/v1/meta/approval-processes/loopy')).status).toBe(204);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+  });
 });

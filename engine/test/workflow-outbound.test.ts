@@ -84,6 +84,13 @@ describe('webhooks', () => {
       [1, 'failed', 503],
       [2, 'succeeded', 200],
     ]);
+    // Sending a delivered message again (the receiver lost it): taken, kept as a replay.
+    const replay = await t.api('POST', `/api/v1/automation/runs/${run.id}/steps/0/replay`);
+    expect(replay.body).toEqual({ step: 0, ok: true });
+    expect(r.got).toHaveLength(3);
+    expect(r.got[2]!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+    const after = await t.api('GET', `/api/v1/automation/runs/${run.id}`);
+    expect(after.body.steps.map((s: any) => s.status)).toEqual(['failed', 'succeeded', 'replayed']);
     await unpublish('hook');
     await r.close();
   });
@@ -117,7 +124,7 @@ describe('webhooks', () => {
     expect(detail.body.status).toBe('failed');
     expect(detail.body.steps.map((s: any) => [s.attempt, s.status])).toEqual([
       [1, 'failed'],
-      [2, 'succeeded'],
+      [2, 'replayed'],
     ]);
     await newOpportunity({ name: 'Enabled again' });
     expect((await settled('gone_hook', 4))[0].status).toBe('succeeded');

@@ -255,3 +255,57 @@ describe('the runs API', () => {
     expect((await t.api('GET', '/api/v1/automation/runs/00000000-0000-7000-8000-000000000000')).status).toBe(404);
   });
 });
+
+describe('what a metadata manager who is not an admin may do', () => {
+  it('cannot save a workflow that acts beyond their grants, nor read record values through runs', async () => {
+    for (const set of [
+      { apiName: 'meta_only', label: 'Metadata only', system: ['manageMetadata', 'apiAccess'] },
+      { apiName: 'users_only', label: 'Users only', system: ['manageUsers', 'apiAccess'] },
+    ])
+      expect((await t.api('POST', '/api/v1/meta/permission-sets', set)).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    const designer = await createUser(t, { name: 'Designer', permissionSets: ['meta_only'] });
+    const userAdmin = await createUser(t, { name: 'User admin', permissionSets: ['users_only'] });
+    expect((await designer.api('GET', '/api/v1/records/opportunity')).status).toBe(404);
+
+    const base = {
+      label: 'Beyond',
+      object: 'opportunity',
+      actions: [{ type: 'updateRecord', values: { next_step: 'x' } }],
+    };
+    const system = await designer.api('POST', '/api/v1/meta/workflows', {
+      ...base,
+      apiName: 'as_system',
+      trigger: { on: 'create' },
+      runAs: 'system',
+    });
+    expect(system.status).toBe(403);
+    expect(system.body.errors[0]).toMatchObject({ field: 'runAs', code: 'automationGrant' });
+    const me = (await t.api('GET', '/api/v1/auth/me')).body;
+    const inbound = await designer.api('POST', '/api/v1/meta/workflows', {
+      ...base,
+      apiName: 'as_admin',
+      trigger: { inbound: true, user: (me.user ?? me).id },
+    });
+    expect(inbound.status).toBe(403);
+    expect(inbound.body.errors[0]).toMatchObject({ field: 'trigger', code: 'automationGrant' });
+    for (const name of ['as_system', 'as_admin'])
+      expect((await t.api('GET', `/api/v1/meta/workflows/${name}`)).status).toBe(404);
+
+    // A workflow within their grants saves; its runs show them no record values.
+    expect(
+      (await designer.api('POST', '/api/v1/meta/workflows', { ...base, apiName: 'plain', trigger: { on: 'create' } }))
+        .status,
+    ).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    await newOpportunity({ name: 'Secret deal', amount: 999 });
+    const [run] = await settled('plain', 1);
+    const seen = (await designer.api('GET', `/api/v1/automation/runs/${run.id}`)).body;
+    expect(seen.record).toEqual({});
+    expect(JSON.stringify(seen)).not.toContain('Secret deal');
+    expect((await t.api('GET', `/api/v1/automation/runs/${run.id}`)).body.record.name).toBe('Secret deal');
+    // Workflows hold secrets: a user manager does not read them.
+    expect((await userAdmin.api('GET', '/api/v1/meta/workflows')).status).toBe(403);
+    await unpublish('plain');
+  });
+});

@@ -41,10 +41,25 @@ export function metaGuard(
           'GET /api/v1/meta/runtime has what the screens need',
         );
       }
+      // Workflows hold webhook and inbound secrets: for metadata managers only.
+      if (segment === 'workflows' && !access.hasSystem('manageMetadata'))
+        throw forbidden('reading workflows needs manageMetadata', 'workflows', 'systemPermission', 'ask an admin');
       return next();
     }
     access.requireSystem(SECURITY_PATHS.has(segment) ? 'manageUsers' : 'manageMetadata');
     const body = (req.body ?? {}) as Record<string, unknown>;
+    // A workflow acting with all access, or writing as a named user, reaches beyond its author's
+    // grants: only an admin saves one (as a permission set grants only what its author holds).
+    if (segment === 'workflows' && req.method !== 'DELETE' && !access.isAdmin) {
+      const trigger = body.trigger as Record<string, unknown> | undefined;
+      if (body.runAs === 'system' || (trigger && 'inbound' in trigger))
+        throw forbidden(
+          'only an admin saves a workflow that runs with all access or writes as a named user; nothing was saved',
+          body.runAs === 'system' ? 'runAs' : 'trigger',
+          'automationGrant',
+          'leave runAs as triggeringUser, or ask an admin',
+        );
+    }
     if (segment === 'permission-sets' && req.method !== 'DELETE') {
       const errors = grantsBeyond(access, body as unknown as PermissionSetDef, compiled());
       if (errors.length)

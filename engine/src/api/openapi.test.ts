@@ -233,6 +233,7 @@ describe('buildOpenApi on the core pack', () => {
       'bulk',
       'import',
       'workflow',
+      'approval',
     ]);
     const access = doc.paths['/api/v1/records/account/{id}/access'].get;
     expect(access.parameters[0]).toMatchObject({ name: 'user', in: 'query', schema: { format: 'uuid' } });

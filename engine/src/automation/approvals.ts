@@ -5,8 +5,11 @@ import type { CompiledMetadata } from '../metadata/compile.js';
 import type { ApprovalProcessDef, Approver, WorkflowAction, WorkflowDef } from '../metadata/types.js';
 import type { RecordsService } from '../records/records.service.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
+import { Access } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
+import type { Principal } from '../security/principal.js';
 import { newRun } from './dispatcher.js';
+import { MAX_DEPTH } from './runner.js';
 import { expressionData } from './match.js';
 import type { QueuedRun, RunStore } from './run-store.js';
 
@@ -33,6 +36,7 @@ interface ApprovalRow {
   submitted_by: string;
   status: Status;
   step: number;
+  depth: number;
   comment: string | null;
   submitted_at: Date;
   finished_at: Date | null;
@@ -61,6 +65,17 @@ export interface ApprovalsDeps {
   enqueue: (trx: Knex.Transaction, runs: QueuedRun[]) => Promise<void>;
 }
 
+const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
+const SYSTEM_PRINCIPAL: Principal = {
+  id: SYSTEM_USER,
+  email: 'system',
+  name: 'system',
+  isAdmin: true,
+  role: null,
+  permissionSets: [],
+  groups: [],
+  via: 'session',
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -114,10 +129,15 @@ export class Approvals {
   }
 
   /** Submits a record the caller may edit; the first active process whose entry condition holds, or the one named. */
-  async submit(caller: Caller, object: string, id: string, body: unknown): Promise<ApprovalView> {
+  async submit(caller: Caller, object: string, id: string, body: unknown, depth = 0): Promise<ApprovalView> {
+    if (depth >= MAX_DEPTH)
+      throw conflict(
+        `stopped: workflows triggered each other ${MAX_DEPTH} times in a row (a loop?); nothing was submitted`,
+        [{ field: 'depth', code: 'depth', message: `at most ${MAX_DEPTH - 1}` }],
+      );
     const records = this.deps.recordsIn(this.deps.knex);
     await records.requireRecord(object, id, caller, 'edit');
-    const record = await this.record(object, id, caller);
+    const record = await this.record(object, id);
     const named = text(body, 'process', 40);
     const comment = text(body, 'comment', 2000) ?? null;
     const candidates = (this.deps.compiled().snapshot.approvalProcesses ?? []).filter(
@@ -144,6 +164,7 @@ export class Approvals {
         submitted_by: caller.userId,
         status: 'pending',
         step: -1,
+        depth,
         comment,
         submitted_at: new Date(),
         finished_at: null,
@@ -181,7 +202,7 @@ export class Approvals {
       await this.tasks(trx)
         .where({ id: task.id })
         .update({ status: decision === 'approve' ? 'approved' : 'rejected', comment, decided_at: trx.fn.now() });
-      const record = await this.record(approval.object, approval.record_id, { ...caller, via: 'workflow' }, trx);
+      const record = await this.record(approval.object, approval.record_id, trx);
       const step = approval.definition.steps[approval.step]!;
       if (decision === 'reject') {
         await this.skipPending(trx, approval.id);
@@ -213,7 +234,7 @@ export class Approvals {
           { field: 'id', code: 'recordAccess', message: 'not your submission' },
         ]);
       await this.skipPending(trx, approval.id);
-      const record = await this.record(object, id, { ...caller, via: 'workflow' }, trx);
+      const record = await this.record(object, id, trx);
       await this.finish(trx, approval, 'recalled', caller, record, comment);
       return this.find(trx, approval.id);
     });
@@ -298,22 +319,36 @@ export class Approvals {
     return view(row, tasks);
   }
 
+  /**
+   * The caller's pending task and its approval, both locked for the decision. The approval is
+   * locked first, as every path that changes an approval does (recall, another approver's
+   * decision), so two of them never wait on each other's rows.
+   */
   private async myTask(trx: Knex.Transaction, caller: Caller, taskId: string) {
-    const task = UUID.test(taskId)
-      ? await this.tasks(trx)
-          .where({ id: taskId, approver_id: caller.userId, status: 'pending' })
-          .forUpdate()
-          .first<TaskRow>()
+    const mine = { id: taskId, approver_id: caller.userId, status: 'pending' };
+    const seen = UUID.test(taskId) ? await this.tasks(trx).where(mine).first<TaskRow>() : undefined;
+    const approval = seen
+      ? await this.approvals(trx).where({ id: seen.approval_id, status: 'pending' }).forUpdate().first<ApprovalRow>()
       : undefined;
-    if (!task) throw notFound(`you have no pending approval task ${taskId}`);
-    const approval = await this.approvals(trx).where({ id: task.approval_id }).forUpdate().first<ApprovalRow>();
-    if (approval?.status !== 'pending') throw notFound(`you have no pending approval task ${taskId}`);
+    const task = approval ? await this.tasks(trx).where(mine).forUpdate().first<TaskRow>() : undefined;
+    if (!task || !approval) throw notFound(`you have no pending approval task ${taskId}`);
     return { task, approval };
   }
 
   /** The record as the caller sees it (a decision reads it with the lock's exemption, as workflows do). */
-  private async record(object: string, id: string, caller: Caller, db: Knex | Knex.Transaction = this.deps.knex) {
-    return JSON.parse((await this.deps.recordsIn(db).get(object, id, caller)).json) as Record<string, unknown>;
+  /**
+   * The whole record, read with all access: conditions decide on every field whoever submits, and
+   * an approver decides on the task they were given even if the record is not theirs to read.
+   */
+  private async record(object: string, id: string, db: Knex | Knex.Transaction = this.deps.knex) {
+    const compiled = this.deps.compiled();
+    const system: Caller = {
+      userId: SYSTEM_USER,
+      locale: 'en',
+      access: new Access({ ...SYSTEM_PRINCIPAL }, compiled),
+      via: 'approval',
+    };
+    return JSON.parse((await this.deps.recordsIn(db).get(object, id, system)).json) as Record<string, unknown>;
   }
 
   /** Moves to the next step whose condition holds and asks its approvers; past the last, approved. */
@@ -385,7 +420,7 @@ export class Approvals {
       record,
       changed: [],
       userId: by?.userId ?? approval.submitted_by,
-      depth: 0,
+      depth: approval.depth,
     });
     await this.deps.store.insert(trx, [run]);
     await this.deps.enqueue(trx, [run]);

@@ -6,6 +6,7 @@ import type { CompiledMetadata } from '../metadata/compile.js';
 import { isManualTrigger, type InboundTrigger } from '../metadata/types.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
 import { Access } from '../security/access.js';
+import { redact } from '../security/field-guard.js';
 import type { Caller } from '../security/caller.js';
 import { newRun } from './dispatcher.js';
 import { conditionHolds, expressionData } from './match.js';
@@ -128,7 +129,7 @@ export class AutomationService {
     const endpoints = () => knex(`${schema}._automation_endpoints`);
     const { approvals } = this.deps;
     return {
-      submitApproval: (caller, object, id, body) => approvals.submit(caller, object, id, body),
+      submitApproval: (caller, object, id, body, depth) => approvals.submit(caller, object, id, body, depth),
       email: engine.email,
       webhookTimeoutMs: engine.webhookTimeoutMs,
       async emailOf(userId) {
@@ -210,10 +211,15 @@ export class AutomationService {
         'started_at',
         'duration_ms',
       );
+    // The record as the admin may read it: a metadata manager without grants on the object sees
+    // no values through its runs.
+    const object = this.deps.compiled().objects.get(run.object);
+    const visible = (r: Record<string, unknown> | null) =>
+      r && object && access.sees(run.object) ? redact(object, { ...r }, access) : null;
     return {
       ...summary(run),
-      record: run.record,
-      oldRecord: run.old_record,
+      record: visible(run.record) ?? {},
+      oldRecord: visible(run.old_record),
       definition: run.definition,
       steps: steps.map((s) => ({
         step: s.step,
@@ -345,7 +351,7 @@ export class AutomationService {
     const caller = await this.runner.callerOf(run);
     if (!caller) throw conflict('the user whose change triggered the run no longer exists');
     await this.deps.knex(`${this.deps.schema}._automation_endpoints`).where({ url: action.url }).delete();
-    const error = await this.runner.attempt(run, caller, step);
+    const error = await this.runner.attempt(run, caller, step, { replay: true });
     return { step, ok: error === undefined, ...(error === undefined ? {} : { error: describeError(error) }) };
   }
 

@@ -34,7 +34,8 @@ export interface StepRow {
   step: number;
   action: string;
   attempt: number;
-  status: 'succeeded' | 'failed';
+  /** replayed: an admin's successful replay of a webhook (the action had counted once already). */
+  status: 'succeeded' | 'failed' | 'replayed';
   input: unknown;
   output: unknown;
   error: string | null;
@@ -111,17 +112,16 @@ export class RunStore {
     });
   }
 
-  async mark(db: Knex | Knex.Transaction, id: string, status: RunStatus, error: string | null = null): Promise<void> {
+  /** A run's new status (running is claim()'s); a finished run gets its finishing time. */
+  async mark(
+    db: Knex | Knex.Transaction,
+    id: string,
+    status: Exclude<RunStatus, 'running'>,
+    error: string | null = null,
+  ): Promise<void> {
     const finished = status === 'succeeded' || status === 'failed';
     await this.runs(db)
       .where({ id })
-      .update({
-        status,
-        error,
-        ...(status === 'running'
-          ? { started_at: db.raw('coalesce(started_at, now())'), attempts: db.raw('attempts + 1') }
-          : {}),
-        ...(finished ? { finished_at: db.fn.now() } : { finished_at: null }),
-      });
+      .update({ status, error, finished_at: finished ? db.fn.now() : null });
   }
 }

@@ -95,7 +95,7 @@ export class Runner {
     run: RunRow,
     caller: Caller,
     step: number,
-    known: { tried?: number; last?: boolean } = {},
+    known: { tried?: number; last?: boolean; replay?: boolean } = {},
   ): Promise<unknown> {
     const { knex, store } = this.deps;
     const action = run.definition.actions[step]!;
@@ -105,10 +105,11 @@ export class Runner {
     const data = expressionData({ record: run.record, ...(run.old_record ? { old: run.old_record } : {}) });
     const started = new Date();
     const row = (status: 'succeeded' | 'failed', output: unknown, error: string | null) => ({
+      // A replay's success is its own kind: the action's one 'succeeded' row may exist already.
+      ...(known.replay && status === 'succeeded' ? { status: 'replayed' as const } : { status }),
       step,
       action: action.type,
       attempt: facts.attempt,
-      status,
       input: action,
       output,
       error,
@@ -180,6 +181,8 @@ export class Runner {
     const principal = await this.deps.principalOf(run.user_id);
     if (!principal) return undefined;
     const acting = run.definition.runAs === 'system' ? { ...principal, isAdmin: true } : principal;
-    return { userId: run.user_id, locale: 'en', access: new Access(acting, this.deps.compiled()), via: 'workflow' };
+    // An approval's own actions may change the record its approval locks; other runs may not.
+    const via = run.event === 'approval' ? 'approval' : 'workflow';
+    return { userId: run.user_id, locale: 'en', access: new Access(acting, this.deps.compiled()), via };
   }
 }

@@ -83,7 +83,8 @@ export class Scheduler {
   private async scheduled(workflow: Timed, trigger: ScheduleTrigger, since: Date, now: Date): Promise<number> {
     const at = CronExpressionParser.parse(trigger.schedule, {
       currentDate: now,
-      ...(trigger.timezone ? { tz: trigger.timezone } : {}),
+      // UTC unless the workflow names a zone: never the engine host's own.
+      tz: trigger.timezone ?? 'UTC',
     })
       .prev()
       .toDate();

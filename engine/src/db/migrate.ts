@@ -492,6 +492,13 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '014_approval_depth',
+    async up(trx, s) {
+      // How many workflow runs in a row led to the submission: the loop guard goes through approvals too.
+      await trx.raw('alter table ??._approvals add column depth integer not null default 0', [s]);
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -5,7 +5,8 @@ import type { Caller } from '../security/caller.js';
 
 /**
  * A record whose approval is pending is locked for edits and deletes (as in Salesforce): only
- * admins and the approval's own actions (which run as workflow runs) change it. Asked only of
+ * admins and the approval's own actions (runs of event 'approval', via 'approval') change it; other
+ * workflows are held like their users. Asked only of
  * objects an active approval process covers, and only about records the caller can see, so the
  * answer never tells them about one they cannot.
  */
@@ -17,7 +18,7 @@ export async function lockedByApproval(
   ids: readonly string[],
   caller: Caller,
 ): Promise<Set<string>> {
-  if (!object.approvals || caller.access.isAdmin || caller.via === 'workflow' || !ids.length) return new Set();
+  if (!object.approvals || caller.access.isAdmin || caller.via === 'approval' || !ids.length) return new Set();
   const rows = await db(`${schema}._approvals`)
     .where({ object: object.def.apiName, status: 'pending' })
     .whereIn('record_id', [...ids])

@@ -3,7 +3,7 @@ import type { SessionCheck } from '../query/session-check.js';
 import type { Access } from './access.js';
 
 /** Which path a change came through, as field history records it. */
-export type Via = 'api' | 'ui' | 'bulk' | 'import' | 'workflow';
+export type Via = 'api' | 'ui' | 'bulk' | 'import' | 'workflow' | 'approval';
 
 /** Who a read or write is made for: their access, the language their messages come back in, and the path. */
 export interface Caller {

@@ -76,7 +76,7 @@ export interface RunStep {
   step: number;
   action: string;
   attempt: number;
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'replayed';
   input: unknown;
   output: unknown;
   error: string | null;

@@ -305,7 +305,7 @@ function Attempt({ step }: { step: RunStep }) {
     <div data-testid="run-attempt" data-status={step.status}>
       <Space wrap style={{ marginBottom: 8 }}>
         <Typography.Text strong>{t('automation.attempt', { n: step.attempt })}</Typography.Text>
-        <RunStatusTag status={step.status} />
+        <RunStatusTag status={step.status === 'replayed' ? 'succeeded' : step.status} />
         <Typography.Text type="secondary">
           {runTime(step.startedAt)} · {formatDuration(step.durationMs, i18n.language)}
         </Typography.Text>

@@ -88,7 +88,10 @@ export const automationSchemas: Record<string, JsonSchema> = {
       step: { type: 'integer', description: "The action's place in the workflow, from 0." },
       action: { type: 'string', description: 'Its type: updateRecord, createRecord, webhook, email, wait.' },
       attempt: { type: 'integer', description: '1 for the first try of this action, then 2, 3 …' },
-      status: { enum: ['succeeded', 'failed'] },
+      status: {
+        enum: ['succeeded', 'failed', 'replayed'],
+        description: 'replayed: an admin sent a webhook again and the receiver took it.',
+      },
       input: { description: 'The action as the workflow defines it.' },
       output: { description: 'What it did: values written, the record created, the HTTP status and duration.' },
       error: { type: ['string', 'null'] },

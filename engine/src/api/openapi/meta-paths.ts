@@ -92,7 +92,7 @@ export const KIND_DOCS: Record<'object' | ItemKind, KindDoc> = {
     one: 'workflow',
     many: 'workflows',
     permission: 'manageMetadata',
-    refusals: [],
+    refusals: ['automationGrant'],
     byObject: true,
   },
   approvalProcess: {

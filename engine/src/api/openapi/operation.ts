@@ -142,6 +142,7 @@ export const FORBIDDEN_CODES = [
   'grantBeyondOwn',
   'ownGrants',
   'adminOnly',
+  'automationGrant',
   'adminTarget',
   'roleHierarchy',
   'platformAdmin',

@@ -334,7 +334,7 @@ export const sharingSchemas: Record<string, JsonSchema> = {
       userId: { type: ['string', 'null'], format: 'uuid', description: 'Who made the change.' },
       userName: { type: ['string', 'null'] },
       via: {
-        enum: ['api', 'ui', 'bulk', 'import', 'workflow'],
+        enum: ['api', 'ui', 'bulk', 'import', 'workflow', 'approval'],
         description:
           'The path of the change: a bearer-token request, the UI (cookie session), a bulk request or a CSV import.',
       },

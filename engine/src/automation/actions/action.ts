@@ -38,6 +38,8 @@ export interface ActionServices {
     object: string,
     id: string,
     body: { process?: string; comment?: string },
+    /** The chain depth of the submission: the run's + 1. */
+    depth: number,
   ): Promise<{ id: string; process: string; status: string }>;
 }
 

@@ -2,6 +2,7 @@ import type { Recipient } from '../../metadata/types.js';
 import { mergeTemplate } from '../../rules/merge-template.js';
 import { EmailRefused } from '../email/transport.js';
 import { ActionFailed, RetryLater, type ActionContext, type ActionDef } from './action.js';
+import { visibleData } from './values.js';
 
 /**
  * Sends an e-mail with the record's values merged into its subject and body. The Message-ID is
@@ -31,15 +32,16 @@ export const email: ActionDef<{ type: 'email'; to: Recipient[]; subject: string;
   async run(action, ctx) {
     const to = await addresses(action.to, ctx);
     if (!to.length) return { skipped: 'no recipient has an e-mail address' };
+    const data = visibleData(ctx);
     // A line break in a merged value would be a header injection; a subject is one line.
-    const subject = mergeTemplate(action.subject, ctx.data, 'text').replace(/[\r\n]+/g, ' ');
+    const subject = mergeTemplate(action.subject, data, 'text').replace(/[\r\n]+/g, ' ');
     const messageId = `<${ctx.run.id}.${ctx.run.step}@tessera.invalid>`;
     try {
       await ctx.services.email.send({
         to,
         subject,
-        text: mergeTemplate(action.body, ctx.data, 'text'),
-        ...(action.html === undefined ? {} : { html: mergeTemplate(action.html, ctx.data, 'html') }),
+        text: mergeTemplate(action.body, data, 'text'),
+        ...(action.html === undefined ? {} : { html: mergeTemplate(action.html, data, 'html') }),
         messageId,
       });
     } catch (e) {

@@ -2,6 +2,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { Audience } from '../../metadata/types.js';
 import { mergeTemplate } from '../../rules/merge-template.js';
 import type { ActionContext, ActionDef } from './action.js';
+import { visibleData } from './values.js';
 
 /**
  * Puts a notification in the bell of each user the audience names (once each, active users
@@ -37,8 +38,9 @@ export const notify: ActionDef<{ type: 'notify'; to: Audience[]; title: string; 
   async run(action, ctx) {
     const users = await recipients(action.to, ctx);
     if (!users.length) return { skipped: 'nobody to notify' };
-    const title = mergeTemplate(action.title, ctx.data, 'text');
-    const body = action.body === undefined ? null : mergeTemplate(action.body, ctx.data, 'text');
+    const data = visibleData(ctx);
+    const title = mergeTemplate(action.title, data, 'text');
+    const body = action.body === undefined ? null : mergeTemplate(action.body, data, 'text');
     await ctx.db(`${ctx.schema}._notifications`).insert(
       users.map((user_id) => ({
         id: uuidv7(),

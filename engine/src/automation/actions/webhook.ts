@@ -20,7 +20,8 @@ export interface WebhookMessage {
 
 export function webhookMessage(run: RunFacts, caller: Caller, compiled: CompiledMetadata): WebhookMessage {
   const object = compiled.objects.get(run.object);
-  const visible = (r: Record<string, unknown>) => (object ? redact(object, r, caller.access) : {});
+  // A copy: the run's record stays whole for the actions after this one.
+  const visible = (r: Record<string, unknown>) => (object ? redact(object, { ...r }, caller.access) : {});
   const body = JSON.stringify({
     type: `${run.object}.${run.event}`,
     timestamp: run.createdAt,
