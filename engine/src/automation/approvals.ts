@@ -2,12 +2,13 @@ import type { Knex } from 'knex';
 import { conflict, invalid, notFound } from '../errors.js';
 import { uuidv7 } from '../lib/ids.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import type { ApprovalProcessDef, Approver, WorkflowAction, WorkflowDef } from '../metadata/types.js';
+import type { Approver, WorkflowAction, WorkflowDef } from '../metadata/types.js';
 import type { RecordsService } from '../records/records.service.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
-import { Access } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
-import type { Principal } from '../security/principal.js';
+import { systemCaller } from '../security/system-caller.js';
+import { view, type ApprovalRow, type ApprovalStatus, type ApprovalView, type TaskRow } from './approval-view.js';
+import { usersOf } from './audience.js';
 import { newRun } from './dispatcher.js';
 import { MAX_DEPTH } from './runner.js';
 import { expressionData } from './match.js';
@@ -23,37 +24,6 @@ import type { QueuedRun, RunStore } from './run-store.js';
  * started in the transaction of that act.
  */
 
-type Status = 'pending' | 'approved' | 'rejected' | 'recalled';
-type Event = 'onSubmit' | 'onApprove' | 'onReject' | 'onRecall';
-
-interface ApprovalRow {
-  id: string;
-  process_id: string;
-  process: string;
-  definition: ApprovalProcessDef;
-  object: string;
-  record_id: string;
-  submitted_by: string;
-  status: Status;
-  step: number;
-  depth: number;
-  comment: string | null;
-  submitted_at: Date;
-  finished_at: Date | null;
-}
-
-interface TaskRow {
-  id: string;
-  approval_id: string;
-  step: number;
-  approver_id: string;
-  status: 'pending' | 'approved' | 'rejected' | 'skipped' | 'reassigned';
-  comment: string | null;
-  delegated_from: string | null;
-  created_at: Date;
-  decided_at: Date | null;
-}
-
 export interface ApprovalsDeps {
   knex: Knex;
   schema: string;
@@ -65,47 +35,9 @@ export interface ApprovalsDeps {
   enqueue: (trx: Knex.Transaction, runs: QueuedRun[]) => Promise<void>;
 }
 
-const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
-const SYSTEM_PRINCIPAL: Principal = {
-  id: SYSTEM_USER,
-  email: 'system',
-  name: 'system',
-  isAdmin: true,
-  role: null,
-  permissionSets: [],
-  groups: [],
-  via: 'session',
-};
+type Event = 'onSubmit' | 'onApprove' | 'onReject' | 'onRecall';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
-const view = (a: ApprovalRow, tasks: TaskRow[]) => ({
-  id: a.id,
-  process: a.process,
-  label: a.definition.label,
-  object: a.object,
-  recordId: a.record_id,
-  submittedBy: a.submitted_by,
-  status: a.status,
-  step: a.step,
-  stepName: a.definition.steps[a.step]?.name ?? null,
-  comment: a.comment,
-  submittedAt: iso(a.submitted_at),
-  finishedAt: iso(a.finished_at),
-  tasks: tasks.map((t) => ({
-    id: t.id,
-    step: t.step,
-    stepName: a.definition.steps[t.step]?.name ?? null,
-    approverId: t.approver_id,
-    status: t.status,
-    comment: t.comment,
-    delegatedFrom: t.delegated_from,
-    createdAt: iso(t.created_at),
-    decidedAt: iso(t.decided_at),
-  })),
-});
-
-export type ApprovalView = ReturnType<typeof view>;
 
 function text(body: unknown, name: string, max: number): string | undefined {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -341,13 +273,7 @@ export class Approvals {
    * an approver decides on the task they were given even if the record is not theirs to read.
    */
   private async record(object: string, id: string, db: Knex | Knex.Transaction = this.deps.knex) {
-    const compiled = this.deps.compiled();
-    const system: Caller = {
-      userId: SYSTEM_USER,
-      locale: 'en',
-      access: new Access({ ...SYSTEM_PRINCIPAL }, compiled),
-      via: 'approval',
-    };
+    const system = systemCaller(this.deps.compiled(), 'approval');
     return JSON.parse((await this.deps.recordsIn(db).get(object, id, system)).json) as Record<string, unknown>;
   }
 
@@ -382,7 +308,7 @@ export class Approvals {
   private async finish(
     trx: Knex.Transaction,
     approval: ApprovalRow,
-    status: Exclude<Status, 'pending'>,
+    status: Exclude<ApprovalStatus, 'pending'>,
     by: Caller | undefined,
     record: Record<string, unknown>,
     comment?: string | null,
@@ -432,25 +358,14 @@ export class Approvals {
       .update({ status: 'skipped', decided_at: trx.fn.now() });
   }
 
-  private async approvers(trx: Knex.Transaction, a: Approver, approval: ApprovalRow, record: Record<string, unknown>) {
-    const users = () => trx(`${this.deps.schema}._users`).where({ active: true }).select<{ id: string }[]>('id');
-    let rows: { id: string }[] = [];
-    if ('user' in a) rows = await users().where({ id: a.user });
-    else if ('role' in a) rows = await users().where({ role: a.role });
-    else if ('group' in a)
-      rows = await users().whereIn(
-        'id',
-        trx(`${this.deps.schema}._group_members`).where({ group_name: a.group }).select('user_id'),
-      );
-    else if ('owner' in a && typeof record.owner_id === 'string') rows = await users().where({ id: record.owner_id });
-    else if ('submitterManager' in a) {
-      const submitter = await trx(`${this.deps.schema}._users`)
-        .where({ id: approval.submitted_by })
-        .first<{ role: string | null }>('role');
-      const parent = this.deps.compiled().snapshot.roles?.find((r) => r.apiName === submitter?.role)?.parent;
-      if (parent) rows = await users().where({ role: parent });
-    }
-    return [...new Set(rows.map((r) => r.id))];
+  private approvers(trx: Knex.Transaction, a: Approver, approval: ApprovalRow, record: Record<string, unknown>) {
+    return usersOf([a], {
+      db: trx,
+      schema: this.deps.schema,
+      compiled: this.deps.compiled(),
+      submitter: approval.submitted_by,
+      ...(typeof record.owner_id === 'string' ? { owner: record.owner_id } : {}),
+    });
   }
 
   /** Notifications about an approval: a request to its approvers, or how it ended to its submitter. */

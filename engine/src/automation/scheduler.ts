@@ -4,8 +4,7 @@ import { signedDurationMs } from '../lib/duration.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import type { RelativeTrigger, ScheduleTrigger, WorkflowDef } from '../metadata/types.js';
 import type { RecordsService } from '../records/records.service.js';
-import { Access } from '../security/access.js';
-import type { Caller } from '../security/caller.js';
+import { systemCaller } from '../security/system-caller.js';
 import { activeWorkflows } from './capture.js';
 import { newRun } from './dispatcher.js';
 import { conditionHolds } from './match.js';
@@ -38,8 +37,6 @@ export interface SchedulerDeps {
 }
 
 type Timed = WorkflowDef & { trigger: ScheduleTrigger | RelativeTrigger };
-
-const SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
 
 export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {}
@@ -167,24 +164,7 @@ export class Scheduler {
   /** The records a filter matches, read with all access, up to MAX_RECORDS. */
   private async matching(workflow: WorkflowDef, filter: unknown): Promise<Record<string, unknown>[]> {
     const compiled = this.deps.compiled();
-    const caller: Caller = {
-      userId: SYSTEM_USER,
-      locale: 'en',
-      access: new Access(
-        {
-          id: SYSTEM_USER,
-          email: 'system',
-          name: 'system',
-          isAdmin: true,
-          role: null,
-          permissionSets: [],
-          groups: [],
-          via: 'session',
-        },
-        compiled,
-      ),
-      via: 'workflow',
-    };
+    const caller = systemCaller(compiled, 'workflow');
     const records = this.deps.recordsIn(this.deps.knex);
     const out: Record<string, unknown>[] = [];
     let cursor: string | null = null;
