@@ -29,13 +29,15 @@ export function runtimeView(compiled: CompiledMetadata): RuntimeView {
   const { snapshot } = compiled;
   const view: RuntimeView = Object.freeze({
     release: compiled.release,
-    objects: [...compiled.objects.values()].map(({ def, fields }) => ({
+    objects: [...compiled.objects.values()].map(({ def, fields, approvals }) => ({
       id: def.id,
       apiName: def.apiName,
       label: def.label,
       pluralLabel: def.pluralLabel,
       nameField: def.nameField,
       ...(def.icon ? { icon: def.icon } : {}),
+      // An active approval process covers its records: the record page offers submitting them.
+      approvals,
       fields: [...fields.values()].map((f) => {
         const shown: Record<string, unknown> = { ...f.def };
         for (const key of SERVER_ONLY) delete shown[key];

@@ -51,6 +51,8 @@ export interface ObjectMeta {
   pluralLabel: Label;
   nameField: string;
   icon?: string;
+  /** An active approval process covers its records. */
+  approvals?: boolean;
   fields: FieldMeta[];
 }
 

@@ -81,7 +81,7 @@ export default function RecordPage() {
   };
   const showActivity = !!meta.object('activity') && object !== 'activity';
   // Beside the activity when there is a side column, else above the tabs.
-  const approvalPanel = user && (
+  const approvalPanel = user && obj.approvals && (
     <ApprovalPanel object={object} recordId={id} user={user} canEdit={meta.can(object, 'edit')} />
   );
 

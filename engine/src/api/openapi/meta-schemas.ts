@@ -175,6 +175,10 @@ export const releaseSchemas: Record<string, JsonSchema> = {
             pluralLabel: ref('Label'),
             nameField: { type: 'string' },
             icon: { type: 'string' },
+            approvals: {
+              type: 'boolean',
+              description: 'An active approval process covers its records (POST …/{id}/approval submits one).',
+            },
             fields: {
               type: 'array',
               items: {
