@@ -309,3 +309,28 @@ describe('what a metadata manager who is not an admin may do', () => {
     await unpublish('plain');
   });
 });
+
+describe('the outbox', () => {
+  it('keeps no changes of objects no active workflow listens to any more', async () => {
+    await publishWorkflow({
+      apiName: 'listening',
+      label: 'Listening',
+      object: 'opportunity',
+      trigger: { on: 'create' },
+      actions: [{ type: 'updateRecord', values: { next_step: 'heard' } }],
+    });
+    // A change captured but not yet dispatched when the workflow goes away (the worker stopped,
+    // so nothing drains it meanwhile; this is the file's last test).
+    await t.engine.automation.stop();
+    const [{ id: objectId }] = await t.sql(
+      `select id from ${t.schema}._meta_draft where kind = 'object' and api_name = 'opportunity'`,
+    );
+    await t.sql(
+      `insert into ${t.schema}._automation_outbox (object_id, record_id, event, new_row) values (?, gen_random_uuid(), 'created', '{}')`,
+      [objectId],
+    );
+    await unpublish('listening');
+    const [{ n }] = await t.sql(`select count(*)::int as n from ${t.schema}._automation_outbox`);
+    expect(n).toBe(0);
+  });
+});

@@ -5,6 +5,7 @@ import type { CompiledMetadata } from '../metadata/compile.js';
 import type { Approver, WorkflowAction, WorkflowDef } from '../metadata/types.js';
 import type { RecordsService } from '../records/records.service.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
+import { forbidden } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
 import { systemCaller } from '../security/system-caller.js';
 import { view, type ApprovalRow, type ApprovalStatus, type ApprovalView, type TaskRow } from './approval-view.js';
@@ -162,9 +163,12 @@ export class Approvals {
         .first<ApprovalRow | undefined>();
       if (!approval) throw notFound(`this ${object} has no pending approval`);
       if (approval.submitted_by !== caller.userId && !caller.access.isAdmin)
-        throw conflict('only the person who submitted it, or an admin, recalls an approval', [
-          { field: 'id', code: 'recordAccess', message: 'not your submission' },
-        ]);
+        throw forbidden(
+          'only the person who submitted it, or an admin, recalls an approval; nothing was changed',
+          'id',
+          'recordAccess',
+          'not your submission',
+        );
       await this.skipPending(trx, approval.id);
       const record = await this.record(object, id, trx);
       await this.finish(trx, approval, 'recalled', caller, record, comment);

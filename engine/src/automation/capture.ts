@@ -51,6 +51,11 @@ export async function syncCapture(trx: Knex.Transaction, schema: string, next: C
   for (const r of rows) {
     if (!wanted.has(r.table)) await trx.raw('drop trigger ?? on ??.??', [r.trigger, schema, r.table]);
   }
+  // Changes captured for objects no active workflow listens to any more would fire nothing; and
+  // left in the outbox, a workflow activated later would fire for them. They go with the triggers.
+  await trx(`${schema}._automation_outbox`)
+    .whereNotIn('object_id', [...wanted.values()])
+    .delete();
   for (const [table, objectId] of wanted) {
     if (!SAFE_ID.test(objectId)) throw new Error(`object id ${objectId} cannot name a capture trigger`);
     for (const t of TRIGGERS) {

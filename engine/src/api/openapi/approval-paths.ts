@@ -132,12 +132,10 @@ function recordPaths(object: string, stem: string): Paths {
         requestBody: { content: json({ type: 'object', properties: { comment } }) },
         responses: {
           200: approval,
-          ...problemResponses(
-            'Unauthorized',
-            forbidden(),
-            ['NotFound', 'No such record, or no pending approval.'],
-            ['Conflict', 'The caller did not submit it.'],
-          ),
+          ...problemResponses('Unauthorized', forbidden(['recordAccess']), [
+            'NotFound',
+            'No such record, or no pending approval.',
+          ]),
         },
       },
     },
