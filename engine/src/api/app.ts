@@ -1,4 +1,5 @@
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { UUID } from '../lib/ids.js';
 import { loginFailed, notFound, sessionExpired } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import { DEFAULT_TENANT, TenantRegistry } from '../tenants/registry.js';
@@ -104,7 +105,6 @@ export function buildApp(host: AppHost): Express {
   return app;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isLogin = (req: Request) => req.method === 'POST' && req.path === '/v1/auth/login';
 
 function tenantOf(req: Request): string {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound } from '../errors.js';
-import { uuidv7 } from '../lib/ids.js';
+import { UUID, uuidv7 } from '../lib/ids.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import type { Approver, WorkflowAction, WorkflowDef } from '../metadata/types.js';
 import type { RecordsService } from '../records/records.service.js';
@@ -37,8 +37,6 @@ export interface ApprovalsDeps {
 }
 
 type Event = 'onSubmit' | 'onApprove' | 'onReject' | 'onRecall';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function text(body: unknown, name: string, max: number): string | undefined {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -290,7 +288,7 @@ export class Approvals {
       const approvers = await this.approvers(trx, step.approver, approval, record);
       if (!approvers.length)
         throw invalid(`step "${step.name}" has no active approver for this record`, [
-          { field: `steps/${next}/approver`, code: 'reference', message: 'nobody to ask' },
+          { field: `/steps/${next}/approver`, code: 'reference', message: 'nobody to ask' },
         ]);
       approval.step = next;
       await this.approvals(trx).where({ id: approval.id }).update({ step: next });

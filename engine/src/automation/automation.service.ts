@@ -1,15 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
+import { UUID } from '../lib/ids.js';
 import type { Knex } from 'knex';
 import { badRequest, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import { isManualTrigger, type InboundTrigger } from '../metadata/types.js';
-import { evaluate, truthy } from '../rules/json-logic.js';
 import { Access } from '../security/access.js';
 import { redact } from '../security/field-guard.js';
 import type { Caller } from '../security/caller.js';
 import { newRun } from './dispatcher.js';
-import { conditionHolds, expressionData } from './match.js';
+import { conditionHolds } from './match.js';
 import { activeWorkflows } from './capture.js';
 import { Dispatcher } from './dispatcher.js';
 import type { ActionServices } from './actions/action.js';
@@ -17,7 +17,15 @@ import type { Approvals } from './approvals.js';
 import type { EmailTransport } from './email/transport.js';
 import { describeError, MAX_DEPTH, Runner, type RunnerDeps } from './runner.js';
 import { Scheduler } from './scheduler.js';
-import { RunStore, type NewRun, type QueuedRun, type RunRow, type RunStatus, type StepRow } from './run-store.js';
+import {
+  RUN_STATUSES,
+  RunStore,
+  type NewRun,
+  type QueuedRun,
+  type RunRow,
+  type RunStatus,
+  type StepRow,
+} from './run-store.js';
 
 /**
  * One tenant's automation: dispatching its captured changes into runs, running them, and the
@@ -43,7 +51,6 @@ export interface AutomationDeps extends Omit<RunnerDeps, 'store' | 'services' | 
   engine: EngineAutomation;
 }
 
-const STATUSES: readonly RunStatus[] = ['queued', 'running', 'waiting', 'retrying', 'succeeded', 'failed'];
 /** Compares secrets in time independent of where they differ. */
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -53,7 +60,6 @@ function sameSecret(a: string, b: string): boolean {
 
 /** Records one manual start may name (a list page's selection). */
 const MAX_MANUAL = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RunSummary {
   id: string;
@@ -177,7 +183,12 @@ export class AutomationService {
     const q = this.store.runs(this.deps.knex).orderBy('id', 'desc');
     const workflow = param(query, 'workflow', /^[a-z][a-z0-9_]{0,39}$/, 'a workflow API name');
     if (workflow) q.where({ workflow });
-    const status = param(query, 'status', new RegExp(`^(${STATUSES.join('|')})$`), `one of ${STATUSES.join(', ')}`);
+    const status = param(
+      query,
+      'status',
+      new RegExp(`^(${RUN_STATUSES.join('|')})$`),
+      `one of ${RUN_STATUSES.join(', ')}`,
+    );
     if (status) q.where({ status });
     const record = param(query, 'record', UUID, 'a record id');
     if (record) q.where({ record_id: record });
@@ -260,7 +271,7 @@ export class AutomationService {
       // The record as the caller sees it: what their run's conditions and values work with.
       const record = JSON.parse((await records.get(workflow.object, id, caller)).json) as Record<string, unknown>;
       const event = { event: 'manual', recordId: id, record, changed: [] as string[], userId: caller.userId, depth: 0 };
-      if (workflow.condition !== undefined && !truthy(evaluate(workflow.condition, expressionData(event)))) {
+      if (!conditionHolds(workflow, event)) {
         skipped.push({ recordId: id, reason: 'the condition does not hold' });
         continue;
       }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UUID } from '../lib/ids.js';
 import { badRequest, notFound } from '../errors.js';
 
 /** A user's notifications (the bell): their own only, newest first, and marking them read. */
@@ -24,8 +25,6 @@ interface Row {
   created_at: Date;
   read_at: Date | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toNotification = (r: Row): Notification => ({
   id: r.id,

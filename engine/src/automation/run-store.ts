@@ -6,7 +6,8 @@ import type { WorkflowDef } from '../metadata/types.js';
  * `GET /api/v1/automation/runs` show, and what a runner resumes from.
  */
 
-export type RunStatus = 'queued' | 'running' | 'waiting' | 'retrying' | 'succeeded' | 'failed';
+export const RUN_STATUSES = ['queued', 'running', 'waiting', 'retrying', 'succeeded', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunRow {
   id: string;

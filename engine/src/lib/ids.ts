@@ -42,3 +42,6 @@ export function newWebhookSecret(): string {
 export function newUrlSecret(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
+
+/** A UUID in its text form (any version), as record, run and task ids are. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,4 +1,5 @@
 import { badRequest, type ErrorCode } from '../errors.js';
+import { UUID } from '../lib/ids.js';
 import { isDateLiteral } from './date-literals.js';
 import type { FilterOperator } from '../fields/field-type.js';
 import { FILTER_OPERATORS } from '../fields/field-type.js';
@@ -61,7 +62,6 @@ const SYSTEM_OPERATORS: Record<SystemField['kind'], readonly FilterOperator[]> =
   datetime: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'between', 'isNull'],
   integer: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'between'],
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const MAX_DEPTH = 12;
 const MAX_CONDITIONS = 200;

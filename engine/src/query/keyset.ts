@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UUID } from '../lib/ids.js';
 import { badRequest } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import { isSystem, lookupField, type ResolvePath, type SystemField } from './filter-parser.js';
@@ -13,8 +14,6 @@ import { isSystem, lookupField, type ResolvePath, type SystemField } from './fil
  * never as the API value: timestamptz keeps microseconds that a JS Date drops, and a cursor
  * value one microsecond short of the row's would hand that row out again on the next page.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SortKey {
   column: string;

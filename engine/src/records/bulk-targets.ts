@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UUID } from '../lib/ids.js';
 import type { FieldError } from '../errors.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { recordAccessSql } from '../security/record-access.js';
@@ -14,7 +15,6 @@ import type { Caller } from '../security/caller.js';
  */
 
 type Row = Record<string, unknown>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Row index → the id it names; a row without a usable id, or repeating an earlier row's, gets an error on `id` instead.

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UUID } from '../lib/ids.js';
 import { badRequest, invalid, type FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { chunks, isPlainObject, MAX_BULK, uniqueClashes, type BulkResult, type BulkRowResult } from './bulk.js';
@@ -22,7 +23,6 @@ import { refuseUneditableRows } from '../security/field-guard.js';
  */
 
 type Row = Record<string, unknown>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Keys of a row that are not field values. */
 const CONTROL = new Set(['id', 'version', 'owner_id']);
 

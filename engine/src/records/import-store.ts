@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UUID } from '../lib/ids.js';
 import { notFound, type FieldError } from '../errors.js';
 import { csvLine, numberCell, textCell } from './csv.js';
 import type { CsvRow } from './import-file.js';
@@ -45,7 +46,6 @@ export interface BadRow extends CsvRow {
 
 type Row = Record<string, unknown>;
 const REPORT_BATCH = 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ImportStore {
   constructor(

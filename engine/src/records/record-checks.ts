@@ -1,4 +1,5 @@
 import { badRequest, invalid, Problem } from '../errors.js';
+import { UUID } from '../lib/ids.js';
 import type { CompiledObject } from '../metadata/compile.js';
 import { forbidden } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
@@ -10,7 +11,6 @@ import { validateBody } from './record-validator.js';
 type Row = Record<string, unknown>;
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * owner_id is the one system field a body may carry: setting it on create needs modifyAll,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, Problem } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import { uuidv7 } from '../lib/ids.js';
+import { UUID, uuidv7 } from '../lib/ids.js';
 import { nativeFor, runNative } from '../db/prepared.js';
 import { isRelation } from '../fields/index.js';
 import { PathResolver } from '../query/paths.js';
@@ -54,8 +54,6 @@ export interface CreatedRecord {
 }
 
 type Row = Record<string, unknown>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RecordsService {
   private readonly lists: ListPages;

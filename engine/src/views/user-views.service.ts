@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, notFound, type FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
-import { uuidv7 } from '../lib/ids.js';
+import { UUID, uuidv7 } from '../lib/ids.js';
 import type { Access } from '../security/access.js';
 import { applyRenames, currentNames, filterPaths, refsOf, sortPaths, type FieldRefs } from './field-refs.js';
 import { assertSavable, viewAsNow, type ViewContext } from './view-check.js';
@@ -42,7 +42,6 @@ interface Row {
   updated_at: Date | string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = ['id', 'label', 'definition', 'created_at', 'updated_at'];
 
 export class UserViewsService {
