@@ -100,6 +100,60 @@ describe('time-based triggers (the clock controlled)', () => {
     await unpublish('before_close');
   });
 
+  it('a relative trigger fires for a date set late (already due when saved), once, and never before it was seen', async () => {
+    const now = Date.now();
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    await publishWorkflow({
+      apiName: 'late_date',
+      label: 'Late date',
+      object: 'opportunity',
+      trigger: { relativeTo: 'close_date', offset: '-P3D' },
+      actions: [{ type: 'updateRecord', values: { next_step: 'Closing soon' } }],
+    });
+    await at(new Date(now - 2 * 86_400_000).toISOString()); // first seen two days ago
+    await at(new Date(now - 60_000).toISOString()); // the last pass, a minute ago
+    // Saved now, due yesterday at midnight (after the workflow was first seen): fires at the next pass.
+    const late = await newOpportunity({ name: 'Set late', close_date: day(now + 2 * 86_400_000) });
+    // Due four days ago, before the workflow was first seen: never.
+    await newOpportunity({ name: 'Long past', close_date: day(now - 86_400_000) });
+    await at(new Date(now).toISOString());
+    await at(new Date(now + 1000).toISOString());
+    expect((await settled('late_date', 1)).map((r) => r.recordId)).toEqual([late]);
+    await unpublish('late_date');
+  });
+
+  it('a relative trigger looks at every record that came due, page after page, however many', async () => {
+    // More than one firing used to take (10,000), in pages of 500.
+    const total = 10_050;
+    const records = Array.from({ length: total }, (_, i) => ({
+      name: `Paged ${i}`,
+      stage: 'proposal',
+      close_date: '2028-03-10',
+    }));
+    for (const part of [records.slice(0, 10_000), records.slice(10_000)]) {
+      const bulk = await t.api('POST', '/api/v1/records/opportunity/bulk', { records: part });
+      expect(bulk.status, JSON.stringify(bulk.body).slice(0, 300)).toBe(200);
+    }
+    const workflow = await publishWorkflow({
+      apiName: 'paged',
+      label: 'Paged',
+      object: 'opportunity',
+      trigger: { relativeTo: 'close_date', offset: 'P1D', filter: { name: { startsWith: 'Paged' } } },
+      // Every firing is claimed; the condition then starts no run (10,050 runs would only slow the test).
+      condition: { '==': [{ var: 'stage' }, 'closed_won'] },
+      actions: [{ type: 'updateRecord', values: { next_step: 'x' } }],
+    });
+    await at('2028-03-01T00:00:00Z');
+    await at('2028-03-11T00:00:00Z');
+    const fired = await t.sql(
+      'select count(*)::int as n from ??._automation_fired where workflow_id = ? and key like ?',
+      [t.schema, workflow.id, '%@%'],
+    );
+    expect(fired[0].n).toBe(total);
+    expect(await runsOf('paged')).toEqual([]);
+    await unpublish('paged');
+  });
+
   it('a schedule fires at its cron times in its time zone, for the records its filter matches; missed times once', async () => {
     await publishWorkflow({
       apiName: 'daily_nudge',

@@ -7,24 +7,26 @@ import type { RecordsService } from '../records/records.service.js';
 import { systemCaller } from '../security/system-caller.js';
 import { activeWorkflows } from './capture.js';
 import { newRun } from './dispatcher.js';
-import { conditionHolds } from './match.js';
+import { conditionHolds } from '../rules/workflow-match.js';
 import type { NewRun, QueuedRun, RunStore } from './run-store.js';
 
 /**
  * Time-based triggers, worked out at each scheduler pass for the time `now` (the engine's clock,
- * or a test's):
- * - a schedule fires at the last cron time after the one it fired at (times missed while no
- *   engine ran collapse into one), for the records its filter matches;
- * - a relative trigger fires once for each record whose date + offset has come, and again if the
- *   date moves and the new time comes (a date read as midnight UTC).
- * Neither fires for times before the workflow was first seen, so publishing one does not replay
- * the past. Each firing is claimed by inserting its row in _automation_fired (the primary key
- * decides between engines), in the transaction that writes its runs and their jobs. Runs act as
- * each record's owner.
+ * or a test's). Each workflow keeps two marks in _automation_fired: when it was first seen
+ * (`activated`: publishing one does not replay the past) and the time the last pass worked up to
+ * (`seen`), so a pass looks only at what came due since:
+ * - a schedule fires at the last cron time after `seen` (times missed while no engine ran
+ *   collapse into one), for every record its filter matches;
+ * - a relative trigger fires once for each record whose date + offset came in (seen, now] — and,
+ *   for a record saved since `seen` with a time already past (a date set late, or moved), at the
+ *   next pass, as long as that time is after `activated`; a date moved later fires again at the
+ *   new time (a date is read as midnight UTC).
+ * Each firing is claimed by inserting its row in _automation_fired (the primary key decides
+ * between engines), in the transaction that writes its runs and their jobs; records are read a
+ * page at a time, so a firing over many records holds one page in memory. Runs act as each
+ * record's owner.
  */
 
-/** Records one firing starts runs for, at most. */
-const MAX_RECORDS = 10_000;
 const PAGE = 500;
 
 export interface SchedulerDeps {
@@ -36,7 +38,8 @@ export interface SchedulerDeps {
   enqueue: (trx: Knex.Transaction, runs: QueuedRun[]) => Promise<void>;
 }
 
-type Timed = WorkflowDef & { trigger: ScheduleTrigger | RelativeTrigger };
+type Row = Record<string, unknown>;
+type Marks = { activated: Date; seen: Date };
 
 export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {}
@@ -48,13 +51,16 @@ export class Scheduler {
     for (const workflow of activeWorkflows(compiled)) {
       const { trigger } = workflow;
       if (!('schedule' in trigger) && !('relativeTo' in trigger)) continue;
-      const since = await this.activated(workflow, now);
-      if (!since) continue;
-      const timed = workflow as Timed;
+      const marks = await this.marks(workflow, now);
+      if (!marks || now <= marks.seen) continue;
       started +=
         'schedule' in trigger
-          ? await this.scheduled(timed, trigger, since, now)
-          : await this.relative(timed, trigger, since, now);
+          ? await this.scheduled(workflow, trigger, marks, now)
+          : await this.relative(workflow, trigger, marks, now);
+      // Only once the pass went through: a pass that failed is worked out again by the next.
+      await this.fired(this.deps.knex)
+        .where({ workflow_id: workflow.id, key: 'seen' })
+        .update({ due_at: this.deps.knex.raw('greatest(due_at, ?)', [now]) });
     }
     return started;
   }
@@ -63,21 +69,23 @@ export class Scheduler {
     return db(`${this.deps.schema}._automation_fired`);
   }
 
-  /** When the workflow was first seen; undefined the first time (it starts counting now). */
-  private async activated(workflow: WorkflowDef, now: Date): Promise<Date | undefined> {
+  /** The workflow's marks; undefined the first time it is seen (it starts counting now). */
+  private async marks(workflow: WorkflowDef, now: Date): Promise<Marks | undefined> {
     const inserted = await this.fired(this.deps.knex)
-      .insert({ workflow_id: workflow.id, key: 'activated', due_at: now })
+      .insert(['activated', 'seen'].map((key) => ({ workflow_id: workflow.id, key, due_at: now })))
       .onConflict(['workflow_id', 'key'])
       .ignore()
-      .returning('due_at');
-    if (inserted.length) return undefined;
-    const row = await this.fired(this.deps.knex)
-      .where({ workflow_id: workflow.id, key: 'activated' })
-      .first<{ due_at: Date }>('due_at');
-    return new Date(row.due_at);
+      .returning('key');
+    if (inserted.length === 2) return undefined;
+    const rows = await this.fired(this.deps.knex)
+      .where({ workflow_id: workflow.id })
+      .whereIn('key', ['activated', 'seen'])
+      .select<{ key: string; due_at: Date }[]>('key', 'due_at');
+    const at = (key: string) => new Date(rows.find((r) => r.key === key)!.due_at);
+    return { activated: at('activated'), seen: at('seen') };
   }
 
-  private async scheduled(workflow: Timed, trigger: ScheduleTrigger, since: Date, now: Date): Promise<number> {
+  private async scheduled(workflow: WorkflowDef, trigger: ScheduleTrigger, marks: Marks, now: Date): Promise<number> {
     const at = CronExpressionParser.parse(trigger.schedule, {
       currentDate: now,
       // UTC unless the workflow names a zone: never the engine host's own.
@@ -85,88 +93,99 @@ export class Scheduler {
     })
       .prev()
       .toDate();
-    if (at <= since) return 0;
-    const records = await this.matching(workflow, trigger.filter);
-    return this.start(workflow, [{ key: `at:${at.toISOString()}`, due: at }], () => records, 'scheduled');
-  }
-
-  private async relative(workflow: Timed, trigger: RelativeTrigger, since: Date, now: Date): Promise<number> {
-    const offset = signedDurationMs(trigger.offset) ?? 0;
-    const field = trigger.relativeTo;
-    // Due = date + offset, so the dates due in (since, now] are those in (since - offset, now - offset];
-    // read at day granularity and narrowed below.
-    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-    const window = {
-      gte: day(since.getTime() - offset - 86_400_000),
-      lte: new Date(now.getTime() - offset).toISOString(),
-    };
-    const object = this.deps.compiled().objects.get(workflow.object)!;
-    const isDate = object.fields.get(field)?.def.type === 'date';
-    const bounds = isDate ? { gte: window.gte, lte: day(now.getTime() - offset) } : window;
-    const filter = { and: [{ [field]: bounds }, ...(trigger.filter === undefined ? [] : [trigger.filter])] };
-    const due = (r: Record<string, unknown>) => {
-      const value = r[field];
-      if (typeof value !== 'string') return undefined;
-      const at = Date.parse(isDate ? `${value}T00:00:00Z` : value) + offset;
-      return at > since.getTime() && at <= now.getTime() ? new Date(at) : undefined;
-    };
-    const records = (await this.matching(workflow, filter)).filter((r) => due(r));
-    if (!records.length) return 0;
-    return this.start(
-      workflow,
-      records.map((r) => ({ key: `${String(r.id)}@${due(r)!.toISOString()}`, due: due(r)!, record: r })),
-      (claimed) => claimed,
-      'scheduled',
-    );
-  }
-
-  /**
-   * Claims the firings (only those this engine inserts), and in the same transaction writes a run
-   * for each record they cover whose condition holds, with the runs' jobs.
-   */
-  private async start<F extends { key: string; due: Date; record?: Record<string, unknown> }>(
-    workflow: Timed,
-    firings: F[],
-    records: (claimed: Record<string, unknown>[]) => Record<string, unknown>[],
-    event: string,
-  ): Promise<number> {
-    const release = this.deps.compiled().release;
+    if (at <= marks.seen) return 0;
+    // One transaction: the firing is claimed with all of its runs, or not at all.
     return this.deps.knex.transaction(async (trx) => {
-      const claimed = new Set(
-        (
-          await this.fired(trx)
-            .insert(firings.map((f) => ({ workflow_id: workflow.id, key: f.key, due_at: f.due })))
-            .onConflict(['workflow_id', 'key'])
-            .ignore()
-            .returning<{ key: string }[]>('key')
-        ).map((r) => r.key),
-      );
-      if (!claimed.size) return 0;
-      const covered = records(firings.filter((f) => claimed.has(f.key) && f.record).map((f) => f.record!));
-      const runs: NewRun[] = [];
-      for (const record of covered) {
-        const facts = {
-          event,
-          recordId: String(record.id),
-          record,
-          changed: [],
-          userId: typeof record.owner_id === 'string' ? record.owner_id : null,
-          depth: 0,
-        };
-        if (conditionHolds(workflow, facts)) runs.push(newRun(workflow, release, facts));
-      }
-      await this.deps.store.insert(trx, runs);
-      await this.deps.enqueue(trx, runs);
-      return runs.length;
+      if (!(await this.claim(trx, workflow, [{ key: `at:${at.toISOString()}`, due: at }])).size) return 0;
+      let started = 0;
+      for await (const page of this.pages(trx, workflow, trigger.filter))
+        started += await this.start(trx, workflow, page);
+      return started;
     });
   }
 
-  /** The records a filter matches, read with all access, up to MAX_RECORDS. */
-  private async matching(workflow: WorkflowDef, filter: unknown): Promise<Record<string, unknown>[]> {
+  private async relative(workflow: WorkflowDef, trigger: RelativeTrigger, marks: Marks, now: Date): Promise<number> {
+    const offset = signedDurationMs(trigger.offset) ?? 0;
+    const field = trigger.relativeTo;
+    const object = this.deps.compiled().objects.get(workflow.object)!;
+    const isDate = object.fields.get(field)?.def.type === 'date';
+    // Due = date + offset: the dates due in (from, now] are those in (from - offset, now - offset],
+    // read at day granularity for a date field and narrowed by `due` below.
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const dates = (from: Date) =>
+      isDate
+        ? { gte: day(from.getTime() - offset - 86_400_000), lte: day(now.getTime() - offset) }
+        : { gt: new Date(from.getTime() - offset).toISOString(), lte: new Date(now.getTime() - offset).toISOString() };
+    const window = {
+      or: [
+        { [field]: dates(marks.seen) },
+        { and: [{ updated_at: { gt: marks.seen.toISOString() } }, { [field]: dates(marks.activated) }] },
+      ],
+    };
+    const filter = trigger.filter === undefined ? window : { and: [window, trigger.filter] };
+    const due = (r: Row) => {
+      const value = r[field];
+      if (typeof value !== 'string') return undefined;
+      const at = Date.parse(isDate ? `${value}T00:00:00Z` : value) + offset;
+      // Came due since the last pass; or earlier (not before the workflow was seen) and saved since.
+      const saved = typeof r.updated_at === 'string' && Date.parse(r.updated_at) > marks.seen.getTime();
+      const from = saved ? marks.activated : marks.seen;
+      return at > from.getTime() && at <= now.getTime() ? new Date(at) : undefined;
+    };
+    let started = 0;
+    for await (const page of this.pages(this.deps.knex, workflow, filter)) {
+      const firings = page.flatMap((record) => {
+        const at = due(record);
+        return at ? [{ key: `${String(record.id)}@${at.toISOString()}`, due: at, record }] : [];
+      });
+      if (!firings.length) continue;
+      started += await this.deps.knex.transaction(async (trx) => {
+        const claimed = await this.claim(trx, workflow, firings);
+        return this.start(
+          trx,
+          workflow,
+          firings.filter((f) => claimed.has(f.key)).map((f) => f.record),
+        );
+      });
+    }
+    return started;
+  }
+
+  /** Inserts the firings' rows; the keys this engine inserted (another may have been first). */
+  private async claim(trx: Knex.Transaction, workflow: WorkflowDef, firings: { key: string; due: Date }[]) {
+    const rows = await this.fired(trx)
+      .insert(firings.map((f) => ({ workflow_id: workflow.id, key: f.key, due_at: f.due })))
+      .onConflict(['workflow_id', 'key'])
+      .ignore()
+      .returning<{ key: string }[]>('key');
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /** Writes a run for each record whose condition holds, with the runs' jobs. */
+  private async start(trx: Knex.Transaction, workflow: WorkflowDef, records: Row[]): Promise<number> {
+    const release = this.deps.compiled().release;
+    const runs: NewRun[] = [];
+    for (const record of records) {
+      const facts = {
+        event: 'scheduled',
+        recordId: String(record.id),
+        record,
+        changed: [],
+        userId: typeof record.owner_id === 'string' ? record.owner_id : null,
+        depth: 0,
+      };
+      if (conditionHolds(workflow, facts)) runs.push(newRun(workflow, release, facts));
+    }
+    await this.deps.store.insert(trx, runs);
+    await this.deps.enqueue(trx, runs);
+    return runs.length;
+  }
+
+  /** The records a filter matches, read with all access, a page at a time. */
+  private async *pages(db: Knex | Knex.Transaction, workflow: WorkflowDef, filter: unknown): AsyncGenerator<Row[]> {
     const compiled = this.deps.compiled();
     const caller = systemCaller(compiled, 'workflow');
-    const records = this.deps.recordsIn(this.deps.knex);
-    const out: Record<string, unknown>[] = [];
+    const records = this.deps.recordsIn(db);
     let cursor: string | null = null;
     do {
       const page = await records.list(
@@ -174,9 +193,8 @@ export class Scheduler {
         { ...(filter === undefined ? {} : { filter }), limit: PAGE, ...(cursor ? { cursor } : {}) },
         caller,
       );
-      out.push(...(JSON.parse(`[${page.records}]`) as Record<string, unknown>[]));
+      yield JSON.parse(`[${page.records}]`) as Row[];
       cursor = page.nextCursor;
-    } while (cursor && out.length < MAX_RECORDS);
-    return out.slice(0, MAX_RECORDS);
+    } while (cursor);
   }
 }
