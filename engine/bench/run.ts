@@ -54,7 +54,10 @@ const IMPORT_POLL_MS = 50;
 const IMPORT_TIMEOUT_MS = 5 * 60_000; // one import, either side
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WORKLOADS = new Set(
-  (process.env.BENCH_WORKLOADS ?? 'list,list_private,create,get,update,workflow_overhead,webhook_latency,import')
+  (
+    process.env.BENCH_WORKLOADS ??
+    'list,list_private,create,get,update,workflow_overhead,workflow_after_save,webhook_latency,import'
+  )
     .split(',')
     .map((w) => w.trim())
     .filter(Boolean),
@@ -66,6 +69,7 @@ const WORKLOAD_NAMES = [
   'get',
   'update',
   'workflow_overhead',
+  'workflow_after_save',
   'webhook_latency',
   'import',
 ] as const;
@@ -82,6 +86,7 @@ const TARGETS: Record<WorkloadName, number | undefined> = {
   get: 0.8,
   update: 0.7,
   workflow_overhead: 0.5,
+  workflow_after_save: undefined,
   webhook_latency: undefined,
   import: 0.5,
 };
@@ -445,7 +450,7 @@ async function main() {
     expectStatus: 201,
   };
   const allWorkloads: {
-    name: Exclude<WorkloadName, 'import' | 'workflow_overhead' | 'webhook_latency'>;
+    name: Exclude<WorkloadName, 'import' | 'workflow_overhead' | 'workflow_after_save' | 'webhook_latency'>;
     tessera: LoadTarget;
     baseline: LoadTarget;
   }[] = [
@@ -599,8 +604,12 @@ async function main() {
       return () => void closers.delete(close);
     },
   };
-  // 6b. Create with a workflow against without; rounds last until their runs have finished.
-  if (WORKLOADS.has('workflow_overhead')) await workflowWorkload(ctx, tesseraCreate, TARGETS.workflow_overhead!);
+  // 6b. Create with a workflow against without: the workflow before the save, then after it
+  // (rounds last until their runs have finished).
+  if (WORKLOADS.has('workflow_overhead'))
+    await workflowWorkload(ctx, tesseraCreate, 'beforeSave', TARGETS.workflow_overhead);
+  if (WORKLOADS.has('workflow_after_save'))
+    await workflowWorkload(ctx, tesseraCreate, 'afterSave', TARGETS.workflow_after_save);
   // 6c. Commit → webhook delivery at steady rates; the workflow is deleted again at the end.
   if (WORKLOADS.has('webhook_latency')) await webhookLatencyWorkload(ctx, tesseraCreate);
 

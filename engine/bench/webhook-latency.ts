@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { LoadTarget, PacedRequest } from './load.js';
 import { machineCpuSeconds, postgresCpuSeconds } from './profile.js';
 import { WebhookReceiver, type Clock, type Delivery, type Taken } from './webhook-receiver.js';
-import { captureTriggers } from './workflow.js';
+import { captureTriggers } from './workflow-reads.js';
 import { log, logProblems, logSize, median, ms, percentile, positiveEnv, type WorkloadContext } from './workload.js';
 
 /**

@@ -171,6 +171,7 @@ export const ERROR_CODES = {
   conflict: 'The record cannot be deleted as things stand (its delete would cascade too deep).',
   notUnique: 'upsertOn must name a unique field of the object.',
   reused: 'The Idempotency-Key was used before for a different request.',
+  workflow: 'A workflow that runs before the save could not work out or set a value; the message names the workflow.',
   approvalPending:
     "The record is locked while its approval is pending: only admins and the approval's own actions change it.",
 

@@ -12,7 +12,7 @@ import { view, type ApprovalRow, type ApprovalStatus, type ApprovalView, type Ta
 import { usersOf } from './audience.js';
 import { newRun } from './dispatcher.js';
 import { MAX_DEPTH } from './runner.js';
-import { expressionData } from './match.js';
+import { expressionData } from '../rules/workflow-match.js';
 import type { QueuedRun, RunStore } from './run-store.js';
 
 /**

@@ -9,7 +9,7 @@ import { Access } from '../security/access.js';
 import { redact } from '../security/field-guard.js';
 import type { Caller } from '../security/caller.js';
 import { newRun } from './dispatcher.js';
-import { conditionHolds } from './match.js';
+import { conditionHolds } from '../rules/workflow-match.js';
 import { activeWorkflows } from './capture.js';
 import { Dispatcher } from './dispatcher.js';
 import type { ActionServices } from './actions/action.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import { isRecordTrigger, type WorkflowDef } from '../metadata/types.js';
+import { isBeforeSave, isRecordTrigger, type WorkflowDef } from '../metadata/types.js';
 
 /**
  * Change capture: an object that an active workflow listens to gets two statement-level
@@ -24,8 +24,14 @@ const TRIGGERS = [
 /** Metadata ids are [A-Za-z0-9_.:-]; a trigger argument is a literal in DDL, where nothing can be bound. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 
+/**
+ * The active workflows whose runs this layer makes. Not those that run before the save: they
+ * work inside the write itself (records/before-save.ts) and need no capture, outbox or queue.
+ */
 export const activeWorkflows = (compiled: CompiledMetadata): WorkflowDef[] =>
-  (compiled.snapshot.workflows ?? []).filter((w) => w.active !== false && compiled.objects.has(w.object));
+  (compiled.snapshot.workflows ?? []).filter(
+    (w) => w.active !== false && compiled.objects.has(w.object) && !isBeforeSave(w),
+  );
 
 /** The tables that must capture changes: those of objects with an active workflow. */
 export function capturedTables(compiled: CompiledMetadata): Map<string, string> {

@@ -4,7 +4,7 @@ import type { WorkflowDef } from '../metadata/types.js';
 import { uuidv7 } from '../lib/ids.js';
 import { activeWorkflows } from './capture.js';
 import { toEvent, type OutboxRow, type RecordEvent } from './events.js';
-import { conditionHolds, triggers } from './match.js';
+import { conditionHolds, triggers } from '../rules/workflow-match.js';
 import { MAX_DEPTH } from './runner.js';
 import type { NewRun, QueuedRun, RunStore } from './run-store.js';
 

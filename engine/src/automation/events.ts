@@ -1,12 +1,13 @@
 import type { CompiledObject } from '../metadata/compile.js';
 import { toRecord } from '../records/record-shape.js';
+import type { RecordChange } from '../rules/workflow-match.js';
 
 /**
  * A record change as workflows see it: the outbox row the capture trigger wrote (columns, as
  * to_jsonb gave them) turned into API records, with the fields whose value changed.
  */
 
-export type ChangeEvent = 'created' | 'updated' | 'deleted' | 'restored';
+export type ChangeEvent = RecordChange['event'];
 
 export interface OutboxRow {
   seq: string;
@@ -19,13 +20,8 @@ export interface OutboxRow {
   depth: number;
 }
 
-export interface RecordEvent {
-  event: ChangeEvent;
+export interface RecordEvent extends RecordChange {
   recordId: string;
-  record: Record<string, unknown>;
-  old?: Record<string, unknown>;
-  /** Fields (and owner_id) whose value differs between old and record; empty for creates. */
-  changed: string[];
   userId: string | null;
   depth: number;
 }

@@ -7,7 +7,7 @@ import type { Caller } from '../security/caller.js';
 import type { Principal } from '../security/principal.js';
 import { ActionFailed, Pause, RetryLater, type ActionServices, type RunFacts } from './actions/action.js';
 import { ACTIONS } from './actions/index.js';
-import { expressionData } from './match.js';
+import { expressionData } from '../rules/workflow-match.js';
 import type { QueuedRun, RunRow, RunStore } from './run-store.js';
 
 /**

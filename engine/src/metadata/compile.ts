@@ -3,7 +3,14 @@ import { columnName, factsOf, FIELD_TYPE_DEFS, summarisesChildren } from '../fie
 import type { FieldTypeDef, FilterOperator } from '../fields/field-type.js';
 import { desiredSchema } from '../schema/desired.js';
 import { newAjv } from './schemas.js';
-import type { FieldDef, MetadataSnapshot, ObjectDef, ValidationRuleDef } from './types.js';
+import {
+  isBeforeSave,
+  type FieldDef,
+  type MetadataSnapshot,
+  type ObjectDef,
+  type ValidationRuleDef,
+  type WorkflowDef,
+} from './types.js';
 
 /**
  * A release compiled once into what requests need: per object its table, column map, value
@@ -36,6 +43,8 @@ export interface CompiledObject {
   summarisedBy: { parent: string; field: FieldDef }[];
   /** An active approval process covers it: a record with a pending approval is locked for edits. */
   approvals: boolean;
+  /** Its active before-save workflows, by apiName: they set values in every write's checks. */
+  beforeSave: readonly WorkflowDef[];
 }
 
 export interface CompiledMetadata {
@@ -79,6 +88,9 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
       referencedBy: [],
       summarisedBy: [],
       approvals: (snapshot.approvalProcesses ?? []).some((p) => p.object === def.apiName && p.active !== false),
+      beforeSave: (snapshot.workflows ?? [])
+        .filter((w) => w.object === def.apiName && w.active !== false && isBeforeSave(w))
+        .sort((a, b) => a.apiName.localeCompare(b.apiName)),
     });
   }
   for (const obj of snapshot.objects) {

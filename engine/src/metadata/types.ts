@@ -220,6 +220,11 @@ export interface RecordTrigger {
   fields?: string[];
   /** Only when each of these fields now holds the value (and, for updates, changed to it). */
   changedTo?: Record<string, unknown>;
+  /**
+   * Its updateRecord actions set the values in the write itself, before it is saved (records/
+   * before-save.ts), instead of as a run after the commit: no run, no second write.
+   */
+  beforeSave?: boolean;
 }
 
 /** Started by a person for the records they choose (a button). */
@@ -252,6 +257,9 @@ export interface InboundTrigger {
 export type WorkflowTrigger = RecordTrigger | ManualTrigger | ScheduleTrigger | RelativeTrigger | InboundTrigger;
 
 export const isRecordTrigger = (t: WorkflowTrigger): t is RecordTrigger => 'on' in t;
+
+/** A workflow that runs inside the write that triggers it, rather than after the commit. */
+export const isBeforeSave = (w: WorkflowDef): boolean => isRecordTrigger(w.trigger) && w.trigger.beforeSave === true;
 export const isManualTrigger = (t: WorkflowTrigger): t is ManualTrigger => 'manual' in t;
 
 /** Field API name → json-logic over the triggering record. */

@@ -10,6 +10,7 @@ import { templateFields } from '../rules/merge-template.js';
 import { checkLogic } from '../rules/json-logic.js';
 import type { SecurityContext } from './security-items.js';
 import {
+  isBeforeSave,
   isRecordTrigger,
   type InboundTrigger,
   type ObjectDef,
@@ -122,6 +123,12 @@ function triggerErrors(trigger: RecordTrigger, object: ObjectDef): FieldError[] 
   }
   if (trigger.changedTo && trigger.on === 'delete')
     err('/trigger/changedTo', 'invalid', 'a delete trigger changes no field');
+  if (trigger.beforeSave && trigger.on === 'delete')
+    err(
+      '/trigger/beforeSave',
+      'invalid',
+      'a record moved to the recycle bin is not saved: only create and update triggers can run before the save',
+    );
   return errors;
 }
 
@@ -165,7 +172,7 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
         err(`/trigger/filter${pointer(fe.field)}`, fe.code, fe.message);
   }
 
-  // Expressions read the triggering record; a condition also reads `$old`, its values before the change.
+  // Expressions read the triggering record; a condition and values also read `$old`, its values before the change.
   const readable = (name: string, withOld: boolean) => {
     const [root, rest] = [name.split('.')[0]!, name.split('.').slice(1).join('.')];
     if (withOld && root === '$old')
@@ -181,6 +188,16 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
     }
   };
   if (workflow.condition !== undefined) expression('/condition', workflow.condition, true);
+  if (isBeforeSave(workflow)) {
+    workflow.actions.forEach((action, i) => {
+      if (action.type !== 'updateRecord')
+        err(
+          `/actions/${i}/type`,
+          'invalid',
+          'a workflow that runs before the save can only set values of the record (updateRecord)',
+        );
+    });
+  }
 
   workflow.actions.forEach((action, i) => {
     const at = `/actions/${i}`;
@@ -248,7 +265,7 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
       if (!field) err(`${at}/values/${name}`, 'unknownField', `"${name}" is not a field of ${target.apiName}`);
       else if (fieldType(field).readOnly)
         err(`${at}/values/${name}`, 'readOnly', `"${name}" is computed and cannot be set`);
-      expression(`${at}/values/${name}`, value, false);
+      expression(`${at}/values/${name}`, value, true);
     }
     if (action.type === 'createRecord') {
       for (const field of target.fields) {

@@ -6,6 +6,7 @@ import { SYSTEM_COLUMNS } from '../metadata/identifiers.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
 import type { Access } from '../security/access.js';
 import { readableField } from '../security/field-guard.js';
+import { applyBeforeSave } from './before-save.js';
 import { localize } from './record-shape.js';
 
 /**
@@ -77,6 +78,9 @@ export function validateBody(
       } else values.set(name, value);
     }
   }
+  // Workflows that run before the save add their values to those sent, checked with them.
+  if (mode !== 'patch' && !errors.length && object.beforeSave.length)
+    applyBeforeSave(object, mode, values, existing, access, errors);
   for (const [name, field] of object.fields) {
     if (!field.def.required || field.type.readOnly) continue;
     if (mode === 'patch' && !values.has(name)) continue;

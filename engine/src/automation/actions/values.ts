@@ -1,6 +1,6 @@
 import { evaluate } from '../../rules/json-logic.js';
 import { redact } from '../../security/field-guard.js';
-import { expressionData } from '../match.js';
+import { expressionData } from '../../rules/workflow-match.js';
 import type { ActionContext } from './action.js';
 
 /** An action's values: each json-logic over the triggering record (a plain value is itself). */
