@@ -304,8 +304,25 @@ describe('what a metadata manager who is not an admin may do', () => {
     expect(seen.record).toEqual({});
     expect(JSON.stringify(seen)).not.toContain('Secret deal');
     expect((await t.api('GET', `/api/v1/automation/runs/${run.id}`)).body.record.name).toBe('Secret deal');
-    // Workflows hold secrets: a user manager does not read them.
+    // Workflows hold secrets: a user manager does not read them, neither in the draft nor in a release.
     expect((await userAdmin.api('GET', '/api/v1/meta/workflows')).status).toBe(403);
+    const hooked = await publishWorkflow({
+      apiName: 'hooked',
+      label: 'Hooked',
+      object: 'opportunity',
+      trigger: { on: 'delete' },
+      actions: [{ type: 'webhook', url: 'http://127.0.0.1:9/hook' }],
+    });
+    const secret = hooked.actions[0].secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    const releases = (await t.api('GET', '/api/v1/meta/releases')).body.data as { n: number }[];
+    const newest = Math.max(...releases.map((r) => r.n));
+    const asUserAdmin = await userAdmin.api('GET', `/api/v1/meta/releases/${newest}`);
+    expect(asUserAdmin.status).toBe(200);
+    expect(asUserAdmin.body.snapshot.roles).toBeDefined();
+    expect(JSON.stringify(asUserAdmin.body)).not.toContain(secret);
+    expect(JSON.stringify((await t.api('GET', `/api/v1/meta/releases/${newest}`)).body)).toContain(secret);
+    await unpublish('hooked');
     await unpublish('plain');
   });
 });

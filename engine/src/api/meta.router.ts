@@ -23,6 +23,13 @@ function releaseNumber(text: string): number {
   return n;
 }
 
+/** A copy with every `secret` (webhook signing keys, inbound URL secrets) hidden, however deep. */
+function withoutSecrets<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, v: unknown) =>
+    key === 'secret' && typeof v === 'string' ? '(hidden)' : v,
+  ) as T;
+}
+
 export function metaRouter(metadata: MetadataService): Router {
   const router = Router();
   const { edits } = metadata;
@@ -94,7 +101,9 @@ export function metaRouter(metadata: MetadataService): Router {
     res.json({ data: await metadata.publisher.list() });
   });
   router.get('/releases/:n', async (req, res) => {
-    res.json(await metadata.publisher.get(releaseNumber(req.params.n)));
+    const release = await metadata.publisher.get(releaseNumber(req.params.n));
+    // A user manager reads releases for their roles and permission sets, not workflows' secrets.
+    res.json(accessOf(req).hasSystem('manageMetadata') ? release : withoutSecrets(release));
   });
   router.post('/releases/:n/rollback', async (req, res) => {
     const n = releaseNumber(req.params.n);
