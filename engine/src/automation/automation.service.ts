@@ -159,6 +159,15 @@ export class AutomationService {
     return activeWorkflows(compiled).length > 0;
   }
 
+  /** Whether runs are in flight (queued, running, waiting or to be retried), whatever their workflows now are. */
+  async hasUnfinishedRuns(): Promise<boolean> {
+    const row = await this.store
+      .runs(this.deps.knex)
+      .whereNotIn('status', ['succeeded', 'failed'])
+      .first<{ id: string } | undefined>('id');
+    return row !== undefined;
+  }
+
   /** Dispatches captured changes until the outbox is empty; the number taken. */
   async drain(): Promise<number> {
     let total = 0;

@@ -22,6 +22,7 @@ export class AutomationWorker {
   private stopped = false;
   private scheduleTimer?: NodeJS.Timeout;
   private scheduling?: Promise<void>;
+  private readonly askedUnfinished = new Set<string>();
 
   constructor(
     private readonly queue: JobQueue,
@@ -76,13 +77,27 @@ export class AutomationWorker {
     if (this.stopped) return;
     try {
       for (const tenant of this.tenants.opened()) {
-        if (!tenant.automation.hasWork()) continue;
+        if (!tenant.automation.hasWork()) {
+          await this.resumeUnfinished(tenant);
+          continue;
+        }
         await this.queue.start();
         if ((await tenant.automation.drain()) > 0) this.queue.wake();
       }
     } catch (e) {
       this.logger.error({ err: e }, 'could not dispatch workflow runs; trying again');
     }
+  }
+
+  /**
+   * A tenant whose workflows were all turned off may still have runs in flight (waiting, to be
+   * retried): they finish on the version they started with, so the queue starts for them too.
+   * Asked once per tenant and process; a run retried later starts the queue itself.
+   */
+  private async resumeUnfinished(tenant: { name: string; automation: AutomationService }): Promise<void> {
+    if (this.askedUnfinished.has(tenant.name)) return;
+    if (await tenant.automation.hasUnfinishedRuns()) await this.queue.start();
+    this.askedUnfinished.add(tenant.name);
   }
 
   private async runJob(tenantName: string, runId: string, final: boolean): Promise<void> {
