@@ -27,6 +27,11 @@ export interface Config {
    * TESSERA_JOB_SUPERVISE_SECONDS (30).
    */
   queue: { heartbeatSeconds?: number; superviseSeconds?: number };
+  /**
+   * Finished workflow runs (with their steps) and read notifications older than this many days
+   * are deleted (TESSERA_RUN_RETENTION_DAYS, 90).
+   */
+  runRetentionDays: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,5 +54,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       ...(env.TESSERA_JOB_HEARTBEAT_SECONDS ? { heartbeatSeconds: Number(env.TESSERA_JOB_HEARTBEAT_SECONDS) } : {}),
       ...(env.TESSERA_JOB_SUPERVISE_SECONDS ? { superviseSeconds: Number(env.TESSERA_JOB_SUPERVISE_SECONDS) } : {}),
     },
+    runRetentionDays: env.TESSERA_RUN_RETENTION_DAYS ? Number(env.TESSERA_RUN_RETENTION_DAYS) : 90,
   };
 }

@@ -37,7 +37,7 @@ export interface Engine {
 export interface StartOptions
   extends
     Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>,
-    Partial<Pick<Config, 'corsOrigins' | 'trustProxy'>> {
+    Partial<Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays'>> {
   port: number;
   host: string;
   database: ConnectOptions;
@@ -70,6 +70,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
         ),
       email,
       webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
+      runRetentionDays: options.runRetentionDays ?? 90,
     },
     defaultSchema: options.schema,
     sessionHours: options.sessionHours,

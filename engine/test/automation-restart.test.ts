@@ -9,7 +9,7 @@ import { ON_POSTGRES, startTestEngine, type TestEngine } from './support/test-en
 /**
  * Runs in flight finish on the version they started with, even when their workflow was turned
  * off meanwhile and the engine restarted: the new process must start the job queue for them
- * although the tenant has no active workflow left.
+ * although the tenant has no active workflow left. Then old runs and notifications are pruned.
  */
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-restart-'));
@@ -32,6 +32,7 @@ it('finishes a waiting run after its workflow was turned off and the engine rest
     actions: [
       { type: 'wait', for: 'PT2S' },
       { type: 'updateRecord', values: { description: 'after the wait' } },
+      { type: 'notify', to: [{ owner: true }], title: 'Noted {{name}}' },
     ],
   };
   expect((await t.api('POST', '/api/v1/meta/workflows', workflow)).status).toBe(201);
@@ -63,4 +64,40 @@ it('finishes a waiting run after its workflow was turned off and the engine rest
   expect((await t.api('GET', `/api/v1/records/opportunity/${created.body.id}`)).body.description).toBe(
     'after the wait',
   );
+});
+
+it('prunes finished runs and read notifications past the retention, and keeps the rest', async () => {
+  const api = t!.api;
+  const [run] = (await api('GET', '/api/v1/automation/runs?workflow=pause_then_note')).body.runs;
+  expect(run.status).toBe('succeeded');
+  const bell = (await api('GET', '/api/v1/notifications')).body;
+  expect(bell.unread).toBe(1);
+  const day = 86_400_000;
+  const prune = (days: number) => t!.engine.automation.prune(new Date(Date.now() + days * day));
+  // A run in flight (as if it waited still) is kept however old; the finished one goes after 90 days.
+  const [{ id: inFlight }] = await t!.sql(
+    `insert into ??._automation_runs (id, workflow_id, workflow, release, definition, object, event, record, changed, depth, status, created_at)
+     select gen_random_uuid(), workflow_id, workflow, release, definition, object, event, record, changed, depth, 'waiting', created_at
+     from ??._automation_runs where id = ? returning id`,
+    [t!.schema, t!.schema, run.id],
+  );
+  await prune(89);
+  expect((await api('GET', `/api/v1/automation/runs/${run.id}`)).status).toBe(200);
+  await prune(91);
+  expect((await api('GET', `/api/v1/automation/runs/${run.id}`)).status).toBe(404);
+  const steps = await t!.sql('select count(*)::int as n from ??._automation_steps where run_id = ?', [
+    t!.schema,
+    run.id,
+  ]);
+  expect(steps[0].n).toBe(0);
+  expect((await api('GET', `/api/v1/automation/runs/${inFlight}`)).status).toBe(200);
+  // An unread notification stays; once read, it goes with the next pruning past the retention.
+  expect((await api('GET', '/api/v1/notifications')).body.unread).toBe(1);
+  expect((await api('POST', '/api/v1/notifications/read', {})).status).toBe(200);
+  expect((await api('GET', '/api/v1/notifications')).body).toMatchObject({
+    unread: 0,
+    data: [{ title: 'Noted Waits through a restart' }],
+  });
+  await prune(182);
+  expect((await api('GET', '/api/v1/notifications')).body.data).toEqual([]);
 });

@@ -41,6 +41,8 @@ export interface EngineAutomation {
   enqueue(trx: Knex.Transaction, tenant: string, runs: QueuedRun[], delayMs?: number): Promise<void>;
   email: EmailTransport;
   webhookTimeoutMs: number;
+  /** Finished runs and read notifications older than this are deleted (prune). */
+  runRetentionDays: number;
 }
 
 export interface AutomationDeps extends Omit<RunnerDeps, 'store' | 'services' | 'enqueueLater'> {
@@ -57,6 +59,9 @@ function sameSecret(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** Rows one pruning statement deletes: a short transaction each, however much is old. */
+const PRUNE_BATCH = 1000;
 
 /** Records one manual start may name (a list page's selection). */
 const MAX_MANUAL = 200;
@@ -157,6 +162,32 @@ export class AutomationService {
   /** Whether the published release has anything for the background worker to do. */
   hasWork(compiled: CompiledMetadata = this.deps.compiled()): boolean {
     return activeWorkflows(compiled).length > 0;
+  }
+
+  /**
+   * Deletes finished runs (their steps go with them) and read notifications older than the
+   * retention at `now`, a batch at a time; how many of each. Runs in flight and unread
+   * notifications stay whatever their age; so do the firings time-based triggers claimed, which
+   * keep a record from firing twice for one time.
+   */
+  async prune(now: Date): Promise<{ runs: number; notifications: number }> {
+    const { knex, schema, engine } = this.deps;
+    const before = new Date(now.getTime() - engine.runRetentionDays * 86_400_000);
+    const batches = async (table: string, where: string, bindings: unknown[]) => {
+      let total = 0;
+      for (;;) {
+        const { rowCount } = await knex.raw<{ rowCount: number }>(
+          `delete from ??.?? where id in (select id from ??.?? where ${where} limit ${PRUNE_BATCH})`,
+          [schema, table, schema, table, ...bindings] as Knex.RawBinding[],
+        );
+        total += rowCount;
+        if (rowCount < PRUNE_BATCH) return total;
+      }
+    };
+    return {
+      runs: await batches('_automation_runs', "status in ('succeeded', 'failed') and created_at < ?", [before]),
+      notifications: await batches('_notifications', 'read_at < ?', [before]),
+    };
   }
 
   /** Whether runs are in flight (queued, running, waiting or to be retried), whatever their workflows now are. */

@@ -9,6 +9,8 @@ import type { JobQueue } from './queue.js';
  * time one has.
  */
 
+const PRUNE_EVERY_MS = 3_600_000;
+
 export interface AutomationTenants {
   /** The tenants open in this process. */
   opened(): Iterable<{ name: string; automation: AutomationService }>;
@@ -23,6 +25,7 @@ export class AutomationWorker {
   private scheduleTimer?: NodeJS.Timeout;
   private scheduling?: Promise<void>;
   private readonly askedUnfinished = new Set<string>();
+  private readonly pruned = new Map<string, number>();
 
   constructor(
     private readonly queue: JobQueue,
@@ -42,13 +45,19 @@ export class AutomationWorker {
     this.scheduleTimer.unref();
   }
 
-  /** Starts the runs of time-based triggers due at `now` in every open tenant (tests pass their own clock). */
+  /**
+   * Starts the runs of time-based triggers due at `now` in every open tenant (tests pass their
+   * own clock), and prunes old runs.
+   */
   schedule(now: Date): Promise<void> {
     // One pass at a time, in the order asked for.
     this.scheduling = (this.scheduling ?? Promise.resolve()).then(async () => {
       try {
         for (const tenant of this.tenants.opened()) {
-          if (this.stopped || !tenant.automation.hasWork()) continue;
+          if (this.stopped) return;
+          // By the real clock, not a test's: a test moving time ahead keeps its runs.
+          await this.pruneTenant(tenant, new Date());
+          if (!tenant.automation.hasWork()) continue;
           await this.queue.start();
           if ((await tenant.automation.due(now)) > 0) this.queue.wake();
         }
@@ -98,6 +107,22 @@ export class AutomationWorker {
     if (this.askedUnfinished.has(tenant.name)) return;
     if (await tenant.automation.hasUnfinishedRuns()) await this.queue.start();
     this.askedUnfinished.add(tenant.name);
+  }
+
+  /** Prunes old runs and notifications in every open tenant as of `now` (tests pass their own clock). */
+  async prune(now: Date): Promise<void> {
+    this.pruned.clear();
+    for (const tenant of this.tenants.opened()) await this.pruneTenant(tenant, now);
+  }
+
+  /** Old runs and notifications go at most once an hour per tenant and process. */
+  private async pruneTenant(tenant: { name: string; automation: AutomationService }, now: Date): Promise<void> {
+    const last = this.pruned.get(tenant.name);
+    if (last !== undefined && now.getTime() - last < PRUNE_EVERY_MS) return;
+    this.pruned.set(tenant.name, now.getTime());
+    const { runs, notifications } = await tenant.automation.prune(now);
+    if (runs || notifications)
+      this.logger.info({ tenant: tenant.name, runs, notifications }, 'pruned old workflow runs and notifications');
   }
 
   private async runJob(tenantName: string, runId: string, final: boolean): Promise<void> {

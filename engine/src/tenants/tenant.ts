@@ -70,6 +70,7 @@ const noAutomation: EngineAutomation = {
   enqueue: () => Promise.reject(new Error('this process runs no workflows')),
   email: { send: () => Promise.reject(new Error('this process sends no e-mail')), close: () => undefined },
   webhookTimeoutMs: 0,
+  runRetentionDays: 90,
 };
 
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
