@@ -50,6 +50,59 @@ describe('workflows as metadata', () => {
   });
 });
 
+describe('renames', () => {
+  it('a workflow follows its renamed object and fields wherever it names them, and still runs', async () => {
+    const gadget = {
+      apiName: 'gadget',
+      label: 'Gadget',
+      pluralLabel: 'Gadgets',
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'Name' },
+        { apiName: 'status', type: 'text', label: 'Status' },
+        { apiName: 'note', type: 'text', label: 'Note' },
+      ],
+    };
+    expect((await t.api('POST', '/api/v1/meta/objects', gadget)).status).toBe(201);
+    await publishWorkflow({
+      apiName: 'gadget_done',
+      label: 'Gadget done',
+      object: 'gadget',
+      trigger: { on: 'update', fields: ['status'], changedTo: { status: 'done' } },
+      condition: { '!=': [{ var: '$old.status' }, { var: 'note' }] },
+      actions: [
+        { type: 'updateRecord', values: { note: { cat: ['was ', { var: '$old.status' }] } } },
+        { type: 'notify', to: [{ owner: true }], title: '{{name}} is {{ status }}' },
+      ],
+    });
+    const saved = (await t.api('GET', '/api/v1/meta/objects/gadget')).body;
+    const renamed = {
+      ...saved,
+      apiName: 'gizmo',
+      fields: saved.fields.map((f: any) => (f.apiName === 'status' ? { ...f, apiName: 'state' } : f)),
+    };
+    expect((await t.api('PUT', '/api/v1/meta/objects/gadget', renamed)).status).toBe(200);
+    const workflow = (await t.api('GET', '/api/v1/meta/workflows/gadget_done')).body;
+    expect(workflow).toMatchObject({
+      object: 'gizmo',
+      trigger: { on: 'update', fields: ['state'], changedTo: { state: 'done' } },
+      condition: { '!=': [{ var: '$old.state' }, { var: 'note' }] },
+      actions: [
+        { type: 'updateRecord', values: { note: { cat: ['was ', { var: '$old.state' }] } } },
+        { type: 'notify', title: '{{name}} is {{state}}' },
+      ],
+    });
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    const made = await t.api('POST', '/api/v1/records/gizmo', { name: 'G1', state: 'new' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect((await t.api('PATCH', `/api/v1/records/gizmo/${made.body.id}`, { state: 'done' })).status).toBe(200);
+    const [run] = await settled('gadget_done', 1);
+    expect(run.status).toBe('succeeded');
+    expect((await t.api('GET', `/api/v1/records/gizmo/${made.body.id}`)).body.note).toBe('was new');
+    await unpublish('gadget_done');
+  });
+});
+
 describe('record-triggered runs', () => {
   it('runs an update action when the trigger and condition hold, and only then', async () => {
     await publishWorkflow({

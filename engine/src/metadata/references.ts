@@ -14,7 +14,7 @@ export interface Dependents {
   dashboards?: DashboardDef[];
 }
 
-function renameMap(before: ObjectDef, after: ObjectDef): { renamed: Map<string, string>; removed: Set<string> } {
+export function renameMap(before: ObjectDef, after: ObjectDef): { renamed: Map<string, string>; removed: Set<string> } {
   const now = new Map(after.fields.map((f) => [f.id, f.apiName]));
   const renamed = new Map<string, string>();
   const removed = new Set<string>();
@@ -36,7 +36,7 @@ function names(list: string[], renamed: Map<string, string>, removed: Set<string
     });
 }
 
-function renameFilterKeys(filter: unknown, renamed: Map<string, string>): unknown {
+export function renameFilterKeys(filter: unknown, renamed: ReadonlyMap<string, string>): unknown {
   if (Array.isArray(filter)) return filter.map((f) => renameFilterKeys(f, renamed));
   if (!filter || typeof filter !== 'object') return filter;
   return Object.fromEntries(

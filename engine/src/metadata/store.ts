@@ -3,7 +3,8 @@ import { conflict, invalid, notFound, type FieldError } from '../errors.js';
 import { isRelation } from '../fields/index.js';
 import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
-import { followObjectChange } from './references.js';
+import { followObjectChange, renameMap } from './references.js';
+import { followInWorkflow, type ObjectRename } from './workflow-references.js';
 import type { QueryChecks } from './query-checks.js';
 import { securityContextOf } from './security-items.js';
 import type {
@@ -117,7 +118,7 @@ export class DraftStore {
     });
   }
 
-  /** Layouts, list views and other objects' lookups follow renamed and deleted fields. */
+  /** Layouts, list views, dashboards, other objects' lookups and workflows follow renamed and deleted fields. */
   private async updateDependents(
     trx: Knex.Transaction,
     before: ObjectDef | undefined,
@@ -140,6 +141,18 @@ export class DraftStore {
       for (let i = 0; i < now.length; i++) {
         if (JSON.stringify(was[i]) !== JSON.stringify(now[i])) await this.write(trx, kind, now[i]!, was[i]);
       }
+    }
+    if (!before) return;
+    const change: ObjectRename = {
+      from: before.apiName,
+      to: after.apiName,
+      fields: renameMap(before, after).renamed,
+      objects: new Map([...next.objects, after].map((o) => [o.apiName, o])),
+    };
+    if (change.from === change.to && !change.fields.size) return;
+    for (const workflow of (await this.list(trx, 'workflow')) as unknown as WorkflowDef[]) {
+      const followed = followInWorkflow(workflow, change);
+      if (followed !== workflow) await this.write(trx, 'workflow', followed, workflow);
     }
   }
 
