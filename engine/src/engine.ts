@@ -80,7 +80,11 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   });
   const automation = new AutomationWorker(
     queue,
-    { opened: () => tenants.allOpened(), find: (name) => tenants.find(name) },
+    {
+      opened: () => tenants.allOpened(),
+      names: async () => (await tenants.list()).map((t) => t.name),
+      find: (name) => tenants.find(name),
+    },
     logger,
   );
   let server: http.Server | undefined;

@@ -9,7 +9,8 @@ import { ON_POSTGRES, startTestEngine, type TestEngine } from './support/test-en
 /**
  * Runs in flight finish on the version they started with, even when their workflow was turned
  * off meanwhile and the engine restarted: the new process must start the job queue for them
- * although the tenant has no active workflow left. Then old runs and notifications are pruned.
+ * although the tenant has no active workflow left. Then old runs and notifications are pruned,
+ * and a tenant nobody used since a restart keeps its schedules.
  */
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-restart-'));
@@ -54,7 +55,7 @@ it('finishes a waiting run after its workflow was turned off and the engine rest
   );
   expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
   await t.close();
-  t = await startTestEngine(where);
+  t = await startTestEngine({ ...where, keepSchema: true });
 
   const done = await waitFor(async () => {
     const r = (await t!.api('GET', `/api/v1/automation/runs/${run.id}`)).body;
@@ -100,4 +101,41 @@ it('prunes finished runs and read notifications past the retention, and keeps th
   });
   await prune(182);
   expect((await api('GET', '/api/v1/notifications')).body.data).toEqual([]);
+});
+
+it('keeps the schedules of a tenant nobody has used since the engine restarted', async () => {
+  const created = await t!.api('POST', '/api/v1/tenants', { name: 'nightly', adminEmail: 'boss@nightly.test' });
+  expect(created.status).toBe(201);
+  const session = await t!.api(
+    'POST',
+    '/api/v1/auth/login',
+    { tenant: 'nightly', email: 'boss@nightly.test', password: created.body.adminPassword },
+    { authorization: '' },
+  );
+  const api = (method: string, url: string, body?: unknown) =>
+    t!.api(method, url, body, { authorization: `Bearer ${session.body.token}` });
+  expect(
+    (
+      await api('POST', '/api/v1/meta/workflows', {
+        apiName: 'nightly_note',
+        label: 'Nightly note',
+        object: 'account',
+        trigger: { schedule: '0 2 * * *', filter: { name: { startsWith: 'Nightly' } } },
+        actions: [{ type: 'updateRecord', values: { description: 'seen at night' } }],
+      })
+    ).status,
+  ).toBe(201);
+  expect((await api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+  expect((await api('POST', '/api/v1/records/account', { name: 'Nightly one' })).status).toBe(201);
+  await t!.engine.automation.schedule(new Date('2030-01-01T00:00:00Z')); // first seen
+
+  await t!.close();
+  t = await startTestEngine(where);
+  const runs = `${t.schema}__nightly`;
+  await t.engine.automation.schedule(new Date('2030-01-01T03:00:00Z')); // 02:00 came, nobody logged in
+  const [{ n }] = await t.sql('select count(*)::int as n from ??._automation_runs where workflow = ?', [
+    runs,
+    'nightly_note',
+  ]);
+  expect(n).toBe(1);
 });

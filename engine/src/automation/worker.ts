@@ -14,6 +14,8 @@ const PRUNE_EVERY_MS = 3_600_000;
 export interface AutomationTenants {
   /** The tenants open in this process. */
   opened(): Iterable<{ name: string; automation: AutomationService }>;
+  /** Every tenant's name, open or not. */
+  names(): Promise<string[]>;
   find(name: string): Promise<{ automation: AutomationService } | undefined>;
 }
 
@@ -52,17 +54,25 @@ export class AutomationWorker {
   schedule(now: Date): Promise<void> {
     // One pass at a time, in the order asked for.
     this.scheduling = (this.scheduling ?? Promise.resolve()).then(async () => {
-      try {
-        for (const tenant of this.tenants.opened()) {
-          if (this.stopped) return;
+      // A tenant nobody has used since the engine started still has schedules to keep.
+      const names = await this.tenants.names().catch((e: unknown) => {
+        this.logger.error({ err: e }, 'could not list the tenants for their schedules; trying again');
+        return [];
+      });
+      for (const name of names) {
+        if (this.stopped) return;
+        // One tenant's failure (it cannot open, its database call failed) holds up no other.
+        try {
+          const tenant = await this.tenants.find(name);
+          if (!tenant) continue;
           // By the real clock, not a test's: a test moving time ahead keeps its runs.
-          await this.pruneTenant(tenant, new Date());
+          await this.pruneTenant({ name, automation: tenant.automation }, new Date());
           if (!tenant.automation.hasWork()) continue;
           await this.queue.start();
           if ((await tenant.automation.due(now)) > 0) this.queue.wake();
+        } catch (e) {
+          this.logger.error({ err: e, tenant: name }, 'could not start scheduled workflow runs; trying again');
         }
-      } catch (e) {
-        this.logger.error({ err: e }, 'could not start scheduled workflow runs; trying again');
       }
     });
     return this.scheduling;
