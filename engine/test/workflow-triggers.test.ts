@@ -122,6 +122,33 @@ describe('time-based triggers (the clock controlled)', () => {
     await unpublish('late_date');
   });
 
+  it('a time-based workflow turned off and on again does not fire for what came due while it was off', async () => {
+    const workflow = {
+      apiName: 'off_and_on',
+      label: 'Off and on',
+      object: 'opportunity',
+      trigger: { relativeTo: 'close_date', offset: '-P1D', filter: { name: { startsWith: 'OffOn' } } },
+      actions: [{ type: 'updateRecord', values: { next_step: 'due tomorrow' } }],
+    };
+    const early = await newOpportunity({ name: 'OffOn early', close_date: '2029-01-10' });
+    const late = await newOpportunity({ name: 'OffOn late', close_date: '2029-01-20' });
+    await publishWorkflow(workflow);
+    await at('2029-01-01T00:00:00Z');
+    const turn = async (active: boolean) => {
+      expect((await t.api('PUT', '/api/v1/meta/workflows/off_and_on', { ...workflow, active })).status).toBe(200);
+      expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    };
+    await turn(false);
+    await at('2029-01-12T00:00:00Z'); // the early one came due (01-09) while it was off
+    await turn(true);
+    await at('2029-01-13T00:00:00Z');
+    await at('2029-01-19T00:00:01Z');
+    const runs = await settled('off_and_on', 1);
+    expect(runs.map((r) => r.recordId)).toEqual([late]);
+    expect((await t.api('GET', `/api/v1/records/opportunity/${early}`)).body.next_step).toBeNull();
+    await unpublish('off_and_on');
+  });
+
   it('a relative trigger looks at every record that came due, page after page, however many', async () => {
     // More than one firing used to take (10,000), in pages of 500.
     const total = 10_050;

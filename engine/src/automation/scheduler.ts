@@ -29,6 +29,21 @@ import type { NewRun, QueuedRun, RunStore } from './run-store.js';
 
 const PAGE = 500;
 
+/**
+ * A publish step: a time-based workflow that is not active in the release forgets when it was
+ * seen, so turned on again it starts counting then — the times that came while it was off do not
+ * fire all at once. The firings it claimed stay: a record never fires twice for one time.
+ */
+export async function forgetInactiveSchedules(trx: Knex.Transaction, schema: string, next: CompiledMetadata) {
+  const timed = activeWorkflows(next)
+    .filter((w) => 'schedule' in w.trigger || 'relativeTo' in w.trigger)
+    .map((w) => w.id);
+  await trx(`${schema}._automation_fired`)
+    .whereIn('key', ['activated', 'seen'])
+    .whereNotIn('workflow_id', timed)
+    .delete();
+}
+
 export interface SchedulerDeps {
   knex: Knex;
   schema: string;

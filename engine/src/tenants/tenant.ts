@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../lib/log.js';
 import { syncCapture } from '../automation/capture.js';
+import { forgetInactiveSchedules } from '../automation/scheduler.js';
 import { Approvals } from '../automation/approvals.js';
 import { Notifications } from '../automation/notifications.js';
 import { RunStore } from '../automation/run-store.js';
@@ -78,7 +79,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
   const { schema } = options;
   const metadata = new MetadataService(knex, schema, {
     checks: draftChecks,
-    recordSteps: [refreshPublishedRollups, syncCapture],
+    recordSteps: [refreshPublishedRollups, syncCapture, forgetInactiveSchedules],
   });
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix);
   const currencies = new CurrencyService(knex, schema);
