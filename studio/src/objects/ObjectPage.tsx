@@ -26,7 +26,12 @@ export default function ObjectPage() {
   const [deleting, setDeleting] = useState<{ field?: DraftField } | undefined>();
   const lng = i18n.language;
 
-  if (object.error) return <div className="tessera-page">{<ProblemAlert error={object.error} />}</div>;
+  if (object.error)
+    return (
+      <div className="tessera-page">
+        <ProblemAlert error={object.error} />
+      </div>
+    );
   const obj: DraftObject | undefined = object.data;
   const records = counts.data?.[apiName];
 
