@@ -70,6 +70,14 @@ module.exports = {
       to: { path: '^engine/' },
     },
     {
+      name: 'studio-builds-on-runtime-ui',
+      comment:
+        'the studio imports what the runtime UI exports (api client, session, i18n, renderers); never the reverse',
+      severity: 'error',
+      from: { path: '^runtime-ui/' },
+      to: { path: '^studio/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^(engine|runtime-ui|studio)/src/' },
@@ -84,6 +92,8 @@ module.exports = {
     enhancedResolveOptions: {
       extensions: ['.ts', '.tsx', '.js'],
       conditionNames: ['import', 'require', 'node', 'default'],
+      // The studio imports runtime-ui's code through its package exports (@tessera/runtime-ui/…).
+      exportsFields: ['exports'],
     },
   },
 };

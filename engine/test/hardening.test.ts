@@ -14,6 +14,15 @@ fs.writeFileSync(
 );
 fs.writeFileSync(path.join(uiDir, 'assets', 'index-abc123.js'), 'console.log("ui")');
 process.env.TESSERA_UI_DIR = uiDir;
+// And one for studio/dist, whose build names its assets under /studio/.
+const studioDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-studio-'));
+fs.mkdirSync(path.join(studioDir, 'assets'));
+fs.writeFileSync(
+  path.join(studioDir, 'index.html'),
+  '<!doctype html><title>Studio</title><script type="module" src="/studio/assets/index-def456.js"></script>',
+);
+fs.writeFileSync(path.join(studioDir, 'assets', 'index-def456.js'), 'console.log("studio")');
+process.env.TESSERA_STUDIO_DIR = studioDir;
 
 let t: TestEngine;
 beforeAll(async () => {
@@ -22,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   fs.rmSync(uiDir, { recursive: true, force: true });
+  fs.rmSync(studioDir, { recursive: true, force: true });
 });
 
 describe('session cookies', () => {
@@ -121,6 +131,31 @@ describe('runtime UI', () => {
     const unknown = await fetch(`${t.url}/no/such/page`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('studio', () => {
+  const page = (p: string) => fetch(t.url + p, { headers: { accept: 'text/html,application/xhtml+xml' } });
+
+  it('serves its own page at /studio and its client-side routes, with the UI CSP', async () => {
+    for (const p of ['/studio', '/studio/', '/studio/objects/account']) {
+      const res = await page(p);
+      expect(res.status, p).toBe(200);
+      expect(res.headers.get('cache-control'), p).toBe('no-cache');
+      expect(res.headers.get('content-security-policy'), p).toBe(UI_CSP);
+      expect(await res.text(), p).toContain('/studio/assets/index-def456.js');
+    }
+  });
+
+  it('serves its hashed assets; a missing one, or a path asked for without HTML, is a 404', async () => {
+    const asset = await fetch(`${t.url}/studio/assets/index-def456.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const p of ['/studio/assets/index-gone.js', '/studio/objects']) {
+      const res = p.includes('assets') ? await page(p) : await fetch(t.url + p);
+      expect(res.status, p).toBe(404);
+      expect(res.headers.get('content-type'), p).toContain('application/problem+json');
+    }
   });
 });
 

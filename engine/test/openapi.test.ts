@@ -484,6 +484,15 @@ describe('the document against what the server answers', () => {
       '/api/v1/automation/runs/{id}',
     );
   });
+  it('answers the field types, record counts and used-by as documented', async () => {
+    const expectDocumented = await answers();
+    expectDocumented(await t.api('GET', '/api/v1/meta/field-types'), 200, 'get', '/api/v1/meta/field-types');
+    expectDocumented(await t.api('GET', '/api/v1/meta/record-counts'), 200, 'get', '/api/v1/meta/record-counts');
+    const usedBy = '/api/v1/meta/used-by';
+    expectDocumented(await t.api('GET', `${usedBy}?object=opportunity&field=amount`), 200, 'get', usedBy);
+    expectDocumented(await t.api('GET', `${usedBy}?object=Opportunity`), 400, 'get', usedBy);
+    expectDocumented(await t.api('GET', `${usedBy}?object=opportunity&field=nope`), 404, 'get', usedBy);
+  });
 });
 
 describe('GET /api/docs', () => {

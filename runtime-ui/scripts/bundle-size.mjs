@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // The JavaScript a first visit downloads before anything renders: the entry script of
 // dist/index.html and the chunks it preloads (its static imports), each gzipped as served.
+// `node bundle-size.mjs [dist]`: runtime-ui/dist by default; the studio passes its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
-const dist = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'dist');
+const dist = process.argv[2]
+  ? path.resolve(process.argv[2])
+  : path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'dist');
 const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+// Asset URLs start with the app's base: / for the runtime UI, /studio/ for the studio.
+const files = [...html.matchAll(/(?:src|href)="\/(?:studio\/)?(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
 let raw = 0;
 let gzip = 0;
 for (const file of files) {

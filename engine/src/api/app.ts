@@ -11,7 +11,7 @@ import { problemHandler } from './problem.js';
 import { requestLog } from './request-log.js';
 import { securityHeaders } from './security-headers.js';
 import { tenantApi } from './tenant-api.js';
-import { uiRouter } from './ui.router.js';
+import { studioRouter, uiRouter } from './ui.router.js';
 
 export interface AppHost {
   tenants: TenantRegistry;
@@ -95,8 +95,9 @@ export function buildApp(host: AppHost): Express {
     built.api ??= tenantApi(tenant, tenant.name === DEFAULT_TENANT ? host.tenants : undefined);
     built.api(req, res, next);
   });
-  // The runtime UI (and the JSON root for non-browser clients), after every API route so API
-  // requests never touch the file system.
+  // The studio, then the runtime UI (and the JSON root for non-browser clients), after every API
+  // route so API requests never touch the file system.
+  app.use('/studio', studioRouter());
   app.use(uiRouter());
   app.use((req) => {
     throw notFound(`nothing at ${req.method} ${req.path}`);

@@ -3,6 +3,7 @@ import { badRequest, notFound } from '../errors.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { shortHash } from '../lib/ids.js';
+import { FIELD_TYPE_CATALOG } from '../metadata/field-type-catalog.js';
 import type { ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
 import { accessKey, runtimeViewFor } from '../views/visible-metadata.js';
@@ -45,6 +46,17 @@ export function metaRouter(metadata: MetadataService): Router {
       .set('Cache-Control', 'private, no-cache');
     if (req.fresh) return void res.status(304).end();
     res.json(view);
+  });
+
+  router.get('/used-by', async (req, res) => {
+    res.json(await metadata.usedBy(req.query.object, req.query.field));
+  });
+  router.get('/record-counts', async (_req, res) => {
+    res.json({ data: await metadata.recordCounts() });
+  });
+  router.get('/field-types', (_req, res) => {
+    // The same for every release and tenant: the registry is code.
+    res.set('Cache-Control', 'private, max-age=300').json({ data: FIELD_TYPE_CATALOG });
   });
 
   router.get('/objects', async (_req, res) => {

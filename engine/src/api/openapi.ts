@@ -15,6 +15,7 @@ import {
   searchSchemas,
 } from './openapi/fixed-schemas.js';
 import { metaPaths } from './openapi/meta-paths.js';
+import { metaUsagePaths } from './openapi/meta-usage-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
 import { english, problemResponseComponents, withRequestId, type Paths } from './openapi/operation.js';
 import { recordPaths, type ObjectNames } from './openapi/record-paths.js';
@@ -142,6 +143,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...setupAuditPaths(),
       ...tenantPaths(),
       ...metaPaths(),
+      ...metaUsagePaths(),
       ...importJobPaths(),
       ...viewPaths(objects.map((o) => o.def.apiName)),
       ...automationPaths(),

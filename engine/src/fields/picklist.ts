@@ -24,6 +24,12 @@ export const picklistValuesSetting: JsonSchema = {
         pattern: '^#[0-9a-fA-F]{6}$',
         description: 'Colour of the badge and kanban column, as #rrggbb.',
       },
+      active: {
+        type: 'boolean',
+        default: true,
+        description:
+          'Offered when people choose a value. An inactive value stays on the records that hold it and can still be filtered on.',
+      },
     },
   },
 };

@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
-import { conflict, notFound } from '../errors.js';
+import { badRequest, conflict, notFound, Problem } from '../errors.js';
+import { API_NAME_PATTERN } from './identifiers.js';
 import { compile, type CompiledMetadata } from './compile.js';
 import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
 import type { QueryChecks } from './query-checks.js';
 import { DraftEdits, DraftStore } from './store.js';
+import { countRecords, recordCounts, type RecordCount } from './record-counts.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
+import { usedBy, type Usage } from './used-by.js';
 
 /** A row of `_meta_archive` as the driver returns it: an archived object or field. */
 interface ArchiveRow {
@@ -68,6 +71,37 @@ export class MetadataService {
     return true;
   }
 
+  /**
+   * What in the draft names an object or one of its fields, and the records deleting it would
+   * archive. `object` and `field` are query parameters, checked here.
+   */
+  async usedBy(
+    object: unknown,
+    field: unknown,
+  ): Promise<{ object: string; field?: string; usedBy: Usage[] } & RecordCount> {
+    const objectName = apiNameParameter('object', object, true)!;
+    const fieldName = apiNameParameter('field', field, false);
+    const snapshot = await this.draft.snapshot(this.knex);
+    const obj = snapshot.objects.find((o) => o.apiName === objectName);
+    if (!obj)
+      throw new Problem('not-found', `object "${objectName}" is not in the draft`, [
+        { field: 'object', code: 'unknownObject', message: `no object is named "${objectName}"` },
+      ]);
+    const def = fieldName === undefined ? undefined : obj.fields.find((f) => f.apiName === fieldName);
+    if (fieldName !== undefined && !def)
+      throw new Problem('not-found', `${objectName} has no field "${fieldName}" in the draft`, [
+        { field: 'field', code: 'unknownField', message: `${objectName} has no field "${fieldName}"` },
+      ]);
+    const target = fieldName === undefined ? { object: objectName } : { object: objectName, field: fieldName };
+    const count = await countRecords(this.knex, this.schema, this.current.snapshot, obj, def?.id);
+    return { ...target, usedBy: usedBy(snapshot, target), ...count };
+  }
+
+  /** Records per object of the current release (outside the recycle bin). */
+  recordCounts(): Promise<Record<string, number>> {
+    return recordCounts(this.knex, this.schema, this.current.snapshot);
+  }
+
   async listArchive() {
     const rows = await this.knex(`${this.schema}._meta_archive`).whereNull('restored_at').orderBy('n', 'desc');
     return (rows as ArchiveRow[]).map((r) => ({
@@ -119,4 +153,19 @@ export class MetadataService {
       return { kind: row.kind, object };
     });
   }
+}
+
+/** A query parameter naming an object or field: absent (when optional), or an API name. */
+function apiNameParameter(name: string, value: unknown, required: boolean): string | undefined {
+  if (value === undefined || value === '') {
+    if (!required) return undefined;
+    throw badRequest(`the ${name} parameter is required`, [
+      { field: name, code: 'required', message: `give the ${name}'s API name` },
+    ]);
+  }
+  if (typeof value !== 'string' || !API_NAME_PATTERN.test(value))
+    throw badRequest(`the ${name} parameter is not an API name`, [
+      { field: name, code: 'pattern', message: 'lower-case letters, digits and _, starting with a letter' },
+    ]);
+  return value;
 }

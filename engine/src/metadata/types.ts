@@ -16,6 +16,8 @@ export interface PicklistValue {
   value: string;
   label?: Label;
   color?: string;
+  /** false: no longer offered for new choices; records keep it. */
+  active?: boolean;
 }
 
 export type OnDelete = 'restrict' | 'setNull' | 'cascade';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 /**
- * Starts what a user would run: the UI built (if stale) and `tessera start` on a fresh PGlite
+ * Starts what a user would run: the UI and the studio built (if stale) and `tessera start` on a fresh PGlite
  * folder, on 127.0.0.1 and a free port. Tests get its URL and the admin's credentials.
  */
 
@@ -46,8 +46,9 @@ export default async function setup(project: TestProject) {
   const build = spawnSync(process.execPath, [path.join(repo, 'runtime-ui/scripts/ensure-built.mjs')], {
     stdio: 'inherit',
   });
-  if (build.status !== 0 || !fs.existsSync(path.join(repo, 'runtime-ui/dist/index.html')))
-    throw new Error('the runtime UI did not build');
+  for (const app of ['runtime-ui', 'studio'])
+    if (build.status !== 0 || !fs.existsSync(path.join(repo, app, 'dist/index.html')))
+      throw new Error(`${app} did not build`);
 
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
   const port = await freePort();

@@ -12,23 +12,21 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors: FieldProblem[] = [],
+    /** The problem's other members (a refused publish's `plan`). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(detail || title);
   }
 
   static async from(res: Response): Promise<ApiError> {
-    let body: { title?: string; detail?: string; errors?: FieldProblem[] } = {};
+    let body: { title?: string; detail?: string; errors?: FieldProblem[] } & Record<string, unknown> = {};
     try {
       body = (await res.json()) as typeof body;
     } catch {
       /* not JSON: status text only */
     }
-    return new ApiError(
-      res.status,
-      body.title ?? res.statusText,
-      body.detail ?? '',
-      Array.isArray(body.errors) ? body.errors : [],
-    );
+    const { type: _t, title, status: _s, detail, errors, ...extra } = body;
+    return new ApiError(res.status, title ?? res.statusText, detail ?? '', Array.isArray(errors) ? errors : [], extra);
   }
 
   /** The text to show a person: the first field message when it says more than the summary. */

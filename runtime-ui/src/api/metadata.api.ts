@@ -18,6 +18,8 @@ export interface PicklistValue {
   value: string;
   label?: Label;
   color?: string;
+  /** false: no longer offered for new choices; records may still hold it. */
+  active?: boolean;
 }
 
 export interface FieldMeta {

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
 import { login } from '../api/auth.api';
@@ -19,6 +19,12 @@ export default function LoginPage() {
   const next = params.get('next');
   // Only a path on this site: an absolute URL in ?next= must not send the user elsewhere.
   const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  // The studio is an app of its own: back there with a page load, not a route of this one.
+  const toStudio = user !== undefined && (target === '/studio' || target.startsWith('/studio/'));
+  useEffect(() => {
+    if (toStudio) window.location.replace(target);
+  }, [toStudio, target]);
+  if (toStudio) return null;
   if (user) return <Navigate to={target} replace />;
 
   const submit = async (values: { email: string; password: string }) => {

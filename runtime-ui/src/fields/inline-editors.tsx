@@ -1,8 +1,8 @@
 import { Checkbox, DatePicker, Input, InputNumber, Select, TimePicker } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { labelOf } from '../i18n/label';
 import type { InlineEditorProps } from './field-ui';
+import { choiceOptions } from './choice-options';
 
 /** One-field editors for table cells and mass update; field-ui.ts gives them to the simple scalar types. */
 
@@ -52,7 +52,7 @@ export function PicklistEditor({ field, value, onChange, onKeyDown, label }: Inl
       style={{ width: '100%', minWidth: 140 }}
       onChange={(v) => onChange(v ?? null)}
       onKeyDown={onKeyDown}
-      options={(field.values ?? []).map((v) => ({ value: v.value, label: labelOf(v.label, i18n.language, v.value) }))}
+      options={choiceOptions(field, value, i18n.language)}
     />
   );
 }

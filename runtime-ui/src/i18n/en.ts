@@ -31,6 +31,7 @@ export const en = {
     openMenu: 'Open navigation',
     skipToContent: 'Skip to content',
     noObjects: 'You have no access to any object yet.',
+    studio: 'Studio',
   },
   notifications: {
     bell: 'Notifications: {{count}} unread',

@@ -33,6 +33,7 @@ export const zhCN: Messages = {
     openMenu: '打开导航',
     skipToContent: '跳到正文',
     noObjects: '您还没有任何对象的访问权限。',
+    studio: '设计器',
   },
   notifications: {
     bell: '通知：{{count}} 条未读',

@@ -9,6 +9,7 @@ import { useSearchHotkey } from '../search/use-search-hotkey';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NavMenu } from './NavMenu';
 import { NotificationBell } from './NotificationBell';
+import { StudioLink } from './StudioLink';
 
 // Only phones open the drawer, and search is opened on demand: neither is part of the first load.
 const NavDrawer = lazy(() => import('./NavDrawer'));
@@ -72,6 +73,7 @@ export function AppShell() {
         >
           {screens.md ? t('search.button') : null}
         </Button>
+        <StudioLink />
         <NotificationBell />
         <LanguageSwitch />
         <UserMenu />

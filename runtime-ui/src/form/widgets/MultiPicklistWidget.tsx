@@ -1,8 +1,8 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { labelOf } from '../../i18n/label';
 import { fieldMetaOf } from './field-meta';
+import { choiceOptions } from '../../fields/choice-options';
 
 /** Several choices from the field's values. */
 export function MultiPicklistWidget({
@@ -26,7 +26,7 @@ export function MultiPicklistWidget({
       onChange={(v: string[]) => onChange(v)}
       disabled={disabled || readonly}
       status={rawErrors?.length ? 'error' : undefined}
-      options={(field.values ?? []).map((v) => ({ value: v.value, label: labelOf(v.label, i18n.language, v.value) }))}
+      options={choiceOptions(field, value, i18n.language)}
     />
   );
 }

@@ -1,8 +1,8 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { labelOf } from '../../i18n/label';
 import { fieldMetaOf } from './field-meta';
+import { choiceOptions } from '../../fields/choice-options';
 
 /** One choice from the field's values, labelled in the UI language. */
 export function PicklistWidget({ id, value, onChange, disabled, readonly, options, rawErrors, label }: WidgetProps) {
@@ -17,7 +17,7 @@ export function PicklistWidget({ id, value, onChange, disabled, readonly, option
       disabled={disabled || readonly}
       allowClear={!field.required}
       status={rawErrors?.length ? 'error' : undefined}
-      options={(field.values ?? []).map((v) => ({ value: v.value, label: labelOf(v.label, i18n.language, v.value) }))}
+      options={choiceOptions(field, value, i18n.language)}
     />
   );
 }

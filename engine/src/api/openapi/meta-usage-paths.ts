@@ -1,0 +1,153 @@
+import { forbidden, json, problemResponses, type Paths } from './operation.js';
+
+/**
+ * What the studio reads besides the draft: the field types with their settings schemas, records
+ * per object, and what names an object or field before it is deleted.
+ */
+
+const USAGE_KINDS = [
+  'object',
+  'lookup',
+  'formula',
+  'rollup',
+  'validationRule',
+  'sharingRule',
+  'layout',
+  'listView',
+  'dashboard',
+  'workflow',
+  'approvalProcess',
+  'permissionSet',
+];
+
+const apiNameParam = (name: string, required: boolean, description: string) => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+});
+
+export function metaUsagePaths(): Paths {
+  const tags = ['Metadata'];
+  const read = forbidden([], ['manageMetadata', 'manageUsers']);
+  return {
+    '/api/v1/meta/field-types': {
+      get: {
+        operationId: 'listFieldTypes',
+        summary: 'Field types and their settings',
+        tags,
+        description:
+          "Every field type with the JSON Schema of its own settings (maxLength, values, target …), as the type's module declares it: what a form for a new field of the type asks.",
+        responses: {
+          200: {
+            description: 'One entry per field type.',
+            content: json({
+              type: 'object',
+              required: ['data'],
+              properties: {
+                data: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['type', 'settings', 'widget', 'readOnly', 'nameField', 'relation', 'multiValued'],
+                    properties: {
+                      type: { type: 'string', description: 'The field type.' },
+                      settings: { type: 'object', description: "JSON Schema (2020-12) of the type's settings." },
+                      widget: { type: 'string', description: 'The runtime UI widget for its values.' },
+                      readOnly: { type: 'boolean', description: 'The engine computes the value.' },
+                      nameField: { type: 'boolean', description: "It can be an object's name field." },
+                      relation: { type: 'boolean', description: 'It points at a record of its target object.' },
+                      multiValued: { type: 'boolean', description: 'A value is a list of choices.' },
+                    },
+                  },
+                },
+              },
+            }),
+          },
+          ...problemResponses('Unauthorized', read),
+        },
+      },
+    },
+    '/api/v1/meta/record-counts': {
+      get: {
+        operationId: 'getRecordCounts',
+        summary: 'Records per object',
+        tags,
+        description: 'How many records each object of the current release holds, outside the recycle bin.',
+        responses: {
+          200: {
+            description: 'Object API name → number of records.',
+            content: json({
+              type: 'object',
+              required: ['data'],
+              properties: { data: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } } },
+            }),
+          },
+          ...problemResponses('Unauthorized', read),
+        },
+      },
+    },
+    '/api/v1/meta/used-by': {
+      get: {
+        operationId: 'getUsedBy',
+        summary: 'What names an object or field',
+        tags,
+        description:
+          'Every item of the draft that names the object (or, with `field`, that field of it): lookups, formulas, rollups, validation and sharing rules, layouts, list views, dashboards, workflows, approval processes and permission sets, each with where it names it; and how many records deleting it would archive (for a field, the records holding a value in it).',
+        parameters: [
+          apiNameParam('object', true, 'API name of the object, in the draft.'),
+          apiNameParam('field', false, 'API name of one of its fields.'),
+        ],
+        responses: {
+          200: {
+            description: 'What names it, and the records it holds.',
+            content: json({
+              type: 'object',
+              required: ['object', 'usedBy', 'published', 'records'],
+              properties: {
+                object: { type: 'string' },
+                field: { type: 'string' },
+                usedBy: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['kind', 'apiName', 'places'],
+                    properties: {
+                      kind: { enum: USAGE_KINDS, description: 'What kind of item names it.' },
+                      apiName: { type: 'string', description: "The item's API name." },
+                      object: { type: 'string', description: 'The object the item belongs to.' },
+                      places: {
+                        type: 'array',
+                        items: { type: 'string' },
+                        description: 'Where in the item: section, columns, filter, condition, expression …',
+                      },
+                    },
+                  },
+                },
+                published: {
+                  type: 'boolean',
+                  description: 'It has a table (a column) in the current release; false: only in the draft.',
+                },
+                records: {
+                  type: 'integer',
+                  minimum: 0,
+                  description: 'Records deleting it would archive (outside the recycle bin).',
+                },
+              },
+            }),
+          },
+          ...problemResponses(
+            [
+              'BadRequest',
+              '`object` is missing, or `object` or `field` is not an API name (`errors[].field` says which).',
+            ],
+            'Unauthorized',
+            read,
+            ['NotFound', 'The draft has no such object, or the object no such field (`errors[].field` says which).'],
+          ),
+        },
+      },
+    },
+  };
+}

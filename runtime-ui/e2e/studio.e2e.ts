@@ -1,0 +1,295 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  api,
+  axeViolations,
+  launch,
+  openedDialog,
+  openPage,
+  pickMenuItem,
+  pickOption,
+  shot,
+  whenStill,
+  type Watched,
+} from './support/browser';
+
+/**
+ * The studio (/studio) as an admin uses it: create an object with fields of several types
+ * through the type picker and the settings forms the engine's schemas draw, order a picklist's
+ * values with the keyboard, publish after reading the plan, and use the object in the runtime
+ * UI; relabel a field and keep its data; see the planner's verdict on a type change and undo it;
+ * read "used by" before deleting. A user without manageMetadata gets the refusal page.
+ */
+
+const url = inject('engineUrl');
+const admin = inject('admin');
+const rep = { email: 'studio-rep@example.test', password: 'a long enough password 2' };
+let browser: Browser;
+let w: Watched;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  w = await openPage(browser);
+  page = w.page;
+  page.setDefaultTimeout(20_000);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const drawer = () => page.getByRole('dialog');
+
+/** Opens "New field", picks the type and fills the English label. */
+async function newField(type: string, label: string): Promise<void> {
+  await page.getByRole('button', { name: 'New field' }).click();
+  await drawer().getByTestId('field-label-en').waitFor();
+  await whenStill(page);
+  const picker = drawer().getByRole('combobox', { name: 'Type' });
+  await picker.click();
+  await picker.fill(type);
+  await pickOption(page, type);
+  await drawer().getByTestId('field-label-en').fill(label);
+}
+
+/** Saves the drawer and waits until the field is listed. */
+async function saveField(apiName: string): Promise<void> {
+  await drawer().getByTestId('save-field').click();
+  await page.getByTestId('fields-table').getByText(apiName, { exact: true }).waitFor();
+  await drawer().waitFor({ state: 'detached' });
+}
+
+/** Publishes from the header after the plan is on screen; `expected` must be in it. */
+async function publishAfterReading(expected: string): Promise<void> {
+  await page.getByTestId('publish').click();
+  const dialog = await openedDialog(page);
+  await dialog.getByTestId('publish-plan').getByText(expected).first().waitFor();
+  await dialog.getByTestId('confirm-publish').click();
+  await page.getByText(/Published release \d+/).waitFor();
+}
+
+const choiceValues = () =>
+  drawer()
+    .getByTestId('choice-row')
+    .evaluateAll((rows) => rows.map((r) => (r.querySelector('input') as HTMLInputElement).value));
+
+describe('the studio', () => {
+  it('signs an admin in through the runtime UI and lists the objects with their records', async () => {
+    await page.goto(url + '/studio/');
+    await page.getByLabel('E-mail').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/studio/objects');
+    const table = page.getByTestId('objects-table');
+    await table.getByRole('link', { name: 'Accounts' }).waitFor();
+    // Fields and records counted, once the counts are in.
+    await table.getByRole('row', { name: /^\S* ?Opportunities opportunity \d+ \d+$/ }).waitFor();
+    await shot(page, 'studio-objects');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('creates the object Vehicle with labels in both languages', async () => {
+    await page.getByRole('button', { name: 'New object' }).click();
+    const dialog = await openedDialog(page);
+    await dialog.getByTestId('object-label-en').fill('Vehicle');
+    await dialog.getByTestId('object-label-zh').fill('车辆');
+    await dialog.getByTestId('object-plural-en').fill('Vehicles');
+    await dialog.getByTestId('object-plural-zh').fill('车辆');
+    expect(await dialog.getByLabel('API name').inputValue()).toBe('vehicle');
+    await dialog.getByRole('combobox', { name: 'Icon' }).click();
+    await pickOption(page, 'car');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL('**/studio/objects/vehicle');
+    await page.getByTestId('fields-table').getByText('name', { exact: true }).waitFor();
+  });
+
+  it('adds a picklist whose values are ordered with the keyboard, with a default', async () => {
+    await newField('Picklist', 'Fuel');
+    expect(await drawer().getByLabel('API name').inputValue()).toBe('fuel');
+    // The type's own settings, drawn from its schema: restricted and isStage.
+    await drawer().getByTestId('settings-form').getByText('Only values from the list').waitFor();
+    for (const [n, label] of [
+      [1, 'Petrol'],
+      [2, 'Electric'],
+    ] as const) {
+      await drawer().getByRole('button', { name: 'Add value' }).click();
+      await drawer().getByLabel(`English label of value ${n}`).fill(label);
+    }
+    await drawer().getByLabel('Chinese label of value 2').fill('电动');
+    expect(await choiceValues()).toEqual(['petrol', 'electric']);
+    // Keyboard dragging: pick up the second value, move it up, drop it.
+    await drawer().getByRole('button', { name: 'Drag value 2' }).focus();
+    // Each key waits for the screen reader's announcement of the step before it.
+    const announced = (text: string) => page.getByText(text, { exact: true }).waitFor({ state: 'attached' });
+    await page.keyboard.press('Space');
+    await announced('Picked up value electric.');
+    await page.keyboard.press('ArrowUp');
+    await announced('Value electric is over petrol.');
+    await page.keyboard.press('Space');
+    await announced('Dropped value electric.');
+    expect(await choiceValues()).toEqual(['electric', 'petrol']);
+    await drawer().getByTestId('choice-row').first().getByText('Default').click();
+    await shot(page, 'studio-field-picklist');
+    await saveField('fuel');
+    const saved = await api<{ fields: { apiName: string; values?: unknown; default?: unknown }[] }>(
+      page,
+      'GET',
+      '/api/v1/meta/objects/vehicle',
+    );
+    expect(saved.body.fields.find((f) => f.apiName === 'fuel')).toMatchObject({
+      values: [{ value: 'electric', label: { en: 'Electric', 'zh-CN': '电动' } }, { value: 'petrol' }],
+      default: 'electric',
+    });
+  });
+
+  it('adds a whole number with a minimum, a date and a text field', async () => {
+    await newField('Whole number', 'Seats');
+    await drawer().getByLabel('Minimum').fill('1');
+    await saveField('seats');
+    await newField('Date', 'Purchase Date');
+    await saveField('purchase_date');
+    await newField('Text', 'Plate');
+    await drawer().getByLabel('Maximum length').fill('20');
+    await saveField('plate');
+    const saved = await api<{ fields: { apiName: string; type: string; min?: number; maxLength?: number }[] }>(
+      page,
+      'GET',
+      '/api/v1/meta/objects/vehicle',
+    );
+    expect(saved.body.fields.map((f) => [f.apiName, f.type, f.min ?? f.maxLength ?? null])).toEqual([
+      ['name', 'text', null],
+      ['fuel', 'picklist', null],
+      ['seats', 'integer', 1],
+      ['purchase_date', 'date', null],
+      ['plate', 'text', 20],
+    ]);
+  });
+
+  it('publishes after showing the plan, and the object works in the runtime UI', async () => {
+    await page.getByTestId('publish').click();
+    const dialog = await openedDialog(page);
+    await dialog.getByText('create table vehicle').waitFor();
+    await dialog.getByText(/added\s*object\s*vehicle/).waitFor();
+    await shot(page, 'studio-publish-plan');
+    await dialog.getByTestId('confirm-publish').click();
+    await page.getByText(/Published release \d+/).waitFor();
+
+    await page.goto(url + '/o/vehicle/new');
+    await page.getByLabel('Name', { exact: true }).fill('Model Y');
+    // The picklist's default is offered first.
+    await page.getByText('Electric', { exact: true }).waitFor();
+    await page.getByLabel('Seats').fill('5');
+    await page.getByLabel('Plate').fill('AB-123');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('record-title').getByText('Model Y').waitFor();
+    await page.getByText('AB-123').waitFor();
+  });
+
+  it('links the runtime UI to the studio for metadata managers', async () => {
+    await page.getByTestId('studio-link').click();
+    await page.waitForURL('**/studio/objects');
+    await page
+      .getByTestId('objects-table')
+      .getByRole('row', { name: /Vehicles/ })
+      .getByText('1', { exact: true })
+      .waitFor();
+  });
+
+  it('shows what uses a field before deleting it: the layout that names it, and the records', async () => {
+    await page.goto(url + '/studio/objects/opportunity');
+    await page.getByRole('button', { name: 'Delete amount' }).click();
+    const dialog = await openedDialog(page);
+    const usedBy = dialog.getByTestId('used-by');
+    await usedBy.getByText('opportunity.opportunity_layout').waitFor();
+    await usedBy.getByText('Layout', { exact: true }).first().waitFor();
+    await usedBy.getByText('sales', { exact: true }).waitFor();
+    await shot(page, 'studio-used-by');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Nothing was deleted.
+    const opp = await api<{ fields: { apiName: string }[] }>(page, 'GET', '/api/v1/meta/objects/opportunity');
+    expect(opp.body.fields.map((f) => f.apiName)).toContain('amount');
+  });
+
+  it('relabels a field: same id and API name, the data stays', async () => {
+    await page.goto(url + '/studio/objects/vehicle');
+    await page.getByRole('button', { name: 'Edit seats' }).click();
+    await drawer().getByTestId('rename-safe').getByText('1 record holds a value in it').waitFor();
+    const before = await api<{ fields: { id: string; apiName: string }[] }>(
+      page,
+      'GET',
+      '/api/v1/meta/objects/vehicle',
+    );
+    await drawer().getByTestId('field-label-en').fill('Seat count');
+    await drawer().getByTestId('field-label-zh').fill('座位数');
+    await saveField('seats');
+    await page.getByTestId('fields-table').getByText('Seat count').waitFor();
+    await publishAfterReading('changed');
+    const after = await api<{ fields: { id: string; apiName: string }[] }>(page, 'GET', '/api/v1/meta/objects/vehicle');
+    const id = (r: typeof after) => r.body.fields.find((f) => f.apiName === 'seats')?.id;
+    expect(id(after)).toBe(id(before));
+    const list = await api<{ data: { seats: number }[] }>(page, 'GET', '/api/v1/records/vehicle');
+    expect(list.body.data.map((r) => r.seats)).toEqual([5]);
+  });
+
+  it("shows the planner's verdict on a type change that loses data, and undoes it", async () => {
+    await page.getByRole('button', { name: 'Edit plate' }).click();
+    await whenStill(page);
+    const picker = drawer().getByRole('combobox', { name: 'Type' });
+    await picker.click();
+    await picker.fill('Whole number');
+    await pickOption(page, 'Whole number');
+    await drawer().getByRole('button', { name: 'Save and check' }).click();
+    const verdict = drawer().getByTestId('type-verdict');
+    await verdict.getByText('1 record holds a value that will not convert', { exact: false }).waitFor();
+    expect(await verdict.getAttribute('data-verdict')).toBe('lossy');
+    await shot(page, 'studio-type-change');
+    await verdict.getByRole('button', { name: 'Undo the change' }).click();
+    await drawer().waitFor({ state: 'detached' });
+    const vehicle = await api<{ fields: { apiName: string; type: string }[] }>(
+      page,
+      'GET',
+      '/api/v1/meta/objects/vehicle',
+    );
+    expect(vehicle.body.fields.find((f) => f.apiName === 'plate')?.type).toBe('text');
+  });
+
+  it('speaks Chinese', async () => {
+    await page.getByTestId('language-switch').click();
+    await pickMenuItem(page, '简体中文');
+    await page.getByRole('button', { name: '新建字段' }).waitFor();
+    await page.getByTestId('fields-table').getByText('座位数').waitFor();
+    await shot(page, 'studio-object-zh-CN');
+    await page.getByTestId('language-switch').click();
+    await pickMenuItem(page, 'English');
+    await page.getByRole('button', { name: 'New field' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    expect(w.problems).toEqual([]);
+  });
+
+  it('refuses a user without manageMetadata with a page saying so, and shows them no link', async () => {
+    const created = await api(page, 'POST', '/api/v1/users', {
+      ...rep,
+      name: 'Rita Rep',
+      role: 'sales_rep',
+      permissionSets: ['sales_user'],
+    });
+    expect(created.status).toBe(201);
+    const other = await openPage(browser);
+    other.page.setDefaultTimeout(20_000);
+    await other.page.goto(url + '/studio/objects');
+    await other.page.getByLabel('E-mail').fill(rep.email);
+    await other.page.getByLabel('Password').fill(rep.password);
+    await other.page.getByRole('button', { name: 'Sign in' }).click();
+    await other.page
+      .getByTestId('studio-no-access')
+      .getByText('The studio needs the Manage metadata permission')
+      .waitFor();
+    await shot(other.page, 'studio-no-access');
+    await other.page.getByRole('link', { name: 'Back to the app' }).first().click();
+    await other.page.getByRole('navigation', { name: 'Main navigation' }).getByText('Opportunities').waitFor();
+    expect(await other.page.getByTestId('studio-link').count()).toBe(0);
+    expect(other.problems).toEqual([]);
+    await other.page.context().close();
+  });
+});

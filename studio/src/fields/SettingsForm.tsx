@@ -1,0 +1,54 @@
+import Form from '@rjsf/antd';
+import { createFormValidator } from '@tessera/runtime-ui/form/form-validator';
+import { Typography } from 'antd';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Settings, SettingsForm as SettingsFormSpec } from './settings-schema';
+
+/**
+ * A field type's settings, drawn by react-jsonschema-form from the schema the type declares in
+ * the engine (settings-schema.ts adapts it); checked as typed with the runtime UI's CSP-safe
+ * validator, and again by the engine on save.
+ */
+export function SettingsForm({
+  form,
+  data,
+  onChange,
+}: {
+  form: SettingsFormSpec;
+  data: Settings;
+  onChange: (data: Settings) => void;
+}) {
+  const { t } = useTranslation();
+  const validator = useMemo(
+    () =>
+      createFormValidator({
+        required: t('form.required'),
+        tooLong: (max) => t('form.tooLong', { max }),
+        notNumber: t('form.notNumber'),
+        notInteger: t('form.notInteger'),
+        min: (min) => t('form.min', { min }),
+        max: (max) => t('form.max', { max }),
+        email: t('form.email'),
+        format: t('form.format'),
+      }),
+    [t],
+  );
+  if (!Object.keys(form.schema.properties ?? {}).length) return null;
+  return (
+    <div data-testid="settings-form" className="studio-settings">
+      <Typography.Text strong>{t('studio.fields.settings')}</Typography.Text>
+      <Form
+        tagName="div"
+        schema={form.schema}
+        uiSchema={form.uiSchema}
+        formData={data}
+        validator={validator}
+        liveValidate
+        showErrorList={false}
+        noHtml5Validate
+        onChange={(e) => onChange((e.formData ?? {}) as Settings)}
+      />
+    </div>
+  );
+}

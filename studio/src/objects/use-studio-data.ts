@@ -1,0 +1,17 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { getObject, listFieldTypes, listObjects, recordCounts } from '../api/studio.api';
+
+/** The draft and what the engine says about it, as TanStack Query caches them. */
+
+export const useObjects = () => useQuery({ queryKey: ['draft', 'objects'], queryFn: listObjects });
+export const useObject = (apiName: string) =>
+  useQuery({ queryKey: ['draft', 'object', apiName], queryFn: () => getObject(apiName) });
+export const useRecordCounts = () => useQuery({ queryKey: ['record-counts'], queryFn: recordCounts });
+export const useFieldTypes = () =>
+  useQuery({ queryKey: ['field-types'], queryFn: listFieldTypes, staleTime: Infinity });
+
+/** After any change to the draft: everything read from it is read again. */
+export function useDraftChanged() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: ['draft'] });
+}
