@@ -37,9 +37,26 @@ export async function countRecords(
   return { published: true, records: Number(row?.count ?? 0) };
 }
 
-/** Records per published object, by the object's apiName in the current release. */
+/** Past this many rows (by PostgreSQL's statistics), a table's count is its estimate: counting is a full scan. */
+export const EXACT_BELOW = 100_000;
+
+/**
+ * Records per published object, by the object's apiName in the current release: counted exactly
+ * for tables under EXACT_BELOW rows, else PostgreSQL's estimate (pg_class.reltuples, recycle bin
+ * included) — an objects page must not scan a million-row table on every visit.
+ */
 export async function recordCounts(knex: Knex, schema: string, published: MetadataSnapshot) {
+  const { rows } = await knex.raw<{ rows: { table: string; estimate: number }[] }>(
+    `select c.relname as table, c.reltuples::float8 as estimate from pg_class c
+     join pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and c.relkind = 'r'`,
+    [schema],
+  );
+  const estimates = new Map(rows.map((r) => [r.table, Number(r.estimate)]));
   const counts: Record<string, number> = {};
-  for (const obj of published.objects) counts[obj.apiName] = (await countRecords(knex, schema, published, obj)).records;
+  for (const obj of published.objects) {
+    const estimate = estimates.get(obj.apiName) ?? -1;
+    counts[obj.apiName] =
+      estimate >= EXACT_BELOW ? Math.round(estimate) : (await countRecords(knex, schema, published, obj)).records;
+  }
   return counts;
 }

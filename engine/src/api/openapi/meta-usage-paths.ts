@@ -74,7 +74,8 @@ export function metaUsagePaths(): Paths {
         operationId: 'getRecordCounts',
         summary: 'Records per object',
         tags,
-        description: 'How many records each object of the current release holds, outside the recycle bin.',
+        description:
+          "How many records each object of the current release holds, outside the recycle bin: counted exactly below 100,000 rows, past that PostgreSQL's estimate (its statistics, refreshed by autovacuum), so the page never scans a large table.",
         responses: {
           200: {
             description: 'Object API name → number of records.',
