@@ -1,7 +1,16 @@
 import type { Knex } from 'knex';
 import { invalid, notFound, type FieldError } from '../errors.js';
 import { diffConfigs, type ConfigFileChange } from './config-diff.js';
-import { CONFIG_FOLDERS, configFiles, fileError, inFile, itemPath, parseConfigFiles } from './config-files.js';
+import {
+  CONFIG_FOLDERS,
+  configFiles,
+  exportedItem,
+  fileError,
+  inFile,
+  itemPath,
+  parseConfigFiles,
+  stableJson,
+} from './config-files.js';
 import { ITEM_KINDS, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
 import { schemaErrors } from './shape-checks.js';
@@ -88,21 +97,22 @@ export class ConfigFilesService {
 /**
  * Each item as a save through the API would make it: missing ids given (kept from the draft's item
  * of the same id or API name), workflows without secrets keeping the tenant's (workflow-items.ts).
+ * An item the files leave as the draft has it (secrets aside) stays exactly as it is, so importing
+ * an export changes nothing — not even ids a save would give parts that have none (the core
+ * pack's sharing rules).
  */
 function normalized(incoming: MetadataSnapshot, draft: MetadataSnapshot): MetadataSnapshot {
-  const existing = <T extends Item>(items: readonly T[], item: Item): T | undefined =>
-    items.find((i) => item.id !== undefined && i.id === item.id) ?? items.find((i) => i.apiName === item.apiName);
-  const next: MetadataSnapshot = {
-    objects: incoming.objects.map((o) => normalizeObject(o, existing(draft.objects, o as Item) as ObjectDef)),
-    layouts: [],
-    listViews: [],
-  };
+  const next: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
   for (const { kind, key } of CONFIG_FOLDERS) {
-    if (kind === 'object') continue;
-    const before = (draft[key] ?? []) as MetaItem[];
-    (next[key] as MetaItem[]) = ((incoming[key] ?? []) as MetaItem[]).map((i) =>
-      ITEM_KINDS[kind].normalize(i, existing(before, i)),
-    );
+    const before = (draft[key] ?? []) as Item[];
+    (next[key] as unknown[]) = ((incoming[key] ?? []) as Item[]).map((item) => {
+      const existing =
+        before.find((i) => item.id !== undefined && i.id === item.id) ?? before.find((i) => i.apiName === item.apiName);
+      if (existing && stableJson(exportedItem(kind, existing)) === stableJson(item)) return existing;
+      return kind === 'object'
+        ? normalizeObject(item as ObjectDef, existing as ObjectDef | undefined)
+        : ITEM_KINDS[kind].normalize(item as MetaItem, existing as MetaItem | undefined);
+    });
   }
   return next;
 }
