@@ -139,13 +139,15 @@ describe('tessera metadata', () => {
     expect((await tessera('metadata', 'diff', dir('config'))).code).toBe(0);
   }, 120_000);
 
-  it('never follows a link, and keeps out of folders that hold something else', async () => {
+  it('never follows a link, reads no huge file, and keeps out of folders that hold something else', async () => {
     fs.cpSync(dir('config'), dir('linked'), { recursive: true });
     fs.writeFileSync(dir('outside.json'), '{"apiName": "outside"}');
     fs.symlinkSync(dir('outside.json'), path.join(dir('linked'), 'roles/outside.json'));
+    fs.writeFileSync(path.join(dir('linked'), 'roles/huge.json'), ' '.repeat(3 * 1024 * 1024));
     const linked = await tessera('metadata', 'import', dir('linked'));
     expect(linked.code).toBe(1);
     expect(linked.stderr).toContain('roles/outside.json#: is a link, not a file');
+    expect(linked.stderr).toContain('roles/huge.json#: larger than 2 MB');
     fs.rmSync(path.join(dir('linked'), 'roles'), { recursive: true });
     fs.mkdirSync(dir('elsewhere'));
     fs.symlinkSync(dir('elsewhere'), path.join(dir('linked'), 'roles'));
@@ -183,6 +185,14 @@ describe('tessera metadata', () => {
           [of],
         );
       expect(await columns(`${schema}__gamma`)).toEqual(await columns(schema));
+      const audit = (await t.api('GET', '/api/v1/setup-audit')).body.data;
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          action: 'meta.post',
+          target: 'import',
+          detail: { via: 'cli', files: 34, release: 2 },
+        }),
+      );
       // Data for the lossy step below.
       const account = await t.api('POST', '/api/v1/records/account', { name: 'Acme' });
       const deal = await t.api('POST', '/api/v1/records/opportunity', {

@@ -145,13 +145,12 @@ async function importDir(
     });
     print(`tessera: imported ${files.size} files from ${dir} into the draft of tenant ${tenant.name}`);
     for (const line of describePlan(result)) print(line);
-    if (result.dryRun)
-      print(
-        result.diff.length || result.plan.length
-          ? `tessera: not published; tessera metadata import ${path.normalize(dir)} --publish${result.plan.some((p) => p.lossy) ? ' --confirm-lossy' : ''} publishes it`
-          : 'tessera: the draft equals the current release; nothing to publish',
-      );
-    else print(`tessera: published release ${result.release}`);
+    const unchanged = !result.diff.length && !result.plan.length;
+    if (unchanged) print('tessera: the draft equals the current release; nothing to publish');
+    else if (result.dryRun) {
+      const lossy = result.plan.some((p) => p.lossy) ? ' --confirm-lossy' : '';
+      print(`tessera: not published; tessera metadata import ${path.normalize(dir)} --publish${lossy} publishes it`);
+    } else print(`tessera: published release ${result.release}`);
   });
 }
 
