@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Problem } from '../errors.js';
 import { diffConfigs, jsonChanges } from './config-diff.js';
+import { checkApiName } from './identifiers.js';
 import { CONFIG_MARKER, configFiles, inFile, parseConfigFiles, stableJson } from './config-files.js';
 import type { MetadataSnapshot, WorkflowDef } from './types.js';
 
@@ -114,6 +116,21 @@ describe('parseConfigFiles', () => {
       ),
     );
     expect(bad.errors.map((e) => e.code)).toEqual(['charset', 'fileSize']);
+  });
+
+  it('lets no hostile identifier through as a file name: refused as a path, or as an API name after', () => {
+    const corpus = fs.readFileSync(new URL('../../test/corpus/identifiers.txt', import.meta.url), 'utf8');
+    for (const name of corpus.split('\n').filter((l) => l && !l.startsWith('#'))) {
+      const path = `objects/${name}.json`;
+      let refused: Problem | undefined;
+      try {
+        parseConfigFiles(files({ [path]: JSON.stringify({ apiName: name }) }));
+      } catch (e) {
+        refused = e as Problem;
+      }
+      const asPath = refused?.errors.some((e) => e.field === `${path}#` && e.code === 'path');
+      expect(asPath || checkApiName(name) !== undefined, name).toBe(true);
+    }
   });
 
   it('maps whole-snapshot errors to files', () => {
