@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { metadataCommand } from './cli/metadata.js';
 import { migrateCommand } from './cli/migrate.js';
 import { startCommand } from './cli/start.js';
 import { tenantCommand } from './cli/tenant.js';
@@ -10,13 +11,16 @@ import { userCommand } from './cli/user.js';
  */
 
 const program = new Command('tessera')
-  .description('Tessera, the metadata-driven CRM: run the server, manage tenants and users.')
+  .description(
+    'Tessera, the metadata-driven CRM: run the server, manage tenants and users, keep the configuration in files.',
+  )
   .addHelpText(
     'after',
     '\nSettings come from the environment (DATABASE_URL, TESSERA_DATA_DIR, TESSERA_SCHEMA, LOG_LEVEL, …):\n' +
       'see Configuration in README.md. Each command has --help with examples.\n',
   );
-for (const command of [startCommand(), migrateCommand(), tenantCommand(), userCommand()]) program.addCommand(command);
+for (const command of [startCommand(), migrateCommand(), tenantCommand(), userCommand(), metadataCommand()])
+  program.addCommand(command);
 
 // A usage error ends with where to read the command's usage.
 const pathOf = (command: Command): string =>

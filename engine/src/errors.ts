@@ -210,6 +210,12 @@ export const ERROR_CODES = {
   blocked: 'The data does not allow this change yet (duplicate values for a unique field, dangling references).',
   lossy: 'The change would lose data; publish again with confirmLossy to archive it and go ahead.',
 
+  // Configuration as files (tessera metadata import, POST /api/v1/meta/import): `field` is `<file>#<JSON pointer>`.
+  path: 'A file of a configuration is not where the format puts one (<folder>/<apiName>.json), or a path climbs out, is absolute or is a link.',
+  notJson: 'A file of a configuration is not JSON.',
+  fileSize: 'A file, or the whole upload once unpacked, is larger than allowed.',
+  fileName: "An item's apiName differs from its file's name.",
+
   // Permissions (403) and sign-in.
   csrf: 'Signed in by the session cookie without `X-Requested-With: XMLHttpRequest`.',
   systemPermission: 'A system permission is missing; `field` names it.',

@@ -74,7 +74,7 @@ describe('tessera --help', () => {
   it('lists every command, and each command says what it does with examples', async () => {
     const top = await tessera(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['start', 'migrate', 'tenant', 'user'])
+    for (const command of ['start', 'migrate', 'tenant', 'user', 'metadata'])
       expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     expect((await tessera(['tenant', '--help'])).stdout).toMatch(/create \[options\] <name>[\s\S]*list/);
     expect((await tessera(['user', '--help'])).stdout).toMatch(/create[\s\S]*deactivate[\s\S]*reset-password/);
@@ -86,6 +86,9 @@ describe('tessera --help', () => {
       ['user', 'create'],
       ['user', 'deactivate'],
       ['user', 'reset-password'],
+      ['metadata', 'export'],
+      ['metadata', 'import'],
+      ['metadata', 'diff'],
     ]) {
       const help = await tessera([...command, '--help']);
       expect(help.code, command.join(' ')).toBe(0);

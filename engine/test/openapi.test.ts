@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN } from './support/admin.js';
 import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
@@ -91,7 +92,7 @@ describe('the document against what the server answers', () => {
       const [type, media] = Object.entries(component.content ?? {})[0] ?? [];
       if (!type) return expect(res.body ?? '').toBe('');
       expect(res.headers.get('content-type'), `${method} ${path}`).toContain(type);
-      if (type === 'text/csv') return;
+      if (type === 'text/csv' || type === 'application/zip') return;
       // a component by $ref, or an inline schema (a `{ data: [...] }` page) whose $refs point into the document
       const schema = (media as { schema: { $ref?: string } }).schema;
       const validate = schema.$ref
@@ -492,6 +493,37 @@ describe('the document against what the server answers', () => {
     expectDocumented(await t.api('GET', `${usedBy}?object=opportunity&field=amount`), 200, 'get', usedBy);
     expectDocumented(await t.api('GET', `${usedBy}?object=Opportunity`), 400, 'get', usedBy);
     expectDocumented(await t.api('GET', `${usedBy}?object=opportunity&field=nope`), 404, 'get', usedBy);
+  });
+
+  it('answers a configuration export and import as documented', async () => {
+    const expectDocumented = await answers();
+    const send = async (method: string, path: string, body?: Uint8Array, type = 'application/zip') => {
+      const res = await fetch(t.url + path, {
+        method,
+        headers: { authorization: `Bearer ${t.token}`, ...(body ? { 'content-type': type } : {}) },
+        ...(body ? { body: Buffer.from(body) } : {}),
+      });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const json = res.headers.get('content-type')?.includes('json');
+      return {
+        res: {
+          status: res.status,
+          headers: res.headers,
+          body: json ? JSON.parse(new TextDecoder().decode(bytes)) : undefined,
+        },
+        bytes,
+      };
+    };
+    const exported = await send('GET', '/api/v1/meta/export');
+    expectDocumented(exported.res, 200, 'get', '/api/v1/meta/export');
+    expectDocumented((await send('GET', '/api/v1/meta/export?release=999')).res, 404, 'get', '/api/v1/meta/export');
+    const path = '/api/v1/meta/import';
+    expectDocumented((await send('POST', path, exported.bytes)).res, 200, 'post', path);
+    expectDocumented((await send('POST', `${path}?publish=true`, exported.bytes)).res, 201, 'post', path);
+    expectDocumented((await send('POST', path, new TextEncoder().encode('not a zip'))).res, 400, 'post', path);
+    expectDocumented((await send('POST', path, exported.bytes, 'text/plain')).res, 415, 'post', path);
+    const bad = zipSync({ 'tessera-config.json': strToU8('{"format": 1}'), 'roles/x.json': strToU8('[') });
+    expectDocumented((await send('POST', path, bad)).res, 422, 'post', path);
   });
 });
 

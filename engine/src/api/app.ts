@@ -72,6 +72,11 @@ export function buildApp(host: AppHost): Express {
   app.delete('/api/v1/records/:object/:id', uuidOnly, hot('remove'));
   // Bulk requests carry up to 10,000 records; everything else stays small.
   app.use('/api/v1/records/:object/bulk', json('25mb'));
+  // A configuration import is a zip (meta.router.ts); unpacked, it is held to its own limits.
+  app.use(
+    '/api/v1/meta/import',
+    express.raw({ type: ['application/zip', 'application/x-zip-compressed'], limit: '25mb' }),
+  );
   app.use(json('2mb'));
 
   app.get('/health', (_req, res) => {

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { Problem } from '../errors.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import type { PermissionSetDef } from '../metadata/types.js';
-import { forbidden } from '../security/access.js';
+import { forbidden, type Access } from '../security/access.js';
 import { grantsBeyond } from '../security/grant-check.js';
 import type { SetupAudit } from '../security/setup-audit.js';
 import { accessOf } from './context.js';
@@ -42,24 +42,15 @@ export function metaGuard(
         );
       }
       // Workflows hold webhook and inbound secrets: for metadata managers only.
-      if (segment === 'workflows' && !access.hasSystem('manageMetadata'))
-        throw forbidden('reading workflows needs manageMetadata', 'workflows', 'systemPermission', 'ask an admin');
+      if ((segment === 'workflows' || segment === 'export') && !access.hasSystem('manageMetadata'))
+        throw forbidden(`reading ${segment} needs manageMetadata`, segment, 'systemPermission', 'ask an admin');
       return next();
     }
     access.requireSystem(SECURITY_PATHS.has(segment) ? 'manageUsers' : 'manageMetadata');
     const body = (req.body ?? {}) as Record<string, unknown>;
     // A workflow acting with all access, or writing as a named user, reaches beyond its author's
     // grants: only an admin saves one (as a permission set grants only what its author holds).
-    if (segment === 'workflows' && req.method !== 'DELETE' && !access.isAdmin) {
-      const trigger = body.trigger as Record<string, unknown> | undefined;
-      if (body.runAs === 'system' || (trigger && 'inbound' in trigger))
-        throw forbidden(
-          'only an admin saves a workflow that runs with all access or writes as a named user; nothing was saved',
-          body.runAs === 'system' ? 'runAs' : 'trigger',
-          'automationGrant',
-          'leave runAs as triggeringUser, or ask an admin',
-        );
-    }
+    if (segment === 'workflows' && req.method !== 'DELETE') refuseAutomationGrant(access, body);
     if (segment === 'permission-sets' && req.method !== 'DELETE') {
       const errors = grantsBeyond(access, body as unknown as PermissionSetDef, compiled());
       if (errors.length)
@@ -79,7 +70,6 @@ export function metaGuard(
       }
     }
     if (segment === 'roles' && !access.isAdmin) {
-      const below = access.subordinateRoles();
       // A new role (POST of a name no published role has) is not below anyone yet: its parent decides.
       const published = new Set((compiled().snapshot.roles ?? []).map((r) => r.apiName));
       const created =
@@ -90,18 +80,7 @@ export function metaGuard(
         name,
         typeof body.apiName === 'string' && body.apiName !== created ? body.apiName : undefined,
       ].filter((r): r is string => r !== undefined);
-      const parent = typeof body.parent === 'string' ? body.parent : undefined;
-      if (
-        touched.some((r) => !below.includes(r)) ||
-        (parent !== undefined && parent !== access.principal.role && !below.includes(parent))
-      ) {
-        throw forbidden(
-          'you may change only the roles below your own',
-          'parent',
-          'roleHierarchy',
-          'ask an admin to change roles at or above yours',
-        );
-      }
+      refuseRoleChange(access, touched, typeof body.parent === 'string' ? body.parent : undefined);
     }
     // Audit on success, before the answer leaves: a client that sees 2xx finds the entry.
     const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
@@ -124,4 +103,39 @@ export function metaGuard(
     }) as typeof res.end;
     next();
   };
+}
+
+/** A workflow acting with all access or as a named user reaches beyond its author's grants: an admin's to save. */
+export function refuseAutomationGrant(access: Access, workflow: Record<string, unknown>, at = ''): void {
+  if (access.isAdmin) return;
+  const trigger = workflow.trigger as Record<string, unknown> | undefined;
+  if (workflow.runAs === 'system' || (trigger && 'inbound' in trigger))
+    throw forbidden(
+      'only an admin saves a workflow that runs with all access or writes as a named user; nothing was saved',
+      at + (workflow.runAs === 'system' ? 'runAs' : 'trigger'),
+      'automationGrant',
+      'leave runAs as triggeringUser, or ask an admin',
+    );
+}
+
+/** A user manager who is not an admin changes only the roles below their own, and places roles only there. */
+export function refuseRoleChange(
+  access: Access,
+  touched: readonly string[],
+  parent: string | undefined,
+  at = '',
+): void {
+  if (access.isAdmin) return;
+  const below = access.subordinateRoles();
+  if (
+    touched.some((r) => !below.includes(r)) ||
+    (parent !== undefined && parent !== access.principal.role && !below.includes(parent))
+  ) {
+    throw forbidden(
+      'you may change only the roles below your own',
+      `${at}parent`,
+      'roleHierarchy',
+      'ask an admin to change roles at or above yours',
+    );
+  }
 }

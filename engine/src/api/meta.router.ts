@@ -1,5 +1,8 @@
 import { Router, type Request } from 'express';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, notFound, Problem } from '../errors.js';
+import { unzipFiles, zipFiles } from '../lib/zip.js';
+import { MAX_FILE_BYTES } from '../metadata/config-files.js';
+import type { ConfigSource } from '../metadata/config.service.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { shortHash } from '../lib/ids.js';
@@ -8,6 +11,7 @@ import type { ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
 import { accessKey, runtimeViewFor } from '../views/visible-metadata.js';
 import { accessOf, type AuthedRequest } from './context.js';
+import { importAuthorizer } from './meta-import-guard.js';
 
 const flag = (req: Request, name: string): boolean => {
   const fromQuery = req.query[name];
@@ -128,6 +132,29 @@ export function metaRouter(metadata: MetadataService): Router {
     res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
   });
 
+  // The configuration as files (metadata/config-files.ts) in a zip, and such a zip into the draft.
+  router.get('/export', async (req, res) => {
+    const files = await metadata.configFiles.exportFiles(configSource(req));
+    res
+      .set('Content-Type', 'application/zip')
+      .set('Content-Disposition', 'attachment; filename="tessera-config.zip"')
+      .send(Buffer.from(zipFiles(files)));
+  });
+  router.post('/import', async (req, res) => {
+    if (!Buffer.isBuffer(req.body))
+      throw new Problem('unsupported-media-type', 'send the zip of a configuration export as application/zip', [
+        { field: 'content-type', code: 'type', message: 'must be application/zip' },
+      ]);
+    const files = unzipFiles(new Uint8Array(req.body), IMPORT_LIMITS);
+    const result = await metadata.configFiles.importFiles(files, {
+      publish: flag(req, 'publish'),
+      confirmLossy: flag(req, 'confirmLossy'),
+      userId: (req as AuthedRequest).signedIn?.user.id,
+      authorize: importAuthorizer(accessOf(req), () => metadata.compiled),
+    });
+    res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
+  });
+
   router.get('/archive', async (_req, res) => {
     res.json({ data: await metadata.listArchive() });
   });
@@ -156,6 +183,15 @@ async function refuseSecurityRollback(metadata: MetadataService, n: number, acce
       'securityRollback',
       'ask an admin, or change the metadata and publish',
     );
+}
+
+/** What an unpacked import may come to: a file as large as one save takes, and 64 MB in all. */
+const IMPORT_LIMITS = { maxFileBytes: MAX_FILE_BYTES, maxTotalBytes: 64 * 1024 * 1024, maxEntries: 20_000 };
+
+/** `?release=n`, `?current=true`, or the draft. */
+function configSource(req: Request): ConfigSource {
+  if (typeof req.query.release === 'string') return releaseNumber(req.query.release);
+  return flag(req, 'current') ? 'current' : 'draft';
 }
 
 function withoutSteps<T extends { plan: { step: unknown }[] }>(result: T) {

@@ -13,15 +13,18 @@ export function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** A command's action: `what` says what failed ("could not create the user"). */
-export function action<A extends unknown[]>(what: string, run: (...args: A) => Promise<void>) {
+/**
+ * A command's action: `what` says what failed ("could not create the user"). A command whose exit
+ * status 1 means something else (a diff that found differences) fails with another.
+ */
+export function action<A extends unknown[]>(what: string, run: (...args: A) => Promise<void>, failure = 1) {
   return async (...args: A): Promise<void> => {
     try {
       await run(...args);
     } catch (e) {
       process.stderr.write(`tessera: ${what}: ${describeError(e)}\n`);
       if (process.env.TESSERA_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-      process.exit(1);
+      process.exit(failure);
     }
   };
 }

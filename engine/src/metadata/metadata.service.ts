@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { badRequest, conflict, notFound, Problem } from '../errors.js';
 import { API_NAME_PATTERN } from './identifiers.js';
 import { compile, type CompiledMetadata } from './compile.js';
+import { ConfigFilesService } from './config.service.js';
 import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
 import type { QueryChecks } from './query-checks.js';
 import { DraftEdits, DraftStore } from './store.js';
@@ -29,6 +30,8 @@ export class MetadataService {
   /** The draft for the metadata API: the same store, on this service's connection. */
   readonly edits: DraftEdits;
   readonly publisher: Publisher;
+  /** The configuration as files: export, import, diff. */
+  readonly configFiles: ConfigFilesService;
   private current: CompiledMetadata = compile(0, { objects: [], layouts: [], listViews: [] });
 
   constructor(
@@ -40,6 +43,7 @@ export class MetadataService {
     this.draft = new DraftStore(schema, above.checks);
     this.edits = new DraftEdits(this.draft, knex);
     this.publisher = new Publisher(knex, schema, this.draft, above.checks, above.recordSteps);
+    this.configFiles = new ConfigFilesService(knex, this.draft, this.publisher, above.checks, () => this.load());
   }
 
   get compiled(): CompiledMetadata {

@@ -199,83 +199,119 @@ export class Publisher {
     );
   }
 
+  /**
+   * Replaces the draft with what `prepare` makes of it (a configuration import), then plans it —
+   * the draft stays replaced, the schema untouched (dryRun) — or publishes it, in one transaction:
+   * a refusal anywhere leaves the draft as it was.
+   */
+  replaceDraft(
+    options: PublishOptions,
+    prepare: (draft: MetadataSnapshot) => MetadataSnapshot,
+  ): Promise<PublishResult> {
+    const source = async (trx: Knex.Transaction) => {
+      await this.draft.replace(trx, prepare(await this.draft.snapshot(trx)));
+      // As the draft holds it (jsonb orders keys its own way), so the diff compares like with like.
+      return this.draft.snapshot(trx);
+    };
+    return this.run(options, source, 'publish', null, true);
+  }
+
   private async run(
     options: PublishOptions,
     source: (trx: Knex.Transaction) => Promise<MetadataSnapshot>,
     kind: 'publish' | 'rollback',
     sourceRelease: number | null,
+    keepSourceOnDryRun = false,
   ): Promise<PublishResult> {
     try {
       return await this.knex.transaction(async (trx) => {
         await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
         const snapshot = await source(trx);
-        const errors = validateSnapshot(snapshot, this.checks);
-        if (errors.length) throw invalid('the draft metadata is not valid; nothing was published', errors);
-        const current = await this.current(trx);
-        const diff = diffSnapshots(current?.snapshot, snapshot);
-        let steps: Step[];
-        try {
-          steps = planSchema(desiredSchema(snapshot), await readCatalog(trx, this.schema));
-        } catch (e) {
-          if (!(e instanceof RefusedTypeChange)) throw e;
-          throw invalid(e.message, [
-            {
-              field: `${e.table}.${e.column}`,
-              code: 'typeChange',
-              message: `cannot change from ${e.from} to ${e.to}; add a new field and copy the data instead`,
-            },
-          ]);
-        }
-        let plan: PlanEntry[];
-        try {
-          plan = (await runSteps(trx, this.schema, steps, options.confirmLossy === true)).map(describe);
-        } catch (e) {
-          if (!(e instanceof StepFailed)) throw e;
-          const entry = describe({ step: e.step, lossy: false, sql: [] });
-          const why =
-            e.sqlState === '42P07' || e.sqlState === '42701'
-              ? `something named ${entry.column ?? entry.table} already exists in the database and is not managed by Tessera`
-              : `the database refused it (SQLSTATE ${e.sqlState ?? 'unknown'})`;
-          throw conflict(`could not ${entry.description}: ${why}; nothing was published`, [
-            { field: entry.column ? `${entry.table}.${entry.column}` : entry.table, code: 'schemaStep', message: why },
-          ]);
-        }
-        const result: PublishResult = { release: null, dryRun: options.dryRun === true, diff, plan };
-        const blocked = plan.filter((p) => p.blocked);
-        if (blocked.length) {
-          throw conflict('the data does not allow this change yet; nothing was published', blocked.map(stepError), {
-            plan: plan.map(publicEntry),
-            confirmable: false,
+        if (!options.dryRun || !keepSourceOnDryRun) return this.apply(trx, snapshot, options, kind, sourceRelease);
+        // What the source wrote (an imported draft) stays; the dry run's schema steps roll back to a savepoint.
+        return trx
+          .transaction((sp) => this.apply(sp, snapshot, options, kind, sourceRelease))
+          .catch((e: unknown) => {
+            if (e instanceof Rollback) return e.result;
+            throw e;
           });
-        }
-        const lossy = plan.filter((p) => p.lossy);
-        if (lossy.length && !options.confirmLossy && !options.dryRun) {
-          throw conflict(
-            'this change would lose data; nothing was published. Send { "confirmLossy": true } to archive the affected data and go ahead',
-            lossy.map(stepError),
-            { plan: plan.map(publicEntry), confirmable: true },
-          );
-        }
-        await this.runRecordSteps(trx, snapshot, diff);
-        if (options.dryRun) throw new Rollback(result);
-        if (!diff.length && !plan.length && kind === 'publish' && current) return { ...result, release: current.n };
-        const n = (current?.n ?? 0) + 1;
-        await this.recordArchives(trx, plan, current?.snapshot, n);
-        await this.releases(trx).insert({
-          n,
-          kind,
-          source_release: sourceRelease,
-          snapshot: JSON.stringify(snapshot),
-          diff: JSON.stringify(diff),
-          plan: JSON.stringify(plan.map(publicEntry)),
-          created_by: options.userId ?? null,
-        });
-        return { ...result, release: n };
       });
     } catch (e) {
       if (e instanceof Rollback) return e.result;
       throw e;
     }
+  }
+
+  /** Validates, diffs, plans and runs the schema steps, and writes the release (dry runs throw Rollback). */
+  private async apply(
+    trx: Knex.Transaction,
+    snapshot: MetadataSnapshot,
+    options: PublishOptions,
+    kind: 'publish' | 'rollback',
+    sourceRelease: number | null,
+  ): Promise<PublishResult> {
+    const errors = validateSnapshot(snapshot, this.checks);
+    if (errors.length) throw invalid('the draft metadata is not valid; nothing was published', errors);
+    const current = await this.current(trx);
+    const diff = diffSnapshots(current?.snapshot, snapshot);
+    let steps: Step[];
+    try {
+      steps = planSchema(desiredSchema(snapshot), await readCatalog(trx, this.schema));
+    } catch (e) {
+      if (!(e instanceof RefusedTypeChange)) throw e;
+      throw invalid(e.message, [
+        {
+          field: `${e.table}.${e.column}`,
+          code: 'typeChange',
+          message: `cannot change from ${e.from} to ${e.to}; add a new field and copy the data instead`,
+        },
+      ]);
+    }
+    let plan: PlanEntry[];
+    try {
+      plan = (await runSteps(trx, this.schema, steps, options.confirmLossy === true)).map(describe);
+    } catch (e) {
+      if (!(e instanceof StepFailed)) throw e;
+      const entry = describe({ step: e.step, lossy: false, sql: [] });
+      const why =
+        e.sqlState === '42P07' || e.sqlState === '42701'
+          ? `something named ${entry.column ?? entry.table} already exists in the database and is not managed by Tessera`
+          : `the database refused it (SQLSTATE ${e.sqlState ?? 'unknown'})`;
+      throw conflict(`could not ${entry.description}: ${why}; nothing was published`, [
+        { field: entry.column ? `${entry.table}.${entry.column}` : entry.table, code: 'schemaStep', message: why },
+      ]);
+    }
+    const result: PublishResult = { release: null, dryRun: options.dryRun === true, diff, plan };
+    const blocked = plan.filter((p) => p.blocked);
+    if (blocked.length) {
+      throw conflict('the data does not allow this change yet; nothing was published', blocked.map(stepError), {
+        plan: plan.map(publicEntry),
+        confirmable: false,
+      });
+    }
+    const lossy = plan.filter((p) => p.lossy);
+    if (lossy.length && !options.confirmLossy && !options.dryRun) {
+      throw conflict(
+        'this change would lose data; nothing was published. Send { "confirmLossy": true } to archive the affected data and go ahead',
+        lossy.map(stepError),
+        { plan: plan.map(publicEntry), confirmable: true },
+      );
+    }
+    await this.runRecordSteps(trx, snapshot, diff);
+    if (options.dryRun) throw new Rollback(result);
+    if (!diff.length && !plan.length && kind === 'publish' && current) return { ...result, release: current.n };
+    const n = (current?.n ?? 0) + 1;
+    await this.recordArchives(trx, plan, current?.snapshot, n);
+    await this.releases(trx).insert({
+      n,
+      kind,
+      source_release: sourceRelease,
+      snapshot: JSON.stringify(snapshot),
+      diff: JSON.stringify(diff),
+      plan: JSON.stringify(plan.map(publicEntry)),
+      created_by: options.userId ?? null,
+    });
+    return { ...result, release: n };
   }
 
   private async runRecordSteps(trx: Knex.Transaction, snapshot: MetadataSnapshot, diff: MetadataChange[]) {

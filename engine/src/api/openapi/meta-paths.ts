@@ -318,6 +318,86 @@ export function metaPaths(): Paths {
         },
       },
     },
+    '/api/v1/meta/export': {
+      get: {
+        operationId: 'exportConfiguration',
+        summary: 'The configuration as a zip of JSON files',
+        tags,
+        description:
+          'One file per item, as `tessera metadata export` writes them: `objects/<apiName>.json`, a folder per other kind named as its path under /api/v1/meta (`layouts/`, `list-views/`, `workflows/` …) and the marker `tessera-config.json`. Keys sorted, 2-space indentation, a closing newline, so the same configuration always gives the same files. Workflow webhook and inbound secrets are left out. Needs manageMetadata.',
+        parameters: [
+          {
+            name: 'release',
+            in: 'query',
+            required: false,
+            description: 'Export this release instead of the draft.',
+            schema: { type: 'integer', minimum: 1 },
+          },
+          {
+            name: 'current',
+            in: 'query',
+            required: false,
+            description: 'Export the current release instead of the draft.',
+            schema: { type: 'boolean', default: false },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'The zip (Content-Disposition: attachment; filename="tessera-config.zip").',
+            content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } },
+          },
+          ...problemResponses('BadRequest', 'Unauthorized', manage, 'NotFound'),
+        },
+      },
+    },
+    '/api/v1/meta/import': {
+      post: {
+        operationId: 'importConfiguration',
+        summary: 'Replace the draft with a zip of JSON files',
+        tags,
+        description:
+          "The zip of an export (GET /api/v1/meta/export, or `tessera metadata export` zipped at its root). Every file is checked as a save of that item is (its JSON Schema, then the checks across items); errors name `<file>#<JSON pointer>`. Then the draft is replaced and the publish plan answered, or, with publish=true, published — all in one transaction: when anything is refused, the draft is as it was. Workflows without secrets keep the tenant's for the same workflow and URL. Needs manageMetadata, and manageUsers when it changes roles, groups, permission sets or an object's sharing; a permission set may grant only what the caller holds. Unpacked, a file may hold 2 MB and all of them 64 MB; paths that are absolute or climb out with `..` are refused.",
+        parameters: [
+          {
+            name: 'publish',
+            in: 'query',
+            required: false,
+            description: 'Publish the imported draft too.',
+            schema: { type: 'boolean', default: false },
+          },
+          {
+            name: 'confirmLossy',
+            in: 'query',
+            required: false,
+            description: 'With publish: go ahead with steps that archive data.',
+            schema: { type: 'boolean', default: false },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } },
+        },
+        responses: {
+          200: {
+            description: 'Imported into the draft, not published: the diff and the plan a publish would apply.',
+            content: json(ref('PublishResult')),
+          },
+          201: { description: 'Imported and published: the new release.', content: json(ref('PublishResult')) },
+          ...problemResponses(
+            ['BadRequest', 'Not a zip, or an entry whose path is absolute or climbs out.'],
+            'Unauthorized',
+            forbidden(['grantBeyondOwn', 'roleHierarchy', 'automationGrant'], ['manageMetadata', 'manageUsers']),
+            [
+              'Conflict',
+              'Publishing was refused (lossy without confirmLossy, or blocked by the data); nothing was changed.',
+            ],
+            ['PayloadTooLarge', 'The zip, or what it unpacks to, is larger than allowed.'],
+            ['UnsupportedMediaType', 'The body is not application/zip.'],
+            ['ValidationFailed', 'A file is refused: `field` is `<file>#<JSON pointer>`. Nothing was changed.'],
+          ),
+        },
+      },
+    },
     '/api/v1/meta/archive': {
       get: {
         operationId: 'listArchive',
