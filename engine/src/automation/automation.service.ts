@@ -356,7 +356,10 @@ export class AutomationService {
     if (!body || typeof body !== 'object' || Array.isArray(body))
       throw invalid('send a JSON object of field values', [{ field: '/', code: 'type', message: 'a JSON object' }]);
     const principal = await this.deps.principalOf(trigger.user);
-    if (!principal) throw conflict("the workflow's user does not exist; nothing was written");
+    if (!principal)
+      throw conflict("the workflow's user does not exist; nothing was written", [
+        { field: 'trigger.user', code: 'reference', message: 'an admin gives the workflow an existing user' },
+      ]);
     const caller: Caller = { userId: trigger.user, locale: 'en', access: new Access(principal, compiled), via: 'api' };
     await this.deps.engine.ready();
     return this.deps.knex.transaction(async (trx) => {
@@ -400,7 +403,10 @@ export class AutomationService {
         { field: 'step', code: 'conflict', message: 'not a webhook' },
       ]);
     const caller = await this.runner.callerOf(run);
-    if (!caller) throw conflict('the user whose change triggered the run no longer exists');
+    if (!caller)
+      throw conflict('the user whose change triggered the run no longer exists', [
+        { field: 'userId', code: 'reference', message: 'the run cannot act in their name' },
+      ]);
     await this.deps.knex(`${this.deps.schema}._automation_endpoints`).where({ url: action.url }).delete();
     const error = await this.runner.attempt(run, caller, step, { replay: true });
     return { step, ok: error === undefined, ...(error === undefined ? {} : { error: describeError(error) }) };
