@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import knexFactory from 'knex';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN } from './support/admin.js';
-import { ON_POSTGRES, request, startTestEngine, type TestEngine } from './support/test-engine.js';
+import { describe, expect, it } from 'vitest';
+import { cliDatabase } from './support/cli.js';
+import { request, type TestEngine } from './support/test-engine.js';
 
 /**
  * The `tessera` command as users run it (bin/tessera.mjs, the compiled engine) in a child
@@ -15,55 +9,7 @@ import { ON_POSTGRES, request, startTestEngine, type TestEngine } from './suppor
  * server is stopped while the command runs.
  */
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-'));
-const dataDir = path.join(dir, 'data');
-const schema = ON_POSTGRES ? `cli_${crypto.randomBytes(6).toString('hex')}` : 'tenant_default';
-const bin = path.resolve(import.meta.dirname, '../bin/tessera.mjs');
-
-afterAll(async () => {
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (!ON_POSTGRES) return;
-  const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
-  for (const name of [schema, `${schema}__gamma`]) await admin.raw('drop schema if exists ?? cascade', [name]);
-  await admin.destroy();
-});
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function tessera(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        env: {
-          ...process.env,
-          TESSERA_SCHEMA: schema,
-          TESSERA_DATA_DIR: dataDir,
-          TESSERA_ADMIN_EMAIL: ADMIN.email,
-          TESSERA_ADMIN_PASSWORD: ADMIN.password,
-          ...env,
-        },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-/** A server on the CLI's database for the length of `check`. */
-async function withServer(check: (t: TestEngine) => Promise<void>): Promise<void> {
-  const t = await startTestEngine(ON_POSTGRES ? { schema, keepSchema: true } : { dataDir });
-  try {
-    await check(t);
-  } finally {
-    await t.close();
-  }
-}
+const { schema, tessera, withServer } = cliDatabase('cli');
 
 const login = (t: TestEngine, email: string, password: string) =>
   request(t.url, 'POST', '/api/v1/auth/login', { email, password });

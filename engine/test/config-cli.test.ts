@@ -1,12 +1,7 @@
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import knexFactory from 'knex';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN } from './support/admin.js';
-import { ON_POSTGRES, startTestEngine, type TestEngine } from './support/test-engine.js';
+import { describe, expect, it } from 'vitest';
+import { cliDatabase } from './support/cli.js';
 
 /**
  * `tessera metadata export|import|diff` as users run them (bin/tessera.mjs) on a fresh PGlite data
@@ -14,49 +9,10 @@ import { ON_POSTGRES, startTestEngine, type TestEngine } from './support/test-en
  * has one owner at a time).
  */
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-config-'));
-const dataDir = path.join(root, 'data');
-const schema = ON_POSTGRES ? `cfg_${crypto.randomBytes(6).toString('hex')}` : 'tenant_default';
-const bin = path.resolve(import.meta.dirname, '../bin/tessera.mjs');
-const dir = (name: string) => path.join(root, name);
-
-afterAll(async () => {
-  fs.rmSync(root, { recursive: true, force: true });
-  if (!ON_POSTGRES) return;
-  const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
-  for (const name of [schema, `${schema}__gamma`, `${schema}_jobs`])
-    await admin.raw('drop schema if exists ?? cascade', [name]);
-  await admin.destroy();
-});
-
-function tessera(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        env: {
-          ...process.env,
-          TESSERA_SCHEMA: schema,
-          TESSERA_DATA_DIR: dataDir,
-          TESSERA_ADMIN_EMAIL: ADMIN.email,
-          TESSERA_ADMIN_PASSWORD: ADMIN.password,
-        },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function withServer<T>(check: (t: TestEngine) => Promise<T>): Promise<T> {
-  const t = await startTestEngine(ON_POSTGRES ? { schema, keepSchema: true } : { dataDir });
-  try {
-    return await check(t);
-  } finally {
-    await t.close();
-  }
-}
+const cli = cliDatabase('cfg');
+const { schema, withServer } = cli;
+const tessera = (...args: string[]) => cli.tessera(args);
+const dir = (name: string) => path.join(cli.root, name);
 
 /** Every file under a folder, by relative path. */
 function tree(at: string): Record<string, string> {
