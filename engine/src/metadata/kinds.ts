@@ -55,7 +55,7 @@ export const ITEM_KINDS: Record<ItemKind, ItemSpec> = {
     key: 'layouts',
     schema: 'layout',
     normalize: (i, e) => normalizeLayout(i as never, e as never),
-    check: (i, ctx) => validateLayout(i as never, objectsMap(ctx)),
+    check: (i, ctx) => validateLayout(i as never, objectsMap(ctx), ctx.roles),
   },
   listView: {
     kind: 'listView',

@@ -153,6 +153,8 @@ export interface LayoutDef {
   apiName: string;
   object: string;
   label: Label;
+  /** The roles that see it; without, the object's default layout. */
+  roles?: string[];
   highlights?: string[];
   sections: LayoutSection[];
   relatedLists?: { id: string; object: string; field: string; label?: Label; columns: string[] }[];

@@ -36,8 +36,16 @@ function viewFieldErrors(
 }
 
 /** Checks of a layout beyond its schema and name (kinds.ts runs those). */
-export function validateLayout(layout: LayoutDef, objects: Map<string, ObjectDef>): FieldError[] {
+export function validateLayout(
+  layout: LayoutDef,
+  objects: Map<string, ObjectDef>,
+  roles: readonly { apiName: string }[] = [],
+): FieldError[] {
   const errors: FieldError[] = [];
+  (layout.roles ?? []).forEach((role, i) => {
+    if (!roles.some((r) => r.apiName === role))
+      errors.push({ field: `/roles/${i}`, code: 'reference', message: `role "${role}" does not exist` });
+  });
   const object = objects.get(layout.object);
   if (!object)
     return [...errors, { field: '/object', code: 'reference', message: `object "${layout.object}" does not exist` }];

@@ -19,12 +19,17 @@ import { readableField } from '../security/field-guard.js';
 
 export function runtimeViewFor(compiled: CompiledMetadata, access: Access): RuntimeView {
   const full = runtimeView(compiled);
-  if (access.isAdmin) return full;
   const key = accessKey(access);
   let byKey = trimmed.get(compiled);
   if (!byKey) trimmed.set(compiled, (byKey = new Map<string, RuntimeView>()));
   const cached = byKey.get(key);
   if (cached) return cached;
+  const layouts = layoutsOfRole(full.layouts as LayoutDef[], access.principal.role ?? undefined);
+  if (access.isAdmin) {
+    const view = Object.freeze({ ...full, layouts });
+    byKey.set(key, view);
+    return view;
+  }
   const objects = (full.objects as { apiName: string; fields: RuntimeField[] }[])
     .filter((o) => access.sees(o.apiName))
     .map((o) => ({
@@ -36,9 +41,7 @@ export function runtimeViewFor(compiled: CompiledMetadata, access: Access): Runt
   const view: RuntimeView = Object.freeze({
     release: full.release,
     objects,
-    layouts: (full.layouts as LayoutDef[])
-      .filter((l) => access.sees(l.object))
-      .map((l) => layoutFor(l, compiled, access)),
+    layouts: layouts.filter((l) => access.sees(l.object)).map((l) => layoutFor(l, compiled, access)),
     listViews: (full.listViews as ListViewDef[])
       .filter((v) => access.can(v.object, 'read'))
       .map((v) => listViewFor(v, compiled, access)),
@@ -54,11 +57,24 @@ export function runtimeViewFor(compiled: CompiledMetadata, access: Access): Runt
 const trimmed = new WeakMap<CompiledMetadata, Map<string, RuntimeView>>();
 
 /**
- * What the trimmed view depends on: the caller's permission sets, and their role (list views'
- * defaultFor). Admins see everything.
+ * What the trimmed view depends on: the caller's permission sets, and their role (the layout
+ * they see, list views' defaultFor). Admins see everything but the other roles' layouts.
  */
 export const accessKey = (access: Access): string =>
-  access.isAdmin ? 'admin' : `${[...access.principal.permissionSets].sort().join(',')}|${access.principal.role ?? ''}`;
+  `${access.isAdmin ? 'admin' : [...access.principal.permissionSets].sort().join(',')}|${access.principal.role ?? ''}`;
+
+/**
+ * One layout per object: the first (by apiName) assigned to the role, else the first without
+ * roles (the default), else the first — the record page has one layout, whoever opens it.
+ */
+export function layoutsOfRole(layouts: readonly LayoutDef[], role: string | undefined): LayoutDef[] {
+  const byObject = new Map<string, LayoutDef[]>();
+  for (const l of [...layouts].sort((a, b) => a.apiName.localeCompare(b.apiName)))
+    byObject.set(l.object, [...(byObject.get(l.object) ?? []), l]);
+  return [...byObject.values()].map(
+    (of) => of.find((l) => role !== undefined && l.roles?.includes(role)) ?? of.find((l) => !l.roles) ?? of[0]!,
+  );
+}
 
 type RuntimeField = { apiName: string; child?: string; relationField?: string; field?: string };
 
