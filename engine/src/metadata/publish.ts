@@ -200,6 +200,19 @@ export class Publisher {
   }
 
   /**
+   * Makes the draft the current release again, dropping every unpublished edit, in one
+   * transaction under the publish lock (a publish running meanwhile cannot interleave).
+   */
+  async discardDraft(): Promise<{ release: number | null }> {
+    return this.knex.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
+      const current = await this.current(trx);
+      await this.draft.replace(trx, current?.snapshot ?? { objects: [], layouts: [], listViews: [] });
+      return { release: current?.n ?? null };
+    });
+  }
+
+  /**
    * Replaces the draft with what `prepare` makes of it (a configuration import), then plans it —
    * the draft stays replaced, the schema untouched (dryRun) — or publishes it, in one transaction:
    * a refusal anywhere leaves the draft as it was.

@@ -81,6 +81,23 @@ export const releaseSchemas: Record<string, JsonSchema> = {
       from: { type: 'string', description: 'The previous apiName of a renamed item.' },
     },
   },
+  DraftChange: {
+    description:
+      'A change of the draft against the current release; a changed or renamed item names its changed properties.',
+    allOf: [
+      ref('MetadataChange'),
+      {
+        type: 'object',
+        properties: {
+          properties: {
+            type: 'array',
+            items: { type: 'string' },
+            description: "Top-level properties whose value differs, sorted (an object's own, not its fields').",
+          },
+        },
+      },
+    ],
+  },
   PlanStep: {
     type: 'object',
     description: 'One step of the schema change a publish makes.',
