@@ -5,7 +5,13 @@ export const en = {
   title: 'Tessera Studio',
   backToApp: 'Back to the app',
   notFound: 'Nothing here',
-  nav: { objects: 'Objects' },
+  nav: { objects: 'Objects', changes: 'Changes', releases: 'Releases' },
+  stale: {
+    title: 'Changed by someone else since you opened it',
+    detail:
+      'Nothing was saved, and their change is kept. Reload to see the current draft: what you entered stays here, to save again.',
+    reload: 'Reload',
+  },
   noAccess: {
     title: 'The studio needs the Manage metadata permission',
     detail: 'You are signed in, but you may not change objects and fields. Ask an admin to grant you Manage metadata.',

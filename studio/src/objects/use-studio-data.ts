@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { getObject, listFieldTypes, listObjects, recordCounts } from '../api/studio.api';
 
-/** The draft and what the engine says about it, as TanStack Query caches them. */
+/** The draft and what the engine says about it, as TanStack Query caches them. An object comes with its ETag. */
 
 export const useObjects = () => useQuery({ queryKey: ['draft', 'objects'], queryFn: listObjects });
 export const useObject = (apiName: string) =>
