@@ -162,4 +162,19 @@ describe('the draft against the current release', () => {
     expectProblem(await withToken(t, user.token)('POST', '/api/v1/meta/draft/discard'), 403);
     expect(await draftRows()).toBe(before);
   });
+
+  it('lists releases with who published them and a summary of their diff', async () => {
+    const account = await read('/api/v1/meta/objects/account');
+    const fields = [...account.body.fields, { apiName: 'tier', type: 'text', label: 'Tier' }];
+    expect((await t.api('PUT', '/api/v1/meta/objects/account', { ...account.body, fields })).status).toBe(200);
+    const published = await t.api('POST', '/api/v1/meta/publish');
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const [latest] = (await t.api('GET', '/api/v1/meta/releases')).body.data;
+    expect(latest).toMatchObject({
+      n: published.body.release,
+      kind: 'publish',
+      createdByName: expect.any(String),
+      summary: { added: 1, changed: 1 },
+    });
+  });
 });

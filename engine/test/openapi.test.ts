@@ -514,6 +514,7 @@ describe('the document against what the server answers', () => {
     const discard = '/api/v1/meta/draft/discard';
     expectDocumented(await t.api('POST', discard), 200, 'post', discard);
     expect((await t.api('GET', changes)).body.changes).toEqual([]);
+    expectDocumented(await t.api('GET', '/api/v1/meta/releases'), 200, 'get', '/api/v1/meta/releases');
   });
 
   it('answers a configuration export and import as documented', async () => {
