@@ -144,7 +144,10 @@ export interface ReleaseSummary {
   sourceRelease: number | null;
   createdAt: string;
   createdBy: string | null;
+  createdByName: string | null;
   changes: number;
+  /** Items per kind of change. */
+  summary: Partial<Record<MetadataChange['change'], number>>;
 }
 
 export interface Release {
