@@ -9,16 +9,15 @@ const field = (id: string, apiName: string, extra: object = {}) => ({
   label: 'Label',
   ...extra,
 });
-const object = (over: Partial<ObjectDef> = {}): ObjectDef =>
-  ({
-    id: 'obj_1',
-    apiName: 'vehicle',
-    label: 'Vehicle',
-    pluralLabel: 'Vehicles',
-    nameField: 'name',
-    fields: [field('f_1', 'name'), field('f_2', 'plate'), field('f_3', 'colour')],
-    ...over,
-  });
+const object = (over: Partial<ObjectDef> = {}): ObjectDef => ({
+  id: 'obj_1',
+  apiName: 'vehicle',
+  label: 'Vehicle',
+  pluralLabel: 'Vehicles',
+  nameField: 'name',
+  fields: [field('f_1', 'name'), field('f_2', 'plate'), field('f_3', 'colour')],
+  ...over,
+});
 const snapshot = (objects: ObjectDef[], layouts: unknown[] = []): MetadataSnapshot =>
   ({ objects, layouts, listViews: [] }) as unknown as MetadataSnapshot;
 
