@@ -89,9 +89,19 @@ describe('ETags of draft items', () => {
     expect((await t.api('PUT', '/api/v1/meta/objects/account', account.body, { 'if-match': '*' })).status).toBe(200);
   });
 
-  it('changes the tags of the layouts and list views a field rename rewrites', async () => {
+  it('changes the tags of the layouts and workflows a field rename rewrites', async () => {
     const layoutName = (await t.api('GET', '/api/v1/meta/layouts?object=account')).body.data[0].apiName;
     const layout = await read(`/api/v1/meta/layouts/${layoutName}`);
+    const made = await t.api('POST', '/api/v1/meta/workflows', {
+      apiName: 'industry_watch',
+      label: 'Industry watch',
+      object: 'account',
+      trigger: { on: 'update', fields: ['industry'] },
+      actions: [{ type: 'updateRecord', values: { description: { var: 'industry' } } }],
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const workflow = await read('/api/v1/meta/workflows/industry_watch');
+    expect(made.headers.get('etag')).toBe(workflow.etag);
     const account = await read('/api/v1/meta/objects/account');
     expect(JSON.stringify(layout.body)).toContain('"industry"');
     const renamed = {
@@ -108,6 +118,14 @@ describe('ETags of draft items', () => {
     expect(after.etag).not.toBe(layout.etag);
     const stale = await t.api('PUT', `/api/v1/meta/layouts/${layoutName}`, layout.body, { 'if-match': layout.etag });
     expectProblem(stale, 412, [{ field: 'If-Match', code: 'stale' }]);
+    const followed = await read('/api/v1/meta/workflows/industry_watch');
+    expect(followed.body.trigger.fields).toEqual(['sector']);
+    expect(followed.etag).not.toBe(workflow.etag);
+    expectProblem(
+      await t.api('DELETE', '/api/v1/meta/workflows/industry_watch', undefined, { 'if-match': workflow.etag }),
+      412,
+      [{ field: 'If-Match', code: 'stale' }],
+    );
   });
 });
 
