@@ -43,7 +43,8 @@ export const PROBLEM_KINDS = {
   'stale-version': {
     status: 412,
     title: 'Precondition failed',
-    description: "If-Match does not match the record's current version: someone else changed it since.",
+    description:
+      "If-Match does not match the record's current version or the draft item's ETag: someone else changed it since.",
   },
   'payload-too-large': {
     status: 413,
@@ -165,7 +166,7 @@ export const ERROR_CODES = {
   // Records.
   default: 'A computed default worked out a value the field does not take.',
   validationRule: 'A validation rule of the object refused the record; `rule` names it.',
-  stale: 'The record changed since the version sent (If-Match, or `version` in a bulk update).',
+  stale: 'The record or draft item changed since the version or ETag sent (If-Match, or `version` in a bulk update).',
   notFound: 'A bulk row names a record that does not exist, or one the caller may not see.',
   restrict: 'Other records still point at this one through a lookup that restricts deletion.',
   conflict: 'The record cannot be deleted as things stand (its delete would cascade too deep).',

@@ -495,6 +495,28 @@ describe('the document against what the server answers', () => {
     expectDocumented(await t.api('GET', `${usedBy}?object=opportunity&field=nope`), 404, 'get', usedBy);
   });
 
+  it('answers draft items with ETags, a stale If-Match, the changes and discard as documented', async () => {
+    const expectDocumented = await answers();
+    const item = '/api/v1/meta/list-views/{apiName}';
+    const name = (await t.api('GET', '/api/v1/meta/list-views?object=account')).body.data[0].apiName;
+    const path = `/api/v1/meta/list-views/${name}`;
+    const read = await t.api('GET', path);
+    expectDocumented(read, 200, 'get', item);
+    const etag = read.headers.get('etag')!;
+    const saved = await t.api('PUT', path, { ...read.body, label: 'Documented' }, { 'if-match': etag });
+    expectDocumented(saved, 200, 'put', item);
+    expect(saved.headers.get('etag')).not.toBe(etag);
+    expectDocumented(await t.api('PUT', path, read.body, { 'if-match': etag }), 412, 'put', item);
+    expectDocumented(await t.api('PUT', path, read.body, { 'if-match': 'bare' }), 400, 'put', item);
+    expectDocumented(await t.api('DELETE', path, undefined, { 'if-match': etag }), 412, 'delete', item);
+    const changes = '/api/v1/meta/draft/changes';
+    expectDocumented(await t.api('GET', changes), 200, 'get', changes);
+    const discard = '/api/v1/meta/draft/discard';
+    expectDocumented(await t.api('POST', discard), 200, 'post', discard);
+    expect((await t.api('GET', changes)).body.changes).toEqual([]);
+    expectDocumented(await t.api('GET', '/api/v1/meta/releases'), 200, 'get', '/api/v1/meta/releases');
+  });
+
   it('answers a configuration export and import as documented', async () => {
     const expectDocumented = await answers();
     const send = async (method: string, path: string, body?: Uint8Array, type = 'application/zip') => {

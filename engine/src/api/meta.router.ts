@@ -4,6 +4,7 @@ import { unzipFiles, zipFiles } from '../lib/zip.js';
 import { MAX_FILE_BYTES } from '../metadata/config-files.js';
 import type { ConfigSource } from '../metadata/config.service.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
+import { etagOf, parseIfMatch } from '../metadata/draft-tags.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { shortHash } from '../lib/ids.js';
 import { FIELD_TYPE_CATALOG } from '../metadata/field-type-catalog.js';
@@ -63,47 +64,47 @@ export function metaRouter(metadata: MetadataService): Router {
     res.set('Cache-Control', 'private, max-age=300').json({ data: FIELD_TYPE_CATALOG });
   });
 
-  router.get('/objects', async (_req, res) => {
-    res.json({ data: await edits.list('object') });
-  });
-  router.post('/objects', async (req, res) => {
-    res.status(201).json(await edits.saveObject(req.body as ObjectDef));
-  });
-  router.get('/objects/:apiName', async (req, res) => {
-    const obj = await edits.get('object', req.params.apiName);
-    if (!obj) throw notFoundItem('object', req.params.apiName);
-    res.json(obj);
-  });
-  router.put('/objects/:apiName', async (req, res) => {
-    res.json(await edits.saveObject(req.body as ObjectDef, req.params.apiName));
-  });
-  router.delete('/objects/:apiName', async (req, res) => {
-    await edits.deleteObject(req.params.apiName);
-    res.status(204).end();
-  });
-
-  for (const { path, kind } of ITEM_SPECS) {
+  // The draft, item by item. Each item answers its ETag; PUT and DELETE honour If-Match (412 when stale).
+  for (const { path, kind } of [{ path: 'objects', kind: 'object' as const }, ...ITEM_SPECS]) {
     router.get(`/${path}`, async (req, res) => {
-      const items = await edits.list(kind);
+      const items: MetaItem[] = await edits.list(kind);
       const object = typeof req.query.object === 'string' ? req.query.object : undefined;
       res.json({ data: object ? items.filter((i) => i.object === object) : items });
     });
     router.post(`/${path}`, async (req, res) => {
-      res.status(201).json(await edits.saveItem(kind, req.body as MetaItem));
+      const saved =
+        kind === 'object'
+          ? await edits.saveObject(req.body as ObjectDef)
+          : await edits.saveItem(kind, req.body as MetaItem);
+      res.status(201).set('ETag', etagOf(saved.tag)).json(saved.item);
     });
     router.get(`/${path}/:apiName`, async (req, res) => {
-      const item = await edits.get(kind, req.params.apiName);
-      if (!item) throw notFoundItem(kind, req.params.apiName);
-      res.json(item);
+      const found = await edits.getTagged(kind, req.params.apiName);
+      if (!found) throw notFoundItem(kind, req.params.apiName);
+      res.set('ETag', etagOf(found.tag)).json(found.item);
     });
     router.put(`/${path}/:apiName`, async (req, res) => {
-      res.json(await edits.saveItem(kind, req.body as MetaItem, req.params.apiName));
+      const ifMatch = parseIfMatch(req.get('If-Match'));
+      const saved =
+        kind === 'object'
+          ? await edits.saveObject(req.body as ObjectDef, req.params.apiName, ifMatch)
+          : await edits.saveItem(kind, req.body as MetaItem, req.params.apiName, ifMatch);
+      res.set('ETag', etagOf(saved.tag)).json(saved.item);
     });
     router.delete(`/${path}/:apiName`, async (req, res) => {
-      await edits.deleteItem(kind, req.params.apiName);
+      const ifMatch = parseIfMatch(req.get('If-Match'));
+      if (kind === 'object') await edits.deleteObject(req.params.apiName, ifMatch);
+      else await edits.deleteItem(kind, req.params.apiName, ifMatch);
       res.status(204).end();
     });
   }
+
+  router.get('/draft/changes', async (_req, res) => {
+    res.json(await metadata.draftChanges());
+  });
+  router.post('/draft/discard', async (_req, res) => {
+    res.json(await metadata.publisher.discardDraft());
+  });
 
   router.post('/publish', async (req, res) => {
     const result = await metadata.publish({

@@ -15,6 +15,7 @@ import {
   searchSchemas,
 } from './openapi/fixed-schemas.js';
 import { metaPaths } from './openapi/meta-paths.js';
+import { draftPaths } from './openapi/draft-paths.js';
 import { metaUsagePaths } from './openapi/meta-usage-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
 import { english, problemResponseComponents, withRequestId, type Paths } from './openapi/operation.js';
@@ -144,6 +145,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...tenantPaths(),
       ...metaPaths(),
       ...metaUsagePaths(),
+      ...draftPaths(),
       ...importJobPaths(),
       ...viewPaths(objects.map((o) => o.def.apiName)),
       ...automationPaths(),
@@ -203,6 +205,14 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
             'The ETag of the version you read, such as "3"; the update is refused with 412 when the record has changed since.',
           schema: { type: 'string', pattern: '^(W/)?"?[0-9]+"?$' },
         },
+        DraftIfMatch: {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description:
+            'The ETag the item was read with; the change is refused with 412 when someone changed the item since. `*` or no header: no check.',
+          schema: { type: 'string' },
+        },
         IdempotencyKey: {
           name: 'Idempotency-Key',
           in: 'header',
@@ -222,6 +232,11 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       headers: {
         ETag: {
           description: 'The record\'s version, quoted ("3"); send it back as If-Match.',
+          schema: { type: 'string' },
+        },
+        DraftETag: {
+          description:
+            'The draft item as stored, quoted (a hash of its definition); send it back as If-Match to save or delete it.',
           schema: { type: 'string' },
         },
         RuntimeETag: {

@@ -5,6 +5,7 @@ import { compile, type CompiledMetadata } from './compile.js';
 import { ConfigFilesService } from './config.service.js';
 import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
 import type { QueryChecks } from './query-checks.js';
+import { draftChanges, type DraftChange } from './draft-changes.js';
 import { DraftEdits, DraftStore } from './store.js';
 import { countRecords, recordCounts, type RecordCount } from './record-counts.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
@@ -65,6 +66,14 @@ export class MetadataService {
     const result = await this.publisher.rollback(n, options);
     if (!result.dryRun) await this.load();
     return result;
+  }
+
+  /** What the draft changes against the current release, as a publish would see it. */
+  async draftChanges(): Promise<{ release: number | null; changes: DraftChange[] }> {
+    return this.knex.transaction(async (trx) => {
+      const release = await this.publisher.current(trx);
+      return { release: release?.n ?? null, changes: draftChanges(release?.snapshot, await this.draft.snapshot(trx)) };
+    });
   }
 
   /** First start: an empty tenant gets the given snapshot (the core pack) as release 1. */

@@ -23,7 +23,11 @@ export interface ReleaseSummary {
   sourceRelease: number | null;
   createdAt: string;
   createdBy: string | null;
+  /** The name of that user, while they exist. */
+  createdByName: string | null;
   changes: number;
+  /** Items per kind of change: `{ added: 2, changed: 1 }`. */
+  summary: Partial<Record<MetadataChange['change'], number>>;
 }
 
 export interface PublishOptions {
@@ -148,22 +152,33 @@ export class Publisher {
 
   async list(): Promise<ReleaseSummary[]> {
     const rows = await this.releases(this.knex)
-      .orderBy('n', 'desc')
+      .from(`${this.schema}._meta_releases as r`)
+      .leftJoin(`${this.schema}._users as u`, 'u.id', 'r.created_by')
+      .orderBy('r.n', 'desc')
       .select(
-        'n',
-        'kind',
-        'source_release',
-        'created_at',
-        'created_by',
-        this.knex.raw('jsonb_array_length(diff) as changes'),
+        'r.n',
+        'r.kind',
+        'r.source_release',
+        'r.created_at',
+        'r.created_by',
+        'u.name as created_by_name',
+        this.knex.raw('jsonb_array_length(r.diff) as changes'),
+        // How many items each kind of change touched: the history's one-line summary.
+        this.knex.raw(
+          "(select coalesce(jsonb_object_agg(c, k), '{}') from (select e->>'change' as c, count(*) as k from jsonb_array_elements(r.diff) e group by 1) x) as summary",
+        ),
       );
-    return (rows as (ReleaseRow & { changes: number })[]).map((r) => ({
+    return (
+      rows as (ReleaseRow & { changes: number; created_by_name: string | null; summary: ReleaseSummary['summary'] })[]
+    ).map((r) => ({
       n: r.n,
       kind: r.kind,
       sourceRelease: r.source_release,
       createdAt: new Date(r.created_at).toISOString(),
       createdBy: r.created_by,
+      createdByName: r.created_by_name,
       changes: r.changes,
+      summary: r.summary,
     }));
   }
 
@@ -197,6 +212,19 @@ export class Publisher {
       'rollback',
       n,
     );
+  }
+
+  /**
+   * Makes the draft the current release again, dropping every unpublished edit, in one
+   * transaction under the publish lock (a publish running meanwhile cannot interleave).
+   */
+  async discardDraft(): Promise<{ release: number | null }> {
+    return this.knex.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
+      const current = await this.current(trx);
+      await this.draft.replace(trx, current?.snapshot ?? { objects: [], layouts: [], listViews: [] });
+      return { release: current?.n ?? null };
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
 import { isRelation } from '../fields/index.js';
+import { requireTag, TAG_SQL, type IfMatch, type Tagged } from './draft-tags.js';
 import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
 import { followObjectChange, renameMap } from './references.js';
@@ -56,6 +57,35 @@ export class DraftStore {
     return row?.definition;
   }
 
+  /** The item with its tag (draft-tags.ts), read in one statement so the two agree. */
+  async getTagged<K extends MetadataKind>(db: Db, kind: K, apiName: string): Promise<Tagged<ItemOf<K>> | undefined> {
+    const row = await this.table(db)
+      .where({ kind, api_name: apiName })
+      .first<{ definition: ItemOf<K>; tag: string } | undefined>('definition', db.raw(`${TAG_SQL} as tag`));
+    return row && { item: row.definition, tag: row.tag };
+  }
+
+  /**
+   * Refuses with 412 when If-Match is not the item's tag. The row stays locked to the end of the
+   * transaction, so no other save slips in between this check and the write.
+   */
+  private async checkTag(trx: Knex.Transaction, kind: MetadataKind, apiName: string, ifMatch: IfMatch | undefined) {
+    if (ifMatch === undefined) return;
+    const row = await this.table(trx)
+      .where({ kind, api_name: apiName })
+      .forUpdate()
+      .first<{ tag: string } | undefined>(trx.raw(`${TAG_SQL} as tag`));
+    if (!row) throw notFound(`${kind} "${apiName}" does not exist`);
+    requireTag(`${kind} "${apiName}"`, row.tag, ifMatch);
+  }
+
+  private async tagOf(db: Db, kind: MetadataKind, id: string): Promise<string> {
+    const row = await this.table(db)
+      .where({ kind, id })
+      .first<{ tag: string }>(db.raw(`${TAG_SQL} as tag`));
+    return row.tag;
+  }
+
   async snapshot(db: Db): Promise<MetadataSnapshot> {
     const rows: { kind: MetadataKind; definition: never }[] = await this.table(db)
       .orderBy(['kind', 'api_name'])
@@ -80,9 +110,13 @@ export class DraftStore {
     }
   }
 
-  /** Saves an object into the draft: create when `existingName` is undefined, else replace it. */
-  async saveObject(db: Knex, input: ObjectDef, existingName?: string): Promise<ObjectDef> {
+  /**
+   * Saves an object into the draft: create when `existingName` is undefined, else replace it
+   * (refused with 412 when `ifMatch` is not its tag). Answers what was stored and its new tag.
+   */
+  async saveObject(db: Knex, input: ObjectDef, existingName?: string, ifMatch?: IfMatch): Promise<Tagged<ObjectDef>> {
     return db.transaction(async (trx) => {
+      if (existingName !== undefined) await this.checkTag(trx, 'object', existingName, ifMatch);
       const objects = await this.objectsByName(trx);
       const existing = existingName === undefined ? undefined : objects.get(existingName);
       if (existingName !== undefined && !existing) throw notFound(`object "${existingName}" does not exist`);
@@ -114,7 +148,7 @@ export class DraftStore {
       if (refErrors.length) throw invalid(`object "${obj.apiName}" refers to objects that do not exist`, refErrors);
       await this.write(trx, 'object', obj, existing);
       await this.updateDependents(trx, existing, obj);
-      return obj;
+      return { item: obj, tag: await this.tagOf(trx, 'object', obj.id) };
     });
   }
 
@@ -156,8 +190,9 @@ export class DraftStore {
     }
   }
 
-  async deleteObject(db: Knex, apiName: string): Promise<void> {
+  async deleteObject(db: Knex, apiName: string, ifMatch?: IfMatch): Promise<void> {
     await db.transaction(async (trx) => {
+      await this.checkTag(trx, 'object', apiName, ifMatch);
       const objects = await this.objectsByName(trx);
       const obj = objects.get(apiName);
       if (!obj) throw notFound(`object "${apiName}" does not exist`);
@@ -211,9 +246,16 @@ export class DraftStore {
   /**
    * Saves a layout, list view, role, group or permission set: create when `existingName` is undefined, else replace it.
    */
-  async saveItem(db: Knex, kind: ItemKind, input: MetaItem, existingName?: string): Promise<MetaItem> {
+  async saveItem(
+    db: Knex,
+    kind: ItemKind,
+    input: MetaItem,
+    existingName?: string,
+    ifMatch?: IfMatch,
+  ): Promise<Tagged<MetaItem>> {
     const spec = ITEM_KINDS[kind];
     return db.transaction(async (trx) => {
+      if (existingName !== undefined) await this.checkTag(trx, kind, existingName, ifMatch);
       const existing = existingName === undefined ? undefined : await this.get(trx, kind, existingName);
       if (existingName !== undefined && !existing) throw notFound(`${kind} "${existingName}" does not exist`);
       const snapshot = await this.snapshot(trx);
@@ -230,13 +272,16 @@ export class DraftStore {
           { field: '/id', code: 'const', message: `must stay ${existing.id}` },
         ]);
       await this.write(trx, kind, item, existing);
-      return item;
+      return { item, tag: await this.tagOf(trx, kind, item.id) };
     });
   }
 
-  async deleteItem(db: Knex, kind: ItemKind, apiName: string): Promise<void> {
-    const n = await this.table(db).where({ kind, api_name: apiName }).delete();
-    if (!n) throw notFound(`${kind} "${apiName}" does not exist`);
+  async deleteItem(db: Knex, kind: ItemKind, apiName: string, ifMatch?: IfMatch): Promise<void> {
+    await db.transaction(async (trx) => {
+      await this.checkTag(trx, kind, apiName, ifMatch);
+      const n = await this.table(trx).where({ kind, api_name: apiName }).delete();
+      if (!n) throw notFound(`${kind} "${apiName}" does not exist`);
+    });
   }
 
   /** Makes the draft equal to a snapshot (rollback, pack install). */
@@ -278,19 +323,23 @@ export class DraftEdits {
     return this.store.get(this.knex, kind, apiName);
   }
 
-  saveObject(input: ObjectDef, existingName?: string) {
-    return this.store.saveObject(this.knex, input, existingName);
+  getTagged<K extends MetadataKind>(kind: K, apiName: string) {
+    return this.store.getTagged(this.knex, kind, apiName);
   }
 
-  deleteObject(apiName: string) {
-    return this.store.deleteObject(this.knex, apiName);
+  saveObject(input: ObjectDef, existingName?: string, ifMatch?: IfMatch) {
+    return this.store.saveObject(this.knex, input, existingName, ifMatch);
   }
 
-  saveItem(kind: ItemKind, input: MetaItem, existingName?: string) {
-    return this.store.saveItem(this.knex, kind, input, existingName);
+  deleteObject(apiName: string, ifMatch?: IfMatch) {
+    return this.store.deleteObject(this.knex, apiName, ifMatch);
   }
 
-  deleteItem(kind: ItemKind, apiName: string) {
-    return this.store.deleteItem(this.knex, kind, apiName);
+  saveItem(kind: ItemKind, input: MetaItem, existingName?: string, ifMatch?: IfMatch) {
+    return this.store.saveItem(this.knex, kind, input, existingName, ifMatch);
+  }
+
+  deleteItem(kind: ItemKind, apiName: string, ifMatch?: IfMatch) {
+    return this.store.deleteItem(this.knex, kind, apiName, ifMatch);
   }
 }

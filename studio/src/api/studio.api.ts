@@ -1,10 +1,12 @@
-import { query, requestJson } from '@tessera/runtime-ui/api/http';
+import { query, request, requestJson } from '@tessera/runtime-ui/api/http';
 import type { FieldType, Label } from '@tessera/runtime-ui/api/metadata.api';
 
 /**
  * The studio's only calls to the engine: the draft's objects (`/meta/objects`), the field types
- * with their settings schemas, records per object, what names an object or field, and publish.
- * Every edit is a request; nothing is kept here that the engine does not hold.
+ * with their settings schemas, records per object, what names an object or field, the draft's
+ * changes, publish, releases and rollback. Every edit is a request; nothing is kept here that the
+ * engine does not hold. An object is read with its ETag and saved or deleted with it as If-Match,
+ * so a change someone else made meanwhile is refused (412) instead of overwritten.
  */
 
 export type { FieldType, Label };
@@ -82,10 +84,13 @@ export interface PlanEntry {
 
 export interface MetadataChange {
   kind: string;
+  id: string;
   apiName: string;
   object?: string;
   change: 'added' | 'removed' | 'changed' | 'renamed';
   from?: string;
+  /** For the draft's changes: the properties of a changed or renamed item that differ. */
+  properties?: string[];
 }
 
 export interface PublishResult {
@@ -98,14 +103,27 @@ export interface PublishResult {
 const META = '/meta';
 const object = (apiName: string) => `${META}/objects/${encodeURIComponent(apiName)}`;
 
+/** An object of the draft with the ETag it was read or saved with. */
+export interface TaggedObject {
+  object: DraftObject;
+  etag: string;
+}
+
+const tagged = async (res: Response): Promise<TaggedObject> => ({
+  object: (await res.json()) as DraftObject,
+  etag: res.headers.get('ETag') ?? '',
+});
+const ifMatch = (etag: string | undefined) => (etag ? { 'If-Match': etag } : undefined);
+
 export const listObjects = () => requestJson<{ data: DraftObject[] }>(`${META}/objects`).then((r) => r.data);
-export const getObject = (apiName: string) => requestJson<DraftObject>(object(apiName));
-export const createObject = (def: DraftObject) =>
-  requestJson<DraftObject>(`${META}/objects`, { method: 'POST', body: def });
-/** Replaces the object in the draft; `apiName` is its name before this change. */
-export const saveObject = (apiName: string, def: DraftObject) =>
-  requestJson<DraftObject>(object(apiName), { method: 'PUT', body: def });
-export const deleteObject = (apiName: string) => requestJson<void>(object(apiName), { method: 'DELETE' });
+export const getObject = async (apiName: string) => tagged(await request(object(apiName)));
+export const createObject = async (def: DraftObject) =>
+  tagged(await request(`${META}/objects`, { method: 'POST', body: def }));
+/** Replaces the object in the draft; `apiName` is its name before this change, `etag` the one it was read with. */
+export const saveObject = async (apiName: string, def: DraftObject, etag: string) =>
+  tagged(await request(object(apiName), { method: 'PUT', body: def, headers: ifMatch(etag) }));
+export const deleteObject = (apiName: string, etag: string) =>
+  requestJson<void>(object(apiName), { method: 'DELETE', headers: ifMatch(etag) });
 
 export const listFieldTypes = () => requestJson<{ data: FieldTypeEntry[] }>(`${META}/field-types`).then((r) => r.data);
 export const recordCounts = () =>
@@ -115,3 +133,33 @@ export const usedBy = (objectName: string, field?: string) =>
 
 export const publish = (options: { dryRun?: boolean; confirmLossy?: boolean }) =>
   requestJson<PublishResult>(`${META}/publish`, { method: 'POST', body: options });
+
+export const draftChanges = () =>
+  requestJson<{ release: number | null; changes: MetadataChange[] }>(`${META}/draft/changes`);
+export const discardDraft = () => requestJson<{ release: number | null }>(`${META}/draft/discard`, { method: 'POST' });
+
+export interface ReleaseSummary {
+  n: number;
+  kind: 'publish' | 'rollback';
+  sourceRelease: number | null;
+  createdAt: string;
+  createdBy: string | null;
+  createdByName: string | null;
+  changes: number;
+  /** Items per kind of change. */
+  summary: Partial<Record<MetadataChange['change'], number>>;
+}
+
+export interface Release {
+  n: number;
+  kind: 'publish' | 'rollback';
+  sourceRelease: number | null;
+  createdAt: string;
+  diff: MetadataChange[];
+  plan: PlanEntry[];
+}
+
+export const listReleases = () => requestJson<{ data: ReleaseSummary[] }>(`${META}/releases`).then((r) => r.data);
+export const getRelease = (n: number) => requestJson<Release>(`${META}/releases/${n}`);
+export const rollback = (n: number, options: { dryRun?: boolean; confirmLossy?: boolean }) =>
+  requestJson<PublishResult>(`${META}/releases/${n}/rollback`, { method: 'POST', body: options });

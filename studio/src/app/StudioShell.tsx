@@ -1,10 +1,11 @@
-import { AppstoreOutlined, ArrowLeftOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ArrowLeftOutlined, HistoryOutlined } from '@ant-design/icons';
 import { useSession } from '@tessera/runtime-ui/auth/use-session';
 import { LanguageSwitch } from '@tessera/runtime-ui/shell/LanguageSwitch';
 import { Button, Layout, Spin, Typography } from 'antd';
 import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation } from 'react-router';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { ChangesLink } from '../changes/ChangesLink';
 import { PublishButton } from '../publish/PublishButton';
 import { canUseStudio } from './access';
 import { NoAccess } from './NoAccess';
@@ -18,6 +19,7 @@ export function StudioShell() {
   const { t } = useTranslation();
   const { user, loading } = useSession();
   const location = useLocation();
+  const navigate = useNavigate();
   const signedOut = !loading && !user;
   useEffect(() => {
     if (signedOut) window.location.replace(`/login?next=${encodeURIComponent(`/studio${location.pathname}`)}`);
@@ -45,7 +47,15 @@ export function StudioShell() {
           </Typography.Text>
         </Link>
         <div style={{ flex: 1 }} />
-        {canUseStudio(user) && <PublishButton />}
+        {canUseStudio(user) && (
+          <>
+            <Button type="text" icon={<HistoryOutlined />} onClick={() => void navigate('/releases')}>
+              <span className="tessera-hide-xs">{t('studio.nav.releases')}</span>
+            </Button>
+            <ChangesLink />
+            <PublishButton />
+          </>
+        )}
         <Button type="text" href="/" icon={<ArrowLeftOutlined />}>
           <span className="tessera-hide-xs">{t('studio.backToApp')}</span>
         </Button>

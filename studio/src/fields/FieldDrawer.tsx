@@ -31,10 +31,13 @@ interface Values {
  */
 export function FieldDrawer({
   object,
+  etag,
   field,
   onClose,
 }: {
   object: DraftObject;
+  /** The ETag the object was read with: a save is refused when someone changed it since. */
+  etag: string;
   field?: DraftField;
   onClose: () => void;
 }) {
@@ -60,7 +63,7 @@ export function FieldDrawer({
   const [defaultValue, setDefaultValue] = useState<unknown>(field?.default);
   const [error, setError] = useState<unknown>();
   const [saving, setSaving] = useState(false);
-  const [verdict, setVerdict] = useState<{ verdict: TypeVerdict; before: DraftObject }>();
+  const [verdict, setVerdict] = useState<{ verdict: TypeVerdict; before: DraftObject; etag: string }>();
   const [nameTouched, setNameTouched] = useState(false);
   const holding = useQuery({
     queryKey: ['draft', 'used-by', object.apiName, field?.apiName ?? null],
@@ -96,13 +99,15 @@ export function FieldDrawer({
       typed,
       choices ? { values: toChoices(rows), default: keptDefault(rows, defaultValue, entry.multiValued) } : undefined,
     );
-    const fields = field ? object.fields.map((f) => (f === field ? saved : f)) : [...object.fields, saved];
+    // By id, not identity: after a reload the object is a fresh copy.
+    const same = (f: DraftField) => (f.id ?? f.apiName) === (field?.id ?? field?.apiName);
+    const fields = field ? object.fields.map((f) => (same(f) ? saved : f)) : [...object.fields, saved];
     setSaving(true);
     try {
-      await saveObject(object.apiName, { ...object, fields });
+      const stored = await saveObject(object.apiName, { ...object, fields }, etag);
       if (field && field.type !== type) {
         // Now in the draft: the dry run says what publishing it would do to the column.
-        setVerdict({ verdict: await checkField(object.apiName, field.apiName), before: object });
+        setVerdict({ verdict: await checkField(object.apiName, field.apiName), before: object, etag: stored.etag });
         await draftChanged();
         return;
       }
@@ -118,7 +123,7 @@ export function FieldDrawer({
   const undo = async () => {
     setSaving(true);
     try {
-      await saveObject(object.apiName, verdict!.before);
+      await saveObject(object.apiName, verdict!.before, verdict!.etag);
       await draftChanged();
       onClose();
     } catch (e) {
@@ -151,7 +156,7 @@ export function FieldDrawer({
         <Spin />
       ) : (
         <>
-          <ProblemAlert error={error} />
+          <ProblemAlert error={error} onReloaded={() => setError(undefined)} />
           {verdict && (
             <VerdictPanel verdict={verdict.verdict} busy={saving} onKeep={onClose} onUndo={() => void undo()} />
           )}

@@ -31,10 +31,13 @@ export function ObjectDialog({
   object,
   onClose,
   onSaved,
+  etag,
 }: {
   object?: DraftObject;
   onClose: () => void;
   onSaved: (saved: DraftObject) => void;
+  /** The ETag the object was read with (when editing one). */
+  etag?: string;
 }) {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
@@ -82,9 +85,9 @@ export function ObjectDialog({
     if (!v.icon) delete def.icon;
     if (!v.description) delete def.description;
     try {
-      const saved = object ? await saveObject(object.apiName, def) : await createObject(def);
+      const saved = object ? await saveObject(object.apiName, def, etag ?? '') : await createObject(def);
       await draftChanged();
-      onSaved(saved);
+      onSaved(saved.object);
     } catch (e) {
       setError(e);
     } finally {
@@ -104,7 +107,7 @@ export function ObjectDialog({
       onCancel={onClose}
       destroyOnHidden
     >
-      <ProblemAlert error={error} />
+      <ProblemAlert error={error} onReloaded={() => setError(undefined)} />
       <Form
         form={form}
         layout="vertical"

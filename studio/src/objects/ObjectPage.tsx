@@ -32,7 +32,8 @@ export default function ObjectPage() {
         <ProblemAlert error={object.error} />
       </div>
     );
-  const obj: DraftObject | undefined = object.data;
+  const obj: DraftObject | undefined = object.data?.object;
+  const etag = object.data?.etag ?? '';
   const records = counts.data?.[apiName];
 
   return (
@@ -136,12 +137,20 @@ export default function ObjectPage() {
         ]}
       />
       {obj && editingObject && (
-        <ObjectDialog object={obj} onClose={() => setEditingObject(false)} onSaved={() => setEditingObject(false)} />
+        <ObjectDialog
+          object={obj}
+          etag={etag}
+          onClose={() => setEditingObject(false)}
+          onSaved={() => setEditingObject(false)}
+        />
       )}
-      {obj && editing && <FieldDrawer object={obj} field={editing.field} onClose={() => setEditing(undefined)} />}
+      {obj && editing && (
+        <FieldDrawer object={obj} etag={etag} field={editing.field} onClose={() => setEditing(undefined)} />
+      )}
       {obj && deleting && (
         <DeleteDialog
           object={obj}
+          etag={etag}
           field={deleting.field}
           onClose={() => setDeleting(undefined)}
           onDeleted={() => {

@@ -1,11 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { getObject, listFieldTypes, listObjects, recordCounts } from '../api/studio.api';
+import { draftChanges, getObject, listFieldTypes, listObjects, recordCounts } from '../api/studio.api';
 
-/** The draft and what the engine says about it, as TanStack Query caches them. */
+/** The draft and what the engine says about it, as TanStack Query caches them. An object comes with its ETag. */
 
 export const useObjects = () => useQuery({ queryKey: ['draft', 'objects'], queryFn: listObjects });
 export const useObject = (apiName: string) =>
   useQuery({ queryKey: ['draft', 'object', apiName], queryFn: () => getObject(apiName) });
+/** Under 'draft', so every edit's invalidation counts them again. */
+export const useDraftChanges = () => useQuery({ queryKey: ['draft', 'changes'], queryFn: draftChanges });
 export const useRecordCounts = () => useQuery({ queryKey: ['record-counts'], queryFn: recordCounts });
 export const useFieldTypes = () =>
   useQuery({ queryKey: ['field-types'], queryFn: listFieldTypes, staleTime: Infinity });

@@ -1,11 +1,12 @@
 import { CloudUploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import type { ApiError } from '@tessera/runtime-ui/api/api-error';
-import { App, Button, Checkbox, Empty, List, Modal, Tag, Typography } from 'antd';
+import { App, Button, Modal } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { publish } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
+import { PlanPreview } from './PlanPreview';
 import { previewOf, previewOfRefusal, type PublishPreview } from './publish-plan';
 
 /**
@@ -73,91 +74,9 @@ export function PublishButton() {
           onCancel={() => setOpen(false)}
         >
           <ProblemAlert error={error} />
-          {preview && <PreviewBody preview={preview} confirmed={confirmed} onConfirmed={setConfirmed} />}
+          {preview && <PlanPreview preview={preview} confirmed={confirmed} onConfirmed={setConfirmed} />}
         </Modal>
       )}
     </>
-  );
-}
-
-function PreviewBody({
-  preview,
-  confirmed,
-  onConfirmed,
-}: {
-  preview: PublishPreview;
-  confirmed: boolean;
-  onConfirmed: (on: boolean) => void;
-}) {
-  const { t } = useTranslation();
-  if (preview.state === 'nothing') return <Empty description={t('studio.publish.nothing')} />;
-  return (
-    <div data-testid="publish-plan">
-      {preview.diff.length > 0 && (
-        <>
-          <Typography.Title level={3} style={{ fontSize: 15 }}>
-            {t('studio.publish.changes', { count: preview.diff.length })}
-          </Typography.Title>
-          <List
-            size="small"
-            bordered
-            style={{ marginBottom: 16 }}
-            dataSource={preview.diff}
-            renderItem={(c) => (
-              <List.Item>
-                <span>
-                  <Tag>{t(`studio.publish.change.${c.change}`)}</Tag>
-                  {t(`studio.publish.kind.${c.kind}`, { defaultValue: c.kind })}{' '}
-                  <code>{c.object ? `${c.object}.${c.apiName}` : c.apiName}</code>
-                  {c.from && (
-                    <>
-                      {' '}
-                      ← <code>{c.from}</code>
-                    </>
-                  )}
-                </span>
-              </List.Item>
-            )}
-          />
-        </>
-      )}
-      <Typography.Title level={3} style={{ fontSize: 15 }}>
-        {t('studio.publish.steps', { count: preview.plan.length })}
-      </Typography.Title>
-      {preview.plan.length ? (
-        <List
-          size="small"
-          bordered
-          dataSource={preview.plan}
-          renderItem={(p) => (
-            <List.Item>
-              <span>
-                {p.blocked ? (
-                  <Tag color="red">{t('studio.publish.blocked')}</Tag>
-                ) : p.lossy ? (
-                  <Tag color="orange">{t('studio.publish.lossy', { count: p.rows ?? 0 })}</Tag>
-                ) : (
-                  <Tag color="green">{t('studio.publish.safe')}</Tag>
-                )}
-                <code>{p.description}</code>
-                {p.blocked && <div>{p.blocked}</div>}
-              </span>
-            </List.Item>
-          )}
-        />
-      ) : (
-        <Typography.Paragraph type="secondary">{t('studio.publish.noSteps')}</Typography.Paragraph>
-      )}
-      {preview.state === 'confirm' && (
-        <Checkbox
-          style={{ marginTop: 16 }}
-          checked={confirmed}
-          onChange={(e) => onConfirmed(e.target.checked)}
-          data-testid="confirm-lossy"
-        >
-          {t('studio.publish.confirmLossy', { count: preview.lossyRows })}
-        </Checkbox>
-      )}
-    </div>
   );
 }

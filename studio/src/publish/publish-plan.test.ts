@@ -2,7 +2,7 @@ import { ApiError } from '@tessera/runtime-ui/api/api-error';
 import { describe, expect, it } from 'vitest';
 import { previewOf, previewOfRefusal } from './publish-plan';
 
-const change = { kind: 'field', apiName: 'seats', object: 'vehicle', change: 'added' as const };
+const change = { kind: 'field', id: 'fld_1', apiName: 'seats', object: 'vehicle', change: 'added' as const };
 const step = (extra: object = {}) => ({
   op: 'addColumn',
   table: 'vehicle',

@@ -15,11 +15,14 @@ import { useDraftChanged } from '../objects/use-studio-data';
  */
 export function DeleteDialog({
   object,
+  etag,
   field,
   onClose,
   onDeleted,
 }: {
   object: DraftObject;
+  /** The ETag the object was read with. */
+  etag: string;
   field?: DraftField;
   onClose: () => void;
   onDeleted: () => void;
@@ -39,11 +42,12 @@ export function DeleteDialog({
     setError(undefined);
     try {
       if (field)
-        await saveObject(object.apiName, {
-          ...object,
-          fields: object.fields.filter((f) => f.apiName !== field.apiName),
-        });
-      else await deleteObject(object.apiName);
+        await saveObject(
+          object.apiName,
+          { ...object, fields: object.fields.filter((f) => f.apiName !== field.apiName) },
+          etag,
+        );
+      else await deleteObject(object.apiName, etag);
       await draftChanged();
       onDeleted();
     } catch (e) {
@@ -66,7 +70,7 @@ export function DeleteDialog({
       onOk={() => void remove()}
       onCancel={onClose}
     >
-      <ProblemAlert error={error ?? usage.error} />
+      <ProblemAlert error={error ?? usage.error} onReloaded={() => setError(undefined)} />
       {!data ? (
         <Spin />
       ) : (

@@ -81,6 +81,23 @@ export const releaseSchemas: Record<string, JsonSchema> = {
       from: { type: 'string', description: 'The previous apiName of a renamed item.' },
     },
   },
+  DraftChange: {
+    description:
+      'A change of the draft against the current release; a changed or renamed item names its changed properties.',
+    allOf: [
+      ref('MetadataChange'),
+      {
+        type: 'object',
+        properties: {
+          properties: {
+            type: 'array',
+            items: { type: 'string' },
+            description: "Top-level properties whose value differs, sorted (an object's own, not its fields').",
+          },
+        },
+      },
+    ],
+  },
   PlanStep: {
     type: 'object',
     description: 'One step of the schema change a publish makes.',
@@ -119,14 +136,23 @@ export const releaseSchemas: Record<string, JsonSchema> = {
   },
   ReleaseSummary: {
     type: 'object',
-    required: ['n', 'kind', 'sourceRelease', 'createdAt', 'createdBy', 'changes'],
+    required: ['n', 'kind', 'sourceRelease', 'createdAt', 'createdBy', 'createdByName', 'changes', 'summary'],
     properties: {
       n: { type: 'integer', minimum: 1 },
       kind: { enum: ['publish', 'rollback'] },
       sourceRelease: { type: ['integer', 'null'], description: 'The release a rollback re-applied.' },
       createdAt: { type: 'string', format: 'date-time' },
       createdBy: { type: ['string', 'null'], format: 'uuid' },
+      createdByName: { type: ['string', 'null'], description: 'The name of that user, while they exist.' },
       changes: { type: 'integer', minimum: 0 },
+      summary: {
+        type: 'object',
+        description: 'Items per kind of change, such as { "added": 2, "changed": 1 }.',
+        properties: Object.fromEntries(
+          ['added', 'removed', 'changed', 'renamed'].map((c) => [c, { type: 'integer', minimum: 1 }]),
+        ),
+        additionalProperties: false,
+      },
     },
   },
   Release: {

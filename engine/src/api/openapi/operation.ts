@@ -49,7 +49,10 @@ export const PROBLEM_RESPONSES = {
   ],
   NotFound: ['404', 'No such item (or it was deleted).'],
   Conflict: ['409', 'The change conflicts with existing data or metadata; nothing was changed.'],
-  PreconditionFailed: ['412', "If-Match does not match the record's current version: someone else changed it."],
+  PreconditionFailed: [
+    '412',
+    "If-Match does not match the record's current version (or the draft item's ETag): someone else changed it.",
+  ],
   PayloadTooLarge: ['413', 'The body is larger than this endpoint takes; nothing was read or written.'],
   UnsupportedMediaType: ['415', 'The body is not of the media type this endpoint reads.'],
   ValidationFailed: ['422', 'The body was read but not accepted; `errors` names each field and rule.'],

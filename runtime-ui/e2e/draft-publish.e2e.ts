@@ -1,0 +1,175 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { api, axeViolations, launch, openedDialog, openPage, shot, whenStill, type Watched } from './support/browser';
+
+/**
+ * Draft → publish in the studio (issue 13 point 8): two admins edit the same object and the
+ * second save is refused instead of overwriting the first; the changes panel lists the draft's
+ * edits and discards them; a publish shows up in the release history, and rolling back to the
+ * release before it, after reading the plan, takes the change away again.
+ */
+
+const url = inject('engineUrl');
+const admin = inject('admin');
+const second = { email: 'second-admin@example.test', password: 'another long password 3' };
+let browser: Browser;
+let a: Watched;
+let b: Watched;
+let page: Page;
+
+interface DraftObject {
+  fields: { apiName: string }[];
+}
+const accountFields = async () =>
+  (await api<DraftObject>(page, 'GET', '/api/v1/meta/objects/account')).body.fields.map((f) => f.apiName);
+
+async function signIn(p: Page, who: { email: string; password: string }) {
+  await p.goto(url + '/studio/objects/account');
+  await p.getByLabel('E-mail').fill(who.email);
+  await p.getByLabel('Password').fill(who.password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.waitForURL('**/studio/objects/account');
+  await p.getByTestId('fields-table').getByText('name', { exact: true }).waitFor();
+}
+
+/** Opens "New field" (the type picker starts at Text) and fills the English label. */
+async function newTextField(p: Page, label: string) {
+  await p.getByRole('button', { name: 'New field' }).click();
+  await p.getByRole('dialog').getByTestId('field-label-en').waitFor();
+  await whenStill(p);
+  await p.getByRole('dialog').getByTestId('field-label-en').fill(label);
+}
+
+async function saveField(p: Page, apiName: string) {
+  await p.getByRole('dialog').getByTestId('save-field').click();
+  await p.getByTestId('fields-table').getByText(apiName, { exact: true }).waitFor();
+  await p.getByRole('dialog').waitFor({ state: 'detached' });
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  a = await openPage(browser);
+  page = a.page;
+  page.setDefaultTimeout(20_000);
+  await signIn(page, admin);
+  // Start from the current release, whatever the files before this one left in the draft.
+  expect((await api(page, 'POST', '/api/v1/meta/draft/discard')).status).toBe(200);
+  const created = await api(page, 'POST', '/api/v1/users', { ...second, name: 'Sam Second', isAdmin: true });
+  expect(created.status).toBe(201);
+  b = await openPage(browser);
+  b.page.setDefaultTimeout(20_000);
+  await signIn(b.page, second);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('draft → publish', () => {
+  it("refuses the second admin's save of an object the first changed meanwhile, and loses nothing", async () => {
+    await newTextField(page, 'Loyalty tier');
+    await newTextField(b.page, 'Region code');
+    await saveField(page, 'loyalty_tier');
+
+    await b.page.getByRole('dialog').getByTestId('save-field').click();
+    const stale = b.page.getByTestId('stale-alert');
+    await stale.getByText('Changed by someone else since you opened it').waitFor();
+    await shot(b.page, 'studio-stale-save');
+    expect(await accountFields()).toContain('loyalty_tier');
+    expect(await accountFields()).not.toContain('region_code');
+
+    // Reload: the fresh object comes in under the open drawer, which keeps what was typed.
+    await stale.getByRole('button', { name: 'Reload' }).click();
+    await stale.waitFor({ state: 'detached' });
+    expect(await b.page.getByRole('dialog').getByTestId('field-label-en').inputValue()).toBe('Region code');
+    await saveField(b.page, 'region_code');
+    await b.page.getByTestId('fields-table').getByText('loyalty_tier', { exact: true }).waitFor();
+    expect(await accountFields()).toEqual(expect.arrayContaining(['loyalty_tier', 'region_code']));
+    expect(b.problems).toEqual([]);
+  });
+
+  it('lists the unpublished changes from the header, with their number', async () => {
+    // The panel reads the changes afresh, the second admin's too; the header's count follows.
+    await page.getByTestId('changes-link').click();
+    await page.waitForURL('**/studio/changes');
+    await page.getByRole('button', { name: '2 unpublished changes' }).waitFor();
+    const changes = page.getByTestId('draft-changes');
+    await changes.getByText('account.loyalty_tier').waitFor();
+    await changes.getByText('account.region_code').waitFor();
+    await shot(page, 'studio-changes');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('discards the draft changes after a confirmation', async () => {
+    await page.getByTestId('discard-draft').click();
+    const dialog = await openedDialog(page);
+    await dialog.getByText('Discard 2 unpublished changes?').waitFor();
+    await dialog.getByTestId('confirm-discard').click();
+    await page.getByText('No unpublished changes: the draft is the current release.').waitFor();
+    expect(await accountFields()).not.toContain('loyalty_tier');
+    expect(await accountFields()).not.toContain('region_code');
+  });
+
+  let published = 0;
+  it('publishes an edit, which the release history lists with its diff', async () => {
+    await page.goto(url + '/studio/objects/account');
+    await newTextField(page, 'Loyalty tier');
+    await saveField(page, 'loyalty_tier');
+    await page.getByTestId('publish').click();
+    const dialog = await openedDialog(page);
+    await dialog.getByTestId('publish-plan').getByText('account.loyalty_tier').first().waitFor();
+    await dialog.getByTestId('confirm-publish').click();
+    const done = page.getByText(/Published release \d+/);
+    await done.waitFor();
+    published = Number(/\d+/.exec((await done.textContent()) ?? '')![0]);
+    // A record holds a value in the new column, so rolling back has a lossy step to confirm.
+    const record = await api(page, 'POST', '/api/v1/records/account', { name: 'Rollback Ltd', loyalty_tier: 'Gold' });
+    expect(record.status).toBe(201);
+    const releases = await api<{ data: { createdByName: string }[] }>(page, 'GET', '/api/v1/meta/releases');
+
+    await page.getByRole('button', { name: 'Releases' }).click();
+    await page.waitForURL('**/studio/releases');
+    const row = page
+      .getByTestId('releases-table')
+      .getByRole('row', { name: new RegExp(`Release ${published} current`) });
+    await row.getByText('1 added').waitFor();
+    await row.getByText(releases.body.data[0]!.createdByName).waitFor();
+    await shot(page, 'studio-releases');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await row.getByRole('link', { name: `Release ${published}`, exact: true }).click();
+    await page.waitForURL(`**/studio/releases/${published}`);
+    await page.getByTestId('release-diff').getByText('account.loyalty_tier').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('rolls back to the release before, after reading its plan, and the change is gone', async () => {
+    await page.getByRole('button', { name: 'Releases' }).click();
+    await page.waitForURL('**/studio/releases');
+    await page.getByTestId(`rollback-${published - 1}`).click();
+    const dialog = await openedDialog(page);
+    const plan = dialog.getByTestId('publish-plan');
+    await plan.getByText('account.loyalty_tier').first().waitFor();
+    await plan.getByText(/archive column .*loyalty_tier/).waitFor();
+    await shot(page, 'studio-rollback-plan');
+    expect(await axeViolations(page)).toEqual([]);
+    // Archiving a column that holds a value is lossy: confirmed like a publish's lossy steps.
+    await plan.getByText('lossy: 1 row').waitFor();
+    expect(await dialog.getByTestId('confirm-rollback').isDisabled()).toBe(true);
+    await dialog.getByTestId('confirm-lossy').click();
+    await dialog.getByTestId('confirm-rollback').click();
+    await page.getByText(`Rolled back to release ${published - 1}: now release ${published + 1}`).waitFor();
+    expect(await accountFields()).not.toContain('loyalty_tier');
+    const runtime = await api<{ objects: { apiName: string; fields: { apiName: string }[] }[] }>(
+      page,
+      'GET',
+      '/api/v1/meta/runtime',
+    );
+    const account = runtime.body.objects.find((o) => o.apiName === 'account')!;
+    expect(account.fields.map((f) => f.apiName)).not.toContain('loyalty_tier');
+    await page
+      .getByTestId('releases-table')
+      .getByRole('row', { name: new RegExp(`Release ${published + 1} current rollback to ${published - 1}`) })
+      .waitFor();
+    expect(a.problems).toEqual([]);
+  });
+});
