@@ -123,8 +123,16 @@ describe('the studio', () => {
     const announced = (text: string) => page.getByText(text, { exact: true }).waitFor({ state: 'attached' });
     await page.keyboard.press('Space');
     await announced('Picked up value electric.');
-    await page.keyboard.press('ArrowUp');
-    await announced('Value electric is over petrol.');
+    // dnd-kit's keyboard sensor listens for arrow keys from the tick after the pick-up (its
+    // attach() adds the listener in a setTimeout), which may come after the announcement: a key
+    // pressed before that is lost. Pressed until the move is announced (up from the top stays put).
+    const moved = page.getByText('Value electric is over petrol.', { exact: true });
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('ArrowUp');
+        return moved.count();
+      })
+      .toBe(1);
     await page.keyboard.press('Space');
     await announced('Dropped value electric.');
     expect(await choiceValues()).toEqual(['electric', 'petrol']);
