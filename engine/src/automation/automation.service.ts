@@ -177,8 +177,8 @@ export class AutomationService {
       let total = 0;
       for (;;) {
         const { rowCount } = await knex.raw<{ rowCount: number }>(
-          `delete from ??.?? where id in (select id from ??.?? where ${where} limit ${PRUNE_BATCH})`,
-          [schema, table, schema, table, ...bindings] as Knex.RawBinding[],
+          `delete from ??.?? where id in (select id from ??.?? where ${where} limit ?)`,
+          [schema, table, schema, table, ...bindings, PRUNE_BATCH] as Knex.RawBinding[],
         );
         total += rowCount;
         if (rowCount < PRUNE_BATCH) return total;

@@ -8,8 +8,8 @@ import { badRequest, Problem } from '../errors.js';
  * to remember to, and an item changed and changed back has the tag of what the client read.
  */
 
-/** The SQL of an item's tag, over `_meta_draft.definition`. */
-export const TAG_SQL = 'md5(definition::text)';
+/** The select-list entry of an item's tag, over `_meta_draft.definition`: a constant, nothing bound. */
+export const TAG_COLUMN = 'md5(definition::text) as tag';
 
 export const etagOf = (tag: string) => `"${tag}"`;
 

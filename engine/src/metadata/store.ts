@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
 import { isRelation } from '../fields/index.js';
-import { requireTag, TAG_SQL, type IfMatch, type Tagged } from './draft-tags.js';
+import { requireTag, TAG_COLUMN, type IfMatch, type Tagged } from './draft-tags.js';
 import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
 import { followObjectChange, renameMap } from './references.js';
@@ -61,7 +61,7 @@ export class DraftStore {
   async getTagged<K extends MetadataKind>(db: Db, kind: K, apiName: string): Promise<Tagged<ItemOf<K>> | undefined> {
     const row = await this.table(db)
       .where({ kind, api_name: apiName })
-      .first<{ definition: ItemOf<K>; tag: string } | undefined>('definition', db.raw(`${TAG_SQL} as tag`));
+      .first<{ definition: ItemOf<K>; tag: string } | undefined>('definition', db.raw(TAG_COLUMN));
     return row && { item: row.definition, tag: row.tag };
   }
 
@@ -74,15 +74,13 @@ export class DraftStore {
     const row = await this.table(trx)
       .where({ kind, api_name: apiName })
       .forUpdate()
-      .first<{ tag: string } | undefined>(trx.raw(`${TAG_SQL} as tag`));
+      .first<{ tag: string } | undefined>(trx.raw(TAG_COLUMN));
     if (!row) throw notFound(`${kind} "${apiName}" does not exist`);
     requireTag(`${kind} "${apiName}"`, row.tag, ifMatch);
   }
 
   private async tagOf(db: Db, kind: MetadataKind, id: string): Promise<string> {
-    const row = await this.table(db)
-      .where({ kind, id })
-      .first<{ tag: string }>(db.raw(`${TAG_SQL} as tag`));
+    const row = await this.table(db).where({ kind, id }).first<{ tag: string }>(db.raw(TAG_COLUMN));
     return row.tag;
   }
 
