@@ -210,6 +210,7 @@ export const ERROR_CODES = {
   schemaStep: 'The database refused a step of the schema plan.',
   blocked: 'The data does not allow this change yet (duplicate values for a unique field, dangling references).',
   lossy: 'The change would lose data; publish again with confirmLossy to archive it and go ahead.',
+  undo: 'There is no unpublished edit to undo or redo: publishing, discarding and rolling back start the history afresh.',
 
   // Configuration as files (tessera metadata import, POST /api/v1/meta/import): `field` is `<file>#<JSON pointer>`.
   path: 'A file of a configuration is not where the format puts one (<folder>/<apiName>.json), or a path climbs out, is absolute or is a link.',

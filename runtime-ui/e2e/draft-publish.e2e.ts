@@ -109,6 +109,31 @@ describe('draft → publish', () => {
     expect(await accountFields()).not.toContain('region_code');
   });
 
+  it('undoes and redoes an edit from the header and by keyboard; the engine keeps the history', async () => {
+    await page.goto(url + '/studio/objects/account');
+    await page.getByTestId('fields-table').getByText('name', { exact: true }).waitFor();
+    await newTextField(page, 'Fleet size');
+    await saveField(page, 'fleet_size');
+    const undo = page.getByRole('button', { name: 'Undo: object account changed' });
+    await undo.click();
+    await page.getByText('Undone: object account changed').waitFor();
+    await page.getByTestId('fields-table').getByText('fleet_size', { exact: true }).waitFor({ state: 'detached' });
+    expect(await accountFields()).not.toContain('fleet_size');
+
+    // A reload keeps the history: it is the draft's, not the page's.
+    await page.reload();
+    await page.getByRole('button', { name: 'Redo: object account changed' }).click();
+    await page.getByTestId('fields-table').getByText('fleet_size', { exact: true }).waitFor();
+    expect(await accountFields()).toContain('fleet_size');
+
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('fields-table').getByText('fleet_size', { exact: true }).waitFor({ state: 'detached' });
+    expect(await accountFields()).not.toContain('fleet_size');
+    await page.getByRole('button', { name: 'Nothing to undo since the last publish' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
   let published = 0;
   it('publishes an edit, which the release history lists with its diff', async () => {
     await page.goto(url + '/studio/objects/account');

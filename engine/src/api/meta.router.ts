@@ -105,6 +105,20 @@ export function metaRouter(metadata: MetadataService): Router {
   router.post('/draft/discard', async (_req, res) => {
     res.json(await metadata.publisher.discardDraft());
   });
+  router.get('/draft/history', async (_req, res) => {
+    res.json(await metadata.draftHistory());
+  });
+  for (const direction of ['undo', 'redo'] as const) {
+    // A replay saves items again: each passes the checks its own save would (meta-import-guard.ts).
+    router.post(`/draft/${direction}`, async (req, res) => {
+      res.json(
+        await metadata.undoOrRedo(
+          direction,
+          importAuthorizer(accessOf(req), () => metadata.compiled),
+        ),
+      );
+    });
+  }
 
   router.post('/publish', async (req, res) => {
     const result = await metadata.publish({

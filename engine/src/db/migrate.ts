@@ -499,6 +499,18 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       await trx.raw('alter table ??._approvals add column depth integer not null default 0', [s]);
     },
   },
+  {
+    name: '015_draft_journal',
+    async up(trx, s) {
+      // Undo and redo of unpublished edits (metadata/draft-journal.ts): one row per edit.
+      await trx.schema.withSchema(s).createTable('_meta_draft_journal', (t) => {
+        t.bigIncrements('seq').primary();
+        t.jsonb('changes').notNullable();
+        t.boolean('undone').notNullable().defaultTo(false);
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -6,6 +6,8 @@ import { ConfigFilesService } from './config.service.js';
 import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
 import type { QueryChecks } from './query-checks.js';
 import { draftChanges, type DraftChange } from './draft-changes.js';
+import type { History } from './draft-journal.js';
+import type { ImportAuthorizer } from './config.service.js';
 import { DraftEdits, DraftStore } from './store.js';
 import { countRecords, recordCounts, type RecordCount } from './record-counts.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
@@ -76,6 +78,16 @@ export class MetadataService {
     });
   }
 
+  /** The unpublished edit an undo would take back, and the one a redo would put forward. */
+  draftHistory(): Promise<History> {
+    return this.draft.journal.history(this.knex);
+  }
+
+  /** `authorize` sees the items as they are and as the replay would leave them, as for an import. */
+  undoOrRedo(direction: 'undo' | 'redo', authorize: ImportAuthorizer) {
+    return this.draft.journal.apply(this.knex, direction, authorize);
+  }
+
   /** First start: an empty tenant gets the given snapshot (the core pack) as release 1. */
   async installIfEmpty(snapshot: MetadataSnapshot): Promise<boolean> {
     if (await this.publisher.current()) return false;
@@ -134,7 +146,7 @@ export class MetadataService {
    * table or column by id and renames it back, data and all.
    */
   async restoreArchived(n: number): Promise<{ kind: string; object: ObjectDef }> {
-    return this.knex.transaction(async (trx) => {
+    return this.draft.edit(this.knex, async (trx) => {
       const row = (await trx(`${this.schema}._meta_archive`).where({ n }).whereNull('restored_at').first()) as
         ArchiveRow | undefined;
       if (!row) throw notFound(`archive entry ${n} does not exist or was already restored`);
@@ -158,10 +170,7 @@ export class MetadataService {
         }
         object = { ...owner, fields: [...owner.fields, field] };
       }
-      await trx(`${this.schema}._meta_draft`)
-        .insert({ kind: 'object', id: object.id, api_name: object.apiName, definition: JSON.stringify(object) })
-        .onConflict(['kind', 'id'])
-        .merge(['api_name', 'definition']);
+      await this.draft.putObject(trx, object);
       await trx(`${this.schema}._meta_archive`).where({ n }).update({ restored_at: trx.fn.now() });
       return { kind: row.kind, object };
     });

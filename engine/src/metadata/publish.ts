@@ -223,6 +223,7 @@ export class Publisher {
       await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
       const current = await this.current(trx);
       await this.draft.replace(trx, current?.snapshot ?? { objects: [], layouts: [], listViews: [] });
+      await this.draft.journal.clear(trx);
       return { release: current?.n ?? null };
     });
   }
@@ -237,7 +238,8 @@ export class Publisher {
     prepare: (draft: MetadataSnapshot) => MetadataSnapshot,
   ): Promise<PublishResult> {
     const source = async (trx: Knex.Transaction) => {
-      await this.draft.replace(trx, prepare(await this.draft.snapshot(trx)));
+      // One undo step: an import planned but not published can be taken back whole.
+      await this.draft.recorded(trx, async () => this.draft.replace(trx, prepare(await this.draft.snapshot(trx))));
       // As the draft holds it (jsonb orders keys its own way), so the diff compares like with like.
       return this.draft.snapshot(trx);
     };
@@ -327,6 +329,8 @@ export class Publisher {
     }
     await this.runRecordSteps(trx, snapshot, diff);
     if (options.dryRun) throw new Rollback(result);
+    // The draft's edits are released now: nothing unpublished is left to undo.
+    await this.draft.journal.clear(trx);
     if (!diff.length && !plan.length && kind === 'publish' && current) return { ...result, release: current.n };
     const n = (current?.n ?? 0) + 1;
     await this.recordArchives(trx, plan, current?.snapshot, n);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
 import { isRelation } from '../fields/index.js';
+import { DraftJournal, type RowChange } from './draft-journal.js';
 import { requireTag, TAG_COLUMN, type IfMatch, type Tagged } from './draft-tags.js';
 import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
@@ -35,14 +36,50 @@ type ItemOf<K extends MetadataKind> = K extends 'object'
       ? ListViewDef
       : MetaItem;
 
+type Row = { kind: MetadataKind; id: string; definition: RowChange['after'] };
+
 export class DraftStore {
+  readonly journal: DraftJournal;
+  /** The rows each edit's transaction has changed so far, for its undo step. */
+  private readonly changes = new WeakMap<Db, RowChange[]>();
+
   constructor(
     private readonly schema: string,
     private readonly checks: QueryChecks,
-  ) {}
+  ) {
+    this.journal = new DraftJournal(schema);
+  }
 
   private table(db: Db) {
     return db(`${this.schema}._meta_draft`);
+  }
+
+  /** Runs one edit in one transaction and records what it changed as one undo step. */
+  edit<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return db.transaction((trx) => this.recorded(trx, () => work(trx)));
+  }
+
+  /** Records what `work` changes in the draft, inside `trx`, as one undo step. */
+  async recorded<T>(trx: Knex.Transaction, work: () => Promise<T>): Promise<T> {
+    const changes: RowChange[] = [];
+    this.changes.set(trx, changes);
+    const result = await work();
+    this.changes.delete(trx);
+    await this.journal.record(trx, changes);
+    return result;
+  }
+
+  private note(db: Db, changes: RowChange[]) {
+    this.changes.get(db)?.push(...changes);
+  }
+
+  private async remove(db: Db, where: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<number> {
+    const gone = await where(this.table(db)).delete().returning<Row[]>(['kind', 'id', 'definition']);
+    this.note(
+      db,
+      gone.map((r) => ({ kind: r.kind, id: r.id, before: r.definition, after: null })),
+    );
+    return gone.length;
   }
 
   async list<K extends MetadataKind>(db: Db, kind: K): Promise<ItemOf<K>[]> {
@@ -98,13 +135,29 @@ export class DraftStore {
     return new Map((await this.list(db, 'object')).map((o) => [o.apiName, o]));
   }
 
+  /**
+   * Inserts an item or replaces one. The update reads the row it replaces through a self-join,
+   * which sees the row as it was when the statement began: the undo step's "before".
+   */
   private async write(db: Db, kind: MetadataKind, item: { id: string; apiName: string }, replacing?: { id: string }) {
+    const definition = JSON.stringify(item);
     if (replacing) {
-      await this.table(db)
-        .where({ kind, id: replacing.id })
-        .update({ api_name: item.apiName, definition: JSON.stringify(item), updated_at: db.fn.now() });
+      const table = `${this.schema}._meta_draft`;
+      const { rows } = await db.raw<{ rows: { before: Row['definition']; after: Row['definition'] }[] }>(
+        `update ?? as d set api_name = ?, definition = ?::jsonb, updated_at = now() from ?? as o
+          where o.kind = d.kind and o.id = d.id and d.kind = ? and d.id = ?
+          returning o.definition as before, d.definition as after`,
+        [table, item.apiName, definition, table, kind, replacing.id],
+      );
+      this.note(
+        db,
+        rows.map((r) => ({ kind, id: replacing.id, before: r.before, after: r.after })),
+      );
     } else {
-      await this.table(db).insert({ kind, id: item.id, api_name: item.apiName, definition: JSON.stringify(item) });
+      const [row] = await this.table(db)
+        .insert({ kind, id: item.id, api_name: item.apiName, definition })
+        .returning<Row[]>(['definition']);
+      this.note(db, [{ kind, id: item.id, before: null, after: row!.definition }]);
     }
   }
 
@@ -113,7 +166,7 @@ export class DraftStore {
    * (refused with 412 when `ifMatch` is not its tag). Answers what was stored and its new tag.
    */
   async saveObject(db: Knex, input: ObjectDef, existingName?: string, ifMatch?: IfMatch): Promise<Tagged<ObjectDef>> {
-    return db.transaction(async (trx) => {
+    return this.edit(db, async (trx) => {
       if (existingName !== undefined) await this.checkTag(trx, 'object', existingName, ifMatch);
       const objects = await this.objectsByName(trx);
       const existing = existingName === undefined ? undefined : objects.get(existingName);
@@ -189,7 +242,7 @@ export class DraftStore {
   }
 
   async deleteObject(db: Knex, apiName: string, ifMatch?: IfMatch): Promise<void> {
-    await db.transaction(async (trx) => {
+    await this.edit(db, async (trx) => {
       await this.checkTag(trx, 'object', apiName, ifMatch);
       const objects = await this.objectsByName(trx);
       const obj = objects.get(apiName);
@@ -223,7 +276,7 @@ export class DraftStore {
       for (const kind of ['layout', 'listView', 'workflow', 'approvalProcess'] as const) {
         const items = await this.list(trx, kind);
         const ids = items.filter((i) => i.object === apiName).map((i) => i.id);
-        if (ids.length) await this.table(trx).where({ kind }).whereIn('id', ids).delete();
+        if (ids.length) await this.remove(trx, (q) => q.where({ kind }).whereIn('id', ids));
       }
       // Dashboards lose the widgets over it.
       for (const dashboard of (await this.list(trx, 'dashboard')) as unknown as DashboardDef[]) {
@@ -237,7 +290,7 @@ export class DraftStore {
         const next = withoutObject(set, apiName);
         if (next !== set) await this.write(trx, 'permissionSet', next, set);
       }
-      await this.table(trx).where({ kind: 'object', id: obj.id }).delete();
+      await this.remove(trx, (q) => q.where({ kind: 'object', id: obj.id }));
     });
   }
 
@@ -252,7 +305,7 @@ export class DraftStore {
     ifMatch?: IfMatch,
   ): Promise<Tagged<MetaItem>> {
     const spec = ITEM_KINDS[kind];
-    return db.transaction(async (trx) => {
+    return this.edit(db, async (trx) => {
       if (existingName !== undefined) await this.checkTag(trx, kind, existingName, ifMatch);
       const existing = existingName === undefined ? undefined : await this.get(trx, kind, existingName);
       if (existingName !== undefined && !existing) throw notFound(`${kind} "${existingName}" does not exist`);
@@ -275,16 +328,19 @@ export class DraftStore {
   }
 
   async deleteItem(db: Knex, kind: ItemKind, apiName: string, ifMatch?: IfMatch): Promise<void> {
-    await db.transaction(async (trx) => {
+    await this.edit(db, async (trx) => {
       await this.checkTag(trx, kind, apiName, ifMatch);
-      const n = await this.table(trx).where({ kind, api_name: apiName }).delete();
+      const n = await this.remove(trx, (q) => q.where({ kind, api_name: apiName }));
       if (!n) throw notFound(`${kind} "${apiName}" does not exist`);
     });
   }
 
-  /** Makes the draft equal to a snapshot (rollback, pack install). */
+  /**
+   * Makes the draft equal to a snapshot (rollback, pack install, configuration import). Inside
+   * an edit, the undo step holds only the items that differ.
+   */
   async replace(trx: Knex.Transaction, snapshot: MetadataSnapshot): Promise<void> {
-    await this.table(trx).delete();
+    const gone = await this.table(trx).delete().returning<Row[]>(['kind', 'id', 'definition']);
     const row = (kind: MetadataKind, o: { id: string; apiName: string }) => ({
       kind,
       id: o.id,
@@ -295,7 +351,30 @@ export class DraftStore {
       ...snapshot.objects.map((o) => row('object', o)),
       ...ITEM_SPECS.flatMap((spec) => itemsOf(snapshot, spec.kind).map((o) => row(spec.kind, o))),
     ];
-    if (rows.length) await this.table(trx).insert(rows);
+    const added = rows.length ? await this.table(trx).insert(rows).returning<Row[]>(['kind', 'id', 'definition']) : [];
+    if (!this.changes.has(trx)) return;
+    // Deletions first, then insertions, so replaying the step never meets a name twice.
+    const key = (r: Row) => `${r.kind}:${r.id}`;
+    const before = new Map(gone.map((r) => [key(r), r]));
+    const after = new Map(added.map((r) => [key(r), r]));
+    this.note(
+      trx,
+      [
+        ...gone.map((r) => ({ kind: r.kind, id: r.id, before: r.definition, after: null })),
+        ...added.map((r) => ({ kind: r.kind, id: r.id, before: null, after: r.definition })),
+      ].filter((c) => {
+        const k = `${c.kind}:${c.id}`;
+        return JSON.stringify(before.get(k)?.definition ?? null) !== JSON.stringify(after.get(k)?.definition ?? null);
+      }),
+    );
+  }
+
+  /** Puts an object into the draft whether or not an item with its id is there (archive restore). */
+  async putObject(trx: Knex.Transaction, object: ObjectDef): Promise<void> {
+    const existing = await this.table(trx)
+      .where({ kind: 'object', id: object.id })
+      .first<{ id: string } | undefined>('id');
+    await this.write(trx, 'object', object, existing);
   }
 }
 

@@ -138,6 +138,20 @@ export const draftChanges = () =>
   requestJson<{ release: number | null; changes: MetadataChange[] }>(`${META}/draft/changes`);
 export const discardDraft = () => requestJson<{ release: number | null }>(`${META}/draft/discard`, { method: 'POST' });
 
+/** One edit of the draft as the engine's journal keeps it: the items it touched. */
+export interface DraftStep {
+  seq: number;
+  at: string;
+  items: { kind: string; apiName: string; change: 'created' | 'changed' | 'deleted' }[];
+}
+export interface DraftHistory {
+  undo: DraftStep | null;
+  redo: DraftStep | null;
+}
+export const draftHistory = () => requestJson<DraftHistory>(`${META}/draft/history`);
+export const replayDraft = (direction: 'undo' | 'redo') =>
+  requestJson<DraftHistory & { step: DraftStep }>(`${META}/draft/${direction}`, { method: 'POST' });
+
 export interface ReleaseSummary {
   n: number;
   kind: 'publish' | 'rollback';

@@ -6,6 +6,7 @@ import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { ChangesLink } from '../changes/ChangesLink';
+import { UndoRedo } from '../changes/UndoRedo';
 import { PublishButton } from '../publish/PublishButton';
 import { canUseStudio } from './access';
 import { NoAccess } from './NoAccess';
@@ -52,6 +53,7 @@ export function StudioShell() {
             <Button type="text" icon={<HistoryOutlined />} onClick={() => void navigate('/releases')}>
               <span className="tessera-hide-xs">{t('studio.nav.releases')}</span>
             </Button>
+            <UndoRedo />
             <ChangesLink />
             <PublishButton />
           </>

@@ -228,6 +228,21 @@ export const en = {
     discardDetail:
       'The draft becomes the current release again. Every edit since the last publish is lost, for every admin. Nothing live changes.',
     discarded: 'The draft is release {{n}} again',
+    undo: 'Undo',
+    redo: 'Redo',
+    undoWhat: 'Undo: {{what}}',
+    redoWhat: 'Redo: {{what}}',
+    nothingToUndo: 'Nothing to undo since the last publish',
+    nothingToRedo: 'Nothing to redo',
+    undone: 'Undone: {{what}}',
+    redone: 'Redone: {{what}}',
+    step: {
+      created: '{{kind}} {{name}} created',
+      changed: '{{kind}} {{name}} changed',
+      deleted: '{{kind}} {{name}} deleted',
+    },
+    more_one: '{{first}} and {{count}} more item',
+    more_other: '{{first}} and {{count}} more items',
   },
   releases: {
     title: 'Releases',

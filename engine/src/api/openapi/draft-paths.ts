@@ -1,9 +1,79 @@
 import { forbidden, json, problemResponses, ref, type Paths } from './operation.js';
 
-/** The draft as a whole: what it changes against the current release, and discarding it. */
+const step = {
+  type: ['object', 'null'],
+  required: ['seq', 'at', 'items'],
+  description: 'One edit of the draft: a save or delete, with the items it rewrote to follow a rename.',
+  properties: {
+    seq: { type: 'integer' },
+    at: { type: 'string', format: 'date-time', description: 'When the edit was made.' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind', 'apiName', 'change'],
+        properties: {
+          kind: { type: 'string', description: 'object, layout, listView, workflow, …' },
+          apiName: { type: 'string' },
+          change: { type: 'string', enum: ['created', 'changed', 'deleted'] },
+        },
+      },
+    },
+  },
+};
+
+const history = {
+  type: 'object',
+  required: ['undo', 'redo'],
+  properties: {
+    undo: { ...step, description: 'The edit an undo would take back; null when there is none.' },
+    redo: { ...step, description: 'The edit a redo would put forward; null when there is none.' },
+  },
+};
+
+/** The draft as a whole: what it changes against the current release, undo and redo, discarding it. */
 export function draftPaths(): Paths {
   const tags = ['Metadata'];
+  const undoOrRedo = (direction: 'undo' | 'redo') => ({
+    post: {
+      operationId: `${direction}DraftEdit`,
+      summary: direction === 'undo' ? 'Undo the last unpublished edit' : 'Redo the last undone edit',
+      tags,
+      description:
+        direction === 'undo'
+          ? "Puts back every draft item the newest edit changed, as it was before, in one transaction. The history is the tenant's draft's, whoever made the edit; publishing, discarding and rolling back start it afresh, and a new edit drops what was undone. Needs manageMetadata."
+          : 'Puts forward the oldest undone edit again, in one transaction. Needs manageMetadata.',
+      responses: {
+        200: {
+          description: `The edit ${direction === 'undo' ? 'undone' : 'redone'}, and what an undo and a redo would now do.`,
+          content: json({
+            ...history,
+            required: ['step', 'undo', 'redo'],
+            properties: { step, ...history.properties },
+          }),
+        },
+        ...problemResponses('Unauthorized', forbidden([], ['manageMetadata']), [
+          'Conflict',
+          `Nothing to ${direction} (code undo), or an item changed outside the history since (code stale); nothing changed.`,
+        ]),
+      },
+    },
+  });
   return {
+    '/api/v1/meta/draft/history': {
+      get: {
+        operationId: 'getDraftHistory',
+        summary: 'What undo and redo would do',
+        tags,
+        description: 'The unpublished edit an undo would take back and the undone one a redo would put forward.',
+        responses: {
+          200: { description: 'The next undo and redo.', content: json(history) },
+          ...problemResponses('Unauthorized', forbidden([], ['manageMetadata'])),
+        },
+      },
+    },
+    '/api/v1/meta/draft/undo': undoOrRedo('undo'),
+    '/api/v1/meta/draft/redo': undoOrRedo('redo'),
     '/api/v1/meta/draft/changes': {
       get: {
         operationId: 'listDraftChanges',
