@@ -1,0 +1,217 @@
+import { stableJson } from '../metadata/config-files.js';
+import { ITEM_SPECS } from '../metadata/kinds.js';
+import type { MetadataKind, MetadataSnapshot } from '../metadata/types.js';
+
+/**
+ * The three-way merge of a pack upgrade: the version installed (base), the new version (theirs)
+ * and the tenant's draft now (mine). What the admin changed stays changed, what they added
+ * stays, what they deleted is not re-created; what the pack changed lands. Only where both
+ * changed the same customisable property differently is there a conflict, which needs a choice
+ * (`keepMine` or `takeTheirs`) before the upgrade goes ahead. Properties that stay the pack's —
+ * api names, types, formulas, targets — need no choice: where both changed one, the new
+ * version's value wins (the plan lists it as reset).
+ *
+ * The merge walks JSON: objects key by key, lists of items by their stable `id` (fields,
+ * validation rules, sections), picklist values by `value`, lists of names as sets (a section's
+ * fields, a view's columns) and anything else whole. Pure: no database, no I/O.
+ */
+
+export type Resolution = 'keepMine' | 'takeTheirs';
+
+export interface Conflict {
+  /** Stable address of the property: kind, item id, then the path by ids (`object:hc.patient/fields/hc.patient.mrn/label/en`). */
+  key: string;
+  kind: MetadataKind;
+  apiName: string;
+  path: string;
+  base: unknown;
+  mine: unknown;
+  theirs: unknown;
+  resolution?: Resolution;
+}
+
+export type ItemAction = 'add' | 'update' | 'remove' | 'keepDeleted' | 'unchanged';
+
+export interface PlanItem {
+  kind: MetadataKind;
+  id: string;
+  apiName: string;
+  action: ItemAction;
+  /** Where the pack's changes landed (paths by id). */
+  taken: string[];
+  /** Where the admin's own changes were kept: their additions, deletions and edits. */
+  kept: string[];
+  /** Where a property that stays the pack's was set back to the pack's value. */
+  reset: string[];
+}
+
+export interface MergeResult {
+  snapshot: MetadataSnapshot;
+  plan: PlanItem[];
+  /** Every conflict, resolved or not; unresolved ones leave the admin's value in `snapshot`. */
+  conflicts: Conflict[];
+}
+
+type Json = unknown;
+type Item = { id: string; apiName: string } & Record<string, Json>;
+
+/** Properties a pack keeps: the customer cannot change them in a way an upgrade would keep. */
+const OWNED = new Set(['id', 'apiName', 'type', 'formula', 'target', 'object', 'returnType']);
+
+const same = (a: Json, b: Json) => stableJson(a) === stableJson(b);
+const isMap = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const keyOf = (v: Json): string | undefined =>
+  isMap(v) ? (typeof v.id === 'string' ? v.id : typeof v.value === 'string' ? v.value : undefined) : undefined;
+const keyedList = (...lists: Json[]) =>
+  lists.some((l) => Array.isArray(l) && l.length) &&
+  lists.every((l) => l === undefined || (Array.isArray(l) && l.every((e) => keyOf(e) !== undefined)));
+const nameList = (...lists: Json[]) =>
+  lists.some((l) => Array.isArray(l) && l.length) &&
+  lists.every((l) => l === undefined || (Array.isArray(l) && l.every((e) => typeof e === 'string')));
+
+interface Walk {
+  kind: MetadataKind;
+  item: Item;
+  plan: PlanItem;
+  conflicts: Conflict[];
+  resolutions: Record<string, Resolution>;
+}
+
+/** Merges one value found at `path` of an item; `base`, `theirs` or `mine` undefined is "not there". */
+function mergeValue(w: Walk, path: string, prop: string, base: Json, theirs: Json, mine: Json): Json {
+  if (same(theirs, base)) {
+    if (!same(mine, base)) w.plan.kept.push(path);
+    return mine;
+  }
+  if (same(mine, base) || same(mine, theirs)) {
+    w.plan.taken.push(path);
+    return theirs;
+  }
+  // Both changed it, differently.
+  if (OWNED.has(prop)) {
+    w.plan.reset.push(path);
+    return theirs;
+  }
+  const asMap = (v: Json) => (v ?? {}) as Record<string, Json>;
+  if ([base, theirs, mine].every((v) => isMap(asMap(v))) && (isMap(theirs) || isMap(mine)))
+    return mergeMap(w, path, asMap(base), asMap(theirs), asMap(mine));
+  if (keyedList(base, theirs, mine))
+    return mergeList(w, path, (base ?? []) as Json[], (theirs ?? []) as Json[], (mine ?? []) as Json[]);
+  if (nameList(base, theirs, mine) && theirs !== undefined && mine !== undefined)
+    return mergeNames(w, path, (base ?? []) as string[], theirs as string[], mine as string[]);
+  const key = `${w.kind}:${w.item.id}${path}`;
+  const resolution = w.resolutions[key];
+  w.conflicts.push({ key, kind: w.kind, apiName: w.item.apiName, path, base, mine, theirs, resolution });
+  if (resolution === 'takeTheirs') {
+    w.plan.taken.push(path);
+    return theirs;
+  }
+  w.plan.kept.push(path);
+  return mine;
+}
+
+function mergeMap(
+  w: Walk,
+  path: string,
+  base: Record<string, Json>,
+  theirs: Record<string, Json>,
+  mine: Record<string, Json>,
+): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  const keys = [...new Set([...Object.keys(mine), ...Object.keys(theirs), ...Object.keys(base)])];
+  for (const k of keys) {
+    const v = mergeValue(w, `${path}/${k}`, k, base[k], theirs[k], mine[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A list of items with ids (or picklist values): the admin's order, each item merged; the
+ * pack's new items after the admin's; an item the admin removed stays removed, one the pack
+ * removed goes (unless only the admin has it: their own).
+ */
+function mergeList(w: Walk, path: string, base: Json[], theirs: Json[], mine: Json[]): Json[] {
+  const byKey = (list: Json[]) => new Map(list.map((e) => [keyOf(e)!, e]));
+  const [b, t, m] = [byKey(base), byKey(theirs), byKey(mine)];
+  const out: Json[] = [];
+  for (const [k, mv] of m) {
+    const at = `${path}/${k}`;
+    if (!b.has(k) && !t.has(k)) out.push(mv);
+    else if (b.has(k) && !t.has(k)) {
+      // The pack dropped it; had the admin changed it, their change goes with it, said in the plan.
+      w.plan.taken.push(at);
+      if (!same(mv, b.get(k))) w.plan.reset.push(at);
+    } else out.push(mergeValue(w, at, '', b.get(k), t.get(k), mv));
+  }
+  for (const [k, tv] of t) {
+    if (m.has(k)) continue;
+    if (b.has(k)) w.plan.kept.push(`${path}/${k}`);
+    else {
+      w.plan.taken.push(`${path}/${k}`);
+      out.push(tv);
+    }
+  }
+  return out;
+}
+
+/** A list of names as a set in the admin's order: the pack's additions appended, its removals removed. */
+function mergeNames(w: Walk, path: string, base: string[], theirs: string[], mine: string[]): string[] {
+  const added = theirs.filter((n) => !base.includes(n) && !mine.includes(n));
+  const removed = new Set(base.filter((n) => !theirs.includes(n)));
+  if (added.length || mine.some((n) => removed.has(n))) w.plan.taken.push(path);
+  if (!same(mine, base)) w.plan.kept.push(path);
+  return [...mine.filter((n) => !removed.has(n)), ...added];
+}
+
+const KINDS: { kind: MetadataKind; key: keyof MetadataSnapshot }[] = [
+  { kind: 'object', key: 'objects' },
+  ...ITEM_SPECS.map((s) => ({ kind: s.kind, key: s.key })),
+];
+
+/**
+ * Merges an upgrade. `base` is undefined for a first install: every pack item is new, and an
+ * item of the same id already in the draft is merged as if both had added it.
+ */
+export function mergePack(
+  base: MetadataSnapshot | undefined,
+  theirs: MetadataSnapshot,
+  mine: MetadataSnapshot,
+  resolutions: Record<string, Resolution> = {},
+): MergeResult {
+  const snapshot: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
+  const plan: PlanItem[] = [];
+  const conflicts: Conflict[] = [];
+  for (const { kind, key } of KINDS) {
+    const list = (s: MetadataSnapshot | undefined) => (s?.[key] ?? []) as unknown as Item[];
+    const [b, t] = [new Map(list(base).map((i) => [i.id, i])), new Map(list(theirs).map((i) => [i.id, i]))];
+    const out: Item[] = [];
+    const entry = (item: Item, action: ItemAction): PlanItem => {
+      const p: PlanItem = { kind, id: item.id, apiName: item.apiName, action, taken: [], kept: [], reset: [] };
+      plan.push(p);
+      return p;
+    };
+    const mineIds = new Set(list(mine).map((i) => i.id));
+    for (const m of list(mine)) {
+      const [bv, tv] = [b.get(m.id), t.get(m.id)];
+      if (!bv && !tv) out.push(m);
+      else if (bv && !tv) entry(m, 'remove');
+      else {
+        const p = entry(m, 'update');
+        const merged = mergeValue({ kind, item: m, plan: p, conflicts, resolutions }, '', '', bv, tv, m) as Item;
+        if (!p.taken.length && !p.reset.length) p.action = 'unchanged';
+        out.push(merged);
+      }
+    }
+    for (const tv of list(theirs)) {
+      if (mineIds.has(tv.id)) continue;
+      if (b.has(tv.id)) entry(tv, 'keepDeleted');
+      else {
+        entry(tv, 'add');
+        out.push(tv);
+      }
+    }
+    (snapshot as unknown as Record<string, Item[]>)[key] = out;
+  }
+  return { snapshot, plan, conflicts };
+}
