@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { metadataCommand } from './cli/metadata.js';
 import { migrateCommand } from './cli/migrate.js';
+import { packCommand } from './cli/pack.js';
 import { startCommand } from './cli/start.js';
 import { tenantCommand } from './cli/tenant.js';
 import { userCommand } from './cli/user.js';
@@ -19,7 +20,14 @@ const program = new Command('tessera')
     '\nSettings come from the environment (DATABASE_URL, TESSERA_DATA_DIR, TESSERA_SCHEMA, LOG_LEVEL, …):\n' +
       'see Configuration in README.md. Each command has --help with examples.\n',
   );
-for (const command of [startCommand(), migrateCommand(), tenantCommand(), userCommand(), metadataCommand()])
+for (const command of [
+  startCommand(),
+  migrateCommand(),
+  tenantCommand(),
+  userCommand(),
+  metadataCommand(),
+  packCommand(),
+])
   program.addCommand(command);
 
 // A usage error ends with where to read the command's usage.

@@ -32,6 +32,8 @@ export interface Config {
    * are deleted (TESSERA_RUN_RETENTION_DAYS, 90).
    */
   runRetentionDays: number;
+  /** The folder of installable packs (TESSERA_PACKS_DIR; the repository's plugins/ by default). */
+  packsDir?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +57,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       ...(env.TESSERA_JOB_SUPERVISE_SECONDS ? { superviseSeconds: Number(env.TESSERA_JOB_SUPERVISE_SECONDS) } : {}),
     },
     runRetentionDays: env.TESSERA_RUN_RETENTION_DAYS ? Number(env.TESSERA_RUN_RETENTION_DAYS) : 90,
+    ...(env.TESSERA_PACKS_DIR ? { packsDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_PACKS_DIR) } : {}),
   };
 }

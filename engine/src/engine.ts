@@ -37,7 +37,7 @@ export interface Engine {
 export interface StartOptions
   extends
     Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>,
-    Partial<Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays'>> {
+    Partial<Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays' | 'packsDir'>> {
   port: number;
   host: string;
   database: ConnectOptions;
@@ -75,6 +75,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     defaultSchema: options.schema,
     sessionHours: options.sessionHours,
     installCore: options.installCore !== false,
+    ...(options.packsDir ? { packsDir: options.packsDir } : {}),
     admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) },
     logger,
   });

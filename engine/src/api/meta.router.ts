@@ -14,7 +14,7 @@ import { accessKey, runtimeViewFor } from '../views/visible-metadata.js';
 import { accessOf, type AuthedRequest } from './context.js';
 import { importAuthorizer } from './meta-import-guard.js';
 
-const flag = (req: Request, name: string): boolean => {
+export const flag = (req: Request, name: string): boolean => {
   const fromQuery = req.query[name];
   const fromBody = (req.body as Record<string, unknown> | undefined)?.[name];
   return fromQuery === 'true' || fromQuery === '1' || fromBody === true;
@@ -209,7 +209,7 @@ function configSource(req: Request): ConfigSource {
   return flag(req, 'current') ? 'current' : 'draft';
 }
 
-function withoutSteps<T extends { plan: { step: unknown }[] }>(result: T) {
+export function withoutSteps<T extends { plan: { step: unknown }[] }>(result: T) {
   return { ...result, plan: result.plan.map(({ step: _s, ...entry }) => entry) };
 }
 

@@ -21,7 +21,7 @@ import { FORBIDDEN_CODES, PROBLEM_RESPONSES } from './openapi/operation.js';
 import { setupAuditRouter } from './users.router.js';
 import { compile, type CompiledMetadata } from '../metadata/compile.js';
 import type { MetadataSnapshot, ObjectDef } from '../metadata/types.js';
-import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
+import { CORE_PACK_DIR, readPack } from '../packs/pack-files.js';
 import { parseSort } from '../query/keyset.js';
 import { PathResolver } from '../query/paths.js';
 import { CsvExporter } from '../records/csv-export.js';

@@ -16,6 +16,7 @@ import {
 } from './openapi/fixed-schemas.js';
 import { metaPaths } from './openapi/meta-paths.js';
 import { draftPaths } from './openapi/draft-paths.js';
+import { packsPaths } from './openapi/packs-paths.js';
 import { metaUsagePaths } from './openapi/meta-usage-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
 import { english, problemResponseComponents, withRequestId, type Paths } from './openapi/operation.js';
@@ -55,6 +56,11 @@ const FIXED_TAGS = [
     name: 'Metadata',
     description:
       'Objects, layouts, list views, dashboards, roles, groups, permission sets and workflows in the draft; publish, releases and rollback.',
+  },
+  {
+    name: 'Packs',
+    description:
+      'Industry packs: metadata that installs, upgrades (merging three ways with the admin’s changes) and uninstalls (archiving, not dropping) like an app.',
   },
   { name: 'System', description: 'Health and this document.' },
   { name: 'Imports', description: 'CSV import jobs: progress and the report of refused rows.' },
@@ -146,6 +152,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...metaPaths(),
       ...metaUsagePaths(),
       ...draftPaths(),
+      ...packsPaths(),
       ...importJobPaths(),
       ...viewPaths(objects.map((o) => o.def.apiName)),
       ...automationPaths(),

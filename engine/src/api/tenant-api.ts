@@ -10,6 +10,7 @@ import { currenciesRouter } from './currencies.router.js';
 import { csvRouter, importJobsRouter } from './import.router.js';
 import { metaGuard } from './meta-guard.js';
 import { metaRouter } from './meta.router.js';
+import { packsRouter } from './packs.router.js';
 import { recordsRouter } from './records.router.js';
 import { searchRouter } from './search.router.js';
 import { sharingRouter } from './sharing.router.js';
@@ -32,6 +33,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
     metaGuard(compiled, audit, async (name) => (await metadata.edits.get('object', name))?.sharing),
     metaRouter(metadata),
   );
+  api.use('/v1/packs', packsRouter(tenant.packs, compiled, audit));
   api.use('/v1/users', usersRouter(tenant.users));
   api.use('/v1/setup-audit', setupAuditRouter(audit));
   // Only the default tenant's admins manage tenants.

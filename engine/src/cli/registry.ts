@@ -34,6 +34,7 @@ export async function withRegistry<T>(work: (opened: Opened) => Promise<T>): Pro
       defaultSchema: config.schema,
       sessionHours: config.sessionHours,
       installCore: true,
+      ...(config.packsDir ? { packsDir: config.packsDir } : {}),
       admin: { email: config.adminEmail, ...(config.adminPassword ? { password: config.adminPassword } : {}) },
       logger,
     });

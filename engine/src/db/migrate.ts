@@ -511,6 +511,24 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '016_packs',
+    async up(trx, s) {
+      // The packs installed in the tenant (packs/packs.service.ts): the version's metadata is the
+      // base of the next upgrade's three-way merge; an uninstalled pack keeps its items as the
+      // tenant had customised them, for a reinstall to bring back.
+      await trx.schema.withSchema(s).createTable('_packs', (t) => {
+        t.text('name').primary();
+        t.text('namespace').notNullable().unique();
+        t.text('version').notNullable();
+        t.text('state').notNullable();
+        t.jsonb('snapshot').notNullable();
+        t.jsonb('kept');
+        t.uuid('changed_by');
+        t.timestamp('changed_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

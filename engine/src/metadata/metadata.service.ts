@@ -64,6 +64,17 @@ export class MetadataService {
     return result;
   }
 
+  /** Publishes what `prepare` makes of the draft, `onApplied` in the same transaction (packs). */
+  async publishReplaced(
+    options: PublishOptions,
+    prepare: (draft: MetadataSnapshot) => MetadataSnapshot,
+    onApplied: (trx: Knex.Transaction, result: PublishResult) => Promise<void>,
+  ): Promise<PublishResult> {
+    const result = await this.publisher.publishReplaced(options, prepare, onApplied);
+    if (!result.dryRun) await this.load();
+    return result;
+  }
+
   async rollback(n: number, options: PublishOptions): Promise<PublishResult> {
     const result = await this.publisher.rollback(n, options);
     if (!result.dryRun) await this.load();

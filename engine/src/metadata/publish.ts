@@ -246,18 +246,40 @@ export class Publisher {
     return this.run(options, source, 'publish', null, true);
   }
 
+  /**
+   * Publishes what `prepare` makes of the draft, with `onApplied` in the same transaction (a
+   * pack's install record): all or nothing. A dry run leaves the draft as it was.
+   */
+  publishReplaced(
+    options: PublishOptions,
+    prepare: (draft: MetadataSnapshot) => MetadataSnapshot,
+    onApplied: (trx: Knex.Transaction, result: PublishResult) => Promise<void>,
+  ): Promise<PublishResult> {
+    const source = async (trx: Knex.Transaction) => {
+      await this.draft.replace(trx, prepare(await this.draft.snapshot(trx)));
+      return this.draft.snapshot(trx);
+    };
+    return this.run(options, source, 'publish', null, false, onApplied);
+  }
+
   private async run(
     options: PublishOptions,
     source: (trx: Knex.Transaction) => Promise<MetadataSnapshot>,
     kind: 'publish' | 'rollback',
     sourceRelease: number | null,
     keepSourceOnDryRun = false,
+    onApplied?: (trx: Knex.Transaction, result: PublishResult) => Promise<void>,
   ): Promise<PublishResult> {
     try {
       return await this.knex.transaction(async (trx) => {
         await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
         const snapshot = await source(trx);
-        if (!options.dryRun || !keepSourceOnDryRun) return this.apply(trx, snapshot, options, kind, sourceRelease);
+        if (!options.dryRun || !keepSourceOnDryRun) {
+          const result = await this.apply(trx, snapshot, options, kind, sourceRelease);
+          // What the caller records beside the release (a pack's install) commits or fails with it.
+          await onApplied?.(trx, result);
+          return result;
+        }
         // What the source wrote (an imported draft) stays; the dry run's schema steps roll back to a savepoint.
         return trx
           .transaction((sp) => this.apply(sp, snapshot, options, kind, sourceRelease))

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readPack, CORE_PACK_DIR } from '../packs/core-pack.js';
+import { readPack, CORE_PACK_DIR } from '../packs/pack-files.js';
 import { buildFieldSchema } from './field-schema.js';
 import { buildUiFieldTypes, UI_FIELD_TYPES_FILE } from '../../scripts/ui-field-types.js';
 import { validateSnapshot } from './validate.js';

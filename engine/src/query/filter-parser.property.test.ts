@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, Problem } from '../errors.js';
 import { FILTER_OPERATORS, type FilterOperator } from '../fields/field-type.js';
 import { compile, type CompiledField, type CompiledObject } from '../metadata/compile.js';
-import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
+import { CORE_PACK_DIR, readPack } from '../packs/pack-files.js';
 import { isDateLiteral } from './date-literals.js';
 import { applyFilter } from './filter-compiler.js';
 import { parseFilter, SYSTEM_FIELDS, type FilterNode, type SystemField } from './filter-parser.js';

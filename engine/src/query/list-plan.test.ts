@@ -2,7 +2,7 @@ import knexFactory from 'knex';
 import { describe, expect, it } from 'vitest';
 import { Problem } from '../errors.js';
 import { compile } from '../metadata/compile.js';
-import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
+import { CORE_PACK_DIR, readPack } from '../packs/pack-files.js';
 import type { AccessPredicate } from './access-predicate.js';
 import { encodeCursor } from './keyset.js';
 import { planList, type ListContext, type ListRequest } from './list-plan.js';

@@ -20,6 +20,8 @@ export interface RegistryOptions {
   defaultSchema: string;
   sessionHours: number;
   installCore: boolean;
+  /** The folder of installable packs; plugins/ when unset. */
+  packsDir?: string;
   admin: { email: string; password?: string };
   /** Start-up lines of the tenants it opens, and their background work's errors. */
   logger: Logger;
@@ -83,6 +85,7 @@ export class TenantRegistry {
         tokenPrefix: name === DEFAULT_TENANT ? '' : `${name}.`,
         admin,
         installCore: this.options.installCore,
+        ...(this.options.packsDir ? { packsDir: this.options.packsDir } : {}),
         logger: this.options.logger,
         ...(this.options.automation ? { automation: this.options.automation } : {}),
       });

@@ -8,7 +8,8 @@ import { RunStore } from '../automation/run-store.js';
 import { AutomationService, type EngineAutomation } from '../automation/automation.service.js';
 import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
-import { CORE_PACK_DIR, readPack } from '../packs/core-pack.js';
+import { CORE_PACK_DIR, readPack } from '../packs/pack-files.js';
+import { PacksService } from '../packs/packs.service.js';
 import { draftChecks } from '../query/draft-checks.js';
 import { CurrencyService } from '../records/currencies.js';
 import { CsvExporter } from '../records/csv-export.js';
@@ -47,6 +48,7 @@ export interface Tenant {
   automation: AutomationService;
   notifications: Notifications;
   approvals: Approvals;
+  packs: PacksService;
   search: (input: SearchInput, access: Access) => Promise<SearchHit[]>;
   /** Who may do what to one record, and why (GET …/{id}/access). */
   explain: (object: string, id: string, userId: unknown, caller: Caller) => ReturnType<typeof explainAccess>;
@@ -61,6 +63,7 @@ export interface OpenOptions {
   /** The first admin, created when the tenant has no user yet. */
   admin: { email: string; password?: string };
   installCore: boolean;
+  packsDir?: string;
   logger: Logger;
   /** The engine's job queue and mail; CLI commands, which run no workflows, have none. */
   automation?: EngineAutomation;
@@ -138,6 +141,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     views: new UserViewsService(knex, schema, compiled),
     notifications: new Notifications(knex, schema),
     approvals,
+    packs: new PacksService(knex, schema, metadata, options.packsDir),
     automation: new AutomationService({
       tenant: options.name,
       approvals,

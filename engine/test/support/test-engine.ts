@@ -50,6 +50,8 @@ export interface TestEngineOptions {
   trustProxy?: string;
   /** Where the engine logs (a test reads its lines); the process's logger otherwise. */
   logger?: Logger;
+  /** The folder of installable packs (TESSERA_PACKS_DIR). */
+  packsDir?: string;
   /** The job queue under workflow runs (a shorter heartbeat for crash tests). */
   queue?: Partial<QueueOptions>;
 }
@@ -72,6 +74,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     corsOrigins: options.corsOrigins ?? [],
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.packsDir ? { packsDir: options.packsDir } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
   });
   const url = engine.url;

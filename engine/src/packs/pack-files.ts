@@ -4,14 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { invalid, schemaKeywordCode } from '../errors.js';
 import { metaValidator } from '../metadata/schemas.js';
 import type {
+  ApprovalProcessDef,
   DashboardDef,
   GroupDef,
+  Label,
   LayoutDef,
   ListViewDef,
   MetadataSnapshot,
   ObjectDef,
   PermissionSetDef,
   RoleDef,
+  WorkflowDef,
 } from '../metadata/types.js';
 
 /** Reads a pack folder (pack.json and the files it lists) into a metadata snapshot. */
@@ -22,6 +25,12 @@ export interface PackManifest {
   namespace: string;
   name: string;
   version: string;
+  label: Label;
+  description?: string;
+  /** Semver range of engine versions the pack works with. */
+  engine?: string;
+  /** Namespace of another pack → semver range its installed version must satisfy. */
+  dependencies?: Record<string, string>;
   objects?: string[];
   layouts?: string[];
   listViews?: string[];
@@ -29,10 +38,28 @@ export interface PackManifest {
   roles?: string[];
   groups?: string[];
   permissionSets?: string[];
+  workflows?: string[];
+  approvalProcesses?: string[];
+}
+
+/** A file of the pack as JSON; a missing or broken one is a 422 naming it, not a crash. */
+function readJson(dir: string, file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw invalid(`the pack in ${path.basename(dir)} cannot be read`, [
+      {
+        field: file,
+        code: missing ? 'reference' : 'json',
+        message: missing ? 'the file pack.json lists is not there' : (e as Error).message,
+      },
+    ]);
+  }
 }
 
 export function readPack(dir: string): { manifest: PackManifest; snapshot: MetadataSnapshot } {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'pack.json'), 'utf8')) as PackManifest;
+  const manifest = readJson(dir, 'pack.json') as PackManifest;
   const validate = metaValidator('pack');
   if (!validate(manifest)) {
     throw invalid(
@@ -44,8 +71,7 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: Metad
       })),
     );
   }
-  const load = <T>(files: string[] | undefined): T[] =>
-    (files ?? []).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T);
+  const load = <T>(files: string[] | undefined): T[] => (files ?? []).map((file) => readJson(dir, file) as T);
   return {
     manifest,
     snapshot: {
@@ -56,6 +82,8 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: Metad
       roles: load<RoleDef>(manifest.roles),
       groups: load<GroupDef>(manifest.groups),
       permissionSets: load<PermissionSetDef>(manifest.permissionSets),
+      workflows: load<WorkflowDef>(manifest.workflows),
+      approvalProcesses: load<ApprovalProcessDef>(manifest.approvalProcesses),
     },
   };
 }

@@ -1,0 +1,385 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Knex } from 'knex';
+import semver from 'semver';
+import { conflict, invalid, notFound, Problem, type FieldError } from '../errors.js';
+import type { ImportAuthorizer } from '../metadata/config.service.js';
+import { ITEM_SPECS } from '../metadata/kinds.js';
+import type { MetadataService } from '../metadata/metadata.service.js';
+import type { PublishOptions, PublishResult } from '../metadata/publish.js';
+import type { MetadataSnapshot } from '../metadata/types.js';
+import { mergePack, type Conflict, type PlanItem, type Resolution } from './merge.js';
+import { readPack, type PackManifest } from './pack-files.js';
+
+/**
+ * The pack lifecycle: install, upgrade and uninstall, each validate → plan → apply in the one
+ * transaction of a metadata publish, so a failure anywhere leaves nothing installed. The packs
+ * on offer are the folders of plugins/ (TESSERA_PACKS_DIR); what a tenant installed, and the
+ * version's metadata that is the base of its next upgrade's merge, is in `_packs`.
+ *
+ * A pack needs a clean draft: installing publishes, and the admin's half-made edits must not be
+ * published along with it unseen.
+ */
+
+export const PACKS_DIR = fileURLToPath(new URL('../../../plugins/', import.meta.url));
+const ENGINE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+export type PackStep = 'install' | 'upgrade' | 'uninstall';
+
+export interface PackEntry {
+  name: string;
+  namespace: string;
+  label: PackManifest['label'];
+  description?: string;
+  /** The version in plugins/, when the pack is there. */
+  available?: string;
+  dependencies: Record<string, string>;
+  installed?: { version: string; state: 'installed' | 'uninstalled'; changedAt: string };
+  /** Why the folder's pack cannot be read (a missing file, invalid pack.json). */
+  problem?: string;
+}
+
+export interface PackOptions extends Pick<PublishOptions, 'dryRun' | 'confirmLossy' | 'userId'> {
+  /** Conflict key (merge.ts) → the admin's choice. */
+  resolutions?: Record<string, Resolution>;
+  /** Who may change what, as for a configuration import (api/meta-import-guard.ts). */
+  authorize?: ImportAuthorizer;
+}
+
+export interface PackResult extends PublishResult {
+  pack: string;
+  step: PackStep;
+  from: string | null;
+  to: string | null;
+  /** False when the step had nothing to do (the same version installed twice). */
+  changed: boolean;
+  items: PlanItem[];
+  conflicts: Conflict[];
+}
+
+interface PackRow {
+  name: string;
+  namespace: string;
+  version: string;
+  state: 'installed' | 'uninstalled';
+  snapshot: MetadataSnapshot;
+  kept: MetadataSnapshot | null;
+  changed_at: Date | string;
+}
+
+type Item = { id: string; apiName: string };
+const KEYS = ['objects', ...ITEM_SPECS.map((s) => s.key)] as const;
+const itemsOf = (s: MetadataSnapshot | null | undefined, key: (typeof KEYS)[number]) =>
+  (s?.[key] ?? []) as unknown as Item[];
+
+export class PacksService {
+  constructor(
+    private readonly knex: Knex,
+    private readonly schema: string,
+    private readonly metadata: MetadataService,
+    private readonly dir: string = PACKS_DIR,
+  ) {}
+
+  private table(db: Knex | Knex.Transaction) {
+    return db(`${this.schema}._packs`);
+  }
+
+  /** The packs in plugins/ and those installed, by name. */
+  async list(): Promise<PackEntry[]> {
+    const rows = (await this.table(this.knex).select()) as PackRow[];
+    const entries = new Map<string, PackEntry>();
+    for (const { folder, pack, problem } of this.available()) {
+      if (!pack) {
+        entries.set(folder, { name: folder, namespace: '', label: folder, dependencies: {}, problem: problem!.detail });
+        continue;
+      }
+      const { manifest } = pack;
+      entries.set(manifest.name, {
+        name: manifest.name,
+        namespace: manifest.namespace,
+        label: manifest.label,
+        ...(manifest.description ? { description: manifest.description } : {}),
+        available: manifest.version,
+        dependencies: manifest.dependencies ?? {},
+      });
+    }
+    for (const row of rows) {
+      const entry = entries.get(row.name) ?? {
+        name: row.name,
+        namespace: row.namespace,
+        label: row.name,
+        dependencies: {},
+      };
+      entry.installed = { version: row.version, state: row.state, changedAt: new Date(row.changed_at).toISOString() };
+      entries.set(row.name, entry);
+    }
+    return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The pack folders of plugins/, each read, or the problem that stops it being read. */
+  private available(): { folder: string; pack?: ReturnType<typeof readPack>; problem?: Problem }[] {
+    if (!fs.existsSync(this.dir)) return [];
+    return fs
+      .readdirSync(this.dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(this.dir, d.name, 'pack.json')))
+      .map((d) => {
+        try {
+          return { folder: d.name, pack: readPack(path.join(this.dir, d.name)) };
+        } catch (e) {
+          if (e instanceof Problem) return { folder: d.name, problem: e };
+          throw e;
+        }
+      });
+  }
+
+  private find(name: string) {
+    // The name is matched against the folders found, never joined into a path.
+    const found = this.available().find((p) => (p.pack?.manifest.name ?? p.folder) === name);
+    if (!found) throw notFound(`no pack named "${name}" in the packs folder`);
+    if (found.problem) throw found.problem;
+    return found.pack!;
+  }
+
+  private async row(db: Knex | Knex.Transaction, name: string): Promise<PackRow | undefined> {
+    return (await this.table(db).where({ name }).first()) as PackRow | undefined;
+  }
+
+  async install(name: string, options: PackOptions = {}): Promise<PackResult> {
+    const pack = this.find(name);
+    const { manifest } = pack;
+    const row = await this.row(this.knex, name);
+    if (row?.state === 'installed') {
+      if (row.version === manifest.version) return this.nothing('install', name, row.version);
+      throw conflict(`${name} ${row.version} is installed; upgrade it to ${manifest.version} instead`, [
+        { field: 'version', code: 'version', message: `installed: ${row.version}` },
+      ]);
+    }
+    await this.checkInstallable(manifest, pack.snapshot);
+    // A reinstall brings back the items as the tenant had customised them, and their data (the
+    // publish finds archived tables and columns by id).
+    return this.apply('install', manifest, pack.snapshot, row?.state === 'uninstalled' ? row : undefined, options);
+  }
+
+  async upgrade(name: string, options: PackOptions = {}): Promise<PackResult> {
+    const pack = this.find(name);
+    const { manifest } = pack;
+    const row = await this.row(this.knex, name);
+    if (row?.state !== 'installed')
+      throw conflict(`${name} is not installed; install it first`, [
+        { field: 'version', code: 'version', message: 'not installed' },
+      ]);
+    if (!semver.gt(manifest.version, row.version))
+      throw conflict(
+        `${name} ${row.version} is installed; the packs folder has ${manifest.version}, which is not newer`,
+        [{ field: 'version', code: 'version', message: `not newer than ${row.version}` }],
+      );
+    await this.checkInstallable(manifest, pack.snapshot);
+    return this.apply('upgrade', manifest, pack.snapshot, row, options);
+  }
+
+  async uninstall(name: string, options: PackOptions = {}): Promise<PackResult> {
+    const row = await this.row(this.knex, name);
+    if (row?.state !== 'installed')
+      throw conflict(`${name} is not installed`, [{ field: 'version', code: 'version', message: 'not installed' }]);
+    const dependents = (await this.installedManifests()).filter((m) => m.dependencies?.[row.namespace] !== undefined);
+    if (dependents.length)
+      throw conflict(
+        `${dependents.map((m) => m.name).join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${name}; uninstall ${dependents.length === 1 ? 'it' : 'them'} first`,
+        dependents.map((m) => ({
+          field: `dependencies.${m.namespace}`,
+          code: 'dependency',
+          message: `${m.name} needs it`,
+        })),
+      );
+    await this.requireCleanDraft();
+    const ids = packIds(row.snapshot);
+    let kept: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
+    const result = await this.metadata.publishReplaced(
+      { dryRun: options.dryRun === true, confirmLossy: options.confirmLossy === true, userId: options.userId ?? null },
+      (draft) => {
+        const parts = split(draft, ids);
+        kept = parts.pack;
+        options.authorize?.(draft, parts.rest);
+        return parts.rest;
+      },
+      async (trx) => {
+        await this.table(trx)
+          .where({ name })
+          .update({
+            state: 'uninstalled',
+            kept: JSON.stringify(kept),
+            changed_by: options.userId ?? null,
+            changed_at: trx.fn.now(),
+          });
+      },
+    );
+    return {
+      ...result,
+      pack: name,
+      step: 'uninstall',
+      from: row.version,
+      to: null,
+      changed: true,
+      items: [],
+      conflicts: [],
+    };
+  }
+
+  private async apply(
+    step: 'install' | 'upgrade',
+    manifest: PackManifest,
+    theirs: MetadataSnapshot,
+    row: PackRow | undefined,
+    options: PackOptions,
+  ): Promise<PackResult> {
+    await this.requireCleanDraft();
+    let items: PlanItem[] = [];
+    let conflicts: Conflict[] = [];
+    const result = await this.metadata.publishReplaced(
+      { dryRun: options.dryRun === true, confirmLossy: options.confirmLossy === true, userId: options.userId ?? null },
+      (draft) => {
+        const mine = row?.kept ? union(draft, row.kept) : draft;
+        const merged = mergePack(row?.snapshot, theirs, mine, options.resolutions ?? {});
+        items = merged.plan;
+        conflicts = merged.conflicts;
+        const open = conflicts.filter((c) => !c.resolution);
+        if (open.length && !options.dryRun)
+          throw conflict(
+            `the admin and ${manifest.name} ${manifest.version} changed the same properties; choose keepMine or takeTheirs for each. Nothing was changed`,
+            open.map((c) => ({
+              field: c.key,
+              code: 'packConflict',
+              message: `yours: ${show(c.mine)}; theirs: ${show(c.theirs)}`,
+            })),
+            { conflicts: open },
+          );
+        options.authorize?.(draft, merged.snapshot);
+        return merged.snapshot;
+      },
+      async (trx) => {
+        const values = {
+          namespace: manifest.namespace,
+          version: manifest.version,
+          state: 'installed',
+          snapshot: JSON.stringify(theirs),
+          kept: null,
+          changed_by: options.userId ?? null,
+          changed_at: trx.fn.now(),
+        };
+        await this.table(trx)
+          .insert({ name: manifest.name, ...values })
+          .onConflict('name')
+          .merge();
+      },
+    );
+    return {
+      ...result,
+      pack: manifest.name,
+      step,
+      from: row?.state === 'installed' ? row.version : null,
+      to: manifest.version,
+      changed: true,
+      items,
+      conflicts,
+    };
+  }
+
+  private nothing(step: PackStep, name: string, version: string): PackResult {
+    return {
+      pack: name,
+      step,
+      from: version,
+      to: version,
+      changed: false,
+      release: this.metadata.compiled.release,
+      dryRun: false,
+      diff: [],
+      plan: [],
+      items: [],
+      conflicts: [],
+    };
+  }
+
+  private async installedManifests(): Promise<PackManifest[]> {
+    const rows = await this.table(this.knex).where({ state: 'installed' }).select<{ name: string }[]>('name');
+    const installed = new Set(rows.map((r) => r.name));
+    return this.available().flatMap((p) => (p.pack && installed.has(p.pack.manifest.name) ? [p.pack.manifest] : []));
+  }
+
+  /** The engine version and dependencies the pack asks for, and its namespace on every item. */
+  private async checkInstallable(manifest: PackManifest, snapshot: MetadataSnapshot): Promise<void> {
+    if (manifest.engine && !semver.satisfies(ENGINE_VERSION, manifest.engine))
+      throw conflict(`${manifest.name} needs engine ${manifest.engine}; this is ${ENGINE_VERSION}`, [
+        { field: 'engine', code: 'version', message: `needs ${manifest.engine}` },
+      ]);
+    const rows = await this.table(this.knex)
+      .where({ state: 'installed' })
+      .select<Pick<PackRow, 'namespace' | 'version'>[]>('namespace', 'version');
+    const versions = new Map(rows.map((r) => [r.namespace, r.version]));
+    const missing: FieldError[] = Object.entries(manifest.dependencies ?? {}).flatMap(([ns, range]) => {
+      const have = versions.get(ns);
+      if (have && semver.satisfies(have, range)) return [];
+      return [
+        {
+          field: `dependencies.${ns}`,
+          code: 'dependency',
+          message: have ? `installed ${have}, needs ${range}` : `not installed, needs ${range}`,
+        },
+      ];
+    });
+    if (missing.length)
+      throw conflict(`${manifest.name} needs packs that are not installed at the right version`, missing);
+    const foreign: FieldError[] = KEYS.flatMap((key) =>
+      itemsOf(snapshot, key)
+        .filter((i) => !i.id?.startsWith(`${manifest.namespace}.`))
+        .map((i) => ({
+          field: `${key}.${i.apiName}`,
+          code: 'namespace',
+          message: `id "${i.id ?? ''}" must start with "${manifest.namespace}."`,
+        })),
+    );
+    if (foreign.length) throw invalid(`items of ${manifest.name} lack its namespace`, foreign);
+  }
+
+  private async requireCleanDraft(): Promise<void> {
+    const { changes } = await this.metadata.draftChanges();
+    if (changes.length)
+      throw conflict('the draft has unpublished edits; publish or discard them first. Nothing was changed', [
+        { field: 'draft', code: 'draftPending', message: `${changes.length} unpublished change(s)` },
+      ]);
+  }
+}
+
+/** Every id a pack version defines, at the top level (objects and items). */
+function packIds(snapshot: MetadataSnapshot): Set<string> {
+  return new Set(KEYS.flatMap((key) => itemsOf(snapshot, key).map((i) => i.id)));
+}
+
+/** The draft split into the pack's items (by id) and the rest. */
+function split(draft: MetadataSnapshot, ids: Set<string>) {
+  const pack: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
+  const rest: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
+  for (const key of KEYS) {
+    const items = itemsOf(draft, key);
+    (pack as unknown as Record<string, Item[]>)[key] = items.filter((i) => ids.has(i.id));
+    (rest as unknown as Record<string, Item[]>)[key] = items.filter((i) => !ids.has(i.id));
+  }
+  return { pack, rest };
+}
+
+/** The draft with a reinstalled pack's kept items beside it (the draft's own win on a shared id). */
+function union(draft: MetadataSnapshot, kept: MetadataSnapshot): MetadataSnapshot {
+  const out = structuredClone(draft);
+  for (const key of KEYS) {
+    const have = new Set(itemsOf(out, key).map((i) => i.id));
+    (out as unknown as Record<string, Item[]>)[key] = [
+      ...itemsOf(out, key),
+      ...itemsOf(kept, key).filter((i) => !have.has(i.id)),
+    ];
+  }
+  return out;
+}
+
+const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
