@@ -210,11 +210,15 @@ export const ERROR_CODES = {
   schemaStep: 'The database refused a step of the schema plan.',
   blocked: 'The data does not allow this change yet (duplicate values for a unique field, dangling references).',
   lossy: 'The change would lose data; publish again with confirmLossy to archive it and go ahead.',
-  dependency: 'A pack this one depends on is not installed at a version in the range it needs, or an installed pack depends on this one.',
+  dependency:
+    'A pack this one depends on is not installed at a version in the range it needs, or an installed pack depends on this one.',
   namespace: "An item of a pack does not carry the pack's namespace (its id must start with `<namespace>.`).",
-  version: 'The pack is not at a version this step takes: already installed, not newer than the installed one, or made for another engine version.',
-  draftPending: 'The draft has unpublished edits: publish or discard them before installing, upgrading or uninstalling a pack.',
-  packConflict: 'The admin and the new version of the pack changed the same property differently: choose keepMine or takeTheirs for it.',
+  version:
+    'The pack is not at a version this step takes: already installed, not newer than the installed one, or made for another engine version.',
+  draftPending:
+    'The draft has unpublished edits: publish or discard them before installing, upgrading or uninstalling a pack.',
+  packConflict:
+    'The admin and the new version of the pack changed the same property differently: choose keepMine or takeTheirs for it.',
   undo: 'There is no unpublished edit to undo or redo: publishing, discarding and rolling back start the history afresh.',
 
   // Configuration as files (tessera metadata import, POST /api/v1/meta/import): `field` is `<file>#<JSON pointer>`.
