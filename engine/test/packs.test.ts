@@ -15,6 +15,9 @@ import { startTestEngine, type TestEngine } from './support/test-engine.js';
 let t: TestEngine;
 let dir: string;
 let viewer: TestUser;
+let accountId: string;
+const accountFields = async () =>
+  (await t.api('GET', '/api/v1/meta/objects/account')).body.fields.map((f: { apiName: string }) => f.apiName);
 
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 const text = (id: string, en: string) => ({ id: `cl.patient.${id}`, apiName: id, type: 'text', label: label(en, en) });
@@ -32,8 +35,25 @@ function clinic(version: string, v2 = false) {
       layouts: ['layouts/patient.json', 'layouts/visit.json'],
       listViews: ['list-views/patient-all.json'],
       permissionSets: ['permission-sets/clinician.json'],
+      extensions: ['extensions/account.json'],
     },
     files: {
+      'extensions/account.json': {
+        object: 'account',
+        fields: [
+          { id: 'cl.account.clinic', apiName: 'cl_clinic', type: 'text', label: label('Clinic', '诊所') },
+          ...(v2
+            ? [
+                {
+                  id: 'cl.account.referrals',
+                  apiName: 'cl_referrals',
+                  type: 'integer',
+                  label: label('Referrals', '转诊'),
+                },
+              ]
+            : []),
+        ],
+      },
       'objects/patient.json': {
         id: 'cl.patient',
         apiName: 'cl_patient',
@@ -170,6 +190,9 @@ describe('installing a pack', () => {
     expect(patient.status, JSON.stringify(patient.body)).toBe(201);
     const visit = await t.api('POST', '/api/v1/records/cl_visit', { subject: 'Check-up', patient: patient.body.id });
     expect(visit.status, JSON.stringify(visit.body)).toBe(201);
+    const account = await t.api('POST', '/api/v1/records/account', { name: 'Northwind', cl_clinic: 'North clinic' });
+    expect(account.status, JSON.stringify(account.body)).toBe(201);
+    accountId = account.body.id;
     expect((await packs())[0]!.installed).toMatchObject({ version: '1.0.0', state: 'installed' });
 
     const again = await step('clinic', 'install');
@@ -235,6 +258,7 @@ describe('upgrading a pack', () => {
     const list = await t.api('GET', '/api/v1/records/cl_patient');
     expect(list.body.data.map((r: { name: string }) => r.name)).toEqual(['Ada Lovelace']);
     expect((await packs())[0]!.installed).toMatchObject({ version: '2.0.0' });
+    expect(await accountFields()).toEqual(expect.arrayContaining(['cl_clinic', 'cl_referrals']));
   });
 
   it('refuses an upgrade to a version not newer', async () => {
@@ -248,6 +272,7 @@ describe('uninstalling and reinstalling', () => {
     expect(plan.status, JSON.stringify(plan.body)).toBe(200);
     expect(plan.body.plan.some((p: { lossy: boolean }) => p.lossy)).toBe(true);
     expectProblem(await step('clinic', 'uninstall'), 409, [
+      { field: 'account.cl_clinic', code: 'lossy' },
       { field: 'cl_patient', code: 'lossy' },
       { field: 'cl_visit', code: 'lossy' },
     ]);
@@ -256,6 +281,8 @@ describe('uninstalling and reinstalling', () => {
     expect(gone.status, JSON.stringify(gone.body)).toBe(201);
     expect((await t.api('GET', '/api/v1/records/cl_patient')).status).toBe(404);
     expect((await t.api('GET', '/api/v1/meta/objects/cl_patient')).status).toBe(404);
+    expect(await accountFields()).not.toContain('cl_clinic');
+    expect((await t.api('GET', `/api/v1/records/account/${accountId}`)).body.cl_clinic).toBeUndefined();
     expect((await packs())[0]!.installed).toMatchObject({ version: '2.0.0', state: 'uninstalled' });
 
     const back = await step('clinic', 'install');
@@ -265,6 +292,7 @@ describe('uninstalling and reinstalling', () => {
     const patient = (await t.api('GET', '/api/v1/meta/objects/cl_patient')).body;
     expect(patient.label.en).toBe('Client');
     expect(patient.fields.map((f: { apiName: string }) => f.apiName)).toContain('allergies');
+    expect((await t.api('GET', `/api/v1/records/account/${accountId}`)).body.cl_clinic).toBe('North clinic');
   });
 });
 

@@ -124,3 +124,43 @@ describe('merging a pack upgrade', () => {
     expect(again.snapshot).toEqual(first.snapshot);
   });
 });
+
+describe("merging a pack's fields on another object", () => {
+  const account = (fields: unknown[]) => ({
+    id: 'core.account',
+    apiName: 'account',
+    label: label('Account'),
+    pluralLabel: label('Accounts'),
+    nameField: 'name',
+    fields,
+  });
+  const own = { id: 'core.account.name', apiName: 'name', type: 'text', label: label('Name') };
+  const ext = (id: string, extra: Record<string, unknown> = {}) => ({
+    id: `hc.account.${id}`,
+    apiName: `hc_${id}`,
+    type: 'text',
+    label: label(id),
+    ...extra,
+  });
+  const content = (fields: unknown[]) =>
+    ({ objects: [], layouts: [], listViews: [], extensions: [{ object: 'account', fields }] }) as never;
+
+  it("adds the pack's fields, keeps the admin's relabel and the object's own fields, leaves the draft unchanged", () => {
+    const mine = snap([
+      account([own, { ...ext('insurer'), label: label('Payer') }, { ...own, id: 'fld_x', apiName: 'x' }]),
+    ]);
+    const frozen = JSON.stringify(mine);
+    const { snapshot, plan } = mergePack(content([ext('insurer')]), content([ext('insurer'), ext('plan_id')]), mine);
+    expect(snapshot.objects[0]!.fields.map((f) => f.apiName)).toEqual(['name', 'hc_insurer', 'x', 'hc_plan_id']);
+    expect(snapshot.objects[0]!.fields[1]!.label).toEqual(label('Payer'));
+    expect(plan).toContainEqual(expect.objectContaining({ apiName: 'account', action: 'update' }));
+    expect(JSON.stringify(mine)).toBe(frozen);
+  });
+
+  it('removes a field the new version drops, and does not re-create one the admin deleted', () => {
+    const base = content([ext('insurer'), ext('plan_id')]);
+    const theirs = content([ext('insurer')]);
+    const mine = snap([account([own, ext('plan_id')])]);
+    expect(mergePack(base, theirs, mine).snapshot.objects[0]!.fields.map((f) => f.apiName)).toEqual(['name']);
+  });
+});

@@ -1,6 +1,7 @@
 import { stableJson } from '../metadata/config-files.js';
 import { ITEM_SPECS } from '../metadata/kinds.js';
 import type { MetadataKind, MetadataSnapshot } from '../metadata/types.js';
+import type { Extension, PackContent } from './pack-files.js';
 
 /**
  * The three-way merge of a pack upgrade: the version installed (base), the new version (theirs)
@@ -174,8 +175,8 @@ const KINDS: { kind: MetadataKind; key: keyof MetadataSnapshot }[] = [
  * item of the same id already in the draft is merged as if both had added it.
  */
 export function mergePack(
-  base: MetadataSnapshot | undefined,
-  theirs: MetadataSnapshot,
+  base: PackContent | undefined,
+  theirs: PackContent,
   mine: MetadataSnapshot,
   resolutions: Record<string, Resolution> = {},
 ): MergeResult {
@@ -213,5 +214,55 @@ export function mergePack(
     }
     (snapshot as unknown as Record<string, Item[]>)[key] = out;
   }
+  mergeExtensions(base?.extensions ?? [], theirs.extensions ?? [], snapshot, plan, conflicts, resolutions);
   return { snapshot, plan, conflicts };
+}
+
+/**
+ * The pack's fields on others' objects, merged as the fields of its own objects are: the
+ * object's other fields (its owner's, the admin's) are left where they are.
+ */
+function mergeExtensions(
+  base: Extension[],
+  theirs: Extension[],
+  snapshot: MetadataSnapshot,
+  plan: PlanItem[],
+  conflicts: Conflict[],
+  resolutions: Record<string, Resolution>,
+): void {
+  const fieldsOf = (list: Extension[], object: string) =>
+    list.filter((e) => e.object === object).flatMap((e) => e.fields);
+  for (const object of new Set([...base, ...theirs].map((e) => e.object))) {
+    const at = snapshot.objects.findIndex((o) => o.apiName === object);
+    if (at < 0) continue;
+    // A copy: the draft's own object is not changed in place.
+    const target = { ...snapshot.objects[at] } as unknown as Item;
+    (snapshot.objects as unknown as Item[])[at] = target;
+    const [b, t] = [fieldsOf(base, object), fieldsOf(theirs, object)];
+    const ids = new Set([...b, ...t].map((f) => f.id));
+    const fields = target.fields as Item[];
+    const p: PlanItem = {
+      kind: 'object',
+      id: target.id,
+      apiName: object,
+      action: 'update',
+      taken: [],
+      kept: [],
+      reset: [],
+    };
+    const merged = mergeList(
+      { kind: 'object', item: target, plan: p, conflicts, resolutions },
+      '/fields',
+      b,
+      t,
+      fields.filter((f) => ids.has(f.id)),
+    ) as Item[];
+    const byId = new Map(merged.map((f) => [f.id, f]));
+    target.fields = [
+      ...fields.flatMap((f) => (!ids.has(f.id) ? [f] : byId.has(f.id) ? [byId.get(f.id)!] : [])),
+      ...merged.filter((f) => !fields.some((g) => g.id === f.id)),
+    ];
+    if (!p.taken.length && !p.reset.length) p.action = 'unchanged';
+    plan.push(p);
+  }
 }

@@ -6,6 +6,7 @@ import { metaValidator } from '../metadata/schemas.js';
 import type {
   ApprovalProcessDef,
   DashboardDef,
+  FieldDef,
   GroupDef,
   Label,
   LayoutDef,
@@ -40,7 +41,17 @@ export interface PackManifest {
   permissionSets?: string[];
   workflows?: string[];
   approvalProcesses?: string[];
+  extensions?: string[];
 }
+
+/** Fields a pack adds to an object it does not define (core `account`, another pack's object). */
+export interface Extension {
+  object: string;
+  fields: FieldDef[];
+}
+
+/** What a pack version brings: its items, and its fields on others' objects. */
+export type PackContent = MetadataSnapshot & { extensions?: Extension[] };
 
 /** A file of the pack as JSON; a missing or broken one is a 422 naming it, not a crash. */
 function readJson(dir: string, file: string): unknown {
@@ -58,7 +69,7 @@ function readJson(dir: string, file: string): unknown {
   }
 }
 
-export function readPack(dir: string): { manifest: PackManifest; snapshot: MetadataSnapshot } {
+export function readPack(dir: string): { manifest: PackManifest; snapshot: PackContent } {
   const manifest = readJson(dir, 'pack.json') as PackManifest;
   const validate = metaValidator('pack');
   if (!validate(manifest)) {
@@ -84,6 +95,7 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: Metad
       permissionSets: load<PermissionSetDef>(manifest.permissionSets),
       workflows: load<WorkflowDef>(manifest.workflows),
       approvalProcesses: load<ApprovalProcessDef>(manifest.approvalProcesses),
+      ...(manifest.extensions ? { extensions: load<Extension>(manifest.extensions) } : {}),
     },
   };
 }

@@ -11,7 +11,7 @@ import type { MetadataService } from '../metadata/metadata.service.js';
 import type { PublishOptions, PublishResult } from '../metadata/publish.js';
 import type { MetadataSnapshot } from '../metadata/types.js';
 import { mergePack, type Conflict, type PlanItem, type Resolution } from './merge.js';
-import { readPack, type PackManifest } from './pack-files.js';
+import { readPack, type Extension, type PackContent, type PackManifest } from './pack-files.js';
 
 /**
  * The pack lifecycle: install, upgrade and uninstall, each validate → plan → apply in the one
@@ -64,8 +64,8 @@ interface PackRow {
   namespace: string;
   version: string;
   state: 'installed' | 'uninstalled';
-  snapshot: MetadataSnapshot;
-  kept: MetadataSnapshot | null;
+  snapshot: PackContent;
+  kept: PackContent | null;
   changed_at: Date | string;
 }
 
@@ -194,12 +194,11 @@ export class PacksService {
         })),
       );
     await this.requireCleanDraft();
-    const ids = packIds(row.snapshot);
-    let kept: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
+    let kept: PackContent = { objects: [], layouts: [], listViews: [] };
     const result = await this.metadata.publishReplaced(
       { dryRun: options.dryRun === true, confirmLossy: options.confirmLossy === true, userId: options.userId ?? null },
       (draft) => {
-        const parts = split(draft, ids);
+        const parts = split(draft, row.snapshot);
         kept = parts.pack;
         options.authorize?.(draft, parts.rest);
         return parts.rest;
@@ -230,7 +229,7 @@ export class PacksService {
   private async apply(
     step: 'install' | 'upgrade',
     manifest: PackManifest,
-    theirs: MetadataSnapshot,
+    theirs: PackContent,
     row: PackRow | undefined,
     options: PackOptions,
   ): Promise<PackResult> {
@@ -240,6 +239,12 @@ export class PacksService {
     const result = await this.metadata.publishReplaced(
       { dryRun: options.dryRun === true, confirmLossy: options.confirmLossy === true, userId: options.userId ?? null },
       (draft) => {
+        const missing = (theirs.extensions ?? []).filter((e) => !draft.objects.some((o) => o.apiName === e.object));
+        if (missing.length)
+          throw invalid(
+            `${manifest.name} adds fields to objects this tenant does not have`,
+            missing.map((e) => ({ field: `extensions.${e.object}`, code: 'reference', message: 'no such object' })),
+          );
         const mine = row?.kept ? union(draft, row.kept) : draft;
         const merged = mergePack(row?.snapshot, theirs, mine, options.resolutions ?? {});
         items = merged.plan;
@@ -309,7 +314,7 @@ export class PacksService {
   }
 
   /** The engine version and dependencies the pack asks for, and its namespace on every item. */
-  private async checkInstallable(manifest: PackManifest, snapshot: MetadataSnapshot): Promise<void> {
+  private async checkInstallable(manifest: PackManifest, snapshot: PackContent): Promise<void> {
     if (manifest.engine && !semver.satisfies(ENGINE_VERSION, manifest.engine))
       throw conflict(`${manifest.name} needs engine ${manifest.engine}; this is ${ENGINE_VERSION}`, [
         { field: 'engine', code: 'version', message: `needs ${manifest.engine}` },
@@ -331,15 +336,18 @@ export class PacksService {
     });
     if (missing.length)
       throw conflict(`${manifest.name} needs packs that are not installed at the right version`, missing);
-    const foreign: FieldError[] = KEYS.flatMap((key) =>
-      itemsOf(snapshot, key)
-        .filter((i) => !i.id?.startsWith(`${manifest.namespace}.`))
-        .map((i) => ({
-          field: `${key}.${i.apiName}`,
-          code: 'namespace',
-          message: `id "${i.id ?? ''}" must start with "${manifest.namespace}."`,
-        })),
-    );
+    const foreign: FieldError[] = [
+      ...KEYS.flatMap((key) => itemsOf(snapshot, key).map((i) => ({ at: `${key}.${i.apiName}`, id: i.id }))),
+      ...(snapshot.extensions ?? []).flatMap((e) =>
+        e.fields.map((f) => ({ at: `extensions.${e.object}.${f.apiName}`, id: f.id })),
+      ),
+    ]
+      .filter(({ id }) => !id?.startsWith(`${manifest.namespace}.`))
+      .map(({ at, id }) => ({
+        field: at,
+        code: 'namespace' as const,
+        message: `id "${id ?? ''}" must start with "${manifest.namespace}."`,
+      }));
     if (foreign.length) throw invalid(`items of ${manifest.name} lack its namespace`, foreign);
   }
 
@@ -352,25 +360,31 @@ export class PacksService {
   }
 }
 
-/** Every id a pack version defines, at the top level (objects and items). */
-function packIds(snapshot: MetadataSnapshot): Set<string> {
-  return new Set(KEYS.flatMap((key) => itemsOf(snapshot, key).map((i) => i.id)));
-}
-
-/** The draft split into the pack's items (by id) and the rest. */
-function split(draft: MetadataSnapshot, ids: Set<string>) {
-  const pack: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
+/**
+ * The draft split into the pack's part — its items by id, its fields on other objects — and the
+ * rest, which is what stays installed.
+ */
+function split(draft: MetadataSnapshot, content: PackContent) {
+  const ids = new Set(KEYS.flatMap((key) => itemsOf(content, key).map((i) => i.id)));
+  const fieldIds = new Set((content.extensions ?? []).flatMap((e) => e.fields.map((f) => f.id)));
+  const pack: PackContent = { objects: [], layouts: [], listViews: [], extensions: [] };
   const rest: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
   for (const key of KEYS) {
     const items = itemsOf(draft, key);
     (pack as unknown as Record<string, Item[]>)[key] = items.filter((i) => ids.has(i.id));
     (rest as unknown as Record<string, Item[]>)[key] = items.filter((i) => !ids.has(i.id));
   }
+  rest.objects = rest.objects.map((o) => {
+    const fields = o.fields.filter((f) => fieldIds.has(f.id));
+    if (!fields.length) return o;
+    pack.extensions!.push({ object: o.apiName, fields });
+    return { ...o, fields: o.fields.filter((f) => !fieldIds.has(f.id)) };
+  });
   return { pack, rest };
 }
 
-/** The draft with a reinstalled pack's kept items beside it (the draft's own win on a shared id). */
-function union(draft: MetadataSnapshot, kept: MetadataSnapshot): MetadataSnapshot {
+/** The draft with a reinstalled pack's kept items and fields beside it (the draft's own win on a shared id). */
+function union(draft: MetadataSnapshot, kept: PackContent): MetadataSnapshot {
   const out = structuredClone(draft);
   for (const key of KEYS) {
     const have = new Set(itemsOf(out, key).map((i) => i.id));
@@ -378,6 +392,10 @@ function union(draft: MetadataSnapshot, kept: MetadataSnapshot): MetadataSnapsho
       ...itemsOf(out, key),
       ...itemsOf(kept, key).filter((i) => !have.has(i.id)),
     ];
+  }
+  for (const { object, fields } of kept.extensions ?? ([] as Extension[])) {
+    const target = out.objects.find((o) => o.apiName === object);
+    if (target) target.fields.push(...fields.filter((f) => !target.fields.some((g) => g.id === f.id)));
   }
   return out;
 }
