@@ -392,7 +392,7 @@ export const en = {
         admin: 'The user is an administrator.',
         modifyAll: 'A permission set gives Modify all on this object.',
         viewAll: 'A permission set gives View all on this object.',
-        orgWideDefault: 'The org-wide default of the object is {{detail}}.',
+        orgWideDefault: 'The org-wide default of the object lets them: {{detail}}.',
         owner: 'The user owns the record.',
         roleHierarchy: 'Role hierarchy: {{detail}}.',
         manualShare: 'Shared by hand: {{detail}}.',

@@ -380,7 +380,7 @@ export const zhCN: StudioMessages = {
         admin: '该用户是管理员。',
         modifyAll: '某个权限集授予了该对象的“修改全部”。',
         viewAll: '某个权限集授予了该对象的“查看全部”。',
-        orgWideDefault: '该对象的组织范围默认值是 {{detail}}。',
+        orgWideDefault: '该对象的组织范围默认值允许：{{detail}}。',
         owner: '该用户是记录的所有者。',
         roleHierarchy: '角色层级：{{detail}}。',
         manualShare: '手动共享：{{detail}}。',

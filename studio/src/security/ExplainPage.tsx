@@ -126,10 +126,12 @@ export default function ExplainPage() {
             renderItem={(g) => (
               <List.Item>
                 <span>
-                  <Tag color={g.access === 'read' ? 'blue' : g.access === 'edit' ? 'gold' : 'green'}>
-                    {t(`studio.security.explain.access.${g.access}`)}
-                  </Tag>
-                  {t(`studio.security.explain.reasons.${g.reason}`, { detail: g.detail ?? '' })}
+                  <Tag>{t(`studio.security.explain.access.${g.access}`)}</Tag>
+                  {t(`studio.security.explain.reasons.${g.reason}`, {
+                    // The org-wide default comes as its code: said as the object pages say it.
+                    detail:
+                      g.reason === 'orgWideDefault' && g.detail ? t(`studio.sharing.${g.detail}`) : (g.detail ?? ''),
+                  })}
                 </span>
               </List.Item>
             )}
