@@ -87,7 +87,8 @@ export default function SharingPage() {
         dataSource={rules}
         pagination={false}
         scroll={{ x: true }}
-        locale={{ emptyText: t('studio.security.sharing.none') }}
+        // antd's placeholder grey is below AA contrast on white: the text sets its own.
+        locale={{ emptyText: <span style={{ color: '#595959' }}>{t('studio.security.sharing.none')}</span> }}
         columns={[
           { key: 'name', title: t('studio.objects.apiName'), render: (_, r) => <code>{r.apiName}</code> },
           {
