@@ -77,6 +77,12 @@ describe('studio security', () => {
     await page.getByTestId('save-matrix').click();
     await page.getByText('Saved to the draft. Publish to apply it.').waitFor();
     expect((await stewardSet()).objects).toEqual({ product: { read: true, create: true, edit: true } });
+    // The overview of every set reads the saved draft again.
+    await page
+      .getByTestId('sets-overview')
+      .getByRole('row', { name: /^Product / })
+      .getByText('Read, Create, Edit')
+      .waitFor();
   });
 
   it('takes edit on one field away from that set in the field grid', async () => {

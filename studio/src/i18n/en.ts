@@ -307,6 +307,7 @@ export const en = {
       modifyAll: 'Modify all',
     },
     systemTitle: 'System permissions',
+    overviewTitle: 'All permission sets (what they grant, implied permissions included)',
     system: {
       manageMetadata: 'Manage metadata',
       manageUsers: 'Manage users',

@@ -296,6 +296,7 @@ export const zhCN: StudioMessages = {
       modifyAll: '修改全部',
     },
     systemTitle: '系统权限',
+    overviewTitle: '所有权限集（授予的权限，含隐含权限）',
     system: {
       manageMetadata: '管理元数据',
       manageUsers: '管理用户',

@@ -7,6 +7,7 @@ import type { DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { useObjects } from '../objects/use-studio-data';
 import { effective, implied, sameSet, withObjectFlag, withSystem } from './matrix';
+import { SetsOverview } from './SetsOverview';
 import { OBJECT_ACTIONS, SYSTEM_PERMISSIONS, type PermissionSet, type Tagged } from './security.api';
 import { usePermissionSets, useSaveItem } from './use-security-data';
 
@@ -126,6 +127,18 @@ export default function ObjectMatrixPage() {
           </Checkbox>
         ))}
       </Space>
+      <Typography.Title level={2} style={{ fontSize: 16, marginTop: 24 }}>
+        {t('studio.security.overviewTitle')}
+      </Typography.Title>
+      <SetsOverview
+        sets={sets.data ?? []}
+        objects={objects.data ?? []}
+        loading={sets.isPending || objects.isPending}
+        onOpen={(apiName) => {
+          setParams({ set: apiName });
+          window.scrollTo({ top: 0 });
+        }}
+      />
     </>
   );
 }
