@@ -85,6 +85,38 @@ describe('studio security', () => {
       .waitFor();
   });
 
+  it('keeps the ticks over a change another admin saved meanwhile, and saves them on the fresh copy', async () => {
+    await page.getByRole('combobox', { name: 'Permission set' }).click();
+    await pickOption(page, 'Support user');
+    await matrixBox('Delete on Product').check();
+    // Another admin changes the same set after this page read it.
+    const theirs = await page.evaluate(async () => {
+      const headers = { 'X-Requested-With': 'XMLHttpRequest', 'Content-Type': 'application/json' };
+      const res = await fetch('/api/v1/meta/permission-sets/support_user', { headers });
+      const body = (await res.json()) as Record<string, unknown>;
+      const put = await fetch('/api/v1/meta/permission-sets/support_user', {
+        method: 'PUT',
+        headers: { ...headers, 'If-Match': res.headers.get('ETag')! },
+        body: JSON.stringify({ ...body, description: 'Changed meanwhile' }),
+      });
+      return put.status;
+    });
+    expect(theirs).toBe(200);
+    await page.getByTestId('save-matrix').click();
+    await page.getByTestId('stale-alert').getByRole('button', { name: 'Reload' }).click();
+    await page.getByTestId('stale-alert').waitFor({ state: 'detached' });
+    expect(await matrixBox('Delete on Product').isChecked()).toBe(true);
+    await page.getByTestId('save-matrix').click();
+    await page.getByText('Saved to the draft. Publish to apply it.').waitFor();
+    const saved = await api<PermissionSet & { description: string }>(
+      page,
+      'GET',
+      '/api/v1/meta/permission-sets/support_user',
+    );
+    expect(saved.body.description).toBe('Changed meanwhile');
+    expect(saved.body.objects?.product).toEqual({ read: true, delete: true });
+  });
+
   it('takes edit on one field away from that set in the field grid', async () => {
     await page.getByRole('tab', { name: 'Field permissions' }).click();
     await page.waitForURL('**/studio/security/fields');

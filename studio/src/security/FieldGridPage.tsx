@@ -28,9 +28,25 @@ export default function FieldGridPage() {
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   // Ticks belong to the copy they were made on: once the draft is read again, they start over from it.
-  const [local, setLocal] = useState<{ from?: unknown; sets: Record<string, PermissionSet> }>({ sets: {} });
+  // After a 412 and "Reload", `kept` carries the ticks over onto the fresh copies (and their ETags).
+  const [local, setLocal] = useState<{ from?: unknown; sets: Record<string, PermissionSet>; kept?: boolean }>({
+    sets: {},
+  });
+  const fresh = Object.fromEntries((sets.data ?? []).map((s) => [s.item.apiName, s.item]));
   const edited: Record<string, PermissionSet> =
-    local.from === sets.data ? local.sets : Object.fromEntries((sets.data ?? []).map((s) => [s.item.apiName, s.item]));
+    local.from === sets.data
+      ? local.sets
+      : local.kept
+        ? // This screen's part (field rules) onto the fresh copies; the rest is what was saved meanwhile.
+          {
+            ...fresh,
+            ...Object.fromEntries(
+              Object.entries(local.sets)
+                .filter(([name]) => fresh[name])
+                .map(([name, set]) => [name, { ...fresh[name]!, fields: set.fields }]),
+            ),
+          }
+        : fresh;
   const setEdited = (next: Record<string, PermissionSet>) => {
     setLocal({ from: sets.data, sets: next });
     setSaved(false);
@@ -45,6 +61,7 @@ export default function FieldGridPage() {
       // One set after another: a refusal stops there and names its set; those before it are saved.
       for (const s of dirty) await saveItem('permission-sets', s.item.apiName, edited[s.item.apiName]!, s.etag);
       setSaved(true);
+      setLocal({ sets: {} });
     } catch (e) {
       setError(e);
     } finally {
@@ -76,7 +93,17 @@ export default function FieldGridPage() {
         </Button>
       </Space>
       <Typography.Paragraph type="secondary">{t('studio.security.fieldsHelp')}</Typography.Paragraph>
-      <ProblemAlert error={error} />
+      <ProblemAlert
+        error={error}
+        onReloaded={() => {
+          // Only the sets changed here: the others take the fresh copy, with whatever changed meanwhile.
+          setLocal({
+            sets: Object.fromEntries(dirty.map((d) => [d.item.apiName, edited[d.item.apiName]!])),
+            kept: true,
+          });
+          setError(undefined);
+        }}
+      />
       {saved && !dirty.length && (
         <Alert
           type="success"

@@ -27,8 +27,18 @@ export default function ObjectMatrixPage() {
   const tagged = sets.data?.find((s) => s.item.apiName === chosen);
   // Ticks belong to the copy they were made on: a fresh read (another set chosen, or the draft
   // read again after a save) starts from what the engine holds.
-  const [local, setLocal] = useState<{ from?: Tagged<PermissionSet>; set?: PermissionSet }>({});
-  const edited = local.from === tagged ? local.set : tagged?.item;
+  // After a 412 and "Reload", `kept` carries the ticks over onto the fresh copy (and its ETag),
+  // as the stale notice promises: what was entered stays, to save again.
+  const [local, setLocal] = useState<{ from?: Tagged<PermissionSet>; set?: PermissionSet; kept?: boolean }>({});
+  const carried = local.kept && local.set?.apiName === tagged?.item.apiName;
+  // Carried over: this screen's part (object and system permissions) onto the fresh copy, whose
+  // other properties (label, description, field rules) keep what the other admin saved.
+  const edited =
+    local.from === tagged
+      ? local.set
+      : carried && tagged && local.set
+        ? { ...tagged.item, objects: local.set.objects, system: local.set.system }
+        : tagged?.item;
   const save = useSaveItem<PermissionSet>('permission-sets');
   const dirty = !!edited && !!tagged && !sameSet(edited, tagged.item);
 
@@ -56,14 +66,25 @@ export default function ObjectMatrixPage() {
           disabled={!dirty}
           loading={save.isPending}
           onClick={() =>
-            edited && tagged && save.mutate({ apiName: tagged.item.apiName, item: edited, etag: tagged.etag })
+            edited &&
+            tagged &&
+            save.mutate(
+              { apiName: tagged.item.apiName, item: edited, etag: tagged.etag },
+              { onSuccess: () => setLocal({}) },
+            )
           }
         >
           {t('common.save')}
         </Button>
       </Space>
       <Typography.Paragraph type="secondary">{t('studio.security.matrixHelp')}</Typography.Paragraph>
-      <ProblemAlert error={save.error} />
+      <ProblemAlert
+        error={save.error}
+        onReloaded={() => {
+          setLocal((l) => ({ ...l, kept: true }));
+          save.reset();
+        }}
+      />
       {save.isSuccess && save.variables.apiName === chosen && !dirty && (
         <Alert
           type="success"
