@@ -7,6 +7,7 @@ import {
   login,
   openedDialog,
   openPage,
+  pickMenuItem,
   pickOption,
   shot,
   type Watched,
@@ -204,6 +205,24 @@ describe('studio security', () => {
     const role = await api<{ parent?: string }>(page, 'GET', '/api/v1/meta/roles/support_agent');
     expect(role.body.parent).toBe('sales_manager');
     await shot(page, 'studio-security-roles');
+  });
+
+  it('announces the drag in Chinese when the studio is in Chinese', async () => {
+    await page.getByTestId('language-switch').click();
+    await pickMenuItem(page, '简体中文');
+    const handle = page.getByRole('button', { name: '移动角色 客服专员' });
+    await handle.waitFor();
+    await handle.focus();
+    await page.keyboard.press('Space');
+    await page.getByText('已拿起角色 客服专员。', { exact: true }).waitFor({ state: 'attached' });
+    await page.keyboard.press('Escape');
+    await page.getByText('已取消移动角色 客服专员。', { exact: true }).waitFor({ state: 'attached' });
+    expect((await api<{ parent?: string }>(page, 'GET', '/api/v1/meta/roles/support_agent')).body.parent).toBe(
+      'sales_manager',
+    );
+    await page.getByTestId('language-switch').click();
+    await pickMenuItem(page, 'English');
+    await page.getByRole('button', { name: 'Move role Support agent' }).waitFor();
   });
 
   it('sets an org-wide default in one table, saved to the object', async () => {
