@@ -1,4 +1,4 @@
-import { AppstoreOutlined, ArrowLeftOutlined, HistoryOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ArrowLeftOutlined, HistoryOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useSession } from '@tessera/runtime-ui/auth/use-session';
 import { LanguageSwitch } from '@tessera/runtime-ui/shell/LanguageSwitch';
 import { Button, Layout, Spin, Typography } from 'antd';
@@ -50,6 +50,9 @@ export function StudioShell() {
         <div style={{ flex: 1 }} />
         {canUseStudio(user) && (
           <>
+            <Button type="text" icon={<SafetyOutlined />} onClick={() => void navigate('/security')}>
+              <span className="tessera-hide-xs">{t('studio.security.nav')}</span>
+            </Button>
             <Button type="text" icon={<HistoryOutlined />} onClick={() => void navigate('/releases')}>
               <span className="tessera-hide-xs">{t('studio.nav.releases')}</span>
             </Button>
