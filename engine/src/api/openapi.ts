@@ -17,6 +17,7 @@ import {
 import { metaPaths } from './openapi/meta-paths.js';
 import { draftPaths } from './openapi/draft-paths.js';
 import { metaUsagePaths } from './openapi/meta-usage-paths.js';
+import { ruleEditorPaths } from './openapi/rule-editor-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
 import { english, problemResponseComponents, withRequestId, type Paths } from './openapi/operation.js';
 import { recordPaths, type ObjectNames } from './openapi/record-paths.js';
@@ -145,6 +146,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...tenantPaths(),
       ...metaPaths(),
       ...metaUsagePaths(),
+      ...ruleEditorPaths(),
       ...draftPaths(),
       ...importJobPaths(),
       ...viewPaths(objects.map((o) => o.def.apiName)),

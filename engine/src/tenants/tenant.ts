@@ -14,6 +14,7 @@ import { CurrencyService } from '../records/currencies.js';
 import { CsvExporter } from '../records/csv-export.js';
 import { ImportJobs } from '../records/import-jobs.js';
 import { RecordsService } from '../records/records.service.js';
+import { RuleEditorService } from '../records/rule-test.js';
 import { refreshPublishedRollups } from '../records/rollups.js';
 import { search, type SearchHit, type SearchInput } from '../records/search.js';
 import type { Access } from '../security/access.js';
@@ -47,6 +48,8 @@ export interface Tenant {
   automation: AutomationService;
   notifications: Notifications;
   approvals: Approvals;
+  /** The studio's rule editor: check a rule as saving would, test it on a record. */
+  rules: RuleEditorService;
   search: (input: SearchInput, access: Access) => Promise<SearchHit[]>;
   /** Who may do what to one record, and why (GET …/{id}/access). */
   explain: (object: string, id: string, userId: unknown, caller: Caller) => ReturnType<typeof explainAccess>;
@@ -138,6 +141,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     views: new UserViewsService(knex, schema, compiled),
     notifications: new Notifications(knex, schema),
     approvals,
+    rules: new RuleEditorService(knex, schema, compiled, records, (name) => metadata.edits.get('object', name)),
     automation: new AutomationService({
       tenant: options.name,
       approvals,
