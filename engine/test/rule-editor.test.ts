@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectNoLeak, expectProblem } from './support/security.js';
 import { corpus, startTestEngine, type TestEngine } from './support/test-engine.js';
@@ -33,7 +34,7 @@ const vehicle = (extraFields: Record<string, unknown>[] = []) => ({
 
 beforeAll(async () => {
   t = await startTestEngine();
-  const created = await t.api("POST", "/api/v1/meta/objects", vehicle());
+  const created = await t.api('POST', '/api/v1/meta/objects', vehicle());
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   // A metadata manager who may not read vehicles.
   const set = { apiName: 'rt_meta', label: 'Metadata only', system: ['manageMetadata'] };
@@ -268,5 +269,27 @@ describe('hostile json-logic', () => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('documents the three routes, and their answers match it', async () => {
+    const doc = await (await fetch(`${t.url}/api/v1/openapi.json`)).json();
+    const ajv = new Ajv2020({ strict: false });
+    const answer = (path: string, method: string, status: number) =>
+      ajv.compile(doc.paths[path][method].responses[String(status)].content['application/json'].schema);
+    const operators = answer('/api/v1/meta/rules/operators', 'get', 200);
+    expect(operators((await t.api('GET', '/api/v1/meta/rules/operators')).body)).toBe(true);
+    const checked = answer('/api/v1/meta/rules/check', 'post', 200);
+    for (const rule of [{ var: 'price' }, { var: 'nope' }])
+      for (const kind of ['formula', 'validation'])
+        expect(checked((await check({ object: 'rt_vehicle', kind, rule })).body)).toBe(true);
+    const tested = answer('/api/v1/meta/rules/test', 'post', 200);
+    expect(tested((await test({ object: 'rt_vehicle', kind: 'formula', rule: { var: 'price' }, recordId })).body)).toBe(
+      true,
+    );
+    expect(tested((await test({ object: 'rt_vehicle', kind: 'validation', rule: true, recordId })).body)).toBe(true);
+    for (const path of ['/api/v1/meta/rules/check', '/api/v1/meta/rules/test'])
+      expect(Object.keys(doc.paths[path].post.responses)).toEqual(expect.arrayContaining(['200', '404', '422']));
   });
 });

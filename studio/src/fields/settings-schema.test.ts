@@ -53,7 +53,7 @@ describe('the settings form of a field type', () => {
       type: 'formula' as const,
     };
     const form = settingsForm(formula, [], (s) => s);
-    expect(form.uiSchema.expression).toEqual({ 'ui:widget': 'rule', 'ui:options': { kind: 'formula' } });
+    expect(form.uiSchema.expression).toEqual({ 'ui:widget': 'rule', 'ui:options': { kind: 'formula', label: false } });
     expect(form.json).toEqual(['expression']);
     const rollup = settingsForm({ ...entry({ filter: {} }), type: 'rollup' as const }, [], (s) => s);
     expect(rollup.uiSchema.filter).toMatchObject({ 'ui:widget': 'textarea' });

@@ -53,7 +53,7 @@ export function settingsForm(
       p = { type: 'string', title: title(name), description: property.description };
       const rule = RULE_SETTINGS[entry.type]?.[name];
       uiSchema[name] = rule
-        ? { 'ui:widget': 'rule', 'ui:options': { kind: rule } }
+        ? { 'ui:widget': 'rule', 'ui:options': { kind: rule, label: false } }
         : { 'ui:widget': 'textarea', 'ui:options': { rows: 3 } };
     }
     properties[name] = p;

@@ -1,3 +1,4 @@
+import { CheckCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
 import { Alert, Tag, Typography } from 'antd';
@@ -135,7 +136,8 @@ export function RuleEditor(props: RuleEditorProps) {
           />
         )}
         {parsed.ok && check && !errors.length && (
-          <Typography.Text type="success" data-testid="rule-ok">
+          <Typography.Text data-testid="rule-ok">
+            <CheckCircleOutlined style={{ color: '#389e0d', marginInlineEnd: 6 }} aria-hidden />
             {t('studio.rules.accepted')}
             {check.type && (
               <>

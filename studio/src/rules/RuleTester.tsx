@@ -1,6 +1,6 @@
 import { ExperimentOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ProblemAlert } from '../app/ProblemAlert';
@@ -123,8 +123,10 @@ function TestAnswer({ kind, result }: { kind: RuleKind; result: RuleTestResult }
       ? t(result.result ? 'studio.rules.refuses' : 'studio.rules.passes')
       : t(result.result ? 'studio.rules.isTrue' : 'studio.rules.isFalse');
   return (
-    <Tag color={result.result ? 'orange' : 'green'} data-testid="rule-test-result">
-      {text}
-    </Tag>
+    <Alert
+      type={result.result ? 'warning' : 'success'}
+      showIcon
+      title={<span data-testid="rule-test-result">{text}</span>}
+    />
   );
 }

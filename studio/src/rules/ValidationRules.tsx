@@ -38,58 +38,62 @@ export function ValidationRules({ object, etag }: { object: DraftObject; etag: s
         </Button>
       </Space>
       <ProblemAlert error={error} onReloaded={() => setError(undefined)} />
-      <Table<ValidationRule>
-        rowKey={(r) => r.id ?? r.apiName}
-        dataSource={rules}
-        pagination={false}
-        size="small"
-        locale={{ emptyText: t('studio.rules.none') }}
-        columns={[
-          {
-            title: t('studio.rules.apiName'),
-            dataIndex: 'apiName',
-            render: (name: string, r) => (
-              <Space size={4}>
-                <Typography.Text code>{name}</Typography.Text>
-                {r.active === false && <Tag>{t('studio.rules.inactive')}</Tag>}
-              </Space>
-            ),
-          },
-          { title: t('studio.rules.message'), key: 'message', render: (_, r) => labelOf(r.message, i18n.language) },
-          {
-            title: t('studio.rules.errorField'),
-            dataIndex: 'errorField',
-            render: (f?: string) => (f ? <code>{f}</code> : '—'),
-          },
-          {
-            title: t('studio.fields.actions'),
-            key: 'actions',
-            render: (_, r) => (
-              <Space size={0}>
-                <Button
-                  type="link"
-                  icon={<EditOutlined />}
-                  aria-label={`${t('common.edit')} ${r.apiName}`}
-                  onClick={() => setEditing({ rule: r })}
-                />
-                <Popconfirm
-                  title={t('studio.rules.deleteConfirm', { name: r.apiName })}
-                  okText={t('common.delete')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => remove(r)}
-                >
+      {/* An empty table's placeholder is drawn too faint to read: say it in plain text instead. */}
+      {rules.length === 0 ? (
+        <Typography.Paragraph data-testid="no-rules">{t('studio.rules.none')}</Typography.Paragraph>
+      ) : (
+        <Table<ValidationRule>
+          rowKey={(r) => r.id ?? r.apiName}
+          dataSource={rules}
+          pagination={false}
+          size="small"
+          columns={[
+            {
+              title: t('studio.rules.apiName'),
+              dataIndex: 'apiName',
+              render: (name: string, r) => (
+                <Space size={4}>
+                  <Typography.Text code>{name}</Typography.Text>
+                  {r.active === false && <Tag>{t('studio.rules.inactive')}</Tag>}
+                </Space>
+              ),
+            },
+            { title: t('studio.rules.message'), key: 'message', render: (_, r) => labelOf(r.message, i18n.language) },
+            {
+              title: t('studio.rules.errorField'),
+              dataIndex: 'errorField',
+              render: (f?: string) => (f ? <code>{f}</code> : '—'),
+            },
+            {
+              title: t('studio.fields.actions'),
+              key: 'actions',
+              render: (_, r) => (
+                <Space size={0}>
                   <Button
                     type="link"
-                    danger
-                    icon={<DeleteOutlined />}
-                    aria-label={`${t('common.delete')} ${r.apiName}`}
+                    icon={<EditOutlined />}
+                    aria-label={`${t('common.edit')} ${r.apiName}`}
+                    onClick={() => setEditing({ rule: r })}
                   />
-                </Popconfirm>
-              </Space>
-            ),
-          },
-        ]}
-      />
+                  <Popconfirm
+                    title={t('studio.rules.deleteConfirm', { name: r.apiName })}
+                    okText={t('common.delete')}
+                    cancelText={t('common.cancel')}
+                    onConfirm={() => remove(r)}
+                  >
+                    <Button
+                      type="link"
+                      danger
+                      icon={<DeleteOutlined />}
+                      aria-label={`${t('common.delete')} ${r.apiName}`}
+                    />
+                  </Popconfirm>
+                </Space>
+              ),
+            },
+          ]}
+        />
+      )}
       {editing && (
         <ValidationRuleDialog object={object} etag={etag} rule={editing.rule} onClose={() => setEditing(undefined)} />
       )}

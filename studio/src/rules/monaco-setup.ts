@@ -7,6 +7,9 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/suggest/register';
+// The suggest widget itself (Ctrl+Space, completion as one types): features/suggest only adds
+// its inline-completion bridge.
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/features/hover/register';
 import 'monaco-editor/features/bracketMatching/register';
 import 'monaco-editor/features/wordHighlighter/register';
@@ -18,6 +21,9 @@ import 'monaco-editor/features/comment/register';
 import 'monaco-editor/features/snippet/register';
 import 'monaco-editor/features/placeholderText/register';
 import 'monaco-editor/languages/features/json/register';
+// Services that contributions above ask for and that editor.main would register with the rest.
+import 'monaco-editor/editor/contrib/codelens/browser/codeLensCache';
+import 'monaco-editor/editor/common/services/treeViewsDndService';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
 
