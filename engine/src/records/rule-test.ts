@@ -15,13 +15,15 @@ import type { FieldDef, ObjectDef } from '../metadata/types.js';
 import { compileFormula } from '../rules/formula-sql.js';
 import { evaluate, truthy } from '../rules/json-logic.js';
 import type { Caller } from '../security/caller.js';
+import { selectColumns, toRecord } from './record-shape.js';
 import type { RecordsService } from './records.service.js';
 
 /**
  * The rule editor's two questions: what would saving this rule say (check, against the draft,
  * so an unpublished object is fine), and what does it give on a real record (test). A rule is
  * tested only after it passes the check, so nothing refused at save is ever evaluated. The record
- * is read through the records service as the caller (their visibility, 404 when hidden); formulas
+ * is read through the records service as the caller (their visibility, 404 when hidden), then its
+ * row as the engine's own checks read it (all fields, as rules see them at run time); formulas
  * are computed by the SQL they compile to, as the generated column does, against that record's
  * row, with the id bound.
  */
@@ -71,10 +73,7 @@ export class RuleEditorService {
         checked.errors.map((e) => ({ field: `/rule${e.pointer}`, code: e.code, message: e.detail })),
       );
     // Access and visibility as any read of the record: 404 for a record the caller cannot see.
-    const record = JSON.parse((await this.records.get(request.object, recordId, caller)).json) as Record<
-      string,
-      unknown
-    >;
+    await this.records.get(request.object, recordId, caller);
     const published = this.compiled().objects.get(request.object)!;
     const missing = ruleFields(request).filter(
       (name) => !published.fields.has(name) && !['id', 'owner_id', 'created_at', 'updated_at'].includes(name),
@@ -89,8 +88,16 @@ export class RuleEditorService {
         })),
       );
     if (request.kind === 'formula') return this.formula(request, published.def, recordId, checked.type ?? 'null');
-    // The data a rule reads at run time: the record's values (a workflow condition also `$old`,
-    // which for a test is the record itself: nothing changed).
+    // The data a rule reads at run time: the record's values as a write's checks see them
+    // (record-shape.ts toRecord: a lookup is its id), a workflow condition also `$old`, which for a
+    // test is the record itself: nothing changed.
+    const row = (await this.knex
+      .from(`${this.schema}.${published.table}`)
+      .select(selectColumns(published))
+      .where('id', recordId)
+      .first()) as Record<string, unknown> | undefined;
+    if (!row) throw notFound(`${request.object} ${recordId} does not exist`);
+    const record = toRecord(published, row);
     const data = request.kind === 'condition' ? { ...record, $old: record } : record;
     const result = truthy(evaluate(request.rule, data));
     // A validation rule's condition TRUE means the record is invalid: saving it would be refused.
