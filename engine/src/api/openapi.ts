@@ -18,6 +18,7 @@ import { metaPaths } from './openapi/meta-paths.js';
 import { draftPaths } from './openapi/draft-paths.js';
 import { packsPaths } from './openapi/packs-paths.js';
 import { metaUsagePaths } from './openapi/meta-usage-paths.js';
+import { ruleEditorPaths } from './openapi/rule-editor-paths.js';
 import { metaSchemas, releaseSchemas } from './openapi/meta-schemas.js';
 import { english, problemResponseComponents, withRequestId, type Paths } from './openapi/operation.js';
 import { recordPaths, type ObjectNames } from './openapi/record-paths.js';
@@ -151,6 +152,7 @@ export function buildOpenApi(compiled: CompiledMetadata, options: OpenApiOptions
       ...tenantPaths(),
       ...metaPaths(),
       ...metaUsagePaths(),
+      ...ruleEditorPaths(),
       ...draftPaths(),
       ...packsPaths(),
       ...importJobPaths(),

@@ -12,6 +12,7 @@ import { metaGuard } from './meta-guard.js';
 import { metaRouter } from './meta.router.js';
 import { packsRouter } from './packs.router.js';
 import { recordsRouter } from './records.router.js';
+import { rulesRouter } from './rules.router.js';
 import { searchRouter } from './search.router.js';
 import { sharingRouter } from './sharing.router.js';
 import { tenantsRouter } from './tenants.router.js';
@@ -31,6 +32,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use(
     '/v1/meta',
     metaGuard(compiled, audit, async (name) => (await metadata.edits.get('object', name))?.sharing),
+    rulesRouter(tenant.rules),
     metaRouter(metadata),
   );
   api.use('/v1/packs', packsRouter(tenant.packs, compiled, audit));

@@ -99,18 +99,8 @@ export function validateObject(obj: ObjectDef): FieldError[] {
     if (ruleNames.has(rule.apiName))
       errors.push({ field: `${path}/apiName`, code: 'duplicate', message: `rule "${rule.apiName}" is defined twice` });
     ruleNames.add(rule.apiName);
-    const logic = checkLogic(rule.condition);
-    for (const e of logic.errors)
-      errors.push({ field: `${path}/condition${e.path}`, code: 'logic', message: e.message });
-    for (const name of logic.vars) {
-      if (!byName.has(name) && !['id', 'owner_id', 'created_at', 'updated_at'].includes(name)) {
-        errors.push({
-          field: `${path}/condition`,
-          code: 'reference',
-          message: `condition reads "${name}", which is not a field of this object`,
-        });
-      }
-    }
+    for (const e of conditionErrors(rule.condition, byName))
+      errors.push({ ...e, field: `${path}/condition${e.field}` });
     if (rule.errorField && !byName.has(rule.errorField)) {
       errors.push({
         field: `${path}/errorField`,
@@ -120,6 +110,27 @@ export function validateObject(obj: ObjectDef): FieldError[] {
     }
   });
   errors.push(...sharingErrors(obj));
+  return errors;
+}
+
+/**
+ * A validation rule's condition: allowed json-logic that reads only the object's fields and
+ * system columns. Pointers are inside the condition. The studio's rule editor asks the same
+ * (metadata/rule-check.ts), so what it shows is what saving says.
+ */
+export function conditionErrors(condition: unknown, fields: ReadonlyMap<string, FieldDef>): FieldError[] {
+  const errors: FieldError[] = [];
+  const logic = checkLogic(condition);
+  for (const e of logic.errors) errors.push({ field: e.path, code: 'logic', message: e.message });
+  for (const name of logic.vars) {
+    if (!fields.has(name) && !['id', 'owner_id', 'created_at', 'updated_at'].includes(name)) {
+      errors.push({
+        field: '',
+        code: 'reference',
+        message: `condition reads "${name}", which is not a field of this object`,
+      });
+    }
+  }
   return errors;
 }
 

@@ -132,6 +132,34 @@ function triggerErrors(trigger: RecordTrigger, object: ObjectDef): FieldError[] 
   return errors;
 }
 
+/** Whether an expression or template of a workflow on `object` may read `name` (`$old.x` only `withOld`). */
+function readableBy(object: ObjectDef, name: string, withOld: boolean): boolean {
+  const has = (field: string) => object.fields.some((f) => f.apiName === field);
+  const [root, rest] = [name.split('.')[0]!, name.split('.').slice(1).join('.')];
+  if (withOld && root === '$old') return rest !== '' && (has(rest.split('.')[0]!) || SYSTEM_FIELDS.includes(rest));
+  return has(root) || SYSTEM_FIELDS.includes(root);
+}
+
+/**
+ * A workflow expression (its condition, a value it sets): allowed json-logic reading the
+ * triggering record's fields and system columns, and with `withOld` its values before the
+ * change as `$old.<field>`. Pointers are inside the expression; the studio's rule editor asks
+ * the same (rule-check.ts).
+ */
+export function workflowExpressionErrors(object: ObjectDef, value: unknown, withOld: boolean): FieldError[] {
+  const logic = checkLogic(value);
+  const errors: FieldError[] = logic.errors.map((e) => ({ field: e.path, code: 'logic', message: e.message }));
+  for (const name of logic.paths) {
+    if (!readableBy(object, name, withOld))
+      errors.push({
+        field: '',
+        code: 'reference',
+        message: `reads "${name}", which is not a field of ${object.apiName}`,
+      });
+  }
+  return errors;
+}
+
 export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): FieldError[] {
   const { objects } = ctx;
   const errors: FieldError[] = [];
@@ -141,7 +169,7 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
     err('/object', 'reference', `object "${workflow.object}" does not exist`);
     return errors;
   }
-  const has = (o: ObjectDef, name: string) => o.fields.some((f) => f.apiName === name);
+  const readable = (name: string, withOld: boolean) => readableBy(object, name, withOld);
   const { trigger } = workflow;
   if (isRecordTrigger(trigger)) errors.push(...triggerErrors(trigger, object));
   if ('schedule' in trigger) {
@@ -173,19 +201,8 @@ export function workflowErrors(workflow: WorkflowDef, ctx: SecurityContext): Fie
   }
 
   // Expressions read the triggering record; a condition and values also read `$old`, its values before the change.
-  const readable = (name: string, withOld: boolean) => {
-    const [root, rest] = [name.split('.')[0]!, name.split('.').slice(1).join('.')];
-    if (withOld && root === '$old')
-      return rest !== '' && (has(object, rest.split('.')[0]!) || SYSTEM_FIELDS.includes(rest));
-    return has(object, root) || SYSTEM_FIELDS.includes(root);
-  };
   const expression = (path: string, value: unknown, withOld: boolean) => {
-    const logic = checkLogic(value);
-    for (const e of logic.errors) err(`${path}${e.path}`, 'logic', e.message);
-    for (const name of logic.paths) {
-      if (!readable(name, withOld))
-        err(path, 'reference', `reads "${name}", which is not a field of ${object.apiName}`);
-    }
+    for (const e of workflowExpressionErrors(object, value, withOld)) err(`${path}${e.field}`, e.code, e.message);
   };
   if (workflow.condition !== undefined) expression('/condition', workflow.condition, true);
   if (isBeforeSave(workflow)) {

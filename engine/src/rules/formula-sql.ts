@@ -81,6 +81,23 @@ export function compileFormula(
   }
 }
 
+/**
+ * The kind of value an expression computes (what its return type must read as), or its errors:
+ * the same compiler as compileFormula, without a return type to hold it to, so an editor can say
+ * what a formula gives before one is chosen.
+ */
+export function formulaKind(
+  expression: unknown,
+  fields: ReadonlyMap<string, FieldDef>,
+): { kind?: Kind | 'null'; errors: FormulaError[] } {
+  try {
+    return { kind: compile(expression, '', { fields }, 0).kind, errors: [] };
+  } catch (e) {
+    if (e instanceof FormulaFailure) return { errors: [{ path: e.path, message: e.message }] };
+    throw e;
+  }
+}
+
 function compile(node: unknown, path: string, scope: Scope, depth: number): Compiled {
   if (depth > MAX_DEPTH) throw new FormulaFailure(path, `nested deeper than ${MAX_DEPTH} levels`);
   if (node === null) return { sql: 'null', kind: 'null' };

@@ -47,6 +47,9 @@ const ALLOWED = new Set([
 const MAX_DEPTH = 32;
 const MAX_NODES = 500;
 
+/** The operations a saved expression may use, for editors to complete (the same list checkLogic enforces). */
+export const LOGIC_OPERATIONS: readonly string[] = [...ALLOWED];
+
 jsonLogic.rm_operation('method');
 // Date helpers for defaults and rules: today's date (UTC, YYYY-MM-DD), the current instant, and
 // a date moved by whole days.

@@ -15,6 +15,7 @@ import { CurrencyService } from '../records/currencies.js';
 import { CsvExporter } from '../records/csv-export.js';
 import { ImportJobs } from '../records/import-jobs.js';
 import { RecordsService } from '../records/records.service.js';
+import { RuleEditorService } from '../records/rule-test.js';
 import { refreshPublishedRollups } from '../records/rollups.js';
 import { search, type SearchHit, type SearchInput } from '../records/search.js';
 import type { Access } from '../security/access.js';
@@ -49,6 +50,8 @@ export interface Tenant {
   notifications: Notifications;
   approvals: Approvals;
   packs: PacksService;
+  /** The studio's rule editor: check a rule as saving would, test it on a record. */
+  rules: RuleEditorService;
   search: (input: SearchInput, access: Access) => Promise<SearchHit[]>;
   /** Who may do what to one record, and why (GET …/{id}/access). */
   explain: (object: string, id: string, userId: unknown, caller: Caller) => ReturnType<typeof explainAccess>;
@@ -142,6 +145,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     notifications: new Notifications(knex, schema),
     approvals,
     packs: new PacksService(knex, schema, metadata, options.packsDir),
+    rules: new RuleEditorService(knex, schema, compiled, records, (name) => metadata.edits.get('object', name)),
     automation: new AutomationService({
       tenant: options.name,
       approvals,

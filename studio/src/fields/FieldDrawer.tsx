@@ -223,7 +223,7 @@ export function FieldDrawer({
                 </Form.Item>
               </Space>
             </Form>
-            {spec && <SettingsForm form={spec} data={settings} onChange={setSettings} />}
+            {spec && <SettingsForm form={spec} data={settings} onChange={setSettings} object={object.apiName} />}
             {entry && hasChoices(entry) && (
               <ChoicesEditor
                 rows={rows}

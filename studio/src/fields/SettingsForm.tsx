@@ -3,7 +3,11 @@ import { createFormValidator } from '@tessera/runtime-ui/form/form-validator';
 import { Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RuleWidget, type RuleFormContext } from '../rules/RuleWidget';
 import type { Settings, SettingsForm as SettingsFormSpec } from './settings-schema';
+
+// Widgets the settings schemas name beyond rjsf's own: json-logic rules in the rule editor.
+const WIDGETS = { rule: RuleWidget };
 
 /**
  * A field type's settings, drawn by react-jsonschema-form from the schema the type declares in
@@ -14,10 +18,13 @@ export function SettingsForm({
   form,
   data,
   onChange,
+  object,
 }: {
   form: SettingsFormSpec;
   data: Settings;
   onChange: (data: Settings) => void;
+  /** The object the field belongs to, for rule settings (their completion, check and test). */
+  object?: string;
 }) {
   const { t } = useTranslation();
   const validator = useMemo(
@@ -34,6 +41,7 @@ export function SettingsForm({
       }),
     [t],
   );
+  const formContext = useMemo<RuleFormContext | undefined>(() => (object ? { object } : undefined), [object]);
   if (!Object.keys(form.schema.properties ?? {}).length) return null;
   return (
     <div data-testid="settings-form" className="studio-settings">
@@ -44,6 +52,8 @@ export function SettingsForm({
         uiSchema={form.uiSchema}
         formData={data}
         validator={validator}
+        widgets={WIDGETS}
+        formContext={formContext}
         liveValidate
         showErrorList={false}
         noHtml5Validate

@@ -46,4 +46,16 @@ describe('the settings form of a field type', () => {
     expect(fromFormData(form, data)).toEqual({ settings: { expression: { var: 'a' }, maxLength: 5 }, badJson: [] });
     expect(fromFormData(form, { expression: '{oops' }).badJson).toEqual(['expression']);
   });
+
+  it("edits a formula's expression in the rule editor, other JSON settings as text", () => {
+    const formula = {
+      ...entry({ expression: {}, returnType: { enum: ['text', 'number'] } }),
+      type: 'formula' as const,
+    };
+    const form = settingsForm(formula, [], (s) => s);
+    expect(form.uiSchema.expression).toEqual({ 'ui:widget': 'rule', 'ui:options': { kind: 'formula', label: false } });
+    expect(form.json).toEqual(['expression']);
+    const rollup = settingsForm({ ...entry({ filter: {} }), type: 'rollup' as const }, [], (s) => s);
+    expect(rollup.uiSchema.filter).toMatchObject({ 'ui:widget': 'textarea' });
+  });
 });

@@ -14,6 +14,11 @@ export type Settings = Record<string, unknown>;
 export const CHOICES_SETTING = 'values';
 /** Settings that name an object of the configuration. */
 const OBJECT_SETTINGS = new Set(['target', 'child']);
+/**
+ * Settings that hold a json-logic rule, and the kind of rule the engine checks them as: edited
+ * in the rule editor (RuleWidget, the form's `rule` widget) rather than as plain JSON text.
+ */
+const RULE_SETTINGS: Record<string, Record<string, string>> = { formula: { expression: 'formula' } };
 
 type Property = Record<string, unknown>;
 
@@ -46,7 +51,10 @@ export function settingsForm(
     if (isFreeJson(property)) {
       json.push(name);
       p = { type: 'string', title: title(name), description: property.description };
-      uiSchema[name] = { 'ui:widget': 'textarea', 'ui:options': { rows: 3 } };
+      const rule = RULE_SETTINGS[entry.type]?.[name];
+      uiSchema[name] = rule
+        ? { 'ui:widget': 'rule', 'ui:options': { kind: rule, label: false } }
+        : { 'ui:widget': 'textarea', 'ui:options': { rows: 3 } };
     }
     properties[name] = p;
   }
