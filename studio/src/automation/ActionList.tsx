@@ -1,4 +1,4 @@
-import { DeleteOutlined, HolderOutlined } from '@ant-design/icons';
+import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   closestCenter,
   DndContext,
@@ -16,8 +16,7 @@ import {
   verticalListSortingStrategy,
 } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { Alert, Button, Card, Select, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Card, Dropdown, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { rowKey, type ActionRow } from './action-rows';
 import { GeneratedForm } from './GeneratedForm';
@@ -45,7 +44,6 @@ interface Props {
 export function ActionList({ title, rows, onRows, formOf, problems, idPrefix, testId }: Props) {
   const { t } = useTranslation();
   const actionName = useActionName();
-  const [picked, setPicked] = useState<string | null>(null);
   const sensors = useSensors(
     useSensor(PointerSensor),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
@@ -98,18 +96,17 @@ export function ActionList({ title, rows, onRows, formOf, problems, idPrefix, te
         </SortableContext>
       </DndContext>
       {!rows.length && <Typography.Paragraph type="secondary">{t('studio.automation.noActions')}</Typography.Paragraph>}
-      <Select
-        style={{ minWidth: 260 }}
-        value={picked}
-        placeholder={t('studio.automation.addAction')}
-        aria-label={t('studio.automation.addActionTo', { list: title })}
-        showSearch={{ optionFilterProp: 'title' }}
-        options={ACTION_BRANCHES.map((b) => ({ value: b.key, label: actionName(b.key), title: actionName(b.key) }))}
-        onChange={(key: string) => {
-          setPicked(null);
-          onRows([...rows, { key: rowKey(), branch: key, data: {} }]);
+      <Dropdown
+        trigger={['click']}
+        menu={{
+          items: ACTION_BRANCHES.map((b) => ({ key: b.key, label: actionName(b.key) })),
+          onClick: ({ key }) => onRows([...rows, { key: rowKey(), branch: key, data: {} }]),
         }}
-      />
+      >
+        <Button icon={<PlusOutlined />} aria-label={t('studio.automation.addActionTo', { list: title })}>
+          {t('studio.automation.addAction')}
+        </Button>
+      </Dropdown>
     </section>
   );
 }

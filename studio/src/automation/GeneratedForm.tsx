@@ -53,7 +53,11 @@ export function GeneratedForm({
         extraErrors={errors}
         showErrorList={false}
         noHtml5Validate
-        experimental_defaultFormStateBehavior={{ constAsDefaults: 'never', emptyObjectFields: 'skipEmptyDefaults' }}
+        experimental_defaultFormStateBehavior={{
+          constAsDefaults: 'never',
+          emptyObjectFields: 'skipEmptyDefaults',
+          arrayMinItems: { populate: 'never' },
+        }}
         onChange={(e) => onChange((e.formData ?? {}) as Settings)}
       />
     </div>

@@ -29,7 +29,8 @@ export function RecentRuns({ workflow }: { workflow: string }) {
         loading={runs.isPending}
         dataSource={runs.data?.runs}
         pagination={false}
-        locale={{ emptyText: t('studio.automation.noRuns') }}
+        // antd's placeholder grey is below AA contrast: the text is drawn in the body colour.
+        locale={{ emptyText: <Typography.Text>{t('studio.automation.noRuns')}</Typography.Text> }}
         columns={[
           { key: 'status', title: t('studio.automation.runStatus'), render: (_, r) => <RunStatus status={r.status} /> },
           {

@@ -48,7 +48,8 @@ export default function WorkflowsPage() {
         dataSource={workflows.data}
         pagination={false}
         scroll={{ x: true }}
-        locale={{ emptyText: t('studio.automation.noWorkflows') }}
+        // antd's placeholder grey is below AA contrast: the text is drawn in the body colour.
+        locale={{ emptyText: <Typography.Text>{t('studio.automation.noWorkflows')}</Typography.Text> }}
         columns={[
           {
             title: t('studio.automation.label'),

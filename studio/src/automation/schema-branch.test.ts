@@ -99,6 +99,12 @@ describe('a branch as a form', () => {
       title: 'Hi',
       to: [{ role: 'sales' }],
     });
+    const record = branchForm(triggerBranches()[0]!, title);
+    expect(cleanData(record.schema as never, { on: 'update', fields: [undefined] })).toEqual({ on: 'update' });
+    expect(cleanData(record.schema as never, { on: 'update', fields: ['stage', null] })).toEqual({
+      on: 'update',
+      fields: ['stage'],
+    });
   });
 
   it('turns action rows into actions in their order, naming the JSON that does not parse by pointer', () => {

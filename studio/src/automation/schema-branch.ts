@@ -210,16 +210,24 @@ export function toFormData(form: BranchForm, value: Settings): Settings {
   return data;
 }
 
-/** Drops what the engine would refuse but a form leaves behind: `false` for a `const: true`, empty text. */
+/**
+ * Drops what the engine would refuse but a form leaves behind: `false` for a `const: true`, empty
+ * text, empty entries of a list, and a list left empty (an optional list has minItems 1).
+ */
 export function cleanData(schema: Schema, value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => cleanData((schema.items ?? {}) as Schema, v));
+  if (Array.isArray(value))
+    return value
+      .filter((v) => v !== undefined && v !== null && v !== '')
+      .map((v) => cleanData((schema.items ?? {}) as Schema, v));
   if (!value || typeof value !== 'object') return value;
   const props = (schema.properties ?? {}) as Record<string, Schema>;
   const out: Settings = {};
   for (const [k, v] of Object.entries(value as Settings)) {
     const p = props[k] ?? {};
     if (v === undefined || v === '' || (v === false && p.const === true)) continue;
-    out[k] = cleanData(p, v);
+    const cleaned = cleanData(p, v);
+    if (Array.isArray(cleaned) && !cleaned.length) continue;
+    out[k] = cleaned;
   }
   return out;
 }
