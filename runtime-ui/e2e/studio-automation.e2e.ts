@@ -209,7 +209,34 @@ describe('automation in the studio', () => {
     await row.locator('[data-status="succeeded"]').waitFor();
   });
 
+  it('saves with the ETag it read: a change made meanwhile is refused until the draft is read again', async () => {
+    await page.goto(url + `/studio/automation/workflows/${WORKFLOW}`);
+    const description = page.getByLabel('Description');
+    await description.waitFor();
+    // Another admin changes the workflow after the builder read it.
+    const current = await api<Record<string, unknown>>(page, 'GET', `/api/v1/meta/workflows/${WORKFLOW}`);
+    const theirs = await api(page, 'PUT', `/api/v1/meta/workflows/${WORKFLOW}`, {
+      ...current.body,
+      description: 'Changed by another admin',
+    });
+    expect(theirs.status).toBe(200);
+    await description.fill('Mine');
+    await page.getByTestId('save-workflow').click();
+    await page.getByTestId('stale-alert').waitFor();
+    const kept = await api<{ description?: string }>(page, 'GET', `/api/v1/meta/workflows/${WORKFLOW}`);
+    expect(kept.body.description).toBe('Changed by another admin');
+    await page.getByTestId('stale-alert').getByRole('button', { name: 'Reload' }).click();
+    await page.getByTestId('stale-alert').waitFor({ state: 'detached' });
+    // What was typed is still there, and saves over the fresh copy.
+    expect(await description.inputValue()).toBe('Mine');
+    await page.getByTestId('save-workflow').click();
+    await page.getByText('Saved to the draft').waitFor();
+    const mine = await api<{ description?: string }>(page, 'GET', `/api/v1/meta/workflows/${WORKFLOW}`);
+    expect(mine.body.description).toBe('Mine');
+  });
+
   it('builds an approval process with a step and an action, publishes it, and takes a submission', async () => {
+    await page.goto(url + '/studio/automation/workflows');
     await page.getByRole('tab', { name: 'Approval processes' }).click();
     await page.waitForURL('**/studio/automation/approvals');
     await page.getByTestId('approvals-table').waitFor();

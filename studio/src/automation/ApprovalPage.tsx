@@ -14,7 +14,7 @@ import { RuleEditor } from '../rules/RuleEditor';
 import { actionsFromRows, rowsFromActions, type ActionRow } from './action-rows';
 import { ActionList } from './ActionList';
 import { createItem, saveItem, type ApprovalProcessDef, type Tagged } from './automation.api';
-import { problemsUnder, type PointedProblem } from './schema-branch';
+import { generalFieldErrors, problemsUnder, type PointedProblem } from './schema-branch';
 import { StepList } from './StepList';
 import { rowsFromSteps, stepForm, stepsFromRows, type StepRow } from './step-rows';
 import { ACTION_BRANCHES, useActionForms, usePropertyTitle } from './use-branch-forms';
@@ -133,7 +133,10 @@ function ApprovalEditor({ tagged }: { tagged?: Tagged<ApprovalProcessDef> }) {
       if (!initial) void navigate(`/automation/approvals/${saved.item.apiName}`, { replace: true });
     } catch (e) {
       setError(e);
-      setProblems(((e as Partial<ApiError>).errors ?? []).map((p) => ({ field: p.field, message: p.message })));
+      const pointed = ((e as Partial<ApiError>).errors ?? []).map((p) => ({ field: p.field, message: p.message }));
+      setProblems(pointed);
+      // The name, object and description: on their inputs (the label's two inputs share /label).
+      general.setFields(generalFieldErrors(pointed, ['apiName', 'object', 'description'] as const));
     } finally {
       setSaving(false);
     }

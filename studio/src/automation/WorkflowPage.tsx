@@ -18,6 +18,7 @@ import { RecentRuns } from './RecentRuns';
 import {
   branchForm,
   fromFormData,
+  generalFieldErrors,
   problemsUnder,
   toFormData,
   triggerKindOf,
@@ -126,7 +127,10 @@ function WorkflowBuilder({ tagged }: { tagged?: Tagged<WorkflowDef> }) {
       if (!initial) void navigate(`/automation/workflows/${saved.item.apiName}`, { replace: true });
     } catch (e) {
       setError(e);
-      setProblems(((e as Partial<ApiError>).errors ?? []).map((p) => ({ field: p.field, message: p.message })));
+      const pointed = ((e as Partial<ApiError>).errors ?? []).map((p) => ({ field: p.field, message: p.message }));
+      setProblems(pointed);
+      // The name, object and description: on their inputs (the label's two inputs share /label).
+      form.setFields(generalFieldErrors(pointed, ['apiName', 'object', 'description'] as const));
     } finally {
       setSaving(false);
     }

@@ -7,6 +7,7 @@ import {
   branchOfAction,
   cleanData,
   fromFormData,
+  generalFieldErrors,
   problemsUnder,
   resolveRefs,
   stepBranch,
@@ -183,5 +184,20 @@ describe("the engine's problems", () => {
       to: { 0: { field: { __errors: ['not an email field', 'deeper: beyond'] } } },
     });
     expect(rest).toEqual([{ field: '', message: 'the action' }]);
+  });
+});
+
+describe('the problems on general properties', () => {
+  it('goes to the inputs of the properties they name', () => {
+    expect(
+      generalFieldErrors(
+        [
+          { field: '/object', message: 'no such object' },
+          { field: '/actions/0', message: 'x' },
+          { field: '/object', message: 'again' },
+        ],
+        ['apiName', 'object'],
+      ),
+    ).toEqual([{ name: 'object', errors: ['no such object', 'again'] }]);
   });
 });

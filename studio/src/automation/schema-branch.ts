@@ -298,3 +298,17 @@ export function toErrorSchema(
   }
   return { errorSchema: errorSchema as ErrorSchema, rest };
 }
+
+/**
+ * The problems on the general properties of an item (its name, object …), as antd's
+ * `form.setFields` takes them: the property, and its messages.
+ */
+export function generalFieldErrors<N extends string>(
+  problems: PointedProblem[],
+  names: readonly N[],
+): { name: N; errors: string[] }[] {
+  return names.flatMap((name) => {
+    const errors = problemsUnder(problems, `/${name}`).map((p) => p.message);
+    return errors.length ? [{ name, errors }] : [];
+  });
+}

@@ -16,7 +16,8 @@ export function ChangesLink() {
         type="text"
         icon={<DiffOutlined />}
         data-testid="changes-link"
-        aria-label={t('studio.changes.badge', { count })}
+        // The visible word first: axe (label-content-name-mismatch) and voice control need it in the name.
+        aria-label={`${t('studio.nav.changes')} (${t('studio.changes.badge', { count })})`}
         onClick={() => void navigate('/changes')}
       >
         <span className="tessera-hide-xs">{t('studio.nav.changes')}</span>
