@@ -117,7 +117,7 @@ describe('automation in the studio', () => {
     await first.getByLabel('Values (JSON)').fill('{"no_such_field": "x"}');
     await addAction(page, 'Add an action to Actions', 'Create a record');
     const second = page.getByTestId('action-row').nth(1);
-    await choose(second, 'Object', 'activity');
+    await choose(second, 'Object', 'Activity');
     await second
       .getByLabel('Values (JSON)')
       .fill(JSON.stringify({ subject: { cat: [`${PREFIX} call `, { var: 'name' }] }, activity_type: 'call' }));

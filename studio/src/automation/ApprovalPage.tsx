@@ -58,7 +58,9 @@ function ApprovalEditor({ tagged }: { tagged?: Tagged<ApprovalProcessDef> }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const objects = useObjects();
-  const formOf = useActionForms((objects.data ?? []).map((o) => o.apiName));
+  const formOf = useActionForms(
+    (objects.data ?? []).map((o) => ({ value: o.apiName, label: labelOf(o.label, i18n.language, o.apiName) })),
+  );
   const title = usePropertyTitle();
   const lng = i18n.language;
   // eslint-disable-next-line react-hooks/exhaustive-deps

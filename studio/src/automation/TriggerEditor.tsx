@@ -3,7 +3,14 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../fields/settings-schema';
 import { GeneratedForm } from './GeneratedForm';
-import { branchForm, toErrorSchema, triggerBranches, type PointedProblem, type TriggerKind } from './schema-branch';
+import {
+  branchForm,
+  toErrorSchema,
+  triggerBranches,
+  type ObjectChoice,
+  type PointedProblem,
+  type TriggerKind,
+} from './schema-branch';
 import { usePropertyTitle } from './use-branch-forms';
 
 /** The kinds of trigger workflow.schema.json allows, each with its branch. */
@@ -14,13 +21,14 @@ export interface TriggerState {
   data: Settings;
 }
 
-/** The trigger's form for a kind, generated from its branch of the schema. */
-export function useTriggerForm(kind: TriggerKind) {
+/** The trigger's form for a kind, generated from its branch of the schema, the object's fields offered. */
+export function useTriggerForm(kind: TriggerKind, fields: ObjectChoice[]) {
   const title = usePropertyTitle();
   const branch = TRIGGER_BRANCHES.find((b) => b.key === kind)!;
   const lng = title('on');
+  const key = fields.map((f) => `${f.value}:${f.label}`).join(',');
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  return useMemo(() => ({ branch, form: branchForm(branch, title) }), [branch, lng]);
+  return useMemo(() => ({ branch, form: branchForm(branch, title, { fields }) }), [branch, lng, key]);
 }
 
 /**
@@ -31,14 +39,17 @@ export function TriggerEditor({
   value,
   onChange,
   problems,
+  fields,
 }: {
+  /** The fields of the workflow's object, offered where the trigger names fields. */
+  fields: ObjectChoice[];
   value: TriggerState;
   onChange: (value: TriggerState) => void;
   /** The engine's problems under /trigger, relative to it. */
   problems: PointedProblem[];
 }) {
   const { t } = useTranslation();
-  const { branch, form } = useTriggerForm(value.kind);
+  const { branch, form } = useTriggerForm(value.kind, fields);
   const { errorSchema, rest } = toErrorSchema(form, problems);
   return (
     <div data-testid="trigger-editor">

@@ -63,8 +63,9 @@ function WorkflowBuilder({ tagged }: { tagged?: Tagged<WorkflowDef> }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const objects = useObjects();
-  const objectNames = (objects.data ?? []).map((o) => o.apiName);
-  const formOf = useActionForms(objectNames);
+  const formOf = useActionForms(
+    (objects.data ?? []).map((o) => ({ value: o.apiName, label: labelOf(o.label, i18n.language, o.apiName) })),
+  );
   const title = usePropertyTitle();
   const initial = tagged?.item;
   const [form] = Form.useForm<General>();
@@ -224,7 +225,15 @@ function WorkflowBuilder({ tagged }: { tagged?: Tagged<WorkflowDef> }) {
         </Form>
       </Card>
       <Card size="small" title={t('studio.automation.trigger')} style={{ marginBottom: 16 }}>
-        <TriggerEditor value={trigger} onChange={setTrigger} problems={problemsUnder(problems, '/trigger')} />
+        <TriggerEditor
+          value={trigger}
+          onChange={setTrigger}
+          problems={problemsUnder(problems, '/trigger')}
+          fields={(objects.data?.find((o) => o.apiName === object)?.fields ?? []).map((f) => ({
+            value: f.apiName,
+            label: labelOf(f.label, i18n.language, f.apiName),
+          }))}
+        />
       </Card>
       <Card size="small" title={t('studio.automation.condition')} style={{ marginBottom: 16 }}>
         <Typography.Paragraph type="secondary">{t('studio.automation.conditionHelp')}</Typography.Paragraph>

@@ -68,7 +68,12 @@ describe('the action branches of workflow.schema.json', () => {
 
 describe('a branch as a form', () => {
   it('edits free JSON as text, offers the objects, titles nested properties and draws const true as a checkbox', () => {
-    const form = branchForm(branch('createRecord'), title, { objects: ['account', 'task'] });
+    const form = branchForm(branch('createRecord'), title, {
+      objects: [
+        { value: 'account', label: 'Account' },
+        { value: 'task', label: 'Task' },
+      ],
+    });
     expect(form.json).toEqual(['values']);
     expect(form.schema.required).toEqual(['object', 'values']);
     expect(form.schema.properties!.object).toMatchObject({
@@ -77,6 +82,7 @@ describe('a branch as a form', () => {
       title: 'T:object',
     });
     expect(form.schema.properties!.values).toMatchObject({ type: 'string', title: 'T:values' });
+    expect(form.uiSchema.object).toEqual({ 'ui:enumNames': ['Account', 'Task'] });
     expect(form.uiSchema.values).toEqual({ 'ui:widget': 'textarea', 'ui:options': { rows: 3 } });
     const notify = branchForm(branch('notify'), title);
     const audience = (
@@ -139,6 +145,28 @@ describe('triggers and steps', () => {
     expect(triggers.find((b) => b.key === 'manual')).toMatchObject({ fixed: { manual: true }, properties: {} });
     expect(triggers.find((b) => b.key === 'inbound')!.fixed).toEqual({ inbound: true });
     expect(Object.keys(triggers[0]!.properties)).toEqual(['on', 'fields', 'changedTo', 'beforeSave']);
+  });
+
+  it("offers the object's fields where a trigger names them", () => {
+    const triggers = triggerBranches();
+    const fields = [
+      { value: 'stage', label: 'Stage' },
+      { value: 'close_date', label: 'Close date' },
+    ];
+    const record = branchForm(triggers[0]!, title, { fields });
+    expect(record.schema.properties!.fields).toMatchObject({
+      type: 'array',
+      items: { type: 'string', enum: ['stage', 'close_date'] },
+    });
+    const relative = branchForm(
+      triggers.find((b) => b.key === 'relative')!,
+      title,
+      { fields },
+    );
+    expect(relative.schema.properties!.relativeTo).toMatchObject({ enum: ['stage', 'close_date'] });
+    expect(relative.uiSchema.relativeTo).toEqual({ 'ui:enumNames': ['Stage', 'Close date'] });
+    // Without the object's fields (none chosen yet): free text.
+    expect(branchForm(triggers[0]!, title).schema.properties!.fields).not.toHaveProperty('items.enum');
   });
 
   it('tells the kind of a stored trigger', () => {

@@ -168,14 +168,23 @@ function drawable(p: Schema, title: (name: string) => string): Schema {
   return out;
 }
 
+/** Trigger settings that name fields of the workflow's object: offered from its fields. */
+const FIELD_PROPERTIES = new Set(['fields', 'relativeTo', 'upsertOn']);
+
+/** An object offered where a property names one: its API name and its label. */
+export interface ObjectChoice {
+  value: string;
+  label: string;
+}
+
 /**
- * The form of a branch. `title` names each property (translated); `objects` are offered for the
- * top-level `object` property (the object a new record is created on).
+ * The form of a branch. `title` names each property (translated); `objects` are offered, by
+ * label, for the top-level `object` property (the object a new record is created on).
  */
 export function branchForm(
   branch: Branch,
   title: (name: string) => string,
-  options: { objects?: string[]; omit?: string[] } = {},
+  options: { objects?: ObjectChoice[]; fields?: ObjectChoice[]; omit?: string[] } = {},
 ): BranchForm {
   const properties: Record<string, Schema> = {};
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
@@ -183,7 +192,17 @@ export function branchForm(
   for (const [name, property] of Object.entries(branch.properties)) {
     if (options.omit?.includes(name)) continue;
     let p: Schema = { ...drawable(property, title), title: title(name) };
-    if (name === 'object' && p.type === 'string' && options.objects?.length) p = { ...p, enum: options.objects };
+    if (name === 'object' && p.type === 'string' && options.objects?.length) {
+      p = { ...p, enum: options.objects.map((o) => o.value) };
+      uiSchema[name] = { 'ui:enumNames': options.objects.map((o) => o.label) };
+    }
+    if (FIELD_PROPERTIES.has(name) && options.fields?.length) {
+      const values = options.fields.map((f) => f.value);
+      if (p.type === 'string') {
+        p = { ...p, enum: values };
+        uiSchema[name] = { 'ui:enumNames': options.fields.map((f) => f.label) };
+      } else if (p.type === 'array') p = { ...p, items: { ...(p.items as Schema), enum: values } };
+    }
     if (isFreeJson(property)) {
       json.push(name);
       p = { type: 'string', title: title(name), description: property.description };

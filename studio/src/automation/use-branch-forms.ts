@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { actionBranches, branchForm, type Branch, type BranchForm } from './schema-branch';
+import { actionBranches, branchForm, type Branch, type BranchForm, type ObjectChoice } from './schema-branch';
 
 /** Built once: the schema files are part of the bundle. */
 export const ACTION_BRANCHES = actionBranches();
@@ -18,11 +18,11 @@ export function useActionName() {
 }
 
 /** The form of each action type, with the draft's objects offered where an object is named. */
-export function useActionForms(objects: string[]): (b: Branch) => BranchForm {
+export function useActionForms(objects: ObjectChoice[]): (b: Branch) => BranchForm {
   const title = usePropertyTitle();
   const { i18n } = useTranslation();
   const lng = i18n.language;
-  const key = objects.join(',');
+  const key = objects.map((o) => `${o.value}:${o.label}`).join(',');
   return useMemo(() => {
     const forms = new Map(ACTION_BRANCHES.map((b) => [b.key, branchForm(b, title, { objects })]));
     return (b: Branch) => forms.get(b.key)!;
