@@ -13,7 +13,14 @@ const repo = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.ur
 const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'];
 const APPS = [
   { name: 'runtime-ui', what: 'the UI', root: path.join(repo, 'runtime-ui'), inputs: ['runtime-ui'] },
-  { name: 'studio', what: 'the studio', root: path.join(repo, 'studio'), inputs: ['studio', 'runtime-ui'] },
+  // The studio also bundles the meta-model's JSON Schemas: its automation forms are drawn from them.
+  {
+    name: 'studio',
+    what: 'the studio',
+    root: path.join(repo, 'studio'),
+    inputs: ['studio', 'runtime-ui'],
+    files: ['metadata/schemas'],
+  },
 ];
 
 function newest(p) {
@@ -29,7 +36,10 @@ const vite = path.join(path.dirname(vitePackage), JSON.parse(fs.readFileSync(vit
 for (const app of APPS) {
   const built = path.join(app.root, 'dist', 'index.html');
   const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  const sources = app.inputs.flatMap((dir) => SOURCES.map((p) => path.join(repo, dir, p)));
+  const sources = [
+    ...app.inputs.flatMap((dir) => SOURCES.map((p) => path.join(repo, dir, p))),
+    ...(app.files ?? []).map((p) => path.join(repo, p)),
+  ];
   if (builtAt > Math.max(...sources.map(newest))) continue;
   console.log(
     `${app.name}: ${builtAt ? `sources changed, rebuilding ${app.what}` : `building ${app.what} (first start)`}…`,

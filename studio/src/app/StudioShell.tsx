@@ -1,4 +1,10 @@
-import { AppstoreOutlined, ArrowLeftOutlined, HistoryOutlined, SafetyOutlined } from '@ant-design/icons';
+import {
+  AppstoreOutlined,
+  ArrowLeftOutlined,
+  HistoryOutlined,
+  SafetyOutlined,
+  ThunderboltOutlined,
+} from '@ant-design/icons';
 import { useSession } from '@tessera/runtime-ui/auth/use-session';
 import { LanguageSwitch } from '@tessera/runtime-ui/shell/LanguageSwitch';
 import { Button, Layout, Spin, Typography } from 'antd';
@@ -50,6 +56,9 @@ export function StudioShell() {
         <div style={{ flex: 1 }} />
         {canUseStudio(user) && (
           <>
+            <Button type="text" icon={<ThunderboltOutlined />} onClick={() => void navigate('/automation')}>
+              <span className="tessera-hide-xs">{t('studio.automation.nav')}</span>
+            </Button>
             <Button type="text" icon={<SafetyOutlined />} onClick={() => void navigate('/security')}>
               <span className="tessera-hide-xs">{t('studio.security.nav')}</span>
             </Button>
