@@ -56,6 +56,17 @@ afterAll(async () => {
 });
 
 /** Picks an option of the combobox with this accessible name, typing to find it. */
+/** Replaces a rule editor's text as typed (monaco closes brackets itself, so the text is inserted). */
+async function typeRule(id: string, rule: unknown): Promise<void> {
+  const editor = page.locator(`#${id} .monaco-editor`);
+  await editor.waitFor();
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(JSON.stringify(rule));
+  await page.locator(`#${id}`).locator('..').getByTestId('rule-ok').waitFor();
+}
+
 async function choose(scope: Page | Locator, name: string, option: string): Promise<void> {
   const box = scope.getByRole('combobox', { name });
   await box.click();
@@ -109,7 +120,7 @@ describe('automation in the studio', () => {
     const trigger = page.getByTestId('trigger-editor');
     await trigger.getByText('A change to a record of the workflow').waitFor();
     await trigger.getByText('create', { exact: true }).waitFor();
-    await page.locator('#workflow-condition').fill(JSON.stringify(condition));
+    await typeRule('workflow-condition', condition);
 
     await addAction(page, 'Add an action to Actions', 'Update the record');
     const first = page.getByTestId('action-row').nth(0);
@@ -246,7 +257,7 @@ describe('automation in the studio', () => {
     await page.getByTestId('approval-label-en').fill('Automation e2e approval');
     await page.getByLabel('API name').fill(PROCESS);
     await choose(page, 'Object', 'Opportunity');
-    await page.locator('#approval-entry-condition').fill(JSON.stringify(condition));
+    await typeRule('approval-entry-condition', condition);
     const step = page.getByTestId('step-row').first();
     await step.getByLabel('Label of step 1 (English)').fill('Owner');
     await step.getByLabel('The owner').check();

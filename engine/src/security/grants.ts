@@ -65,10 +65,13 @@ export function mergeGrants(compiled: CompiledMetadata, setNames: readonly strin
       });
       const perField = fields.get(objectName) ?? new Map<string, FieldGrant>();
       for (const name of object.fields.keys()) {
-        // A field the set does not list follows the set's object access.
+        // A field the set does not list follows the set's object access. A field's edit is the
+        // right to write it: on create as well as on update, so a create-only set fills in the
+        // records it creates (updating them still needs the object's edit).
         const listed = set.fields?.[`${objectName}.${name}`];
+        const writes = grant.edit || grant.create;
         const read = listed ? !!(listed.read || listed.edit) : grant.read;
-        const edit = listed ? !!listed.edit && grant.edit : grant.edit;
+        const edit = listed ? !!listed.edit && writes : writes;
         const had = perField.get(name);
         // viewAll/modifyAll open records, not fields: field-level security still applies.
         perField.set(name, { read: (had?.read ?? false) || read, edit: (had?.edit ?? false) || edit });

@@ -6,7 +6,7 @@ import { useSearchParams } from 'react-router';
 import type { DraftField } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { useDraftChanged, useObjects } from '../objects/use-studio-data';
-import { effective, fieldAccess, sameSet, withFieldAccess } from './matrix';
+import { effective, fieldAccess, sameSet, withFieldAccess, writesFields } from './matrix';
 import { saveItem, type PermissionSet } from './security.api';
 import { usePermissionSets } from './use-security-data';
 
@@ -148,7 +148,7 @@ export default function FieldGridPage() {
                   <Checkbox
                     aria-label={t('studio.security.fieldEdit', names)}
                     checked={access.edit}
-                    disabled={!grant.edit}
+                    disabled={!writesFields(grant)}
                     onChange={(e) => update({ edit: e.target.checked })}
                   >
                     {t('studio.security.edit')}

@@ -64,12 +64,15 @@ export interface FieldAccess {
   listed: boolean;
 }
 
+/** Whether the set writes fields of the object at all: edit, or create (fields are filled in on create). */
+export const writesFields = (grant: { edit: boolean; create: boolean }) => grant.edit || grant.create;
+
 /** What the engine gives on one field for one set (grants.ts: unlisted fields follow the object). */
 export function fieldAccess(set: PermissionSet, object: string, field: string): FieldAccess {
   const grant = effective(set.objects?.[object]);
   const listed = set.fields?.[`${object}.${field}`];
-  if (!listed) return { read: grant.read, edit: grant.edit, listed: false };
-  return { read: !!(listed.read || listed.edit), edit: !!listed.edit && grant.edit, listed: true };
+  if (!listed) return { read: grant.read, edit: writesFields(grant), listed: false };
+  return { read: !!(listed.read || listed.edit), edit: !!listed.edit && writesFields(grant), listed: true };
 }
 
 /**
@@ -91,7 +94,7 @@ export function withFieldAccess(
   const grant = effective(set.objects?.[object]);
   const key = `${object}.${field}`;
   const fields = { ...set.fields };
-  if (read === grant.read && edit === grant.edit) delete fields[key];
+  if (read === grant.read && edit === writesFields(grant)) delete fields[key];
   else fields[key] = { read, edit };
   return { ...set, fields };
 }
