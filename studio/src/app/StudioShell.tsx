@@ -1,4 +1,4 @@
-import { AppstoreOutlined, ArrowLeftOutlined, HistoryOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ArrowLeftOutlined, DashboardOutlined, HistoryOutlined } from '@ant-design/icons';
 import { useSession } from '@tessera/runtime-ui/auth/use-session';
 import { LanguageSwitch } from '@tessera/runtime-ui/shell/LanguageSwitch';
 import { Button, Layout, Spin, Typography } from 'antd';
@@ -49,6 +49,9 @@ export function StudioShell() {
         <div style={{ flex: 1 }} />
         {canUseStudio(user) && (
           <>
+            <Button type="text" icon={<DashboardOutlined />} onClick={() => void navigate('/dashboards')}>
+              <span className="tessera-hide-xs">{t('studio.views.dashboards.nav')}</span>
+            </Button>
             <Button type="text" icon={<HistoryOutlined />} onClick={() => void navigate('/releases')}>
               <span className="tessera-hide-xs">{t('studio.nav.releases')}</span>
             </Button>

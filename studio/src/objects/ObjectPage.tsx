@@ -8,6 +8,7 @@ import type { DraftField, DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { FieldDrawer } from '../fields/FieldDrawer';
 import { DeleteDialog } from '../usage/DeleteDialog';
+import { ListViewsSection } from '../views/ListViewsSection';
 import { objectIcon } from './object-icons';
 import { ObjectDialog } from './ObjectDialog';
 import { useObject, useRecordCounts } from './use-studio-data';
@@ -136,6 +137,7 @@ export default function ObjectPage() {
           },
         ]}
       />
+      {obj && <ListViewsSection object={obj} />}
       {obj && editingObject && (
         <ObjectDialog
           object={obj}

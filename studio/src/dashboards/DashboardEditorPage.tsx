@@ -1,0 +1,204 @@
+import { PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import {
+  closestCenter,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from '@dnd-kit/core';
+import { arrayMove, rectSortingStrategy, SortableContext, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCorporateCurrency } from '@tessera/runtime-ui/fields/use-corporate-currency';
+import { labelOf } from '@tessera/runtime-ui/i18n/label';
+import { useMetadata } from '@tessera/runtime-ui/metadata/use-metadata';
+import { App, Breadcrumb, Button, Card, Empty, Form, Input, Row, Space, Spin, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ProblemAlert } from '../app/ProblemAlert';
+import { errorsAt, moveBy } from '../views/view-draft';
+import { cleanDashboard, newWidget, widgetKey, type DraftDashboard } from './dashboard-draft';
+import { getDashboard, saveDashboard } from './dashboards.api';
+import { WidgetSettings } from './WidgetSettings';
+import { WidgetTile } from './WidgetTile';
+
+/**
+ * One dashboard of the draft: its widgets on the grid the runtime UI draws (reading order, half
+ * or full width), each previewed with live data by the runtime UI's own widget from the edited,
+ * unsaved definition. Tiles move by drag (or handle + space + arrows) and by their move buttons;
+ * saved to the draft with the ETag it was read with.
+ */
+export default function DashboardEditorPage() {
+  const { apiName = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const meta = useMetadata();
+  const corporate = useCorporateCurrency();
+  const read = useQuery({ queryKey: ['draft', 'dashboard', apiName], queryFn: () => getDashboard(apiName) });
+  const [draft, setDraft] = useState<DraftDashboard>();
+  const [editing, setEditing] = useState<number>();
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  useEffect(() => {
+    if (read.data) setDraft(read.data.dashboard);
+  }, [read.data]);
+
+  const save = useMutation({
+    mutationFn: (d: DraftDashboard) => saveDashboard(apiName, d, read.data?.etag ?? ''),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['draft', 'dashboard', apiName], saved);
+      void queryClient.invalidateQueries({ queryKey: ['draft'], predicate: (q) => q.queryKey[1] !== 'dashboard' });
+      void message.success(t('studio.views.dashboards.saved'));
+    },
+  });
+
+  if (read.error)
+    return (
+      <div className="tessera-page">
+        <ProblemAlert error={read.error} />
+      </div>
+    );
+  if (!draft || !meta) return <Spin style={{ display: 'block', margin: 48 }} />;
+
+  const lng = i18n.language;
+  const keys = draft.widgets.map(widgetKey);
+  const titleOf = (id: string | number) => {
+    const w = draft.widgets[keys.indexOf(String(id))];
+    return w ? labelOf(w.label, lng, String(id)) : String(id);
+  };
+  const setWidgets = (widgets: DraftDashboard['widgets']) => setDraft({ ...draft, widgets });
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    if (!over || active.id === over.id) return;
+    setWidgets(arrayMove(draft.widgets, keys.indexOf(String(active.id)), keys.indexOf(String(over.id))));
+  };
+  const first = meta.objects[0];
+
+  return (
+    <div className="tessera-page">
+      <Breadcrumb
+        style={{ marginBottom: 8 }}
+        items={[{ title: <Link to="/dashboards">{t('studio.views.dashboards.title')}</Link> }, { title: apiName }]}
+      />
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+          {labelOf(draft.label, lng, apiName)}
+        </Typography.Title>
+        <Space wrap>
+          <Button
+            icon={<PlusOutlined />}
+            disabled={!first || draft.widgets.length >= 24}
+            onClick={() => {
+              setWidgets([...draft.widgets, newWidget(first!.apiName, t('studio.views.dashboards.newWidget'))]);
+              setEditing(draft.widgets.length);
+            }}
+            data-testid="add-widget"
+          >
+            {t('studio.views.dashboards.addWidget')}
+          </Button>
+          <Button
+            type="primary"
+            icon={<SaveOutlined />}
+            loading={save.isPending}
+            onClick={() => save.mutate(cleanDashboard(draft))}
+            data-testid="save-dashboard"
+          >
+            {t('common.save')}
+          </Button>
+        </Space>
+      </Space>
+      <ProblemAlert error={save.error} onReloaded={() => save.reset()} />
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Form layout="inline" component="div">
+          <Form.Item
+            label={t('studio.views.dashboards.labelEn')}
+            htmlFor="dashboard-label"
+            validateStatus={errorsAt(save.error, '/label') ? 'error' : undefined}
+            help={errorsAt(save.error, '/label')}
+          >
+            <Input
+              id="dashboard-label"
+              value={labelOf(draft.label, 'en', '')}
+              onChange={(e) =>
+                setDraft({
+                  ...draft,
+                  label: { ...(typeof draft.label === 'object' ? draft.label : {}), en: e.target.value },
+                })
+              }
+            />
+          </Form.Item>
+          <Form.Item label={t('studio.views.dashboards.labelZh')} htmlFor="dashboard-label-zh">
+            <Input
+              id="dashboard-label-zh"
+              value={typeof draft.label === 'object' ? (draft.label['zh-CN'] ?? '') : ''}
+              onChange={(e) =>
+                setDraft({
+                  ...draft,
+                  label: {
+                    ...(typeof draft.label === 'object' ? draft.label : { en: draft.label }),
+                    'zh-CN': e.target.value,
+                  },
+                })
+              }
+            />
+          </Form.Item>
+        </Form>
+      </Card>
+      {draft.widgets.length === 0 ? (
+        <Empty description={t('studio.views.dashboards.noWidgets')} />
+      ) : (
+        <DndContext
+          sensors={sensors}
+          collisionDetection={closestCenter}
+          onDragEnd={onDragEnd}
+          accessibility={{
+            screenReaderInstructions: { draggable: t('studio.views.dashboards.dragInstructions') },
+            announcements: {
+              onDragStart: ({ active }) => t('studio.views.dashboards.picked', { widget: titleOf(active.id) }),
+              onDragOver: ({ active, over }) =>
+                over && over.id !== active.id
+                  ? t('studio.views.dashboards.over', { widget: titleOf(active.id), target: titleOf(over.id) })
+                  : undefined,
+              onDragEnd: ({ active }) => t('studio.views.dashboards.dropped', { widget: titleOf(active.id) }),
+              onDragCancel: ({ active }) => t('studio.views.dashboards.cancelled', { widget: titleOf(active.id) }),
+            },
+          }}
+        >
+          <SortableContext items={keys} strategy={rectSortingStrategy}>
+            <Row gutter={[12, 12]} data-testid="widget-grid">
+              {draft.widgets.map((w, i) => (
+                <WidgetTile
+                  key={keys[i]}
+                  id={keys[i]!}
+                  widget={w}
+                  index={i}
+                  count={draft.widgets.length}
+                  corporate={corporate}
+                  problem={errorsAt(save.error, `/widgets/${i}`)}
+                  onChange={(next) => setWidgets(draft.widgets.map((x, j) => (j === i ? next : x)))}
+                  onMove={(step) => setWidgets(moveBy(draft.widgets, i, step))}
+                  onEdit={() => setEditing(i)}
+                  onRemove={() => setWidgets(draft.widgets.filter((_, j) => j !== i))}
+                />
+              ))}
+            </Row>
+          </SortableContext>
+        </DndContext>
+      )}
+      {editing !== undefined && draft.widgets[editing] && (
+        <WidgetSettings
+          key={editing}
+          widget={draft.widgets[editing]}
+          index={editing}
+          error={save.error}
+          onChange={(next) => setWidgets(draft.widgets.map((x, j) => (j === editing ? next : x)))}
+          onClose={() => setEditing(undefined)}
+        />
+      )}
+    </div>
+  );
+}

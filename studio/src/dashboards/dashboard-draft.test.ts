@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cleanDashboard,
+  groupByString,
+  metricString,
+  newWidget,
+  parseGroupBy,
+  parseMetric,
+  widgetCols,
+  withObject,
+  withType,
+} from './dashboard-draft';
+
+describe('dashboard drafts', () => {
+  it('reads and writes metrics', () => {
+    expect(parseMetric('sum:amount')).toEqual({ fn: 'sum', field: 'amount' });
+    expect(parseMetric('count')).toEqual({ fn: 'count', field: undefined });
+    expect(metricString('sum', 'amount')).toBe('sum:amount');
+    expect(metricString('avg', undefined)).toBe('count');
+    expect(metricString('count', 'amount')).toBe('count');
+  });
+
+  it('reads and writes groupings with a date bucket', () => {
+    expect(parseGroupBy('close_date:month')).toEqual({ field: 'close_date', bucket: 'month' });
+    expect(parseGroupBy(undefined)).toEqual({});
+    expect(groupByString('stage', undefined)).toBe('stage');
+    expect(groupByString('close_date', 'year')).toBe('close_date:year');
+    expect(groupByString(undefined, 'year')).toBeUndefined();
+  });
+
+  it('drops the grouping of a key figure and the fields of another object', () => {
+    const chart = { ...newWidget('opportunity', 'By stage'), type: 'bar' as const, groupBy: 'stage' };
+    expect(withType(chart, 'metric').groupBy).toBeUndefined();
+    expect(withType(chart, 'pie').groupBy).toBe('stage');
+    const moved = withObject({ ...chart, metric: 'sum:amount', filter: { stage: 'won' } }, 'case');
+    expect(moved).toMatchObject({ object: 'case', metric: 'count' });
+    expect(moved.groupBy).toBeUndefined();
+    expect(moved.filter).toBeUndefined();
+  });
+
+  it('lays widgets out as the runtime UI does', () => {
+    expect(widgetCols(newWidget('a', 'A'))).toBe(8);
+    expect(widgetCols({ ...newWidget('a', 'A'), type: 'bar' })).toBe(12);
+    expect(widgetCols({ ...newWidget('a', 'A'), type: 'bar', span: 2 })).toBe(24);
+  });
+
+  it('leaves out empty filters and groupings', () => {
+    const d = cleanDashboard({
+      apiName: 'd',
+      label: 'D',
+      widgets: [{ ...newWidget('a', 'A'), filter: {}, groupBy: '' }],
+    });
+    expect(d.widgets[0]).toEqual({ type: 'metric', label: { en: 'A' }, object: 'a', metric: 'count' });
+  });
+});
