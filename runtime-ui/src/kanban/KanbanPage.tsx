@@ -20,6 +20,7 @@ import { KanbanColumn } from './KanbanColumn';
 import { LinkButton } from '../shell/LinkButton';
 import {
   boardPicklists,
+  boardView,
   columnKey,
   columnOf,
   NONE,
@@ -47,8 +48,14 @@ export default function KanbanPage() {
   const [params, setParams] = useSearchParams();
   const obj = meta.object(object);
   const picklists = boardPicklists(obj);
-  const by = picklists.find((f) => f.apiName === params.get('by')) ?? picklists[0];
-  const money = totalled(obj?.fields ?? []);
+  // A board an admin defined (?view=, else the object's first) sets the columns and the total.
+  const board = boardView(meta.listViews(object), params.get('view'));
+  const by =
+    picklists.find((f) => f.apiName === params.get('by')) ??
+    picklists.find((f) => f.apiName === board?.kanban?.groupBy) ??
+    picklists[0];
+  const boardTotal = board?.kanban?.summary ? obj?.fields.find((f) => f.apiName === board.kanban!.summary) : undefined;
+  const money = boardTotal ?? totalled(obj?.fields ?? []);
   const isMoney = money !== undefined && FIELD_UI[money.type].money === true;
   const details = [money, ...(obj?.fields.filter((f) => FIELD_UI[f.type].cardDetail).slice(0, 1) ?? [])].filter(
     (f): f is NonNullable<typeof f> => !!f,

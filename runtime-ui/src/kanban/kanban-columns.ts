@@ -1,5 +1,5 @@
 import { useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
-import type { FieldMeta, ObjectMeta } from '../api/metadata.api';
+import type { FieldMeta, ListViewMeta, ObjectMeta } from '../api/metadata.api';
 import { listRecords, type RecordData, type RecordPage } from '../api/records.api';
 import { FIELD_UI } from '../fields/field-ui';
 import { plainText } from '../fields/format';
@@ -14,6 +14,12 @@ import { plainText } from '../fields/format';
 export function boardPicklists(object: ObjectMeta | undefined): FieldMeta[] {
   const fields = object?.fields.filter((f) => FIELD_UI[f.type].choice === 'one') ?? [];
   return [...fields].sort((a, b) => Number(!!b.isStage) - Number(!!a.isStage));
+}
+
+/** The board view asked for by name, else the object's first view that is a board. */
+export function boardView(views: ListViewMeta[], name: string | null): ListViewMeta | undefined {
+  const boards = views.filter((v) => v.kanban);
+  return boards.find((v) => v.apiName === name) ?? boards[0];
 }
 
 /** The column of records without a value. */

@@ -13,8 +13,9 @@ import { Link, useParams } from 'react-router';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { useObject } from '../objects/use-studio-data';
 import { ColumnsEditor } from './ColumnsEditor';
+import { KanbanEditor } from './KanbanEditor';
 import { SortEditor } from './SortEditor';
-import { cleanView, errorsAt, type DraftListView } from './view-draft';
+import { cleanView, errorsAt, withKanban, type DraftListView } from './view-draft';
 import { getView, saveView } from './views.api';
 import { ViewPreview } from './ViewPreview';
 
@@ -191,6 +192,14 @@ export default function ListViewPage() {
               {problem('/sort') && <Alert type="error" showIcon title={problem('/sort')} style={{ marginBottom: 8 }} />}
               <SortEditor sort={draft.sort} onChange={(sort) => setDraft({ ...draft, sort })} fields={sortable} />
             </Card>
+            {published && (
+              <KanbanEditor
+                view={draft}
+                filter={edited.filter}
+                onChange={(kanban) => setDraft(withKanban(draft, kanban))}
+                problem={(p) => problem(p)}
+              />
+            )}
           </Form>
         </Col>
         <Col xs={24} xl={14}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanView, columnsToAdd, errorsAt, moveBy, sortKeys, sortString } from './view-draft';
+import { cleanView, columnsToAdd, errorsAt, moveBy, sortKeys, sortString, withKanban } from './view-draft';
 
 describe('list view drafts', () => {
   it('reads and writes sort strings', () => {
@@ -44,5 +44,12 @@ describe('list view drafts', () => {
     expect(
       cleanView({ apiName: 'v', object: 'o', label: 'V', columns: ['name'], filter: {}, sort: '', defaultFor: [] }),
     ).toEqual({ apiName: 'v', object: 'o', label: 'V', columns: ['name'] });
+  });
+
+  it('makes a view a board and back without leaving an empty property', () => {
+    const plain = { apiName: 'v', object: 'o', label: 'V', columns: ['name'] };
+    const board = withKanban(plain, { groupBy: 'stage', summary: 'amount' });
+    expect(board.kanban).toEqual({ groupBy: 'stage', summary: 'amount' });
+    expect('kanban' in withKanban(board, undefined)).toBe(false);
   });
 });

@@ -15,6 +15,8 @@ export interface DraftListView {
   sort?: string;
   defaultFor?: string[];
   visibility?: 'shared' | 'private';
+  /** Also a board: the picklist whose values make its columns, and the field each column sums. */
+  kanban?: { groupBy: string; summary?: string };
 }
 
 /** One sort key of `-amount,name`. */
@@ -76,4 +78,10 @@ export function cleanView(view: DraftListView): DraftListView {
   if (!out.sort) delete out.sort;
   if (!out.defaultFor?.length) delete out.defaultFor;
   return out;
+}
+
+/** The view as a board, or (undefined) no longer one: the property is then absent, not empty. */
+export function withKanban(view: DraftListView, kanban: DraftListView['kanban']): DraftListView {
+  const { kanban: _old, ...rest } = view;
+  return kanban ? { ...rest, kanban } : rest;
 }
