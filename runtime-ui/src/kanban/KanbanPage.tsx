@@ -48,7 +48,7 @@ export default function KanbanPage() {
   const [params, setParams] = useSearchParams();
   const obj = meta.object(object);
   const picklists = boardPicklists(obj);
-  // A board an admin defined (?view=, else the object's first) sets the columns and the total.
+  // A board view an admin defined (?view=) sets the columns, the total and which records show.
   const board = boardView(meta.listViews(object), params.get('view'));
   const by =
     picklists.find((f) => f.apiName === params.get('by')) ??
@@ -67,15 +67,17 @@ export default function KanbanPage() {
     by: by?.apiName ?? '',
     fields,
     sort: money ? `-${money.apiName}` : undefined,
+    filter: board?.filter,
   };
 
   const totals = useQuery({
-    queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName],
+    queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName, board?.filter],
     // Sums in the corporate currency, converted at the tenant's rates (amounts may be in several).
     queryFn: () =>
       aggregate(object, {
         groupBy: by!.apiName,
         metrics: money ? `count,sum:${money.apiName}` : 'count',
+        filter: board?.filter,
         ...(isMoney ? { currency: 'corporate' as const } : {}),
       }),
     enabled: !!by,
@@ -153,13 +155,14 @@ export default function KanbanPage() {
       <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
         <Space wrap>
           <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
-            {labelOf(obj.pluralLabel, i18n.language)} · {t('kanban.title')}
+            {labelOf(obj.pluralLabel, i18n.language)} ·{' '}
+            {board ? labelOf(board.label, i18n.language) : t('kanban.title')}
           </Typography.Title>
           <Select
             aria-label={t('kanban.groupBy')}
             value={by.apiName}
             style={{ minWidth: 160 }}
-            onChange={(v) => setParams({ by: v }, { replace: true })}
+            onChange={(v) => setParams(board ? { view: board.apiName, by: v } : { by: v }, { replace: true })}
             options={picklists.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) }))}
           />
         </Space>

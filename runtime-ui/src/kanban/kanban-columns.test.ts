@@ -50,11 +50,10 @@ describe('board views', () => {
     columns: ['name'],
     ...(kanban ? { kanban } : {}),
   });
-  it('takes the board asked for, else the first board, never a plain list', () => {
+  it('takes the board asked for, never a plain list, and none unless asked', () => {
     const views = [view('all'), view('by_type', { groupBy: 'type' }), view('by_stage', { groupBy: 'stage' })];
     expect(boardView(views, 'by_stage')?.apiName).toBe('by_stage');
-    expect(boardView(views, 'all')?.apiName).toBe('by_type');
-    expect(boardView(views, null)?.apiName).toBe('by_type');
-    expect(boardView([view('all')], null)).toBeUndefined();
+    expect(boardView(views, 'all')).toBeUndefined();
+    expect(boardView(views, null)).toBeUndefined();
   });
 });
