@@ -16,7 +16,8 @@ export function ChangesLink() {
         type="text"
         icon={<DiffOutlined />}
         data-testid="changes-link"
-        aria-label={t('studio.changes.badge', { count })}
+        // The visible word first, then the number (axe: label-content-name-mismatch).
+        aria-label={`${t('studio.nav.changes')}: ${t('studio.changes.badge', { count })}`}
         onClick={() => void navigate('/changes')}
       >
         <span className="tessera-hide-xs">{t('studio.nav.changes')}</span>

@@ -12,9 +12,10 @@ import { arrayMove, rectSortingStrategy, SortableContext, sortableKeyboardCoordi
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCorporateCurrency } from '@tessera/runtime-ui/fields/use-corporate-currency';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
+import type { MetadataIndex } from '@tessera/runtime-ui/metadata/metadata-index';
 import { useMetadata } from '@tessera/runtime-ui/metadata/use-metadata';
 import { App, Breadcrumb, Button, Card, Empty, Form, Input, Row, Space, Spin, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ProblemAlert } from '../app/ProblemAlert';
@@ -32,38 +33,52 @@ import { WidgetTile } from './WidgetTile';
  */
 export default function DashboardEditorPage() {
   const { apiName = '' } = useParams();
-  const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
   const meta = useMetadata();
-  const corporate = useCorporateCurrency();
   const read = useQuery({ queryKey: ['draft', 'dashboard', apiName], queryFn: () => getDashboard(apiName) });
-  const [draft, setDraft] = useState<DraftDashboard>();
-  const [editing, setEditing] = useState<number>();
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
-  useEffect(() => {
-    if (read.data) setDraft(read.data.dashboard);
-  }, [read.data]);
-
-  const save = useMutation({
-    mutationFn: (d: DraftDashboard) => saveDashboard(apiName, d, read.data?.etag ?? ''),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['draft', 'dashboard', apiName], saved);
-      void queryClient.invalidateQueries({ queryKey: ['draft'], predicate: (q) => q.queryKey[1] !== 'dashboard' });
-      void message.success(t('studio.views.dashboards.saved'));
-    },
-  });
-
   if (read.error)
     return (
       <div className="tessera-page">
         <ProblemAlert error={read.error} />
       </div>
     );
-  if (!draft || !meta) return <Spin style={{ display: 'block', margin: 48 }} />;
+  if (!read.data || !meta) return <Spin style={{ display: 'block', margin: 48 }} />;
+  // Keyed by name only: after a save or a reload (412) the grid keeps what was done, and saves
+  // with the tag of the copy read last.
+  return (
+    <DashboardEditor key={apiName} apiName={apiName} initial={read.data.dashboard} etag={read.data.etag} meta={meta} />
+  );
+}
+
+function DashboardEditor({
+  apiName,
+  initial,
+  etag,
+  meta,
+}: {
+  apiName: string;
+  initial: DraftDashboard;
+  etag: string;
+  meta: MetadataIndex;
+}) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const corporate = useCorporateCurrency();
+  const [draft, setDraft] = useState<DraftDashboard>(initial);
+  const [editing, setEditing] = useState<number>();
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+
+  const save = useMutation({
+    mutationFn: (d: DraftDashboard) => saveDashboard(apiName, d, etag),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['draft', 'dashboard', apiName], saved);
+      void queryClient.invalidateQueries({ queryKey: ['draft'], predicate: (q) => q.queryKey[1] !== 'dashboard' });
+      void message.success(t('studio.views.dashboards.saved'));
+    },
+  });
 
   const lng = i18n.language;
   const keys = draft.widgets.map(widgetKey);

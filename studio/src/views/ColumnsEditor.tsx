@@ -92,6 +92,7 @@ export function ColumnsEditor({ columns, onChange, available, titleOf }: Props) 
         />
         <Button
           icon={<PlusOutlined />}
+          data-testid="add-column-button"
           disabled={!adding}
           onClick={() => {
             onChange([...columns, adding!]);

@@ -75,7 +75,7 @@ export function KanbanEditor({
               />
             </Form.Item>
             {totals.error ? (
-              <Alert type="error" showIcon title={(totals.error as Error).message} />
+              <Alert type="error" showIcon title={totals.error.message} />
             ) : (
               <Space wrap data-testid="board-preview">
                 {(by?.values ?? []).map((v) => {

@@ -4,12 +4,14 @@ import { FilterBuilder } from '@tessera/runtime-ui/list/FilterBuilder';
 import { emptyGroup, toApiFilter, type FilterGroup } from '@tessera/runtime-ui/list/filter-model';
 import { fromApiFilter } from '@tessera/runtime-ui/list/my-views';
 import { availableColumns, columnTitle } from '@tessera/runtime-ui/list/columns';
+import type { MetadataIndex } from '@tessera/runtime-ui/metadata/metadata-index';
 import { useMetadata } from '@tessera/runtime-ui/metadata/use-metadata';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
 import { Alert, App, Breadcrumb, Button, Card, Col, Form, Input, Radio, Row, Space, Spin, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { DraftField } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { useObject } from '../objects/use-studio-data';
 import { ColumnsEditor } from './ColumnsEditor';
@@ -26,30 +28,60 @@ import { ViewPreview } from './ViewPreview';
  */
 export default function ListViewPage() {
   const { apiName = '', view: viewName = '' } = useParams();
-  const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
   const meta = useMetadata();
   const object = useObject(apiName);
   const read = useQuery({ queryKey: ['draft', 'list-view', viewName], queryFn: () => getView(viewName) });
-  const [draft, setDraft] = useState<DraftListView>();
-  const [tree, setTree] = useState<FilterGroup>(emptyGroup());
+  if (read.error)
+    return (
+      <div className="tessera-page">
+        <ProblemAlert error={read.error} />
+      </div>
+    );
+  if (!read.data || !meta || object.isPending) return <Spin style={{ display: 'block', margin: 48 }} />;
+  // Keyed by name only: after a save or a reload (412) the form keeps what was typed, and saves
+  // with the tag of the copy read last.
+  return (
+    <ListViewEditor
+      key={`${apiName}/${viewName}`}
+      apiName={apiName}
+      viewName={viewName}
+      initial={read.data.view}
+      etag={read.data.etag}
+      meta={meta}
+      draftFields={object.data?.object.fields ?? []}
+    />
+  );
+}
+
+function ListViewEditor({
+  apiName,
+  viewName,
+  initial,
+  etag,
+  meta,
+  draftFields,
+}: {
+  apiName: string;
+  viewName: string;
+  initial: DraftListView;
+  etag: string;
+  meta: MetadataIndex;
+  draftFields: DraftField[];
+}) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<DraftListView>(initial);
+  const parsed = initial.filter === undefined ? emptyGroup() : fromApiFilter(initial.filter);
+  const [tree, setTree] = useState<FilterGroup>(() => parsed ?? emptyGroup());
   /** A filter the builder cannot show (deeper nesting): kept as it is unless cleared. */
-  const [rawFilter, setRawFilter] = useState<Record<string, unknown>>();
+  const [rawFilter, setRawFilter] = useState<Record<string, unknown> | undefined>(() =>
+    parsed ? undefined : initial.filter,
+  );
   const lng = i18n.language;
 
-  // The form starts from what the draft holds, and again after each save.
-  useEffect(() => {
-    if (!read.data) return;
-    const v = read.data.view;
-    setDraft(v);
-    const parsed = v.filter === undefined ? emptyGroup() : fromApiFilter(v.filter);
-    setTree(parsed ?? emptyGroup());
-    setRawFilter(parsed ? undefined : v.filter);
-  }, [read.data]);
-
   const save = useMutation({
-    mutationFn: (view: DraftListView) => saveView(viewName, view, read.data?.etag ?? ''),
+    mutationFn: (view: DraftListView) => saveView(viewName, view, etag),
     onSuccess: (saved) => {
       queryClient.setQueryData(['draft', 'list-view', viewName], saved);
       void queryClient.invalidateQueries({ queryKey: ['draft'], predicate: (q) => q.queryKey[1] !== 'list-view' });
@@ -57,16 +89,7 @@ export default function ListViewPage() {
     },
   });
 
-  if (read.error)
-    return (
-      <div className="tessera-page">
-        <ProblemAlert error={read.error} />
-      </div>
-    );
-  if (!draft || !meta || object.isPending) return <Spin style={{ display: 'block', margin: 48 }} />;
-
   const published = meta.object(apiName) !== undefined;
-  const draftFields = object.data?.object.fields ?? [];
   // Published: the runtime's own columns (lookups followed one step); else the draft's fields.
   const available = published ? availableColumns(meta, apiName) : draftFields.map((f) => f.apiName);
   const titleOf = (c: string) => {
@@ -74,7 +97,7 @@ export default function ListViewPage() {
     return published && meta.path(apiName, c) ? columnTitle(meta, apiName, c, lng) : labelOf(f?.label, lng, c);
   };
   const filter = rawFilter ?? toApiFilter(tree);
-  const edited = cleanView({ ...draft, filter: filter as Record<string, unknown> | undefined });
+  const edited = cleanView({ ...draft, filter });
   const sortable = (published ? (meta.object(apiName)?.fields ?? []).filter((f) => f.sortable) : draftFields).map(
     (f) => ({ value: f.apiName, label: labelOf(f.label, lng, f.apiName) }),
   );
@@ -170,7 +193,7 @@ export default function ListViewPage() {
                 titleOf={titleOf}
               />
             </Card>
-            <Card size="small" title={t('studio.views.filter')} style={{ marginBottom: 12 }}>
+            <Card size="small" title={t('studio.views.filter')} style={{ marginBottom: 12 }} data-testid="view-filter">
               {problem('/filter') && (
                 <Alert type="error" showIcon title={problem('/filter')} style={{ marginBottom: 8 }} />
               )}
