@@ -87,9 +87,15 @@ function DashboardEditor({
     return w ? labelOf(w.label, lng, String(id)) : String(id);
   };
   const setWidgets = (widgets: DraftDashboard['widgets']) => setDraft({ ...draft, widgets });
+  // The engine's errors name widgets by position: once widgets move, are added or removed, the
+  // last save's errors would point at the wrong ones, so they go until the next save.
+  const reorder = (widgets: DraftDashboard['widgets']) => {
+    save.reset();
+    setWidgets(widgets);
+  };
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     if (!over || active.id === over.id) return;
-    setWidgets(arrayMove(draft.widgets, keys.indexOf(String(active.id)), keys.indexOf(String(over.id))));
+    reorder(arrayMove(draft.widgets, keys.indexOf(String(active.id)), keys.indexOf(String(over.id))));
   };
   const first = meta.objects[0];
 
@@ -108,7 +114,10 @@ function DashboardEditor({
             icon={<PlusOutlined />}
             disabled={!first || draft.widgets.length >= 24}
             onClick={() => {
-              setWidgets([...draft.widgets, newWidget(first!.apiName, t('studio.views.dashboards.newWidget'))]);
+              reorder([
+                ...draft.widgets,
+                newWidget(first!.apiName, t('studio.views.dashboards.newWidget'), `wdg_${crypto.randomUUID()}`),
+              ]);
               setEditing(draft.widgets.length);
             }}
             data-testid="add-widget"
@@ -195,9 +204,9 @@ function DashboardEditor({
                   corporate={corporate}
                   problem={errorsAt(save.error, `/widgets/${i}`)}
                   onChange={(next) => setWidgets(draft.widgets.map((x, j) => (j === i ? next : x)))}
-                  onMove={(step) => setWidgets(moveBy(draft.widgets, i, step))}
+                  onMove={(step) => reorder(moveBy(draft.widgets, i, step))}
                   onEdit={() => setEditing(i)}
-                  onRemove={() => setWidgets(draft.widgets.filter((_, j) => j !== i))}
+                  onRemove={() => reorder(draft.widgets.filter((_, j) => j !== i))}
                 />
               ))}
             </Row>

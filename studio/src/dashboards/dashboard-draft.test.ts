@@ -38,6 +38,11 @@ describe('dashboard drafts', () => {
     expect(moved.filter).toBeUndefined();
   });
 
+  it('gives a new widget the id it is given, and none otherwise', () => {
+    expect(newWidget('a', 'A', 'wdg_1').id).toBe('wdg_1');
+    expect('id' in newWidget('a', 'A')).toBe(false);
+  });
+
   it('lays widgets out as the runtime UI does', () => {
     expect(widgetCols(newWidget('a', 'A'))).toBe(8);
     expect(widgetCols({ ...newWidget('a', 'A'), type: 'bar' })).toBe(12);

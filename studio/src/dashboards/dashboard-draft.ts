@@ -57,9 +57,12 @@ export function groupByString(field: string | undefined, bucket: string | undefi
   return bucket ? `${field}:${bucket}` : field;
 }
 
-/** A new widget: a count of the object's records, as one key figure. */
-export function newWidget(object: string, label: string): DraftWidget {
-  return { type: 'metric', label: { en: label }, object, metric: 'count' };
+/**
+ * A new widget: a count of the object's records, as one key figure. It gets its stable id here
+ * (the schema allows any), so it keeps its identity on the grid while it moves before a save.
+ */
+export function newWidget(object: string, label: string, id?: string): DraftWidget {
+  return { ...(id ? { id } : {}), type: 'metric', label: { en: label }, object, metric: 'count' };
 }
 
 /** A key figure has no groups; a chart keeps the grouping it had. */
