@@ -12,15 +12,23 @@ import { arrayMove, rectSortingStrategy, SortableContext, sortableKeyboardCoordi
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCorporateCurrency } from '@tessera/runtime-ui/fields/use-corporate-currency';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
+import { DATE_LITERALS } from '@tessera/runtime-ui/list/FilterValueInput';
 import type { MetadataIndex } from '@tessera/runtime-ui/metadata/metadata-index';
 import { useMetadata } from '@tessera/runtime-ui/metadata/use-metadata';
-import { App, Breadcrumb, Button, Card, Empty, Form, Input, Row, Space, Spin, Typography } from 'antd';
+import { App, Breadcrumb, Button, Card, Empty, Form, Input, Row, Select, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { errorsAt, moveBy } from '../views/view-draft';
-import { cleanDashboard, newWidget, widgetKey, type DraftDashboard } from './dashboard-draft';
+import {
+  cleanDashboard,
+  newWidget,
+  widgetKey,
+  withDescription,
+  withPeriod,
+  type DraftDashboard,
+} from './dashboard-draft';
 import { getDashboard, saveDashboard } from './dashboards.api';
 import { WidgetSettings } from './WidgetSettings';
 import { WidgetTile } from './WidgetTile';
@@ -168,6 +176,34 @@ function DashboardEditor({
                   },
                 })
               }
+            />
+          </Form.Item>
+          <Form.Item
+            label={t('studio.views.dashboards.description')}
+            htmlFor="dashboard-description"
+            validateStatus={errorsAt(save.error, '/description') ? 'error' : undefined}
+            help={errorsAt(save.error, '/description')}
+          >
+            <Input
+              id="dashboard-description"
+              value={labelOf(draft.description, 'en', '')}
+              onChange={(e) => setDraft(withDescription(draft, e.target.value))}
+            />
+          </Form.Item>
+          <Form.Item
+            label={t('studio.views.dashboards.period')}
+            validateStatus={errorsAt(save.error, '/dateFilter') ? 'error' : undefined}
+            help={errorsAt(save.error, '/dateFilter')}
+          >
+            <Select
+              aria-label={t('studio.views.dashboards.period')}
+              style={{ minWidth: 180 }}
+              value={draft.dateFilter?.default ?? 'all'}
+              onChange={(period: string) => setDraft(withPeriod(draft, period))}
+              options={['all', ...DATE_LITERALS].map((p) => ({
+                value: p,
+                label: t(`dateLiteral.${p.replace(':', '_')}`, { defaultValue: p }),
+              }))}
             />
           </Form.Item>
         </Form>

@@ -7,7 +7,9 @@ import {
   parseGroupBy,
   parseMetric,
   widgetCols,
+  withDescription,
   withObject,
+  withPeriod,
   withType,
 } from './dashboard-draft';
 
@@ -56,5 +58,19 @@ describe('dashboard drafts', () => {
       widgets: [{ ...newWidget('a', 'A'), filter: {}, groupBy: '' }],
     });
     expect(d.widgets[0]).toEqual({ type: 'metric', label: { en: 'A' }, object: 'a', metric: 'count' });
+  });
+
+  it('sets and clears the description and the opening period without leaving empty parts', () => {
+    const d = { apiName: 'd', label: 'D', widgets: [] };
+    expect(withDescription(d, 'Pipeline').description).toEqual({ en: 'Pipeline' });
+    expect(withDescription({ ...d, description: { en: 'x', 'zh-CN': '管道' } }, '').description).toEqual({
+      'zh-CN': '管道',
+    });
+    expect('description' in withDescription({ ...d, description: { en: 'x' } }, '')).toBe(false);
+    expect(withPeriod(d, 'this_quarter').dateFilter).toEqual({ default: 'this_quarter' });
+    expect('dateFilter' in withPeriod({ ...d, dateFilter: { default: 'this_year' } }, 'all')).toBe(false);
+    expect(withPeriod({ ...d, dateFilter: { label: 'Closes', default: 'this_year' } }, 'all').dateFilter).toEqual({
+      label: 'Closes',
+    });
   });
 });

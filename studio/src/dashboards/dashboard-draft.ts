@@ -105,3 +105,19 @@ export function cleanDashboard(d: DraftDashboard): DraftDashboard {
 
 /** Stable keys for widgets not saved yet (the server gives ids on save). */
 export const widgetKey = (w: DraftWidget, index: number) => w.id ?? `new-${index}`;
+
+/** The English description; an empty one is absent (the schema wants text when it is there). */
+export function withDescription(d: DraftDashboard, en: string): DraftDashboard {
+  const { description: old, ...rest } = d;
+  const others = typeof old === 'object' ? Object.entries(old).filter(([k]) => k !== 'en') : [];
+  const next = Object.fromEntries([...others, ...(en ? [['en', en]] : [])]) as Record<string, string>;
+  return Object.keys(next).length ? { ...rest, description: next } : rest;
+}
+
+/** The period the page opens with; "all" is the default, so it leaves no date filter behind. */
+export function withPeriod(d: DraftDashboard, period: string): DraftDashboard {
+  const { dateFilter, ...rest } = d;
+  const { default: _old, ...filter } = dateFilter ?? {};
+  const next = period === 'all' ? filter : { ...filter, default: period };
+  return Object.keys(next).length ? { ...rest, dateFilter: next } : rest;
+}

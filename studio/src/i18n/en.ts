@@ -327,8 +327,12 @@ export const en = {
     boardColumns: 'Columns by',
     boardSummary: 'Column total',
     openBoard: 'Open the board in the app',
+    defaultFor: 'Opens first for roles',
+    defaultForHelp: "People with these roles see this view first on the object's list; others get the first view.",
     dashboards: {
       nav: 'Dashboards',
+      description: 'Description (English)',
+      period: 'Period when it opens',
       title: 'Dashboards',
       new: 'New dashboard',
       create: 'Create',

@@ -315,8 +315,12 @@ export const zhCN: StudioMessages = {
     boardColumns: '列依据',
     boardSummary: '列合计',
     openBoard: '在应用中打开看板',
+    defaultFor: '以下角色默认打开',
+    defaultForHelp: '拥有这些角色的人在该对象列表中首先看到此视图；其他人看到第一个视图。',
     dashboards: {
       nav: '仪表板',
+      description: '描述（英文）',
+      period: '打开时的期间',
       title: '仪表板',
       new: '新建仪表板',
       create: '创建',

@@ -7,7 +7,22 @@ import { availableColumns, columnTitle } from '@tessera/runtime-ui/list/columns'
 import type { MetadataIndex } from '@tessera/runtime-ui/metadata/metadata-index';
 import { useMetadata } from '@tessera/runtime-ui/metadata/use-metadata';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
-import { Alert, App, Breadcrumb, Button, Card, Col, Form, Input, Radio, Row, Space, Spin, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Breadcrumb,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -18,7 +33,7 @@ import { ColumnsEditor } from './ColumnsEditor';
 import { KanbanEditor } from './KanbanEditor';
 import { SortEditor } from './SortEditor';
 import { cleanView, errorsAt, withKanban, type DraftListView } from './view-draft';
-import { getView, saveView } from './views.api';
+import { getView, listRoles, saveView } from './views.api';
 import { ViewPreview } from './ViewPreview';
 
 /**
@@ -79,6 +94,7 @@ function ListViewEditor({
     parsed ? undefined : initial.filter,
   );
   const lng = i18n.language;
+  const roles = useQuery({ queryKey: ['draft', 'roles'], queryFn: listRoles });
 
   const save = useMutation({
     mutationFn: (view: DraftListView) => saveView(viewName, view, etag),
@@ -179,6 +195,24 @@ function ListViewEditor({
                     { value: 'shared', label: t('studio.views.shared') },
                     { value: 'private', label: t('studio.views.private') },
                   ]}
+                />
+              </Form.Item>
+              <Form.Item
+                label={t('studio.views.defaultFor')}
+                tooltip={t('studio.views.defaultForHelp')}
+                validateStatus={status('/defaultFor')}
+                help={problem('/defaultFor')}
+              >
+                <Select
+                  mode="multiple"
+                  aria-label={t('studio.views.defaultFor')}
+                  loading={roles.isPending}
+                  value={draft.defaultFor ?? []}
+                  onChange={(defaultFor: string[]) => setDraft({ ...draft, defaultFor })}
+                  options={(roles.data ?? []).map((r) => ({
+                    value: r.apiName,
+                    label: labelOf(r.label, lng, r.apiName),
+                  }))}
                 />
               </Form.Item>
             </Card>

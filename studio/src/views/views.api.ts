@@ -1,4 +1,5 @@
 import { request, requestJson } from '@tessera/runtime-ui/api/http';
+import type { Label } from '@tessera/runtime-ui/api/metadata.api';
 import type { DraftListView } from './view-draft';
 
 /**
@@ -28,3 +29,7 @@ export const saveView = async (apiName: string, view: DraftListView, etag: strin
   tagged(await request(path(apiName), { method: 'PUT', body: view, headers: ifMatch(etag) }));
 export const deleteView = (apiName: string, etag: string) =>
   requestJson<void>(path(apiName), { method: 'DELETE', headers: ifMatch(etag) });
+
+/** The draft's roles, to choose whom a view opens first for. */
+export const listRoles = () =>
+  requestJson<{ data: { apiName: string; label: Label }[] }>('/meta/roles').then((r) => r.data);
