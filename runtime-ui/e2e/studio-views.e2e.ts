@@ -164,6 +164,10 @@ describe('the list view editor', () => {
     await page.getByTestId('sort-editor').getByText('Descending').click();
     await expect.poll(previewNames).toEqual(['SV Gamma', 'SV Beta', 'SV Alpha']);
     await page.getByTestId('preview-count').getByText('3 of 3 records').waitFor();
+    // Names link to the runtime UI's record pages, not to routes of the studio.
+    expect(await page.getByTestId('view-preview').locator('.ant-table-row a').first().getAttribute('href')).toMatch(
+      /^\/o\/opportunity\/[0-9a-f-]{36}$/,
+    );
     expect(
       await page
         .getByTestId('view-preview')

@@ -59,6 +59,7 @@ export function ViewPreview({
         selected={[]}
         onSelect={() => undefined}
         onNearEnd={() => undefined}
+        outsideApp
       />
     </div>
   );
