@@ -119,6 +119,36 @@ describe('failing: list views whose filter the list API would refuse', () => {
   });
 });
 
+describe('failing: boards the kanban page could not draw', () => {
+  it('refuses a board grouped by a field that does not exist or is no single-choice picklist', async () => {
+    await refused(view('bad_board_unknown', { kanban: { groupBy: 'nope' } }), [['/kanban/groupBy', 'reference']]);
+    await refused(view('bad_board_text', { kanban: { groupBy: 'next_step' } }), [['/kanban/groupBy', 'type']]);
+  });
+
+  it('refuses a total of a field that does not exist or cannot be summed, beside a bad grouping', () =>
+    refused(view('bad_board_sum', { kanban: { groupBy: 'name', summary: 'stage' } }), [
+      ['/kanban/groupBy', 'type'],
+      ['/kanban/summary', 'type'],
+    ]));
+
+  it('refuses a board without its picklist (schema)', () =>
+    refused(view('bad_board_shape', { kanban: { summary: 'amount' } }), [['/kanban', 'required']]));
+});
+
+describe('successful: a board saves, publishes and reaches the runtime UI', () => {
+  it('keeps the picklist and the summed field', async () => {
+    const body = view('board_by_type', { kanban: { groupBy: 'opportunity_type', summary: 'probability' } });
+    const saved = await t.api('POST', VIEWS, body);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.body.kanban).toEqual({ groupBy: 'opportunity_type', summary: 'probability' });
+    expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
+    const runtime = (await t.api('GET', '/api/v1/meta/runtime')).body.listViews.find(
+      (v: { apiName: string }) => v.apiName === 'board_by_type',
+    );
+    expect(runtime.kanban).toEqual({ groupBy: 'opportunity_type', summary: 'probability' });
+  });
+});
+
 describe('successful: a view the list API takes saves, publishes and lists', () => {
   it('takes lookup paths in sort and filter, relative dates and system fields, and users can open it', async () => {
     const account = await t.api('POST', '/api/v1/records/account', { name: 'Valid View Inc', industry: 'technology' });

@@ -48,6 +48,7 @@ beforeAll(async () => {
     fields: [
       { apiName: 'name', type: 'text', label: 'Name', required: true },
       { apiName: 'amount', type: 'number', label: 'Amount' },
+      { apiName: 'stage', type: 'picklist', label: 'Stage', values: [{ value: 'open' }, { value: 'won' }] },
       { apiName: 'closes', type: 'date', label: 'Closes' },
       { apiName: 'secret_margin', type: 'number', label: 'Margin' },
       { apiName: 'secret_signed', type: 'date', label: 'Signed' },
@@ -102,6 +103,16 @@ beforeAll(async () => {
         label: 'Plain',
         columns: ['name', 'amount'],
         filter: { amount: { gt: 0 } },
+      },
+    ],
+    [
+      'list-views',
+      {
+        apiName: 'sv_deal_board',
+        object: DEAL,
+        label: 'Board',
+        columns: ['name'],
+        kanban: { groupBy: 'stage', summary: 'secret_margin' },
       },
     ],
     [
@@ -188,6 +199,14 @@ describe('the runtime metadata a rep receives', () => {
     const plain = byName((await runtimeOf(rep)).listViews, 'sv_deal_plain');
     expect(plain).toMatchObject({ columns: ['name', 'amount'], filter: { amount: { gt: 0 } } });
     expect(plain).not.toHaveProperty('dropped');
+  });
+
+  it('shows a board by its picklist without a total the rep may not read; whoever may read it gets both', async () => {
+    expect(byName((await runtimeOf(rep)).listViews, 'sv_deal_board').kanban).toEqual({ groupBy: 'stage' });
+    expect(byName((await runtimeOf(full)).listViews, 'sv_deal_board').kanban).toEqual({
+      groupBy: 'stage',
+      summary: 'secret_margin',
+    });
   });
 
   it('gives whoever may read every field the view as the admin made it', async () => {

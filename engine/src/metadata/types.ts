@@ -171,6 +171,8 @@ export interface ListViewDef {
   /** Roles for whom this view opens first. */
   defaultFor?: string[];
   visibility?: 'shared' | 'private';
+  /** Also a board: columns by a picklist's values, each totalled by `summary`. */
+  kanban?: { groupBy: string; summary?: string };
 }
 
 /** One key figure or chart of a dashboard, over the aggregate API. */

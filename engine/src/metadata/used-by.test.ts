@@ -100,6 +100,14 @@ const snapshot: MetadataSnapshot = {
       sort: '-amount',
       filter: { and: [{ stage: { eq: 'won' } }] },
     },
+    {
+      id: 'v2',
+      apiName: 'deal_board',
+      object: 'deal',
+      label: 'Board',
+      columns: ['name'],
+      kanban: { groupBy: 'stage', summary: 'amount' },
+    },
   ],
   dashboards: [
     {
@@ -149,6 +157,7 @@ describe('usedBy', () => {
       'formula:weighted:expression',
       'layout:account_layout:relatedList',
       'listView:big_deals:sort',
+      'listView:deal_board:kanban',
       'dashboard:sales:metric',
       'workflow:won:action',
       'approvalProcess:discount:condition',
@@ -178,6 +187,7 @@ describe('usedBy', () => {
     expect(names(usedBy(snapshot, { object: 'deal', field: 'stage' }))).toEqual([
       'rollup:deal_total:filter',
       'listView:big_deals:filter',
+      'listView:deal_board:kanban',
       'dashboard:sales:groupBy',
       'workflow:won:trigger',
     ]);

@@ -46,6 +46,7 @@ export type UsagePlace =
   | 'relatedList'
   | 'columns'
   | 'sort'
+  | 'kanban'
   | 'metric'
   | 'groupBy'
   | 'dateField'
@@ -178,6 +179,7 @@ export function usedBy(snapshot: MetadataSnapshot, target: UsageTarget): Usage[]
       ownedBy(view.object) && 'object',
       names(view.object, view.columns) && 'columns',
       names(view.object, sortKeys) && 'sort',
+      names(view.object, view.kanban ? [view.kanban.groupBy, view.kanban.summary ?? ''] : []) && 'kanban',
       names(view.object, filterFields(view.filter)) && 'filter',
     ]);
   }

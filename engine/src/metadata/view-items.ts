@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.js';
+import { aggregateApplies, fieldType } from '../fields/index.js';
 import { compiledDraftObjects } from './compiled-draft.js';
 import type { QueryChecks } from './query-checks.js';
 import type { LayoutDef, ListViewDef, ObjectDef } from './types.js';
@@ -78,6 +79,7 @@ export function validateListView(
   const object = objects.get(view.object);
   if (!object) return [{ field: '/object', code: 'reference', message: `object "${view.object}" does not exist` }];
   const errors = viewFieldErrors('/columns', view.columns, object, objects);
+  if (view.kanban) errors.push(...kanbanErrors(view.kanban, object));
   if (view.sort === undefined && view.filter === undefined) return errors;
   // Sort and filter go through the list API's own parsers, paths through lookups included, so a
   // view that saves is a view every user can open (field permissions aside: they are per user).
@@ -101,6 +103,36 @@ export function validateListView(
     errors.push(
       ...checks.filterErrors(own, view.filter, compiled).map((e) => ({ ...e, field: `/filter${pointer(e.field)}` })),
     );
+  return errors;
+}
+
+/**
+ * A board groups by one choice per record (a picklist's values, not a multi-select's) and sums a
+ * field the aggregate API can sum, so a board that saves is a board the kanban page can draw.
+ */
+function kanbanErrors(kanban: NonNullable<ListViewDef['kanban']>, object: ObjectDef): FieldError[] {
+  const errors: FieldError[] = [];
+  const field = (name: string) => object.fields.find((f) => f.apiName === name);
+  const by = field(kanban.groupBy);
+  if (!by)
+    errors.push({
+      field: '/kanban/groupBy',
+      code: 'reference',
+      message: `"${kanban.groupBy}" is not a field of ${object.apiName}`,
+    });
+  else if (!Array.isArray(by.values) || fieldType(by).multiValued)
+    errors.push({ field: '/kanban/groupBy', code: 'type', message: 'a board groups by a single-choice picklist' });
+  if (kanban.summary !== undefined) {
+    const summary = field(kanban.summary);
+    if (!summary)
+      errors.push({
+        field: '/kanban/summary',
+        code: 'reference',
+        message: `"${kanban.summary}" is not a field of ${object.apiName}`,
+      });
+    else if (!aggregateApplies('sum', summary))
+      errors.push({ field: '/kanban/summary', code: 'type', message: `${summary.type} fields cannot be summed` });
+  }
   return errors;
 }
 

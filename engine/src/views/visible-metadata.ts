@@ -123,7 +123,15 @@ function listViewFor(
   compiled: CompiledMetadata,
   access: Access,
 ): ListViewDef & { dropped?: FieldError[] } {
-  const { filter, sort, defaultFor, ...rest } = view;
+  const { filter, sort, defaultFor, kanban, ...rest } = view;
+  // A board over a field the caller may not read is no board for them; an unreadable total is left out.
+  const object = compiled.objects.get(view.object)!;
+  const board =
+    kanban && readableField(object, kanban.groupBy, access)
+      ? kanban.summary === undefined || readableField(object, kanban.summary, access)
+        ? kanban
+        : { groupBy: kanban.groupBy }
+      : undefined;
   const now = viewAsNow(
     contextOf(view.object, compiled, access),
     {
@@ -136,6 +144,7 @@ function listViewFor(
   const role = access.principal.role;
   return {
     ...rest,
+    ...(board ? { kanban: board } : {}),
     ...now.def,
     ...(role && defaultFor?.includes(role) ? { defaultFor: [role] } : {}),
     ...(now.dropped.length ? { dropped: now.dropped.map(withoutNames) } : {}),

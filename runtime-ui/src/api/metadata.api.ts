@@ -78,6 +78,8 @@ export interface ListViewMeta {
   /** Roles for whom this view opens first. */
   defaultFor?: string[];
   visibility?: 'shared' | 'private';
+  /** Also a board: the picklist whose values make its columns, and the field each column sums. */
+  kanban?: { groupBy: string; summary?: string };
   /** What the engine left out of the view for this user (fields they may not read), as for private views. */
   dropped?: FieldProblem[];
 }

@@ -20,6 +20,7 @@ import { KanbanColumn } from './KanbanColumn';
 import { LinkButton } from '../shell/LinkButton';
 import {
   boardPicklists,
+  boardView,
   columnKey,
   columnOf,
   NONE,
@@ -47,8 +48,14 @@ export default function KanbanPage() {
   const [params, setParams] = useSearchParams();
   const obj = meta.object(object);
   const picklists = boardPicklists(obj);
-  const by = picklists.find((f) => f.apiName === params.get('by')) ?? picklists[0];
-  const money = totalled(obj?.fields ?? []);
+  // A board view an admin defined (?view=) sets the columns, the total and which records show.
+  const board = boardView(meta.listViews(object), params.get('view'));
+  const by =
+    picklists.find((f) => f.apiName === params.get('by')) ??
+    picklists.find((f) => f.apiName === board?.kanban?.groupBy) ??
+    picklists[0];
+  const boardTotal = board?.kanban?.summary ? obj?.fields.find((f) => f.apiName === board.kanban!.summary) : undefined;
+  const money = boardTotal ?? totalled(obj?.fields ?? []);
   const isMoney = money !== undefined && FIELD_UI[money.type].money === true;
   const details = [money, ...(obj?.fields.filter((f) => FIELD_UI[f.type].cardDetail).slice(0, 1) ?? [])].filter(
     (f): f is NonNullable<typeof f> => !!f,
@@ -60,15 +67,17 @@ export default function KanbanPage() {
     by: by?.apiName ?? '',
     fields,
     sort: money ? `-${money.apiName}` : undefined,
+    filter: board?.filter,
   };
 
   const totals = useQuery({
-    queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName],
+    queryKey: ['records', object, 'kanban-totals', by?.apiName, money?.apiName, board?.filter],
     // Sums in the corporate currency, converted at the tenant's rates (amounts may be in several).
     queryFn: () =>
       aggregate(object, {
         groupBy: by!.apiName,
         metrics: money ? `count,sum:${money.apiName}` : 'count',
+        filter: board?.filter,
         ...(isMoney ? { currency: 'corporate' as const } : {}),
       }),
     enabled: !!by,
@@ -146,13 +155,14 @@ export default function KanbanPage() {
       <Space wrap style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
         <Space wrap>
           <Typography.Title level={2} style={{ margin: 0, fontSize: 20 }}>
-            {labelOf(obj.pluralLabel, i18n.language)} · {t('kanban.title')}
+            {labelOf(obj.pluralLabel, i18n.language)} ·{' '}
+            {board ? labelOf(board.label, i18n.language) : t('kanban.title')}
           </Typography.Title>
           <Select
             aria-label={t('kanban.groupBy')}
             value={by.apiName}
             style={{ minWidth: 160 }}
-            onChange={(v) => setParams({ by: v }, { replace: true })}
+            onChange={(v) => setParams(board ? { view: board.apiName, by: v } : { by: v }, { replace: true })}
             options={picklists.map((f) => ({ value: f.apiName, label: labelOf(f.label, i18n.language) }))}
           />
         </Space>

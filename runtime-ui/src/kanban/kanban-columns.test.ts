@@ -1,7 +1,16 @@
 import type { InfiniteData } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { RecordPage } from '../api/records.api';
-import { cardsOf, columnFilter, columnOf, NONE, withCard, withCardOnTop, withoutCard } from './kanban-columns';
+import {
+  boardView,
+  cardsOf,
+  columnFilter,
+  columnOf,
+  NONE,
+  withCard,
+  withCardOnTop,
+  withoutCard,
+} from './kanban-columns';
 
 const card = (id: string, stage: string | null = 'won', version = 1) => ({ id, version, stage });
 const pages = (...data: ReturnType<typeof card>[][]): InfiniteData<RecordPage> => ({
@@ -29,5 +38,22 @@ describe('kanban columns', () => {
     expect(cardsOf(withoutCard(column, 'b')).map((c) => c.id)).toEqual(['a', 'c']);
     expect(cardsOf(withCard(column, 'c', { version: 5 })).find((c) => c.id === 'c')!.version).toBe(5);
     expect(withCardOnTop(undefined, card('x'))).toBeUndefined();
+  });
+});
+
+describe('board views', () => {
+  const view = (apiName: string, kanban?: { groupBy: string }) => ({
+    id: apiName,
+    apiName,
+    object: 'opportunity',
+    label: apiName,
+    columns: ['name'],
+    ...(kanban ? { kanban } : {}),
+  });
+  it('takes the board asked for, never a plain list, and none unless asked', () => {
+    const views = [view('all'), view('by_type', { groupBy: 'type' }), view('by_stage', { groupBy: 'stage' })];
+    expect(boardView(views, 'by_stage')?.apiName).toBe('by_stage');
+    expect(boardView(views, 'all')).toBeUndefined();
+    expect(boardView(views, null)).toBeUndefined();
   });
 });

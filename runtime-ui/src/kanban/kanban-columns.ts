@@ -1,8 +1,9 @@
 import { useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
-import type { FieldMeta, ObjectMeta } from '../api/metadata.api';
+import type { FieldMeta, ListViewMeta, ObjectMeta } from '../api/metadata.api';
 import { listRecords, type RecordData, type RecordPage } from '../api/records.api';
 import { FIELD_UI } from '../fields/field-ui';
 import { plainText } from '../fields/format';
+import { combineFilters } from '../list/filter-model';
 
 /**
  * Each kanban column is its own list request (filter: the column's value), read page by page
@@ -16,6 +17,14 @@ export function boardPicklists(object: ObjectMeta | undefined): FieldMeta[] {
   return [...fields].sort((a, b) => Number(!!b.isStage) - Number(!!a.isStage));
 }
 
+/**
+ * The board view asked for by name (?view=), if it is one. Only when asked: a board an admin adds
+ * must not change the plain board every user already knows.
+ */
+export function boardView(views: ListViewMeta[], name: string | null): ListViewMeta | undefined {
+  return views.find((v) => v.kanban && v.apiName === name);
+}
+
 /** The column of records without a value. */
 export const NONE = '__none';
 /** Cards a column loads at a time. */
@@ -27,10 +36,12 @@ export interface ColumnQuery {
   by: string;
   fields: string;
   sort: string | undefined;
+  /** The board view's own filter, applying to every column. */
+  filter?: unknown;
 }
 
 export const columnKey = (q: ColumnQuery, column: string) =>
-  ['records', q.object, 'kanban', q.by, q.fields, q.sort, column] as const;
+  ['records', q.object, 'kanban', q.by, q.fields, q.sort, q.filter, column] as const;
 
 export const columnFilter = (by: string, column: string) =>
   column === NONE ? { [by]: { isNull: true } } : { [by]: column };
@@ -44,7 +55,13 @@ export function useKanbanColumn(q: ColumnQuery, column: string) {
     queryFn: ({ pageParam, signal }) =>
       listRecords(
         q.object,
-        { fields: q.fields, sort: q.sort, filter: columnFilter(q.by, column), limit: COLUMN_PAGE, cursor: pageParam },
+        {
+          fields: q.fields,
+          sort: q.sort,
+          filter: combineFilters(q.filter, columnFilter(q.by, column)),
+          limit: COLUMN_PAGE,
+          cursor: pageParam,
+        },
         signal,
       ),
     initialPageParam: null as string | null,

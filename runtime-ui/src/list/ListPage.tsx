@@ -188,7 +188,10 @@ function ObjectList({ object, mine }: { object: string; mine: ReturnType<typeof 
             onReset={() => chooseColumns(undefined)}
           />
           {boardPicklists(meta.object(object)).length > 0 && (
-            <LinkButton to={`/o/${object}/kanban`} icon={<AppstoreOutlined />}>
+            <LinkButton
+              to={view?.kanban ? `/o/${object}/kanban?view=${view.apiName}` : `/o/${object}/kanban`}
+              icon={<AppstoreOutlined />}
+            >
               {t('kanban.title')}
             </LinkButton>
           )}

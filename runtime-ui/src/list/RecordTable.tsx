@@ -22,6 +22,11 @@ interface Props {
   onSelect: (ids: string[]) => void;
   /** Called when the user scrolls near the end of what is loaded. */
   onNearEnd: () => void;
+  /**
+   * Drawn outside the runtime UI's router (the studio's previews, under /studio): record links are
+   * plain links to the runtime UI's record pages, not routes of the app around the table.
+   */
+  outsideApp?: boolean;
 }
 
 const COLUMN_WIDTH = 180;
@@ -30,7 +35,18 @@ const COLUMN_WIDTH = 180;
  * The list's rows in a virtual table: only the rows on screen are in the DOM, so 10,000 loaded
  * rows scroll as smoothly as 100. Sorting is done by the engine (a header click changes `sort`).
  */
-export function RecordTable({ object, columns, rows, loading, sort, onSort, selected, onSelect, onNearEnd }: Props) {
+export function RecordTable({
+  object,
+  columns,
+  rows,
+  loading,
+  sort,
+  onSort,
+  selected,
+  onSelect,
+  onNearEnd,
+  outsideApp = false,
+}: Props) {
   const { t, i18n } = useTranslation();
   const meta = useMeta();
   const height = useViewportHeight();
@@ -55,16 +71,18 @@ export function RecordTable({ object, columns, rows, loading, sort, onSort, sele
         render: (_: unknown, record: RecordData) => {
           if (path === nameField) {
             return (
-              <Link to={`/o/${object}/${record.id}`} className="tessera-wrap">
+              <RecordLink outside={outsideApp} to={`/o/${object}/${record.id}`} className="tessera-wrap">
                 {plainText(record[path] ?? t('record.untitled'))}
-              </Link>
+              </RecordLink>
             );
           }
           if (through) {
             const parent = record[through.apiName] as { id?: string } | null;
             const value = cellValue(record, path);
             return parent?.id && field.apiName === meta.object(through.target!)?.nameField ? (
-              <Link to={`/o/${through.target}/${parent.id}`}>{plainText(value ?? '')}</Link>
+              <RecordLink outside={outsideApp} to={`/o/${through.target}/${parent.id}`}>
+                {plainText(value ?? '')}
+              </RecordLink>
             ) : (
               <FieldValue field={field} value={value} />
             );
@@ -101,5 +119,28 @@ export function RecordTable({ object, columns, rows, loading, sort, onSort, sele
       }}
       locale={{ emptyText: t('list.empty') }}
     />
+  );
+}
+
+/** A record's link: a route of the runtime UI, or from outside its router a plain link to it. */
+function RecordLink({
+  to,
+  outside,
+  className,
+  children,
+}: {
+  to: string;
+  outside: boolean;
+  className?: string;
+  children: React.ReactNode;
+}) {
+  return outside ? (
+    <a href={to} className={className}>
+      {children}
+    </a>
+  ) : (
+    <Link to={to} className={className}>
+      {children}
+    </Link>
   );
 }

@@ -1,6 +1,7 @@
 import {
   AppstoreOutlined,
   ArrowLeftOutlined,
+  DashboardOutlined,
   HistoryOutlined,
   SafetyOutlined,
   ThunderboltOutlined,
@@ -56,6 +57,9 @@ export function StudioShell() {
         <div style={{ flex: 1 }} />
         {canUseStudio(user) && (
           <>
+            <Button type="text" icon={<DashboardOutlined />} onClick={() => void navigate('/dashboards')}>
+              <span className="tessera-hide-xs">{t('studio.views.dashboards.nav')}</span>
+            </Button>
             <Button type="text" icon={<ThunderboltOutlined />} onClick={() => void navigate('/automation')}>
               <span className="tessera-hide-xs">{t('studio.automation.nav')}</span>
             </Button>

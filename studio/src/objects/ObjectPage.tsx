@@ -9,6 +9,7 @@ import { ProblemAlert } from '../app/ProblemAlert';
 import { FieldDrawer } from '../fields/FieldDrawer';
 import { ValidationRules } from '../rules/ValidationRules';
 import { DeleteDialog } from '../usage/DeleteDialog';
+import { ListViewsSection } from '../views/ListViewsSection';
 import { objectIcon } from './object-icons';
 import { ObjectDialog } from './ObjectDialog';
 import { useObject, useRecordCounts } from './use-studio-data';
@@ -138,6 +139,7 @@ export default function ObjectPage() {
         ]}
       />
       {obj && <ValidationRules object={obj} etag={etag} />}
+      {obj && <ListViewsSection object={obj} />}
       {obj && editingObject && (
         <ObjectDialog
           object={obj}
