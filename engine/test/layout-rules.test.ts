@@ -184,3 +184,29 @@ describe('requiredWhen on write, for the users who see the layout', () => {
     expect(await countDeals('Csv lost')).toBe(0);
   });
 });
+
+describe("what a role's users may do with an object's fields (preview as role)", () => {
+  it('answers the union of the permission sets held by the active users of the role', async () => {
+    const res = await t.api('GET', '/api/v1/meta/roles/sales_rep/field-access?object=opportunity');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ role: 'sales_rep', object: 'opportunity', read: true, edit: true });
+    expect(res.body.users).toBeGreaterThanOrEqual(1);
+    expect(res.body.fields.name).toEqual({ read: true, edit: true });
+  });
+
+  it('gives a role nobody holds no access at all', async () => {
+    const res = await t.api('GET', '/api/v1/meta/roles/ceo/field-access?object=opportunity');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ users: 0, read: false, edit: false });
+    expect(res.body.fields.amount).toEqual({ read: false, edit: false });
+  });
+
+  it('refuses an unknown role or object, and users without manageMetadata', async () => {
+    expect((await t.api('GET', '/api/v1/meta/roles/ghost/field-access?object=opportunity')).status).toBe(404);
+    const noObject = await t.api('GET', '/api/v1/meta/roles/sales_rep/field-access?object=nope');
+    expect(noObject.status).toBe(404);
+    expect(noObject.headers.get('content-type')).toContain('application/problem+json');
+    expect((await t.api('GET', '/api/v1/meta/roles/sales_rep/field-access')).status).toBe(400);
+    expect((await rep.api('GET', '/api/v1/meta/roles/sales_rep/field-access?object=opportunity')).status).toBe(403);
+  });
+});

@@ -30,7 +30,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use(
     '/v1/meta',
     metaGuard(compiled, audit, async (name) => (await metadata.edits.get('object', name))?.sharing),
-    metaRouter(metadata),
+    metaRouter(metadata, tenant.users),
   );
   api.use('/v1/users', usersRouter(tenant.users));
   api.use('/v1/setup-audit', setupAuditRouter(audit));
