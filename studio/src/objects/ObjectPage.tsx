@@ -7,6 +7,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import type { DraftField, DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { FieldDrawer } from '../fields/FieldDrawer';
+import { LayoutsPanel } from '../layouts/LayoutsPanel';
 import { DeleteDialog } from '../usage/DeleteDialog';
 import { objectIcon } from './object-icons';
 import { ObjectDialog } from './ObjectDialog';
@@ -136,6 +137,7 @@ export default function ObjectPage() {
           },
         ]}
       />
+      {obj && <LayoutsPanel object={obj} />}
       {obj && editingObject && (
         <ObjectDialog
           object={obj}
