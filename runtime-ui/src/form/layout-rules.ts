@@ -31,7 +31,7 @@ jsonLogic.rm_operation('method');
 export function holds(rule: unknown, record: Record<string, unknown>, absent = true): boolean {
   if (rule === undefined) return absent;
   try {
-    return jsonLogic.truthy(jsonLogic.apply(rule as jsonLogic.RulesLogic, record));
+    return jsonLogic.truthy(jsonLogic.apply(rule, record));
   } catch {
     return false;
   }

@@ -2,7 +2,8 @@ import { SaveOutlined } from '@ant-design/icons';
 import type { ApiError } from '@tessera/runtime-ui/api/api-error';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
 import { Alert, Breadcrumb, Button, Card, Col, Form, Input, Row, Select, Space, Spin, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ProblemAlert } from '../app/ProblemAlert';
@@ -31,25 +32,19 @@ export default function LayoutBuilderPage() {
   const stored = useLayout(layoutName);
   const roles = useRoles();
   const draftChanged = useDraftChanged();
-  const [layout, setLayout] = useState<LayoutDef>();
-  const [etag, setEtag] = useState('');
-  const [dirty, setDirty] = useState(false);
+  const queryClient = useQueryClient();
+  // Unsaved edits; without any, the layout as the draft holds it.
+  const [edits, setEdits] = useState<LayoutDef>();
   const [rulesFor, setRulesFor] = useState<string>();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-
-  // The stored layout replaces what is on screen only when nothing is being edited.
-  useEffect(() => {
-    if (stored.data && !dirty) {
-      setLayout(stored.data.layout);
-      setEtag(stored.data.etag);
-    }
-  }, [stored.data, dirty]);
+  const layout = edits ?? stored.data?.layout;
+  const etag = stored.data?.etag ?? '';
+  const dirty = edits !== undefined;
 
   const edit = (next: LayoutDef) => {
-    setLayout(next);
-    setDirty(true);
+    setEdits(next);
     setSaved(false);
   };
   const save = async () => {
@@ -58,9 +53,9 @@ export default function LayoutBuilderPage() {
     setError(undefined);
     try {
       const result = await saveLayout(layoutName, layout, etag);
-      setLayout(result.layout);
-      setEtag(result.etag);
-      setDirty(false);
+      // The saved layout and its new ETag are the draft's now: shown without waiting for a refetch.
+      queryClient.setQueryData(['draft', 'layout', layoutName], result);
+      setEdits(undefined);
       setSaved(true);
       void draftChanged();
     } catch (e) {
@@ -118,7 +113,8 @@ export default function LayoutBuilderPage() {
           </Button>
         </Space>
       </Space>
-      <ProblemAlert error={error} onReloaded={() => setDirty(false)} />
+      {/* After a 412, reloading brings the other admin's version and its ETag; the edits stay, to save again. */}
+      <ProblemAlert error={error} />
       <Row gutter={16}>
         <Col xs={24} xl={15}>
           <Card size="small" style={{ marginBottom: 12 }}>

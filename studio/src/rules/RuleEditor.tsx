@@ -1,5 +1,5 @@
 import { Form, Input } from 'antd';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -21,23 +21,25 @@ export interface RuleEditorProps {
 
 const show = (value: unknown) => (value === undefined ? '' : JSON.stringify(value));
 
-export function RuleEditor({ kind, value, onChange, label, id }: RuleEditorProps): React.JSX.Element {
+export function RuleEditor(props: RuleEditorProps): React.JSX.Element {
+  const { kind, value, label, id } = props;
   const { t } = useTranslation();
   const own = useId();
   const boxId = id ?? own;
   const [text, setText] = useState(() => show(value));
   const [error, setError] = useState<string>();
-  // A value changed from outside (another field selected, the draft reloaded) replaces the text.
-  useEffect(() => {
-    setText((current) => {
-      try {
-        if (current.trim() && JSON.stringify(JSON.parse(current)) === JSON.stringify(value)) return current;
-      } catch {
-        return current;
-      }
-      return show(value);
-    });
-  }, [value]);
+  // The value last shown or sent: one that differs came from outside (another field selected,
+  // the draft reloaded) and replaces the text; one this box sent leaves the text as typed.
+  const [seen, setSeen] = useState(() => show(value));
+  if (show(value) !== seen) {
+    setSeen(show(value));
+    setText(show(value));
+    setError(undefined);
+  }
+  const send = (next: unknown) => {
+    setSeen(show(next));
+    props.onChange(next);
+  };
   return (
     <Form.Item
       label={label}
@@ -58,13 +60,13 @@ export function RuleEditor({ kind, value, onChange, label, id }: RuleEditorProps
           setText(next);
           if (!next.trim()) {
             setError(undefined);
-            onChange(undefined);
+            send(undefined);
             return;
           }
           try {
             const parsed: unknown = JSON.parse(next);
             setError(undefined);
-            onChange(parsed);
+            send(parsed);
           } catch (err) {
             setError(t('studio.layouts.ruleParse', { message: (err as Error).message }));
           }
