@@ -263,16 +263,37 @@ describe('layout builder', () => {
     await page.keyboard.press('Escape');
     await announced('Moving field Description was cancelled.');
 
+    // A new section, moved above the first one with the keyboard.
+    await page.getByTestId('add-section').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('section-1').waitFor();
+    await page.getByLabel('Section 2 title (English)').fill('Loss');
+    await page.getByRole('button', { name: 'Drag section Loss' }).focus();
+    await page.keyboard.press('Space');
+    await announced('Picked up section Loss.');
+    const up = page.getByText('section Loss is over position 1 of 2 sections.', { exact: true });
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('ArrowUp');
+        return up.count();
+      })
+      .toBeGreaterThan(0);
+    await page.keyboard.press('Space');
+    await announced('Dropped section Loss at position 1 of 2 sections.');
+    expect(await page.getByLabel('Section 1 title (English)').inputValue()).toBe('Loss');
+
     // Saved from the keyboard too.
     await page.getByTestId('save-layout').focus();
     await page.keyboard.press('Enter');
     await page.getByText('Saved to the draft').waitFor();
-    const saved = await api<{ sections: { fields: string[] }[]; highlights?: string[] }>(
+    const saved = await api<{ sections: { label?: unknown; fields: string[] }[] }>(
       page,
       'GET',
       '/api/v1/meta/layouts/opportunity_rep_deals',
     );
-    expect([...saved.body.sections[0]!.fields, ...(saved.body.highlights ?? [])]).toContain('amount');
+    expect(saved.body.sections[0]).toMatchObject({ label: { en: 'Loss' }, fields: [] });
+    expect(saved.body.sections[1]!.fields).toEqual(await fieldsOf(section(1)));
+    expect(saved.body.sections[1]!.fields).toContain('amount');
   });
 
   it('has no serious or critical accessibility violation on the builder', async () => {
