@@ -210,3 +210,49 @@ describe("what a role's users may do with an object's fields (preview as role)",
     expect((await rep.api('GET', '/api/v1/meta/roles/sales_rep/field-access?object=opportunity')).status).toBe(403);
   });
 });
+
+describe('layout rules follow a field rename, and name the fields they read in "used by"', () => {
+  it('renames the rule keys and the fields rules read, and lists the layout as using them', async () => {
+    const created = await t.api('POST', '/api/v1/meta/objects', {
+      apiName: 'gadget',
+      label: 'Gadget',
+      pluralLabel: 'Gadgets',
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'Name', required: true },
+        { apiName: 'kind', type: 'text', label: 'Kind' },
+        { apiName: 'note', type: 'text', label: 'Note' },
+      ],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const isX = (name: string) => ({ '==': [{ var: name }, 'x'] });
+    const layout = await t.api('POST', LAYOUTS, {
+      apiName: 'gadget_layout',
+      object: 'gadget',
+      label: 'Gadget',
+      sections: [{ fields: ['name', 'kind', 'note'], visibleWhen: { '!!': [{ var: 'name' }] } }],
+      fieldRules: { note: { visibleWhen: isX('kind'), requiredWhen: isX('kind') } },
+    });
+    expect(layout.status, JSON.stringify(layout.body)).toBe(201);
+
+    const usedBy = await t.api('GET', '/api/v1/meta/used-by?object=gadget&field=kind');
+    expect(usedBy.body.usedBy).toContainEqual(
+      expect.objectContaining({ kind: 'layout', apiName: 'gadget_layout', places: ['section', 'condition'] }),
+    );
+
+    const object = created.body as { fields: { apiName: string }[] };
+    const renamed = await t.api('PUT', '/api/v1/meta/objects/gadget', {
+      ...object,
+      fields: object.fields.map((f) =>
+        f.apiName === 'kind' ? { ...f, apiName: 'category' } : f.apiName === 'note' ? { ...f, apiName: 'remark' } : f,
+      ),
+    });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    const after = await t.api('GET', `${LAYOUTS}/gadget_layout`);
+    expect(after.body).toMatchObject({
+      sections: [{ fields: ['name', 'category', 'remark'], visibleWhen: { '!!': [{ var: 'name' }] } }],
+      fieldRules: { remark: { visibleWhen: isX('category'), requiredWhen: isX('category') } },
+    });
+    expect(after.body.fieldRules.note).toBeUndefined();
+  });
+});
