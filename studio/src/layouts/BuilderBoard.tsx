@@ -39,6 +39,12 @@ import {
 import type { LayoutDef } from './layouts.api';
 import { SectionCard } from './SectionCard';
 
+/**
+ * A new section's id, given at once so drags can name it before the engine stores it (it keeps
+ * ids it is given). Not crypto.randomUUID: that exists only in secure contexts (https, localhost).
+ */
+const newSectionId = () => `sec_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
 interface Props {
   object: string;
   /** The object's fields in the draft, in order, with their labels. */
@@ -233,7 +239,7 @@ export function BuilderBoard({ object, fields, layout, onChange, onRules, errors
           <Button
             icon={<PlusOutlined />}
             data-testid="add-section"
-            onClick={() => onChange(addSection(layout, `sec_${crypto.randomUUID().slice(0, 8)}`))}
+            onClick={() => onChange(addSection(layout, newSectionId()))}
           >
             {t('studio.layouts.addSection')}
           </Button>
