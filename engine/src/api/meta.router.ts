@@ -10,6 +10,7 @@ import { shortHash } from '../lib/ids.js';
 import { FIELD_TYPE_CATALOG } from '../metadata/field-type-catalog.js';
 import type { ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
+import type { UsersService } from '../security/users.service.js';
 import { accessKey, runtimeViewFor } from '../views/visible-metadata.js';
 import { accessOf, type AuthedRequest } from './context.js';
 import { importAuthorizer } from './meta-import-guard.js';
@@ -36,9 +37,18 @@ function withoutSecrets<T>(value: T): T {
   ) as T;
 }
 
-export function metaRouter(metadata: MetadataService): Router {
+export function metaRouter(metadata: MetadataService, users?: UsersService): Router {
   const router = Router();
   const { edits } = metadata;
+
+  // What a role's users may read and edit of an object's fields: the studio's "preview as role".
+  if (users)
+    router.get('/roles/:apiName/field-access', async (req, res) => {
+      const name = typeof req.query.object === 'string' ? req.query.object : undefined;
+      const object = name ? await edits.get('object', name) : undefined;
+      if (name && !object) throw notFoundItem('object', name);
+      res.json(await users.roleFieldAccess(req.params.apiName, name, object?.fields.map((f) => f.apiName) ?? []));
+    });
 
   // The current release as the runtime UI draws it (the draft endpoints below are for admins).
   // The release number is its ETag: a page load revalidates and usually gets a 304.

@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { columnName, factsOf, FIELD_TYPE_DEFS, summarisesChildren } from '../fields/index.js';
 import type { FieldTypeDef, FilterOperator } from '../fields/field-type.js';
 import { desiredSchema } from '../schema/desired.js';
+import { layoutsOfRole, requirementsOf, type FieldRequirement } from './layout-rules.js';
 import { newAjv } from './schemas.js';
 import {
   isBeforeSave,
@@ -45,6 +46,8 @@ export interface CompiledObject {
   approvals: boolean;
   /** Its active before-save workflows, by apiName: they set values in every write's checks. */
   beforeSave: readonly WorkflowDef[];
+  /** Role ('' for none) → the requiredWhen rules of the layout that role sees (layout-rules.ts). */
+  requiredWhen: (role: string | undefined) => readonly FieldRequirement[];
 }
 
 export interface CompiledMetadata {
@@ -91,6 +94,7 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
       beforeSave: (snapshot.workflows ?? [])
         .filter((w) => w.object === def.apiName && w.active !== false && isBeforeSave(w))
         .sort((a, b) => a.apiName.localeCompare(b.apiName)),
+      requiredWhen: requirementsByRole(snapshot, def.apiName),
     });
   }
   for (const obj of snapshot.objects) {
@@ -101,6 +105,19 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
   }
   for (const o of objects.values()) Object.freeze(o);
   return Object.freeze({ release, snapshot, objects, security: { below: rolesBelow(snapshot) } });
+}
+
+/** The requiredWhen rules each role's layout of an object holds, worked out once per role and release. */
+function requirementsByRole(snapshot: MetadataSnapshot, object: string): CompiledObject['requiredWhen'] {
+  const layouts = snapshot.layouts.filter((l) => l.object === object);
+  if (!layouts.some((l) => l.fieldRules)) return () => [];
+  const byRole = new Map<string, readonly FieldRequirement[]>();
+  return (role) => {
+    const key = role ?? '';
+    let found = byRole.get(key);
+    if (!found) byRole.set(key, (found = Object.freeze(requirementsOf(layoutsOfRole(layouts, role)[0]))));
+    return found;
+  };
 }
 
 /** Each role → every role under it, at any depth (the hierarchy has no cycles: validate.ts). */

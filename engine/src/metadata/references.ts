@@ -1,3 +1,4 @@
+import { renameLogic } from './logic-rename.js';
 import type { DashboardDef, LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
 /**
@@ -76,7 +77,23 @@ export function followObjectChange(deps: Dependents, before: ObjectDef | undefin
     const next: LayoutDef = { ...l, object: objectName(l.object) };
     if (mine) {
       if (l.highlights) next.highlights = names(l.highlights, renamed, removed);
-      next.sections = l.sections.map((s) => ({ ...s, fields: names(s.fields, renamed, removed) }));
+      next.sections = l.sections.map((s) => ({
+        ...s,
+        fields: names(s.fields, renamed, removed),
+        ...(s.visibleWhen !== undefined ? { visibleWhen: renameLogic(s.visibleWhen, renamed) } : {}),
+      }));
+      // Rules go with their field (renamed, or gone with it); the fields they read are renamed,
+      // and a deleted one stays named, so the layout is refused saying where rather than run
+      // a rule with a piece silently missing (as workflows do).
+      if (l.fieldRules)
+        next.fieldRules = Object.fromEntries(
+          Object.entries(l.fieldRules)
+            .filter(([name]) => !removed.has(name))
+            .map(([name, rules]) => [
+              renamed.get(name) ?? name,
+              Object.fromEntries(Object.entries(rules).map(([k, v]) => [k, renameLogic(v, renamed)])),
+            ]),
+        );
     }
     if (l.relatedLists) {
       next.relatedLists = l.relatedLists

@@ -146,6 +146,14 @@ export interface LayoutSection {
   label?: Label;
   columns?: 1 | 2;
   fields: string[];
+  /** json-logic over the record: the section shows only while it is truthy. */
+  visibleWhen?: unknown;
+}
+
+/** A placed field's rules on one layout (layout.schema.json fieldRules). */
+export interface LayoutFieldRules {
+  visibleWhen?: unknown;
+  requiredWhen?: unknown;
 }
 
 export interface LayoutDef {
@@ -157,6 +165,8 @@ export interface LayoutDef {
   roles?: string[];
   highlights?: string[];
   sections: LayoutSection[];
+  /** Per-field rules, by API name of a field placed in a section. */
+  fieldRules?: Record<string, LayoutFieldRules>;
   relatedLists?: { id: string; object: string; field: string; label?: Label; columns: string[] }[];
 }
 

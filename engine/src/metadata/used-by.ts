@@ -166,6 +166,15 @@ export function usedBy(snapshot: MetadataSnapshot, target: UsageTarget): Usage[]
       ownedBy(layout.object) && 'object',
       names(layout.object, layout.highlights ?? []) && 'highlights',
       layout.sections.some((s) => names(layout.object, s.fields)) && 'section',
+      !wholeObject &&
+        names(
+          layout.object,
+          logicVars([
+            ...layout.sections.map((s) => s.visibleWhen),
+            ...Object.values(layout.fieldRules ?? {}).flatMap((r) => [r.visibleWhen, r.requiredWhen]),
+          ]),
+        ) &&
+        'condition',
       related.length > 0 && 'relatedList',
     ]);
   }

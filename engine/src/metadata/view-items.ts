@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { aggregateApplies, fieldType } from '../fields/index.js';
 import { compiledDraftObjects } from './compiled-draft.js';
+import { layoutRuleErrors } from './layout-rules.js';
 import type { QueryChecks } from './query-checks.js';
 import type { LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
@@ -54,6 +55,7 @@ export function validateLayout(
   layout.sections.forEach((s, i) =>
     errors.push(...viewFieldErrors(`/sections/${i}/fields`, s.fields, object, objects)),
   );
+  errors.push(...layoutRuleErrors(layout, object));
   (layout.relatedLists ?? []).forEach((r, i) => {
     const child = objects.get(r.object);
     const link = child?.fields.find((f) => f.apiName === r.field);

@@ -1,3 +1,4 @@
+import { renameLogic, renamePath } from './logic-rename.js';
 import { renameFilterKeys } from './references.js';
 import type { ObjectDef, WorkflowAction, WorkflowDef, WorkflowTrigger } from './types.js';
 
@@ -21,37 +22,7 @@ export interface ObjectRename {
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
-/** json-logic operations whose second argument reads the element, not the record. */
-const SCOPED = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
 const MERGE_FIELD = /\{\{\s*([A-Za-z_$][A-Za-z0-9_.]*)\s*\}\}/g;
-
-/** `name`, `name.path` or `$old.name`, with the field renamed. */
-function renamePath(path: string, renamed: ReadonlyMap<string, string>): string {
-  const parts = path.split('.');
-  const at = parts[0] === '$old' ? 1 : 0;
-  if (parts[at] !== undefined) parts[at] = renamed.get(parts[at]) ?? parts[at];
-  return parts.join('.');
-}
-
-export function renameLogic(expression: unknown, renamed: ReadonlyMap<string, string>): unknown {
-  if (!renamed.size) return expression;
-  if (Array.isArray(expression)) return expression.map((e) => renameLogic(e, renamed));
-  if (!expression || typeof expression !== 'object') return expression;
-  return Object.fromEntries(
-    Object.entries(expression).map(([op, args]) => {
-      if (op === 'var') {
-        if (typeof args === 'string') return [op, renamePath(args, renamed)];
-        if (Array.isArray(args) && typeof args[0] === 'string')
-          return [op, [renamePath(args[0], renamed), ...(args as unknown[]).slice(1)]];
-        return [op, args];
-      }
-      if (SCOPED.has(op) && Array.isArray(args))
-        return [op, [renameLogic(args[0], renamed), ...(args as unknown[]).slice(1)]];
-      return [op, renameLogic(args, renamed)];
-    }),
-  );
-}
-
 const renameTemplate = (text: string, renamed: ReadonlyMap<string, string>) =>
   text.replace(MERGE_FIELD, (whole, path: string) => (renamed.size ? `{{${renamePath(path, renamed)}}}` : whole));
 

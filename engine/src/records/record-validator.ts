@@ -90,6 +90,7 @@ export function validateBody(
         errors.push({ field: name, code: 'required', message: `${name} is required` });
     }
   }
+  if (mode !== 'patch') requiredByLayout(object, values, existing, access, errors);
   // Rules see the record as it would be saved, so they only run on values that passed the checks.
   if (errors.length || !object.rules.length || mode === 'patch') return { values, errors };
   const merged = existing ? { ...existing, ...Object.fromEntries(values) } : Object.fromEntries(values);
@@ -104,6 +105,34 @@ export function validateBody(
     }
   }
   return { values, errors };
+}
+
+const isEmpty = (value: unknown) =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/**
+ * The requiredWhen rules of the layout the writer's role sees (metadata/layout-rules.ts): a field
+ * they may edit, shown by its own and its section's visibleWhen, must have a value while its
+ * requiredWhen holds over the record as it would be saved. A patch never gets here: the
+ * single-statement update is not tried for an object whose layout has such rules.
+ */
+function requiredByLayout(
+  object: CompiledObject,
+  values: Map<string, unknown>,
+  existing: Record<string, unknown> | undefined,
+  access: Access | undefined,
+  errors: FieldError[],
+): void {
+  const requirements = object.requiredWhen(access?.principal.role ?? undefined);
+  if (!requirements.length) return;
+  const record = existing ? { ...existing, ...Object.fromEntries(values) } : Object.fromEntries(values);
+  for (const { field: name, when, shownWhile } of requirements) {
+    const field = object.fields.get(name);
+    if (!field || field.type.readOnly || !isEmpty(record[name]) || errors.some((e) => e.field === name)) continue;
+    if (access && !access.canEditField(object.def.apiName, name)) continue;
+    if (!shownWhile.every((rule) => truthy(evaluate(rule, record))) || !truthy(evaluate(when, record))) continue;
+    errors.push({ field: name, code: 'required', message: `${name} is required here (the layout's rule says so)` });
+  }
 }
 
 function anyComputedDefault(object: CompiledObject): boolean {

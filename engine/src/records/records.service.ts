@@ -325,6 +325,8 @@ export class RecordsService {
   ): Promise<RecordJson | undefined> {
     // A statement cannot work out a before-save workflow's values: those take the read first.
     if (typeof id !== 'string' || !UUID.test(id) || object.beforeSave.length) return undefined;
+    // Nor a layout's requiredWhen rules, which read the whole record (record-validator.ts).
+    if (object.requiredWhen(caller.access.principal.role ?? undefined).length) return undefined;
     let values: Map<string, unknown>;
     try {
       values = checkBody(object, fields, 'patch', caller);

@@ -5,6 +5,7 @@ import type { CompiledMetadata } from '../metadata/compile.js';
 import { uuidv7 } from '../lib/ids.js';
 import { forbidden, type Access } from './access.js';
 import { grantsBeyond } from './grant-check.js';
+import { roleFieldAccess, type RoleFieldAccess } from './role-field-access.js';
 import type { SetupAudit } from './setup-audit.js';
 
 /**
@@ -69,6 +70,11 @@ export class UsersService {
     const rows = await qb;
     const groups = await this.groupsOf(rows.map((r: Row) => r.id as string));
     return rows.map((r: Row) => this.shape(r, groups.get(r.id as string) ?? [], access));
+  }
+
+  /** What a role's users may do with an object's fields (role-field-access.ts), for the studio's preview. */
+  roleFieldAccess(role: unknown, object: unknown, draftFields: readonly string[]): Promise<RoleFieldAccess> {
+    return roleFieldAccess(this.knex, this.schema, this.compiled(), role, object, draftFields);
   }
 
   async get(id: string, access: Access): Promise<Row> {

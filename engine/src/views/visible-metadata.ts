@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
 import { runtimeView, type RuntimeView } from '../metadata/runtime-view.js';
+import { layoutsOfRole } from '../metadata/layout-rules.js';
 import type { DashboardDef, DashboardWidgetDef, LayoutDef, ListViewDef } from '../metadata/types.js';
 import { checkFilter, viewAsNow, type ViewContext } from './view-check.js';
 import type { Access } from '../security/access.js';
@@ -63,19 +64,6 @@ const trimmed = new WeakMap<CompiledMetadata, Map<string, RuntimeView>>();
 export const accessKey = (access: Access): string =>
   `${access.isAdmin ? 'admin' : [...access.principal.permissionSets].sort().join(',')}|${access.principal.role ?? ''}`;
 
-/**
- * One layout per object: the first (by apiName) assigned to the role, else the first without
- * roles (the default), else the first — the record page has one layout, whoever opens it.
- */
-export function layoutsOfRole(layouts: readonly LayoutDef[], role: string | undefined): LayoutDef[] {
-  const byObject = new Map<string, LayoutDef[]>();
-  for (const l of [...layouts].sort((a, b) => a.apiName.localeCompare(b.apiName)))
-    byObject.set(l.object, [...(byObject.get(l.object) ?? []), l]);
-  return [...byObject.values()].map(
-    (of) => of.find((l) => role !== undefined && l.roles?.includes(role)) ?? of.find((l) => !l.roles) ?? of[0]!,
-  );
-}
-
 type RuntimeField = { apiName: string; child?: string; relationField?: string; field?: string };
 
 /** A rollup names its child object and two of the child's fields: only those the caller may see. */
@@ -114,6 +102,14 @@ function layoutFor(layout: LayoutDef, compiled: CompiledMetadata, access: Access
       .map((s) => ({ ...s, fields: fieldsOf(s.fields) }))
       .filter((s, i) => s.fields.length > 0 || layout.sections[i]!.fields.length === 0),
     ...(relatedLists ? { relatedLists } : {}),
+    // Rules of fields the caller may not read go with those fields.
+    ...(layout.fieldRules
+      ? {
+          fieldRules: Object.fromEntries(
+            Object.entries(layout.fieldRules).filter(([name]) => readableField(object, name, access)),
+          ),
+        }
+      : {}),
   };
 }
 

@@ -63,7 +63,9 @@ export interface LayoutMeta {
   apiName: string;
   object: string;
   highlights?: string[];
-  sections: { id: string; label?: Label; columns?: 1 | 2; fields: string[] }[];
+  sections: { id: string; label?: Label; columns?: 1 | 2; fields: string[]; visibleWhen?: unknown }[];
+  /** Per-field json-logic rules over the record, by field API name. */
+  fieldRules?: Record<string, { visibleWhen?: unknown; requiredWhen?: unknown }>;
   relatedLists?: { id: string; object: string; field: string; label?: Label; columns: string[] }[];
 }
 

@@ -9,7 +9,7 @@ import type { ApiError } from '../api/api-error';
 import { editRefusal, isApprovalPending } from '../approvals/approval-state';
 import { createRecord, updateRecord, type RecordData } from '../api/records.api';
 import { useMeta } from '../metadata/use-metadata';
-import { buildForm, toFormData, toRequestBody } from './form-schema';
+import { applyLayoutRules, buildForm, toFormData, toRequestBody } from './form-schema';
 import { createFormValidator } from './form-validator';
 import { SectionsTemplate } from './SectionsTemplate';
 import { serverErrors } from './server-errors';
@@ -41,6 +41,8 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
     [record, form.fields, prefill],
   );
   const [data, setData] = useState<Record<string, unknown>>(initial);
+  // The layout's rules re-run on every change: a field shows, hides or becomes required as the user types.
+  const ruled = useMemo(() => applyLayoutRules(form, data), [form, data]);
   const [extraErrors, setExtraErrors] = useState<ErrorSchema>();
   const [general, setGeneral] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
@@ -103,14 +105,14 @@ export function RecordForm({ object, record, prefill, onSaved, onCancel, onDirty
         <Alert type="error" showIcon role="alert" title={general.join(' ')} style={{ marginBottom: 12 }} />
       )}
       <Form
-        schema={form.schema}
+        schema={ruled.schema}
         uiSchema={form.uiSchema}
         formData={data}
         validator={validator}
         widgets={widgets}
         fields={fields}
         templates={{ ObjectFieldTemplate: SectionsTemplate }}
-        formContext={{ sections: form.sections }}
+        formContext={{ sections: ruled.sections }}
         extraErrors={extraErrors}
         showErrorList={false}
         noHtml5Validate

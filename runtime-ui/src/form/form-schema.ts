@@ -2,6 +2,7 @@ import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import type { FieldMeta, Label, LayoutMeta, ObjectMeta } from '../api/metadata.api';
 import { FIELD_UI } from '../fields/field-ui';
 import { labelOf } from '../i18n/label';
+import { requiredNow, visibleSections, type FieldRules } from './layout-rules';
 import { controlOf } from './widgets';
 
 /**
@@ -15,6 +16,8 @@ export interface FormSection {
   label?: Label;
   columns: 1 | 2;
   fields: string[];
+  /** json-logic over the record: the section shows only while it holds (layout-rules.ts). */
+  visibleWhen?: unknown;
 }
 
 export interface GeneratedForm {
@@ -22,6 +25,8 @@ export interface GeneratedForm {
   uiSchema: UiSchema;
   sections: FormSection[];
   fields: FieldMeta[];
+  /** The layout's per-field visibleWhen and requiredWhen rules. */
+  fieldRules?: Record<string, FieldRules>;
 }
 
 export function buildForm(
@@ -33,11 +38,15 @@ export function buildForm(
   const byName = new Map(object.fields.map((f) => [f.apiName, f]));
   // Fields the engine fills (autonumber, formula, rollup) are left out of a new record.
   const include = (f: FieldMeta | undefined): f is FieldMeta => !!f && !(mode === 'create' && f.readOnly);
-  const layoutSections: { label?: Label; columns?: 1 | 2; fields: string[] }[] = layout?.sections ?? [
-    { columns: 2, fields: object.fields.map((f) => f.apiName) },
-  ];
+  const layoutSections: { label?: Label; columns?: 1 | 2; fields: string[]; visibleWhen?: unknown }[] =
+    layout?.sections ?? [{ columns: 2, fields: object.fields.map((f) => f.apiName) }];
   const sections: FormSection[] = layoutSections
-    .map((s) => ({ label: s.label, columns: s.columns ?? 2, fields: s.fields.filter((n) => include(byName.get(n))) }))
+    .map((s) => ({
+      label: s.label,
+      columns: s.columns ?? 2,
+      fields: s.fields.filter((n) => include(byName.get(n))),
+      ...(s.visibleWhen !== undefined ? { visibleWhen: s.visibleWhen } : {}),
+    }))
     .filter((s) => s.fields.length > 0);
   // A required field the layout forgot must still be fillable, or the record could never be saved.
   const placed = new Set(sections.flatMap((s) => s.fields));
@@ -62,7 +71,29 @@ export function buildForm(
       'ui:options': { fieldMeta: f },
     };
   }
-  return { schema: { type: 'object', required, properties }, uiSchema, sections, fields };
+  return {
+    schema: { type: 'object', required, properties },
+    uiSchema,
+    sections,
+    fields,
+    ...(layout?.fieldRules ? { fieldRules: layout.fieldRules } : {}),
+  };
+}
+
+/**
+ * The form as the layout's rules make it for the values typed so far: hidden sections and fields
+ * left out, fields whose requiredWhen holds added to the required ones (marked and checked).
+ */
+export function applyLayoutRules(form: GeneratedForm, data: Record<string, unknown>): GeneratedForm {
+  if (!form.fieldRules && !form.sections.some((s) => s.visibleWhen !== undefined)) return form;
+  const editable = new Set(form.fields.filter((f) => !f.readOnly).map((f) => f.apiName));
+  const extra = requiredNow(form.sections, form.fieldRules, data).filter((f) => editable.has(f));
+  const required = [...new Set([...(form.schema.required ?? []), ...extra])];
+  return {
+    ...form,
+    schema: { ...form.schema, required },
+    sections: visibleSections(form.sections, form.fieldRules, data),
+  };
 }
 
 /** A record as the API answers it → the form's data. */

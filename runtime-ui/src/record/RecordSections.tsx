@@ -4,6 +4,7 @@ import type { LayoutMeta } from '../api/metadata.api';
 import type { RecordData } from '../api/records.api';
 import { FIELD_UI } from '../fields/field-ui';
 import { FieldValue } from '../fields/FieldValue';
+import { visibleSections } from '../form/layout-rules';
 import { labelOf } from '../i18n/label';
 import { useMeta } from '../metadata/use-metadata';
 
@@ -19,9 +20,12 @@ export function RecordSections({
 }) {
   const { t, i18n } = useTranslation();
   const meta = useMeta();
-  const sections = layout?.sections ?? [
-    { id: 'all', columns: 2 as const, fields: meta.object(object)!.fields.map((f) => f.apiName) },
-  ];
+  // Sections and fields whose visibleWhen does not hold for this record stay hidden, as on the form.
+  const sections = visibleSections(
+    layout?.sections ?? [{ id: 'all', columns: 2 as const, fields: meta.object(object)!.fields.map((f) => f.apiName) }],
+    layout?.fieldRules,
+    record,
+  );
   return (
     <>
       {sections.map((section) => {

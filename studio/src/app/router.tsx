@@ -15,6 +15,7 @@ export const router = createBrowserRouter(
         { index: true, element: <Navigate to="/objects" replace /> },
         { path: 'objects', lazy: page(() => import('../objects/ObjectsPage')) },
         { path: 'objects/:apiName', lazy: page(() => import('../objects/ObjectPage')) },
+        { path: 'objects/:apiName/layouts/:layout', lazy: page(() => import('../layouts/LayoutBuilderPage')) },
         { path: 'changes', lazy: page(() => import('../changes/ChangesPage')) },
         { path: 'releases', lazy: page(() => import('../releases/ReleasesPage')) },
         { path: 'releases/:n', lazy: page(() => import('../releases/ReleasePage')) },

@@ -8,6 +8,7 @@ import type { DraftField, DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { FieldDrawer } from '../fields/FieldDrawer';
 import { ValidationRules } from '../rules/ValidationRules';
+import { LayoutsPanel } from '../layouts/LayoutsPanel';
 import { DeleteDialog } from '../usage/DeleteDialog';
 import { ListViewsSection } from '../views/ListViewsSection';
 import { objectIcon } from './object-icons';
@@ -140,6 +141,7 @@ export default function ObjectPage() {
       />
       {obj && <ValidationRules object={obj} etag={etag} />}
       {obj && <ListViewsSection object={obj} />}
+      {obj && <LayoutsPanel object={obj} />}
       {obj && editingObject && (
         <ObjectDialog
           object={obj}

@@ -150,5 +150,53 @@ export function metaUsagePaths(): Paths {
         },
       },
     },
+    '/api/v1/meta/roles/{role}/field-access': {
+      get: {
+        operationId: 'getRoleFieldAccess',
+        summary: "What a role's users may do with an object's fields",
+        tags,
+        description:
+          "For the studio's layout preview (preview as role): the union of the grants of the permission sets held by the role's active users (all access when one of them is an admin), per field of the object in the draft. Grants are the current release's; a field only the draft has follows its object's access.",
+        parameters: [
+          {
+            name: 'role',
+            in: 'path',
+            required: true,
+            description: 'API name of a published role.',
+            schema: { type: 'string' },
+          },
+          apiNameParam('object', true, 'API name of the object, in the draft.'),
+        ],
+        responses: {
+          200: {
+            description: "The role's access to the object and each of its fields.",
+            content: json({
+              type: 'object',
+              required: ['role', 'object', 'users', 'read', 'edit', 'fields'],
+              properties: {
+                role: { type: 'string' },
+                object: { type: 'string' },
+                users: { type: 'integer', minimum: 0, description: 'Active users holding the role.' },
+                read: { type: 'boolean', description: "The role's users may read records of the object." },
+                edit: { type: 'boolean', description: 'They may create or edit records of the object.' },
+                fields: {
+                  type: 'object',
+                  description: 'Field API name → read and edit.',
+                  additionalProperties: {
+                    type: 'object',
+                    required: ['read', 'edit'],
+                    properties: { read: { type: 'boolean' }, edit: { type: 'boolean' } },
+                  },
+                },
+              },
+            }),
+          },
+          ...problemResponses(['BadRequest', '`object` is missing (`errors[].field` says so).'], 'Unauthorized', read, [
+            'NotFound',
+            'No published role of that name, or no object of that name in the draft.',
+          ]),
+        },
+      },
+    },
   };
 }
