@@ -48,21 +48,26 @@ export function requirementsOf(layout: LayoutDef | undefined): FieldRequirement[
   return out;
 }
 
-/** Errors of a layout's rules: json-logic the engine accepts, reading only the object's fields. */
-export function layoutRuleErrors(layout: LayoutDef, object: ObjectDef): FieldError[] {
+/** Errors of one visibility or required rule: json-logic the engine accepts, reading only the object's fields. */
+export function layoutExpressionErrors(object: ObjectDef, value: unknown, path = ''): FieldError[] {
   const errors: FieldError[] = [];
   const has = (name: string) => SYSTEM_FIELDS.includes(name) || object.fields.some((f) => f.apiName === name);
-  const expression = (path: string, value: unknown) => {
-    const logic = checkLogic(value);
-    for (const e of logic.errors) errors.push({ field: `${path}${e.path}`, code: 'logic', message: e.message });
-    for (const name of logic.vars)
-      if (!has(name))
-        errors.push({
-          field: path,
-          code: 'reference',
-          message: `reads "${name}", which is not a field of ${object.apiName}`,
-        });
-  };
+  const logic = checkLogic(value);
+  for (const e of logic.errors) errors.push({ field: `${path}${e.path}`, code: 'logic', message: e.message });
+  for (const name of logic.vars)
+    if (!has(name))
+      errors.push({
+        field: path,
+        code: 'reference',
+        message: `reads "${name}", which is not a field of ${object.apiName}`,
+      });
+  return errors;
+}
+
+/** Errors of a layout's rules, each as layoutExpressionErrors gives them, and rules of fields not placed. */
+export function layoutRuleErrors(layout: LayoutDef, object: ObjectDef): FieldError[] {
+  const errors: FieldError[] = [];
+  const expression = (path: string, value: unknown) => errors.push(...layoutExpressionErrors(object, value, path));
   layout.sections.forEach((s, i) => {
     if (s.visibleWhen !== undefined) expression(`/sections/${i}/visibleWhen`, s.visibleWhen);
   });

@@ -1,3 +1,4 @@
+import { layoutExpressionErrors } from './layout-rules.js';
 import { invalid, type ErrorCode, type FieldError } from '../errors.js';
 import { RETURN_SQL_TYPES, type FormulaReturnType } from '../fields/formula.js';
 import { compileFormula, formulaKind } from '../rules/formula-sql.js';
@@ -13,7 +14,8 @@ import { workflowExpressionErrors } from './workflow-items.js';
  * - validation: a validation rule's condition (validate.ts conditionErrors);
  * - formula: the formula compiler (rules/formula-sql.ts), which also says what type it computes;
  * - condition: a workflow condition, which may read `$old` (workflow-items.ts);
- * - visibility, required: layout rules over the record, held to a validation condition's check.
+ * - visibility, required: layout rules over the record, checked as a layout's save checks them
+ *   (layout-rules.ts).
  */
 
 export const RULE_KINDS = ['validation', 'formula', 'visibility', 'required', 'condition'] as const;
@@ -84,6 +86,8 @@ export function checkRule(object: ObjectDef, request: RuleRequest): RuleCheck {
     return { errors: out(errors), ...(inferred.kind && { type: inferred.kind }) };
   }
   if (request.kind === 'condition') return { errors: out(workflowExpressionErrors(object, request.rule, true)) };
+  if (request.kind === 'visibility' || request.kind === 'required')
+    return { errors: out(layoutExpressionErrors(object, request.rule)) };
   return { errors: out(conditionErrors(request.rule, fields)) };
 }
 
