@@ -11,6 +11,7 @@ import {
   shot,
   whenStill,
 } from './support/browser';
+import { dragInto, fieldsIn, typeRule } from './support/studio';
 
 /**
  * The layout builder (issue 13 point 3): an admin builds a two-column layout for one role by
@@ -32,25 +33,10 @@ interface DraftObject {
 }
 
 /** Drags a chip by its handle with the mouse onto a target, in small steps as a hand would. */
-async function drag(handle: Locator, target: Locator) {
-  // The target in the middle of the window, so the drag does not scroll the page (dnd-kit
-  // scrolls near the edges) and move the target away from under the pointer.
-  await target.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-  const from = (await handle.boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 8, from.y + from.height / 2 + 8, { steps: 4 });
-  const to = (await target.boundingBox())!;
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 3, { steps: 12 });
-  // Where the target is now (after any scroll), in its own padding below its last chip.
-  const now = (await target.boundingBox())!;
-  await page.mouse.move(now.x + now.width / 2, now.y + now.height - 3, { steps: 2 });
-  await page.mouse.up();
-}
+const drag = (handle: Locator, target: Locator) => dragInto(page, handle, target);
 
 const section = (n: number) => page.getByTestId(`section-fields-${n}`);
-const fieldsOf = async (zone: Locator) =>
-  zone.locator('li[data-field]').evaluateAll((items) => items.map((i) => i.getAttribute('data-field')));
+const fieldsOf = fieldsIn;
 
 beforeAll(async () => {
   browser = await launch();
@@ -124,8 +110,8 @@ describe('layout builder', () => {
     // The rules of lost_reason: shown and required when the deal is lost.
     await page.getByTestId('rules-lost_reason').click();
     const rules = page.getByTestId('field-rules');
-    await rules.getByLabel('Visible when (json-logic over the record)').fill(JSON.stringify(lost));
-    await rules.getByLabel('Required when (json-logic over the record)').fill('{"==":[{"var":"stgae"},"closed_lost"]}');
+    await typeRule(page, page.locator('#field-rule-visible'), JSON.stringify(lost));
+    await typeRule(page, page.locator('#field-rule-required'), '{"==":[{"var":"stgae"},"closed_lost"]}');
     // The role that sees it.
     await page.getByLabel('Roles that see it').click();
     await pickOption(page, 'Sales representative');
@@ -133,8 +119,8 @@ describe('layout builder', () => {
 
     // A misspelt field in a rule: the engine's 422, shown at the rule.
     await page.getByTestId('save-layout').click();
-    await rules.getByText('reads "stgae", which is not a field of opportunity').waitFor();
-    await rules.getByLabel('Required when (json-logic over the record)').fill(JSON.stringify(lost));
+    await rules.getByText('reads "stgae", which is not a field of opportunity').first().waitFor();
+    await typeRule(page, page.locator('#field-rule-required'), JSON.stringify(lost));
     await page.getByTestId('save-layout').click();
     await page.getByText('Saved to the draft').waitFor();
 

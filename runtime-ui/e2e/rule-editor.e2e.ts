@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { api, axeViolations, launch, openedDialog, openPage, pickOption, shot, type Watched } from './support/browser';
+import { typeRule } from './support/studio';
 
 /**
  * The studio's rule editor (monaco): not fetched until an editor opens; completion of field
@@ -28,13 +29,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Replaces the editor's text as typed by the keyboard (monaco closes brackets itself, so the text is inserted). */
-async function typeRule(editor: Locator, text: string): Promise<void> {
-  await editor.locator('.monaco-editor').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
+const typeIn = (editor: Locator, text: string) => typeRule(page, editor, text);
 
 /** axe once every select's drop-down has closed (a closing one still holds its unnamed listbox). */
 async function axeWhenClosed(): Promise<string[]> {
@@ -94,7 +89,7 @@ describe('the rule editor', () => {
     await editor.locator('.monaco-editor').waitFor();
     expect(monacoRequested().some((u) => /monaco-mount/.test(u))).toBe(true);
     // Completion inside {"var": "…"}: the object's fields.
-    await typeRule(editor, '{"var": "pr"}');
+    await typeIn(editor, '{"var": "pr"}');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Control+Space');
@@ -106,7 +101,7 @@ describe('the rule editor', () => {
   it("shows the engine's error inline for a rule naming a missing field", async () => {
     const dialog = page.getByRole('dialog');
     const editor = dialog.getByTestId('rule-editor-validation');
-    await typeRule(editor, '{">": [{"var": "horsepower"}, 100]}');
+    await typeIn(editor, '{">": [{"var": "horsepower"}, 100]}');
     await editor
       .getByTestId('rule-errors')
       .getByText('condition reads "horsepower", which is not a field of this object')
@@ -119,7 +114,7 @@ describe('the rule editor', () => {
   it('tests a validation rule on real records, then saves it', async () => {
     const dialog = page.getByRole('dialog');
     const editor = dialog.getByTestId('rule-editor-validation');
-    await typeRule(editor, '{">": [{"var": "price"}, 50000]}');
+    await typeIn(editor, '{">": [{"var": "price"}, 50000]}');
     await editor.getByTestId('rule-ok').waitFor();
     await expect.poll(() => editor.locator('.squiggly-error').count()).toBe(0);
     await dialog.getByTestId('rule-api-name').fill('too_pricey');

@@ -11,6 +11,7 @@ import {
   shot,
   type Watched,
 } from './support/browser';
+import { typeRule } from './support/studio';
 
 /**
  * Automation in the studio (issue 13 point 6): an admin builds a workflow — trigger on create, a
@@ -56,14 +57,9 @@ afterAll(async () => {
 });
 
 /** Picks an option of the combobox with this accessible name, typing to find it. */
-/** Replaces a rule editor's text as typed (monaco closes brackets itself, so the text is inserted). */
-async function typeRule(id: string, rule: unknown): Promise<void> {
-  const editor = page.locator(`#${id} .monaco-editor`);
-  await editor.waitFor();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(JSON.stringify(rule));
+/** Types a rule into the editor of that id, and waits for the engine to accept it. */
+async function typeCondition(id: string, rule: unknown): Promise<void> {
+  await typeRule(page, page.locator(`#${id}`), JSON.stringify(rule));
   await page.locator(`#${id}`).locator('..').getByTestId('rule-ok').waitFor();
 }
 
@@ -120,7 +116,7 @@ describe('automation in the studio', () => {
     const trigger = page.getByTestId('trigger-editor');
     await trigger.getByText('A change to a record of the workflow').waitFor();
     await trigger.getByText('create', { exact: true }).waitFor();
-    await typeRule('workflow-condition', condition);
+    await typeCondition('workflow-condition', condition);
 
     await addAction(page, 'Add an action to Actions', 'Update the record');
     const first = page.getByTestId('action-row').nth(0);
@@ -257,7 +253,7 @@ describe('automation in the studio', () => {
     await page.getByTestId('approval-label-en').fill('Automation e2e approval');
     await page.getByLabel('API name').fill(PROCESS);
     await choose(page, 'Object', 'Opportunity');
-    await typeRule('approval-entry-condition', condition);
+    await typeCondition('approval-entry-condition', condition);
     const step = page.getByTestId('step-row').first();
     await step.getByLabel('Label of step 1 (English)').fill('Owner');
     await step.getByLabel('The owner').check();

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dragInto, fieldsIn, typeRule } from './support/studio';
 import {
   api,
   axeViolations,
@@ -14,16 +15,25 @@ import {
 } from './support/browser';
 
 /**
- * The studio (/studio) as an admin uses it: create an object with fields of several types
- * through the type picker and the settings forms the engine's schemas draw, order a picklist's
- * values with the keyboard, publish after reading the plan, and use the object in the runtime
- * UI; relabel a field and keep its data; see the planner's verdict on a type change and undo it;
- * read "used by" before deleting. A user without manageMetadata gets the refusal page.
+ * The studio (/studio) as an admin uses it (issue 13 point 10): create the object Vehicle with
+ * fields of several types through the type picker and the settings forms the engine's schemas
+ * draw, order a picklist's values with the keyboard, publish after reading the plan, and use the
+ * object in the runtime UI; drag the fields into a two-column layout with a visibility rule, add
+ * a validation rule tested against a real record, publish, and an end user sees the field appear
+ * when the rule says so and the rule's message on save; relabel a field and keep its data; see
+ * the planner's verdict on a type change and undo it; read "used by" before deleting; roll back
+ * to before Vehicle (its screens go, its records stay) and re-apply it (they come back). A user
+ * without manageMetadata gets the refusal page. (layout-builder.e2e.ts drives the layout builder
+ * with the keyboard only.)
  */
 
 const url = inject('engineUrl');
 const admin = inject('admin');
 const rep = { email: 'studio-rep@example.test', password: 'a long enough password 2' };
+const driver = { email: 'studio-driver@example.test', password: 'a long enough password 4' };
+/** The current release before Vehicle was published, and the one with its layout and rule. */
+let beforeVehicle = 0;
+let withVehicle = 0;
 let browser: Browser;
 let w: Watched;
 let page: Page;
@@ -80,6 +90,7 @@ describe('the studio', () => {
     await page.getByLabel('Password').fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/studio/objects');
+    beforeVehicle = (await api<{ data: { n: number }[] }>(page, 'GET', '/api/v1/meta/releases')).body.data[0]!.n;
     const table = page.getByTestId('objects-table');
     await table.getByRole('link', { name: 'Accounts' }).waitFor();
     // Fields and records counted, once the counts are in.
@@ -203,9 +214,108 @@ describe('the studio', () => {
       .waitFor();
   });
 
+  it('lays the fields out in two columns by drag, with a rule showing Plate only for petrol', async () => {
+    await page.goto(url + '/studio/objects/vehicle');
+    await page.getByTestId('new-layout').click();
+    const dialog = await openedDialog(page);
+    await dialog.getByTestId('layout-label-en').fill('Vehicle');
+    await dialog.getByTestId('layout-label-zh').fill('车辆');
+    const layout = await dialog.getByTestId('layout-api-name').inputValue();
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(`**/studio/objects/vehicle/layouts/${layout}`);
+    await page.getByTestId('palette').waitFor();
+    const section = page.getByTestId('section-fields-0');
+    for (const label of ['Fuel', 'Seats', 'Purchase Date', 'Plate'])
+      await dragInto(page, page.getByRole('button', { name: `Drag field ${label}` }), section);
+    await expect
+      .poll(() => fieldsIn(section))
+      .toEqual(expect.arrayContaining(['fuel', 'seats', 'purchase_date', 'plate']));
+    await page.getByTestId('rules-plate').click();
+    await typeRule(page, page.locator('#field-rule-visible'), '{"==": [{"var": "fuel"}, "petrol"]}');
+    await page.getByTestId('save-layout').click();
+    await page.getByText('Saved to the draft').waitFor();
+    const saved = await api<{ sections: { columns?: number }[]; fieldRules?: unknown }>(
+      page,
+      'GET',
+      `/api/v1/meta/layouts/${layout}`,
+    );
+    expect(saved.body.sections[0]!.columns ?? 2).toBe(2);
+    expect(saved.body.fieldRules).toEqual({ plate: { visibleWhen: { '==': [{ var: 'fuel' }, 'petrol'] } } });
+    await shot(page, 'studio-vehicle-layout');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('adds a validation rule, tests it against a real record, and publishes after reading the plan', async () => {
+    await page.goto(url + '/studio/objects/vehicle');
+    await page.getByTestId('new-rule').click();
+    const dialog = await openedDialog(page);
+    const editor = dialog.getByTestId('rule-editor-validation');
+    await typeRule(page, editor, '{">": [{"var": "seats"}, 9]}');
+    await editor.getByTestId('rule-ok').waitFor();
+    await dialog.getByTestId('rule-api-name').fill('at_most_nine_seats');
+    await dialog.getByTestId('rule-message-en').fill('A vehicle has at most 9 seats');
+    await dialog.getByTestId('rule-message-zh').fill('车辆最多有 9 个座位');
+    await editor.getByTestId('rule-test-open').click();
+    const record = editor.getByRole('combobox', { name: 'Choose a record to test on' });
+    await record.click();
+    await record.fill('Model Y');
+    await pickOption(page, 'Model Y');
+    await editor.getByTestId('rule-test-run').click();
+    await editor.getByTestId('rule-test-result').getByText('Passes: this record can be saved').waitFor();
+    await dialog.getByTestId('save-rule').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('validation-rules').getByText('at_most_nine_seats', { exact: true }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await publishAfterReading('at_most_nine_seats');
+    withVehicle = (await api<{ data: { n: number }[] }>(page, 'GET', '/api/v1/meta/releases')).body.data[0]!.n;
+  });
+
+  it("lets an end user create a Vehicle: Plate appears for petrol, and the rule's message on save", async () => {
+    // A permission set for vehicles, published, and an end user who holds it.
+    const made = await api(page, 'POST', '/api/v1/meta/permission-sets', {
+      apiName: 'vehicle_user',
+      label: { en: 'Vehicle user', 'zh-CN': '车辆用户' },
+      objects: { vehicle: { read: true, create: true, edit: true } },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect((await api(page, 'POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    withVehicle = (await api<{ data: { n: number }[] }>(page, 'GET', '/api/v1/meta/releases')).body.data[0]!.n;
+    const user = await api(page, 'POST', '/api/v1/users', {
+      ...driver,
+      name: 'Dana Driver',
+      permissionSets: ['vehicle_user'],
+    });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    const other = await openPage(browser);
+    const p = other.page;
+    p.setDefaultTimeout(20_000);
+    await p.goto(url + '/o/vehicle/new');
+    await p.getByLabel('E-mail').fill(driver.email);
+    await p.getByLabel('Password').fill(driver.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL('**/o/vehicle/new');
+    await p.getByLabel('Name', { exact: true }).fill('Transit');
+    await p.getByLabel('Seats').fill('12');
+    // Plate is hidden until the fuel is petrol.
+    await p.getByText('Electric', { exact: true }).waitFor();
+    expect(await p.getByLabel('Plate').count()).toBe(0);
+    await p.getByLabel('Fuel').click();
+    await pickOption(p, 'Petrol');
+    await p.getByLabel('Plate').fill('CD-456');
+    await p.getByRole('button', { name: 'Save' }).click();
+    await p.getByText('A vehicle has at most 9 seats').waitFor();
+    await p.getByLabel('Seats').fill('8');
+    await p.getByRole('button', { name: 'Save' }).click();
+    await p.getByTestId('record-title').getByText('Transit').waitFor();
+    await p.getByText('CD-456').waitFor();
+    await shot(p, 'runtime-vehicle');
+    expect(other.problems).toEqual([]);
+    await p.context().close();
+  });
+
   it('shows what uses a field before deleting it: the layout that names it, and the records', async () => {
     await page.goto(url + '/studio/objects/opportunity');
-    await page.getByRole('button', { name: 'Delete amount' }).click();
+    await page.getByRole('button', { name: 'Delete amount', exact: true }).click();
     const dialog = await openedDialog(page);
     const usedBy = dialog.getByTestId('used-by');
     await usedBy.getByText('opportunity.opportunity_layout').waitFor();
@@ -222,7 +332,7 @@ describe('the studio', () => {
   it('relabels a field: same id and API name, the data stays', async () => {
     await page.goto(url + '/studio/objects/vehicle');
     await page.getByRole('button', { name: 'Edit seats' }).click();
-    await drawer().getByTestId('rename-safe').getByText('1 record holds a value in it').waitFor();
+    await drawer().getByTestId('rename-safe').getByText('2 records hold a value in it').waitFor();
     const before = await api<{ fields: { id: string; apiName: string }[] }>(
       page,
       'GET',
@@ -237,7 +347,7 @@ describe('the studio', () => {
     const id = (r: typeof after) => r.body.fields.find((f) => f.apiName === 'seats')?.id;
     expect(id(after)).toBe(id(before));
     const list = await api<{ data: { seats: number }[] }>(page, 'GET', '/api/v1/records/vehicle');
-    expect(list.body.data.map((r) => r.seats)).toEqual([5]);
+    expect(list.body.data.map((r) => r.seats).sort()).toEqual([5, 8]);
   });
 
   it("shows the planner's verdict on a type change that loses data, and undoes it", async () => {
@@ -249,7 +359,7 @@ describe('the studio', () => {
     await pickOption(page, 'Whole number');
     await drawer().getByRole('button', { name: 'Save and check' }).click();
     const verdict = drawer().getByTestId('type-verdict');
-    await verdict.getByText('1 record holds a value that will not convert', { exact: false }).waitFor();
+    await verdict.getByText('2 records hold values that will not convert', { exact: false }).waitFor();
     expect(await verdict.getAttribute('data-verdict')).toBe('lossy');
     await shot(page, 'studio-type-change');
     await verdict.getByRole('button', { name: 'Undo the change' }).click();
@@ -299,5 +409,37 @@ describe('the studio', () => {
     expect(await other.page.getByTestId('studio-link').count()).toBe(0);
     expect(other.problems).toEqual([]);
     await other.page.context().close();
+  });
+  it('rolls back to before Vehicle: its screens go, its records stay, and return when re-applied', async () => {
+    await page.goto(url + '/studio/releases');
+    await page.getByTestId(`rollback-${beforeVehicle}`).click();
+    const dialog = await openedDialog(page);
+    await dialog
+      .getByTestId('publish-plan')
+      .getByText(/archive table vehicle/)
+      .waitFor();
+    await dialog.getByTestId('confirm-lossy').click();
+    await dialog.getByTestId('confirm-rollback').click();
+    await page.getByText(new RegExp(`Rolled back to release ${beforeVehicle}: now release \\d+`)).waitFor();
+    await page.goto(url + '/o/vehicle');
+    await page.getByText('Nothing here').waitFor();
+    expect((await api(page, 'GET', '/api/v1/records/vehicle')).status).toBe(404);
+
+    await page.goto(url + '/studio/releases');
+    await page.getByTestId(`rollback-${withVehicle}`).click();
+    const again = await openedDialog(page);
+    await again
+      .getByTestId('publish-plan')
+      .getByText(/restore archived table as vehicle/)
+      .waitFor();
+    await again.getByTestId('confirm-rollback').click();
+    await page.getByText(new RegExp(`Rolled back to release ${withVehicle}: now release \\d+`)).waitFor();
+    const list = await api<{ data: { name: string; seats: number }[] }>(page, 'GET', '/api/v1/records/vehicle');
+    expect(list.body.data.map((r) => [r.name, r.seats]).sort()).toEqual([
+      ['Model Y', 5],
+      ['Transit', 8],
+    ]);
+    await page.goto(url + '/o/vehicle');
+    await page.getByText('Transit').first().waitFor();
   });
 });

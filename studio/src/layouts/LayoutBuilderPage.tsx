@@ -1,4 +1,4 @@
-import { SaveOutlined } from '@ant-design/icons';
+import { CheckCircleTwoTone, ExclamationCircleTwoTone, SaveOutlined } from '@ant-design/icons';
 import type { ApiError } from '@tessera/runtime-ui/api/api-error';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
 import { Alert, Breadcrumb, Button, Card, Col, Form, Input, Row, Select, Space, Spin, Typography } from 'antd';
@@ -99,8 +99,19 @@ export default function LayoutBuilderPage() {
           {t('studio.layouts.builderTitle', { layout: labelOf(layout.label, lng, layoutName) })}
         </Typography.Title>
         <Space>
-          {dirty && <Typography.Text type="warning">{t('studio.layouts.unsaved')}</Typography.Text>}
-          {saved && <Typography.Text type="success">{t('studio.layouts.saved')}</Typography.Text>}
+          {/* Coloured icons, text in the body colour: antd's success and warning text fail contrast. */}
+          <span role="status">
+            {dirty && (
+              <Typography.Text>
+                <ExclamationCircleTwoTone twoToneColor="#faad14" /> {t('studio.layouts.unsaved')}
+              </Typography.Text>
+            )}
+            {saved && (
+              <Typography.Text>
+                <CheckCircleTwoTone twoToneColor="#52c41a" /> {t('studio.layouts.saved')}
+              </Typography.Text>
+            )}
+          </span>
           <Button
             type="primary"
             icon={<SaveOutlined />}
