@@ -36,8 +36,23 @@ function clinic(version: string, v2 = false) {
       listViews: ['list-views/patient-all.json'],
       permissionSets: ['permission-sets/clinician.json'],
       extensions: ['extensions/account.json'],
+      seed: ['seed/patients.json', 'seed/visits.json'],
     },
     files: {
+      'seed/patients.json': {
+        object: 'cl_patient',
+        records: [
+          { _key: 'grace', name: 'Grace Hopper', status: 'active' },
+          { _key: 'alan', name: 'Alan Turing', status: 'new' },
+        ],
+      },
+      'seed/visits.json': {
+        object: 'cl_visit',
+        records: [
+          { subject: 'First visit', patient: { _ref: 'grace' } },
+          { subject: 'Follow-up', patient: { _ref: 'grace' } },
+        ],
+      },
       'extensions/account.json': {
         object: 'account',
         fields: [
@@ -172,7 +187,14 @@ describe('installing a pack', () => {
     const before = [await draftRows(), await release()];
     const plan = await step('clinic', 'install', '?dryRun=true');
     expect(plan.status, JSON.stringify(plan.body)).toBe(200);
-    expect(plan.body).toMatchObject({ dryRun: true, step: 'install', from: null, to: '1.0.0', conflicts: [] });
+    expect(plan.body).toMatchObject({
+      dryRun: true,
+      step: 'install',
+      from: null,
+      to: '1.0.0',
+      conflicts: [],
+      seeds: 4,
+    });
     expect(plan.body.items.map((i: { apiName: string; action: string }) => `${i.apiName}:${i.action}`)).toEqual(
       expect.arrayContaining(['cl_patient:add', 'cl_visit:add', 'cl_patient_layout:add', 'cl_clinician:add']),
     );
@@ -186,6 +208,14 @@ describe('installing a pack', () => {
     expect(installed.status, JSON.stringify(installed.body)).toBe(201);
     const n = installed.body.release;
     expect(n).toBe(await release());
+    // The seeds went through the record pipeline, a visit's lookup pointing at its seeded patient.
+    expect(installed.body.seeds).toBe(4);
+    const seeded = (await t.api('GET', '/api/v1/records/cl_patient?sort=name')).body.data;
+    expect(seeded.map((r: { name: string }) => r.name)).toEqual(['Alan Turing', 'Grace Hopper']);
+    const visits = (await t.api('GET', '/api/v1/records/cl_visit')).body.data;
+    expect(JSON.stringify(visits)).toContain(seeded[1].id);
+    expect(JSON.stringify(visits)).not.toContain(seeded[0].id);
+    expect(visits).toHaveLength(2);
     const patient = await t.api('POST', '/api/v1/records/cl_patient', { name: 'Ada Lovelace', status: 'active' });
     expect(patient.status, JSON.stringify(patient.body)).toBe(201);
     const visit = await t.api('POST', '/api/v1/records/cl_visit', { subject: 'Check-up', patient: patient.body.id });
@@ -255,8 +285,13 @@ describe('upgrading a pack', () => {
     expect(fields.mrn).toBeDefined();
     expect(fields.status.values.map((v: { value: string }) => v.value)).toEqual(['new', 'active', 'archived']);
     expect((await t.api('GET', '/api/v1/meta/layouts/cl_visit_layout')).status).toBe(404);
-    const list = await t.api('GET', '/api/v1/records/cl_patient');
-    expect(list.body.data.map((r: { name: string }) => r.name)).toEqual(['Ada Lovelace']);
+    const list = await t.api('GET', '/api/v1/records/cl_patient?sort=name');
+    expect(list.body.data.map((r: { name: string }) => r.name)).toEqual([
+      'Ada Lovelace',
+      'Alan Turing',
+      'Grace Hopper',
+    ]);
+    expect(upgraded.body.seeds).toBe(0);
     expect((await packs())[0]!.installed).toMatchObject({ version: '2.0.0' });
     expect(await accountFields()).toEqual(expect.arrayContaining(['cl_clinic', 'cl_referrals']));
   });
@@ -287,8 +322,14 @@ describe('uninstalling and reinstalling', () => {
 
     const back = await step('clinic', 'install');
     expect(back.status, JSON.stringify(back.body)).toBe(201);
-    const list = await t.api('GET', '/api/v1/records/cl_patient');
-    expect(list.body.data.map((r: { name: string }) => r.name)).toEqual(['Ada Lovelace']);
+    // The records come back; the seeds are not loaded a second time.
+    expect(back.body.seeds).toBe(0);
+    const list = await t.api('GET', '/api/v1/records/cl_patient?sort=name');
+    expect(list.body.data.map((r: { name: string }) => r.name)).toEqual([
+      'Ada Lovelace',
+      'Alan Turing',
+      'Grace Hopper',
+    ]);
     const patient = (await t.api('GET', '/api/v1/meta/objects/cl_patient')).body;
     expect(patient.label.en).toBe('Client');
     expect(patient.fields.map((f: { apiName: string }) => f.apiName)).toContain('allergies');
@@ -317,6 +358,26 @@ describe('what a pack may not do', () => {
     });
     expect((await packs()).find((p) => p.name === 'torn')).toMatchObject({ problem: expect.stringContaining('torn') });
     expectProblem(await step('torn', 'install'), 422, [{ field: 'objects/gone.json', code: 'reference' }]);
+  });
+
+  it('leaves nothing installed when a seed record is refused, naming the file and the record', async () => {
+    const seeded = clinic('1.0.0');
+    const ns = JSON.parse(JSON.stringify(seeded).replaceAll('"cl.', '"sd.').replaceAll('cl_', 'sd_'));
+    ns.manifest = { ...ns.manifest, name: 'seeded', namespace: 'sd' };
+    ns.files['seed/visits.json'].records.push({ subject: 'Orphan', patient: { _ref: 'nobody' } });
+    writePack('seeded', ns);
+    const before = [await draftRows(), await release()];
+    const refused = await step('seeded', 'install');
+    expectProblem(refused, 422, [{ field: 'seed/visits.json#/records/2/patient', code: 'reference' }]);
+    expect([await draftRows(), await release()]).toEqual(before);
+    expect((await t.api('GET', '/api/v1/records/sd_patient')).status).toBe(404);
+    ns.files['seed/visits.json'].records.pop();
+    ns.files['seed/patients.json'].records.push({ name: 'No status', status: 'unheard_of' });
+    writePack('seeded', ns);
+    const invalidValue = await step('seeded', 'install');
+    expect(invalidValue.status).toBe(422);
+    expect(invalidValue.body.errors[0].field).toBe('seed/patients.json#/records/2/status');
+    expect([await draftRows(), await release()]).toEqual(before);
   });
 
   it('leaves nothing installed when the publish fails half-way', async () => {

@@ -29,6 +29,7 @@ export function packsRouter(packs: PacksService, compiled: () => CompiledMetadat
         confirmLossy: flag(req, 'confirmLossy'),
         resolutions: resolutionsOf((req.body as { resolutions?: unknown } | undefined)?.resolutions),
         userId: access.userId,
+        installer: access.principal,
         authorize: importAuthorizer(access, compiled),
       });
       if (!result.dryRun && result.changed)

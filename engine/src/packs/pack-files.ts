@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid, schemaKeywordCode } from '../errors.js';
 import { metaValidator } from '../metadata/schemas.js';
+import type { SeedFile } from './seed.js';
 import type {
   ApprovalProcessDef,
   DashboardDef,
@@ -42,6 +43,7 @@ export interface PackManifest {
   workflows?: string[];
   approvalProcesses?: string[];
   extensions?: string[];
+  seed?: string[];
 }
 
 /** Fields a pack adds to an object it does not define (core `account`, another pack's object). */
@@ -69,7 +71,21 @@ function readJson(dir: string, file: string): unknown {
   }
 }
 
-export function readPack(dir: string): { manifest: PackManifest; snapshot: PackContent } {
+/** A seed file's shape: { object, records: [ … ] }, else a 422 naming the file. */
+function seedFile(dir: string, file: string): SeedFile {
+  const doc = readJson(dir, file) as { object?: unknown; records?: unknown };
+  if (
+    typeof doc?.object !== 'string' ||
+    !Array.isArray(doc.records) ||
+    !doc.records.every((r) => typeof r === 'object' && r !== null)
+  )
+    throw invalid(`the pack in ${path.basename(dir)} has a seed file of another shape`, [
+      { field: file, code: 'type', message: 'a seed file is { "object": apiName, "records": [ { … } ] }' },
+    ]);
+  return { file, object: doc.object, records: doc.records as Record<string, unknown>[] };
+}
+
+export function readPack(dir: string): { manifest: PackManifest; snapshot: PackContent; seeds: SeedFile[] } {
   const manifest = readJson(dir, 'pack.json') as PackManifest;
   const validate = metaValidator('pack');
   if (!validate(manifest)) {
@@ -97,5 +113,6 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: PackC
       approvalProcesses: load<ApprovalProcessDef>(manifest.approvalProcesses),
       ...(manifest.extensions ? { extensions: load<Extension>(manifest.extensions) } : {}),
     },
+    seeds: (manifest.seed ?? []).map((file) => seedFile(dir, file)),
   };
 }

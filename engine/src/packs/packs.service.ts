@@ -11,7 +11,12 @@ import type { MetadataService } from '../metadata/metadata.service.js';
 import type { PublishOptions, PublishResult } from '../metadata/publish.js';
 import type { MetadataSnapshot } from '../metadata/types.js';
 import { mergePack, type Conflict, type PlanItem, type Resolution } from './merge.js';
+import { compile, type CompiledMetadata } from '../metadata/compile.js';
+import { Access } from '../security/access.js';
+import type { Caller } from '../security/caller.js';
+import type { Principal } from '../security/principal.js';
 import { readPack, type Extension, type PackContent, type PackManifest } from './pack-files.js';
+import { loadSeeds, type SeedFile, type SeedWriter } from './seed.js';
 
 /**
  * The pack lifecycle: install, upgrade and uninstall, each validate → plan → apply in the one
@@ -46,6 +51,8 @@ export interface PackOptions extends Pick<PublishOptions, 'dryRun' | 'confirmLos
   resolutions?: Record<string, Resolution>;
   /** Who may change what, as for a configuration import (api/meta-import-guard.ts). */
   authorize?: ImportAuthorizer;
+  /** The user installing: seed records are theirs (the CLI has none: the first admin's). */
+  installer?: Principal;
 }
 
 export interface PackResult extends PublishResult {
@@ -55,6 +62,8 @@ export interface PackResult extends PublishResult {
   to: string | null;
   /** False when the step had nothing to do (the same version installed twice). */
   changed: boolean;
+  /** Seed records loaded (a dry run: to be loaded); only a first install loads them. */
+  seeds: number;
   items: PlanItem[];
   conflicts: Conflict[];
 }
@@ -79,6 +88,8 @@ export class PacksService {
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly metadata: MetadataService,
+    /** Writes seed records on a connection, under a release (the one the install makes). */
+    private readonly recordsIn: (db: Knex.Transaction, compiled: CompiledMetadata) => SeedWriter,
     private readonly dir: string = PACKS_DIR,
   ) {}
 
@@ -158,8 +169,8 @@ export class PacksService {
     }
     await this.checkInstallable(manifest, pack.snapshot);
     // A reinstall brings back the items as the tenant had customised them, and their data (the
-    // publish finds archived tables and columns by id).
-    return this.apply('install', manifest, pack.snapshot, row?.state === 'uninstalled' ? row : undefined, options);
+    // publish finds archived tables and columns by id); only a first install loads the seeds.
+    return this.apply('install', manifest, pack.snapshot, row, options, row ? [] : pack.seeds);
   }
 
   async upgrade(name: string, options: PackOptions = {}): Promise<PackResult> {
@@ -223,6 +234,7 @@ export class PacksService {
       changed: true,
       items: [],
       conflicts: [],
+      seeds: 0,
     };
   }
 
@@ -232,8 +244,10 @@ export class PacksService {
     theirs: PackContent,
     row: PackRow | undefined,
     options: PackOptions,
+    seeds: readonly SeedFile[] = [],
   ): Promise<PackResult> {
     await this.requireCleanDraft();
+    let seeded = 0;
     let items: PlanItem[] = [];
     let conflicts: Conflict[] = [];
     const result = await this.metadata.publishReplaced(
@@ -263,7 +277,12 @@ export class PacksService {
         options.authorize?.(draft, merged.snapshot);
         return merged.snapshot;
       },
-      async (trx) => {
+      async (trx, result) => {
+        if (seeds.length) {
+          const compiled = compile(result.release!, await this.metadata.draft.snapshot(trx));
+          const caller = await this.installer(trx, compiled, options.installer);
+          seeded = await loadSeeds(this.recordsIn(trx, compiled), seeds, caller);
+        }
         const values = {
           namespace: manifest.namespace,
           version: manifest.version,
@@ -288,7 +307,25 @@ export class PacksService {
       changed: true,
       items,
       conflicts,
+      seeds: result.dryRun ? seeds.reduce((n, f) => n + f.records.length, 0) : seeded,
     };
+  }
+
+  /**
+   * Who seed records are created by and belong to: the installing user, with all access (the
+   * install is the permission, as an import's is), or for the CLI the first active admin.
+   */
+  private async installer(trx: Knex.Transaction, compiled: CompiledMetadata, principal?: Principal): Promise<Caller> {
+    let who = principal;
+    if (!who) {
+      const admin = await trx(`${this.schema}._users`)
+        .where({ is_admin: true, active: true })
+        .orderBy('created_at')
+        .first<{ id: string; email: string; name: string } | undefined>('id', 'email', 'name');
+      if (!admin) throw conflict('the tenant has no active admin to own the seed records; nothing was installed');
+      who = { ...admin, isAdmin: true, role: null, permissionSets: [], groups: [], via: 'session' };
+    }
+    return { userId: who.id, locale: 'en', via: 'import', access: new Access({ ...who, isAdmin: true }, compiled) };
   }
 
   private nothing(step: PackStep, name: string, version: string): PackResult {
@@ -298,6 +335,7 @@ export class PacksService {
       from: version,
       to: version,
       changed: false,
+      seeds: 0,
       release: this.metadata.compiled.release,
       dryRun: false,
       diff: [],

@@ -144,7 +144,13 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     views: new UserViewsService(knex, schema, compiled),
     notifications: new Notifications(knex, schema),
     approvals,
-    packs: new PacksService(knex, schema, metadata, options.packsDir),
+    packs: new PacksService(
+      knex,
+      schema,
+      metadata,
+      (db, release) => new RecordsService(db, schema, () => release, currencies),
+      options.packsDir,
+    ),
     rules: new RuleEditorService(knex, schema, compiled, records, (name) => metadata.edits.get('object', name)),
     automation: new AutomationService({
       tenant: options.name,

@@ -36,13 +36,19 @@ const packResult = {
     ref('PublishResult'),
     {
       type: 'object',
-      required: ['pack', 'step', 'from', 'to', 'changed', 'items', 'conflicts'],
+      required: ['pack', 'step', 'from', 'to', 'changed', 'items', 'conflicts', 'seeds'],
       properties: {
         pack: { type: 'string' },
         step: { enum: ['install', 'upgrade', 'uninstall'] },
         from: { type: ['string', 'null'], description: 'The version installed before.' },
         to: { type: ['string', 'null'], description: 'The version installed after (null: uninstalled).' },
         changed: { type: 'boolean', description: 'False when there was nothing to do (the same version again).' },
+        seeds: {
+          type: 'integer',
+          minimum: 0,
+          description:
+            'Seed records loaded through the record pipeline (a dry run: to be loaded); only a first install loads them.',
+        },
         items: {
           type: 'array',
           description: 'What the merge does with each item of the pack.',
