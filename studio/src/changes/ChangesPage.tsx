@@ -7,10 +7,12 @@ import { discardDraft } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { useDraftChanges } from '../objects/use-studio-data';
 import { ChangeList } from '../publish/ChangeList';
+import { ConfigFilesCard } from './ConfigFilesCard';
 
 /**
  * The changes panel: what the draft changes against the current release, as the engine works it
- * out (GET /meta/draft/changes), and discarding all of them after a confirmation.
+ * out (GET /meta/draft/changes), discarding all of them after a confirmation, and the
+ * configuration as a zip of files, down and up.
  */
 export default function ChangesPage() {
   const { t } = useTranslation();
@@ -66,6 +68,7 @@ export default function ChangesPage() {
       ) : (
         <Empty description={t('studio.changes.none')} />
       )}
+      <ConfigFilesCard />
       {confirming && (
         <Modal
           open

@@ -245,6 +245,18 @@ export const en = {
     more_one: '{{first}} and {{count}} more item',
     more_other: '{{first}} and {{count}} more items',
   },
+  configFiles: {
+    title: 'Configuration as files',
+    detail:
+      'The whole configuration as a zip of JSON files, one per item — the same files tessera metadata export writes — to keep in git and move between environments. Uploading one replaces the draft with its files (each checked first; nothing changes if one is refused) and shows what publishing it would do.',
+    source: 'Which configuration to download',
+    draft: 'The draft',
+    current: 'The current release',
+    download: 'Download zip',
+    upload: 'Upload zip into the draft',
+    imported: '{{name}} is in the draft now. Read the plan below, then publish it from the header (or undo it).',
+    same: 'The files are the same as the current release: nothing to publish.',
+  },
   releases: {
     title: 'Releases',
     number: 'Release',

@@ -235,6 +235,18 @@ export const zhCN: StudioMessages = {
     more_one: '{{first}}，另有 {{count}} 项',
     more_other: '{{first}}，另有 {{count}} 项',
   },
+  configFiles: {
+    title: '配置文件',
+    detail:
+      '整个配置导出为 JSON 文件的压缩包，每项一个文件（与 tessera metadata export 写出的文件相同），便于放入 git 并在环境之间迁移。上传压缩包会用其中的文件替换草稿（每个文件先经检查，有一个被拒绝则不做任何更改），并显示发布它将做什么。',
+    source: '要下载的配置',
+    draft: '草稿',
+    current: '当前发布版本',
+    download: '下载压缩包',
+    upload: '上传压缩包到草稿',
+    imported: '{{name}} 已在草稿中。请阅读下面的计划，然后在页头发布（或撤销）。',
+    same: '这些文件与当前发布版本相同：无需发布。',
+  },
   releases: {
     title: '版本',
     number: '版本',
