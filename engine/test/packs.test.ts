@@ -30,6 +30,8 @@ function clinic(version: string, v2 = false) {
       name: 'clinic',
       version,
       engine: '>=0.1.0',
+      // The core pack, installed on the tenant's first start, counts as installed.
+      dependencies: { core: '^1.0.0' },
       label: label('Clinic', '诊所'),
       objects: ['objects/patient.json', 'objects/visit.json'],
       layouts: ['layouts/patient.json', 'layouts/visit.json'],
@@ -334,6 +336,40 @@ describe('uninstalling and reinstalling', () => {
     expect(patient.label.en).toBe('Client');
     expect(patient.fields.map((f: { apiName: string }) => f.apiName)).toContain('allergies');
     expect((await t.api('GET', `/api/v1/records/account/${accountId}`)).body.cl_clinic).toBe('North clinic');
+  });
+});
+
+describe('purging', () => {
+  it('drops the data for good after a confirmation, and a later install is a first install', async () => {
+    expectProblem(await step('clinic', 'uninstall', '?purge=true'), 409, [{ field: 'purge', code: 'lossy' }]);
+    expect((await packs())[0]!.installed).toMatchObject({ state: 'installed' });
+
+    const purged = await step('clinic', 'uninstall', '?purge=true&confirmLossy=true');
+    expect(purged.status, JSON.stringify(purged.body)).toBe(201);
+    expect(purged.body.purged).toEqual({ tables: 2, columns: 2 });
+    expect((await packs())[0]!.installed).toBeUndefined();
+    const archived = await t.sql<{ n: number }>(
+      `select count(*)::int as n from ??._meta_archive where item_id like 'cl.%'`,
+      [t.schema],
+    );
+    expect(archived[0]!.n).toBe(0);
+    const leftovers = await t.sql<{ n: number }>(
+      `select count(*)::int as n from information_schema.columns
+        where table_schema = ? and (column_name like '%cl!_%' escape '!' or table_name like '%cl!_%' escape '!')`,
+      [t.schema],
+    );
+    expect(leftovers[0]!.n).toBe(0);
+
+    // Installed again: a first install, seeds and all, none of the purged records.
+    writePack('clinic', clinic('1.0.0'));
+    const fresh = await step('clinic', 'install');
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(201);
+    expect(fresh.body.seeds).toBe(4);
+    const names = (await t.api('GET', '/api/v1/records/cl_patient?sort=name')).body.data.map(
+      (r: { name: string }) => r.name,
+    );
+    expect(names).toEqual(['Alan Turing', 'Grace Hopper']);
+    expect((await t.api('GET', `/api/v1/records/account/${accountId}`)).body.cl_clinic ?? null).toBeNull();
   });
 });
 

@@ -27,6 +27,7 @@ export function packsRouter(packs: PacksService, compiled: () => CompiledMetadat
       const result = await packs[step](req.params.name, {
         dryRun: flag(req, 'dryRun'),
         confirmLossy: flag(req, 'confirmLossy'),
+        purge: step === 'uninstall' && flag(req, 'purge'),
         resolutions: resolutionsOf((req.body as { resolutions?: unknown } | undefined)?.resolutions),
         userId: access.userId,
         installer: access.principal,

@@ -17,6 +17,7 @@ interface StepOptions {
   confirmLossy?: boolean;
   keepMine?: string[];
   takeTheirs?: string[];
+  purge?: boolean;
   tenant: string;
 }
 
@@ -49,6 +50,8 @@ export function packCommand(): Command {
         examples(`tessera pack ${step} healthcare --dry-run`, `tessera pack ${step} healthcare --confirm-lossy`),
       )
       .action(action(`could not ${step} the pack`, (name: string, o: StepOptions) => run(step, name, o)));
+    if (step === 'uninstall')
+      command.option('--purge', 'drop the archived data for good and forget the pack (with --confirm-lossy)');
     if (step === 'upgrade')
       command
         .option('--keep-mine <key>', 'for this conflict, keep your value (repeatable)', collect)
@@ -83,6 +86,7 @@ async function run(step: PackStep, name: string, options: StepOptions): Promise<
       result = await tenant.packs[step](name, {
         dryRun: options.dryRun === true,
         confirmLossy: options.confirmLossy === true,
+        purge: options.purge === true,
         resolutions,
       });
     } catch (e) {
@@ -109,6 +113,7 @@ async function run(step: PackStep, name: string, options: StepOptions): Promise<
         `  CONFLICT ${c.key}: yours ${JSON.stringify(c.mine)}, theirs ${JSON.stringify(c.theirs)}${c.resolution ? ` → ${c.resolution}` : ''}`,
       );
     for (const line of describePlan(result)) print(line);
+    if (result.purged) print(`  purged: ${result.purged.tables} table(s), ${result.purged.columns} column(s) dropped`);
     if (result.dryRun) return print(`tessera: dry run; nothing was changed`);
     await tenant.audit.record(db.knex, null, `pack.${step}`, name, { via: 'cli', from: result.from, to: result.to });
     print(`tessera: ${step} of ${name} done: release ${result.release}`);

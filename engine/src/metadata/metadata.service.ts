@@ -152,6 +152,11 @@ export class MetadataService {
     }));
   }
 
+  /** Forgets the archive entries of items whose archived data was dropped (a pack purged). */
+  async forgetArchived(trx: Knex.Transaction, itemIds: readonly string[]): Promise<void> {
+    if (itemIds.length) await trx(`${this.schema}._meta_archive`).whereIn('item_id', itemIds).delete();
+  }
+
   /**
    * Puts an archived field or object back into the draft. The next publish finds its archived
    * table or column by id and renames it back, data and all.

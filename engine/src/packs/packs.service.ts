@@ -15,7 +15,8 @@ import { compile, type CompiledMetadata } from '../metadata/compile.js';
 import { Access } from '../security/access.js';
 import type { Caller } from '../security/caller.js';
 import type { Principal } from '../security/principal.js';
-import { readPack, type Extension, type PackContent, type PackManifest } from './pack-files.js';
+import { CORE_PACK_DIR, readPack, type Extension, type PackContent, type PackManifest } from './pack-files.js';
+import { dropArchived } from '../schema/purge.js';
 import { loadSeeds, type SeedFile, type SeedWriter } from './seed.js';
 
 /**
@@ -30,6 +31,8 @@ import { loadSeeds, type SeedFile, type SeedWriter } from './seed.js';
 
 export const PACKS_DIR = fileURLToPath(new URL('../../../plugins/', import.meta.url));
 const ENGINE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const CORE_VERSION = (JSON.parse(fs.readFileSync(path.join(CORE_PACK_DIR, 'pack.json'), 'utf8')) as PackManifest)
+  .version;
 
 export type PackStep = 'install' | 'upgrade' | 'uninstall';
 
@@ -53,6 +56,8 @@ export interface PackOptions extends Pick<PublishOptions, 'dryRun' | 'confirmLos
   authorize?: ImportAuthorizer;
   /** The user installing: seed records are theirs (the CLI has none: the first admin's). */
   installer?: Principal;
+  /** Uninstall: drop the archived data for good and forget the pack. */
+  purge?: boolean;
 }
 
 export interface PackResult extends PublishResult {
@@ -64,6 +69,8 @@ export interface PackResult extends PublishResult {
   changed: boolean;
   /** Seed records loaded (a dry run: to be loaded); only a first install loads them. */
   seeds: number;
+  /** A purge: the archived tables and columns dropped for good. */
+  purged?: { tables: number; columns: number };
   items: PlanItem[];
   conflicts: Conflict[];
 }
@@ -190,10 +197,23 @@ export class PacksService {
     return this.apply('upgrade', manifest, pack.snapshot, row, options);
   }
 
+  /**
+   * Uninstalls: the pack's items leave the draft and the release, their tables and columns are
+   * archived with the data, kept for a reinstall. With `purge` (and confirmLossy: it cannot be
+   * undone) the archived tables and columns are dropped and the pack forgotten, so installing it
+   * again is a first install; a pack already uninstalled can be purged too.
+   */
   async uninstall(name: string, options: PackOptions = {}): Promise<PackResult> {
     const row = await this.row(this.knex, name);
-    if (row?.state !== 'installed')
+    if (!row || (row.state !== 'installed' && !options.purge))
       throw conflict(`${name} is not installed`, [{ field: 'version', code: 'version', message: 'not installed' }]);
+    if (options.purge && !options.confirmLossy && !options.dryRun)
+      throw conflict(
+        `purging ${name} deletes its records for good; nothing was changed. Send { "confirmLossy": true } to go ahead`,
+        [{ field: 'purge', code: 'lossy', message: 'the archived data of the pack is dropped, not restorable' }],
+        { confirmable: true },
+      );
+    if (row.state === 'uninstalled') return this.purgeUninstalled(row, options);
     const dependents = (await this.installedManifests()).filter((m) => m.dependencies?.[row.namespace] !== undefined);
     if (dependents.length)
       throw conflict(
@@ -206,6 +226,7 @@ export class PacksService {
       );
     await this.requireCleanDraft();
     let kept: PackContent = { objects: [], layouts: [], listViews: [] };
+    let purged = { tables: 0, columns: 0 };
     const result = await this.metadata.publishReplaced(
       { dryRun: options.dryRun === true, confirmLossy: options.confirmLossy === true, userId: options.userId ?? null },
       (draft) => {
@@ -215,6 +236,10 @@ export class PacksService {
         return parts.rest;
       },
       async (trx) => {
+        if (options.purge) {
+          purged = await this.purge(trx, row);
+          return;
+        }
         await this.table(trx)
           .where({ name })
           .update({
@@ -235,7 +260,42 @@ export class PacksService {
       items: [],
       conflicts: [],
       seeds: 0,
+      ...(options.purge ? { purged } : {}),
     };
+  }
+
+  private async purgeUninstalled(row: PackRow, options: PackOptions): Promise<PackResult> {
+    const purged = options.dryRun
+      ? { tables: 0, columns: 0 }
+      : await this.knex.transaction((trx) => this.purge(trx, row));
+    return {
+      pack: row.name,
+      step: 'uninstall',
+      from: row.version,
+      to: null,
+      changed: !options.dryRun,
+      release: this.metadata.compiled.release,
+      dryRun: options.dryRun === true,
+      diff: [],
+      plan: [],
+      items: [],
+      conflicts: [],
+      seeds: 0,
+      purged,
+    };
+  }
+
+  /** Drops the pack's archived tables and columns, forgets their archive entries and the pack. */
+  private async purge(trx: Knex.Transaction, row: PackRow): Promise<{ tables: number; columns: number }> {
+    const objectIds = new Set(row.snapshot.objects.map((o) => o.id));
+    const fieldIds = new Set([
+      ...row.snapshot.objects.flatMap((o) => o.fields.map((f) => f.id!)),
+      ...(row.snapshot.extensions ?? []).flatMap((e) => e.fields.map((f) => f.id!)),
+    ]);
+    const dropped = await dropArchived(trx, this.schema, objectIds, fieldIds);
+    await this.metadata.forgetArchived(trx, [...objectIds, ...fieldIds]);
+    await this.table(trx).where({ name: row.name }).delete();
+    return dropped;
   }
 
   private async apply(
@@ -361,6 +421,10 @@ export class PacksService {
       .where({ state: 'installed' })
       .select<Pick<PackRow, 'namespace' | 'version'>[]>('namespace', 'version');
     const versions = new Map(rows.map((r) => [r.namespace, r.version]));
+    // The core pack is installed on a tenant's first start, not through this lifecycle: it counts
+    // as installed, at its version, while the release holds its objects.
+    if (!versions.has('core') && this.metadata.compiled.snapshot.objects.some((o) => o.id.startsWith('core.')))
+      versions.set('core', CORE_VERSION);
     const missing: FieldError[] = Object.entries(manifest.dependencies ?? {}).flatMap(([ns, range]) => {
       const have = versions.get(ns);
       if (have && semver.satisfies(have, range)) return [];

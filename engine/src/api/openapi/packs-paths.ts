@@ -43,6 +43,11 @@ const packResult = {
         from: { type: ['string', 'null'], description: 'The version installed before.' },
         to: { type: ['string', 'null'], description: 'The version installed after (null: uninstalled).' },
         changed: { type: 'boolean', description: 'False when there was nothing to do (the same version again).' },
+        purged: {
+          type: 'object',
+          description: 'An uninstall with purge: the archived tables and columns dropped for good.',
+          properties: { tables: { type: 'integer', minimum: 0 }, columns: { type: 'integer', minimum: 0 } },
+        },
         seeds: {
           type: 'integer',
           minimum: 0,
@@ -103,13 +108,21 @@ export function packsPaths(): Paths {
     description: flag === 'dryRun' ? 'Answer the plan; change nothing.' : 'Accept steps that archive data.',
     schema: { type: 'boolean', default: false },
   }));
+  const purge = {
+    name: 'purge',
+    in: 'query',
+    required: false,
+    description:
+      'Drop the archived tables and columns for good and forget the pack (with confirmLossy; also for a pack already uninstalled). Refused while the tenant’s metadata references its items.',
+    schema: { type: 'boolean', default: false },
+  };
   const lifecycle = (step: 'install' | 'upgrade' | 'uninstall', description: string, conflict: string) => ({
     post: {
       operationId: `${step}Pack`,
       summary: `${step[0]!.toUpperCase()}${step.slice(1)} a pack`,
       description: `${description} Validate → plan → apply in the one transaction of a metadata publish: a failure anywhere leaves nothing changed. Needs manageMetadata, and what the pack brings passes the checks of a configuration import (roles and permission sets need manageUsers).`,
       tags,
-      parameters: [name, ...flags],
+      parameters: [name, ...flags, ...(step === 'uninstall' ? [purge] : [])],
       requestBody: {
         required: false,
         content: json({
