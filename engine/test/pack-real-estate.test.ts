@@ -24,7 +24,10 @@ let t: TestEngine;
 let dir: string;
 let agentUser: TestUser;
 let brokerUser: TestUser;
-const ids: Record<string, string> = {};
+type Key =
+  'owner' | 'buyer' | 'property' | 'agent' | 'listing' | 'showing' | 'offer' | 'manualCommission' | 'transaction';
+/** The records the tests create, by role. */
+const ids = {} as Record<Key, string>;
 
 const step = (what: string, query = '', body?: unknown) =>
   t.api('POST', `/api/v1/packs/real-estate/${what}${query}`, body);
@@ -279,6 +282,31 @@ describe('permission sets', () => {
     // An object the caller may not read is answered as if it did not exist.
     expectProblem(await agentUser.api('GET', '/api/v1/records/re_commission'), 404);
     expectProblem(await agentUser.api('POST', '/api/v1/records/re_transaction', { listing: ids.listing }), 403);
+  });
+
+  it("reminds a showing's owner two hours before it (the clock controlled)", async () => {
+    const at = (iso: string) => t.engine.automation.schedule(new Date(iso));
+    await at(new Date().toISOString());
+    const showing = created(
+      await agentUser.api('POST', '/api/v1/records/re_showing', {
+        listing: ids.listing,
+        scheduled_at: '2027-03-10T10:00:00Z',
+      }),
+    );
+    const number = (await read('re_showing', showing)).showing_number;
+    const reminders = async () =>
+      (await runsOf('re_showing_reminder')).filter((r) => (r as { recordId?: string }).recordId === showing);
+    await at('2027-03-10T07:59:59Z');
+    expect(await reminders()).toHaveLength(0);
+    await at('2027-03-10T08:00:00Z');
+    await waitFor(async () => {
+      const runs = await reminders();
+      return runs.length === 1 && runs[0]!.status === 'succeeded' ? runs : undefined;
+    }, 'the reminder run');
+    const mine = (await agentUser.api('GET', '/api/v1/notifications')).body.data;
+    expect(mine).toContainEqual(
+      expect.objectContaining({ title: `Showing ${number} in two hours`, object: 're_showing', recordId: showing }),
+    );
   });
 
   it('lets a broker see every commission and transaction', async () => {
