@@ -333,6 +333,7 @@ describe('upgrading to version 2, uninstalling and reinstalling', () => {
     const plan = await step('upgrade', '?dryRun=true');
     expect(plan.status, JSON.stringify(plan.body)).toBe(200);
     expect(plan.body).toMatchObject({ from: '1.0.0', to: '2.0.0' });
+    expect(plan.body.items).toContainEqual(expect.objectContaining({ apiName: 're_listing_sold', action: 'add' }));
     const resolutions = Object.fromEntries(
       plan.body.conflicts.map((c: { key: string }) => [c.key, 'keepMine' as const]),
     );
@@ -356,6 +357,11 @@ describe('upgrading to version 2, uninstalling and reinstalling', () => {
   });
 
   it('uninstalls keeping the data, and a reinstall brings it back', async () => {
+    const plan = await step('uninstall', '?dryRun=true');
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    const lossy = plan.body.plan.filter((p: { lossy: boolean }) => p.lossy).map((p: { table: string }) => p.table);
+    expect(lossy).toEqual(expect.arrayContaining(OBJECTS));
+    expectProblem(await step('uninstall'), 409);
     const gone = await step('uninstall', '?confirmLossy=true');
     expect(gone.status, JSON.stringify(gone.body)).toBe(201);
     expect((await t.api('GET', '/api/v1/records/re_property')).status).toBe(404);
