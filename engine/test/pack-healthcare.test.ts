@@ -76,6 +76,26 @@ describe('installing the healthcare pack', () => {
     ]);
   });
 
+  it('installs nothing when its last item is refused', async () => {
+    const release = async () => (await t.api('GET', '/api/v1/meta/releases')).body.data[0].n as number;
+    const before = await release();
+    const file = path.join(dir, 'healthcare', 'workflows', 'encounter-follow-up.json');
+    const good = fs.readFileSync(file, 'utf8');
+    const broken = JSON.parse(good);
+    broken.actions[0].values.no_such_field = 1;
+    fs.writeFileSync(file, JSON.stringify(broken));
+    try {
+      const refused = await step('install');
+      expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+      expect(JSON.stringify(refused.body.errors)).toContain('no_such_field');
+    } finally {
+      fs.writeFileSync(file, good);
+    }
+    expect(await release()).toBe(before);
+    expect((await t.api('GET', '/api/v1/meta/objects/hc_patient')).status).toBe(404);
+    expect((await t.api('GET', '/api/v1/packs')).body.data[0].installed).toBeUndefined();
+  });
+
   it('plans every item of the pack in a dry run', async () => {
     const plan = await step('install', '?dryRun=true');
     expect(plan.status, JSON.stringify(plan.body)).toBe(200);
