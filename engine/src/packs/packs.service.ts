@@ -289,8 +289,8 @@ export class PacksService {
   private async purge(trx: Knex.Transaction, row: PackRow): Promise<{ tables: number; columns: number }> {
     const objectIds = new Set(row.snapshot.objects.map((o) => o.id));
     const fieldIds = new Set([
-      ...row.snapshot.objects.flatMap((o) => o.fields.map((f) => f.id!)),
-      ...(row.snapshot.extensions ?? []).flatMap((e) => e.fields.map((f) => f.id!)),
+      ...row.snapshot.objects.flatMap((o) => o.fields.map((f) => f.id)),
+      ...(row.snapshot.extensions ?? []).flatMap((e) => e.fields.map((f) => f.id)),
     ]);
     const dropped = await dropArchived(trx, this.schema, objectIds, fieldIds);
     await this.metadata.forgetArchived(trx, [...objectIds, ...fieldIds]);
