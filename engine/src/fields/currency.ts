@@ -34,6 +34,7 @@ export const currency: FieldTypeDef = {
       ? [v, corporate ?? null]
       : [(v as { amount: number }).amount, (v as { currency?: string }).currency ?? corporate ?? null],
   fromColumns: (values) => readNumber(values),
+  ruleValue: (v) => (typeof v === 'object' && v !== null && 'amount' in v ? v.amount : v),
   readSchema: (f) => amount.valueSchema(f),
   companions: {
     currency: {

@@ -117,6 +117,12 @@ interface FieldTypeBase {
   /** The API value from the column values as the pg driver returns them. */
   fromColumns(values: unknown[], field: FieldDef): unknown;
   /**
+   * What rules (validation rules, layout rules) see of a value as written, when it differs from
+   * the value sent — the amount of a currency written as { amount, currency } — so a rule reads
+   * a new value as it reads a saved one (fromColumns).
+   */
+  ruleValue?: (value: unknown) => unknown;
+  /**
    * The value as JSON, built in SQL for lists (so rows go from Postgres to the client without
    * being decoded and re-encoded in JS). `cols` are the field's qualified columns, to be bound
    * with `??`; it must give exactly what fromColumns gives. Default: the first column as is.

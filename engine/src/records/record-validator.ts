@@ -93,7 +93,7 @@ export function validateBody(
   if (mode !== 'patch') requiredByLayout(object, values, existing, access, errors);
   // Rules see the record as it would be saved, so they only run on values that passed the checks.
   if (errors.length || !object.rules.length || mode === 'patch') return { values, errors };
-  const merged = existing ? { ...existing, ...Object.fromEntries(values) } : Object.fromEntries(values);
+  const merged = { ...existing, ...ruleView(object, values) };
   for (const rule of object.rules) {
     if (truthy(evaluate(rule.condition, merged))) {
       errors.push({
@@ -105,6 +105,16 @@ export function validateBody(
     }
   }
   return { values, errors };
+}
+
+/** The values written as rules see them: each as its field type reads it (a currency's amount). */
+function ruleView(object: CompiledObject, values: Map<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of values) {
+    const read = object.fields.get(name)?.type.ruleValue;
+    out[name] = read && value !== null && value !== undefined ? read(value) : value;
+  }
+  return out;
 }
 
 const isEmpty = (value: unknown) =>
@@ -125,7 +135,7 @@ function requiredByLayout(
 ): void {
   const requirements = object.requiredWhen(access?.principal.role ?? undefined);
   if (!requirements.length) return;
-  const record = existing ? { ...existing, ...Object.fromEntries(values) } : Object.fromEntries(values);
+  const record = { ...existing, ...ruleView(object, values) };
   for (const { field: name, when, shownWhile } of requirements) {
     const field = object.fields.get(name);
     if (!field || field.type.readOnly || !isEmpty(record[name]) || errors.some((e) => e.field === name)) continue;
