@@ -3,7 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { api, axeViolations, launch, openedDialog, openPage, shot, type Watched } from './support/browser';
+import {
+  api,
+  axeViolations,
+  launch,
+  openedDialog,
+  openPage,
+  pickMenuItem,
+  shot,
+  type Watched,
+} from './support/browser';
 
 /**
  * The studio's Packs page (issue 14 point 2): the fixture pack "demo" is listed, installed after
@@ -131,7 +140,8 @@ describe('the Packs page', () => {
     await conflict.getByRole('radio', { name: 'Keep mine' }).check();
     expect(await confirm(dialog).isEnabled()).toBe(true);
     await apply(dialog);
-    expect(await row().getByTestId('installed-demo').innerText()).toContain('2.0.0');
+    // The list is read again after the step: wait for it rather than read it mid-way.
+    await row().getByTestId('installed-demo').getByText('2.0.0').waitFor();
 
     const fields = Object.fromEntries((await ticket()).fields.map((f) => [f.apiName, f.label]));
     expect(fields.subject).toEqual({ en: 'Summary', 'zh-CN': '标题' });
@@ -179,5 +189,25 @@ describe('the Packs page', () => {
     await page.goto(url + '/o/dm_ticket');
     await page.getByText('Printer jammed').first().waitFor();
     expect(w.problems).toEqual([]);
+  });
+
+  it('reads in Chinese, the dialog too', async () => {
+    await openPacks();
+    await page.getByTestId('language-switch').click();
+    await pickMenuItem(page, '简体中文');
+    await page.getByRole('heading', { name: '扩展包' }).waitFor();
+    await row().getByText('演示服务台').waitFor();
+    await row().getByText('已安装', { exact: true }).waitFor();
+    await page.getByTestId('uninstall-demo').click();
+    const dialog = await openedDialog(page);
+    await dialog.getByText('卸载 演示服务台 2.0.0').waitFor();
+    await dialog.getByText('计划：请阅读计划后确认').waitFor();
+    await shot(page, 'studio-packs-uninstall-zh-CN');
+    expect(await axeViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: /^取\s?消$/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('language-switch').click();
+    await pickMenuItem(page, 'English');
+    await page.getByRole('heading', { name: 'Packs' }).waitFor();
   });
 });

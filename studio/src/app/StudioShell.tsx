@@ -51,7 +51,7 @@ export function StudioShell() {
         }}
       >
         <Link to="/objects" style={{ color: 'inherit' }}>
-          <Typography.Text strong style={{ fontSize: 18, whiteSpace: 'nowrap' }}>
+          <Typography.Text strong style={{ fontSize: 18 }}>
             <AppstoreOutlined /> {t('studio.title')}
           </Typography.Text>
         </Link>
