@@ -41,6 +41,7 @@ async function waitForHealth(url: string, engine: ChildProcess, log: () => strin
 
 let engine: ChildProcess | undefined;
 let dataDir: string | undefined;
+let packsDir: string | undefined;
 
 export default async function setup(project: TestProject) {
   const build = spawnSync(process.execPath, [path.join(repo, 'runtime-ui/scripts/ensure-built.mjs')], {
@@ -51,6 +52,10 @@ export default async function setup(project: TestProject) {
       throw new Error(`${app} did not build`);
 
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'));
+  // The engine's packs folder: a copy of the e2e fixture packs, which studio-packs.e2e.ts
+  // replaces with their next version during its run (the repository's copy stays as it is).
+  packsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-packs-'));
+  fs.cpSync(path.join(repo, 'runtime-ui/e2e/fixtures/packs'), packsDir, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
@@ -61,6 +66,7 @@ export default async function setup(project: TestProject) {
       PORT: String(port),
       HOST: '127.0.0.1',
       TESSERA_DATA_DIR: dataDir,
+      TESSERA_PACKS_DIR: packsDir,
       TESSERA_ADMIN_EMAIL: ADMIN.email,
       TESSERA_ADMIN_PASSWORD: ADMIN.password,
       DATABASE_URL: '',
@@ -72,6 +78,7 @@ export default async function setup(project: TestProject) {
   await waitForHealth(url, engine, () => output);
   project.provide('engineUrl', url);
   project.provide('admin', ADMIN);
+  project.provide('packsDir', packsDir);
 
   return async () => {
     if (engine && engine.exitCode === null) {
@@ -80,6 +87,7 @@ export default async function setup(project: TestProject) {
       await exited;
     }
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (packsDir) fs.rmSync(packsDir, { recursive: true, force: true });
   };
 }
 
@@ -87,5 +95,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     engineUrl: string;
     admin: { email: string; password: string };
+    /** The engine's packs folder (TESSERA_PACKS_DIR), a temporary copy of e2e/fixtures/packs. */
+    packsDir: string;
   }
 }

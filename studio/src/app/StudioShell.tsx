@@ -2,6 +2,7 @@ import {
   AppstoreOutlined,
   ArrowLeftOutlined,
   DashboardOutlined,
+  GiftOutlined,
   HistoryOutlined,
   SafetyOutlined,
   ThunderboltOutlined,
@@ -65,6 +66,9 @@ export function StudioShell() {
             </Button>
             <Button type="text" icon={<SafetyOutlined />} onClick={() => void navigate('/security')}>
               <span className="tessera-hide-xs">{t('studio.security.nav')}</span>
+            </Button>
+            <Button type="text" icon={<GiftOutlined />} onClick={() => void navigate('/packs')}>
+              <span className="tessera-hide-xs">{t('studio.packs.nav')}</span>
             </Button>
             <Button type="text" icon={<HistoryOutlined />} onClick={() => void navigate('/releases')}>
               <span className="tessera-hide-xs">{t('studio.nav.releases')}</span>

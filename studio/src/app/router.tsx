@@ -40,6 +40,7 @@ export const router = createBrowserRouter(
         { path: 'objects/:apiName/list-views/:view', lazy: page(() => import('../views/ListViewPage')) },
         { path: 'dashboards', lazy: page(() => import('../dashboards/DashboardsPage')) },
         { path: 'dashboards/:apiName', lazy: page(() => import('../dashboards/DashboardEditorPage')) },
+        { path: 'packs', lazy: page(() => import('../packs/PacksPage')) },
         { path: '*', lazy: page(() => import('./NotFound')) },
       ],
     },
