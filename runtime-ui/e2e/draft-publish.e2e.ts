@@ -197,7 +197,7 @@ describe('draft → publish', () => {
     expect(record.status).toBe(201);
     const releases = await api<{ data: { createdByName: string }[] }>(page, 'GET', '/api/v1/meta/releases');
 
-    await page.getByRole('button', { name: 'Releases' }).click();
+    await page.getByRole('navigation', { name: 'Studio areas' }).getByRole('link', { name: 'Releases' }).click();
     await page.waitForURL('**/studio/releases');
     const row = page
       .getByTestId('releases-table')
@@ -214,7 +214,7 @@ describe('draft → publish', () => {
   });
 
   it('rolls back to the release before, after reading its plan, and the change is gone', async () => {
-    await page.getByRole('button', { name: 'Releases' }).click();
+    await page.getByRole('navigation', { name: 'Studio areas' }).getByRole('link', { name: 'Releases' }).click();
     await page.waitForURL('**/studio/releases');
     await page.getByTestId(`rollback-${published - 1}`).click();
     const dialog = await openedDialog(page);

@@ -98,7 +98,7 @@ describe('automation in the studio', () => {
     await page.getByLabel('Password').fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/studio/objects');
-    await page.getByRole('button', { name: 'Automation' }).click();
+    await page.getByRole('navigation', { name: 'Studio areas' }).getByRole('link', { name: 'Automation' }).click();
     await page.waitForURL('**/studio/automation/workflows');
     await page.getByTestId('workflows-table').waitFor();
     await page.getByRole('tab', { name: 'Approval processes' }).waitFor();

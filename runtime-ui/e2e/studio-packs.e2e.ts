@@ -89,7 +89,7 @@ afterAll(async () => {
 
 describe('the Packs page', () => {
   it('lists the pack of the packs folder, not installed, from the header', async () => {
-    await page.getByRole('button', { name: 'Packs' }).click();
+    await page.getByRole('navigation', { name: 'Studio areas' }).getByRole('link', { name: 'Packs' }).click();
     await row().waitFor();
     await row().getByText('Demo help desk').waitFor();
     expect(await row().getByTestId('installed-demo').innerText()).toBe('Not installed');

@@ -61,7 +61,7 @@ describe('studio security', () => {
   it('grants a permission set read, create and edit on an object in the matrix, implied boxes locked', async () => {
     // Reload: the draft was discarded after the first read.
     await page.reload();
-    await page.getByRole('button', { name: 'Security' }).click();
+    await page.getByRole('navigation', { name: 'Studio areas' }).getByRole('link', { name: 'Security' }).click();
     await page.waitForURL('**/studio/security/objects');
     await page.getByRole('combobox', { name: 'Permission set' }).click();
     await pickOption(page, 'Data steward');

@@ -244,7 +244,7 @@ describe('the board editor', () => {
 describe('the dashboard editor', () => {
   it('builds a dashboard of a count by stage and a sum, previewed with live numbers', async () => {
     await page.goto(url + '/studio/objects');
-    await page.getByRole('button', { name: 'Dashboards' }).click();
+    await page.getByRole('navigation', { name: 'Studio areas' }).getByRole('link', { name: 'Dashboards' }).click();
     await page.waitForURL('**/studio/dashboards');
     await page.getByTestId('dashboards-table').waitFor();
     expect(await axeWhenClosed()).toEqual([]);

@@ -1,23 +1,16 @@
-import {
-  AppstoreOutlined,
-  ArrowLeftOutlined,
-  DashboardOutlined,
-  GiftOutlined,
-  HistoryOutlined,
-  SafetyOutlined,
-  ThunderboltOutlined,
-} from '@ant-design/icons';
+import { AppstoreOutlined, ArrowLeftOutlined } from '@ant-design/icons';
 import { useSession } from '@tessera/runtime-ui/auth/use-session';
 import { LanguageSwitch } from '@tessera/runtime-ui/shell/LanguageSwitch';
 import { Button, Layout, Spin, Typography } from 'antd';
 import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
 import { ChangesLink } from '../changes/ChangesLink';
 import { UndoRedo } from '../changes/UndoRedo';
 import { PublishButton } from '../publish/PublishButton';
 import { canUseStudio } from './access';
 import { NoAccess } from './NoAccess';
+import { StudioNav } from './StudioNav';
 
 /**
  * The frame of every studio screen. Signing in is the runtime UI's (one session cookie for both):
@@ -28,7 +21,6 @@ export function StudioShell() {
   const { t } = useTranslation();
   const { user, loading } = useSession();
   const location = useLocation();
-  const navigate = useNavigate();
   const signedOut = !loading && !user;
   useEffect(() => {
     if (signedOut) window.location.replace(`/login?next=${encodeURIComponent(`/studio${location.pathname}`)}`);
@@ -50,7 +42,7 @@ export function StudioShell() {
           borderBottom: '1px solid #f0f0f0',
         }}
       >
-        <Link to="/objects" style={{ color: 'inherit' }}>
+        <Link to="/objects" style={{ color: 'inherit', whiteSpace: 'nowrap' }}>
           <Typography.Text strong style={{ fontSize: 18 }}>
             <AppstoreOutlined /> {t('studio.title')}
           </Typography.Text>
@@ -58,21 +50,6 @@ export function StudioShell() {
         <div style={{ flex: 1 }} />
         {canUseStudio(user) && (
           <>
-            <Button type="text" icon={<DashboardOutlined />} onClick={() => void navigate('/dashboards')}>
-              <span className="tessera-hide-xs">{t('studio.views.dashboards.nav')}</span>
-            </Button>
-            <Button type="text" icon={<ThunderboltOutlined />} onClick={() => void navigate('/automation')}>
-              <span className="tessera-hide-xs">{t('studio.automation.nav')}</span>
-            </Button>
-            <Button type="text" icon={<SafetyOutlined />} onClick={() => void navigate('/security')}>
-              <span className="tessera-hide-xs">{t('studio.security.nav')}</span>
-            </Button>
-            <Button type="text" icon={<GiftOutlined />} onClick={() => void navigate('/packs')}>
-              <span className="tessera-hide-xs">{t('studio.packs.nav')}</span>
-            </Button>
-            <Button type="text" icon={<HistoryOutlined />} onClick={() => void navigate('/releases')}>
-              <span className="tessera-hide-xs">{t('studio.nav.releases')}</span>
-            </Button>
             <UndoRedo />
             <ChangesLink />
             <PublishButton />
@@ -83,6 +60,7 @@ export function StudioShell() {
         </Button>
         <LanguageSwitch />
       </Layout.Header>
+      {canUseStudio(user) && <StudioNav />}
       <Layout.Content id="main" style={{ minWidth: 0 }}>
         {canUseStudio(user) ? (
           <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>

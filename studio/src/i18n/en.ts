@@ -5,7 +5,7 @@ export const en = {
   title: 'Tessera Studio',
   backToApp: 'Back to the app',
   notFound: 'Nothing here',
-  nav: { objects: 'Objects', changes: 'Changes', releases: 'Releases' },
+  nav: { objects: 'Objects', changes: 'Changes', releases: 'Releases', areas: 'Studio areas' },
   stale: {
     title: 'Changed by someone else since you opened it',
     detail:

@@ -5,7 +5,7 @@ export const zhCN: StudioMessages = {
   title: 'Tessera 设计器',
   backToApp: '返回应用',
   notFound: '此处没有内容',
-  nav: { objects: '对象', changes: '更改', releases: '版本' },
+  nav: { objects: '对象', changes: '更改', releases: '版本', areas: '设计器区域' },
   stale: {
     title: '自您打开后，其他人已更改了它',
     detail: '未保存任何内容，对方的更改已保留。请重新加载以查看当前草稿：您输入的内容仍保留在此处，可再次保存。',
