@@ -86,6 +86,29 @@ describe('studio security', () => {
       .waitFor();
   });
 
+  it('creates a permission set, which the matrix then edits', async () => {
+    await page.getByTestId('new-permission-set').click();
+    const dialog = await openedDialog(page);
+    await dialog.getByTestId('set-label-en').fill('Fleet manager');
+    await dialog.getByTestId('set-label-zh').fill('车队经理');
+    expect(await dialog.getByLabel('API name').inputValue()).toBe('fleet_manager');
+    await dialog.getByTestId('save-permission-set').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.waitForURL('**/studio/security/objects?set=fleet_manager');
+    await matrixBox('Read on Account').check();
+    await page.getByTestId('save-matrix').click();
+    await page.getByText('Saved to the draft. Publish to apply it.').waitFor();
+    const saved = await api<{ label: unknown; objects: unknown }>(
+      page,
+      'GET',
+      '/api/v1/meta/permission-sets/fleet_manager',
+    );
+    expect(saved.body).toMatchObject({
+      label: { en: 'Fleet manager', 'zh-CN': '车队经理' },
+      objects: { account: { read: true } },
+    });
+  });
+
   it('keeps the ticks over a change another admin saved meanwhile, and saves them on the fresh copy', async () => {
     await page.getByRole('combobox', { name: 'Permission set' }).click();
     await pickOption(page, 'Support user');

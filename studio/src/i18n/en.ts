@@ -361,6 +361,7 @@ export const en = {
     orgDefault: 'Org-wide default',
     defaultOf: 'Org-wide default of {{object}}',
     rulesCount: 'Sharing rules',
+    sets: { new: 'New permission set', description: 'What it is for' },
     roles: {
       help: 'Managers see the records owned by the roles below theirs. Drag a role onto another to move it under it, or above the tree to put it at the top.',
       new: 'New role',

@@ -349,6 +349,7 @@ export const zhCN: StudioMessages = {
     orgDefault: '组织范围默认值',
     defaultOf: '{{object}} 的组织范围默认值',
     rulesCount: '共享规则',
+    sets: { new: '新建权限集', description: '用途' },
     roles: {
       help: '经理可以看到其下级角色拥有的记录。将一个角色拖到另一个角色上即可移到其下，拖到树的上方则放到最顶层。',
       new: '新建角色',

@@ -7,6 +7,7 @@ import type { DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { useObjects } from '../objects/use-studio-data';
 import { effective, implied, sameSet, withObjectFlag, withSystem } from './matrix';
+import { PermissionSetDialog } from './PermissionSetDialog';
 import { SetsOverview } from './SetsOverview';
 import { OBJECT_ACTIONS, SYSTEM_PERMISSIONS, type PermissionSet, type Tagged } from './security.api';
 import { usePermissionSets, useSaveItem } from './use-security-data';
@@ -40,6 +41,7 @@ export default function ObjectMatrixPage() {
         ? { ...tagged.item, objects: local.set.objects, system: local.set.system }
         : tagged?.item;
   const save = useSaveItem<PermissionSet>('permission-sets');
+  const [creating, setCreating] = useState(false);
   const dirty = !!edited && !!tagged && !sameSet(edited, tagged.item);
 
   if (sets.error) return <ProblemAlert error={sets.error} />;
@@ -76,7 +78,19 @@ export default function ObjectMatrixPage() {
         >
           {t('common.save')}
         </Button>
+        <Button data-testid="new-permission-set" onClick={() => setCreating(true)}>
+          {t('studio.security.sets.new')}
+        </Button>
       </Space>
+      {creating && (
+        <PermissionSetDialog
+          onClose={() => setCreating(false)}
+          onCreated={(apiName) => {
+            setCreating(false);
+            setParams({ set: apiName });
+          }}
+        />
+      )}
       <Typography.Paragraph type="secondary">{t('studio.security.matrixHelp')}</Typography.Paragraph>
       <ProblemAlert
         error={save.error}
