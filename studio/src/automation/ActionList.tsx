@@ -1,20 +1,6 @@
 import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from '@dnd-kit/core';
-import {
-  arrayMove,
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
+import { DndContext } from '@dnd-kit/core';
+import { arrayMove, SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { Alert, Button, Card, Dropdown, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -22,6 +8,7 @@ import { rowKey, type ActionRow } from './action-rows';
 import { GeneratedForm } from './GeneratedForm';
 import { problemsUnder, toErrorSchema, type Branch, type BranchForm, type PointedProblem } from './schema-branch';
 import { ACTION_BRANCHES, useActionName } from './use-branch-forms';
+import { useSortableList } from '../app/use-sortable-list';
 
 interface Props {
   /** What the list is, for its heading and its screen-reader texts ("Actions", "On approval"). */
@@ -44,40 +31,27 @@ interface Props {
 export function ActionList({ title, rows, onRows, formOf, problems, idPrefix, testId }: Props) {
   const { t } = useTranslation();
   const actionName = useActionName();
-  const sensors = useSensors(
-    useSensor(PointerSensor),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
   const nameOf = (id: string | number) => {
     const i = rows.findIndex((r) => r.key === id);
     return i < 0 ? '…' : `${i + 1} (${actionName(rows[i]!.branch)})`;
   };
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    if (!over || active.id === over.id) return;
-    const from = rows.findIndex((r) => r.key === active.id);
-    const to = rows.findIndex((r) => r.key === over.id);
-    onRows(arrayMove(rows, from, to));
-  };
+  const dnd = useSortableList({
+    ids: rows.map((r) => r.key),
+    onMove: (from, to) => onRows(arrayMove(rows, from, to)),
+    nameOf,
+    messages: {
+      instructions: 'studio.automation.drag.instructions',
+      picked: 'studio.automation.drag.picked',
+      over: 'studio.automation.drag.over',
+      dropped: 'studio.automation.drag.dropped',
+      cancelled: 'studio.automation.drag.cancelled',
+      param: 'action',
+    },
+  });
 
   return (
     <section data-testid={testId} aria-label={title}>
-      <DndContext
-        sensors={sensors}
-        collisionDetection={closestCenter}
-        onDragEnd={onDragEnd}
-        accessibility={{
-          screenReaderInstructions: { draggable: t('studio.automation.drag.instructions') },
-          announcements: {
-            onDragStart: ({ active }) => t('studio.automation.drag.picked', { action: nameOf(active.id) }),
-            onDragOver: ({ active, over }) =>
-              over && over.id !== active.id
-                ? t('studio.automation.drag.over', { action: nameOf(active.id), target: nameOf(over.id) })
-                : undefined,
-            onDragEnd: ({ active }) => t('studio.automation.drag.dropped', { action: nameOf(active.id) }),
-            onDragCancel: ({ active }) => t('studio.automation.drag.cancelled', { action: nameOf(active.id) }),
-          },
-        }}
-      >
+      <DndContext {...dnd}>
         <SortableContext items={rows.map((r) => r.key)} strategy={verticalListSortingStrategy}>
           <ol style={{ listStyle: 'none', padding: 0, margin: 0 }}>
             {rows.map((row, i) => (

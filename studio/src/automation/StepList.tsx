@@ -1,20 +1,6 @@
 import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from '@dnd-kit/core';
-import {
-  arrayMove,
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
+import { DndContext } from '@dnd-kit/core';
+import { arrayMove, SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { Alert, Button, Card, Input, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +9,7 @@ import { rowKey } from './action-rows';
 import { GeneratedForm } from './GeneratedForm';
 import { problemsUnder, toErrorSchema, type BranchForm, type PointedProblem } from './schema-branch';
 import type { StepRow } from './step-rows';
+import { useSortableList } from '../app/use-sortable-list';
 
 interface Props {
   object: string;
@@ -39,44 +26,27 @@ interface Props {
  */
 export function StepList({ object, rows, onRows, form, problems }: Props) {
   const { t } = useTranslation();
-  const sensors = useSensors(
-    useSensor(PointerSensor),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
   const nameOf = (id: string | number) => {
     const i = rows.findIndex((r) => r.key === id);
     const name = rows[i]?.data.name;
     return i < 0 ? '…' : `${i + 1}${typeof name === 'string' && name ? ` (${name})` : ''}`;
   };
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    if (!over || active.id === over.id) return;
-    onRows(
-      arrayMove(
-        rows,
-        rows.findIndex((r) => r.key === active.id),
-        rows.findIndex((r) => r.key === over.id),
-      ),
-    );
-  };
+  const dnd = useSortableList({
+    ids: rows.map((r) => r.key),
+    onMove: (from, to) => onRows(arrayMove(rows, from, to)),
+    nameOf,
+    messages: {
+      instructions: 'studio.automation.drag.instructions',
+      picked: 'studio.automation.drag.pickedStep',
+      over: 'studio.automation.drag.overStep',
+      dropped: 'studio.automation.drag.droppedStep',
+      cancelled: 'studio.automation.drag.cancelledStep',
+      param: 'step',
+    },
+  });
   return (
     <section data-testid="approval-steps">
-      <DndContext
-        sensors={sensors}
-        collisionDetection={closestCenter}
-        onDragEnd={onDragEnd}
-        accessibility={{
-          screenReaderInstructions: { draggable: t('studio.automation.drag.instructions') },
-          announcements: {
-            onDragStart: ({ active }) => t('studio.automation.drag.pickedStep', { step: nameOf(active.id) }),
-            onDragOver: ({ active, over }) =>
-              over && over.id !== active.id
-                ? t('studio.automation.drag.overStep', { step: nameOf(active.id), target: nameOf(over.id) })
-                : undefined,
-            onDragEnd: ({ active }) => t('studio.automation.drag.droppedStep', { step: nameOf(active.id) }),
-            onDragCancel: ({ active }) => t('studio.automation.drag.cancelledStep', { step: nameOf(active.id) }),
-          },
-        }}
-      >
+      <DndContext {...dnd}>
         <SortableContext items={rows.map((r) => r.key)} strategy={verticalListSortingStrategy}>
           <ol style={{ listStyle: 'none', padding: 0, margin: 0 }}>
             {rows.map((row, i) => (

@@ -1,14 +1,6 @@
 import { PlusOutlined, SaveOutlined } from '@ant-design/icons';
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from '@dnd-kit/core';
-import { arrayMove, rectSortingStrategy, SortableContext, sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import { DndContext } from '@dnd-kit/core';
+import { arrayMove, rectSortingStrategy, SortableContext } from '@dnd-kit/sortable';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCorporateCurrency } from '@tessera/runtime-ui/fields/use-corporate-currency';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
@@ -32,6 +24,7 @@ import {
 import { getDashboard, saveDashboard } from './dashboards.api';
 import { WidgetSettings } from './WidgetSettings';
 import { WidgetTile } from './WidgetTile';
+import { useSortableList } from '../app/use-sortable-list';
 
 /**
  * One dashboard of the draft: its widgets on the grid the runtime UI draws (reading order, half
@@ -74,10 +67,6 @@ function DashboardEditor({
   const corporate = useCorporateCurrency();
   const [draft, setDraft] = useState<DraftDashboard>(initial);
   const [editing, setEditing] = useState<number>();
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
 
   const save = useMutation({
     mutationFn: (d: DraftDashboard) => saveDashboard(apiName, d, etag),
@@ -101,10 +90,20 @@ function DashboardEditor({
     save.reset();
     setWidgets(widgets);
   };
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    if (!over || active.id === over.id) return;
-    reorder(arrayMove(draft.widgets, keys.indexOf(String(active.id)), keys.indexOf(String(over.id))));
-  };
+  const dnd = useSortableList({
+    ids: keys,
+    onMove: (from, to) => reorder(arrayMove(draft.widgets, from, to)),
+    nameOf: titleOf,
+    messages: {
+      instructions: 'studio.views.dashboards.dragInstructions',
+      picked: 'studio.views.dashboards.picked',
+      over: 'studio.views.dashboards.over',
+      dropped: 'studio.views.dashboards.dropped',
+      cancelled: 'studio.views.dashboards.cancelled',
+      param: 'widget',
+    },
+    distance: 6,
+  });
   const first = meta.objects[0];
 
   return (
@@ -211,23 +210,7 @@ function DashboardEditor({
       {draft.widgets.length === 0 ? (
         <Empty description={t('studio.views.dashboards.noWidgets')} />
       ) : (
-        <DndContext
-          sensors={sensors}
-          collisionDetection={closestCenter}
-          onDragEnd={onDragEnd}
-          accessibility={{
-            screenReaderInstructions: { draggable: t('studio.views.dashboards.dragInstructions') },
-            announcements: {
-              onDragStart: ({ active }) => t('studio.views.dashboards.picked', { widget: titleOf(active.id) }),
-              onDragOver: ({ active, over }) =>
-                over && over.id !== active.id
-                  ? t('studio.views.dashboards.over', { widget: titleOf(active.id), target: titleOf(over.id) })
-                  : undefined,
-              onDragEnd: ({ active }) => t('studio.views.dashboards.dropped', { widget: titleOf(active.id) }),
-              onDragCancel: ({ active }) => t('studio.views.dashboards.cancelled', { widget: titleOf(active.id) }),
-            },
-          }}
-        >
+        <DndContext {...dnd}>
           <SortableContext items={keys} strategy={rectSortingStrategy}>
             <Row gutter={[12, 12]} data-testid="widget-grid">
               {draft.widgets.map((w, i) => (

@@ -1,25 +1,12 @@
 import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from '@dnd-kit/core';
-import {
-  arrayMove,
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
+import { DndContext } from '@dnd-kit/core';
+import { arrayMove, SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { PicklistTag } from '@tessera/runtime-ui/fields/PicklistTag';
 import { Button, Checkbox, ColorPicker, Input, Radio, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { choiceProblems, newRow, suggestedValue, type ChoiceRow } from './choices';
+import { useSortableList } from '../app/use-sortable-list';
 
 interface Props {
   rows: ChoiceRow[];
@@ -37,19 +24,22 @@ interface Props {
  */
 export function ChoicesEditor({ rows, onRows, defaultValue, onDefault, multiple }: Props) {
   const { t } = useTranslation();
-  const sensors = useSensors(
-    useSensor(PointerSensor),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
   const problems = new Map(choiceProblems(rows).map((p) => [p.key, p.problem]));
   const update = (key: string, change: Partial<ChoiceRow>) =>
     onRows(rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    if (!over || active.id === over.id) return;
-    const from = rows.findIndex((r) => r.key === active.id);
-    const to = rows.findIndex((r) => r.key === over.id);
-    onRows(arrayMove(rows, from, to));
-  };
+  const dnd = useSortableList({
+    ids: rows.map((r) => r.key),
+    onMove: (from, to) => onRows(arrayMove(rows, from, to)),
+    nameOf: (id) => valueOf(rows, id),
+    messages: {
+      instructions: 'studio.choices.dragInstructions',
+      picked: 'studio.choices.picked',
+      over: 'studio.choices.over',
+      dropped: 'studio.choices.dropped',
+      cancelled: 'studio.choices.cancelled',
+      param: 'value',
+    },
+  });
   const isDefault = (value: string) =>
     multiple ? Array.isArray(defaultValue) && defaultValue.includes(value) : defaultValue === value;
   const toggleDefault = (value: string, on: boolean) => {
@@ -65,24 +55,7 @@ export function ChoicesEditor({ rows, onRows, defaultValue, onDefault, multiple 
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
         {t('studio.choices.help')}
       </Typography.Paragraph>
-      <DndContext
-        sensors={sensors}
-        collisionDetection={closestCenter}
-        onDragEnd={onDragEnd}
-        accessibility={{
-          screenReaderInstructions: { draggable: t('studio.choices.dragInstructions') },
-          announcements: {
-            onDragStart: ({ active }) => t('studio.choices.picked', { value: valueOf(rows, active.id) }),
-            // Over its own place (as when picked up): nothing new to say.
-            onDragOver: ({ active, over }) =>
-              over && over.id !== active.id
-                ? t('studio.choices.over', { value: valueOf(rows, active.id), target: valueOf(rows, over.id) })
-                : undefined,
-            onDragEnd: ({ active }) => t('studio.choices.dropped', { value: valueOf(rows, active.id) }),
-            onDragCancel: ({ active }) => t('studio.choices.cancelled', { value: valueOf(rows, active.id) }),
-          },
-        }}
-      >
+      <DndContext {...dnd}>
         <SortableContext items={rows.map((r) => r.key)} strategy={verticalListSortingStrategy}>
           <ol style={{ listStyle: 'none', padding: 0, margin: 0 }}>
             {rows.map((row, i) => (

@@ -1,25 +1,12 @@
 import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from '@dnd-kit/core';
-import {
-  arrayMove,
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
+import { DndContext } from '@dnd-kit/core';
+import { arrayMove, SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { Button, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { columnsToAdd } from './view-draft';
+import { useSortableList } from '../app/use-sortable-list';
 
 interface Props {
   columns: string[];
@@ -36,35 +23,23 @@ interface Props {
 export function ColumnsEditor({ columns, onChange, available, titleOf }: Props) {
   const { t } = useTranslation();
   const [adding, setAdding] = useState<string>();
-  const sensors = useSensors(
-    useSensor(PointerSensor),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
-  const name = (id: string | number) => titleOf(String(id));
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    if (!over || active.id === over.id) return;
-    onChange(arrayMove(columns, columns.indexOf(String(active.id)), columns.indexOf(String(over.id))));
-  };
+  const dnd = useSortableList({
+    ids: columns,
+    onMove: (from, to) => onChange(arrayMove(columns, from, to)),
+    nameOf: (id) => titleOf(String(id)),
+    messages: {
+      instructions: 'studio.views.dragInstructions',
+      picked: 'studio.views.picked',
+      over: 'studio.views.over',
+      dropped: 'studio.views.dropped',
+      cancelled: 'studio.views.cancelled',
+      param: 'column',
+    },
+  });
   const addable = columnsToAdd(available, columns);
   return (
     <div data-testid="columns-editor">
-      <DndContext
-        sensors={sensors}
-        collisionDetection={closestCenter}
-        onDragEnd={onDragEnd}
-        accessibility={{
-          screenReaderInstructions: { draggable: t('studio.views.dragInstructions') },
-          announcements: {
-            onDragStart: ({ active }) => t('studio.views.picked', { column: name(active.id) }),
-            onDragOver: ({ active, over }) =>
-              over && over.id !== active.id
-                ? t('studio.views.over', { column: name(active.id), target: name(over.id) })
-                : undefined,
-            onDragEnd: ({ active }) => t('studio.views.dropped', { column: name(active.id) }),
-            onDragCancel: ({ active }) => t('studio.views.cancelled', { column: name(active.id) }),
-          },
-        }}
-      >
+      <DndContext {...dnd}>
         <SortableContext items={columns} strategy={verticalListSortingStrategy}>
           <ol style={{ listStyle: 'none', padding: 0, margin: 0 }}>
             {columns.map((c) => (
