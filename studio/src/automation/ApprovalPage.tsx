@@ -1,11 +1,9 @@
 import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
-import type { ApiError } from '@tessera/runtime-ui/api/api-error';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
-import { App, Button, Card, Form, Input, Select, Space, Spin, Switch, Typography } from 'antd';
+import { Button, Card, Form, Input, Select, Space, Spin, Switch, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { apiNameFrom, toLabel, toTexts, type LabelTexts } from '../labels/label-value';
 import { LabelInputs } from '../labels/LabelInputs';
@@ -13,11 +11,12 @@ import { useObjects } from '../objects/use-studio-data';
 import { RuleEditor } from '../rules/RuleEditor';
 import { actionsFromRows, rowsFromActions, type ActionRow } from './action-rows';
 import { ActionList } from './ActionList';
-import { createItem, saveItem, type ApprovalProcessDef, type Tagged } from './automation.api';
+import type { ApprovalProcessDef, Tagged } from './automation.api';
 import { generalFieldErrors, problemsUnder, type PointedProblem } from './schema-branch';
 import { StepList } from './StepList';
 import { rowsFromSteps, stepForm, stepsFromRows, type StepRow } from './step-rows';
 import { ACTION_BRANCHES, useActionForms, usePropertyTitle } from './use-branch-forms';
+import { useItemSave } from './use-item-save';
 import { useItem } from './use-automation';
 
 interface General {
@@ -54,9 +53,6 @@ export default function ApprovalPage() {
  */
 function ApprovalEditor({ tagged }: { tagged?: Tagged<ApprovalProcessDef> }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const objects = useObjects();
   const formOf = useActionForms(
     (objects.data ?? []).map((o) => ({ value: o.apiName, label: labelOf(o.label, i18n.language, o.apiName) })),
@@ -82,9 +78,9 @@ function ApprovalEditor({ tagged }: { tagged?: Tagged<ApprovalProcessDef> }) {
         ActionRow[]
       >,
   );
-  const [error, setError] = useState<unknown>();
+  const saver = useItemSave<ApprovalProcessDef>('approval-processes', '/automation/approvals', initial, tagged);
+  const { saving, error, setError } = saver;
   const [problems, setProblems] = useState<PointedProblem[]>([]);
-  const [saving, setSaving] = useState(false);
 
   const save = async () => {
     let v: General;
@@ -116,32 +112,11 @@ function ApprovalEditor({ tagged }: { tagged?: Tagged<ApprovalProcessDef> }) {
       setProblems(bad.map((field) => ({ field, message: t('studio.automation.badJson') })));
       return;
     }
-    setSaving(true);
-    setError(undefined);
     setProblems([]);
-    try {
-      const etag = queryClient.getQueryData<Tagged<ApprovalProcessDef>>([
-        'draft',
-        'approval-processes',
-        initial?.apiName,
-      ])?.etag;
-      const saved = initial
-        ? await saveItem('approval-processes', initial.apiName, def, etag ?? tagged?.etag ?? '')
-        : await createItem('approval-processes', def);
-      queryClient.setQueryData(['draft', 'approval-processes', saved.item.apiName], saved);
-      void queryClient.invalidateQueries({ queryKey: ['draft', 'changes'] });
-      void queryClient.invalidateQueries({ queryKey: ['draft', 'approval-processes'], exact: true });
-      void message.success(t('studio.automation.saved'));
-      if (!initial) void navigate(`/automation/approvals/${saved.item.apiName}`, { replace: true });
-    } catch (e) {
-      setError(e);
-      const pointed = ((e as Partial<ApiError>).errors ?? []).map((p) => ({ field: p.field, message: p.message }));
-      setProblems(pointed);
-      // The name, object and description: on their inputs (the label's two inputs share /label).
-      general.setFields(generalFieldErrors(pointed, ['apiName', 'object', 'description'] as const));
-    } finally {
-      setSaving(false);
-    }
+    const pointed = await saver.save(def);
+    setProblems(pointed);
+    // The name, object and description: on their inputs (the label's two inputs share /label).
+    general.setFields(generalFieldErrors(pointed, ['apiName', 'object', 'description'] as const));
   };
 
   const heading = initial ? labelOf(initial.label, lng, initial.apiName) : t('studio.automation.newApproval');

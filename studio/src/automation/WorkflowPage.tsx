@@ -1,11 +1,9 @@
 import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
-import type { ApiError } from '@tessera/runtime-ui/api/api-error';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
-import { App, Button, Card, Form, Input, Select, Space, Spin, Switch, Typography } from 'antd';
+import { Button, Card, Form, Input, Select, Space, Spin, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { apiNameFrom, toLabel, toTexts, type LabelTexts } from '../labels/label-value';
 import { LabelInputs } from '../labels/LabelInputs';
@@ -13,7 +11,7 @@ import { useObjects } from '../objects/use-studio-data';
 import { RuleEditor } from '../rules/RuleEditor';
 import { actionsFromRows, rowsFromActions, type ActionRow } from './action-rows';
 import { ActionList } from './ActionList';
-import { createItem, saveItem, type Tagged, type WorkflowDef } from './automation.api';
+import type { Tagged, WorkflowDef } from './automation.api';
 import { RecentRuns } from './RecentRuns';
 import {
   branchForm,
@@ -27,6 +25,7 @@ import {
 import { TRIGGER_BRANCHES, TriggerEditor, type TriggerState } from './TriggerEditor';
 import { ACTION_BRANCHES, useActionForms, usePropertyTitle } from './use-branch-forms';
 import { useItem } from './use-automation';
+import { useItemSave } from './use-item-save';
 
 interface General {
   label: LabelTexts;
@@ -59,9 +58,6 @@ export default function WorkflowPage() {
  */
 function WorkflowBuilder({ tagged }: { tagged?: Tagged<WorkflowDef> }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const objects = useObjects();
   const formOf = useActionForms(
     (objects.data ?? []).map((o) => ({ value: o.apiName, label: labelOf(o.label, i18n.language, o.apiName) })),
@@ -77,9 +73,9 @@ function WorkflowBuilder({ tagged }: { tagged?: Tagged<WorkflowDef> }) {
   });
   const [condition, setCondition] = useState<unknown>(initial?.condition);
   const [rows, setRows] = useState<ActionRow[]>(() => rowsFromActions(initial?.actions, ACTION_BRANCHES, formOf));
-  const [error, setError] = useState<unknown>();
+  const saver = useItemSave<WorkflowDef>('workflows', '/automation/workflows', initial, tagged);
+  const { saving, error, setError } = saver;
   const [problems, setProblems] = useState<PointedProblem[]>([]);
-  const [saving, setSaving] = useState(false);
   const [object, setObject] = useState(initial?.object);
 
   const save = async () => {
@@ -112,29 +108,11 @@ function WorkflowBuilder({ tagged }: { tagged?: Tagged<WorkflowDef> }) {
     else delete def.description;
     if (condition === undefined) delete def.condition;
     else def.condition = condition;
-    setSaving(true);
-    setError(undefined);
     setProblems([]);
-    try {
-      // The ETag of the latest read: after a 412 and a reload, the fresh one.
-      const etag = queryClient.getQueryData<Tagged<WorkflowDef>>(['draft', 'workflows', initial?.apiName])?.etag;
-      const saved = initial
-        ? await saveItem('workflows', initial.apiName, def, etag ?? tagged?.etag ?? '')
-        : await createItem('workflows', def);
-      queryClient.setQueryData(['draft', 'workflows', saved.item.apiName], saved);
-      void queryClient.invalidateQueries({ queryKey: ['draft', 'changes'] });
-      void queryClient.invalidateQueries({ queryKey: ['draft', 'workflows'], exact: true });
-      message.success(t('studio.automation.saved'));
-      if (!initial) void navigate(`/automation/workflows/${saved.item.apiName}`, { replace: true });
-    } catch (e) {
-      setError(e);
-      const pointed = ((e as Partial<ApiError>).errors ?? []).map((p) => ({ field: p.field, message: p.message }));
-      setProblems(pointed);
-      // The name, object and description: on their inputs (the label's two inputs share /label).
-      form.setFields(generalFieldErrors(pointed, ['apiName', 'object', 'description'] as const));
-    } finally {
-      setSaving(false);
-    }
+    const pointed = await saver.save(def);
+    setProblems(pointed);
+    // The name, object and description: on their inputs (the label's two inputs share /label).
+    form.setFields(generalFieldErrors(pointed, ['apiName', 'object', 'description'] as const));
   };
 
   const labelText = initial
