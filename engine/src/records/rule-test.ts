@@ -113,8 +113,12 @@ export class RuleEditorService {
         'the formula does not compile',
         compiled.errors.map((e) => ({ field: `/rule${e.path}`, code: 'formula', message: e.message })),
       );
-    // The compiler's SQL quotes identifiers from the object's fields and escapes its literals (as
-    // in the generated column); the record id is bound.
+    // The formula compiler writes the SQL a generated column holds (DDL, which cannot bind): every
+    // identifier is one of the object's fields, double-quoted (quoteIdent); every text literal is
+    // single-quoted with quotes doubled (quoteText; standard_conforming_strings), NUL refused;
+    // numbers are finite JSON numbers; operators and functions come from its own tables. Nothing
+    // of the request reaches the text otherwise — the json-logic corpus is fed through this path
+    // in rule-editor.test.ts. Its `?` are escaped so knex binds only the record id.
     const row = (await this.knex
       .from(`${this.schema}.${this.compiled().objects.get(request.object)!.table} as r`)
       .select(this.knex.raw(`${compiled.sql.replace(/\?/g, '\\?')} as value`))
