@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { keysCommand } from './cli/keys.js';
 import { metadataCommand } from './cli/metadata.js';
 import { migrateCommand } from './cli/migrate.js';
 import { packCommand } from './cli/pack.js';
@@ -27,6 +28,7 @@ for (const command of [
   userCommand(),
   metadataCommand(),
   packCommand(),
+  keysCommand(),
 ])
   program.addCommand(command);
 

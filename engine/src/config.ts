@@ -34,6 +34,14 @@ export interface Config {
   runRetentionDays: number;
   /** The folder of installable packs (TESSERA_PACKS_DIR; the repository's plugins/ by default). */
   packsDir?: string;
+  /**
+   * The key encrypted fields are stored under (TESSERA_ENCRYPTION_KEY: 32 bytes as 64 hex digits
+   * or base64), and the keys they were stored under before a rotation
+   * (TESSERA_ENCRYPTION_OLD_KEYS, comma-separated). Unset on embedded PGlite: a key is made in
+   * the data folder (cli/field-keys.ts).
+   */
+  encryptionKey?: string;
+  encryptionOldKeys: string[];
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -57,6 +65,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       ...(env.TESSERA_JOB_SUPERVISE_SECONDS ? { superviseSeconds: Number(env.TESSERA_JOB_SUPERVISE_SECONDS) } : {}),
     },
     runRetentionDays: env.TESSERA_RUN_RETENTION_DAYS ? Number(env.TESSERA_RUN_RETENTION_DAYS) : 90,
+    ...(env.TESSERA_ENCRYPTION_KEY ? { encryptionKey: env.TESSERA_ENCRYPTION_KEY } : {}),
+    encryptionOldKeys: (env.TESSERA_ENCRYPTION_OLD_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
     ...(env.TESSERA_PACKS_DIR ? { packsDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_PACKS_DIR) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { emailTransportFromEnv } from './automation/email/transport.js';
 import type { Config } from './config.js';
 import { connect, type ConnectOptions, type Database } from './db/connect.js';
 import { listen } from './db/listen.js';
+import { setFieldKeys } from './lib/field-cipher.js';
 import { log, type Logger } from './lib/log.js';
 import type { MetadataService } from './metadata/metadata.service.js';
 import type { ImportJobs } from './records/import-jobs.js';
@@ -49,10 +50,13 @@ export interface StartOptions
   queue?: Partial<QueueOptions>;
   /** How long a webhook delivery may take (10 s). */
   webhookTimeoutMs?: number;
+  /** The keys of encrypted fields (lib/field-cipher.ts); none: encrypted fields cannot be published. */
+  encryptionKeys?: { current: Buffer; old?: Buffer[] };
 }
 
 export async function startEngine(options: StartOptions): Promise<Engine> {
   const logger = options.logger ?? log;
+  setFieldKeys(options.encryptionKeys);
   let ready = false;
   const db = await connect(options.database);
   const queue = new JobQueue(db, options.schema, { ...DEFAULT_QUEUE_OPTIONS, ...options.queue }, logger);

@@ -178,8 +178,10 @@ export const ERROR_CODES = {
 
   // Lists, filters, aggregates, saved views.
   cursor: 'The cursor is not one this list gave out with the same sort.',
-  notSortable: 'Fields of this type cannot be sorted on.',
-  notGroupable: 'Fields of this type cannot be grouped by.',
+  notSortable: 'Fields of this type cannot be sorted on (nor an encrypted field).',
+  notGroupable: 'Fields of this type cannot be grouped by (nor an encrypted field).',
+  encryption:
+    'An encrypted field cannot do this (be searched by part, lack a key): the engine needs TESSERA_ENCRYPTION_KEY, and the database only ever holds the value encrypted.',
   bucket: 'Only date fields take a date bucket.',
   unknownMetric: 'The metric is not count, sum, avg, min or max.',
   noCurrencyMetric: 'currency=corporate converts currency metrics, but no metric is over a currency field.',

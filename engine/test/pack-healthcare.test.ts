@@ -286,6 +286,26 @@ describe('protected health fields', () => {
     expect((await clinician.api('GET', `${R}/hc_encounter`)).status).toBe(200);
   });
 
+  it('stores them encrypted, finds a patient by national id, and audits every read of them', async () => {
+    const [row] = await t.sql('select national_id, diagnosis_code from ??.hc_patient where id = ?', [
+      t.schema,
+      patient.id,
+    ]);
+    expect(row.national_id).toMatch(/^tsr1\./);
+    expect(row.diagnosis_code).toMatch(/^tsr1\./);
+    const found = await clinician.api(
+      'GET',
+      `${R}/hc_patient?filter=${encodeURIComponent(JSON.stringify({ national_id: 'NAT-123' }))}`,
+    );
+    expect(found.body.data.map((p: { id: string }) => p.id)).toEqual([patient.id]);
+    const audit = await t.api('GET', `/api/v1/read-audit?recordId=${patient.id}`);
+    const reads = (audit.body.data as { userId: string; action: string; fields: string[] }[]).filter(
+      (e) => e.userId === clinician.id,
+    );
+    expect(reads.map((e) => e.action)).toEqual(['list', 'get']);
+    expect(reads[1]!.fields.sort()).toEqual(['diagnosis_code', 'national_id']);
+  });
+
   it('hides them from the front desk on every read, and refuses writing or filtering on them', async () => {
     const one = await frontDesk.api('GET', `${R}/hc_patient/${patient.id}`);
     expect(one.status, JSON.stringify(one.body)).toBe(200);
@@ -307,6 +327,8 @@ describe('protected health fields', () => {
     ]);
     const registered = await create('hc_patient', { name: 'Walk-in', phone: '+1 555 0199' }, frontDesk.api);
     expect(registered).not.toHaveProperty('national_id');
+    // Shown none of them, so none of their reads is in the audit.
+    expect((await t.api('GET', `/api/v1/read-audit?userId=${frontDesk.id}`)).body.data).toEqual([]);
   });
 
   it("leaves them out of the front desk's screens: the patient layout and the object's fields", async () => {

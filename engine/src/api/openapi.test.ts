@@ -164,6 +164,7 @@ describe('buildOpenApi on the core pack', () => {
       ['/api/v1/users', ['get', 'post']],
       ['/api/v1/users/{id}', ['get', 'patch']],
       ['/api/v1/setup-audit', ['get']],
+      ['/api/v1/read-audit', ['get']],
       ['/api/v1/tenants', ['get', 'post']],
       ['/api/v1/meta/runtime', ['get']],
     ] as const) {

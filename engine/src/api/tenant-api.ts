@@ -16,7 +16,7 @@ import { rulesRouter } from './rules.router.js';
 import { searchRouter } from './search.router.js';
 import { sharingRouter } from './sharing.router.js';
 import { tenantsRouter } from './tenants.router.js';
-import { setupAuditRouter, usersRouter } from './users.router.js';
+import { readAuditRouter, setupAuditRouter, usersRouter } from './users.router.js';
 import { viewsRouter } from './views.router.js';
 
 /**
@@ -38,6 +38,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
   api.use('/v1/packs', packsRouter(tenant.packs, compiled, audit));
   api.use('/v1/users', usersRouter(tenant.users));
   api.use('/v1/setup-audit', setupAuditRouter(audit));
+  api.use('/v1/read-audit', readAuditRouter(records));
   // Only the default tenant's admins manage tenants.
   if (registry) api.use('/v1/tenants', tenantsRouter(registry, audit));
   // CSV export/import first: `/:object/export` would otherwise be read as a record id.

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { badRequest } from '../errors.js';
 import type { SetupAudit } from '../security/setup-audit.js';
+import type { RecordsService } from '../records/records.service.js';
 import type { UsersService } from '../security/users.service.js';
 import { accessOf } from './context.js';
 
@@ -39,6 +40,28 @@ export function setupAuditRouter(audit: SetupAudit): Router {
         { field: 'limit', code: 'range', message: 'limit 1 to 500; before a whole number' },
       ]);
     res.json({ data: await audit.list(limit, before) });
+  });
+  return router;
+}
+
+/** /api/v1/read-audit: who was shown the audited fields of which record (`auditReads`), read-only. */
+export function readAuditRouter(records: RecordsService): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const text = (name: string) => {
+      const value = req.query[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const number = (name: string) => (req.query[name] === undefined ? undefined : Number(req.query[name]));
+    const query = {
+      object: text('object'),
+      recordId: text('recordId'),
+      userId: text('userId'),
+      limit: number('limit'),
+      before: number('before'),
+    };
+    const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
+    res.json({ data: await records.readAudit(given, accessOf(req)) });
   });
   return router;
 }

@@ -2,7 +2,9 @@ import { configFromEnv, type Config } from '../config.js';
 import { connect, type ConnectOptions, type Database } from '../db/connect.js';
 import { Problem } from '../errors.js';
 import { createLogger } from '../lib/log.js';
+import { setFieldKeys } from '../lib/field-cipher.js';
 import { TenantRegistry } from '../tenants/registry.js';
+import { fieldKeysOf } from './field-keys.js';
 import type { Tenant } from '../tenants/tenant.js';
 
 /**
@@ -28,6 +30,7 @@ export interface Opened {
 export async function withRegistry<T>(work: (opened: Opened) => Promise<T>): Promise<T> {
   const config = configFromEnv();
   const logger = await createLogger({ fd: 2 });
+  setFieldKeys(fieldKeysOf(config, logger));
   const db = await connect(databaseOf(config));
   try {
     const tenants = new TenantRegistry(db.knex, {

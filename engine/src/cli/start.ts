@@ -3,6 +3,7 @@ import { configFromEnv } from '../config.js';
 import { startEngine } from '../engine.js';
 import { log } from '../lib/log.js';
 import { action, examples } from './action.js';
+import { fieldKeysOf } from './field-keys.js';
 import { databaseOf } from './registry.js';
 
 /** `tessera start`: the server, with settings from the environment (README, Configuration). */
@@ -23,7 +24,13 @@ export function startCommand(): Command {
 async function start(): Promise<void> {
   const started = performance.now();
   const config = configFromEnv();
-  const engine = await startEngine({ ...config, database: databaseOf(config), logger: log });
+  const encryptionKeys = fieldKeysOf(config, log);
+  const engine = await startEngine({
+    ...config,
+    database: databaseOf(config),
+    logger: log,
+    ...(encryptionKeys ? { encryptionKeys } : {}),
+  });
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   // performance.now() counts from the process's start: module loading included.
   const now = performance.now();

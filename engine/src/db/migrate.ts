@@ -529,6 +529,24 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '017_read_audit',
+    async up(trx, s) {
+      // Reads of audited fields (records/read-audit.ts): who was shown which record's fields.
+      await trx.schema.withSchema(s).createTable('_read_audit', (t) => {
+        t.bigIncrements('seq').primary();
+        t.timestamp('at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.uuid('user_id').notNullable();
+        t.text('object').notNullable();
+        t.uuid('record_id').notNullable();
+        t.specificType('fields', 'text[]').notNullable();
+        t.text('action').notNullable();
+        t.text('via').notNullable();
+        t.index(['record_id', 'seq']);
+        t.index(['user_id', 'seq']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -1,10 +1,10 @@
 import type { FieldTypeDef } from './field-type.js';
-import { first, one, TEXT_OPERATORS } from './shared.js';
+import { ENCRYPTED_SETTING, first, one, TEXT_OPERATORS } from './shared.js';
 
 /** An e-mail address: text underneath, checked as an address and kept lower-case. */
 export const email: FieldTypeDef = {
   columns: () => one('character varying(254)'),
-  settings: {},
+  settings: { encrypted: ENCRYPTED_SETTING },
   valueSchema: () => ({ type: 'string', format: 'email', maxLength: 254 }),
   value: { operators: TEXT_OPERATORS, groupable: true, aggregates: [], csv: 'token' },
   sortable: true,

@@ -6,6 +6,7 @@ import { currency } from './currency.js';
 import { date } from './date.js';
 import { datetime } from './datetime.js';
 import { email } from './email.js';
+import { encryptedVariant } from './encrypted.js';
 import type { ColumnSpec, FieldTypeDef, ValueFacts } from './field-type.js';
 import { formula } from './formula.js';
 import { geolocation } from './geolocation.js';
@@ -60,13 +61,15 @@ export const FIELD_TYPE_DEFS = {
 export type FieldType = keyof typeof FIELD_TYPE_DEFS;
 export const FIELD_TYPES = Object.keys(FIELD_TYPE_DEFS) as readonly FieldType[];
 
-export function fieldType(field: Pick<FieldDef, 'type'>): FieldTypeDef {
-  return FIELD_TYPE_DEFS[field.type];
+/** A field's type; for an `encrypted` field, the encrypted form of it (fields/encrypted.ts). */
+export function fieldType(field: Pick<FieldDef, 'type'> & { encrypted?: boolean }): FieldTypeDef {
+  const def: FieldTypeDef = FIELD_TYPE_DEFS[field.type];
+  return field.encrypted && 'encrypted' in def.settings ? encryptedVariant(def) : def;
 }
 
 /** The facts of a field's values: its own type's, or for a computed field those of its value type. */
 export function factsOf(field: FieldDef): ValueFacts {
-  const def: FieldTypeDef = FIELD_TYPE_DEFS[field.type];
+  const def = fieldType(field);
   if (def.value) return def.value;
   const facts = fieldType({ type: def.valueType(field) }).value;
   if (!facts) throw new Error(`${field.type} gives values of another computed type`);
@@ -76,6 +79,18 @@ export function factsOf(field: FieldDef): ValueFacts {
 /** The physical column name of one column of a field. */
 export function columnName(field: Pick<FieldDef, 'apiName'>, column: ColumnSpec): string {
   return column.part ? `${field.apiName}__${column.part}` : field.apiName;
+}
+
+/**
+ * The column that decides whether two values of a field are equal (a unique field's index, a
+ * clash between rows): its first column, or an encrypted field's blind index. `at` is its place
+ * in columns() and toColumns().
+ */
+export function equalityColumn(field: FieldDef): { name: string; at: number } {
+  const type = fieldType(field);
+  const columns = type.columns(field);
+  const at = type.encryption ? columns.findIndex((c) => c.part === type.encryption!.indexPart) : 0;
+  return { name: columnName(field, columns[at]!), at };
 }
 
 /** A lookup or master-detail: it points at a record of its `target` object. */

@@ -34,6 +34,17 @@ export const maxLengthSetting = (defaultValue: number, limit: number): JsonSchem
   description: `Longest value accepted, in characters (default ${defaultValue}).`,
 });
 
+/**
+ * The `encrypted` setting of the text-like types: stored with AES-256-GCM (fields/encrypted.ts),
+ * found by exact value only.
+ */
+export const ENCRYPTED_SETTING: JsonSchema = {
+  type: 'boolean',
+  default: false,
+  description:
+    'Store the value encrypted (AES-256-GCM under TESSERA_ENCRYPTION_KEY). It can be filtered by exact value (equals, in, is empty) but not sorted, grouped, range-filtered, searched by part or read by formulas.',
+};
+
 export const numericSettings = (precision: number, scale: number): Record<string, JsonSchema> => ({
   precision: {
     type: 'integer',

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { columnName, factsOf, FIELD_TYPE_DEFS, summarisesChildren } from '../fields/index.js';
+import { columnName, factsOf, fieldType, summarisesChildren } from '../fields/index.js';
 import type { FieldTypeDef, FilterOperator } from '../fields/field-type.js';
 import { desiredSchema } from '../schema/desired.js';
 import { layoutsOfRole, requirementsOf, type FieldRequirement } from './layout-rules.js';
@@ -67,7 +67,7 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
   for (const def of snapshot.objects) {
     const fields = new Map<string, CompiledField>();
     for (const field of def.fields) {
-      const type = FIELD_TYPE_DEFS[field.type];
+      const type = fieldType(field);
       fields.set(
         field.apiName,
         Object.freeze({
@@ -80,7 +80,8 @@ export function compile(release: number, snapshot: MetadataSnapshot): CompiledMe
       );
     }
     const uniqueConstraints = new Map<string, string>();
-    for (const c of tables.get(def.id)!.constraints) if (c.kind === 'unique') uniqueConstraints.set(c.name, c.column);
+    for (const c of tables.get(def.id)!.constraints)
+      if (c.kind === 'unique') uniqueConstraints.set(c.name, c.field ?? c.column);
     objects.set(def.apiName, {
       def,
       table: def.apiName,

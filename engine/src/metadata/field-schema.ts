@@ -40,6 +40,12 @@ export function buildFieldSchema(): JsonSchema {
       helpText: { $ref: 'label.schema.json', description: 'Hint shown next to the input.' },
       description: { type: 'string', maxLength: 1000, description: 'What the field is for, for admins.' },
       searchable: { type: 'boolean', default: false, description: 'Included in global search.' },
+      auditReads: {
+        type: 'boolean',
+        default: false,
+        description:
+          'Every time a user is shown a value of the field (a record, a list, a search, an export), the read audit records who, when and which record (GET /api/v1/read-audit).',
+      },
     },
     allOf: FIELD_TYPES.map((type) => {
       const def = FIELD_TYPE_DEFS[type];

@@ -33,8 +33,12 @@ export interface FieldDef {
   helpText?: Label;
   description?: string;
   searchable?: boolean;
+  /** Every read of a value is recorded in the read audit (who, when, which record). */
+  auditReads?: boolean;
   // type options; each field module reads only its own
   maxLength?: number;
+  /** text-like types: stored with AES-256-GCM, matched through a blind index (fields/encrypted.ts). */
+  encrypted?: boolean;
   precision?: number;
   scale?: number;
   min?: number;

@@ -42,7 +42,14 @@ function parseGroups(object: CompiledObject, input: unknown, scope: AggregateSco
     if (!field || rest.length)
       throw refuse('groupBy', 'unknownField', `"${key}" is not a field of ${object.def.apiName}`);
     const facts = factsOf(field.def);
-    if (!facts.groupable) throw refuse('groupBy', 'notGroupable', `${field.def.type} fields cannot be grouped`);
+    if (!facts.groupable)
+      throw refuse(
+        'groupBy',
+        'notGroupable',
+        field.type.encryption
+          ? `${field.def.apiName} is encrypted: the database cannot group values it only holds encrypted`
+          : `${field.def.type} fields cannot be grouped`,
+      );
     if (bucket !== undefined && (!facts.temporal || !(BUCKETS as readonly string[]).includes(bucket))) {
       throw refuse('groupBy', 'bucket', `"${key}": only date fields take a bucket (${BUCKETS.join(', ')})`);
     }

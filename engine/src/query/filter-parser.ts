@@ -182,7 +182,8 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
   if (!(FILTER_OPERATORS as readonly string[]).includes(op))
     fail(path, 'unknownOperator', `"${op}" is not a filter operator`);
   if (!allowed.includes(op as FilterOperator)) {
-    fail(path, 'operator', `operator "${op}" does not apply to ${name} (use ${allowed.join(', ')})`);
+    const why = !isSystem(field) && field.type.encryption ? ': it is encrypted, so only its exact value is found' : '';
+    fail(path, 'operator', `operator "${op}" does not apply to ${name}${why} (use ${allowed.join(', ')})`);
   }
   const operator = op as FilterOperator;
   switch (operator) {
@@ -220,6 +221,8 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
       if (value === null) fail(path, 'type', `use isNull to match empty values`);
       checkScalar(field, value, path, true);
   }
+  if (!isSystem(field) && field.type.encryption && operator !== 'isNull')
+    return blindMatch(field, operator, value, name);
   const compare = compareOf(field);
   const bound = (v: unknown) =>
     (compare === 'date' || compare === 'datetime') && isDateLiteral(v) ? v : columnValue(field, v);
@@ -230,6 +233,23 @@ function condition(field: CompiledField | SystemField, op: string, value: unknow
         ? value.map(bound)
         : bound(value);
   return { kind: 'cond', path: name, columns: [...field.columns], op: operator, value: converted, compare };
+}
+
+/**
+ * Equality on an encrypted field compares its blind index with the value's index under every
+ * key (rows not yet rotated still match): eq and in become in, ne and nin become nin.
+ */
+function blindMatch(field: CompiledField, op: FilterOperator, value: unknown, name: string): Condition {
+  const { encryption } = field.type;
+  const values = (Array.isArray(value) ? value : [value]).flatMap((v) => encryption!.matchValues(v, field.def));
+  return {
+    kind: 'cond',
+    path: name,
+    columns: [`${field.def.apiName}__${encryption!.indexPart}`],
+    op: op === 'eq' || op === 'in' ? 'in' : 'nin',
+    value: values,
+    compare: 'plain',
+  };
 }
 
 function compareOf(field: CompiledField | SystemField): Condition['compare'] {

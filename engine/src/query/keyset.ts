@@ -47,7 +47,13 @@ export function parseSort(object: CompiledObject, input: unknown, resolve?: Reso
         ]);
       if (!isSystem(field) && !field.type.sortable) {
         throw badRequest(`cannot sort by "${name}"`, [
-          { field: 'sort', code: 'notSortable', message: `${field.def.type} fields cannot be sorted` },
+          {
+            field: 'sort',
+            code: 'notSortable',
+            message: field.type.encryption
+              ? `${name} is encrypted: the database cannot order values it only holds encrypted`
+              : `${field.def.type} fields cannot be sorted`,
+          },
         ]);
       }
       const notNull = isSystem(field) && !resolved?.alias && NOT_NULL_SYSTEM.has(field.name);

@@ -1,3 +1,4 @@
+import { equalityColumn } from '../fields/index.js';
 import type { Knex } from 'knex';
 import { badRequest, invalid, type FieldError } from '../errors.js';
 import { idempotent, requestHash } from './idempotency.js';
@@ -348,12 +349,12 @@ export async function uniqueClashes(
 ): Promise<void> {
   for (const field of object.fields.values()) {
     if (!field.def.unique) continue;
-    const column = field.columns[0]!;
+    const { name: column, at } = equalityColumn(field.def);
     const owners = new Map<unknown, number>();
     rows.forEach((values, i) => {
       const v = values.get(field.def.apiName);
       if (v === undefined || v === null) return;
-      const stored = field.type.toColumns(v, field.def)[0];
+      const stored = field.type.toColumns(v, field.def)[at];
       if (owners.has(stored))
         errors[i]!.push({
           field: field.def.apiName,

@@ -107,7 +107,11 @@ export function fieldChanges(object: CompiledObject, before: Row, after: Row): F
     for (const key of keys) {
       const was = JSON.stringify(before[key] ?? null);
       const now = JSON.stringify(after[key] ?? null);
-      if (was !== now) changes.push({ field: key, old: was, new: now });
+      // An encrypted field's history says it changed, never what it held.
+      if (was !== now)
+        changes.push(
+          field.type.encryption ? { field: key, old: 'null', new: 'null' } : { field: key, old: was, new: now },
+        );
     }
   }
   if (before.owner_id !== after.owner_id)

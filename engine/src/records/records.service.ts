@@ -21,6 +21,8 @@ import { BulkUpdater, parseBulkUpdate } from './bulk-update.js';
 import { BulkDeleter, parseBulkDelete } from './bulk-delete.js';
 import { translateDbError } from './db-errors.js';
 import { selectColumns, toColumnValues, toRecord } from './record-shape.js';
+import { revealJson } from './reveal.js';
+import { listReads, recordReads, type ReadAction, type ReadAuditEntry, type ReadAuditQuery } from './read-audit.js';
 import { insertStatement, nativeInsert } from './insert-statement.js';
 import { fieldChanges, readHistory, recordChanges, recordEvents } from './history.js';
 import { patchStatement, updateStatement, type Patch } from './update-statement.js';
@@ -28,7 +30,7 @@ import { deleteStatement } from './delete-statement.js';
 import { ListPages, type ListPage } from './list-pages.js';
 import { checkBody, requireRecordAccess, requireVersion, splitOwner } from './record-checks.js';
 import type { Access } from '../security/access.js';
-import { guardedResolver, readableField, redact } from '../security/field-guard.js';
+import { guardedResolver, readableField } from '../security/field-guard.js';
 import { recordAccess, recordAccessSql } from '../security/record-access.js';
 
 /**
@@ -77,9 +79,27 @@ export class RecordsService {
     return trx(`${this.schema}.${object.table}`);
   }
 
+  /** The read audit (read-audit.ts), for those who manage users: who was shown audited fields. */
+  readAudit(query: ReadAuditQuery, access: Access): Promise<ReadAuditEntry[]> {
+    access.requireSystem('manageUsers');
+    return listReads(this.knex, this.schema, query);
+  }
+
   /** One page of records (list-pages.ts). */
-  list(objectName: string, request: ListRequest, caller: Caller): Promise<ListPage> {
-    return this.lists.page(this.object(objectName), request, caller);
+  async list(objectName: string, request: ListRequest, caller: Caller): Promise<ListPage> {
+    const object = this.object(objectName);
+    const page = await this.lists.page(object, request, caller);
+    return { ...page, records: await this.shown(object, page.records, caller, 'list') };
+  }
+
+  /**
+   * Records' JSON text as the caller is shown it: encrypted fields decrypted, and the audited
+   * fields it shows recorded in the read audit (reveal.ts, read-audit.ts).
+   */
+  private async shown(object: CompiledObject, text: string, caller: Caller, action: ReadAction): Promise<string> {
+    const revealed = revealJson(object, text, this.metadata());
+    await recordReads(this.knex, this.schema, revealed.reads, caller, action);
+    return revealed.text;
   }
 
   /** Bulk create/upsert; see bulk.ts. A repeated Idempotency-Key returns the first answer. */
@@ -153,7 +173,7 @@ export class RecordsService {
     const object = this.object(objectName);
     caller.access.require(object, 'read');
     const row = await this.findRow(object, id, caller);
-    return { version: row._version!, json: row._json! };
+    return { version: row._version!, json: await this.shown(object, row._json!, caller, 'get') };
   }
 
   /** The object of a record the caller can see (404) and has `need` access to (403). */
@@ -213,6 +233,11 @@ export class RecordsService {
   /** A new record: its id, version (the ETag) and JSON as GET and list pages show it to the caller. */
   async create(objectName: string, body: unknown, caller: Caller): Promise<CreatedRecord> {
     const object = this.object(objectName);
+    const created = await this.insert(object, body, caller);
+    return { ...created, json: await this.shown(object, created.json, caller, 'write') };
+  }
+
+  private async insert(object: CompiledObject, body: unknown, caller: Caller): Promise<CreatedRecord> {
     caller.access.require(object, 'create');
     const { fields, owner } = splitOwner(object, body, caller, 'create');
     const values = checkBody(object, fields, 'create', caller);
@@ -271,6 +296,17 @@ export class RecordsService {
    */
   async update(objectName: string, id: string, body: unknown, caller: Caller, ifMatch?: number): Promise<RecordJson> {
     const object = this.object(objectName);
+    const updated = await this.change(object, id, body, caller, ifMatch);
+    return { ...updated, json: await this.shown(object, updated.json, caller, 'write') };
+  }
+
+  private async change(
+    object: CompiledObject,
+    id: string,
+    body: unknown,
+    caller: Caller,
+    ifMatch?: number,
+  ): Promise<RecordJson> {
     caller.access.require(object, 'edit');
     const { fields, owner } = splitOwner(object, body, caller, 'update');
     // A transfer, a change rollups summarise, or a record an approval may lock is always the
@@ -389,9 +425,10 @@ export class RecordsService {
           })
           .returning<Row[]>(selectColumns(object));
         await this.touchRollups(trx, object, [current, updated!]);
-        const record = toRecord(object, updated!);
-        await recordChanges(trx, this.schema, object, existing, record, caller);
-        return { version: record.version as number, json: JSON.stringify(redact(object, record, caller.access)) };
+        await recordChanges(trx, this.schema, object, existing, toRecord(object, updated!), caller);
+        // As JSON built by Postgres, like every other answer (encrypted fields are decrypted after).
+        const read = await this.findRow(object, id, caller, { trx });
+        return { version: read._version!, json: read._json! };
       } catch (e) {
         throw translateDbError(object, e);
       }
@@ -440,7 +477,7 @@ export class RecordsService {
   async restore(objectName: string, id: string, caller: Caller): Promise<RecordJson> {
     const object = this.object(objectName);
     caller.access.require(object, 'delete');
-    return this.knex.transaction(async (trx) => {
+    const restored = await this.knex.transaction(async (trx) => {
       const row = await this.findRow(object, id, caller, { trx, need: 'full', lock: true, bin: true });
       const values = new Map<string, unknown>();
       for (const [name, field] of object.fields) {
@@ -456,9 +493,10 @@ export class RecordsService {
       } catch (e) {
         throw translateDbError(object, e);
       }
-      const restored = await this.findRow(object, id, caller, { trx });
-      return { version: restored._version!, json: restored._json! };
+      const read = await this.findRow(object, id, caller, { trx });
+      return { version: read._version!, json: read._json! };
     });
+    return { ...restored, json: await this.shown(object, restored.json, caller, 'write') };
   }
 
   /** Deletes a record in the recycle bin for good. The database's foreign keys handle what pointed at it. */

@@ -1,4 +1,4 @@
-import { columnName, fieldType, onDeleteOf } from '../fields/index.js';
+import { columnName, equalityColumn, fieldType, onDeleteOf } from '../fields/index.js';
 import { shortHash } from '../lib/ids.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from '../metadata/types.js';
 import { compileFormula } from '../rules/formula-sql.js';
@@ -35,6 +35,8 @@ export interface DesiredConstraint {
   /** kind 'index' over several columns: its keys in order (list-indexes.ts). */
   keys?: IndexKey[];
   references?: { table: string; onDelete: 'RESTRICT' | 'SET NULL' | 'CASCADE' };
+  /** kind 'unique': the field whose values it keeps apart (its column may be a blind index). */
+  field?: string;
 }
 
 export interface DesiredTable {
@@ -72,7 +74,17 @@ function fieldColumns(field: FieldDef, fields: ReadonlyMap<string, FieldDef>): D
 function fieldConstraints(field: FieldDef, objects: Map<string, ObjectDef>): DesiredConstraint[] {
   const out: DesiredConstraint[] = [];
   const name = (kind: string, spec: string) => `tsr_${shortHash(`${kind}:${field.id}:${spec}`, 16)}_${kind}`;
-  if (field.unique) out.push({ name: name('uq', ''), kind: 'unique', column: field.apiName });
+  // An encrypted field is unique by its blind index: a constraint of its own, made again when
+  // the field is encrypted or no longer is.
+  if (field.unique) {
+    const column = equalityColumn(field).name;
+    out.push({
+      name: name('uq', column === field.apiName ? '' : 'blind'),
+      kind: 'unique',
+      column,
+      field: field.apiName,
+    });
+  }
   const relationOnDelete = onDeleteOf(field);
   if (relationOnDelete) {
     const target = objects.get(field.target!)!;

@@ -1,4 +1,4 @@
-import { FIELD_TYPE_DEFS } from '../fields/index.js';
+import { fieldType } from '../fields/index.js';
 import { shortHash } from '../lib/ids.js';
 import type { ListViewDef, ObjectDef } from '../metadata/types.js';
 import type { DesiredColumn, DesiredConstraint, IndexKey } from './desired.js';
@@ -65,8 +65,8 @@ function sortColumn(name: string, desc: boolean, obj: ObjectDef, columns: Desire
   if (system) return { column: name, desc, identity: name, chars: 0 };
   const field = obj.fields.find((f) => f.apiName === name);
   // Lookup paths (account.name) sort by another table's column, which no index here can hold.
-  if (!field || !FIELD_TYPE_DEFS[field.type].sortable) return undefined;
-  const part = FIELD_TYPE_DEFS[field.type].columns(field)[0]?.part;
+  if (!field || !fieldType(field).sortable) return undefined;
+  const part = fieldType(field).columns(field)[0]?.part;
   const column = columns.find((c) => c.fieldId === field.id && c.part === part);
   if (!column) return undefined;
   return {

@@ -54,7 +54,12 @@ export interface TestEngineOptions {
   packsDir?: string;
   /** The job queue under workflow runs (a shorter heartbeat for crash tests). */
   queue?: Partial<QueueOptions>;
+  /** The keys of encrypted fields; TEST_FIELD_KEY by default, null for none. */
+  encryptionKeys?: { current: Buffer; old?: Buffer[] } | null;
 }
+
+/** The key encrypted fields are stored under in tests (32 bytes). */
+export const TEST_FIELD_KEY = Buffer.alloc(32, 7);
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const schema = options.schema ?? (ON_POSTGRES ? `test_${crypto.randomBytes(6).toString('hex')}` : 'tenant_default');
@@ -76,6 +81,9 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.packsDir ? { packsDir: options.packsDir } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.encryptionKeys === null
+      ? {}
+      : { encryptionKeys: options.encryptionKeys ?? { current: TEST_FIELD_KEY } }),
   });
   const url = engine.url;
   const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>

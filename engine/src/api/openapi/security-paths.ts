@@ -139,6 +139,60 @@ export function setupAuditPaths(): Paths {
         },
       },
     },
+    '/api/v1/read-audit': {
+      get: {
+        operationId: 'listReadAudit',
+        summary: 'The read audit of protected fields',
+        tags: ['Setup audit'],
+        description:
+          'Every time a user was shown a value of a field marked `auditReads` (a diagnosis, a national id): who, when, which record, which fields, and how. Newest first; needs manageUsers. Read-only.',
+        parameters: [
+          {
+            name: 'object',
+            in: 'query',
+            required: false,
+            description: 'Only this object.',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'recordId',
+            in: 'query',
+            required: false,
+            description: 'Only reads of this record.',
+            schema: { type: 'string', format: 'uuid' },
+          },
+          {
+            name: 'userId',
+            in: 'query',
+            required: false,
+            description: 'Only reads by this user.',
+            schema: { type: 'string', format: 'uuid' },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'At most this many entries.',
+            schema: { type: 'integer', minimum: 1, maximum: MAX_AUDIT_LIMIT, default: 100 },
+          },
+          {
+            name: 'before',
+            in: 'query',
+            required: false,
+            description: 'Only entries older than this sequence number.',
+            schema: { type: 'integer' },
+          },
+        ],
+        responses: {
+          200: { description: 'Entries, newest first.', content: dataOf('ReadAuditEntry') },
+          ...problemResponses(
+            ['BadRequest', 'limit is not 1 to 500, before not a whole number, or recordId/userId not a uuid.'],
+            'Unauthorized',
+            forbidden([], ['manageUsers']),
+          ),
+        },
+      },
+    },
   };
 }
 

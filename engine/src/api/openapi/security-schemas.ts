@@ -257,6 +257,30 @@ export const userSchemas: Record<string, JsonSchema> = {
       },
     },
   },
+  ReadAuditEntry: {
+    type: 'object',
+    description:
+      'One record whose audited fields (`auditReads`) a user was shown. Written in the request that showed them; append-only.',
+    required: ['seq', 'at', 'userId', 'userName', 'object', 'recordId', 'fields', 'action', 'via'],
+    properties: {
+      seq: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Sequence number; pass the last one you have as `before` for older entries.',
+      },
+      at: DATE_TIME,
+      userId: { type: 'string', format: 'uuid', description: 'Who was shown the fields.' },
+      userName: { type: ['string', 'null'] },
+      object: { type: 'string', description: 'API name of the object.' },
+      recordId: { type: 'string', format: 'uuid' },
+      fields: { type: 'array', items: { type: 'string' }, description: 'The audited fields shown with a value.' },
+      action: {
+        enum: ['get', 'list', 'search', 'export', 'write'],
+        description: 'How: a record read, a list page, a search, a CSV export, the answer to their own write.',
+      },
+      via: { type: 'string', description: 'The path the request came through (api, ui, …).' },
+    },
+  },
 };
 
 export const tenantSchemas: Record<string, JsonSchema> = {
