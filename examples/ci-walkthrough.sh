@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Starts Tessera the way the README says (npm start, fresh data folder), waits for /health, runs
-# the walk-through, restarts, checks the records are still there, and stops. Used by .ci/run.
+# the walk-through and the custom pack's (examples/custom-pack), restarts, checks the records are
+# still there, and stops. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TESSERA_DATA_DIR=$(mktemp -d)/data PORT=${PORT:-3917} TESSERA_ADMIN_PASSWORD=walkthrough-password
 export TESSERA_URL="http://127.0.0.1:$PORT"
+# the custom pack walk-through puts its versions here, where the server looks for packs
+export TESSERA_PACKS_DIR=$(mktemp -d)
 start() {
   # a log of its own: the process stopped before may still be writing its last lines to the old one
   log=$(mktemp)
@@ -28,6 +31,7 @@ out=$(bash examples/api-walkthrough.sh)
 echo "$out"
 echo "$out" | grep -q '^Garden house$'
 echo "$out" | grep -q '^Garden house (sold)$'
+bash examples/custom-pack/walkthrough.sh
 stop
 
 start

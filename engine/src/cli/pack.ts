@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { Problem } from '../errors.js';
+import path from 'node:path';
+import { invalid, Problem } from '../errors.js';
+import { checkPack } from '../packs/pack-check.js';
 import type { PackResult, PackStep } from '../packs/packs.service.js';
 import { action, examples, print } from './action.js';
 import { describePlan } from './metadata.js';
@@ -7,7 +9,8 @@ import { tenantNamed, withRegistry } from './registry.js';
 
 /**
  * `tessera pack list|install|upgrade|uninstall`: the packs of plugins/ (TESSERA_PACKS_DIR) in a
- * tenant, as the API's /api/v1/packs does them (packs/packs.service.ts has the work).
+ * tenant, as the API's /api/v1/packs does them (packs/packs.service.ts has the work); and
+ * `tessera pack validate <folder>`, a pack being written checked without a database.
  */
 
 const tenantOption = ['--tenant <name>', 'the tenant to change', 'default'] as const;
@@ -32,6 +35,12 @@ export function packCommand(): Command {
     .description('the packs of the packs folder and the versions installed')
     .option(...tenantOption)
     .action(action('could not list the packs', list));
+  pack
+    .command('validate')
+    .description('check a pack folder without installing it: every problem named <file>#<JSON pointer>')
+    .argument('<folder>', 'the pack folder (the one holding pack.json)')
+    .addHelpText('after', examples('tessera pack validate examples/custom-pack/v1'))
+    .action(action('the pack is not valid', validate));
   const steps: [PackStep, string][] = [
     ['install', 'install the pack (an uninstalled one comes back with its customisations and data)'],
     ['upgrade', "upgrade to the packs folder's version, merging it with your changes; conflicts need a choice"],
@@ -72,6 +81,17 @@ async function list(options: { tenant: string }): Promise<void> {
       );
     }
   });
+}
+
+function validate(folder: string): Promise<void> {
+  const { manifest, counts, errors } = checkPack(path.resolve(folder));
+  if (errors.length) throw invalid(`${folder} has ${errors.length} problem${errors.length === 1 ? '' : 's'}`, errors);
+  const read = Object.entries(counts).map(([what, n]) => `${what} ${n}`);
+  print(
+    `tessera: ${manifest!.name} ${manifest!.version} (namespace ${manifest!.namespace}) is valid: ${read.join(', ')}`,
+  );
+  print('  checked against the core pack; `tessera pack install <name> --dry-run` checks it against a tenant');
+  return Promise.resolve();
 }
 
 async function run(step: PackStep, name: string, options: StepOptions): Promise<void> {

@@ -77,4 +77,13 @@ describe('metadata schemas', () => {
       }
     }
   });
+
+  it('names a field of no known type by its schema error, without reading its type', () => {
+    const { snapshot } = readPack(CORE_PACK_DIR);
+    const account = snapshot.objects.find((o) => o.apiName === 'account')!;
+    account.fields.push({ id: 'x.account.tier', apiName: 'tier', type: 'picklst' as never, label: 'Tier' });
+    expect(validateSnapshot(snapshot, draftChecks)).toContainEqual(
+      expect.objectContaining({ field: `/objects/account/fields/${account.fields.length - 1}/type`, code: 'enum' }),
+    );
+  });
 });

@@ -139,6 +139,12 @@ export function validateSnapshot(snapshot: MetadataSnapshot, checks: QueryChecks
   const errors: FieldError[] = [];
   const objects = new Map(snapshot.objects.map((o) => [o.apiName, o]));
   const fieldIds = new Map<string, string>();
+  // The checks across objects read each field's type: an object of the wrong shape (a pack's file
+  // is not checked on its own before this, as an API save is) is reported by its shape alone.
+  const shapes = snapshot.objects.flatMap((o) =>
+    schemaErrors('object', o).map((e) => ({ ...e, field: `/objects/${o.apiName}${e.field === '/' ? '' : e.field}` })),
+  );
+  if (shapes.length) return shapes;
   for (const obj of snapshot.objects) {
     const at = `/objects/${obj.apiName}`;
     for (const e of validateObject(obj)) errors.push({ ...e, field: at + e.field });
