@@ -41,7 +41,8 @@ export function csvRouter(exporter: CsvExporter, imports: ImportJobs): Router {
   const router = Router();
   router.get('/:object/export', async (req, res) => {
     const { format, filter, sort, fields } = req.query;
-    const file = exporter.export(req.params.object, { format, filter, sort, fields }, accessOf(req));
+    const caller = callerOf(req);
+    const file = exporter.export(req.params.object, { format, filter, sort, fields }, caller.access, caller.via);
     await sendCsv(res, file.filename, file.chunks);
   });
   router.post('/:object/import', async (req, res) => {

@@ -122,7 +122,7 @@ export class AutomationService {
   private readonly scheduler: Scheduler;
 
   constructor(private readonly deps: AutomationDeps) {
-    this.store = new RunStore(deps.schema);
+    this.store = new RunStore(deps.schema, deps.compiled);
     const enqueue = (trx: Knex.Transaction, runs: QueuedRun[], delayMs?: number) =>
       deps.engine.enqueue(trx, deps.tenant, runs, delayMs);
     this.dispatcher = new Dispatcher({ ...deps, store: this.store, enqueue });

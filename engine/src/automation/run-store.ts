@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import type { CompiledMetadata } from '../metadata/compile.js';
 import type { WorkflowDef } from '../metadata/types.js';
+import { openRecord, sealRecord } from '../records/reveal.js';
 
 /**
  * The runs and their steps (_automation_runs, _automation_steps): what the runs page and
@@ -51,8 +53,33 @@ export type NewRun = Omit<RunRow, 'attempts' | 'created_at' | 'started_at' | 'fi
   error?: string;
 };
 
+/**
+ * A run keeps its record as the workflow saw it, with the encrypted fields encrypted as in the
+ * record's table (records/reveal.ts): opened when a runner or the run history reads it.
+ */
 export class RunStore {
-  constructor(private readonly schema: string) {}
+  constructor(
+    private readonly schema: string,
+    private readonly compiled: () => CompiledMetadata,
+  ) {}
+
+  private sealed(run: Pick<RunRow, 'object' | 'record' | 'old_record'>) {
+    const object = this.compiled().objects.get(run.object);
+    return {
+      record: sealRecord(object, run.record),
+      old_record: run.old_record && sealRecord(object, run.old_record),
+    };
+  }
+
+  private opened<T extends RunRow | undefined>(run: T): T {
+    if (!run) return run;
+    const object = this.compiled().objects.get(run.object);
+    return {
+      ...run,
+      record: openRecord(object, run.record),
+      old_record: run.old_record && openRecord(object, run.old_record),
+    };
+  }
 
   runs(db: Knex | Knex.Transaction) {
     return db(`${this.schema}._automation_runs`);
@@ -68,8 +95,8 @@ export class RunStore {
       runs.map((r) => ({
         ...r,
         definition: JSON.stringify(r.definition),
-        record: JSON.stringify(r.record),
-        old_record: r.old_record === null ? null : JSON.stringify(r.old_record),
+        record: JSON.stringify(this.sealed(r).record),
+        old_record: r.old_record === null ? null : JSON.stringify(this.sealed(r).old_record),
         ...(r.status === 'failed' ? { finished_at: db.fn.now() } : {}),
       })),
     );
@@ -91,11 +118,11 @@ export class RunStore {
          from ??._automation_steps s where s.run_id = r.id) as tried`,
       [this.schema, id, this.schema],
     );
-    return rows[0];
+    return this.opened(rows[0]);
   }
 
   async find(db: Knex | Knex.Transaction, id: string): Promise<RunRow | undefined> {
-    return this.runs(db).where({ id }).first<RunRow | undefined>();
+    return this.opened(await this.runs(db).where({ id }).first<RunRow | undefined>());
   }
 
   /** How many times an action of a run was tried. */

@@ -9,6 +9,9 @@ import type { CsvKind } from '../fields/field-type.js';
 import { factsOf } from '../fields/index.js';
 import { csvLine, numberCell, textCell } from './csv.js';
 import { selectColumns } from './record-shape.js';
+import { recordReads } from './read-audit.js';
+import type { AuditedRead } from './reveal.js';
+import type { Via } from '../security/caller.js';
 import type { Access } from '../security/access.js';
 import { guardedResolver } from '../security/field-guard.js';
 import { recordAccessSql } from '../security/record-access.js';
@@ -54,7 +57,7 @@ export class CsvExporter {
   ) {}
 
   /** Checks the request (400 before anything is sent) and returns the file to stream. */
-  export(objectName: string, query: ExportQuery, access: Access): CsvExport {
+  export(objectName: string, query: ExportQuery, access: Access, via: Via = 'api'): CsvExport {
     // Permissions first: whether the object exists is not for a caller who may not export.
     access.requireSystem('exportData');
     access.require(objectName, 'read');
@@ -74,6 +77,7 @@ export class CsvExporter {
     const sort = parseSort(object, query.sort === undefined || query.sort === '' ? 'id' : query.sort, resolve);
     const only = new Set(fields.filter((f) => !f.join).map((f) => f.field.def.apiName));
     const knex = this.knex;
+    const schema = this.schema;
 
     const batch = (after: unknown[] | undefined) => {
       const qb = knex(`${this.schema}.${object.table} as ${ALIAS}`)
@@ -82,9 +86,11 @@ export class CsvExporter {
       paths.applyJoins(qb, this.schema, ALIAS, (j) => recordAccessSql(access, j.target, this.schema, j.alias, 'read'));
       if (restrict) qb.whereRaw(restrict.sql, restrict.bindings as Knex.RawBinding[]);
       for (const f of fields) {
-        if (f.join)
-          for (const c of f.field.columns)
-            qb.select(knex.raw('?? as ??', [`${f.join.alias}.${c}`, joinedAlias(f.join, c)]));
+        if (!f.join) continue;
+        for (const c of f.field.columns)
+          qb.select(knex.raw('?? as ??', [`${f.join.alias}.${c}`, joinedAlias(f.join, c)]));
+        // The read audit names the record an audited field came from.
+        if (f.field.def.auditReads) qb.select(knex.raw('?? as ??', [`${f.join.alias}.id`, joinedAlias(f.join, 'id')]));
       }
       selectSortValues(knex, qb, sort, ALIAS);
       if (filter) applyFilter(qb, filter, ALIAS);
@@ -98,6 +104,13 @@ export class CsvExporter {
       let after: unknown[] | undefined;
       for (;;) {
         const rows = await batch(after);
+        await recordReads(
+          knex,
+          schema,
+          auditedReads(objectName, fields, rows),
+          { userId: access.userId, via },
+          'export',
+        );
         if (rows.length)
           yield rows
             .map((row) => csvLine([textCell(String(row.id)), ...fields.flatMap((f) => cells(f, row))]))
@@ -109,6 +122,26 @@ export class CsvExporter {
     }
     return { filename: `${object.def.apiName}.csv`, chunks: chunks() };
   }
+}
+
+/** The records of a batch whose audited fields the file shows with a value, the joined ones' too. */
+function auditedReads(object: string, fields: ExportField[], rows: Record<string, unknown>[]): AuditedRead[] {
+  const audited = fields.filter((f) => f.field.def.auditReads);
+  if (!audited.length) return [];
+  const reads = new Map<string, AuditedRead>();
+  for (const row of rows) {
+    for (const { field, join } of audited) {
+      const value = row[join ? joinedAlias(join, field.columns[0]!) : field.columns[0]!];
+      const id = join ? row[joinedAlias(join, 'id')] : row.id;
+      if (value === null || value === undefined || typeof id !== 'string') continue;
+      const target = join ? join.target.def.apiName : object;
+      const key = `${target}/${id}`;
+      const read = reads.get(key) ?? { object: target, recordId: id, fields: [] };
+      if (!read.fields.includes(field.def.apiName)) read.fields.push(field.def.apiName);
+      reads.set(key, read);
+    }
+  }
+  return [...reads.values()];
 }
 
 /** Column alias of a joined field's column: `_j0__name`. */

@@ -128,14 +128,19 @@ export class ImportStore {
     return { filename: `import-${id}-errors.csv`, chunks: chunks() };
   }
 
-  async saveErrors(trx: Knex.Transaction, id: string, bad: BadRow[]): Promise<void> {
+  /**
+   * The refused rows with their cells, for the error report; `secret` marks the columns of
+   * encrypted fields, whose cells are left empty: the report (and this table) never holds
+   * their values in clear.
+   */
+  async saveErrors(trx: Knex.Transaction, id: string, bad: BadRow[], secret: ReadonlySet<number>): Promise<void> {
     if (!bad.length) return;
     await trx(this.errorRows).insert(
       bad.map((b) => ({
         job_id: id,
         row: b.row,
         errors: JSON.stringify(b.errors.map((e) => ({ ...e, message: storable(e.message) }))),
-        cells: JSON.stringify(b.cells.map(storable)),
+        cells: JSON.stringify(b.cells.map((c, i) => (secret.has(i) ? '' : storable(c)))),
       })),
     );
   }

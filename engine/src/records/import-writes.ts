@@ -104,7 +104,7 @@ export class ImportWrites {
           updated = result.updated;
           for (const r of result.results) if (!r.ok) bad.push({ ...good[r.index]!, errors: r.errors });
         }
-        await this.store.saveErrors(trx, run.id, bad);
+        await this.store.saveErrors(trx, run.id, bad, secretColumns(run));
         await this.store.count(
           trx,
           run.id,
@@ -244,7 +244,7 @@ export class ImportWrites {
           errors.forEach((e, i) => e.length && bad.push({ ...good[i]!, errors: e }));
         }
         bad.sort((a, b) => a.row - b.row);
-        await this.store.saveErrors(trx, run.id, bad);
+        await this.store.saveErrors(trx, run.id, bad, secretColumns(run));
         // The first call also sets the counts of the batches written (and rolled back) before.
         if (first)
           await trx(this.store.jobs)
@@ -385,3 +385,7 @@ class KeysSeen {
     return errors;
   }
 }
+
+/** The file's columns that hold an encrypted field's values (by cell index). */
+const secretColumns = (run: Run): ReadonlySet<number> =>
+  new Set(run.columns.filter((c) => c.field?.type.encryption).map((c) => c.index));

@@ -94,3 +94,30 @@ export function revealRecords(object: CompiledObject, records: Row[], compiled: 
   for (const record of records) revealRecord(object, record, compiled, reads);
   return reads;
 }
+
+/**
+ * A record kept outside its table (a workflow run's copy of it) with its encrypted fields
+ * encrypted, as the table keeps them; openRecord gives it back in clear.
+ */
+export function sealRecord(object: CompiledObject | undefined, record: Row): Row {
+  return mapEncrypted(object, record, (field, value) => field.type.toColumns(value, field.def)[0]);
+}
+
+export function openRecord(object: CompiledObject | undefined, record: Row): Row {
+  return mapEncrypted(object, record, (field, value) => field.type.fromColumns([value], field.def));
+}
+
+function mapEncrypted(
+  object: CompiledObject | undefined,
+  record: Row,
+  map: (field: CompiledField, value: string) => unknown,
+): Row {
+  const encrypted = object ? [...object.fields.values()].filter((f) => f.type.encryption) : [];
+  if (!encrypted.length) return record;
+  const copy = { ...record };
+  for (const field of encrypted) {
+    const value = copy[field.def.apiName];
+    if (typeof value === 'string') copy[field.def.apiName] = map(field, value);
+  }
+  return copy;
+}

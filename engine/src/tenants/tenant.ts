@@ -124,7 +124,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     schema,
     tenant: options.name,
     compiled,
-    store: new RunStore(schema),
+    store: new RunStore(schema, compiled),
     recordsIn: (db) => new RecordsService(db, schema, compiled, currencies),
     ready: () => (options.automation ?? noAutomation).ready(),
     enqueue: (trx, runs) => (options.automation ?? noAutomation).enqueue(trx, options.name, runs),
