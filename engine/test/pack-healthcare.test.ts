@@ -427,6 +427,12 @@ describe('upgrading to v2, uninstalling and reinstalling', () => {
       'zh-CN': '已知过敏',
     };
     def.fields.push({ apiName: 'preferred_language', type: 'text', label: 'Preferred language' });
+    // pack.json locks rule conditions (they protect the data): this edit is set back on upgrade,
+    // while the same rule's message, which the admin may change, stays theirs.
+    const rule = def.validationRules.find((r: { apiName: string }) => r.apiName === 'hc_birth_not_future');
+    const packCondition = rule.condition;
+    rule.condition = { '==': [1, 0] };
+    rule.message = { en: 'Born in the future?', 'zh-CN': '出生在未来?' };
     expect((await t.api('PUT', '/api/v1/meta/objects/hc_patient', def)).status).toBe(200);
     await publish(t, {});
     const withLanguage = await t.api('PATCH', `${R}/hc_patient/${patient.id}`, { preferred_language: 'Welsh' });
@@ -439,12 +445,20 @@ describe('upgrading to v2, uninstalling and reinstalling', () => {
     expect(plan.body).toMatchObject({ from: '1.0.0', to: '2.0.0' });
     // The admin changed what v2 leaves alone, so nothing conflicts.
     expect(plan.body.conflicts).toEqual([]);
+    const patientPlan = plan.body.items.find((i: { apiName: string }) => i.apiName === 'hc_patient');
+    expect(patientPlan.reset).toEqual(['/validationRules/hc.patient.birth_not_future/condition']);
+    expect(patientPlan.kept).toContain('/validationRules/hc.patient.birth_not_future/message');
     const upgraded = await step('upgrade');
     expect(upgraded.status, JSON.stringify(upgraded.body)).toBe(201);
 
     const after = (await t.api('GET', '/api/v1/meta/objects/hc_patient')).body;
     const fields = Object.fromEntries(after.fields.map((f: { apiName: string }) => [f.apiName, f]));
     expect(fields.allergies.label).toEqual({ en: 'Known allergies', 'zh-CN': '已知过敏' });
+    const ruleAfter = after.validationRules.find((r: { apiName: string }) => r.apiName === 'hc_birth_not_future');
+    expect(ruleAfter.condition).toEqual(packCondition);
+    expect(ruleAfter.message).toEqual({ en: 'Born in the future?', 'zh-CN': '出生在未来?' });
+    const unborn = await t.api('POST', `${R}/hc_patient`, { name: 'Not Yet', date_of_birth: '2999-01-01' });
+    expect(ruleErrors(unborn)).toContainEqual(['date_of_birth', 'validationRule', 'hc_birth_not_future']);
     expect(fields.preferred_language).toBeDefined();
     expect(fields.blood_type).toBeDefined();
     expect(fields.status.values.map((v: { value: string }) => v.value)).toContain('transferred');

@@ -105,6 +105,27 @@ describe('installing the real estate pack', () => {
       }
     const board = (await t.api('GET', '/api/v1/meta/list-views/re_listing_all')).body;
     expect(board.kanban).toEqual({ groupBy: 'status', summary: 'list_price' });
+    // The object files are English only; the zh-CN texts come from translations/zh-CN.json.
+    const property = (await t.api('GET', '/api/v1/meta/objects/re_property')).body;
+    expect(property).toMatchObject({
+      label: { en: 'Property', 'zh-CN': '房产' },
+      pluralLabel: { en: 'Properties', 'zh-CN': '房产' },
+    });
+    const type = property.fields.find((f: { apiName: string }) => f.apiName === 'property_type');
+    expect(type.label).toEqual({ en: 'Property Type', 'zh-CN': '房产类型' });
+    expect(type.values.find((v: { value: string }) => v.value === 'house').label).toEqual({
+      en: 'House',
+      'zh-CN': '独栋住宅',
+    });
+    expect(property.validationRules[0].message).toEqual({
+      en: 'Area must be greater than zero.',
+      'zh-CN': '面积必须大于零。',
+    });
+    const translated = JSON.parse(fs.readFileSync(path.join(PACK, 'translations', 'zh-CN.json'), 'utf8'));
+    for (const object of OBJECTS) {
+      const def = (await t.api('GET', `/api/v1/meta/objects/${object}`)).body;
+      for (const item of [def, ...def.fields]) expect(item.label['zh-CN'], item.id).toBe(translated[item.id].label);
+    }
     const offerLayout = (await t.api('GET', '/api/v1/meta/layouts/re_offer_layout')).body;
     expect(offerLayout.fieldRules.rejection_reason.requiredWhen).toEqual({ '==': [{ var: 'status' }, 'rejected'] });
     const broker = (await t.api('GET', '/api/v1/meta/roles/re_agent_role')).body;

@@ -161,6 +161,39 @@ const draftRows = async () =>
     )
   )[0]!.j;
 
+/**
+ * Everything an install could leave behind: the draft, the releases, the installed packs, the
+ * archive, every table and column of the tenant's schema, and the rows of every record table
+ * and of the tables a record write touches (history, outbox).
+ */
+async function tenantState() {
+  const columns = await t.sql<{ table_name: string; column_name: string; data_type: string }>(
+    `select table_name, column_name, data_type from information_schema.columns
+      where table_schema = ? order by table_name, column_name`,
+    [t.schema],
+  );
+  const tables = [...new Set(columns.map((c) => c.table_name))];
+  const counted = tables.filter((n) => !n.startsWith('_') || ['_automation_outbox', '_field_history'].includes(n));
+  const rows: Record<string, number> = {};
+  for (const table of counted)
+    rows[table] = (await t.sql<{ n: number }>('select count(*)::int as n from ??.??', [t.schema, table]))[0]!.n;
+  const of = async (table: string) =>
+    (
+      await t.sql<{ j: string }>(`select coalesce(json_agg(x order by x::text)::text, '[]') as j from ??.?? x`, [
+        t.schema,
+        table,
+      ])
+    )[0]!.j;
+  return {
+    draft: await draftRows(),
+    release: await release(),
+    packs: await of('_packs'),
+    archive: await of('_meta_archive'),
+    columns,
+    rows,
+  };
+}
+
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-packs-'));
   writePack('clinic', clinic('1.0.0'));
@@ -340,6 +373,71 @@ describe('uninstalling and reinstalling', () => {
 });
 
 describe('purging', () => {
+  it("is refused while other packs' or the tenant's own items name the pack's, naming each; nothing changes", async () => {
+    // The admin's own: a lookup on account to the pack's patient, and a list view of the pack's account field.
+    const account = (await t.api('GET', '/api/v1/meta/objects/account')).body;
+    account.fields.push({ apiName: 'patient_ref', type: 'lookup', target: 'cl_patient', label: 'Patient' });
+    expect((await t.api('PUT', '/api/v1/meta/objects/account', account)).status).toBe(200);
+    const view = {
+      apiName: 'account_by_clinic',
+      object: 'account',
+      label: 'By clinic',
+      columns: ['name', 'cl_clinic'],
+    };
+    const made = await t.api('POST', '/api/v1/meta/list-views', view);
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    await publish(t, {});
+    // Another pack's: an object with a lookup to the pack's patient, without declaring a dependency.
+    writePack('referrer', {
+      manifest: {
+        name: 'referrer',
+        namespace: 'rf',
+        version: '1.0.0',
+        label: 'Referrer',
+        objects: ['objects/referral.json'],
+      },
+      files: {
+        'objects/referral.json': {
+          id: 'rf.referral',
+          apiName: 'rf_referral',
+          label: 'Referral',
+          pluralLabel: 'Referrals',
+          nameField: 'name',
+          fields: [
+            { id: 'rf.referral.name', apiName: 'name', type: 'text', label: 'Name' },
+            { id: 'rf.referral.patient', apiName: 'patient', type: 'lookup', target: 'cl_patient', label: 'Patient' },
+          ],
+        },
+      },
+    });
+    const referrer = await step('referrer', 'install');
+    expect(referrer.status, JSON.stringify(referrer.body)).toBe(201);
+
+    const before = await tenantState();
+    const uses = [
+      { field: 'lookup:account.patient_ref', code: 'packInUse' },
+      { field: 'lookup:rf_referral.patient', code: 'packInUse' },
+      { field: 'listView:account.account_by_clinic', code: 'packInUse' },
+    ];
+    const refused = await step('clinic', 'uninstall', '?purge=true&confirmLossy=true');
+    expectProblem(refused, 409, uses);
+    expect(refused.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      "the tenant's own, names cl_patient (target)",
+      'of pack referrer, names cl_patient (target)',
+      "the tenant's own, names account.cl_clinic (columns)",
+    ]);
+    expectProblem(await step('clinic', 'uninstall', '?confirmLossy=true'), 409, uses);
+    expect(await tenantState()).toEqual(before);
+    expect((await packs()).find((p) => p.name === 'clinic')!.installed).toMatchObject({ state: 'installed' });
+
+    // Once nothing names them, the purge below goes ahead.
+    expect((await step('referrer', 'uninstall', '?purge=true&confirmLossy=true')).status).toBe(201);
+    account.fields = account.fields.filter((f: { apiName: string }) => f.apiName !== 'patient_ref');
+    expect((await t.api('PUT', '/api/v1/meta/objects/account', account)).status).toBe(200);
+    expect((await t.api('DELETE', '/api/v1/meta/list-views/account_by_clinic')).status).toBe(204);
+    await publish(t, {});
+  });
+
   it('drops the data for good after a confirmation, and a later install is a first install', async () => {
     expectProblem(await step('clinic', 'uninstall', '?purge=true'), 409, [{ field: 'purge', code: 'lossy' }]);
     expect((await packs())[0]!.installed).toMatchObject({ state: 'installed' });
@@ -396,16 +494,43 @@ describe('what a pack may not do', () => {
     expectProblem(await step('torn', 'install'), 422, [{ field: 'objects/gone.json', code: 'reference' }]);
   });
 
+  it('refuses translations and customisations naming items the pack does not define, naming file and key', async () => {
+    const base = clinic('1.0.0');
+    const tl = JSON.parse(JSON.stringify(base).replaceAll('"cl.', '"tl.').replaceAll('cl_', 'tl_'));
+    tl.manifest = {
+      ...tl.manifest,
+      name: 'translated',
+      namespace: 'tl',
+      translations: { 'zh-CN': 'translations/zh-CN.json' },
+      customizable: { items: { 'tl.patient.nothing': { locked: ['label'] } } },
+    };
+    tl.files['translations/zh-CN.json'] = {
+      'tl.patient': { label: '病人' },
+      'tl.patient.nickname': { label: '昵称' },
+      'tl.patient.status': { values: { new: '新', lost: '丢失' } },
+    };
+    writePack('translated', tl);
+    const before = await tenantState();
+    expectProblem(await step('translated', 'install', '?dryRun=true'), 422, [
+      { field: 'customizable.items.tl.patient.nothing', code: 'reference' },
+      { field: 'translations/zh-CN.json#/tl.patient.nickname', code: 'reference' },
+      { field: 'translations/zh-CN.json#/tl.patient.status/values/lost', code: 'reference' },
+    ]);
+    expect(await tenantState()).toEqual(before);
+  });
+
   it('leaves nothing installed when a seed record is refused, naming the file and the record', async () => {
     const seeded = clinic('1.0.0');
     const ns = JSON.parse(JSON.stringify(seeded).replaceAll('"cl.', '"sd.').replaceAll('cl_', 'sd_'));
     ns.manifest = { ...ns.manifest, name: 'seeded', namespace: 'sd' };
     ns.files['seed/visits.json'].records.push({ subject: 'Orphan', patient: { _ref: 'nobody' } });
     writePack('seeded', ns);
-    const before = [await draftRows(), await release()];
+    // The failure comes half-way: after the tables, the account column and four seed records.
+    const before = await tenantState();
     const refused = await step('seeded', 'install');
     expectProblem(refused, 422, [{ field: 'seed/visits.json#/records/2/patient', code: 'reference' }]);
-    expect([await draftRows(), await release()]).toEqual(before);
+    expect(await tenantState()).toEqual(before);
+    expect(before.columns.some((c) => c.table_name.startsWith('sd_') || c.column_name.startsWith('sd_'))).toBe(false);
     expect((await t.api('GET', '/api/v1/records/sd_patient')).status).toBe(404);
     ns.files['seed/visits.json'].records.pop();
     ns.files['seed/patients.json'].records.push({ name: 'No status', status: 'unheard_of' });
@@ -413,7 +538,7 @@ describe('what a pack may not do', () => {
     const invalidValue = await step('seeded', 'install');
     expect(invalidValue.status).toBe(422);
     expect(invalidValue.body.errors[0].field).toBe('seed/patients.json#/records/2/status');
-    expect([await draftRows(), await release()]).toEqual(before);
+    expect(await tenantState()).toEqual(before);
   });
 
   it('leaves nothing installed when the publish fails half-way', async () => {

@@ -51,7 +51,8 @@ export type SchemaName =
   | 'permission-set'
   | 'workflow'
   | 'approval-process'
-  | 'pack';
+  | 'pack'
+  | 'pack-translations';
 
 export function metaValidator(name: SchemaName): ValidateFunction {
   const validate = ajv().getSchema(`https://tessera.dev/schemas/${name}.schema.json`);

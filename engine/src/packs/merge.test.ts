@@ -84,14 +84,14 @@ describe('merging a pack upgrade', () => {
   });
 
   it("lands the pack's formula change over the admin's: formulas stay the pack's", () => {
-    const formula = (f: unknown) => field('age', { type: 'formula', formula: f, returnType: 'number' });
+    const formula = (f: unknown) => field('age', { type: 'formula', expression: f, returnType: 'number' });
     const base = snap([patient([field('name'), formula({ '+': [1, 1] })])]);
     const theirs = snap([patient([field('name'), formula({ '+': [2, 2] })])]);
     const mine = snap([patient([field('name'), formula({ '+': [3, 3] })])]);
     const { snapshot, plan, conflicts } = mergePack(base, theirs, mine);
     expect(conflicts).toEqual([]);
-    expect((snapshot.objects[0]!.fields[1] as unknown as { formula: unknown }).formula).toEqual({ '+': [2, 2] });
-    expect(plan[0]!.reset).toEqual(['/fields/hc.patient.age/formula']);
+    expect((snapshot.objects[0]!.fields[1] as unknown as { expression: unknown }).expression).toEqual({ '+': [2, 2] });
+    expect(plan[0]!.reset).toEqual(['/fields/hc.patient.age/expression']);
   });
 
   it("merges picklist values: the admin's order and removals, the pack's new value", () => {
@@ -162,5 +162,105 @@ describe("merging a pack's fields on another object", () => {
     const theirs = content([ext('insurer')]);
     const mine = snap([account([own, ext('plan_id')])]);
     expect(mergePack(base, theirs, mine).snapshot.objects[0]!.fields.map((f) => f.apiName)).toEqual(['name']);
+  });
+});
+
+describe("what pack.json's customizable leaves the admin", () => {
+  const rule = (condition: unknown, message = 'Not in the future') => ({
+    id: 'hc.patient.birth_ok',
+    apiName: 'birth_ok',
+    condition,
+    message: label(message),
+  });
+  const future = { '>': [{ var: 'name' }, 'z'] };
+  const withRule = (r: unknown, fields: unknown[] = [field('name')]) =>
+    snap([patient(fields, { validationRules: [r] })]);
+  const ruleOf = (s: MetadataSnapshot) => s.objects[0]!.validationRules![0]!;
+
+  it("sets a formula back that only the admin changed: it stays the pack's by default", () => {
+    const age = (e: unknown) => field('age', { type: 'formula', expression: e, returnType: 'number' });
+    const pack = snap([patient([age({ '+': [1, 1] })])]);
+    const { snapshot, plan, conflicts } = mergePack(pack, pack, snap([patient([age({ '+': [3, 3] })])]));
+    expect(conflicts).toEqual([]);
+    expect(snapshot.objects[0]!.fields[0]!.expression).toEqual({ '+': [1, 1] });
+    expect(plan[0]).toMatchObject({ action: 'update', reset: ['/fields/hc.patient.age/expression'] });
+  });
+
+  it("sets a locked rule condition back, keeps the admin's message, and says so in the plan", () => {
+    const pack = withRule(rule(future));
+    const mine = withRule(rule({ '==': [1, 0] }, 'Check the date'));
+    const locked = { items: { 'hc.patient.birth_ok': { locked: ['condition'] } } };
+    const { snapshot, plan, conflicts } = mergePack(pack, pack, mine, {}, locked);
+    expect(conflicts).toEqual([]);
+    expect(ruleOf(snapshot)).toMatchObject({ condition: future, message: label('Check the date') });
+    expect(plan[0]!.reset).toEqual(['/validationRules/hc.patient.birth_ok/condition']);
+    expect(plan[0]!.kept).toEqual(['/validationRules/hc.patient.birth_ok/message']);
+    expect(plan[0]!.action).toBe('update');
+    // Without the lock the admin's condition stays.
+    expect(ruleOf(mergePack(pack, pack, mine).snapshot).condition).toEqual({ '==': [1, 0] });
+  });
+
+  it("takes the pack's new locked value over the admin's without a conflict", () => {
+    const base = withRule(rule(future));
+    const theirs = withRule(rule({ '>': [{ var: 'name' }, 'y'] }));
+    const mine = withRule(rule({ '==': [1, 0] }));
+    const byKind = { objects: { locked: ['validationRules.condition'] } };
+    const { snapshot, plan, conflicts } = mergePack(base, theirs, mine, {}, byKind);
+    expect(conflicts).toEqual([]);
+    expect(ruleOf(snapshot).condition).toEqual({ '>': [{ var: 'name' }, 'y'] });
+    expect(plan[0]!.reset).toEqual(['/validationRules/hc.patient.birth_ok/condition']);
+    // Unlocked, the same edits are a conflict to choose on.
+    expect(mergePack(base, theirs, mine).conflicts.map((c) => c.key)).toEqual([
+      'object:hc.patient/validationRules/hc.patient.birth_ok/condition/>',
+    ]);
+  });
+
+  it("keeps only what a kind's list opens, an item's override, and the admin's own fields", () => {
+    const pack = snap([patient([field('name'), field('mrn')])]);
+    const mine = snap([
+      patient(
+        [
+          field('name', { label: label('Full name'), required: true }),
+          field('mrn', { required: true }),
+          { ...field('notes'), id: 'fld_own', required: true },
+        ],
+        { label: label('Client') },
+      ),
+    ]);
+    const decl = {
+      objects: ['label', 'fields.label'],
+      items: { 'hc.patient.mrn': { customizable: ['required'] } },
+    };
+    const { snapshot, plan } = mergePack(pack, pack, mine, {}, decl);
+    const [name, mrn, notes] = snapshot.objects[0]!.fields;
+    expect(snapshot.objects[0]!.label).toEqual(label('Client'));
+    expect(name).toEqual(field('name', { label: label('Full name') }));
+    expect(mrn!.required).toBe(true);
+    expect(notes).toMatchObject({ id: 'fld_own', required: true });
+    expect(plan[0]!.reset).toEqual(['/fields/hc.patient.name/required']);
+  });
+
+  it('locks a whole picklist value list item by item, keeping the values the admin added', () => {
+    const base = snap([patient([stage(['new', 'seen'])])]);
+    const mine = snap([
+      patient([
+        field('stage', {
+          type: 'picklist',
+          values: [
+            { value: 'new', label: label('Fresh') },
+            { value: 'seen', label: label('seen') },
+            { value: 'triage', label: label('Triage') },
+          ],
+        }),
+      ]),
+    ]);
+    const decl = { items: { 'hc.patient.stage': { locked: ['values'] } } };
+    const { snapshot, plan } = mergePack(base, base, mine, {}, decl);
+    expect(snapshot.objects[0]!.fields[0]!.values).toEqual([
+      { value: 'new', label: label('new') },
+      { value: 'seen', label: label('seen') },
+      { value: 'triage', label: label('Triage') },
+    ]);
+    expect(plan[0]!.reset).toEqual(['/fields/hc.patient.stage/values/new']);
   });
 });

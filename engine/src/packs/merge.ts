@@ -1,6 +1,7 @@
 import { stableJson } from '../metadata/config-files.js';
 import { ITEM_SPECS } from '../metadata/kinds.js';
 import type { MetadataKind, MetadataSnapshot } from '../metadata/types.js';
+import { ownedBy, type Customizable, type PropertyAt } from './ownership.js';
 import type { Extension, PackContent } from './pack-files.js';
 
 /**
@@ -8,9 +9,13 @@ import type { Extension, PackContent } from './pack-files.js';
  * and the tenant's draft now (mine). What the admin changed stays changed, what they added
  * stays, what they deleted is not re-created; what the pack changed lands. Only where both
  * changed the same customisable property differently is there a conflict, which needs a choice
- * (`keepMine` or `takeTheirs`) before the upgrade goes ahead. Properties that stay the pack's —
- * api names, types, formulas, targets — need no choice: where both changed one, the new
- * version's value wins (the plan lists it as reset).
+ * (`keepMine` or `takeTheirs`) before the upgrade goes ahead.
+ *
+ * Properties that stay the pack's (ownership.ts: api names, types, formulas, targets, and what
+ * pack.json's `customizable` locks) take the new version's value whatever the admin did: an
+ * admin's edit of one is set back, and the plan lists it as reset. Locking decides properties,
+ * not membership: a field or rule the admin added to a pack item stays, one they deleted is not
+ * re-created.
  *
  * The merge walks JSON: objects key by key, lists of items by their stable `id` (fields,
  * validation rules, sections), picklist values by `value`, lists of names as sets (a section's
@@ -56,9 +61,6 @@ export interface MergeResult {
 type Json = unknown;
 type Item = { id: string; apiName: string } & Record<string, Json>;
 
-/** Properties a pack keeps: the customer cannot change them in a way an upgrade would keep. */
-const OWNED = new Set(['id', 'apiName', 'type', 'formula', 'target', 'object', 'returnType']);
-
 const same = (a: Json, b: Json) => stableJson(a) === stableJson(b);
 const isMap = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const keyOf = (v: Json): string | undefined =>
@@ -76,12 +78,38 @@ interface Walk {
   plan: PlanItem;
   conflicts: Conflict[];
   resolutions: Record<string, Resolution>;
+  /** Whether the property stands at stays the pack's (ownership.ts, for this item's kind). */
+  owned: (at: PropertyAt) => boolean;
 }
 
-/** Merges one value found at `path` of an item; `base`, `theirs` or `mine` undefined is "not there". */
-function mergeValue(w: Walk, path: string, prop: string, base: Json, theirs: Json, mine: Json): Json {
+/** Where a value is: its path by ids (plans and conflict keys say it so) and its property address. */
+interface At extends PropertyAt {
+  path: string;
+}
+
+const asMap = (v: Json) => (v ?? {}) as Record<string, Json>;
+const isMapMerge = (base: Json, theirs: Json, mine: Json) =>
+  [base, theirs, mine].every((v) => isMap(asMap(v))) && (isMap(theirs) || isMap(mine));
+
+/** Merges one value found `at` a place of an item; `base`, `theirs` or `mine` undefined is "not there". */
+function mergeValue(w: Walk, at: At, base: Json, theirs: Json, mine: Json): Json {
+  const { path } = at;
+  // A list of items is never the pack's as a whole: the admin's own items in it stay theirs.
+  if (at.names.length && !keyedList(base, theirs, mine) && w.owned(at)) {
+    if (!same(mine, theirs)) (same(mine, base) ? w.plan.taken : w.plan.reset).push(path);
+    return theirs;
+  }
   if (same(theirs, base)) {
-    if (!same(mine, base)) w.plan.kept.push(path);
+    if (same(mine, base)) return mine;
+    // The admin changed it; a property beneath that stays the pack's is set back.
+    const scratch: Walk = { ...w, plan: { ...w.plan, taken: [], kept: [], reset: [] } };
+    const merged = mergeInside(scratch, at, base, theirs, mine);
+    if (merged !== NOT_STRUCTURED && scratch.plan.reset.length) {
+      w.plan.kept.push(...scratch.plan.kept);
+      w.plan.reset.push(...scratch.plan.reset);
+      return merged;
+    }
+    w.plan.kept.push(path);
     return mine;
   }
   if (same(mine, base) || same(mine, theirs)) {
@@ -89,17 +117,8 @@ function mergeValue(w: Walk, path: string, prop: string, base: Json, theirs: Jso
     return theirs;
   }
   // Both changed it, differently.
-  if (OWNED.has(prop)) {
-    w.plan.reset.push(path);
-    return theirs;
-  }
-  const asMap = (v: Json) => (v ?? {}) as Record<string, Json>;
-  if ([base, theirs, mine].every((v) => isMap(asMap(v))) && (isMap(theirs) || isMap(mine)))
-    return mergeMap(w, path, asMap(base), asMap(theirs), asMap(mine));
-  if (keyedList(base, theirs, mine))
-    return mergeList(w, path, (base ?? []) as Json[], (theirs ?? []) as Json[], (mine ?? []) as Json[]);
-  if (nameList(base, theirs, mine) && theirs !== undefined && mine !== undefined)
-    return mergeNames(w, path, (base ?? []) as string[], theirs as string[], mine as string[]);
+  const merged = mergeInside(w, at, base, theirs, mine);
+  if (merged !== NOT_STRUCTURED) return merged;
   const key = `${w.kind}:${w.item.id}${path}`;
   const resolution = w.resolutions[key];
   w.conflicts.push({ key, kind: w.kind, apiName: w.item.apiName, path, base, mine, theirs, resolution });
@@ -111,9 +130,21 @@ function mergeValue(w: Walk, path: string, prop: string, base: Json, theirs: Jso
   return mine;
 }
 
+const NOT_STRUCTURED = Symbol('not structured');
+
+/** Merges a map, a list of items or a list of names part by part; anything else is NOT_STRUCTURED. */
+function mergeInside(w: Walk, at: At, base: Json, theirs: Json, mine: Json): Json {
+  if (isMapMerge(base, theirs, mine)) return mergeMap(w, at, asMap(base), asMap(theirs), asMap(mine));
+  if (keyedList(base, theirs, mine))
+    return mergeList(w, at, (base ?? []) as Json[], (theirs ?? []) as Json[], (mine ?? []) as Json[]);
+  if (nameList(base, theirs, mine) && theirs !== undefined && mine !== undefined)
+    return mergeNames(w, at.path, (base ?? []) as string[], theirs as string[], mine as string[]);
+  return NOT_STRUCTURED;
+}
+
 function mergeMap(
   w: Walk,
-  path: string,
+  at: At,
   base: Record<string, Json>,
   theirs: Record<string, Json>,
   mine: Record<string, Json>,
@@ -121,35 +152,43 @@ function mergeMap(
   const out: Record<string, Json> = {};
   const keys = [...new Set([...Object.keys(mine), ...Object.keys(theirs), ...Object.keys(base)])];
   for (const k of keys) {
-    const v = mergeValue(w, `${path}/${k}`, k, base[k], theirs[k], mine[k]);
+    const inner = { path: `${at.path}/${k}`, names: [...at.names, k], scopes: at.scopes };
+    const v = mergeValue(w, inner, base[k], theirs[k], mine[k]);
     if (v !== undefined) out[k] = v;
   }
   return out;
 }
+
+/** An element of a list of items: its path by key, and a new scope when it is an item with an id. */
+const elementAt = (at: At, k: string, ...versions: Json[]): At => ({
+  path: `${at.path}/${k}`,
+  names: at.names,
+  scopes: versions.some((v) => isMap(v) && v.id === k) ? [...at.scopes, { id: k, depth: at.names.length }] : at.scopes,
+});
 
 /**
  * A list of items with ids (or picklist values): the admin's order, each item merged; the
  * pack's new items after the admin's; an item the admin removed stays removed, one the pack
  * removed goes (unless only the admin has it: their own).
  */
-function mergeList(w: Walk, path: string, base: Json[], theirs: Json[], mine: Json[]): Json[] {
+function mergeList(w: Walk, at: At, base: Json[], theirs: Json[], mine: Json[]): Json[] {
   const byKey = (list: Json[]) => new Map(list.map((e) => [keyOf(e)!, e]));
   const [b, t, m] = [byKey(base), byKey(theirs), byKey(mine)];
   const out: Json[] = [];
   for (const [k, mv] of m) {
-    const at = `${path}/${k}`;
+    const inner = elementAt(at, k, mv, b.get(k), t.get(k));
     if (!b.has(k) && !t.has(k)) out.push(mv);
     else if (b.has(k) && !t.has(k)) {
       // The pack dropped it; had the admin changed it, their change goes with it, said in the plan.
-      w.plan.taken.push(at);
-      if (!same(mv, b.get(k))) w.plan.reset.push(at);
-    } else out.push(mergeValue(w, at, '', b.get(k), t.get(k), mv));
+      w.plan.taken.push(inner.path);
+      if (!same(mv, b.get(k))) w.plan.reset.push(inner.path);
+    } else out.push(mergeValue(w, inner, b.get(k), t.get(k), mv));
   }
   for (const [k, tv] of t) {
     if (m.has(k)) continue;
-    if (b.has(k)) w.plan.kept.push(`${path}/${k}`);
+    if (b.has(k)) w.plan.kept.push(`${at.path}/${k}`);
     else {
-      w.plan.taken.push(`${path}/${k}`);
+      w.plan.taken.push(`${at.path}/${k}`);
       out.push(tv);
     }
   }
@@ -179,6 +218,7 @@ export function mergePack(
   theirs: PackContent,
   mine: MetadataSnapshot,
   resolutions: Record<string, Resolution> = {},
+  customizable: Customizable = {},
 ): MergeResult {
   const snapshot: MetadataSnapshot = { objects: [], layouts: [], listViews: [] };
   const plan: PlanItem[] = [];
@@ -199,7 +239,9 @@ export function mergePack(
       else if (bv && !tv) entry(m, 'remove');
       else {
         const p = entry(m, 'update');
-        const merged = mergeValue({ kind, item: m, plan: p, conflicts, resolutions }, '', '', bv, tv, m) as Item;
+        const owned = (at: PropertyAt) => ownedBy(customizable, key, at);
+        const walk = { kind, item: m, plan: p, conflicts, resolutions, owned };
+        const merged = mergeValue(walk, { path: '', names: [], scopes: [{ id: m.id, depth: 0 }] }, bv, tv, m) as Item;
         if (!p.taken.length && !p.reset.length) p.action = 'unchanged';
         out.push(merged);
       }
@@ -214,7 +256,8 @@ export function mergePack(
     }
     (snapshot as unknown as Record<string, Item[]>)[key] = out;
   }
-  mergeExtensions(base?.extensions ?? [], theirs.extensions ?? [], snapshot, plan, conflicts, resolutions);
+  const walk = { conflicts, resolutions, owned: (at: PropertyAt) => ownedBy(customizable, 'objects', at) };
+  mergeExtensions(base?.extensions ?? [], theirs.extensions ?? [], snapshot, plan, walk);
   return { snapshot, plan, conflicts };
 }
 
@@ -227,8 +270,7 @@ function mergeExtensions(
   theirs: Extension[],
   snapshot: MetadataSnapshot,
   plan: PlanItem[],
-  conflicts: Conflict[],
-  resolutions: Record<string, Resolution>,
+  walk: Pick<Walk, 'conflicts' | 'resolutions' | 'owned'>,
 ): void {
   const fieldsOf = (list: Extension[], object: string) =>
     list.filter((e) => e.object === object).flatMap((e) => e.fields);
@@ -251,8 +293,8 @@ function mergeExtensions(
       reset: [],
     };
     const merged = mergeList(
-      { kind: 'object', item: target, plan: p, conflicts, resolutions },
-      '/fields',
+      { ...walk, kind: 'object', item: target, plan: p },
+      { path: '/fields', names: ['fields'], scopes: [] },
       b,
       t,
       fields.filter((f) => ids.has(f.id)),

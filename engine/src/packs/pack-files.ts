@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invalid, schemaKeywordCode } from '../errors.js';
+import { invalid, schemaKeywordCode, type FieldError } from '../errors.js';
 import { metaValidator } from '../metadata/schemas.js';
+import type { Customizable } from './ownership.js';
 import type { SeedFile } from './seed.js';
+import { applyTranslations, itemsById, type TranslationFile } from './translations.js';
 import type {
   ApprovalProcessDef,
   DashboardDef,
@@ -44,6 +46,10 @@ export interface PackManifest {
   approvalProcesses?: string[];
   extensions?: string[];
   seed?: string[];
+  /** What the customer may change and keep over an upgrade (ownership.ts). */
+  customizable?: Customizable;
+  /** Locale → translation file (translations.ts). */
+  translations?: Record<string, string>;
 }
 
 /** Fields a pack adds to an object it does not define (core `account`, another pack's object). */
@@ -99,20 +105,49 @@ export function readPack(dir: string): { manifest: PackManifest; snapshot: PackC
     );
   }
   const load = <T>(files: string[] | undefined): T[] => (files ?? []).map((file) => readJson(dir, file) as T);
-  return {
-    manifest,
-    snapshot: {
-      objects: load<ObjectDef>(manifest.objects),
-      layouts: load<LayoutDef>(manifest.layouts),
-      listViews: load<ListViewDef>(manifest.listViews),
-      dashboards: load<DashboardDef>(manifest.dashboards),
-      roles: load<RoleDef>(manifest.roles),
-      groups: load<GroupDef>(manifest.groups),
-      permissionSets: load<PermissionSetDef>(manifest.permissionSets),
-      workflows: load<WorkflowDef>(manifest.workflows),
-      approvalProcesses: load<ApprovalProcessDef>(manifest.approvalProcesses),
-      ...(manifest.extensions ? { extensions: load<Extension>(manifest.extensions) } : {}),
-    },
-    seeds: (manifest.seed ?? []).map((file) => seedFile(dir, file)),
+  const snapshot: PackContent = {
+    objects: load<ObjectDef>(manifest.objects),
+    layouts: load<LayoutDef>(manifest.layouts),
+    listViews: load<ListViewDef>(manifest.listViews),
+    dashboards: load<DashboardDef>(manifest.dashboards),
+    roles: load<RoleDef>(manifest.roles),
+    groups: load<GroupDef>(manifest.groups),
+    permissionSets: load<PermissionSetDef>(manifest.permissionSets),
+    workflows: load<WorkflowDef>(manifest.workflows),
+    approvalProcesses: load<ApprovalProcessDef>(manifest.approvalProcesses),
+    ...(manifest.extensions ? { extensions: load<Extension>(manifest.extensions) } : {}),
   };
+  checkAgainstItems(dir, manifest, snapshot);
+  return { manifest, snapshot, seeds: (manifest.seed ?? []).map((file) => seedFile(dir, file)) };
+}
+
+/**
+ * What pack.json and its translation files say about items by id, checked against the items
+ * the pack defines; the translations merged into their labels.
+ */
+function checkAgainstItems(dir: string, manifest: PackManifest, snapshot: PackContent): void {
+  const items = itemsById(snapshot);
+  const errors: FieldError[] = Object.keys(manifest.customizable?.items ?? {})
+    .filter((id) => !items.has(id))
+    .map((id) => ({
+      field: `customizable.items.${id}`,
+      code: 'reference',
+      message: `the pack defines no item with id "${id}"`,
+    }));
+  const validate = metaValidator('pack-translations');
+  for (const [locale, file] of Object.entries(manifest.translations ?? {})) {
+    const doc = readJson(dir, file);
+    if (!validate(doc)) {
+      errors.push(
+        ...(validate.errors ?? []).map((e) => ({
+          field: `${file}#${e.instancePath}`,
+          code: schemaKeywordCode(e.keyword),
+          message: e.message ?? '',
+        })),
+      );
+      continue;
+    }
+    errors.push(...applyTranslations(items, file, locale, doc as TranslationFile));
+  }
+  if (errors.length) throw invalid(`the pack in ${path.basename(dir)} names items it does not define`, errors);
 }

@@ -17,6 +17,7 @@ import type { Caller } from '../security/caller.js';
 import type { Principal } from '../security/principal.js';
 import { CORE_PACK_DIR, readPack, type Extension, type PackContent, type PackManifest } from './pack-files.js';
 import { dropArchived } from '../schema/purge.js';
+import { packUsages, usageErrors } from './pack-usages.js';
 import { loadSeeds, type SeedFile, type SeedWriter } from './seed.js';
 
 /**
@@ -225,12 +226,22 @@ export class PacksService {
         })),
       );
     await this.requireCleanDraft();
+    const others = await this.table(this.knex)
+      .where({ state: 'installed' })
+      .whereNot({ name })
+      .select<Pick<PackRow, 'namespace' | 'name'>[]>('namespace', 'name');
     let kept: PackContent = { objects: [], layouts: [], listViews: [] };
     let purged = { tables: 0, columns: 0 };
     const result = await this.metadata.publishReplaced(
       { dryRun: options.dryRun === true, confirmLossy: options.confirmLossy === true, userId: options.userId ?? null },
       (draft) => {
         const parts = split(draft, row.snapshot);
+        const usages = packUsages(parts.pack, parts.rest, new Map(others.map((r) => [r.namespace, r.name])));
+        if (usages.length)
+          throw conflict(
+            `${usages.length} item(s) of other packs or of this tenant still name ${name}'s objects or fields; change or delete them first. Nothing was changed`,
+            usageErrors(usages),
+          );
         kept = parts.pack;
         options.authorize?.(draft, parts.rest);
         return parts.rest;
@@ -264,6 +275,7 @@ export class PacksService {
     };
   }
 
+  /** An uninstalled pack's items are in no release, so nothing can name them: no usages to check. */
   private async purgeUninstalled(row: PackRow, options: PackOptions): Promise<PackResult> {
     const purged = options.dryRun
       ? { tables: 0, columns: 0 }
@@ -320,7 +332,7 @@ export class PacksService {
             missing.map((e) => ({ field: `extensions.${e.object}`, code: 'reference', message: 'no such object' })),
           );
         const mine = row?.kept ? union(draft, row.kept) : draft;
-        const merged = mergePack(row?.snapshot, theirs, mine, options.resolutions ?? {});
+        const merged = mergePack(row?.snapshot, theirs, mine, options.resolutions ?? {}, manifest.customizable);
         items = merged.plan;
         conflicts = merged.conflicts;
         const open = conflicts.filter((c) => !c.resolution);

@@ -178,7 +178,7 @@ export function packsPaths(): Paths {
     '/api/v1/packs/{name}/uninstall': lifecycle(
       'uninstall',
       "Removes the pack's items; their tables and columns are archived with their data, so a reinstall brings them back.",
-      'Other installed packs depend on it (code dependency), unpublished draft edits, or the archiving not confirmed (lossy).',
+      "Other installed packs depend on it (code dependency), items of other packs or the tenant's own still name its objects or fields (packInUse, one error per item), unpublished draft edits, or the archiving not confirmed (lossy).",
     ),
   };
 }
