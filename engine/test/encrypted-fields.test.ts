@@ -231,6 +231,51 @@ describe('an encrypted field', () => {
   });
 });
 
+describe('turning encryption on or off', () => {
+  it('is refused while the field holds values, names the rows, and changes nothing; an empty field turns', async () => {
+    const def = {
+      apiName: 'enc_toggle',
+      label: 'Toggle',
+      pluralLabel: 'Toggles',
+      nameField: 'name',
+      fields: [
+        { apiName: 'name', type: 'text', label: 'Name' },
+        { apiName: 'code', type: 'text', label: 'Code' },
+        { apiName: 'spare', type: 'text', label: 'Spare' },
+      ],
+    };
+    expect((await t.api('POST', '/api/v1/meta/objects', def)).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    const id = (await t.api('POST', '/api/v1/records/enc_toggle', { name: 'one', code: 'C-1' })).body.id as string;
+    const encrypt = (names: string[]) => ({
+      ...def,
+      fields: def.fields.map((f) => (names.includes(f.apiName) ? { ...f, encrypted: true } : f)),
+    });
+    expect((await t.api('PUT', '/api/v1/meta/objects/enc_toggle', encrypt(['code', 'spare']))).status).toBe(200);
+    const refused = await t.api('POST', '/api/v1/meta/publish', { confirmLossy: true });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        code: 'blocked',
+        message: expect.stringContaining('1 row(s) of enc_toggle hold code'),
+      }),
+    ]);
+    expect((await t.api('GET', `/api/v1/records/enc_toggle/${id}`)).body.code).toBe('C-1');
+
+    // Only the empty field: it turns, and takes encrypted values from then on.
+    expect((await t.api('PUT', '/api/v1/meta/objects/enc_toggle', encrypt(['spare']))).status).toBe(200);
+    expect((await t.api('POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    expect((await t.api('PATCH', `/api/v1/records/enc_toggle/${id}`, { spare: 'S-1' })).body.spare).toBe('S-1');
+    const [row] = await t.sql('select code, spare from ??.enc_toggle where id = ?', [t.schema, id]);
+    expect(row).toMatchObject({ code: 'C-1', spare: expect.stringMatching(/^tsr1\./) });
+    // And back: refused while it holds a value.
+    expect((await t.api('PUT', '/api/v1/meta/objects/enc_toggle', def)).status).toBe(200);
+    expect((await t.api('POST', '/api/v1/meta/publish', { confirmLossy: true })).status).toBe(409);
+    expect((await t.api('GET', `/api/v1/records/enc_toggle/${id}`)).body.spare).toBe('S-1');
+    expect((await t.api('POST', '/api/v1/meta/draft/discard')).status).toBeLessThan(300);
+  });
+});
+
 describe('the read audit of a field marked auditReads', () => {
   it('records who was shown which record, when and how; not those who could not see it', async () => {
     const created = await clinician.api('POST', R, { name: 'Audited', diagnosis: 'J45.909' });

@@ -89,7 +89,7 @@ function describe(r: StepResult): PlanEntry {
   const s = r.step;
   const table = 'table' in s ? s.table : s.name;
   const column =
-    s.op === 'addColumn' || s.op === 'restoreColumn' || s.op === 'replaceFormula'
+    s.op === 'addColumn' || s.op === 'restoreColumn' || s.op === 'replaceFormula' || s.op === 'changeEncryption'
       ? s.column.name
       : s.op === 'archiveColumn' || s.op === 'renameColumn' || s.op === 'alterColumnType' || s.op === 'dropFormula'
         ? s.column
@@ -109,6 +109,10 @@ function describe(r: StepResult): PlanEntry {
     renameColumn: `rename column ${table}.${'from' in s ? s.from : ''} to ${column}`,
     alterColumnType: s.op === 'alterColumnType' ? `change ${table}.${column} from ${s.from} to ${s.to}` : '',
     setAutonumberDefault: `set the autonumber format of ${table}.${column}`,
+    changeEncryption:
+      s.op === 'changeEncryption'
+        ? `${s.column.encrypted ? 'encrypt' : 'stop encrypting'} ${table}.${column} (only while it holds no values)`
+        : '',
     addConstraint:
       s.op !== 'addConstraint'
         ? ''

@@ -130,6 +130,24 @@ async function runStep(trx: Knex.Transaction, schema: string, step: Step, confir
       case 'alterColumnType':
         await alterColumnType(trx, schema, step, result, confirmLossy, run);
         break;
+      case 'changeEncryption': {
+        const held = await count(trx, 'select 1 from ?? where ?? is not null', [
+          q(schema, step.table),
+          step.column.name,
+        ]);
+        if (held > 0) {
+          result.rows = held;
+          result.blocked = `${held} row(s) of ${step.table} hold ${step.column.name} values, which cannot be ${step.column.encrypted ? 'encrypted' : 'decrypted'} in place: add a new field and move them, or empty the field first`;
+          break;
+        }
+        await run([
+          ...(step.from === step.column.sqlType
+            ? []
+            : [ddl.alterType(schema, step.table, step.column.name, step.column.sqlType, 'direct')]),
+          ddl.commentColumn(schema, step.table, step.column.name, ddl.columnTag(ddl.tagOf(step.column))),
+        ]);
+        break;
+      }
       case 'setAutonumberDefault':
         await run([
           ddl.autonumberDefault(schema, step.table, step.column),

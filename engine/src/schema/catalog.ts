@@ -16,6 +16,8 @@ export interface CatalogColumn {
   autonumberHash?: string;
   /** Hash of a formula column's generation expression. */
   generatedHash?: string;
+  /** The column holds an encrypted field's ciphertext. */
+  encrypted?: boolean;
 }
 
 export interface CatalogTable {
@@ -82,6 +84,7 @@ export async function readCatalog(db: Knex | Knex.Transaction, schema: string): 
       archived: tag?.archived === true,
       autonumberHash: typeof tag?.a === 'string' ? tag.a : undefined,
       generatedHash: typeof tag?.g === 'string' ? tag.g : undefined,
+      encrypted: tag?.e === 1,
     });
   }
   const constraints = await db.raw<{ rows: { table_name: string; name: string; column_name: string | null }[] }>(

@@ -33,7 +33,7 @@ const q = (schema: string, name: string) => `${schema}.${name}`;
 export const tableTag = (objectId: string, archived = false) =>
   TAG + JSON.stringify({ o: objectId, ...(archived ? { archived } : {}) });
 export function columnTag(
-  c: { fieldId: string; part: string; autonumberHash?: string; generatedHash?: string },
+  c: { fieldId: string; part: string; autonumberHash?: string; generatedHash?: string; encrypted?: boolean },
   archived = false,
   was?: string,
 ) {
@@ -44,6 +44,7 @@ export function columnTag(
       p: c.part,
       ...(c.autonumberHash ? { a: c.autonumberHash } : {}),
       ...(c.generatedHash && !archived ? { g: c.generatedHash } : {}),
+      ...(c.encrypted ? { e: 1 } : {}),
       ...(archived ? { archived, was } : {}),
     })
   );
@@ -53,6 +54,7 @@ export const tagOf = (c: DesiredColumn) => ({
   part: c.part,
   autonumberHash: c.autonumber?.hash,
   generatedHash: c.generated?.hash,
+  encrypted: c.encrypted === true,
 });
 
 /** Column type, plus the generation clause of a formula column (its SQL comes from formula-sql.ts). */

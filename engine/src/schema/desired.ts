@@ -19,6 +19,8 @@ export interface DesiredColumn {
   generated?: { sql: string; hash: string };
   /** For autonumber columns: the sequence and format that make up the column default. */
   autonumber?: { sequence: string; prefix: string; digits: number; suffix: string; startAt: number; hash: string };
+  /** The column holds ciphertext (fields/encrypted.ts): the planner never converts its values. */
+  encrypted?: true;
 }
 
 /** One key column of an index; descending only where the order it serves mixes directions. */
@@ -52,6 +54,7 @@ function fieldColumns(field: FieldDef, fields: ReadonlyMap<string, FieldDef>): D
   const type = fieldType(field);
   return type.columns(field).map((c) => {
     const column: DesiredColumn = { name: columnName(field, c), sqlType: c.sqlType, fieldId: field.id, part: c.part };
+    if (type.encryption && c.part === '') column.encrypted = true;
     const generated = type.generatedFrom?.(field);
     if (generated) {
       const { sql, errors } = compileFormula(generated.expression, fields, generated.returnType);

@@ -40,6 +40,7 @@ export type Step =
       part: string;
     }
   | { op: 'setAutonumberDefault'; table: string; column: DesiredColumn }
+  | { op: 'changeEncryption'; table: string; column: DesiredColumn; from: string }
   | { op: 'replaceFormula'; table: string; column: DesiredColumn; wasGenerated: boolean }
   | { op: 'dropFormula'; table: string; column: string }
   | { op: 'addConstraint'; table: string; constraint: DesiredConstraint };
@@ -51,6 +52,7 @@ export const DATA_DEPENDENT: ReadonlySet<StepOp> = new Set([
   'archiveColumn',
   'archiveTable',
   'alterColumnType',
+  'changeEncryption',
   'addConstraint',
 ]);
 
@@ -67,6 +69,7 @@ const ORDER: StepOp[] = [
   'dropFormula',
   'addColumn',
   'alterColumnType',
+  'changeEncryption',
   'setAutonumberDefault',
   'replaceFormula',
   'addConstraint',
@@ -191,6 +194,13 @@ export function planSchema(desired: DesiredTable[], catalog: Catalog, stamp: num
         }
         if (!column.generated) steps.push({ op: 'dropFormula', table: want.name, column: column.name });
         else continue;
+      }
+      // Values in clear cannot become ciphertext in SQL, nor ciphertext clear: the database has no
+      // key. Allowed while the column is empty (apply.ts blocks it otherwise).
+      if (!!column.encrypted !== !!current.encrypted) {
+        replaceable.add(column.name);
+        steps.push({ op: 'changeEncryption', table: want.name, column, from: current.sqlType });
+        continue;
       }
       const change = classifyTypeChange(current.sqlType, column.sqlType);
       if (change === 'refuse') throw new RefusedTypeChange(want.name, column.name, current.sqlType, column.sqlType);

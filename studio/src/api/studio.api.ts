@@ -26,6 +26,7 @@ export interface DraftField {
   label: Label;
   required?: boolean;
   unique?: boolean;
+  auditReads?: boolean;
   default?: unknown;
   helpText?: Label;
   values?: Choice[];

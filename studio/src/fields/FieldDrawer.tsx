@@ -21,6 +21,7 @@ interface Values {
   apiName: string;
   required: boolean;
   unique: boolean;
+  auditReads: boolean;
 }
 
 /**
@@ -94,7 +95,14 @@ export function FieldDrawer({
     }
     const saved = buildField(
       field,
-      { apiName: v.apiName, type, label: toLabel(v.label, field?.label)!, required: v.required, unique: v.unique },
+      {
+        apiName: v.apiName,
+        type,
+        label: toLabel(v.label, field?.label)!,
+        required: v.required,
+        unique: v.unique,
+        auditReads: v.auditReads,
+      },
       spec,
       typed,
       choices ? { values: toChoices(rows), default: keptDefault(rows, defaultValue, entry.multiValued) } : undefined,
@@ -169,6 +177,7 @@ export function FieldDrawer({
                 apiName: field?.apiName ?? '',
                 required: field?.required ?? false,
                 unique: field?.unique ?? false,
+                auditReads: field?.auditReads ?? false,
               }}
               onFinish={(v) => void save(v)}
               onValuesChange={(changed: Partial<Values>) => {
@@ -220,6 +229,9 @@ export function FieldDrawer({
                 </Form.Item>
                 <Form.Item name="unique" valuePropName="checked">
                   <Checkbox disabled={entry?.readOnly}>{t('studio.fields.unique')}</Checkbox>
+                </Form.Item>
+                <Form.Item name="auditReads" valuePropName="checked" tooltip={t('studio.fields.auditReadsHelp')}>
+                  <Checkbox data-testid="audit-reads">{t('studio.fields.auditReads')}</Checkbox>
                 </Form.Item>
               </Space>
             </Form>

@@ -13,6 +13,7 @@ const COMMON = [
   'helpText',
   'description',
   'searchable',
+  'auditReads',
 ];
 
 /**
@@ -22,14 +23,14 @@ const COMMON = [
  */
 export function buildField(
   before: DraftField | undefined,
-  common: Pick<DraftField, 'apiName' | 'label' | 'required' | 'unique'> & { type: FieldType },
+  common: Pick<DraftField, 'apiName' | 'label' | 'required' | 'unique' | 'auditReads'> & { type: FieldType },
   form: SettingsForm,
   settings: Settings,
   choices?: { values: DraftField['values']; default: unknown },
 ): DraftField {
   const kept = Object.fromEntries(Object.entries(before ?? {}).filter(([k]) => COMMON.includes(k)));
   const field: DraftField = { ...kept, ...common };
-  for (const key of ['required', 'unique'] as const) if (!field[key]) delete field[key];
+  for (const key of ['required', 'unique', 'auditReads'] as const) if (!field[key]) delete field[key];
   // A default belongs to the type it was given for.
   if (before && before.type !== common.type) delete field.default;
   for (const [name, value] of Object.entries(settings)) {

@@ -58,6 +58,9 @@ export const en = {
     isName: 'Name',
     required: 'Required',
     unique: 'Unique',
+    auditReads: 'Audit every read',
+    auditReadsHelp:
+      'Who was shown a value, when and on which record is kept in the read audit (GET /api/v1/read-audit).',
     nameNotDeletable: 'The name field cannot be deleted; choose another name field first.',
     renameSafe: 'Renaming changes the label only: the field keeps its id ({{id}}) and API name ({{apiName}}).',
     holding_one: 'Its data stays: {{count}} record holds a value in it.',

@@ -57,6 +57,8 @@ export const zhCN: StudioMessages = {
     isName: '名称',
     required: '必填',
     unique: '唯一',
+    auditReads: '审计每次读取',
+    auditReadsHelp: '谁在何时查看了哪条记录的此字段值，都记录在读取审计中（GET /api/v1/read-audit）。',
     nameNotDeletable: '名称字段不能删除；请先选择其他名称字段。',
     renameSafe: '重命名只修改标签：字段保留其 ID（{{id}}）和 API 名称（{{apiName}}）。',
     holding_one: '数据保持不变：{{count}} 条记录在此字段中有值。',
