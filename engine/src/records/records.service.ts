@@ -98,7 +98,10 @@ export class RecordsService {
    */
   private async shown(object: CompiledObject, text: string, caller: Caller, action: ReadAction): Promise<string> {
     const revealed = revealJson(object, text, this.metadata());
-    await recordReads(this.knex, this.schema, revealed.reads, caller, action);
+    // Only answers a person or an integration receives: a pack's seed records and a workflow's
+    // writes go back to no one.
+    if (caller.via === 'api' || caller.via === 'ui')
+      await recordReads(this.knex, this.schema, revealed.reads, caller, action);
     return revealed.text;
   }
 
