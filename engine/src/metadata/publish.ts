@@ -97,7 +97,8 @@ function describe(r: StepResult): PlanEntry {
           ? s.constraint.column
           : undefined;
   const text: Record<Step['op'], string> = {
-    dropConstraint: `drop constraint ${'name' in s ? s.name : ''} on ${table}`,
+    // Names end in what they are (schema/desired.ts): _ix and _tg are indexes, _uq and _fk constraints.
+    dropConstraint: `drop ${'name' in s && /_(ix|tg)$/.test(s.name) ? 'index' : 'constraint'} ${'name' in s ? s.name : ''} on ${table}`,
     archiveColumn: `archive column ${table}.${column} (renamed out of the way, restorable)`,
     archiveTable: `archive table ${table} (renamed out of the way, restorable)`,
     createSequence: `create sequence ${table}`,

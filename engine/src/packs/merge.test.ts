@@ -54,7 +54,9 @@ describe('merging a pack upgrade', () => {
     const mine = snap([patient([field('name'), { ...field('allergies'), id: 'fld_own' }])]);
     const { snapshot, plan } = mergePack(base, theirs, mine);
     expect(fieldsOf(snapshot)).toEqual(['name', 'allergies']);
+    // Both in the plan: the deletion kept, and the admin's own field kept.
     expect(plan[0]!.kept).toContain('/fields/hc.patient.nickname');
+    expect(plan[0]!.kept).toContain('/fields/fld_own');
   });
 
   it('does not re-create an item the admin deleted, and says so', () => {

@@ -177,8 +177,11 @@ function mergeList(w: Walk, at: At, base: Json[], theirs: Json[], mine: Json[]):
   const out: Json[] = [];
   for (const [k, mv] of m) {
     const inner = elementAt(at, k, mv, b.get(k), t.get(k));
-    if (!b.has(k) && !t.has(k)) out.push(mv);
-    else if (b.has(k) && !t.has(k)) {
+    if (!b.has(k) && !t.has(k)) {
+      // The admin's own item (a field, a rule, a section they added): it stays.
+      w.plan.kept.push(inner.path);
+      out.push(mv);
+    } else if (b.has(k) && !t.has(k)) {
       // The pack dropped it; had the admin changed it, their change goes with it, said in the plan.
       w.plan.taken.push(inner.path);
       if (!same(mv, b.get(k))) w.plan.reset.push(inner.path);
