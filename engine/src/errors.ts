@@ -221,6 +221,8 @@ export const ERROR_CODES = {
     'The draft has unpublished edits: publish or discard them before installing, upgrading or uninstalling a pack.',
   packConflict:
     'The admin and the new version of the pack changed the same property differently: choose keepMine or takeTheirs for it.',
+  packLocked:
+    "The property belongs to an installed pack, whose pack.json keeps it as installed (a field's type, a locked rule condition).",
   packInUse:
     "Another installed pack or the tenant's own metadata still names an object or field of the pack being uninstalled; `field` names the item: change or delete it first.",
   undo: 'There is no unpublished edit to undo or redo: publishing, discarding and rolling back start the history afresh.',

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectProblem, publish, waitFor, type TestUser } from './support/security.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
+import { unzipFiles, zipFiles } from '../src/lib/zip.js';
 
 /**
  * Issue 14 point 5: the healthcare pack (plugins/healthcare) installed through the packs API on a
@@ -427,14 +428,49 @@ describe('upgrading to v2, uninstalling and reinstalling', () => {
       'zh-CN': '已知过敏',
     };
     def.fields.push({ apiName: 'preferred_language', type: 'text', label: 'Preferred language' });
-    // pack.json locks rule conditions (they protect the data): this edit is set back on upgrade,
-    // while the same rule's message, which the admin may change, stays theirs.
-    const rule = def.validationRules.find((r: { apiName: string }) => r.apiName === 'hc_birth_not_future');
+    // pack.json locks rule conditions (they protect the data): editing one is refused, naming it;
+    // the same rule's message, which the admin may change, saves.
+    const ruleAt = def.validationRules.findIndex((r: { apiName: string }) => r.apiName === 'hc_birth_not_future');
+    const rule = def.validationRules[ruleAt];
     const packCondition = rule.condition;
     rule.condition = { '==': [1, 0] };
     rule.message = { en: 'Born in the future?', 'zh-CN': '出生在未来?' };
+    const locked = await t.api('PUT', '/api/v1/meta/objects/hc_patient', def);
+    expectProblem(locked, 422, [{ field: `/validationRules/${ruleAt}/condition`, code: 'packLocked' }]);
+    expect(locked.body.errors[0].message).toContain('healthcare');
+    const typeChange = structuredClone(def);
+    typeChange.validationRules[ruleAt].condition = packCondition;
+    typeChange.fields.find((f: { apiName: string }) => f.apiName === 'allergies').type = 'text';
+    expectProblem(await t.api('PUT', '/api/v1/meta/objects/hc_patient', typeChange), 422, [
+      {
+        field: `/fields/${typeChange.fields.findIndex((f: { apiName: string }) => f.apiName === 'allergies')}/type`,
+        code: 'packLocked',
+      },
+    ]);
+    rule.condition = packCondition;
     expect((await t.api('PUT', '/api/v1/meta/objects/hc_patient', def)).status).toBe(200);
     await publish(t, {});
+    // A configuration import is not stopped (the files are the source of truth): the upgrade
+    // sets its edit of a locked property back, and its plan says so.
+    const exported = await fetch(`${t.url}/api/v1/meta/export`, { headers: { authorization: `Bearer ${t.token}` } });
+    const files = unzipFiles(new Uint8Array(await exported.arrayBuffer()), {
+      maxFileBytes: 1 << 22,
+      maxTotalBytes: 1 << 26,
+      maxEntries: 10_000,
+    });
+    const texts = new Map([...files].map(([p, b]) => [p, new TextDecoder().decode(b)]));
+    const file = [...texts.keys()].find((p) => p.endsWith('/hc_patient.json'))!;
+    const inFile = JSON.parse(texts.get(file)!);
+    inFile.validationRules.find((r: { apiName: string }) => r.apiName === 'hc_birth_not_future').condition = {
+      '==': [1, 0],
+    };
+    texts.set(file, JSON.stringify(inFile, null, 2) + '\n');
+    const imported = await fetch(`${t.url}/api/v1/meta/import?publish=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/zip' },
+      body: Buffer.from(zipFiles(texts)),
+    });
+    expect(imported.status, await imported.clone().text()).toBe(201);
     const withLanguage = await t.api('PATCH', `${R}/hc_patient/${patient.id}`, { preferred_language: 'Welsh' });
     expect(withLanguage.status, JSON.stringify(withLanguage.body)).toBe(200);
 

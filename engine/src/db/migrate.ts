@@ -547,6 +547,13 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '018_pack_customizable',
+    async up(trx, s) {
+      // The installed version's pack.json `customizable`: edits of what it locks are refused.
+      await trx.schema.withSchema(s).alterTable('_packs', (t) => t.jsonb('customizable'));
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { QueryChecks } from './query-checks.js';
 import { draftChanges, type DraftChange } from './draft-changes.js';
 import type { History } from './draft-journal.js';
 import type { ImportAuthorizer } from './config.service.js';
-import { DraftEdits, DraftStore } from './store.js';
+import { DraftEdits, DraftStore, type ItemLocks } from './store.js';
 import { countRecords, recordCounts, type RecordCount } from './record-counts.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
 import { usedBy, type Usage } from './used-by.js';
@@ -41,9 +41,9 @@ export class MetadataService {
     private readonly knex: Knex,
     readonly schema: string,
     /** What the layers above metadata do for it: parse sorts and filters, refresh rollups on publish. */
-    above: { checks: QueryChecks; recordSteps?: readonly PublishRecordStep[] },
+    above: { checks: QueryChecks; recordSteps?: readonly PublishRecordStep[]; locks?: ItemLocks },
   ) {
-    this.draft = new DraftStore(schema, above.checks);
+    this.draft = new DraftStore(schema, above.checks, above.locks);
     this.edits = new DraftEdits(this.draft, knex);
     this.publisher = new Publisher(knex, schema, this.draft, above.checks, above.recordSteps);
     this.configFiles = new ConfigFilesService(knex, this.draft, this.publisher, above.checks, () => this.load());

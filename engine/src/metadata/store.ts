@@ -38,6 +38,16 @@ type ItemOf<K extends MetadataKind> = K extends 'object'
 
 type Row = { kind: MetadataKind; id: string; definition: RowChange['after'] };
 
+/**
+ * Properties of an item someone else keeps (an installed pack, packs/pack-locks.ts): the errors
+ * of an edit that changes them. Given by the layer that knows (tenant.ts).
+ */
+export type ItemLocks = (
+  db: Knex | Knex.Transaction,
+  kind: MetadataKind,
+  item: { id: string; apiName: string },
+) => Promise<FieldError[]>;
+
 export class DraftStore {
   readonly journal: DraftJournal;
   /** The rows each edit's transaction has changed so far, for its undo step. */
@@ -46,6 +56,7 @@ export class DraftStore {
   constructor(
     private readonly schema: string,
     private readonly checks: QueryChecks,
+    private readonly locks?: ItemLocks,
   ) {
     this.journal = new DraftJournal(schema);
   }
@@ -197,6 +208,7 @@ export class DraftStore {
         }
       });
       if (refErrors.length) throw invalid(`object "${obj.apiName}" refers to objects that do not exist`, refErrors);
+      await this.refuseLocked(trx, 'object', obj);
       await this.write(trx, 'object', obj, existing);
       await this.updateDependents(trx, existing, obj);
       return { item: obj, tag: await this.tagOf(trx, 'object', obj.id) };
@@ -322,9 +334,15 @@ export class DraftStore {
         throw invalid(`the id of a ${kind} cannot change`, [
           { field: '/id', code: 'const', message: `must stay ${existing.id}` },
         ]);
+      await this.refuseLocked(trx, kind, item);
       await this.write(trx, kind, item, existing);
       return { item, tag: await this.tagOf(trx, kind, item.id) };
     });
+  }
+
+  private async refuseLocked(trx: Knex.Transaction, kind: MetadataKind, item: { id: string; apiName: string }) {
+    const errors = (await this.locks?.(trx, kind, item)) ?? [];
+    if (errors.length) throw invalid(`${kind} "${item.apiName}" changes what an installed pack keeps`, errors);
   }
 
   async deleteItem(db: Knex, kind: ItemKind, apiName: string, ifMatch?: IfMatch): Promise<void> {

@@ -360,6 +360,8 @@ export class PacksService {
           version: manifest.version,
           state: 'installed',
           snapshot: JSON.stringify(theirs),
+          // What the admin may change until the next upgrade (pack-locks.ts checks their edits).
+          customizable: JSON.stringify(manifest.customizable ?? {}),
           kept: null,
           changed_by: options.userId ?? null,
           changed_at: trx.fn.now(),

@@ -10,6 +10,7 @@ import { migrate } from '../db/migrate.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/pack-files.js';
 import { PacksService } from '../packs/packs.service.js';
+import { packLocks } from '../packs/pack-locks.js';
 import { draftChecks } from '../query/draft-checks.js';
 import { CurrencyService } from '../records/currencies.js';
 import { CsvExporter } from '../records/csv-export.js';
@@ -86,6 +87,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
   const metadata = new MetadataService(knex, schema, {
     checks: draftChecks,
     recordSteps: [refreshPublishedRollups, syncCapture, forgetInactiveSchedules],
+    locks: packLocks(schema),
   });
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix);
   const currencies = new CurrencyService(knex, schema);
