@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectProblem, publish, waitFor, type TestUser } from './support/security.js';
+import { expectPurgeRefusedWhileReferenced, expectSeedFailureLeavesNothing } from './support/packs.js';
 import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 /**
@@ -102,6 +103,12 @@ describe('installing the financial-services pack', () => {
     expect(plan.body).toMatchObject({ dryRun: true, step: 'install', from: null, to: '1.0.0', conflicts: [] });
     const planned = plan.body.items.map((i: { apiName: string; action: string }) => `${i.apiName}:${i.action}`);
     expect(planned).toEqual(expect.arrayContaining(items.map((i) => `${i.apiName}:add`)));
+  });
+
+  it('installs nothing when a seed record is refused after its tables are written', async () => {
+    await expectSeedFailureLeavesNothing(t, step, path.join(dir, NAME), 'seed/compliance-reviews.json', (r) => {
+      r.due_date = 'not a date';
+    });
   });
 
   it('installs, and every item is there afterwards', async () => {
@@ -393,6 +400,10 @@ describe('upgrading to version 2, uninstalling and reinstalling', () => {
     expect(names(await t.api('GET', '/api/v1/records/fs_client'))).toContain('Ada Admin-Client');
     const set = await t.api('PATCH', `/api/v1/records/fs_client/${clientId}`, { preferred_language: 'zh' });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
+  });
+
+  it("refuses a purge while the admin's own metadata names its objects", async () => {
+    await expectPurgeRefusedWhileReferenced(t, step, 'fs_client');
   });
 
   it('uninstalls keeping the data, and a reinstall brings records and customisations back', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectProblem, publish, waitFor, type TestUser } from './support/security.js';
+import { expectPurgeRefusedWhileReferenced, expectSeedFailureLeavesNothing } from './support/packs.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
 import { unzipFiles, zipFiles } from '../src/lib/zip.js';
 
@@ -95,6 +96,12 @@ describe('installing the healthcare pack', () => {
     expect(await release()).toBe(before);
     expect((await t.api('GET', '/api/v1/meta/objects/hc_patient')).status).toBe(404);
     expect((await t.api('GET', '/api/v1/packs')).body.data[0].installed).toBeUndefined();
+  });
+
+  it('installs nothing when a seed record is refused after its tables are written', async () => {
+    await expectSeedFailureLeavesNothing(t, step, path.join(dir, 'healthcare'), 'seed/prescriptions.json', (r) => {
+      r.start_date = 'not a date';
+    });
   });
 
   it('plans every item of the pack in a dry run', async () => {
@@ -509,6 +516,10 @@ describe('upgrading to v2, uninstalling and reinstalling', () => {
     const kept = await t.api('GET', `${R}/hc_patient/${patient.id}`);
     expect(kept.body).toMatchObject({ name: 'Pat Test', preferred_language: 'Welsh', national_id: 'NAT-123' });
     expect((await t.api('PATCH', `${R}/hc_patient/${patient.id}`, { blood_type: 'O+' })).status).toBe(200);
+  });
+
+  it("refuses a purge while the admin's own metadata names its objects", async () => {
+    await expectPurgeRefusedWhileReferenced(t, step, 'hc_patient');
   });
 
   it('archives the records on uninstall and brings them back on reinstall', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectProblem, publish, waitFor, type TestUser } from './support/security.js';
+import { expectPurgeRefusedWhileReferenced, expectSeedFailureLeavesNothing } from './support/packs.js';
 import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 /**
@@ -83,6 +84,12 @@ describe('installing the real estate pack', () => {
     expect(expected.length).toBeGreaterThan(30);
     expect(planned).toEqual(expect.arrayContaining(expected));
     for (const o of OBJECTS) expect(plan.body.plan.some((p: { table: string }) => p.table === o)).toBe(true);
+  });
+
+  it('installs nothing when a seed record is refused after its tables are written', async () => {
+    await expectSeedFailureLeavesNothing(t, step, path.join(dir, 'real-estate'), 'seed/transactions.json', (r) => {
+      r.closing_date = 'not a date';
+    });
   });
 
   it('installs in one publish; every item is there afterwards', async () => {
@@ -383,6 +390,10 @@ describe('upgrading to version 2, uninstalling and reinstalling', () => {
       energy_rating: 'b',
     });
     expect(townhouse.status, JSON.stringify(townhouse.body)).toBe(200);
+  });
+
+  it("refuses a purge while the admin's own metadata names its objects", async () => {
+    await expectPurgeRefusedWhileReferenced(t, step, 're_property');
   });
 
   it('uninstalls keeping the data, and a reinstall brings it back', async () => {
