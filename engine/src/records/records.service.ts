@@ -30,7 +30,7 @@ import { deleteStatement } from './delete-statement.js';
 import { ListPages, type ListPage } from './list-pages.js';
 import { checkBody, requireRecordAccess, requireVersion, splitOwner } from './record-checks.js';
 import type { Access } from '../security/access.js';
-import { guardedResolver, readableField } from '../security/field-guard.js';
+import { guardedResolver, readableField, redact } from '../security/field-guard.js';
 import { recordAccess, recordAccessSql } from '../security/record-access.js';
 
 /**
@@ -45,6 +45,8 @@ import { recordAccess, recordAccessSql } from '../security/record-access.js';
 export interface RecordJson {
   version: number;
   json: string;
+  /** The JSON was built in JavaScript, its encrypted fields already in clear (reveal.ts). */
+  clear?: true;
 }
 
 export interface CreatedRecord {
@@ -96,8 +98,14 @@ export class RecordsService {
    * Records' JSON text as the caller is shown it: encrypted fields decrypted, and the audited
    * fields it shows recorded in the read audit (reveal.ts, read-audit.ts).
    */
-  private async shown(object: CompiledObject, text: string, caller: Caller, action: ReadAction): Promise<string> {
-    const revealed = revealJson(object, text, this.metadata());
+  private async shown(
+    object: CompiledObject,
+    text: string,
+    caller: Caller,
+    action: ReadAction,
+    clear = false,
+  ): Promise<string> {
+    const revealed = revealJson(object, text, this.metadata(), clear);
     // Only answers a person or an integration receives: a pack's seed records and a workflow's
     // writes go back to no one.
     if (caller.via === 'api' || caller.via === 'ui')
@@ -299,8 +307,8 @@ export class RecordsService {
    */
   async update(objectName: string, id: string, body: unknown, caller: Caller, ifMatch?: number): Promise<RecordJson> {
     const object = this.object(objectName);
-    const updated = await this.change(object, id, body, caller, ifMatch);
-    return { ...updated, json: await this.shown(object, updated.json, caller, 'write') };
+    const { clear, ...updated } = await this.change(object, id, body, caller, ifMatch);
+    return { ...updated, json: await this.shown(object, updated.json, caller, 'write', clear) };
   }
 
   private async change(
@@ -428,10 +436,15 @@ export class RecordsService {
           })
           .returning<Row[]>(selectColumns(object));
         await this.touchRollups(trx, object, [current, updated!]);
-        await recordChanges(trx, this.schema, object, existing, toRecord(object, updated!), caller);
-        // As JSON built by Postgres, like every other answer (encrypted fields are decrypted after).
-        const read = await this.findRow(object, id, caller, { trx });
-        return { version: read._version!, json: read._json! };
+        const record = toRecord(object, updated!);
+        await recordChanges(trx, this.schema, object, existing, record, caller);
+        // Decoded in JavaScript, so in clear already; not read again, since a transfer may have
+        // taken the record out of the caller's sight.
+        return {
+          version: record.version as number,
+          json: JSON.stringify(redact(object, record, caller.access)),
+          clear: true,
+        };
       } catch (e) {
         throw translateDbError(object, e);
       }

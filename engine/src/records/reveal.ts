@@ -46,17 +46,18 @@ export interface AuditedRead {
   fields: string[];
 }
 
-/** Decrypts a record (as parsed JSON) in place, and notes the audited fields it shows. */
+/** Decrypts a record (as parsed JSON) in place unless it is `clear`, and notes the audited fields it shows. */
 function revealRecord(
   object: CompiledObject,
   record: Row,
   compiled: CompiledMetadata,
   reads: AuditedRead[],
+  clear: boolean,
   depth = 0,
 ): void {
   const sensitive = sensitivityOf(object, compiled);
   if (!sensitive) return;
-  for (const field of sensitive.encrypted) {
+  for (const field of clear ? [] : sensitive.encrypted) {
     const value = record[field.def.apiName];
     if (typeof value === 'string') record[field.def.apiName] = field.type.fromColumns([value], field.def);
   }
@@ -67,32 +68,26 @@ function revealRecord(
   if (depth > 0) return;
   for (const [name, target] of sensitive.lookups) {
     const nested = record[name];
-    if (nested && typeof nested === 'object') revealRecord(target, nested as Row, compiled, reads, depth + 1);
+    if (nested && typeof nested === 'object') revealRecord(target, nested as Row, compiled, reads, clear, depth + 1);
   }
 }
 
 /**
- * Records as JSON texts joined by commas (a list page) or one record's text, decrypted, with
- * the audited reads they hold. The text is returned as it is when nothing needs doing.
+ * Records as JSON texts joined by commas (a list page) or one record's text, decrypted (unless
+ * `clear`: decoded in JavaScript already), with the audited reads they hold. The text is
+ * returned as it is when nothing needs doing.
  */
 export function revealJson(
   object: CompiledObject,
   text: string,
   compiled: CompiledMetadata,
+  clear = false,
 ): { text: string; reads: AuditedRead[] } {
   const reads: AuditedRead[] = [];
   if (!text || !sensitivityOf(object, compiled)) return { text, reads };
   const records = JSON.parse(`[${text}]`) as Row[];
-  for (const record of records) revealRecord(object, record, compiled, reads);
+  for (const record of records) revealRecord(object, record, compiled, reads, clear);
   return { text: records.map((r) => JSON.stringify(r)).join(','), reads };
-}
-
-/** The same for records already parsed (search results, exports): decrypted in place. */
-export function revealRecords(object: CompiledObject, records: Row[], compiled: CompiledMetadata): AuditedRead[] {
-  const reads: AuditedRead[] = [];
-  if (!sensitivityOf(object, compiled)) return reads;
-  for (const record of records) revealRecord(object, record, compiled, reads);
-  return reads;
 }
 
 /**
