@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, expectProblem, publish, waitFor, type TestUser } from './support/security.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
+import { createLogger } from '../src/lib/log.js';
 
 /**
  * Encrypted fields (`encrypted: true`): the value is stored with AES-256-GCM and a blind index,
@@ -36,8 +37,16 @@ const storedAnywhere = async () =>
     await t.sql('select * from ??._automation_runs', [t.schema]),
   ]);
 
+/** Everything the engine logs, at debug level: no value of an encrypted field may be in it. */
+const logged: string[] = [];
+
 beforeAll(async () => {
-  t = await startTestEngine();
+  const logger = await createLogger({
+    level: 'debug',
+    pretty: false,
+    destination: { write: (l: string) => logged.push(l) },
+  });
+  t = await startTestEngine({ logger });
   await publish(t, {
     objects: [
       {
@@ -83,7 +92,13 @@ beforeAll(async () => {
   clinician = await createUser(t, { name: 'Clinician', permissionSets: ['enc_clinical'] });
   desk = await createUser(t, { name: 'Desk', permissionSets: ['enc_desk'] });
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  // Every test above wrote, read, filtered, imported, exported or refused these values.
+  for (const clear of [NATIONAL_ID, DIAGNOSIS, 'NI-IMP-2', 'J45.909', 'penicillin'])
+    expect(logged.join('\n'), clear).not.toContain(clear);
+  expect(logged.length).toBeGreaterThan(10);
+});
 
 describe('an encrypted field', () => {
   let id: string;
