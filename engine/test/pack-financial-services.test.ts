@@ -59,19 +59,36 @@ const created = (res: ApiResponse) => {
  * a pass that failed on a busy machine (it logs and leaves its marks) is worked out again, and
  * its claims keep a record from firing twice. The seeded records' runs are not waited for.
  */
-const dueRuns = (workflow: string, recordId: string, at: string) =>
-  waitFor(
-    async () => {
-      const { runs } = (await t.api('GET', `/api/v1/automation/runs?workflow=${workflow}&limit=200`)).body as {
-        runs: { status: string; recordId: string }[];
-      };
-      const mine = runs.filter((r) => r.recordId === recordId);
-      if (!mine.length) await t.engine.automation.schedule(new Date(at));
-      return mine.length && mine.every((r) => r.status === 'succeeded' || r.status === 'failed') ? mine : undefined;
-    },
-    `the runs of ${workflow}`,
-    150_000,
-  );
+const dueRuns = async (workflow: string, recordId: string, at: string) => {
+  let last: unknown[] = [];
+  try {
+    return await waitFor(
+      async () => {
+        const { runs } = (await t.api('GET', `/api/v1/automation/runs?workflow=${workflow}&limit=200`)).body as {
+          runs: { status: string; recordId: string }[];
+        };
+        const mine = runs.filter((r) => r.recordId === recordId);
+        last = mine;
+        if (!mine.length) await t.engine.automation.schedule(new Date(at));
+        return mine.length && mine.every((r) => r.status === 'succeeded' || r.status === 'failed') ? mine : undefined;
+      },
+      `the runs of ${workflow}`,
+      // A loaded CI machine has taken over 150 s (retries back off up to a minute); twice this
+      // fits the test's own limit below.
+      280_000,
+    );
+  } catch (e) {
+    // What was there when it gave up: the record's runs, the record's own runs of every workflow, the marks.
+    const marks = await t.sql('select workflow_id, key, due_at from ??._automation_fired order by 1, 2', [t.schema]);
+    const all = await t.sql(
+      'select workflow, status, attempts, error, created_at from ??._automation_runs where record_id = ? order by created_at',
+      [t.schema, recordId],
+    );
+    throw new Error(
+      `${(e as Error).message}; its runs: ${JSON.stringify(last)}; the record's runs: ${JSON.stringify(all)}; marks: ${JSON.stringify(marks)}`,
+    );
+  }
+};
 const names = (res: ApiResponse) => (res.body.data as { name: string }[]).map((r) => r.name).sort();
 /** Writes a pack version into the temporary packs folder under the pack's name. */
 const putPack = (from: string) => {
@@ -362,7 +379,7 @@ describe('advisors, their leads and compliance', () => {
       const record = (await t.api('GET', `/api/v1/records/fs_client/${approvedClient}`)).body;
       return record.kyc_status === 'expired' ? record : undefined;
     }, 'the client expired');
-  }, 400_000);
+  }, 620_000);
 });
 
 describe('upgrading to version 2, uninstalling and reinstalling', () => {
