@@ -64,20 +64,22 @@ export class RunStore {
   ) {}
 
   private sealed(run: Pick<RunRow, 'object' | 'record' | 'old_record'>) {
-    const object = this.compiled().objects.get(run.object);
+    const compiled = this.compiled();
+    const object = compiled.objects.get(run.object);
     return {
-      record: sealRecord(object, run.record),
-      old_record: run.old_record && sealRecord(object, run.old_record),
+      record: sealRecord(object, run.record, compiled),
+      old_record: run.old_record && sealRecord(object, run.old_record, compiled),
     };
   }
 
   private opened<T extends RunRow | undefined>(run: T): T {
     if (!run) return run;
-    const object = this.compiled().objects.get(run.object);
+    const compiled = this.compiled();
+    const object = compiled.objects.get(run.object);
     return {
       ...run,
-      record: openRecord(object, run.record),
-      old_record: run.old_record && openRecord(object, run.old_record),
+      record: openRecord(object, run.record, compiled),
+      old_record: run.old_record && openRecord(object, run.old_record, compiled),
     };
   }
 
@@ -92,13 +94,16 @@ export class RunStore {
   async insert(db: Knex.Transaction, runs: NewRun[]): Promise<void> {
     if (!runs.length) return;
     await this.runs(db).insert(
-      runs.map((r) => ({
-        ...r,
-        definition: JSON.stringify(r.definition),
-        record: JSON.stringify(this.sealed(r).record),
-        old_record: r.old_record === null ? null : JSON.stringify(this.sealed(r).old_record),
-        ...(r.status === 'failed' ? { finished_at: db.fn.now() } : {}),
-      })),
+      runs.map((r) => {
+        const sealed = this.sealed(r);
+        return {
+          ...r,
+          definition: JSON.stringify(r.definition),
+          record: JSON.stringify(sealed.record),
+          old_record: sealed.old_record === null ? null : JSON.stringify(sealed.old_record),
+          ...(r.status === 'failed' ? { finished_at: db.fn.now() } : {}),
+        };
+      }),
     );
   }
 

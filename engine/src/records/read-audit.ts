@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { badRequest } from '../errors.js';
+import { UUID } from '../lib/ids.js';
 import type { Caller } from '../security/caller.js';
 import type { AuditedRead } from './reveal.js';
 
@@ -55,8 +56,6 @@ export async function recordReads(
   );
 }
 
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Newest first, narrowed by object, record or user; `before` pages back by sequence number. */
 export async function listReads(knex: Knex, schema: string, query: ReadAuditQuery): Promise<ReadAuditEntry[]> {
   const limit = query.limit ?? 100;
@@ -68,7 +67,7 @@ export async function listReads(knex: Knex, schema: string, query: ReadAuditQuer
     ]);
   for (const key of ['recordId', 'userId'] as const) {
     const value = query[key];
-    if (value !== undefined && !UUID_TEXT.test(value))
+    if (value !== undefined && !UUID.test(value))
       throw badRequest(`${key} is a record id`, [{ field: key, code: 'type', message: `${key} must be a uuid` }]);
   }
   const qb = knex(`${table(schema)} as a`)

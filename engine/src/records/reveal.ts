@@ -94,20 +94,21 @@ export function revealJson(
  * A record kept outside its table (a workflow run's copy of it) with its encrypted fields
  * encrypted, as the table keeps them; openRecord gives it back in clear.
  */
-export function sealRecord(object: CompiledObject | undefined, record: Row): Row {
-  return mapEncrypted(object, record, (field, value) => field.type.toColumns(value, field.def)[0]);
+export function sealRecord(object: CompiledObject | undefined, record: Row, compiled: CompiledMetadata): Row {
+  return mapEncrypted(object, record, compiled, (field, value) => field.type.toColumns(value, field.def)[0]);
 }
 
-export function openRecord(object: CompiledObject | undefined, record: Row): Row {
-  return mapEncrypted(object, record, (field, value) => field.type.fromColumns([value], field.def));
+export function openRecord(object: CompiledObject | undefined, record: Row, compiled: CompiledMetadata): Row {
+  return mapEncrypted(object, record, compiled, (field, value) => field.type.fromColumns([value], field.def));
 }
 
 function mapEncrypted(
   object: CompiledObject | undefined,
   record: Row,
+  compiled: CompiledMetadata,
   map: (field: CompiledField, value: string) => unknown,
 ): Row {
-  const encrypted = object ? [...object.fields.values()].filter((f) => f.type.encryption) : [];
+  const encrypted = object ? (sensitivityOf(object, compiled)?.encrypted ?? []) : [];
   if (!encrypted.length) return record;
   const copy = { ...record };
   for (const field of encrypted) {

@@ -3,6 +3,24 @@ import { MAX_AUDIT_LIMIT, MAX_USER_LIMIT } from './security-schemas.js';
 
 /** People and setup: users and their grants, the setup audit trail, and tenants. */
 
+/** How both audit trails page: newest first, `before` the last `seq` seen. */
+const AUDIT_PAGING = [
+  {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    description: 'At most this many entries.',
+    schema: { type: 'integer', minimum: 1, maximum: MAX_AUDIT_LIMIT, default: 100 },
+  },
+  {
+    name: 'before',
+    in: 'query',
+    required: false,
+    description: 'Only entries older than this sequence number (the `seq` of the last entry of the previous page).',
+    schema: { type: 'integer' },
+  },
+];
+
 const dataOf = (schema: string) =>
   json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref(schema) } } });
 
@@ -112,23 +130,7 @@ export function setupAuditPaths(): Paths {
         tags: ['Setup audit'],
         description:
           'Every change of metadata (draft, publish, rollback, restore), users and API tokens, and every tenant created, newest first. Needs manageUsers. Read-only: no API changes it.',
-        parameters: [
-          {
-            name: 'limit',
-            in: 'query',
-            required: false,
-            description: 'At most this many entries.',
-            schema: { type: 'integer', minimum: 1, maximum: MAX_AUDIT_LIMIT, default: 100 },
-          },
-          {
-            name: 'before',
-            in: 'query',
-            required: false,
-            description:
-              'Only entries older than this sequence number (the `seq` of the last entry of the previous page).',
-            schema: { type: 'integer' },
-          },
-        ],
+        parameters: AUDIT_PAGING,
         responses: {
           200: { description: 'Entries, newest first.', content: dataOf('AuditEntry') },
           ...problemResponses(
@@ -168,20 +170,7 @@ export function setupAuditPaths(): Paths {
             description: 'Only reads by this user.',
             schema: { type: 'string', format: 'uuid' },
           },
-          {
-            name: 'limit',
-            in: 'query',
-            required: false,
-            description: 'At most this many entries.',
-            schema: { type: 'integer', minimum: 1, maximum: MAX_AUDIT_LIMIT, default: 100 },
-          },
-          {
-            name: 'before',
-            in: 'query',
-            required: false,
-            description: 'Only entries older than this sequence number.',
-            schema: { type: 'integer' },
-          },
+          ...AUDIT_PAGING,
         ],
         responses: {
           200: { description: 'Entries, newest first.', content: dataOf('ReadAuditEntry') },
