@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { PgBoss, fromKnex, type JobResult, type JobWithMetadata } from 'pg-boss';
 import type { Database } from '../db/connect.js';
+import { increasingUuidv7 } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
 
 /**
@@ -144,6 +145,10 @@ export class JobQueue {
     await boss.insert(
       RUNS,
       jobs.map((data) => ({
+        // pg-boss takes the jobs of one group that wait together in the order of their ids (its
+        // own are random): time-ordered ids, increasing within this process, keep a record's
+        // runs in the order they were queued.
+        id: increasingUuidv7(),
         data,
         ...startAfter,
         ...(data.record ? { group: { id: `${data.tenant}:${data.record}` } } : {}),

@@ -30,8 +30,14 @@ function randomBytes16(): Uint8Array {
   return pool.subarray(poolAt, (poolAt += 16));
 }
 
-/** A UUIDv7: time-ordered, so new records land at the end of the primary-key index. */
+/**
+ * A UUIDv7: time-ordered, so new records land at the end of the primary-key index. Ids made in the
+ * same millisecond are in no particular order among themselves.
+ */
 export const uuidv7 = (): string => v7({ random: randomBytes16() });
+
+/** A UUIDv7 greater than every one this process made before: for ids whose order is meaningful. */
+export const increasingUuidv7 = (): string => v7();
 
 /** A new webhook endpoint secret (Standard Webhooks): `whsec_` and 32 random bytes in base64. */
 export function newWebhookSecret(): string {
