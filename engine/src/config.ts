@@ -32,6 +32,11 @@ export interface Config {
    * are deleted (TESSERA_RUN_RETENTION_DAYS, 90).
    */
   runRetentionDays: number;
+  /**
+   * An import whose job row has not moved for this many seconds is taken for one whose engine
+   * stopped (killed, crashed) and is marked failed by any engine (TESSERA_IMPORT_STALE_SECONDS, 120).
+   */
+  importStaleSeconds: number;
   /** The folder of installable packs (TESSERA_PACKS_DIR; the repository's plugins/ by default). */
   packsDir?: string;
   /**
@@ -65,6 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       ...(env.TESSERA_JOB_SUPERVISE_SECONDS ? { superviseSeconds: Number(env.TESSERA_JOB_SUPERVISE_SECONDS) } : {}),
     },
     runRetentionDays: env.TESSERA_RUN_RETENTION_DAYS ? Number(env.TESSERA_RUN_RETENTION_DAYS) : 90,
+    importStaleSeconds: env.TESSERA_IMPORT_STALE_SECONDS ? Number(env.TESSERA_IMPORT_STALE_SECONDS) : 120,
     ...(env.TESSERA_ENCRYPTION_KEY ? { encryptionKey: env.TESSERA_ENCRYPTION_KEY } : {}),
     encryptionOldKeys: (env.TESSERA_ENCRYPTION_OLD_KEYS ?? '')
       .split(',')

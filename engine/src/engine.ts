@@ -7,6 +7,7 @@ import { emailTransportFromEnv } from './automation/email/transport.js';
 import type { Config } from './config.js';
 import { connect, type ConnectOptions, type Database } from './db/connect.js';
 import { listen } from './db/listen.js';
+import { STAMP_CHANNEL } from './db/stamp.js';
 import { setFieldKeys } from './lib/field-cipher.js';
 import { log, type Logger } from './lib/log.js';
 import type { MetadataService } from './metadata/metadata.service.js';
@@ -38,7 +39,7 @@ export interface Engine {
 export interface StartOptions
   extends
     Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>,
-    Partial<Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays' | 'packsDir'>> {
+    Partial<Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays' | 'packsDir' | 'importStaleSeconds'>> {
   port: number;
   host: string;
   database: ConnectOptions;
@@ -80,6 +81,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     sessionHours: options.sessionHours,
     installCore: options.installCore !== false,
     ...(options.packsDir ? { packsDir: options.packsDir } : {}),
+    ...(options.importStaleSeconds ? { importStaleMs: options.importStaleSeconds * 1000 } : {}),
     admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) },
     logger,
   });
@@ -119,6 +121,17 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   automation.start();
   // On PostgreSQL the capture triggers' NOTIFY wakes the worker at once; polling is the floor.
   const outbox = db.url ? listen(db.url, 'tessera_outbox', () => void automation.tick(), logger) : undefined;
+  // Another engine process published (or changed what processes compile): catch up at once; the
+  // session checks catch what a dropped connection missed (db/stamp.ts).
+  const refresh = (schema?: string) => {
+    for (const tenant of tenants.allOpened()) {
+      if (schema !== undefined && tenant.schema !== schema) continue;
+      tenant.freshness
+        .refresh()
+        .catch((err: unknown) => logger.warn({ err, tenant: tenant.name }, 'could not reload the tenant'));
+    }
+  };
+  const stamps = db.url ? listen(db.url, STAMP_CHANNEL, refresh, logger, () => refresh()) : undefined;
   ready = true;
   const address = server.address() as AddressInfo;
   const host =
@@ -141,6 +154,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
       ready = false;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await outbox?.close();
+      await stamps?.close();
       await automation.stop();
       email.close();
       await tenants.close();

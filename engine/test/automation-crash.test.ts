@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN } from './support/admin.js';
+import { freePort, startProcess } from './support/process.js';
 import { waitFor } from './support/security.js';
 import { ON_POSTGRES, request } from './support/test-engine.js';
 
@@ -17,7 +17,6 @@ import { ON_POSTGRES, request } from './support/test-engine.js';
  * and the action that had committed is not done again. A real engine process, a real SIGKILL.
  */
 
-const repo = path.resolve(import.meta.dirname, '../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-crash-'));
 const schema = `test_${crypto.randomBytes(6).toString('hex')}`;
 let engine: ChildProcess | undefined;
@@ -32,57 +31,18 @@ afterAll(async () => {
   }
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** `tessera start` as its own process, on PGlite in dataDir or on PostgreSQL in `schema`. */
-async function startProcess(port: number): Promise<{ url: string; token: string; child: ChildProcess }> {
-  let output = '';
-  // node itself runs the engine (tsx as a loader, not its CLI, which would start a second process
-  // that a SIGKILL of the first would leave running).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'engine/src/cli.ts', 'start'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TESSERA_DATA_DIR: dataDir,
-      TESSERA_SCHEMA: schema,
-      DATABASE_URL: ON_POSTGRES ? process.env.DATABASE_URL : '',
-      TESSERA_ADMIN_EMAIL: ADMIN.email,
-      TESSERA_ADMIN_PASSWORD: ADMIN.password,
+const startEngine = (port: number) =>
+  startProcess(
+    port,
+    { dataDir, schema },
+    {
       TESSERA_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
       // pg-boss's smallest heartbeat; looked for every second, so the test waits ~10 s, not minutes.
       TESSERA_JOB_HEARTBEAT_SECONDS: '10',
       TESSERA_JOB_SUPERVISE_SECONDS: '1',
-      LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`the engine exited: ${output}`);
-      return (
-        (await fetch(`${url}/health`)
-          .then((r) => r.ok)
-          .catch(() => false)) || undefined
-      );
-    },
-    'the engine to start',
-    60_000,
   );
-  const login = await request(url, 'POST', '/api/v1/auth/login', ADMIN);
-  expect(login.status, output).toBe(200);
-  return { url, token: login.body.token, child };
-}
 
 describe('a workflow run across kill -9', () => {
   it('finishes after a restart, each action once', { timeout: 120_000 }, async () => {
@@ -103,7 +63,7 @@ describe('a workflow run across kill -9', () => {
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
     const port = await freePort();
-    let e = await startProcess(port);
+    let e = await startEngine(port);
     engine = e.child;
     const api = (method: string, p: string, body?: unknown) =>
       request(e.url, method, p, body, { authorization: `Bearer ${e.token}` });
@@ -150,7 +110,7 @@ describe('a workflow run across kill -9', () => {
     engine.kill('SIGKILL');
     await exited;
 
-    e = await startProcess(port);
+    e = await startEngine(port);
     engine = e.child;
     const run = await waitFor(
       async () => {

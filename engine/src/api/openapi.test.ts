@@ -1014,7 +1014,7 @@ describe('the security endpoints document exactly what the server takes', () => 
   });
 
   it('API tokens: name and days', async () => {
-    const auth = new AuthService(noDatabase, 'x', 1);
+    const auth = new AuthService(noDatabase, 'x', 1, '', { current: '1', saw: () => Promise.resolve() });
     const token = documented('NewApiToken');
     const bodies = [
       { name: 'ERP sync' },

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { lockDataDir } from './data-lock.js';
 
 /**
  * One database handle for the whole engine. External PostgreSQL when a URL is given; otherwise
@@ -61,10 +62,14 @@ async function connectEmbedded(options: ConnectOptions): Promise<Database> {
   const { citext } = await import('@electric-sql/pglite/contrib/citext');
 
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
   const db = await PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDump,
     extensions: { pg_trgm, citext },
+  }).catch((e: unknown) => {
+    unlock();
+    throw e;
   });
   // A private folder keeps the socket unreachable for other local users.
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-'));
@@ -89,6 +94,7 @@ async function connectEmbedded(options: ConnectOptions): Promise<Database> {
       await knex.destroy();
       await server.stop();
       await db.close();
+      unlock();
       fs.rmSync(socketDir, { recursive: true, force: true });
     },
   };

@@ -554,6 +554,46 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       await trx.schema.withSchema(s).alterTable('_packs', (t) => t.jsonb('customizable'));
     },
   },
+  {
+    name: '019_shared_state',
+    async up(trx, s) {
+      // What engine processes compile from the database (the release, the corporate currency)
+      // moves this stamp in the transaction that changes it (db/stamp.ts); each request's session
+      // check compares it with the stamp the process compiled, so every process of a scaled-out
+      // set answers from the same truth.
+      await trx.raw('create table ??._stamp (n bigint not null)', [s]);
+      await trx.raw('insert into ??._stamp (n) values (1)', [s]);
+      await trx.raw('drop function ??.tsr_session_holds(text, uuid, bigint, boolean)', [s]);
+      await trx.raw(
+        `create function ??.tsr_session_holds(token_hash text, user_id uuid, grants_stamp bigint, named boolean, stamp bigint)
+        returns boolean language plpgsql stable as $fn$
+        begin
+          return exists (select 1 from ??._sessions s join ??._users u on u.id = s.user_id
+            where s.token_hash = tsr_session_holds.token_hash and s.expires_at > now() and u.active
+              and u.id = tsr_session_holds.user_id and u.grants_stamp = tsr_session_holds.grants_stamp
+              and (s.name is null) = tsr_session_holds.named)
+            and (select n from ??._stamp) = tsr_session_holds.stamp;
+        end $fn$`,
+        [s, s, s, s],
+      );
+      // Failed logins that have no _users row to live in, shared by every engine process: per
+      // client address (a sliding window of attempts) and per e-mail nobody has (a counter and a
+      // lock, as _users keeps for an account, so a 429 does not reveal which accounts exist).
+      await trx.schema.withSchema(s).createTable('_login_attempts', (t) => {
+        t.text('address').notNullable();
+        t.timestamp('at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.index(['address', 'at']);
+        t.index(['at']);
+      });
+      await trx.schema.withSchema(s).createTable('_login_unknown', (t) => {
+        t.text('email').primary();
+        t.integer('failures').notNullable();
+        t.timestamp('locked_until', { useTz: true });
+        t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.index(['updated_at']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bumpStamp } from '../db/stamp.js';
 import { conflict, invalid, notFound, type FieldError } from '../errors.js';
 import { readCatalog } from '../schema/catalog.js';
 import { desiredSchema } from '../schema/desired.js';
@@ -370,6 +371,8 @@ export class Publisher {
       plan: JSON.stringify(plan.map(publicEntry)),
       created_by: options.userId ?? null,
     });
+    // Every engine process serving the tenant compiles the new release before its next answer.
+    await bumpStamp(trx, this.schema);
     return { ...result, release: n };
   }
 

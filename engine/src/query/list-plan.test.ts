@@ -148,13 +148,20 @@ describe('listStatement', () => {
   });
 
   it('answers whether a presumed session held as a column of its own', () => {
-    const session = { schema: 'tenant_default', tokenHash: 'abc', userId: REP, grantsStamp: '7', named: false };
+    const session = {
+      schema: 'tenant_default',
+      tokenHash: 'abc',
+      userId: REP,
+      grantsStamp: '7',
+      named: false,
+      stamp: '3',
+    };
     const checked = statement({}, { session });
     expect(checked.sql).toMatch(
-      /^with "_s" as \(select "tenant_default"\.tsr_session_holds\(\$1, \$2::uuid, \$3::bigint, \$4\) as ok\)/,
+      /^with "_s" as \(select "tenant_default"\.tsr_session_holds\(\$1, \$2::uuid, \$3::bigint, \$4, \$5::bigint\) as ok\)/,
     );
     expect(checked.sql).toContain('(select ok from _s) as session');
-    expect(checked.bindings.slice(0, 4)).toEqual(['abc', REP, '7', true]);
+    expect(checked.bindings.slice(0, 5)).toEqual(['abc', REP, '7', true, '3']);
     expect(statement({}).sql).not.toContain('tsr_session_holds');
   });
 });

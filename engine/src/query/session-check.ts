@@ -4,10 +4,11 @@ import type { SqlFragment } from '../fields/field-type.js';
  * A presumed session, checked by the statement that does the work rather than by a query of its
  * own (security/auth.service.ts makes one from a token it has seen). The statement answers the
  * check as a column of its own, `session`: false means the session no longer holds exactly as
- * presumed (logout, deactivation, changed grants) and the statement did nothing.
+ * presumed (logout, deactivation, changed grants), or the process's metadata is older than the
+ * database's, and the statement did nothing.
  */
 export interface SessionCheck {
-  /** The schema holding the tenant's sessions and migration 009's tsr_session_holds(). */
+  /** The schema holding the tenant's sessions and migration 019's tsr_session_holds(). */
   schema: string;
   tokenHash: string;
   userId: string;
@@ -15,6 +16,11 @@ export interface SessionCheck {
   grantsStamp: string;
   /** A named API token rather than a login session. */
   named: boolean;
+  /**
+   * The tenant's _stamp as this process last compiled it (db/stamp.ts): another process's
+   * publish moves it, and the check then fails, so the request is redone on what is current.
+   */
+  stamp: string;
 }
 
 /**
@@ -25,8 +31,8 @@ export interface SessionCheck {
 export function sessionCte(check: SessionCheck): SqlFragment {
   // The function's fourth argument is true for a login session (no token name).
   return {
-    sql: 'select ??.tsr_session_holds(?, ?::uuid, ?::bigint, ?) as ok',
-    bindings: [check.schema, check.tokenHash, check.userId, check.grantsStamp, !check.named],
+    sql: 'select ??.tsr_session_holds(?, ?::uuid, ?::bigint, ?, ?::bigint) as ok',
+    bindings: [check.schema, check.tokenHash, check.userId, check.grantsStamp, !check.named, check.stamp],
   };
 }
 

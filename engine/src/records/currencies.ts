@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bumpStamp } from '../db/stamp.js';
 import { badRequest, conflict, type FieldError } from '../errors.js';
 
 /**
@@ -48,10 +49,14 @@ export class CurrencyService {
         [{ field: '/currency', code: 'ratesExist', message: 'delete the exchange rates first' }],
       );
     }
-    await this.knex(`${this.schema}._settings`)
-      .insert({ key: 'corporateCurrency', value: JSON.stringify(code) })
-      .onConflict('key')
-      .merge();
+    await this.knex.transaction(async (trx) => {
+      await trx(`${this.schema}._settings`)
+        .insert({ key: 'corporateCurrency', value: JSON.stringify(code) })
+        .onConflict('key')
+        .merge();
+      // Other engine processes read the currency again before their next answer.
+      await bumpStamp(trx, this.schema);
+    });
     this.corporateCode = code;
     return code;
   }

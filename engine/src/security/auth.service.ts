@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
-import { invalid, loginFailed, notFound, Problem, sessionExpired, type FieldError } from '../errors.js';
+import { invalid, loginFailed, notFound, sessionExpired, type FieldError } from '../errors.js';
 import { LRUCache } from 'lru-cache';
+import type { Freshness } from '../db/stamp.js';
+import { LoginLimits, tooManyAttempts } from './login-limits.js';
 import { runQuery } from '../db/prepared.js';
 import { uuidv7 } from '../lib/ids.js';
 import type { SessionCheck } from '../query/session-check.js';
@@ -25,60 +27,6 @@ const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest
 
 // Verifying against this keeps the response time of an unknown e-mail equal to a wrong password.
 const DUMMY_HASH = hash('tessera-timing-equaliser');
-
-const LOCK_AFTER = 5;
-const LOCK_MINUTES = 15;
-const IP_LIMIT = 20;
-const IP_WINDOW_MS = 15 * 60_000;
-
-const tooManyAttempts = (detail: string, until: Date) =>
-  new Problem(
-    'rate-limited',
-    detail,
-    [{ field: 'email', code: 'locked', message: `try again after ${until.toISOString()}` }],
-    { retryAfter: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) },
-  );
-
-/** Failed logins per client address in a sliding window, kept in memory (per process). */
-class IpLimiter {
-  private readonly failures = new Map<string, number[]>();
-
-  check(ip: string): void {
-    const recent = this.recent(ip);
-    if (recent.length >= IP_LIMIT)
-      throw tooManyAttempts('too many failed logins from this address', new Date(recent[0]! + IP_WINDOW_MS));
-  }
-
-  fail(ip: string): void {
-    this.failures.set(ip, [...this.recent(ip), Date.now()]);
-  }
-
-  private recent(ip: string): number[] {
-    const since = Date.now() - IP_WINDOW_MS;
-    const kept = (this.failures.get(ip) ?? []).filter((t) => t > since);
-    if (kept.length) this.failures.set(ip, kept);
-    else this.failures.delete(ip);
-    return kept;
-  }
-}
-
-/** Failed logins for e-mails that have no account, counted like an account's (per process, bounded). */
-class UnknownAccounts {
-  private readonly failures = new LRUCache<string, { count: number; until?: Date }>({ max: 10_000 });
-
-  lockedUntil(email: string): Date | undefined {
-    return this.failures.get(email)?.until;
-  }
-
-  fail(email: string): void {
-    const entry = this.failures.get(email);
-    const count = (entry?.until && entry.until < new Date() ? 0 : (entry?.count ?? 0)) + 1;
-    this.failures.set(
-      email,
-      count >= LOCK_AFTER ? { count: 0, until: new Date(Date.now() + LOCK_MINUTES * 60_000) } : { count },
-    );
-  }
-}
 
 /** The user row and groups a principal is made of; `??` is the schema of _group_members. */
 const PRINCIPAL_COLUMNS = `u.id, u.email, u.name, u.is_admin, u.role, u.permission_sets, u.grants_stamp,
@@ -121,18 +69,24 @@ const toPrincipal = (row: PrincipalRow, via: Principal['via']): Principal => ({
 });
 
 export class AuthService {
-  private readonly ipLimiter = new IpLimiter();
-  private readonly unknownAccounts = new UnknownAccounts();
+  private readonly limits: LoginLimits;
   /** Principals of recently seen tokens, by token hash: only ever a guess, checked by the statement that uses it. */
   private readonly recent = new LRUCache<string, Principal>({ max: 10_000 });
 
-  /** tokenPrefix names the tenant in its tokens ("acme."), so requests find the tenant that issued them. */
+  /**
+   * tokenPrefix names the tenant in its tokens ("acme."), so requests find the tenant that issued
+   * them. `freshness` is the stamp the process compiled the tenant at (db/stamp.ts): every
+   * session check compares it with the database's, and a full check brings the process up to date.
+   */
   constructor(
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly sessionHours: number,
-    private readonly tokenPrefix = '',
-  ) {}
+    private readonly tokenPrefix: string,
+    private readonly freshness: Pick<Freshness, 'current' | 'saw'>,
+  ) {
+    this.limits = new LoginLimits(knex, schema);
+  }
 
   get db(): Knex {
     return this.knex;
@@ -161,9 +115,9 @@ export class AuthService {
   }
 
   /**
-   * Password login. Failed attempts are limited per account (LOCK_AFTER failures lock it for
-   * LOCK_MINUTES; the lock is in the database, so every engine process honours it) and per
-   * client address (IP_LIMIT failures per window, per process); both answer 429 with Retry-After.
+   * Password login. Failed attempts are limited per account and per client address, in the
+   * database, so every engine process honours them (login-limits.ts); both answer 429 with
+   * Retry-After.
    */
   async login(
     email: unknown,
@@ -174,7 +128,7 @@ export class AuthService {
     expiresAt: string;
     user: { id: string; email: string; name: string; isAdmin: boolean };
   }> {
-    this.ipLimiter.check(ip);
+    await this.limits.checkAddress(ip);
     if (typeof email !== 'string' || typeof password !== 'string') throw loginFailed('e-mail or password is wrong');
     const address = email.trim().toLowerCase();
     const user = await this.users().where({ email: address }).first<LoginRow | undefined>();
@@ -183,19 +137,13 @@ export class AuthService {
       ? user.locked_until
         ? new Date(user.locked_until)
         : undefined
-      : this.unknownAccounts.lockedUntil(address);
+      : await this.limits.unknownLockedUntil(address);
     if (lockedUntil && lockedUntil > new Date())
       throw tooManyAttempts('this account is locked after repeated failed logins', lockedUntil);
     const ok = user ? await verify(user.password_hash, password) : (await verify(await DUMMY_HASH, password), false);
     if (!user || !ok || !user.active) {
-      this.ipLimiter.fail(ip);
-      if (!user) this.unknownAccounts.fail(address);
-      if (user)
-        await this.knex.raw(
-          `update ?? set failed_logins = case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end,
-        locked_until = case when failed_logins + 1 >= ? then now() + make_interval(mins => ?) else locked_until end where id = ?`,
-          [`${this.schema}._users`, LOCK_AFTER, LOCK_AFTER, LOCK_MINUTES, user.id],
-        );
+      await this.limits.failedFrom(ip);
+      await (user ? this.limits.failedAccount(user.id) : this.limits.failedUnknown(address));
       throw loginFailed('e-mail or password is wrong');
     }
     if (user.failed_logins > 0 || user.locked_until)
@@ -266,23 +214,26 @@ export class AuthService {
   /**
    * The session's user with every grant, in one statement: the user row (role, permission sets,
    * active), their groups, and whether the token is a named API token. Nothing is cached, so a
-   * revoked session, a deactivation or a removed grant counts from the very next request.
+   * revoked session, a deactivation or a removed grant counts from the very next request. The
+   * tenant's stamp comes with it: a process behind the database (another one published) reloads
+   * before the request goes on.
    */
   async authenticate(token: string): Promise<Principal> {
     const hash = sha256(token);
-    const rows = await runQuery<PrincipalRow & { token_name: string | null }>(
+    const rows = await runQuery<PrincipalRow & { token_name: string | null; stamp: string }>(
       this.knex,
       `
-      select ?, s.name as token_name
+      select ?, s.name as token_name, (select n from ??._stamp) as stamp
       from ??._sessions s join ??._users u on u.id = s.user_id
       where s.token_hash = ? and s.expires_at > now() and u.active`,
-      [this.principalColumns(), this.schema, this.schema, hash],
+      [this.principalColumns(), this.schema, this.schema, this.schema, hash],
     );
     const row = rows[0];
     if (!row) {
       this.recent.delete(hash);
       throw sessionExpired('the token is missing, expired or revoked');
     }
+    await this.freshness.saw(String(row.stamp));
     const principal = toPrincipal(row, row.token_name === null ? 'session' : 'token');
     this.recent.set(hash, principal);
     return principal;
@@ -307,6 +258,7 @@ export class AuthService {
       userId: principal.id,
       grantsStamp: principal.grantsStamp!,
       named: principal.via === 'token',
+      stamp: this.freshness.current,
     };
     return { principal, session };
   }

@@ -22,6 +22,8 @@ export interface RegistryOptions {
   installCore: boolean;
   /** The folder of installable packs; plugins/ when unset. */
   packsDir?: string;
+  /** An import whose job row has not moved for this long is taken for one whose engine stopped. */
+  importStaleMs?: number;
   admin: { email: string; password?: string };
   /** Start-up lines of the tenants it opens, and their background work's errors. */
   logger: Logger;
@@ -86,6 +88,7 @@ export class TenantRegistry {
         admin,
         installCore: this.options.installCore,
         ...(this.options.packsDir ? { packsDir: this.options.packsDir } : {}),
+        ...(this.options.importStaleMs ? { importStaleMs: this.options.importStaleMs } : {}),
         logger: this.options.logger,
         ...(this.options.automation ? { automation: this.options.automation } : {}),
       });

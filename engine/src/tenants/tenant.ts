@@ -7,6 +7,7 @@ import { Notifications } from '../automation/notifications.js';
 import { RunStore } from '../automation/run-store.js';
 import { AutomationService, type EngineAutomation } from '../automation/automation.service.js';
 import { migrate } from '../db/migrate.js';
+import { Freshness, readStamp } from '../db/stamp.js';
 import { MetadataService } from '../metadata/metadata.service.js';
 import { CORE_PACK_DIR, readPack } from '../packs/pack-files.js';
 import { PacksService } from '../packs/packs.service.js';
@@ -38,6 +39,8 @@ export interface Tenant {
   name: string;
   schema: string;
   metadata: MetadataService;
+  /** The stamp this process compiled the tenant at; refresh() catches up with another process's change. */
+  freshness: Freshness;
   records: RecordsService;
   auth: AuthService;
   currencies: CurrencyService;
@@ -68,6 +71,8 @@ export interface OpenOptions {
   admin: { email: string; password?: string };
   installCore: boolean;
   packsDir?: string;
+  /** An import whose job row has not moved for this long is taken for one whose engine stopped. */
+  importStaleMs?: number;
   logger: Logger;
   /** The engine's job queue and mail; CLI commands, which run no workflows, have none. */
   automation?: EngineAutomation;
@@ -89,8 +94,15 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     recordSteps: [refreshPublishedRollups, syncCapture, forgetInactiveSchedules],
     locks: packLocks(schema),
   });
-  const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix);
   const currencies = new CurrencyService(knex, schema);
+  const freshness = new Freshness(
+    () => readStamp(knex, schema),
+    async () => {
+      await metadata.load();
+      await currencies.load();
+    },
+  );
+  const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix, freshness);
   const records = new RecordsService(knex, schema, () => metadata.compiled, currencies);
   const imports = new ImportJobs(
     knex,
@@ -98,6 +110,9 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     () => metadata.compiled,
     () => currencies.corporate,
     options.logger,
+    options.importStaleMs
+      ? { staleMs: options.importStaleMs, intervalMs: Math.min(60_000, options.importStaleMs / 2) }
+      : {},
   );
   await migrate(knex, schema);
   if ((await auth.countUsers()) === 0) {
@@ -115,8 +130,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
       `installed the core CRM pack as release 1${options.name === 'default' ? '' : ` in tenant ${options.name}`}`,
     );
   }
-  await metadata.load();
-  await currencies.load();
+  await freshness.refresh();
   await imports.recover();
   const compiled = () => metadata.compiled;
   const audit = new SetupAudit(knex, schema);
@@ -135,6 +149,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     name: options.name,
     schema,
     metadata,
+    freshness,
     records,
     auth,
     currencies,
