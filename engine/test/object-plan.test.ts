@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, expectProblem, type TestUser } from './support/security.js';
+import { createUser, expectProblem, publish, type TestUser } from './support/security.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
 
 /**
@@ -34,6 +34,8 @@ beforeAll(async () => {
     label: 'Gadget',
     pluralLabel: 'Gadgets',
     nameField: 'name',
+    // Sent back with every plan: a plan compares it with the draft's, as a save does.
+    sharing: { default: 'private' },
     fields: [
       { apiName: 'name', type: 'text', label: 'Name', required: true },
       { apiName: 'code', type: 'text', label: 'Code' },
@@ -191,6 +193,21 @@ describe('failing: refused as a save is, and nothing written', () => {
       expectProblem(res, 403, [{ field: 'manageMetadata', code: 'systemPermission' }]);
       expect(await draftState()).toBe(before);
     }
+  });
+
+  it("lets a metadata manager plan without manageUsers as long as the object's sharing stays, and audits nothing", async () => {
+    await publish(t, { permissionSets: [{ apiName: 'plan_meta', label: 'Metadata', system: ['manageMetadata'] }] });
+    const manager = await createUser(t, { name: 'Meta', permissionSets: ['plan_meta'] });
+    const auditBefore = (await t.api('GET', '/api/v1/setup-audit?limit=5')).body.data;
+    const { body } = await read();
+    const res = await manager.api('POST', PLAN, changed(body, 'code', { type: 'number' }));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.verdict).toBe('lossy');
+    expect((await t.api('GET', '/api/v1/setup-audit?limit=5')).body.data).toEqual(auditBefore);
+    const before = await draftState();
+    const sharing = await manager.api('POST', PLAN, { ...body, sharing: { default: 'read' } });
+    expectProblem(sharing, 403, [{ field: 'sharing', code: 'systemPermission' }]);
+    expect(await draftState()).toBe(before);
   });
 
   it('answers the 422 a save answers for an invalid definition', async () => {
