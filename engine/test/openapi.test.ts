@@ -517,6 +517,19 @@ describe('the document against what the server answers', () => {
     expectDocumented(await t.api('GET', '/api/v1/meta/releases'), 200, 'get', '/api/v1/meta/releases');
   });
 
+  it("answers an object's plan before saving as documented", async () => {
+    const expectDocumented = await answers();
+    const plan = '/api/v1/meta/objects/{apiName}/plan';
+    const account = (await t.api('GET', '/api/v1/meta/objects/account')).body;
+    const relabelled = { ...account, label: 'Documented' };
+    expectDocumented(await t.api('POST', '/api/v1/meta/objects/account/plan', relabelled), 200, 'post', plan);
+    const bad = { ...account, nameField: 'no_such_field' };
+    expectDocumented(await t.api('POST', '/api/v1/meta/objects/account/plan', bad), 422, 'post', plan);
+    expectDocumented(await t.api('POST', '/api/v1/meta/objects/nothing/plan', account), 404, 'post', plan);
+    const stale = { 'if-match': '"0"' };
+    expectDocumented(await t.api('POST', '/api/v1/meta/objects/account/plan', account, stale), 412, 'post', plan);
+  });
+
   it('answers a configuration export and import as documented', async () => {
     const expectDocumented = await answers();
     const send = async (method: string, path: string, body?: Uint8Array, type = 'application/zip') => {

@@ -16,13 +16,14 @@ import {
 
 /**
  * The studio (/studio) as an admin uses it (issue 13 point 10): create the object Vehicle with
- * fields of several types through the type picker and the settings forms the engine's schemas
+ * five fields of five types through the type picker and the settings forms the engine's schemas
  * draw, order a picklist's values with the keyboard, publish after reading the plan, and use the
  * object in the runtime UI; drag the fields into a two-column layout with a visibility rule, add
  * a validation rule tested against a real record, publish, and an end user sees the field appear
- * when the rule says so and the rule's message on save; relabel a field and keep its data; see
- * the planner's verdict on a type change and undo it; read "used by" before deleting; roll back
- * to before Vehicle (its screens go, its records stay) and re-apply it (they come back). A user
+ * when the rule says so and the rule's message on save; rename a field's API name (same id, the
+ * column renamed) and the end user finds their value under it; see the planner's verdict on a
+ * lossy type change before saving, and decline it; read "used by" before deleting; roll back to
+ * before Vehicle (its screens go, its records stay) and re-apply it (they come back). A user
  * without manageMetadata gets the refusal page. (layout-builder.e2e.ts drives the layout builder
  * with the keyboard only.)
  */
@@ -34,6 +35,8 @@ const driver = { email: 'studio-driver@example.test', password: 'a long enough p
 /** The current release before Vehicle was published, and the one with its layout and rule. */
 let beforeVehicle = 0;
 let withVehicle = 0;
+/** The API name of Vehicle's layout, which names the fields and follows their renames. */
+let layout = '';
 let browser: Browser;
 let w: Watched;
 let page: Page;
@@ -161,7 +164,7 @@ describe('the studio', () => {
     });
   });
 
-  it('adds a whole number with a minimum, a date and a text field', async () => {
+  it('adds a whole number with a minimum, a date, a text field and a checkbox: five types', async () => {
     await newField('Whole number', 'Seats');
     await drawer().getByLabel('Minimum').fill('1');
     await saveField('seats');
@@ -170,6 +173,8 @@ describe('the studio', () => {
     await newField('Text', 'Plate');
     await drawer().getByLabel('Maximum length').fill('20');
     await saveField('plate');
+    await newField('Checkbox', 'Tow hitch');
+    await saveField('tow_hitch');
     const saved = await api<{ fields: { apiName: string; type: string; min?: number; maxLength?: number }[] }>(
       page,
       'GET',
@@ -181,7 +186,10 @@ describe('the studio', () => {
       ['seats', 'integer', 1],
       ['purchase_date', 'date', null],
       ['plate', 'text', 20],
+      ['tow_hitch', 'boolean', null],
     ]);
+    // Five fields the admin made, each of its own type (name, the sixth, came with the object).
+    expect(new Set(saved.body.fields.slice(1).map((f) => f.type)).size).toBe(5);
   });
 
   it('publishes after showing the plan, and the object works in the runtime UI', async () => {
@@ -216,20 +224,22 @@ describe('the studio', () => {
 
   it('lays the fields out in two columns by drag, with a rule showing Plate only for petrol', async () => {
     await page.goto(url + '/studio/objects/vehicle');
+    // The page whole (fields, records counted) before the click, so no re-render swallows it.
+    await page.getByTestId('fields-table').getByText('tow_hitch', { exact: true }).waitFor();
     await page.getByTestId('new-layout').click();
     const dialog = await openedDialog(page);
     await dialog.getByTestId('layout-label-en').fill('Vehicle');
     await dialog.getByTestId('layout-label-zh').fill('车辆');
-    const layout = await dialog.getByTestId('layout-api-name').inputValue();
+    layout = await dialog.getByTestId('layout-api-name').inputValue();
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(`**/studio/objects/vehicle/layouts/${layout}`);
     await page.getByTestId('palette').waitFor();
     const section = page.getByTestId('section-fields-0');
-    for (const label of ['Fuel', 'Seats', 'Purchase Date', 'Plate'])
+    for (const label of ['Fuel', 'Seats', 'Purchase Date', 'Plate', 'Tow hitch'])
       await dragInto(page, page.getByRole('button', { name: `Drag field ${label}` }), section);
     await expect
       .poll(() => fieldsIn(section))
-      .toEqual(expect.arrayContaining(['fuel', 'seats', 'purchase_date', 'plate']));
+      .toEqual(expect.arrayContaining(['fuel', 'seats', 'purchase_date', 'plate', 'tow_hitch']));
     await page.getByTestId('rules-plate').click();
     await typeRule(page, page.locator('#field-rule-visible'), '{"==": [{"var": "fuel"}, "petrol"]}');
     await page.getByTestId('save-layout').click();
@@ -329,54 +339,86 @@ describe('the studio', () => {
     expect(opp.body.fields.map((f) => f.apiName)).toContain('amount');
   });
 
-  it('relabels a field: same id and API name, the data stays', async () => {
+  it("renames a field's API name in the studio: same id, its data, and the end user sees it there", async () => {
     await page.goto(url + '/studio/objects/vehicle');
-    await page.getByRole('button', { name: 'Edit seats' }).click();
+    await page.getByRole('button', { name: 'Edit plate' }).click();
     await drawer().getByTestId('rename-safe').getByText('2 records hold a value in it').waitFor();
     const before = await api<{ fields: { id: string; apiName: string }[] }>(
       page,
       'GET',
       '/api/v1/meta/objects/vehicle',
     );
-    await drawer().getByTestId('field-label-en').fill('Seat count');
-    await drawer().getByTestId('field-label-zh').fill('座位数');
-    await saveField('seats');
-    await page.getByTestId('fields-table').getByText('Seat count').waitFor();
-    await publishAfterReading('changed');
+    await drawer().getByTestId('field-label-en').fill('Registration');
+    await drawer().getByTestId('field-label-zh').fill('登记号');
+    await drawer().getByTestId('field-api-name').fill('registration');
+    // The drawer says the id and the data stay, and what follows: the layout naming it.
+    const renameSafe = drawer().getByTestId('rename-safe');
+    await renameSafe.getByText(/Renamed from plate to registration: the same field \(fld_/).waitFor();
+    await renameSafe.getByText('2 records hold a value in it').waitFor();
+    await renameSafe.getByTestId('rename-follows').getByText(`vehicle.${layout}`).waitFor();
+    // The planner, asked before saving: a column rename, nothing lost.
+    const verdict = drawer().getByTestId('type-verdict');
+    await verdict.getByText('rename column vehicle.plate to registration').waitFor();
+    expect(await verdict.getAttribute('data-verdict')).toBe('safe');
+    await shot(page, 'studio-field-rename');
+    expect(await axeViolations(page)).toEqual([]);
+    await saveField('registration');
+    await publishAfterReading('rename column vehicle.plate to registration');
     const after = await api<{ fields: { id: string; apiName: string }[] }>(page, 'GET', '/api/v1/meta/objects/vehicle');
-    const id = (r: typeof after) => r.body.fields.find((f) => f.apiName === 'seats')?.id;
-    expect(id(after)).toBe(id(before));
-    const list = await api<{ data: { seats: number }[] }>(page, 'GET', '/api/v1/records/vehicle');
-    expect(list.body.data.map((r) => r.seats).sort()).toEqual([5, 8]);
+    const id = (r: typeof after, name: string) => r.body.fields.find((f) => f.apiName === name)?.id;
+    expect(id(after, 'registration')).toBe(id(before, 'plate'));
+    expect(id(after, 'plate')).toBeUndefined();
+
+    // The end user opens their Transit: the plate they typed is under Registration.
+    const other = await openPage(browser);
+    const p = other.page;
+    p.setDefaultTimeout(20_000);
+    await p.goto(url + '/o/vehicle');
+    await p.getByLabel('E-mail').fill(driver.email);
+    await p.getByLabel('Password').fill(driver.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('link', { name: 'Transit' }).click();
+    await p.getByTestId('record-title').getByText('Transit').waitFor();
+    await p.locator('.ant-descriptions-item', { hasText: 'Registration' }).getByText('CD-456').waitFor();
+    expect(await p.getByText('Plate', { exact: true }).count()).toBe(0);
+    await shot(p, 'runtime-vehicle-renamed');
+    expect(other.problems).toEqual([]);
+    await p.context().close();
   });
 
-  it("shows the planner's verdict on a type change that loses data, and undoes it", async () => {
-    await page.getByRole('button', { name: 'Edit plate' }).click();
+  it("shows the planner's verdict before saving a type change that loses data, and saves nothing when declined", async () => {
+    const vehicle = '/api/v1/meta/objects/vehicle';
+    const before = await api(page, 'GET', vehicle);
+    await page.getByRole('button', { name: 'Edit registration' }).click();
     await whenStill(page);
     const picker = drawer().getByRole('combobox', { name: 'Type' });
     await picker.click();
     await picker.fill('Whole number');
     await pickOption(page, 'Whole number');
-    await drawer().getByRole('button', { name: 'Save and check' }).click();
     const verdict = drawer().getByTestId('type-verdict');
     await verdict.getByText('2 records hold values that will not convert', { exact: false }).waitFor();
     expect(await verdict.getAttribute('data-verdict')).toBe('lossy');
+    await verdict.getByText(/change vehicle\.registration from character varying\(20\) to integer/).waitFor();
+    // Nothing is in the draft yet, and Save waits for an explicit yes.
+    expect((await api(page, 'GET', vehicle)).body).toEqual(before.body);
+    const save = drawer().getByTestId('save-field');
+    expect(await save.isDisabled()).toBe(true);
+    await verdict.getByTestId('confirm-lossy-field').click();
+    expect(await save.isEnabled()).toBe(true);
     await shot(page, 'studio-type-change');
-    await verdict.getByRole('button', { name: 'Undo the change' }).click();
+    // The admin declines.
+    await drawer().getByRole('button', { name: 'Cancel' }).click();
     await drawer().waitFor({ state: 'detached' });
-    const vehicle = await api<{ fields: { apiName: string; type: string }[] }>(
-      page,
-      'GET',
-      '/api/v1/meta/objects/vehicle',
-    );
-    expect(vehicle.body.fields.find((f) => f.apiName === 'plate')?.type).toBe('text');
+    expect((await api(page, 'GET', vehicle)).body).toEqual(before.body);
+    const history = await api<{ undo: unknown }>(page, 'GET', '/api/v1/meta/draft/history');
+    expect(history.body.undo).toBeNull();
   });
 
   it('speaks Chinese', async () => {
     await page.getByTestId('language-switch').click();
     await pickMenuItem(page, '简体中文');
     await page.getByRole('button', { name: '新建字段' }).waitFor();
-    await page.getByTestId('fields-table').getByText('座位数').waitFor();
+    await page.getByTestId('fields-table').getByText('登记号').waitFor();
     await shot(page, 'studio-object-zh-CN');
     await page.getByTestId('language-switch').click();
     await pickMenuItem(page, 'English');

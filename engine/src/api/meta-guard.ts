@@ -28,7 +28,9 @@ export function metaGuard(
   return async (req, res, next) => {
     const access = accessOf(req);
     // Routes match without regard to case (/Permission-Sets reaches the permission sets), so must this.
-    const [segment = '', name] = req.path.toLowerCase().split('/').filter(Boolean);
+    const [segment = '', name, action] = req.path.toLowerCase().split('/').filter(Boolean);
+    // POST /objects/{name}/plan: an object's PUT asked as a question, checked as one, never stored.
+    const plan = segment === 'objects' && action === 'plan' && req.method === 'POST';
     if (req.method === 'GET' || req.method === 'HEAD') {
       // Everyone signed in reads the published view the UI draws (trimmed to their grants); the
       // draft, releases and archive (rules, sharing, roles, permission sets) are for those who
@@ -61,7 +63,7 @@ export function metaGuard(
     // An object's sharing (org-wide default, criteria rules) decides who sees its records: a
     // security setting, so changing it needs manageUsers like the other security metadata.
     if (segment === 'objects' && req.method !== 'DELETE' && !access.hasSystem('manageUsers') && draftSharing) {
-      const current = req.method === 'PUT' && name ? await draftSharing(name) : undefined;
+      const current = (req.method === 'PUT' || plan) && name ? await draftSharing(name) : undefined;
       if (JSON.stringify(body.sharing ?? null) !== JSON.stringify(current ?? null)) {
         throw forbidden(
           "changing who sees an object's records needs the manageUsers permission; nothing was saved",
@@ -84,6 +86,8 @@ export function metaGuard(
       ].filter((r): r is string => r !== undefined);
       refuseRoleChange(access, touched, typeof body.parent === 'string' ? body.parent : undefined);
     }
+    // A plan writes nothing: no audit entry, as for the rule editor.
+    if (plan) return next();
     // Audit on success, before the answer leaves: a client that sees 2xx finds the entry.
     const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
     res.end = ((...args: unknown[]) => {

@@ -74,6 +74,12 @@ export function metaRouter(metadata: MetadataService, users?: UsersService): Rou
     res.set('Cache-Control', 'private, max-age=300').json({ data: FIELD_TYPE_CATALOG });
   });
 
+  // The planner's verdict on a proposed object definition, before saving it (the studio's field drawer).
+  router.post('/objects/:apiName/plan', async (req, res) => {
+    const ifMatch = parseIfMatch(req.get('If-Match'));
+    res.json(await metadata.planObject(req.body as ObjectDef, req.params.apiName, ifMatch));
+  });
+
   // The draft, item by item. Each item answers its ETag; PUT and DELETE honour If-Match (412 when stale).
   for (const { path, kind } of [{ path: 'objects', kind: 'object' as const }, ...ITEM_SPECS]) {
     router.get(`/${path}`, async (req, res) => {

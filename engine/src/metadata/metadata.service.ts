@@ -6,8 +6,10 @@ import { ConfigFilesService } from './config.service.js';
 import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
 import type { QueryChecks } from './query-checks.js';
 import { draftChanges, type DraftChange } from './draft-changes.js';
+import type { IfMatch } from './draft-tags.js';
 import type { History } from './draft-journal.js';
 import type { ImportAuthorizer } from './config.service.js';
+import { planObject, type ObjectPlan } from './object-plan.js';
 import { DraftEdits, DraftStore, type ItemLocks } from './store.js';
 import { countRecords, recordCounts, type RecordCount } from './record-counts.js';
 import type { FieldDef, MetadataSnapshot, ObjectDef } from './types.js';
@@ -79,6 +81,11 @@ export class MetadataService {
     const result = await this.publisher.rollback(n, options);
     if (!result.dryRun) await this.load();
     return result;
+  }
+
+  /** What publishing would do to an object's table were `input` saved over it; the draft is left as it is. */
+  planObject(input: ObjectDef, existingName: string, ifMatch?: IfMatch): Promise<ObjectPlan> {
+    return planObject(this.knex, this.draft, this.publisher, input, existingName, ifMatch);
   }
 
   /** What the draft changes against the current release, as a publish would see it. */

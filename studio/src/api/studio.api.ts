@@ -2,7 +2,8 @@ import { query, request, requestJson } from '@tessera/runtime-ui/api/http';
 import type { FieldType, Label } from '@tessera/runtime-ui/api/metadata.api';
 
 /**
- * The studio's only calls to the engine: the draft's objects (`/meta/objects`), the field types
+ * The studio's only calls to the engine: the draft's objects (`/meta/objects`) and the planner's
+ * verdict on one before it is saved (`/meta/objects/{o}/plan`), the field types
  * with their settings schemas, records per object, what names an object or field, the draft's
  * changes, publish, releases and rollback. Every edit is a request; nothing is kept here that the
  * engine does not hold. An object is read with its ETag and saved or deleted with it as If-Match,
@@ -123,6 +124,14 @@ export const createObject = async (def: DraftObject) =>
 /** Replaces the object in the draft; `apiName` is its name before this change, `etag` the one it was read with. */
 export const saveObject = async (apiName: string, def: DraftObject, etag: string) =>
   tagged(await request(object(apiName), { method: 'PUT', body: def, headers: ifMatch(etag) }));
+/** What publishing would do to the object's table were `def` saved over it; nothing is stored. */
+export interface ObjectPlan {
+  object: string;
+  verdict: 'safe' | 'lossy' | 'blocked';
+  plan: PlanEntry[];
+}
+export const planObject = (apiName: string, def: DraftObject, etag: string) =>
+  requestJson<ObjectPlan>(`${object(apiName)}/plan`, { method: 'POST', body: def, headers: ifMatch(etag) });
 export const deleteObject = (apiName: string, etag: string) =>
   requestJson<void>(object(apiName), { method: 'DELETE', headers: ifMatch(etag) });
 

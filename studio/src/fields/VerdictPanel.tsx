@@ -1,23 +1,38 @@
-import { Alert, Button, Space } from 'antd';
+import { Alert, Checkbox, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TypeVerdict } from './type-verdict';
 
 /**
- * The planner's verdict on a type change now in the draft: safe, lossy (records that would lose
- * their value, archived at publish after a confirmation) or blocked; keep it, or undo it.
+ * The planner's verdict on a field's change, shown before anything is saved: safe, lossy (records
+ * that would lose their value, archived at publish) — saved only once the admin ticks that they
+ * accept it — or blocked, which cannot be saved.
  */
 export function VerdictPanel({
   verdict,
-  busy,
-  onKeep,
-  onUndo,
+  confirmed,
+  onConfirm,
 }: {
-  verdict: TypeVerdict;
-  busy: boolean;
-  onKeep: () => void;
-  onUndo: () => void;
+  /** Undefined while the planner is asked. */
+  verdict: TypeVerdict | undefined;
+  confirmed: boolean;
+  onConfirm: (confirmed: boolean) => void;
 }) {
   const { t } = useTranslation();
+  if (!verdict)
+    return (
+      <Alert
+        data-testid="type-verdict"
+        data-verdict="checking"
+        type="info"
+        style={{ marginBottom: 16 }}
+        title={
+          <span>
+            <Spin size="small" style={{ marginInlineEnd: 8 }} />
+            {t('studio.typeChange.checking')}
+          </span>
+        }
+      />
+    );
   const type = { safe: 'success', lossy: 'warning', blocked: 'error', failed: 'error' } as const;
   const text =
     verdict.verdict === 'safe'
@@ -34,6 +49,8 @@ export function VerdictPanel({
       data-verdict={verdict.verdict}
       type={type[verdict.verdict]}
       showIcon
+      role={verdict.verdict === 'safe' ? 'status' : 'alert'}
+      style={{ marginBottom: 16 }}
       title={t(`studio.typeChange.title.${verdict.verdict}`)}
       description={
         <>
@@ -47,16 +64,15 @@ export function VerdictPanel({
               ))}
             </ul>
           )}
-          <Space>
-            {(verdict.verdict === 'safe' || verdict.verdict === 'lossy') && (
-              <Button type="primary" onClick={onKeep} disabled={busy}>
-                {t('studio.typeChange.keep')}
-              </Button>
-            )}
-            <Button onClick={onUndo} loading={busy}>
-              {t('studio.typeChange.undo')}
-            </Button>
-          </Space>
+          {verdict.verdict === 'lossy' && (
+            <Checkbox
+              data-testid="confirm-lossy-field"
+              checked={confirmed}
+              onChange={(e) => onConfirm(e.target.checked)}
+            >
+              {t('studio.typeChange.confirmLossy', { count: verdict.rows })}
+            </Checkbox>
+          )}
         </>
       }
     />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftField } from '../api/studio.api';
-import { buildField } from './field-def';
+import type { DraftField, DraftObject } from '../api/studio.api';
+import { buildField, reachesSchema, withField } from './field-def';
 import type { SettingsForm } from './settings-schema';
 
 const form = (properties: Record<string, object>): SettingsForm => ({
@@ -61,5 +61,47 @@ describe('the field the drawer saves', () => {
       values: [{ value: 'petrol' }, { value: 'electric' }],
       default: 'electric',
     });
+  });
+
+  it('puts a renamed field in place by id, and a renamed name field stays the name field', () => {
+    const vehicle: DraftObject = {
+      apiName: 'vehicle',
+      label: 'Vehicle',
+      pluralLabel: 'Vehicles',
+      nameField: 'name',
+      fields: [
+        { id: 'fld_n', apiName: 'name', type: 'text', label: 'Name' },
+        { id: 'fld_p', apiName: 'plate', type: 'text', label: 'Plate' },
+      ],
+    };
+    const plate = withField(vehicle, vehicle.fields[1], {
+      id: 'fld_p',
+      apiName: 'registration',
+      type: 'text',
+      label: 'Reg',
+    });
+    expect(plate.fields.map((f) => [f.id, f.apiName])).toEqual([
+      ['fld_n', 'name'],
+      ['fld_p', 'registration'],
+    ]);
+    expect(plate.nameField).toBe('name');
+    const name = withField(vehicle, vehicle.fields[0], { id: 'fld_n', apiName: 'title', type: 'text', label: 'Title' });
+    expect(name.nameField).toBe('title');
+    const added = withField(vehicle, undefined, { apiName: 'seats', type: 'integer', label: 'Seats' });
+    expect(added.fields.map((f) => f.apiName)).toEqual(['name', 'plate', 'seats']);
+  });
+
+  it('asks the planner only about edits that reach the column, whatever the order of keys', () => {
+    const plate: DraftField = { id: 'fld_p', apiName: 'plate', type: 'text', label: 'Plate', maxLength: 20 };
+    expect(reachesSchema(plate, { ...plate, label: { en: 'Plate', 'zh-CN': '车牌' }, helpText: 'As issued' })).toBe(
+      false,
+    );
+    expect(reachesSchema(plate, { maxLength: 20, label: 'Plate', type: 'text', apiName: 'plate', id: 'fld_p' })).toBe(
+      false,
+    );
+    expect(reachesSchema(plate, { ...plate, apiName: 'registration' })).toBe(true);
+    expect(reachesSchema(plate, { ...plate, type: 'integer' })).toBe(true);
+    expect(reachesSchema(plate, { ...plate, maxLength: 10 })).toBe(true);
+    expect(reachesSchema(plate, { ...plate, unique: true })).toBe(true);
   });
 });

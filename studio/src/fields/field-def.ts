@@ -1,4 +1,4 @@
-import type { DraftField, FieldType } from '../api/studio.api';
+import type { DraftField, DraftObject, FieldType } from '../api/studio.api';
 import type { Settings, SettingsForm } from './settings-schema';
 
 /** Properties every field has, whatever its type (field.schema.json); the rest are type settings. */
@@ -45,3 +45,34 @@ export function buildField(
   }
   return field;
 }
+
+/**
+ * The object as it will be saved with `field` added, or put in place of `before` (matched by id:
+ * after a reload the object is a fresh copy). A renamed name field stays the name field.
+ */
+export function withField(object: DraftObject, before: DraftField | undefined, field: DraftField): DraftObject {
+  if (!before) return { ...object, fields: [...object.fields, field] };
+  const same = (f: DraftField) => (f.id ?? f.apiName) === (before.id ?? before.apiName);
+  return {
+    ...object,
+    nameField: object.nameField === before.apiName ? field.apiName : object.nameField,
+    fields: object.fields.map((f) => (same(f) ? field : f)),
+  };
+}
+
+/** What people read, not the column: changing only these never gives the planner anything to do. */
+const TEXTS = ['label', 'helpText', 'description'];
+
+/** Whether an edit of a field reaches the schema (type, API name, settings), so is worth planning. */
+export function reachesSchema(before: DraftField, after: DraftField): boolean {
+  return canonical(before) !== canonical(after);
+}
+
+const canonical = (field: DraftField) =>
+  JSON.stringify(field, (key, value: unknown) =>
+    TEXTS.includes(key)
+      ? undefined
+      : value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+        : value,
+  );

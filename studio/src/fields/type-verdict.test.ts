@@ -1,6 +1,6 @@
 import { ApiError } from '@tessera/runtime-ui/api/api-error';
 import { describe, expect, it } from 'vitest';
-import { verdictFromPlan, verdictFromRefusal } from './type-verdict';
+import { savable, verdictFromPlan, verdictFromRefusal } from './type-verdict';
 
 const step = (column: string, extra: object = {}) => ({
   op: 'alterColumnType',
@@ -24,7 +24,7 @@ describe('the planner verdict on one field', () => {
   });
 
   it('is blocked by a blocked step or a refused type change naming the field', () => {
-    expect(verdictFromPlan(plan(step('seats', { blocked: 'values do not fit' })), 'vehicle', 'seats')).toEqual({
+    expect(verdictFromPlan(plan(step('seats', { blocked: 'values do not fit' })), 'vehicle', 'seats')).toMatchObject({
       verdict: 'blocked',
       reason: 'values do not fit',
     });
@@ -33,6 +33,7 @@ describe('the planner verdict on one field', () => {
     ]);
     expect(verdictFromRefusal(refusal, 'vehicle', 'seats')).toEqual({
       verdict: 'blocked',
+      steps: [],
       reason: 'cannot change from jsonb to integer',
     });
   });
@@ -42,5 +43,26 @@ describe('the planner verdict on one field', () => {
       { field: '/objects/0/nameField', code: 'reference', message: 'no such field' },
     ]);
     expect(verdictFromRefusal(refusal, 'vehicle', 'seats')).toMatchObject({ verdict: 'failed' });
+  });
+
+  it("follows a rename: the steps carry the field's new API name", () => {
+    const renamed = {
+      ...step('seat_count'),
+      op: 'renameColumn',
+      description: 'rename column vehicle.seats to seat_count',
+    };
+    expect(verdictFromPlan(plan(renamed), 'vehicle', 'seat_count')).toMatchObject({
+      verdict: 'safe',
+      steps: [{ op: 'renameColumn' }],
+    });
+  });
+
+  it('lets Save write a safe change, a lossy one once confirmed, and a blocked one never', () => {
+    const safe = verdictFromPlan(plan(step('seats')), 'vehicle', 'seats');
+    const lossy = verdictFromPlan(plan(step('seats', { lossy: true, rows: 2 })), 'vehicle', 'seats');
+    const blocked = verdictFromPlan(plan(step('seats', { blocked: 'duplicates' })), 'vehicle', 'seats');
+    expect([savable(safe, false), savable(lossy, false), savable(lossy, true)]).toEqual([true, false, true]);
+    expect([savable(blocked, false), savable(blocked, true)]).toEqual([false, false]);
+    expect(savable({ verdict: 'failed', reason: 'the draft is invalid elsewhere' }, false)).toBe(true);
   });
 });

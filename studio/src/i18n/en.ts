@@ -52,7 +52,9 @@ export const en = {
     edit: 'Edit field {{name}}',
     label: 'Label',
     apiName: 'API name',
-    apiNameFixed: 'The API name stays: forms, reports and integrations keep working.',
+    apiNameHelp:
+      'The name in the API and the database: lower-case letters, digits and _. Renaming it later keeps the data.',
+    apiNameRename: 'A new API name renames the column: integrations that use the old name must change, the data stays.',
     type: 'Type',
     actions: 'Actions',
     isName: 'Name',
@@ -62,7 +64,12 @@ export const en = {
     auditReadsHelp:
       'Who was shown a value, when and on which record is kept in the read audit (GET /api/v1/read-audit).',
     nameNotDeletable: 'The name field cannot be deleted; choose another name field first.',
-    renameSafe: 'Renaming changes the label only: the field keeps its id ({{id}}) and API name ({{apiName}}).',
+    renameSafe: 'The field keeps its id ({{id}}) whatever its label or API name, and its data with it.',
+    renaming: 'Renamed from {{from}} to {{to}}: the same field ({{id}}), its column renamed, its data kept.',
+    follows_one: '{{count}} item names it and follows the rename:',
+    follows_other: '{{count}} items name it and follow the rename:',
+    followsHow:
+      'Layouts, list views, dashboards and workflows are rewritten in the same save; a rule or formula naming the field must name the new API name (saving says where).',
     holding_one: 'Its data stays: {{count}} record holds a value in it.',
     holding_other: 'Its data stays: {{count}} records hold a value in it.',
     notPublished: 'Not published yet: no record holds it.',
@@ -140,24 +147,23 @@ export const en = {
     none: 'Add at least one value.',
   },
   typeChange: {
-    explain:
-      'Changing the type saves it to the draft and asks the schema planner what publishing would do to the data.',
-    checkAndSave: 'Save and check',
+    explain: 'The schema planner says what publishing the new type would do to the data, before anything is saved.',
+    checking: 'Asking the schema planner what publishing this would do…',
     title: {
       safe: 'Safe change',
       lossy: 'This change loses data',
       blocked: 'This change is blocked',
       failed: 'The planner could not check the draft',
     },
-    safe: 'Every value converts: publishing keeps the data.',
+    safe: 'Nothing is lost: publishing keeps every value.',
     lossy_one:
       '{{count}} record holds a value that will not convert. Publishing archives the old column (restorable) after you confirm.',
     lossy_other:
       '{{count}} records hold values that will not convert. Publishing archives the old column (restorable) after you confirm.',
-    blocked: 'Publishing would be refused: {{reason}}',
+    blocked: 'This cannot be saved: publishing would be refused. {{reason}}',
     failed: '{{reason}}',
-    keep: 'Keep the change',
-    undo: 'Undo the change',
+    confirmLossy_one: 'Save anyway: {{count}} record loses its value when this is published',
+    confirmLossy_other: 'Save anyway: {{count}} records lose their value when this is published',
   },
   delete: {
     fieldTitle: 'Delete the field {{name}}?',

@@ -292,6 +292,41 @@ export function metaPaths(): Paths {
         },
       },
     },
+    '/api/v1/meta/objects/{apiName}/plan': {
+      post: {
+        operationId: 'planObjectDefinition',
+        summary: 'What publishing would do to an object were this definition saved',
+        tags,
+        description:
+          "Asks the schema planner about a proposed definition of an object without storing it: the body is checked as `PUT /api/v1/meta/objects/{apiName}` checks it (same 4xx), then the draft holding it is dry-run published, and both are rolled back, so the draft and its ETags stay as they were. The answer lists the steps of the object's table as a dry-run publish would (a changed type with the rows whose value would be lost, a rename, a blocked step and why); a step the data does not allow, or a type change with no conversion, makes the verdict blocked instead of a 409 or 422. Needs manageMetadata, and manageUsers when the body changes the object's sharing.",
+        parameters: [
+          {
+            name: 'apiName',
+            in: 'path',
+            required: true,
+            description: "The object's API name in the draft (before a rename the body proposes).",
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+          },
+          parameterRef('DraftIfMatch'),
+        ],
+        requestBody: { required: true, content: json(ref('ObjectDefinition')) },
+        responses: {
+          200: { description: 'The verdict and the steps; nothing was stored.', content: json(ref('ObjectPlan')) },
+          ...problemResponses(
+            ['BadRequest', 'The body is not JSON, or If-Match is not a list of entity tags.'],
+            'Unauthorized',
+            forbidden([], ['manageMetadata']),
+            'NotFound',
+            [
+              'Conflict',
+              'The definition clashes with another object, or a step could not be planned; nothing was stored.',
+            ],
+            ['PreconditionFailed', "If-Match is not the object's ETag: someone changed it since."],
+            ['ValidationFailed', 'The definition is refused as a save would refuse it, or the rest of the draft is.'],
+          ),
+        },
+      },
+    },
     '/api/v1/meta/releases': {
       get: {
         operationId: 'listReleases',

@@ -123,6 +123,19 @@ export const releaseSchemas: Record<string, JsonSchema> = {
       plan: { type: 'array', items: ref('PlanStep') },
     },
   },
+  ObjectPlan: {
+    type: 'object',
+    description: "What publishing would do to an object's table, were a proposed definition in the draft.",
+    required: ['object', 'verdict', 'plan'],
+    properties: {
+      object: { type: 'string', description: "The object's API name as proposed." },
+      verdict: {
+        enum: ['safe', 'lossy', 'blocked'],
+        description: 'blocked when a step is blocked, else lossy when a step loses data, else safe.',
+      },
+      plan: { type: 'array', items: ref('PlanStep'), description: "The steps of the object's table." },
+    },
+  },
   PublishOptions: {
     type: 'object',
     properties: {
