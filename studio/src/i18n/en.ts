@@ -595,6 +595,8 @@ export const en = {
       name: 'Step name',
       mode: 'Who decides',
       approver: 'Approver',
+      label: 'Label',
+      condition: 'Condition',
     },
     drag: {
       instructions:

@@ -580,6 +580,8 @@ export const zhCN: StudioMessages = {
       name: '步骤名称',
       mode: '决定方式',
       approver: '审批人',
+      label: '显示名称',
+      condition: '条件',
     },
     drag: {
       instructions: '要调整顺序，按空格或回车拿起，用方向键移动，再按空格或回车放下，按 Esc 取消。',
