@@ -16,14 +16,17 @@ import { dragInto, fieldsIn, typeRule } from './support/studio';
 /**
  * The layout builder (issue 13 point 3): an admin builds a two-column layout for one role by
  * mouse drag, with a visibility and a required rule, and publishes it; a user of that role then
- * sees the field only when the rule says so, and the engine refuses a save without it. A second
- * test drives the builder with the keyboard only and listens to its announcements; axe finds no
- * serious or critical violation on the builder.
+ * sees the field only when the rule says so, and the engine refuses a save without it. The
+ * preview as a role whose users' permission set hides a field leaves it out; a related list added
+ * to a layout shows on the runtime UI's record page. Another test drives the builder with the
+ * keyboard only (Tab to each control, keys to move and type) and listens to its announcements;
+ * axe finds no serious or critical violation on the builder.
  */
 
 const url = inject('engineUrl');
 const admin = inject('admin');
 const rep = { email: 'layout-rep@example.test', password: 'a long rep password 7' };
+const auditor = { email: 'layout-auditor@example.test', password: 'a long auditor password 7' };
 const lost = { '==': [{ var: 'stage' }, 'closed_lost'] };
 let browser: Browser;
 let page: Page;
@@ -36,6 +39,25 @@ interface DraftObject {
 const drag = (handle: Locator, target: Locator) => dragInto(page, handle, target);
 
 const section = (n: number) => page.getByTestId(`section-fields-${n}`);
+
+/**
+ * Moves the focus to `target` as a keyboard user does, never from script: Tab while it comes
+ * later in the page than the focused element, Shift+Tab while it comes earlier. Fails when 200
+ * presses do not reach it (a control Tab cannot reach, or a trap such as a code editor).
+ */
+async function tabTo(target: Locator): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const where = await target.evaluate((el) => {
+      const active = document.activeElement;
+      if (active && (el === active || el.contains(active))) return 'here';
+      if (!active || active === document.body) return 'later';
+      return active.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING ? 'later' : 'earlier';
+    });
+    if (where === 'here') return;
+    await page.keyboard.press(where === 'later' ? 'Tab' : 'Shift+Tab');
+  }
+  throw new Error(`Tab did not reach ${String(target)}`);
+}
 const fieldsOf = fieldsIn;
 
 beforeAll(async () => {
@@ -211,13 +233,114 @@ describe('layout builder', () => {
     await runtime.close();
   });
 
+  it('previews as a role with users whose permission set hides a field: the preview does not show it', async () => {
+    // A role held by an active user whose only permission set may work on deals but not read their close date.
+    const role = await api(page, 'POST', '/api/v1/meta/roles', { apiName: 'layout_auditor', label: 'Layout auditor' });
+    expect(role.status, JSON.stringify(role.body)).toBe(201);
+    const set = await api(page, 'POST', '/api/v1/meta/permission-sets', {
+      apiName: 'layout_auditor_set',
+      label: 'Layout auditor set',
+      objects: { opportunity: { read: true, create: true, edit: true } },
+      fields: { 'opportunity.close_date': { read: false, edit: false } },
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(201);
+    expect((await api(page, 'POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    const user = await api(page, 'POST', '/api/v1/users', {
+      ...auditor,
+      name: 'Avery Auditor',
+      role: 'layout_auditor',
+      permissionSets: ['layout_auditor_set'],
+    });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+
+    const access = await api<{ users: number; fields: Record<string, { read: boolean }> }>(
+      page,
+      'GET',
+      '/api/v1/meta/roles/layout_auditor/field-access?object=opportunity',
+    );
+    expect(access.body).toMatchObject({ users: 1, fields: { close_date: { read: false }, stage: { read: true } } });
+
+    await page.goto(url + '/studio/objects/opportunity/layouts/opportunity_rep_deals');
+    const preview = page.getByTestId('layout-preview');
+    await preview.getByText('Close Date').waitFor();
+    await page.getByLabel('Preview as role').click();
+    await pickOption(page, 'Layout auditor');
+    // The role's users work on deals but may not read their close date: the preview shows the rest.
+    await preview.getByLabel('Opportunity Name').waitFor();
+    await preview.getByLabel('Stage').waitFor();
+    expect(await preview.getByText('Close Date').count()).toBe(0);
+    expect(await preview.getByText('No active user holds this role yet: they would see nothing.').count()).toBe(0);
+    await shot(page, 'studio-layout-preview-as-role');
+  });
+
+  it('adds a related list to a layout, and the runtime record page lists the related records', async () => {
+    const contact = await api<{ id: string }>(page, 'POST', '/api/v1/records/contact', { last_name: 'Layoutson' });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    const deal = await api<{ id: string }>(page, 'POST', '/api/v1/records/opportunity', {
+      name: 'Related robots',
+      stage: 'prospecting',
+      close_date: '2026-12-31',
+      primary_contact: contact.body.id,
+    });
+    expect(deal.status, JSON.stringify(deal.body)).toBe(201);
+    const before = (
+      await api<{ relatedLists: unknown[] } & Record<string, unknown>>(
+        page,
+        'GET',
+        '/api/v1/meta/layouts/contact_layout',
+      )
+    ).body;
+    const n = before.relatedLists.length + 1;
+
+    await page.goto(url + '/studio/objects/contact/layouts/contact_layout');
+    await page.getByTestId('palette').waitFor();
+    await page.getByRole('button', { name: 'Add related list' }).click();
+    await page.getByRole('combobox', { name: `Related list ${n}: child object and lookup` }).click();
+    await pickOption(page, 'Opportunities · Primary Contact');
+    await page.getByRole('combobox', { name: `Related list ${n}: columns` }).click();
+    await pickOption(page, 'Stage');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('save-layout').click();
+    await page.getByText('Saved to the draft').waitFor();
+    const saved = await api<{ relatedLists: unknown[] }>(page, 'GET', '/api/v1/meta/layouts/contact_layout');
+    expect(saved.body.relatedLists[n - 1]).toMatchObject({
+      object: 'opportunity',
+      field: 'primary_contact',
+      columns: ['name', 'stage'],
+    });
+    await page.getByTestId('publish').click();
+    const publish = await openedDialog(page);
+    await publish.getByTestId('publish-plan').getByText('contact_layout').first().waitFor();
+    await publish.getByTestId('confirm-publish').click();
+    await page.getByText(/Published release \d+/).waitFor();
+
+    // The contact's record page in the runtime UI: the deal in the new list, with its stage.
+    await page.goto(`${url}/o/contact/${contact.body.id}`);
+    await page.getByTestId('record-title').getByText('Layoutson').waitFor();
+    await page.getByRole('tab', { name: 'Related' }).click();
+    const list = page.locator('.ant-card').filter({ hasText: /^Opportunities \(1\)/ });
+    await list.getByRole('link', { name: 'Related robots' }).waitFor();
+    await list.getByText('Prospecting').waitFor();
+    expect(await list.getByRole('link', { name: 'Related robots' }).getAttribute('href')).toBe(
+      `/o/opportunity/${deal.body.id}`,
+    );
+    await shot(page, 'runtime-layout-related-list');
+
+    // The contact layout as it was, for the next files.
+    expect((await api(page, 'PUT', '/api/v1/meta/layouts/contact_layout', before)).status).toBe(200);
+    expect((await api(page, 'POST', '/api/v1/meta/publish', {})).status).toBe(201);
+    await api(page, 'DELETE', `/api/v1/records/opportunity/${deal.body.id}`);
+    await api(page, 'DELETE', `/api/v1/records/contact/${contact.body.id}`);
+  });
+
   it('moves a field with the keyboard only, announcing each step', async () => {
     await page.goto(url + '/studio/objects/opportunity/layouts/opportunity_rep_deals');
     await page.getByTestId('palette').waitFor();
     await whenStill(page);
     const before = await fieldsOf(section(0));
-    // From the palette's first handle, Tab to the third: Account, Primary Contact, Amount.
-    await page.getByRole('button', { name: 'Drag field Account' }).focus();
+    // From the top of the page by Tab to the palette's first handle, then on to the third:
+    // Account, Primary Contact, Amount.
+    await tabTo(page.getByRole('button', { name: 'Drag field Account' }));
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Drag field Amount');
@@ -249,18 +372,19 @@ describe('layout builder', () => {
     expect((await fieldsOf(section(0))).filter((f) => f !== 'amount')).toEqual(before);
 
     // Escape cancels a pick-up, and says so.
-    await page.getByRole('button', { name: 'Drag field Description' }).focus();
+    await tabTo(page.getByRole('button', { name: 'Drag field Description' }));
     await page.keyboard.press('Space');
     await announced('Picked up field Description.');
     await page.keyboard.press('Escape');
     await announced('Moving field Description was cancelled.');
 
     // A new section, moved above the first one with the keyboard.
-    await page.getByTestId('add-section').focus();
+    await tabTo(page.getByTestId('add-section'));
     await page.keyboard.press('Enter');
     await page.getByTestId('section-1').waitFor();
-    await page.getByLabel('Section 2 title (English)').fill('Loss');
-    await page.getByRole('button', { name: 'Drag section Loss' }).focus();
+    await tabTo(page.getByLabel('Section 2 title (English)'));
+    await page.keyboard.type('Loss');
+    await tabTo(page.getByRole('button', { name: 'Drag section Loss' }));
     await page.keyboard.press('Space');
     await announced('Picked up section Loss.');
     const up = page.getByText('section Loss is over position 1 of 2 sections.', { exact: true });
@@ -275,7 +399,7 @@ describe('layout builder', () => {
     expect(await page.getByLabel('Section 1 title (English)').inputValue()).toBe('Loss');
 
     // Saved from the keyboard too.
-    await page.getByTestId('save-layout').focus();
+    await tabTo(page.getByTestId('save-layout'));
     await page.keyboard.press('Enter');
     await page.getByText('Saved to the draft').waitFor();
     const saved = await api<{ sections: { label?: unknown; fields: string[] }[] }>(

@@ -98,6 +98,43 @@ describe('the rule editor', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('offers the json-logic operators when a rule starts with {"', async () => {
+    const editor = page.getByRole('dialog').getByTestId('rule-editor-validation');
+    await editor.locator('.monaco-editor').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    // Typed key by key: monaco closes the brace and the quote, and the quote asks for completion.
+    await page.keyboard.type('{', { delay: 50 });
+    await expect.poll(() => editor.locator('.view-lines').innerText()).toBe('{}');
+    await page.keyboard.type('"', { delay: 50 });
+    await expect.poll(() => editor.locator('.view-lines').innerText()).toBe('{""}');
+    const suggest = page.locator('.suggest-widget');
+    // Each suggestion is named by its label and kind, as screen readers hear it.
+    const row = (operator: string) => suggest.locator(`.monaco-list-row[aria-label="${operator}, Operator"]`);
+    await row('!').waitFor();
+    // The list shows a dozen at a time: arrowed down, as a user scrolls it, until == shows.
+    await expect
+      .poll(
+        async () => {
+          if ((await row('==').count()) === 0) await page.keyboard.press('ArrowDown');
+          return row('==').count();
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(1);
+    // Others are found by typing them.
+    for (const operator of ['and', 'if']) {
+      await page.keyboard.type(operator);
+      await row(operator).waitFor();
+      for (let i = 0; i < operator.length; i++) await page.keyboard.press('Backspace');
+    }
+    // Accepting one writes it between the quotes.
+    await page.keyboard.type('an');
+    await row('and').waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editor.locator('.view-lines').innerText()).toMatch(/^\{"and"\}$/);
+  });
+
   it("shows the engine's error inline for a rule naming a missing field", async () => {
     const dialog = page.getByRole('dialog');
     const editor = dialog.getByTestId('rule-editor-validation');

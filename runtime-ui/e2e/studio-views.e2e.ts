@@ -57,10 +57,24 @@ afterAll(async () => {
     await api(page, 'POST', `${R}/opportunity/bulk-delete`, { ids: deals, allOrNone: false });
     for (const path of ['/api/v1/meta/list-views/sv_pipeline', '/api/v1/meta/dashboards/sv_dashboard'])
       await api(page, 'DELETE', path);
+    await withoutDraftField();
     await api(page, 'POST', '/api/v1/meta/publish');
   }
   await browser?.close();
 });
+
+/** A field of the opportunity added to the draft and never published: the editors offer it. */
+const MARGIN = { apiName: 'sv_margin', type: 'currency', label: { en: 'SV margin', 'zh-CN': 'SV 毛利' } };
+type DraftFields = { fields: { apiName: string }[] } & Record<string, unknown>;
+const opportunityDraft = async () => (await api<DraftFields>(page, 'GET', '/api/v1/meta/objects/opportunity')).body;
+
+/** The draft's opportunity without that field again, so nothing publishes it. */
+async function withoutDraftField(): Promise<void> {
+  const object = await opportunityDraft();
+  if (!object.fields.some((f) => f.apiName === MARGIN.apiName)) return;
+  const fields = object.fields.filter((f) => f.apiName !== MARGIN.apiName);
+  await api(page, 'PUT', '/api/v1/meta/objects/opportunity', { ...object, fields });
+}
 
 /** Publishes from the header after the plan naming `expected` is on screen. */
 async function publishAfterReading(expected: string): Promise<void> {
@@ -323,6 +337,56 @@ describe('the dashboard editor', () => {
     await bar.locator('canvas').waitFor();
     expect(await bar.getByTestId('chart-summary').textContent()).toBe('Prospecting: 2; Qualification: 1');
     await shot(page, 'runtime-studio-dashboard');
+  });
+
+  it("offers a field only in the draft as a column and as the board's total, the previews saying they wait", async () => {
+    const object = await opportunityDraft();
+    const added = await api(page, 'PUT', '/api/v1/meta/objects/opportunity', {
+      ...object,
+      fields: [...object.fields, MARGIN],
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    // Not published: the runtime's metadata does not know it.
+    const runtime = await api<{ objects: { apiName: string; fields: { apiName: string }[] }[] }>(
+      page,
+      'GET',
+      '/api/v1/meta/runtime',
+    );
+    const published = runtime.body.objects.find((o) => o.apiName === 'opportunity')!;
+    expect(published.fields.map((f) => f.apiName)).not.toContain('sv_margin');
+
+    await page.goto(url + '/studio/objects/opportunity/list-views/sv_pipeline');
+    await expect.poll(previewNames).toEqual(['SV Gamma', 'SV Beta', 'SV Alpha']);
+    await choose(page, 'Add a column', 'SV margin', true);
+    await page.getByTestId('add-column-button').click();
+    expect(await columnOrder()).toEqual(['name', 'close_date', 'amount', 'stage', 'sv_margin']);
+    // The preview keeps listing the records with the published columns, and says what waits.
+    await page
+      .getByTestId('preview-waiting')
+      .getByText('Only in the draft so far: SV margin. The preview shows it after you publish.')
+      .waitFor();
+    await expect.poll(previewNames).toEqual(['SV Gamma', 'SV Beta', 'SV Alpha']);
+
+    const editor = page.getByTestId('kanban-editor');
+    await choose(editor, 'Column total', 'SV margin');
+    await editor
+      .getByTestId('board-waiting')
+      .getByText('Only in the draft so far: SV margin.', { exact: false })
+      .waitFor();
+    // Counts still come from live data; no total is asked of a field the records do not have yet.
+    const column = (n: number) => editor.getByTestId('board-column').nth(n);
+    await expect.poll(() => column(0).innerText()).toMatch(/New Business\s+2$/);
+    await expect.poll(() => column(1).innerText()).toMatch(/Existing Business\s+1$/);
+    expect(await axeWhenClosed()).toEqual([]);
+    await shot(page, 'studio-view-draft-field');
+
+    await page.getByTestId('save-view').click();
+    await page.getByText('List view saved to the draft').waitFor();
+    const saved = await api<{ columns: string[]; kanban: unknown }>(page, 'GET', '/api/v1/meta/list-views/sv_pipeline');
+    expect(saved.body).toMatchObject({
+      columns: ['name', 'close_date', 'amount', 'stage', 'sv_margin'],
+      kanban: { groupBy: 'opportunity_type', summary: 'sv_margin' },
+    });
   });
 
   it('ran without a page error', () => {

@@ -37,10 +37,16 @@ export const formula: FieldTypeDef = {
   columns: (f) => one(RETURN_SQL_TYPES[returnType(f)]),
   settings: {
     expression: {
+      title: 'Formula (json-logic)',
       description:
         'json-logic over this object’s fields, e.g. {"*": [{"var": "amount"}, {"/": [{"var": "probability"}, 100]}]}.',
     },
-    returnType: { enum: [...RETURN_TYPES], default: 'text', description: 'Type of the computed value.' },
+    returnType: {
+      enum: [...RETURN_TYPES],
+      default: 'text',
+      title: 'Result type',
+      description: 'Type of the computed value.',
+    },
   },
   requiredSettings: ['expression', 'returnType'],
   valueSchema: (f) => ({ ...VALUE_SCHEMAS[returnType(f)], readOnly: true }),

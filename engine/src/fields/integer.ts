@@ -8,8 +8,8 @@ const INT4_MAX = 2147483647;
 export const integer: FieldTypeDef = {
   columns: () => one('integer'),
   settings: {
-    min: { type: 'integer', description: 'Smallest value accepted.' },
-    max: { type: 'integer', description: 'Largest value accepted.' },
+    min: { type: 'integer', title: 'Minimum', description: 'Smallest value accepted.' },
+    max: { type: 'integer', title: 'Maximum', description: 'Largest value accepted.' },
   },
   valueSchema: (f) => ({ type: 'integer', minimum: f.min ?? INT4_MIN, maximum: f.max ?? INT4_MAX }),
   value: { operators: ORDERED_OPERATORS, groupable: true, aggregates: NUMBER_AGGREGATES, csv: 'integer' },

@@ -7,6 +7,7 @@ export const UUID_VALUE: JsonSchema = { type: 'string', format: 'uuid' };
 export const targetSetting: JsonSchema = {
   type: 'string',
   pattern: '^[a-z][a-z0-9_]{0,39}$',
+  title: 'Related object',
   description: 'API name of the object this field points to.',
 };
 
@@ -18,12 +19,14 @@ export const lookup: FieldTypeDef = {
     onDelete: {
       enum: ['restrict', 'setNull', 'cascade'],
       default: 'setNull',
+      title: 'When the related record is deleted',
       description:
         'When the referenced record is deleted: refuse (restrict), clear this field (setNull) or delete this record too (cascade).',
     },
     relationshipName: {
       type: 'string',
       pattern: '^[a-z][a-z0-9_]{0,39}$',
+      title: 'Related list name',
       description: 'Name of the related list on the target (defaults to this object’s plural).',
     },
   },

@@ -10,6 +10,7 @@ export const masterDetail: FieldTypeDef = {
     relationshipName: {
       type: 'string',
       pattern: '^[a-z][a-z0-9_]{0,39}$',
+      title: 'Related list name',
       description: 'Name of the related list on the parent.',
     },
   },

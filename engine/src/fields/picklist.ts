@@ -6,6 +6,7 @@ import { CHOICE_OPERATORS, first, one } from './shared.js';
 export const picklistValuesSetting: JsonSchema = {
   type: 'array',
   minItems: 1,
+  title: 'Values',
   description: 'The choices, in display order.',
   items: {
     type: 'object',
@@ -16,17 +17,20 @@ export const picklistValuesSetting: JsonSchema = {
         type: 'string',
         minLength: 1,
         maxLength: 255,
+        title: 'Value',
         description: 'Stored value; stays stable when the label changes.',
       },
-      label: { $ref: 'label.schema.json', description: 'What people see; defaults to the value.' },
+      label: { $ref: 'label.schema.json', title: 'Label', description: 'What people see; defaults to the value.' },
       color: {
         type: 'string',
         pattern: '^#[0-9a-fA-F]{6}$',
+        title: 'Colour',
         description: 'Colour of the badge and kanban column, as #rrggbb.',
       },
       active: {
         type: 'boolean',
         default: true,
+        title: 'Active',
         description:
           'Offered when people choose a value. An inactive value stays on the records that hold it and can still be filtered on.',
       },
@@ -51,10 +55,16 @@ export const picklist: FieldTypeDef = {
   columns: () => one('character varying(255)'),
   settings: {
     values: picklistValuesSetting,
-    restricted: { type: 'boolean', default: true, description: 'Refuse values that are not in the list.' },
+    restricted: {
+      type: 'boolean',
+      default: true,
+      title: 'Only values from the list',
+      description: 'Refuse values that are not in the list.',
+    },
     isStage: {
       type: 'boolean',
       default: false,
+      title: 'Show as a stage path',
       description: 'Show the values as a path (sales stage, case status) on the record page and kanban.',
     },
   },

@@ -17,26 +17,35 @@ export const rollup: FieldTypeDef = {
     child: {
       type: 'string',
       pattern: '^[a-z][a-z0-9_]{0,39}$',
+      title: 'Child object',
       description: 'API name of the child object to summarise.',
     },
     relationField: {
       type: 'string',
       pattern: '^[a-z][a-z0-9_]{0,39}$',
+      title: 'Child field pointing here',
       description: 'The child’s lookup or master-detail field that points at this object.',
     },
     aggregate: {
       enum: ['count', 'sum', 'min', 'max'],
+      title: 'Summary',
       description: 'count of children, or sum, min or max of one of their fields.',
     },
     field: {
       type: 'string',
       pattern: '^[a-z][a-z0-9_]{0,39}$',
+      title: 'Child field to summarise',
       description: 'The child field to sum, min or max (not for count).',
     },
-    filter: { type: 'object', description: 'Only children matching this filter count (the list filter language).' },
+    filter: {
+      type: 'object',
+      title: 'Only children matching (filter)',
+      description: 'Only children matching this filter count (the list filter language).',
+    },
     returnType: {
       enum: ['number', 'date', 'datetime'],
       default: 'number',
+      title: 'Result type',
       description: 'number, or date/datetime for min/max of a date field.',
     },
   },

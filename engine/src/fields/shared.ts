@@ -31,6 +31,7 @@ export const maxLengthSetting = (defaultValue: number, limit: number): JsonSchem
   minimum: 1,
   maximum: limit,
   default: defaultValue,
+  title: 'Maximum length',
   description: `Longest value accepted, in characters (default ${defaultValue}).`,
 });
 
@@ -41,6 +42,7 @@ export const maxLengthSetting = (defaultValue: number, limit: number): JsonSchem
 export const ENCRYPTED_SETTING: JsonSchema = {
   type: 'boolean',
   default: false,
+  title: 'Encrypted',
   description:
     'Store the value encrypted (AES-256-GCM under TESSERA_ENCRYPTION_KEY). It can be filtered by exact value (equals, in, is empty) but not sorted, grouped, range-filtered, searched by part or read by formulas.',
 };
@@ -51,6 +53,7 @@ export const numericSettings = (precision: number, scale: number): Record<string
     minimum: 1,
     maximum: 38,
     default: precision,
+    title: 'Precision (digits)',
     description: `Total significant digits (default ${precision}).`,
   },
   scale: {
@@ -58,6 +61,7 @@ export const numericSettings = (precision: number, scale: number): Record<string
     minimum: 0,
     maximum: 18,
     default: scale,
+    title: 'Decimal places',
     description: `Digits after the decimal point (default ${scale}).`,
   },
 });

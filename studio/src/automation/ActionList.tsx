@@ -5,7 +5,7 @@ import { CSS } from '@dnd-kit/utilities';
 import { Alert, Button, Card, Dropdown, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { rowKey, type ActionRow } from './action-rows';
-import { GeneratedForm } from './GeneratedForm';
+import { GeneratedForm, useBranchHelp } from './GeneratedForm';
 import { problemsUnder, toErrorSchema, type Branch, type BranchForm, type PointedProblem } from './schema-branch';
 import { ACTION_BRANCHES, useActionName } from './use-branch-forms';
 import { useSortableList } from '../app/use-sortable-list';
@@ -97,6 +97,7 @@ interface RowProps {
 
 function SortableAction({ row, index, form, problems, idPrefix, onData, onRemove }: RowProps) {
   const { t } = useTranslation();
+  const help = useBranchHelp();
   const actionName = useActionName();
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: row.key });
   const n = index + 1;
@@ -140,7 +141,7 @@ function SortableAction({ row, index, form, problems, idPrefix, onData, onRemove
         }
       >
         <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-          {branch.description}
+          {help(branch)}
         </Typography.Paragraph>
         {rest.map((p, i) => (
           <Alert key={i} type="error" showIcon role="alert" style={{ marginBottom: 8 }} title={p.message} />

@@ -4,12 +4,15 @@ import { createFormValidator } from '@tessera/runtime-ui/form/form-validator';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../fields/settings-schema';
-import type { BranchForm } from './schema-branch';
+import { localizeSchema } from '../i18n/schema-texts';
+import { AUTOMATION_BRANCH_TEXTS_ZH, AUTOMATION_TEXTS_ZH } from '../i18n/schema-texts.zh-CN';
+import type { Branch, BranchForm } from './schema-branch';
 
 /**
  * One branch of the meta-model's schema (a trigger, an action, an approval step) drawn by
  * react-jsonschema-form, checked as typed with the runtime UI's CSP-safe validator; the engine's
- * own refusals on save appear on the property they name (`extraErrors`).
+ * own refusals on save appear on the property they name (`extraErrors`). In Chinese the schema's
+ * English help texts give way to the studio's (i18n/schema-texts.zh-CN.ts).
  */
 export function GeneratedForm({
   form,
@@ -25,7 +28,12 @@ export function GeneratedForm({
   /** Unique on the page: several forms are drawn side by side. */
   idPrefix: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language === 'zh-CN';
+  const schema = useMemo(
+    () => (zh ? localizeSchema(form.schema, AUTOMATION_TEXTS_ZH, form.context) : form.schema),
+    [form, zh],
+  );
   const validator = useMemo(
     () =>
       createFormValidator({
@@ -46,7 +54,7 @@ export function GeneratedForm({
       <Form
         tagName="div"
         idPrefix={idPrefix}
-        schema={form.schema}
+        schema={schema}
         uiSchema={form.uiSchema}
         formData={data}
         validator={validator}
@@ -62,4 +70,11 @@ export function GeneratedForm({
       />
     </div>
   );
+}
+
+/** What a trigger, action or step does, in the studio's language (the schema's text is English). */
+export function useBranchHelp(): (branch: Branch) => string {
+  const { i18n } = useTranslation();
+  const zh = i18n.language === 'zh-CN';
+  return (branch) => (zh ? (AUTOMATION_BRANCH_TEXTS_ZH[branch.key] ?? branch.description) : branch.description);
 }

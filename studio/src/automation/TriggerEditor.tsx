@@ -2,7 +2,7 @@ import { Alert, Form, Select, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../fields/settings-schema';
-import { GeneratedForm } from './GeneratedForm';
+import { GeneratedForm, useBranchHelp } from './GeneratedForm';
 import {
   branchForm,
   toErrorSchema,
@@ -49,6 +49,7 @@ export function TriggerEditor({
   problems: PointedProblem[];
 }) {
   const { t } = useTranslation();
+  const help = useBranchHelp();
   const { branch, form } = useTriggerForm(value.kind, fields);
   const { errorSchema, rest } = toErrorSchema(form, problems);
   return (
@@ -66,7 +67,7 @@ export function TriggerEditor({
           onChange={(kind: TriggerKind) => onChange({ kind, data: {} })}
         />
       </Form.Item>
-      <Typography.Paragraph type="secondary">{branch.description}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{help(branch)}</Typography.Paragraph>
       {rest.map((p, i) => (
         <Alert key={i} type="error" showIcon role="alert" style={{ marginBottom: 8 }} title={p.message} />
       ))}

@@ -145,6 +145,8 @@ export function triggerKindOf(trigger: Settings | undefined): TriggerKind {
 
 /** A branch as react-jsonschema-form draws it; `json` are the free-JSON properties edited as JSON text. */
 export interface BranchForm {
+  /** The branch's key: the context of its properties' translated texts (i18n/schema-texts.ts). */
+  context: string;
   schema: RJSFSchema;
   uiSchema: UiSchema;
   json: string[];
@@ -212,6 +214,7 @@ export function branchForm(
   }
   const required = branch.required.filter((r) => r in properties);
   return {
+    context: branch.key,
     schema: { type: 'object', properties, ...(required.length ? { required } : {}) },
     uiSchema,
     json,

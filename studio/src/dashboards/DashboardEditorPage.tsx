@@ -11,15 +11,20 @@ import { App, Breadcrumb, Button, Card, Empty, Form, Input, Row, Select, Space, 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
+import { useObjects } from '../objects/use-studio-data';
+import { draftOnlyNames, editorFields } from '../views/editor-fields';
 import { errorsAt, moveBy } from '../views/view-draft';
 import {
   cleanDashboard,
   newWidget,
+  widgetFieldNames,
   widgetKey,
   withDescription,
   withPeriod,
   type DraftDashboard,
+  type DraftWidget,
 } from './dashboard-draft';
 import { getDashboard, saveDashboard } from './dashboards.api';
 import { WidgetSettings } from './WidgetSettings';
@@ -67,6 +72,7 @@ function DashboardEditor({
   const corporate = useCorporateCurrency();
   const [draft, setDraft] = useState<DraftDashboard>(initial);
   const [editing, setEditing] = useState<number>();
+  const draftObjects = useObjects();
 
   const save = useMutation({
     mutationFn: (d: DraftDashboard) => saveDashboard(apiName, d, etag),
@@ -105,6 +111,15 @@ function DashboardEditor({
     distance: 6,
   });
   const first = meta.objects[0];
+  // A widget naming an object or field only in the draft has no data to preview until published.
+  const waitingOf = (w: DraftWidget): string[] => {
+    const draftObject: DraftObject | undefined = draftObjects.data?.find((o) => o.apiName === w.object);
+    if (!meta.object(w.object)) return [labelOf(draftObject?.pluralLabel, lng, w.object)];
+    const fields = editorFields(draftObject, meta.object(w.object), meta.objects);
+    return draftOnlyNames(widgetFieldNames(w), fields).map((n) =>
+      labelOf(fields.find((f) => f.apiName === n)?.label, lng, n),
+    );
+  };
 
   return (
     <div className="tessera-page">
@@ -222,6 +237,7 @@ function DashboardEditor({
                   count={draft.widgets.length}
                   corporate={corporate}
                   problem={errorsAt(save.error, `/widgets/${i}`)}
+                  waiting={waitingOf(w)}
                   onChange={(next) => setWidgets(draft.widgets.map((x, j) => (j === i ? next : x)))}
                   onMove={(step) => reorder(moveBy(draft.widgets, i, step))}
                   onEdit={() => setEditing(i)}

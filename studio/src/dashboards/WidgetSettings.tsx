@@ -7,6 +7,8 @@ import { useMeta } from '@tessera/runtime-ui/metadata/use-metadata';
 import { Alert, Drawer, Form, Input, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useObjects } from '../objects/use-studio-data';
+import { editorFields } from '../views/editor-fields';
 import { errorsAt } from '../views/view-draft';
 import {
   BUCKETS,
@@ -28,8 +30,9 @@ import {
 /**
  * One widget's settings: title, chart type, object, what is measured (count, or sum/avg/min/max
  * of a number field), the grouping (a date field may take a bucket), the period's date field and
- * the filter, built with the runtime UI's own filter builder. Objects offered are the published
- * ones: a widget draws live data, which only a published object has.
+ * the filter, built with the runtime UI's own filter builder. Objects and fields offered are the
+ * draft's, as the widget is saved to the draft; the tile's preview waits for what is not published
+ * (live data exists only for published objects and fields), and so does the filter builder.
  */
 export function WidgetSettings({
   widget,
@@ -46,15 +49,18 @@ export function WidgetSettings({
 }) {
   const { t, i18n } = useTranslation();
   const meta = useMeta();
+  const draftObjects = useObjects();
   const lng = i18n.language;
   const parsed = widget.filter === undefined ? emptyGroup() : fromApiFilter(widget.filter);
   const [tree, setTree] = useState<FilterGroup>(parsed ?? emptyGroup());
-  const fields = meta.object(widget.object)?.fields ?? [];
+  const draftObject = draftObjects.data?.find((o) => o.apiName === widget.object);
+  const fields = editorFields(draftObject, meta.object(widget.object), meta.objects);
   const options = (keep: (f: (typeof fields)[number]) => boolean) =>
     fields.filter(keep).map((f) => ({ value: f.apiName, label: labelOf(f.label, lng, f.apiName) }));
+  const objects = draftObjects.data ?? meta.objects;
   const metric = parseMetric(widget.metric);
   const group = parseGroupBy(widget.groupBy);
-  const groupField = group.field ? meta.field(widget.object, group.field) : undefined;
+  const groupField = group.field ? fields.find((f) => f.apiName === group.field) : undefined;
   const at = `/widgets/${index}`;
   const problem = (p: string) => errorsAt(error, `${at}${p}`);
   const item = (p: string) => ({
@@ -114,7 +120,8 @@ export function WidgetSettings({
               setTree(emptyGroup());
               onChange(withObject(widget, object));
             }}
-            options={meta.objects.map((o) => ({ value: o.apiName, label: labelOf(o.pluralLabel, lng, o.apiName) }))}
+            loading={draftObjects.isPending}
+            options={objects.map((o) => ({ value: o.apiName, label: labelOf(o.pluralLabel, lng, o.apiName) }))}
           />
         </Form.Item>
         <Form.Item label={t('studio.views.dashboards.measure')} {...item('/metric')}>
@@ -171,7 +178,9 @@ export function WidgetSettings({
         </Form.Item>
         <Form.Item label={t('studio.views.dashboards.filter')}>
           {problem('/filter') && <Alert type="error" showIcon title={problem('/filter')} style={{ marginBottom: 8 }} />}
-          {parsed || widget.filter === undefined ? (
+          {!meta.object(widget.object) ? (
+            <Alert type="info" showIcon title={t('studio.drafts.filterAfterPublish')} />
+          ) : parsed || widget.filter === undefined ? (
             <FilterBuilder
               object={widget.object}
               value={tree}

@@ -27,6 +27,7 @@ export function WidgetTile({
   count,
   corporate,
   problem,
+  waiting = [],
   onChange,
   onMove,
   onEdit,
@@ -38,6 +39,8 @@ export function WidgetTile({
   count: number;
   corporate: string | undefined;
   problem: string | undefined;
+  /** What the widget names that exists only in the draft: it has no data to draw yet. */
+  waiting?: string[];
   onChange: (w: DraftWidget) => void;
   onMove: (step: number) => void;
   onEdit: () => void;
@@ -119,7 +122,16 @@ export function WidgetTile({
         />
       </Space>
       {problem && <Alert type="error" showIcon title={problem} style={{ marginBottom: 4 }} />}
-      <DashboardWidget widget={preview} period="all" corporate={corporate} />
+      {waiting.length ? (
+        <Alert
+          type="info"
+          showIcon
+          title={t('studio.drafts.afterPublish', { fields: waiting.join(', ') })}
+          data-testid="widget-waiting"
+        />
+      ) : (
+        <DashboardWidget widget={preview} period="all" corporate={corporate} />
+      )}
     </Col>
   );
 }

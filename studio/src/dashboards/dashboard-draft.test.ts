@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  widgetFieldNames,
   cleanDashboard,
   groupByString,
   metricString,
@@ -72,5 +73,13 @@ describe('dashboard drafts', () => {
     expect(withPeriod({ ...d, dateFilter: { label: 'Closes', default: 'this_year' } }, 'all').dateFilter).toEqual({
       label: 'Closes',
     });
+  });
+
+  it('names the fields a widget measures, groups by and dates its period on', () => {
+    const w = newWidget('vehicle', 'Mileage');
+    expect(widgetFieldNames(w)).toEqual([]);
+    expect(
+      widgetFieldNames({ ...w, metric: 'sum:mileage', groupBy: 'bought_on:month', dateField: 'bought_on' }),
+    ).toEqual(['mileage', 'bought_on', 'bought_on']);
   });
 });

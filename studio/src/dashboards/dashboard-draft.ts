@@ -89,6 +89,12 @@ export const measurable = (kind: FilterInputKind) => kind === 'number';
 export const temporal = (kind: FilterInputKind) => kind === 'date' || kind === 'datetime';
 export const groupable = (kind: FilterInputKind) => kind !== 'none' && kind !== 'number';
 
+/** The fields a widget names: what it measures, groups by and filters the period on. */
+export function widgetFieldNames(w: DraftWidget): string[] {
+  const names = [parseMetric(w.metric).field, parseGroupBy(w.groupBy).field, w.dateField];
+  return names.filter((n): n is string => !!n);
+}
+
 /** The draft without empty optional parts, so an unset filter is absent rather than invalid. */
 export function cleanDashboard(d: DraftDashboard): DraftDashboard {
   return {

@@ -3,6 +3,8 @@ import { createFormValidator } from '@tessera/runtime-ui/form/form-validator';
 import { Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { localizeSchema } from '../i18n/schema-texts';
+import { FIELD_SETTING_TEXTS_ZH } from '../i18n/schema-texts.zh-CN';
 import { RuleWidget, type RuleFormContext } from '../rules/RuleWidget';
 import type { Settings, SettingsForm as SettingsFormSpec } from './settings-schema';
 
@@ -12,7 +14,8 @@ const WIDGETS = { rule: RuleWidget };
 /**
  * A field type's settings, drawn by react-jsonschema-form from the schema the type declares in
  * the engine (settings-schema.ts adapts it); checked as typed with the runtime UI's CSP-safe
- * validator, and again by the engine on save.
+ * validator, and again by the engine on save. In Chinese the engine's English help texts give way
+ * to the studio's (i18n/schema-texts.zh-CN.ts).
  */
 export function SettingsForm({
   form,
@@ -26,7 +29,12 @@ export function SettingsForm({
   /** The object the field belongs to, for rule settings (their completion, check and test). */
   object?: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language === 'zh-CN';
+  const schema = useMemo(
+    () => (zh ? localizeSchema(form.schema, FIELD_SETTING_TEXTS_ZH, form.type ?? '') : form.schema),
+    [form, zh],
+  );
   const validator = useMemo(
     () =>
       createFormValidator({
@@ -48,7 +56,7 @@ export function SettingsForm({
       <Typography.Text strong>{t('studio.fields.settings')}</Typography.Text>
       <Form
         tagName="div"
-        schema={form.schema}
+        schema={schema}
         uiSchema={form.uiSchema}
         formData={data}
         validator={validator}

@@ -23,6 +23,16 @@ describe('the settings form of a field type', () => {
     });
   });
 
+  it("keeps the engine's title for a setting the studio has no name for", () => {
+    const text = entry({ maxLength: { type: 'integer' }, encrypted: { type: 'boolean', title: 'Encrypted' } });
+    const form = settingsForm(text, [], (s) => (s === 'maxLength' ? 'Maximum length' : s));
+    expect(form.type).toBe('text');
+    expect(form.schema.properties).toEqual({
+      maxLength: { type: 'integer', title: 'Maximum length' },
+      encrypted: { type: 'boolean', title: 'Encrypted' },
+    });
+  });
+
   it('offers the objects for a setting naming one, and edits free JSON as text', () => {
     const form = settingsForm(
       entry({ target: { type: 'string', pattern: '^[a-z]' }, expression: { description: 'json-logic' } }, ['target']),

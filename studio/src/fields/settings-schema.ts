@@ -30,12 +30,18 @@ export const isFreeJson = (p: Property) =>
 export const hasChoices = (entry: FieldTypeEntry) => CHOICES_SETTING in entry.settings.properties;
 
 export interface SettingsForm {
+  /** The field type: the context of its settings' translated texts (i18n/schema-texts.ts). */
+  type?: FieldTypeEntry['type'];
   schema: RJSFSchema;
   uiSchema: UiSchema;
   /** Settings edited as JSON text. */
   json: string[];
 }
 
+/**
+ * `title` names a setting in the studio's language; a setting it has no name for (it answers the
+ * setting's own name) keeps the title the engine's schema gives it.
+ */
 export function settingsForm(
   entry: FieldTypeEntry,
   objects: string[],
@@ -46,11 +52,13 @@ export function settingsForm(
   const json: string[] = [];
   for (const [name, property] of Object.entries(entry.settings.properties)) {
     if (name === CHOICES_SETTING) continue;
-    let p: Property = { ...property, title: title(name) };
+    const named = title(name);
+    const titled = named === name && typeof property.title === 'string' ? property.title : named;
+    let p: Property = { ...property, title: titled };
     if (OBJECT_SETTINGS.has(name) && p.type === 'string') p = { ...p, enum: objects };
     if (isFreeJson(property)) {
       json.push(name);
-      p = { type: 'string', title: title(name), description: property.description };
+      p = { type: 'string', title: titled, description: property.description };
       const rule = RULE_SETTINGS[entry.type]?.[name];
       uiSchema[name] = rule
         ? { 'ui:widget': 'rule', 'ui:options': { kind: rule, label: false } }
@@ -60,6 +68,7 @@ export function settingsForm(
   }
   const required = (entry.settings.required ?? []).filter((r) => r !== CHOICES_SETTING);
   return {
+    type: entry.type,
     schema: { type: 'object', properties, ...(required.length ? { required } : {}) },
     uiSchema,
     json,

@@ -601,6 +601,8 @@ export const en = {
       name: 'Step name',
       mode: 'Who decides',
       approver: 'Approver',
+      label: 'Label',
+      condition: 'Condition',
     },
     drag: {
       instructions:
@@ -674,7 +676,7 @@ export const en = {
     removeSort: 'Remove sort field',
     board: 'Board',
     asBoard: 'Also show as a board',
-    noPicklist: 'A board needs a single-choice picklist on the published object.',
+    noPicklist: 'A board needs a single-choice picklist field.',
     boardColumns: 'Columns by',
     boardSummary: 'Column total',
     openBoard: 'Open the board in the app',
@@ -871,6 +873,11 @@ export const en = {
     unchanged: 'Nothing changed: {{pack}} {{version}} was already installed.',
     draftPending: 'Publish or discard the unpublished changes first.',
     toChanges: 'Open the changes',
+  },
+  // ---- Draft-aware editors (views, boards, dashboards): kept apart to ease merging ----
+  drafts: {
+    afterPublish: 'Only in the draft so far: {{fields}}. The preview shows it after you publish.',
+    filterAfterPublish: 'The filter is built from published fields: publish the object to filter its records here.',
   },
 };
 

@@ -586,6 +586,8 @@ export const zhCN: StudioMessages = {
       name: '步骤名称',
       mode: '决定方式',
       approver: '审批人',
+      label: '显示名称',
+      condition: '条件',
     },
     drag: {
       instructions: '要调整顺序，按空格或回车拿起，用方向键移动，再按空格或回车放下，按 Esc 取消。',
@@ -656,7 +658,7 @@ export const zhCN: StudioMessages = {
     removeSort: '移除排序字段',
     board: '看板',
     asBoard: '同时以看板显示',
-    noPicklist: '看板需要已发布对象上的单选选项列表字段。',
+    noPicklist: '看板需要一个单选选项列表字段。',
     boardColumns: '列依据',
     boardSummary: '列合计',
     openBoard: '在应用中打开看板',
@@ -848,5 +850,10 @@ export const zhCN: StudioMessages = {
     unchanged: '没有更改：{{pack}} {{version}} 已经安装。',
     draftPending: '请先发布或放弃未发布的更改。',
     toChanges: '打开更改',
+  },
+  // ---- 草稿感知的编辑器（列表视图、看板、仪表板）：单独成块，便于合并 ----
+  drafts: {
+    afterPublish: '目前只在草稿中：{{fields}}。发布后预览中才会显示。',
+    filterAfterPublish: '筛选基于已发布的字段：发布该对象后才能在此筛选其记录。',
   },
 };

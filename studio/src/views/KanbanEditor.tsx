@@ -4,42 +4,62 @@ import { uiOf } from '@tessera/runtime-ui/fields/field-ui';
 import { PicklistTag } from '@tessera/runtime-ui/fields/PicklistTag';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
 import { boardPicklists } from '@tessera/runtime-ui/kanban/kanban-columns';
-import { useMeta } from '@tessera/runtime-ui/metadata/use-metadata';
 import { Alert, Button, Card, Form, Select, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { measurable } from '../dashboards/dashboard-draft';
+import { draftOnlyNames, type EditorField } from './editor-fields';
 import type { DraftListView } from './view-draft';
 
 /**
  * The view as a board: the single-choice picklist whose values make the columns and the number
- * field each column sums, with each column's count and total over live data (the aggregate API,
- * with the view's filter) as the runtime UI's board will show them.
+ * field each column sums, offered from the draft's fields, with each column's count and total over
+ * live data (the aggregate API, with the view's filter) as the runtime UI's board will show them.
+ * A picklist or sum field only in the draft has no data yet: the preview says it shows after
+ * publishing and counts what it can.
  */
 export function KanbanEditor({
   view,
+  fields,
+  published,
   filter,
   onChange,
   problem,
 }: {
   view: DraftListView;
+  /** The draft object's fields (editor-fields.ts). */
+  fields: EditorField[];
+  /** The object has records to count. */
+  published: boolean;
   filter: unknown;
   onChange: (kanban: DraftListView['kanban']) => void;
   problem: (pointer: string) => string | undefined;
 }) {
   const { t, i18n } = useTranslation();
-  const meta = useMeta();
   const lng = i18n.language;
-  const obj = meta.object(view.object);
-  const picklists = boardPicklists(obj);
-  const numbers = (obj?.fields ?? []).filter((f) => measurable(uiOf(f).filterInput));
+  const picklists = boardPicklists({
+    id: view.object,
+    apiName: view.object,
+    label: '',
+    pluralLabel: '',
+    nameField: '',
+    fields,
+  });
+  const numbers = fields.filter((f) => measurable(uiOf(f).filterInput));
   const kanban = view.kanban;
-  const by = kanban ? meta.field(view.object, kanban.groupBy) : undefined;
-  const metrics = kanban?.summary ? `count,sum:${kanban.summary}` : 'count';
+  const by = kanban ? fields.find((f) => f.apiName === kanban.groupBy) : undefined;
+  const waiting = draftOnlyNames([kanban?.groupBy, kanban?.summary], fields);
+  const summary = kanban?.summary !== undefined && !waiting.includes(kanban.summary) ? kanban.summary : undefined;
+  const sums = summary !== undefined;
+  const metrics = summary ? `count,sum:${summary}` : 'count';
   const totals = useQuery({
     queryKey: ['records', view.object, 'studio-board', kanban?.groupBy, metrics, filter],
     queryFn: () => aggregate(view.object, { groupBy: kanban!.groupBy, metrics, filter }),
-    enabled: !!by,
+    enabled: published && !!by && !by.draftOnly,
   });
+  const titleOf = (name: string) => {
+    const f = fields.find((x) => x.apiName === name);
+    return labelOf(f?.label, lng, name);
+  };
   const item = (p: string) => ({ validateStatus: problem(p) ? ('error' as const) : undefined, help: problem(p) });
   return (
     <Card size="small" title={t('studio.views.board')} style={{ marginTop: 12 }} data-testid="kanban-editor">
@@ -74,6 +94,15 @@ export function KanbanEditor({
                 options={numbers.map((f) => ({ value: f.apiName, label: labelOf(f.label, lng, f.apiName) }))}
               />
             </Form.Item>
+            {waiting.length > 0 && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 8 }}
+                title={t('studio.drafts.afterPublish', { fields: waiting.map(titleOf).join(', ') })}
+                data-testid="board-waiting"
+              />
+            )}
             {totals.error ? (
               <Alert type="error" showIcon title={totals.error.message} />
             ) : (
@@ -81,7 +110,7 @@ export function KanbanEditor({
                 {(by?.values ?? []).map((v) => {
                   const row = totals.data?.data.find((r) => r[kanban.groupBy] === v.value);
                   const count = Number(row?.count ?? 0);
-                  const sum = kanban.summary ? Number(row?.[`sum:${kanban.summary}`] ?? 0) : undefined;
+                  const sum = sums ? Number(row?.[`sum:${summary}`] ?? 0) : undefined;
                   return (
                     <Card key={v.value} size="small" data-testid="board-column" style={{ minWidth: 140 }}>
                       <PicklistTag color={v.color}>{labelOf(v.label, lng, v.value)}</PicklistTag>
@@ -94,14 +123,16 @@ export function KanbanEditor({
                 })}
               </Space>
             )}
-            <Button
-              type="link"
-              href={`/o/${view.object}/kanban?view=${view.apiName}`}
-              style={{ paddingInline: 0 }}
-              target="_blank"
-            >
-              {t('studio.views.openBoard')}
-            </Button>
+            {published && (
+              <Button
+                type="link"
+                href={`/o/${view.object}/kanban?view=${view.apiName}`}
+                style={{ paddingInline: 0 }}
+                target="_blank"
+              >
+                {t('studio.views.openBoard')}
+              </Button>
+            )}
           </>
         )}
       </Form>

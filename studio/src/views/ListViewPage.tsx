@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FilterBuilder } from '@tessera/runtime-ui/list/FilterBuilder';
 import { emptyGroup, toApiFilter, type FilterGroup } from '@tessera/runtime-ui/list/filter-model';
 import { fromApiFilter } from '@tessera/runtime-ui/list/my-views';
+import { uiOf } from '@tessera/runtime-ui/fields/field-ui';
 import { availableColumns, columnTitle } from '@tessera/runtime-ui/list/columns';
 import type { MetadataIndex } from '@tessera/runtime-ui/metadata/metadata-index';
 import { useMetadata } from '@tessera/runtime-ui/metadata/use-metadata';
@@ -26,13 +27,14 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { DraftField } from '../api/studio.api';
+import type { DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { useObject } from '../objects/use-studio-data';
 import { ColumnsEditor } from './ColumnsEditor';
+import { columnChoices, draftOnlyNames, editorFields, previewSort } from './editor-fields';
 import { KanbanEditor } from './KanbanEditor';
 import { SortEditor } from './SortEditor';
-import { cleanView, errorsAt, withKanban, type DraftListView } from './view-draft';
+import { cleanView, errorsAt, sortKeys, withKanban, type DraftListView } from './view-draft';
 import { getView, listRoles, saveView } from './views.api';
 import { ViewPreview } from './ViewPreview';
 
@@ -63,7 +65,7 @@ export default function ListViewPage() {
       initial={read.data.view}
       etag={read.data.etag}
       meta={meta}
-      draftFields={object.data?.object.fields ?? []}
+      draftObject={object.data?.object}
     />
   );
 }
@@ -74,14 +76,14 @@ function ListViewEditor({
   initial,
   etag,
   meta,
-  draftFields,
+  draftObject,
 }: {
   apiName: string;
   viewName: string;
   initial: DraftListView;
   etag: string;
   meta: MetadataIndex;
-  draftFields: DraftField[];
+  draftObject: DraftObject | undefined;
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
@@ -106,17 +108,19 @@ function ListViewEditor({
   });
 
   const published = meta.object(apiName) !== undefined;
-  // Published: the runtime's own columns (lookups followed one step); else the draft's fields.
-  const available = published ? availableColumns(meta, apiName) : draftFields.map((f) => f.apiName);
+  // The draft's fields: one added but not published yet can be chosen; the preview says it waits.
+  const fields = editorFields(draftObject, meta.object(apiName), meta.objects);
+  const available = columnChoices(fields, published ? availableColumns(meta, apiName) : [], (f) => !uiOf(f).notAColumn);
   const titleOf = (c: string) => {
-    const f = draftFields.find((x) => x.apiName === c);
-    return published && meta.path(apiName, c) ? columnTitle(meta, apiName, c, lng) : labelOf(f?.label, lng, c);
+    const f = fields.find((x) => x.apiName === c);
+    return f || !published ? labelOf(f?.label, lng, c) : columnTitle(meta, apiName, c, lng);
   };
   const filter = rawFilter ?? toApiFilter(tree);
   const edited = cleanView({ ...draft, filter });
-  const sortable = (published ? (meta.object(apiName)?.fields ?? []).filter((f) => f.sortable) : draftFields).map(
-    (f) => ({ value: f.apiName, label: labelOf(f.label, lng, f.apiName) }),
-  );
+  const sortable = fields
+    .filter((f) => f.sortable)
+    .map((f) => ({ value: f.apiName, label: labelOf(f.label, lng, f.apiName) }));
+  const waiting = draftOnlyNames([...edited.columns, ...sortKeys(edited.sort).map((k) => k.field)], fields);
   const problem = (pointer: string, exact = false) => errorsAt(save.error, pointer, exact);
   const status = (pointer: string, exact = false) => (problem(pointer, exact) ? ('error' as const) : undefined);
 
@@ -249,14 +253,14 @@ function ListViewEditor({
               {problem('/sort') && <Alert type="error" showIcon title={problem('/sort')} style={{ marginBottom: 8 }} />}
               <SortEditor sort={draft.sort} onChange={(sort) => setDraft({ ...draft, sort })} fields={sortable} />
             </Card>
-            {published && (
-              <KanbanEditor
-                view={draft}
-                filter={edited.filter}
-                onChange={(kanban) => setDraft(withKanban(draft, kanban))}
-                problem={(p) => problem(p)}
-              />
-            )}
+            <KanbanEditor
+              view={draft}
+              fields={fields}
+              published={published}
+              filter={edited.filter}
+              onChange={(kanban) => setDraft(withKanban(draft, kanban))}
+              problem={(p) => problem(p)}
+            />
           </Form>
         </Col>
         <Col xs={24} xl={14}>
@@ -265,7 +269,8 @@ function ListViewEditor({
               object={apiName}
               columns={edited.columns}
               filter={edited.filter}
-              sort={edited.sort}
+              sort={previewSort(edited.sort, waiting)}
+              waiting={waiting.map(titleOf)}
               onSort={(sort) => setDraft({ ...draft, sort })}
             />
           </Card>

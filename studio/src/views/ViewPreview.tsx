@@ -12,20 +12,24 @@ const PREVIEW_ROWS = 20;
 
 /**
  * The edited (unsaved) view over real records: the records API with its columns, filter and sort,
- * drawn by the runtime UI's own table. Only published objects and fields have data; a column of a
- * field not published yet shows its heading with no values.
+ * drawn by the runtime UI's own table. Only published objects and fields have data: the columns
+ * and sort keys of fields only in the draft (`waiting`) are left out, and the preview says so.
  */
 export function ViewPreview({
   object,
   columns,
   filter,
   sort,
+  waiting = [],
   onSort,
 }: {
   object: string;
   columns: string[];
   filter: unknown;
+  /** The sort without keys on fields only in the draft. */
   sort: string | undefined;
+  /** Labels of the chosen fields that exist only in the draft. */
+  waiting?: string[];
   /** A heading clicked in the preview sorts the view itself. */
   onSort: (sort: string | undefined) => void;
 }) {
@@ -42,6 +46,15 @@ export function ViewPreview({
     return <Alert type="info" showIcon title={t('studio.views.notPublished')} data-testid="preview-unpublished" />;
   return (
     <div data-testid="view-preview">
+      {waiting.length > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 8 }}
+          title={t('studio.drafts.afterPublish', { fields: waiting.join(', ') })}
+          data-testid="preview-waiting"
+        />
+      )}
       {rows.error ? (
         <ProblemAlert error={rows.error} />
       ) : (
