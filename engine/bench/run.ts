@@ -18,6 +18,7 @@ import {
   type ImportResult,
 } from './import.js';
 import { postgresCpuSeconds, profileCpu } from './profile.js';
+import { addFieldWorkload, coldStartWorkload } from './scale.js';
 import { webhookLatencyWorkload } from './webhook-latency.js';
 import { workflowWorkload } from './workflow.js';
 import { cpuText, log, median, ms, positiveEnv as env, type Api, type WorkloadContext } from './workload.js';
@@ -56,7 +57,7 @@ const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WORKLOADS = new Set(
   (
     process.env.BENCH_WORKLOADS ??
-    'list,list_private,create,get,update,workflow_overhead,workflow_after_save,webhook_latency,import'
+    'list,list_private,create,get,update,workflow_overhead,workflow_after_save,webhook_latency,import,add_field,cold_start'
   )
     .split(',')
     .map((w) => w.trim())
@@ -72,6 +73,8 @@ const WORKLOAD_NAMES = [
   'workflow_after_save',
   'webhook_latency',
   'import',
+  'add_field',
+  'cold_start',
 ] as const;
 type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 for (const w of WORKLOADS)
@@ -89,6 +92,8 @@ const TARGETS: Record<WorkloadName, number | undefined> = {
   workflow_after_save: undefined,
   webhook_latency: undefined,
   import: 0.5,
+  add_field: undefined,
+  cold_start: undefined,
 };
 
 const SCHEMA = `bench_${crypto.randomBytes(5).toString('hex')}`;
@@ -450,7 +455,10 @@ async function main() {
     expectStatus: 201,
   };
   const allWorkloads: {
-    name: Exclude<WorkloadName, 'import' | 'workflow_overhead' | 'workflow_after_save' | 'webhook_latency'>;
+    name: Exclude<
+      WorkloadName,
+      'import' | 'workflow_overhead' | 'workflow_after_save' | 'webhook_latency' | 'add_field' | 'cold_start'
+    >;
     tessera: LoadTarget;
     baseline: LoadTarget;
   }[] = [
@@ -612,6 +620,16 @@ async function main() {
     await workflowWorkload(ctx, tesseraCreate, 'afterSave', TARGETS.workflow_after_save);
   // 6c. Commit → webhook delivery at steady rates; the workflow is deleted again at the end.
   if (WORKLOADS.has('webhook_latency')) await webhookLatencyWorkload(ctx, tesseraCreate);
+
+  // 6d. Scale-out: a field added to the big object under list traffic on two engines; a cold boot
+  // on a tenant of 200 objects.
+  if (WORKLOADS.has('add_field'))
+    await addFieldWorkload(
+      ctx,
+      { url: tessera, method: 'GET', path: TESSERA_LIST, headers: tHeaders, expectStatus: 200 },
+      ADMIN,
+    );
+  if (WORKLOADS.has('cold_start')) await coldStartWorkload(ctx, ADMIN);
 
   // 7. CSV import against COPY, whole files, fewer and longer rounds.
   let profileImport: (() => Promise<void>) | undefined;

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_CSP } from '../src/api/security-headers.js';
 import { startTestEngine, type TestEngine } from './support/test-engine.js';
@@ -119,6 +121,40 @@ describe('runtime UI', () => {
     const missing = await page('/assets/index-gone999.js');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('sends assets gzipped to a browser that takes gzip, as they are to one that does not, and nothing outside them', async () => {
+    const raw = (p: string, encoding?: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const req = http.get(`${t.url}${p}`, { headers: encoding ? { 'accept-encoding': encoding } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+      });
+    const zipped = await raw('/studio/assets/index-def456.js', 'gzip, deflate, br');
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['content-type']).toContain('javascript');
+    expect(zipped.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(zlib.gunzipSync(zipped.body).toString()).toBe('console.log("studio")');
+    const plain = await raw('/studio/assets/index-def456.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe('console.log("studio")');
+    // A file above the app's folder is never read, however the path is spelled.
+    const secret = path.join(path.dirname(uiDir), `tessera-secret-${path.basename(uiDir)}.js`);
+    fs.writeFileSync(secret, 'the secret');
+    try {
+      const name = path.basename(secret);
+      for (const p of [`/assets/..%2f..%2f${name}`, `/assets/%2e%2e/%2e%2e/${name}`, '/assets/%E0%A4%A.js']) {
+        const res = await raw(p, 'gzip');
+        expect(res.status, p).toBe(404);
+        expect(res.body.toString(), p).not.toContain('the secret');
+      }
+    } finally {
+      fs.rmSync(secret, { force: true });
+    }
   });
 
   it('keeps API answers as they were: JSON, the strict CSP, no page for unknown API paths', async () => {

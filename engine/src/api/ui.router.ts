@@ -3,11 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
 import { notFound } from '../errors.js';
+import { compressedAssets } from './compressed-assets.js';
 
 /**
  * The built browser apps: the runtime UI (runtime-ui/dist) at `/` and the studio (studio/dist)
  * at `/studio`, each a Vite build served the same way. Vite names every asset by its content
- * hash, so assets are cached for a year and never revalidated; index.html names the current ones
+ * hash, so assets are cached for a year and never revalidated (and sent gzipped to browsers that
+ * take it, compressed-assets.ts); index.html names the current ones
  * and is always revalidated, so a new build shows on the next page load.
  *
  * Browsers navigating to any path of an app get its index.html (the app routes on the client).
@@ -31,6 +33,7 @@ function appRouter(dir: string, root: (req: Request, res: Response) => void): Ro
 
   router.use(
     '/assets',
+    compressedAssets(path.join(dir, 'assets')),
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: YEAR_SECONDS * 1000, index: false }),
   );
   router.get('/', (req, res) => {
