@@ -37,6 +37,11 @@ export interface Config {
    * stopped (killed, crashed) and is marked failed by any engine (TESSERA_IMPORT_STALE_SECONDS, 120).
    */
   importStaleSeconds: number;
+  /**
+   * Where CSV uploads wait while their import runs (TESSERA_IMPORT_DIR; the system's temp folder
+   * by default): a volume with room for the largest file, times the imports running at once.
+   */
+  importDir?: string;
   /** The folder of installable packs (TESSERA_PACKS_DIR; the repository's plugins/ by default). */
   packsDir?: string;
   /**
@@ -76,6 +81,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((k) => k.trim())
       .filter(Boolean),
+    ...(env.TESSERA_IMPORT_DIR
+      ? { importDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_IMPORT_DIR) }
+      : {}),
     ...(env.TESSERA_PACKS_DIR ? { packsDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_PACKS_DIR) } : {}),
   };
 }

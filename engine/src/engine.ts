@@ -39,7 +39,9 @@ export interface Engine {
 export interface StartOptions
   extends
     Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>,
-    Partial<Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays' | 'packsDir' | 'importStaleSeconds'>> {
+    Partial<
+      Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays' | 'packsDir' | 'importStaleSeconds' | 'importDir'>
+    > {
   port: number;
   host: string;
   database: ConnectOptions;
@@ -82,6 +84,7 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     installCore: options.installCore !== false,
     ...(options.packsDir ? { packsDir: options.packsDir } : {}),
     ...(options.importStaleSeconds ? { importStaleMs: options.importStaleSeconds * 1000 } : {}),
+    ...(options.importDir ? { importDir: options.importDir } : {}),
     admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) },
     logger,
   });

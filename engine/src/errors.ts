@@ -90,7 +90,13 @@ export const PROBLEM_KINDS = {
   'service-unavailable': {
     status: 503,
     title: 'Service unavailable',
-    description: 'The server is shutting down; send the request again in a moment.',
+    description:
+      'The server is shutting down or cannot reach its database: send the request again in a moment (Retry-After, when given, says in how many seconds).',
+  },
+  'insufficient-storage': {
+    status: 507,
+    title: 'Insufficient storage',
+    description: 'The server has no disk space left to keep the upload; nothing was written. Try again later.',
   },
 } as const satisfies Record<string, { status: number; title: string; description: string }>;
 
@@ -204,6 +210,7 @@ export const ERROR_CODES = {
   ambiguousHeader: 'A header matches more than one field; map it explicitly.',
   missingColumn: 'upsertOn names a field no column of the file fills.',
   charset: 'The file is not UTF-8.',
+  diskFull: "The server's disk has no room left for the upload.",
 
   // Metadata and publishing.
   logic: 'A json-logic expression (a rule condition, a computed default, sharing criteria) is not valid.',

@@ -2,12 +2,14 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_KIND_LIST, PROBLEM_KINDS, type ProblemKind } from '../src/errors.js';
 import { ADMIN } from './support/admin.js';
+import { mountSmallDisk } from './support/full-disk.js';
 import { startTestEngine, type ApiResponse, type TestEngine } from './support/test-engine.js';
 
 /**
  * Every kind of problem, answered by the engine over HTTP: its type URI names the kind, with the
  * kind's status and title. The cases are a Record over the kinds, so a new kind does not compile
- * until it has one. They run in order: the last two break the engine on purpose.
+ * until it has one. They run in order: internal-error and service-unavailable break the engine on
+ * purpose; insufficient-storage starts an engine of its own.
  */
 
 let t: TestEngine;
@@ -63,6 +65,18 @@ const CASES: Record<ProblemKind, () => Promise<ApiResponse>> = {
   'service-unavailable': async () => {
     await t.engine.imports.close();
     return t.api('POST', `${ACCOUNTS}/import`, 'name\nAcme', { 'content-type': 'text/csv' });
+  },
+  'insufficient-storage': async () => {
+    // An engine of its own whose import folder is a 64 kB disk, and a file of about 200 kB.
+    const disk = mountSmallDisk('64k');
+    const small = await startTestEngine({ importDir: disk.dir });
+    try {
+      const csv = ['name', ...Array.from({ length: 10_000 }, (_, i) => `Acme ${i}`)].join('\n');
+      return await small.api('POST', `${ACCOUNTS}/import`, csv, { 'content-type': 'text/csv' });
+    } finally {
+      await small.close();
+      disk.unmount();
+    }
   },
 };
 

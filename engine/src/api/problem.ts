@@ -1,13 +1,15 @@
 import type { ErrorRequestHandler, Response } from 'express';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { Problem, type ErrorCode, type ProblemKind } from '../errors.js';
 import { logUnexpected } from './request-log.js';
 
 /**
- * Every error leaves as application/problem+json. Unexpected errors are logged and answered
- * with a bare 500: never SQL, stack traces or internal names.
+ * Every error leaves as application/problem+json. A database that cannot be reached is a 503 to
+ * try again; other unexpected errors are logged and answered with a bare 500: never SQL, stack
+ * traces or internal names.
  */
 export function sendProblem(res: Response, p: Problem): void {
-  if (p.status === 429 && typeof p.extra.retryAfter === 'number') res.set('Retry-After', String(p.extra.retryAfter));
+  if (typeof p.extra.retryAfter === 'number') res.set('Retry-After', String(p.extra.retryAfter));
   res
     .status(p.status)
     .type('application/problem+json')
@@ -22,6 +24,9 @@ export function sendProblem(res: Response, p: Problem): void {
       }),
     );
 }
+
+/** Seconds a client waits before sending again a request refused because the database is away. */
+const DATABASE_RETRY_AFTER = 5;
 
 /** The body parser's error types, which clients see as the error's code. */
 const BODY_ERROR_CODES = [
@@ -61,6 +66,18 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
       new Problem(LIBRARY_PROBLEM_KINDS[status] ?? 'bad-request', detail, [
         { field: '/', code: BODY_ERROR_CODES.find((code) => code === type) ?? 'body', message: detail },
       ]),
+    );
+  }
+  if (isDatabaseUnavailable(err)) {
+    logUnexpected(res, err, 'the database cannot be reached');
+    return sendProblem(
+      res,
+      new Problem(
+        'service-unavailable',
+        'the database cannot be reached just now; send the request again in a moment',
+        [],
+        { retryAfter: DATABASE_RETRY_AFTER },
+      ),
     );
   }
   logUnexpected(res, err);

@@ -33,6 +33,8 @@ export interface ConnectOptions {
   poolMax?: number;
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 // Dates stay as 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
 const DATE_OID = 1082;
 const types: Knex.PgCustomTypesConfig = {
@@ -47,7 +49,10 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   if (options.databaseUrl) {
     const knex = knexFactory({
       client: 'pg',
-      connection: { connectionString: options.databaseUrl, types },
+      // A server that does not answer a connect (a dropped network, a host that is gone) fails the
+      // request in seconds, as a refused connect does at once, so callers get a 503 rather than
+      // wait for the pool's timeout; the pool connects afresh on the next request.
+      connection: { connectionString: options.databaseUrl, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
     return { knex, mode: 'postgres', url: options.databaseUrl, close: () => knex.destroy() };

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { badRequest, Problem } from '../errors.js';
@@ -42,15 +41,12 @@ export interface Batch {
   bytes: number;
 }
 
-/** A new private folder for a job's upload. */
-export const tempFolder = (jobId: string) => fs.promises.mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${jobId}-`));
-
-/** The temp folders of jobs other than `running`, by job id. */
-export async function tempFolders(running: readonly string[]): Promise<Map<string, string>> {
+/** The temp folders in `root` of jobs other than `running`, by job id. */
+export async function tempFolders(root: string, running: readonly string[]): Promise<Map<string, string>> {
   const byJob = new Map<string, string>();
-  for (const name of await fs.promises.readdir(os.tmpdir()).catch(() => [] as string[])) {
+  for (const name of await fs.promises.readdir(root).catch(() => [] as string[])) {
     const id = TEMP_DIR.exec(name)?.[1];
-    if (id && !running.includes(id)) byJob.set(id, path.join(os.tmpdir(), name));
+    if (id && !running.includes(id)) byJob.set(id, path.join(root, name));
   }
   return byJob;
 }
@@ -60,7 +56,27 @@ export const tooLarge = () =>
     { field: '/', code: 'size', message: 'split the file' },
   ]);
 
-/** Streams the request body to the file, refusing it past MAX_IMPORT_BYTES; the file's size. */
+export const noSpace = () =>
+  new Problem('insufficient-storage', 'the server has no disk space left for the file; nothing was imported', [
+    { field: '/', code: 'diskFull', message: 'try again later, or tell the operator the import folder is full' },
+  ]);
+
+const isNoSpace = (e: unknown) => (e as { code?: unknown }).code === 'ENOSPC';
+
+/** A new private folder in `root` for a job's upload (507 when the disk is full). */
+export async function tempFolder(root: string, jobId: string): Promise<string> {
+  try {
+    return await fs.promises.mkdtemp(path.join(root, `${TEMP_PREFIX}${jobId}-`));
+  } catch (e) {
+    throw isNoSpace(e) ? noSpace() : e;
+  }
+}
+
+/**
+ * Streams the request body to the file, refusing it past MAX_IMPORT_BYTES; the file's size. When
+ * the disk fills up, the rest of the body is read and dropped (up to the same limit), so the
+ * client, still sending, gets the 507 rather than a reset connection.
+ */
 export async function saveUpload(body: Readable, file: string): Promise<number> {
   let size = 0;
   const limit = new Transform({
@@ -69,13 +85,38 @@ export async function saveUpload(body: Readable, file: string): Promise<number> 
       callback(size > MAX_IMPORT_BYTES ? tooLarge() : null, chunk);
     },
   });
+  // The body reaches the pipeline through `upload`, which the pipeline may destroy on a failure
+  // without destroying the request (and its socket) with it.
+  const upload = new PassThrough();
+  body.once('error', (e) => upload.destroy(e));
+  body.pipe(upload);
   try {
-    await pipeline(body, limit, fs.createWriteStream(file, { mode: 0o600 }));
+    await pipeline(upload, limit, fs.createWriteStream(file, { mode: 0o600 }));
   } catch (e) {
+    body.unpipe(upload);
+    if (isNoSpace(e)) {
+      if (!body.readableEnded && !body.destroyed) await drain(body, MAX_IMPORT_BYTES - size);
+      throw noSpace();
+    }
+    body.destroy();
     if (e instanceof Problem) throw e;
     throw badRequest('the upload was interrupted', [{ field: '/', code: 'body', message: 'send the file again' }]);
   }
   return size;
+}
+
+/** Reads the rest of `body` and drops it; past `bytes`, the connection is closed instead. */
+function drain(body: Readable, bytes: number): Promise<void> {
+  return new Promise((resolve) => {
+    let left = bytes;
+    body.on('data', (chunk: Buffer) => {
+      left -= chunk.length;
+      if (left < 0) body.destroy();
+    });
+    body.once('end', resolve);
+    body.once('close', resolve);
+    body.resume();
+  });
 }
 
 const csvParser = () =>

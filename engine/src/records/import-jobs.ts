@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { badRequest, notFound, Problem } from '../errors.js';
@@ -58,6 +59,8 @@ export interface ImportHousekeeping {
   staleMs?: number;
   /** How often housekeeping runs; 0 turns the timer off (it still runs from `recover`). */
   intervalMs?: number;
+  /** Where uploads wait in folders of their own, and housekeeping looks for those left behind. */
+  folder?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -65,6 +68,7 @@ const DEFAULT_HOUSEKEEPING: Required<ImportHousekeeping> = {
   retentionMs: 7 * DAY_MS,
   staleMs: 2 * 60_000,
   intervalMs: 60_000,
+  folder: os.tmpdir(),
 };
 
 export class ImportJobs {
@@ -113,7 +117,7 @@ export class ImportJobs {
       throw new Problem('service-unavailable', 'the server is shutting down; send the file again in a moment');
 
     const id = uuidv7();
-    const dir = await tempFolder(id);
+    const dir = await tempFolder(this.housekeeping.folder, id);
     const file = path.join(dir, 'upload.csv');
     let run: Run;
     let job: ImportJob;
@@ -245,7 +249,7 @@ export class ImportJobs {
     // One process owns an embedded database: a job it is not running is running nowhere.
     const stale = pglite ? undefined : new Date(now.getTime() - this.housekeeping.staleMs);
     const orphaned = await this.store.markOrphans(mine, stale, now);
-    const byJob = await tempFolders(mine);
+    const byJob = await tempFolders(this.housekeeping.folder, mine);
     const done = byJob.size ? await this.store.finished([...byJob.keys()]) : [];
     for (const id of done) await fs.promises.rm(byJob.get(id)!, { recursive: true, force: true });
     const expired = await this.store.deleteFinished(new Date(now.getTime() - this.housekeeping.retentionMs));

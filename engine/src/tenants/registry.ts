@@ -24,6 +24,8 @@ export interface RegistryOptions {
   packsDir?: string;
   /** An import whose job row has not moved for this long is taken for one whose engine stopped. */
   importStaleMs?: number;
+  /** Where CSV uploads wait while their import runs; the system's temp folder when unset. */
+  importDir?: string;
   admin: { email: string; password?: string };
   /** Start-up lines of the tenants it opens, and their background work's errors. */
   logger: Logger;
@@ -89,6 +91,7 @@ export class TenantRegistry {
         installCore: this.options.installCore,
         ...(this.options.packsDir ? { packsDir: this.options.packsDir } : {}),
         ...(this.options.importStaleMs ? { importStaleMs: this.options.importStaleMs } : {}),
+        ...(this.options.importDir ? { importDir: this.options.importDir } : {}),
         logger: this.options.logger,
         ...(this.options.automation ? { automation: this.options.automation } : {}),
       });

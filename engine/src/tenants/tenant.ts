@@ -73,6 +73,8 @@ export interface OpenOptions {
   packsDir?: string;
   /** An import whose job row has not moved for this long is taken for one whose engine stopped. */
   importStaleMs?: number;
+  /** Where CSV uploads wait while their import runs; the system's temp folder when unset. */
+  importDir?: string;
   logger: Logger;
   /** The engine's job queue and mail; CLI commands, which run no workflows, have none. */
   automation?: EngineAutomation;
@@ -110,9 +112,12 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     () => metadata.compiled,
     () => currencies.corporate,
     options.logger,
-    options.importStaleMs
-      ? { staleMs: options.importStaleMs, intervalMs: Math.min(60_000, options.importStaleMs / 2) }
-      : {},
+    {
+      ...(options.importStaleMs
+        ? { staleMs: options.importStaleMs, intervalMs: Math.min(60_000, options.importStaleMs / 2) }
+        : {}),
+      ...(options.importDir ? { folder: options.importDir } : {}),
+    },
   );
   await migrate(knex, schema);
   if ((await auth.countUsers()) === 0) {

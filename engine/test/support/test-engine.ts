@@ -54,6 +54,8 @@ export interface TestEngineOptions {
   packsDir?: string;
   /** The job queue under workflow runs (a shorter heartbeat for crash tests). */
   queue?: Partial<QueueOptions>;
+  /** Where CSV uploads wait (TESSERA_IMPORT_DIR); the system's temp folder by default. */
+  importDir?: string;
   /** The keys of encrypted fields; TEST_FIELD_KEY by default, null for none. */
   encryptionKeys?: { current: Buffer; old?: Buffer[] } | null;
 }
@@ -81,6 +83,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.packsDir ? { packsDir: options.packsDir } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.importDir ? { importDir: options.importDir } : {}),
     ...(options.encryptionKeys === null
       ? {}
       : { encryptionKeys: options.encryptionKeys ?? { current: TEST_FIELD_KEY } }),

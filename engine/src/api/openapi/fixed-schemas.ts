@@ -45,7 +45,8 @@ export const problemSchemas: Record<string, JsonSchema> = {
       retryAfter: {
         type: 'integer',
         minimum: 1,
-        description: 'On a 429: seconds until a login may be tried again, as in the Retry-After header.',
+        description:
+          'On a 429: seconds until a login may be tried again; on a 503: until the request may be sent again. As in the Retry-After header.',
       },
     },
   },
