@@ -43,7 +43,7 @@ describe('the job queue', () => {
       ),
     );
     queue.wake();
-    await waitFor(async () => (ran.length === runs.length ? ran : undefined), 'every job run');
+    await waitFor(() => Promise.resolve(ran.length === runs.length ? ran : undefined), 'every job run');
     expect(ran).toEqual(runs);
   });
 });
