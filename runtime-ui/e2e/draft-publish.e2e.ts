@@ -18,8 +18,9 @@ import {
 /**
  * Draft → publish in the studio (issue 13 point 8): two admins edit the same object and the
  * second save is refused instead of overwriting the first; the changes panel lists the draft's
- * edits and discards them; a publish shows up in the release history, and rolling back to the
- * release before it, after reading the plan, takes the change away again.
+ * edits and discards them; a publish applies the plan its admin read (the other's edit meanwhile
+ * has it drawn again) and shows up in the release history, and rolling back to the release
+ * before it, after reading the plan, takes the changes away again.
  */
 
 const url = inject('engineUrl');
@@ -181,17 +182,43 @@ describe('draft → publish', () => {
   });
 
   let published = 0;
-  it('publishes an edit, which the release history lists with its diff', async () => {
+  it("publishes the plan read: the second admin's edit meanwhile re-draws it, and the history lists both", async () => {
     await page.goto(url + '/studio/objects/account');
     await newTextField(page, 'Loyalty tier');
     await saveField(page, 'loyalty_tier');
     await page.getByTestId('publish').click();
     const dialog = await openedDialog(page);
-    await dialog.getByTestId('publish-plan').getByText('account.loyalty_tier').first().waitFor();
+    const plan = dialog.getByTestId('publish-plan');
+    await plan.getByText('account.loyalty_tier').first().waitFor();
+    const releasesBefore = (await api<{ data: unknown[] }>(page, 'GET', '/api/v1/meta/releases')).body.data.length;
+
+    // The second admin adds a field while the first reads the plan, which does not name it.
+    await b.page.goto(url + '/studio/objects/account');
+    await b.page.getByTestId('fields-table').getByText('loyalty_tier', { exact: true }).waitFor();
+    await newTextField(b.page, 'Region code');
+    await saveField(b.page, 'region_code');
+    expect(await plan.getByText('account.region_code').count()).toBe(0);
+
+    // Publishing the plan read is refused: nothing published, the plan drawn again with their field.
+    await dialog.getByTestId('confirm-publish').click();
+    const stale = dialog.getByTestId('stale-plan');
+    await stale.getByText('The draft changed since this plan was drawn').waitFor();
+    await plan.getByText('account.region_code').first().waitFor();
+    await plan.getByText('account.loyalty_tier').first().waitFor();
+    // The page behind the dialog is read again as well.
+    await page.getByTestId('fields-table').getByText('region_code', { exact: true }).waitFor();
+    expect((await api<{ data: unknown[] }>(page, 'GET', '/api/v1/meta/releases')).body.data.length).toBe(
+      releasesBefore,
+    );
+    await shot(page, 'studio-publish-stale-plan');
+    expect(await axeViolations(page)).toEqual([]);
+
     await dialog.getByTestId('confirm-publish').click();
     const done = page.getByText(/Published release \d+/);
     await done.waitFor();
     published = Number(/\d+/.exec((await done.textContent()) ?? '')![0]);
+    expect(published).toBe(releasesBefore + 1);
+    expect(b.problems).toEqual([]);
     // A record holds a value in the new column, so rolling back has a lossy step to confirm.
     const record = await api(page, 'POST', '/api/v1/records/account', { name: 'Rollback Ltd', loyalty_tier: 'Gold' });
     expect(record.status).toBe(201);
@@ -202,7 +229,7 @@ describe('draft → publish', () => {
     const row = page
       .getByTestId('releases-table')
       .getByRole('row', { name: new RegExp(`Release ${published} current`) });
-    await row.getByText('1 added').waitFor();
+    await row.getByText('2 added').waitFor();
     await row.getByText(releases.body.data[0]!.createdByName).waitFor();
     await shot(page, 'studio-releases');
     expect(await axeViolations(page)).toEqual([]);
