@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   api,
-  axeViolations,
+  axeViolationsAtRest,
   launch,
   openedDialog,
   openPage,
@@ -110,7 +110,7 @@ describe('draft → publish', () => {
     await changes.getByText('account.loyalty_tier').waitFor();
     await changes.getByText('account.region_code').waitFor();
     await shot(page, 'studio-changes');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   it('discards the draft changes after a confirmation', async () => {
@@ -145,7 +145,7 @@ describe('draft → publish', () => {
     await page.getByTestId('fields-table').getByText('fleet_size', { exact: true }).waitFor({ state: 'detached' });
     expect(await accountFields()).not.toContain('fleet_size');
     await page.getByRole('button', { name: 'Nothing to undo since the last publish' }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   it('downloads the configuration as a zip and uploads one into the draft, with the plan', async () => {
@@ -178,7 +178,7 @@ describe('draft → publish', () => {
     expect(await accountFields()).not.toContain('upload_gone');
     // Off the Download button: antd's hover colour is a passing state, not the page's contrast.
     await page.mouse.move(0, 0);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   let published = 0;
@@ -211,7 +211,7 @@ describe('draft → publish', () => {
       releasesBefore,
     );
     await shot(page, 'studio-publish-stale-plan');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
 
     await dialog.getByTestId('confirm-publish').click();
     const done = page.getByText(/Published release \d+/);
@@ -232,12 +232,12 @@ describe('draft → publish', () => {
     await row.getByText('2 added').waitFor();
     await row.getByText(releases.body.data[0]!.createdByName).waitFor();
     await shot(page, 'studio-releases');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
 
     await row.getByRole('link', { name: `Release ${published}`, exact: true }).click();
     await page.waitForURL(`**/studio/releases/${published}`);
     await page.getByTestId('release-diff').getByText('account.loyalty_tier').waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   it('rolls back to the release before, after reading its plan, and the change is gone', async () => {
@@ -249,7 +249,7 @@ describe('draft → publish', () => {
     await plan.getByText('account.loyalty_tier').first().waitFor();
     await plan.getByText(/archive column .*loyalty_tier/).waitFor();
     await shot(page, 'studio-rollback-plan');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
     // Archiving a column that holds a value is lossy: confirmed like a publish's lossy steps.
     await plan.getByText('lossy: 1 row').waitFor();
     expect(await dialog.getByTestId('confirm-rollback').isDisabled()).toBe(true);
