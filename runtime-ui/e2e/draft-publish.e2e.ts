@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   api,
-  axeViolations,
+  axeViolationsAtRest,
   launch,
   openedDialog,
   openPage,
@@ -18,8 +18,9 @@ import {
 /**
  * Draft → publish in the studio (issue 13 point 8): two admins edit the same object and the
  * second save is refused instead of overwriting the first; the changes panel lists the draft's
- * edits and discards them; a publish shows up in the release history, and rolling back to the
- * release before it, after reading the plan, takes the change away again.
+ * edits and discards them; a publish applies the plan its admin read (the other's edit meanwhile
+ * has it drawn again) and shows up in the release history, and rolling back to the release
+ * before it, after reading the plan, takes the changes away again.
  */
 
 const url = inject('engineUrl');
@@ -109,7 +110,7 @@ describe('draft → publish', () => {
     await changes.getByText('account.loyalty_tier').waitFor();
     await changes.getByText('account.region_code').waitFor();
     await shot(page, 'studio-changes');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   it('discards the draft changes after a confirmation', async () => {
@@ -144,7 +145,7 @@ describe('draft → publish', () => {
     await page.getByTestId('fields-table').getByText('fleet_size', { exact: true }).waitFor({ state: 'detached' });
     expect(await accountFields()).not.toContain('fleet_size');
     await page.getByRole('button', { name: 'Nothing to undo since the last publish' }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   it('downloads the configuration as a zip and uploads one into the draft, with the plan', async () => {
@@ -177,21 +178,47 @@ describe('draft → publish', () => {
     expect(await accountFields()).not.toContain('upload_gone');
     // Off the Download button: antd's hover colour is a passing state, not the page's contrast.
     await page.mouse.move(0, 0);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   let published = 0;
-  it('publishes an edit, which the release history lists with its diff', async () => {
+  it("publishes the plan read: the second admin's edit meanwhile re-draws it, and the history lists both", async () => {
     await page.goto(url + '/studio/objects/account');
     await newTextField(page, 'Loyalty tier');
     await saveField(page, 'loyalty_tier');
     await page.getByTestId('publish').click();
     const dialog = await openedDialog(page);
-    await dialog.getByTestId('publish-plan').getByText('account.loyalty_tier').first().waitFor();
+    const plan = dialog.getByTestId('publish-plan');
+    await plan.getByText('account.loyalty_tier').first().waitFor();
+    const releasesBefore = (await api<{ data: unknown[] }>(page, 'GET', '/api/v1/meta/releases')).body.data.length;
+
+    // The second admin adds a field while the first reads the plan, which does not name it.
+    await b.page.goto(url + '/studio/objects/account');
+    await b.page.getByTestId('fields-table').getByText('loyalty_tier', { exact: true }).waitFor();
+    await newTextField(b.page, 'Region code');
+    await saveField(b.page, 'region_code');
+    expect(await plan.getByText('account.region_code').count()).toBe(0);
+
+    // Publishing the plan read is refused: nothing published, the plan drawn again with their field.
+    await dialog.getByTestId('confirm-publish').click();
+    const stale = dialog.getByTestId('stale-plan');
+    await stale.getByText('The draft changed since this plan was drawn').waitFor();
+    await plan.getByText('account.region_code').first().waitFor();
+    await plan.getByText('account.loyalty_tier').first().waitFor();
+    // The page behind the dialog is read again as well.
+    await page.getByTestId('fields-table').getByText('region_code', { exact: true }).waitFor();
+    expect((await api<{ data: unknown[] }>(page, 'GET', '/api/v1/meta/releases')).body.data.length).toBe(
+      releasesBefore,
+    );
+    await shot(page, 'studio-publish-stale-plan');
+    expect(await axeViolationsAtRest(page)).toEqual([]);
+
     await dialog.getByTestId('confirm-publish').click();
     const done = page.getByText(/Published release \d+/);
     await done.waitFor();
     published = Number(/\d+/.exec((await done.textContent()) ?? '')![0]);
+    expect(published).toBe(releasesBefore + 1);
+    expect(b.problems).toEqual([]);
     // A record holds a value in the new column, so rolling back has a lossy step to confirm.
     const record = await api(page, 'POST', '/api/v1/records/account', { name: 'Rollback Ltd', loyalty_tier: 'Gold' });
     expect(record.status).toBe(201);
@@ -202,15 +229,15 @@ describe('draft → publish', () => {
     const row = page
       .getByTestId('releases-table')
       .getByRole('row', { name: new RegExp(`Release ${published} current`) });
-    await row.getByText('1 added').waitFor();
+    await row.getByText('2 added').waitFor();
     await row.getByText(releases.body.data[0]!.createdByName).waitFor();
     await shot(page, 'studio-releases');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
 
     await row.getByRole('link', { name: `Release ${published}`, exact: true }).click();
     await page.waitForURL(`**/studio/releases/${published}`);
     await page.getByTestId('release-diff').getByText('account.loyalty_tier').waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
   it('rolls back to the release before, after reading its plan, and the change is gone', async () => {
@@ -222,7 +249,7 @@ describe('draft → publish', () => {
     await plan.getByText('account.loyalty_tier').first().waitFor();
     await plan.getByText(/archive column .*loyalty_tier/).waitFor();
     await shot(page, 'studio-rollback-plan');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolationsAtRest(page)).toEqual([]);
     // Archiving a column that holds a value is lossy: confirmed like a publish's lossy steps.
     await plan.getByText('lossy: 1 row').waitFor();
     expect(await dialog.getByTestId('confirm-rollback').isDisabled()).toBe(true);

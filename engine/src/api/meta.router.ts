@@ -1,9 +1,10 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { badRequest, notFound, Problem } from '../errors.js';
 import { unzipFiles, zipFiles } from '../lib/zip.js';
 import { MAX_FILE_BYTES } from '../metadata/config-files.js';
 import type { ConfigSource } from '../metadata/config.service.js';
 import type { MetadataService } from '../metadata/metadata.service.js';
+import type { PublishResult } from '../metadata/publish.js';
 import { etagOf, parseIfMatch } from '../metadata/draft-tags.js';
 import { ITEM_SPECS, type MetaItem } from '../metadata/kinds.js';
 import { shortHash } from '../lib/ids.js';
@@ -136,13 +137,15 @@ export function metaRouter(metadata: MetadataService, users?: UsersService): Rou
     });
   }
 
+  // If-Match: the ETag of the dry run whose plan the admin read; 412 when the draft moved since.
   router.post('/publish', async (req, res) => {
     const result = await metadata.publish({
       dryRun: flag(req, 'dryRun'),
       confirmLossy: flag(req, 'confirmLossy'),
       userId: (req as AuthedRequest).signedIn?.user.id,
+      ifMatch: parseIfMatch(req.get('If-Match')),
     });
-    res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
+    sendPublished(res, result);
   });
   router.get('/releases', async (_req, res) => {
     res.json({ data: await metadata.publisher.list() });
@@ -159,8 +162,9 @@ export function metaRouter(metadata: MetadataService, users?: UsersService): Rou
       dryRun: flag(req, 'dryRun'),
       confirmLossy: flag(req, 'confirmLossy'),
       userId: (req as AuthedRequest).signedIn?.user.id,
+      ifMatch: parseIfMatch(req.get('If-Match')),
     });
-    res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
+    sendPublished(res, result);
   });
 
   // The configuration as files (metadata/config-files.ts) in a zip, and such a zip into the draft.
@@ -223,6 +227,12 @@ const IMPORT_LIMITS = { maxFileBytes: MAX_FILE_BYTES, maxTotalBytes: 64 * 1024 *
 function configSource(req: Request): ConfigSource {
   if (typeof req.query.release === 'string') return releaseNumber(req.query.release);
   return flag(req, 'current') ? 'current' : 'draft';
+}
+
+/** A publish's or rollback's answer; a dry run's plan tag is its ETag, to send back as If-Match. */
+function sendPublished(res: Response, result: PublishResult) {
+  if (result.dryRun && result.planTag) res.set('ETag', result.planTag);
+  res.status(result.dryRun ? 200 : 201).json(withoutSteps(result));
 }
 
 export function withoutSteps<T extends { plan: { step: unknown }[] }>(result: T) {

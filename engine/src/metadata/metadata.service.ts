@@ -3,7 +3,13 @@ import { badRequest, conflict, notFound, Problem } from '../errors.js';
 import { API_NAME_PATTERN } from './identifiers.js';
 import { compile, type CompiledMetadata } from './compile.js';
 import { ConfigFilesService } from './config.service.js';
-import { Publisher, type PublishOptions, type PublishRecordStep, type PublishResult } from './publish.js';
+import {
+  Publisher,
+  type PlanMatch,
+  type PublishOptions,
+  type PublishRecordStep,
+  type PublishResult,
+} from './publish.js';
 import type { QueryChecks } from './query-checks.js';
 import { draftChanges, type DraftChange } from './draft-changes.js';
 import type { IfMatch } from './draft-tags.js';
@@ -60,7 +66,7 @@ export class MetadataService {
     if (release && release.n !== this.current.release) this.current = compile(release.n, release.snapshot);
   }
 
-  async publish(options: PublishOptions): Promise<PublishResult> {
+  async publish(options: PublishOptions & PlanMatch): Promise<PublishResult> {
     const result = await this.publisher.publish(options);
     if (!result.dryRun) await this.load();
     return result;
@@ -77,7 +83,7 @@ export class MetadataService {
     return result;
   }
 
-  async rollback(n: number, options: PublishOptions): Promise<PublishResult> {
+  async rollback(n: number, options: PublishOptions & PlanMatch): Promise<PublishResult> {
     const result = await this.publisher.rollback(n, options);
     if (!result.dryRun) await this.load();
     return result;

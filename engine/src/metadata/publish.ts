@@ -7,6 +7,8 @@ import { planSchema, RefusedTypeChange, type Step } from '../schema/plan.js';
 import { runSteps, StepFailed, type StepResult } from '../schema/apply.js';
 import { compile, type CompiledMetadata } from './compile.js';
 import { diffSnapshots, type MetadataChange } from './diff.js';
+import { etagOf, type IfMatch } from './draft-tags.js';
+import { publishTag, requirePlanTag, rollbackTag } from './plan-tags.js';
 import type { QueryChecks } from './query-checks.js';
 import type { DraftStore } from './store.js';
 import type { MetadataSnapshot } from './types.js';
@@ -37,12 +39,22 @@ export interface PublishOptions {
   userId?: string | null;
 }
 
+/** A publish or rollback of the plan the caller read: If-Match as its dry run's `planTag` gave it. */
+export interface PlanMatch {
+  ifMatch?: IfMatch;
+}
+
 export interface PublishResult {
   release: number | null;
   dryRun: boolean;
   diff: MetadataChange[];
   plan: PlanEntry[];
+  /** The entity tag of what was planned (plan-tags.ts), quoted: a publish and a rollback answer it. */
+  planTag?: string;
 }
+
+/** The tag of what a publish or rollback plans, from the snapshot it applies and the current release. */
+type PlanTagOf = (current: number | null, snapshot: MetadataSnapshot) => string;
 
 export interface PlanEntry {
   op: Step['op'];
@@ -202,11 +214,14 @@ export class Publisher {
     };
   }
 
-  publish(options: PublishOptions): Promise<PublishResult> {
-    return this.run(options, async (trx) => this.draft.snapshot(trx), 'publish', null);
+  publish(options: PublishOptions & PlanMatch): Promise<PublishResult> {
+    return this.run(options, async (trx) => this.draft.snapshot(trx), 'publish', null, false, undefined, {
+      of: publishTag,
+      ifMatch: options.ifMatch,
+    });
   }
 
-  async rollback(n: number, options: PublishOptions): Promise<PublishResult> {
+  async rollback(n: number, options: PublishOptions & PlanMatch): Promise<PublishResult> {
     return this.run(
       options,
       async (trx) => {
@@ -217,6 +232,9 @@ export class Publisher {
       },
       'rollback',
       n,
+      false,
+      undefined,
+      { of: (current) => rollbackTag(current, n), ifMatch: options.ifMatch },
     );
   }
 
@@ -275,29 +293,45 @@ export class Publisher {
     sourceRelease: number | null,
     keepSourceOnDryRun = false,
     onApplied?: (trx: Knex.Transaction, result: PublishResult) => Promise<void>,
+    tag?: { of: PlanTagOf; ifMatch: IfMatch | undefined },
   ): Promise<PublishResult> {
+    let planTag: string | undefined;
+    const tagged = (result: PublishResult) => (planTag ? { ...result, planTag: etagOf(planTag) } : result);
     try {
-      return await this.knex.transaction(async (trx) => {
-        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
-        const snapshot = await source(trx);
-        if (!options.dryRun || !keepSourceOnDryRun) {
-          const result = await this.apply(trx, snapshot, options, kind, sourceRelease);
-          // What the caller records beside the release (a pack's install) commits or fails with it.
-          await onApplied?.(trx, result);
-          return result;
-        }
-        // What the source wrote (an imported draft) stays; the dry run's schema steps roll back to a savepoint.
-        return trx
-          .transaction((sp) => this.apply(sp, snapshot, options, kind, sourceRelease))
-          .catch((e: unknown) => {
-            if (e instanceof Rollback) return e.result;
-            throw e;
-          });
-      });
+      return tagged(
+        await this.knex.transaction(async (trx) => {
+          await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tessera:publish:${this.schema}`]);
+          const snapshot = await source(trx);
+          if (tag) {
+            // Under the lock, of the very snapshot applied below: nothing can move between check and publish.
+            planTag = tag.of(await this.currentNumber(trx), snapshot);
+            requirePlanTag(planTag, tag.ifMatch);
+          }
+          if (!options.dryRun || !keepSourceOnDryRun) {
+            const result = await this.apply(trx, snapshot, options, kind, sourceRelease);
+            // What the caller records beside the release (a pack's install) commits or fails with it.
+            await onApplied?.(trx, result);
+            return result;
+          }
+          // What the source wrote (an imported draft) stays; the dry run's schema steps roll back to a savepoint.
+          return trx
+            .transaction((sp) => this.apply(sp, snapshot, options, kind, sourceRelease))
+            .catch((e: unknown) => {
+              if (e instanceof Rollback) return e.result;
+              throw e;
+            });
+        }),
+      );
     } catch (e) {
-      if (e instanceof Rollback) return e.result;
+      if (e instanceof Rollback) return tagged(e.result);
       throw e;
     }
+  }
+
+  /** The current release's number alone (its snapshot is large), or null before the first publish. */
+  private async currentNumber(trx: Knex.Transaction): Promise<number | null> {
+    const row = await this.releases(trx).max<{ n: number | null }>('n as n').first();
+    return row?.n ?? null;
   }
 
   /** Validates, diffs, plans and runs the schema steps, and writes the release (dry runs throw Rollback). */

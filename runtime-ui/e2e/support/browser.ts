@@ -98,6 +98,18 @@ export async function axeViolations(page: Page): Promise<string[]> {
     );
 }
 
+/**
+ * The same on the page at rest: no transition or finite animation running. Mid-way through one (a
+ * button going from disabled to enabled as a plan arrives, a hover colour fading out) an element
+ * has colours it never keeps. The pointer stays where it is, so a hovered element stays hovered.
+ */
+export async function axeViolationsAtRest(page: Page): Promise<string[]> {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
+  return axeViolations(page);
+}
+
 /** A request with the page's session, as the UI makes it (cookie + X-Requested-With). */
 export async function api<T = unknown>(
   page: Page,

@@ -100,6 +100,8 @@ export interface PublishResult {
   dryRun: boolean;
   diff: MetadataChange[];
   plan: PlanEntry[];
+  /** The dry run's tag of its plan: sent back as If-Match, the engine applies that plan or answers 412. */
+  planTag?: string;
 }
 
 const META = '/meta';
@@ -141,8 +143,15 @@ export const recordCounts = () =>
 export const usedBy = (objectName: string, field?: string) =>
   requestJson<UsedBy>(`${META}/used-by${query({ object: objectName, field })}`);
 
-export const publish = (options: { dryRun?: boolean; confirmLossy?: boolean }) =>
-  requestJson<PublishResult>(`${META}/publish`, { method: 'POST', body: options });
+/** A dry run, or the publish (rollback) of the plan whose `planTag` a dry run gave. */
+export interface PublishCall {
+  dryRun?: boolean;
+  confirmLossy?: boolean;
+  planTag?: string;
+}
+
+export const publish = ({ planTag, ...options }: PublishCall) =>
+  requestJson<PublishResult>(`${META}/publish`, { method: 'POST', body: options, headers: ifMatch(planTag) });
 
 export const draftChanges = () =>
   requestJson<{ release: number | null; changes: MetadataChange[] }>(`${META}/draft/changes`);
@@ -185,5 +194,9 @@ export interface Release {
 
 export const listReleases = () => requestJson<{ data: ReleaseSummary[] }>(`${META}/releases`).then((r) => r.data);
 export const getRelease = (n: number) => requestJson<Release>(`${META}/releases/${n}`);
-export const rollback = (n: number, options: { dryRun?: boolean; confirmLossy?: boolean }) =>
-  requestJson<PublishResult>(`${META}/releases/${n}/rollback`, { method: 'POST', body: options });
+export const rollback = (n: number, { planTag, ...options }: PublishCall) =>
+  requestJson<PublishResult>(`${META}/releases/${n}/rollback`, {
+    method: 'POST',
+    body: options,
+    headers: ifMatch(planTag),
+  });

@@ -301,6 +301,11 @@ export const en = {
     lossy_one: 'lossy: {{count}} row',
     lossy_other: 'lossy: {{count}} rows',
     blocked: 'blocked',
+    stalePlan: {
+      title: 'The draft changed since this plan was drawn',
+      detail:
+        'Someone else edited the draft or published meanwhile, so nothing was applied. The plan below is drawn again: read it and confirm once more.',
+    },
     confirmLossy_one: 'I understand: {{count}} row loses its value here (archived, restorable).',
     confirmLossy_other: 'I understand: {{count}} rows lose their values here (archived, restorable).',
     change: { added: 'added', removed: 'removed', changed: 'changed', renamed: 'renamed' },

@@ -289,6 +289,10 @@ export const zhCN: StudioMessages = {
     lossy_one: '有损：{{count}} 行',
     lossy_other: '有损：{{count}} 行',
     blocked: '已阻止',
+    stalePlan: {
+      title: '自生成此计划后，草稿已发生变化',
+      detail: '其他人在此期间编辑了草稿或进行了发布，因此未应用任何内容。下方的计划已重新生成：请阅读后再次确认。',
+    },
     confirmLossy_one: '我已了解：此处有 {{count}} 行的值将丢失（已归档，可恢复）。',
     confirmLossy_other: '我已了解：此处有 {{count}} 行的值将丢失（已归档，可恢复）。',
     change: { added: '新增', removed: '删除', changed: '修改', renamed: '重命名' },

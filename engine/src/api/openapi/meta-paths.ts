@@ -244,12 +244,35 @@ export function metaPaths(): Paths {
     schema: { type: 'boolean', default: false },
   };
   const publishOutcome = {
-    200: { description: 'Dry run: the diff and the plan, nothing applied.', content: json(ref('PublishResult')) },
+    200: {
+      description: 'Dry run: the diff and the plan, nothing applied.',
+      headers: {
+        ETag: {
+          description:
+            'The plan drawn, quoted (also `planTag` in the body); send it back as If-Match to apply this plan and no other.',
+          schema: { type: 'string' },
+        },
+      },
+      content: json(ref('PublishResult')),
+    },
     201: {
       description: 'Published: the new release, its diff and the plan that was applied.',
       content: json(ref('PublishResult')),
     },
   };
+  // Publish and rollback compare it with the plan they would apply, under the publish lock.
+  const planIfMatch = {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description:
+      "The ETag of the dry run whose plan you read; refused with 412 when the draft or the current release changed since, so another admin's edits are never published unread. `*` or no header: no check.",
+    schema: { type: 'string' },
+  };
+  const stalePlan = [
+    'PreconditionFailed',
+    "If-Match is not the plan's tag: the draft or the releases changed since the dry run; nothing was published.",
+  ] as const;
   const manage = forbidden([], ['manageMetadata']);
   const read = forbidden([], ['manageMetadata', 'manageUsers']);
   const anyone = forbidden();
@@ -283,12 +306,19 @@ export function metaPaths(): Paths {
         summary: 'Publish the draft',
         tags,
         description:
-          'Turns the draft into a numbered release and changes the tables to match, in one transaction. A plan with lossy steps is refused (409) unless confirmLossy is true. Needs manageMetadata.',
-        parameters: [dryRunParam],
+          'Turns the draft into a numbered release and changes the tables to match, in one transaction. A plan with lossy steps is refused (409) unless confirmLossy is true. With If-Match (the ETag of a dry run), refused (412) unless the draft and the current release are still those that dry run planned. Needs manageMetadata.',
+        parameters: [dryRunParam, planIfMatch],
         requestBody: { required: false, content: json(ref('PublishOptions')) },
         responses: {
           ...publishOutcome,
-          ...problemResponses('BadRequest', 'Unauthorized', manage, 'Conflict', 'ValidationFailed'),
+          ...problemResponses(
+            ['BadRequest', 'A bad parameter, or If-Match is not a list of entity tags.'],
+            'Unauthorized',
+            manage,
+            'Conflict',
+            stalePlan,
+            'ValidationFailed',
+          ),
         },
       },
     },
@@ -363,17 +393,18 @@ export function metaPaths(): Paths {
         summary: 'Roll back to a release',
         tags,
         description:
-          'Re-applies an earlier release as a new release. Needs manageMetadata; a release with other roles, groups or permission sets than the current one only an admin rolls back to.',
-        parameters: [releaseParam, dryRunParam],
+          'Re-applies an earlier release as a new release. With If-Match (the ETag of a dry run), refused (412) when a release was published or rolled back since that dry run. Needs manageMetadata; a release with other roles, groups or permission sets than the current one only an admin rolls back to.',
+        parameters: [releaseParam, dryRunParam, planIfMatch],
         requestBody: { required: false, content: json(ref('PublishOptions')) },
         responses: {
           ...publishOutcome,
           ...problemResponses(
-            'BadRequest',
+            ['BadRequest', 'Not a release number, or If-Match is not a list of entity tags.'],
             'Unauthorized',
             forbidden(['securityRollback'], ['manageMetadata']),
             'NotFound',
             'Conflict',
+            stalePlan,
             'ValidationFailed',
           ),
         },

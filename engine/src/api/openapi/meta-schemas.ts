@@ -121,6 +121,11 @@ export const releaseSchemas: Record<string, JsonSchema> = {
       dryRun: { type: 'boolean' },
       diff: { type: 'array', items: ref('MetadataChange') },
       plan: { type: 'array', items: ref('PlanStep') },
+      planTag: {
+        type: 'string',
+        description:
+          "Of a publish or a rollback: the plan drawn, quoted, as the dry run's ETag gives it; send it back as If-Match to apply this plan and no other.",
+      },
     },
   },
   ObjectPlan: {

@@ -51,7 +51,7 @@ export const PROBLEM_RESPONSES = {
   Conflict: ['409', 'The change conflicts with existing data or metadata; nothing was changed.'],
   PreconditionFailed: [
     '412',
-    "If-Match does not match the record's current version (or the draft item's ETag): someone else changed it.",
+    "If-Match does not match the record's current version (or the draft item's ETag, or the plan a publish's dry run drew): someone else changed it.",
   ],
   PayloadTooLarge: ['413', 'The body is larger than this endpoint takes; nothing was read or written.'],
   UnsupportedMediaType: ['415', 'The body is not of the media type this endpoint reads.'],
