@@ -1,0 +1,220 @@
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { fmt, login, publishField, runMixed, send, summarize, type Op } from './mixed.js';
+import { positiveEnv } from './workload.js';
+
+/**
+ * `npm run soak`: one `tessera start` process on a fresh schema of PostgreSQL, a short ramp to
+ * find the highest rate it holds with p99 under 100 ms and no errors, then SOAK_SECONDS of a
+ * mixed workload at that rate — lists, gets, creates, updates, a small CSV import every
+ * SOAK_IMPORT_SECONDS and a new field published every minute — with each minute's p50, p99 and
+ * errors, and the engine's resident memory at the start and the end. Exits 1 on any error or on
+ * memory grown by more than 10%: what a leak or a slow degradation looks like before production
+ * finds it. README.md, Soak.
+ */
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const soakSeconds = positiveEnv('SOAK_SECONDS', 600);
+const rampSeconds = positiveEnv('SOAK_RAMP_SECONDS', 5);
+const reportSeconds = positiveEnv('SOAK_REPORT_SECONDS', 60);
+const publishSeconds = positiveEnv('SOAK_PUBLISH_SECONDS', 60);
+const importSeconds = positiveEnv('SOAK_IMPORT_SECONDS', 20);
+const importRows = positiveEnv('SOAK_IMPORT_ROWS', 200);
+const targetP99 = positiveEnv('SOAK_P99_MS', 100);
+const rates = (process.env.SOAK_RATES ?? '50,100,200,400,800,1600').split(',').map(Number);
+const mix: Record<Op, number> = { list: 35, get: 30, create: 20, update: 15 };
+const schema = `soak_${crypto.randomBytes(4).toString('hex')}`;
+const admin = { email: 'admin@soak.test', password: `soak ${crypto.randomBytes(8).toString('hex')}` };
+
+const log = (line: string) => console.log(`soak: ${line}`);
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+/** The engine's resident memory, kB, as the kernel counts it. */
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const engine = spawn(process.execPath, [path.join(repo, 'engine/bin/tessera.mjs'), 'start'], {
+  cwd: repo,
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    TESSERA_SCHEMA: schema,
+    TESSERA_ADMIN_EMAIL: admin.email,
+    TESSERA_ADMIN_PASSWORD: admin.password,
+    LOG_LEVEL: 'warn',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let engineOutput = '';
+engine.stdout.on('data', (d) => (engineOutput += d));
+engine.stderr.on('data', (d) => (engineOutput += d));
+
+let cleaned = false;
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  if (engine.exitCode === null && engine.signalCode === null) {
+    const gone = new Promise((resolve) => engine.once('exit', resolve));
+    engine.kill('SIGTERM');
+    await gone;
+  }
+  const knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+  for (const s of [schema, `${schema}_jobs`]) await knex.raw('drop schema if exists ?? cascade', [s]);
+  await knex.destroy();
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => void cleanup().finally(() => process.exit(130)));
+
+async function main(): Promise<number> {
+  const startedAt = performance.now();
+  while (
+    !(await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (engine.exitCode !== null) throw new Error(`the engine exited: ${engineOutput}`);
+    if (performance.now() - startedAt > 120_000) throw new Error('the engine did not start in 2 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const token = await login(url, admin.email, admin.password);
+  log(`engine pid ${engine.pid} on ${url}, schema ${schema}`);
+
+  // The ramp: each rate for rampSeconds; the highest that held p99 under the target, no errors.
+  // A first round at the lowest rate warms the engine up (JIT, pools, caches) and is not judged;
+  // a rate that misses gets a second try, as one stall of a few hundred ms (a GC, another
+  // process on the machine) is already 1% of a short round.
+  const step = (r: number) =>
+    runMixed({ url, token, rate: r, durationMs: rampSeconds * 1000, mix, prefix: `Ramp ${r}` }).done.then(summarize);
+  log(`warm-up ${rates[0]} req/s: ${fmt(await step(rates[0]!))}`);
+  let rate = 0;
+  for (const r of rates) {
+    let held = false;
+    for (let attempt = 0; attempt < 2 && !held; attempt++) {
+      const s = await step(r);
+      held = s.failed === 0 && s.p99 < targetP99;
+      log(`ramp ${String(r).padStart(5)} req/s: ${fmt(s)}${held ? '' : '  <- not held'}`);
+    }
+    if (!held) break;
+    rate = r;
+  }
+  if (rate === 0) throw new Error(`not even ${rates[0]} req/s held p99 under ${targetP99} ms`);
+
+  const rssStart = rssKb(engine.pid!);
+  log(`soak at ${rate} req/s for ${soakSeconds} s; engine RSS at start ${mb(rssStart)}`);
+  const load = runMixed({ url, token, rate, durationMs: soakSeconds * 1000, mix, prefix: 'Soak' });
+  let errors = 0;
+  const started = performance.now();
+  const t = () => `t=${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
+
+  const report = setInterval(() => {
+    const w = load.take();
+    errors += w.failed;
+    log(
+      `${t()}  ${fmt(summarize(w))}  RSS ${mb(rssKb(engine.pid!))}${w.failures.length ? `  first: ${w.failures[0]}` : ''}`,
+    );
+  }, reportSeconds * 1000);
+
+  // Publishes and imports still running when the load ends are waited for, then counted.
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  let published = 0;
+  const publisher = setInterval(() => {
+    const field = `soak_${++published}`;
+    track(
+      publishField(url, token, field).then(
+        (ms) => log(`${t()}  published account.${field} in ${ms.toFixed(0)} ms`),
+        (e: unknown) => {
+          errors++;
+          log(`${t()}  publish failed: ${String(e)}`);
+        },
+      ),
+    );
+  }, publishSeconds * 1000);
+
+  let imported = 0;
+  const agent = new http.Agent({ keepAlive: true });
+  const headers = { authorization: `Bearer ${token}` };
+  const importOnce = async () => {
+    const n = ++imported;
+    const csv = [
+      'name,website',
+      ...Array.from({ length: importRows }, (_, i) => `Imported ${n}-${i},https://i${i}.test`),
+    ];
+    const res = await send(
+      agent,
+      url,
+      'POST',
+      '/api/v1/records/account/import',
+      { ...headers, 'content-type': 'text/csv' },
+      csv.join('\n'),
+    );
+    if (res.status !== 202) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const job = await send(agent, url, 'GET', `/api/v1/imports/${res.body.id}`, headers);
+      if (job.body.status === 'completed') return;
+      if (job.status !== 200 || job.body.status === 'failed')
+        throw new Error(`${job.status} ${JSON.stringify(job.body)}`);
+    }
+  };
+  const importer = setInterval(
+    () =>
+      track(
+        importOnce().catch((e: unknown) => {
+          errors++;
+          log(`${t()}  import ${imported} failed: ${String(e)}`);
+        }),
+      ),
+    importSeconds * 1000,
+  );
+
+  const all = await load.done;
+  clearInterval(report);
+  clearInterval(publisher);
+  clearInterval(importer);
+  await Promise.all(pending);
+  const rest = load.take();
+  errors += rest.failed;
+  if (rest.requests) log(`${t()}  ${fmt(summarize(rest))}`);
+  agent.destroy();
+
+  const rssEnd = rssKb(engine.pid!);
+  const growth = (rssEnd - rssStart) / rssStart;
+  const total = summarize(all);
+  log(`total ${fmt(total)}; ${published} publishes, ${imported} imports of ${importRows} rows`);
+  log(`errors ${errors}; engine RSS ${mb(rssStart)} at start, ${mb(rssEnd)} at end (${(growth * 100).toFixed(1)}%)`);
+  if (errors > 0) log(`FAIL: ${errors} errors${all.failures.length ? ` (${all.failures.join(' | ')})` : ''}`);
+  if (growth > 0.1) log('FAIL: the engine grew by more than 10%');
+  return errors === 0 && growth <= 0.1 ? 0 : 1;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  console.error(e);
+} finally {
+  await cleanup();
+}
+process.exit(code);
