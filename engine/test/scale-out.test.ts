@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +35,17 @@ afterAll(async () => {
 });
 
 async function engine(env: Record<string, string> = {}): Promise<EngineProcess> {
-  const e = await startProcess(await freePort(), { dataDir, schema }, env);
+  const e = await startProcess(
+    await freePort(),
+    { dataDir, schema },
+    {
+      TESSERA_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+      // pg-boss's smallest heartbeat, looked for every second: a dead engine's job moves in ~10 s.
+      TESSERA_JOB_HEARTBEAT_SECONDS: '10',
+      TESSERA_JOB_SUPERVISE_SECONDS: '1',
+      ...env,
+    },
+  );
   started.push(e);
   return e;
 }
@@ -202,6 +215,79 @@ if (ON_POSTGRES) {
           ),
         );
         expect(imported.count).toBe(0);
+      },
+    );
+
+    it(
+      'finish a workflow run whose engine was killed mid-action on the other engine',
+      { timeout: 120_000 },
+      async () => {
+        const c = await engine();
+        const onB = as(b);
+        // The receiver holds the first delivery open: whichever engine sent it is killed meanwhile.
+        const got: string[] = [];
+        let arrived!: () => void;
+        const first = new Promise<void>((resolve) => (arrived = resolve));
+        const receiver = http.createServer((req, res) => {
+          req.resume();
+          req.on('end', () => {
+            got.push(String(req.headers['webhook-id']));
+            if (got.length === 1) return arrived();
+            res.writeHead(200).end();
+          });
+        });
+        await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+        const port = (receiver.address() as AddressInfo).port;
+        try {
+          ok(
+            await onB('POST', '/api/v1/meta/workflows', {
+              apiName: 'tell_erp',
+              label: 'Tell the ERP',
+              object: 'account',
+              trigger: { on: 'create' },
+              actions: [
+                { type: 'updateRecord', values: { description: { cat: ['Sent ', { var: 'name' }] } } },
+                { type: 'webhook', url: `http://127.0.0.1:${port}/hook` },
+              ],
+            }),
+            201,
+          );
+          ok(await onB('POST', '/api/v1/meta/publish', {}), 201);
+          const created = ok(await onB('POST', '/api/v1/records/account', { name: 'Handover Ltd' }), 201);
+          await first;
+          // Which engine holds the delivery: the process with a connection to the receiver.
+          const holder = [b, c].find((e) =>
+            execFileSync('ss', ['-tnpH', 'dst', `127.0.0.1:${port}`], { encoding: 'utf8' }).includes(
+              `pid=${e.child.pid},`,
+            ),
+          );
+          expect(holder, 'one of the two engines is delivering').toBeDefined();
+          const survivor = holder === b ? c : b;
+          await killHard(holder!.child);
+          const onSurvivor = as(survivor, b.token);
+          const run = await waitFor(
+            async () => {
+              const runs = ok(await onSurvivor('GET', '/api/v1/automation/runs?workflow=tell_erp')).runs;
+              return runs[0]?.status === 'succeeded' ? runs[0] : undefined;
+            },
+            'the run finished by the surviving engine',
+            90_000,
+          );
+          const detail = ok(await onSurvivor('GET', `/api/v1/automation/runs/${run.id}`));
+          // The update that committed before the kill is not done again; the cut-off delivery is.
+          expect(detail.steps.map((x: { action: string; status: string }) => [x.action, x.status])).toEqual([
+            ['updateRecord', 'succeeded'],
+            ['webhook', 'succeeded'],
+          ]);
+          expect(got).toHaveLength(2);
+          expect(got[0]).toBe(got[1]);
+          expect(ok(await onSurvivor('GET', `/api/v1/records/account/${created.id}`)).description).toBe(
+            'Sent Handover Ltd',
+          );
+        } finally {
+          receiver.closeAllConnections();
+          await new Promise<void>((resolve) => receiver.close(() => resolve()));
+        }
       },
     );
   });
