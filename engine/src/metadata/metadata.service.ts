@@ -44,17 +44,33 @@ export class MetadataService {
   /** The configuration as files: export, import, diff. */
   readonly configFiles: ConfigFilesService;
   private current: CompiledMetadata = compile(0, { objects: [], layouts: [], listViews: [] });
+  /** After this process published: what brings it up to date (the tenant's stamp with it). */
+  private readonly published: () => Promise<void>;
 
   constructor(
     private readonly knex: Knex,
     readonly schema: string,
-    /** What the layers above metadata do for it: parse sorts and filters, refresh rollups on publish. */
-    above: { checks: QueryChecks; recordSteps?: readonly PublishRecordStep[]; locks?: ItemLocks },
+    /**
+     * What the layers above metadata do for it: parse sorts and filters, refresh rollups on
+     * publish, and `reload` after a publish — the tenant's freshness (db/stamp.ts), so this
+     * process's own next requests do not take its publish for another process's change.
+     */
+    above: {
+      checks: QueryChecks;
+      recordSteps?: readonly PublishRecordStep[];
+      locks?: ItemLocks;
+      reload?: () => Promise<void>;
+    },
   ) {
+    this.published = async () => {
+      // The new release first, whatever reload is already under way; then the stamp with it.
+      await this.load();
+      await above.reload?.();
+    };
     this.draft = new DraftStore(schema, above.checks, above.locks);
     this.edits = new DraftEdits(this.draft, knex);
     this.publisher = new Publisher(knex, schema, this.draft, above.checks, above.recordSteps);
-    this.configFiles = new ConfigFilesService(knex, this.draft, this.publisher, above.checks, () => this.load());
+    this.configFiles = new ConfigFilesService(knex, this.draft, this.publisher, above.checks, () => this.published());
   }
 
   get compiled(): CompiledMetadata {
@@ -68,7 +84,7 @@ export class MetadataService {
 
   async publish(options: PublishOptions & PlanMatch): Promise<PublishResult> {
     const result = await this.publisher.publish(options);
-    if (!result.dryRun) await this.load();
+    if (!result.dryRun) await this.published();
     return result;
   }
 
@@ -79,13 +95,13 @@ export class MetadataService {
     onApplied: (trx: Knex.Transaction, result: PublishResult) => Promise<void>,
   ): Promise<PublishResult> {
     const result = await this.publisher.publishReplaced(options, prepare, onApplied);
-    if (!result.dryRun) await this.load();
+    if (!result.dryRun) await this.published();
     return result;
   }
 
   async rollback(n: number, options: PublishOptions & PlanMatch): Promise<PublishResult> {
     const result = await this.publisher.rollback(n, options);
-    if (!result.dryRun) await this.load();
+    if (!result.dryRun) await this.published();
     return result;
   }
 

@@ -91,11 +91,6 @@ const noAutomation: EngineAutomation = {
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
 export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tenant> {
   const { schema } = options;
-  const metadata = new MetadataService(knex, schema, {
-    checks: draftChecks,
-    recordSteps: [refreshPublishedRollups, syncCapture, forgetInactiveSchedules],
-    locks: packLocks(schema),
-  });
   const currencies = new CurrencyService(knex, schema);
   const freshness = new Freshness(
     () => readStamp(knex, schema),
@@ -104,6 +99,12 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
       await currencies.load();
     },
   );
+  const metadata = new MetadataService(knex, schema, {
+    checks: draftChecks,
+    recordSteps: [refreshPublishedRollups, syncCapture, forgetInactiveSchedules],
+    locks: packLocks(schema),
+    reload: () => freshness.refresh(),
+  });
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix, freshness);
   const records = new RecordsService(knex, schema, () => metadata.compiled, currencies);
   const imports = new ImportJobs(
