@@ -153,9 +153,15 @@ export const waitForRows = (p: Page, names: string[]) =>
     { selector: OPPORTUNITY_LINKS, expected: names },
   );
 
-/** An entry of the open Ant Design select (its visible items; the role=option ones are for screen readers). */
+/**
+ * An entry of the open Ant Design select (its visible items; the role=option ones are for screen
+ * readers). Not of a drop-down still sliding away: the select closed just before may hold the
+ * same entry for a moment.
+ */
 export const selectOption = (p: Page, label: string) =>
-  p.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
+  p.locator(
+    `.ant-select-dropdown:visible:not(.ant-slide-up-leave):not(.ant-slide-down-leave) .ant-select-item-option[title="${label}"]`,
+  );
 
 /**
  * Waits until no dialog, drop-down or menu is still zooming or sliding in. A click during the
