@@ -54,15 +54,16 @@ export interface Config {
   encryptionOldKeys: string[];
 }
 
+/** A variable set but empty counts as unset: `TESSERA_DATA_DIR=` must not put the database in the current folder. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: env.PORT ? Number(env.PORT) : 3000,
-    host: env.HOST ?? '0.0.0.0',
+    host: env.HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     // npm runs workspace scripts inside engine/; INIT_CWD is where the user typed the command.
-    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_DATA_DIR ?? 'data'),
-    schema: env.TESSERA_SCHEMA ?? 'tenant_default',
-    adminEmail: env.TESSERA_ADMIN_EMAIL ?? 'admin@tessera.local',
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_DATA_DIR || 'data'),
+    schema: env.TESSERA_SCHEMA || 'tenant_default',
+    adminEmail: env.TESSERA_ADMIN_EMAIL || 'admin@tessera.local',
     adminPassword: env.TESSERA_ADMIN_PASSWORD || undefined,
     sessionHours: env.TESSERA_SESSION_HOURS ? Number(env.TESSERA_SESSION_HOURS) : 12,
     corsOrigins: (env.TESSERA_CORS_ORIGINS ?? '')
