@@ -18,7 +18,7 @@ const COLD_OBJECTS = 200;
 const COLD_FIELDS = 50;
 const WARM_REQUESTS = 20;
 
-interface EngineProcess {
+export interface EngineProcess {
   url: string;
   child: ChildProcess;
   /** Milliseconds from spawning the process to its first healthy answer. */
@@ -33,11 +33,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `tessera start` on `schema` of the bench's database; resolves once it answers /health. */
-async function startProcess(
-  ctx: WorkloadContext,
+/**
+ * `tessera start` on `schema` of the bench's database, with `env` on top of the bench's own;
+ * resolves once it answers /health.
+ */
+export async function startProcess(
+  ctx: Pick<WorkloadContext, 'databaseUrl'>,
   schema: string,
   admin: { email: string; password: string },
+  env: Record<string, string> = {},
 ): Promise<EngineProcess> {
   const port = await freePort();
   const t0 = performance.now();
@@ -53,6 +57,7 @@ async function startProcess(
       TESSERA_ADMIN_EMAIL: admin.email,
       TESSERA_ADMIN_PASSWORD: admin.password,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,7 +78,7 @@ async function startProcess(
   return { url, child, bootMs: performance.now() - t0 };
 }
 
-async function stopProcess(p: EngineProcess): Promise<void> {
+export async function stopProcess(p: EngineProcess): Promise<void> {
   if (p.child.exitCode !== null) return;
   const gone = new Promise((resolve) => p.child.once('exit', resolve));
   p.child.kill('SIGTERM');

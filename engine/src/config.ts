@@ -52,6 +52,12 @@ export interface Config {
    */
   encryptionKey?: string;
   encryptionOldKeys: string[];
+  /**
+   * Indexes that follow use (records/index-advisor.ts): how often the advisor runs
+   * (TESSERA_INDEX_ADVISOR_SECONDS, 60), the rows a table needs before its sorts get an index
+   * (TESSERA_INDEX_MIN_ROWS, 10,000), and the most it builds per object (TESSERA_INDEXES_PER_OBJECT, 8).
+   */
+  indexes: { intervalMs?: number; minRows?: number; perObject?: number };
 }
 
 /** A variable set but empty counts as unset: `TESSERA_DATA_DIR=` must not put the database in the current folder. */
@@ -82,6 +88,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((k) => k.trim())
       .filter(Boolean),
+    indexes: {
+      ...(env.TESSERA_INDEX_ADVISOR_SECONDS ? { intervalMs: Number(env.TESSERA_INDEX_ADVISOR_SECONDS) * 1000 } : {}),
+      ...(env.TESSERA_INDEX_MIN_ROWS ? { minRows: Number(env.TESSERA_INDEX_MIN_ROWS) } : {}),
+      ...(env.TESSERA_INDEXES_PER_OBJECT ? { perObject: Number(env.TESSERA_INDEXES_PER_OBJECT) } : {}),
+    },
     ...(env.TESSERA_IMPORT_DIR
       ? { importDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.TESSERA_IMPORT_DIR) }
       : {}),

@@ -40,7 +40,10 @@ export interface StartOptions
   extends
     Pick<Config, 'schema' | 'adminEmail' | 'adminPassword' | 'sessionHours'>,
     Partial<
-      Pick<Config, 'corsOrigins' | 'trustProxy' | 'runRetentionDays' | 'packsDir' | 'importStaleSeconds' | 'importDir'>
+      Pick<
+        Config,
+        'corsOrigins' | 'trustProxy' | 'runRetentionDays' | 'packsDir' | 'importStaleSeconds' | 'importDir' | 'indexes'
+      >
     > {
   port: number;
   host: string;
@@ -85,6 +88,8 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     ...(options.packsDir ? { packsDir: options.packsDir } : {}),
     ...(options.importStaleSeconds ? { importStaleMs: options.importStaleSeconds * 1000 } : {}),
     ...(options.importDir ? { importDir: options.importDir } : {}),
+    // A serving engine advises (every minute unless set); CLI commands open tenants without.
+    indexes: options.indexes ?? {},
     admin: { email: options.adminEmail, ...(options.adminPassword ? { password: options.adminPassword } : {}) },
     logger,
   });

@@ -11,6 +11,7 @@ import { shortHash } from '../lib/ids.js';
 import { FIELD_TYPE_CATALOG } from '../metadata/field-type-catalog.js';
 import type { ObjectDef } from '../metadata/types.js';
 import { forbidden, type Access } from '../security/access.js';
+import type { IndexAdvisor } from '../records/index-advisor.js';
 import type { UsersService } from '../security/users.service.js';
 import { accessKey, runtimeViewFor } from '../views/visible-metadata.js';
 import { accessOf, type AuthedRequest } from './context.js';
@@ -38,7 +39,7 @@ function withoutSecrets<T>(value: T): T {
   ) as T;
 }
 
-export function metaRouter(metadata: MetadataService, users?: UsersService): Router {
+export function metaRouter(metadata: MetadataService, users?: UsersService, indexes?: IndexAdvisor): Router {
   const router = Router();
   const { edits } = metadata;
 
@@ -67,6 +68,13 @@ export function metaRouter(metadata: MetadataService, users?: UsersService): Rou
   router.get('/used-by', async (req, res) => {
     res.json(await metadata.usedBy(req.query.object, req.query.field));
   });
+  // The indexes of an object's table, and the list shapes the advisor has seen (records/index-advisor.ts).
+  if (indexes)
+    router.get('/objects/:apiName/indexes', async (req, res) => {
+      const object = metadata.compiled.objects.get(req.params.apiName);
+      if (!object) throw notFound(`object "${req.params.apiName}" is not published`);
+      res.set('Cache-Control', 'no-store').json(await indexes.report(object));
+    });
   router.get('/record-counts', async (_req, res) => {
     res.json({ data: await metadata.recordCounts() });
   });

@@ -33,7 +33,7 @@ export function tenantApi(tenant: Tenant, registry?: TenantRegistry): Router {
     '/v1/meta',
     metaGuard(compiled, audit, async (name) => (await metadata.edits.get('object', name))?.sharing),
     rulesRouter(tenant.rules),
-    metaRouter(metadata, tenant.users),
+    metaRouter(metadata, tenant.users, tenant.indexes),
   );
   api.use('/v1/packs', packsRouter(tenant.packs, compiled, audit));
   api.use('/v1/users', usersRouter(tenant.users));

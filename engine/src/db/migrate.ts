@@ -594,6 +594,39 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       });
     },
   },
+  {
+    name: '020_usage_indexes',
+    async up(trx, s) {
+      // Indexes that follow use (records/index-advisor.ts). The list shapes engines have run, per
+      // object, added up from every process; keys are field ids, so a rename keeps its count.
+      await trx.schema.withSchema(s).createTable('_index_usage', (t) => {
+        t.text('object_id').notNullable();
+        t.text('shape').notNullable();
+        t.jsonb('keys').notNullable();
+        t.bigInteger('requests').notNullable();
+        t.timestamp('first_seen', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('last_seen', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.primary(['object_id', 'shape']);
+      });
+      // The indexes built for them, with when they were last seen in use.
+      await trx.schema.withSchema(s).createTable('_usage_indexes', (t) => {
+        t.text('name').primary();
+        t.text('object_id').notNullable();
+        t.text('shape').notNullable();
+        t.text('source').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('last_used', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.bigInteger('scans').notNullable().defaultTo(0);
+        t.integer('build_ms');
+      });
+      // One engine at a time decides and builds: whoever holds the lease.
+      await trx.raw(
+        'create table ??._index_advisor (id int primary key, lease_until timestamptz, last_run timestamptz)',
+        [s],
+      );
+      await trx.raw('insert into ??._index_advisor (id) values (1)', [s]);
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -3,8 +3,10 @@ import { LRUCache } from 'lru-cache';
 import { runNative } from '../db/prepared.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { cursorRefused, encodeCursor, sortValueAlias } from '../query/keyset.js';
+import { listShape, type IndexShape } from '../query/index-shape.js';
 import { planList, type ListPlan, type ListRequest } from '../query/list-plan.js';
 import { countQuery, listStatement, type ListAnswer, type StatementContext } from '../query/list-statement.js';
+import type { IndexUsage } from './index-usage.js';
 import { sessionAnswered, type Caller } from '../security/caller.js';
 import { guardedResolver } from '../security/field-guard.js';
 import { recordAccess } from '../security/record-access.js';
@@ -27,6 +29,8 @@ export interface ListPage {
 interface PreparedList {
   plan: ListPlan;
   native: Knex.SqlNative;
+  /** The index that would serve it, counted for the index advisor. */
+  shape: IndexShape | undefined;
 }
 
 /** Everything a list statement depends on: request, release, day, and who asks with which grants. */
@@ -59,6 +63,7 @@ export class ListPages {
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly metadata: () => CompiledMetadata,
+    private readonly usage?: IndexUsage,
   ) {}
 
   /** One page of records. Each record arrives as JSON text built by Postgres (query/record-json.ts). */
@@ -70,10 +75,11 @@ export class ListPages {
     let prepared = key === undefined ? undefined : this.lists.get(key);
     if (!prepared) {
       const plan = this.plan(object, request, caller);
-      prepared = { plan, native: listStatement(plan, this.statementContext()) };
+      prepared = { plan, native: listStatement(plan, this.statementContext()), shape: listShape(object, plan) };
       if (key !== undefined) this.lists.set(key, prepared);
     }
     const { plan } = prepared;
+    if (prepared.shape) this.usage?.saw(object, prepared.shape);
     let page: ListAnswer;
     try {
       // An aggregate without GROUP BY: always exactly one row.

@@ -27,6 +27,7 @@ import { insertStatement, nativeInsert } from './insert-statement.js';
 import { fieldChanges, readHistory, recordChanges, recordEvents } from './history.js';
 import { patchStatement, updateStatement, type Patch } from './update-statement.js';
 import { deleteStatement } from './delete-statement.js';
+import type { IndexUsage } from './index-usage.js';
 import { ListPages, type ListPage } from './list-pages.js';
 import { checkBody, requireRecordAccess, requireVersion, splitOwner } from './record-checks.js';
 import type { Access } from '../security/access.js';
@@ -67,8 +68,10 @@ export class RecordsService {
     private readonly schema: string,
     private readonly metadata: () => CompiledMetadata,
     private readonly currencies: Pick<CurrencyService, 'corporate'>,
+    /** Counts the list shapes served, for the index advisor; left out where lists are not the users'. */
+    usage?: IndexUsage,
   ) {
-    this.lists = new ListPages(knex, schema, metadata);
+    this.lists = new ListPages(knex, schema, metadata, usage);
   }
 
   object(name: string): CompiledObject {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { EngineAutomation } from '../automation/automation.service.js';
+import type { IndexAdvisorOptions } from '../records/index-advisor.js';
 import type { Logger } from '../lib/log.js';
 import { conflict, invalid } from '../errors.js';
 import { checkApiName } from '../metadata/identifiers.js';
@@ -26,6 +27,8 @@ export interface RegistryOptions {
   importStaleMs?: number;
   /** Where CSV uploads wait while their import runs; the system's temp folder when unset. */
   importDir?: string;
+  /** The index advisor's settings (records/index-advisor.ts); left out, it never runs on its own. */
+  indexes?: Partial<IndexAdvisorOptions>;
   admin: { email: string; password?: string };
   /** Start-up lines of the tenants it opens, and their background work's errors. */
   logger: Logger;
@@ -92,6 +95,7 @@ export class TenantRegistry {
         ...(this.options.packsDir ? { packsDir: this.options.packsDir } : {}),
         ...(this.options.importStaleMs ? { importStaleMs: this.options.importStaleMs } : {}),
         ...(this.options.importDir ? { importDir: this.options.importDir } : {}),
+        ...(this.options.indexes ? { indexes: this.options.indexes } : {}),
         logger: this.options.logger,
         ...(this.options.automation ? { automation: this.options.automation } : {}),
       });
@@ -179,7 +183,10 @@ export class TenantRegistry {
   async close(): Promise<void> {
     for (const tenant of this.open.values())
       await tenant.then(
-        (t) => t.imports.close(),
+        async (t) => {
+          await t.indexes.close();
+          await t.imports.close();
+        },
         () => undefined,
       );
   }

@@ -16,6 +16,8 @@ import { draftChecks } from '../query/draft-checks.js';
 import { CurrencyService } from '../records/currencies.js';
 import { CsvExporter } from '../records/csv-export.js';
 import { ImportJobs } from '../records/import-jobs.js';
+import { DEFAULT_INDEX_OPTIONS, IndexAdvisor, type IndexAdvisorOptions } from '../records/index-advisor.js';
+import { IndexUsage } from '../records/index-usage.js';
 import { RecordsService } from '../records/records.service.js';
 import { RuleEditorService } from '../records/rule-test.js';
 import { refreshPublishedRollups } from '../records/rollups.js';
@@ -45,6 +47,8 @@ export interface Tenant {
   auth: AuthService;
   currencies: CurrencyService;
   imports: ImportJobs;
+  /** Indexes that follow the list shapes users run (records/index-advisor.ts). */
+  indexes: IndexAdvisor;
   exporter: CsvExporter;
   audit: SetupAudit;
   users: UsersService;
@@ -75,6 +79,8 @@ export interface OpenOptions {
   importStaleMs?: number;
   /** Where CSV uploads wait while their import runs; the system's temp folder when unset. */
   importDir?: string;
+  /** The index advisor's settings; left out, it never runs on its own (CLI commands). */
+  indexes?: Partial<IndexAdvisorOptions>;
   logger: Logger;
   /** The engine's job queue and mail; CLI commands, which run no workflows, have none. */
   automation?: EngineAutomation;
@@ -106,7 +112,15 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     reload: () => freshness.refresh(),
   });
   const auth = new AuthService(knex, schema, options.sessionHours, options.tokenPrefix, freshness);
-  const records = new RecordsService(knex, schema, () => metadata.compiled, currencies);
+  const indexes = new IndexAdvisor(
+    knex,
+    schema,
+    () => metadata.compiled,
+    new IndexUsage(knex, schema),
+    options.logger,
+    { ...DEFAULT_INDEX_OPTIONS, intervalMs: 0, ...options.indexes },
+  );
+  const records = new RecordsService(knex, schema, () => metadata.compiled, currencies, indexes.usage);
   const imports = new ImportJobs(
     knex,
     schema,
@@ -138,6 +152,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
   }
   await freshness.refresh();
   await imports.recover();
+  indexes.start();
   const compiled = () => metadata.compiled;
   const audit = new SetupAudit(knex, schema);
   const requireRecord = records.requireRecord.bind(records);
@@ -160,6 +175,7 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     auth,
     currencies,
     imports,
+    indexes,
     exporter: new CsvExporter(knex, schema, compiled),
     audit,
     users: new UsersService(knex, schema, compiled, audit),

@@ -4,6 +4,7 @@ import knexFactory from 'knex';
 import { inject } from 'vitest';
 import { startEngine, type Engine } from '../../src/engine.js';
 import type { ConnectOptions } from '../../src/db/connect.js';
+import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/lib/log.js';
 import type { QueueOptions } from '../../src/automation/queue.js';
 import { ADMIN } from './admin.js';
@@ -56,6 +57,8 @@ export interface TestEngineOptions {
   queue?: Partial<QueueOptions>;
   /** Where CSV uploads wait (TESSERA_IMPORT_DIR); the system's temp folder by default. */
   importDir?: string;
+  /** The index advisor's settings (TESSERA_INDEX_*); it runs every minute by default. */
+  indexes?: Config['indexes'];
   /** The keys of encrypted fields; TEST_FIELD_KEY by default, null for none. */
   encryptionKeys?: { current: Buffer; old?: Buffer[] } | null;
 }
@@ -84,6 +87,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     ...(options.packsDir ? { packsDir: options.packsDir } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.importDir ? { importDir: options.importDir } : {}),
+    ...(options.indexes ? { indexes: options.indexes } : {}),
     ...(options.encryptionKeys === null
       ? {}
       : { encryptionKeys: options.encryptionKeys ?? { current: TEST_FIELD_KEY } }),

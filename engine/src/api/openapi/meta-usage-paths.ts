@@ -20,6 +20,13 @@ const USAGE_KINDS = [
   'permissionSet',
 ];
 
+/** One key of an index: the field (or system column) and its direction. */
+const INDEX_COLUMN = {
+  type: 'object',
+  required: ['field', 'desc'],
+  properties: { field: { type: 'string' }, desc: { type: 'boolean' } },
+};
+
 const apiNameParam = (name: string, required: boolean, description: string) => ({
   name,
   in: 'query',
@@ -86,6 +93,82 @@ export function metaUsagePaths(): Paths {
             }),
           },
           ...problemResponses('Unauthorized', read),
+        },
+      },
+    },
+    '/api/v1/meta/objects/{apiName}/indexes': {
+      get: {
+        operationId: 'getObjectIndexes',
+        summary: "An object's indexes, and the list shapes they follow",
+        tags,
+        description:
+          "Every index on the object's table with its size, scans and origin (primary key, unique field, the schema's own, or built by the engine for a list view or for the sorts and filters users run), and every list shape the engine has counted with its verdict. Shapes run at least three times, and those of published list views, get an index once the table holds `minRows` rows, at most `perObject` per object; one unused for `unusedDays` is dropped.",
+        parameters: [
+          {
+            name: 'apiName',
+            in: 'path',
+            required: true,
+            description: 'A published object.',
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'The indexes and the shapes.',
+            content: json({
+              type: 'object',
+              required: ['object', 'rows', 'minRows', 'perObject', 'unusedDays', 'data', 'shapes'],
+              properties: {
+                object: { type: 'string' },
+                rows: { type: 'integer', description: "The planner's estimate of the table's rows." },
+                minRows: { type: 'integer' },
+                perObject: { type: 'integer' },
+                unusedDays: { type: 'integer' },
+                data: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['name', 'columns', 'origin', 'valid', 'sizeBytes', 'scans'],
+                    properties: {
+                      name: { type: 'string' },
+                      columns: { type: 'array', items: INDEX_COLUMN },
+                      origin: { type: 'string', enum: ['primary', 'unique', 'schema', 'view', 'usage'] },
+                      valid: { type: 'boolean', description: 'false while a build runs, or after one failed.' },
+                      sizeBytes: { type: 'integer' },
+                      scans: { type: 'integer', description: 'Index scans since the statistics were last reset.' },
+                      createdAt: { type: 'string', format: 'date-time' },
+                      lastUsedAt: { type: 'string', format: 'date-time' },
+                      buildMs: { type: 'integer' },
+                    },
+                  },
+                },
+                shapes: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['columns', 'source', 'requests', 'state'],
+                    properties: {
+                      columns: {
+                        type: 'array',
+                        items: {
+                          allOf: [INDEX_COLUMN, { type: 'object', properties: { equal: { type: 'boolean' } } }],
+                        },
+                      },
+                      source: { type: 'string', enum: ['view', 'usage'] },
+                      requests: { type: 'integer' },
+                      lastUsedAt: { type: 'string', format: 'date-time' },
+                      state: {
+                        type: 'string',
+                        enum: ['indexed', 'building', 'served', 'waiting', 'small', 'capped', 'unindexable'],
+                      },
+                      index: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            }),
+          },
+          ...problemResponses('Unauthorized', read, 'NotFound'),
         },
       },
     },
