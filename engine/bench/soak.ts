@@ -21,7 +21,8 @@ import { positiveEnv } from './workload.js';
 const repo = path.resolve(import.meta.dirname, '../..');
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const soakSeconds = positiveEnv('SOAK_SECONDS', 600);
-const rampSeconds = positiveEnv('SOAK_RAMP_SECONDS', 5);
+// Long enough for a rate to meet a table it has grown, and a GC pause to be a small share.
+const rampSeconds = positiveEnv('SOAK_RAMP_SECONDS', 30);
 const reportSeconds = positiveEnv('SOAK_REPORT_SECONDS', 60);
 const publishSeconds = positiveEnv('SOAK_PUBLISH_SECONDS', 60);
 const importSeconds = positiveEnv('SOAK_IMPORT_SECONDS', 20);

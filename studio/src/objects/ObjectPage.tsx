@@ -1,9 +1,9 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { labelOf } from '@tessera/runtime-ui/i18n/label';
-import { Breadcrumb, Button, Descriptions, Space, Table, Tag, Tooltip, Typography } from 'antd';
-import { useState } from 'react';
+import { Breadcrumb, Button, Descriptions, Space, Spin, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { DraftField, DraftObject } from '../api/studio.api';
 import { ProblemAlert } from '../app/ProblemAlert';
 import { FieldDrawer } from '../fields/FieldDrawer';
@@ -16,6 +16,8 @@ import { ObjectDialog } from './ObjectDialog';
 import { useObject, useRecordCounts } from './use-studio-data';
 
 type Editing = { field?: DraftField } | undefined;
+/** Loaded when its tab is first opened. */
+const ObjectIndexes = lazy(() => import('./ObjectIndexes'));
 
 /** One object of the draft: its settings and its fields, each to edit or delete. */
 export default function ObjectPage() {
@@ -28,6 +30,9 @@ export default function ObjectPage() {
   const [editing, setEditing] = useState<Editing>();
   const [deleting, setDeleting] = useState<{ field?: DraftField } | undefined>();
   const lng = i18n.language;
+  // The tab is in the address (?tab=indexes), so a link opens it and Back returns to the definition.
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'indexes' ? 'indexes' : 'design';
 
   if (object.error)
     return (
@@ -38,48 +43,9 @@ export default function ObjectPage() {
   const obj: DraftObject | undefined = object.data?.object;
   const etag = object.data?.etag ?? '';
   const records = counts.data?.[apiName];
-
-  return (
-    <div className="tessera-page">
-      <Breadcrumb
-        style={{ marginBottom: 8 }}
-        items={[{ title: <Link to="/objects">{t('studio.objects.title')}</Link> }, { title: apiName }]}
-      />
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
-        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
-          {obj && objectIcon(obj.icon)} {obj ? labelOf(obj.label, lng, apiName) : apiName}
-        </Typography.Title>
-        <Space wrap>
-          <Button icon={<EditOutlined />} disabled={!obj} onClick={() => setEditingObject(true)}>
-            {t('studio.objects.edit')}
-          </Button>
-          <Button danger icon={<DeleteOutlined />} disabled={!obj} onClick={() => setDeleting({})}>
-            {t('studio.objects.delete')}
-          </Button>
-        </Space>
-      </Space>
-      {obj && (
-        <Descriptions
-          size="small"
-          column={{ xs: 1, sm: 2, lg: 4 }}
-          style={{ marginBottom: 16 }}
-          items={[
-            { key: 'api', label: t('studio.objects.apiName'), children: <code>{obj.apiName}</code> },
-            { key: 'plural', label: t('studio.objects.plural'), children: labelOf(obj.pluralLabel, lng) },
-            { key: 'name', label: t('studio.objects.nameField'), children: <code>{obj.nameField}</code> },
-            {
-              key: 'sharing',
-              label: t('studio.objects.sharing'),
-              children: t(`studio.sharing.${obj.sharing?.default ?? 'private'}`),
-            },
-            {
-              key: 'records',
-              label: t('studio.objects.records'),
-              children: records === undefined ? t('studio.objects.unpublished') : records.toLocaleString(lng),
-            },
-          ]}
-        />
-      )}
+  // Fields, rules, list views and layouts: the object as the draft defines it.
+  const definition = (
+    <>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }}>
         <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
           {t('studio.fields.title')}
@@ -142,6 +108,70 @@ export default function ObjectPage() {
       {obj && <ValidationRules object={obj} etag={etag} />}
       {obj && <ListViewsSection object={obj} />}
       {obj && <LayoutsPanel object={obj} />}
+    </>
+  );
+
+  return (
+    <div className="tessera-page">
+      <Breadcrumb
+        style={{ marginBottom: 8 }}
+        items={[{ title: <Link to="/objects">{t('studio.objects.title')}</Link> }, { title: apiName }]}
+      />
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+          {obj && objectIcon(obj.icon)} {obj ? labelOf(obj.label, lng, apiName) : apiName}
+        </Typography.Title>
+        <Space wrap>
+          <Button icon={<EditOutlined />} disabled={!obj} onClick={() => setEditingObject(true)}>
+            {t('studio.objects.edit')}
+          </Button>
+          <Button danger icon={<DeleteOutlined />} disabled={!obj} onClick={() => setDeleting({})}>
+            {t('studio.objects.delete')}
+          </Button>
+        </Space>
+      </Space>
+      {obj && (
+        <Descriptions
+          size="small"
+          column={{ xs: 1, sm: 2, lg: 4 }}
+          style={{ marginBottom: 16 }}
+          items={[
+            { key: 'api', label: t('studio.objects.apiName'), children: <code>{obj.apiName}</code> },
+            { key: 'plural', label: t('studio.objects.plural'), children: labelOf(obj.pluralLabel, lng) },
+            { key: 'name', label: t('studio.objects.nameField'), children: <code>{obj.nameField}</code> },
+            {
+              key: 'sharing',
+              label: t('studio.objects.sharing'),
+              children: t(`studio.sharing.${obj.sharing?.default ?? 'private'}`),
+            },
+            {
+              key: 'records',
+              label: t('studio.objects.records'),
+              children: records === undefined ? t('studio.objects.unpublished') : records.toLocaleString(lng),
+            },
+          ]}
+        />
+      )}
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setParams(key === 'indexes' ? { tab: key } : {})}
+        items={[
+          {
+            key: 'design',
+            label: t('studio.indexes.tabs.design'),
+            children: definition,
+          },
+          {
+            key: 'indexes',
+            label: t('studio.indexes.tabs.indexes'),
+            children: (
+              <Suspense fallback={<Spin />}>
+                <ObjectIndexes apiName={apiName} label={obj ? labelOf(obj.label, lng, apiName) : apiName} />
+              </Suspense>
+            ),
+          },
+        ]}
+      />
       {obj && editingObject && (
         <ObjectDialog
           object={obj}
