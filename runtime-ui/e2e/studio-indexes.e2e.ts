@@ -6,7 +6,7 @@ import { api, axeViolationsAtRest, launch, openPage, pickMenuItem, shot, type Wa
  * The object page's Indexes tab: an object of its own, published with a few records, is listed
  * through the API with sorts and a filter, so the engine has counted list shapes. The tab shows
  * the table's primary key, and each shape with the advisor's verdict: the table is far below the
- * rows an automatic index needs, so a sort run three times is "Table small", one run once is
+ * rows an automatic index needs, so a sort run three times is "Small table", one run once is
  * "Waiting", one on long text "Not indexable". An object only in the draft has no table yet and
  * says so. No serious or critical axe violation in English or Chinese, and the browser asked
  * nothing of any host but the engine.
@@ -146,7 +146,10 @@ describe('the Indexes tab of the object page', () => {
       );
     });
 
+    // Tall enough for the whole tab in the picture.
+    await page.setViewportSize({ width: 1280, height: 1100 });
     await shot(page, 'studio-indexes');
+    await page.setViewportSize({ width: 1280, height: 860 });
     expect(await axeViolationsAtRest(page)).toEqual([]);
   });
 
@@ -171,6 +174,7 @@ describe('the Indexes tab of the object page', () => {
     await page.getByRole('tab', { name: '索引' }).waitFor();
     await indexesTable().locator('tr.ant-table-row').filter({ hasText: '主键' }).waitFor();
     await shapeRow('founded,id').getByText('表较小').waitFor();
+    await shot(page, 'studio-indexes-zh');
     expect(await axeViolationsAtRest(page)).toEqual([]);
     await page.getByTestId('language-switch').click();
     await pickMenuItem(page, 'English');

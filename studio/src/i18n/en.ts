@@ -903,6 +903,8 @@ export const en = {
     belowMinRows: 'With about {{rows}} rows, this table sorts quickly without one.',
     aboveMinRows: 'This table holds about {{rows}} rows.',
     legend: 'In the columns, = filters for one value and ↓ sorts descending.',
+    /** Between two sentences: a space in English, none in Chinese. */
+    sentenceGap: ' ',
     equal: 'equals a value',
     descending: 'descending',
     expression: 'expression',
@@ -952,7 +954,7 @@ export const en = {
       building: 'Building',
       served: 'Served',
       waiting: 'Waiting',
-      small: 'Table small',
+      small: 'Small table',
       capped: 'Over the cap',
       unindexable: 'Not indexable',
     },
