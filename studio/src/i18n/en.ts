@@ -903,8 +903,8 @@ export const en = {
     belowMinRows: 'With about {{rows}} rows, this table sorts quickly without one.',
     aboveMinRows: 'This table holds about {{rows}} rows.',
     legend: 'In the columns, = filters for one value and ↓ sorts descending.',
-    /** Between two sentences: a space in English, none in Chinese. */
-    sentenceGap: ' ',
+    /** The three sentences above as one paragraph: spaced in English, not in Chinese. */
+    paragraph: '{{explain}} {{size}} {{legend}}',
     equal: 'equals a value',
     descending: 'descending',
     expression: 'expression',

@@ -879,7 +879,7 @@ export const zhCN: StudioMessages = {
     belowMinRows: '此表约有 {{rows}} 行，不建索引排序也很快。',
     aboveMinRows: '此表约有 {{rows}} 行。',
     legend: '列中的 = 表示按某个值筛选，↓ 表示降序排序。',
-    sentenceGap: '',
+    paragraph: '{{explain}}{{size}}{{legend}}',
     equal: '等于某个值',
     descending: '降序',
     expression: '表达式',

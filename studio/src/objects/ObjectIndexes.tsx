@@ -85,11 +85,14 @@ export default function ObjectIndexes({ apiName, label }: { apiName: string; lab
             ]}
           />
           <Typography.Paragraph type="secondary" style={{ maxWidth: 880 }} data-testid="indexes-explain">
-            {[
-              t('studio.indexes.explain', figures),
-              t(data.rows < data.minRows ? 'studio.indexes.belowMinRows' : 'studio.indexes.aboveMinRows', figures),
-              t('studio.indexes.legend'),
-            ].join(t('studio.indexes.sentenceGap'))}
+            {t('studio.indexes.paragraph', {
+              explain: t('studio.indexes.explain', figures),
+              size: t(
+                data.rows < data.minRows ? 'studio.indexes.belowMinRows' : 'studio.indexes.aboveMinRows',
+                figures,
+              ),
+              legend: t('studio.indexes.legend'),
+            })}
           </Typography.Paragraph>
         </>
       )}
