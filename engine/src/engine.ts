@@ -116,6 +116,12 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
         logger,
       }),
     );
+    // A client reusing a kept-alive connection the server has just closed as idle gets a reset
+    // for a request that never arrived (the soak saw it on PATCHes). Node closes them after 5 s;
+    // longer than the idle timeouts clients and balancers use (nginx 60 s, AWS ALB 60 s), the
+    // client side closes first and the race is gone.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(options.port, options.host, resolve);
