@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
-import path from 'node:path';
 import knexFactory from 'knex';
 import { fmt, login, publishField, runMixed, send, summarize, type Op } from './mixed.js';
+import { startProcess, stopProcess } from './scale.js';
 import { positiveEnv } from './workload.js';
 
 /**
@@ -18,7 +16,6 @@ import { positiveEnv } from './workload.js';
  * finds it. README.md, Soak.
  */
 
-const repo = path.resolve(import.meta.dirname, '../..');
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const soakSeconds = positiveEnv('SOAK_SECONDS', 600);
 // Long enough for a rate to meet a table it has grown, and a GC pause to be a small share.
@@ -40,43 +37,13 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 /** The engine's resident memory, kB, as the kernel counts it. */
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const engine = spawn(process.execPath, [path.join(repo, 'engine/bin/tessera.mjs'), 'start'], {
-  cwd: repo,
-  env: {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    TESSERA_SCHEMA: schema,
-    TESSERA_ADMIN_EMAIL: admin.email,
-    TESSERA_ADMIN_PASSWORD: admin.password,
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-let engineOutput = '';
-engine.stdout.on('data', (d) => (engineOutput += d));
-engine.stderr.on('data', (d) => (engineOutput += d));
-
+// Started here, before main(), so a signal during start-up still finds it to stop.
+const engineStarting = startProcess({ databaseUrl }, schema, admin);
 let cleaned = false;
 async function cleanup() {
   if (cleaned) return;
   cleaned = true;
-  if (engine.exitCode === null && engine.signalCode === null) {
-    const gone = new Promise((resolve) => engine.once('exit', resolve));
-    engine.kill('SIGTERM');
-    await gone;
-  }
+  await engineStarting.then(stopProcess, () => undefined);
   const knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
   for (const s of [schema, `${schema}_jobs`]) await knex.raw('drop schema if exists ?? cascade', [s]);
   await knex.destroy();
@@ -88,29 +55,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
  * The engine's RSS after REST_SECONDS without requests: V8 runs its idle-time collections and
  * gives back what the last requests left. The lowest of the samples taken meanwhile.
  */
-async function rssAtRest(): Promise<number> {
+async function rssAtRest(pid: number): Promise<number> {
   let lowest = Infinity;
   for (let i = 0; i < REST_SECONDS; i++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    lowest = Math.min(lowest, rssKb(engine.pid!));
+    lowest = Math.min(lowest, rssKb(pid));
   }
   return lowest;
 }
 
 async function main(): Promise<number> {
-  const startedAt = performance.now();
-  while (
-    !(await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (engine.exitCode !== null) throw new Error(`the engine exited: ${engineOutput}`);
-    if (performance.now() - startedAt > 120_000) throw new Error('the engine did not start in 2 minutes');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const engine = await engineStarting;
+  const { url } = engine;
+  const pid = engine.child.pid!;
   const token = await login(url, admin.email, admin.password);
-  log(`engine pid ${engine.pid} on ${url}, schema ${schema}`);
+  log(`engine pid ${pid} on ${url}, schema ${schema}`);
 
   // The ramp: each rate for rampSeconds; the highest that held p99 under the target, no errors.
   // A first round at the lowest rate warms the engine up (JIT, pools, caches) and is not judged;
@@ -134,7 +93,7 @@ async function main(): Promise<number> {
 
   // Memory is read at rest, the same way at both ends: under load the heap holds whatever the
   // requests in flight hold and V8 collects lazily, so RSS then tracks the load, not a leak.
-  const rssStart = await rssAtRest();
+  const rssStart = await rssAtRest(pid);
   log(`soak at ${rate} req/s for ${soakSeconds} s; engine RSS at start (at rest) ${mb(rssStart)}`);
   const load = runMixed({ url, token, rate, durationMs: soakSeconds * 1000, mix, prefix: 'Soak' });
   let errors = 0;
@@ -144,9 +103,7 @@ async function main(): Promise<number> {
   const report = setInterval(() => {
     const w = load.take();
     errors += w.failed;
-    log(
-      `${t()}  ${fmt(summarize(w))}  RSS ${mb(rssKb(engine.pid!))}${w.failures.length ? `  first: ${w.failures[0]}` : ''}`,
-    );
+    log(`${t()}  ${fmt(summarize(w))}  RSS ${mb(rssKb(pid))}${w.failures.length ? `  first: ${w.failures[0]}` : ''}`);
   }, reportSeconds * 1000);
 
   // Publishes and imports still running when the load ends are waited for, then counted.
@@ -216,7 +173,7 @@ async function main(): Promise<number> {
   if (rest.requests) log(`${t()}  ${fmt(summarize(rest))}`);
   agent.destroy();
 
-  const rssEnd = await rssAtRest();
+  const rssEnd = await rssAtRest(pid);
   const growth = (rssEnd - rssStart) / rssStart;
   const total = summarize(all);
   log(`total ${fmt(total)}; ${published} publishes, ${imported} imports of ${importRows} rows`);
