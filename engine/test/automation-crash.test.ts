@@ -1,13 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startProcess } from './support/process.js';
+import { heldReceiver } from './support/held-receiver.js';
 import { waitFor } from './support/security.js';
 import { ON_POSTGRES, request } from './support/test-engine.js';
 
@@ -47,20 +46,8 @@ const startEngine = (port: number) =>
 describe('a workflow run across kill -9', () => {
   it('finishes after a restart, each action once', { timeout: 120_000 }, async () => {
     // The receiver holds the first delivery open (the engine is killed meanwhile); it answers later ones.
-    const got: { id: string; body: string }[] = [];
-    let arrived!: () => void;
-    const first = new Promise<void>((resolve) => (arrived = resolve));
-    const receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        got.push({ id: String(req.headers['webhook-id']), body });
-        if (got.length === 1) return arrived();
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const receiver = await heldReceiver();
+    const { got, url: hook } = receiver;
 
     const port = await freePort();
     let e = await startEngine(port);
@@ -105,7 +92,7 @@ describe('a workflow run across kill -9', () => {
     expect(created.status).toBe(201);
 
     // The first action has committed and the webhook is in flight: kill the engine.
-    await first;
+    await receiver.first;
     const exited = new Promise((resolve) => engine!.once('exit', resolve));
     engine.kill('SIGKILL');
     await exited;
@@ -147,7 +134,6 @@ describe('a workflow run across kill -9', () => {
     const exitedAgain = new Promise((resolve) => engine!.once('exit', resolve));
     engine.kill('SIGTERM');
     await exitedAgain;
-    await new Promise<void>((resolve) => receiver.close(() => resolve()));
-    receiver.closeAllConnections();
+    await receiver.close();
   });
 });

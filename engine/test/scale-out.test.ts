@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN } from './support/admin.js';
+import { heldReceiver } from './support/held-receiver.js';
 import { waitFor } from './support/security.js';
 import { freePort, killHard, startProcess, type EngineProcess } from './support/process.js';
 import { ON_POSTGRES, request, type ApiResponse } from './support/test-engine.js';
@@ -225,19 +224,8 @@ if (ON_POSTGRES) {
         const c = await engine();
         const onB = as(b);
         // The receiver holds the first delivery open: whichever engine sent it is killed meanwhile.
-        const got: string[] = [];
-        let arrived!: () => void;
-        const first = new Promise<void>((resolve) => (arrived = resolve));
-        const receiver = http.createServer((req, res) => {
-          req.resume();
-          req.on('end', () => {
-            got.push(String(req.headers['webhook-id']));
-            if (got.length === 1) return arrived();
-            res.writeHead(200).end();
-          });
-        });
-        await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-        const port = (receiver.address() as AddressInfo).port;
+        const receiver = await heldReceiver();
+        const { port, got } = receiver;
         try {
           ok(
             await onB('POST', '/api/v1/meta/workflows', {
@@ -254,7 +242,7 @@ if (ON_POSTGRES) {
           );
           ok(await onB('POST', '/api/v1/meta/publish', {}), 201);
           const created = ok(await onB('POST', '/api/v1/records/account', { name: 'Handover Ltd' }), 201);
-          await first;
+          await receiver.first;
           // Which engine holds the delivery: the process with a connection to the receiver.
           const holder = [b, c].find((e) =>
             execFileSync('ss', ['-tnpH', 'dst', `127.0.0.1:${port}`], { encoding: 'utf8' }).includes(
@@ -280,13 +268,12 @@ if (ON_POSTGRES) {
             ['webhook', 'succeeded'],
           ]);
           expect(got).toHaveLength(2);
-          expect(got[0]).toBe(got[1]);
+          expect(got[0]!.id).toBe(got[1]!.id);
           expect(ok(await onSurvivor('GET', `/api/v1/records/account/${created.id}`)).description).toBe(
             'Sent Handover Ltd',
           );
         } finally {
-          receiver.closeAllConnections();
-          await new Promise<void>((resolve) => receiver.close(() => resolve()));
+          await receiver.close();
         }
       },
     );
