@@ -80,4 +80,14 @@ describe('multi-currency', () => {
     expect((await totals('currency=dollars')).status).toBe(400);
     expect((await totals('currency=corporate&rateDate=name')).status).toBe(400);
   });
+
+  it('brings its own engine up to the stamp a currency change moved', async () => {
+    const tenant = (await t.engine.tenants.find('default'))!;
+    const before = tenant.freshness.current;
+    expect((await t.api('PUT', '/api/v1/currencies/corporate', { currency: 'USD' })).status).toBe(200);
+    const [{ n }] = await t.sql<{ n: string }>(`select n from ${t.schema}._stamp`);
+    expect(BigInt(n)).toBeGreaterThan(BigInt(before));
+    // Its next request's session check holds at the first try (no redone statement).
+    expect(tenant.freshness.current).toBe(String(n));
+  });
 });

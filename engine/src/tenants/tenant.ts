@@ -97,7 +97,7 @@ const noAutomation: EngineAutomation = {
 /** Migrates the schema, creates the first admin and installs the core pack when new, then loads it. */
 export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tenant> {
   const { schema } = options;
-  const currencies = new CurrencyService(knex, schema);
+  const currencies = new CurrencyService(knex, schema, () => freshness.refresh());
   const freshness = new Freshness(
     () => readStamp(knex, schema),
     async () => {
