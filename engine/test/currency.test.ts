@@ -85,7 +85,7 @@ describe('multi-currency', () => {
     const tenant = (await t.engine.tenants.find('default'))!;
     const before = tenant.freshness.current;
     expect((await t.api('PUT', '/api/v1/currencies/corporate', { currency: 'USD' })).status).toBe(200);
-    const [{ n }] = await t.sql<{ n: string }>(`select n from ${t.schema}._stamp`);
+    const [{ n }] = (await t.sql<{ n: string }>(`select n from ${t.schema}._stamp`)) as [{ n: string }];
     expect(BigInt(n)).toBeGreaterThan(BigInt(before));
     // Its next request's session check holds at the first try (no redone statement).
     expect(tenant.freshness.current).toBe(String(n));

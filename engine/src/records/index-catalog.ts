@@ -49,12 +49,24 @@ join pg_namespace n on n.oid = t.relnamespace
 left join pg_stat_user_indexes s on s.indexrelid = x.indexrelid
 where n.nspname = ? and t.relname in (%)`;
 
-// reltuples is -1 until the table is first analyzed (PGlite runs no autovacuum): its size stands in.
+// The planner's estimate; reltuples is -1 until the table is first analyzed.
 const ROWS = `
-select t.relname as "table",
-  case when t.reltuples >= 0 then t.reltuples else pg_relation_size(t.oid) / 8192 * 40 end as rows
+select t.relname as "table", t.reltuples as rows
 from pg_class t join pg_namespace n on n.oid = t.relnamespace
 where n.nspname = ? and t.relkind = 'r' and t.relname in (%)`;
+
+/**
+ * Rows of a table never analyzed (PGlite runs no autovacuum; an import analyzes what it wrote),
+ * counted up to COUNT_CAP: past that a table is big whatever the exact figure.
+ */
+const COUNT_CAP = 100_000;
+async function countCapped(knex: Knex, schema: string, table: string): Promise<number> {
+  const { rows } = await knex.raw<{ rows: [{ n: string }] }>(
+    'select count(*) as n from (select 1 from ??.?? limit ?) s',
+    [schema, table, COUNT_CAP],
+  );
+  return Number(rows[0].n);
+}
 
 export async function readIndexes(
   knex: Knex,
@@ -79,6 +91,13 @@ export async function readIndexes(
       sizeBytes: Number(r.size),
       scans: Number(r.scans),
     })),
-    rows: new Map(rows.rows.map((r) => [r.table, Number(r.rows)])),
+    rows: new Map(
+      await Promise.all(
+        rows.rows.map(
+          async (r) =>
+            [r.table, Number(r.rows) >= 0 ? Number(r.rows) : await countCapped(knex, schema, r.table)] as const,
+        ),
+      ),
+    ),
   };
 }
