@@ -437,12 +437,16 @@ export class ImportWrites {
     let at = 0;
     do {
       const piece = good.slice(at, at + pacer.take(good.length - at));
-      const refused = at === 0 ? [...bad] : [];
+      const first = at === 0;
+      const refused = first ? [...bad] : [];
       at += piece.length;
       await this.knex.transaction(async (trx) => {
         // Timed once the transaction has the connection: the wait for it is other requests' time.
         const started = performance.now();
-        await work(trx, piece, refused, piece.length + refused.length, at >= good.length);
+        // The first piece also counts the batch's rows not among `good`: refused already, or (the
+        // batch whose write refused rows in the one allOrNone transaction) not to be checked again.
+        const processed = piece.length + (first ? batch.rows.length - good.length : 0);
+        await work(trx, piece, refused, processed, at >= good.length);
         pacer.took(piece.length, performance.now() - started);
       });
       failed += refused.length;
