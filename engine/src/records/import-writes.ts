@@ -73,7 +73,10 @@ export class ImportWrites {
     this.applied = new AppliedLog(knex, schema);
   }
 
-  /** skipBadRows: each batch (on PGlite, each piece of one) in its own transaction, with its error rows and the job's counts. */
+  /**
+   * skipBadRows: each batch (on PGlite, each piece of one) in its own transaction, with its error
+   * rows and the job's counts.
+   */
   async writeEachBatch(run: Run): Promise<void> {
     const keys = new KeysSeen(run);
     const rows = this.rowWriter(run);
