@@ -627,6 +627,23 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
       await trx.raw('insert into ??._index_advisor (id) values (1)', [s]);
     },
   },
+  {
+    name: '021_import_applied',
+    async up(trx, s) {
+      // What an all-or-none import on embedded PGlite has written so far, once every row has been
+      // accepted and it writes chunk by chunk (records/import-undo.ts), to undo it if it fails:
+      // a row a chunk, with the ids of the records it created and the records it updated as they
+      // were (to_jsonb of each row). One row a chunk: one a record made the log a large share of
+      // a chunk's write.
+      await trx.schema.withSchema(s).createTable('_import_applied', (t) => {
+        t.uuid('job_id').notNullable().references('id').inTable(`${s}._import_jobs`).onDelete('CASCADE');
+        t.integer('chunk').notNullable();
+        t.specificType('created', 'uuid[]').notNullable().defaultTo('{}');
+        t.jsonb('updated');
+        t.primary(['job_id', 'chunk']);
+      });
+    },
+  },
 ];
 
 export async function migrate(knex: Knex, schema: string): Promise<void> {

@@ -22,25 +22,31 @@ import {
   type Upload,
 } from './import-file.js';
 import { ImportStore, type ImportJob, type ImportMode } from './import-store.js';
-import { ImportWrites, Stopping, type Run } from './import-writes.js';
+import type { Run } from './import-rows.js';
+import { ImportWrites, Stopping } from './import-writes.js';
 import { refuseUneditable } from '../security/field-guard.js';
+import { systemCaller } from '../security/system-caller.js';
+import { AppliedLog } from './import-undo.js';
 
 /**
  * CSV import as a background job. The request only stores the upload in a private temp folder,
  * reads its header row (an unknown header is a 400 before any job exists) and records the job;
- * the 202 goes out and the job runs in this process, reading the file once, in batches
+ * the 202 goes out and the job runs in this process, reading the file in batches
  * (import-file.ts), written by the job's mode (import-writes.ts), its state kept in the job row
- * (import-store.ts). Each row is checked once.
+ * (import-store.ts). On PostgreSQL the file is read once and each row checked once; an
+ * allOrNone job on embedded PGlite reads and checks it twice (all rows, then each chunk as it is
+ * written), so that no transaction of it is long.
  *
- * Progress is the share of the file's bytes read, kept in memory for polls and, where a second
- * connection is to be had (PostgreSQL), written to the job row about once a second while the
- * transaction is open; that write is also the job's heartbeat. Embedded PGlite has one
- * connection, so there a poll waits for an allOrNone transaction as it waits for a bulk request.
+ * Progress is the share of the file's bytes read, kept in memory for polls and written to the
+ * job row: with each short transaction on PGlite (and, once applying, rowsCreated/rowsUpdated
+ * climb); on PostgreSQL, from a second connection about once a second while the allOrNone
+ * transaction is open. That write is also the job's heartbeat.
  *
  * Housekeeping (`recover` on start, then every minute): a job left queued or running by a process
  * that stopped is marked failed (at once on embedded PGlite, where no other process can be running
- * it; after STALE_MS without a heartbeat on PostgreSQL), finished jobs are deleted with their
- * error rows after the retention period, and temp folders of finished jobs are removed.
+ * it; after STALE_MS without a heartbeat on PostgreSQL) after what it had applied is undone,
+ * finished jobs are deleted with their error rows after the retention period, and temp folders of
+ * finished jobs are removed.
  */
 
 export type { ImportJob } from './import-store.js';
@@ -74,6 +80,7 @@ const DEFAULT_HOUSEKEEPING: Required<ImportHousekeeping> = {
 export class ImportJobs {
   private readonly writer: BulkWriter;
   private readonly store: ImportStore;
+  private readonly applied: AppliedLog;
   private readonly housekeeping: Required<ImportHousekeeping>;
   /** Jobs running in this process, by id. */
   private readonly live = new Map<string, { run: Run; done: Promise<void> }>();
@@ -91,6 +98,7 @@ export class ImportJobs {
   ) {
     this.writer = new BulkWriter(knex, schema, metadata, corporateCurrency);
     this.store = new ImportStore(knex, schema);
+    this.applied = new AppliedLog(knex, schema);
     this.housekeeping = { ...DEFAULT_HOUSEKEEPING, ...housekeeping };
   }
 
@@ -101,7 +109,16 @@ export class ImportJobs {
   }
 
   private async writes(): Promise<ImportWrites> {
-    return new ImportWrites(this.knex, this.schema, this.writer, this.store, await this.pglite(), () => this.closing);
+    return new ImportWrites(
+      this.knex,
+      this.schema,
+      this.writer,
+      this.store,
+      this.metadata,
+      this.logger,
+      await this.pglite(),
+      () => this.closing,
+    );
   }
 
   /** Stores the upload, checks its header row, records the job and starts it; the job's first state. */
@@ -248,13 +265,42 @@ export class ImportJobs {
     const mine = [...this.live.keys()];
     // One process owns an embedded database: a job it is not running is running nowhere.
     const stale = pglite ? undefined : new Date(now.getTime() - this.housekeeping.staleMs);
-    const orphaned = await this.store.markOrphans(mine, stale, now);
+    let undone = 0;
+    for (const job of await this.store.applyingOrphans(mine, stale)) undone += await this.undoOrphan(job, now);
+    const orphaned = undone + (await this.store.markOrphans(mine, stale, now));
     const byJob = await tempFolders(this.housekeeping.folder, mine);
     const done = byJob.size ? await this.store.finished([...byJob.keys()]) : [];
     for (const id of done) await fs.promises.rm(byJob.get(id)!, { recursive: true, force: true });
     const expired = await this.store.deleteFinished(new Date(now.getTime() - this.housekeeping.retentionMs));
     const folders = done.length;
     return { orphaned, expired, folders };
+  }
+
+  /**
+   * An allOrNone job that stopped while writing in steps (embedded PGlite, import-writes.ts): what
+   * it wrote is undone before it is marked failed, so it leaves nothing behind. 1 when marked.
+   */
+  private async undoOrphan(job: { id: string; object: string; created_by: string }, now: Date): Promise<number> {
+    const failed = { status: 'failed', phase: null, finished_at: now, rows_created: 0, rows_updated: 0 };
+    const metadata = this.metadata();
+    const object = metadata.objects.get(job.object);
+    try {
+      if (!object) throw new Error(`the object ${job.object} no longer exists`);
+      const caller = { ...systemCaller(metadata, 'import'), userId: job.created_by };
+      await this.applied.undo(job.id, object, metadata, caller);
+    } catch (err) {
+      this.logger.error({ err, job: job.id }, 'an interrupted import was not undone');
+      await this.store.progress(job.id, {
+        ...failed,
+        error: `the server stopped during the import; the rows written could not all be removed (${(err as Error).message})`,
+      });
+      return 1;
+    }
+    await this.store.progress(job.id, {
+      ...failed,
+      error: 'the server stopped during the import; nothing was imported',
+    });
+    return 1;
   }
 
   /** Stops housekeeping and the running jobs (each rolls back and is marked failed); before the database closes. */

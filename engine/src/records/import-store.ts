@@ -11,8 +11,12 @@ import type { CsvRow } from './import-file.js';
 
 export type ImportMode = 'allOrNone' | 'skipBadRows';
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
-/** What a running job is doing: writing rows, or (allOrNone, after a bad row) only checking the rest. */
-export type ImportPhase = 'writing' | 'validating';
+/**
+ * What a running job is doing: writing rows, or (allOrNone, after a bad row) only checking the
+ * rest. An allOrNone job on embedded PGlite first checks every row (`checking`, nothing written),
+ * then, every row accepted, writes them chunk by chunk (`applying`).
+ */
+export type ImportPhase = 'writing' | 'validating' | 'checking' | 'applying';
 
 export interface ImportJob {
   id: string;
@@ -174,6 +178,19 @@ export class ImportStore {
         "'the server stopped during the import; ' || case when rows_created + rows_updated > 0 and mode = 'skipBadRows' then 'the rows before it were imported' else 'nothing was imported' end",
       ),
     });
+  }
+
+  /** Of the jobs `markOrphans` would mark, those that had begun writing in steps (phase `applying`). */
+  async applyingOrphans(
+    mine: string[],
+    stale: Date | undefined,
+  ): Promise<{ id: string; object: string; created_by: string }[]> {
+    const orphans = this.knex(this.jobs)
+      .where({ status: 'running', phase: 'applying' })
+      .whereNotIn('id', mine)
+      .select<{ id: string; object: string; created_by: string }[]>('id', 'object', 'created_by');
+    if (stale) orphans.where('updated_at', '<', stale);
+    return await orphans;
   }
 
   /** Deletes finished jobs (their error rows go with them) that finished before `before`. */

@@ -1,23 +1,33 @@
 import type { Knex } from 'knex';
-import { Problem, type FieldError } from '../errors.js';
-import type { CompiledField, CompiledObject } from '../metadata/compile.js';
-import type { Caller } from '../security/caller.js';
-import type { BulkRequest, BulkResult, BulkWriter } from './bulk.js';
+import { Problem } from '../errors.js';
+import type { Logger } from '../lib/log.js';
+import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
+import type { BulkResult, BulkWriter } from './bulk.js';
 import { RowWriter } from './copy-writer.js';
-import { coerceRow, type ImportColumn } from './csv-import.js';
 import { translateDbError } from './db-errors.js';
-import { readBatches, type Batch, type CsvRow } from './import-file.js';
-import type { BadRow, ImportMode, ImportPhase, ImportStore } from './import-store.js';
-import { validateBody } from './record-validator.js';
+import { readBatches, type Batch } from './import-file.js';
+import { byRow, KeysSeen, Pacer, prepare, request, secretColumns, type GoodRow, type Run } from './import-rows.js';
+import type { BadRow, ImportStore } from './import-store.js';
+import { AppliedLog } from './import-undo.js';
 
 /**
  * How an import writes its file, through BulkWriter (the same checks, rollups and writes as POST
  * …/bulk) with new rows sent by COPY where the database takes it (copy-writer.ts):
  *
- *   allOrNone (default)  every batch is checked and written in ONE transaction, which also marks
- *                        the job completed. The first bad row rolls it back; the rest of the file
- *                        is then only checked, batch by batch, so the error report is complete.
- *   skipBadRows          each batch is checked and its good rows written in its own transaction,
+ *   allOrNone (default)  PostgreSQL: every batch is checked and written in ONE transaction, which
+ *                        also marks the job completed; other requests see all rows at once or
+ *                        none. The first bad row rolls it back; the rest of the file is then only
+ *                        checked, batch by batch, so the error report is complete.
+ *                        Embedded PGlite, whose one connection every request waits for while a
+ *                        transaction holds it: in steps, each a short transaction. Every row is
+ *                        checked first, nothing written (`checking`); a bad row fails the job
+ *                        with its report. Once all are accepted the job turns `applying` and
+ *                        writes the file again chunk by chunk, each chunk checked again (another
+ *                        request may have changed a record meanwhile) and logged (import-undo.ts);
+ *                        a refusal then, or a shutdown, undoes every chunk written and fails the
+ *                        job; a crash is undone when the engine next starts (ImportJobs.sweep).
+ *   skipBadRows          each batch is checked and its good rows written in its own transaction
+ *                        (on PGlite, pieces of a batch short enough for others to interleave),
  *                        with the batch's error rows and the job's progress.
  *
  * Unique fields (and the upsert key) are also checked between rows of the file, not only within
@@ -29,39 +39,15 @@ const ANALYZE_AFTER = 10_000;
 /** How often a job open in one transaction writes its progress (and heartbeat) to its row. */
 const HEARTBEAT_MS = 1000;
 
-/** What a run needs besides the job row. */
-export interface Run {
-  id: string;
-  object: CompiledObject;
-  mode: ImportMode;
-  upsertOn?: string;
-  columns: ImportColumn[];
-  headerCount: number;
-  file: string;
-  caller: Caller;
-  /** skipBadRows: a batch has been committed, so a failure leaves the rows before it imported. */
-  committed?: boolean;
-  /** Records created or updated so far. */
-  written: number;
-  /** The live progress polls see before it reaches the job row. */
-  phase: ImportPhase;
-  rowsProcessed: number;
-  bytesProcessed: number;
-  /** When progress was last written to the job row. */
-  beatAt: number;
-}
-
-type Row = Record<string, unknown>;
-
 /**
- * Thrown inside the allOrNone transaction to roll it back once a row is found bad: the batch,
- * its bad rows, and its rows still to check.
+ * A bad row while writing allOrNone: thrown inside the one transaction to roll it back (the
+ * batch, its bad rows, and its rows still to check), or while applying, to undo the chunks.
  */
 class RowsRefused extends Error {
   constructor(
     readonly batch: Batch,
     readonly bad: BadRow[],
-    readonly unchecked: (CsvRow & { body: Row })[],
+    readonly unchecked: GoodRow[],
   ) {
     super('rows refused');
   }
@@ -70,31 +56,41 @@ class RowsRefused extends Error {
 export class Stopping extends Error {}
 
 export class ImportWrites {
+  private readonly applied: AppliedLog;
+
   constructor(
     private readonly knex: Knex,
     private readonly schema: string,
     private readonly writer: BulkWriter,
     private readonly store: ImportStore,
+    private readonly metadata: () => CompiledMetadata,
+    private readonly logger: Logger,
     /** Embedded PGlite: one connection, and no COPY FROM STDIN. */
     private readonly pglite: boolean,
     /** The engine is shutting down: a run stops between batches. */
     private readonly stopping: () => boolean,
-  ) {}
+  ) {
+    this.applied = new AppliedLog(knex, schema);
+  }
 
-  /** skipBadRows: each batch in its own transaction, with its error rows and the job's counts. */
+  /**
+   * skipBadRows: each batch (on PGlite, each piece of one) in its own transaction, with its error
+   * rows and the job's counts.
+   */
   async writeEachBatch(run: Run): Promise<void> {
     const keys = new KeysSeen(run);
     const rows = this.rowWriter(run);
+    const pacer = new Pacer(this.pglite);
     for await (const batch of readBatches(run.file)) {
       if (this.stopping()) throw new Stopping();
       const { good, bad } = prepare(run, batch.rows, keys);
-      await this.knex.transaction(async (trx) => {
+      await this.inPieces(batch, good, bad, pacer, async (trx, piece, refused, processed, last) => {
         let created = 0;
         let updated = 0;
-        if (good.length) {
+        if (piece.length) {
           let result: BulkResult;
           try {
-            result = await this.writer.write(trx, run.object, request(run, good, false), run.caller, rows.insert);
+            result = await this.writer.write(trx, run.object, request(run, piece, false), run.caller, rows.insert);
             await rows.flush();
           } catch (e) {
             await rows.abandon();
@@ -102,18 +98,23 @@ export class ImportWrites {
           }
           created = result.created;
           updated = result.updated;
-          for (const r of result.results) if (!r.ok) bad.push({ ...good[r.index]!, errors: r.errors });
+          for (const r of result.results) if (!r.ok) refused.push({ ...piece[r.index]!, errors: r.errors });
         }
-        await this.store.saveErrors(trx, run.id, bad, secretColumns(run));
+        await this.store.saveErrors(trx, run.id, refused, secretColumns(run));
         await this.store.count(
           trx,
           run.id,
-          { rows_processed: batch.rows.length, rows_created: created, rows_updated: updated, rows_failed: bad.length },
-          batch.bytes,
+          {
+            rows_processed: processed,
+            rows_created: created,
+            rows_updated: updated,
+            rows_failed: refused.length,
+          },
+          last ? batch.bytes : run.bytesProcessed,
         );
         run.written += created + updated;
+        run.committed = true;
       });
-      run.committed = true;
       this.advance(run, batch);
     }
     await this.store.progress(run.id, {
@@ -125,11 +126,18 @@ export class ImportWrites {
     await this.analyze(run.object, run.written);
   }
 
-  /**
-   * allOrNone: one pass over the file, every batch checked and written in one transaction that
-   * also completes the job. A bad row rolls it back, and the rest of the file is only checked.
-   */
+  /** allOrNone: in one transaction on PostgreSQL, in steps on PGlite. */
   async writeAllOrNone(run: Run): Promise<void> {
+    if (this.pglite) await this.writeInSteps(run);
+    else await this.writeInOne(run);
+  }
+
+  /**
+   * allOrNone on PostgreSQL: one pass over the file, every batch checked and written in one
+   * transaction that also completes the job. A bad row rolls it back, and the rest of the file
+   * is only checked.
+   */
+  private async writeInOne(run: Run): Promise<void> {
     const keys = new KeysSeen(run);
     const rows = this.rowWriter(run);
     // Iterated by hand: leaving a for-await loop would close the file the rest is checked from.
@@ -236,36 +244,43 @@ export class ImportWrites {
     keys: KeysSeen,
   ): Promise<void> {
     run.phase = 'validating';
-    let failed = 0;
-    const check = async (batch: Batch, good: (CsvRow & { body: Row })[], bad: BadRow[], first: boolean) => {
-      await this.knex.transaction(async (trx) => {
-        if (good.length) {
-          const { errors } = await this.writer.check(trx, run.object, request(run, good, false), run.caller);
-          errors.forEach((e, i) => e.length && bad.push({ ...good[i]!, errors: e }));
-        }
-        bad.sort((a, b) => a.row - b.row);
-        await this.store.saveErrors(trx, run.id, bad, secretColumns(run));
-        // The first call also sets the counts of the batches written (and rolled back) before.
-        if (first)
-          await trx(this.store.jobs)
-            .where({ id: run.id })
-            .update({ phase: 'validating', rows_processed: run.rowsProcessed, bytes_processed: run.bytesProcessed });
-        await this.store.count(
-          trx,
-          run.id,
-          { rows_processed: batch.rows.length, rows_failed: bad.length },
-          batch.bytes,
-        );
-      });
-      failed += bad.length;
-      this.advance(run, batch);
-    };
-    await check(refused.batch, refused.unchecked, refused.bad, true);
+    const pacer = new Pacer(this.pglite);
+    // The counts of the batches written (and rolled back) before.
+    await this.store.progress(run.id, {
+      phase: 'validating',
+      rows_processed: run.rowsProcessed,
+      bytes_processed: run.bytesProcessed,
+    });
+    let failed = await this.checkBatch(run, refused.batch, refused.unchecked, refused.bad, pacer);
     for await (const batch of batches) {
       if (this.stopping()) throw new Stopping();
       const { good, bad } = prepare(run, batch.rows, keys);
-      await check(batch, good, bad, false);
+      failed += await this.checkBatch(run, batch, good, bad, pacer);
     }
+    await this.refuse(run, failed);
+  }
+
+  /** A batch's rows checked (nothing written), its bad rows saved for the report; how many were bad. */
+  private async checkBatch(run: Run, batch: Batch, good: GoodRow[], bad: BadRow[], pacer: Pacer): Promise<number> {
+    const failed = await this.inPieces(batch, good, bad, pacer, async (trx, piece, refused, processed, last) => {
+      if (piece.length) {
+        const { errors } = await this.writer.check(trx, run.object, request(run, piece, false), run.caller);
+        errors.forEach((e, i) => e.length && refused.push({ ...piece[i]!, errors: e }));
+      }
+      await this.store.saveErrors(trx, run.id, refused, secretColumns(run));
+      await this.store.count(
+        trx,
+        run.id,
+        { rows_processed: processed, rows_failed: refused.length },
+        last ? batch.bytes : run.bytesProcessed,
+      );
+    });
+    this.advance(run, batch);
+    return failed;
+  }
+
+  /** allOrNone with bad rows: the job fails, pointing at its report. */
+  private async refuse(run: Run, failed: number): Promise<void> {
     await this.store.progress(run.id, {
       status: 'failed',
       phase: null,
@@ -273,6 +288,173 @@ export class ImportWrites {
       finished_at: this.knex.fn.now(),
       error: `${failed} row${failed > 1 ? 's are' : ' is'} not valid; nothing was imported (see the error report)`,
     });
+  }
+
+  /**
+   * allOrNone on PGlite (see the top of this file): every row checked in short transactions;
+   * then, all accepted, the decision (`applying`), and the rows written chunk by chunk.
+   */
+  private async writeInSteps(run: Run): Promise<void> {
+    run.phase = 'checking';
+    await this.store.progress(run.id, { phase: 'checking' });
+    const keys = new KeysSeen(run);
+    const pacer = new Pacer(true);
+    let failed = 0;
+    for await (const batch of readBatches(run.file)) {
+      if (this.stopping()) throw new Stopping();
+      const { good, bad } = prepare(run, batch.rows, keys);
+      failed += await this.checkBatch(run, batch, good, bad, pacer);
+      if (failed) run.phase = 'validating';
+    }
+    if (failed) return await this.refuse(run, failed);
+
+    // The decision, one statement: from here only a change another request makes meanwhile can refuse a row.
+    run.phase = 'applying';
+    await this.store.progress(run.id, { phase: 'applying', rows_total: run.rowsProcessed });
+    try {
+      await this.apply(run);
+    } catch (e) {
+      await this.undo(run, e);
+      return;
+    }
+    await this.store.progress(run.id, { status: 'completed', phase: null, finished_at: this.knex.fn.now() });
+    await this.applied.clear(run.id);
+    await this.analyze(run.object, run.written);
+  }
+
+  /**
+   * The accepted file written again, a chunk a transaction: each chunk through BulkWriter as a
+   * bulk request (checked again against what others changed since), logged for an undo, and
+   * counted, so polls see rowsCreated and rowsUpdated climb.
+   */
+  private async apply(run: Run): Promise<void> {
+    const rows = this.rowWriter(run);
+    const pacer = new Pacer(true);
+    const key = run.upsertOn === undefined ? undefined : run.object.fields.get(run.upsertOn)!.columns[0]!;
+    let chunk = 0;
+    for await (const batch of readBatches(run.file)) {
+      if (this.stopping()) throw new Stopping();
+      const { good, bad } = prepare(run, batch.rows);
+      // The file was read the same way a moment ago; only the file changing could get here.
+      if (bad.length) throw new RowsRefused(batch, bad, []);
+      await this.inPieces(batch, good, [], pacer, async (trx, piece) => {
+        chunk++;
+        if (key)
+          await this.applied.before(
+            trx,
+            run.id,
+            chunk,
+            run.object,
+            key,
+            piece.map((g) => g.body[run.upsertOn!]),
+          );
+        let result: BulkResult;
+        try {
+          result = await this.writer.write(trx, run.object, request(run, piece, true), run.caller, rows.insert);
+          await rows.flush();
+        } catch (e) {
+          await rows.abandon();
+          if (e instanceof Problem && e.status === 422 && e.errors.some((x) => x.index !== undefined))
+            throw new RowsRefused(batch, byRow(piece, e.errors), []);
+          throw e;
+        }
+        await this.applied.created(
+          trx,
+          run.id,
+          chunk,
+          result.results.flatMap((r) => (r.ok && r.created ? [r.id] : [])),
+        );
+        await this.store.count(
+          trx,
+          run.id,
+          { rows_created: result.created, rows_updated: result.updated },
+          run.bytesProcessed,
+        );
+        run.written += result.created + result.updated;
+      });
+    }
+  }
+
+  /**
+   * A refusal while applying (a row another request made bad meanwhile: its unique value taken,
+   * its lookup's record deleted), a shutdown or an error: what was written is undone and the job
+   * fails naming the row; a shutdown or an error then goes on to ImportJobs.run as before.
+   */
+  private async undo(run: Run, e: unknown): Promise<void> {
+    const problem = e instanceof RowsRefused ? undefined : translateDbError(run.object, e);
+    let reason: string | undefined;
+    if (e instanceof RowsRefused) {
+      const first = e.bad[0]!;
+      reason = `row ${first.row} was refused while the rows were written (${first.errors.map((x) => x.message).join('; ')})`;
+    } else if (problem instanceof Problem && problem.status === 422)
+      reason = `the rows could not be written (${problem.errors.map((x) => x.message).join('; ') || problem.detail})`;
+    try {
+      await this.applied.undo(run.id, run.object, this.metadata(), run.caller);
+    } catch (undoError) {
+      this.logger.error({ err: undoError, job: run.id }, 'an import was not undone');
+      await this.store.progress(run.id, {
+        status: 'failed',
+        phase: null,
+        finished_at: this.knex.fn.now(),
+        error: `${reason ?? 'the import stopped'}; the rows written could not all be removed (${(undoError as Error).message})`,
+      });
+      return;
+    }
+    run.written = 0;
+    if (reason === undefined) {
+      await this.store.progress(run.id, { rows_created: 0, rows_updated: 0 });
+      throw e;
+    }
+    if (e instanceof RowsRefused)
+      await this.knex.transaction((trx) => this.store.saveErrors(trx, run.id, e.bad, secretColumns(run)));
+    await this.store.progress(run.id, {
+      status: 'failed',
+      phase: null,
+      rows_created: 0,
+      rows_updated: 0,
+      rows_failed: e instanceof RowsRefused ? e.bad.length : 0,
+      finished_at: this.knex.fn.now(),
+      error: `${reason}; nothing was imported${e instanceof RowsRefused ? ' (see the error report)' : ''}`,
+    });
+  }
+
+  /**
+   * A batch's good rows in pieces as the pacer sizes them, each in a transaction of its own with
+   * `work`: the first piece also carries the batch's unreadable rows (`refused`, to which work
+   * adds), the last is the one that reads to the batch's end. The number of rows refused.
+   */
+  private async inPieces(
+    batch: Batch,
+    good: GoodRow[],
+    bad: BadRow[],
+    pacer: Pacer,
+    work: (
+      trx: Knex.Transaction,
+      piece: GoodRow[],
+      refused: BadRow[],
+      processed: number,
+      last: boolean,
+    ) => Promise<void>,
+  ): Promise<number> {
+    let failed = 0;
+    let at = 0;
+    do {
+      const piece = good.slice(at, at + pacer.take(good.length - at));
+      const first = at === 0;
+      const refused = first ? [...bad] : [];
+      at += piece.length;
+      await this.knex.transaction(async (trx) => {
+        // Timed once the transaction has the connection: the wait for it is other requests' time.
+        const started = performance.now();
+        // The first piece also counts the batch's rows not among `good`: refused already, or (the
+        // batch whose write refused rows in the one allOrNone transaction) not to be checked again.
+        const processed = piece.length + (first ? batch.rows.length - good.length : 0);
+        await work(trx, piece, refused, processed, at >= good.length);
+        pacer.took(piece.length, performance.now() - started);
+      });
+      failed += refused.length;
+    } while (at < good.length);
+    return failed;
   }
 
   private advance(run: Run, batch: Batch): void {
@@ -302,90 +484,3 @@ export class ImportWrites {
     await this.knex.raw('analyze ??', [`${this.schema}.${object.table}`]).catch(() => undefined);
   }
 }
-
-/** The errors a BulkWriter refusal gives by row index, as the file's rows. */
-function byRow(good: CsvRow[], errors: FieldError[]): BadRow[] {
-  const rows = new Map<number, BadRow>();
-  for (const { index, ...error } of errors) {
-    const source = good[index ?? -1];
-    if (!source) continue;
-    const entry = rows.get(source.row) ?? { row: source.row, cells: source.cells, errors: [] };
-    entry.errors.push(error);
-    rows.set(source.row, entry);
-  }
-  return [...rows.values()];
-}
-
-const request = (run: Run, good: (CsvRow & { body: Row })[], allOrNone: boolean): BulkRequest => ({
-  records: good.map((g) => g.body),
-  ...(run.upsertOn !== undefined ? { upsertOn: run.upsertOn } : {}),
-  allOrNone,
-});
-
-/**
- * A batch's rows as record bodies, and the rows whose cells could not be read. A row with a bad
- * cell is also run through the (database-free) record checks, so its report lists every problem.
- */
-function prepare(run: Run, batch: CsvRow[], keys?: KeysSeen): { good: (CsvRow & { body: Row })[]; bad: BadRow[] } {
-  const good: (CsvRow & { body: Row })[] = [];
-  const bad: BadRow[] = [];
-  for (const source of batch) {
-    const { body, errors } = coerceRow(run.columns, run.headerCount, source.cells);
-    if (errors.length) {
-      if (errors[0]!.code !== 'columns') {
-        const more = validateBody(run.object, body, 'create', run.caller.locale).errors.filter(
-          (e) => !errors.some((x) => x.field === e.field) && !(run.upsertOn !== undefined && e.code === 'required'),
-        );
-        errors.push(...more);
-      }
-      bad.push({ ...source, errors });
-      continue;
-    }
-    const clashes = keys?.claim(body, source.row) ?? [];
-    if (clashes.length) bad.push({ ...source, errors: clashes });
-    else good.push({ ...source, body });
-  }
-  return { good, bad };
-}
-
-/** Values of the file's unique fields already used by an earlier row, in any batch. */
-class KeysSeen {
-  private readonly fields: { field: CompiledField; rows: Map<string, number> }[];
-  private readonly upsertOn?: string;
-
-  constructor(run: Run) {
-    this.upsertOn = run.upsertOn;
-    this.fields = run.columns
-      .filter(
-        (c): c is ImportColumn & { field: CompiledField } =>
-          !!c.field && !!c.field.def.unique && c.field.columns.length === 1,
-      )
-      .map((c) => ({ field: c.field, rows: new Map() }));
-  }
-
-  /** The errors of a row whose unique values an earlier row has; otherwise records them as its own. */
-  claim(body: Row, row: number): FieldError[] {
-    const errors: FieldError[] = [];
-    const keys: [Map<string, number>, string][] = [];
-    for (const { field, rows } of this.fields) {
-      const value = body[field.def.apiName];
-      if (value === undefined || value === null) continue;
-      const key = JSON.stringify(value);
-      const first = rows.get(key);
-      const name = field.def.apiName;
-      if (first !== undefined)
-        errors.push({
-          field: name,
-          code: name === this.upsertOn ? 'duplicate' : 'unique',
-          message: `row ${first} has the same ${name}`,
-        });
-      else keys.push([rows, key]);
-    }
-    if (!errors.length) for (const [rows, key] of keys) rows.set(key, row);
-    return errors;
-  }
-}
-
-/** The file's columns that hold an encrypted field's values (by cell index). */
-const secretColumns = (run: Run): ReadonlySet<number> =>
-  new Set(run.columns.filter((c) => c.field?.type.encryption).map((c) => c.index));

@@ -343,9 +343,9 @@ export const importSchemas: Record<string, JsonSchema> = {
       object: { type: 'string', description: 'The object imported into.' },
       status: { enum: ['queued', 'running', 'completed', 'failed'] },
       phase: {
-        enum: ['writing', 'validating', null],
+        enum: ['writing', 'validating', 'checking', 'applying', null],
         description:
-          'What a running job is doing: writing rows, or (allOrNone, after a bad row) only checking the rest for the error report; null otherwise.',
+          'What a running job is doing: writing rows, or (allOrNone, after a bad row) only checking the rest for the error report; on the embedded database an allOrNone job first checks every row (checking), then writes them (applying); null otherwise.',
       },
       mode: { enum: ['allOrNone', 'skipBadRows'] },
       upsertOn: { type: ['string', 'null'], description: 'The unique field rows are matched on, if any.' },
