@@ -270,4 +270,19 @@ describe('indexes that follow use', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
+
+  it('runs on its own in an engine started with the default settings', async () => {
+    const plain = await startTestEngine();
+    try {
+      const opened = (await plain.engine.tenants.find('default'))!;
+      expect(opened.indexes.options).toMatchObject({
+        intervalMs: 60_000,
+        minRows: 10_000,
+        perObject: 8,
+        unusedDays: 30,
+      });
+    } finally {
+      await plain.close();
+    }
+  });
 });

@@ -158,7 +158,7 @@ export class IndexAdvisor {
     private readonly compiled: () => CompiledMetadata,
     readonly usage: IndexUsage,
     private readonly logger: Logger,
-    private readonly options: IndexAdvisorOptions,
+    readonly options: IndexAdvisorOptions,
   ) {}
 
   start(): void {

@@ -118,7 +118,8 @@ export async function openTenant(knex: Knex, options: OpenOptions): Promise<Tena
     () => metadata.compiled,
     new IndexUsage(knex, schema),
     options.logger,
-    { ...DEFAULT_INDEX_OPTIONS, intervalMs: 0, ...options.indexes },
+    // Settings given (a serving engine, even with none set): its timer runs; none (a CLI command): never.
+    options.indexes ? { ...DEFAULT_INDEX_OPTIONS, ...options.indexes } : { ...DEFAULT_INDEX_OPTIONS, intervalMs: 0 },
   );
   const records = new RecordsService(knex, schema, () => metadata.compiled, currencies, indexes.usage);
   const imports = new ImportJobs(
