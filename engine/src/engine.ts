@@ -60,10 +60,16 @@ export interface StartOptions
   encryptionKeys?: { current: Buffer; old?: Buffer[] };
 }
 
+/** How long a shutdown waits for requests under way before it closes their connections. */
+const CLOSE_GRACE_MS = 10_000;
+
 export async function startEngine(options: StartOptions): Promise<Engine> {
   const logger = options.logger ?? log;
   setFieldKeys(options.encryptionKeys);
   let ready = false;
+  let closing = false;
+  /** Answers under way, told to close their connection when the engine stops. */
+  const answering = new Set<http.ServerResponse>();
   const db = await connect(options.database);
   const queue = new JobQueue(db, options.schema, { ...DEFAULT_QUEUE_OPTIONS, ...options.queue }, logger);
   const email = emailTransportFromEnv(process.env, (m) =>
@@ -106,16 +112,22 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
   let main: Tenant;
   try {
     main = await tenants.start();
-    server = http.createServer(
-      buildApp({
-        tenants,
-        main,
-        corsOrigins: options.corsOrigins ?? [],
-        ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
-        isReady: () => ready,
-        logger,
-      }),
-    );
+    const app = buildApp({
+      tenants,
+      main,
+      corsOrigins: options.corsOrigins ?? [],
+      ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+      isReady: () => ready,
+      logger,
+    });
+    server = http.createServer((req, res) => {
+      if (closing) res.setHeader('Connection', 'close');
+      else {
+        answering.add(res);
+        res.once('close', () => answering.delete(res));
+      }
+      app(req, res);
+    });
     // A client reusing a kept-alive connection the server has just closed as idle gets a reset
     // for a request that never arrived (the soak saw it on PATCHes). Node closes them after 5 s;
     // longer than the idle timeouts clients and balancers use (nginx 60 s, AWS ALB 60 s), the
@@ -166,7 +178,16 @@ export async function startEngine(options: StartOptions): Promise<Engine> {
     url: `http://${host}:${address.port}`,
     async close() {
       ready = false;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A client that keeps its kept-alive connection busy would hold the close open for ever:
+      // every answer from now on ends its connection, and the client reconnects elsewhere.
+      closing = true;
+      for (const res of answering) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests under way get their answers; what still holds a connection after that is cut.
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
       await outbox?.close();
       await stamps?.close();
       await automation.stop();
