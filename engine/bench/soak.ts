@@ -26,6 +26,7 @@ const importSeconds = positiveEnv('SOAK_IMPORT_SECONDS', 20);
 const importRows = positiveEnv('SOAK_IMPORT_ROWS', 200);
 const targetP99 = positiveEnv('SOAK_P99_MS', 100);
 const REST_SECONDS = 20;
+const SETTLE_SECONDS = 60;
 const rates = (process.env.SOAK_RATES ?? '50,100,200,400,800,1600').split(',').map(Number);
 const mix: Record<Op, number> = { list: 35, get: 30, create: 20, update: 15 };
 const schema = `soak_${crypto.randomBytes(4).toString('hex')}`;
@@ -75,8 +76,9 @@ async function main(): Promise<number> {
   // A first round at the lowest rate warms the engine up (JIT, pools, caches) and is not judged;
   // a rate that misses gets a second try, as one stall of a few hundred ms (a GC, another
   // process on the machine) is already 1% of a short round.
-  const step = (r: number) =>
-    runMixed({ url, token, rate: r, durationMs: rampSeconds * 1000, mix, prefix: `Ramp ${r}` }).done.then(summarize);
+  const run = (r: number, seconds: number, prefix: string) =>
+    runMixed({ url, token, rate: r, durationMs: seconds * 1000, mix, prefix }).done.then(summarize);
+  const step = (r: number) => run(r, rampSeconds, `Ramp ${r}`);
   log(`warm-up ${rates[0]} req/s: ${fmt(await step(rates[0]!))}`);
   let rate = 0;
   for (const r of rates) {
@@ -93,6 +95,9 @@ async function main(): Promise<number> {
 
   // Memory is read at rest, the same way at both ends: under load the heap holds whatever the
   // requests in flight hold and V8 collects lazily, so RSS then tracks the load, not a leak.
+  // The same state at both ends: a minute at the soak's rate, then rest (the ramp's last rates
+  // ran the engine harder than the soak will, and left it holding more).
+  log(`settling at ${rate} req/s for ${SETTLE_SECONDS} s: ${fmt(await run(rate, SETTLE_SECONDS, 'Settle'))}`);
   const rssStart = await rssAtRest(pid);
   log(`soak at ${rate} req/s for ${soakSeconds} s; engine RSS at start (at rest) ${mb(rssStart)}`);
   const load = runMixed({ url, token, rate, durationMs: soakSeconds * 1000, mix, prefix: 'Soak' });
