@@ -1,4 +1,5 @@
 import type { CompiledObject } from '../metadata/compile.js';
+import { SYSTEM_SORT } from '../schema/list-indexes.js';
 import type { FilterNode } from './filter-parser.js';
 import type { SortKey } from './keyset.js';
 import type { ListPlan } from './list-plan.js';
@@ -34,7 +35,7 @@ const MAX_EQUAL = 2;
 /** Sort columns per index (id comes on top); a longer sort is served by its prefix. */
 const MAX_SORT = 3;
 
-const SYSTEM = new Set(['id', 'owner_id', 'created_by', 'updated_by', 'created_at', 'updated_at', 'version']);
+const SYSTEM = new Set(Object.keys(SYSTEM_SORT));
 
 /** A column of the object → its key identity (`fld_1#0`), or undefined when it is not the object's. */
 function identity(object: CompiledObject, column: string): string | undefined {

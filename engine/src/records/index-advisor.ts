@@ -5,6 +5,7 @@ import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { parseFilter } from '../query/filter-parser.js';
 import { serves, shapeOf, shapeText, type IndexShape, type ShapeKey } from '../query/index-shape.js';
 import { parseSort } from '../query/keyset.js';
+import { MAX_TEXT_CHARS, SYSTEM_SORT } from '../schema/list-indexes.js';
 import { serverIsPGlite } from './copy-writer.js';
 import { readIndexes, type CatalogIndex } from './index-catalog.js';
 import { indexReport, type IndexReport } from './index-report.js';
@@ -48,18 +49,7 @@ export const DEFAULT_INDEX_OPTIONS: IndexAdvisorOptions = {
 
 /** A shape becomes worth an index after this many requests: one look is not a habit. */
 const MIN_REQUESTS = 3;
-/** Characters of bounded text per index: 600 × 4 bytes stays under a btree entry's 2,704. */
-const MAX_TEXT_CHARS = 600;
 const VARCHAR = /^character varying\((\d+)\)$/;
-const SYSTEM_TYPES: Record<string, string> = {
-  id: 'uuid',
-  owner_id: 'uuid',
-  created_by: 'uuid',
-  updated_by: 'uuid',
-  created_at: 'timestamp with time zone',
-  updated_at: 'timestamp with time zone',
-  version: 'integer',
-};
 
 export type ShapeState = 'indexed' | 'building' | 'served' | 'waiting' | 'small' | 'capped' | 'unindexable';
 
@@ -116,7 +106,7 @@ function columnsOf(
     let column: string | undefined;
     if (part === undefined) column = key.field;
     else for (const f of object.fields.values()) if (f.def.id === fieldId) column = f.columns[Number(part)];
-    const type = column && (SYSTEM_TYPES[column] ?? object.columnTypes.get(column));
+    const type = column && (SYSTEM_SORT[column] ?? object.columnTypes.get(column));
     if (!column || !type) return undefined;
     columns.push({ column, desc: key.desc === true, type });
   }
@@ -353,6 +343,7 @@ export class IndexAdvisor {
 
   private async build(object: CompiledObject, name: string, v: ShapeVerdict): Promise<boolean> {
     const columns = v.columns!;
+    // Only placeholders and fixed words go into the text; every name is bound as an identifier.
     const keys = columns.map((c) => (c.desc ? '?? desc' : '??')).join(', ');
     const concurrently = (await this.isPglite()) ? '' : 'concurrently ';
     const t0 = performance.now();

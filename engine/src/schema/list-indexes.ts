@@ -30,10 +30,10 @@ const MAX_SORT_KEYS = 3;
  * of up to 4 bytes each stay below that whatever is written, so an index never refuses a write.
  * Unbounded text (text formulas) and long varchar (url, textarea) are not indexed.
  */
-const MAX_TEXT_CHARS = 600;
+export const MAX_TEXT_CHARS = 600;
 
 /** System columns a list can sort by, with their SQL types (they are never replaced). */
-const SYSTEM_SORT: Record<string, string> = {
+export const SYSTEM_SORT: Record<string, string> = {
   id: 'uuid',
   owner_id: 'uuid',
   created_by: 'uuid',
