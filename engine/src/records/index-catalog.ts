@@ -11,8 +11,8 @@ export interface CatalogIndex {
   unique: boolean;
   primary: boolean;
   /**
-   * Expression indexes, and partial ones other than "live records only", serve only the queries
-   * written for them.
+   * Expression indexes, partial ones other than "live records only", and those that keep no
+   * order (a trigram GIN index) serve only the queries written for them.
    */
   partial: boolean;
   sizeBytes: number;
@@ -36,7 +36,8 @@ interface IndexRow {
 const INDEXES = `
 select t.relname as "table", i.relname as name, x.indisvalid as valid, x.indisunique as "unique",
   x.indisprimary as "primary",
-  (x.indexprs is not null or coalesce(pg_get_expr(x.indpred, x.indrelid) <> '(deleted_at IS NULL)', false)) as partial,
+  (x.indexprs is not null or coalesce(pg_get_expr(x.indpred, x.indrelid) <> '(deleted_at IS NULL)', false)
+    or (select amname from pg_am where oid = i.relam) <> 'btree') as partial,
   pg_relation_size(i.oid) as size, coalesce(s.idx_scan, 0) as scans,
   (select json_agg(json_build_object('column', a.attname, 'desc', (x.indoption[k.n - 1] & 1) = 1) order by k.n)
      from unnest(x.indkey::int2[]) with ordinality k(attnum, n)
