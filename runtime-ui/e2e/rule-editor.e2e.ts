@@ -145,6 +145,26 @@ describe('the rule editor', () => {
     await expect.poll(() => editor.locator('.view-lines').innerText()).toMatch(/^\{"and"\}$/);
   });
 
+  it('keeps every key of a fast typist on a slow machine', async () => {
+    const editor = page.getByRole('dialog').getByTestId('rule-editor-validation');
+    await editor.locator('.monaco-editor').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    // A phone-class CPU: keys arrive faster than React renders the text each one reports.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+    const typed = '[1234567890, 2345678901, 3456789012, 4567890123]';
+    try {
+      await page.keyboard.type(typed);
+      // monaco draws a space as a no-break space.
+      const shown = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+      await expect.poll(shown, { timeout: 20_000 }).toBe(typed);
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      await cdp.detach();
+    }
+  });
+
   it("shows the engine's error inline for a rule naming a missing field", async () => {
     const dialog = page.getByRole('dialog');
     const editor = dialog.getByTestId('rule-editor-validation');

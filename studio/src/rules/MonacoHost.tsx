@@ -31,6 +31,11 @@ export function MonacoHost({
   useEffect(() => {
     latest.current = { text, onText, ariaLabel };
   });
+  // The texts the editor has reported and the parent has not yet given back. A fast typist's
+  // next key lands before React renders the last one, so the text coming back may already be
+  // older than the editor's: it is an echo, not a change from outside, and must not replace
+  // what was typed since (that lost keys and closed the suggestions).
+  const echoes = useRef<string[]>([]);
 
   useEffect(() => {
     let mounted: RuleEditorHandle | undefined;
@@ -40,7 +45,10 @@ export function MonacoHost({
       mounted = mountRuleEditor(host.current, {
         text: latest.current.text,
         ariaLabel: latest.current.ariaLabel,
-        onText: (next) => latest.current.onText(next),
+        onText: (next) => {
+          echoes.current.push(next);
+          latest.current.onText(next);
+        },
       });
       setHandle(mounted);
     });
@@ -50,7 +58,15 @@ export function MonacoHost({
     };
   }, []);
 
-  useEffect(() => handle?.setText(text), [handle, text]);
+  useEffect(() => {
+    if (!handle) return;
+    const echo = echoes.current.indexOf(text);
+    if (echo >= 0) echoes.current.splice(0, echo + 1);
+    else {
+      echoes.current = [];
+      handle.setText(text);
+    }
+  }, [handle, text]);
   useEffect(() => handle?.setCompletions(completions), [handle, completions]);
   useEffect(() => handle?.setErrors(errors), [handle, errors]);
 
