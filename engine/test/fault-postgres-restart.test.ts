@@ -117,7 +117,15 @@ describe('PostgreSQL restarted under load', () => {
 
     // Nothing hung, no connection was dropped, nothing failed but as "unavailable".
     const statuses = [...new Set(answers.map((a) => a.status))].sort();
-    expect(statuses.filter((s) => s !== 200 && s !== 201 && s !== 503)).toEqual([]);
+    const errorLines = e
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"level":50'))
+      .join('\n');
+    expect(
+      statuses.filter((s) => s !== 200 && s !== 201 && s !== 503),
+      errorLines,
+    ).toEqual([]);
 
     // While down: 503 for every kind of request, each a problem naming the cause, with Retry-After.
     const down = within('down');

@@ -16,6 +16,11 @@ describe('isDatabaseUnavailable', () => {
       true,
     );
     expect(isDatabaseUnavailable(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]))).toBe(true);
+    // As knex gives a query that failed: the statement, then pg's message.
+    expect(
+      isDatabaseUnavailable(new Error('select * from "account" limit 5 - Connection terminated unexpectedly')),
+    ).toBe(true);
+    expect(isDatabaseUnavailable(new Error('select 1 - Client was closed and is not queryable'))).toBe(true);
   });
 
   it('leaves statements that failed, and everything else, to the other handlers', () => {
@@ -25,6 +30,9 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(withCode('ENOSPC'))).toBe(false);
     expect(isDatabaseUnavailable(new AggregateError([]))).toBe(false);
     expect(isDatabaseUnavailable(new Error('boom'))).toBe(false);
+    // A value in a statement, or in the server's message, that reads like a lost connection.
+    expect(isDatabaseUnavailable(new Error("insert into t values ('Connection terminated') - boom"))).toBe(false);
+    expect(isDatabaseUnavailable(withCode('22P02', 'invalid input syntax: "x - Connection terminated"'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
   });
