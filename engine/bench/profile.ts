@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import inspector from 'node:inspector/promises';
 
 /**
@@ -49,7 +50,10 @@ export async function profileCpu<T>(
   }
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
   session.disconnect();
-  if (saveAs) await fs.promises.writeFile(saveAs, JSON.stringify(profile));
+  if (saveAs) {
+    await fs.promises.mkdir(path.dirname(saveAs), { recursive: true });
+    await fs.promises.writeFile(saveAs, JSON.stringify(profile));
+  }
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
