@@ -245,6 +245,15 @@ describe('an all-or-none import undone', () => {
         id,
       ])
     )[0];
+  const runsOfNewChild = async () =>
+    (await t.sql(`select count(*)::int as n from ??._automation_runs where workflow = 'stp_new_child'`, [t.schema]))[0]
+      .n as number;
+  /** A workflow added or removed, and published. */
+  const workflow = async (method: string, path: string, body?: unknown) => {
+    expect((await t.api(method, path, body)).status).toBeLessThan(300);
+    const published = await t.api('POST', '/api/v1/meta/publish', {});
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+  };
   const qtys = async (prefix: string) =>
     (
       await t.sql('select qty from ??.?? where code like ? and deleted_at is null order by code', [
@@ -269,19 +278,35 @@ describe('an all-or-none import undone', () => {
       `Last,N-last,1,${b}`,
     ];
     const lastRow = lines.length; // the header is row 1
+    // A workflow on each new child: it must not run for a record the import takes back.
+    await workflow('POST', '/api/v1/meta/workflows', {
+      apiName: 'stp_new_child',
+      label: 'New child',
+      object: CHILD,
+      trigger: { on: 'create' },
+      actions: [{ type: 'updateRecord', values: { name: 'Seen' } }],
+    });
     const id = await startImport(CHILD, csv(lines), '?upsertOn=code');
     const applying = await waitFor(async () => {
       const j = await job(id);
       if (!running(j)) throw new Error(`the import finished before it was seen writing: ${JSON.stringify(j)}`);
-      return j.phase === 'applying' ? j : undefined;
+      return j.phase === 'applying' && j.rowsCreated > 0 ? j : undefined;
     }, 'the import writing');
     expect(applying.rowsFailed).toBe(0);
+    // Its changes are captured, and wait: no run starts while the import could still be undone.
+    await t.engine.automation.tick();
+    expect(await runsOfNewChild()).toBe(0);
     // The last row's parent goes while the rows before it are being written.
     expect((await t.api('DELETE', `${RECORDS}/${PARENT}/${b}`)).status).toBe(204);
     const final = await waitFor(async () => {
       const j = await job(id);
       return running(j) ? undefined : j;
     }, 'the import to finish');
+    await t.engine.automation.tick();
+    expect(await runsOfNewChild()).toBe(0);
+    expect(
+      (await t.sql(`select count(*)::int as n from ??._automation_outbox where event = 'created'`, [t.schema]))[0].n,
+    ).toBe(0);
     expect(final).toMatchObject({ status: 'failed', rowsCreated: 0, rowsUpdated: 0, rowsFailed: 1 });
     expect(final.error).toMatch(
       new RegExp(`^row ${lastRow} was refused while the rows were written .*; nothing was imported`),
@@ -293,6 +318,48 @@ describe('an all-or-none import undone', () => {
     expect(
       (await t.sql('select count(*)::int as n from ??._import_applied where job_id = ?', [t.schema, id]))[0].n,
     ).toBe(0);
+    // An import that completes starts its runs.
+    const small = await startImport(CHILD, csv(['name,code,qty,parent', `S 1,S-1,1,${a}`, `S 2,S-2,1,${a}`]));
+    await waitFor(async () => (running(await job(small)) ? undefined : true), 'the small import');
+    await waitFor(async () => {
+      await t.engine.automation.tick();
+      return (await runsOfNewChild()) === 2 || undefined;
+    }, 'two runs of the workflow');
+    await workflow('DELETE', '/api/v1/meta/workflows/stp_new_child');
+  });
+
+  it('refuses to point at a record of an import that could still be undone, and takes it once the import is done', async () => {
+    const n = 30_000;
+    const id = await startImport(PARENT, csv(['name', ...Array.from({ length: n }, (_, i) => `Held ${i}`)]));
+    const filter = encodeURIComponent(JSON.stringify({ name: { startsWith: 'Held ' } }));
+    // The first of the import's records another user can see (on PostgreSQL: once it is complete).
+    const first = await waitFor(async () => {
+      const list = await watcher.api('GET', `${RECORDS}/${PARENT}?limit=1&filter=${filter}`);
+      return (list.body.data as { id: string }[])[0]?.id;
+    }, 'a record of the import');
+    const child = await watcher.api('POST', `${RECORDS}/${CHILD}`, { name: 'Early', parent: first });
+    const after = await job(id);
+    if (running(after)) {
+      // Asked while the import was still writing: had it been taken, the import's undo would
+      // delete the parent from under the child (or be stopped by it).
+      expect(child.status, JSON.stringify(child.body)).toBe(422);
+      expect(child.body.errors).toEqual([
+        {
+          field: 'parent',
+          code: 'reference',
+          message: `${PARENT} ${first} is still being imported; point at it once the import is done`,
+        },
+      ]);
+    } else expect(child.status).toBe(201);
+    // PGlite shows the rows while writing them (seconds for this file); PostgreSQL only once done.
+    expect(running(after)).toBe(!ON_POSTGRES);
+    const final = await waitFor(async () => {
+      const j = await job(id);
+      return running(j) ? undefined : j;
+    }, 'the import to finish');
+    expect(final).toMatchObject({ status: 'completed', rowsCreated: n });
+    const later = await watcher.api('POST', `${RECORDS}/${CHILD}`, { name: 'Later', parent: first });
+    expect(later.status, JSON.stringify(later.body)).toBe(201);
   });
 
   it('undoes an import a crash stopped while writing, when housekeeping finds it', async () => {

@@ -6,6 +6,7 @@ import { activeWorkflows } from './capture.js';
 import { toEvent, type OutboxRow, type RecordEvent } from './events.js';
 import { conditionHolds, triggers } from '../rules/workflow-match.js';
 import { MAX_DEPTH } from './runner.js';
+import { objectsApplying } from '../records/import-store.js';
 import type { NewRun, QueuedRun, RunStore } from './run-store.js';
 
 /**
@@ -32,11 +33,13 @@ export class Dispatcher {
   drain(): Promise<number> {
     const { knex, schema, store } = this.deps;
     return knex.transaction(async (trx) => {
+      const held = await this.held(trx);
       const { rows } = await trx.raw<{ rows: OutboxRow[] }>(
         `delete from ??._automation_outbox where seq in
-           (select seq from ??._automation_outbox order by seq limit ? for update skip locked)
+           (select seq from ??._automation_outbox where object_id <> all(?::text[])
+            order by seq limit ? for update skip locked)
          returning *`,
-        [schema, schema, BATCH],
+        [schema, schema, held, BATCH],
       );
       if (!rows.length) return 0;
       rows.sort((a, b) => Number(a.seq) - Number(b.seq));
@@ -48,6 +51,16 @@ export class Dispatcher {
       );
       return rows.length;
     });
+  }
+
+  /**
+   * The ids of objects whose changes wait: an import that may still be undone is writing them
+   * (records/import-undo.ts). Their order is kept, as the changes wait in the outbox.
+   */
+  private async held(trx: Knex.Transaction): Promise<string[]> {
+    const names = await objectsApplying(trx, this.deps.schema);
+    const objects = this.deps.compiled().objects;
+    return names.flatMap((name) => objects.get(name)?.def.id ?? []);
   }
 
   private runsFor(rows: OutboxRow[]): NewRun[] {

@@ -640,6 +640,10 @@ const MIGRATIONS: { name: string; up: (trx: Knex.Transaction, schema: string) =>
         t.integer('chunk').notNullable();
         t.specificType('created', 'uuid[]').notNullable().defaultTo('{}');
         t.jsonb('updated');
+        // The _automation_outbox rows the chunk's transaction wrote fall in (outbox_after,
+        // outbox_upto]: its created records' events, which an undo deletes unsent.
+        t.bigInteger('outbox_after');
+        t.bigInteger('outbox_upto');
         t.primary(['job_id', 'chunk']);
       });
     },

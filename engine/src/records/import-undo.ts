@@ -49,20 +49,44 @@ export class AppliedLog {
     );
   }
 
-  /** After a chunk is written: the records it created. */
-  async created(trx: Knex.Transaction, jobId: string, chunk: number, ids: string[]): Promise<void> {
+  private get outbox() {
+    return `${this.schema}._automation_outbox`;
+  }
+
+  /** Before a chunk is written: the last change captured for workflows so far. */
+  async outboxMark(trx: Knex.Transaction): Promise<string> {
+    const { rows } = await trx.raw<{ rows: { seq: string }[] }>('select coalesce(max(seq), 0) as seq from ??', [
+      this.outbox,
+    ]);
+    return rows[0]!.seq;
+  }
+
+  /**
+   * After a chunk is written: the records it created, and the changes for workflows its
+   * transaction captured (after `outboxAfter`, up to now). Those wait in the outbox while the job
+   * writes (automation/dispatcher.ts holds the object's changes), and an undo deletes the created
+   * records' unsent: no workflow runs for a record the import took back.
+   */
+  async created(
+    trx: Knex.Transaction,
+    jobId: string,
+    chunk: number,
+    ids: string[],
+    outboxAfter: string,
+  ): Promise<void> {
     await trx.raw(
-      `insert into ?? (job_id, chunk, created) values (?, ?, ?::uuid[])
-      on conflict (job_id, chunk) do update set created = excluded.created`,
-      [this.log, jobId, chunk, ids],
+      `insert into ?? (job_id, chunk, created, outbox_after, outbox_upto)
+      values (?, ?, ?::uuid[], ?, (select coalesce(max(seq), 0) from ??))
+      on conflict (job_id, chunk) do update
+      set created = excluded.created, outbox_after = excluded.outbox_after, outbox_upto = excluded.outbox_upto`,
+      [this.log, jobId, chunk, ids, outboxAfter, this.outbox],
     );
   }
 
   /**
    * Reverts what the job wrote, the last chunk first, a chunk a transaction (on PGlite others
-   * wait for each). A record another request changed since is put back too; one that other
-   * records point at meanwhile follows its lookups' onDelete, or (restrict) stops the undo with
-   * the database's error.
+   * wait for each). A record another request changed since is put back too. No other record
+   * points at a created one: a lookup to a record in this log is refused (records/lookups.ts).
    */
   async undo(jobId: string, object: CompiledObject, metadata: CompiledMetadata, caller: Caller): Promise<void> {
     const columns = await this.restorable(object);
@@ -76,6 +100,11 @@ export class AppliedLog {
         if (!logged) return false;
         const touched: Row[] = [];
         if (logged.created.length) {
+          await trx.raw(
+            `delete from ?? o using ?? l where l.job_id = ? and l.chunk = ?
+            and o.seq > l.outbox_after and o.seq <= l.outbox_upto and o.record_id = any(l.created)`,
+            [this.outbox, this.log, jobId, logged.chunk],
+          );
           const deleted = await trx(table).whereIn('id', logged.created).delete().returning<Row[]>('*');
           await recordEvents(
             trx,

@@ -348,6 +348,7 @@ export class ImportWrites {
             key,
             piece.map((g) => g.body[run.upsertOn!]),
           );
+        const outboxAfter = await this.applied.outboxMark(trx);
         let result: BulkResult;
         try {
           result = await this.writer.write(trx, run.object, request(run, piece, true), run.caller, rows.insert);
@@ -363,6 +364,7 @@ export class ImportWrites {
           run.id,
           chunk,
           result.results.flatMap((r) => (r.ok && r.created ? [r.id] : [])),
+          outboxAfter,
         );
         await this.store.count(
           trx,
