@@ -16,7 +16,8 @@ import { ON_POSTGRES, request, type ApiResponse } from './support/test-engine.js
  * database answer from one truth: what is published, deactivated or locked through one holds on
  * the other from its next request, and when one is killed with SIGKILL the other goes on and
  * finishes its work. On embedded PGlite, one process owns the data folder: a second is refused
- * before it touches the files.
+ * before it touches the files, and the next one, after a SIGKILL, first undoes an all-or-none
+ * import that was writing its rows.
  */
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-scale-'));
@@ -294,6 +295,42 @@ if (ON_POSTGRES) {
         await killHard(first.child);
         const next = await engine();
         expect(ok(await as(next)('GET', `/api/v1/records/account/${created.id}`)).name).toBe('Kept Ltd');
+      },
+    );
+
+    it(
+      'undoes an all-or-none import killed with SIGKILL while writing its rows, before serving again',
+      { timeout: 120_000 },
+      async () => {
+        // The data folder's engine from the test before goes first: one process at a time.
+        for (const e of started) await killHard(e.child);
+        const first = await engine();
+        const rows = ['name,website', ...Array.from({ length: 60_000 }, (_, i) => `Killed ${i},https://k${i}.test`)];
+        const upload = ok(
+          await as(first)('POST', '/api/v1/records/account/import', rows.join('\n'), { 'content-type': 'text/csv' }),
+          202,
+        );
+        // Every row accepted and some written (visible to others) when the process dies.
+        const writing = await waitFor(async () => {
+          const job = ok(await as(first)('GET', `/api/v1/imports/${upload.id}`));
+          if (job.status !== 'running')
+            throw new Error(`the import ended before it was killed: ${JSON.stringify(job)}`);
+          return job.phase === 'applying' && job.rowsCreated > 0 ? job : undefined;
+        }, 'the import writing its rows');
+        expect(writing.rowsCreated).toBeLessThan(60_000);
+        await killHard(first.child);
+
+        const next = await engine();
+        const job = ok(await as(next)('GET', `/api/v1/imports/${upload.id}`));
+        expect(job).toMatchObject({ status: 'failed', rowsCreated: 0, rowsUpdated: 0 });
+        expect(job.error).toMatch(/nothing was imported/);
+        const imported = ok(
+          await as(next)(
+            'GET',
+            `/api/v1/records/account?limit=1&count=exact&${filter({ name: { startsWith: 'Killed ' } })}`,
+          ),
+        );
+        expect(imported.count).toBe(0);
       },
     );
   });
