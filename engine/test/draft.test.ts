@@ -136,3 +136,94 @@ describe('editing the draft', () => {
     expect(unknown.body.errors[0]).toMatchObject({ field: '/validationRules/0/condition', code: 'reference' });
   });
 });
+
+describe('renaming a field that rules, formulas and rollups read', () => {
+  const child = {
+    apiName: 'rn_child',
+    label: 'Line',
+    pluralLabel: 'Lines',
+    nameField: 'name',
+    fields: [
+      { apiName: 'name', type: 'text', label: 'Name' },
+      { apiName: 'qty', type: 'integer', label: 'Quantity' },
+      { apiName: 'parent', type: 'lookup', label: 'Order', target: 'rn_parent' },
+      {
+        apiName: 'double_qty',
+        type: 'formula',
+        label: 'Twice',
+        returnType: 'number',
+        expression: { '*': [{ var: 'qty' }, 2] },
+      },
+      { apiName: 'note', type: 'text', label: 'Note', default: { formula: { cat: ['Qty ', { var: 'qty' }] } } },
+    ],
+    validationRules: [
+      {
+        apiName: 'no_negative',
+        condition: { '<': [{ var: 'qty' }, 0] },
+        errorField: 'qty',
+        message: { en: 'No negative quantities' },
+      },
+    ],
+  };
+  const parent = {
+    apiName: 'rn_parent',
+    label: 'Order',
+    pluralLabel: 'Orders',
+    nameField: 'name',
+    fields: [
+      { apiName: 'name', type: 'text', label: 'Name' },
+      {
+        apiName: 'total',
+        type: 'rollup',
+        label: 'Total',
+        child: 'rn_child',
+        relationField: 'parent',
+        aggregate: 'sum',
+        field: 'qty',
+        filter: { qty: { gt: 0 } },
+      },
+    ],
+  };
+
+  it('renames it in one step, as the admin changed only the field: the object, its rules and the rollups over it follow', async () => {
+    expect((await t.api('POST', '/api/v1/meta/objects', { ...parent, fields: parent.fields.slice(0, 1) })).status).toBe(
+      201,
+    );
+    expect((await t.api('POST', '/api/v1/meta/objects', child)).status).toBe(201);
+    expect((await t.api('PUT', '/api/v1/meta/objects/rn_parent', parent)).status).toBe(200);
+    expect((await t.api('POST', '/api/v1/meta/publish')).status).toBe(201);
+
+    const saved = (await t.api('GET', '/api/v1/meta/objects/rn_child')).body;
+    saved.fields = saved.fields.map((f: { apiName: string }) =>
+      f.apiName === 'qty' ? { ...f, apiName: 'quantity' } : f,
+    );
+    const renamed = await t.api('PUT', '/api/v1/meta/objects/rn_child', saved);
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+
+    const now = (await t.api('GET', '/api/v1/meta/objects/rn_child')).body;
+    const field = (name: string) => now.fields.find((f: { apiName: string }) => f.apiName === name);
+    expect(field('double_qty').expression).toEqual({ '*': [{ var: 'quantity' }, 2] });
+    expect(field('note').default).toEqual({ formula: { cat: ['Qty ', { var: 'quantity' }] } });
+    expect(now.validationRules[0]).toMatchObject({
+      condition: { '<': [{ var: 'quantity' }, 0] },
+      errorField: 'quantity',
+    });
+    const total = (await t.api('GET', '/api/v1/meta/objects/rn_parent')).body.fields.find(
+      (f: { apiName: string }) => f.apiName === 'total',
+    );
+    expect(total).toMatchObject({ field: 'quantity', filter: { quantity: { gt: 0 } }, relationField: 'parent' });
+
+    const published = await t.api('POST', '/api/v1/meta/publish');
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const order = (await t.api('POST', '/api/v1/records/rn_parent', { name: 'O-1' })).body.id as string;
+    const line = await t.api('POST', '/api/v1/records/rn_child', { name: 'L-1', quantity: 3, parent: order });
+    expect(line.status, JSON.stringify(line.body)).toBe(201);
+    expect(line.body).toMatchObject({ quantity: 3, double_qty: 6, note: 'Qty 3' });
+    expect((await t.api('GET', `/api/v1/records/rn_parent/${order}`)).body.total).toBe(3);
+    const refused = await t.api('POST', '/api/v1/records/rn_child', { name: 'L-2', quantity: -1, parent: order });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ field: 'quantity', message: 'No negative quantities' }),
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { renameLogic } from './logic-rename.js';
-import type { DashboardDef, LayoutDef, ListViewDef, ObjectDef } from './types.js';
+import { hasComputedDefault } from '../fields/index.js';
+import type { DashboardDef, FieldDef, LayoutDef, ListViewDef, ObjectDef } from './types.js';
 
 /**
  * When an object is saved, the items that name it or its fields follow: a renamed field is
@@ -66,11 +67,7 @@ export function followObjectChange(deps: Dependents, before: ObjectDef | undefin
   const own = (object: string) => object === before.apiName;
   const objectName = (object: string) => (own(object) ? after.apiName : object);
 
-  const objects = deps.objects.map((o) =>
-    objectRenamed && o.fields.some((f) => f.target === before.apiName)
-      ? { ...o, fields: o.fields.map((f) => (f.target === before.apiName ? { ...f, target: after.apiName } : f)) }
-      : o,
-  );
+  const objects = deps.objects.map((o) => followInObject(o, before.apiName, after.apiName, renamed));
 
   const layouts = deps.layouts.map((l) => {
     const mine = own(l.object);
@@ -123,6 +120,70 @@ export function followObjectChange(deps: Dependents, before: ObjectDef | undefin
   });
   const dashboards = deps.dashboards?.map((d) => followInDashboard(d, own, after.apiName, renamed, removed));
   return { objects, layouts, listViews, ...(dashboards ? { dashboards } : {}) };
+}
+
+/**
+ * Another object's lookups to the changed object, and its rollups over it: the child object's
+ * name, and the child fields they read (relation, aggregated field, filter), follow.
+ */
+function followInObject(o: ObjectDef, from: string, to: string, renamed: Map<string, string>): ObjectDef {
+  let changed = false;
+  const fields = o.fields.map((f) => {
+    const next = { ...f };
+    if (f.target === from) next.target = to;
+    if (f.child === from) Object.assign(next, followRollup(f, to, renamed));
+    if (JSON.stringify(next) === JSON.stringify(f)) return f;
+    changed = true;
+    return next;
+  });
+  return changed ? { ...o, fields } : o;
+}
+
+function followRollup(f: FieldDef, child: string, renamed: ReadonlyMap<string, string>): Partial<FieldDef> {
+  return {
+    child,
+    ...(f.relationField !== undefined ? { relationField: renamed.get(f.relationField) ?? f.relationField } : {}),
+    ...(f.field !== undefined ? { field: renamed.get(f.field) ?? f.field } : {}),
+    ...(f.filter !== undefined ? { filter: renameFilterKeys(f.filter, renamed) } : {}),
+  };
+}
+
+/**
+ * The object's own references to its renamed fields: the name field, formulas, computed
+ * defaults, validation rules (condition and error field), sharing rule criteria and rollups over
+ * itself. An admin renames a field in one step, as in Salesforce, instead of being refused until
+ * every rule naming it is edited. A name that is still a field after the save (two fields
+ * swapping names) is left as written: which field it meant cannot be told.
+ */
+export function followOwnFields(before: ObjectDef | undefined, after: ObjectDef): ObjectDef {
+  if (!before) return after;
+  const current = new Set(after.fields.map((f) => f.apiName));
+  const renamed = new Map([...renameMap(before, after).renamed].filter(([from]) => !current.has(from)));
+  if (!renamed.size) return after;
+  const name = (n: string) => renamed.get(n) ?? n;
+  const next: ObjectDef = {
+    ...after,
+    nameField: name(after.nameField),
+    fields: after.fields.map((f) => {
+      const field = { ...f };
+      if (f.expression !== undefined) field.expression = renameLogic(f.expression, renamed);
+      if (hasComputedDefault(f)) field.default = { ...f.default, formula: renameLogic(f.default.formula, renamed) };
+      if (f.child === before.apiName) Object.assign(field, followRollup(f, after.apiName, renamed));
+      return field;
+    }),
+  };
+  if (after.validationRules)
+    next.validationRules = after.validationRules.map((r) => ({
+      ...r,
+      condition: renameLogic(r.condition, renamed),
+      ...(r.errorField !== undefined ? { errorField: name(r.errorField) } : {}),
+    }));
+  if (after.sharing?.rules)
+    next.sharing = {
+      ...after.sharing,
+      rules: after.sharing.rules.map((r) => ({ ...r, criteria: renameLogic(r.criteria, renamed) })),
+    };
+  return next;
 }
 
 /** `sum:amount`, `close_date:month`: the field part renamed. */

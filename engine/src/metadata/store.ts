@@ -5,7 +5,7 @@ import { DraftJournal, type RowChange } from './draft-journal.js';
 import { requireTag, TAG_COLUMN, type IfMatch, type Tagged } from './draft-tags.js';
 import { ITEM_KINDS, ITEM_SPECS, itemsOf, validateItem, type MetaItem } from './kinds.js';
 import { normalizeObject } from './normalize.js';
-import { followObjectChange, renameMap } from './references.js';
+import { followObjectChange, followOwnFields, renameMap } from './references.js';
 import { followInWorkflow, type ObjectRename } from './workflow-references.js';
 import type { QueryChecks } from './query-checks.js';
 import { securityContextOf } from './security-items.js';
@@ -182,7 +182,7 @@ export class DraftStore {
       const objects = await this.objectsByName(trx);
       const existing = existingName === undefined ? undefined : objects.get(existingName);
       if (existingName !== undefined && !existing) throw notFound(`object "${existingName}" does not exist`);
-      const obj = normalizeObject(input, existing);
+      const obj = followOwnFields(existing, normalizeObject(input, existing));
       const errors = validateObject(obj);
       if (errors.length) throw invalid(`object "${String(input?.apiName)}" is not valid`, errors);
       const clash = objects.get(obj.apiName);
