@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hiddenImportsSql } from './import-visibility.js';
 import { badRequest, Problem, type ErrorCode } from '../errors.js';
 import type { CompiledField, CompiledObject } from '../metadata/compile.js';
 import type { AggregateFn, SqlFragment } from '../fields/field-type.js';
@@ -123,6 +124,8 @@ export async function aggregate(
   const filter = parseFilter(object, input.filter, scope.resolve);
   const convert = parseConversion(input, metrics, scope);
   const qb = knex(`${schema}.${object.table} as r`).whereNull('r.deleted_at');
+  const importing = hiddenImportsSql(schema, object.table, 'r');
+  if (importing) qb.whereRaw(importing.sql, importing.bindings as Knex.RawBinding[]);
   if (scope.restrict) qb.whereRaw(scope.restrict.sql, scope.restrict.bindings as Knex.RawBinding[]);
   if (filter) applyFilter(qb, filter, 'r');
   if (convert) await checkRates(knex, schema, qb, metrics, convert.dateColumn, corporate);

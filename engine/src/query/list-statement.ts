@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { CompiledObject } from '../metadata/compile.js';
 import { accessSql, armsSql } from './access-predicate.js';
 import { applyFilter } from './filter-compiler.js';
+import { hiddenImportsSql } from './import-visibility.js';
 import { applyKeyset, applySort, selectSortValues } from './keyset.js';
 import type { ListPlan } from './list-plan.js';
 import { recordJsonSql, type Expansion } from './record-json.js';
@@ -113,6 +114,8 @@ function rowsOf(plan: ListPlan, ctx: StatementContext): Knex.QueryBuilder {
   joinLookups(base, plan, ctx);
   if (plan.deleted) base.whereNotNull(`${ALIAS}.deleted_at`);
   else base.whereNull(`${ALIAS}.deleted_at`);
+  const importing = hiddenImportsSql(ctx.schema, plan.table, ALIAS);
+  if (importing) base.whereRaw(importing.sql, importing.bindings as Knex.RawBinding[]);
   if (plan.filter) applyFilter(base, plan.filter, ALIAS);
   return base;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hiddenImportsSql } from '../query/import-visibility.js';
 import { badRequest, notFound } from '../errors.js';
 import type { CompiledField, CompiledMetadata } from '../metadata/compile.js';
 import { applyFilter } from '../query/filter-compiler.js';
@@ -83,6 +84,8 @@ export class CsvExporter {
       const qb = knex(`${this.schema}.${object.table} as ${ALIAS}`)
         .select(selectColumns(object, ALIAS, only))
         .whereNull(`${ALIAS}.deleted_at`);
+      const importing = hiddenImportsSql(schema, object.table, ALIAS);
+      if (importing) qb.whereRaw(importing.sql, importing.bindings as Knex.RawBinding[]);
       paths.applyJoins(qb, this.schema, ALIAS, (j) => recordAccessSql(access, j.target, this.schema, j.alias, 'read'));
       if (restrict) qb.whereRaw(restrict.sql, restrict.bindings as Knex.RawBinding[]);
       for (const f of fields) {

@@ -149,6 +149,27 @@ export class AppliedLog {
     }
   }
 
+  /**
+   * Once a completed job's rows show: the rollups over the records it created, which left them
+   * out while it wrote (rollups.ts), recomputed a chunk a transaction.
+   */
+  async countCreated(jobId: string, object: CompiledObject, metadata: CompiledMetadata): Promise<void> {
+    if (!object.summarisedBy.length) return;
+    const chunks: { chunk: number }[] = await this.knex(this.log)
+      .where({ job_id: jobId })
+      .orderBy('chunk')
+      .select('chunk');
+    for (const { chunk } of chunks) {
+      await this.knex.transaction(async (trx) => {
+        const { rows } = await trx.raw<{ rows: Row[] }>(
+          `select t.* from ?? t where t.id in (select unnest(l.created) from ?? l where l.job_id = ? and l.chunk = ?)`,
+          [this.table(object), this.log, jobId, chunk],
+        );
+        await refreshRollups(trx, this.schema, metadata, object, rows);
+      });
+    }
+  }
+
   /** A completed job's log, no longer needed. */
   async clear(jobId: string): Promise<void> {
     await this.knex(this.log).where({ job_id: jobId }).delete();

@@ -9,6 +9,7 @@ import { readBatches, type Batch } from './import-file.js';
 import { byRow, KeysSeen, Pacer, prepare, request, secretColumns, type GoodRow, type Run } from './import-rows.js';
 import type { BadRow, ImportStore } from './import-store.js';
 import { AppliedLog } from './import-undo.js';
+import { hideImport, IMPORT_JOB_COLUMN, IMPORT_JOB_SETTING, showImport } from '../query/import-visibility.js';
 
 /**
  * How an import writes its file, through BulkWriter (the same checks, rollups and writes as POST
@@ -23,7 +24,9 @@ import { AppliedLog } from './import-undo.js';
  *                        checked first, nothing written (`checking`); a bad row fails the job
  *                        with its report. Once all are accepted the job turns `applying` and
  *                        writes the file again chunk by chunk, each chunk checked again (another
- *                        request may have changed a record meanwhile) and logged (import-undo.ts);
+ *                        request may have changed a record meanwhile) and logged (import-undo.ts),
+ *                        its created rows out of others' sight until the last chunk is written
+ *                        (query/import-visibility.ts);
  *                        a refusal then, or a shutdown, undoes every chunk written and fails the
  *                        job; a crash is undone when the engine next starts (ImportJobs.sweep).
  *   skipBadRows          each batch is checked and its good rows written in its own transaction
@@ -311,10 +314,20 @@ export class ImportWrites {
     // The decision, one statement: from here only a change another request makes meanwhile can refuse a row.
     run.phase = 'applying';
     await this.store.progress(run.id, { phase: 'applying', rows_total: run.rowsProcessed });
+    await this.markable(run.object);
+    hideImport(this.schema, run.object.table, run.id);
     try {
       await this.apply(run);
+      // The one step that shows every row at once; then the rollups over them count them, and
+      // the job completes (a failure or a crash before that is undone, as while writing).
+      showImport(this.schema, run.object.table, run.id);
+      await this.applied.countCreated(run.id, run.object, this.metadata());
     } catch (e) {
-      await this.undo(run, e);
+      try {
+        await this.undo(run, e);
+      } finally {
+        showImport(this.schema, run.object.table, run.id);
+      }
       return;
     }
     await this.store.progress(run.id, { status: 'completed', phase: null, finished_at: this.knex.fn.now() });
@@ -339,6 +352,8 @@ export class ImportWrites {
       if (bad.length) throw new RowsRefused(batch, bad, []);
       await this.inPieces(batch, good, [], pacer, async (trx, piece) => {
         chunk++;
+        // The rows this transaction creates carry the job (the column's default reads it).
+        await trx.raw('select set_config(?, ?, true)', [IMPORT_JOB_SETTING, run.id]);
         if (key)
           await this.applied.before(
             trx,
@@ -462,6 +477,17 @@ export class ImportWrites {
   private advance(run: Run, batch: Batch): void {
     run.rowsProcessed += batch.rows.length;
     run.bytesProcessed = batch.bytes;
+  }
+
+  /**
+   * The table's column marking the rows of an import still writing (query/import-visibility.ts):
+   * added once, by the first such import, with a default and no rewrite of the table.
+   */
+  private async markable(object: CompiledObject): Promise<void> {
+    await this.knex.raw(
+      `alter table ?? add column if not exists ?? uuid default nullif(current_setting('${IMPORT_JOB_SETTING}', true), '')::uuid`,
+      [`${this.schema}.${object.table}`, IMPORT_JOB_COLUMN],
+    );
   }
 
   /** Whether a query can run beside the job's transaction: not on PGlite, nor with a pool of one. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hiddenImportsSql } from '../query/import-visibility.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import type { FieldDef } from '../metadata/types.js';
 import { applyFilter } from '../query/filter-compiler.js';
@@ -76,6 +77,9 @@ async function refreshOne(
     .select(trx.raw(AGGREGATES[aggregate], bindings))
     .whereRaw('?? = ??', [`c.${rollup.relationColumn}`, 'p.id'])
     .whereNull('c.deleted_at');
+  // Rows of an import still writing count once it completes (ImportWrites recomputes then).
+  const importing = hiddenImportsSql(schema, child.table, 'c');
+  if (importing) sub.whereRaw(importing.sql, importing.bindings as Knex.RawBinding[]);
   const filter = field.filter === undefined ? undefined : parseFilter(child, field.filter);
   if (filter) applyFilter(sub, filter, 'c');
   const column = parent.fields.get(field.apiName)!.columns[0]!;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hiddenImportsSql } from '../query/import-visibility.js';
 import { badRequest } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { unstorableValue } from '../fields/shared.js';
@@ -72,6 +73,7 @@ export async function search(
     const nameReadable = access.canReadField(object.def.apiName, object.def.nameField);
     const nameColumn = object.fields.get(object.def.nameField)?.columns[0] ?? columns[0]!;
     const restrict = recordAccessSql(access, object, schema, 'r', 'read');
+    const importing = hiddenImportsSql(schema, object.table, 'r');
     const similarities = columns.map((c) => knex.raw('similarity(??::text, ?)', [`r.${c}`, q]));
     // greatest(?, ?, …): one placeholder per column, each bound to its similarity() above
     const score =
@@ -87,6 +89,7 @@ export async function search(
           knex.raw('(?)::real as score', [score]),
         )
         .whereNull('r.deleted_at')
+        .whereRaw(importing?.sql ?? 'true', (importing?.bindings ?? []) as Knex.RawBinding[])
         .whereRaw(restrict?.sql ?? 'true', (restrict?.bindings ?? []) as Knex.RawBinding[])
         .where((w) => {
           for (const c of columns) w.orWhereRaw("?? ilike ? escape '\\'", [`r.${c}`, pattern]);
