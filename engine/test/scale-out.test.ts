@@ -153,7 +153,7 @@ if (ON_POSTGRES) {
         const onA = as(a);
         const onB = as(b, a.token);
         // An all-or-none import big enough to be running when A dies.
-        const rows = ['name,website', ...Array.from({ length: 60_000 }, (_, i) => `Imported ${i},https://x${i}.test`)];
+        const rows = ['name,website', ...Array.from({ length: 100_000 }, (_, i) => `Imported ${i},https://x${i}.test`)];
         const upload = ok(
           await onA('POST', '/api/v1/records/account/import', rows.join('\n'), { 'content-type': 'text/csv' }),
           202,
@@ -305,7 +305,7 @@ if (ON_POSTGRES) {
         // The data folder's engine from the test before goes first: one process at a time.
         for (const e of started) await killHard(e.child);
         const first = await engine();
-        const rows = ['name,website', ...Array.from({ length: 60_000 }, (_, i) => `Killed ${i},https://k${i}.test`)];
+        const rows = ['name,website', ...Array.from({ length: 100_000 }, (_, i) => `Killed ${i},https://k${i}.test`)];
         const upload = ok(
           await as(first)('POST', '/api/v1/records/account/import', rows.join('\n'), { 'content-type': 'text/csv' }),
           202,
@@ -317,7 +317,7 @@ if (ON_POSTGRES) {
             throw new Error(`the import ended before it was killed: ${JSON.stringify(job)}`);
           return job.phase === 'applying' && job.rowsCreated > 0 ? job : undefined;
         }, 'the import writing its rows');
-        expect(writing.rowsCreated).toBeLessThan(60_000);
+        expect(writing.rowsCreated).toBeLessThan(100_000);
         await killHard(first.child);
 
         const next = await engine();
