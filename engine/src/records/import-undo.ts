@@ -3,7 +3,7 @@ import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import type { Caller } from '../security/caller.js';
 import { recordEvents, recordManyChanges } from './history.js';
 import { toRecord } from './record-shape.js';
-import { refreshRollups } from './rollups.js';
+import { refreshRollups, rollupsOver } from './rollups.js';
 
 /**
  * What an all-or-none import on embedded PGlite has written once every row was accepted
@@ -15,6 +15,9 @@ import { refreshRollups } from './rollups.js';
  */
 
 type Row = Record<string, unknown>;
+
+/** Parents whose rollups one transaction refreshes after an import completes. */
+const PARENTS_PER_STEP = 200;
 
 export class AppliedLog {
   constructor(
@@ -151,22 +154,33 @@ export class AppliedLog {
 
   /**
    * Once a completed job's rows show: the rollups over the records it created, which left them
-   * out while it wrote (rollups.ts), recomputed a chunk a transaction.
+   * out while it wrote (rollups.ts), recomputed once per parent — the parents read a chunk a
+   * transaction, then refreshed a few hundred a transaction (a file of many rows under one
+   * parent refreshes it once, not once a chunk).
    */
   async countCreated(jobId: string, object: CompiledObject, metadata: CompiledMetadata): Promise<void> {
-    if (!object.summarisedBy.length) return;
+    const columns = [...new Set(rollupsOver(metadata, object).map((r) => r.relationColumn))];
+    if (!columns.length) return;
+    const parents = new Map(columns.map((c) => [c, new Set<string>()]));
     const chunks: { chunk: number }[] = await this.knex(this.log)
       .where({ job_id: jobId })
       .orderBy('chunk')
       .select('chunk');
     for (const { chunk } of chunks) {
-      await this.knex.transaction(async (trx) => {
-        const { rows } = await trx.raw<{ rows: Row[] }>(
-          `select t.* from ?? t where t.id in (select unnest(l.created) from ?? l where l.job_id = ? and l.chunk = ?)`,
-          [this.table(object), this.log, jobId, chunk],
+      const { rows } = await this.knex.raw<{ rows: Row[] }>(
+        `select ${columns.map(() => 't.??').join(', ')} from ?? t
+        where t.id in (select unnest(l.created) from ?? l where l.job_id = ? and l.chunk = ?)`,
+        [...columns, this.table(object), this.log, jobId, chunk],
+      );
+      for (const row of rows)
+        for (const c of columns) if (typeof row[c] === 'string') parents.get(c)!.add(row[c]);
+    }
+    for (const [column, ids] of parents) {
+      const rows = [...ids].map((id) => ({ [column]: id }));
+      for (let i = 0; i < rows.length; i += PARENTS_PER_STEP)
+        await this.knex.transaction((trx) =>
+          refreshRollups(trx, this.schema, metadata, object, rows.slice(i, i + PARENTS_PER_STEP)),
         );
-        await refreshRollups(trx, this.schema, metadata, object, rows);
-      });
     }
   }
 
