@@ -167,10 +167,10 @@ export class ImportStore {
     await trx(this.jobs).where({ id }).update(update);
   }
 
-  async progress(id: string, values: Row): Promise<void> {
-    await this.knex(this.jobs)
+  async progress(id: string, values: Row, db: Knex = this.knex): Promise<void> {
+    await db(this.jobs)
       .where({ id })
-      .update({ ...values, updated_at: this.knex.fn.now() });
+      .update({ ...values, updated_at: db.fn.now() });
   }
 
   /**

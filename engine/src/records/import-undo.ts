@@ -172,8 +172,7 @@ export class AppliedLog {
         where t.id in (select unnest(l.created) from ?? l where l.job_id = ? and l.chunk = ?)`,
         [...columns, this.table(object), this.log, jobId, chunk],
       );
-      for (const row of rows)
-        for (const c of columns) if (typeof row[c] === 'string') parents.get(c)!.add(row[c]);
+      for (const row of rows) for (const c of columns) if (typeof row[c] === 'string') parents.get(c)!.add(row[c]);
     }
     for (const [column, ids] of parents) {
       const rows = [...ids].map((id) => ({ [column]: id }));
@@ -185,8 +184,8 @@ export class AppliedLog {
   }
 
   /** A completed job's log, no longer needed. */
-  async clear(jobId: string): Promise<void> {
-    await this.knex(this.log).where({ job_id: jobId }).delete();
+  async clear(jobId: string, db: Knex = this.knex): Promise<void> {
+    await db(this.log).where({ job_id: jobId }).delete();
   }
 
   /** The columns an undo writes back: all but id and the generated ones. */

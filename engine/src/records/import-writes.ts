@@ -330,8 +330,11 @@ export class ImportWrites {
       }
       return;
     }
-    await this.store.progress(run.id, { status: 'completed', phase: null, finished_at: this.knex.fn.now() });
-    await this.applied.clear(run.id);
+    // Completed and the log gone together: a log left behind would refuse lookups to the rows.
+    await this.knex.transaction(async (trx) => {
+      await this.store.progress(run.id, { status: 'completed', phase: null, finished_at: trx.fn.now() }, trx);
+      await this.applied.clear(run.id, trx);
+    });
     await this.analyze(run.object, run.written);
   }
 
