@@ -6,7 +6,7 @@ import { activeWorkflows } from './capture.js';
 import { toEvent, type OutboxRow, type RecordEvent } from './events.js';
 import { conditionHolds, triggers } from '../rules/workflow-match.js';
 import { MAX_DEPTH } from './runner.js';
-import { objectsApplying } from '../records/import-store.js';
+import { tablesImporting } from '../query/import-visibility.js';
 import type { NewRun, QueuedRun, RunStore } from './run-store.js';
 
 /**
@@ -33,7 +33,7 @@ export class Dispatcher {
   drain(): Promise<number> {
     const { knex, schema, store } = this.deps;
     return knex.transaction(async (trx) => {
-      const held = await this.held(trx);
+      const held = this.held();
       const { rows } = await trx.raw<{ rows: OutboxRow[] }>(
         `delete from ??._automation_outbox where seq in
            (select seq from ??._automation_outbox where object_id <> all(?::text[])
@@ -55,12 +55,13 @@ export class Dispatcher {
 
   /**
    * The ids of objects whose changes wait: an import that may still be undone is writing them
-   * (records/import-undo.ts). Their order is kept, as the changes wait in the outbox.
+   * (query/import-visibility.ts, records/import-undo.ts). Their order is kept, as the changes
+   * wait in the outbox.
    */
-  private async held(trx: Knex.Transaction): Promise<string[]> {
-    const names = await objectsApplying(trx, this.deps.schema);
-    const objects = this.deps.compiled().objects;
-    return names.flatMap((name) => objects.get(name)?.def.id ?? []);
+  private held(): string[] {
+    const tables = new Set(tablesImporting(this.deps.schema));
+    if (!tables.size) return [];
+    return [...this.deps.compiled().objects.values()].filter((o) => tables.has(o.table)).map((o) => o.def.id);
   }
 
   private runsFor(rows: OutboxRow[]): NewRun[] {

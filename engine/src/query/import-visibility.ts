@@ -33,6 +33,12 @@ export function showImport(schema: string, table: string, job: string): void {
   if (jobs && !jobs.size) writing.delete(key(schema, table));
 }
 
+/** The tables of `schema` an import is writing to now. */
+export function tablesImporting(schema: string): string[] {
+  const prefix = `${schema}.`;
+  return [...writing.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
 /** The condition that leaves out rows of imports still writing to the table; null when none is. */
 export function hiddenImportsSql(schema: string, table: string, alias: string): SqlFragment | null {
   const jobs = writing.get(key(schema, table));

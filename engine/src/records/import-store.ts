@@ -51,17 +51,6 @@ export interface BadRow extends CsvRow {
 type Row = Record<string, unknown>;
 const REPORT_BATCH = 1000;
 
-/**
- * The objects an all-or-none import is writing in steps (on PGlite, phase `applying`): until it
- * completes or is undone, their changes wait in the workflow outbox (automation/dispatcher.ts).
- */
-export async function objectsApplying(db: Knex, schema: string): Promise<string[]> {
-  const rows: { object: string }[] = await db(`${schema}._import_jobs`)
-    .where({ status: 'running', phase: 'applying' })
-    .distinct('object');
-  return rows.map((r) => r.object);
-}
-
 export class ImportStore {
   constructor(
     private readonly knex: Knex,

@@ -89,7 +89,8 @@ export class AppliedLog {
   /**
    * Reverts what the job wrote, the last chunk first, a chunk a transaction (on PGlite others
    * wait for each). A record another request changed since is put back too. No other record
-   * points at a created one: a lookup to a record in this log is refused (records/lookups.ts).
+   * points at a created one: a lookup to a record of an import still writing is refused
+   * (records/lookups.ts).
    */
   async undo(jobId: string, object: CompiledObject, metadata: CompiledMetadata, caller: Caller): Promise<void> {
     const columns = await this.restorable(object);

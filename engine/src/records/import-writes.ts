@@ -330,7 +330,7 @@ export class ImportWrites {
       }
       return;
     }
-    // Completed and the log gone together: a log left behind would refuse lookups to the rows.
+    // Completed and the log gone together: no state where the job is done and its undo remains.
     await this.knex.transaction(async (trx) => {
       await this.store.progress(run.id, { status: 'completed', phase: null, finished_at: trx.fn.now() }, trx);
       await this.applied.clear(run.id, trx);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { FieldError } from '../errors.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import type { Access } from '../security/access.js';
+import { hiddenImportsSql } from '../query/import-visibility.js';
 import { recordAccessSql } from '../security/record-access.js';
 
 /**
@@ -36,16 +37,19 @@ export async function missingReferences(
   const found = new Map<string, Map<string, boolean>>();
   for (const [target, ids] of wanted) {
     const targetObject = metadata.objects.get(target)!;
-    // A record an all-or-none import is still writing on PGlite (import-undo.ts logs it until the
-    // import completes) is not pointed at yet: if the import fails, its undo deletes the record,
-    // and would take the pointing one with it (cascade), clear it, or be stopped (restrict).
-    // The log is empty but while such an import writes, so the check costs nothing otherwise.
+    // A record an all-or-none import is still writing on PGlite (query/import-visibility.ts) is
+    // not pointed at yet: if the import fails, its undo deletes the record, and would take the
+    // pointing one with it (cascade), clear it, or be stopped (restrict). Only while such an
+    // import writes to the target does the statement ask.
+    const hidden = hiddenImportsSql(schema, targetObject.table, 'r');
     const qb = trx(`${schema}.${targetObject.table} as r`)
       .whereIn('r.id', [...ids])
       .whereNull('r.deleted_at')
       .select(
         'r.id',
-        trx.raw('exists (select 1 from ?? a where r.id = any(a.created)) as importing', [`${schema}._import_applied`]),
+        hidden
+          ? trx.raw(`not ${hidden.sql} as importing`, hidden.bindings as Knex.RawBinding[])
+          : trx.raw('false as importing'),
       );
     const visible = access && recordAccessSql(access, targetObject, schema, 'r', 'read');
     if (visible) qb.whereRaw(visible.sql, visible.bindings as Knex.RawBinding[]);
