@@ -1,10 +1,13 @@
-import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { IncomingMessage, RequestListener } from 'node:http';
+import type { ParsedUrlQuery } from 'node:querystring';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { UUID } from '../lib/ids.js';
 import { loginFailed, notFound, sessionExpired } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import { DEFAULT_TENANT, TenantRegistry } from '../tenants/registry.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { sessionToken } from './auth.router.js';
+import { fastLane } from './fast-lane.js';
 import { hotRoutes, type HotRoutes } from './hot-routes.js';
 import { openApiRouter } from './openapi.router.js';
 import { problemHandler } from './problem.js';
@@ -26,7 +29,8 @@ export interface AppHost {
   logger: Logger;
 }
 
-export function buildApp(host: AppHost): Express {
+/** The server's request listener: the hot routes' own lane (fast-lane.ts), then express. */
+export function buildApp(host: AppHost): RequestListener {
   const app = express();
   // Each tenant's routers, built on its first request and kept while the tenant is open.
   const routers = new WeakMap<Tenant, { api?: Router; hot?: HotRoutes }>();
@@ -47,20 +51,38 @@ export function buildApp(host: AppHost): Express {
   const json = (limit: string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
   // Every /api request but the docs belongs to one tenant: the one named at login, or the one
   // whose prefix its token carries. Its own services (and router) answer it.
-  const tenantFor = async (req: Request, res: Response): Promise<Tenant> => {
-    const name = tenantOf(req);
+  const openTenant = async (req: IncomingMessage, login: boolean): Promise<Tenant> => {
+    const name = login ? namedAtLogin(req as Request) : tenantOfToken(req);
     const tenant = host.tenants.opened(name) ?? (await host.tenants.find(name));
     if (!tenant)
-      throw isLogin(req)
+      throw login
         ? loginFailed('e-mail or password is wrong')
         : sessionExpired('the token is missing, expired or revoked');
+    return tenant;
+  };
+  const tenantFor = async (req: Request, res: Response): Promise<Tenant> => {
+    const tenant = await openTenant(req, isLogin(req));
     res.locals.tenant = tenant.name;
     return tenant;
   };
-  // The hottest requests first, on flat routes of their own (hot-routes.ts).
+  const hotOf = (tenant: Tenant) => (routersOf(tenant).hot ??= hotRoutes(tenant));
+  // The hottest requests first, on flat routes of their own (hot-routes.ts); most of them never
+  // get here, answered by the fast lane below.
   const hot = (handler: keyof HotRoutes) => async (req: Request, res: Response) => {
     const tenant = await tenantFor(req, res);
-    await (routersOf(tenant).hot ??= hotRoutes(tenant))[handler](req, res);
+    const { object, id = '' } = req.params as { object: string; id?: string };
+    const answer = await hotOf(tenant)[handler]({
+      req,
+      object,
+      id,
+      query: req.query as ParsedUrlQuery,
+      body: req.body,
+    });
+    res.status(answer.status);
+    if (answer.location) res.location(answer.location);
+    if (answer.etag) res.set('ETag', answer.etag);
+    if (answer.body === undefined) res.end();
+    else res.type('application/json').send(answer.body);
   };
   app.get('/api/v1/records/:object', hot('list'));
   app.post('/api/v1/records/:object', json('2mb'), hot('create'));
@@ -108,16 +130,28 @@ export function buildApp(host: AppHost): Express {
     throw notFound(`nothing at ${req.method} ${req.path}`);
   });
   app.use(problemHandler);
-  return app;
+  return fastLane(
+    {
+      logger: host.logger,
+      corsOrigins: new Set(host.corsOrigins),
+      json: json('2mb'),
+      async routesFor(req) {
+        const tenant = await openTenant(req, false);
+        return { tenant: tenant.name, routes: hotOf(tenant) };
+      },
+    },
+    app,
+  );
 }
 
 const isLogin = (req: Request) => req.method === 'POST' && req.path === '/v1/auth/login';
 
-function tenantOf(req: Request): string {
-  if (isLogin(req)) {
-    const named = (req.body as { tenant?: unknown } | undefined)?.tenant;
-    return typeof named === 'string' && named !== '' ? named : DEFAULT_TENANT;
-  }
+function namedAtLogin(req: Request): string {
+  const named = (req.body as { tenant?: unknown } | undefined)?.tenant;
+  return typeof named === 'string' && named !== '' ? named : DEFAULT_TENANT;
+}
+
+function tenantOfToken(req: IncomingMessage): string {
   const session = sessionToken(req);
   return session ? TenantRegistry.nameInToken(session.token) : DEFAULT_TENANT;
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { parse as parseCookie } from 'cookie';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { Problem, unauthorized } from '../errors.js';
@@ -6,7 +7,7 @@ import type { CompiledMetadata } from '../metadata/compile.js';
 import { accessFor } from '../security/access.js';
 import { describeAccess } from '../security/describe.js';
 import type { SetupAudit } from '../security/setup-audit.js';
-import { accessOf, bearerToken, type AuthedRequest } from './context.js';
+import { accessOf, bearerToken, type SignedInRequest } from './context.js';
 
 /**
  * Login, logout and the session check every /api route goes through. API clients send a bearer
@@ -72,7 +73,7 @@ function setSessionCookie(req: Request, res: Response, token: string, expires: D
 }
 
 /** The bearer token, or the session cookie when the request carries the CSRF header. */
-export function sessionToken(req: Request): { token: string; cookie: boolean } | undefined {
+export function sessionToken(req: IncomingMessage): { token: string; cookie: boolean } | undefined {
   const bearer = bearerToken(req);
   if (bearer) return { token: bearer, cookie: false };
   const cookie = req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
@@ -108,7 +109,7 @@ export function requireAuth(auth: AuthService, compiled: () => CompiledMetadata)
 export function signIn(
   auth: AuthService,
   compiled: () => CompiledMetadata,
-): (req: Request, fused: boolean) => Promise<void> | undefined {
+): (req: IncomingMessage, fused: boolean) => Promise<void> | undefined {
   // Synchronous when the session is presumed: a hot request waits for nothing before its statement.
   return (req, fused) => {
     const session = sessionToken(req);
@@ -117,13 +118,13 @@ export function signIn(
       const user = await auth.authenticate(session.token);
       const access = accessFor(user, compiled());
       if (!session.cookie) access.requireSystem('apiAccess');
-      (req as AuthedRequest).signedIn = { user, access, viaCookie: session.cookie };
+      (req as SignedInRequest).signedIn = { user, access, viaCookie: session.cookie };
     };
     const recent = fused ? auth.recentSession(session.token) : undefined;
     if (recent) {
       const access = accessFor(recent.principal, compiled());
       if (session.cookie || access.hasSystem('apiAccess')) {
-        (req as AuthedRequest).signedIn = {
+        (req as SignedInRequest).signedIn = {
           user: recent.principal,
           access,
           viaCookie: session.cookie,

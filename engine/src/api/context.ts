@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { Problem, unauthorized } from '../errors.js';
 import type { SessionCheck } from '../query/session-check.js';
@@ -19,26 +20,28 @@ export interface SignedIn {
 /**
  * A request with its SignedIn attached as one property. Four properties of their own on Node's
  * request object made every later use of it slower: a tenth of a list request's throughput in
- * the bench, with one property or none it was the same.
+ * the bench, with one property or none it was the same. Node's own request type: the hot routes
+ * answer on it without express (fast-lane.ts), every other route on express's.
  */
-export interface AuthedRequest extends Request {
+export interface SignedInRequest extends IncomingMessage {
   signedIn?: SignedIn;
 }
+export type AuthedRequest = Request & SignedInRequest;
 
 /** The request's checked sign-in. */
-function signedInOf(req: Request): SignedIn {
-  const signedIn = (req as AuthedRequest).signedIn;
+function signedInOf(req: IncomingMessage): SignedIn {
+  const signedIn = (req as SignedInRequest).signedIn;
   // A presumed session reaching a handler that does not check it in its statement: fail closed.
-  if (signedIn?.pending) throw new Error(`unchecked session reached ${req.method} ${req.originalUrl}`);
+  if (signedIn?.pending) throw new Error(`unchecked session reached ${req.method} ${req.url}`);
   if (!signedIn) throw unauthorized('log in first');
   return signedIn;
 }
 
 export const accessOf = (req: Request): Access => signedInOf(req).access;
 
-export const callerOf = (req: Request): Caller => callerFrom(req, signedInOf(req));
+export const callerOf = (req: IncomingMessage): Caller => callerFrom(req, signedInOf(req));
 
-function callerFrom(req: Request, { access, viaCookie }: SignedIn): Caller {
+function callerFrom(req: IncomingMessage, { access, viaCookie }: SignedIn): Caller {
   return { userId: access.userId, locale: localeOf(req), access, via: viaCookie ? 'ui' : 'api' };
 }
 
@@ -50,8 +53,8 @@ function callerFrom(req: Request, { access, viaCookie }: SignedIn): Caller {
  * is made again with the grants it really has. A refusal after the session held stands: the
  * grants were the user's own.
  */
-export async function fusedCall<T>(req: Request, run: (caller: Caller) => Promise<T>): Promise<T> {
-  const signedIn = (req as AuthedRequest).signedIn;
+export async function fusedCall<T>(req: IncomingMessage, run: (caller: Caller) => Promise<T>): Promise<T> {
+  const signedIn = (req as SignedInRequest).signedIn;
   if (!signedIn?.pending) return run(callerOf(req));
   const caller: Caller = { ...callerFrom(req, signedIn), session: signedIn.pending.session };
   try {
@@ -69,7 +72,7 @@ let lastHeader: string | undefined;
 let lastLocale = 'en';
 
 /** The caller's preferred language from Accept-Language: en or zh-CN. */
-export function localeOf(req: Request): string {
+export function localeOf(req: IncomingMessage): string {
   const header = req.headers['accept-language'];
   if (header === lastHeader) return lastLocale;
   const first = (header ?? 'en').split(',')[0]!.split(';')[0]!.trim();
@@ -78,7 +81,7 @@ export function localeOf(req: Request): string {
   return lastLocale;
 }
 
-export const bearerToken = (req: Request): string | undefined => {
+export const bearerToken = (req: IncomingMessage): string | undefined => {
   const header = req.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 };

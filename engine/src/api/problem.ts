@@ -10,20 +10,12 @@ import { logUnexpected } from './request-log.js';
  */
 export function sendProblem(res: Response, p: Problem): void {
   if (typeof p.extra.retryAfter === 'number') res.set('Retry-After', String(p.extra.retryAfter));
-  res
-    .status(p.status)
-    .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: p.type,
-        title: p.title,
-        status: p.status,
-        detail: p.detail,
-        errors: p.errors,
-        ...p.extra,
-      }),
-    );
+  res.status(p.status).type('application/problem+json').send(problemText(p));
 }
+
+/** The problem's body. */
+export const problemText = (p: Problem): string =>
+  JSON.stringify({ type: p.type, title: p.title, status: p.status, detail: p.detail, errors: p.errors, ...p.extra });
 
 /** Seconds a client waits before sending again a request refused because the database is away. */
 const DATABASE_RETRY_AFTER = 5;
@@ -49,7 +41,16 @@ const LIBRARY_PROBLEM_KINDS: Partial<Record<number, ProblemKind>> = {
 };
 
 export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  if (err instanceof Problem) return sendProblem(res, err);
+  const logged = (e: unknown, what: string) => logUnexpected(res, e, what);
+  sendProblem(res, problemOf(err, logged));
+};
+
+/**
+ * The problem an error is answered with; `unexpected` logs what is not the client's doing
+ * (its message for the log).
+ */
+export function problemOf(err: unknown, unexpected: (err: unknown, what: string) => void): Problem {
+  if (err instanceof Problem) return err;
   const status =
     (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
   // body-parser errors: malformed JSON, too large, wrong charset
@@ -61,25 +62,19 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
         : type === 'entity.too.large'
           ? 'the body is too large'
           : 'the request could not be read';
-    return sendProblem(
-      res,
-      new Problem(LIBRARY_PROBLEM_KINDS[status] ?? 'bad-request', detail, [
-        { field: '/', code: BODY_ERROR_CODES.find((code) => code === type) ?? 'body', message: detail },
-      ]),
-    );
+    return new Problem(LIBRARY_PROBLEM_KINDS[status] ?? 'bad-request', detail, [
+      { field: '/', code: BODY_ERROR_CODES.find((code) => code === type) ?? 'body', message: detail },
+    ]);
   }
   if (isDatabaseUnavailable(err)) {
-    logUnexpected(res, err, 'the database cannot be reached');
-    return sendProblem(
-      res,
-      new Problem(
-        'service-unavailable',
-        'the database cannot be reached just now; send the request again in a moment',
-        [],
-        { retryAfter: DATABASE_RETRY_AFTER },
-      ),
+    unexpected(err, 'the database cannot be reached');
+    return new Problem(
+      'service-unavailable',
+      'the database cannot be reached just now; send the request again in a moment',
+      [],
+      { retryAfter: DATABASE_RETRY_AFTER },
     );
   }
-  logUnexpected(res, err);
-  sendProblem(res, new Problem('internal-error', 'something went wrong on our side'));
-};
+  unexpected(err, 'unexpected error');
+  return new Problem('internal-error', 'something went wrong on our side');
+}

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { log, type Logger } from '../lib/log.js';
-import type { AuthedRequest } from './context.js';
+import type { SignedInRequest } from './context.js';
 
 /**
  * One log line per request, when its response is done: the request id (also sent back as
@@ -19,32 +20,53 @@ let counter = 0;
 export function requestLog(logger: Logger): RequestHandler {
   const enabled = logger.isLevelEnabled('error');
   return (req, res, next) => {
-    const incoming = req.headers['x-request-id'];
-    const id =
-      typeof incoming === 'string' && SANE_ID.test(incoming) ? incoming : `${PREFIX}-${(++counter).toString(36)}`;
+    const id = requestIdOf(req);
     res.setHeader('X-Request-Id', id);
     if (enabled) {
       const started = performance.now();
-      res.on('close', () => done(logger, req, res, id, started));
+      res.on('close', () =>
+        logAnswer(logger, req, res, {
+          reqId: id,
+          route: routeOf(req),
+          tenant: res.locals.tenant as string | undefined,
+          started,
+        }),
+      );
     }
     next();
   };
 }
 
-function done(logger: Logger, req: Request, res: Response, id: string, started: number): void {
+/** The request's id: the client's X-Request-Id when it is a plain token, else one of ours. */
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && SANE_ID.test(incoming) ? incoming : `${PREFIX}-${(++counter).toString(36)}`;
+}
+
+/** What the log line says that the request and response objects do not. */
+export interface Answered {
+  reqId: string;
+  route: string | null;
+  tenant: string | undefined;
+  /** performance.now() when the request arrived. */
+  started: number;
+}
+
+/** The request's log line, once its response is done (closed). */
+export function logAnswer(logger: Logger, req: IncomingMessage, res: ServerResponse, answered: Answered): void {
   const status = res.statusCode;
   const level = status >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   logger[level](
     {
-      reqId: id,
+      reqId: answered.reqId,
       method: req.method,
-      route: routeOf(req),
+      route: answered.route,
       status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      tenant: res.locals.tenant as string | undefined,
+      ms: Math.round((performance.now() - answered.started) * 10) / 10,
+      tenant: answered.tenant,
       // On a 401 the user on the request was presumed from an earlier request (auth.router.ts), then refused.
-      user: status === 401 ? undefined : (req as AuthedRequest).signedIn?.user.id,
+      user: status === 401 ? undefined : (req as SignedInRequest).signedIn?.user.id,
       aborted: res.writableFinished ? undefined : true,
     },
     'request',

@@ -28,6 +28,29 @@ export const UI_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The headers of every API answer, as name/value pairs in a row (writeHead's flat form). */
+export const API_HEADERS: readonly string[] = [
+  'X-Content-Type-Options',
+  'nosniff',
+  'X-Frame-Options',
+  'DENY',
+  'Referrer-Policy',
+  'no-referrer',
+  'Content-Security-Policy',
+  API_CSP,
+];
+
+/** What an allowed origin's answers carry besides (not a preflight's), as flat pairs. */
+const EXPOSED = 'ETag, Location, Idempotent-Replayed';
+export const corsHeaders = (origin: string): string[] => [
+  'Access-Control-Allow-Origin',
+  origin,
+  'Vary',
+  'Origin',
+  'Access-Control-Expose-Headers',
+  EXPOSED,
+];
+
 function cspFor(path: string): string {
   if (path.startsWith('/api/docs')) return "frame-ancestors 'none'";
   if (path === '/api' || path.startsWith('/api/') || path === '/health') return API_CSP;
@@ -48,12 +71,12 @@ export function securityHeaders(corsOrigins: readonly string[]): RequestHandler 
         res.set({
           'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
           'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match, Idempotency-Key, Accept-Language',
-          'Access-Control-Expose-Headers': 'ETag, Location, Idempotent-Replayed',
+          'Access-Control-Expose-Headers': EXPOSED,
           'Access-Control-Max-Age': '600',
         });
         return void res.status(204).end();
       }
-      res.set('Access-Control-Expose-Headers', 'ETag, Location, Idempotent-Replayed');
+      res.set('Access-Control-Expose-Headers', EXPOSED);
     }
     next();
   };
