@@ -8,7 +8,7 @@ import { ON_POSTGRES, startTestEngine, type TestEngine } from './support/test-en
  * requests are answered before the job completes, not after, and the job's progress moves; an
  * all-or-none import still writes every row or none, and shows others none of them until it is
  * done. On embedded PGlite (one connection) an all-or-none job checks every row first, then
- * writes chunk by chunk (import-writes.ts) rows kept out of others' sight until the last
+ * writes chunk by chunk (import-steps.ts) rows kept out of others' sight until the last
  * (query/import-visibility.ts), and a row refused meanwhile, or a crash, undoes what it wrote
  * (import-undo.ts). The longest wait is printed, never asserted.
  */

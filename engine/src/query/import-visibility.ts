@@ -3,7 +3,7 @@ import type { SqlFragment } from '../fields/field-type.js';
 /**
  * The records an all-or-none import is still writing, kept out of what others find until it
  * completes. On embedded PGlite such an import writes its rows a step at a time
- * (records/import-writes.ts), and no transaction may hold the one connection for the whole file;
+ * (records/import-steps.ts), and no transaction may hold the one connection for the whole file;
  * so its created rows carry its job id (the `_import_job` column, set by the column's default
  * from a setting of each step's transaction), and lists, counts, search, aggregates and exports
  * leave rows of a job still writing out. Completing the job is then one step: forgetting it.

@@ -23,7 +23,8 @@ import {
 } from './import-file.js';
 import { ImportStore, type ImportJob, type ImportMode } from './import-store.js';
 import type { Run } from './import-rows.js';
-import { ImportWrites, Stopping } from './import-writes.js';
+import { Stopping } from './import-batches.js';
+import { ImportWrites } from './import-writes.js';
 import { refuseUneditable } from '../security/field-guard.js';
 import { systemCaller } from '../security/system-caller.js';
 import { AppliedLog } from './import-undo.js';
@@ -277,7 +278,7 @@ export class ImportJobs {
   }
 
   /**
-   * An allOrNone job that stopped while writing in steps (embedded PGlite, import-writes.ts): what
+   * An allOrNone job that stopped while writing in steps (embedded PGlite, import-steps.ts): what
    * it wrote is undone before it is marked failed, so it leaves nothing behind. 1 when marked.
    */
   private async undoOrphan(job: { id: string; object: string; created_by: string }, now: Date): Promise<number> {

@@ -77,7 +77,7 @@ async function refreshOne(
     .select(trx.raw(AGGREGATES[aggregate], bindings))
     .whereRaw('?? = ??', [`c.${rollup.relationColumn}`, 'p.id'])
     .whereNull('c.deleted_at');
-  // Rows of an import still writing count once it completes (ImportWrites recomputes then).
+  // Rows of an import still writing count once it completes (ImportSteps recomputes then).
   const importing = hiddenImportsSql(schema, child.table, 'c');
   if (importing) sub.whereRaw(importing.sql, importing.bindings as Knex.RawBinding[]);
   const filter = field.filter === undefined ? undefined : parseFilter(child, field.filter);
