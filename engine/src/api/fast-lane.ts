@@ -36,6 +36,17 @@ const ID_ROUTE = '/api/v1/records/:object/:id';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
+/** The handler of each method, on a record's path and on the object's. */
+const BY_ID = new Map<string, keyof HotRoutes>([
+  ['GET', 'get'],
+  ['PATCH', 'update'],
+  ['DELETE', 'remove'],
+]);
+const BY_OBJECT = new Map<string, keyof HotRoutes>([
+  ['GET', 'list'],
+  ['POST', 'create'],
+]);
+
 interface Route {
   handler: keyof HotRoutes;
   object: string;
@@ -54,9 +65,7 @@ export function laneRoute(req: Pick<IncomingMessage, 'url' | 'method' | 'headers
   const object = slash < 0 ? path : path.slice(0, slash);
   const id = slash < 0 ? '' : path.slice(slash + 1);
   if (!API_NAME_PATTERN.test(object) || (slash >= 0 && !UUID.test(id))) return undefined;
-  const handler = id
-    ? ({ GET: 'get', PATCH: 'update', DELETE: 'remove' } as const)[req.method as 'GET']
-    : ({ GET: 'list', POST: 'create' } as const)[req.method as 'GET'];
+  const handler = (id ? BY_ID : BY_OBJECT).get(req.method ?? '');
   if (!handler) return undefined;
   // A conditional GET is answered 304 by express's freshness check.
   if (req.method === 'GET' && (req.headers['if-none-match'] || req.headers['if-modified-since'])) return undefined;
