@@ -85,6 +85,21 @@ export class ImportBatches {
   }
 
   /**
+   * A piece written through BulkWriter, its new rows flushed; on a failure nothing is left
+   * running on the connection (the ROLLBACK follows).
+   */
+  async write(trx: Knex.Transaction, run: Run, rows: RowWriter, piece: GoodRow[], allOrNone: boolean) {
+    try {
+      const result = await this.writer.write(trx, run.object, request(run, piece, allOrNone), run.caller, rows.insert);
+      await rows.flush();
+      return result;
+    } catch (e) {
+      await rows.abandon();
+      throw e;
+    }
+  }
+
+  /**
    * A batch's good rows in pieces as the pacer sizes them, each in a transaction of its own with
    * `work`: the first piece also carries the batch's unreadable rows (`refused`, to which work
    * adds), the last is the one that reads to the batch's end. The number of rows refused.

@@ -3,11 +3,11 @@ import { Problem } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import type { CompiledMetadata, CompiledObject } from '../metadata/compile.js';
 import { hideImport, IMPORT_JOB_COLUMN, IMPORT_JOB_SETTING, showImport } from '../query/import-visibility.js';
-import type { BulkResult, BulkWriter } from './bulk.js';
+import type { BulkResult } from './bulk.js';
 import { translateDbError } from './db-errors.js';
 import { readBatches } from './import-file.js';
 import { ImportBatches, RowsRefused, Stopping } from './import-batches.js';
-import { byRow, KeysSeen, Pacer, prepare, request, secretColumns, type Run } from './import-rows.js';
+import { byRow, KeysSeen, Pacer, prepare, secretColumns, type Run } from './import-rows.js';
 import type { ImportStore } from './import-store.js';
 import { AppliedLog } from './import-undo.js';
 
@@ -27,7 +27,6 @@ export class ImportSteps {
   constructor(
     private readonly knex: Knex,
     private readonly schema: string,
-    private readonly writer: BulkWriter,
     private readonly store: ImportStore,
     private readonly metadata: () => CompiledMetadata,
     private readonly logger: Logger,
@@ -114,10 +113,8 @@ export class ImportSteps {
         const outboxAfter = await this.applied.outboxMark(trx);
         let result: BulkResult;
         try {
-          result = await this.writer.write(trx, run.object, request(run, piece, true), run.caller, rows.insert);
-          await rows.flush();
+          result = await this.batches.write(trx, run, rows, piece, true);
         } catch (e) {
-          await rows.abandon();
           if (e instanceof Problem && e.status === 422 && e.errors.some((x) => x.index !== undefined))
             throw new RowsRefused(batch, byRow(piece, e.errors), []);
           throw e;

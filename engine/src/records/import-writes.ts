@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { Problem } from '../errors.js';
 import type { Logger } from '../lib/log.js';
 import type { CompiledMetadata } from '../metadata/compile.js';
-import type { BulkResult, BulkWriter } from './bulk.js';
+import type { BulkWriter } from './bulk.js';
 import { translateDbError } from './db-errors.js';
 import { readBatches, type Batch } from './import-file.js';
 import { ImportBatches, RowsRefused, Stopping } from './import-batches.js';
@@ -48,7 +48,7 @@ export class ImportWrites {
     private readonly stopping: () => boolean,
   ) {
     this.batches = new ImportBatches(knex, schema, writer, store, pglite);
-    this.steps = new ImportSteps(knex, schema, writer, store, metadata, logger, this.batches, stopping);
+    this.steps = new ImportSteps(knex, schema, store, metadata, logger, this.batches, stopping);
   }
 
   /**
@@ -66,14 +66,7 @@ export class ImportWrites {
         let created = 0;
         let updated = 0;
         if (piece.length) {
-          let result: BulkResult;
-          try {
-            result = await this.writer.write(trx, run.object, request(run, piece, false), run.caller, rows.insert);
-            await rows.flush();
-          } catch (e) {
-            await rows.abandon();
-            throw e;
-          }
+          const result = await this.batches.write(trx, run, rows, piece, false);
           created = result.created;
           updated = result.updated;
           for (const r of result.results) if (!r.ok) refused.push({ ...piece[r.index]!, errors: r.errors });
